@@ -1,0 +1,53 @@
+# TRCR — the two commands that matter on a fresh machine are `make run` and `make test`.
+SHELL := /bin/bash
+GO ?= go
+BIN := bin/trcr
+# Packages a machine needs: PostgreSQL for the embedded default, Chromium and poppler for the tests.
+RUN_PACKAGES := postgresql
+TEST_PACKAGES := postgresql chromium poppler-utils
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run build serve test test-short generate check-generated vet deps-run deps-test seed clean
+
+run: deps-run build ## install what is missing, build and serve on the embedded default
+	$(BIN) serve
+
+build: ## build bin/trcr
+	$(GO) build -o $(BIN) ./cmd/trcr
+
+seed: deps-run build ## create the demo organization
+	$(BIN) seed
+
+generate: ## regenerate templ components
+	$(GO) tool templ generate
+
+# check-generated fails when `templ generate` would change a committed *_templ.go file.
+check-generated:
+	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
+	git ls-files -z '*_templ.go' | xargs -0 -I{} cp --parents {} $$tmp; \
+	$(GO) tool templ generate >/dev/null 2>&1 || { echo "templ generate failed"; exit 1; }; \
+	status=0; for f in $$(git ls-files '*_templ.go'); do cmp -s $$f $$tmp/$$f || { echo "stale: $$f (run make generate)"; status=1; }; done; \
+	exit $$status
+
+vet:
+	$(GO) vet ./...
+
+test: deps-test check-generated vet ## run every test (starts its own PostgreSQL)
+	$(GO) test -count=1 -timeout 30m ./...
+
+test-short: ## the tests without the browser
+	$(GO) test -count=1 -short ./...
+
+deps-run:
+	@if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "installing $(RUN_PACKAGES)"; $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(RUN_PACKAGES); fi
+
+deps-test:
+	@missing=""; \
+	{ command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || missing="$$missing postgresql"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then echo "installing$$missing"; $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+
+clean:
+	rm -rf bin

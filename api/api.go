@@ -1,0 +1,184 @@
+// Package api is TRCR's JSON API under /api/v1 for integrators: Bearer JWT authentication, and for each route
+// decode → one store call → encode. The conventions of DECISIONS.md (error body, list envelope, pagination,
+// binding, ids) live in this file and errors.go, once.
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/trcr/trcr/store"
+)
+
+// maxJSONBody is the largest JSON request body accepted; larger ones answer 413.
+const maxJSONBody = 1 << 20
+
+// API serves /api/v1.
+type API struct {
+	store *store.Store
+	log   *slog.Logger
+}
+
+// New builds the API over a store.
+func New(s *store.Store, log *slog.Logger) *API {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &API{store: s, log: log}
+}
+
+// Mount registers every route on g, which is mounted at /api/v1.
+func (a *API) Mount(g *echo.Group) {
+	a.mountAuth(g)
+	a.mountUsers(g)
+	a.mountOrganizations(g)
+	a.mountMembers(g)
+	a.mountAuditLogs(g)
+}
+
+// listBody is the list envelope: {"data": [...], "meta": {"page", "per_page", "total"}}.
+type listBody[T any] struct {
+	Data []T      `json:"data"`
+	Meta listMeta `json:"meta"`
+}
+
+type listMeta struct {
+	Page    int `json:"page"`
+	PerPage int `json:"per_page"`
+	Total   int `json:"total"`
+}
+
+func paged[T any](c echo.Context, l store.List[T]) error {
+	if l.Items == nil {
+		l.Items = []T{}
+	}
+	return c.JSON(http.StatusOK, listBody[T]{Data: l.Items, Meta: listMeta{Page: l.Page, PerPage: l.PerPage, Total: l.Total}})
+}
+
+// dataBody is the envelope of lists that are never paginated.
+type dataBody[T any] struct {
+	Data []T `json:"data"`
+}
+
+func unpaged[T any](c echo.Context, items []T) error {
+	if items == nil {
+		items = []T{}
+	}
+	return c.JSON(http.StatusOK, dataBody[T]{Data: items})
+}
+
+// page reads page and per_page from the query string.
+func page(c echo.Context) (store.Page, error) {
+	return store.ParsePage(c.QueryParam("page"), c.QueryParam("per_page"))
+}
+
+// errMalformed and errTooLarge are binding failures, mapped to 400 and 413.
+var (
+	errMalformed = errors.New("request body is not valid JSON")
+	errTooLarge  = errors.New("request body is too large")
+)
+
+// bindError explains which field had the wrong type.
+type bindError struct{ msg, field string }
+
+func (e *bindError) Error() string { return e.msg }
+
+// bind decodes a JSON body into dst. Unknown fields are ignored; malformed JSON or a wrong type is a 400 naming
+// the field; a body over 1 MB is a 413. An empty body reads as {}.
+func bind(c echo.Context, dst any) error {
+	body := http.MaxBytesReader(c.Response(), c.Request().Body, maxJSONBody)
+	raw, err := io.ReadAll(body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return errTooLarge
+		}
+		return errMalformed
+	}
+	if len(strings.TrimSpace(string(raw))) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(raw, dst); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			return &bindError{msg: typeErr.Field + " has the wrong type: expected " + typeName(typeErr.Type.String()), field: typeErr.Field}
+		}
+		return errMalformed
+	}
+	return nil
+}
+
+func typeName(goType string) string {
+	switch {
+	case strings.Contains(goType, "string"):
+		if strings.HasPrefix(strings.TrimPrefix(goType, "*"), "[]") {
+			return "an array of strings"
+		}
+		return "a string"
+	case strings.Contains(goType, "bool"):
+		return "a boolean"
+	case strings.Contains(goType, "int"), strings.Contains(goType, "float"):
+		return "a number"
+	case strings.HasPrefix(goType, "map"):
+		return "an object"
+	}
+	return "another type"
+}
+
+// Context keys.
+const (
+	ctxUserID = "trcr.user_id"
+	ctxActor  = "trcr.actor"
+)
+
+func userID(c echo.Context) string { return c.Get(ctxUserID).(string) }
+
+func actor(c echo.Context) store.Actor { return c.Get(ctxActor).(store.Actor) }
+
+// requireUser authenticates the Bearer access token.
+func (a *API) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Request().Header.Get(echo.HeaderAuthorization)
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || strings.TrimSpace(token) == "" {
+			return store.ErrUnauthorized
+		}
+		id, err := a.store.Authenticate(c.Request().Context(), strings.TrimSpace(token))
+		if err != nil {
+			return err
+		}
+		c.Set(ctxUserID, id)
+		return next(c)
+	}
+}
+
+// requireOrg resolves the organization of the request from X-Organization-ID or the user's default, after
+// requireUser.
+func (a *API) requireOrg(next echo.HandlerFunc) echo.HandlerFunc {
+	return a.requireUser(func(c echo.Context) error {
+		act, err := a.store.ActorFor(c.Request().Context(), userID(c), c.Request().Header.Get("X-Organization-ID"), c.RealIP())
+		if err != nil {
+			return err
+		}
+		c.Set(ctxActor, act)
+		return next(c)
+	})
+}
+
+// orgFromPath resolves the organization named in the path (:id) for /organizations/:id routes.
+func (a *API) orgFromPath(next echo.HandlerFunc) echo.HandlerFunc {
+	return a.requireUser(func(c echo.Context) error {
+		act, err := a.store.ActorFor(c.Request().Context(), userID(c), c.Param("id"), c.RealIP())
+		if err != nil {
+			return err
+		}
+		c.Set(ctxActor, act)
+		return next(c)
+	})
+}

@@ -1,0 +1,70 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/trcr/trcr/store/imaging"
+)
+
+// fileURLLifetime is how long links to stored images stay valid.
+const fileURLLifetime = 12 * time.Hour
+
+// fileURL returns a signed, expiring link to a stored object. Links expire at a whole hour so the same image
+// keeps the same URL for an hour and browsers can cache it.
+func (s *Store) fileURL(ctx context.Context, key *string) *string {
+	if key == nil || s.blobs == nil {
+		return nil
+	}
+	now := s.now()
+	expiry := now.Truncate(time.Hour).Add(time.Hour + fileURLLifetime)
+	u, err := s.blobs.URL(ctx, *key, expiry.Sub(now), "")
+	if err != nil {
+		s.log.Error("file url", "key", *key, "err", err)
+		return nil
+	}
+	return &u
+}
+
+// putImage checks, resizes and stores an avatar or logo. The type is decided by sniffing the content.
+func (s *Store) putImage(ctx context.Context, prefix string, r io.Reader) (string, error) {
+	if s.blobs == nil {
+		return "", errors.New("file storage is not configured")
+	}
+	data, contentType, err := imaging.ProcessImage(r, imageMaxBytes, imageMaxDim)
+	switch {
+	case errors.Is(err, imaging.ErrTooLarge):
+		return "", &TooLargeError{Limit: imageMaxBytes}
+	case errors.Is(err, imaging.ErrUnsupportedType):
+		return "", &UnsupportedTypeError{Message: "file type is not allowed: upload a PNG, JPEG or WebP image"}
+	case err != nil:
+		return "", Invalid("file", "file is not a readable PNG, JPEG or WebP image")
+	}
+	ext := ".png"
+	if contentType == "image/jpeg" {
+		ext = ".jpg"
+	}
+	key := fmt.Sprintf("%s/%s%s", prefix, uuid.NewString(), ext)
+	if err := s.blobs.Put(ctx, key, bytes.NewReader(data), int64(len(data)), contentType); err != nil {
+		return "", fmt.Errorf("store image: %w", err)
+	}
+	return key, nil
+}
+
+// deleteBlob removes an object after its row is gone; failures only leave an orphan, so they are logged.
+func (s *Store) deleteBlob(key string) {
+	if s.blobs == nil || key == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := s.blobs.Delete(ctx, key); err != nil {
+		s.log.Warn("delete blob", "key", key, "err", err)
+	}
+}

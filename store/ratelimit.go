@@ -1,0 +1,42 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// allow counts one request against key in a fixed window shared by every server process, and refuses it with a
+// RateLimitError once limit requests were counted in the current window.
+func (s *Store) allow(ctx context.Context, key string, limit int, window time.Duration) error {
+	now := s.now()
+	start := now.Truncate(window)
+	var count int
+	err := s.db.GetContext(ctx, &count, `
+		INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
+		ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1
+		RETURNING count`, key, start)
+	if err != nil {
+		return err
+	}
+	if count > limit {
+		return &RateLimitError{RetryAfter: start.Add(window).Sub(now)}
+	}
+	return nil
+}
+
+// limitAuthByIP applies the per-IP limit on register, login and forgot-password.
+func (s *Store) limitAuthByIP(ctx context.Context, action, ip string) error {
+	if ip == "" {
+		return nil
+	}
+	return s.allow(ctx, action+":"+ip, s.cfg.AuthRateLimit, time.Minute)
+}
+
+// PruneRateLimits deletes expired counters and old failed-login records; the background janitor calls it.
+func (s *Store) PruneRateLimits(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM rate_limits WHERE window_start < now() - interval '1 hour'`); err != nil {
+		return err
+	}
+	_, err := s.db.ExecContext(ctx, `DELETE FROM login_failures WHERE created_at < now() - interval '1 hour'`)
+	return err
+}

@@ -1,0 +1,101 @@
+// Package store is TRCR's domain: use cases with their permission checks, validation, invariants and SQL.
+// Each exported method is one use case and runs in one transaction, writing its audit entries, notifications
+// and outbox emails in that same transaction. It imports no HTTP code.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/trcr/trcr/store/blob"
+)
+
+// Config is what the domain needs from the process configuration.
+type Config struct {
+	// BaseURL is the absolute URL of the app, used to build links in emails.
+	BaseURL string
+	// Secret signs access tokens and derives other keys.
+	Secret []byte
+	// AuthRateLimit is the number of register, login and forgot-password requests allowed per IP a minute.
+	AuthRateLimit int
+}
+
+// Store runs use cases against PostgreSQL.
+type Store struct {
+	db     *sqlx.DB
+	blobs  blob.Store
+	cfg    Config
+	log    *slog.Logger
+	now    func() time.Time
+	hasher passwordHasher
+}
+
+// New wires a Store. blobs may be nil in code paths that never touch files.
+func New(db *sqlx.DB, blobs blob.Store, cfg Config, log *slog.Logger) *Store {
+	if log == nil {
+		log = slog.Default()
+	}
+	if cfg.AuthRateLimit <= 0 {
+		cfg.AuthRateLimit = 30
+	}
+	return &Store{db: db, blobs: blobs, cfg: cfg, log: log, now: time.Now, hasher: defaultHasher}
+}
+
+// SetClock replaces the clock, for tests of expiry.
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// DB exposes the pool for health checks and wiring; use cases never leak it further.
+func (s *Store) DB() *sqlx.DB { return s.db }
+
+// Ping answers whether the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// withTx runs fn in one transaction, committing when it returns nil and rolling back otherwise.
+func (s *Store) withTx(ctx context.Context, fn func(tx *sqlx.Tx) error) (err error) {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// notFoundIfNoRows turns sql.ErrNoRows into ErrNotFound so callers never see the driver's sentinel.
+func notFoundIfNoRows(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s: %w", what, ErrNotFound)
+	}
+	return err
+}
+
+// isUniqueViolation reports whether err is a unique-constraint violation, optionally on the named constraint.
+func isUniqueViolation(err error, constraint string) bool {
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) && pqErr.Code == "23505" {
+		return constraint == "" || pqErr.Constraint == constraint
+	}
+	return false
+}
+
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
