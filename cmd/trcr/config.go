@@ -1,0 +1,115 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// config is read once from the environment here and passed down; no other package reads the environment.
+type config struct {
+	Addr                string
+	DatabaseURL         string
+	BaseURL             string
+	DataDir             string
+	Secret              string
+	SMTPURL             string
+	SMTPFrom            string
+	S3Endpoint          string
+	S3Bucket            string
+	S3AccessKey         string
+	S3SecretKey         string
+	S3Region            string
+	WebhookAllowPrivate bool
+	AuthRateLimit       int
+}
+
+func loadConfig() (config, error) {
+	env := func(k, def string) string {
+		if v := strings.TrimSpace(os.Getenv(k)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := config{
+		Addr:        env("TRCR_ADDR", "127.0.0.1:8080"),
+		DatabaseURL: env("DATABASE_URL", ""),
+		DataDir:     env("TRCR_DATA_DIR", "./data"),
+		Secret:      env("TRCR_SECRET", ""),
+		SMTPURL:     env("TRCR_SMTP_URL", ""),
+		SMTPFrom:    env("TRCR_SMTP_FROM", "TRCR <no-reply@trcr.local>"),
+		S3Endpoint:  env("TRCR_S3_ENDPOINT", ""),
+		S3Bucket:    env("TRCR_S3_BUCKET", "trcr"),
+		S3AccessKey: env("TRCR_S3_ACCESS_KEY", ""),
+		S3SecretKey: env("TRCR_S3_SECRET_KEY", ""),
+		S3Region:    env("TRCR_S3_REGION", "us-east-1"),
+	}
+	c.BaseURL = strings.TrimRight(env("TRCR_BASE_URL", "http://"+c.Addr), "/")
+	var err error
+	if c.WebhookAllowPrivate, err = envBool("TRCR_WEBHOOK_ALLOW_PRIVATE"); err != nil {
+		return c, err
+	}
+	c.AuthRateLimit = 30
+	if v := env("TRCR_AUTH_RATE_LIMIT", ""); v != "" {
+		if c.AuthRateLimit, err = strconv.Atoi(v); err != nil || c.AuthRateLimit < 1 {
+			return c, fmt.Errorf("TRCR_AUTH_RATE_LIMIT must be a positive integer, got %q", v)
+		}
+	}
+	if c.DataDir, err = filepath.Abs(c.DataDir); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+func envBool(k string) (bool, error) {
+	v := strings.TrimSpace(os.Getenv(k))
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("%s must be true or false, got %q", k, v)
+	}
+	return b, nil
+}
+
+// secret returns TRCR_SECRET, or the one generated on first start and kept in the data dir.
+func (c config) secret() ([]byte, error) {
+	if c.Secret != "" {
+		if len(c.Secret) < 32 {
+			return nil, errors.New("TRCR_SECRET must be at least 32 characters")
+		}
+		return []byte(c.Secret), nil
+	}
+	path := filepath.Join(c.DataDir, "secret")
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 32 {
+		return []byte(strings.TrimSpace(string(b))), nil
+	}
+	buf := make([]byte, 32)
+	if _, err := rand.Read(buf); err != nil {
+		return nil, err
+	}
+	s := hex.EncodeToString(buf)
+	if err := os.MkdirAll(c.DataDir, 0o755); err != nil {
+		return nil, err
+	}
+	// O_EXCL: if two processes race on first start, the loser reads the winner's secret.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		b, err := os.ReadFile(path)
+		return []byte(strings.TrimSpace(string(b))), err
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if _, err := f.WriteString(s + "\n"); err != nil {
+		return nil, err
+	}
+	return []byte(s), nil
+}

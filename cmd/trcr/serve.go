@@ -1,0 +1,275 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/alexedwards/scs/postgresstore"
+	"github.com/alexedwards/scs/v2"
+	"github.com/jmoiron/sqlx"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	_ "github.com/lib/pq"
+
+	"github.com/trcr/trcr/api"
+	"github.com/trcr/trcr/handlers"
+	"github.com/trcr/trcr/migrations"
+	"github.com/trcr/trcr/static"
+	"github.com/trcr/trcr/store"
+	"github.com/trcr/trcr/store/blob"
+	"github.com/trcr/trcr/store/mail"
+	"github.com/trcr/trcr/store/pgembed"
+)
+
+// database opens the configured database, or starts the embedded cluster under the data dir when none is
+// configured. The returned stop function stops what was started.
+func database(ctx context.Context, cfg config, log *slog.Logger) (*sqlx.DB, func(), error) {
+	stop := func() {}
+	url := cfg.DatabaseURL
+	if url == "" {
+		cluster, err := pgembed.Start(ctx, pgembed.Options{Dir: filepath.Join(cfg.DataDir, "postgres"), Logger: log})
+		if err != nil {
+			return nil, nil, fmt.Errorf("embedded postgres: %w", err)
+		}
+		stop = func() {
+			if err := cluster.Stop(); err != nil {
+				log.Error("stop embedded postgres", "err", err)
+			}
+		}
+		if err := cluster.EnsureDatabase(ctx, "trcr"); err != nil {
+			stop()
+			return nil, nil, err
+		}
+		url = cluster.URL("trcr")
+		log.Info("embedded postgres running", "dir", filepath.Join(cfg.DataDir, "postgres"))
+	}
+	db, err := sqlx.Open("postgres", url)
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	// Long-lived connections: lib/pq plans each statement anew, so reuse beats reconnecting.
+	db.SetMaxOpenConns(25)
+	db.SetMaxIdleConns(25)
+	db.SetConnMaxIdleTime(30 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for {
+		if err = db.PingContext(pingCtx); err == nil {
+			break
+		}
+		select {
+		case <-pingCtx.Done():
+			db.Close()
+			stop()
+			return nil, nil, fmt.Errorf("database does not answer: %w", err)
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+	return db, func() { db.Close(); stop() }, nil
+}
+
+func migrate(ctx context.Context, cfg config, log *slog.Logger) error {
+	db, closeDB, err := database(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	if err := migrations.Up(ctx, db.DB); err != nil {
+		return err
+	}
+	log.Info("migrations applied")
+	return nil
+}
+
+// app is a running server's parts.
+type app struct {
+	echo   *echo.Echo
+	store  *store.Store
+	blobs  blob.Store
+	local  *blob.Local
+	mailer mail.Sender
+}
+
+func newApp(ctx context.Context, cfg config, db *sqlx.DB, log *slog.Logger) (*app, error) {
+	secret, err := cfg.secret()
+	if err != nil {
+		return nil, err
+	}
+	a := &app{}
+	if cfg.S3Endpoint != "" {
+		s3, err := blob.NewS3(ctx, blob.S3Config{
+			Endpoint: cfg.S3Endpoint, Bucket: cfg.S3Bucket, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey, Region: cfg.S3Region,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("s3: %w", err)
+		}
+		a.blobs = s3
+	} else {
+		local, err := blob.NewLocal(filepath.Join(cfg.DataDir, "files"), cfg.BaseURL, store.DeriveKey(secret, "blob-url"))
+		if err != nil {
+			return nil, err
+		}
+		a.blobs, a.local = local, local
+	}
+	if cfg.SMTPURL != "" {
+		sender, err := mail.NewSMTP(cfg.SMTPURL, cfg.SMTPFrom)
+		if err != nil {
+			return nil, fmt.Errorf("smtp: %w", err)
+		}
+		a.mailer = sender
+	}
+	a.store = store.New(db, a.blobs, store.Config{BaseURL: cfg.BaseURL, Secret: secret, AuthRateLimit: cfg.AuthRateLimit}, log)
+
+	sessions := scs.New()
+	sessions.Store = postgresstore.NewWithCleanupInterval(db.DB, 30*time.Minute)
+	sessions.Lifetime = 30 * 24 * time.Hour
+	sessions.IdleTimeout = 7 * 24 * time.Hour
+	sessions.Cookie.Name = "trcr_session"
+	sessions.Cookie.HttpOnly = true
+	sessions.Cookie.SameSite = http.SameSiteLaxMode
+	sessions.Cookie.Secure = secureCookies(cfg.BaseURL)
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	// Trust X-Forwarded-For only from loopback and private networks: the load balancer in front of us.
+	e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	e.Use(middleware.RequestID())
+	e.Use(requestLogger(log))
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+		log.Error("panic", "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err, "stack", string(stack))
+		return err
+	}}))
+	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
+		XSSProtection: "0", ContentTypeNosniff: "nosniff", XFrameOptions: "DENY", ReferrerPolicy: "same-origin",
+		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data: https: http:; style-src 'self' 'unsafe-inline'; frame-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'",
+	}))
+
+	apiV1 := api.New(a.store, log)
+	pages := handlers.New(a.store, sessions, handlers.Options{DevMailbox: a.mailer == nil, Logger: log})
+	e.HTTPErrorHandler = func(err error, c echo.Context) {
+		if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+			apiV1.HandleError(err, c)
+			return
+		}
+		pages.HandleError(err, c)
+	}
+	e.GET("/healthz", func(c echo.Context) error {
+		if err := a.store.Ping(c.Request().Context()); err != nil {
+			return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+		}
+		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+	})
+	e.GET("/static/*", echo.WrapHandler(static.Handler()))
+	if a.local != nil {
+		e.GET("/blobs/*", echo.WrapHandler(a.local.Handler()))
+	}
+	apiV1.Mount(e.Group("/api/v1"))
+	pages.Mount(e)
+	a.echo = e
+	return a, nil
+}
+
+// secureCookies marks cookies Secure when the app is served over HTTPS, or on loopback, which browsers treat as
+// a secure origin.
+func secureCookies(baseURL string) bool {
+	if strings.HasPrefix(baseURL, "https://") {
+		return true
+	}
+	return false
+}
+
+func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true, LogRequestID: true, LogRemoteIP: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			if strings.HasPrefix(v.URI, "/static/") || v.URI == "/healthz" {
+				return nil
+			}
+			log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
+				slog.String("id", v.RequestID), slog.String("method", v.Method), slog.String("uri", v.URI),
+				slog.Int("status", v.Status), slog.Duration("latency", v.Latency), slog.String("ip", v.RemoteIP))
+			return nil
+		},
+	})
+}
+
+func serve(ctx context.Context, cfg config, log *slog.Logger) error {
+	db, closeDB, err := database(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	if err := migrations.Up(ctx, db.DB); err != nil {
+		return err
+	}
+	a, err := newApp(ctx, cfg, db, log)
+	if err != nil {
+		return err
+	}
+
+	// Background work runs until the server has drained, then finishes what it holds.
+	bgCtx, stopBackground := context.WithCancel(context.Background())
+	var bg sync.WaitGroup
+	if a.mailer != nil {
+		bg.Add(1)
+		go func() { defer bg.Done(); a.store.RunMailer(bgCtx, a.mailer, 2*time.Second) }()
+	} else {
+		log.Info("no TRCR_SMTP_URL: emails stay in the outbox; read them at " + cfg.BaseURL + "/dev/mailbox")
+	}
+	bg.Add(1)
+	go func() { defer bg.Done(); runJanitor(bgCtx, a.store, log) }()
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		stopBackground()
+		return err
+	}
+	srv := &http.Server{Handler: a.echo, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("TRCR is running", "url", cfg.BaseURL)
+	fmt.Printf("\n  TRCR is running at %s\n\n", cfg.BaseURL)
+
+	select {
+	case err := <-errc:
+		stopBackground()
+		bg.Wait()
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Error("shutdown", "err", err)
+	}
+	stopBackground()
+	bg.Wait()
+	log.Info("stopped")
+	return nil
+}
+
+// runJanitor prunes expired rate-limit counters every few minutes.
+func runJanitor(ctx context.Context, s *store.Store, log *slog.Logger) {
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.PruneRateLimits(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("janitor", "err", err)
+			}
+		}
+	}
+}

@@ -1,0 +1,54 @@
+package handlers
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/trcr/trcr/store"
+	"github.com/trcr/trcr/views"
+)
+
+// devMailbox shows the email outbox. It is mounted only when no SMTP server is configured, so that a sign-up on
+// the embedded default can be completed: the verification and invitation links are read here.
+func (h *Handlers) devMailbox(c echo.Context) error {
+	ctx := c.Request().Context()
+	emails, err := h.store.OutboxEmails(ctx, 100)
+	if err != nil {
+		return err
+	}
+	v := views.DevMailboxView{Now: time.Now()}
+	for _, e := range emails {
+		v.Emails = append(v.Emails, viewEmail(e))
+	}
+	if id := c.Param("id"); id != "" {
+		e, err := h.store.OutboxEmail(ctx, id)
+		if err != nil {
+			return err
+		}
+		sel := viewEmail(e)
+		v.Selected = &sel
+		if isHTMX(c) {
+			return render(c, http.StatusOK, views.MailboxMessage(sel))
+		}
+	}
+	if u := currentUser(c); u != nil {
+		if a, err := h.store.ActorFor(ctx, u.ID, h.sessions.GetString(ctx, sessOrgID), c.RealIP()); err == nil {
+			c.Set(ctxActor, a)
+		}
+	}
+	p, err := h.page(c, "Dev mailbox", views.NavDevMailbox)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.DevMailboxPage(p, v))
+}
+
+func viewEmail(e store.OutboxEmail) views.OutboxEmail {
+	return views.OutboxEmail{
+		ID: e.ID, To: strings.Join(e.To, ", "), Subject: e.Subject, Status: e.Status, CreatedAt: e.CreatedAt,
+		Error: e.LastError, TextBody: e.Text, HTMLBody: e.HTML,
+	}
+}

@@ -1,0 +1,173 @@
+package handlers_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/alexedwards/scs/postgresstore"
+	"github.com/alexedwards/scs/v2"
+	"github.com/jmoiron/sqlx"
+	"github.com/labstack/echo/v4"
+	_ "github.com/lib/pq"
+
+	"github.com/trcr/trcr/handlers"
+	"github.com/trcr/trcr/migrations"
+	"github.com/trcr/trcr/store"
+	"github.com/trcr/trcr/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+// env is a real page server over a fresh database.
+type env struct {
+	t     *testing.T
+	store *store.Store
+	db    *sqlx.DB
+	srv   *httptest.Server
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	db, err := sqlx.Open("postgres", storetest.New(t, migrations.Checksum(), migrations.Up))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	s := store.New(db, nil, store.Config{BaseURL: "http://trcr.test", Secret: []byte(strings.Repeat("s", 32)), AuthRateLimit: 10000}, log)
+	sessions := scs.New()
+	sessions.Store = postgresstore.NewWithCleanupInterval(db.DB, 0)
+	sessions.Cookie.HttpOnly = true
+	h := handlers.New(s, sessions, handlers.Options{DevMailbox: true, Logger: log})
+	e := echo.New()
+	e.HTTPErrorHandler = h.HandleError
+	h.Mount(e)
+	srv := httptest.NewServer(e)
+	t.Cleanup(srv.Close)
+	return &env{t: t, store: s, db: db, srv: srv}
+}
+
+// browser is a cookie-keeping client that does not follow redirects, so tests see them.
+type browser struct {
+	e    *env
+	c    *http.Client
+	csrf string
+}
+
+func (e *env) browser() *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{e: e, c: &http.Client{Jar: jar, Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+type page struct {
+	status   int
+	location string
+	header   http.Header
+	doc      *goquery.Document
+	body     string
+}
+
+func (p page) has(testid string) bool { return p.doc.Find(`[data-testid="` + testid + `"]`).Length() > 0 }
+
+func (p page) text(testid string) string {
+	return strings.TrimSpace(p.doc.Find(`[data-testid="` + testid + `"]`).First().Text())
+}
+
+var csrfInput = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+func (b *browser) read(res *http.Response, err error) page {
+	b.e.t.Helper()
+	if err != nil {
+		b.e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(string(raw)))
+	if err != nil {
+		b.e.t.Fatal(err)
+	}
+	if m := csrfInput.FindStringSubmatch(string(raw)); m != nil {
+		b.csrf = m[1]
+	}
+	return page{status: res.StatusCode, location: res.Header.Get("Location"), header: res.Header, doc: doc, body: string(raw)}
+}
+
+func (b *browser) get(path string) page {
+	b.e.t.Helper()
+	return b.read(b.c.Get(b.e.srv.URL + path))
+}
+
+// post submits a form with the CSRF token of the last page read.
+func (b *browser) post(path string, form url.Values) page {
+	b.e.t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	if form.Get("_csrf") == "" {
+		form.Set("_csrf", b.csrf)
+	}
+	return b.read(b.c.PostForm(b.e.srv.URL+path, form))
+}
+
+// htmx submits like htmx does: CSRF in the header, HX-Request set.
+func (b *browser) htmx(path string, form url.Values) page {
+	b.e.t.Helper()
+	req, _ := http.NewRequest("POST", b.e.srv.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("X-CSRF-Token", b.csrf)
+	return b.read(b.c.Do(req))
+}
+
+// signUp registers through the page and returns the signed-in browser.
+func (e *env) signUp(name, email string) *browser {
+	e.t.Helper()
+	b := e.browser()
+	b.get("/register")
+	p := b.post("/register", url.Values{"name": {name}, "email": {email}, "password": {"secret123!"}})
+	if p.status != http.StatusSeeOther {
+		e.t.Fatalf("register %s: %d %s", email, p.status, p.body)
+	}
+	b.get("/onboarding")
+	return b
+}
+
+// withOrg signs up and creates an organization.
+func (e *env) withOrg(name, email, org string) *browser {
+	e.t.Helper()
+	b := e.signUp(name, email)
+	if p := b.post("/onboarding", url.Values{"name": {org}}); p.status != http.StatusSeeOther || p.location != "/" {
+		e.t.Fatalf("onboarding: %d %s", p.status, p.location)
+	}
+	b.get("/")
+	return b
+}
+
+var tokenRe = regexp.MustCompile(`token=([A-Za-z0-9_-]+)`)
+
+func (e *env) tokenSentTo(addr, pathPart string) string {
+	e.t.Helper()
+	emails, err := e.store.OutboxEmails(context.Background(), 100)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for _, m := range emails {
+		if strings.EqualFold(m.To[0], addr) && strings.Contains(m.Text, pathPart) {
+			return tokenRe.FindStringSubmatch(m.Text)[1]
+		}
+	}
+	e.t.Fatalf("no %s email to %s", pathPart, addr)
+	return ""
+}

@@ -1,0 +1,240 @@
+// Package handlers serves TRCR's HTML pages to team members: a form or htmx request → one store call → a views/
+// component. Sessions live in PostgreSQL (scs) and every state-changing request carries a CSRF token. It never
+// imports api/.
+package handlers
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/alexedwards/scs/v2"
+	"github.com/labstack/echo/v4"
+
+	"github.com/trcr/trcr/store"
+	"github.com/trcr/trcr/views"
+)
+
+// Options configure the pages.
+type Options struct {
+	// DevMailbox shows the outbox at /dev/mailbox; on only when no SMTP server is configured.
+	DevMailbox bool
+	Logger     *slog.Logger
+}
+
+// Handlers serves the pages.
+type Handlers struct {
+	store    *store.Store
+	sessions *scs.SessionManager
+	opts     Options
+	log      *slog.Logger
+}
+
+// New builds the pages over a store and a session manager.
+func New(s *store.Store, sessions *scs.SessionManager, opts Options) *Handlers {
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Handlers{store: s, sessions: sessions, opts: opts, log: log}
+}
+
+// Session keys.
+const (
+	sessUserID = "user_id"
+	sessOrgID  = "org_id"
+	sessCSRF   = "csrf"
+	sessFlash  = "flash"
+)
+
+// Context keys.
+const (
+	ctxUser  = "trcr.page.user"
+	ctxActor = "trcr.page.actor"
+)
+
+// Mount registers every page on e.
+func (h *Handlers) Mount(e *echo.Echo) {
+	// Middleware is attached per route rather than to a group: an Echo group with middleware also catches every
+	// unknown path, which would answer /api/v1 typos with CSRF errors instead of JSON 404s.
+	g := &router{e: e, mw: []echo.MiddlewareFunc{echo.WrapMiddleware(h.sessions.LoadAndSave), h.csrf, h.loadUser}}
+	h.mountAuth(g)
+	h.mountAccount(g)
+	h.mountOrganization(g)
+	if h.opts.DevMailbox {
+		g.GET("/dev/mailbox", h.devMailbox)
+		g.GET("/dev/mailbox/:id", h.devMailbox)
+	}
+}
+
+// router registers page routes with the session middleware in front of each.
+type router struct {
+	e  *echo.Echo
+	mw []echo.MiddlewareFunc
+}
+
+func (r *router) GET(path string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
+	r.e.GET(path, h, append(append([]echo.MiddlewareFunc{}, r.mw...), mw...)...)
+}
+
+func (r *router) POST(path string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
+	r.e.POST(path, h, append(append([]echo.MiddlewareFunc{}, r.mw...), mw...)...)
+}
+
+// currentUser is the signed-in user, or nil.
+func currentUser(c echo.Context) *store.User {
+	u, _ := c.Get(ctxUser).(*store.User)
+	return u
+}
+
+func currentActor(c echo.Context) store.Actor { return c.Get(ctxActor).(store.Actor) }
+
+// loadUser reads the session's user, if any. A session whose user is gone is cleared.
+func (h *Handlers) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		id := h.sessions.GetString(ctx, sessUserID)
+		if id != "" {
+			u, err := h.store.User(ctx, id)
+			switch {
+			case err == nil:
+				c.Set(ctxUser, &u)
+			case errors.Is(err, store.ErrNotFound):
+				_ = h.sessions.Destroy(ctx)
+			default:
+				return err
+			}
+		}
+		return next(c)
+	}
+}
+
+// requireUser sends anonymous visitors to the login page, coming back afterwards.
+func (h *Handlers) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if currentUser(c) == nil {
+			return redirect(c, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+		}
+		return next(c)
+	}
+}
+
+// requireOrg resolves the organization the user works in (the session's choice, else their default); a user
+// without any goes to onboarding.
+func (h *Handlers) requireOrg(next echo.HandlerFunc) echo.HandlerFunc {
+	return h.requireUser(func(c echo.Context) error {
+		ctx := c.Request().Context()
+		u := currentUser(c)
+		a, err := h.store.ActorFor(ctx, u.ID, h.sessions.GetString(ctx, sessOrgID), c.RealIP())
+		if errors.Is(err, store.ErrNotFound) {
+			// The chosen organization is gone or the user left it: fall back to the default.
+			h.sessions.Remove(ctx, sessOrgID)
+			a, err = h.store.ActorFor(ctx, u.ID, "", c.RealIP())
+		}
+		if errors.Is(err, store.ErrNoOrganization) {
+			return redirect(c, "/onboarding")
+		}
+		if err != nil {
+			return err
+		}
+		c.Set(ctxActor, a)
+		return next(c)
+	})
+}
+
+// redirect answers a normal request with 303 and an htmx request with HX-Redirect, so htmx does a full load.
+func redirect(c echo.Context, to string) error {
+	if isHTMX(c) {
+		c.Response().Header().Set("HX-Redirect", to)
+		return c.NoContent(http.StatusNoContent)
+	}
+	return c.Redirect(http.StatusSeeOther, to)
+}
+
+func isHTMX(c echo.Context) bool {
+	return c.Request().Header.Get("HX-Request") == "true" && c.Request().Header.Get("HX-History-Restore-Request") != "true"
+}
+
+// render writes a component with status.
+func render(c echo.Context, status int, comp templ.Component) error {
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	c.Response().Header().Add("Vary", "HX-Request")
+	c.Response().WriteHeader(status)
+	return comp.Render(c.Request().Context(), c.Response())
+}
+
+// renderForm answers a submitted form: the whole page for a normal request, only the form fragment for htmx.
+// Invalid input answers 422 so htmx swaps the form with its messages in place.
+func renderForm(c echo.Context, status int, page, fragment templ.Component) error {
+	if isHTMX(c) {
+		return render(c, status, fragment)
+	}
+	return render(c, status, page)
+}
+
+// flash keeps a message for the next page the user sees.
+func (h *Handlers) flash(c echo.Context, kind, text string) {
+	h.sessions.Put(c.Request().Context(), sessFlash, kind+"\x00"+text)
+}
+
+func (h *Handlers) popFlashes(ctx context.Context) []views.Flash {
+	s := h.sessions.PopString(ctx, sessFlash)
+	if s == "" {
+		return nil
+	}
+	kind, text, _ := strings.Cut(s, "\x00")
+	return []views.Flash{{Kind: kind, Text: text}}
+}
+
+// fieldErrors turns a store validation error into the form's messages; other errors are returned for the error
+// handler.
+func fieldErrors(err error) (map[string]string, string, error) {
+	var v *store.ValidationError
+	if errors.As(err, &v) {
+		return v.Fields, "", nil
+	}
+	var c *store.ConflictError
+	if errors.As(err, &c) {
+		return nil, c.Message, nil
+	}
+	var f *store.ForbiddenError
+	if errors.As(err, &f) {
+		return nil, f.Message, nil
+	}
+	var t *store.TooLargeError
+	if errors.As(err, &t) {
+		return nil, t.Error(), nil
+	}
+	var u *store.UnsupportedTypeError
+	if errors.As(err, &u) {
+		return nil, u.Message, nil
+	}
+	var un *store.UnauthorizedError
+	if errors.As(err, &un) {
+		return nil, capitalize(un.Message) + ".", nil
+	}
+	var rl *store.RateLimitError
+	if errors.As(err, &rl) {
+		return nil, "Too many attempts. Please wait a minute and try again.", nil
+	}
+	return nil, "", err
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// safeNext keeps only local paths as a post-login destination, so a crafted link cannot send users elsewhere.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return ""
+	}
+	return next
+}

@@ -1,0 +1,551 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/trcr/trcr/store"
+	"github.com/trcr/trcr/views"
+)
+
+func (h *Handlers) mountOrganization(g *router) {
+	g.GET("/", h.dashboard, h.requireOrg)
+	g.GET("/onboarding", h.onboardingPage, h.requireUser)
+	g.POST("/onboarding", h.createOrganization, h.requireUser)
+	g.GET("/organizations/new", h.newOrganizationPage, h.requireUser)
+	g.POST("/organizations/new", h.createOrganization, h.requireUser)
+	g.POST("/orgs/switch", h.switchOrganization, h.requireUser)
+
+	g.GET("/settings/organization", h.orgSettingsPage, h.requireOrg)
+	g.POST("/settings/organization", h.updateOrgSettings, h.requireOrg)
+	g.POST("/settings/organization/logo", h.uploadLogo, h.requireOrg)
+	g.POST("/settings/organization/logo/remove", h.removeLogo, h.requireOrg)
+	g.POST("/settings/organization/delete", h.deleteOrganization, h.requireOrg)
+
+	g.GET("/members", h.membersPage, h.requireOrg)
+	g.POST("/members/invite", h.invite, h.requireOrg)
+	g.POST("/members/:id/role", h.changeRole, h.requireOrg)
+	g.POST("/members/:id/cost-rate", h.changeCostRate, h.requireOrg)
+	g.POST("/members/:id/resend", h.resendInvitation, h.requireOrg)
+	g.POST("/members/:id/remove", h.removeMember, h.requireOrg)
+
+	g.GET("/audit-logs", h.auditLogPage, h.requireOrg)
+}
+
+func (h *Handlers) dashboard(c echo.Context) error {
+	ctx := c.Request().Context()
+	a := currentActor(c)
+	p, err := h.page(c, "Dashboard", views.NavDashboard)
+	if err != nil {
+		return err
+	}
+	org, err := h.store.Organization(ctx, a)
+	if err != nil {
+		return err
+	}
+	active, err := h.store.Members(ctx, a, store.MemberFilter{Status: store.MemberActive, Page: store.Page{Per: 1}})
+	if err != nil {
+		return err
+	}
+	invited, err := h.store.Members(ctx, a, store.MemberFilter{Status: store.MemberInvited, Page: store.Page{Per: 1}})
+	if err != nil {
+		return err
+	}
+	u := currentUser(c)
+	d := views.DashboardView{
+		MemberCount: active.Total, PendingInvites: invited.Total, Role: a.Role,
+		Currency: org.Currency, Timezone: org.Timezone, Now: time.Now(),
+		Checklist: []views.ChecklistItem{
+			{Label: "Create your organization", Href: "/settings/organization", Done: true},
+			{Label: "Invite your team", Hint: "Send an invitation by email.", Href: "/members#invite", Done: active.Total+invited.Total > 1},
+			{Label: "Add your logo", Hint: "It appears on invoices.", Href: "/settings/organization", Done: org.LogoKey != nil},
+			{Label: "Add a profile photo", Href: "/profile", Done: u.AvatarKey != nil},
+		},
+	}
+	if a.IsAdmin() {
+		recent, err := h.store.AuditLogs(ctx, a, store.AuditFilter{Page: store.Page{Per: 6}})
+		if err != nil {
+			return err
+		}
+		d.RecentActivity = auditEntries(recent.Items)
+	}
+	return render(c, http.StatusOK, views.DashboardPage(p, d))
+}
+
+func (h *Handlers) onboardingPage(c echo.Context) error {
+	p, err := h.page(c, "Create your organization", "")
+	if err != nil {
+		return err
+	}
+	if len(p.Orgs) > 0 {
+		return redirect(c, "/")
+	}
+	return render(c, http.StatusOK, views.OnboardingPage(p, views.OrgForm{}))
+}
+
+func (h *Handlers) newOrganizationPage(c echo.Context) error {
+	p, err := h.accountPage(c)
+	if err != nil {
+		return err
+	}
+	p.Title, p.ActiveNav = "New organization", views.NavNewOrg
+	return render(c, http.StatusOK, views.NewOrganizationPage(p, views.OrgForm{}))
+}
+
+// createOrganization serves both onboarding and "New organization": the form differs only in its chrome.
+func (h *Handlers) createOrganization(c echo.Context) error {
+	ctx := c.Request().Context()
+	f := views.OrgForm{Name: c.FormValue("name"), Slug: c.FormValue("slug")}
+	in := store.OrganizationInput{Name: &f.Name}
+	if strings.TrimSpace(f.Slug) != "" {
+		in.Slug = &f.Slug
+	}
+	if tz := c.FormValue("timezone"); tz != "" {
+		in.Settings = map[string]any{"timezone": tz}
+	}
+	o, err := h.store.CreateOrganization(ctx, currentUser(c).ID, c.RealIP(), in)
+	if err == nil {
+		h.sessions.Put(ctx, sessOrgID, o.ID)
+		h.flash(c, views.FlashSuccess, o.Name+" is ready. Invite your team to get started.")
+		return redirect(c, "/")
+	}
+	if f.Errors, f.Error, err = fieldErrors(err); err != nil {
+		return err
+	}
+	if f.Error == "slug is already taken" {
+		f.Errors, f.Error = map[string]string{"slug": "This slug is already taken."}, ""
+	}
+	action := c.Path()
+	p, err := h.accountPage(c)
+	if err != nil {
+		return err
+	}
+	page := views.OnboardingPage(p, f)
+	if action == "/organizations/new" {
+		page = views.NewOrganizationPage(p, f)
+	}
+	return renderForm(c, http.StatusUnprocessableEntity, page, views.CreateOrgFormFragment(p.CSRFToken, action, f))
+}
+
+func (h *Handlers) switchOrganization(c echo.Context) error {
+	ctx := c.Request().Context()
+	orgID := c.FormValue("org_id")
+	if err := h.store.SwitchOrganization(ctx, currentUser(c).ID, orgID); err != nil {
+		return err
+	}
+	h.sessions.Put(ctx, sessOrgID, orgID)
+	return redirect(c, "/")
+}
+
+// --- organization settings ---
+
+func (h *Handlers) orgSettingsView(c echo.Context) (views.OrgSettingsView, error) {
+	a := currentActor(c)
+	o, err := h.store.Organization(c.Request().Context(), a)
+	if err != nil {
+		return views.OrgSettingsView{}, err
+	}
+	return views.OrgSettingsView{
+		Settings:  views.OrgSettingsForm{Name: o.Name, Slug: o.Slug, Currency: o.Currency, Timezone: o.Timezone},
+		Logo:      views.LogoForm{LogoURL: deref(o.LogoURL), OrgName: o.Name},
+		Delete:    views.DeleteOrgForm{OrgName: o.Name},
+		CanDelete: a.IsOwner(),
+	}, nil
+}
+
+func (h *Handlers) orgSettingsPage(c echo.Context) error {
+	if !currentActor(c).IsAdmin() {
+		return store.ErrForbidden
+	}
+	v, err := h.orgSettingsView(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.page(c, "Organization settings", views.NavSettings)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.OrgSettingsPage(p, v))
+}
+
+// settingsResult answers a settings form like profileResult does for the profile.
+func (h *Handlers) settingsResult(c echo.Context, status int, v views.OrgSettingsView, form string) error {
+	p, err := h.page(c, "Organization settings", views.NavSettings)
+	if err != nil {
+		return err
+	}
+	if isHTMX(c) {
+		var comp = views.OrgSettingsFormFragment(p.CSRFToken, v.Settings)
+		switch form {
+		case "logo":
+			comp = views.OrgLogoFormFragment(p.CSRFToken, v.Logo)
+		case "delete":
+			comp = views.DeleteOrgFormFragment(p.CSRFToken, v.Delete)
+		}
+		return render(c, status, withFlashes(comp, p.Flashes))
+	}
+	return render(c, status, views.OrgSettingsPage(p, v))
+}
+
+func (h *Handlers) updateOrgSettings(c echo.Context) error {
+	name, slug := c.FormValue("name"), c.FormValue("slug")
+	f := views.OrgSettingsForm{Name: name, Slug: slug, Currency: c.FormValue("currency"), Timezone: c.FormValue("timezone")}
+	_, err := h.store.UpdateOrganization(c.Request().Context(), currentActor(c), store.OrganizationInput{
+		Name: &name, Slug: &slug, Settings: map[string]any{"currency": f.Currency, "timezone": f.Timezone},
+	})
+	status := http.StatusOK
+	if err == nil {
+		h.flash(c, views.FlashSuccess, "Organization settings saved.")
+	} else {
+		var fields map[string]string
+		if fields, f.Error, err = fieldErrors(err); err != nil {
+			return err
+		}
+		f.Errors = map[string]string{}
+		for k, msg := range fields {
+			f.Errors[strings.TrimPrefix(k, "settings.")] = msg
+		}
+		if f.Error == "slug is already taken" {
+			f.Errors["slug"], f.Error = "This slug is already taken.", ""
+		}
+		status = http.StatusUnprocessableEntity
+	}
+	v, verr := h.orgSettingsView(c)
+	if verr != nil {
+		return verr
+	}
+	if err != nil || status != http.StatusOK {
+		v.Settings = f
+	}
+	return h.settingsResult(c, status, v, "settings")
+}
+
+func (h *Handlers) uploadLogo(c echo.Context) error {
+	status := http.StatusOK
+	var formErr map[string]string
+	var msg string
+	file, err := formFile(c, "logo")
+	if err == nil {
+		defer file.Close()
+		_, err = h.store.SetLogo(c.Request().Context(), currentActor(c), file)
+	}
+	if err == nil {
+		h.flash(c, views.FlashSuccess, "Logo updated.")
+	} else {
+		if formErr, msg, err = fieldErrors(err); err != nil {
+			return err
+		}
+		status = http.StatusUnprocessableEntity
+	}
+	v, err := h.orgSettingsView(c)
+	if err != nil {
+		return err
+	}
+	if status != http.StatusOK {
+		v.Logo.Error = msg
+		if formErr != nil {
+			v.Logo.Errors = map[string]string{"logo": formErr["file"]}
+		}
+	}
+	return h.settingsResult(c, status, v, "logo")
+}
+
+func (h *Handlers) removeLogo(c echo.Context) error {
+	if _, err := h.store.RemoveLogo(c.Request().Context(), currentActor(c)); err != nil {
+		return err
+	}
+	h.flash(c, views.FlashSuccess, "Logo removed.")
+	v, err := h.orgSettingsView(c)
+	if err != nil {
+		return err
+	}
+	return h.settingsResult(c, http.StatusOK, v, "logo")
+}
+
+func (h *Handlers) deleteOrganization(c echo.Context) error {
+	a := currentActor(c)
+	v, err := h.orgSettingsView(c)
+	if err != nil {
+		return err
+	}
+	confirm := c.FormValue("confirm_name")
+	if strings.TrimSpace(confirm) != v.Delete.OrgName {
+		v.Delete.ConfirmName = confirm
+		v.Delete.Errors = map[string]string{"confirm_name": "Type the organization's name exactly to confirm."}
+		return h.settingsResult(c, http.StatusUnprocessableEntity, v, "delete")
+	}
+	if err := h.store.DeleteOrganization(c.Request().Context(), a); err != nil {
+		if _, v.Delete.Error, err = fieldErrors(err); err != nil {
+			return err
+		}
+		return h.settingsResult(c, http.StatusUnprocessableEntity, v, "delete")
+	}
+	h.sessions.Remove(c.Request().Context(), sessOrgID)
+	h.flash(c, views.FlashSuccess, v.Delete.OrgName+" was deleted.")
+	return redirect(c, "/")
+}
+
+// --- members ---
+
+func (h *Handlers) viewMember(c echo.Context, m store.Member, currency string) views.Member {
+	a := currentActor(c)
+	self := m.UserID != nil && *m.UserID == a.UserID
+	canEdit := a.IsAdmin() && (m.Role != store.RoleOwner || a.IsOwner())
+	return views.Member{
+		ID: m.ID, Name: m.Name, Email: m.Email, AvatarURL: deref(m.AvatarURL), Initials: initials(m.Name, m.Email),
+		Role: m.Role, Status: m.Status, CostRateCents: m.CostRate, Currency: currency,
+		IsSelf: self, CanEdit: canEdit, CanMakeOwner: a.IsOwner(),
+	}
+}
+
+func (h *Handlers) membersView(c echo.Context) (views.MembersView, error) {
+	ctx := c.Request().Context()
+	a := currentActor(c)
+	pg, err := store.ParsePage(c.QueryParam("page"), "")
+	if err != nil {
+		pg = store.Page{}
+	}
+	f := views.MemberFilter{Q: c.QueryParam("q"), Role: c.QueryParam("role")}
+	if f.Role != "" && f.Role != store.RoleOwner && f.Role != store.RoleAdmin && f.Role != store.RoleMember {
+		f.Role = ""
+	}
+	org, err := h.store.Organization(ctx, a)
+	if err != nil {
+		return views.MembersView{}, err
+	}
+	l, err := h.store.Members(ctx, a, store.MemberFilter{Search: f.Q, Role: f.Role, Page: pg})
+	if err != nil {
+		return views.MembersView{}, err
+	}
+	v := views.MembersView{
+		Filter: f, CanManage: a.IsAdmin(), Currency: org.Currency,
+		Invite:     views.InviteForm{Role: store.RoleMember, AllowOwner: a.IsOwner()},
+		Pagination: views.Pagination{Page: l.Page, PerPage: l.PerPage, Total: l.Total, Path: "/members", Query: c.QueryParams(), Target: "#members-results"},
+	}
+	for _, m := range l.Items {
+		v.Members = append(v.Members, h.viewMember(c, m, org.Currency))
+	}
+	return v, nil
+}
+
+func (h *Handlers) membersPage(c echo.Context) error {
+	v, err := h.membersView(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.page(c, "Members", views.NavMembers)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.MembersPage(p, v))
+}
+
+func (h *Handlers) invite(c echo.Context) error {
+	f := views.InviteForm{Email: c.FormValue("email"), Role: c.FormValue("role"), AllowOwner: currentActor(c).IsOwner()}
+	m, err := h.store.Invite(c.Request().Context(), currentActor(c), store.InviteInput{Email: f.Email, Role: f.Role})
+	if err == nil {
+		h.flash(c, views.FlashSuccess, "Invitation sent to "+m.Email+".")
+		return redirect(c, "/members")
+	}
+	if f.Errors, f.Error, err = fieldErrors(err); err != nil {
+		return err
+	}
+	v, err := h.membersView(c)
+	if err != nil {
+		return err
+	}
+	v.Invite = f
+	p, err := h.page(c, "Members", views.NavMembers)
+	if err != nil {
+		return err
+	}
+	return renderForm(c, http.StatusUnprocessableEntity, views.MembersPage(p, v), views.InviteFormFragment(p.CSRFToken, f))
+}
+
+// memberResult answers a per-row action: htmx gets the row again, a plain form the members page.
+func (h *Handlers) memberResult(c echo.Context, id string, rowErr error) error {
+	ctx := c.Request().Context()
+	a := currentActor(c)
+	msg := ""
+	if rowErr != nil {
+		var fields map[string]string
+		var err error
+		if fields, msg, err = fieldErrors(rowErr); err != nil {
+			return err
+		}
+		for _, m := range fields {
+			msg = m
+		}
+	}
+	if !isHTMX(c) {
+		if msg != "" {
+			h.flash(c, views.FlashError, msg)
+		} else {
+			h.flash(c, views.FlashSuccess, "Member updated.")
+		}
+		return redirect(c, "/members")
+	}
+	m, err := h.store.Member(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	org, err := h.store.Organization(ctx, a)
+	if err != nil {
+		return err
+	}
+	row := h.viewMember(c, m, org.Currency)
+	row.Error, row.Saved = msg, msg == ""
+	status := http.StatusOK
+	if msg != "" {
+		status = http.StatusUnprocessableEntity
+	}
+	return render(c, status, views.MemberRow(csrfToken(c), row))
+}
+
+func (h *Handlers) changeRole(c echo.Context) error {
+	role := c.FormValue("role")
+	_, err := h.store.UpdateMember(c.Request().Context(), currentActor(c), c.Param("id"), store.MemberInput{Role: &role})
+	return h.memberResult(c, c.Param("id"), err)
+}
+
+func (h *Handlers) changeCostRate(c echo.Context) error {
+	ctx := c.Request().Context()
+	org, err := h.store.Organization(ctx, currentActor(c))
+	if err != nil {
+		return err
+	}
+	cents, perr := views.ParseMajorUnits(c.FormValue("cost_rate"), org.Currency)
+	if perr != nil {
+		return h.memberResult(c, c.Param("id"), store.Invalid("cost_rate", "Cost rate: "+perr.Error()+"."))
+	}
+	_, err = h.store.UpdateMember(ctx, currentActor(c), c.Param("id"), store.MemberInput{CostRate: &cents})
+	return h.memberResult(c, c.Param("id"), err)
+}
+
+func (h *Handlers) resendInvitation(c echo.Context) error {
+	ctx := c.Request().Context()
+	a := currentActor(c)
+	m, err := h.store.Member(ctx, a, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	if m.Status != store.MemberInvited {
+		return h.memberResult(c, m.ID, store.Invalid("member", "This person has already joined."))
+	}
+	_, err = h.store.Invite(ctx, a, store.InviteInput{Email: m.Email, Role: m.Role})
+	return h.memberResult(c, m.ID, err)
+}
+
+func (h *Handlers) removeMember(c echo.Context) error {
+	ctx := c.Request().Context()
+	a := currentActor(c)
+	m, err := h.store.Member(ctx, a, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	if err := h.store.RemoveMember(ctx, a, m.ID); err != nil {
+		return h.memberResult(c, m.ID, err)
+	}
+	if m.UserID != nil && *m.UserID == a.UserID {
+		// Leaving the organization: go wherever the user still belongs.
+		h.sessions.Remove(ctx, sessOrgID)
+		h.flash(c, views.FlashSuccess, "You left the organization.")
+		return redirect(c, "/")
+	}
+	if isHTMX(c) {
+		return c.NoContent(http.StatusOK) // the row is swapped with nothing
+	}
+	h.flash(c, views.FlashSuccess, m.Email+" was removed.")
+	return redirect(c, "/members")
+}
+
+// --- audit log ---
+
+func auditEntries(items []store.AuditEntry) []views.AuditEntry {
+	out := make([]views.AuditEntry, 0, len(items))
+	for _, e := range items {
+		ve := views.AuditEntry{ID: e.ID, At: e.CreatedAt, ActorName: e.UserName, Action: e.Action, EntityType: e.EntityType, EntityID: e.EntityID}
+		ve.ActorInitials = initials(e.UserName, "")
+		fields := make([]string, 0, len(e.Changes))
+		for f := range e.Changes {
+			fields = append(fields, f)
+		}
+		sort.Strings(fields)
+		for _, f := range fields {
+			ch := e.Changes[f]
+			ve.Changes = append(ve.Changes, views.AuditChange{Field: f, From: changeText(ch.From), To: changeText(ch.To)})
+		}
+		out = append(out, ve)
+	}
+	return out
+}
+
+func changeText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case float64:
+		if x == float64(int64(x)) {
+			return fmt.Sprintf("%d", int64(x))
+		}
+		return fmt.Sprintf("%g", x)
+	case bool:
+		if x {
+			return "yes"
+		}
+		return "no"
+	}
+	return fmt.Sprint(v)
+}
+
+func (h *Handlers) auditLogPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	a := currentActor(c)
+	q := c.QueryParam
+	f := views.AuditFilter{UserID: q("user"), Action: q("action"), EntityType: q("entity_type"), EntityID: q("entity_id"), From: q("from"), To: q("to")}
+	pg, _ := store.ParsePage(q("page"), "")
+	l, err := h.store.AuditLogs(ctx, a, store.AuditFilter{
+		UserID: f.UserID, Action: f.Action, EntityType: f.EntityType, EntityID: f.EntityID, From: f.From, To: f.To, Page: pg,
+	})
+	p, perr := h.page(c, "Audit log", views.NavAuditLog)
+	if perr != nil {
+		return perr
+	}
+	if err != nil {
+		var verr *store.ValidationError
+		if !errors.As(err, &verr) {
+			return err
+		}
+		msg := verr.Message
+		p.Flashes = append(p.Flashes, views.Flash{Kind: views.FlashError, Text: "Filter not applied: " + msg})
+		f = views.AuditFilter{}
+		if l, err = h.store.AuditLogs(ctx, a, store.AuditFilter{}); err != nil {
+			return err
+		}
+	}
+	members, err := h.store.Members(ctx, a, store.MemberFilter{Status: store.MemberActive, Page: store.Page{None: true}})
+	if err != nil {
+		return err
+	}
+	v := views.AuditLogView{
+		Entries: auditEntries(l.Items), Filter: f, Now: time.Now(),
+		Actions:     []string{store.ActionCreated, store.ActionUpdated, store.ActionDeleted},
+		EntityTypes: []string{"organization", "member"},
+		Pagination:  views.Pagination{Page: l.Page, PerPage: l.PerPage, Total: l.Total, Path: "/audit-logs", Query: url.Values(c.QueryParams()), Target: "#audit-results"},
+	}
+	for _, m := range members.Items {
+		if m.UserID != nil {
+			v.Users = append(v.Users, views.Option{Value: *m.UserID, Label: orDefault(m.Name, m.Email)})
+		}
+	}
+	return render(c, http.StatusOK, views.AuditLogPage(p, v))
+}

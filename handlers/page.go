@@ -1,0 +1,63 @@
+package handlers
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/trcr/trcr/store"
+	"github.com/trcr/trcr/views"
+)
+
+// page builds the chrome every page shares: user, organizations, flashes, CSRF token.
+func (h *Handlers) page(c echo.Context, title, nav string) (views.Page, error) {
+	ctx := c.Request().Context()
+	p := views.Page{Title: title, CSRFToken: csrfToken(c), ActiveNav: nav, DevMailbox: h.opts.DevMailbox, Flashes: h.popFlashes(ctx)}
+	u := currentUser(c)
+	if u == nil {
+		return p, nil
+	}
+	p.CurrentUser = viewUser(*u)
+	orgs, err := h.store.Organizations(ctx, u.ID)
+	if err != nil {
+		return p, err
+	}
+	a, hasActor := c.Get(ctxActor).(store.Actor)
+	for _, o := range orgs {
+		p.Orgs = append(p.Orgs, views.Org{ID: o.ID, Name: o.Name, LogoURL: deref(o.LogoURL)})
+		if hasActor && o.ID == a.OrgID {
+			p.CurrentOrg = views.CurrentOrg{ID: o.ID, Name: o.Name, Role: a.Role, LogoURL: deref(o.LogoURL)}
+		}
+	}
+	p.IsAdmin = hasActor && a.IsAdmin()
+	return p, nil
+}
+
+func viewUser(u store.User) views.User {
+	return views.User{ID: u.ID, Name: u.Name, Email: u.Email, AvatarURL: deref(u.AvatarURL), Initials: initials(u.Name, u.Email)}
+}
+
+// initials are shown in place of a missing avatar: the first letters of the first and last names.
+func initials(name, email string) string {
+	fields := strings.Fields(name)
+	if len(fields) == 0 {
+		if email == "" {
+			return "?"
+		}
+		fields = []string{email}
+	}
+	first := []rune(fields[0])[0]
+	out := string(unicode.ToUpper(first))
+	if len(fields) > 1 {
+		out += string(unicode.ToUpper([]rune(fields[len(fields)-1])[0]))
+	}
+	return out
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -1,0 +1,280 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestAnonymousIsSentToLogin(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	for _, path := range []string{"/", "/members", "/profile", "/settings/organization", "/audit-logs"} {
+		if p := b.get(path); p.status != http.StatusSeeOther || !strings.HasPrefix(p.location, "/login?next=") {
+			t.Errorf("%s: %d %q", path, p.status, p.location)
+		}
+	}
+	if p := b.get("/login"); p.status != 200 || !p.has("login-form") {
+		t.Fatalf("login page: %d", p.status)
+	}
+}
+
+func TestRegisterAndLogin(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	b.get("/register")
+	bad := b.post("/register", url.Values{"name": {"Ann"}, "email": {"ann@example.com"}, "password": {"short"}})
+	if bad.status != http.StatusUnprocessableEntity || !strings.Contains(bad.body, "password must be at least 8 characters") {
+		t.Fatalf("invalid register: %d", bad.status)
+	}
+	if got := bad.doc.Find(`input[name="email"]`).AttrOr("value", ""); got != "ann@example.com" {
+		t.Fatalf("form lost the email: %q", got)
+	}
+	ok := b.post("/register", url.Values{"name": {"Ann"}, "email": {"ann@example.com"}, "password": {"long enough"}})
+	if ok.status != http.StatusSeeOther || ok.location != "/onboarding" {
+		t.Fatalf("register: %d %q", ok.status, ok.location)
+	}
+	cookie := ok.header.Get("Set-Cookie")
+	if !strings.Contains(cookie, "HttpOnly") || !strings.Contains(cookie, "SameSite=Lax") {
+		t.Fatalf("session cookie attributes: %s", cookie)
+	}
+	// Without an organization, the app sends the user to onboarding.
+	if p := b.get("/"); p.location != "/onboarding" {
+		t.Fatalf("/ without org: %d %q", p.status, p.location)
+	}
+	b.get("/onboarding")
+	b.post("/logout", nil)
+
+	// Login: wrong password re-renders with the message (htmx gets the fragment); right password goes to next.
+	c := e.browser()
+	c.get("/login")
+	wrong := c.htmx("/login", url.Values{"email": {"ann@example.com"}, "password": {"nope nope"}})
+	if wrong.status != http.StatusUnprocessableEntity || !strings.Contains(wrong.body, "Invalid email or password") || strings.Contains(wrong.body, "<html") {
+		t.Fatalf("wrong password: %d %s", wrong.status, wrong.body)
+	}
+	before := sessionCookie(t, e, c)
+	right := c.post("/login", url.Values{"email": {"ANN@example.com"}, "password": {"long enough"}, "next": {"/profile"}})
+	if right.status != http.StatusSeeOther || right.location != "/profile" {
+		t.Fatalf("login: %d %q", right.status, right.location)
+	}
+	if after := sessionCookie(t, e, c); after == before || after == "" {
+		t.Fatal("session token not renewed at login")
+	}
+	// An open redirect through next is refused.
+	d := e.browser()
+	d.get("/login")
+	if p := d.post("/login", url.Values{"email": {"ann@example.com"}, "password": {"long enough"}, "next": {"//evil.example"}}); p.location != "/" {
+		t.Fatalf("next not sanitized: %q", p.location)
+	}
+	// htmx login answers HX-Redirect.
+	h := e.browser()
+	h.get("/login")
+	if p := h.htmx("/login", url.Values{"email": {"ann@example.com"}, "password": {"long enough"}}); p.header.Get("HX-Redirect") != "/" {
+		t.Fatalf("htmx login: %d %v", p.status, p.header)
+	}
+}
+
+func sessionCookie(t *testing.T, e *env, b *browser) string {
+	u, _ := url.Parse(e.srv.URL)
+	for _, c := range b.c.Jar.Cookies(u) {
+		if c.Name == "session" {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+func TestCSRFIsRequired(t *testing.T) {
+	e := newEnv(t)
+	b := e.withOrg("Cee", "cee@example.com", "Csrf Co")
+	for _, path := range []string{"/profile", "/members/invite", "/logout", "/settings/organization"} {
+		p := b.read(b.c.PostForm(e.srv.URL+path, url.Values{"name": {"x"}, "email": {"x@example.com"}}))
+		if p.status != http.StatusForbidden {
+			t.Errorf("%s without token: %d", path, p.status)
+		}
+		p = b.read(b.c.PostForm(e.srv.URL+path, url.Values{"_csrf": {"forged"}, "name": {"x"}}))
+		if p.status != http.StatusForbidden {
+			t.Errorf("%s with a forged token: %d", path, p.status)
+		}
+	}
+	// Nothing changed; the real token works.
+	b.get("/profile")
+	if p := b.htmx("/profile", url.Values{"name": {"Cee Changed"}, "timezone": {"Europe/Paris"}}); p.status != 200 {
+		t.Fatalf("profile with header token: %d %s", p.status, p.body)
+	}
+}
+
+func TestForgotResetAndVerifyPages(t *testing.T) {
+	e := newEnv(t)
+	e.signUp("Vera", "vera@example.com")
+	b := e.browser()
+	if p := b.get("/verify-email?token=bogus"); p.status != 400 || !p.has("verify-failure") {
+		t.Fatalf("bad verify: %d", p.status)
+	}
+	if p := b.get("/verify-email?token=" + e.tokenSentTo("vera@example.com", "/verify-email")); p.status != 200 || !p.has("verify-success") {
+		t.Fatalf("verify: %d", p.status)
+	}
+	b.get("/forgot-password")
+	if p := b.post("/forgot-password", url.Values{"email": {"vera@example.com"}}); p.status != 200 || !strings.Contains(strings.ToLower(p.body), "check your") {
+		t.Fatalf("forgot: %d", p.status)
+	}
+	tok := e.tokenSentTo("vera@example.com", "/reset-password")
+	b.get("/reset-password?token=" + tok)
+	if p := b.post("/reset-password", url.Values{"token": {tok}, "password": {"short"}}); p.status != 422 {
+		t.Fatalf("short reset: %d", p.status)
+	}
+	if p := b.post("/reset-password", url.Values{"token": {tok}, "password": {"a new password"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("reset: %d %s", p.status, p.body)
+	}
+	b.get("/reset-password?token=" + tok) // the session was renewed at sign-in: fetch the new CSRF token
+	if p := b.post("/reset-password", url.Values{"token": {tok}, "password": {"again new password"}}); p.status != 422 {
+		t.Fatalf("reused reset token: %d", p.status)
+	}
+}
+
+func TestMembersPage(t *testing.T) {
+	e := newEnv(t)
+	owner := e.withOrg("Olive Owner", "olive@example.com", "Members Co")
+	p := owner.get("/members")
+	if p.status != 200 || !p.has("invite-form") || p.doc.Find(`[data-testid="member-row"]`).Length() != 1 {
+		t.Fatalf("members page: %d", p.status)
+	}
+	if inv := owner.htmx("/members/invite", url.Values{"email": {"not-an-email"}, "role": {"member"}}); inv.status != 422 || !strings.Contains(inv.body, "valid email") {
+		t.Fatalf("bad invite: %d", inv.status)
+	}
+	if inv := owner.post("/members/invite", url.Values{"email": {"max@example.com"}, "role": {"member"}}); inv.status != http.StatusSeeOther {
+		t.Fatalf("invite: %d %s", inv.status, inv.body)
+	}
+	p = owner.get("/members?q=max")
+	rows := p.doc.Find(`[data-testid="member-row"]`)
+	if rows.Length() != 1 || !strings.Contains(rows.Text(), "max@example.com") {
+		t.Fatalf("search: %d rows", rows.Length())
+	}
+	// Max signs up and accepts through the invitation page.
+	max := e.signUp("Max Member", "max@example.com")
+	tok := e.tokenSentTo("max@example.com", "/invitations/accept")
+	if inv := max.get("/invitations/accept?token=" + tok); inv.status != 200 || inv.text("invitation-org") != "Members Co" || !inv.has("accept-invitation-form") {
+		t.Fatalf("invitation page: %d", inv.status)
+	}
+	if acc := max.post("/invitations/"+tok+"/accept", nil); acc.status != http.StatusSeeOther {
+		t.Fatalf("accept: %d %s", acc.status, acc.body)
+	}
+	if again := max.get("/invitations/" + tok); again.status != 404 || !again.has("invitation-invalid") {
+		t.Fatalf("used invitation: %d", again.status)
+	}
+	mp := max.get("/members")
+	if mp.status != 200 || mp.has("invite-form") {
+		t.Fatalf("member view of members: %d invite form %v", mp.status, mp.has("invite-form"))
+	}
+	// The owner promotes Max with htmx: the row comes back.
+	var maxID string
+	if err := e.db.Get(&maxID, `SELECT id FROM members WHERE email = 'max@example.com'`); err != nil {
+		t.Fatal(err)
+	}
+	owner.get("/members")
+	row := owner.htmx("/members/"+maxID+"/role", url.Values{"role": {"admin"}})
+	if row.status != 200 || row.text("member-role") == "" && !strings.Contains(row.body, "admin") {
+		t.Fatalf("role change: %d %s", row.status, row.body)
+	}
+	rate := owner.htmx("/members/"+maxID+"/cost-rate", url.Values{"cost_rate": {"85.50"}})
+	var cents int64
+	if err := e.db.Get(&cents, `SELECT cost_rate FROM members WHERE id = $1`, maxID); err != nil || cents != 8550 || rate.status != 200 {
+		t.Fatalf("cost rate: %d cents, status %d", cents, rate.status)
+	}
+	if bad := owner.htmx("/members/"+maxID+"/cost-rate", url.Values{"cost_rate": {"lots"}}); bad.status != 422 || !bad.has("member-row-error") {
+		t.Fatalf("bad cost rate: %d", bad.status)
+	}
+	// The last owner cannot demote themselves: the row shows why.
+	var ownerID string
+	e.db.Get(&ownerID, `SELECT id FROM members WHERE email = 'olive@example.com'`)
+	if last := owner.htmx("/members/"+ownerID+"/role", url.Values{"role": {"member"}}); last.status != 422 || !strings.Contains(last.body, "last owner") {
+		t.Fatalf("last owner: %d %s", last.status, last.body)
+	}
+	// Another organization's member is not found.
+	stranger := e.withOrg("Stan", "stan@example.com", "Stranger Co")
+	stranger.get("/members")
+	if p := stranger.post("/members/"+maxID+"/remove", nil); p.status != 404 {
+		t.Fatalf("cross-org remove: %d", p.status)
+	}
+}
+
+func TestOrganizationSettingsPage(t *testing.T) {
+	e := newEnv(t)
+	owner := e.withOrg("Sid Owner", "sid@example.com", "Settings Co")
+	p := owner.get("/settings/organization")
+	if p.status != 200 || !p.has("org-settings-form") || !p.has("delete-org-form") {
+		t.Fatalf("settings: %d", p.status)
+	}
+	bad := owner.htmx("/settings/organization", url.Values{"name": {"Settings Co"}, "slug": {"settings-co"}, "currency": {"XYZ"}, "timezone": {"UTC"}})
+	if bad.status != 422 || !strings.Contains(bad.body, "ISO 4217") {
+		t.Fatalf("bad currency: %d %s", bad.status, bad.body)
+	}
+	good := owner.htmx("/settings/organization", url.Values{"name": {"Settings Corp"}, "slug": {"settings-corp"}, "currency": {"EUR"}, "timezone": {"Europe/Berlin"}})
+	if good.status != 200 {
+		t.Fatalf("save: %d %s", good.status, good.body)
+	}
+	var cur string
+	e.db.Get(&cur, `SELECT currency FROM organizations WHERE slug = 'settings-corp'`)
+	if cur != "EUR" {
+		t.Fatalf("currency %q", cur)
+	}
+	// A member may not open settings.
+	e.signUp("Mo", "mo@example.com")
+	owner.get("/members")
+	owner.post("/members/invite", url.Values{"email": {"mo@example.com"}, "role": {"member"}})
+	mo := e.browser()
+	mo.get("/login")
+	mo.post("/login", url.Values{"email": {"mo@example.com"}, "password": {"secret123!"}})
+	mo.get("/invitations/accept?token=" + e.tokenSentTo("mo@example.com", "/invitations/accept"))
+	mo.post("/invitations/"+e.tokenSentTo("mo@example.com", "/invitations/accept")+"/accept", nil)
+	if p := mo.get("/settings/organization"); p.status != 403 {
+		t.Fatalf("member settings: %d", p.status)
+	}
+	if p := mo.get("/audit-logs"); p.status != 403 {
+		t.Fatalf("member audit log: %d", p.status)
+	}
+	// Delete needs the name typed.
+	owner.get("/settings/organization")
+	if p := owner.post("/settings/organization/delete", url.Values{"confirm_name": {"wrong"}}); p.status != 422 {
+		t.Fatalf("delete without confirmation: %d", p.status)
+	}
+	if p := owner.post("/settings/organization/delete", url.Values{"confirm_name": {"Settings Corp"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("delete: %d %s", p.status, p.body)
+	}
+	var n int
+	e.db.Get(&n, `SELECT count(*) FROM organizations`)
+	if n != 0 {
+		t.Fatalf("%d organizations left", n)
+	}
+}
+
+func TestAuditLogPageAndSwitcher(t *testing.T) {
+	e := newEnv(t)
+	owner := e.withOrg("Ada", "ada@example.com", "First Co")
+	owner.get("/onboarding")
+	owner.get("/organizations/new")
+	if p := owner.post("/organizations/new", url.Values{"name": {"Second Co"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("new org: %d", p.status)
+	}
+	home := owner.get("/")
+	if home.doc.Find(`[data-testid="org-switch-form"]`).Length() < 2 {
+		t.Fatalf("switcher lists %d organizations", home.doc.Find(`[data-testid="org-switch-form"]`).Length())
+	}
+	log := owner.get("/audit-logs")
+	if log.status != 200 || log.doc.Find(`[data-testid="audit-row"]`).Length() != 1 {
+		t.Fatalf("audit log of the second org: %d rows", log.doc.Find(`[data-testid="audit-row"]`).Length())
+	}
+	if p := owner.get("/audit-logs?from=not-a-date"); p.status != 200 || !strings.Contains(p.body, "Filter not applied") {
+		t.Fatalf("bad filter: %d", p.status)
+	}
+	// Switching to an organization the user is not in is refused.
+	other := e.withOrg("Bo", "bo@example.com", "Not Yours")
+	var otherID string
+	e.db.Get(&otherID, `SELECT id FROM organizations WHERE name = 'Not Yours'`)
+	owner.get("/")
+	if p := owner.post("/orgs/switch", url.Values{"org_id": {otherID}}); p.status != 404 {
+		t.Fatalf("switch to a foreign org: %d", p.status)
+	}
+	_ = other
+}

@@ -1,0 +1,188 @@
+// app.js — small progressive enhancements for server-rendered pages:
+//  * theme switcher (Light / Dark / System, persisted in localStorage)
+//  * <details> dropdowns close on outside click / Escape, one open at a time
+//  * mobile navigation drawer (menu button, backdrop, Escape)
+//  * dismissible flash messages and error flashes for failed htmx requests
+//  * focus the first invalid field after a form is re-rendered with errors
+//  * "type the name to confirm" guard for destructive forms
+// Everything works without it; it only improves the experience.
+(function () {
+  "use strict";
+
+  var root = document.documentElement;
+  var THEME_KEY = "trcr-theme";
+
+  // ---- Theme ---------------------------------------------------------------
+  function currentTheme() {
+    var t = root.getAttribute("data-theme");
+    return t === "light" || t === "dark" ? t : "system";
+  }
+
+  function syncThemeButtons() {
+    var t = currentTheme();
+    document.querySelectorAll("[data-theme-choice]").forEach(function (btn) {
+      btn.setAttribute("aria-pressed", String(btn.getAttribute("data-theme-choice") === t));
+    });
+    var dark = t === "dark" || (t === "system" && window.matchMedia("(prefers-color-scheme: dark)").matches);
+    document.querySelectorAll('meta[name="theme-color"]').forEach(function (m) {
+      m.setAttribute("content", dark ? "#111318" : "#ffffff");
+    });
+  }
+
+  function setTheme(t) {
+    try {
+      if (t === "light" || t === "dark") localStorage.setItem(THEME_KEY, t);
+      else localStorage.removeItem(THEME_KEY);
+    } catch (e) {}
+    if (t === "light" || t === "dark") root.setAttribute("data-theme", t);
+    else root.removeAttribute("data-theme");
+    syncThemeButtons();
+  }
+
+  // ---- Dropdowns (<details class="dropdown">) -------------------------------
+  function closeDropdowns(except) {
+    document.querySelectorAll("details.dropdown[open]").forEach(function (d) {
+      if (d !== except) d.removeAttribute("open");
+    });
+  }
+
+  // ---- Mobile navigation ----------------------------------------------------
+  function setNav(open) {
+    document.body.classList.toggle("nav-open", open);
+    document.querySelectorAll("[data-nav-toggle]").forEach(function (b) {
+      b.setAttribute("aria-expanded", String(open));
+    });
+    if (open) {
+      var first = document.querySelector("#sidebar a, #sidebar summary");
+      if (first) first.focus();
+    }
+  }
+
+  // ---- Flashes ---------------------------------------------------------------
+  function addFlash(kind, text) {
+    var region = document.getElementById("flashes");
+    if (!region) return;
+    var el = document.createElement("div");
+    el.className = "flash flash--" + kind;
+    el.setAttribute("data-testid", "flash");
+    el.setAttribute("data-kind", kind);
+    var p = document.createElement("p");
+    p.className = "flash__text";
+    p.textContent = text;
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "icon-btn icon-btn--sm flash__close";
+    close.setAttribute("data-dismiss", "flash");
+    close.setAttribute("aria-label", "Dismiss message");
+    close.textContent = "\u00d7";
+    el.appendChild(p);
+    el.appendChild(close);
+    region.appendChild(el);
+  }
+
+  // ---- Confirm-by-typing guard -----------------------------------------------
+  function syncConfirmGuards(scope) {
+    (scope || document).querySelectorAll("[data-confirm-match]").forEach(function (input) {
+      var target = document.querySelector(input.getAttribute("data-confirm-target"));
+      if (!target) return;
+      var ok = input.value.trim() === input.getAttribute("data-confirm-match");
+      target.disabled = !ok;
+    });
+  }
+
+  document.addEventListener("click", function (e) {
+    var t = e.target;
+    if (!(t instanceof Element)) return;
+
+    var themeBtn = t.closest("[data-theme-choice]");
+    if (themeBtn) {
+      setTheme(themeBtn.getAttribute("data-theme-choice"));
+      return;
+    }
+    var dismiss = t.closest("[data-dismiss='flash']");
+    if (dismiss) {
+      var flash = dismiss.closest(".flash");
+      if (flash) flash.remove();
+      return;
+    }
+    if (t.closest("[data-nav-toggle]")) {
+      setNav(!document.body.classList.contains("nav-open"));
+      return;
+    }
+    if (t.closest("[data-nav-close]")) {
+      setNav(false);
+      return;
+    }
+    // Close dropdowns when clicking outside of them.
+    closeDropdowns(t.closest("details.dropdown"));
+  });
+
+  // Only one dropdown open at a time.
+  document.addEventListener(
+    "toggle",
+    function (e) {
+      var d = e.target;
+      if (d instanceof HTMLDetailsElement && d.classList.contains("dropdown") && d.open) closeDropdowns(d);
+    },
+    true
+  );
+
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    var open = document.querySelector("details.dropdown[open]");
+    if (open) {
+      open.removeAttribute("open");
+      var summary = open.querySelector("summary");
+      if (summary) summary.focus();
+      return;
+    }
+    if (document.body.classList.contains("nav-open")) {
+      setNav(false);
+      var toggle = document.querySelector("[data-nav-toggle]");
+      if (toggle) toggle.focus();
+    }
+  });
+
+  document.addEventListener("input", function (e) {
+    if (e.target instanceof Element && e.target.hasAttribute("data-confirm-match")) syncConfirmGuards();
+  });
+
+  // ---- htmx integration --------------------------------------------------------
+  document.addEventListener("htmx:responseError", function (e) {
+    var xhr = e.detail && e.detail.xhr;
+    var status = xhr ? xhr.status : 0;
+    var msg = "Something went wrong. Please try again.";
+    if (status === 403) msg = "You don't have permission to do that, or your session expired. Reload the page and try again.";
+    else if (status === 404) msg = "That item no longer exists. Reload the page to see the latest data.";
+    else if (status === 413) msg = "That file is too large.";
+    else if (status === 429) msg = "Too many requests. Wait a moment and try again.";
+    else if (status >= 500) msg = "The server had a problem (" + status + "). Please try again.";
+    addFlash("error", msg);
+  });
+  document.addEventListener("htmx:sendError", function () {
+    addFlash("error", "Can't reach the server. Check your connection and try again.");
+  });
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var el = e.target;
+    if (!(el instanceof Element) || !el.isConnected) return;
+    var invalid = el.querySelector("[aria-invalid='true']");
+    if (invalid && typeof invalid.focus === "function") invalid.focus();
+  });
+  document.addEventListener("htmx:load", function (e) {
+    syncConfirmGuards(e.target instanceof Element ? e.target : document);
+  });
+
+  // ---- Init ------------------------------------------------------------------------
+  function init() {
+    syncThemeButtons();
+    syncConfirmGuards();
+    var mq = window.matchMedia("(prefers-color-scheme: dark)");
+    if (mq.addEventListener) mq.addEventListener("change", syncThemeButtons);
+    // Close the mobile drawer when the viewport grows past the breakpoint.
+    window.matchMedia("(min-width: 960px)").addEventListener("change", function (m) {
+      if (m.matches) setNav(false);
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

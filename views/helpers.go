@@ -1,0 +1,593 @@
+package views
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/trcr/trcr/static"
+)
+
+// htmxConfig makes htmx swap 422 responses (re-rendered forms with errors)
+// while treating other 4xx/5xx as errors (see static/js/app.js).
+const htmxConfig = `{"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"422","swap":true},{"code":"[45]..","swap":false,"error":true}],"includeIndicatorStyles":false}`
+
+// asset returns the cache-busted URL of a static asset.
+func asset(name string) string { return static.Path(name) }
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// csrfHeaders renders the hx-headers JSON for the CSRF token. The value is
+// HTML-attribute escaped by templ when rendered.
+func csrfHeaders(token string) string {
+	b, err := json.Marshal(map[string]string{"X-CSRF-Token": token})
+	if err != nil {
+		return "{}"
+	}
+	return string(b)
+}
+
+func pageTitle(t string) string {
+	if t == "" {
+		return "TRCR"
+	}
+	return t + " · TRCR"
+}
+
+func errOf(errs map[string]string, field string) string {
+	if errs == nil {
+		return ""
+	}
+	return errs[field]
+}
+
+func withNext(path, next string) string {
+	if next == "" {
+		return path
+	}
+	return path + "?" + url.Values{"next": {next}}.Encode()
+}
+
+func roleLabel(role string) string {
+	switch role {
+	case RoleOwner:
+		return "Owner"
+	case RoleAdmin:
+		return "Admin"
+	case RoleMember:
+		return "Member"
+	case "":
+		return ""
+	}
+	return strings.ToUpper(role[:1]) + role[1:]
+}
+
+func roleDescription(role string) string {
+	switch role {
+	case RoleOwner:
+		return "Full access, including billing and deleting the organization."
+	case RoleAdmin:
+		return "Manages members, settings and all projects."
+	default:
+		return "Tracks time and works on assigned projects."
+	}
+}
+
+func firstName(name string) string {
+	name = strings.TrimSpace(name)
+	if i := strings.IndexByte(name, ' '); i > 0 {
+		return name[:i]
+	}
+	return name
+}
+
+// initialsOf derives up to two initials from a name (or email).
+func initialsOf(name string) string {
+	name = strings.TrimSpace(name)
+	if i := strings.IndexByte(name, '@'); i > 0 {
+		name = name[:i]
+	}
+	var out []rune
+	for _, part := range strings.FieldsFunc(name, func(r rune) bool { return r == ' ' || r == '.' || r == '-' || r == '_' }) {
+		for _, r := range part {
+			out = append(out, r)
+			break
+		}
+		if len(out) == 2 {
+			break
+		}
+	}
+	if len(out) == 0 {
+		return "?"
+	}
+	return strings.ToUpper(string(out))
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// avatarTone picks one of 8 background tones deterministically from a seed.
+func avatarTone(seed string) string {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(strings.ToLower(seed)))
+	return "tone-" + strconv.Itoa(int(h.Sum32()%8))
+}
+
+// actionTone maps an audit action such as "member.removed" to a badge tone.
+func actionTone(action string) string {
+	verb := action
+	if i := strings.LastIndexByte(action, '.'); i >= 0 {
+		verb = action[i+1:]
+	}
+	switch {
+	case strings.HasPrefix(verb, "creat"), strings.HasPrefix(verb, "add"), strings.HasPrefix(verb, "invit"),
+		strings.HasPrefix(verb, "accept"), strings.HasPrefix(verb, "join"), strings.HasPrefix(verb, "verif"):
+		return "badge--success"
+	case strings.HasPrefix(verb, "delet"), strings.HasPrefix(verb, "remov"), strings.HasPrefix(verb, "revok"),
+		strings.HasPrefix(verb, "fail"), strings.HasPrefix(verb, "archiv"):
+		return "badge--danger"
+	case strings.HasPrefix(verb, "updat"), strings.HasPrefix(verb, "chang"), strings.HasPrefix(verb, "renam"),
+		strings.HasPrefix(verb, "edit"):
+		return "badge--info"
+	case strings.HasPrefix(verb, "login"), strings.HasPrefix(verb, "logout"), strings.HasPrefix(verb, "sign"):
+		return "badge--neutral"
+	}
+	return "badge--accent"
+}
+
+func statusTone(status string) string {
+	switch status {
+	case "sent", "delivered", StatusActive:
+		return "badge--success"
+	case "failed", "bounced":
+		return "badge--danger"
+	case "pending", "queued", "sending", StatusInvited:
+		return "badge--warning"
+	}
+	return "badge--neutral"
+}
+
+func humanize(s string) string {
+	s = strings.NewReplacer("_", " ", ".", " ", "-", " ").Replace(s)
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// ---------------------------------------------------------------------------
+// Time
+
+func nowOr(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Now()
+	}
+	return t
+}
+
+// relTime renders t relative to now: "just now", "5 min ago", "3 h ago",
+// "yesterday", "4 days ago", then a short date.
+func relTime(t, now time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < 0:
+		return absDate(t, now)
+	case d < 45*time.Second:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min ago", int(d.Minutes()+0.5))
+	case d < 24*time.Hour:
+		h := int(d.Hours() + 0.5)
+		if h == 24 {
+			h = 23
+		}
+		if h == 1 {
+			return "1 hour ago"
+		}
+		return fmt.Sprintf("%d hours ago", h)
+	case d < 48*time.Hour:
+		return "yesterday"
+	case d < 7*24*time.Hour:
+		return fmt.Sprintf("%d days ago", int(d.Hours()/24))
+	}
+	return absDate(t, now)
+}
+
+func absDate(t, now time.Time) string {
+	if t.Year() == now.Year() {
+		return t.Format("Jan 2")
+	}
+	return t.Format("Jan 2, 2006")
+}
+
+// absTime is the full timestamp used in title attributes.
+func absTime(t time.Time) string { return t.Format("Mon, Jan 2, 2006 at 15:04 MST") }
+
+func isoTime(t time.Time) string { return t.Format(time.RFC3339) }
+
+func shortDateTime(t, now time.Time) string {
+	if t.Year() == now.Year() && t.YearDay() == now.YearDay() {
+		return t.Format("15:04")
+	}
+	if t.Year() == now.Year() {
+		return t.Format("Jan 2, 15:04")
+	}
+	return t.Format("Jan 2, 2006")
+}
+
+// ---------------------------------------------------------------------------
+// Money
+
+// Currency is an ISO 4217 currency offered in the settings.
+type Currency struct {
+	Code     string
+	Name     string
+	Decimals int
+}
+
+// Currencies is the list of common ISO 4217 currencies offered in the UI.
+var Currencies = []Currency{
+	{"USD", "US Dollar", 2}, {"EUR", "Euro", 2}, {"GBP", "Pound Sterling", 2},
+	{"CHF", "Swiss Franc", 2}, {"CAD", "Canadian Dollar", 2}, {"AUD", "Australian Dollar", 2},
+	{"NZD", "New Zealand Dollar", 2}, {"JPY", "Japanese Yen", 0}, {"CNY", "Chinese Yuan", 2},
+	{"HKD", "Hong Kong Dollar", 2}, {"SGD", "Singapore Dollar", 2}, {"SEK", "Swedish Krona", 2},
+	{"NOK", "Norwegian Krone", 2}, {"DKK", "Danish Krone", 2}, {"ISK", "Icelandic Króna", 0},
+	{"PLN", "Polish Złoty", 2}, {"CZK", "Czech Koruna", 2}, {"HUF", "Hungarian Forint", 2},
+	{"RON", "Romanian Leu", 2}, {"BGN", "Bulgarian Lev", 2}, {"TRY", "Turkish Lira", 2},
+	{"UAH", "Ukrainian Hryvnia", 2}, {"ILS", "Israeli New Shekel", 2}, {"AED", "UAE Dirham", 2},
+	{"SAR", "Saudi Riyal", 2}, {"INR", "Indian Rupee", 2}, {"IDR", "Indonesian Rupiah", 2},
+	{"KRW", "South Korean Won", 0}, {"TWD", "New Taiwan Dollar", 2}, {"THB", "Thai Baht", 2},
+	{"MYR", "Malaysian Ringgit", 2}, {"PHP", "Philippine Peso", 2}, {"VND", "Vietnamese Đồng", 0},
+	{"MXN", "Mexican Peso", 2}, {"BRL", "Brazilian Real", 2}, {"ARS", "Argentine Peso", 2},
+	{"CLP", "Chilean Peso", 0}, {"COP", "Colombian Peso", 2}, {"ZAR", "South African Rand", 2},
+	{"NGN", "Nigerian Naira", 2}, {"KES", "Kenyan Shilling", 2}, {"EGP", "Egyptian Pound", 2},
+}
+
+// CurrencyDecimals returns the number of minor-unit digits of an ISO 4217
+// code (2 when unknown).
+func CurrencyDecimals(code string) int {
+	for _, c := range Currencies {
+		if c.Code == code {
+			return c.Decimals
+		}
+	}
+	return 2
+}
+
+func pow10(n int) int64 {
+	p := int64(1)
+	for range n {
+		p *= 10
+	}
+	return p
+}
+
+// MajorUnits formats minor units as a plain decimal, e.g. 8500 -> "85.00"
+// (for form inputs).
+func MajorUnits(minor int64, currency string) string {
+	d := CurrencyDecimals(currency)
+	neg := minor < 0
+	if neg {
+		minor = -minor
+	}
+	p := pow10(d)
+	s := strconv.FormatInt(minor/p, 10)
+	if d > 0 {
+		s += "." + fmt.Sprintf("%0*d", d, minor%p)
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+// FormatMoney formats minor units for display with thousands separators and
+// the currency code, e.g. 125000, "EUR" -> "1,250.00 EUR".
+func FormatMoney(minor int64, currency string) string {
+	s := MajorUnits(minor, currency)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	intPart, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, r := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	if frac != "" {
+		out += "." + frac
+	}
+	if neg {
+		out = "-" + out
+	}
+	if currency != "" {
+		out += " " + currency
+	}
+	return out
+}
+
+// ParseMajorUnits parses a user-entered amount in major units ("85", "85.5",
+// "1,250.00") into minor units of currency. Negative amounts are rejected.
+func ParseMajorUnits(s, currency string) (int64, error) {
+	s = strings.TrimSpace(strings.ReplaceAll(s, ",", ""))
+	s = strings.ReplaceAll(s, " ", "")
+	if s == "" {
+		return 0, nil
+	}
+	d := CurrencyDecimals(currency)
+	intPart, frac, hasFrac := strings.Cut(s, ".")
+	if intPart == "" {
+		intPart = "0"
+	}
+	if strings.HasPrefix(intPart, "-") || strings.HasPrefix(intPart, "+") {
+		return 0, errors.New("enter a positive amount")
+	}
+	if len(frac) > d || (hasFrac && frac == "" && d == 0) {
+		if d == 0 {
+			return 0, fmt.Errorf("%s has no minor units", currency)
+		}
+		return 0, fmt.Errorf("use at most %d decimals", d)
+	}
+	for len(frac) < d {
+		frac += "0"
+	}
+	whole, err := strconv.ParseInt(intPart, 10, 64)
+	if err != nil {
+		return 0, errors.New("enter a number such as 85.00")
+	}
+	var minor int64
+	if frac != "" {
+		minor, err = strconv.ParseInt(frac, 10, 64)
+		if err != nil {
+			return 0, errors.New("enter a number such as 85.00")
+		}
+	}
+	if whole > (1<<53)/pow10(d) {
+		return 0, errors.New("amount is too large")
+	}
+	return whole*pow10(d) + minor, nil
+}
+
+func currencyStep(code string) string {
+	if d := CurrencyDecimals(code); d > 0 {
+		return "0." + strings.Repeat("0", d-1) + "1"
+	}
+	return "1"
+}
+
+func currencyOptions(current string) []Option {
+	opts := make([]Option, 0, len(Currencies)+1)
+	found := false
+	for _, c := range Currencies {
+		opts = append(opts, Option{Value: c.Code, Label: c.Code + " — " + c.Name})
+		found = found || c.Code == current
+	}
+	if !found && current != "" {
+		opts = append([]Option{{Value: current, Label: current}}, opts...)
+	}
+	return opts
+}
+
+// ---------------------------------------------------------------------------
+// Timezones
+
+// Timezones is the list of common IANA zones offered in the UI.
+var Timezones = []string{
+	"UTC",
+	"Africa/Cairo", "Africa/Johannesburg", "Africa/Lagos", "Africa/Nairobi", "Africa/Casablanca",
+	"America/Anchorage", "America/Argentina/Buenos_Aires", "America/Bogota", "America/Chicago",
+	"America/Denver", "America/Halifax", "America/Lima", "America/Los_Angeles", "America/Mexico_City",
+	"America/New_York", "America/Phoenix", "America/Santiago", "America/Sao_Paulo", "America/St_Johns",
+	"America/Toronto", "America/Vancouver",
+	"Asia/Bangkok", "Asia/Dhaka", "Asia/Dubai", "Asia/Ho_Chi_Minh", "Asia/Hong_Kong", "Asia/Jakarta",
+	"Asia/Jerusalem", "Asia/Karachi", "Asia/Kathmandu", "Asia/Kolkata", "Asia/Manila", "Asia/Seoul",
+	"Asia/Shanghai", "Asia/Singapore", "Asia/Taipei", "Asia/Tehran", "Asia/Tokyo",
+	"Atlantic/Azores", "Atlantic/Reykjavik",
+	"Australia/Adelaide", "Australia/Brisbane", "Australia/Melbourne", "Australia/Perth", "Australia/Sydney",
+	"Europe/Amsterdam", "Europe/Athens", "Europe/Berlin", "Europe/Brussels", "Europe/Bucharest",
+	"Europe/Dublin", "Europe/Helsinki", "Europe/Istanbul", "Europe/Kyiv", "Europe/Lisbon", "Europe/London",
+	"Europe/Madrid", "Europe/Moscow", "Europe/Oslo", "Europe/Paris", "Europe/Prague", "Europe/Rome",
+	"Europe/Stockholm", "Europe/Vienna", "Europe/Warsaw", "Europe/Zurich",
+	"Pacific/Auckland", "Pacific/Honolulu", "Pacific/Fiji",
+}
+
+type tzGroup struct {
+	Label string
+	Zones []Option
+}
+
+// timezoneGroups groups Timezones by region for <optgroup>s, adding current
+// if it is not in the list.
+func timezoneGroups(current string) []tzGroup {
+	zones := append([]string(nil), Timezones...)
+	found := false
+	for _, z := range zones {
+		if z == current {
+			found = true
+			break
+		}
+	}
+	if !found && current != "" {
+		zones = append(zones, current)
+	}
+	byRegion := map[string][]Option{}
+	var regions []string
+	for _, z := range zones {
+		region, _, ok := strings.Cut(z, "/")
+		if !ok {
+			region = "General"
+		}
+		if _, seen := byRegion[region]; !seen {
+			regions = append(regions, region)
+		}
+		byRegion[region] = append(byRegion[region], Option{Value: z, Label: strings.ReplaceAll(z, "_", " ")})
+	}
+	sort.SliceStable(regions, func(i, j int) bool {
+		if regions[i] == "General" {
+			return true
+		}
+		if regions[j] == "General" {
+			return false
+		}
+		return regions[i] < regions[j]
+	})
+	out := make([]tzGroup, 0, len(regions))
+	for _, r := range regions {
+		opts := byRegion[r]
+		sort.SliceStable(opts, func(i, j int) bool { return opts[i].Label < opts[j].Label })
+		out = append(out, tzGroup{Label: r, Zones: opts})
+	}
+	return out
+}
+
+// ---------------------------------------------------------------------------
+// Text
+
+var urlRe = regexp.MustCompile(`https?://[^\s<>"']+[^\s<>"'.,;:!?)\]]`)
+
+type textSegment struct {
+	Text string
+	URL  bool
+}
+
+// linkify splits text into plain and URL segments so URLs can be rendered as
+// links (used for plain-text emails in the dev mailbox).
+func linkify(s string) []textSegment {
+	var out []textSegment
+	last := 0
+	for _, m := range urlRe.FindAllStringIndex(s, -1) {
+		if m[0] > last {
+			out = append(out, textSegment{Text: s[last:m[0]]})
+		}
+		out = append(out, textSegment{Text: s[m[0]:m[1]], URL: true})
+		last = m[1]
+	}
+	if last < len(s) {
+		out = append(out, textSegment{Text: s[last:]})
+	}
+	return out
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+func checklistDone(items []ChecklistItem) int {
+	n := 0
+	for _, it := range items {
+		if it.Done {
+			n++
+		}
+	}
+	return n
+}
+
+func firstLetter(s string) string {
+	for _, r := range strings.TrimSpace(s) {
+		return strings.ToUpper(string(r))
+	}
+	return "?"
+}
+
+// withTitle sets a default document title when the handler did not.
+func withTitle(p Page, title string) Page {
+	if p.Title == "" {
+		p.Title = title
+	}
+	return p
+}
+
+// withNav sets a default ActiveNav when the handler did not.
+func withNav(p Page, nav string) Page {
+	if p.ActiveNav == "" {
+		p.ActiveNav = nav
+	}
+	return p
+}
+
+func errorTitle(e ErrorView) string {
+	if e.Title != "" {
+		return e.Title
+	}
+	switch e.Status {
+	case 400:
+		return "Bad request"
+	case 401:
+		return "Please sign in"
+	case 403:
+		return "You don't have access to this page"
+	case 404:
+		return "Page not found"
+	case 405:
+		return "Method not allowed"
+	case 409:
+		return "Conflict"
+	case 413:
+		return "That file is too large"
+	case 422:
+		return "We couldn't process that"
+	case 429:
+		return "Too many requests"
+	case 503:
+		return "We'll be right back"
+	}
+	if e.Status >= 500 {
+		return "Something went wrong"
+	}
+	return "Error"
+}
+
+func errorMessage(status int) string {
+	switch status {
+	case 401:
+		return "Your session has ended. Sign in again to continue."
+	case 403:
+		return "Ask an owner or admin of this organization if you need access."
+	case 404:
+		return "The page you were looking for doesn't exist or has been moved."
+	case 429:
+		return "You're going a little fast. Wait a moment and try again."
+	case 503:
+		return "TRCR is briefly unavailable for maintenance. Please try again in a few minutes."
+	}
+	if status >= 500 {
+		return "An unexpected error occurred on our side. It's been logged and we'll look into it. Please try again."
+	}
+	return "The request could not be completed."
+}
+
+// auditEntityFilterURL links to the audit log filtered to one entity.
+func auditEntityFilterURL(e AuditEntry) string {
+	q := url.Values{}
+	if e.EntityType != "" {
+		q.Set("entity_type", e.EntityType)
+	}
+	q.Set("entity_id", e.EntityID)
+	return "/audit-logs?" + q.Encode()
+}
+
+func roleSummary(role string) string {
+	switch role {
+	case RoleOwner:
+		return "Full access to everything"
+	case RoleAdmin:
+		return "Manages members and settings"
+	}
+	return "Tracks time on projects"
+}
