@@ -40,3 +40,19 @@ func (s *Store) PruneRateLimits(ctx context.Context) error {
 	_, err := s.db.ExecContext(ctx, `DELETE FROM login_failures WHERE created_at < now() - interval '1 hour'`)
 	return err
 }
+
+// RunJanitor prunes expired counters every interval until ctx ends.
+func (s *Store) RunJanitor(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.PruneRateLimits(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("janitor", "err", err)
+			}
+		}
+	}
+}

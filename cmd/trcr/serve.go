@@ -170,7 +170,7 @@ func newApp(ctx context.Context, cfg config, db *sqlx.DB, log *slog.Logger) (*ap
 	})
 	e.GET("/static/*", echo.WrapHandler(static.Handler()))
 	if a.local != nil {
-		e.GET("/blobs/*", echo.WrapHandler(a.local.Handler()))
+		e.Match([]string{http.MethodGet, http.MethodHead}, "/blobs/*", echo.WrapHandler(a.local.Handler()))
 	}
 	apiV1.Mount(e.Group("/api/v1"))
 	pages.Mount(e)
@@ -226,7 +226,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		log.Info("no TRCR_SMTP_URL: emails stay in the outbox; read them at " + cfg.BaseURL + "/dev/mailbox")
 	}
 	bg.Add(1)
-	go func() { defer bg.Done(); runJanitor(bgCtx, a.store, log) }()
+	go func() { defer bg.Done(); a.store.RunJanitor(bgCtx, 5*time.Minute) }()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -256,20 +256,4 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	bg.Wait()
 	log.Info("stopped")
 	return nil
-}
-
-// runJanitor prunes expired rate-limit counters every few minutes.
-func runJanitor(ctx context.Context, s *store.Store, log *slog.Logger) {
-	t := time.NewTicker(5 * time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := s.PruneRateLimits(ctx); err != nil && ctx.Err() == nil {
-				log.Warn("janitor", "err", err)
-			}
-		}
-	}
 }

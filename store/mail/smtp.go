@@ -195,7 +195,7 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 
 	// The go-mail client is cheap to build and carries the per-send dialer,
 	// which captures ctx so that it governs every read and write.
-	d := &ctxDialer{ctx: ctx, addr: net.JoinHostPort(s.host, strconv.Itoa(s.port))}
+	d := &ctxDialer{ctx: ctx, addr: s.addr()}
 	if s.implicitTLS {
 		d.tlsConfig = s.tlsConfig
 	}
@@ -373,9 +373,12 @@ func (d *ctxDialer) stop() {
 	}
 }
 
-// ctxConn clamps every deadline to its context's deadline and, once the
-// context is done, keeps the deadline in the past so blocked and future
-// I/O fail immediately.
+// ctxConn fails all I/O once its context is done: expire (run by
+// context.AfterFunc) moves the deadline into the past, which unblocks
+// pending reads and writes, and later deadline updates by go-mail are kept
+// in the past. Deadlines are deliberately not clamped to ctx's deadline:
+// the resulting i/o timeout could fire before ctx reports DeadlineExceeded,
+// and Send could then not tell the caller that the context was the cause.
 type ctxConn struct {
 	net.Conn
 	ctx context.Context
@@ -394,9 +397,6 @@ func (c *ctxConn) expire() {
 func (c *ctxConn) clamp(t time.Time) time.Time {
 	if c.ctx.Err() != nil {
 		return expired
-	}
-	if dl, ok := c.ctx.Deadline(); ok && (t.IsZero() || dl.Before(t)) {
-		return dl
 	}
 	return t
 }

@@ -30,7 +30,10 @@ import (
 )
 
 // Received is one message accepted by the server, with the MIME already
-// taken apart. Text and HTML have CRLF line endings normalised to LF.
+// taken apart. Text and HTML have CRLF line endings normalised to LF, and
+// for a single-part message the final line break that SMTP framing forces
+// onto the data is removed. Charsets other than UTF-8/US-ASCII are not
+// converted.
 type Received struct {
 	From        string   // envelope sender (MAIL FROM)
 	To          []string // envelope recipients (RCPT TO)
@@ -152,6 +155,9 @@ func Start(t testing.TB, opts ...Option) *Server {
 	}()
 	t.Cleanup(func() {
 		_ = srv.Close()
+		// Close only closes listeners Serve has registered yet; if the test
+		// never connected, Serve may not have started, so close ln as well.
+		_ = ln.Close()
 		<-done
 		// Connection goroutines may still log while winding down; t.Logf
 		// after the test has finished panics.

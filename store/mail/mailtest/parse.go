@@ -79,6 +79,12 @@ func walk(rec *Received, h textproto.MIMEHeader, body io.Reader, depth int) erro
 	if err != nil {
 		return fmt.Errorf("%s body: %w", mediaType, err)
 	}
+	if depth == 0 {
+		// SMTP data must end in CRLF, so the client's transport appends one
+		// to a single-part body that lacks it. In multipart messages that
+		// line break belongs to the boundary and multipart drops it.
+		data = bytes.TrimSuffix(data, []byte("\r\n"))
+	}
 
 	disposition, dispParams, _ := mime.ParseMediaType(h.Get("Content-Disposition"))
 	filename := dispParams["filename"] // RFC 2231 already decoded by ParseMediaType
