@@ -40,6 +40,13 @@ func (a *API) Mount(g *echo.Group) {
 	a.mountOrganizations(g)
 	a.mountMembers(g)
 	a.mountAuditLogs(g)
+	a.mountProjects(g)
+	a.mountLabels(g)
+	a.mountTaskStatuses(g)
+	a.mountTaskGroups(g)
+	a.mountTasks(g)
+	a.mountTaskDetails(g)
+	a.mountMilestones(g)
 }
 
 // listBody is the list envelope: {"data": [...], "meta": {"page", "per_page", "total"}}.
