@@ -591,3 +591,6 @@ func roleSummary(role string) string {
 	}
 	return "Tracks time on projects"
 }
+
+// tzLabel shows an IANA zone name for humans ("America/New York").
+func tzLabel(z string) string { return strings.ReplaceAll(z, "_", " ") }

@@ -145,8 +145,8 @@ type ForgotPasswordForm struct {
 	Error  string
 }
 
-// ResetPasswordForm sets a new password. Errors keys: "password",
-// "password_confirm". TokenInvalid shows an expired-link state instead.
+// ResetPasswordForm sets a new password (field "password"). Errors key:
+// "password". TokenInvalid shows an expired-link state instead.
 type ResetPasswordForm struct {
 	Token        string
 	TokenInvalid bool

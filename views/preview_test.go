@@ -176,7 +176,7 @@ func previews() []preview {
 		{"register", RegisterPage(authPage(""), RegisterForm{Name: "Ada", Email: "ada@", Errors: map[string]string{"email": "Enter a valid email address.", "password": "Use at least 8 characters."}}), []string{"register-form", "register-submit", "field-error", "login-link"}},
 		{"forgot-password", ForgotPasswordPage(authPage(""), ForgotPasswordForm{}), []string{"forgot-form", "forgot-submit"}},
 		{"forgot-password-sent", ForgotPasswordPage(authPage(""), ForgotPasswordForm{Email: "ada@northwind.studio", Sent: true}), []string{"forgot-sent"}},
-		{"reset-password", ResetPasswordPage(authPage(""), ResetPasswordForm{Token: "rst_123", Errors: map[string]string{"password_confirm": "Passwords don't match."}}), []string{"reset-form", "reset-submit"}},
+		{"reset-password", ResetPasswordPage(authPage(""), ResetPasswordForm{Token: "rst_123", Errors: map[string]string{"password": "Use at least 8 characters."}}), []string{"reset-form", "reset-submit"}},
 		{"reset-password-invalid", ResetPasswordPage(authPage(""), ResetPasswordForm{TokenInvalid: true}), []string{"reset-invalid"}},
 		{"verify-email-success", VerifyEmailPage(authPage(""), VerifyEmailResult{Success: true}), []string{"verify-success", "verify-continue"}},
 		{"verify-email-failure", VerifyEmailPage(authPage(""), VerifyEmailResult{CanResend: true}), []string{"verify-failure", "verify-resend-form"}},
@@ -269,6 +269,14 @@ func checkForms(t *testing.T, doc *goquery.Selection) {
 		}
 		if f.Find(`button[type="submit"], input[type="submit"]`).Length() == 0 && f.AttrOr("hx-trigger", "") == "" {
 			t.Errorf("form %s: no submit button", id)
+		}
+		f.Find(`button[type="submit"]`).Each(func(_ int, b *goquery.Selection) {
+			if b.AttrOr("data-testid", "") == "" {
+				t.Errorf("form %s: submit button %q has no data-testid", id, strings.TrimSpace(b.Text()))
+			}
+		})
+		if f.AttrOr("data-testid", "") == "" {
+			t.Errorf("form %s has no data-testid", action)
 		}
 	})
 }

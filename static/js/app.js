@@ -5,6 +5,7 @@
 //  * dismissible flash messages and error flashes for failed htmx requests
 //  * focus the first invalid field after a form is re-rendered with errors
 //  * "type the name to confirm" guard for destructive forms
+//  * dev mailbox: highlight the email being read
 // Everything works without it; it only improves the experience.
 (function () {
   "use strict";
@@ -99,6 +100,15 @@
       setTheme(themeBtn.getAttribute("data-theme-choice"));
       return;
     }
+    var mail = t.closest(".mail-item");
+    if (mail) {
+      document.querySelectorAll(".mail-item.is-active").forEach(function (m) {
+        m.classList.remove("is-active");
+        m.removeAttribute("aria-current");
+      });
+      mail.classList.add("is-active");
+      mail.setAttribute("aria-current", "true");
+    }
     var dismiss = t.closest("[data-dismiss='flash']");
     if (dismiss) {
       var flash = dismiss.closest(".flash");
@@ -148,8 +158,26 @@
   });
 
   // ---- htmx integration --------------------------------------------------------
+  // Flash messages the server rendered into an error response (FlashesOOB);
+  // htmx does not swap error responses, so they are copied over here.
+  function serverFlashes(xhr) {
+    var type = (xhr && xhr.getResponseHeader("Content-Type")) || "";
+    if (type.indexOf("text/html") === -1 || !xhr.responseText) return [];
+    var tpl = document.createElement("template");
+    tpl.innerHTML = xhr.responseText; // inert: scripts in a template never run
+    return Array.prototype.slice.call(tpl.content.querySelectorAll("[hx-swap-oob] .flash, #flashes .flash"));
+  }
+
   document.addEventListener("htmx:responseError", function (e) {
     var xhr = e.detail && e.detail.xhr;
+    var fromServer = serverFlashes(xhr);
+    var region = document.getElementById("flashes");
+    if (fromServer.length && region) {
+      fromServer.forEach(function (f) {
+        region.appendChild(document.importNode(f, true));
+      });
+      return;
+    }
     var status = xhr ? xhr.status : 0;
     var msg = "Something went wrong. Please try again.";
     if (status === 403) msg = "You don't have permission to do that, or your session expired. Reload the page and try again.";
@@ -176,6 +204,9 @@
   function init() {
     syncThemeButtons();
     syncConfirmGuards();
+    // A form re-rendered with errors (full page, no htmx): start at the first problem.
+    var invalid = document.querySelector("form [aria-invalid='true']");
+    if (invalid && typeof invalid.focus === "function") invalid.focus();
     var mq = window.matchMedia("(prefers-color-scheme: dark)");
     if (mq.addEventListener) mq.addEventListener("change", syncThemeButtons);
     // Close the mobile drawer when the viewport grows past the breakpoint.
