@@ -79,7 +79,7 @@ type page struct {
 	body     string
 }
 
-func (p page) has(testid string) bool { return p.doc.Find(`[data-testid="` + testid + `"]`).Length() > 0 }
+func (p page) has(testid string) bool { return p.doc.Find(`[data-testid="`+testid+`"]`).Length() > 0 }
 
 func (p page) text(testid string) string {
 	return strings.TrimSpace(p.doc.Find(`[data-testid="` + testid + `"]`).First().Text())

@@ -63,6 +63,7 @@ func (h *Handlers) dashboard(c echo.Context) error {
 		MemberCount: active.Total, PendingInvites: invited.Total, Role: a.Role,
 		Currency: org.Currency, Timezone: org.Timezone, Now: time.Now(),
 		Checklist: []views.ChecklistItem{
+			{Label: "Verify your email", Hint: "Follow the link we emailed you.", Href: "/profile", Done: u.EmailVerified},
 			{Label: "Create your organization", Href: "/settings/organization", Done: true},
 			{Label: "Invite your team", Hint: "Send an invitation by email.", Href: "/members#invite", Done: active.Total+invited.Total > 1},
 			{Label: "Add your logo", Hint: "It appears on invoices.", Href: "/settings/organization", Done: org.LogoKey != nil},
