@@ -474,6 +474,7 @@ func auditEntries(items []store.AuditEntry) []views.AuditEntry {
 	for _, e := range items {
 		ve := views.AuditEntry{ID: e.ID, At: e.CreatedAt, ActorName: e.UserName, Action: e.Action, EntityType: e.EntityType, EntityID: e.EntityID}
 		ve.ActorInitials = initials(e.UserName, "")
+		ve.EntityLabel = entityLabel(e.Changes)
 		fields := make([]string, 0, len(e.Changes))
 		for f := range e.Changes {
 			fields = append(fields, f)
@@ -486,6 +487,19 @@ func auditEntries(items []store.AuditEntry) []views.AuditEntry {
 		out = append(out, ve)
 	}
 	return out
+}
+
+// entityLabel names an audited record from its changes: its name, title or email, before or after.
+func entityLabel(ch store.Changes) string {
+	for _, f := range []string{"name", "title", "email"} {
+		if c, ok := ch[f]; ok {
+			if s := changeText(c.To); s != "" {
+				return s
+			}
+			return changeText(c.From)
+		}
+	}
+	return ""
 }
 
 func changeText(v any) string {

@@ -1,0 +1,449 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Project is a body of work in an organization: its tasks, groups, milestones and time.
+type Project struct {
+	ID             string    `db:"id" json:"id"`
+	OrganizationID string    `db:"organization_id" json:"organization_id"`
+	Name           string    `db:"name" json:"name"`
+	Description    string    `db:"description" json:"description"`
+	ClientID       *string   `db:"client_id" json:"client_id"`
+	Color          string    `db:"color" json:"color"`
+	Status         string    `db:"status" json:"status"`
+	Billable       bool      `db:"billable" json:"billable"`
+	HourlyRate     *int64    `db:"hourly_rate" json:"hourly_rate"`
+	CreatedBy      *string   `db:"created_by" json:"created_by"`
+	CreatedAt      time.Time `db:"created_at" json:"created_at"`
+	UpdatedAt      time.Time `db:"updated_at" json:"updated_at"`
+}
+
+// Project statuses.
+const (
+	ProjectActive   = "active"
+	ProjectArchived = "archived"
+)
+
+// DefaultProjectColor is the color of a project created without one.
+const DefaultProjectColor = "#6366f1"
+
+const projectColumns = `id, organization_id, name, description, client_id, color, status, billable, hourly_rate,
+	created_by, created_at, updated_at`
+
+const maxDescription = 10000
+
+var hexColorPattern = regexp.MustCompile(`^#([0-9a-f]{3}|[0-9a-f]{6})$`)
+
+// normalizeHexColor validates a #rrggbb or #rgb color and returns it as lower-case #rrggbb.
+func normalizeHexColor(v *validator, field, color string) string {
+	c := strings.ToLower(strings.TrimSpace(color))
+	if !hexColorPattern.MatchString(c) {
+		v.add(field, field+" must be a hex color such as #6366f1")
+		return c
+	}
+	if len(c) == 4 {
+		c = string([]byte{'#', c[1], c[1], c[2], c[2], c[3], c[3]})
+	}
+	return c
+}
+
+func validProjectStatus(s string) bool { return s == ProjectActive || s == ProjectArchived }
+
+// ProjectFilter narrows GET /projects.
+type ProjectFilter struct {
+	Status string
+	Search string // case-insensitive substring of the name
+	Page   Page
+}
+
+// Projects lists the projects the actor may see: all of them for owners and admins, else those it is a member of.
+func (s *Store) Projects(ctx context.Context, a Actor, f ProjectFilter) (List[Project], error) {
+	var v validator
+	q := newQuery("organization_id = $1", a.OrgID)
+	visibleProjectsCond(q, a, "id")
+	if f.Status != "" {
+		v.check(validProjectStatus(f.Status), "status", "status must be active or archived")
+		q.where("status = ?", f.Status)
+	}
+	if search := strings.TrimSpace(f.Search); search != "" {
+		q.where("name ILIKE ?", "%"+escapeLike(search)+"%")
+	}
+	if err := v.err(); err != nil {
+		return List[Project]{}, err
+	}
+	out := List[Project]{Page: f.Page.Number(), PerPage: f.Page.Size(), Items: []Project{}}
+	if err := s.db.GetContext(ctx, &out.Total, `SELECT count(*) FROM projects WHERE `+q.cond(), q.args...); err != nil {
+		return out, err
+	}
+	err := s.db.SelectContext(ctx, &out.Items, `SELECT `+projectColumns+` FROM projects WHERE `+q.cond()+`
+		ORDER BY lower(name), id `+q.limit(f.Page), q.args...)
+	return out, err
+}
+
+func getProject(ctx context.Context, q sqlx.QueryerContext, orgID, id string, lock bool) (Project, error) {
+	var p Project
+	query := `SELECT ` + projectColumns + ` FROM projects WHERE id = $1 AND organization_id = $2`
+	if lock {
+		query += ` FOR NO KEY UPDATE`
+	}
+	err := sqlx.GetContext(ctx, q, &p, query, id, orgID)
+	return p, notFoundIfNoRows(err, "project")
+}
+
+// Project reads one project the actor may see.
+func (s *Store) Project(ctx context.Context, a Actor, id string) (Project, error) {
+	if _, err := visibleProject(ctx, s.db, a, id); err != nil {
+		return Project{}, err
+	}
+	return getProject(ctx, s.db, a.OrgID, id, false)
+}
+
+// ProjectInput creates or updates a project; nil fields are left alone (or take their defaults on create).
+// ClearClientID and ClearHourlyRate set those fields to null.
+type ProjectInput struct {
+	Name            *string
+	Description     *string
+	ClientID        *string
+	ClearClientID   bool
+	Color           *string
+	Status          *string
+	Billable        *bool
+	HourlyRate      *int64
+	ClearHourlyRate bool
+}
+
+// validate checks the fields that are set and normalizes them in place.
+func (in *ProjectInput) validate(v *validator) {
+	if in.Name != nil {
+		n := validateName(v, "name", *in.Name)
+		in.Name = &n
+	}
+	if in.Description != nil {
+		d := strings.TrimSpace(*in.Description)
+		v.check(utf8.RuneCountInString(d) <= maxDescription, "description", fmt.Sprintf("description must be at most %d characters", maxDescription))
+		in.Description = &d
+	}
+	if in.ClientID != nil && !in.ClearClientID {
+		v.check(validID(*in.ClientID), "client_id", "client_id must be a valid id")
+	}
+	if in.Color != nil {
+		c := normalizeHexColor(v, "color", *in.Color)
+		in.Color = &c
+	}
+	if in.Status != nil {
+		v.check(validProjectStatus(*in.Status), "status", "status must be active or archived")
+	}
+	if in.HourlyRate != nil && !in.ClearHourlyRate {
+		v.check(*in.HourlyRate >= 0, "hourly_rate", "hourly_rate must be zero or more (cents per hour)")
+	}
+}
+
+// CreateProject creates a project with its default task group; its creator becomes its manager. Owners and admins
+// only.
+func (s *Store) CreateProject(ctx context.Context, a Actor, in ProjectInput) (Project, error) {
+	if !a.IsAdmin() {
+		return Project{}, forbidden("only owners and admins can create projects")
+	}
+	var v validator
+	if in.Name == nil {
+		v.add("name", "name is required")
+	}
+	in.validate(&v)
+	if err := v.err(); err != nil {
+		return Project{}, err
+	}
+	description, color, status, billable := "", DefaultProjectColor, ProjectActive, true
+	if in.Description != nil {
+		description = *in.Description
+	}
+	if in.Color != nil {
+		color = *in.Color
+	}
+	if in.Status != nil {
+		status = *in.Status
+	}
+	if in.Billable != nil {
+		billable = *in.Billable
+	}
+	clientID, rate := in.ClientID, in.HourlyRate
+	if in.ClearClientID {
+		clientID = nil
+	}
+	if in.ClearHourlyRate {
+		rate = nil
+	}
+	var p Project
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		err := tx.GetContext(ctx, &p, `
+			INSERT INTO projects (organization_id, name, description, client_id, color, status, billable, hourly_rate, created_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING `+projectColumns,
+			a.OrgID, *in.Name, description, clientID, color, status, billable, rate, a.UserID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, 'manager')`, p.ID, a.UserID); err != nil {
+			return err
+		}
+		if _, err := createDefaultGroup(ctx, tx, a.OrgID, p.ID); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, ActionCreated, "project", p.ID, Changes{
+			"name": {To: p.Name}, "description": {To: p.Description}, "client_id": {To: p.ClientID},
+			"color": {To: p.Color}, "status": {To: p.Status}, "billable": {To: p.Billable}, "hourly_rate": {To: p.HourlyRate},
+		})
+	})
+	if err != nil {
+		return Project{}, fmt.Errorf("create project: %w", err)
+	}
+	return p, nil
+}
+
+// UpdateProject changes a project. Owners, admins and the project's managers.
+func (s *Store) UpdateProject(ctx context.Context, a Actor, id string, in ProjectInput) (Project, error) {
+	var p Project
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		ref, err := visibleProject(ctx, tx, a, id)
+		if err != nil {
+			return err
+		}
+		if !ref.canManage(a) {
+			return forbidden("only owners, admins and the project's managers can update a project")
+		}
+		var v validator
+		in.validate(&v)
+		if err := v.err(); err != nil {
+			return err
+		}
+		before, err := getProject(ctx, tx, a.OrgID, id, true)
+		if err != nil {
+			return err
+		}
+		p = before
+		if in.Name != nil {
+			p.Name = *in.Name
+		}
+		if in.Description != nil {
+			p.Description = *in.Description
+		}
+		if in.ClearClientID {
+			p.ClientID = nil
+		} else if in.ClientID != nil {
+			p.ClientID = in.ClientID
+		}
+		if in.Color != nil {
+			p.Color = *in.Color
+		}
+		if in.Status != nil {
+			p.Status = *in.Status
+		}
+		if in.Billable != nil {
+			p.Billable = *in.Billable
+		}
+		if in.ClearHourlyRate {
+			p.HourlyRate = nil
+		} else if in.HourlyRate != nil {
+			p.HourlyRate = in.HourlyRate
+		}
+		ch := Changes{}
+		ch.set("name", before.Name, p.Name)
+		ch.set("description", before.Description, p.Description)
+		ch.set("client_id", before.ClientID, p.ClientID)
+		ch.set("color", before.Color, p.Color)
+		ch.set("status", before.Status, p.Status)
+		ch.set("billable", before.Billable, p.Billable)
+		ch.set("hourly_rate", before.HourlyRate, p.HourlyRate)
+		if len(ch) == 0 {
+			return nil
+		}
+		err = tx.GetContext(ctx, &p, `
+			UPDATE projects SET name = $2, description = $3, client_id = $4, color = $5, status = $6, billable = $7,
+				hourly_rate = $8, updated_at = now()
+			WHERE id = $1 RETURNING `+projectColumns,
+			id, p.Name, p.Description, p.ClientID, p.Color, p.Status, p.Billable, p.HourlyRate)
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, ActionUpdated, "project", p.ID, ch)
+	})
+	if err != nil {
+		return Project{}, fmt.Errorf("update project: %w", err)
+	}
+	return p, nil
+}
+
+// DeleteProject deletes a project with everything in it. Owners and admins only.
+func (s *Store) DeleteProject(ctx context.Context, a Actor, id string) error {
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := visibleProject(ctx, tx, a, id); err != nil {
+			return err
+		}
+		if !a.IsAdmin() {
+			return forbidden("only owners and admins can delete projects")
+		}
+		p, err := getProject(ctx, tx, a.OrgID, id, true)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM projects WHERE id = $1`, id); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, ActionDeleted, "project", id, Changes{"name": {From: p.Name}, "status": {From: p.Status}})
+	})
+	if err != nil {
+		return fmt.Errorf("delete project: %w", err)
+	}
+	return nil
+}
+
+// ProjectMembership is a user assigned to a project.
+type ProjectMembership struct {
+	UserID    string    `db:"user_id" json:"user_id"`
+	Name      string    `db:"name" json:"name"`
+	Email     string    `db:"email" json:"email"`
+	Role      string    `db:"role" json:"role"`
+	AvatarKey *string   `db:"avatar_key" json:"-"`
+	AvatarURL *string   `db:"-" json:"avatar_url"`
+	CreatedAt time.Time `db:"created_at" json:"created_at"`
+}
+
+const projectMemberSelect = `
+	SELECT pm.user_id, u.name, u.email, pm.role, u.avatar_key, pm.created_at
+	FROM project_members pm JOIN users u ON u.id = pm.user_id`
+
+// ProjectMembers lists a project's members by name. Anyone who may see the project.
+func (s *Store) ProjectMembers(ctx context.Context, a Actor, projectID string) ([]ProjectMembership, error) {
+	if _, err := visibleProject(ctx, s.db, a, projectID); err != nil {
+		return nil, err
+	}
+	out := []ProjectMembership{}
+	err := s.db.SelectContext(ctx, &out, projectMemberSelect+` WHERE pm.project_id = $1 ORDER BY lower(u.name), u.id`, projectID)
+	for i := range out {
+		out[i].AvatarURL = s.fileURL(ctx, out[i].AvatarKey)
+	}
+	return out, err
+}
+
+// ProjectMemberInput adds someone to a project.
+type ProjectMemberInput struct {
+	UserID string
+	Role   string // manager or member; empty means member
+}
+
+func validProjectRole(r string) bool { return r == ProjectManager || r == ProjectMember }
+
+// AddProjectMember assigns an active member of the organization to a project. Owners, admins and the project's
+// managers. The audit entry is a "project_member" entry whose entity_id is the project, naming the user in its changes.
+func (s *Store) AddProjectMember(ctx context.Context, a Actor, projectID string, in ProjectMemberInput) (ProjectMembership, error) {
+	var m ProjectMembership
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		ref, err := visibleProject(ctx, tx, a, projectID)
+		if err != nil {
+			return err
+		}
+		if !ref.canManage(a) {
+			return forbidden("only owners, admins and the project's managers can change its members")
+		}
+		var v validator
+		in.UserID = strings.TrimSpace(in.UserID)
+		if in.Role == "" {
+			in.Role = ProjectMember
+		}
+		v.check(in.UserID != "", "user_id", "user_id is required")
+		v.check(validProjectRole(in.Role), "role", "role must be manager or member")
+		if err := v.err(); err != nil {
+			return err
+		}
+		var active bool
+		if validID(in.UserID) {
+			if err := tx.GetContext(ctx, &active, `
+				SELECT EXISTS (SELECT 1 FROM members WHERE organization_id = $1 AND user_id = $2 AND status = 'active')`,
+				a.OrgID, in.UserID); err != nil {
+				return err
+			}
+		}
+		if !active {
+			return Invalid("user_id", "user_id must be an active member of the organization")
+		}
+		res, err := tx.ExecContext(ctx, `
+			INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+			projectID, in.UserID, in.Role)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return &ConflictError{Message: "this user is already a member of the project"}
+		}
+		if err := tx.GetContext(ctx, &m, projectMemberSelect+` WHERE pm.project_id = $1 AND pm.user_id = $2`, projectID, in.UserID); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, ActionCreated, "project_member", projectID, Changes{
+			"user_id": {To: m.UserID}, "name": {To: m.Name}, "role": {To: m.Role},
+		})
+	})
+	if err != nil {
+		return ProjectMembership{}, fmt.Errorf("add project member: %w", err)
+	}
+	m.AvatarURL = s.fileURL(ctx, m.AvatarKey)
+	return m, nil
+}
+
+// RemoveProjectMember takes a user off a project. Owners, admins and the project's managers.
+func (s *Store) RemoveProjectMember(ctx context.Context, a Actor, projectID, userID string) error {
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		ref, err := visibleProject(ctx, tx, a, projectID)
+		if err != nil {
+			return err
+		}
+		if !ref.canManage(a) {
+			return forbidden("only owners, admins and the project's managers can change its members")
+		}
+		if !validID(userID) {
+			return fmt.Errorf("project member: %w", ErrNotFound)
+		}
+		var role string
+		err = tx.GetContext(ctx, &role, `DELETE FROM project_members WHERE project_id = $1 AND user_id = $2 RETURNING role`, projectID, userID)
+		if err != nil {
+			return notFoundIfNoRows(err, "project member")
+		}
+		return audit(ctx, tx, a, ActionDeleted, "project_member", projectID, Changes{
+			"user_id": {From: userID}, "role": {From: role},
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("remove project member: %w", err)
+	}
+	return nil
+}
+
+// ProjectStat counts a project's tasks; done counts completed ones (done, closed, or a terminal custom status).
+type ProjectStat struct {
+	ProjectID string `db:"project_id" json:"project_id"`
+	Total     int    `db:"total" json:"total"`
+	Done      int    `db:"done" json:"done"`
+}
+
+// ProjectStats counts the tasks of every project the actor may see, in one query.
+func (s *Store) ProjectStats(ctx context.Context, a Actor) ([]ProjectStat, error) {
+	q := newQuery("p.organization_id = $1", a.OrgID)
+	visibleProjectsCond(q, a, "p.id")
+	out := []ProjectStat{}
+	err := s.db.SelectContext(ctx, &out, `
+		SELECT p.id AS project_id, count(t.id) AS total,
+			count(t.id) FILTER (WHERE t.status IN ('done', 'closed') OR ts.is_terminal) AS done
+		FROM projects p
+		LEFT JOIN tasks t ON t.project_id = p.id
+		LEFT JOIN task_statuses ts ON ts.organization_id = p.organization_id AND ts.code = t.status
+		WHERE `+q.cond()+`
+		GROUP BY p.id ORDER BY lower(min(p.name)), p.id`, q.args...)
+	return out, err
+}
