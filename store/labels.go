@@ -18,7 +18,6 @@ type Label struct {
 	UpdatedAt      time.Time `db:"updated_at" json:"updated_at"`
 }
 
-
 const labelColumns = `id, organization_id, name, color, created_at, updated_at`
 
 // LabelInput creates or updates a label; nil fields are left alone (or take their defaults on create).
