@@ -69,7 +69,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	a := api.New(e.store, log)
 	e.echo = echo.New()
 	e.echo.IPExtractor = echo.ExtractIPFromXFFHeader()
-	e.echo.Use(middleware.Recover())
+	e.echo.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
 	e.echo.HTTPErrorHandler = a.HandleError
 	a.Mount(e.echo.Group("/api/v1"))
 	return e
@@ -187,11 +187,9 @@ type user struct {
 	token, refresh            string
 }
 
-var emailSeq int
 
 func (e *env) register(name string) user {
 	e.t.Helper()
-	emailSeq++
 	u := user{name: name, password: "correct horse battery", email: strings.ToLower(strings.ReplaceAll(name, " ", ".")) + "@example.com"}
 	r := e.must(201, req{method: "POST", path: "/auth/register", body: map[string]string{"email": u.email, "password": u.password, "name": name}})
 	u.token, u.refresh = r.str("access_token"), r.str("refresh_token")

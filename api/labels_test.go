@@ -31,7 +31,7 @@ func TestLabels_CreateListByAnyMember(t *testing.T) {
 		t.Fatalf("another organization sees our labels: %v", theirs)
 	}
 	// The same name in another organization is fine.
-	f.must(201, req{method: "POST", path: "/labels", token: f.stranger.token, org: f.strangerOrg, body: map[string]any{"name": "Bug"}})
+	f.must(201, req{method: "POST", path: "/labels", token: f.stranger.token, org: f.strangerOrg, body: map[string]any{"name": "Bug", "color": "#ef4444"}})
 	if n := f.auditCount("label", "created"); n != 3 {
 		t.Fatalf("label audit entries: %d", n)
 	}
@@ -39,13 +39,14 @@ func TestLabels_CreateListByAnyMember(t *testing.T) {
 
 func TestLabels_CreateRefusals(t *testing.T) {
 	f := newProjectsFixture(t)
-	f.call(201, f.member, "POST", "/labels", map[string]any{"name": "Bug"})
-	expectError(t, f.call(409, f.member, "POST", "/labels", map[string]any{"name": "BUG"}), "conflict", "a label with this name already exists")
+	f.call(201, f.member, "POST", "/labels", map[string]any{"name": "Bug", "color": "#ef4444"})
+	expectError(t, f.call(409, f.member, "POST", "/labels", map[string]any{"name": "BUG", "color": "#ef4444"}), "conflict", "a label with this name already exists")
 	expectError(t, f.call(400, f.member, "POST", "/labels", map[string]any{}), "validation_failed", "name is required")
-	expectError(t, f.call(400, f.member, "POST", "/labels", map[string]any{"name": " "}), "validation_failed", "name is required")
-	expectError(t, f.call(400, f.member, "POST", "/labels", map[string]any{"name": strings.Repeat("l", 256)}), "validation_failed", "name must be at most 255 characters")
+	expectError(t, f.call(400, f.member, "POST", "/labels", map[string]any{"name": " ", "color": "#ef4444"}), "validation_failed", "name is required")
+	expectError(t, f.call(400, f.member, "POST", "/labels", map[string]any{"name": strings.Repeat("l", 256), "color": "#ef4444"}), "validation_failed", "name must be at most 255 characters")
 	expectError(t, f.call(400, f.member, "POST", "/labels", map[string]any{"name": "X", "color": "orange"}), "validation_failed", "color must be a hex color such as #6366f1")
 	f.call(400, f.member, "POST", "/labels", `{"name": ["x"]}`)
+	expectError(t, f.call(400, f.member, "POST", "/labels", map[string]any{"name": "No color"}), "validation_failed", "color is required")
 	f.must(401, req{method: "POST", path: "/labels", org: f.org, body: map[string]any{"name": "X"}})
 	f.must(401, req{method: "GET", path: "/labels"})
 	f.must(404, req{method: "POST", path: "/labels", token: f.member.token, org: f.strangerOrg, body: map[string]any{"name": "X"}})
@@ -57,8 +58,8 @@ func TestLabels_CreateRefusals(t *testing.T) {
 func TestLabels_UpdateDeleteAdminsOnly(t *testing.T) {
 	f := newProjectsFixture(t)
 	id := f.call(201, f.member, "POST", "/labels", map[string]any{"name": "Bug", "color": "#ef4444"}).str("id")
-	f.call(201, f.member, "POST", "/labels", map[string]any{"name": "Feature"})
-	theirs := f.must(201, req{method: "POST", path: "/labels", token: f.stranger.token, org: f.strangerOrg, body: map[string]any{"name": "Theirs"}}).str("id")
+	f.call(201, f.member, "POST", "/labels", map[string]any{"name": "Feature", "color": "#22c55e"})
+	theirs := f.must(201, req{method: "POST", path: "/labels", token: f.stranger.token, org: f.strangerOrg, body: map[string]any{"name": "Theirs", "color": "#22c55e"}}).str("id")
 	path := "/labels/" + id
 
 	r := f.call(200, f.admin, "PUT", path, map[string]any{"color": "#f97316"})
