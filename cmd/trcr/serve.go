@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -178,13 +179,23 @@ func newApp(ctx context.Context, cfg config, db *sqlx.DB, log *slog.Logger) (*ap
 	return a, nil
 }
 
-// secureCookies marks cookies Secure when the app is served over HTTPS, or on loopback, which browsers treat as
-// a secure origin.
+// secureCookies marks cookies Secure when the app is served over HTTPS, or on a loopback address, which browsers
+// treat as a secure origin even over plain HTTP. Anything else over HTTP (a LAN address) cannot use Secure
+// cookies: the browser would drop them and nobody could sign in.
 func secureCookies(baseURL string) bool {
-	if strings.HasPrefix(baseURL, "https://") {
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return false
+	}
+	if u.Scheme == "https" {
 		return true
 	}
-	return false
+	host := u.Hostname()
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
