@@ -187,7 +187,6 @@ type user struct {
 	token, refresh            string
 }
 
-
 func (e *env) register(name string) user {
 	e.t.Helper()
 	u := user{name: name, password: "correct horse battery", email: strings.ToLower(strings.ReplaceAll(name, " ", ".")) + "@example.com"}
