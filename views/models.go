@@ -34,6 +34,10 @@ const (
 // Values for Page.ActiveNav.
 const (
 	NavDashboard   = "dashboard"
+	NavProjects    = "projects"
+	NavTasks       = "tasks"
+	NavGantt       = "gantt"
+	NavWorkflow    = "workflow"
 	NavMembers     = "members"
 	NavSettings    = "settings"
 	NavAuditLog    = "audit-log"
