@@ -47,6 +47,11 @@ func (a *API) Mount(g *echo.Group) {
 	a.mountTasks(g)
 	a.mountTaskDetails(g)
 	a.mountMilestones(g)
+	a.mountClients(g)
+	a.mountTimeEntries(g)
+	a.mountReports(g)
+	a.mountInvoices(g)
+	a.mountPayments(g)
 }
 
 // listBody is the list envelope: {"data": [...], "meta": {"page", "per_page", "total"}}.

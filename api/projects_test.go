@@ -47,6 +47,19 @@ func (f *projectsFixture) createProject(u user, name string) string {
 	return f.must(201, req{method: "POST", path: "/projects", token: u.token, org: f.org, body: map[string]any{"name": name}}).str("id")
 }
 
+// createClient creates a client of the fixture's organization.
+func (f *projectsFixture) createClient(name string) string {
+	f.t.Helper()
+	return f.must(201, req{method: "POST", path: "/clients", token: f.owner.token, org: f.org, body: map[string]any{"name": name}}).str("id")
+}
+
+// strangerClient creates a client of the other organization.
+func (f *projectsFixture) strangerClient() string {
+	f.t.Helper()
+	return f.must(201, req{method: "POST", path: "/clients", token: f.stranger.token, org: f.strangerOrg,
+		body: map[string]any{"name": "Their Client"}}).str("id")
+}
+
 func (f *projectsFixture) addMember(project string, u user, role string) {
 	f.t.Helper()
 	f.must(201, req{method: "POST", path: "/projects/" + project + "/members", token: f.owner.token, org: f.org,
@@ -119,7 +132,7 @@ func TestProjects_CreateDefaultsAndManagerAndDefaultGroup(t *testing.T) {
 	if len(groups) != 1 || groups[0]["name"] != "To do" || groups[0]["is_default"] != true || groups[0]["position"] != 0.0 {
 		t.Fatalf("groups: %v", groups)
 	}
-	clientID := "5b0e4c52-4a44-4f0e-9a59-1f4b7d4c1a11"
+	clientID := f.createClient("Acme Corp")
 	full := f.call(201, f.owner, "POST", "/projects", map[string]any{
 		"name": "Billing", "description": "Invoices", "client_id": clientID, "color": "#ABC", "billable": false, "hourly_rate": 15000,
 	})
@@ -151,7 +164,9 @@ func TestProjects_CreateRefusals(t *testing.T) {
 		{map[string]any{"name": "P", "color": "red"}, "color", "color must be a hex color such as #6366f1"},
 		{map[string]any{"name": "P", "color": "#12345"}, "color", "color must be a hex color such as #6366f1"},
 		{map[string]any{"name": "P", "hourly_rate": -1}, "hourly_rate", "hourly_rate must be zero or more (cents per hour)"},
-		{map[string]any{"name": "P", "client_id": "cli_abc"}, "client_id", "client_id must be a valid id"},
+		{map[string]any{"name": "P", "client_id": "cli_abc"}, "client_id", "client_id must be a client of this organization"},
+		{map[string]any{"name": "P", "client_id": "5b0e4c52-4a44-4f0e-9a59-1f4b7d4c1a11"}, "client_id", "client_id must be a client of this organization"},
+		{map[string]any{"name": "P", "client_id": f.strangerClient()}, "client_id", "client_id must be a client of this organization"},
 		{map[string]any{"name": "P", "status": "paused"}, "status", "status must be active or archived"},
 	}
 	for _, c := range cases {
@@ -193,7 +208,7 @@ func TestProjects_GetVisibility(t *testing.T) {
 func TestProjects_Update(t *testing.T) {
 	f := newProjectsFixture(t)
 	path := "/projects/" + f.project
-	clientID := "5b0e4c52-4a44-4f0e-9a59-1f4b7d4c1a11"
+	clientID := f.createClient("Acme Corp")
 	r := f.call(200, f.manager, "PUT", path, map[string]any{"name": "Site v2", "hourly_rate": 9000, "client_id": clientID, "color": "#F97316"})
 	if r.str("name") != "Site v2" || r.json["hourly_rate"] != 9000.0 || r.json["client_id"] != clientID || r.str("color") != "#f97316" {
 		t.Fatalf("update: %s", r.raw)
@@ -218,12 +233,16 @@ func TestProjects_Update(t *testing.T) {
 	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"hourly_rate": -5}), "validation_failed", "")
 	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"color": "blue"}), "validation_failed", "")
 	expectError(t, f.call(400, f.owner, "PUT", path, `{"hourly_rate": "x"}`), "invalid_body", "hourly_rate has the wrong type: expected a number")
+	for _, other := range []string{f.strangerClient(), "00000000-0000-4000-8000-000000000009", "cli_abc"} {
+		expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"client_id": other, "name": "Hijack"}),
+			"validation_failed", "client_id must be a client of this organization")
+	}
 	f.call(403, f.member, "PUT", path, map[string]any{"name": "Hijack"})
 	f.call(404, f.outsider, "PUT", path, map[string]any{"name": "Hijack"})
 	f.call(404, f.owner, "PUT", "/projects/"+f.strangerProject, map[string]any{"name": "Hijack"})
 	f.call(404, f.owner, "PUT", "/projects/nope", map[string]any{"name": "Hijack"})
 	f.must(401, req{method: "PUT", path: path, body: map[string]any{"name": "Hijack"}})
-	if got := f.call(200, f.owner, "GET", path, nil); got.str("name") != "Site v2" || got.str("status") != "archived" {
+	if got := f.call(200, f.owner, "GET", path, nil); got.str("name") != "Site v2" || got.str("status") != "archived" || got.json["client_id"] != nil {
 		t.Fatalf("refused updates changed the project: %s", got.raw)
 	}
 	var theirs string

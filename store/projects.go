@@ -56,6 +56,24 @@ func normalizeHexColor(v *validator, field, color string) string {
 	return c
 }
 
+const msgClientOfOrg = "client_id must be a client of this organization"
+
+// checkProjectClient validates a client_id being written to a project: it must name a client of the
+// organization, which stays locked against deletion until the transaction ends.
+func checkProjectClient(ctx context.Context, tx *sqlx.Tx, orgID string, clientID *string) error {
+	if clientID == nil {
+		return nil
+	}
+	ok, err := lockClientOfOrg(ctx, tx, orgID, *clientID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return Invalid("client_id", msgClientOfOrg)
+	}
+	return nil
+}
+
 func validProjectStatus(s string) bool { return s == ProjectActive || s == ProjectArchived }
 
 // ProjectFilter narrows GET /projects.
@@ -133,7 +151,7 @@ func (in *ProjectInput) validate(v *validator) {
 		in.Description = &d
 	}
 	if in.ClientID != nil && !in.ClearClientID {
-		v.check(validID(*in.ClientID), "client_id", "client_id must be a valid id")
+		v.check(validID(*in.ClientID), "client_id", msgClientOfOrg)
 	}
 	if in.Color != nil {
 		c := normalizeHexColor(v, "color", *in.Color)
@@ -183,6 +201,9 @@ func (s *Store) CreateProject(ctx context.Context, a Actor, in ProjectInput) (Pr
 	}
 	var p Project
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		if err := checkProjectClient(ctx, tx, a.OrgID, clientID); err != nil {
+			return err
+		}
 		err := tx.GetContext(ctx, &p, `
 			INSERT INTO projects (organization_id, name, description, client_id, color, status, billable, hourly_rate, created_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING `+projectColumns,
@@ -253,6 +274,11 @@ func (s *Store) UpdateProject(ctx context.Context, a Actor, id string, in Projec
 			p.HourlyRate = nil
 		} else if in.HourlyRate != nil {
 			p.HourlyRate = in.HourlyRate
+		}
+		if !in.ClearClientID {
+			if err := checkProjectClient(ctx, tx, a.OrgID, in.ClientID); err != nil {
+				return err
+			}
 		}
 		ch := Changes{}
 		ch.set("name", before.Name, p.Name)

@@ -1,0 +1,591 @@
+package api_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+// clientsFixture is an organization with an owner, an admin and a member, one client, and another organization
+// with its own client.
+type clientsFixture struct {
+	*env
+	org, strangerOrg       string
+	owner, admin, member   user
+	stranger               user // owner of another organization
+	client, strangerClient string
+	unknownID              string
+}
+
+func newClientsFixture(t *testing.T) *clientsFixture {
+	t.Helper()
+	e := newEnv(t)
+	f := &clientsFixture{env: e, unknownID: "00000000-0000-4000-8000-000000000001"}
+	f.owner = e.register("Olive Owner")
+	f.org = e.org(f.owner, "Fixture Co")
+	f.admin = e.register("Adam Admin")
+	f.member = e.register("Mel Member")
+	e.join(f.owner, f.org, f.admin, "admin")
+	e.join(f.owner, f.org, f.member, "member")
+	f.client = f.createClient(f.owner, map[string]any{"name": "Acme Corp", "email": "billing@acme.com"})
+	f.stranger = e.register("Sam Stranger")
+	f.strangerOrg = e.org(f.stranger, "Stranger Co")
+	f.strangerClient = e.must(201, req{method: "POST", path: "/clients", token: f.stranger.token, org: f.strangerOrg,
+		body: map[string]any{"name": "Their Client"}}).str("id")
+	return f
+}
+
+func (f *clientsFixture) call(want int, u user, method, path string, body any) resp {
+	f.t.Helper()
+	return f.must(want, req{method: method, path: path, token: u.token, org: f.org, body: body})
+}
+
+func (f *clientsFixture) createClient(u user, body map[string]any) string {
+	f.t.Helper()
+	return f.call(201, u, "POST", "/clients", body).str("id")
+}
+
+func (f *clientsFixture) count(query string, args ...any) int {
+	f.t.Helper()
+	var n int
+	if err := f.db.Get(&n, query, args...); err != nil {
+		f.t.Fatal(err)
+	}
+	return n
+}
+
+func (f *clientsFixture) auditCount(entityType, action string) int {
+	f.t.Helper()
+	return f.count(`SELECT count(*) FROM audit_logs WHERE organization_id = $1 AND entity_type = $2 AND action = $3`,
+		f.org, entityType, action)
+}
+
+// insertInvoice writes an invoice row directly; the invoice endpoints are another engineer's.
+func (f *clientsFixture) insertInvoice(client, number, status string, total, paid int64, due string) string {
+	f.t.Helper()
+	var id string
+	if err := f.db.Get(&id, `
+		INSERT INTO invoices (organization_id, number, client_id, status, issue_date, due_date, currency, total, amount_paid)
+		VALUES ((SELECT organization_id FROM clients WHERE id = $1), $2, $1, $3, '2026-01-01', $4, 'USD', $5, $6)
+		RETURNING id`, client, number, status, due, total, paid); err != nil {
+		f.t.Fatal(err)
+	}
+	return id
+}
+
+func fieldsOf(r resp) map[string]any {
+	if e, ok := r.json["error"].(map[string]any); ok {
+		if fields, ok := e["fields"].(map[string]any); ok {
+			return fields
+		}
+	}
+	return nil
+}
+
+func names(r resp, key string) string {
+	var out []string
+	for _, x := range r.data() {
+		out = append(out, x[key].(string))
+	}
+	return strings.Join(out, ",")
+}
+
+func TestClients_CreateDefaultsAndFullShape(t *testing.T) {
+	f := newClientsFixture(t)
+	r := f.call(201, f.admin, "POST", "/clients", map[string]any{"name": "  Bare Client  "})
+	c := r.json
+	addr, _ := c["address"].(map[string]any)
+	if c["name"] != "Bare Client" || c["email"] != "" || c["phone"] != "" || c["currency"] != nil || c["hourly_rate"] != nil ||
+		c["notes"] != "" || c["organization_id"] != f.org || c["id"] == "" || c["created_at"] == nil || c["updated_at"] == nil ||
+		len(addr) != 5 || addr["street"] != "" || addr["country"] != "" {
+		t.Fatalf("create bare: %s", r.raw)
+	}
+	if _, listed := c["open_balance"]; listed {
+		t.Fatalf("create answers the detail figures: %s", r.raw)
+	}
+	full := f.call(201, f.owner, "POST", "/clients", map[string]any{
+		"name": "Globex", "email": " ap@globex.example ", "phone": "+1-555-0100", "currency": "eur", "hourly_rate": 15000,
+		"notes": "Pays late", "address": map[string]any{"street": "1 Main St", "city": "Springfield", "state": "IL",
+			"zip": "62701", "country": "US", "planet": "Earth"},
+	})
+	addr, _ = full.json["address"].(map[string]any)
+	if full.json["email"] != "ap@globex.example" || full.json["phone"] != "+1-555-0100" || full.json["currency"] != "EUR" ||
+		full.json["hourly_rate"] != 15000.0 || full.json["notes"] != "Pays late" || addr["street"] != "1 Main St" ||
+		addr["city"] != "Springfield" || addr["state"] != "IL" || addr["zip"] != "62701" || addr["country"] != "US" ||
+		addr["planet"] != nil {
+		t.Fatalf("create full: %s", full.raw)
+	}
+	zero := f.call(201, f.owner, "POST", "/clients", map[string]any{"name": "Free", "hourly_rate": 0, "currency": nil, "address": nil})
+	if zero.json["hourly_rate"] != 0.0 || zero.json["currency"] != nil {
+		t.Fatalf("create zero rate: %s", zero.raw)
+	}
+	got := f.call(200, f.member, "GET", "/clients/"+full.str("id"), nil)
+	if got.str("name") != "Globex" || got.json["currency"] != "EUR" || got.json["open_balance"] != 0.0 ||
+		got.json["projects_count"] != 0.0 || got.json["invoices_count"] != 0.0 {
+		t.Fatalf("get: %s", got.raw)
+	}
+	if n := f.auditCount("client", "created"); n != 4 { // the fixture's and three here
+		t.Fatalf("client created audit entries: %d", n)
+	}
+}
+
+func TestClients_CreateRefusals(t *testing.T) {
+	f := newClientsFixture(t)
+	before := f.count(`SELECT count(*) FROM clients`)
+	cases := []struct {
+		body    any
+		field   string
+		message string
+	}{
+		{map[string]any{}, "name", "name is required"},
+		{map[string]any{"name": "  "}, "name", "name is required"},
+		{map[string]any{"name": strings.Repeat("x", 256)}, "name", "name must be at most 255 characters"},
+		{map[string]any{"name": "C", "email": "not-an-email"}, "email", "email must be a valid email address"},
+		{map[string]any{"name": "C", "email": "a@b"}, "email", "email must be a valid email address"},
+		{map[string]any{"name": "C", "currency": "XYZ"}, "currency", "currency must be an ISO 4217 currency code such as USD"},
+		{map[string]any{"name": "C", "hourly_rate": -1}, "hourly_rate", "hourly_rate must be zero or more (cents per hour)"},
+		{map[string]any{"name": "C", "phone": strings.Repeat("1", 256)}, "phone", "phone must be at most 255 characters"},
+		{map[string]any{"name": "C", "address": map[string]any{"city": strings.Repeat("x", 256)}}, "address.city", "address.city must be at most 255 characters"},
+	}
+	for _, c := range cases {
+		r := f.call(400, f.owner, "POST", "/clients", c.body)
+		expectError(t, r, "validation_failed", c.message)
+		if fieldsOf(r)[c.field] == nil {
+			t.Fatalf("%v: fields %s", c.body, r.raw)
+		}
+	}
+	typeCases := []struct{ body, message string }{
+		{`{"name": "C", "address": "1 Main St"}`, "address has the wrong type: expected an object"},
+		{`{"name": "C", "address": ["1 Main St"]}`, "address has the wrong type: expected an object"},
+		{`{"name": "C", "address": {"street": 5}}`, "address.street has the wrong type: expected a string"},
+		{`{"name": "C", "hourly_rate": 1.5}`, "hourly_rate has the wrong type: expected a number"},
+		{`{"name": "C", "hourly_rate": "lots"}`, "hourly_rate has the wrong type: expected a number"},
+		{`{"name": 5}`, "name has the wrong type: expected a string"},
+		{`{"name": "C", "currency": 840}`, "currency has the wrong type: expected a string"},
+	}
+	for _, c := range typeCases {
+		expectError(t, f.call(400, f.owner, "POST", "/clients", c.body), "invalid_body", c.message)
+	}
+	f.call(400, f.owner, "POST", "/clients", `{`)
+	f.must(401, req{method: "POST", path: "/clients", org: f.org, body: map[string]any{"name": "C"}})
+	expectError(t, f.call(403, f.member, "POST", "/clients", map[string]any{"name": "C"}), "forbidden", "")
+	f.call(403, f.member, "POST", "/clients", map[string]any{}) // permission before validation
+	if after := f.count(`SELECT count(*) FROM clients`); after != before {
+		t.Fatalf("refused creates wrote clients: %d → %d", before, after)
+	}
+}
+
+func TestClients_GetNotFound(t *testing.T) {
+	f := newClientsFixture(t)
+	for _, u := range []user{f.owner, f.admin, f.member} {
+		if r := f.call(200, u, "GET", "/clients/"+f.client, nil); r.str("id") != f.client || r.str("name") != "Acme Corp" {
+			t.Fatalf("get as %s: %s", u.name, r.raw)
+		}
+	}
+	f.call(404, f.owner, "GET", "/clients/"+f.strangerClient, nil)
+	f.call(404, f.owner, "GET", "/clients/"+f.unknownID, nil)
+	expectError(t, f.call(404, f.owner, "GET", "/clients/cli_abc123", nil), "not_found", "")
+	f.must(401, req{method: "GET", path: "/clients/" + f.client})
+	f.must(404, req{method: "GET", path: "/clients/" + f.client, token: f.stranger.token, org: f.org})
+}
+
+func TestClients_DetailFiguresAndProjects(t *testing.T) {
+	f := newClientsFixture(t)
+	// Two projects of the client: the member is on one of them only.
+	seen := f.call(201, f.owner, "POST", "/projects", map[string]any{"name": "Seen", "client_id": f.client}).str("id")
+	f.call(201, f.owner, "POST", "/projects", map[string]any{"name": "Hidden", "client_id": f.client})
+	f.call(201, f.owner, "POST", "/projects", map[string]any{"name": "No Client"})
+	f.call(201, f.owner, "POST", "/projects/"+seen+"/members", map[string]any{"user_id": f.member.id})
+	f.insertInvoice(f.client, "INV-1", "sent", 10000, 2500, "2099-01-31") // open 7500
+	f.insertInvoice(f.client, "INV-2", "sent", 5000, 0, "2026-01-15")     // overdue: open 5000
+	f.insertInvoice(f.client, "INV-3", "draft", 7000, 0, "2099-01-31")    // not sent yet
+	f.insertInvoice(f.client, "INV-4", "paid", 3000, 3000, "2099-01-31")  // settled
+	f.insertInvoice(f.client, "INV-5", "void", 9000, 0, "2099-01-31")     // void
+	f.insertInvoice(f.strangerClient, "INV-1", "sent", 100000, 0, "2099-01-31")
+	owner := f.call(200, f.owner, "GET", "/clients/"+f.client, nil)
+	if owner.json["open_balance"] != 12500.0 || owner.json["invoices_count"] != 5.0 || owner.json["projects_count"] != 2.0 {
+		t.Fatalf("owner detail: %s", owner.raw)
+	}
+	member := f.call(200, f.member, "GET", "/clients/"+f.client, nil)
+	if member.json["open_balance"] != 12500.0 || member.json["projects_count"] != 1.0 {
+		t.Fatalf("member detail: %s", member.raw)
+	}
+	// The figures belong to GET /clients/:id only.
+	for _, c := range f.call(200, f.owner, "GET", "/clients", nil).data() {
+		if _, ok := c["open_balance"]; ok {
+			t.Fatalf("list carries detail figures: %v", c)
+		}
+	}
+
+	ctx := context.Background()
+	for _, tc := range []struct {
+		u    user
+		want string
+	}{{f.owner, "Hidden,Seen"}, {f.member, "Seen"}} {
+		a, err := f.store.ActorFor(ctx, tc.u.id, f.org, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		projects, err := f.store.ClientProjects(ctx, a, f.client)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, p := range projects {
+			got = append(got, p.Name)
+		}
+		if strings.Join(got, ",") != tc.want {
+			t.Fatalf("client projects for %s: %v", tc.u.name, got)
+		}
+		if _, err := f.store.ClientProjects(ctx, a, f.strangerClient); err == nil {
+			t.Fatal("another organization's client's projects were listed")
+		}
+	}
+}
+
+func TestClients_Update(t *testing.T) {
+	f := newClientsFixture(t)
+	path := "/clients/" + f.client
+	r := f.call(200, f.admin, "PUT", path, map[string]any{
+		"name": "Acme Inc", "currency": "USD", "hourly_rate": 17500, "phone": "555",
+		"address": map[string]any{"street": "1 Road", "city": "Paris"},
+	})
+	addr := r.json["address"].(map[string]any)
+	if r.str("name") != "Acme Inc" || r.json["currency"] != "USD" || r.json["hourly_rate"] != 17500.0 || r.str("phone") != "555" ||
+		r.str("email") != "billing@acme.com" || addr["street"] != "1 Road" || addr["city"] != "Paris" || addr["zip"] != "" {
+		t.Fatalf("update: %s", r.raw)
+	}
+	// Absent fields stay; an address replaces the whole address.
+	r = f.call(200, f.owner, "PUT", path, map[string]any{"hourly_rate": 18000, "address": map[string]any{"country": "FR"}})
+	addr = r.json["address"].(map[string]any)
+	if r.json["hourly_rate"] != 18000.0 || r.str("name") != "Acme Inc" || r.json["currency"] != "USD" || addr["country"] != "FR" || addr["city"] != "" {
+		t.Fatalf("partial update: %s", r.raw)
+	}
+	// null clears; an empty currency or email clears too.
+	r = f.call(200, f.owner, "PUT", path, map[string]any{"hourly_rate": nil, "currency": nil, "address": nil, "email": ""})
+	addr = r.json["address"].(map[string]any)
+	if r.json["hourly_rate"] != nil || r.json["currency"] != nil || addr["country"] != "" || r.str("email") != "" {
+		t.Fatalf("clearing update: %s", r.raw)
+	}
+	f.call(200, f.owner, "PUT", path, map[string]any{"currency": "GBP"})
+	if r = f.call(200, f.owner, "PUT", path, map[string]any{"currency": ""}); r.json["currency"] != nil {
+		t.Fatalf("empty currency: %s", r.raw)
+	}
+	audits := f.auditCount("client", "updated")
+	f.call(200, f.owner, "PUT", path, map[string]any{"name": "Acme Inc", "notes": ""})
+	if n := f.auditCount("client", "updated"); n != audits {
+		t.Fatalf("no-op update audited: %d → %d", audits, n)
+	}
+	var changes string
+	_ = f.db.Get(&changes, `SELECT changes::text FROM audit_logs WHERE entity_type = 'client' AND action = 'updated'
+		ORDER BY created_at, id LIMIT 1`)
+	if !strings.Contains(changes, `"name": {"to": "Acme Inc", "from": "Acme Corp"}`) {
+		t.Fatalf("audit changes: %s", changes)
+	}
+
+	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"name": ""}), "validation_failed", "name is required")
+	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"email": "nope"}), "validation_failed", "email must be a valid email address")
+	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"currency": "DOLLARS"}), "validation_failed", "currency must be an ISO 4217 currency code such as USD")
+	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"hourly_rate": -5}), "validation_failed", "hourly_rate must be zero or more (cents per hour)")
+	expectError(t, f.call(400, f.owner, "PUT", path, `{"address": 7}`), "invalid_body", "address has the wrong type: expected an object")
+	expectError(t, f.call(403, f.member, "PUT", path, map[string]any{"name": "Hijack"}), "forbidden", "")
+	f.call(404, f.owner, "PUT", "/clients/"+f.strangerClient, map[string]any{"name": "Hijack"})
+	f.call(404, f.owner, "PUT", "/clients/"+f.unknownID, map[string]any{"name": "Hijack"})
+	f.call(404, f.owner, "PUT", "/clients/nope", map[string]any{"name": "Hijack"})
+	f.must(401, req{method: "PUT", path: path, body: map[string]any{"name": "Hijack"}})
+	if got := f.call(200, f.owner, "GET", path, nil); got.str("name") != "Acme Inc" || got.json["hourly_rate"] != nil {
+		t.Fatalf("refused updates changed the client: %s", got.raw)
+	}
+	if n := f.auditCount("client", "updated"); n != audits {
+		t.Fatalf("refused updates audited: %d → %d", audits, n)
+	}
+	theirs := f.must(200, req{method: "GET", path: "/clients/" + f.strangerClient, token: f.stranger.token, org: f.strangerOrg})
+	if theirs.str("name") != "Their Client" {
+		t.Fatalf("another organization's client changed: %s", theirs.raw)
+	}
+}
+
+func TestClients_ListSearchAndPagination(t *testing.T) {
+	f := newClientsFixture(t)
+	f.createClient(f.owner, map[string]any{"name": "beta 100%"})
+	f.createClient(f.owner, map[string]any{"name": "Charlie_Co", "email": "ops@charlie.example"})
+	f.createClient(f.owner, map[string]any{"name": "Delta", "email": "ACME-partner@delta.example"})
+	f.createClient(f.owner, map[string]any{"name": "CharlieXCo"})
+	all := f.call(200, f.member, "GET", "/clients", nil)
+	if got := names(all, "name"); got != "Acme Corp,beta 100%,Charlie_Co,CharlieXCo,Delta" {
+		t.Fatalf("list order: %s", got)
+	}
+	if meta := all.json["meta"].(map[string]any); meta["total"] != 5.0 || meta["page"] != 1.0 || meta["per_page"] != 25.0 {
+		t.Fatalf("meta: %s", all.raw)
+	}
+	for q, want := range map[string]string{
+		"acme":          "Acme Corp,Delta", // name, or email case-insensitively
+		"charlie.EXAMP": "Charlie_Co",
+		"100%":          "beta 100%",
+		"%":             "beta 100%",
+		"charlie_":      "Charlie_Co", // _ is literal, not a wildcard
+		"nobody":        "",
+		"their":         "", // another organization's client
+	} {
+		if got := names(f.call(200, f.owner, "GET", "/clients?search="+urlEscape(q), nil), "name"); got != want {
+			t.Errorf("search %q: %q, want %q", q, got, want)
+		}
+	}
+	p2 := f.call(200, f.owner, "GET", "/clients?per_page=2&page=2", nil)
+	if got := names(p2, "name"); got != "Charlie_Co,CharlieXCo" || p2.json["meta"].(map[string]any)["total"] != 5.0 ||
+		p2.json["meta"].(map[string]any)["per_page"] != 2.0 {
+		t.Fatalf("page 2: %s", p2.raw)
+	}
+	if got := f.call(200, f.owner, "GET", "/clients?per_page=2&page=9", nil); len(got.data()) != 0 {
+		t.Fatalf("past the end: %s", got.raw)
+	}
+	expectError(t, f.call(400, f.owner, "GET", "/clients?page=0", nil), "validation_failed", "page must be a positive integer")
+	expectError(t, f.call(400, f.owner, "GET", "/clients?per_page=x", nil), "validation_failed", "per_page must be a positive integer")
+	f.must(401, req{method: "GET", path: "/clients"})
+}
+
+func urlEscape(s string) string {
+	return strings.NewReplacer("%", "%25", " ", "%20", "_", "_").Replace(s)
+}
+
+func TestClients_DeleteDetachesProjectsAndRemovesContactsAndActivities(t *testing.T) {
+	f := newClientsFixture(t)
+	project := f.call(201, f.owner, "POST", "/projects", map[string]any{"name": "Site", "client_id": f.client}).str("id")
+	f.call(201, f.owner, "POST", "/clients/"+f.client+"/contacts", map[string]any{"name": "John"})
+	f.call(201, f.owner, "POST", "/clients/"+f.client+"/activities", map[string]any{"type": "note", "title": "Hello"})
+	path := "/clients/" + f.client
+	expectError(t, f.call(403, f.member, "DELETE", path, nil), "forbidden", "")
+	f.call(404, f.owner, "DELETE", "/clients/"+f.strangerClient, nil)
+	f.call(404, f.owner, "DELETE", "/clients/"+f.unknownID, nil)
+	f.call(404, f.owner, "DELETE", "/clients/x", nil)
+	f.must(401, req{method: "DELETE", path: path})
+	f.call(200, f.owner, "GET", path, nil)
+
+	f.call(204, f.admin, "DELETE", path, nil)
+	f.call(404, f.owner, "GET", path, nil)
+	f.call(404, f.owner, "DELETE", path, nil)
+	if p := f.call(200, f.owner, "GET", "/projects/"+project, nil); p.json["client_id"] != nil {
+		t.Fatalf("project keeps the deleted client: %s", p.raw)
+	}
+	if n := f.count(`SELECT count(*) FROM client_contacts`) + f.count(`SELECT count(*) FROM client_activities`); n != 0 {
+		t.Fatalf("contacts and activities left: %d", n)
+	}
+	if f.auditCount("client", "deleted") != 1 || f.count(`SELECT count(*) FROM audit_logs WHERE entity_type = 'project'
+		AND action = 'updated' AND entity_id = $1`, project) != 1 {
+		t.Fatal("delete not audited")
+	}
+	f.must(200, req{method: "GET", path: "/clients/" + f.strangerClient, token: f.stranger.token, org: f.strangerOrg})
+}
+
+func TestClients_DeleteWithInvoicesConflicts(t *testing.T) {
+	f := newClientsFixture(t)
+	project := f.call(201, f.owner, "POST", "/projects", map[string]any{"name": "Site", "client_id": f.client}).str("id")
+	f.call(201, f.owner, "POST", "/clients/"+f.client+"/contacts", map[string]any{"name": "John"})
+	f.insertInvoice(f.client, "INV-2026-0001", "void", 0, 0, "2026-02-01")
+	r := f.call(409, f.owner, "DELETE", "/clients/"+f.client, nil)
+	expectError(t, r, "conflict", "the client has invoices; void or delete them first")
+	f.call(200, f.owner, "GET", "/clients/"+f.client, nil)
+	if p := f.call(200, f.owner, "GET", "/projects/"+project, nil); p.json["client_id"] != f.client {
+		t.Fatalf("refused delete detached the project: %s", p.raw)
+	}
+	if len(f.call(200, f.owner, "GET", "/clients/"+f.client+"/contacts", nil).data()) != 1 || f.auditCount("client", "deleted") != 0 {
+		t.Fatal("refused delete changed something")
+	}
+}
+
+func TestClientContacts_CRUD(t *testing.T) {
+	f := newClientsFixture(t)
+	base := "/clients/" + f.client + "/contacts"
+	r := f.call(201, f.admin, "POST", base, map[string]any{"name": " John Smith ", "email": "john@acme.com", "role": "CTO"})
+	c := r.json
+	if c["name"] != "John Smith" || c["email"] != "john@acme.com" || c["role"] != "CTO" || c["phone"] != "" ||
+		c["client_id"] != f.client || c["id"] == "" || c["created_at"] == nil || c["updated_at"] == nil {
+		t.Fatalf("create: %s", r.raw)
+	}
+	john := r.str("id")
+	f.call(201, f.owner, "POST", base, map[string]any{"name": "alice Jones"})
+	f.call(201, f.owner, "POST", base, map[string]any{"name": "Bob", "phone": "+1-555-0123"})
+	list := f.call(200, f.member, "GET", base, nil)
+	if got := names(list, "name"); got != "alice Jones,Bob,John Smith" {
+		t.Fatalf("list: %s", list.raw)
+	}
+	if _, paged := list.json["meta"]; paged {
+		t.Fatalf("contacts list is paginated: %s", list.raw)
+	}
+	r = f.call(200, f.owner, "PUT", base+"/"+john, map[string]any{"phone": "+1-555-0199"})
+	if r.str("phone") != "+1-555-0199" || r.str("name") != "John Smith" || r.str("role") != "CTO" {
+		t.Fatalf("update: %s", r.raw)
+	}
+	audits := f.auditCount("client_contact", "updated")
+	f.call(200, f.owner, "PUT", base+"/"+john, map[string]any{"phone": "+1-555-0199"})
+	if f.auditCount("client_contact", "updated") != audits || audits != 1 {
+		t.Fatalf("contact update audit entries: %d", audits)
+	}
+	if r = f.call(200, f.owner, "PUT", base+"/"+john, map[string]any{"email": ""}); r.str("email") != "" {
+		t.Fatalf("clearing email: %s", r.raw)
+	}
+	f.call(204, f.admin, "DELETE", base+"/"+john, nil)
+	if got := names(f.call(200, f.owner, "GET", base, nil), "name"); got != "alice Jones,Bob" {
+		t.Fatalf("after delete: %s", got)
+	}
+	if f.auditCount("client_contact", "created") != 3 || f.auditCount("client_contact", "deleted") != 1 {
+		t.Fatal("contacts not audited")
+	}
+}
+
+func TestClientContacts_Refusals(t *testing.T) {
+	f := newClientsFixture(t)
+	base := "/clients/" + f.client + "/contacts"
+	contact := f.call(201, f.owner, "POST", base, map[string]any{"name": "John", "email": "john@acme.com"}).str("id")
+	other := f.createClient(f.owner, map[string]any{"name": "Other"})
+	otherContact := f.call(201, f.owner, "POST", "/clients/"+other+"/contacts", map[string]any{"name": "Olga"}).str("id")
+	theirContact := f.must(201, req{method: "POST", path: "/clients/" + f.strangerClient + "/contacts", token: f.stranger.token,
+		org: f.strangerOrg, body: map[string]any{"name": "Theirs"}}).str("id")
+	contacts := f.count(`SELECT count(*) FROM client_contacts`)
+
+	for _, c := range []struct {
+		body    any
+		message string
+	}{
+		{map[string]any{}, "name is required"},
+		{map[string]any{"name": " "}, "name is required"},
+		{map[string]any{"name": strings.Repeat("n", 256)}, "name must be at most 255 characters"},
+		{map[string]any{"name": "N", "email": "nope"}, "email must be a valid email address"},
+		{map[string]any{"name": "N", "role": strings.Repeat("r", 256)}, "role must be at most 255 characters"},
+	} {
+		expectError(t, f.call(400, f.owner, "POST", base, c.body), "validation_failed", c.message)
+	}
+	expectError(t, f.call(400, f.owner, "POST", base, `{"name": ["x"]}`), "invalid_body", "name has the wrong type: expected a string")
+	expectError(t, f.call(400, f.owner, "PUT", base+"/"+contact, map[string]any{"name": ""}), "validation_failed", "name is required")
+	expectError(t, f.call(400, f.owner, "PUT", base+"/"+contact, map[string]any{"email": "x@"}), "validation_failed", "email must be a valid email address")
+
+	f.call(403, f.member, "POST", base, map[string]any{"name": "N"})
+	f.call(403, f.member, "PUT", base+"/"+contact, map[string]any{"name": "N"})
+	f.call(403, f.member, "DELETE", base+"/"+contact, nil)
+	f.must(401, req{method: "POST", path: base, body: map[string]any{"name": "N"}})
+	f.must(401, req{method: "GET", path: base})
+
+	for _, path := range []string{
+		"/clients/" + f.unknownID + "/contacts",
+		"/clients/" + f.strangerClient + "/contacts",
+		"/clients/nope/contacts",
+	} {
+		f.call(404, f.owner, "GET", path, nil)
+		f.call(404, f.owner, "POST", path, map[string]any{"name": "N"})
+		f.call(404, f.member, "POST", path, map[string]any{"name": "N"})
+	}
+	for _, path := range []string{
+		base + "/" + otherContact, // another client's contact
+		base + "/" + theirContact, // another organization's
+		"/clients/" + f.strangerClient + "/contacts/" + theirContact,
+		base + "/" + f.unknownID,
+		base + "/cnt_001",
+	} {
+		f.call(404, f.owner, "PUT", path, map[string]any{"name": "Hijack"})
+		f.call(404, f.owner, "DELETE", path, nil)
+	}
+	if n := f.count(`SELECT count(*) FROM client_contacts`); n != contacts {
+		t.Fatalf("refused requests changed contacts: %d → %d", contacts, n)
+	}
+	var left []string
+	_ = f.db.Select(&left, `SELECT name FROM client_contacts ORDER BY name`)
+	if strings.Join(left, ",") != "John,Olga,Theirs" {
+		t.Fatalf("contacts changed: %v", left)
+	}
+}
+
+func TestClientActivities_LogListAndFilter(t *testing.T) {
+	f := newClientsFixture(t)
+	base := "/clients/" + f.client + "/activities"
+	f.call(200, f.admin, "PUT", "/users/me", map[string]any{"timezone": "Europe/Paris"})
+	start := time.Now().Add(-time.Second)
+	r := f.call(201, f.owner, "POST", base, map[string]any{"type": "meeting", "title": "Quarterly review", "description": "Discussed Q1 progress"})
+	a := r.json
+	date, err := time.Parse(time.RFC3339, r.str("date"))
+	if err != nil || date.Before(start) || date.After(time.Now().Add(time.Second)) || !strings.HasSuffix(r.str("date"), "Z") {
+		t.Fatalf("default date: %s", r.raw)
+	}
+	if a["type"] != "meeting" || a["title"] != "Quarterly review" || a["description"] != "Discussed Q1 progress" ||
+		a["client_id"] != f.client || a["user_id"] != f.owner.id || a["user_name"] != f.owner.name || a["id"] == "" || a["created_at"] == nil {
+		t.Fatalf("create: %s", r.raw)
+	}
+	// A day is midnight in the caller's timezone; a datetime is exact.
+	r = f.call(201, f.admin, "POST", base, map[string]any{"type": "call", "title": "Kickoff call", "date": "2026-03-02"})
+	if r.str("date") != "2026-03-01T23:00:00Z" || r.str("user_name") != f.admin.name || r.str("description") != "" {
+		t.Fatalf("date-only: %s", r.raw)
+	}
+	r = f.call(201, f.owner, "POST", base, map[string]any{"type": "email", "title": "Sent proposal", "date": "2026-03-05T14:30:00+02:00"})
+	if r.str("date") != "2026-03-05T12:30:00Z" {
+		t.Fatalf("datetime: %s", r.raw)
+	}
+	f.call(201, f.owner, "POST", base, map[string]any{"type": "call", "title": "Follow-up", "date": "2026-03-10T09:00:00Z"})
+	f.call(201, f.owner, "POST", base, map[string]any{"type": "note", "title": "Old note", "date": "2025-12-31"})
+
+	list := f.call(200, f.member, "GET", base, nil)
+	if got := names(list, "title"); got != "Quarterly review,Follow-up,Sent proposal,Kickoff call,Old note" ||
+		list.json["meta"].(map[string]any)["total"] != 5.0 {
+		t.Fatalf("list: %s", list.raw)
+	}
+	if got := names(f.call(200, f.member, "GET", base+"?type=call", nil), "title"); got != "Follow-up,Kickoff call" {
+		t.Fatalf("type filter: %s", got)
+	}
+	p := f.call(200, f.owner, "GET", base+"?per_page=2&page=2", nil)
+	if got := names(p, "title"); got != "Sent proposal,Kickoff call" || p.json["meta"].(map[string]any)["total"] != 5.0 {
+		t.Fatalf("page 2: %s", p.raw)
+	}
+	p = f.call(200, f.owner, "GET", base+"?type=call&per_page=1&page=2", nil)
+	if got := names(p, "title"); got != "Kickoff call" || p.json["meta"].(map[string]any)["total"] != 2.0 {
+		t.Fatalf("filtered page 2: %s", p.raw)
+	}
+	expectError(t, f.call(400, f.owner, "GET", base+"?type=visit", nil), "validation_failed", "type must be meeting, call, email or note")
+	expectError(t, f.call(400, f.owner, "GET", base+"?page=-1", nil), "validation_failed", "page must be a positive integer")
+	if f.auditCount("client_activity", "created") != 5 {
+		t.Fatal("activities not audited")
+	}
+	// Another client's timeline is its own.
+	other := f.createClient(f.owner, map[string]any{"name": "Other"})
+	if got := f.call(200, f.owner, "GET", "/clients/"+other+"/activities", nil); len(got.data()) != 0 {
+		t.Fatalf("other client's activities: %s", got.raw)
+	}
+}
+
+func TestClientActivities_Refusals(t *testing.T) {
+	f := newClientsFixture(t)
+	base := "/clients/" + f.client + "/activities"
+	for _, c := range []struct {
+		body           any
+		field, message string
+	}{
+		{map[string]any{"title": "T"}, "type", "type is required"},
+		{map[string]any{"type": "visit", "title": "T"}, "type", "type must be meeting, call, email or note"},
+		{map[string]any{"type": "note"}, "title", "title is required"},
+		{map[string]any{"type": "note", "title": "  "}, "title", "title is required"},
+		{map[string]any{"type": "note", "title": strings.Repeat("t", 256)}, "title", "title must be at most 255 characters"},
+		{map[string]any{"type": "note", "title": "T", "date": "yesterday"}, "date", "date must be a date (YYYY-MM-DD) or an RFC 3339 datetime"},
+		{map[string]any{"type": "note", "title": "T", "date": "2026-02-30"}, "date", "date must be a date (YYYY-MM-DD) or an RFC 3339 datetime"},
+		{map[string]any{"type": "note", "title": "T", "description": strings.Repeat("d", 10001)}, "description", "description must be at most 10000 characters"},
+	} {
+		r := f.call(400, f.owner, "POST", base, c.body)
+		expectError(t, r, "validation_failed", c.message)
+		if fieldsOf(r)[c.field] == nil {
+			t.Fatalf("%v: fields %s", c.body, r.raw)
+		}
+	}
+	expectError(t, f.call(400, f.owner, "POST", base, `{"type": "note", "title": "T", "date": 20260301}`), "invalid_body", "date has the wrong type: expected a string")
+	expectError(t, f.call(403, f.member, "POST", base, map[string]any{"type": "note", "title": "T"}), "forbidden", "")
+	f.must(401, req{method: "POST", path: base, body: map[string]any{"type": "note", "title": "T"}})
+	f.must(401, req{method: "GET", path: base})
+	for _, id := range []string{f.unknownID, f.strangerClient, "cli_abc123"} {
+		f.call(404, f.owner, "GET", "/clients/"+id+"/activities", nil)
+		f.call(404, f.owner, "POST", "/clients/"+id+"/activities", map[string]any{"type": "note", "title": "T"})
+	}
+	// No update or delete: the timeline is append-only.
+	f.call(405, f.owner, "PUT", base, map[string]any{"title": "T"})
+	if n := f.count(`SELECT count(*) FROM client_activities`); n != 0 {
+		t.Fatalf("refused requests logged activities: %d", n)
+	}
+	if f.auditCount("client_activity", "created") != 0 {
+		t.Fatal("refused requests audited")
+	}
+}

@@ -1,0 +1,659 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// Invoice statuses. overdue is never stored: a sent invoice whose due date is before today, in the organization's
+// timezone, reads overdue.
+const (
+	InvoiceDraft   = "draft"
+	InvoiceSent    = "sent"
+	InvoiceOverdue = "overdue"
+	InvoicePaid    = "paid"
+	InvoiceVoid    = "void"
+)
+
+// Invoice is an invoice with its line items and totals. Money is in cents of Currency; tax_rate and discount
+// are percentages.
+type Invoice struct {
+	ID             string            `db:"id" json:"id"`
+	OrganizationID string            `db:"organization_id" json:"organization_id"`
+	Number         string            `db:"number" json:"number"`
+	ClientID       string            `db:"client_id" json:"client_id"`
+	ProjectID      *string           `db:"project_id" json:"project_id"`
+	Status         string            `db:"status" json:"status"`
+	StoredStatus   string            `db:"stored_status" json:"-"`
+	IssueDate      string            `db:"issue_date" json:"issue_date"`
+	DueDate        string            `db:"due_date" json:"due_date"`
+	Currency       string            `db:"currency" json:"currency"`
+	Notes          string            `db:"notes" json:"notes"`
+	TaxRate        Decimal4          `db:"tax_rate" json:"tax_rate"`
+	Discount       Decimal4          `db:"discount" json:"discount"`
+	LineItems      []InvoiceLineItem `db:"-" json:"line_items"`
+	Subtotal       int64             `db:"subtotal" json:"subtotal"`
+	DiscountAmount int64             `db:"discount_amount" json:"discount_amount"`
+	TaxAmount      int64             `db:"tax_amount" json:"tax_amount"`
+	Total          int64             `db:"total" json:"total"`
+	AmountPaid     int64             `db:"amount_paid" json:"amount_paid"`
+	Balance        int64             `db:"balance" json:"balance"`
+	SentAt         *time.Time        `db:"sent_at" json:"sent_at"`
+	PaidAt         *time.Time        `db:"paid_at" json:"paid_at"`
+	CreatedAt      time.Time         `db:"created_at" json:"created_at"`
+	UpdatedAt      time.Time         `db:"updated_at" json:"updated_at"`
+}
+
+// invoiceSelect is the column list of an invoice read; today is the placeholder of the organization's current
+// date, against which a sent invoice reads overdue.
+func invoiceSelect(today string) string {
+	return `i.id, i.organization_id, i.number, i.client_id, i.project_id,
+		CASE WHEN i.status = 'sent' AND i.due_date < ` + today + `::date THEN 'overdue' ELSE i.status END AS status,
+		i.status AS stored_status, to_char(i.issue_date, 'YYYY-MM-DD') AS issue_date,
+		to_char(i.due_date, 'YYYY-MM-DD') AS due_date, i.currency, i.notes, i.tax_rate::text AS tax_rate,
+		i.discount::text AS discount, i.subtotal, i.discount_amount, i.tax_amount, i.total, i.amount_paid,
+		i.total - i.amount_paid AS balance, i.sent_at, i.paid_at, i.created_at, i.updated_at`
+}
+
+// billingOrg is what invoices need to know about their organization.
+type billingOrg struct {
+	Name     string  `db:"name"`
+	Timezone string  `db:"timezone"`
+	Currency string  `db:"currency"`
+	Settings []byte  `db:"settings"`
+	LogoKey  *string `db:"logo_key"`
+}
+
+func loadBillingOrg(ctx context.Context, q sqlx.QueryerContext, orgID string) (billingOrg, error) {
+	var o billingOrg
+	err := sqlx.GetContext(ctx, q, &o, `SELECT name, timezone, currency, settings, logo_key FROM organizations WHERE id = $1`, orgID)
+	return o, notFoundIfNoRows(err, "organization")
+}
+
+func (o billingOrg) location() *time.Location {
+	loc, err := time.LoadLocation(o.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// today is the organization's current calendar date.
+func (s *Store) orgToday(o billingOrg) string { return s.now().In(o.location()).Format("2006-01-02") }
+
+// invoiceToday reads the organization's current date in one query, for reads that need nothing else from it.
+func (s *Store) invoiceToday(ctx context.Context, q sqlx.QueryerContext, orgID string) (string, error) {
+	o, err := loadBillingOrg(ctx, q, orgID)
+	if err != nil {
+		return "", err
+	}
+	return s.orgToday(o), nil
+}
+
+// getInvoice reads one invoice of the actor's organization, without its line items; lock takes a row lock.
+func getInvoice(ctx context.Context, q sqlx.QueryerContext, a Actor, id, today string, lock bool) (Invoice, error) {
+	var inv Invoice
+	if !validID(id) {
+		return inv, fmt.Errorf("invoice: %w", ErrNotFound)
+	}
+	sql := `SELECT ` + invoiceSelect("$3") + ` FROM invoices i WHERE i.id = $1 AND i.organization_id = $2`
+	if lock {
+		sql += ` FOR UPDATE`
+	}
+	err := sqlx.GetContext(ctx, q, &inv, sql, id, a.OrgID, today)
+	return inv, notFoundIfNoRows(err, "invoice")
+}
+
+// loadInvoice reads one invoice with its line items.
+func (s *Store) loadInvoice(ctx context.Context, q sqlx.QueryerContext, a Actor, id, today string) (Invoice, error) {
+	inv, err := getInvoice(ctx, q, a, id, today, false)
+	if err != nil {
+		return inv, err
+	}
+	list := []Invoice{inv}
+	if err := attachLineItems(ctx, q, list); err != nil {
+		return inv, err
+	}
+	return list[0], nil
+}
+
+// lockDraftInvoice locks an invoice for a change that only drafts allow.
+func lockDraftInvoice(ctx context.Context, tx *sqlx.Tx, a Actor, id, today string) (Invoice, error) {
+	inv, err := getInvoice(ctx, tx, a, id, today, true)
+	if err != nil {
+		return inv, err
+	}
+	if inv.StoredStatus != InvoiceDraft {
+		return inv, conflict("only draft invoices can be edited")
+	}
+	return inv, nil
+}
+
+// InvoiceFilter narrows GET /invoices.
+type InvoiceFilter struct {
+	ClientID string
+	Status   string
+	From, To string // on issue_date, inclusive days; datetimes count by their day in the caller's timezone
+	Page     Page
+}
+
+var invoiceStatuses = []string{InvoiceDraft, InvoiceSent, InvoicePaid, InvoiceOverdue, InvoiceVoid}
+
+// Invoices lists the organization's invoices, newest first. Owners and admins only.
+func (s *Store) Invoices(ctx context.Context, a Actor, f InvoiceFilter) (List[Invoice], error) {
+	if err := a.requireAdmin(); err != nil {
+		return List[Invoice]{}, err
+	}
+	today, err := s.invoiceToday(ctx, s.db, a.OrgID)
+	if err != nil {
+		return List[Invoice]{}, err
+	}
+	var v validator
+	q := newQuery("i.organization_id = $1", a.OrgID)
+	if f.ClientID != "" {
+		if !validID(f.ClientID) {
+			v.add("client_id", "client_id must be a valid id")
+		} else {
+			q.where("i.client_id = ?", f.ClientID)
+		}
+	}
+	switch f.Status {
+	case "":
+	case InvoiceOverdue:
+		q.where("i.status = 'sent' AND i.due_date < ?::date", today)
+	case InvoiceSent:
+		q.where("i.status = 'sent' AND i.due_date >= ?::date", today)
+	case InvoiceDraft, InvoicePaid, InvoiceVoid:
+		q.where("i.status = ?", f.Status)
+	default:
+		v.add("status", "status must be one of "+strings.Join(invoiceStatuses, ", "))
+	}
+	loc, err := s.userLocation(ctx, a.UserID)
+	if err != nil {
+		return List[Invoice]{}, err
+	}
+	from, to := parseRange(&v, f.From, f.To, loc)
+	if !from.IsZero() {
+		q.where("i.issue_date >= ?::date", from.In(loc).Format("2006-01-02"))
+	}
+	if !to.IsZero() {
+		// to is exclusive: the last day included is the one of the instant just before it.
+		q.where("i.issue_date <= ?::date", to.Add(-time.Nanosecond).In(loc).Format("2006-01-02"))
+	}
+	if err := v.err(); err != nil {
+		return List[Invoice]{}, err
+	}
+	out := List[Invoice]{Page: f.Page.Number(), PerPage: f.Page.Size()}
+	if err := s.db.GetContext(ctx, &out.Total, `SELECT count(*) FROM invoices i WHERE `+q.cond(), q.args...); err != nil {
+		return out, fmt.Errorf("invoices: %w", err)
+	}
+	todayPH := q.arg(today) // after the count, which does not use it
+	rows := []Invoice{}
+	err = s.db.SelectContext(ctx, &rows, `SELECT `+invoiceSelect(todayPH)+` FROM invoices i WHERE `+q.cond()+`
+		ORDER BY i.issue_date DESC, i.created_at DESC, i.id DESC `+q.limit(f.Page), q.args...)
+	if err != nil {
+		return out, fmt.Errorf("invoices: %w", err)
+	}
+	if err := attachLineItems(ctx, s.db, rows); err != nil {
+		return out, err
+	}
+	out.Items = rows
+	return out, nil
+}
+
+// Invoice reads one invoice with its line items. Owners and admins only.
+func (s *Store) Invoice(ctx context.Context, a Actor, id string) (Invoice, error) {
+	if err := a.requireAdmin(); err != nil {
+		return Invoice{}, err
+	}
+	today, err := s.invoiceToday(ctx, s.db, a.OrgID)
+	if err != nil {
+		return Invoice{}, err
+	}
+	return s.loadInvoice(ctx, s.db, a, id, today)
+}
+
+// InvoiceInput creates or updates an invoice; nil fields are absent. Percentages and money amounts arrive as
+// the decimal text of their JSON numbers, so they are never rounded through float64.
+type InvoiceInput struct {
+	ClientID  *string
+	ProjectID *string
+	IssueDate *string
+	DueDate   *string
+	Currency  *string
+	Notes     *string
+	TaxRate   *string
+	Discount  *string
+}
+
+const maxInvoiceNotes = 5000
+
+// validateCommon checks the fields that create and update share and normalizes them.
+func (in *InvoiceInput) validateCommon(v *validator) {
+	if in.IssueDate != nil {
+		_, ok := parseCalendarDate(*in.IssueDate)
+		v.check(ok, "issue_date", "issue_date must be a date (YYYY-MM-DD)")
+	}
+	if in.DueDate != nil {
+		_, ok := parseCalendarDate(*in.DueDate)
+		v.check(ok, "due_date", "due_date must be a date (YYYY-MM-DD)")
+	}
+	if in.Currency != nil {
+		c := strings.ToUpper(strings.TrimSpace(*in.Currency))
+		in.Currency = &c
+		v.check(IsCurrency(c), "currency", "currency must be an ISO 4217 currency code such as USD")
+	}
+	if in.Notes != nil {
+		v.check(utf8.RuneCountInString(*in.Notes) <= maxInvoiceNotes, "notes", fmt.Sprintf("notes must be at most %d characters", maxInvoiceNotes))
+	}
+	in.TaxRate = validPercent(v, "tax_rate", in.TaxRate)
+	in.Discount = validPercent(v, "discount", in.Discount)
+}
+
+// validPercent checks a percentage from 0 to 100 with at most 4 decimals and returns its canonical text.
+func validPercent(v *validator, field string, p *string) *string {
+	if p == nil {
+		return nil
+	}
+	r, ok := parseDecimal4(*p)
+	if !ok || r.Sign() < 0 || r.Cmp(big.NewRat(100, 1)) > 0 {
+		v.add(field, field+" must be a number from 0 to 100 with at most 4 decimals")
+		return p
+	}
+	s := r.FloatString(4)
+	return &s
+}
+
+// nextInvoiceNumber hands out the organization's next number for year. The counter row stays locked until the
+// transaction ends, so concurrent creates get distinct, consecutive numbers, and a failed create gives its
+// number back.
+func nextInvoiceNumber(ctx context.Context, tx *sqlx.Tx, orgID string, year int) (string, error) {
+	var n int
+	err := tx.GetContext(ctx, &n, `
+		INSERT INTO invoice_counters (organization_id, year, last_number) VALUES ($1, $2, 1)
+		ON CONFLICT (organization_id, year) DO UPDATE SET last_number = invoice_counters.last_number + 1
+		RETURNING last_number`, orgID, year)
+	if err != nil {
+		return "", fmt.Errorf("invoice number: %w", err)
+	}
+	return fmt.Sprintf("INV-%d-%04d", year, n), nil
+}
+
+// CreateInvoice creates a draft invoice for a client of the organization. Owners and admins only.
+func (s *Store) CreateInvoice(ctx context.Context, a Actor, in InvoiceInput) (Invoice, error) {
+	if err := a.requireAdmin(); err != nil {
+		return Invoice{}, err
+	}
+	var inv Invoice
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		org, err := loadBillingOrg(ctx, tx, a.OrgID)
+		if err != nil {
+			return err
+		}
+		today := s.orgToday(org)
+		var v validator
+		in.validateCommon(&v)
+		var clientCurrency *string
+		switch {
+		case in.ClientID == nil || strings.TrimSpace(*in.ClientID) == "":
+			v.add("client_id", "client_id is required")
+		case !validID(*in.ClientID):
+			v.add("client_id", "client_id must be a client of the organization")
+		default:
+			err := tx.GetContext(ctx, &clientCurrency, `SELECT currency FROM clients WHERE id = $1 AND organization_id = $2 FOR SHARE`,
+				*in.ClientID, a.OrgID)
+			if isNoRows(err) {
+				v.add("client_id", "client_id must be a client of the organization")
+			} else if err != nil {
+				return fmt.Errorf("create invoice: %w", err)
+			}
+		}
+		if in.ProjectID != nil && *in.ProjectID == "" {
+			in.ProjectID = nil
+		}
+		if in.ProjectID != nil {
+			var projectClient *string
+			err := errNoRowsIfInvalid(*in.ProjectID)
+			if err == nil {
+				err = tx.GetContext(ctx, &projectClient, `SELECT client_id FROM projects WHERE id = $1 AND organization_id = $2`,
+					*in.ProjectID, a.OrgID)
+			}
+			switch {
+			case isNoRows(err):
+				v.add("project_id", "project_id must be a project of the organization")
+			case err != nil:
+				return fmt.Errorf("create invoice: %w", err)
+			case projectClient != nil && in.ClientID != nil && *projectClient != *in.ClientID:
+				v.add("project_id", "project_id must be a project of the client")
+			}
+		}
+		if in.DueDate == nil {
+			v.add("due_date", "due_date is required")
+		}
+		if in.IssueDate == nil {
+			in.IssueDate = &today
+		}
+		checkInvoiceDates(&v, *in.IssueDate, in.DueDate)
+		if err := v.err(); err != nil {
+			return err
+		}
+		currency := org.Currency
+		if clientCurrency != nil && IsCurrency(*clientCurrency) {
+			currency = *clientCurrency
+		}
+		if in.Currency != nil {
+			currency = *in.Currency
+		}
+		issue, _ := parseCalendarDate(*in.IssueDate)
+		number, err := nextInvoiceNumber(ctx, tx, a.OrgID, issue.Year())
+		if err != nil {
+			return err
+		}
+		var id string
+		err = tx.GetContext(ctx, &id, `
+			INSERT INTO invoices (organization_id, number, client_id, project_id, issue_date, due_date, currency, notes,
+				tax_rate, discount, created_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9::numeric, 0), coalesce($10::numeric, 0), $11)
+			RETURNING id`,
+			a.OrgID, number, *in.ClientID, in.ProjectID, *in.IssueDate, *in.DueDate, currency, deref(in.Notes),
+			in.TaxRate, in.Discount, a.UserID)
+		if err != nil {
+			return fmt.Errorf("create invoice: %w", err)
+		}
+		if inv, err = s.loadInvoice(ctx, tx, a, id, today); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, ActionCreated, "invoice", inv.ID, Changes{
+			"number": {To: inv.Number}, "client_id": {To: inv.ClientID}, "project_id": {To: inv.ProjectID},
+			"issue_date": {To: inv.IssueDate}, "due_date": {To: inv.DueDate}, "currency": {To: inv.Currency},
+			"tax_rate": {To: inv.TaxRate}, "discount": {To: inv.Discount}, "notes": {To: inv.Notes},
+		})
+	})
+	return inv, err
+}
+
+func errNoRowsIfInvalid(id string) error {
+	if !validID(id) {
+		return sql.ErrNoRows
+	}
+	return nil
+}
+
+func checkInvoiceDates(v *validator, issueDate string, dueDate *string) {
+	if dueDate == nil {
+		return
+	}
+	issue, ok1 := parseCalendarDate(issueDate)
+	due, ok2 := parseCalendarDate(*dueDate)
+	if ok1 && ok2 && due.Before(issue) {
+		v.add("due_date", "due_date must be on or after issue_date")
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// UpdateInvoice changes the given fields of a draft invoice and recomputes its totals. Owners and admins only;
+// any other status is a conflict.
+func (s *Store) UpdateInvoice(ctx context.Context, a Actor, id string, in InvoiceInput) (Invoice, error) {
+	if err := a.requireAdmin(); err != nil {
+		return Invoice{}, err
+	}
+	var inv Invoice
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		today, err := s.invoiceToday(ctx, tx, a.OrgID)
+		if err != nil {
+			return err
+		}
+		before, err := lockDraftInvoice(ctx, tx, a, id, today)
+		if err != nil {
+			return err
+		}
+		var v validator
+		in.validateCommon(&v)
+		issue := before.IssueDate
+		if in.IssueDate != nil {
+			issue = *in.IssueDate
+		}
+		due := before.DueDate
+		if in.DueDate != nil {
+			due = *in.DueDate
+		}
+		checkInvoiceDates(&v, issue, &due)
+		if err := v.err(); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `
+			UPDATE invoices SET issue_date = $2, due_date = $3, currency = coalesce($4, currency), notes = coalesce($5, notes),
+				tax_rate = coalesce($6::numeric, tax_rate), discount = coalesce($7::numeric, discount), updated_at = now()
+			WHERE id = $1`, before.ID, issue, due, in.Currency, in.Notes, in.TaxRate, in.Discount)
+		if err != nil {
+			return fmt.Errorf("update invoice: %w", err)
+		}
+		if err := recomputeInvoiceTotals(ctx, tx, before.ID); err != nil {
+			return err
+		}
+		if inv, err = s.loadInvoice(ctx, tx, a, before.ID, today); err != nil {
+			return err
+		}
+		ch := Changes{}
+		ch.set("issue_date", before.IssueDate, inv.IssueDate)
+		ch.set("due_date", before.DueDate, inv.DueDate)
+		ch.set("currency", before.Currency, inv.Currency)
+		ch.set("notes", before.Notes, inv.Notes)
+		ch.set("tax_rate", before.TaxRate, inv.TaxRate)
+		ch.set("discount", before.Discount, inv.Discount)
+		ch.set("total", before.Total, inv.Total)
+		return audit(ctx, tx, a, ActionUpdated, "invoice", inv.ID, ch)
+	})
+	return inv, err
+}
+
+// DeleteInvoice deletes a draft invoice and releases its time entries, which can then be billed again. Owners
+// and admins only; the number is not reused.
+func (s *Store) DeleteInvoice(ctx context.Context, a Actor, id string) error {
+	if err := a.requireAdmin(); err != nil {
+		return err
+	}
+	return s.withTx(ctx, func(tx *sqlx.Tx) error {
+		inv, err := getInvoice(ctx, tx, a, id, "1970-01-01", true)
+		if err != nil {
+			return err
+		}
+		if inv.StoredStatus != InvoiceDraft {
+			return conflict("only draft invoices can be deleted")
+		}
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE time_entries SET invoice_id = NULL, line_item_id = NULL, updated_at = now() WHERE invoice_id = $1`, inv.ID); err != nil {
+			return fmt.Errorf("delete invoice: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM invoices WHERE id = $1`, inv.ID); err != nil {
+			return fmt.Errorf("delete invoice: %w", err)
+		}
+		return audit(ctx, tx, a, ActionDeleted, "invoice", inv.ID, Changes{
+			"number": {From: inv.Number}, "client_id": {From: inv.ClientID}, "total": {From: inv.Total},
+		})
+	})
+}
+
+// recomputeInvoiceTotals sets subtotal, discount, tax and total from the line items, in the transaction of the
+// change that affects them.
+func recomputeInvoiceTotals(ctx context.Context, tx *sqlx.Tx, invoiceID string) error {
+	var rates struct {
+		Discount string `db:"discount"`
+		TaxRate  string `db:"tax_rate"`
+	}
+	if err := tx.GetContext(ctx, &rates, `SELECT discount::text AS discount, tax_rate::text AS tax_rate FROM invoices WHERE id = $1`, invoiceID); err != nil {
+		return fmt.Errorf("invoice totals: %w", err)
+	}
+	var amounts []int64
+	if err := tx.SelectContext(ctx, &amounts, `SELECT amount FROM invoice_line_items WHERE invoice_id = $1`, invoiceID); err != nil {
+		return fmt.Errorf("invoice totals: %w", err)
+	}
+	t, err := ComputeInvoiceTotals(amounts, rates.Discount, rates.TaxRate)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `
+		UPDATE invoices SET subtotal = $2, discount_amount = $3, tax_amount = $4, total = $5, updated_at = now() WHERE id = $1`,
+		invoiceID, t.Subtotal, t.DiscountAmount, t.TaxAmount, t.Total)
+	if err != nil {
+		return fmt.Errorf("invoice totals: %w", err)
+	}
+	return nil
+}
+
+// InvoiceTotals are an invoice's computed amounts, in cents.
+type InvoiceTotals struct {
+	Subtotal, DiscountAmount, TaxAmount, Total int64
+}
+
+// maxMoney bounds amounts so that sums of many of them stay far from int64 overflow: 10^15 cents.
+const maxMoney = 1_000_000_000_000_000
+
+// ComputeInvoiceTotals applies DECISIONS.md: subtotal = Σ line amounts; discount_amount = round(subtotal ×
+// discount/100); tax_amount = round((subtotal − discount_amount) × tax_rate/100); total = subtotal −
+// discount_amount + tax_amount; each rounded half-up to the cent, in exact rational arithmetic.
+func ComputeInvoiceTotals(amounts []int64, discount, taxRate string) (InvoiceTotals, error) {
+	var t InvoiceTotals
+	disc, ok1 := parseDecimal4(discount)
+	tax, ok2 := parseDecimal4(taxRate)
+	if !ok1 || !ok2 {
+		return t, fmt.Errorf("invoice totals: bad percentage %q or %q", discount, taxRate)
+	}
+	sum := new(big.Int)
+	for _, a := range amounts {
+		sum.Add(sum, big.NewInt(a))
+	}
+	if !sum.IsInt64() || sum.Int64() > maxMoney || sum.Int64() < -maxMoney {
+		return t, Invalid("line_items", "the invoice total is too large")
+	}
+	t.Subtotal = sum.Int64()
+	hundred := big.NewRat(100, 1)
+	d := new(big.Rat).Mul(new(big.Rat).SetInt64(t.Subtotal), new(big.Rat).Quo(disc, hundred))
+	t.DiscountAmount = roundHalfUp(d)
+	x := new(big.Rat).Mul(new(big.Rat).SetInt64(t.Subtotal-t.DiscountAmount), new(big.Rat).Quo(tax, hundred))
+	t.TaxAmount = roundHalfUp(x)
+	t.Total = t.Subtotal - t.DiscountAmount + t.TaxAmount
+	return t, nil
+}
+
+// LineAmount is round(quantity × unitPrice), half-up to the cent; quantity is a decimal with at most 4 decimals.
+func LineAmount(quantity string, unitPrice int64) (int64, error) {
+	q, ok := parseDecimal4(quantity)
+	if !ok {
+		return 0, fmt.Errorf("line amount: bad quantity %q", quantity)
+	}
+	r := new(big.Rat).Mul(q, new(big.Rat).SetInt64(unitPrice))
+	if r.Cmp(new(big.Rat).SetInt64(maxMoney)) > 0 {
+		return 0, Invalid("quantity", "quantity × unit_price is too large")
+	}
+	return roundHalfUp(r), nil
+}
+
+// roundHalfUp rounds to the nearest integer, halves away from zero (up, for the non-negative amounts of
+// invoices).
+func roundHalfUp(r *big.Rat) int64 {
+	num := new(big.Int).Abs(r.Num())
+	den := r.Denom()
+	// floor((2·num + den) / (2·den)) = floor(|r| + 1/2)
+	n := new(big.Int).Add(new(big.Int).Mul(num, big.NewInt(2)), den)
+	n.Quo(n, new(big.Int).Mul(den, big.NewInt(2)))
+	if r.Sign() < 0 {
+		n.Neg(n)
+	}
+	return n.Int64()
+}
+
+// parseDecimal4 reads a plain decimal number ("10.5", "21", "0.3333", also "1e2" as JSON allows) with at most
+// 4 decimals, exactly.
+func parseDecimal4(s string) (*big.Rat, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.ContainsAny(s, "/_") || len(s) > 40 {
+		return nil, false
+	}
+	r, ok := new(big.Rat).SetString(s)
+	if !ok {
+		return nil, false
+	}
+	scaled := new(big.Rat).Mul(r, big.NewRat(10000, 1))
+	if !scaled.IsInt() {
+		return nil, false
+	}
+	return r, true
+}
+
+// Decimal4 is an exact decimal with up to 4 decimals, as PostgreSQL's numeric gives it ("21.0000"); it is
+// written to JSON as a number without trailing zeros (21, 10.5).
+type Decimal4 string
+
+// MarshalJSON writes the number; text that is not a decimal (never expected) is written as 0.
+func (d Decimal4) MarshalJSON() ([]byte, error) {
+	r, ok := parseDecimal4(string(d))
+	if !ok {
+		return []byte("0"), nil
+	}
+	return []byte(trimDecimal(r.FloatString(4))), nil
+}
+
+// String is the decimal without trailing zeros.
+func (d Decimal4) String() string {
+	r, ok := parseDecimal4(string(d))
+	if !ok {
+		return string(d)
+	}
+	return trimDecimal(r.FloatString(4))
+}
+
+func trimDecimal(s string) string {
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	if s == "-0" {
+		s = "0"
+	}
+	return s
+}
+
+// attachLineItems loads the line items of all the invoices in one query, with the ids of their time entries.
+func attachLineItems(ctx context.Context, q sqlx.QueryerContext, invoices []Invoice) error {
+	if len(invoices) == 0 {
+		return nil
+	}
+	ids := make([]string, len(invoices))
+	for i, inv := range invoices {
+		ids[i] = inv.ID
+	}
+	items := []InvoiceLineItem{}
+	err := sqlx.SelectContext(ctx, q, &items, `SELECT `+lineItemSelect+` FROM invoice_line_items li
+		WHERE li.invoice_id = ANY($1::uuid[]) ORDER BY li.invoice_id, li.position, li.id`, pq.Array(ids))
+	if err != nil {
+		return fmt.Errorf("line items: %w", err)
+	}
+	byInvoice := map[string][]InvoiceLineItem{}
+	for _, it := range items {
+		if it.TimeEntryIDs == nil {
+			it.TimeEntryIDs = pq.StringArray{}
+		}
+		byInvoice[it.InvoiceID] = append(byInvoice[it.InvoiceID], it)
+	}
+	for i := range invoices {
+		invoices[i].LineItems = byInvoice[invoices[i].ID]
+		if invoices[i].LineItems == nil {
+			invoices[i].LineItems = []InvoiceLineItem{}
+		}
+	}
+	return nil
+}
