@@ -33,9 +33,9 @@ type Client struct {
 // overdue) invoices, and how many projects (that the caller can see) and invoices it has.
 type ClientDetail struct {
 	Client
-	OpenBalance   int64 `db:"open_balance" json:"open_balance"`
-	ProjectsCount int   `db:"projects_count" json:"projects_count"`
-	InvoicesCount int   `db:"invoices_count" json:"invoices_count"`
+	OpenBalance   *int64 `db:"open_balance" json:"open_balance,omitempty"` // owners and admins only: invoices are theirs
+	ProjectsCount int    `db:"projects_count" json:"projects_count"`
+	InvoicesCount int    `db:"invoices_count" json:"invoices_count"`
 }
 
 // Address is a client's postal address, stored as one jsonb value; every key is always present.
@@ -157,6 +157,9 @@ func (s *Store) Client(ctx context.Context, a Actor, id string) (ClientDetail, e
 		FROM clients c WHERE c.id = `+idArg+` AND c.organization_id = `+orgArg, vis.args...)
 	if err != nil {
 		return d, notFoundIfNoRows(err, "client")
+	}
+	if !a.IsAdmin() {
+		d.OpenBalance = nil
 	}
 	return d, nil
 }
