@@ -58,6 +58,10 @@ func (h *Handlers) dashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	work, err := h.store.DashboardWork(ctx, a)
+	if err != nil {
+		return err
+	}
 	u := currentUser(c)
 	d := views.DashboardView{
 		MemberCount: active.Total, PendingInvites: invited.Total, Role: a.Role,
@@ -77,7 +81,7 @@ func (h *Handlers) dashboard(c echo.Context) error {
 		}
 		d.RecentActivity = auditEntries(recent.Items)
 	}
-	return render(c, http.StatusOK, views.DashboardPage(p, d))
+	return render(c, http.StatusOK, views.DashboardPage(p, d, dashboardWork(work)))
 }
 
 func (h *Handlers) onboardingPage(c echo.Context) error {

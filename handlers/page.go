@@ -31,6 +31,13 @@ func (h *Handlers) page(c echo.Context, title, nav string) (views.Page, error) {
 		}
 	}
 	p.IsAdmin = hasActor && a.IsAdmin()
+	if hasActor {
+		t, err := h.store.RunningTimerLine(ctx, a)
+		if err != nil {
+			return p, err
+		}
+		p.Timer = views.TimerWidget(timerView(t, p.CSRFToken))
+	}
 	return p, nil
 }
 

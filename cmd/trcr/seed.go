@@ -2,19 +2,30 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/trcr/trcr/migrations"
 	"github.com/trcr/trcr/store"
 )
 
-// seed creates the demo organization. Later features add their demo data through the same command.
+// seed creates the demo organization and fills it with work (--tasks of them; 0 for none) and a year of billing
+// data (--time-entries of them; 0 for none). Later features add their demo data through the same command.
 func seed(ctx context.Context, cfg config, log *slog.Logger, args []string) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	tasks := fs.Int("tasks", store.DefaultSeedTasks, "number of tasks to create across the demo organization's projects (0: none)")
+	entries := fs.Int("time-entries", store.DefaultSeedTimeEntries, "number of time entries to create over the last 12 months, with members, clients, projects and invoices (0: none)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *tasks < 0 {
+		return fmt.Errorf("seed: --tasks must be 0 or more, not %d", *tasks)
+	}
+	if *entries < 0 {
+		return fmt.Errorf("seed: --time-entries must be 0 or more, not %d", *entries)
 	}
 	db, closeDB, err := database(ctx, cfg, log)
 	if err != nil {
@@ -37,6 +48,36 @@ func seed(ctx context.Context, cfg config, log *slog.Logger, args []string) erro
 		fmt.Printf("Seeded the demo organization. Log in as %s with password %s\n", res.Email, store.DemoPassword)
 	} else {
 		fmt.Printf("The demo organization exists already. Log in as %s with password %s\n", res.Email, store.DemoPassword)
+	}
+	if *tasks > 0 {
+		began := time.Now()
+		err = s.SeedWork(ctx, res.OrgID, store.SeedWorkOptions{Tasks: *tasks})
+		switch {
+		case errors.Is(err, store.ErrWorkExists):
+			fmt.Println("The demo organization has projects already: no work seeded.")
+		case err != nil:
+			return err
+		default:
+			fmt.Printf("Seeded %d projects with %d tasks in %s.\n", store.DefaultSeedProjects, *tasks, time.Since(began).Round(time.Millisecond))
+		}
+	}
+	return seedBilling(ctx, s, res.OrgID, *entries)
+}
+
+// seedBilling adds a year of time entries, with the members, clients, projects and invoices they need.
+func seedBilling(ctx context.Context, s *store.Store, orgID string, entries int) error {
+	if entries == 0 {
+		return nil
+	}
+	began := time.Now()
+	err := s.SeedBilling(ctx, orgID, store.SeedBillingOptions{TimeEntries: entries})
+	switch {
+	case errors.Is(err, store.ErrBillingExists):
+		fmt.Println("The demo organization has time entries already: no billing data seeded.")
+	case err != nil:
+		return err
+	default:
+		fmt.Printf("Seeded %d time entries with clients, projects and invoices in %s.\n", entries, time.Since(began).Round(time.Millisecond))
 	}
 	return nil
 }

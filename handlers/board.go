@@ -1,0 +1,273 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/trcr/trcr/store"
+	"github.com/trcr/trcr/views"
+)
+
+func (h *Handlers) mountBoard(g *router) {
+	g.GET("/projects/:id/board", h.boardPage, h.requireOrg)
+	g.POST("/projects/:id/board/tasks", h.boardQuickAdd, h.requireOrg)
+	g.POST("/projects/:id/board/groups", h.boardAddColumn, h.requireOrg)
+	g.POST("/projects/:id/board/groups/:group/collapse", h.boardToggleCollapsed, h.requireOrg)
+	g.POST("/tasks/:id/move", h.moveTask, h.requireOrg)
+}
+
+func boardFilterFrom(c echo.Context) views.BoardFilter {
+	return views.BoardFilter{
+		Assignee: c.QueryParam("assignee"), Label: c.QueryParam("label"),
+		Priority: c.QueryParam("priority"), Q: c.QueryParam("q"),
+	}
+}
+
+func boardPath(projectID string) string { return "/projects/" + url.PathEscape(projectID) + "/board" }
+
+// boardView reads the board and turns it into its view model. A filter the store refuses shows the unfiltered
+// board with the message.
+func (h *Handlers) boardView(c echo.Context, projectID string, f views.BoardFilter) (views.BoardView, error) {
+	ctx := c.Request().Context()
+	a := currentActor(c)
+	sf := store.BoardFilter{AssigneeID: f.Assignee, LabelID: f.Label, Priority: f.Priority, Search: f.Q}
+	b, err := h.store.Board(ctx, a, projectID, sf)
+	filterError := ""
+	var invalid *store.ValidationError
+	if errors.As(err, &invalid) {
+		filterError = "Some filters were not valid and were ignored: " + invalid.Message + "."
+		f = views.BoardFilter{}
+		b, err = h.store.Board(ctx, a, projectID, store.BoardFilter{})
+	}
+	if err != nil {
+		return views.BoardView{}, err
+	}
+	today := h.today(c)
+	statuses := statusOptions(b.Statuses)
+	v := views.BoardView{
+		ProjectID: b.Project.ID, ProjectName: b.Project.Name, ProjectColor: b.Project.Color, ProjectStatus: b.Project.Status,
+		CanManage: b.CanManage, Filter: f, Statuses: statuses, Total: b.Total, Shown: b.Shown, FilterError: filterError,
+	}
+	for _, m := range b.Members {
+		v.Members = append(v.Members, personView(m))
+	}
+	for _, l := range b.Labels {
+		v.Labels = append(v.Labels, views.TaskLabel{ID: l.ID, Name: l.Name, Color: l.Color})
+	}
+	for _, g := range b.Groups {
+		col := views.BoardColumn{ID: g.ID, Name: g.Name, IsDefault: g.IsDefault, Collapsed: g.Collapsed, Total: g.Total}
+		for _, card := range g.Cards {
+			col.Cards = append(col.Cards, cardView(card, statuses, today))
+		}
+		v.Columns = append(v.Columns, col)
+	}
+	return v, nil
+}
+
+func cardView(c store.BoardCard, statuses []views.TaskStatusOption, today string) views.TaskCard {
+	card := views.TaskCard{
+		ID: c.ID, Title: c.Title, Priority: c.Priority, Status: c.Status, Completed: c.Completed,
+		StatusLabel: views.StatusLabel(c.Status, statuses), StatusColor: views.StatusColor(c.Status, statuses),
+		Due: views.MakeDue(dateString(c.DueDate), today, c.Completed), ChecklistDone: c.ChecklistDone,
+		ChecklistTotal: c.ChecklistTotal, Comments: c.Comments, Progress: c.Progress,
+	}
+	if c.AssigneeID != nil {
+		card.Assignee = &views.TaskPerson{ID: *c.AssigneeID, Name: c.AssigneeName, AvatarURL: deref(c.AssigneeURL),
+			Initials: initials(c.AssigneeName, "")}
+	}
+	for _, l := range c.Labels {
+		card.Labels = append(card.Labels, views.TaskLabel{ID: l.ID, Name: l.Name, Color: l.Color})
+	}
+	return card
+}
+
+func (h *Handlers) boardPage(c echo.Context) error {
+	v, err := h.boardView(c, c.Param("id"), boardFilterFrom(c))
+	if err != nil {
+		return err
+	}
+	return h.renderBoard(c, http.StatusOK, v)
+}
+
+func (h *Handlers) renderBoard(c echo.Context, status int, v views.BoardView) error {
+	p, err := h.page(c, v.ProjectName+" · Board", views.NavProjects)
+	if err != nil {
+		return err
+	}
+	return render(c, status, views.BoardPage(p, v))
+}
+
+// boardQuickAdd creates a task by title at the bottom of a column. htmx gets the new card, appended to the
+// column; an invalid title answers the form again in place of the card list's append.
+func (h *Handlers) boardQuickAdd(c echo.Context) error {
+	projectID, groupID, title := c.Param("id"), c.FormValue("group_id"), c.FormValue("title")
+	a := currentActor(c)
+	in := store.TaskInput{ProjectID: projectID, Title: title}
+	if groupID != "" {
+		in.GroupID = &groupID
+	}
+	t, err := h.store.CreateTask(c.Request().Context(), a, in)
+	if err == nil {
+		if !isHTMX(c) {
+			return redirect(c, boardPath(projectID))
+		}
+		card := views.TaskCard{ID: t.ID, Title: t.Title, Priority: t.Priority, Status: t.Status,
+			StatusLabel: views.StatusLabel(t.Status, nil), Completed: t.CompletedAt != nil,
+			Due: views.MakeDue(dateString(t.DueDate), h.today(c), t.CompletedAt != nil)}
+		return render(c, http.StatusOK, views.BoardCard(card))
+	}
+	if errors.Is(err, store.ErrForbidden) {
+		return err
+	}
+	fields, msg, err := fieldErrors(err)
+	if err != nil {
+		return err
+	}
+	f := views.QuickAddForm{Title: title, Error: msg}
+	for k, m := range fields {
+		if f.Error == "" || k == "title" {
+			f.Error = capitalize(m) + "."
+		}
+	}
+	if isHTMX(c) {
+		c.Response().Header().Set("HX-Retarget", "#qa-"+groupID)
+		c.Response().Header().Set("HX-Reswap", "outerHTML")
+		return render(c, http.StatusUnprocessableEntity, views.QuickAddFormFragment(csrfToken(c), projectID, groupID, f))
+	}
+	v, verr := h.boardView(c, projectID, views.BoardFilter{})
+	if verr != nil {
+		return verr
+	}
+	for i := range v.Columns {
+		if v.Columns[i].ID == groupID {
+			v.Columns[i].QuickAdd = f
+		}
+	}
+	return h.renderBoard(c, http.StatusUnprocessableEntity, v)
+}
+
+// boardAddColumn adds a task group at the end of the board, then shows the board again.
+func (h *Handlers) boardAddColumn(c echo.Context) error {
+	projectID, name := c.Param("id"), c.FormValue("name")
+	_, err := h.store.CreateTaskGroup(c.Request().Context(), currentActor(c), projectID, store.TaskGroupInput{Name: &name})
+	if err == nil {
+		return redirect(c, boardPath(projectID))
+	}
+	if errors.Is(err, store.ErrForbidden) {
+		return err
+	}
+	fields, msg, err := fieldErrors(err)
+	if err != nil {
+		return err
+	}
+	f := views.NewColumnForm{Name: name, Error: msg}
+	if m := fields["name"]; m != "" {
+		f.Error = capitalize(m) + "."
+	}
+	if isHTMX(c) {
+		return render(c, http.StatusUnprocessableEntity, views.NewColumnFormFragment(csrfToken(c), projectID, f))
+	}
+	v, verr := h.boardView(c, projectID, views.BoardFilter{})
+	if verr != nil {
+		return verr
+	}
+	v.NewColumn = f
+	return h.renderBoard(c, http.StatusUnprocessableEntity, v)
+}
+
+// boardToggleCollapsed collapses or expands a column for the user, the same use case as the API's collapsed
+// groups. htmx gets an empty answer (board.js flips the column); a plain form goes back to the board.
+func (h *Handlers) boardToggleCollapsed(c echo.Context) error {
+	projectID := c.Param("id")
+	if _, err := h.store.ToggleCollapsedTaskGroup(c.Request().Context(), currentActor(c), projectID, c.Param("group")); err != nil {
+		return err
+	}
+	if isHTMX(c) {
+		return c.NoContent(http.StatusNoContent)
+	}
+	back := boardPath(projectID)
+	if r := c.FormValue("return"); strings.HasPrefix(r, back) {
+		back = r
+	}
+	return redirect(c, back)
+}
+
+// moveTask saves a drag and drop: the card's new 0-based index in its (possibly new) column, through the same
+// use case as PUT /api/v1/tasks/:id/reorder. Refusals answer with a flash message; board.js then reloads the
+// columns involved.
+func (h *Handlers) moveTask(c echo.Context) error {
+	in := store.ReorderInput{}
+	if s := c.FormValue("position"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return h.flashError(c, http.StatusUnprocessableEntity, "The card could not be moved: position must be a number.")
+		}
+		in.Position = &n
+	}
+	if g := c.FormValue("group_id"); g != "" {
+		in.GroupID = &g
+	}
+	_, err := h.store.ReorderTask(c.Request().Context(), currentActor(c), c.Param("id"), in)
+	if err == nil {
+		if !isHTMX(c) {
+			if back := c.FormValue("return"); strings.HasPrefix(back, "/projects/") {
+				return redirect(c, back)
+			}
+		}
+		return c.NoContent(http.StatusNoContent)
+	}
+	var invalid *store.ValidationError
+	if errors.As(err, &invalid) {
+		return h.flashError(c, http.StatusUnprocessableEntity, "The card could not be moved: "+invalid.Message+".")
+	}
+	return err
+}
+
+// flashError answers an htmx request with an error flash only (nothing else is swapped).
+func (h *Handlers) flashError(c echo.Context, status int, msg string) error {
+	c.Response().Header().Set("HX-Reswap", "none")
+	return render(c, status, views.FlashesOOB([]views.Flash{{Kind: views.FlashError, Text: msg}}))
+}
+
+// today is the user's current calendar day, for due dates and overdue marks.
+func (h *Handlers) today(c echo.Context) string {
+	loc := time.UTC
+	if u := currentUser(c); u != nil && u.Timezone != "" {
+		if l, err := time.LoadLocation(u.Timezone); err == nil {
+			loc = l
+		}
+	}
+	return time.Now().In(loc).Format("2006-01-02")
+}
+
+func dateString(d *store.Date) string {
+	if d == nil {
+		return ""
+	}
+	return d.String()
+}
+
+func personView(p store.Person) views.TaskPerson {
+	return views.TaskPerson{ID: p.UserID, Name: orName(p.Name, p.Email), AvatarURL: deref(p.AvatarURL), Initials: initials(p.Name, p.Email)}
+}
+
+func orName(name, email string) string {
+	if strings.TrimSpace(name) != "" {
+		return name
+	}
+	return email
+}
+
+func statusOptions(custom []store.TaskStatus) []views.TaskStatusOption {
+	opts := make([]views.TaskStatusOption, 0, len(custom))
+	for _, s := range custom {
+		opts = append(opts, views.TaskStatusOption{Code: s.Code, Label: s.Label, Color: s.Color})
+	}
+	return views.TaskStatusOptions(opts)
+}

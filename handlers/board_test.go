@@ -1,0 +1,367 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/trcr/trcr/store"
+)
+
+// workTeam is an organization with an owner (who manages the project), a member on the project, and another
+// organization with its own project, all signed in through the pages.
+type workTeam struct {
+	e       *env
+	owner   *browser
+	member  *browser
+	ownerA  store.Actor
+	memberA store.Actor
+	project store.Project
+	groups  []store.TaskGroup // "To do" (default), "Doing", "Done"
+	other   store.Project     // a project of another organization
+	otherB  *browser          // its owner
+}
+
+func newWorkTeam(t *testing.T) *workTeam {
+	t.Helper()
+	e := newEnv(t)
+	ctx := context.Background()
+	w := &workTeam{e: e}
+	w.owner = e.withOrg("Olga Owner", "olga@example.com", "Acme")
+	w.member = e.signUp("Milo Member", "milo@example.com")
+	var orgID, memberID string
+	if err := e.db.Get(&orgID, `SELECT id FROM organizations WHERE name = 'Acme'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.Get(&memberID, `SELECT id FROM users WHERE email = 'milo@example.com'`); err != nil {
+		t.Fatal(err)
+	}
+	e.db.MustExec(`INSERT INTO members (organization_id, user_id, email, role, status) VALUES ($1, $2, 'milo@example.com', 'member', 'active')`, orgID, memberID)
+	e.db.MustExec(`UPDATE users SET default_org_id = $1 WHERE id = $2`, orgID, memberID)
+	actor := func(email, org string) store.Actor {
+		var id string
+		if err := e.db.Get(&id, `SELECT id FROM users WHERE email = $1`, email); err != nil {
+			t.Fatal(err)
+		}
+		a, err := e.store.ActorFor(ctx, id, org, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	w.ownerA, w.memberA = actor("olga@example.com", orgID), actor("milo@example.com", orgID)
+	name := "Website"
+	var err error
+	if w.project, err = e.store.CreateProject(ctx, w.ownerA, store.ProjectInput{Name: &name}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.store.AddProjectMember(ctx, w.ownerA, w.project.ID, store.ProjectMemberInput{UserID: w.memberA.UserID}); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"Doing", "Done"} {
+		if _, err := e.store.CreateTaskGroup(ctx, w.ownerA, w.project.ID, store.TaskGroupInput{Name: &n}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if w.groups, err = e.store.TaskGroups(ctx, w.ownerA, w.project.ID); err != nil {
+		t.Fatal(err)
+	}
+	w.member.get("/")
+
+	w.otherB = e.withOrg("Ivan Intruder", "ivan@example.com", "Other Co")
+	var otherOrg string
+	if err := e.db.Get(&otherOrg, `SELECT id FROM organizations WHERE name = 'Other Co'`); err != nil {
+		t.Fatal(err)
+	}
+	otherName := "Secret"
+	if w.other, err = e.store.CreateProject(ctx, actor("ivan@example.com", otherOrg), store.ProjectInput{Name: &otherName}); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func (w *workTeam) task(t *testing.T, in store.TaskInput) store.Task {
+	t.Helper()
+	if in.ProjectID == "" {
+		in.ProjectID = w.project.ID
+	}
+	task, err := w.e.store.CreateTask(context.Background(), w.ownerA, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return task
+}
+
+func (w *workTeam) label(t *testing.T, name, color string) store.Label {
+	t.Helper()
+	l, err := w.e.store.CreateLabel(context.Background(), w.ownerA, store.LabelInput{Name: &name, Color: &color})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func (w *workTeam) boardPath() string { return "/projects/" + w.project.ID + "/board" }
+
+// htmxGet loads a page the way htmx does.
+func htmxGet(b *browser, path string) page {
+	b.e.t.Helper()
+	req, _ := http.NewRequest("GET", b.e.srv.URL+path, nil)
+	req.Header.Set("HX-Request", "true")
+	return b.read(b.c.Do(req))
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func cardTitles(p page) []string {
+	var out []string
+	p.doc.Find(`[data-testid="board-card"] .tcard__title`).Each(func(_ int, s *goquery.Selection) {
+		out = append(out, strings.TrimSpace(s.Text()))
+	})
+	return out
+}
+
+func TestBoardPage_ColumnsCardsAndDetails(t *testing.T) {
+	w := newWorkTeam(t)
+	ctx := context.Background()
+	bug := w.label(t, "bug", "#dc2626")
+	late := w.task(t, store.TaskInput{Title: "Fix the login", Priority: "urgent", DueDate: ptr("2020-01-31"),
+		AssigneeID: &w.memberA.UserID, LabelIDs: []string{bug.ID}})
+	w.task(t, store.TaskInput{Title: "Write docs", GroupID: &w.groups[1].ID})
+	for _, it := range []string{"one", "two"} {
+		if _, err := w.e.store.AddChecklistItem(ctx, w.ownerA, late.ID, it); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	p := w.owner.get(w.boardPath())
+	if p.status != http.StatusOK || !p.has("board") || !p.has("board-filters") {
+		t.Fatalf("board: %d", p.status)
+	}
+	if n := p.doc.Find(`[data-testid="board-column"]`).Length(); n != 3 {
+		t.Fatalf("%d columns", n)
+	}
+	if got := p.doc.Find(`[data-testid="board-column"] .board-col__title`).First().Text(); got != "To do" {
+		t.Fatalf("first column %q", got)
+	}
+	card := p.doc.Find(`#card-` + late.ID)
+	if card.Length() != 1 || !card.HasClass("prio-urgent") {
+		t.Fatalf("card %q", card.AttrOr("class", ""))
+	}
+	if card.Find(`[data-testid="card-label"]`).Text() != "bug" || card.Find(`[data-testid="card-due"].due--overdue`).Length() != 1 ||
+		strings.TrimSpace(card.Find(`[data-testid="card-checklist"]`).Text()) != "0/2" || card.Find(`[data-testid="card-assignee"]`).Length() != 1 {
+		t.Fatalf("card details: %s", card.Text())
+	}
+	link := card.Find(`[data-testid="board-card-link"]`)
+	if link.AttrOr("hx-get", "") != "/tasks/"+late.ID+"/panel" || link.AttrOr("hx-push-url", "") != "/tasks?task="+late.ID ||
+		link.AttrOr("hx-target", "") != "#task-panel" || link.AttrOr("href", "") != "/tasks?task="+late.ID {
+		t.Fatalf("card link %v", link.Nodes[0].Attr)
+	}
+	// The manager may drag, add tasks and columns; the label color reaches the page as a class only.
+	if p.doc.Find(`#board[data-sortable="true"]`).Length() != 1 || p.doc.Find(`[data-testid="quick-add-form"]`).Length() != 3 ||
+		!p.has("new-column-form") {
+		t.Fatal("manager controls missing")
+	}
+	if !strings.Contains(p.body, ".c-dc2626{--c:#dc2626}") || p.doc.Find(`[data-testid="card-label"].c-dc2626`).Length() != 1 {
+		t.Fatal("label color class missing")
+	}
+	if p.doc.Find(`script[src^="/static/vendor/sortablejs/Sortable.min.js"]`).Length() != 1 || p.doc.Find(`script[src^="/static/js/board.js"]`).Length() != 1 {
+		t.Fatal("board scripts not loaded")
+	}
+	if p.doc.Find(`[style]`).Length() != 0 {
+		t.Fatal("inline style attribute on the board")
+	}
+}
+
+func TestBoardPage_FiltersKeptInTheURL(t *testing.T) {
+	w := newWorkTeam(t)
+	bug := w.label(t, "bug", "#dc2626")
+	w.task(t, store.TaskInput{Title: "Urgent crash", Priority: "urgent", LabelIDs: []string{bug.ID}, AssigneeID: &w.memberA.UserID})
+	w.task(t, store.TaskInput{Title: "Calm chore", Priority: "low"})
+	for _, c := range []struct {
+		query string
+		want  string
+	}{
+		{"", "Urgent crash,Calm chore"},
+		{"?priority=urgent", "Urgent crash"},
+		{"?label=" + bug.ID, "Urgent crash"},
+		{"?assignee=none", "Calm chore"},
+		{"?q=chor", "Calm chore"},
+	} {
+		p := w.member.get(w.boardPath() + c.query)
+		if got := strings.Join(cardTitles(p), ","); p.status != http.StatusOK || got != c.want {
+			t.Errorf("%s: %d %q, want %q", c.query, p.status, got, c.want)
+		}
+		if c.query != "" && !p.has("board-filter-status") {
+			t.Errorf("%s: no filter status", c.query)
+		}
+	}
+	// The member's "me" filter, kept in the select.
+	p := w.member.get(w.boardPath() + "?assignee=me")
+	if strings.Join(cardTitles(p), ",") != "Urgent crash" || p.doc.Find(`#board-assignee option[value="me"][selected]`).Length() != 1 {
+		t.Fatal("assignee=me")
+	}
+	// A filter the server refuses: the whole board, with a message.
+	p = w.member.get(w.boardPath() + "?label=nope")
+	if p.status != http.StatusOK || len(cardTitles(p)) != 2 || !strings.Contains(p.text("board"), "not valid") {
+		t.Fatalf("bad filter: %d %v", p.status, cardTitles(p))
+	}
+	// Filtered boards cannot be reordered.
+	p = w.owner.get(w.boardPath() + "?priority=low")
+	if p.doc.Find(`#board[data-sortable]`).Length() != 0 {
+		t.Fatal("a filtered board is sortable")
+	}
+}
+
+func TestBoardPage_MemberWithoutManageTasks(t *testing.T) {
+	w := newWorkTeam(t)
+	task := w.task(t, store.TaskInput{Title: "Someone else's"})
+	p := w.member.get(w.boardPath())
+	if p.status != http.StatusOK || len(cardTitles(p)) != 1 {
+		t.Fatalf("member board: %d", p.status)
+	}
+	if p.doc.Find(`#board[data-sortable]`).Length() != 0 || p.has("quick-add-form") || p.has("new-column-form") {
+		t.Fatal("member sees manager controls")
+	}
+	if r := w.member.htmx("/tasks/"+task.ID+"/move", url.Values{"position": {"0"}, "group_id": {w.groups[1].ID}}); r.status != http.StatusForbidden {
+		t.Fatalf("move by member: %d", r.status)
+	}
+	if r := w.member.htmx(w.boardPath()+"/tasks", url.Values{"group_id": {w.groups[0].ID}, "title": {"Sneaky"}}); r.status != http.StatusForbidden {
+		t.Fatalf("quick add by member: %d", r.status)
+	}
+	if r := w.member.htmx(w.boardPath()+"/groups", url.Values{"name": {"Sneaky"}}); r.status != http.StatusForbidden {
+		t.Fatalf("add column by member: %d", r.status)
+	}
+	// Collapsing is the member's own view: allowed.
+	if r := w.member.htmx(w.boardPath()+"/groups/"+w.groups[2].ID+"/collapse", url.Values{}); r.status != http.StatusNoContent {
+		t.Fatalf("collapse by member: %d", r.status)
+	}
+}
+
+func TestBoardPage_AnotherOrganizationsProjectIsNotFound(t *testing.T) {
+	w := newWorkTeam(t)
+	if p := w.owner.get("/projects/" + w.other.ID + "/board"); p.status != http.StatusNotFound {
+		t.Fatalf("other org board: %d", p.status)
+	}
+	if p := w.owner.get("/projects/not-a-uuid/board"); p.status != http.StatusNotFound {
+		t.Fatalf("bad id: %d", p.status)
+	}
+	if r := w.owner.htmx("/projects/"+w.other.ID+"/board/tasks", url.Values{"title": {"x"}}); r.status != http.StatusNotFound {
+		t.Fatalf("quick add on another org: %d", r.status)
+	}
+	task := w.task(t, store.TaskInput{Title: "Mine"})
+	if r := w.otherB.htmx("/tasks/"+task.ID+"/move", url.Values{"position": {"0"}}); r.status != http.StatusNotFound {
+		t.Fatalf("move another org's task: %d", r.status)
+	}
+	if r := w.owner.htmx("/projects/"+w.other.ID+"/board/groups/"+w.groups[0].ID+"/collapse", nil); r.status != http.StatusNotFound {
+		t.Fatalf("collapse on another org: %d", r.status)
+	}
+}
+
+func TestMoveTask_UsesReorderWithinAndAcrossColumns(t *testing.T) {
+	w := newWorkTeam(t)
+	ctx := context.Background()
+	a := w.task(t, store.TaskInput{Title: "A"})
+	b := w.task(t, store.TaskInput{Title: "B"})
+	w.task(t, store.TaskInput{Title: "C", GroupID: &w.groups[1].ID})
+	w.owner.get(w.boardPath())
+
+	// B to the top of its column.
+	if r := w.owner.htmx("/tasks/"+b.ID+"/move", url.Values{"position": {"0"}, "group_id": {w.groups[0].ID}}); r.status != http.StatusNoContent {
+		t.Fatalf("move: %d %s", r.status, r.body)
+	}
+	// A into "Doing", below C.
+	if r := w.owner.htmx("/tasks/"+a.ID+"/move", url.Values{"position": {"1"}, "group_id": {w.groups[1].ID}}); r.status != http.StatusNoContent {
+		t.Fatalf("move across: %d %s", r.status, r.body)
+	}
+	board, err := w.e.store.Board(ctx, w.ownerA, w.project.ID, store.BoardFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := [][]string{}
+	for _, g := range board.Groups {
+		col := []string{}
+		for _, card := range g.Cards {
+			col = append(col, card.Title)
+		}
+		got = append(got, col)
+	}
+	if strings.Join(got[0], ",") != "B" || strings.Join(got[1], ",") != "C,A" {
+		t.Fatalf("columns %v", got)
+	}
+	// Refusals come back as a flash message, for board.js to show before it reloads the columns.
+	r := w.owner.htmx("/tasks/"+a.ID+"/move", url.Values{"position": {"x"}})
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "position must be a number") || r.header.Get("HX-Reswap") != "none" {
+		t.Fatalf("bad position: %d %s", r.status, r.body)
+	}
+	r = w.owner.htmx("/tasks/"+a.ID+"/move", url.Values{"position": {"0"}, "group_id": {w.other.ID}})
+	if r.status != http.StatusUnprocessableEntity || r.doc.Find(`[data-testid="flash"]`).Length() != 1 ||
+		!strings.Contains(r.body, "group_id must be a task group of the project") {
+		t.Fatalf("foreign group: %d %s", r.status, r.body)
+	}
+}
+
+func TestBoardQuickAddCollapseAndColumns(t *testing.T) {
+	w := newWorkTeam(t)
+	w.owner.get(w.boardPath())
+	// Quick add answers the card for htmx to append.
+	r := w.owner.htmx(w.boardPath()+"/tasks", url.Values{"group_id": {w.groups[1].ID}, "title": {"  Ship it  "}})
+	if r.status != http.StatusOK || r.text("board-card-link") != "Ship it" {
+		t.Fatalf("quick add: %d %s", r.status, r.body)
+	}
+	// An empty title answers the form, retargeted, with its message.
+	r = w.owner.htmx(w.boardPath()+"/tasks", url.Values{"group_id": {w.groups[1].ID}, "title": {" "}})
+	if r.status != http.StatusUnprocessableEntity || r.header.Get("HX-Retarget") != "#qa-"+w.groups[1].ID ||
+		r.text("field-error") != "Title is required." {
+		t.Fatalf("empty quick add: %d %q %s", r.status, r.header.Get("HX-Retarget"), r.body)
+	}
+	// Without JavaScript: back to the board, or the board with the message.
+	if r := w.owner.post(w.boardPath()+"/tasks", url.Values{"group_id": {w.groups[0].ID}, "title": {"Plain"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("plain quick add: %d", r.status)
+	}
+	p := w.owner.get(w.boardPath())
+	if got := strings.Join(cardTitles(p), ","); got != "Plain,Ship it" {
+		t.Fatalf("cards %q", got)
+	}
+	if r := w.owner.post(w.boardPath()+"/tasks", url.Values{"group_id": {w.groups[0].ID}, "title": {""}}); r.status != http.StatusUnprocessableEntity ||
+		r.doc.Find(`#qa-`+w.groups[0].ID+` [data-testid="field-error"]`).Length() != 1 {
+		t.Fatalf("plain empty quick add: %d", r.status)
+	}
+
+	// Collapse and expand: remembered for the user.
+	path := w.boardPath() + "/groups/" + w.groups[2].ID + "/collapse"
+	if r := w.owner.htmx(path, url.Values{}); r.status != http.StatusNoContent {
+		t.Fatalf("collapse: %d", r.status)
+	}
+	p = w.owner.get(w.boardPath())
+	if !p.doc.Find(`#col-` + w.groups[2].ID).HasClass("is-collapsed") {
+		t.Fatal("not collapsed")
+	}
+	if p.doc.Find(`#col-`+w.groups[2].ID+` [data-testid="board-collapse"]`).AttrOr("aria-expanded", "") != "false" {
+		t.Fatal("aria-expanded")
+	}
+	if r := w.owner.post(path, url.Values{"return": {w.boardPath() + "?priority=low"}}); r.status != http.StatusSeeOther || r.location != w.boardPath()+"?priority=low" {
+		t.Fatalf("plain expand: %d %s", r.status, r.location)
+	}
+	if p = w.owner.get(w.boardPath()); p.doc.Find(`#col-` + w.groups[2].ID).HasClass("is-collapsed") {
+		t.Fatal("still collapsed")
+	}
+	if r := w.owner.post(path, url.Values{"return": {"https://evil.example/"}}); r.location != w.boardPath() {
+		t.Fatalf("open redirect: %s", r.location)
+	}
+
+	// New column.
+	if r := w.owner.htmx(w.boardPath()+"/groups", url.Values{"name": {"Review"}}); r.status != http.StatusNoContent || r.header.Get("HX-Redirect") != w.boardPath() {
+		t.Fatalf("add column: %d", r.status)
+	}
+	if r := w.owner.htmx(w.boardPath()+"/groups", url.Values{"name": {""}}); r.status != http.StatusUnprocessableEntity || !r.has("field-error") {
+		t.Fatalf("empty column name: %d %s", r.status, r.body)
+	}
+	if n := w.owner.get(w.boardPath()).doc.Find(`[data-testid="board-column"]`).Length(); n != 4 {
+		t.Fatalf("%d columns", n)
+	}
+}

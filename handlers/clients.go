@@ -1,0 +1,707 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/trcr/trcr/store"
+	"github.com/trcr/trcr/views"
+)
+
+const (
+	clClientsPerPage    = 25
+	clActivitiesPerPage = 20
+	// clInvoicesShown bounds the invoices listed on a client's page; the header counts them all.
+	clInvoicesShown = 50
+)
+
+func (h *Handlers) mountClients(g *router) {
+	g.GET("/clients", h.clientsPage, h.requireOrg)
+	g.GET("/clients/new", h.newClientPage, h.requireOrg)
+	g.POST("/clients/new", h.createClient, h.requireOrg)
+	g.GET("/clients/:id", h.clientPage, h.requireOrg)
+	g.GET("/clients/:id/edit", h.editClientPage, h.requireOrg)
+	g.POST("/clients/:id/edit", h.updateClient, h.requireOrg)
+	g.POST("/clients/:id/delete", h.deleteClient, h.requireOrg)
+	g.POST("/clients/:id/contacts", h.addClientContact, h.requireOrg)
+	g.GET("/clients/:id/contacts/:cid", h.clientContactRow, h.requireOrg)
+	g.GET("/clients/:id/contacts/:cid/edit", h.editClientContact, h.requireOrg)
+	g.POST("/clients/:id/contacts/:cid/edit", h.updateClientContact, h.requireOrg)
+	g.POST("/clients/:id/contacts/:cid/delete", h.deleteClientContact, h.requireOrg)
+	g.POST("/clients/:id/activities", h.addClientActivity, h.requireOrg)
+}
+
+// clFragment reports whether an htmx request asks for the element with the given id only (its HX-Target).
+func clFragment(c echo.Context, id string) bool {
+	c.Response().Header().Add("Vary", "HX-Target")
+	return isHTMX(c) && c.Request().Header.Get("HX-Target") == id
+}
+
+// clEffectiveCurrency is the client's currency, or the organization's when the client has none.
+func clEffectiveCurrency(cl store.Client, orgCurrency string) (string, bool) {
+	if cl.Currency != nil && *cl.Currency != "" {
+		return *cl.Currency, false
+	}
+	return orgCurrency, true
+}
+
+// --- list ---
+
+func (h *Handlers) clientsPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	a := currentActor(c)
+	q := strings.TrimSpace(c.QueryParam("q"))
+	pg, err := store.ParsePage(c.QueryParam("page"), "")
+	if err != nil {
+		pg = store.Page{}
+	}
+	pg.Per = clClientsPerPage
+	l, err := h.store.Clients(ctx, a, store.ClientFilter{Search: q, Page: pg})
+	if err != nil {
+		return err
+	}
+	org, err := h.store.Organization(ctx, a)
+	if err != nil {
+		return err
+	}
+	query := url.Values{}
+	if q != "" {
+		query.Set("q", q)
+	}
+	v := views.ClientsView{
+		Q: q, CanManage: a.IsAdmin(),
+		Pagination: views.Pagination{Page: l.Page, PerPage: l.PerPage, Total: l.Total, Path: "/clients", Query: query, Target: "#clients-results"},
+	}
+	for _, cl := range l.Items {
+		cur, isDefault := clEffectiveCurrency(cl, org.Currency)
+		row := views.ClientRow{
+			ID: cl.ID, Name: cl.Name, Email: cl.Email, Phone: cl.Phone, Currency: cur, CurrencyIsDefault: isDefault,
+			Location: clJoinNonEmpty(", ", cl.Address.City, cl.Address.Country),
+		}
+		if cl.HourlyRate != nil {
+			row.HasRate, row.RateCents = true, *cl.HourlyRate
+		}
+		v.Clients = append(v.Clients, row)
+	}
+	if clFragment(c, "clients-results") {
+		return render(c, http.StatusOK, views.ClientsResults(v))
+	}
+	p, err := h.page(c, "Clients", views.NavClients)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.ClientsPage(p, v))
+}
+
+func clJoinNonEmpty(sep string, parts ...string) string {
+	out := make([]string, 0, len(parts))
+	for _, s := range parts {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, sep)
+}
+
+// --- create and edit ---
+
+// clClientFields names the form's fields in messages; the store's address fields are "address.street" etc.
+var clClientFields = map[string]string{
+	"name": "Name", "email": "Email", "phone": "Phone", "address.street": "Street", "address.city": "City",
+	"address.state": "State or region", "address.zip": "Postal code", "address.country": "Country",
+	"currency": "Currency", "hourly_rate": "Hourly rate", "notes": "Notes",
+}
+
+var clContactFields = map[string]string{"name": "Name", "email": "Email", "phone": "Phone", "role": "Role"}
+
+var clActivityFields = map[string]string{"type": "Type", "title": "Title", "description": "Details", "date": "Date"}
+
+// clFormErrors turns a store error into the form's messages: field messages keyed by the form's field names
+// ("address.city" becomes "city") and worded as sentences, plus a form-level message for anything else.
+// Errors that are not about the input (not found, forbidden, unexpected) are returned for the error page.
+func clFormErrors(err error, names map[string]string) (map[string]string, string, error) {
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrForbidden) {
+		return nil, "", err
+	}
+	fields, msg, err := fieldErrors(err)
+	if err != nil {
+		return nil, "", err
+	}
+	out := map[string]string{}
+	for field, m := range fields {
+		name, known := names[field]
+		if known && strings.HasPrefix(m, field) {
+			m = name + strings.TrimPrefix(m, field)
+		}
+		m = clSentence(m)
+		if !known {
+			if msg == "" {
+				msg = m
+			}
+			continue
+		}
+		out[strings.TrimPrefix(field, "address.")] = m
+	}
+	return out, clSentence(msg), nil
+}
+
+func clSentence(s string) string {
+	if s == "" {
+		return s
+	}
+	s = capitalize(s)
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
+}
+
+// clClientInput reads the client form. The rate is typed in major units of the chosen currency (or the
+// organization's); a rate that cannot be read is reported on its field, with a missing name, without calling the
+// store.
+func clClientInput(c echo.Context, orgCurrency string) (store.ClientInput, views.ClientForm, error) {
+	f := views.ClientForm{
+		Name: c.FormValue("name"), Email: c.FormValue("email"), Phone: c.FormValue("phone"),
+		Street: c.FormValue("street"), City: c.FormValue("city"), State: c.FormValue("state"), Zip: c.FormValue("zip"),
+		Country: c.FormValue("country"), Currency: strings.ToUpper(strings.TrimSpace(c.FormValue("currency"))),
+		HourlyRate: strings.TrimSpace(c.FormValue("hourly_rate")), Notes: c.FormValue("notes"), DefaultCurrency: orgCurrency,
+	}
+	addr := store.Address{Street: f.Street, City: f.City, State: f.State, Zip: f.Zip, Country: f.Country}
+	in := store.ClientInput{Name: &f.Name, Email: &f.Email, Phone: &f.Phone, Address: &addr, Currency: &f.Currency, Notes: &f.Notes}
+	if f.HourlyRate == "" {
+		in.ClearHourlyRate = true
+		return in, f, nil
+	}
+	cents, err := views.ParseMajorUnits(f.HourlyRate, f.RateCurrency())
+	if err != nil {
+		v := store.Invalid("hourly_rate", "Hourly rate: "+err.Error()+".")
+		if strings.TrimSpace(f.Name) == "" {
+			v.Fields["name"] = "name is required"
+		}
+		return in, f, v
+	}
+	in.HourlyRate = &cents
+	return in, f, nil
+}
+
+func clClientForm(cl store.Client, orgCurrency string) views.ClientForm {
+	f := views.ClientForm{
+		ID: cl.ID, Name: cl.Name, Email: cl.Email, Phone: cl.Phone, Street: cl.Address.Street, City: cl.Address.City,
+		State: cl.Address.State, Zip: cl.Address.Zip, Country: cl.Address.Country, Notes: cl.Notes, DefaultCurrency: orgCurrency,
+	}
+	if cl.Currency != nil {
+		f.Currency = *cl.Currency
+	}
+	if cl.HourlyRate != nil {
+		f.HourlyRate = views.MajorUnits(*cl.HourlyRate, f.RateCurrency())
+	}
+	return f
+}
+
+func (h *Handlers) newClientPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	a := currentActor(c)
+	if !a.IsAdmin() {
+		return &store.ForbiddenError{Message: "Only owners and admins can add clients."}
+	}
+	org, err := h.store.Organization(ctx, a)
+	if err != nil {
+		return err
+	}
+	p, err := h.page(c, "New client", views.NavClients)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.NewClientPage(p, views.ClientForm{DefaultCurrency: org.Currency}))
+}
+
+func (h *Handlers) createClient(c echo.Context) error {
+	ctx := c.Request().Context()
+	a := currentActor(c)
+	org, err := h.store.Organization(ctx, a)
+	if err != nil {
+		return err
+	}
+	in, f, err := clClientInput(c, org.Currency)
+	if err == nil {
+		var cl store.Client
+		if cl, err = h.store.CreateClient(ctx, a, in); err == nil {
+			h.flash(c, views.FlashSuccess, cl.Name+" was added. Add its contacts and log your first conversation.")
+			return redirect(c, "/clients/"+cl.ID)
+		}
+	}
+	if f.Errors, f.Error, err = clFormErrors(err, clClientFields); err != nil {
+		return err
+	}
+	p, err := h.page(c, "New client", views.NavClients)
+	if err != nil {
+		return err
+	}
+	return renderForm(c, http.StatusUnprocessableEntity, views.NewClientPage(p, f), views.ClientFormFragment(p.CSRFToken, f))
+}
+
+// clEditView loads the edit page of a client; forbidEdit refuses members before showing a form they cannot use.
+func (h *Handlers) clEditView(c echo.Context, forbidEdit bool) (views.ClientEditView, error) {
+	ctx := c.Request().Context()
+	a := currentActor(c)
+	cl, err := h.store.Client(ctx, a, c.Param("id"))
+	if err != nil {
+		return views.ClientEditView{}, err
+	}
+	if forbidEdit && !a.IsAdmin() {
+		return views.ClientEditView{}, &store.ForbiddenError{Message: "Only owners and admins can change clients."}
+	}
+	org, err := h.store.Organization(ctx, a)
+	if err != nil {
+		return views.ClientEditView{}, err
+	}
+	return views.ClientEditView{
+		ClientID: cl.ID, ClientName: cl.Name, Form: clClientForm(cl.Client, org.Currency),
+		Delete: views.ClientDeleteForm{ClientID: cl.ID, ClientName: cl.Name},
+	}, nil
+}
+
+func (h *Handlers) editClientPage(c echo.Context) error {
+	v, err := h.clEditView(c, true)
+	if err != nil {
+		return err
+	}
+	p, err := h.page(c, "Edit "+v.ClientName, views.NavClients)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.ClientEditPage(p, v))
+}
+
+func (h *Handlers) updateClient(c echo.Context) error {
+	ctx := c.Request().Context()
+	v, err := h.clEditView(c, false)
+	if err != nil {
+		return err
+	}
+	in, f, err := clClientInput(c, v.Form.DefaultCurrency)
+	f.ID = v.ClientID
+	if err == nil {
+		if _, err = h.store.UpdateClient(ctx, currentActor(c), v.ClientID, in); err == nil {
+			h.flash(c, views.FlashSuccess, "Client saved.")
+			return redirect(c, "/clients/"+v.ClientID)
+		}
+	}
+	if f.Errors, f.Error, err = clFormErrors(err, clClientFields); err != nil {
+		return err
+	}
+	v.Form = f
+	p, err := h.page(c, "Edit "+v.ClientName, views.NavClients)
+	if err != nil {
+		return err
+	}
+	return renderForm(c, http.StatusUnprocessableEntity, views.ClientEditPage(p, v), views.ClientFormFragment(p.CSRFToken, f))
+}
+
+// deleteClient asks for the client's name, then deletes it. A refusal (the client has invoices) is shown in the
+// form: 422 for htmx, which swaps only that status, and 409 for a plain form post.
+func (h *Handlers) deleteClient(c echo.Context) error {
+	ctx := c.Request().Context()
+	v, err := h.clEditView(c, false)
+	if err != nil {
+		return err
+	}
+	status := http.StatusUnprocessableEntity
+	confirm := c.FormValue("confirm_name")
+	if strings.TrimSpace(confirm) != v.ClientName {
+		v.Delete.ConfirmName = confirm
+		v.Delete.Errors = map[string]string{"confirm_name": "Type the client's name exactly to confirm."}
+	} else if err := h.store.DeleteClient(ctx, currentActor(c), v.ClientID); err != nil {
+		if _, v.Delete.Error, err = clFormErrors(err, nil); err != nil {
+			return err
+		}
+		v.Delete.ConfirmName = confirm
+		if !isHTMX(c) {
+			status = http.StatusConflict
+		}
+	} else {
+		h.flash(c, views.FlashSuccess, v.ClientName+" was deleted.")
+		return redirect(c, "/clients")
+	}
+	p, err := h.page(c, "Edit "+v.ClientName, views.NavClients)
+	if err != nil {
+		return err
+	}
+	return renderForm(c, status, views.ClientEditPage(p, v), views.ClientDeleteFormFragment(p.CSRFToken, v.Delete))
+}
+
+// --- the client page ---
+
+// clUserLocation is the signed-in user's timezone, for activity dates.
+func clUserLocation(c echo.Context) *time.Location {
+	if u := currentUser(c); u != nil {
+		if loc, err := time.LoadLocation(u.Timezone); err == nil {
+			return loc
+		}
+	}
+	return time.UTC
+}
+
+// clActivityType keeps only a known activity type; anything else shows every type.
+func clActivityType(t string) string {
+	for _, k := range views.ClientActivityTypes {
+		if k == t {
+			return t
+		}
+	}
+	return ""
+}
+
+// clActivityView loads one page of a client's timeline, filtered by type.
+func (h *Handlers) clActivityView(c echo.Context, clientID, typ string, pageNum int) (views.ClientActivityView, error) {
+	a := currentActor(c)
+	loc := clUserLocation(c)
+	l, err := h.store.ClientActivities(c.Request().Context(), a, clientID, store.ClientActivityFilter{
+		Type: typ, Page: store.Page{Num: pageNum, Per: clActivitiesPerPage},
+	})
+	if err != nil {
+		return views.ClientActivityView{}, err
+	}
+	query := url.Values{}
+	if typ != "" {
+		query.Set("type", typ)
+	}
+	v := views.ClientActivityView{
+		ClientID: clientID, Type: typ, CanManage: a.IsAdmin(), Now: time.Now().In(loc),
+		Pagination: views.Pagination{Page: l.Page, PerPage: l.PerPage, Total: l.Total, Path: "/clients/" + clientID, Query: query, Target: "#client-activity"},
+		Add:        views.ClientActivityForm{ClientID: clientID, Type: views.ClientActivityTypes[0], Date: time.Now().In(loc).Format(time.DateOnly), FilterType: typ},
+	}
+	for _, it := range l.Items {
+		v.Items = append(v.Items, views.ClientActivityItem{
+			ID: it.ID, Type: it.Type, Title: it.Title, Description: it.Description, UserName: it.UserName, Date: it.Date.In(loc),
+		})
+	}
+	return v, nil
+}
+
+func clContactRow(clientID string, ct store.ClientContact, canManage bool) views.ClientContactRow {
+	return views.ClientContactRow{
+		ClientID: clientID, ID: ct.ID, Name: ct.Name, Email: ct.Email, Phone: ct.Phone, Role: ct.Role, CanManage: canManage,
+	}
+}
+
+func clContactForm(clientID string, ct store.ClientContact) views.ClientContactForm {
+	return views.ClientContactForm{ClientID: clientID, ID: ct.ID, Name: ct.Name, Email: ct.Email, Phone: ct.Phone, Role: ct.Role}
+}
+
+// clContactsView loads a client's contacts; editing names a contact shown with its edit form.
+func (h *Handlers) clContactsView(c echo.Context, clientID, editing string) (views.ClientContactsView, error) {
+	a := currentActor(c)
+	list, err := h.store.ClientContacts(c.Request().Context(), a, clientID)
+	if err != nil {
+		return views.ClientContactsView{}, err
+	}
+	v := views.ClientContactsView{ClientID: clientID, CanManage: a.IsAdmin(), Add: views.ClientContactForm{ClientID: clientID}}
+	for _, ct := range list {
+		row := clContactRow(clientID, ct, v.CanManage)
+		if ct.ID == editing && v.CanManage {
+			row.Editing, row.Form = true, clContactForm(clientID, ct)
+		}
+		v.Contacts = append(v.Contacts, row)
+	}
+	return v, nil
+}
+
+// clClientView loads everything the client page shows. The store decides what money the caller sees: the open
+// balance is absent for members, and so are the invoices.
+func (h *Handlers) clClientView(c echo.Context, typ string, pageNum int, editingContact string) (views.ClientView, error) {
+	ctx := c.Request().Context()
+	a := currentActor(c)
+	d, err := h.store.Client(ctx, a, c.Param("id"))
+	if err != nil {
+		return views.ClientView{}, err
+	}
+	org, err := h.store.Organization(ctx, a)
+	if err != nil {
+		return views.ClientView{}, err
+	}
+	cur, isDefault := clEffectiveCurrency(d.Client, org.Currency)
+	ad := d.Address
+	v := views.ClientView{
+		Client: views.ClientInfo{
+			ID: d.ID, Name: d.Name, Email: d.Email, Phone: d.Phone, Currency: cur, CurrencyIsDefault: isDefault, Notes: d.Notes,
+			Address: clNonEmpty(ad.Street, clJoinNonEmpty(" ", ad.Zip, ad.City), ad.State, ad.Country),
+		},
+		CanManage: a.IsAdmin(), ProjectsCount: d.ProjectsCount, InvoicesCount: d.InvoicesCount,
+	}
+	if d.HourlyRate != nil {
+		v.Client.HasRate, v.Client.RateCents = true, *d.HourlyRate
+	}
+	if d.OpenBalance != nil {
+		v.ShowMoney, v.OpenBalance = true, *d.OpenBalance
+	}
+	if v.Contacts, err = h.clContactsView(c, d.ID, editingContact); err != nil {
+		return v, err
+	}
+	if v.Activity, err = h.clActivityView(c, d.ID, typ, pageNum); err != nil {
+		return v, err
+	}
+	projects, err := h.store.ClientProjects(ctx, a, d.ID)
+	if err != nil {
+		return v, err
+	}
+	for _, pr := range projects {
+		v.Projects = append(v.Projects, views.ClientProjectRow{ID: pr.ID, Name: pr.Name, Color: pr.Color, Status: pr.Status})
+	}
+	if v.ShowMoney {
+		invoices, err := h.store.Invoices(ctx, a, store.InvoiceFilter{ClientID: d.ID, Page: store.Page{Per: clInvoicesShown}})
+		if err != nil {
+			return v, err
+		}
+		for _, inv := range invoices.Items {
+			v.Invoices = append(v.Invoices, views.ClientInvoiceRow{
+				ID: inv.ID, Number: inv.Number, Status: inv.Status, IssueDate: clDay(inv.IssueDate), DueDate: clDay(inv.DueDate),
+				Currency: inv.Currency, Total: inv.Total, Balance: inv.Balance,
+			})
+		}
+	}
+	return v, nil
+}
+
+func clNonEmpty(parts ...string) []string {
+	var out []string
+	for _, s := range parts {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// clDay shows a YYYY-MM-DD date as "Mar 12, 2026".
+func clDay(d string) string {
+	t, err := time.Parse(time.DateOnly, d)
+	if err != nil {
+		return d
+	}
+	return t.Format("Jan 2, 2006")
+}
+
+func clPageNum(s string) int {
+	pg, err := store.ParsePage(s, "")
+	if err != nil {
+		return 1
+	}
+	return pg.Number()
+}
+
+func (h *Handlers) clientPage(c echo.Context) error {
+	typ := clActivityType(c.QueryParam("type"))
+	pageNum := clPageNum(c.QueryParam("page"))
+	if clFragment(c, "client-activity") {
+		// The timeline's filter and pagination swap only the timeline.
+		v, err := h.clActivityView(c, c.Param("id"), typ, pageNum)
+		if err != nil {
+			return err
+		}
+		return render(c, http.StatusOK, views.ClientActivitySection(csrfToken(c), v))
+	}
+	return h.clRenderClientPage(c, http.StatusOK, typ, pageNum, "", nil)
+}
+
+// clRenderClientPage renders the whole client page; adjust changes the loaded view before rendering, e.g. to
+// show a refused form with its messages.
+func (h *Handlers) clRenderClientPage(c echo.Context, status int, typ string, pageNum int, editingContact string, adjust func(*views.ClientView)) error {
+	v, err := h.clClientView(c, typ, pageNum, editingContact)
+	if err != nil {
+		return err
+	}
+	if adjust != nil {
+		adjust(&v)
+	}
+	p, err := h.page(c, v.Client.Name, views.NavClients)
+	if err != nil {
+		return err
+	}
+	return render(c, status, views.ClientPage(p, v))
+}
+
+// --- contacts ---
+
+func clContactInput(c echo.Context, clientID, id string) (store.ClientContactInput, views.ClientContactForm) {
+	f := views.ClientContactForm{
+		ClientID: clientID, ID: id, Name: c.FormValue("name"), Email: c.FormValue("email"), Phone: c.FormValue("phone"), Role: c.FormValue("role"),
+	}
+	return store.ClientContactInput{Name: &f.Name, Email: &f.Email, Phone: &f.Phone, Role: &f.Role}, f
+}
+
+// clContactsResult answers a change to the contacts: htmx gets the section with the flash out of band, a plain
+// form goes back to the client page.
+func (h *Handlers) clContactsResult(c echo.Context, clientID string) error {
+	if !isHTMX(c) {
+		return redirect(c, "/clients/"+clientID+"#client-contacts")
+	}
+	v, err := h.clContactsView(c, clientID, "")
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, withFlashes(views.ClientContactsSection(csrfToken(c), v), h.popFlashes(c.Request().Context())))
+}
+
+func (h *Handlers) addClientContact(c echo.Context) error {
+	clientID := c.Param("id")
+	in, f := clContactInput(c, clientID, "")
+	ct, err := h.store.CreateClientContact(c.Request().Context(), currentActor(c), clientID, in)
+	if err == nil {
+		h.flash(c, views.FlashSuccess, ct.Name+" was added to the contacts.")
+		return h.clContactsResult(c, clientID)
+	}
+	if f.Errors, f.Error, err = clFormErrors(err, clContactFields); err != nil {
+		return err
+	}
+	if isHTMX(c) {
+		v, err := h.clContactsView(c, clientID, "")
+		if err != nil {
+			return err
+		}
+		v.Add, v.AddOpen = f, true
+		return render(c, http.StatusUnprocessableEntity, views.ClientContactsSection(csrfToken(c), v))
+	}
+	return h.clRenderClientPage(c, http.StatusUnprocessableEntity, "", 1, "", func(v *views.ClientView) {
+		v.Contacts.Add, v.Contacts.AddOpen = f, true
+	})
+}
+
+// clFindContact loads one contact of a client (ErrNotFound when it is not one of its contacts).
+func (h *Handlers) clFindContact(c echo.Context) (store.ClientContact, error) {
+	list, err := h.store.ClientContacts(c.Request().Context(), currentActor(c), c.Param("id"))
+	if err != nil {
+		return store.ClientContact{}, err
+	}
+	for _, ct := range list {
+		if ct.ID == c.Param("cid") {
+			return ct, nil
+		}
+	}
+	return store.ClientContact{}, store.ErrNotFound
+}
+
+// clientContactRow shows a contact's row again (cancelling an edit).
+func (h *Handlers) clientContactRow(c echo.Context) error {
+	ct, err := h.clFindContact(c)
+	if err != nil {
+		return err
+	}
+	if !isHTMX(c) {
+		return redirect(c, "/clients/"+ct.ClientID+"#contact-"+ct.ID)
+	}
+	return render(c, http.StatusOK, views.ClientContactItem(csrfToken(c), clContactRow(ct.ClientID, ct, currentActor(c).IsAdmin())))
+}
+
+func (h *Handlers) editClientContact(c echo.Context) error {
+	ct, err := h.clFindContact(c)
+	if err != nil {
+		return err
+	}
+	if !currentActor(c).IsAdmin() {
+		return &store.ForbiddenError{Message: "Only owners and admins can change contacts."}
+	}
+	if !isHTMX(c) {
+		return h.clRenderClientPage(c, http.StatusOK, "", 1, ct.ID, nil)
+	}
+	row := clContactRow(ct.ClientID, ct, true)
+	row.Editing, row.Form = true, clContactForm(ct.ClientID, ct)
+	return render(c, http.StatusOK, views.ClientContactItem(csrfToken(c), row))
+}
+
+func (h *Handlers) updateClientContact(c echo.Context) error {
+	clientID, id := c.Param("id"), c.Param("cid")
+	in, f := clContactInput(c, clientID, id)
+	ct, err := h.store.UpdateClientContact(c.Request().Context(), currentActor(c), clientID, id, in)
+	if err == nil {
+		if !isHTMX(c) {
+			h.flash(c, views.FlashSuccess, "Contact saved.")
+			return redirect(c, "/clients/"+clientID+"#contact-"+ct.ID)
+		}
+		row := clContactRow(clientID, ct, true)
+		row.Saved = true
+		return render(c, http.StatusOK, views.ClientContactItem(csrfToken(c), row))
+	}
+	if f.Errors, f.Error, err = clFormErrors(err, clContactFields); err != nil {
+		return err
+	}
+	if !isHTMX(c) {
+		return h.clRenderClientPage(c, http.StatusUnprocessableEntity, "", 1, id, func(v *views.ClientView) {
+			for i := range v.Contacts.Contacts {
+				if v.Contacts.Contacts[i].ID == id {
+					v.Contacts.Contacts[i].Form = f
+				}
+			}
+		})
+	}
+	row := views.ClientContactRow{ClientID: clientID, ID: id, Name: f.Name, CanManage: true, Editing: true, Form: f}
+	return render(c, http.StatusUnprocessableEntity, views.ClientContactItem(csrfToken(c), row))
+}
+
+func (h *Handlers) deleteClientContact(c echo.Context) error {
+	clientID := c.Param("id")
+	if err := h.store.DeleteClientContact(c.Request().Context(), currentActor(c), clientID, c.Param("cid")); err != nil {
+		return err
+	}
+	h.flash(c, views.FlashSuccess, "Contact removed.")
+	return h.clContactsResult(c, clientID)
+}
+
+// --- activity ---
+
+func (h *Handlers) addClientActivity(c echo.Context) error {
+	clientID := c.Param("id")
+	loc := clUserLocation(c)
+	filter := clActivityType(c.FormValue("filter_type"))
+	f := views.ClientActivityForm{
+		ClientID: clientID, Type: c.FormValue("type"), Title: c.FormValue("title"), Description: c.FormValue("description"),
+		Date: strings.TrimSpace(c.FormValue("date")), FilterType: filter,
+	}
+	in := store.ClientActivityInput{Type: f.Type, Title: f.Title, Description: f.Description, Date: f.Date}
+	if in.Date == time.Now().In(loc).Format(time.DateOnly) {
+		// Today means now, so what was just logged tops the timeline.
+		in.Date = ""
+	}
+	_, err := h.store.CreateClientActivity(c.Request().Context(), currentActor(c), clientID, in)
+	if err == nil {
+		h.flash(c, views.FlashSuccess, "Activity logged.")
+		if !isHTMX(c) {
+			return redirect(c, clActivityURL(clientID, filter))
+		}
+		v, err := h.clActivityView(c, clientID, filter, 1)
+		if err != nil {
+			return err
+		}
+		return render(c, http.StatusOK, withFlashes(views.ClientActivitySection(csrfToken(c), v), h.popFlashes(c.Request().Context())))
+	}
+	if f.Errors, f.Error, err = clFormErrors(err, clActivityFields); err != nil {
+		return err
+	}
+	if f.Date == "" && f.Errors["date"] == "" {
+		f.Date = time.Now().In(loc).Format(time.DateOnly)
+	}
+	if isHTMX(c) {
+		v, err := h.clActivityView(c, clientID, filter, 1)
+		if err != nil {
+			return err
+		}
+		v.Add, v.AddOpen = f, true
+		return render(c, http.StatusUnprocessableEntity, views.ClientActivitySection(csrfToken(c), v))
+	}
+	return h.clRenderClientPage(c, http.StatusUnprocessableEntity, filter, 1, "", func(v *views.ClientView) {
+		v.Activity.Add, v.Activity.AddOpen = f, true
+	})
+}
+
+func clActivityURL(clientID, typ string) string {
+	u := "/clients/" + clientID
+	if typ != "" {
+		u += "?" + url.Values{"type": {typ}}.Encode()
+	}
+	return u + "#client-activity"
+}

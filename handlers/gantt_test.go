@@ -1,0 +1,287 @@
+package handlers_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/trcr/trcr/store"
+)
+
+// ganttTeam is an organization whose owner runs one project with two groups, and a plain member who belongs to
+// the project without managing it.
+type ganttTeam struct {
+	e       *env
+	owner   *browser
+	member  *browser
+	actor   store.Actor
+	project store.Project
+	design  store.TaskGroup
+}
+
+func ganttStr(s string) *string { return &s }
+
+func ganttActor(t *testing.T, e *env, email string) store.Actor {
+	t.Helper()
+	var userID, orgID string
+	if err := e.db.Get(&userID, `SELECT id FROM users WHERE email = $1`, email); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.Get(&orgID, `SELECT organization_id FROM members WHERE user_id = $1 ORDER BY created_at LIMIT 1`, userID); err != nil {
+		t.Fatal(err)
+	}
+	a, err := e.store.ActorFor(context.Background(), userID, orgID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func newGanttTeam(t *testing.T) *ganttTeam {
+	t.Helper()
+	e := newEnv(t)
+	g := &ganttTeam{e: e, owner: e.withOrg("Olga Owner", "olga@example.com", "Plan Co")}
+	g.actor = ganttActor(t, e, "olga@example.com")
+	ctx := context.Background()
+	var err error
+	if g.project, err = e.store.CreateProject(ctx, g.actor, store.ProjectInput{Name: ganttStr("Website relaunch"), Color: ganttStr("#0ea5e9")}); err != nil {
+		t.Fatal(err)
+	}
+	if g.design, err = e.store.CreateTaskGroup(ctx, g.actor, g.project.ID, store.TaskGroupInput{Name: ganttStr("Design")}); err != nil {
+		t.Fatal(err)
+	}
+	g.member = e.signUp("Mia Member", "mia@example.com")
+	var miaID string
+	if err := e.db.Get(&miaID, `SELECT id FROM users WHERE email = 'mia@example.com'`); err != nil {
+		t.Fatal(err)
+	}
+	e.db.MustExec(`INSERT INTO members (organization_id, user_id, email, role, status) VALUES ($1, $2, 'mia@example.com', 'member', 'active')`,
+		g.actor.OrgID, miaID)
+	e.db.MustExec(`INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, 'member')`, g.project.ID, miaID)
+	return g
+}
+
+func (g *ganttTeam) task(t *testing.T, in store.TaskInput) store.Task {
+	t.Helper()
+	in.ProjectID = g.project.ID
+	task, err := g.e.store.CreateTask(context.Background(), g.actor, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return task
+}
+
+func (g *ganttTeam) path() string { return "/projects/" + g.project.ID + "/gantt" }
+
+// moveDates posts new dates the way gantt.js does: CSRF header, form body, JSON answer.
+func moveDates(t *testing.T, b *browser, taskID string, form url.Values) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", b.e.srv.URL+"/gantt/tasks/"+taskID+"/dates", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("X-CSRF-Token", b.csrf)
+	res, err := b.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var body map[string]any
+	_ = json.NewDecoder(res.Body).Decode(&body)
+	return res.StatusCode, body
+}
+
+func TestGanttPage_BarsSectionsLinksMilestonesAndUnscheduled(t *testing.T) {
+	g := newGanttTeam(t)
+	ctx := context.Background()
+	a := g.task(t, store.TaskInput{Title: "Wireframes", StartDate: ganttStr("2026-03-02"), DueDate: ganttStr("2026-03-06"), Progress: ganttInt(50)})
+	b := g.task(t, store.TaskInput{Title: "Visual design", GroupID: &g.design.ID, StartDate: ganttStr("2026-03-09"), DueDate: ganttStr("2026-03-13")})
+	c := g.task(t, store.TaskInput{Title: "Write copy"})
+	if _, err := g.e.store.AddDependency(ctx, g.actor, b.ID, store.DependencyInput{DependsOnID: a.ID, DependencyType: store.DependencyBlockedBy}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.e.store.CreateMilestone(ctx, g.actor, g.project.ID, store.MilestoneInput{Title: ganttStr("Launch"), TargetDate: ganttStr("2026-03-16"), Color: ganttStr("#f97316")}); err != nil {
+		t.Fatal(err)
+	}
+
+	p := g.owner.get(g.path() + "?zoom=day")
+	if p.status != http.StatusOK {
+		t.Fatalf("project gantt: %d", p.status)
+	}
+	for _, id := range []string{"gantt", "gantt-chart", "gantt-zoom", "gantt-today", "gantt-unscheduled", "gantt-milestone", "gantt-link", "gantt-labels"} {
+		if !p.has(id) {
+			t.Errorf("missing %s", id)
+		}
+	}
+	if p.doc.Find(`[data-testid="gantt-zoom-day"][aria-current="true"]`).Length() != 1 {
+		t.Error("day zoom not marked current")
+	}
+	bars := p.doc.Find(`[data-testid="gantt-bar"]`)
+	if bars.Length() != 2 {
+		t.Fatalf("%d bars, want 2", bars.Length())
+	}
+	bar := p.doc.Find(`[data-testid="gantt-bar"][data-id="` + a.ID + `"]`)
+	if bar.AttrOr("hx-get", "") != "/tasks/"+a.ID+"/panel" || bar.AttrOr("hx-push-url", "") != "/tasks?task="+a.ID ||
+		bar.AttrOr("tabindex", "") != "0" || bar.AttrOr("data-start", "") != "2026-03-02" || bar.AttrOr("data-due", "") != "2026-03-06" {
+		t.Fatalf("bar attributes: %v", bar.Nodes[0].Attr)
+	}
+	if _, ok := bar.Attr("data-draggable"); !ok {
+		t.Error("the owner's bars are not draggable")
+	}
+	if bar.Closest(`[hx-target="#task-panel"]`).Length() != 1 {
+		t.Error("bars do not target #task-panel")
+	}
+	// Day zoom is 32px a day: a five-day bar is 160 wide, with its progress half of it.
+	if w := bar.Find(".gantt-bar__track").AttrOr("width", ""); w != "160" {
+		t.Errorf("track width %s, want 160", w)
+	}
+	if w := bar.Find(".gantt-bar__progress").AttrOr("width", ""); w != "80" {
+		t.Errorf("progress width %s, want 80", w)
+	}
+	if link := p.doc.Find(`[data-testid="gantt-link"]`); link.AttrOr("data-from", "") != a.ID || link.AttrOr("data-to", "") != b.ID {
+		t.Errorf("link from %s to %s", link.AttrOr("data-from", ""), link.AttrOr("data-to", ""))
+	}
+	var sections []string
+	p.doc.Find(".gantt-label--group .gantt-label__text").Each(func(_ int, s *goquery.Selection) { sections = append(sections, s.Text()) })
+	if strings.Join(sections, ",") != "To do,Design" {
+		t.Errorf("sections %v", sections)
+	}
+	un := p.doc.Find(`[data-testid="gantt-unscheduled-task"]`)
+	if un.Length() != 1 || !strings.Contains(un.Text(), "Write copy") || un.AttrOr("href", "") != "/tasks?task="+c.ID {
+		t.Errorf("unscheduled: %d %q", un.Length(), un.Text())
+	}
+	if !strings.Contains(p.doc.Find(`[data-testid="gantt-milestone"]`).Text(), "Launch") || !strings.Contains(p.doc.Find(".gantt-flag__label").Text(), "Launch") ||
+		p.doc.Find(`line.gantt-milestone[stroke="#f97316"]`).Length() != 1 {
+		t.Error("milestone marker missing its title or color")
+	}
+	if p.doc.Find(`script[src^="/static/js/gantt.js"]`).Length() != 1 {
+		t.Error("gantt.js not loaded")
+	}
+	if p.doc.Find(`[style]`).Length() != 0 {
+		t.Error("style attributes on the page")
+	}
+
+	// The zoom control swaps the chart only.
+	frag := g.owner.read(ganttHTMX(g.owner, g.path()+"?zoom=month"))
+	if frag.status != http.StatusOK || strings.Contains(frag.body, "<html") || !frag.has("gantt-chart") ||
+		frag.doc.Find(`[data-testid="gantt-zoom-month"][aria-current="true"]`).Length() != 1 {
+		t.Fatalf("htmx zoom: %d", frag.status)
+	}
+	// Across projects: the project is a section of its own, linking to its chart.
+	all := g.owner.get("/gantt?zoom=bogus")
+	if all.status != http.StatusOK || all.doc.Find(`.gantt-label--project[href="`+g.path()+`"]`).Length() != 1 ||
+		all.doc.Find(`[data-testid="gantt-zoom-week"][aria-current="true"]`).Length() != 1 {
+		t.Fatalf("all projects: %d", all.status)
+	}
+}
+
+func ganttInt(n int) *int { return &n }
+
+func ganttHTMX(b *browser, path string) (*http.Response, error) {
+	req, _ := http.NewRequest("GET", b.e.srv.URL+path, nil)
+	req.Header.Set("HX-Request", "true")
+	return b.c.Do(req)
+}
+
+func TestGanttPage_EmptyStates(t *testing.T) {
+	g := newGanttTeam(t)
+	p := g.owner.get("/gantt")
+	if p.status != http.StatusOK || !p.has("empty-state") || p.has("gantt-chart") {
+		t.Fatalf("empty timeline: %d", p.status)
+	}
+	g.task(t, store.TaskInput{Title: "Someday"})
+	p = g.owner.get(g.path())
+	if !p.has("empty-state") || !p.has("gantt-unscheduled-task") {
+		t.Fatal("a project with only undated tasks shows the empty chart and the unscheduled list")
+	}
+}
+
+func TestGanttPage_MemberSeesItsProjectsButCannotDrag(t *testing.T) {
+	g := newGanttTeam(t)
+	task := g.task(t, store.TaskInput{Title: "Wireframes", StartDate: ganttStr("2026-03-02"), DueDate: ganttStr("2026-03-06")})
+	hidden, err := g.e.store.CreateProject(context.Background(), g.actor, store.ProjectInput{Name: ganttStr("Secret")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := g.member.get(g.path())
+	if p.status != http.StatusOK {
+		t.Fatalf("member's project chart: %d", p.status)
+	}
+	if _, ok := p.doc.Find(`[data-testid="gantt-bar"]`).Attr("data-draggable"); ok {
+		t.Error("a member without manage_tasks gets draggable bars")
+	}
+	if p := g.member.get("/projects/" + hidden.ID + "/gantt"); p.status != http.StatusNotFound {
+		t.Errorf("a project the member is not in: %d", p.status)
+	}
+	status, body := moveDates(t, g.member, task.ID, url.Values{"start_date": {"2026-03-03"}, "due_date": {"2026-03-07"}})
+	if status != http.StatusForbidden || !strings.Contains(body["error"].(string), "manage_tasks") {
+		t.Fatalf("member moving a task: %d %v", status, body)
+	}
+}
+
+func TestGanttPage_AnotherOrganizationsIDsAreNotFound(t *testing.T) {
+	g := newGanttTeam(t)
+	task := g.task(t, store.TaskInput{Title: "Wireframes", DueDate: ganttStr("2026-03-06")})
+	other := g.e.withOrg("Otto Other", "otto@example.com", "Other Co")
+	for _, path := range []string{g.path(), "/projects/not-a-uuid/gantt"} {
+		if p := other.get(path); p.status != http.StatusNotFound {
+			t.Errorf("%s: %d", path, p.status)
+		}
+	}
+	status, body := moveDates(t, other, task.ID, url.Values{"due_date": {"2026-03-09"}})
+	if status != http.StatusNotFound || body["error"] == "" {
+		t.Fatalf("moving another organization's task: %d %v", status, body)
+	}
+	if p := other.get("/gantt"); p.status != http.StatusOK || p.has("gantt-bar") {
+		t.Fatalf("the other organization's timeline shows our tasks")
+	}
+}
+
+func TestGanttMoveTask_SavesThroughUpdateTaskAndExplainsRefusals(t *testing.T) {
+	g := newGanttTeam(t)
+	task := g.task(t, store.TaskInput{Title: "Wireframes", StartDate: ganttStr("2026-03-02"), DueDate: ganttStr("2026-03-06")})
+	dueOnly := g.task(t, store.TaskInput{Title: "Review", DueDate: ganttStr("2026-03-10")})
+	g.owner.get(g.path())
+
+	status, body := moveDates(t, g.owner, task.ID, url.Values{"start_date": {"2026-03-04"}, "due_date": {"2026-03-08"}})
+	if status != http.StatusOK || body["start_date"] != "2026-03-04" || body["due_date"] != "2026-03-08" {
+		t.Fatalf("move: %d %v", status, body)
+	}
+	saved, err := g.e.store.Task(context.Background(), g.actor, task.ID)
+	if err != nil || saved.StartDate.String() != "2026-03-04" || saved.DueDate.String() != "2026-03-08" {
+		t.Fatalf("stored dates %v..%v (%v)", saved.StartDate, saved.DueDate, err)
+	}
+	// Only the dates sent change: moving a task that has only a due date keeps it without a start.
+	status, body = moveDates(t, g.owner, dueOnly.ID, url.Values{"due_date": {"2026-03-12"}})
+	if status != http.StatusOK || body["start_date"] != nil || body["due_date"] != "2026-03-12" {
+		t.Fatalf("due only: %d %v", status, body)
+	}
+	// The store's validation, worded for people; nothing changes.
+	status, body = moveDates(t, g.owner, task.ID, url.Values{"start_date": {"2026-03-20"}})
+	if status != http.StatusUnprocessableEntity || body["error"] != "The start date must be on or before the due date." {
+		t.Fatalf("start after due: %d %v", status, body)
+	}
+	status, body = moveDates(t, g.owner, task.ID, url.Values{"due_date": {"2026-02-30"}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body["error"].(string), "due date must be a date") {
+		t.Fatalf("bad date: %d %v", status, body)
+	}
+	if status, _ = moveDates(t, g.owner, task.ID, url.Values{}); status != http.StatusUnprocessableEntity {
+		t.Fatalf("nothing sent: %d", status)
+	}
+	if saved, _ = g.e.store.Task(context.Background(), g.actor, task.ID); saved.StartDate.String() != "2026-03-04" {
+		t.Fatalf("a refused change was saved: %v", saved.StartDate)
+	}
+	// Without the CSRF token the change is refused.
+	res, err := g.owner.c.PostForm(g.e.srv.URL+"/gantt/tasks/"+task.ID+"/dates", url.Values{"due_date": {"2026-03-09"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden {
+		t.Fatalf("without CSRF: %d", res.StatusCode)
+	}
+}

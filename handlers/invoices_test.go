@@ -1,0 +1,604 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/trcr/trcr/store"
+)
+
+// ivWorld is an organization with a client (with a contact) and a project of that client, set up through the
+// store, and its owner's browser.
+type ivWorld struct {
+	e         *env
+	owner     *browser
+	actor     store.Actor
+	clientID  string
+	projectID string
+}
+
+func ivSetup(t *testing.T) *ivWorld {
+	t.Helper()
+	e := newEnv(t)
+	owner := e.withOrg("Olivia Owner", "olivia@example.com", "Invoice Co")
+	e.db.MustExec(`UPDATE organizations SET currency = 'EUR'`)
+	w := &ivWorld{e: e, owner: owner, actor: ivActor(t, e, "olivia@example.com")}
+	ctx := context.Background()
+	name, email, rate := "Acme Corp", "billing@acme.test", int64(9000)
+	cl, err := e.store.CreateClient(ctx, w.actor, store.ClientInput{Name: &name, Email: &email, HourlyRate: &rate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.clientID = cl.ID
+	cname, cemail := "Carla Contact", "carla@acme.test"
+	if _, err := e.store.CreateClientContact(ctx, w.actor, cl.ID, store.ClientContactInput{Name: &cname, Email: &cemail}); err != nil {
+		t.Fatal(err)
+	}
+	pname, billable := "Website", true
+	pr, err := e.store.CreateProject(ctx, w.actor, store.ProjectInput{Name: &pname, ClientID: &cl.ID, Billable: &billable})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.projectID = pr.ID
+	return w
+}
+
+func ivActor(t *testing.T, e *env, email string) store.Actor {
+	t.Helper()
+	var userID string
+	if err := e.db.Get(&userID, `SELECT id FROM users WHERE email = $1`, email); err != nil {
+		t.Fatal(err)
+	}
+	a, err := e.store.ActorFor(context.Background(), userID, "", "127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// ivEntry records a finished, billable time entry of the project.
+func (w *ivWorld) ivEntry(t *testing.T, desc string, start time.Time, d time.Duration) {
+	t.Helper()
+	s, stop, billable := start.UTC().Format(time.RFC3339), start.Add(d).UTC().Format(time.RFC3339), true
+	if _, err := w.e.store.CreateTimeEntry(context.Background(), w.actor, store.TimeEntryInput{
+		ProjectID: &w.projectID, Description: &desc, StartedAt: &s, StoppedAt: &stop, Billable: &billable,
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var ivInvoicePath = regexp.MustCompile(`^/invoices/([0-9a-f-]{36})$`)
+
+// ivCreate creates a draft through the page and returns its id.
+func (w *ivWorld) ivCreate(t *testing.T, form url.Values) string {
+	t.Helper()
+	w.owner.get("/invoices/new")
+	p := w.owner.post("/invoices/new", form)
+	m := ivInvoicePath.FindStringSubmatch(p.location)
+	if p.status != http.StatusSeeOther || m == nil {
+		t.Fatalf("create invoice: %d %q %s", p.status, p.location, p.body)
+	}
+	return m[1]
+}
+
+func (w *ivWorld) ivDraft(t *testing.T) string {
+	t.Helper()
+	return w.ivCreate(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2026-03-01"}, "due_date": {"2099-03-31"}})
+}
+
+// ivAddLine adds a line through the editor, as htmx does, and returns its id.
+func (w *ivWorld) ivAddLine(t *testing.T, id, desc, qty, price string) string {
+	t.Helper()
+	w.owner.get("/invoices/" + id)
+	p := w.owner.htmx("/invoices/"+id+"/items", url.Values{"description": {desc}, "quantity": {qty}, "unit_price": {price}})
+	if p.status != http.StatusOK {
+		t.Fatalf("add line: %d %s", p.status, p.body)
+	}
+	lineID := p.doc.Find(`form[data-testid="line-item"]`).AttrOr("data-line-id", "")
+	if lineID == "" {
+		t.Fatalf("add line answered no line: %s", p.body)
+	}
+	return lineID
+}
+
+// ivCheckPage holds a page to the rules of the views tests: no inline styles or scripts (CSP), every POST form
+// with its CSRF field and an hx-post equal to its action, unique ids, labels that point at controls.
+func ivCheckPage(t *testing.T, what string, p page) {
+	t.Helper()
+	if p.doc.Find(`[style]`).Length() > 0 {
+		t.Errorf("%s: inline style attribute", what)
+	}
+	if p.doc.Find(`script:not([src])`).Length() > 0 {
+		t.Errorf("%s: inline script", what)
+	}
+	ids := map[string]int{}
+	p.doc.Find("[id]").Each(func(_ int, s *goquery.Selection) { ids[s.AttrOr("id", "")]++ })
+	for id, n := range ids {
+		if n > 1 {
+			t.Errorf("%s: duplicate id %q", what, id)
+		}
+	}
+	p.doc.Find("label[for]").Each(func(_ int, s *goquery.Selection) {
+		if ids[s.AttrOr("for", "")] == 0 {
+			t.Errorf("%s: label for=%q has no control", what, s.AttrOr("for", ""))
+		}
+	})
+	p.doc.Find("[aria-describedby]").Each(func(_ int, s *goquery.Selection) {
+		for _, ref := range strings.Fields(s.AttrOr("aria-describedby", "")) {
+			if ids[ref] == 0 {
+				t.Errorf("%s: aria-describedby %q has no target", what, ref)
+			}
+		}
+	})
+	p.doc.Find(`form[method="post"]`).Each(func(_ int, f *goquery.Selection) {
+		if f.Find(`input[type="hidden"][name="_csrf"]`).Length() != 1 {
+			t.Errorf("%s: form %s without CSRF field", what, f.AttrOr("action", "?"))
+		}
+		if hx := f.AttrOr("hx-post", ""); hx != "" && hx != f.AttrOr("action", "") {
+			t.Errorf("%s: hx-post %q differs from action %q", what, hx, f.AttrOr("action", ""))
+		}
+	})
+	p.doc.Find("input, select, textarea").Each(func(_ int, s *goquery.Selection) {
+		if typ := s.AttrOr("type", ""); typ == "hidden" || typ == "submit" {
+			return
+		}
+		id := s.AttrOr("id", "")
+		if s.AttrOr("aria-label", "") == "" && (id == "" || p.doc.Find(`label[for="`+id+`"]`).Length() == 0) {
+			t.Errorf("%s: control %q has no label", what, s.AttrOr("name", ""))
+		}
+	})
+}
+
+func ivText(p page, sel string) string { return strings.TrimSpace(p.doc.Find(sel).First().Text()) }
+
+func TestInvoicePages_CreateListAndFilter(t *testing.T) {
+	w := ivSetup(t)
+	b := w.owner
+
+	p := b.get("/invoices")
+	if p.status != http.StatusOK || !p.has("empty-new-invoice") || !p.has("new-invoice") {
+		t.Fatalf("empty list: %d", p.status)
+	}
+	ivCheckPage(t, "empty list", p)
+
+	// The form: today and 30 days later, the client's projects after choosing it.
+	p = b.get("/invoices/new?client_id=" + w.clientID)
+	if p.status != http.StatusOK || !p.has("invoice-form") {
+		t.Fatalf("new: %d", p.status)
+	}
+	ivCheckPage(t, "new invoice", p)
+	issue, _ := time.Parse("2006-01-02", p.doc.Find("#inv-issue").AttrOr("value", ""))
+	due, _ := time.Parse("2006-01-02", p.doc.Find("#inv-due").AttrOr("value", ""))
+	if issue.IsZero() || due.Sub(issue) != 30*24*time.Hour {
+		t.Errorf("default dates %v → %v", issue, due)
+	}
+	if p.doc.Find(`#inv-project option[value="`+w.projectID+`"]`).Length() != 1 {
+		t.Errorf("project of the chosen client not offered")
+	}
+	if got := ivText(p, `#inv-currency option[value=""]`); !strings.Contains(got, "EUR") {
+		t.Errorf("default currency option %q", got)
+	}
+	frag := b.get("/invoices/new/client-fields?client_id=" + w.clientID)
+	if frag.status != http.StatusOK || frag.doc.Find(`#inv-project option[value="`+w.projectID+`"]`).Length() != 1 {
+		t.Errorf("client fields: %d %s", frag.status, frag.body)
+	}
+
+	// Invalid: messages in place, with htmx and without.
+	p = b.htmx("/invoices/new", url.Values{"client_id": {""}, "due_date": {""}, "tax_rate": {"120"}})
+	if p.status != http.StatusUnprocessableEntity || !p.has("invoice-form") || p.doc.Find("#inv-client-error").Length() != 1 ||
+		!strings.Contains(p.body, "Tax rate must be a number from 0 to 100") {
+		t.Fatalf("invalid create (htmx): %d %s", p.status, p.body)
+	}
+	p = b.post("/invoices/new", url.Values{"client_id": {w.clientID}, "issue_date": {"2026-03-10"}, "due_date": {"2026-03-01"}})
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(ivText(p, "#inv-due-error"), "Due date must be on or after issue date") {
+		t.Fatalf("due before issue: %d %q", p.status, ivText(p, "#inv-due-error"))
+	}
+
+	id := w.ivCreate(t, url.Values{"client_id": {w.clientID}, "project_id": {w.projectID}, "issue_date": {"2026-03-01"}, "due_date": {"2026-03-31"}, "tax_rate": {"20"}})
+	p = b.get("/invoices/" + id)
+	if p.status != http.StatusOK || ivText(p, `[data-testid="invoice-number"]`) != "INV-2026-0001" || !p.has("flash") {
+		t.Fatalf("invoice page: %d %q", p.status, ivText(p, `[data-testid="invoice-number"]`))
+	}
+	ivCheckPage(t, "draft", p)
+	if p.doc.Find(`[data-testid="invoice-pdf"]`).AttrOr("href", "") != "/invoices/"+id+"/pdf" || !p.has("invoice-send") || !p.has("invoice-delete") || !p.has("generate-form") {
+		t.Errorf("draft actions missing")
+	}
+	if !strings.Contains(ivText(p, `[data-testid="invoice-client-link"]`), "Acme Corp") || !strings.Contains(p.body, "Website") {
+		t.Errorf("client and project not shown")
+	}
+	old := w.ivCreate(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2025-12-20"}, "due_date": {"2026-01-10"}})
+	w.ivAddLine(t, old, "December retainer", "1", "500")
+	b.get("/invoices/" + old + "/send")
+	if p := b.post("/invoices/"+old+"/send", url.Values{"to": {"billing@acme.test"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("send: %d %s", p.status, p.body)
+	}
+
+	// The list, its tabs and filters.
+	p = b.get("/invoices")
+	if n := p.doc.Find(`[data-testid="invoice-row"]`).Length(); n != 2 {
+		t.Fatalf("rows = %d", n)
+	}
+	ivCheckPage(t, "list", p)
+	if ivText(p, `[data-testid="invoice-row"] [data-testid="invoice-link"]`) != "INV-2026-0001" || !strings.Contains(p.body, "Acme Corp") {
+		t.Errorf("first row: %q", ivText(p, `[data-testid="invoice-row"] [data-testid="invoice-link"]`))
+	}
+	if ivText(p, `[data-testid="invoice-row"] [data-testid="invoice-status"]`) != "Draft" {
+		t.Errorf("status badge")
+	}
+	p = b.get("/invoices?status=draft&from=2026-01-01")
+	if n := p.doc.Find(`[data-testid="invoice-row"]`).Length(); n != 1 || p.doc.Find(`#inv-status-draft[checked]`).Length() != 1 || p.doc.Find(`#inv-filter-from`).AttrOr("value", "") != "2026-01-01" {
+		t.Errorf("draft from 2026: %d rows", n)
+	}
+	p = b.get("/invoices?status=overdue")
+	if n := p.doc.Find(`[data-testid="invoice-row"].is-overdue`).Length(); n != 1 || ivText(p, `[data-testid="invoice-status"]`) != "Overdue" ||
+		p.doc.Find(`.badge--danger[data-testid="invoice-status"]`).Length() != 1 || ivText(p, `[data-testid="invoice-balance"]`) != "500.00 EUR" {
+		t.Errorf("overdue tab: %d rows", n)
+	}
+	p = b.get("/invoices?status=paid")
+	if !p.has("empty-state") || !p.has("clear-filters") || p.has("invoice-row") {
+		t.Errorf("paid tab should be empty")
+	}
+	p = b.get("/invoices?client_id=" + w.clientID + "&from=2026-04-01&to=2026-03-01")
+	if !p.has("form-error") || !strings.Contains(ivText(p, `[data-testid="form-error"]`), "From must be on or before to") {
+		t.Errorf("bad range: %q", ivText(p, `[data-testid="form-error"]`))
+	}
+	// The pagination keeps the filters.
+	for range 25 {
+		w.ivCreate(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2026-02-01"}, "due_date": {"2026-03-01"}})
+	}
+	p = b.get("/invoices?status=draft")
+	if next := p.doc.Find(`[data-testid="pagination-next"]`).AttrOr("href", ""); next != "/invoices?page=2&status=draft" {
+		t.Errorf("next page link %q", next)
+	}
+}
+
+func TestInvoicePage_LineEditorKeepsTotalsLive(t *testing.T) {
+	w := ivSetup(t)
+	b := w.owner
+	id := w.ivDraft(t)
+
+	// Add: the new line, a fresh add form and the totals out of band.
+	b.get("/invoices/" + id)
+	p := b.htmx("/invoices/"+id+"/items", url.Values{"description": {"Design workshop"}, "quantity": {"2"}, "unit_price": {"150.50"}})
+	if p.status != http.StatusOK || p.doc.Find(`form[data-testid="line-item"]`).Length() != 1 ||
+		p.doc.Find(`#li-add[hx-swap-oob]`).Length() != 1 || ivText(p, `#invoice-totals[hx-swap-oob] [data-testid="totals-total"]`) != "301.00 EUR" {
+		t.Fatalf("add: %d %s", p.status, p.body)
+	}
+	line := p.doc.Find(`form[data-testid="line-item"]`).AttrOr("data-line-id", "")
+
+	// Invalid lines are refused in place.
+	p = b.htmx("/invoices/"+id+"/items", url.Values{"description": {""}, "quantity": {"1"}, "unit_price": {"12.345"}})
+	if p.status != http.StatusUnprocessableEntity || p.header.Get("HX-Retarget") != "#li-add" || p.doc.Find("#li-add-price-error").Length() != 1 {
+		t.Fatalf("invalid add: %d %v %s", p.status, p.header, p.body)
+	}
+
+	// Change: the line stays, its amount and the totals follow.
+	p = b.htmx("/invoices/"+id+"/items/"+line, url.Values{"description": {"Design workshop"}, "quantity": {"3"}, "unit_price": {"150.50"}})
+	if p.status != http.StatusOK || p.header.Get("HX-Reswap") != "none" || ivText(p, "#li-amount-"+line) != "451.50 EUR" ||
+		ivText(p, `#invoice-totals [data-testid="totals-total"]`) != "451.50 EUR" || !p.has("line-saved") {
+		t.Fatalf("update: %d %v %s", p.status, p.header, p.body)
+	}
+	p = b.htmx("/invoices/"+id+"/items/"+line, url.Values{"description": {"Design workshop"}, "quantity": {"-1"}, "unit_price": {"150.50"}})
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(ivText(p, "#li-qty-"+line+"-error"), "Quantity must be a number of 0 or more") ||
+		p.doc.Find(`input[name="had_error"]`).Length() != 1 {
+		t.Fatalf("invalid update: %d %s", p.status, p.body)
+	}
+	p = b.htmx("/invoices/"+id+"/items/"+line, url.Values{"had_error": {"1"}, "description": {"Design workshop"}, "quantity": {"1"}, "unit_price": {"150.50"}})
+	if p.status != http.StatusOK || p.header.Get("HX-Reswap") != "" || p.doc.Find(`form#li-`+line).Length() != 1 || p.has("field-error") {
+		t.Fatalf("fixed update should re-render the line: %d %s", p.status, p.body)
+	}
+
+	// Tax and discount from the details form.
+	p = b.htmx("/invoices/"+id, url.Values{"issue_date": {"2026-03-01"}, "due_date": {"2099-03-31"}, "currency": {"EUR"}, "tax_rate": {"10"}, "discount": {"50"}, "notes": {"Thanks!"}})
+	if p.status != http.StatusOK || !p.has("invoice-details-saved") || ivText(p, `[data-testid="totals-discount"]`) != "−75.25 EUR" ||
+		ivText(p, `[data-testid="totals-tax"]`) != "7.53 EUR" || ivText(p, `#invoice-totals [data-testid="totals-total"]`) != "82.78 EUR" {
+		t.Fatalf("details: %d %s", p.status, p.body)
+	}
+	p = b.htmx("/invoices/"+id, url.Values{"issue_date": {"2026-03-01"}, "due_date": {"2026-02-01"}, "currency": {"EUR"}, "tax_rate": {"abc"}})
+	if p.status != http.StatusUnprocessableEntity || p.doc.Find("#det-due-error").Length() != 1 || p.doc.Find("#det-tax-error").Length() != 1 {
+		t.Fatalf("invalid details: %d %s", p.status, p.body)
+	}
+
+	// The page without htmx shows the same.
+	p = b.get("/invoices/" + id)
+	if ivText(p, `#invoice-summary [data-testid="invoice-summary-total"]`) != "82.78 EUR" || p.doc.Find(`form[data-testid="line-item"]`).Length() != 1 {
+		t.Errorf("page after edits: %q", ivText(p, `[data-testid="invoice-summary-total"]`))
+	}
+	ivCheckPage(t, "draft with a line", p)
+
+	// Remove: the line goes, the totals fall back to zero.
+	p = b.htmx("/invoices/"+id+"/items/"+line+"/delete", url.Values{})
+	if p.status != http.StatusOK || ivText(p, `#invoice-totals [data-testid="totals-total"]`) != "0.00 EUR" || p.has("line-item") {
+		t.Fatalf("remove: %d %s", p.status, p.body)
+	}
+	// Without JavaScript the forms post and come back to the page.
+	p = b.post("/invoices/"+id+"/items", url.Values{"description": {"Hosting"}, "quantity": {"1"}, "unit_price": {"20"}})
+	if p.status != http.StatusSeeOther || !strings.HasPrefix(p.location, "/invoices/"+id) {
+		t.Fatalf("plain add: %d %s", p.status, p.location)
+	}
+}
+
+func TestInvoicePage_GenerateFromTimeSaysWhatWasBilled(t *testing.T) {
+	w := ivSetup(t)
+	b := w.owner
+	base := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	w.ivEntry(t, "Homepage", base, 90*time.Minute)
+	w.ivEntry(t, "Homepage", base.Add(24*time.Hour), 60*time.Minute)
+	w.ivEntry(t, "Checkout", base.Add(48*time.Hour), 30*time.Minute)
+	w.ivEntry(t, "Later", base.AddDate(0, 1, 0), time.Hour)
+	id := w.ivCreate(t, url.Values{"client_id": {w.clientID}, "project_id": {w.projectID}, "issue_date": {"2026-03-31"}, "due_date": {"2026-04-30"}})
+	manual := w.ivAddLine(t, id, "Setup fee", "1", "100")
+
+	p := b.get("/invoices/" + id)
+	known := p.doc.Find(`#invoice-generate input[name="known"]`).AttrOr("value", "")
+	if known != manual || !strings.Contains(ivText(p, "#invoice-generate .card__subtitle"), "the Website project") {
+		t.Fatalf("generate form: known=%q", known)
+	}
+	p = b.htmx("/invoices/"+id+"/generate", url.Values{"from": {"2026-03-01"}, "to": {"2026-03-31"}, "known": {known}})
+	if p.status != http.StatusOK || !strings.Contains(ivText(p, `[data-testid="generate-result"]`), "Billed 3 time entries (3 h) in 2 lines") {
+		t.Fatalf("generate: %d %q %s", p.status, ivText(p, `[data-testid="generate-result"]`), p.body)
+	}
+	if n := p.doc.Find(`#invoice-lines[hx-swap-oob] [data-testid="line-item"]`).Length(); n != 3 {
+		t.Errorf("lines after generation = %d", n)
+	}
+	// 3 h at the client's 90.00 plus the 100.00 line.
+	if got := ivText(p, `#invoice-totals [data-testid="totals-total"]`); got != "370.00 EUR" {
+		t.Errorf("total %q", got)
+	}
+	if got := ivText(p, `[data-testid="line-entries"]`); got != "2 time entries" {
+		t.Errorf("entries of the first generated line %q", got)
+	}
+	known = p.doc.Find(`#invoice-generate input[name="known"]`).AttrOr("value", "")
+	p = b.htmx("/invoices/"+id+"/generate", url.Values{"from": {"2026-03-01"}, "to": {"2026-03-31"}, "known": {known}})
+	if p.status != http.StatusOK || !p.has("generate-nothing") {
+		t.Fatalf("second generation: %d %s", p.status, p.body)
+	}
+	p = b.htmx("/invoices/"+id+"/generate", url.Values{"from": {"March"}, "known": {known}})
+	if p.status != http.StatusUnprocessableEntity || p.doc.Find("#gen-from-error").Length() != 1 {
+		t.Fatalf("bad range: %d %s", p.status, p.body)
+	}
+}
+
+func TestInvoicePage_SendPayAndConflicts(t *testing.T) {
+	w := ivSetup(t)
+	b := w.owner
+	id := w.ivDraft(t)
+	line := w.ivAddLine(t, id, "Consulting", "10", "100")
+
+	// The send page: recipients from the client and its contacts.
+	p := b.get("/invoices/" + id + "/send")
+	if p.status != http.StatusOK || p.doc.Find("#send-to").Text() != "billing@acme.test\ncarla@acme.test" || !p.has("send-contacts") {
+		t.Fatalf("send page: %d %q", p.status, p.doc.Find("#send-to").Text())
+	}
+	ivCheckPage(t, "send page", p)
+	p = b.htmx("/invoices/"+id+"/send", url.Values{"to": {"  "}, "message": {"Hi"}})
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(ivText(p, "#send-to-error"), "Add at least one email address") {
+		t.Fatalf("empty to: %d %s", p.status, p.body)
+	}
+	p = b.htmx("/invoices/"+id+"/send", url.Values{"to": {"not an email"}})
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(ivText(p, "#send-to-error"), "To must be a list of email addresses") {
+		t.Fatalf("bad to: %d %s", p.status, p.body)
+	}
+	p = b.post("/invoices/"+id+"/send", url.Values{"to": {"billing@acme.test, boss@acme.test"}, "message": {"Thanks for the work!"}})
+	if p.status != http.StatusSeeOther || p.location != "/invoices/"+id {
+		t.Fatalf("send: %d %s", p.status, p.body)
+	}
+	emails, err := w.e.store.OutboxEmails(context.Background(), 10)
+	if err != nil || len(emails) == 0 || !strings.Contains(emails[0].Text, "/i/"+id+"?sig=") || len(emails[0].To) != 2 {
+		t.Fatalf("email: %v %+v", err, emails)
+	}
+
+	// Sent: the public link, the payment forms; the lines are read-only.
+	p = b.get("/invoices/" + id)
+	link := p.doc.Find(`[data-testid="invoice-public-link"]`).AttrOr("value", "")
+	if ivText(p, `[data-testid="invoice-status"]`) != "Sent" || !strings.HasPrefix(link, "http://trcr.test/i/"+id+"?sig=") ||
+		!strings.Contains(ivText(p, `[data-testid="flash"]`), "billing@acme.test, boss@acme.test") {
+		t.Fatalf("sent page: %q %q", ivText(p, `[data-testid="invoice-status"]`), link)
+	}
+	ivCheckPage(t, "sent", p)
+	if p.has("generate-form") || p.doc.Find(`form[data-testid="line-item"]`).Length() != 0 || !p.has("payment-form") || !p.has("mark-paid-form") {
+		t.Errorf("sent invoice controls")
+	}
+
+	// A stale editor: 409 with the message in place.
+	p = b.htmx("/invoices/"+id+"/items/"+line, url.Values{"description": {"Consulting"}, "quantity": {"11"}, "unit_price": {"100"}})
+	if p.status != http.StatusConflict || !strings.Contains(ivText(p, `[data-testid="line-error"]`), "Only draft invoices can be edited.") {
+		t.Fatalf("edit sent: %d %s", p.status, p.body)
+	}
+	p = b.post("/invoices/"+id+"/items/"+line, url.Values{"description": {"Consulting"}, "quantity": {"11"}, "unit_price": {"100"}})
+	if p.status != http.StatusConflict || !strings.Contains(p.body, "Only draft invoices can be edited.") {
+		t.Fatalf("edit sent without htmx: %d", p.status)
+	}
+
+	// Payments: refused over the balance, recorded, deleted.
+	p = b.htmx("/invoices/"+id+"/payments", url.Values{"amount": {"2000"}, "method": {"cash"}, "paid_at": {"2026-03-05"}})
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(ivText(p, "#pay-amount-error"), "Amount exceeds the invoice balance") {
+		t.Fatalf("over balance: %d %s", p.status, p.body)
+	}
+	p = b.post("/invoices/"+id+"/payments", url.Values{"amount": {"400"}, "method": {"cash"}, "paid_at": {"2026-03-05"}, "notes": {"Deposit"}})
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("payment: %d %s", p.status, p.body)
+	}
+	p = b.get("/invoices/" + id)
+	if p.doc.Find(`[data-testid="payment-row"]`).Length() != 1 || ivText(p, `[data-testid="invoice-summary-balance"]`) != "600.00 EUR" ||
+		p.doc.Find(`#pay-amount`).AttrOr("value", "") != "600.00" {
+		t.Fatalf("after payment: balance %q", ivText(p, `[data-testid="invoice-summary-balance"]`))
+	}
+	del := p.doc.Find(`[data-testid="payment-delete-form"]`).AttrOr("action", "")
+	if p = b.post(del, nil); p.status != http.StatusSeeOther {
+		t.Fatalf("delete payment: %d", p.status)
+	}
+
+	// Mark paid; paid invoices cannot be sent again.
+	b.get("/invoices/" + id)
+	p = b.htmx("/invoices/"+id+"/mark-paid", url.Values{"paid_at": {"yesterday"}, "payment_method": {"bank_transfer"}})
+	if p.status != http.StatusUnprocessableEntity || p.doc.Find("#mp-date-error").Length() != 1 {
+		t.Fatalf("bad paid date: %d %s", p.status, p.body)
+	}
+	p = b.htmx("/invoices/"+id+"/mark-paid", url.Values{"paid_at": {"2026-03-20"}, "payment_method": {"bank_transfer"}})
+	if p.status != http.StatusNoContent || p.header.Get("HX-Redirect") != "/invoices/"+id {
+		t.Fatalf("mark paid: %d %v", p.status, p.header)
+	}
+	p = b.get("/invoices/" + id)
+	if ivText(p, `[data-testid="invoice-status"]`) != "Paid" || p.has("payment-form") || p.has("invoice-send") || ivText(p, `[data-testid="invoice-summary-balance"]`) != "0.00 EUR" {
+		t.Errorf("paid page: %q", ivText(p, `[data-testid="invoice-status"]`))
+	}
+	p = b.htmx("/invoices/"+id+"/send", url.Values{"to": {"billing@acme.test"}})
+	if p.status != http.StatusConflict || !strings.Contains(ivText(p, `[data-testid="form-error"]`), "A paid invoice cannot be sent again.") {
+		t.Fatalf("send paid: %d %s", p.status, p.body)
+	}
+	p = b.get("/invoices?status=paid")
+	if p.doc.Find(`[data-testid="invoice-row"]`).Length() != 1 {
+		t.Errorf("paid tab")
+	}
+
+	// The PDF, for signed-in admins.
+	res, err := b.c.Get(w.e.srv.URL + "/invoices/" + id + "/pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/pdf" ||
+		res.Header.Get("Content-Disposition") != `attachment; filename="INV-2026-0001.pdf"` {
+		t.Errorf("pdf: %d %v", res.StatusCode, res.Header)
+	}
+}
+
+func TestInvoicePage_DeleteDraft(t *testing.T) {
+	w := ivSetup(t)
+	id := w.ivDraft(t)
+	w.owner.get("/invoices/" + id)
+	p := w.owner.post("/invoices/"+id+"/delete", nil)
+	if p.status != http.StatusSeeOther || p.location != "/invoices" {
+		t.Fatalf("delete: %d %s", p.status, p.location)
+	}
+	if p = w.owner.get("/invoices/" + id); p.status != http.StatusNotFound {
+		t.Errorf("deleted invoice: %d", p.status)
+	}
+}
+
+func TestPublicInvoice_OpensWithoutSessionAndDownloadsPDF(t *testing.T) {
+	w := ivSetup(t)
+	id := w.ivDraft(t)
+	w.ivAddLine(t, id, "Consulting", "2", "50")
+	link := w.e.store.InvoiceLink(id)
+	path := strings.TrimPrefix(link, "http://trcr.test")
+	anon := w.e.browser()
+
+	// A draft has never been sent: no public page.
+	if p := anon.get(path); p.status != http.StatusNotFound {
+		t.Fatalf("draft: %d", p.status)
+	}
+	w.owner.get("/invoices/" + id + "/send")
+	if p := w.owner.post("/invoices/"+id+"/send", url.Values{"to": {"billing@acme.test"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("send: %d", p.status)
+	}
+
+	p := anon.get(path)
+	if p.status != http.StatusOK || ivText(p, `[data-testid="public-invoice-number"]`) != "INV-2026-0001" ||
+		ivText(p, `[data-testid="public-org-name"]`) != "Invoice Co" || ivText(p, `[data-testid="public-client-name"]`) != "Acme Corp" ||
+		ivText(p, `[data-testid="public-balance"]`) != "100.00 EUR" || p.doc.Find(`[data-testid="public-line-item"]`).Length() != 1 {
+		t.Fatalf("public page: %d %s", p.status, p.body)
+	}
+	if p.header.Get("Cache-Control") != "private, no-store" || p.header.Get("X-Robots-Tag") != "noindex" {
+		t.Errorf("headers: %v", p.header)
+	}
+	if p.has("sidebar") || p.has("user-menu") || p.doc.Find("form").Length() != 0 {
+		t.Errorf("the public page has app chrome")
+	}
+	ivCheckPage(t, "public page", p)
+	pdfURL := p.doc.Find(`[data-testid="public-download-pdf"]`).AttrOr("href", "")
+	if !strings.HasPrefix(pdfURL, "/i/"+id+"/pdf?sig=") {
+		t.Fatalf("download link %q", pdfURL)
+	}
+	res, err := anon.c.Get(w.e.srv.URL + pdfURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := make([]byte, 5)
+	_, _ = res.Body.Read(head)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/pdf" || string(head) != "%PDF-" ||
+		res.Header.Get("Cache-Control") != "private, no-store" {
+		t.Errorf("public pdf: %d %v %q", res.StatusCode, res.Header, head)
+	}
+
+	// Bad signatures and ids are 404 pages, still not indexed.
+	for _, bad := range []string{"/i/" + id + "?sig=00", "/i/" + id, "/i/" + id + "/pdf?sig=abc", "/i/not-a-uuid?sig=" + strings.SplitN(link, "sig=", 2)[1]} {
+		p := anon.get(bad)
+		if p.status != http.StatusNotFound || p.header.Get("X-Robots-Tag") != "noindex" {
+			t.Errorf("%s: %d %v", bad, p.status, p.header)
+		}
+	}
+
+	// Paid invoices say so.
+	w.owner.get("/invoices/" + id)
+	w.owner.post("/invoices/"+id+"/mark-paid", url.Values{"paid_at": {"2026-03-20"}})
+	p = anon.get(path)
+	if ivText(p, `[data-testid="public-invoice-status"]`) != "Paid" || !strings.Contains(p.body, "Paid in full") {
+		t.Errorf("paid public page: %q", ivText(p, `[data-testid="public-invoice-status"]`))
+	}
+}
+
+func TestInvoicePages_MembersAreForbiddenAndOtherOrganizationsNotFound(t *testing.T) {
+	w := ivSetup(t)
+	id := w.ivDraft(t)
+	line := w.ivAddLine(t, id, "Consulting", "1", "10")
+
+	// A member of the organization.
+	w.owner.get("/members")
+	if p := w.owner.post("/members/invite", url.Values{"email": {"mia@example.com"}, "role": {"member"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("invite: %d", p.status)
+	}
+	member := w.e.signUp("Mia Member", "mia@example.com")
+	tok := w.e.tokenSentTo("mia@example.com", "/invitations/accept")
+	member.get("/invitations/accept?token=" + tok)
+	if p := member.post("/invitations/"+tok+"/accept", nil); p.status != http.StatusSeeOther {
+		t.Fatalf("accept: %d", p.status)
+	}
+	member.get("/")
+	for _, path := range []string{"/invoices", "/invoices/new", "/invoices/" + id, "/invoices/" + id + "/pdf", "/invoices/" + id + "/send"} {
+		if p := member.get(path); p.status != http.StatusForbidden {
+			t.Errorf("member GET %s: %d", path, p.status)
+		}
+	}
+	if p := member.post("/invoices/new", url.Values{"client_id": {w.clientID}, "due_date": {"2026-05-01"}}); p.status != http.StatusForbidden {
+		t.Errorf("member create: %d", p.status)
+	}
+	if p := member.post("/invoices/"+id+"/items/"+line, url.Values{"description": {"x"}, "quantity": {"1"}, "unit_price": {"1"}}); p.status != http.StatusForbidden {
+		t.Errorf("member edit line: %d", p.status)
+	}
+	if nav := member.get("/"); nav.doc.Find(`.sidebar a[href="/invoices"]`).Length() != 0 {
+		t.Errorf("members see the invoices link")
+	}
+
+	// Another organization's owner.
+	other := w.e.withOrg("Oscar Other", "oscar@example.com", "Other Co")
+	for _, path := range []string{"/invoices/" + id, "/invoices/" + id + "/pdf", "/invoices/" + id + "/send"} {
+		if p := other.get(path); p.status != http.StatusNotFound {
+			t.Errorf("other org GET %s: %d", path, p.status)
+		}
+	}
+	for _, path := range []string{"/invoices/" + id + "/items", "/invoices/" + id + "/items/" + line, "/invoices/" + id + "/generate", "/invoices/" + id + "/mark-paid", "/invoices/" + id + "/delete"} {
+		if p := other.post(path, url.Values{"description": {"x"}, "quantity": {"1"}, "unit_price": {"1"}}); p.status != http.StatusNotFound {
+			t.Errorf("other org POST %s: %d", path, p.status)
+		}
+	}
+	if p := other.get("/invoices"); p.has("invoice-row") {
+		t.Errorf("other org lists our invoices")
+	}
+	if p := other.post("/invoices/new", url.Values{"client_id": {w.clientID}, "due_date": {"2099-05-01"}}); p.status != http.StatusUnprocessableEntity {
+		t.Errorf("other org invoice for our client: %d", p.status)
+	}
+	var n int
+	if err := w.e.db.Get(&n, `SELECT count(*) FROM invoices`); err != nil || n != 1 {
+		t.Errorf("invoices = %d (%v)", n, err)
+	}
+}

@@ -1,0 +1,469 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/trcr/trcr/store"
+	"github.com/trcr/trcr/views"
+)
+
+// pwProjectsPerPage fits a grid of three columns.
+const pwProjectsPerPage = 24
+
+func (h *Handlers) mountProjects(g *router) {
+	g.GET("/projects", h.projectsPage, h.requireOrg)
+	g.GET("/projects/new", h.newProjectPage, h.requireOrg)
+	g.POST("/projects/new", h.createProject, h.requireOrg)
+	g.GET("/projects/:id/edit", h.editProjectPage, h.requireOrg)
+	g.POST("/projects/:id/edit", h.updateProject, h.requireOrg)
+	g.POST("/projects/:id/delete", h.deleteProject, h.requireOrg)
+	g.GET("/projects/:id/members", h.projectMembersPage, h.requireOrg)
+	g.POST("/projects/:id/members", h.addProjectMember, h.requireOrg)
+	g.POST("/projects/:id/members/:user_id/remove", h.removeProjectMember, h.requireOrg)
+}
+
+// --- list ---
+
+func (h *Handlers) projectsPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	a := currentActor(c)
+	f := views.ProjectFilter{Status: c.QueryParam("status"), Q: strings.TrimSpace(c.QueryParam("q"))}
+	if f.Status != views.ProjectStatusArchived && f.Status != views.ProjectStatusAll {
+		f.Status = views.ProjectStatusActive
+	}
+	status := f.Status
+	if status == views.ProjectStatusAll {
+		status = ""
+	}
+	pg, err := store.ParsePage(c.QueryParam("page"), "")
+	if err != nil {
+		pg = store.Page{}
+	}
+	pg.Per = pwProjectsPerPage
+	l, err := h.store.Projects(ctx, a, store.ProjectFilter{Status: status, Search: f.Q, Page: pg})
+	if err != nil {
+		return err
+	}
+	stats, err := h.store.ProjectStats(ctx, a)
+	if err != nil {
+		return err
+	}
+	org, err := h.store.Organization(ctx, a)
+	if err != nil {
+		return err
+	}
+	byProject := make(map[string]store.ProjectStat, len(stats))
+	for _, s := range stats {
+		byProject[s.ProjectID] = s
+	}
+	v := views.ProjectsView{
+		Filter: f, CanCreate: a.IsAdmin(),
+		Pagination: views.Pagination{Page: l.Page, PerPage: l.PerPage, Total: l.Total, Path: "/projects",
+			Query: pwProjectListQuery(f), Target: "#projects-results"},
+	}
+	for _, p := range l.Items {
+		card := views.ProjectCard{
+			ID: p.ID, Name: p.Name, Description: p.Description, Color: p.Color, Status: p.Status,
+			Billable: p.Billable, Currency: org.Currency, CanEdit: a.IsAdmin(),
+			TasksTotal: byProject[p.ID].Total, TasksDone: byProject[p.ID].Done,
+		}
+		if p.HourlyRate != nil {
+			card.HasRate, card.RateCents = true, *p.HourlyRate
+		}
+		v.Projects = append(v.Projects, card)
+	}
+	if isHTMX(c) {
+		return render(c, http.StatusOK, views.ProjectsResults(v))
+	}
+	p, err := h.page(c, "Projects", views.NavProjects)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.ProjectsPage(p, v))
+}
+
+// pwProjectListQuery keeps only the filters that differ from the defaults in pagination links.
+func pwProjectListQuery(f views.ProjectFilter) url.Values {
+	q := url.Values{}
+	if f.Status != views.ProjectStatusActive {
+		q.Set("status", f.Status)
+	}
+	if f.Q != "" {
+		q.Set("q", f.Q)
+	}
+	return q
+}
+
+// --- create and edit ---
+
+// pwProjectInput reads the project form. The rate is typed in major units of the organization's currency; a
+// rate that cannot be read is reported on its field without calling the store.
+func pwProjectInput(c echo.Context, currency string, withStatus bool) (store.ProjectInput, views.ProjectForm, error) {
+	f := views.ProjectForm{
+		Name: c.FormValue("name"), Description: c.FormValue("description"), Color: pwFormColor(c),
+		Billable: c.FormValue("billable") == "true", HourlyRate: strings.TrimSpace(c.FormValue("hourly_rate")),
+		Currency: currency,
+	}
+	in := store.ProjectInput{Name: &f.Name, Description: &f.Description, Billable: &f.Billable}
+	if f.Color != "" {
+		in.Color = &f.Color
+	}
+	if withStatus {
+		f.Status = c.FormValue("status")
+		in.Status = &f.Status
+	}
+	if f.HourlyRate == "" {
+		in.ClearHourlyRate = true
+		return in, f, nil
+	}
+	cents, err := views.ParseMajorUnits(f.HourlyRate, currency)
+	if err != nil {
+		return in, f, store.Invalid("hourly_rate", "Hourly rate: "+err.Error()+".")
+	}
+	in.HourlyRate = &cents
+	return in, f, nil
+}
+
+// pwFormColor reads a color field (views pwColorField): a preset, or the custom color when it was chosen or
+// changed. A plain <input type="color" name="color"> reads as itself.
+func pwFormColor(c echo.Context) string {
+	color, custom := strings.TrimSpace(c.FormValue("color")), strings.TrimSpace(c.FormValue("color_custom"))
+	if color == "custom" || (custom != "" && custom != c.FormValue("color_custom_was")) {
+		return custom
+	}
+	return color
+}
+
+var pwProjectFields = map[string]string{
+	"name": "Name", "description": "Description", "color": "Color", "status": "Status", "billable": "Billable",
+	"hourly_rate": "Hourly rate", "client_id": "Client", "user_id": "Person", "role": "Role",
+}
+
+// pwMessages turns store field messages ("hourly_rate must be …") into sentences for the form ("Hourly rate
+// must be …."). Fields the form does not show are folded into the form-level message.
+func pwMessages(fields map[string]string, names map[string]string) (map[string]string, string) {
+	out := map[string]string{}
+	other := ""
+	for field, msg := range fields {
+		if name, ok := names[field]; ok && strings.HasPrefix(msg, field) {
+			msg = name + strings.TrimPrefix(msg, field)
+		}
+		msg = capitalize(msg)
+		if !strings.HasSuffix(msg, ".") {
+			msg += "."
+		}
+		if _, ok := names[field]; ok {
+			out[field] = msg
+		} else if other == "" {
+			other = msg
+		}
+	}
+	return out, other
+}
+
+// pwFormErrors maps a store error to form messages; unexpected errors are returned for the error page.
+func pwFormErrors(err error, names map[string]string) (map[string]string, string, error) {
+	fields, msg, err := fieldErrors(err)
+	if err != nil {
+		return nil, "", err
+	}
+	out, other := pwMessages(fields, names)
+	if msg == "" {
+		msg = other
+	} else {
+		msg = capitalize(msg)
+		if !strings.HasSuffix(msg, ".") {
+			msg += "."
+		}
+	}
+	return out, msg, nil
+}
+
+func (h *Handlers) newProjectPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	a := currentActor(c)
+	if !a.IsAdmin() {
+		return &store.ForbiddenError{Message: "Only owners and admins can create projects."}
+	}
+	org, err := h.store.Organization(ctx, a)
+	if err != nil {
+		return err
+	}
+	p, err := h.page(c, "New project", views.NavProjects)
+	if err != nil {
+		return err
+	}
+	f := views.ProjectForm{Color: views.ProjectDefaultColor, Billable: true, Currency: org.Currency}
+	return render(c, http.StatusOK, views.NewProjectPage(p, f))
+}
+
+func (h *Handlers) createProject(c echo.Context) error {
+	ctx := c.Request().Context()
+	a := currentActor(c)
+	org, err := h.store.Organization(ctx, a)
+	if err != nil {
+		return err
+	}
+	in, f, err := pwProjectInput(c, org.Currency, false)
+	if err == nil {
+		var pr store.Project
+		if pr, err = h.store.CreateProject(ctx, a, in); err == nil {
+			h.flash(c, views.FlashSuccess, pr.Name+" is ready. Add tasks to get started.")
+			return redirect(c, "/projects/"+pr.ID+"/board")
+		}
+		if errors.Is(err, store.ErrForbidden) {
+			return err
+		}
+	}
+	if f.Errors, f.Error, err = pwFormErrors(err, pwProjectFields); err != nil {
+		return err
+	}
+	p, err := h.page(c, "New project", views.NavProjects)
+	if err != nil {
+		return err
+	}
+	return renderForm(c, http.StatusUnprocessableEntity, views.NewProjectPage(p, f), views.ProjectFormFragment(p.CSRFToken, f))
+}
+
+// pwProjectContext loads what a project's pages share: the project (ErrNotFound unless visible), its members and
+// whether the actor manages it.
+func (h *Handlers) pwProjectContext(c echo.Context, tab string) (store.Project, []store.ProjectMembership, views.ProjectHeader, error) {
+	ctx := c.Request().Context()
+	a := currentActor(c)
+	pr, err := h.store.Project(ctx, a, c.Param("id"))
+	if err != nil {
+		return pr, nil, views.ProjectHeader{}, err
+	}
+	members, err := h.store.ProjectMembers(ctx, a, pr.ID)
+	if err != nil {
+		return pr, nil, views.ProjectHeader{}, err
+	}
+	hd := views.ProjectHeader{ID: pr.ID, Name: pr.Name, Color: pr.Color, Status: pr.Status, Tab: tab, CanManage: a.IsAdmin()}
+	for _, m := range members {
+		if m.UserID == a.UserID && m.Role == store.ProjectManager {
+			hd.CanManage = true
+		}
+	}
+	return pr, members, hd, nil
+}
+
+func pwProjectForm(pr store.Project, currency string) views.ProjectForm {
+	f := views.ProjectForm{
+		ID: pr.ID, Name: pr.Name, Description: pr.Description, Color: pr.Color, Status: pr.Status,
+		Billable: pr.Billable, Currency: currency,
+	}
+	if pr.HourlyRate != nil {
+		f.HourlyRate = views.MajorUnits(*pr.HourlyRate, currency)
+	}
+	return f
+}
+
+func (h *Handlers) pwProjectEditView(c echo.Context) (views.ProjectEditView, error) {
+	a := currentActor(c)
+	pr, _, hd, err := h.pwProjectContext(c, views.ProjectTabSettings)
+	if err != nil {
+		return views.ProjectEditView{}, err
+	}
+	if !hd.CanManage {
+		return views.ProjectEditView{}, &store.ForbiddenError{Message: "Only owners, admins and the project's managers can change its settings."}
+	}
+	org, err := h.store.Organization(c.Request().Context(), a)
+	if err != nil {
+		return views.ProjectEditView{}, err
+	}
+	return views.ProjectEditView{
+		Project:   hd,
+		Form:      pwProjectForm(pr, org.Currency),
+		Delete:    views.ProjectDeleteForm{ProjectID: pr.ID, ProjectName: pr.Name},
+		CanDelete: a.IsAdmin(),
+	}, nil
+}
+
+func (h *Handlers) editProjectPage(c echo.Context) error {
+	v, err := h.pwProjectEditView(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.page(c, v.Project.Name, views.NavProjects)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.ProjectEditPage(p, v))
+}
+
+func (h *Handlers) updateProject(c echo.Context) error {
+	ctx := c.Request().Context()
+	v, err := h.pwProjectEditView(c)
+	if err != nil {
+		return err
+	}
+	in, f, err := pwProjectInput(c, v.Form.Currency, true)
+	f.ID = v.Form.ID
+	if err == nil {
+		if _, err = h.store.UpdateProject(ctx, currentActor(c), v.Form.ID, in); err == nil {
+			h.flash(c, views.FlashSuccess, "Project saved.")
+			return redirect(c, "/projects/"+v.Form.ID+"/edit")
+		}
+		if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrForbidden) {
+			return err
+		}
+	}
+	if f.Errors, f.Error, err = pwFormErrors(err, pwProjectFields); err != nil {
+		return err
+	}
+	v.Form = f
+	p, err := h.page(c, v.Project.Name, views.NavProjects)
+	if err != nil {
+		return err
+	}
+	return renderForm(c, http.StatusUnprocessableEntity, views.ProjectEditPage(p, v), views.ProjectFormFragment(p.CSRFToken, f))
+}
+
+func (h *Handlers) deleteProject(c echo.Context) error {
+	ctx := c.Request().Context()
+	v, err := h.pwProjectEditView(c)
+	if err != nil {
+		return err
+	}
+	confirm := c.FormValue("confirm_name")
+	if strings.TrimSpace(confirm) != v.Delete.ProjectName {
+		v.Delete.ConfirmName = confirm
+		v.Delete.Errors = map[string]string{"confirm_name": "Type the project's name exactly to confirm."}
+	} else if err := h.store.DeleteProject(ctx, currentActor(c), v.Form.ID); err != nil {
+		if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrForbidden) {
+			return err
+		}
+		if _, v.Delete.Error, err = pwFormErrors(err, nil); err != nil {
+			return err
+		}
+	} else {
+		h.flash(c, views.FlashSuccess, v.Delete.ProjectName+" was deleted.")
+		return redirect(c, "/projects")
+	}
+	p, err := h.page(c, v.Project.Name, views.NavProjects)
+	if err != nil {
+		return err
+	}
+	return renderForm(c, http.StatusUnprocessableEntity, views.ProjectEditPage(p, v), views.ProjectDeleteFormFragment(p.CSRFToken, v.Delete))
+}
+
+// --- members ---
+
+func (h *Handlers) pwProjectMembersView(c echo.Context) (views.ProjectMembersView, error) {
+	ctx := c.Request().Context()
+	a := currentActor(c)
+	pr, members, hd, err := h.pwProjectContext(c, views.ProjectTabMembers)
+	if err != nil {
+		return views.ProjectMembersView{}, err
+	}
+	v := views.ProjectMembersView{
+		Project: hd, CanManage: hd.CanManage, CanInvite: a.IsAdmin(),
+		Add: views.ProjectMemberForm{ProjectID: pr.ID, Role: store.ProjectMember},
+	}
+	on := map[string]bool{}
+	for _, m := range members {
+		on[m.UserID] = true
+		v.Members = append(v.Members, views.ProjectMemberRow{
+			UserID: m.UserID, Name: m.Name, Email: m.Email, AvatarURL: deref(m.AvatarURL),
+			Initials: initials(m.Name, m.Email), Role: m.Role, IsSelf: m.UserID == a.UserID,
+		})
+	}
+	if !hd.CanManage {
+		return v, nil
+	}
+	org, err := h.store.Members(ctx, a, store.MemberFilter{Status: store.MemberActive, Page: store.Page{None: true}})
+	if err != nil {
+		return v, err
+	}
+	for _, m := range org.Items {
+		if m.UserID != nil && !on[*m.UserID] {
+			label := m.Email
+			if m.Name != "" {
+				label = m.Name + " (" + m.Email + ")"
+			}
+			v.Add.Candidates = append(v.Add.Candidates, views.Option{Value: *m.UserID, Label: label})
+		}
+	}
+	return v, nil
+}
+
+func (h *Handlers) projectMembersPage(c echo.Context) error {
+	v, err := h.pwProjectMembersView(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.page(c, v.Project.Name, views.NavProjects)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.ProjectMembersPage(p, v))
+}
+
+// pwProjectMembersResult answers an add or remove: htmx gets the members section (with the flash out of band), a
+// plain form the page after a redirect, or the page with the messages when the change was refused.
+func (h *Handlers) pwProjectMembersResult(c echo.Context, add views.ProjectMemberForm, failed bool) error {
+	v, err := h.pwProjectMembersView(c)
+	if err != nil {
+		return err
+	}
+	if !failed && !isHTMX(c) {
+		return redirect(c, "/projects/"+v.Project.ID+"/members")
+	}
+	status := http.StatusOK
+	if failed {
+		status = http.StatusUnprocessableEntity
+		add.ProjectID, add.Candidates = v.Add.ProjectID, v.Add.Candidates
+		v.Add = add
+	}
+	p, err := h.page(c, v.Project.Name, views.NavProjects)
+	if err != nil {
+		return err
+	}
+	if isHTMX(c) {
+		return render(c, status, withFlashes(views.ProjectMembersSection(p.CSRFToken, v), p.Flashes))
+	}
+	return render(c, status, views.ProjectMembersPage(p, v))
+}
+
+func (h *Handlers) addProjectMember(c echo.Context) error {
+	ctx := c.Request().Context()
+	a := currentActor(c)
+	f := views.ProjectMemberForm{UserID: c.FormValue("user_id"), Role: c.FormValue("role")}
+	m, err := h.store.AddProjectMember(ctx, a, c.Param("id"), store.ProjectMemberInput{UserID: f.UserID, Role: f.Role})
+	if err == nil {
+		h.flash(c, views.FlashSuccess, orDefault(m.Name, m.Email)+" was added to the project.")
+		return h.pwProjectMembersResult(c, views.ProjectMemberForm{}, false)
+	}
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrForbidden) {
+		return err
+	}
+	if f.Errors, f.Error, err = pwFormErrors(err, pwProjectFields); err != nil {
+		return err
+	}
+	if strings.TrimSpace(f.UserID) == "" {
+		f.Errors = map[string]string{"user_id": "Choose a person to add."}
+	} else if f.Errors["user_id"] != "" {
+		f.Errors["user_id"] = "Choose an active member of the organization."
+	}
+	return h.pwProjectMembersResult(c, f, true)
+}
+
+func (h *Handlers) removeProjectMember(c echo.Context) error {
+	ctx := c.Request().Context()
+	a := currentActor(c)
+	if err := h.store.RemoveProjectMember(ctx, a, c.Param("id"), c.Param("user_id")); err != nil {
+		return err
+	}
+	if c.Param("user_id") == a.UserID && !a.IsAdmin() {
+		// Leaving a project may end access to it.
+		h.flash(c, views.FlashSuccess, "You left the project.")
+		return redirect(c, "/projects")
+	}
+	h.flash(c, views.FlashSuccess, "Removed from the project.")
+	return h.pwProjectMembersResult(c, views.ProjectMemberForm{}, false)
+}

@@ -1,0 +1,356 @@
+package handlers_test
+
+import (
+	"database/sql"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+)
+
+// pwJoin signs someone up and has them accept the owner's invitation to the owner's organization as a member.
+func pwJoin(t *testing.T, e *env, owner *browser, name, email string) *browser {
+	t.Helper()
+	owner.get("/members")
+	if p := owner.post("/members/invite", url.Values{"email": {email}, "role": {"member"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("invite %s: %d", email, p.status)
+	}
+	b := e.signUp(name, email)
+	tok := e.tokenSentTo(email, "/invitations/accept")
+	b.get("/invitations/accept?token=" + tok)
+	if p := b.post("/invitations/"+tok+"/accept", nil); p.status != http.StatusSeeOther {
+		t.Fatalf("accept %s: %d %s", email, p.status, p.body)
+	}
+	b.get("/")
+	return b
+}
+
+func pwProjectID(t *testing.T, e *env, name string) string {
+	t.Helper()
+	var id string
+	if err := e.db.Get(&id, `SELECT id FROM projects WHERE name = $1`, name); err != nil {
+		t.Fatalf("project %q: %v", name, err)
+	}
+	return id
+}
+
+func pwUserID(t *testing.T, e *env, email string) string {
+	t.Helper()
+	var id string
+	if err := e.db.Get(&id, `SELECT id FROM users WHERE email = $1`, email); err != nil {
+		t.Fatalf("user %q: %v", email, err)
+	}
+	return id
+}
+
+// pwCreateProject creates a project through the page form and returns its id.
+func pwCreateProject(t *testing.T, e *env, b *browser, name string) string {
+	t.Helper()
+	b.get("/projects/new")
+	p := b.post("/projects/new", url.Values{"name": {name}, "color": {"#22c55e"}, "billable": {"true"}})
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("create project %q: %d %s", name, p.status, p.body)
+	}
+	return pwProjectID(t, e, name)
+}
+
+func pwCount(p page, testid string) int { return p.doc.Find(`[data-testid="` + testid + `"]`).Length() }
+
+// pwCheckPage holds the pages to the rules of the views tests: no inline styles or scripts (CSP), every POST form
+// with its CSRF field, unique ids, labels and descriptions that point at something.
+func pwCheckPage(t *testing.T, what string, p page) {
+	t.Helper()
+	if p.doc.Find(`[style]`).Length() > 0 {
+		t.Errorf("%s: inline style attribute", what)
+	}
+	if p.doc.Find(`script:not([src])`).Length() > 0 {
+		t.Errorf("%s: inline script", what)
+	}
+	ids := map[string]int{}
+	p.doc.Find("[id]").Each(func(_ int, s *goquery.Selection) { ids[s.AttrOr("id", "")]++ })
+	for id, n := range ids {
+		if n > 1 {
+			t.Errorf("%s: duplicate id %q", what, id)
+		}
+	}
+	p.doc.Find("label[for]").Each(func(_ int, s *goquery.Selection) {
+		if ids[s.AttrOr("for", "")] == 0 {
+			t.Errorf("%s: label for=%q has no control", what, s.AttrOr("for", ""))
+		}
+	})
+	p.doc.Find("[aria-describedby]").Each(func(_ int, s *goquery.Selection) {
+		for _, ref := range strings.Fields(s.AttrOr("aria-describedby", "")) {
+			if ids[ref] == 0 {
+				t.Errorf("%s: aria-describedby %q has no target", what, ref)
+			}
+		}
+	})
+	p.doc.Find(`form[method="post"]`).Each(func(_ int, f *goquery.Selection) {
+		if f.Find(`input[type="hidden"][name="_csrf"]`).Length() != 1 {
+			t.Errorf("%s: form %s without CSRF field", what, f.AttrOr("action", "?"))
+		}
+		if hx := f.AttrOr("hx-post", ""); hx != "" && hx != f.AttrOr("action", "") {
+			t.Errorf("%s: hx-post %q differs from action %q", what, hx, f.AttrOr("action", ""))
+		}
+	})
+	p.doc.Find("input, select, textarea").Each(func(_ int, s *goquery.Selection) {
+		if typ := s.AttrOr("type", ""); typ == "hidden" || typ == "submit" {
+			return
+		}
+		id := s.AttrOr("id", "")
+		if s.AttrOr("aria-label", "") == "" && (id == "" || p.doc.Find(`label[for="`+id+`"]`).Length() == 0) {
+			t.Errorf("%s: control %q has no label", what, s.AttrOr("name", ""))
+		}
+	})
+}
+
+func TestProjectPages_OwnerCreatesFiltersEditsAndDeletes(t *testing.T) {
+	e := newEnv(t)
+	owner := e.withOrg("Olga Owner", "olga@example.com", "Projects Co")
+	e.db.MustExec(`UPDATE organizations SET currency = 'EUR'`)
+
+	p := owner.get("/projects")
+	if p.status != 200 || !p.has("new-project") || !p.has("empty-new-project") {
+		t.Fatalf("empty list: %d new=%v empty=%v", p.status, p.has("new-project"), p.has("empty-new-project"))
+	}
+	pwCheckPage(t, "empty list", p)
+	form := owner.get("/projects/new")
+	if form.status != 200 || !form.has("project-form") || form.doc.Find(`input[name="color"][value="#6366f1"]`).AttrOr("checked", "x") == "x" {
+		t.Fatalf("new project page: %d", form.status)
+	}
+	pwCheckPage(t, "new project", form)
+
+	// Invalid input is shown in place: htmx gets the form alone with a 422.
+	bad := owner.htmx("/projects/new", url.Values{"name": {"  "}, "hourly_rate": {"12"}})
+	if bad.status != http.StatusUnprocessableEntity || strings.Contains(bad.body, "<html") || !strings.Contains(bad.text("field-error"), "Name is required.") {
+		t.Fatalf("blank name: %d %q", bad.status, bad.text("field-error"))
+	}
+	if got := bad.doc.Find(`#project-name`).AttrOr("aria-invalid", ""); got != "true" {
+		t.Fatalf("name field not marked invalid")
+	}
+	rate := owner.post("/projects/new", url.Values{"name": {"Website relaunch"}, "hourly_rate": {"lots"}})
+	if rate.status != http.StatusUnprocessableEntity || !strings.Contains(rate.text("field-error"), "Hourly rate") || !rate.has("sidebar") {
+		t.Fatalf("bad rate: %d %q", rate.status, rate.text("field-error"))
+	}
+	if got := rate.doc.Find(`#project-name`).AttrOr("value", ""); got != "Website relaunch" {
+		t.Fatalf("form lost the name: %q", got)
+	}
+
+	// A custom color, a rate in major units, billable.
+	ok := owner.post("/projects/new", url.Values{
+		"name": {"Website relaunch"}, "description": {"New marketing site"}, "color": {"#6366f1"},
+		"color_custom": {"#123456"}, "color_custom_was": {"#6366f1"}, "billable": {"true"}, "hourly_rate": {"120.50"},
+	})
+	id := pwProjectID(t, e, "Website relaunch")
+	if ok.status != http.StatusSeeOther || ok.location != "/projects/"+id+"/board" {
+		t.Fatalf("create: %d %q", ok.status, ok.location)
+	}
+	var pr struct {
+		Color    string         `db:"color"`
+		Billable bool           `db:"billable"`
+		Rate     sql.NullInt64  `db:"hourly_rate"`
+		Status   string         `db:"status"`
+		Client   sql.NullString `db:"client_id"`
+	}
+	if err := e.db.Get(&pr, `SELECT color, billable, hourly_rate, status, client_id FROM projects WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if pr.Color != "#123456" || !pr.Billable || pr.Rate.Int64 != 12050 || pr.Status != "active" {
+		t.Fatalf("created project: %+v", pr)
+	}
+	pwCreateProject(t, e, owner, "Internal tools")
+
+	list := owner.get("/projects")
+	cards := list.doc.Find(`[data-testid="project-card"]`)
+	if cards.Length() != 2 {
+		t.Fatalf("%d cards", cards.Length())
+	}
+	web := list.doc.Find(`[data-testid="project-card"][data-project-id="` + id + `"]`)
+	if strings.TrimSpace(web.Find(`[data-testid="project-rate"] .money`).Text()) != "120.50 EUR" ||
+		strings.TrimSpace(web.Find(`[data-testid="project-billable"]`).Text()) != "Billable" ||
+		!strings.Contains(web.Find(`[data-testid="project-progress"]`).Text(), "No tasks yet") ||
+		web.Find(`a[href="/projects/`+id+`/board"]`).Length() == 0 || web.Find(`a[href="/projects/`+id+`/gantt"]`).Length() == 0 ||
+		web.Find(`a[href="/projects/`+id+`/edit"]`).Length() == 0 {
+		t.Fatalf("card: %s", web.Text())
+	}
+	if web.Find(`svg rect[fill="#123456"]`).Length() == 0 {
+		t.Fatalf("card without its color")
+	}
+	pwCheckPage(t, "list", list)
+
+	// Edit: archive, clear the rate, not billable, a preset color.
+	edit := owner.get("/projects/" + id + "/edit")
+	if edit.status != 200 || !edit.has("project-form") || !edit.has("project-delete-form") || !edit.has("project-tab-settings") {
+		t.Fatalf("edit page: %d", edit.status)
+	}
+	if got := edit.doc.Find(`#project-rate`).AttrOr("value", ""); got != "120.50" {
+		t.Fatalf("rate shown as %q", got)
+	}
+	if edit.doc.Find(`input[name="color"][value="custom"][checked]`).Length() != 1 {
+		t.Fatalf("custom color not selected")
+	}
+	pwCheckPage(t, "edit", edit)
+	if p := owner.htmx("/projects/"+id+"/edit", url.Values{"name": {""}, "status": {"active"}}); p.status != 422 || !strings.Contains(p.body, "Name is required.") || strings.Contains(p.body, "<html") {
+		t.Fatalf("blank name on edit: %d", p.status)
+	}
+	saved := owner.post("/projects/"+id+"/edit", url.Values{
+		"name": {"Website relaunch"}, "color": {"#ef4444"}, "color_custom": {"#123456"}, "color_custom_was": {"#123456"},
+		"hourly_rate": {""}, "status": {"archived"},
+	})
+	if saved.status != http.StatusSeeOther || saved.location != "/projects/"+id+"/edit" {
+		t.Fatalf("save: %d %q %s", saved.status, saved.location, saved.body)
+	}
+	e.db.Get(&pr, `SELECT color, billable, hourly_rate, status, client_id FROM projects WHERE id = $1`, id)
+	if pr.Color != "#ef4444" || pr.Billable || pr.Rate.Valid || pr.Status != "archived" {
+		t.Fatalf("saved project: %+v", pr)
+	}
+
+	// Filters live in the URL; htmx gets the results alone.
+	if n := pwCount(owner.get("/projects"), "project-card"); n != 1 {
+		t.Fatalf("active: %d cards", n)
+	}
+	arch := owner.get("/projects?status=archived")
+	if pwCount(arch, "project-card") != 1 || !arch.has("project-archived") || arch.doc.Find(`#projects-status-archived[checked]`).Length() != 1 {
+		t.Fatalf("archived filter")
+	}
+	if n := pwCount(owner.get("/projects?status=all"), "project-card"); n != 2 {
+		t.Fatalf("all: %d cards", n)
+	}
+	q := owner.get("/projects?status=all&q=intern")
+	if pwCount(q, "project-card") != 1 || q.doc.Find(`#projects-q`).AttrOr("value", "") != "intern" {
+		t.Fatalf("search")
+	}
+	none := owner.get("/projects?q=zebra")
+	if !none.has("empty-state") || !none.has("clear-filters") {
+		t.Fatalf("no match without empty state")
+	}
+	req, _ := http.NewRequest("GET", e.srv.URL+"/projects?status=all&q=web", nil)
+	req.Header.Set("HX-Request", "true")
+	frag := owner.read(owner.c.Do(req))
+	if frag.status != 200 || strings.Contains(frag.body, "<html") || !frag.has("projects-results") || pwCount(frag, "project-card") != 1 {
+		t.Fatalf("htmx results: %d %s", frag.status, frag.body)
+	}
+
+	// Delete needs the name typed exactly.
+	owner.get("/projects/" + id + "/edit")
+	if p := owner.post("/projects/"+id+"/delete", url.Values{"confirm_name": {"website"}}); p.status != 422 || !p.has("field-error") {
+		t.Fatalf("delete without confirmation: %d", p.status)
+	}
+	if p := owner.post("/projects/"+id+"/delete", url.Values{"confirm_name": {"Website relaunch"}}); p.status != http.StatusSeeOther || p.location != "/projects" {
+		t.Fatalf("delete: %d %q", p.status, p.location)
+	}
+	var n int
+	e.db.Get(&n, `SELECT count(*) FROM projects WHERE id = $1`, id)
+	if n != 0 {
+		t.Fatal("project not deleted")
+	}
+}
+
+func TestProjectPages_MembersManagersAndOtherOrganizations(t *testing.T) {
+	e := newEnv(t)
+	owner := e.withOrg("Olga Owner", "olga@example.com", "Projects Co")
+	id := pwCreateProject(t, e, owner, "Apollo")
+	mia := pwJoin(t, e, owner, "Mia Member", "mia@example.com")
+	miaID := pwUserID(t, e, "mia@example.com")
+
+	// A member on no project: no create button, a friendly empty state; creating is forbidden; the project is
+	// invisible.
+	list := mia.get("/projects")
+	if list.status != 200 || list.has("new-project") || pwCount(list, "project-card") != 0 || !list.has("empty-state") {
+		t.Fatalf("member list: %d", list.status)
+	}
+	if p := mia.get("/projects/new"); p.status != 403 {
+		t.Fatalf("member new page: %d", p.status)
+	}
+	if p := mia.post("/projects/new", url.Values{"name": {"Sneaky"}}); p.status != 403 {
+		t.Fatalf("member create: %d", p.status)
+	}
+	for _, path := range []string{"/projects/" + id + "/edit", "/projects/" + id + "/members", "/projects/not-a-uuid/members"} {
+		if p := mia.get(path); p.status != 404 {
+			t.Fatalf("member %s: %d", path, p.status)
+		}
+	}
+
+	// The owner adds Mia as a member with htmx: the section comes back with her and a flash.
+	mp := owner.get("/projects/" + id + "/members")
+	if mp.status != 200 || !mp.has("project-member-add-form") || pwCount(mp, "project-member-row") != 1 {
+		t.Fatalf("members page: %d", mp.status)
+	}
+	if mp.doc.Find(`#pm-add-user option[value="`+miaID+`"]`).Length() != 1 {
+		t.Fatalf("Mia is not offered")
+	}
+	pwCheckPage(t, "members", mp)
+	if p := owner.htmx("/projects/"+id+"/members", url.Values{"user_id": {""}, "role": {"member"}}); p.status != 422 || !strings.Contains(p.body, "Choose a person to add.") {
+		t.Fatalf("add nobody: %d", p.status)
+	}
+	added := owner.htmx("/projects/"+id+"/members", url.Values{"user_id": {miaID}, "role": {"member"}})
+	if added.status != 200 || strings.Contains(added.body, "<html") || pwCount(added, "project-member-row") != 2 || !strings.Contains(added.body, "Mia Member was added") {
+		t.Fatalf("add: %d %s", added.status, added.body)
+	}
+	if !added.has("project-member-none") {
+		t.Fatalf("everyone is on the project, yet someone is offered")
+	}
+	if p := owner.htmx("/projects/"+id+"/members", url.Values{"user_id": {miaID}, "role": {"member"}}); p.status != 422 || !strings.Contains(p.text("form-error"), "already a member") {
+		t.Fatalf("add twice: %d %q", p.status, p.text("form-error"))
+	}
+
+	// As a member, Mia sees the project and its people, but cannot manage it.
+	list = mia.get("/projects")
+	if pwCount(list, "project-card") != 1 || list.has("project-edit-link") {
+		t.Fatalf("member sees %d cards, edit link %v", pwCount(list, "project-card"), list.has("project-edit-link"))
+	}
+	mm := mia.get("/projects/" + id + "/members")
+	if mm.status != 200 || mm.has("project-member-add-form") || mm.has("project-member-remove-form") || mm.has("project-tab-settings") {
+		t.Fatalf("member view of members: %d", mm.status)
+	}
+	if p := mia.get("/projects/" + id + "/edit"); p.status != 403 {
+		t.Fatalf("member edit page: %d", p.status)
+	}
+	if p := mia.post("/projects/"+id+"/edit", url.Values{"name": {"Renamed"}, "status": {"active"}}); p.status != 403 {
+		t.Fatalf("member edit: %d", p.status)
+	}
+	if p := mia.post("/projects/"+id+"/members/"+miaID+"/remove", nil); p.status != 403 {
+		t.Fatalf("member removes: %d", p.status)
+	}
+
+	// Made a manager, Mia may edit the project but not delete it.
+	owner.get("/projects/" + id + "/members")
+	if p := owner.htmx("/projects/"+id+"/members/"+miaID+"/remove", nil); p.status != 200 || pwCount(p, "project-member-row") != 1 {
+		t.Fatalf("remove: %d", p.status)
+	}
+	if p := owner.post("/projects/"+id+"/members", url.Values{"user_id": {miaID}, "role": {"manager"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("add manager: %d", p.status)
+	}
+	me := mia.get("/projects/" + id + "/edit")
+	if me.status != 200 || me.has("project-delete-form") || !me.has("project-tab-settings") {
+		t.Fatalf("manager edit page: %d delete form %v", me.status, me.has("project-delete-form"))
+	}
+	if p := mia.post("/projects/"+id+"/edit", url.Values{"name": {"Apollo 11"}, "color": {"#3b82f6"}, "status": {"active"}, "billable": {"true"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("manager save: %d %s", p.status, p.body)
+	}
+	if p := mia.post("/projects/"+id+"/delete", url.Values{"confirm_name": {"Apollo 11"}}); p.status != 403 {
+		t.Fatalf("manager delete: %d", p.status)
+	}
+	if mm := mia.get("/projects/" + id + "/members"); !mm.has("project-member-add-form") || !mm.has("project-member-remove-form") {
+		t.Fatalf("manager cannot manage members")
+	}
+
+	// Another organization's admin never sees the project.
+	stranger := e.withOrg("Stan", "stan@example.com", "Stranger Co")
+	for _, path := range []string{"/projects/" + id + "/edit", "/projects/" + id + "/members"} {
+		if p := stranger.get(path); p.status != 404 {
+			t.Fatalf("stranger %s: %d", path, p.status)
+		}
+	}
+	stranger.get("/projects")
+	for _, path := range []string{"/projects/" + id + "/edit", "/projects/" + id + "/delete", "/projects/" + id + "/members", "/projects/" + id + "/members/" + miaID + "/remove"} {
+		if p := stranger.post(path, url.Values{"name": {"x"}, "confirm_name": {"Apollo 11"}, "user_id": {miaID}}); p.status != 404 {
+			t.Fatalf("stranger POST %s: %d", path, p.status)
+		}
+	}
+	if pwCount(stranger.get("/projects"), "project-card") != 0 {
+		t.Fatal("stranger lists another organization's project")
+	}
+}

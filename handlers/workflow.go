@@ -1,0 +1,397 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/trcr/trcr/store"
+	"github.com/trcr/trcr/views"
+)
+
+// The workflow settings page: the organization's labels and custom task statuses. Owners and admins only; every
+// change is made by the store, which checks the permission again.
+func (h *Handlers) mountWorkflow(g *router) {
+	g.GET("/settings/workflow", h.workflowPage, h.requireOrg, h.requireWorkflowAdmin)
+	g.POST("/settings/workflow/labels", h.workflowCreateLabel, h.requireOrg, h.requireWorkflowAdmin)
+	g.POST("/settings/workflow/labels/:id", h.workflowUpdateLabel, h.requireOrg, h.requireWorkflowAdmin)
+	g.POST("/settings/workflow/labels/:id/delete", h.workflowDeleteLabel, h.requireOrg, h.requireWorkflowAdmin)
+	g.POST("/settings/workflow/statuses", h.workflowCreateStatus, h.requireOrg, h.requireWorkflowAdmin)
+	g.POST("/settings/workflow/statuses/reorder", h.workflowReorderStatuses, h.requireOrg, h.requireWorkflowAdmin)
+	g.POST("/settings/workflow/statuses/:id", h.workflowUpdateStatus, h.requireOrg, h.requireWorkflowAdmin)
+	g.POST("/settings/workflow/statuses/:id/delete", h.workflowDeleteStatus, h.requireOrg, h.requireWorkflowAdmin)
+}
+
+// requireWorkflowAdmin keeps the settings page to owners and admins, like the other settings pages; members
+// create labels from their tasks.
+func (h *Handlers) requireWorkflowAdmin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !currentActor(c).IsAdmin() {
+			return &store.ForbiddenError{Message: "Only owners and admins can change labels and task statuses."}
+		}
+		return next(c)
+	}
+}
+
+// workflowBuiltins describes the statuses every organization has.
+func workflowBuiltins() []views.WorkflowBuiltinStatus {
+	return []views.WorkflowBuiltinStatus{
+		{Code: "open", Label: "Open", Color: "#64748b", Description: "Where every new task starts."},
+		{Code: "in_progress", Label: "In progress", Color: "#3b82f6", Description: "Someone is working on it."},
+		{Code: "done", Label: "Done", Color: "#22c55e", Terminal: true, Description: "Finished."},
+		{Code: "closed", Label: "Closed", Color: "#94a3b8", Terminal: true, Description: "Completed without being done, e.g. won't fix."},
+	}
+}
+
+var pwLabelFields = map[string]string{"name": "Name", "color": "Color"}
+
+var pwStatusFields = map[string]string{
+	"code": "Code", "label": "Name", "color": "Color", "on_complete": "When complete",
+	"next_status_code": "Next status",
+}
+
+// --- view models ---
+
+func (h *Handlers) workflowLabelsView(c echo.Context) (views.WorkflowLabelsView, error) {
+	labels, err := h.store.Labels(c.Request().Context(), currentActor(c))
+	if err != nil {
+		return views.WorkflowLabelsView{}, err
+	}
+	// Offer the next preset color, so a new label differs from the last ones.
+	v := views.WorkflowLabelsView{New: views.WorkflowLabelForm{Color: views.ProjectColorPresets[len(labels)%len(views.ProjectColorPresets)].Hex}}
+	for _, l := range labels {
+		v.Labels = append(v.Labels, views.WorkflowLabel{ID: l.ID, Name: l.Name, Color: l.Color, SavedName: l.Name, SavedColor: l.Color})
+	}
+	return v, nil
+}
+
+func (h *Handlers) workflowStatusesView(c echo.Context) (views.WorkflowStatusesView, error) {
+	statuses, err := h.store.TaskStatuses(c.Request().Context(), currentActor(c))
+	if err != nil {
+		return views.WorkflowStatusesView{}, err
+	}
+	v := views.WorkflowStatusesView{Builtins: workflowBuiltins()}
+	names := map[string]string{}
+	var all []views.Option
+	for _, b := range v.Builtins {
+		names[b.Code] = b.Label
+		all = append(all, views.Option{Value: b.Code, Label: b.Label})
+	}
+	ids := make([]string, len(statuses))
+	for i, s := range statuses {
+		ids[i] = s.ID
+		names[s.Code] = s.Label
+		all = append(all, views.Option{Value: s.Code, Label: s.Label})
+	}
+	for i, s := range statuses {
+		f := views.WorkflowStatusForm{
+			Code: s.Code, Label: s.Label, Color: s.Color, IsTerminal: s.IsTerminal, SupportsProgress: s.SupportsProgress,
+			ProgressEditable: s.ProgressEditable, OnComplete: s.OnComplete, NextStatusCode: deref(s.NextStatusCode),
+			NextOptions: workflowNextOptions(all, s.Code),
+		}
+		ws := views.WorkflowStatus{ID: s.ID, Code: s.Code, Label: s.Label, Color: s.Color, Position: s.Position, Saved: f, Form: f}
+		if s.NextStatusCode != nil {
+			ws.NextLabel = orDefault(names[*s.NextStatusCode], *s.NextStatusCode)
+		}
+		if i > 0 {
+			ws.UpOrder = pwSwapped(ids, i-1, i)
+		}
+		if i < len(ids)-1 {
+			ws.DownOrder = pwSwapped(ids, i, i+1)
+		}
+		v.Statuses = append(v.Statuses, ws)
+	}
+	v.New = views.WorkflowStatusForm{
+		Color:       views.ProjectColorPresets[(len(statuses)+1)%len(views.ProjectColorPresets)].Hex,
+		OnComplete:  store.OnCompleteNone,
+		NextOptions: all,
+	}
+	return v, nil
+}
+
+func workflowNextOptions(all []views.Option, own string) []views.Option {
+	out := make([]views.Option, 0, len(all))
+	for _, o := range all {
+		if o.Value != own {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// pwSwapped is a copy of ids with positions i and j exchanged.
+func pwSwapped(ids []string, i, j int) []string {
+	out := append([]string(nil), ids...)
+	out[i], out[j] = out[j], out[i]
+	return out
+}
+
+func (h *Handlers) workflowPage(c echo.Context) error {
+	lv, err := h.workflowLabelsView(c)
+	if err != nil {
+		return err
+	}
+	sv, err := h.workflowStatusesView(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.page(c, "Labels & statuses", views.NavWorkflow)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.WorkflowPage(p, views.WorkflowView{Labels: lv, Statuses: sv}))
+}
+
+// workflowResult answers a change: a plain form that succeeded is redirected back to the page (the flash shows
+// there); otherwise htmx gets the changed section with any flash out of band, and a plain form the whole page
+// with the messages in place.
+func (h *Handlers) workflowResult(c echo.Context, status int, lv *views.WorkflowLabelsView, sv *views.WorkflowStatusesView) error {
+	anchor := "#labels"
+	if sv != nil {
+		anchor = "#statuses"
+	}
+	if status == http.StatusOK && !isHTMX(c) {
+		return redirect(c, "/settings/workflow"+anchor)
+	}
+	p, err := h.page(c, "Labels & statuses", views.NavWorkflow)
+	if err != nil {
+		return err
+	}
+	if isHTMX(c) {
+		if lv != nil {
+			return render(c, status, withFlashes(views.WorkflowLabelsSection(p.CSRFToken, *lv), p.Flashes))
+		}
+		return render(c, status, withFlashes(views.WorkflowStatusesSection(p.CSRFToken, *sv), p.Flashes))
+	}
+	v := views.WorkflowView{}
+	if lv != nil {
+		v.Labels = *lv
+	} else if v.Labels, err = h.workflowLabelsView(c); err != nil {
+		return err
+	}
+	if sv != nil {
+		v.Statuses = *sv
+	} else if v.Statuses, err = h.workflowStatusesView(c); err != nil {
+		return err
+	}
+	return render(c, status, views.WorkflowPage(p, v))
+}
+
+// --- labels ---
+
+func (h *Handlers) workflowCreateLabel(c echo.Context) error {
+	f := views.WorkflowLabelForm{Name: c.FormValue("name"), Color: pwFormColor(c)}
+	l, err := h.store.CreateLabel(c.Request().Context(), currentActor(c), store.LabelInput{Name: &f.Name, Color: &f.Color})
+	status := http.StatusOK
+	if err == nil {
+		h.flash(c, views.FlashSuccess, "Label “"+l.Name+"” created.")
+	} else {
+		if f.Errors, f.Error, err = pwFormErrors(err, pwLabelFields); err != nil {
+			return err
+		}
+		workflowDuplicateLabel(f.Errors, &f.Error)
+		status = http.StatusUnprocessableEntity
+	}
+	lv, err := h.workflowLabelsView(c)
+	if err != nil {
+		return err
+	}
+	if status != http.StatusOK {
+		lv.New = f
+	}
+	return h.workflowResult(c, status, &lv, nil)
+}
+
+// workflowDuplicateLabel shows the "name taken" conflict on the name field.
+func workflowDuplicateLabel(fields map[string]string, msg *string) {
+	if strings.Contains(*msg, "already exists") && fields != nil {
+		fields["name"], *msg = "A label with this name already exists.", ""
+	}
+}
+
+func (h *Handlers) workflowUpdateLabel(c echo.Context) error {
+	id := c.Param("id")
+	name, color := c.FormValue("name"), pwFormColor(c)
+	_, err := h.store.UpdateLabel(c.Request().Context(), currentActor(c), id, store.LabelInput{Name: &name, Color: &color})
+	if errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	var errs map[string]string
+	var msg string
+	status := http.StatusOK
+	if err == nil {
+		h.flash(c, views.FlashSuccess, "Label saved.")
+	} else {
+		if errs, msg, err = pwFormErrors(err, pwLabelFields); err != nil {
+			return err
+		}
+		workflowDuplicateLabel(errs, &msg)
+		status = http.StatusUnprocessableEntity
+	}
+	lv, err := h.workflowLabelsView(c)
+	if err != nil {
+		return err
+	}
+	for i := range lv.Labels {
+		if lv.Labels[i].ID != id {
+			continue
+		}
+		if status == http.StatusOK {
+			lv.Labels[i].Saved = true
+		} else {
+			lv.Labels[i].Name, lv.Labels[i].Color, lv.Labels[i].Errors, lv.Labels[i].Error = name, color, errs, msg
+		}
+	}
+	return h.workflowResult(c, status, &lv, nil)
+}
+
+func (h *Handlers) workflowDeleteLabel(c echo.Context) error {
+	if err := h.store.DeleteLabel(c.Request().Context(), currentActor(c), c.Param("id")); err != nil {
+		return err
+	}
+	h.flash(c, views.FlashSuccess, "Label deleted and removed from its tasks.")
+	lv, err := h.workflowLabelsView(c)
+	if err != nil {
+		return err
+	}
+	return h.workflowResult(c, http.StatusOK, &lv, nil)
+}
+
+// --- statuses ---
+
+// workflowStatusInput reads the status form; the code is read only when creating.
+func workflowStatusInput(c echo.Context, create bool) (store.TaskStatusInput, views.WorkflowStatusForm) {
+	f := views.WorkflowStatusForm{
+		Label: c.FormValue("label"), Color: pwFormColor(c),
+		IsTerminal: c.FormValue("is_terminal") == "true", SupportsProgress: c.FormValue("supports_progress") == "true",
+		ProgressEditable: c.FormValue("progress_editable") == "true",
+		OnComplete:       orDefault(c.FormValue("on_complete"), store.OnCompleteNone), NextStatusCode: c.FormValue("next_status_code"),
+	}
+	in := store.TaskStatusInput{
+		Label: &f.Label, Color: &f.Color, IsTerminal: &f.IsTerminal, SupportsProgress: &f.SupportsProgress,
+		ProgressEditable: &f.ProgressEditable, OnComplete: &f.OnComplete, NextStatusCode: &f.NextStatusCode,
+	}
+	if create {
+		f.Code = strings.TrimSpace(c.FormValue("code"))
+		in.Code = &f.Code
+	}
+	return in, f
+}
+
+// workflowStatusErrors maps a refused status to its form's messages; a taken code is shown on the code field.
+func workflowStatusErrors(err error, f *views.WorkflowStatusForm) error {
+	var e error
+	if f.Errors, f.Error, e = pwFormErrors(err, pwStatusFields); e != nil {
+		return e
+	}
+	if strings.HasPrefix(f.Error, "Duplicate status code") {
+		if f.Errors == nil {
+			f.Errors = map[string]string{}
+		}
+		if strings.Contains(f.Error, "built-in") {
+			f.Errors["code"] = "This code belongs to a built-in status. Choose another."
+		} else {
+			f.Errors["code"] = "A status with this code already exists."
+		}
+		f.Error = ""
+	}
+	return nil
+}
+
+func (h *Handlers) workflowCreateStatus(c echo.Context) error {
+	in, f := workflowStatusInput(c, true)
+	ts, err := h.store.CreateTaskStatus(c.Request().Context(), currentActor(c), in)
+	status := http.StatusOK
+	if err == nil {
+		h.flash(c, views.FlashSuccess, "Status “"+ts.Label+"” added.")
+	} else {
+		if err := workflowStatusErrors(err, &f); err != nil {
+			return err
+		}
+		status = http.StatusUnprocessableEntity
+	}
+	sv, err := h.workflowStatusesView(c)
+	if err != nil {
+		return err
+	}
+	if status != http.StatusOK {
+		f.NextOptions = sv.New.NextOptions
+		sv.New = f
+	}
+	return h.workflowResult(c, status, nil, &sv)
+}
+
+func (h *Handlers) workflowUpdateStatus(c echo.Context) error {
+	id := c.Param("id")
+	in, f := workflowStatusInput(c, false)
+	_, err := h.store.UpdateTaskStatus(c.Request().Context(), currentActor(c), id, in)
+	if errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	status := http.StatusOK
+	if err == nil {
+		h.flash(c, views.FlashSuccess, "Status saved.")
+	} else {
+		if err := workflowStatusErrors(err, &f); err != nil {
+			return err
+		}
+		status = http.StatusUnprocessableEntity
+	}
+	sv, err := h.workflowStatusesView(c)
+	if err != nil {
+		return err
+	}
+	for i := range sv.Statuses {
+		s := &sv.Statuses[i]
+		if s.ID != id {
+			continue
+		}
+		if status == http.StatusOK {
+			s.JustSaved = true
+		} else {
+			f.Code, f.NextOptions = s.Code, s.Form.NextOptions
+			s.Form, s.Open = f, true
+		}
+	}
+	return h.workflowResult(c, status, nil, &sv)
+}
+
+func (h *Handlers) workflowDeleteStatus(c echo.Context) error {
+	if err := h.store.DeleteTaskStatus(c.Request().Context(), currentActor(c), c.Param("id")); err != nil {
+		return err
+	}
+	h.flash(c, views.FlashSuccess, "Status deleted. Its tasks moved to Open.")
+	sv, err := h.workflowStatusesView(c)
+	if err != nil {
+		return err
+	}
+	return h.workflowResult(c, http.StatusOK, nil, &sv)
+}
+
+func (h *Handlers) workflowReorderStatuses(c echo.Context) error {
+	form, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	_, err = h.store.ReorderTaskStatuses(c.Request().Context(), currentActor(c), form["order"])
+	status := http.StatusOK
+	msg := ""
+	if err != nil {
+		var v *store.ValidationError
+		if !errors.As(err, &v) {
+			return err
+		}
+		// The list changed meanwhile (another admin added or deleted a status): show it as it is now.
+		msg, status = "The statuses changed while you were reordering them. Here is the current order; try again.", http.StatusUnprocessableEntity
+	} else {
+		h.flash(c, views.FlashSuccess, "Order saved.")
+	}
+	sv, err := h.workflowStatusesView(c)
+	if err != nil {
+		return err
+	}
+	sv.Error = msg
+	return h.workflowResult(c, status, nil, &sv)
+}

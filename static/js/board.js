@@ -1,0 +1,185 @@
+// board.js — what htmx cannot do on a project's board (/projects/{id}/board):
+//  * drag and drop of cards within and across columns with SortableJS (static/vendor/sortablejs), and the same
+//    with the keyboard (Alt + arrow keys on a focused card). Each move is saved by POST /tasks/{id}/move with the
+//    card's new index and column; when the server refuses it, its message shows as a flash and the columns
+//    involved are reloaded from the server.
+//  * collapsing a column once its POST succeeded, clearing the quick-add field after a card was added, and
+//    keeping the column counts right.
+// Without JavaScript the board still shows, filters, collapses and adds tasks through plain forms.
+(function () {
+  "use strict";
+
+  var sortables = [];
+
+  function board() {
+    return document.getElementById("board");
+  }
+  function sortable() {
+    var b = board();
+    return !!b && b.getAttribute("data-sortable") === "true";
+  }
+  function cardsOf(list) {
+    return Array.prototype.filter.call(list.children, function (el) {
+      return el.classList.contains("tcard");
+    });
+  }
+
+  function setup() {
+    sortables.forEach(function (s) {
+      try {
+        s.destroy();
+      } catch (e) {}
+    });
+    sortables = [];
+    var b = board();
+    if (!b || !sortable() || !window.Sortable) return;
+    b.classList.add("is-sortable");
+    b.querySelectorAll(".board-col__cards").forEach(function (list) {
+      sortables.push(
+        window.Sortable.create(list, {
+          group: "board-" + b.getAttribute("data-project-id"),
+          draggable: ".tcard",
+          // Pointer events rather than native drag and drop: the same feel with mouse, touch and pen, and a
+          // click that moved less than a few pixels still opens the card.
+          forceFallback: true,
+          fallbackTolerance: 4,
+          fallbackOnBody: true,
+          animation: 150,
+          delay: 180,
+          delayOnTouchOnly: true,
+          ghostClass: "tcard--ghost",
+          chosenClass: "tcard--chosen",
+          dragClass: "tcard--drag",
+          onEnd: function (evt) {
+            if (evt.from === evt.to && evt.oldDraggableIndex === evt.newDraggableIndex) return;
+            save(evt.item, evt.to, evt.newDraggableIndex, [evt.from, evt.to]);
+          },
+        })
+      );
+    });
+  }
+
+  // counts refreshes the card counts of unfiltered columns.
+  function counts() {
+    var b = board();
+    if (!b || !sortable()) return;
+    b.querySelectorAll(".board-col").forEach(function (col) {
+      var list = col.querySelector(".board-col__cards");
+      var count = col.querySelector(".board-col__count");
+      if (list && count) count.textContent = String(cardsOf(list).length);
+    });
+  }
+
+  function columnOf(list) {
+    return list.closest(".board-col");
+  }
+
+  // reloadColumns replaces columns with the server's version after a refused move.
+  function reloadColumns(lists) {
+    var seen = {};
+    lists.forEach(function (list) {
+      var col = list && columnOf(list);
+      if (!col || seen[col.id]) return;
+      seen[col.id] = true;
+      var sel = "#" + col.id;
+      window.htmx.ajax("GET", location.pathname + location.search, { target: sel, select: sel, swap: "outerHTML" });
+    });
+  }
+
+  function save(card, toList, index, lists) {
+    counts();
+    var id = card.getAttribute("data-task-id");
+    card.classList.add("is-saving");
+    card.addEventListener("htmx:afterRequest", function done(e) {
+      card.removeEventListener("htmx:afterRequest", done);
+      card.classList.remove("is-saving");
+      var status = e.detail && e.detail.xhr ? e.detail.xhr.status : 0;
+      if (status < 200 || status >= 300) reloadColumns(lists);
+    });
+    window.htmx.ajax("POST", "/tasks/" + encodeURIComponent(id) + "/move", {
+      source: card,
+      swap: "none",
+      values: { position: String(index), group_id: toList.getAttribute("data-group-id") },
+    });
+  }
+
+  // ---- Keyboard moves: Alt+↑/↓ within a column, Alt+←/→ to the neighbouring column -----------------
+  document.addEventListener("keydown", function (e) {
+    if (!e.altKey || e.ctrlKey || e.metaKey || !sortable()) return;
+    var t = e.target;
+    if (!(t instanceof Element) || !t.matches(".tcard__link")) return;
+    var card = t.closest(".tcard");
+    var list = card.parentElement;
+    var cards = cardsOf(list);
+    var i = cards.indexOf(card);
+    var lists = Array.prototype.slice.call(board().querySelectorAll(".board-col:not(.is-collapsed) .board-col__cards"));
+    var li = lists.indexOf(list);
+    var to = list;
+    var index = i;
+    switch (e.key) {
+      case "ArrowUp":
+        if (i === 0) return;
+        index = i - 1;
+        list.insertBefore(card, cards[i - 1]);
+        break;
+      case "ArrowDown":
+        if (i === cards.length - 1) return;
+        index = i + 1;
+        list.insertBefore(card, cards[i + 1].nextSibling);
+        break;
+      case "ArrowLeft":
+      case "ArrowRight":
+        to = lists[li + (e.key === "ArrowLeft" ? -1 : 1)];
+        if (!to) return;
+        index = cardsOf(to).length;
+        to.appendChild(card);
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+    t.focus();
+    announce(card, to);
+    save(card, to, index, [list, to]);
+  });
+
+  function announce(card, list) {
+    var live = document.getElementById("board-live");
+    var col = columnOf(list);
+    var title = col && col.querySelector(".board-col__title");
+    var pos = cardsOf(list).indexOf(card) + 1;
+    if (live) live.textContent = "Moved to " + (title ? title.textContent : "column") + ", position " + pos + ".";
+  }
+
+  // ---- htmx answers ---------------------------------------------------------------------------
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var elt = e.detail && e.detail.elt;
+    if (!(elt instanceof Element)) return;
+    var ok = e.detail.xhr && e.detail.xhr.status >= 200 && e.detail.xhr.status < 300;
+    if (elt.matches("[data-collapse-form]") && ok) {
+      var col = elt.closest(".board-col");
+      var collapsed = col.classList.toggle("is-collapsed");
+      var btn = elt.querySelector("button");
+      btn.setAttribute("aria-expanded", String(!collapsed));
+      var label = btn.querySelector(".sr-only");
+      var name = col.querySelector(".board-col__title");
+      if (label && name) label.textContent = (collapsed ? "Expand " : "Collapse ") + name.textContent;
+    }
+    if (elt.matches("[data-quick-add]") && ok && e.detail.xhr.status === 200) {
+      var input = elt.querySelector("input[name=title]");
+      if (input) {
+        input.value = "";
+        input.focus();
+      }
+      counts();
+    }
+  });
+
+  document.addEventListener("htmx:afterSettle", function (e) {
+    var t = e.target;
+    if (t instanceof Element && (t.id === "board" || t.closest("#board") || t.querySelector("#board"))) setup();
+  });
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
+  else setup();
+})();

@@ -1,0 +1,291 @@
+// task-panel.js — the task drawer (#task-panel), wherever it opens:
+//  * focus moves into the panel when it opens, stays inside while it is open (Tab wraps), and returns to what
+//    opened it when it closes; Escape, the close button and the backdrop close it
+//  * closing puts back the URL the page had before the panel pushed /tasks?task=ID, and reloads the parts of the
+//    page marked data-refresh-on-task-change (the board, the tasks list) if the task changed meanwhile
+//  * after a section of the panel is re-rendered, focus returns to the control that had it
+//  * small editor comforts: autosizing textareas, Enter saves the title, Ctrl/Cmd+Enter sends a comment, the
+//    Markdown Write/Preview tabs, the progress slider's live value, the cron field only for custom repeats
+// It is loaded by the pages that open the panel and by the panel itself (for pages that do not), and runs once.
+(function () {
+  "use strict";
+  if (window.trcrTaskPanel) return;
+
+  var ROOT_ID = "task-panel";
+  var opener = null; // the element that opened the panel, focused again on close
+  var returnURL = null; // the URL before the panel pushed its own
+  var dirty = false; // the task changed while the panel was open
+  var focusedID = null; // the focused control of a section being re-rendered
+
+  function root() {
+    return document.getElementById(ROOT_ID);
+  }
+  function panel() {
+    var r = root();
+    return r && r.querySelector(".tp");
+  }
+  function dialog() {
+    var p = panel();
+    return p && p.querySelector(".tp__dialog");
+  }
+  function isPanelURL(href) {
+    try {
+      var u = new URL(href, location.href);
+      return u.pathname === "/tasks" && u.searchParams.has("task");
+    } catch (e) {
+      return false;
+    }
+  }
+  function withoutTask(href) {
+    var u = new URL(href, location.href);
+    u.searchParams.delete("task");
+    u.searchParams.delete("edit");
+    u.searchParams.delete("depq");
+    u.searchParams.delete("dept");
+    return u.pathname + (u.search === "?" ? "" : u.search);
+  }
+
+  function focusables(el) {
+    return Array.prototype.filter.call(
+      el.querySelectorAll("a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex='-1'])"),
+      function (n) {
+        return n.offsetParent !== null || n === document.activeElement;
+      }
+    );
+  }
+
+  function opened() {
+    var d = dialog();
+    if (!d) return;
+    // Opened before this script was loaded (by a page that does not include it): the server names the page.
+    var back = panel().getAttribute("data-return-url");
+    if (!returnURL && back && back.charAt(0) === "/" && back.charAt(1) !== "/") returnURL = back;
+    document.documentElement.classList.add("has-task-panel");
+    enhance(d);
+    d.focus({ preventScroll: true });
+  }
+
+  function close() {
+    var r = root();
+    var p = panel();
+    var wasOpen = document.documentElement.classList.contains("has-task-panel");
+    if (p) p.remove();
+    if (r) r.innerHTML = "";
+    document.documentElement.classList.remove("has-task-panel");
+    if (!p && !wasOpen) return;
+    if (isPanelURL(location.href)) {
+      var to = returnURL && !isPanelURL(returnURL) ? returnURL : withoutTask(location.href);
+      history.replaceState(history.state, "", to);
+    }
+    returnURL = null;
+    var back = opener;
+    var host = back && back.closest("[id]");
+    var backID = host ? host.id : null;
+    opener = null;
+    if (dirty) {
+      dirty = false;
+      refreshPage().then(function () {
+        refocus(back, backID);
+      });
+    } else {
+      refocus(back, backID);
+    }
+  }
+
+  // refocus returns focus to what opened the panel, or to its replacement after the page was refreshed.
+  function refocus(el, id) {
+    if (el && el.isConnected) {
+      el.focus({ preventScroll: true });
+      return;
+    }
+    var host = id && document.getElementById(id);
+    if (!host) return;
+    var target = host.matches("a[href], button, [tabindex]") ? host : host.querySelector("a[href], button, [tabindex]");
+    if (target) target.focus({ preventScroll: true });
+  }
+
+  // refreshPage reloads, in place, the parts of the page that show tasks.
+  function refreshPage() {
+    if (!window.htmx) return Promise.resolve();
+    var loads = [];
+    document.querySelectorAll("[data-refresh-on-task-change][id]").forEach(function (el) {
+      var sel = "#" + el.id;
+      loads.push(window.htmx.ajax("GET", location.pathname + location.search, { target: sel, select: sel, swap: "outerHTML" }));
+    });
+    return Promise.all(loads);
+  }
+
+  // ---- Editor comforts -----------------------------------------------------------
+  function autosize(t) {
+    t.style.height = "auto";
+    t.style.height = t.scrollHeight + 2 + "px";
+  }
+  function enhance(scope) {
+    scope.querySelectorAll("textarea[data-autosize]").forEach(autosize);
+    scope.querySelectorAll("[data-recur-select]").forEach(syncCron);
+  }
+  function syncCron(select) {
+    var form = select.closest("form");
+    var cron = form && form.querySelector("[name=cron]");
+    if (cron) cron.classList.toggle("is-hidden", select.value !== "custom");
+  }
+  function submit(form) {
+    if (form.requestSubmit) form.requestSubmit();
+    else form.submit();
+  }
+
+  document.addEventListener("input", function (e) {
+    var t = e.target;
+    if (!(t instanceof Element) || !t.closest(".tp")) return;
+    if (t.matches("textarea[data-autosize]")) autosize(t);
+    if (t.matches("input[type=range]")) {
+      var out = t.parentElement && t.parentElement.querySelector("[data-range-output]");
+      if (out) out.textContent = t.value + "%";
+      t.setAttribute("aria-valuetext", t.value + "%");
+    }
+  });
+  document.addEventListener("change", function (e) {
+    if (e.target instanceof Element && e.target.matches("[data-recur-select]")) syncCron(e.target);
+  });
+
+  document.addEventListener("keydown", function (e) {
+    var t = e.target;
+    if (e.key === "Enter" && t instanceof Element && !e.isComposing) {
+      if (t.matches("textarea[data-submit-on-enter]") && !e.shiftKey) {
+        e.preventDefault();
+        submit(t.form);
+        return;
+      }
+      if (t.matches("textarea[data-submit-on-ctrl-enter]") && (e.ctrlKey || e.metaKey)) {
+        e.preventDefault();
+        submit(t.form);
+        return;
+      }
+    }
+    if (!panel()) return;
+    if (e.key === "Escape") {
+      // Escape first closes an open menu or a preview inside the panel, then the panel.
+      if (document.querySelector(".tp details[open]")) return;
+      if (t instanceof Element && t.matches(".tp textarea, .tp input") && t.value !== t.defaultValue) {
+        // Unsaved text: the first Escape only leaves the field, so a draft is not lost by accident.
+        t.blur();
+        dialog().focus({ preventScroll: true });
+        return;
+      }
+      e.preventDefault();
+      close();
+      return;
+    }
+    if (e.key === "Tab") {
+      var d = dialog();
+      if (!d) return;
+      var items = focusables(d);
+      if (!items.length) return;
+      var first = items[0];
+      var last = items[items.length - 1];
+      if (!d.contains(document.activeElement)) {
+        e.preventDefault();
+        first.focus();
+      } else if (e.shiftKey && (document.activeElement === first || document.activeElement === d)) {
+        e.preventDefault();
+        last.focus();
+      } else if (!e.shiftKey && document.activeElement === last) {
+        e.preventDefault();
+        first.focus();
+      }
+    }
+  });
+
+  document.addEventListener("click", function (e) {
+    var t = e.target;
+    if (!(t instanceof Element)) return;
+    var closer = t.closest("[data-panel-close]");
+    if (closer && closer.closest(".tp")) {
+      e.preventDefault();
+      close();
+      return;
+    }
+    var tab = t.closest("[data-md-tab]");
+    if (tab) {
+      var editor = tab.closest(".md-editor");
+      var preview = tab.getAttribute("data-md-tab") === "preview";
+      editor.querySelectorAll("[data-md-tab]").forEach(function (b) {
+        var on = b === tab;
+        b.classList.toggle("is-active", on);
+        b.setAttribute("aria-selected", String(on));
+      });
+      var write = editor.querySelector("#tp-desc-write");
+      var pane = editor.querySelector("#tp-desc-preview");
+      if (write) write.hidden = preview;
+      if (pane) {
+        pane.hidden = !preview;
+        if (preview && !pane.innerHTML) pane.innerHTML = '<p class="tp-sec__empty">Loading preview…</p>';
+      }
+    }
+  });
+
+  // ---- htmx ------------------------------------------------------------------------
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var cfg = e.detail && e.detail.requestConfig;
+    var target = e.detail && e.detail.target;
+    if (target && target.id === ROOT_ID && cfg && cfg.verb === "get") {
+      // Opening a panel: remember where we were, unless another panel already was open.
+      if (!panel()) {
+        returnURL = location.pathname + location.search;
+        var elt = e.detail.elt;
+        opener = elt instanceof Element ? elt : document.activeElement;
+      }
+    }
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var a = document.activeElement;
+    focusedID = a && a.id && a.closest(".tp") ? a.id : null;
+  });
+
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var target = e.detail && e.detail.target;
+    if (!(target instanceof Element)) return;
+    if (target.id === ROOT_ID) {
+      if (panel()) opened();
+      else close();
+      return;
+    }
+    if (target.closest && target.closest(".tp")) {
+      enhance(dialog() || target);
+    }
+  });
+
+  document.addEventListener("htmx:afterSettle", function (e) {
+    var target = e.detail && e.detail.target;
+    if (!focusedID || !(target instanceof Element) || !document.body.contains(target)) return;
+    var el = document.getElementById(focusedID);
+    focusedID = null;
+    if (el && el.closest(".tp") && el !== document.activeElement) el.focus({ preventScroll: true });
+  });
+
+  document.body.addEventListener("trcr:task-changed", function () {
+    dirty = true;
+  });
+  document.body.addEventListener("trcr:task-deleted", function () {
+    dirty = true;
+    close();
+  });
+
+  // ---- A panel rendered with the page (/tasks?task=ID) ---------------------------------
+  function init() {
+    var r = root();
+    var p = document.querySelector(".tp");
+    if (r && p && !r.contains(p)) {
+      r.appendChild(p);
+    }
+    if (panel()) {
+      if (isPanelURL(location.href) && !panel().getAttribute("data-return-url")) returnURL = withoutTask(location.href);
+      opened();
+    }
+  }
+
+  window.trcrTaskPanel = { close: close, refresh: refreshPage };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

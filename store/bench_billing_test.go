@@ -1,0 +1,427 @@
+package store_test
+
+// Benchmarks of the reports and the time-entry list over an organization of 1,000,000 time entries, 50 members and
+// 200 projects (docs/PERFORMANCE.md):
+//
+//	go test -run '^$' -bench 'Report|TimeEntriesList' -benchtime 20x ./store/
+//
+// They run only with -bench. The organization is seeded once per process (SeedDemo, SeedWork, then SeedBilling)
+// into a storetest template database of its own, keyed by the migrations, the seeding code and the size; each
+// top-level benchmark works on a clone of it. Plain `go test ./store/` never seeds it. TRCR_BENCH_TIME_ENTRIES
+// changes the number of entries (for a quick try).
+//
+// Like bench_test.go (whose statement counter they share), each benchmark reports p50-ms, p95-ms and queries/op,
+// and first checks that a bigger answer (a month rather than a week, a page of 100 rather than 25) takes no more
+// statements. They also report the PostgreSQL backend's CPU time per call, which a busy machine does not inflate.
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/trcr/trcr/migrations"
+	"github.com/trcr/trcr/store"
+	"github.com/trcr/trcr/store/storetest"
+)
+
+// benchTimeEntries is the size of the billing benchmarks' organization.
+func benchTimeEntries() int {
+	if n, err := strconv.Atoi(os.Getenv("TRCR_BENCH_TIME_ENTRIES")); err == nil && n > 0 {
+		return n
+	}
+	return 1_000_000
+}
+
+// billingTemplateKey names the seeded template: a change of the migrations, of the seeding code or of the size
+// makes a new one.
+func billingTemplateKey(entries int) string {
+	h := sha256.New()
+	for _, f := range []string{"seed_billing.go", "seed_work.go", "seed.go"} {
+		b, err := os.ReadFile(f) // go test runs in the package directory
+		if err != nil {
+			b = []byte(time.Now().String()) // unknown code: never reuse
+		}
+		h.Write(b)
+	}
+	return fmt.Sprintf("bench-billing:%s:%d:%s", migrations.Checksum(), entries, hex.EncodeToString(h.Sum(nil))[:16])
+}
+
+// billingSeed measures the one seeding of the process (processCPU is bench_test.go's).
+var billingSeed struct {
+	once           sync.Once
+	took           time.Duration // wall clock
+	client, server time.Duration // CPU time of this process and of the PostgreSQL backend
+}
+
+// billingFixture is a clone of the seeded organization with the actors the benchmarks use.
+type billingFixture struct {
+	s       *store.Store
+	db      *sqlx.DB
+	queries atomic.Int64
+	backend int // the PID of the one PostgreSQL backend the store uses, for its CPU time
+
+	admin, member store.Actor
+	month         struct{ from, to string } // the last full calendar month
+	week          struct{ from, to string } // its first seven days
+}
+
+// newBillingFixture clones the seeded organization for one top-level benchmark, seeding it first if this is the
+// process's first. Call it from the top-level benchmark function only, before its sub-benchmarks.
+func newBillingFixture(b *testing.B) *billingFixture {
+	b.Helper()
+	entries := benchTimeEntries()
+	ready := time.Now()
+	dbURL := storetest.New(b, billingTemplateKey(entries), func(ctx context.Context, db *sql.DB) error {
+		if err := migrations.Up(ctx, db); err != nil {
+			return err
+		}
+		s := store.New(sqlx.NewDb(db, "postgres"), nil, benchConfig(), quietLog())
+		res, err := s.SeedDemo(ctx)
+		if err != nil {
+			return err
+		}
+		if err := s.SeedWork(ctx, res.OrgID, store.SeedWorkOptions{}); err != nil {
+			return err
+		}
+		var seedErr error
+		billingSeed.once.Do(func() {
+			// One connection, whose backend's CPU time tells the server's share of the seeding.
+			db.SetMaxOpenConns(1)
+			var backend int
+			if seedErr = db.QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&backend); seedErr != nil {
+				return
+			}
+			cpu0, _, _ := schedstat(backend)
+			client0 := processCPU()
+			began := time.Now()
+			seedErr = s.SeedBilling(ctx, res.OrgID, store.SeedBillingOptions{TimeEntries: entries})
+			billingSeed.took = time.Since(began)
+			billingSeed.client = processCPU() - client0
+			if cpu1, _, ok := schedstat(backend); ok {
+				billingSeed.server = time.Duration(cpu1 - cpu0)
+			}
+		})
+		return seedErr
+	})
+	if billingSeed.took > 0 {
+		b.Logf("seeded %d time entries in %s (CPU: %s in this process, %s in the PostgreSQL backend)", entries,
+			billingSeed.took.Round(time.Millisecond), billingSeed.client.Round(time.Millisecond), billingSeed.server.Round(time.Millisecond))
+	}
+	b.Logf("fixture (seed or clone) ready in %s", time.Since(ready).Round(time.Millisecond))
+	connector, err := pq.NewConnector(dbURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := &billingFixture{}
+	f.db = sqlx.NewDb(sql.OpenDB(statementCounter{Connector: connector, n: &f.queries}), "postgres")
+	// One connection, so one backend does all the work and its CPU time can be read.
+	f.db.SetMaxOpenConns(1)
+	b.Cleanup(func() { f.db.Close() })
+	if err := f.db.Get(&f.backend, `SELECT pg_backend_pid()`); err != nil {
+		b.Fatal(err)
+	}
+	f.s = store.New(f.db, nil, benchConfig(), quietLog())
+	ctx := context.Background()
+
+	var org string
+	if err := f.db.Get(&org, `SELECT organization_id FROM members m JOIN users u ON u.id = m.user_id WHERE u.email = $1`,
+		store.DemoOwnerEmail); err != nil {
+		b.Fatal(err)
+	}
+	actor := func(email string) store.Actor {
+		var id string
+		if err := f.db.Get(&id, `SELECT id FROM users WHERE email = $1`, email); err != nil {
+			b.Fatal(err)
+		}
+		a, err := f.s.ActorFor(ctx, id, org, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		return a
+	}
+	f.admin, f.member = actor(store.DemoOwnerEmail), actor("zoe@trcr.local")
+	if f.member.IsAdmin() {
+		b.Fatal("zoe@trcr.local should be a plain member")
+	}
+	// The demo users' timezone is Europe/Berlin; the last full month there.
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Now().In(loc)
+	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -1, 0)
+	f.month.from, f.month.to = first.Format(time.DateOnly), first.AddDate(0, 1, -1).Format(time.DateOnly)
+	f.week.from, f.week.to = first.Format(time.DateOnly), first.AddDate(0, 0, 6).Format(time.DateOnly)
+	var n int
+	if err := f.db.Get(&n, `SELECT count(*) FROM time_entries`); err != nil || n != entries {
+		b.Fatalf("%d time entries (%v), want %d", n, err, entries)
+	}
+	return f
+}
+
+// measure runs op b.N times and reports, besides ns/op: p50-ms and p95-ms (the median and 95th percentile of one
+// call, wall clock), queries/op, and where /proc can tell (Linux, a local server) db-cpu-ms/op and db-wait-ms/op:
+// the time the backend spent on a CPU per call, and waiting for one. On a busy machine the wall clock mostly
+// measures the wait; the CPU time is what the call costs (parallel workers, if the plan starts any, not included).
+// Before timing it warms the cache and checks that fewer and more, the same read returning fewer and more rows,
+// send the same number of statements (no N+1).
+func (f *billingFixture) measure(b *testing.B, op, fewer, more func() (rows int, err error)) {
+	b.Helper()
+	count := func(op func() (int, error)) (rows int, queries int64) {
+		before := f.queries.Load()
+		rows, err := op()
+		if err != nil {
+			b.Fatal(err)
+		}
+		return rows, f.queries.Load() - before
+	}
+	for range 3 {
+		count(op)
+	}
+	rowsFew, qFew := count(fewer)
+	rowsMore, qMore := count(more)
+	if qFew != qMore {
+		b.Fatalf("N+1: %d rows take %d statements, %d rows %d", rowsFew, qFew, rowsMore, qMore)
+	}
+	if rowsMore <= rowsFew {
+		b.Logf("note: the N+1 check compares %d rows with %d", rowsFew, rowsMore)
+	}
+
+	durations := make([]time.Duration, 0, b.N)
+	before := f.queries.Load()
+	cpu0, wait0, sched := schedstat(f.backend)
+	b.ReportAllocs()
+	for b.Loop() {
+		began := time.Now()
+		if _, err := op(); err != nil {
+			b.Fatal(err)
+		}
+		durations = append(durations, time.Since(began))
+	}
+	b.StopTimer()
+	cpu1, wait1, sched1 := schedstat(f.backend)
+	slices.Sort(durations)
+	pct := func(p int) float64 {
+		return float64(durations[(len(durations)-1)*p/100]) / float64(time.Millisecond)
+	}
+	n := float64(len(durations))
+	b.ReportMetric(pct(50), "p50-ms")
+	b.ReportMetric(pct(95), "p95-ms")
+	b.ReportMetric(float64(f.queries.Load()-before)/n, "queries/op")
+	if sched && sched1 {
+		b.ReportMetric(float64(cpu1-cpu0)/n/1e6, "db-cpu-ms/op")
+		b.ReportMetric(float64(wait1-wait0)/n/1e6, "db-wait-ms/op")
+	}
+}
+
+// schedstat reads the nanoseconds process pid has spent on a CPU and waiting on a run queue (Linux
+// /proc/<pid>/schedstat); ok is false where that cannot be read, such as a server on another machine.
+func schedstat(pid int) (cpu, wait int64, ok bool) {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/schedstat", pid))
+	if err != nil {
+		return 0, 0, false
+	}
+	fields := strings.Fields(string(raw))
+	if len(fields) < 2 {
+		return 0, 0, false
+	}
+	cpu, err1 := strconv.ParseInt(fields[0], 10, 64)
+	wait, err2 := strconv.ParseInt(fields[1], 10, 64)
+	return cpu, wait, err1 == nil && err2 == nil
+}
+
+// BenchmarkReportTimesheetMonth is GET /reports/timesheet for the last full month, by day: every member's rows
+// for an admin, and a member's own.
+func BenchmarkReportTimesheetMonth(b *testing.B) {
+	f := newBillingFixture(b)
+	ctx := context.Background()
+	for _, who := range []struct {
+		name  string
+		actor store.Actor
+	}{{"admin", f.admin}, {"member", f.member}} {
+		report := func(from, to string) func() (int, error) {
+			return func() (int, error) {
+				t, err := f.s.Timesheet(ctx, who.actor, store.TimesheetFilter{From: from, To: to, GroupBy: "day"})
+				if err == nil && len(t.Rows) == 0 {
+					err = errors.New("empty timesheet")
+				}
+				return len(t.Rows), err
+			}
+		}
+		month := report(f.month.from, f.month.to)
+		b.Run(who.name, func(b *testing.B) { f.measure(b, month, report(f.week.from, f.week.to), month) })
+	}
+}
+
+// BenchmarkReportProfitabilityMonth is GET /reports/profitability for the last full month, by project and by
+// client (owners and admins only).
+func BenchmarkReportProfitabilityMonth(b *testing.B) {
+	f := newBillingFixture(b)
+	ctx := context.Background()
+	for _, groupBy := range []string{"project", "client"} {
+		report := func(from, to string) func() (int, error) {
+			return func() (int, error) {
+				rows, err := f.s.Profitability(ctx, f.admin, store.ProfitabilityFilter{From: from, To: to, GroupBy: groupBy})
+				if err == nil && len(rows) == 0 {
+					err = errors.New("empty profitability report")
+				}
+				return len(rows), err
+			}
+		}
+		month := report(f.month.from, f.month.to)
+		b.Run(groupBy, func(b *testing.B) { f.measure(b, month, report(f.week.from, f.week.to), month) })
+	}
+}
+
+// BenchmarkTimeEntriesListPage is GET /time-entries, the first page of the newest entries: a member's own, one
+// member's as an admin sees them, and the whole organization's for an admin.
+func BenchmarkTimeEntriesListPage(b *testing.B) {
+	f := newBillingFixture(b)
+	ctx := context.Background()
+	for _, c := range []struct {
+		name   string
+		actor  store.Actor
+		userID string
+	}{{"member_own", f.member, ""}, {"admin_user", f.admin, f.member.UserID}, {"admin_org", f.admin, ""}} {
+		page := func(perPage int) func() (int, error) {
+			return func() (int, error) {
+				list, err := f.s.TimeEntries(ctx, c.actor, store.TimeEntryFilter{UserID: c.userID, Page: store.Page{Per: perPage}})
+				if err == nil && len(list.Items) != min(perPage, list.Total) {
+					err = fmt.Errorf("%d entries on a page of %d", len(list.Items), perPage)
+				}
+				return len(list.Items), err
+			}
+		}
+		b.Run(c.name, func(b *testing.B) { f.measure(b, page(25), page(25), page(100)) })
+	}
+}
+
+// TestSeedBilling checks a small seeded organization: sizes, weekdays and business hours, no overlapping entries,
+// invoices whose lines add up to the time linked to them, and that a second run changes nothing.
+func TestSeedBilling(t *testing.T) {
+	t.Parallel()
+	s, db := newStore(t)
+	ctx := context.Background()
+	res, err := s.SeedDemo(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SeedWork(ctx, res.OrgID, store.SeedWorkOptions{Tasks: 200, Projects: 4}); err != nil {
+		t.Fatal(err)
+	}
+	o := store.SeedBillingOptions{TimeEntries: 6000, Users: 12, Projects: 30, Clients: 6}
+	began := time.Now()
+	if err := s.SeedBilling(ctx, res.OrgID, o); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("seeded %d entries in %s", o.TimeEntries, time.Since(began).Round(time.Millisecond))
+	if err := s.SeedBilling(ctx, res.OrgID, o); !errors.Is(err, store.ErrBillingExists) {
+		t.Fatalf("second SeedBilling: %v, want ErrBillingExists", err)
+	}
+	one := func(query string, args ...any) int {
+		t.Helper()
+		var n int
+		if err := db.Get(&n, query, args...); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		return n
+	}
+	for _, c := range []struct {
+		what  string
+		query string
+		want  int
+	}{
+		{"time entries", `SELECT count(*) FROM time_entries WHERE organization_id = $1`, o.TimeEntries},
+		{"active members", `SELECT count(*) FROM members WHERE organization_id = $1 AND status = 'active'`, o.Users},
+		{"members without a cost rate", `SELECT count(*) FROM members WHERE organization_id = $1 AND status = 'active' AND cost_rate = 0`, 0},
+		{"projects", `SELECT count(*) FROM projects WHERE organization_id = $1`, o.Projects},
+		{"clients", `SELECT count(*) FROM clients WHERE organization_id = $1`, o.Clients},
+		{"projects without a default group", `SELECT count(*) FROM projects p WHERE organization_id = $1 AND
+			(SELECT count(*) FROM task_groups g WHERE g.project_id = p.id AND g.is_default) <> 1`, 0},
+		{"running entries", `SELECT count(*) FROM time_entries WHERE organization_id = $1 AND stopped_at IS NULL`, 0},
+		{"entries on weekends or outside 08:00-18:30", `SELECT count(*) FROM time_entries te JOIN organizations o ON o.id = te.organization_id
+			WHERE te.organization_id = $1 AND (extract(isodow FROM te.started_at AT TIME ZONE o.timezone) > 5
+				OR (te.started_at AT TIME ZONE o.timezone)::time < '08:00' OR (te.stopped_at AT TIME ZONE o.timezone)::time > '18:30'
+				OR te.started_at > now() OR te.started_at < now() - interval '12 months 1 day')`, 0},
+		{"overlapping entries", `SELECT count(*) FROM (SELECT started_at, lag(stopped_at) OVER (PARTITION BY user_id ORDER BY started_at) AS prev
+			FROM time_entries WHERE organization_id = $1) x WHERE started_at < prev`, 0},
+		{"entries on a project the user is not on", `SELECT count(*) FROM time_entries te WHERE te.organization_id = $1 AND NOT EXISTS (
+			SELECT 1 FROM project_members pm WHERE pm.project_id = te.project_id AND pm.user_id = te.user_id)`, 0},
+		{"entries with a task of another project", `SELECT count(*) FROM time_entries te JOIN tasks t ON t.id = te.task_id
+			WHERE te.organization_id = $1 AND t.project_id <> te.project_id`, 0},
+		{"billed entries that are not billable", `SELECT count(*) FROM time_entries WHERE organization_id = $1 AND invoice_id IS NOT NULL AND NOT billable`, 0},
+		{"line items whose quantity is not their entries' hours", `SELECT count(*) FROM invoice_line_items li WHERE li.organization_id = $1 AND
+			li.quantity <> round((SELECT sum(duration_seconds) FROM time_entries te WHERE te.line_item_id = li.id) / 3600.0, 4)`, 0},
+		{"line items whose amount is not quantity × price", `SELECT count(*) FROM invoice_line_items WHERE organization_id = $1 AND
+			amount <> round(quantity * unit_price)`, 0},
+		{"invoices whose total is not the sum of their lines", `SELECT count(*) FROM invoices i WHERE organization_id = $1 AND
+			(total <> subtotal OR subtotal <> (SELECT sum(amount) FROM invoice_line_items li WHERE li.invoice_id = i.id))`, 0},
+		{"paid invoices not paid in full", `SELECT count(*) FROM invoices i WHERE organization_id = $1 AND status = 'paid' AND
+			(amount_paid <> total OR total <> (SELECT sum(amount) FROM payments p WHERE p.invoice_id = i.id))`, 0},
+		{"entries billed to another client's invoice", `SELECT count(*) FROM time_entries te JOIN projects p ON p.id = te.project_id
+			JOIN invoices i ON i.id = te.invoice_id WHERE te.organization_id = $1 AND i.client_id IS DISTINCT FROM p.client_id`, 0},
+	} {
+		if n := one(c.query, res.OrgID); n != c.want {
+			t.Errorf("%s: %d, want %d", c.what, n, c.want)
+		}
+	}
+	if n := one(`SELECT count(*) FROM invoices WHERE organization_id = $1 AND status = 'paid'`, res.OrgID); n == 0 {
+		t.Error("no paid invoices")
+	}
+	if n := one(`SELECT count(DISTINCT number) FROM invoices WHERE organization_id = $1`, res.OrgID); n != one(`SELECT count(*) FROM invoices WHERE organization_id = $1`, res.OrgID) {
+		t.Error("duplicate invoice numbers")
+	}
+	if n := one(`SELECT count(*) FROM audit_logs WHERE entity_type IN ('time_entry', 'invoice', 'client')`); n != 0 {
+		t.Errorf("%d audit entries for seeded billing, want none", n)
+	}
+
+	// The seeded data reads through the reports, whose totals agree with the rows.
+	owner, err := s.ActorFor(ctx, oneString(t, db, `SELECT id FROM users WHERE email = $1`, store.DemoOwnerEmail), res.OrgID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	from, to := time.Now().AddDate(-1, 0, -1).Format(time.DateOnly), time.Now().Format(time.DateOnly)
+	ts, err := s.Timesheet(ctx, owner, store.TimesheetFilter{From: from, To: to, GroupBy: "month"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ts.Rows) == 0 || ts.TotalHours == 0 {
+		t.Errorf("timesheet of the year: %d rows, %s hours", len(ts.Rows), ts.TotalHours)
+	}
+	revenue, err := s.Revenue(ctx, owner, store.RevenueFilter{From: from, To: to})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var invoiced int64
+	for _, r := range revenue {
+		invoiced += r.Invoiced
+	}
+	if want := int64(one(`SELECT coalesce(sum(total), 0)::int FROM invoices WHERE organization_id = $1`, res.OrgID)); invoiced != want || want == 0 {
+		t.Errorf("revenue invoiced %d, want %d", invoiced, want)
+	}
+	prof, err := s.Profitability(ctx, owner, store.ProfitabilityFilter{From: from, To: to})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cost int64
+	for _, r := range prof {
+		cost += r.Cost
+	}
+	if len(prof) < 2 || cost == 0 {
+		t.Errorf("profitability: %d rows, cost %d", len(prof), cost)
+	}
+}

@@ -1,0 +1,469 @@
+package store_test
+
+// Benchmarks of the task list and the board over an organization of 100,000 tasks (docs/PERFORMANCE.md):
+//
+//	go test -run '^$' -bench . -benchtime 200x ./store/
+//
+// They run only with -bench. The seeded organization is built once per process, as a storetest template database
+// keyed by the migrations and the seeding code, and each top-level benchmark works on a clone of it; plain
+// `go test ./store/` never seeds it. TRCR_BENCH_TASKS changes the number of tasks (for a quick try).
+//
+// Besides ns/op each benchmark reports p50-ms and p95-ms (the median and 95th percentile of one call) and
+// queries/op, the statements sent to PostgreSQL per call, counted by a wrapper around lib/pq's connector. Before
+// timing, each benchmark fails if a page of 100 rows takes more statements than a page of 25 (an N+1).
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"database/sql/driver"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/trcr/trcr/migrations"
+	"github.com/trcr/trcr/store"
+	"github.com/trcr/trcr/store/storetest"
+)
+
+// benchTasks is the size of the benchmarks' organization.
+func benchTasks() int {
+	if n, err := strconv.Atoi(os.Getenv("TRCR_BENCH_TASKS")); err == nil && n > 0 {
+		return n
+	}
+	return 100_000
+}
+
+// statementCounter counts the statements its connections send: queries, execs and prepares (a prepared
+// statement is executed once by this app). Pings and transaction control are not counted.
+type statementCounter struct {
+	driver.Connector
+	n *atomic.Int64
+}
+
+func (c statementCounter) Connect(ctx context.Context) (driver.Conn, error) {
+	conn, err := c.Connector.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &countedConn{Conn: conn, n: c.n}, nil
+}
+
+// countedConn forwards to lib/pq's connection every optional interface it implements.
+type countedConn struct {
+	driver.Conn
+	n *atomic.Int64
+}
+
+func (c *countedConn) Prepare(query string) (driver.Stmt, error) {
+	c.n.Add(1)
+	return c.Conn.Prepare(query)
+}
+
+func (c *countedConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	c.n.Add(1)
+	return c.Conn.(driver.ConnPrepareContext).PrepareContext(ctx, query)
+}
+
+func (c *countedConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	c.n.Add(1)
+	return c.Conn.(driver.QueryerContext).QueryContext(ctx, query, args)
+}
+
+func (c *countedConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	c.n.Add(1)
+	return c.Conn.(driver.ExecerContext).ExecContext(ctx, query, args)
+}
+
+func (c *countedConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	return c.Conn.(driver.ConnBeginTx).BeginTx(ctx, opts)
+}
+
+func (c *countedConn) Ping(ctx context.Context) error { return c.Conn.(driver.Pinger).Ping(ctx) }
+
+func (c *countedConn) CheckNamedValue(nv *driver.NamedValue) error {
+	return c.Conn.(driver.NamedValueChecker).CheckNamedValue(nv)
+}
+
+func (c *countedConn) ResetSession(ctx context.Context) error {
+	return c.Conn.(driver.SessionResetter).ResetSession(ctx)
+}
+
+func (c *countedConn) IsValid() bool { return c.Conn.(driver.Validator).IsValid() }
+
+// benchFixture is a clone of the seeded organization, with the actors and ids the benchmarks use.
+type benchFixture struct {
+	s       *store.Store
+	db      *sqlx.DB
+	queries atomic.Int64
+
+	admin, member store.Actor
+	board         string // the 2,000-task project
+	project       string // the largest project the member is on
+	bug           string // the Bug label
+}
+
+// benchTemplateKey names the seeded template: a change of the migrations, of the seeding code or of the size
+// makes a new one (on a shared server, TRCR_TEST_DATABASE_URL, templates outlive the process).
+func benchTemplateKey(tasks int) string {
+	h := sha256.New()
+	for _, f := range []string{"seed_work.go", "seed.go"} {
+		b, err := os.ReadFile(f) // go test runs in the package directory
+		if err != nil {
+			b = []byte(time.Now().String()) // unknown code: never reuse
+		}
+		h.Write(b)
+	}
+	return fmt.Sprintf("bench-work:%s:%d:%s", migrations.Checksum(), tasks, hex.EncodeToString(h.Sum(nil))[:16])
+}
+
+func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func benchConfig() store.Config {
+	return store.Config{BaseURL: "https://trcr.example", Secret: []byte(strings.Repeat("k", 32))}
+}
+
+// newBenchFixture clones the seeded organization for one top-level benchmark (seeding it first if this is the
+// process's first). Call it from the top-level benchmark function only, before its sub-benchmarks: the clone is
+// dropped when that function returns.
+func newBenchFixture(b *testing.B) *benchFixture {
+	b.Helper()
+	tasks := benchTasks()
+	seeded := time.Now()
+	dbURL := storetest.New(b, benchTemplateKey(tasks), func(ctx context.Context, db *sql.DB) error {
+		if err := migrations.Up(ctx, db); err != nil {
+			return err
+		}
+		s := store.New(sqlx.NewDb(db, "postgres"), nil, benchConfig(), quietLog())
+		res, err := s.SeedDemo(ctx)
+		if err != nil {
+			return err
+		}
+		began := time.Now()
+		if err := s.SeedWork(ctx, res.OrgID, store.SeedWorkOptions{Tasks: tasks}); err != nil {
+			return err
+		}
+		b.Logf("seeded %d tasks in %s", tasks, time.Since(began).Round(time.Millisecond))
+		return nil
+	})
+	b.Logf("fixture (seed or clone) ready in %s", time.Since(seeded).Round(time.Millisecond))
+	connector, err := pq.NewConnector(dbURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := &benchFixture{}
+	f.db = sqlx.NewDb(sql.OpenDB(statementCounter{Connector: connector, n: &f.queries}), "postgres")
+	b.Cleanup(func() { f.db.Close() })
+	f.s = store.New(f.db, nil, benchConfig(), quietLog())
+	ctx := context.Background()
+
+	var org string
+	if err := f.db.Get(&org, `SELECT organization_id FROM members m JOIN users u ON u.id = m.user_id WHERE u.email = $1`,
+		store.DemoOwnerEmail); err != nil {
+		b.Fatal(err)
+	}
+	actor := func(email string) store.Actor {
+		var id string
+		if err := f.db.Get(&id, `SELECT id FROM users WHERE email = $1`, email); err != nil {
+			b.Fatal(err)
+		}
+		a, err := f.s.ActorFor(ctx, id, org, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		return a
+	}
+	f.admin, f.member = actor(store.DemoOwnerEmail), actor("zoe@trcr.local")
+	if f.member.IsAdmin() {
+		b.Fatal("zoe@trcr.local should be a plain member")
+	}
+	if err := f.db.Get(&f.board, `SELECT id FROM projects WHERE organization_id = $1 AND name = $2`, org, store.BoardProjectName); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.db.Get(&f.project, `
+		SELECT t.project_id FROM tasks t JOIN project_members pm ON pm.project_id = t.project_id AND pm.user_id = $1
+		GROUP BY t.project_id ORDER BY count(*) DESC, t.project_id LIMIT 1`, f.member.UserID); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.db.Get(&f.bug, `SELECT id FROM labels WHERE organization_id = $1 AND name = 'Bug'`, org); err != nil {
+		b.Fatal(err)
+	}
+	return f
+}
+
+// measure runs op b.N times, reporting the median and 95th percentile of one call and the statements per call.
+// Before timing it warms the cache and checks that fewer and more, the same read returning fewer and more rows,
+// send the same number of statements (no N+1).
+func (f *benchFixture) measure(b *testing.B, op, fewer, more func() (rows int, err error)) {
+	b.Helper()
+	count := func(op func() (int, error)) (rows int, queries int64) {
+		before := f.queries.Load()
+		rows, err := op()
+		if err != nil {
+			b.Fatal(err)
+		}
+		return rows, f.queries.Load() - before
+	}
+	for range 3 {
+		count(op)
+	}
+	rowsFew, qFew := count(fewer)
+	rowsMore, qMore := count(more)
+	if qFew != qMore {
+		b.Fatalf("N+1: %d rows take %d statements, %d rows %d", rowsFew, qFew, rowsMore, qMore)
+	}
+	if rowsMore <= rowsFew {
+		b.Logf("note: the N+1 check compares %d rows with %d", rowsFew, rowsMore)
+	}
+
+	backends := f.backends(b)
+	clientCPU := processCPU()
+	serverCPU, serverWait, sched := backendsSched(backends)
+	durations := make([]time.Duration, 0, b.N)
+	before := f.queries.Load()
+	b.ReportAllocs()
+	for b.Loop() {
+		began := time.Now()
+		if _, err := op(); err != nil {
+			b.Fatal(err)
+		}
+		durations = append(durations, time.Since(began))
+	}
+	b.StopTimer()
+	slices.Sort(durations)
+	pct := func(p int) float64 {
+		return float64(durations[(len(durations)-1)*p/100]) / float64(time.Millisecond)
+	}
+	b.ReportMetric(pct(50), "p50-ms")
+	b.ReportMetric(pct(95), "p95-ms")
+	b.ReportMetric(float64(f.queries.Load()-before)/float64(len(durations)), "queries/op")
+	// CPU time per call, which other load on the machine changes much less than the elapsed time: the benchmark
+	// process (Go, including its scheduler's spinning) and the PostgreSQL backends serving it, when they run on this
+	// machine; db-wait is how long those backends waited for a CPU, a measure of that other load.
+	perOp := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) / float64(len(durations)) }
+	b.ReportMetric(perOp(processCPU()-clientCPU), "go-cpu-ms/op")
+	if cpu, wait, ok := backendsSched(backends); ok && sched {
+		b.ReportMetric(perOp(cpu-serverCPU), "db-cpu-ms/op")
+		b.ReportMetric(perOp(wait-serverWait), "db-wait-ms/op")
+	}
+}
+
+// backends returns the process ids of the PostgreSQL backends of the fixture's pool.
+func (f *benchFixture) backends(b *testing.B) []int {
+	var pids []int
+	if err := f.db.Select(&pids, `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`); err != nil {
+		b.Fatal(err)
+	}
+	return pids
+}
+
+// processCPU is the CPU time this process used so far.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// backendsSched sums, over processes, the time they spent on a CPU and waiting for one on a run queue, from
+// /proc/<pid>/schedstat; ok is false if one cannot be read (a server on another machine).
+func backendsSched(pids []int) (cpu, wait time.Duration, ok bool) {
+	for _, pid := range pids {
+		raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/schedstat", pid))
+		if err != nil {
+			return 0, 0, false
+		}
+		fields := strings.Fields(string(raw))
+		if len(fields) < 2 {
+			return 0, 0, false
+		}
+		c, err1 := strconv.ParseInt(fields[0], 10, 64)
+		w, err2 := strconv.ParseInt(fields[1], 10, 64)
+		if err1 != nil || err2 != nil {
+			return 0, 0, false
+		}
+		cpu, wait = cpu+time.Duration(c), wait+time.Duration(w)
+	}
+	return cpu, wait, true
+}
+
+// BenchmarkTasksListFilteredSorted is GET /api/v1/tasks: a page of 25, sorted by priority, under realistic filters,
+// as an admin (every project) and as a plain member (the visibility condition on project membership).
+func BenchmarkTasksListFilteredSorted(b *testing.B) {
+	f := newBenchFixture(b)
+	ctx := context.Background()
+	filters := []struct {
+		name   string
+		filter func(a store.Actor) store.TaskFilter
+	}{
+		{"project_status", func(store.Actor) store.TaskFilter {
+			return store.TaskFilter{ProjectID: f.project, Status: "open"}
+		}},
+		{"project_status_search", func(store.Actor) store.TaskFilter {
+			return store.TaskFilter{ProjectID: f.project, Status: "open", Search: "desig"}
+		}},
+		{"project_status_label", func(store.Actor) store.TaskFilter {
+			return store.TaskFilter{ProjectID: f.project, Status: "open", LabelIDs: f.bug}
+		}},
+		{"project_status_assignee", func(a store.Actor) store.TaskFilter {
+			return store.TaskFilter{ProjectID: f.project, Status: "open", AssigneeID: f.member.UserID}
+		}},
+		// Across every project the actor may see.
+		{"all_search", func(store.Actor) store.TaskFilter { return store.TaskFilter{Search: "desig"} }},
+		{"all_label", func(store.Actor) store.TaskFilter { return store.TaskFilter{LabelIDs: f.bug} }},
+		{"all_assignee_status", func(a store.Actor) store.TaskFilter {
+			return store.TaskFilter{AssigneeID: a.UserID, Status: "open"} // "my open tasks"
+		}},
+	}
+	for _, who := range []struct {
+		name  string
+		actor store.Actor
+	}{{"admin", f.admin}, {"member", f.member}} {
+		for _, fl := range filters {
+			page := func(perPage int) func() (int, error) {
+				return func() (int, error) {
+					filter := fl.filter(who.actor)
+					filter.Sort, filter.Order, filter.Page = "priority", "desc", store.Page{Per: perPage}
+					list, err := f.s.Tasks(ctx, who.actor, filter)
+					return len(list.Items), err
+				}
+			}
+			b.Run(who.name+"/"+fl.name, func(b *testing.B) { f.measure(b, page(25), page(25), page(100)) })
+		}
+	}
+}
+
+// BenchmarkBoard2000 reads the whole board of the 2,000-task project (store.Board: every group with all its cards).
+// The N+1 check compares it with the same board filtered down to a few cards.
+func BenchmarkBoard2000(b *testing.B) {
+	f := newBenchFixture(b)
+	ctx := context.Background()
+	for _, who := range []struct {
+		name  string
+		actor store.Actor
+	}{{"admin", f.admin}, {"member", f.member}} {
+		board := func(filter store.BoardFilter) func() (int, error) {
+			return func() (int, error) {
+				board, err := f.s.Board(ctx, who.actor, f.board, filter)
+				return board.Shown, err
+			}
+		}
+		full := board(store.BoardFilter{})
+		if n, err := full(); err != nil || n != store.BoardProjectTasks && benchTasks() >= 2*store.BoardProjectTasks {
+			b.Fatalf("board of %s: %d cards (%v), want %d", store.BoardProjectName, n, err, store.BoardProjectTasks)
+		}
+		few := board(store.BoardFilter{Priority: "urgent", AssigneeID: store.AssigneeMe})
+		b.Run(who.name, func(b *testing.B) { f.measure(b, full, few, full) })
+	}
+}
+
+// TestSeedWork checks the shape of a small seeded organization: sizes, dense positions, one default group per
+// project, acyclic dependencies, and that a second run changes nothing.
+func TestSeedWork(t *testing.T) {
+	t.Parallel()
+	s, db := newStore(t)
+	ctx := context.Background()
+	res, err := s.SeedDemo(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const tasks, projects = 600, 6
+	if err := s.SeedWork(ctx, res.OrgID, store.SeedWorkOptions{Tasks: tasks, Projects: projects}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SeedWork(ctx, res.OrgID, store.SeedWorkOptions{Tasks: tasks, Projects: projects}); !errors.Is(err, store.ErrWorkExists) {
+		t.Fatalf("second SeedWork: %v, want ErrWorkExists", err)
+	}
+	one := func(query string, args ...any) int {
+		t.Helper()
+		var n int
+		if err := db.Get(&n, query, args...); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		return n
+	}
+	if n := one(`SELECT count(*) FROM projects WHERE organization_id = $1`, res.OrgID); n != projects {
+		t.Errorf("%d projects, want %d", n, projects)
+	}
+	if n := one(`SELECT count(*) FROM tasks WHERE organization_id = $1`, res.OrgID); n != tasks {
+		t.Errorf("%d tasks, want %d", n, tasks)
+	}
+	if n := one(`SELECT count(*) FROM tasks t JOIN projects p ON p.id = t.project_id WHERE p.name = $1`, store.BoardProjectName); n != tasks/2 {
+		t.Errorf("%s has %d tasks, want %d", store.BoardProjectName, n, tasks/2)
+	}
+	if n := one(`SELECT count(*) FROM (SELECT group_id FROM tasks GROUP BY group_id
+		HAVING count(*) <> max(position) + 1 OR min(position) <> 0 OR count(DISTINCT position) <> count(*)) x`); n != 0 {
+		t.Errorf("%d groups with positions that are not 0..n-1", n)
+	}
+	if n := one(`SELECT count(*) FROM projects p WHERE (SELECT count(*) FROM task_groups g WHERE g.project_id = p.id AND g.is_default) <> 1`); n != 0 {
+		t.Errorf("%d projects without exactly one default group", n)
+	}
+	if n := one(`SELECT count(*) FROM tasks t WHERE t.group_id NOT IN (SELECT id FROM task_groups g WHERE g.project_id = t.project_id)`); n != 0 {
+		t.Errorf("%d tasks in a group of another project", n)
+	}
+	if n := one(`SELECT count(*) FROM tasks t WHERE t.assignee_id IS NOT NULL AND NOT EXISTS (
+		SELECT 1 FROM project_members pm WHERE pm.project_id = t.project_id AND pm.user_id = t.assignee_id)`); n != 0 {
+		t.Errorf("%d tasks assigned to someone not on the project", n)
+	}
+	if n := one(`SELECT count(*) FROM tasks t WHERE t.status NOT IN ('open', 'in_progress', 'done', 'closed')
+		AND t.status NOT IN (SELECT code FROM task_statuses WHERE organization_id = t.organization_id)`); n != 0 {
+		t.Errorf("%d tasks with an unknown status", n)
+	}
+	for _, table := range []string{"task_labels", "task_checklist_items", "task_comments", "task_dependencies", "milestones"} {
+		if n := one(`SELECT count(*) FROM ` + table); n == 0 {
+			t.Errorf("no %s", table)
+		}
+	}
+	if n := one(`SELECT count(*) FROM task_dependencies d JOIN tasks a ON a.id = d.task_id JOIN tasks b ON b.id = d.depends_on_id
+		WHERE a.project_id <> b.project_id`); n != 0 {
+		t.Errorf("%d dependencies across projects", n)
+	}
+	cycles := one(`
+		WITH RECURSIVE walk (start, node, depth) AS (
+			SELECT task_id, depends_on_id, 1 FROM task_dependencies
+			UNION ALL
+			SELECT w.start, d.depends_on_id, w.depth + 1 FROM walk w JOIN task_dependencies d ON d.task_id = w.node
+			WHERE w.node <> w.start AND w.depth < 1000
+		) SELECT count(*) FROM walk WHERE node = start`)
+	if cycles != 0 {
+		t.Errorf("dependency cycles: %d", cycles)
+	}
+	if n := one(`SELECT count(*) FROM audit_logs WHERE entity_type IN ('task', 'project')`); n != 0 {
+		t.Errorf("%d audit entries for seeded work, want none", n)
+	}
+	// The seeded work reads through the use cases.
+	owner, err := s.ActorFor(ctx, oneString(t, db, `SELECT id FROM users WHERE email = $1`, store.DemoOwnerEmail), res.OrgID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.Tasks(ctx, owner, store.TaskFilter{Search: "desig", Sort: "priority"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list.Total == 0 || list.Total == tasks {
+		t.Errorf("search desig matches %d of %d tasks", list.Total, tasks)
+	}
+}
+
+func oneString(t *testing.T, db *sqlx.DB, query string, args ...any) string {
+	t.Helper()
+	var s string
+	if err := db.Get(&s, query, args...); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}

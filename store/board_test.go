@@ -1,0 +1,439 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/trcr/trcr/migrations"
+	"github.com/trcr/trcr/store"
+	"github.com/trcr/trcr/store/storetest"
+)
+
+// countingConnector counts the statements sent to PostgreSQL, so tests can see that a read runs a fixed number
+// of queries whatever the amount of data.
+type countingConnector struct {
+	inner driver.Connector
+	n     *atomic.Int64
+}
+
+func (c countingConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	conn, err := c.inner.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return countingConn{Conn: conn, n: c.n}, nil
+}
+
+func (c countingConnector) Driver() driver.Driver { return c.inner.Driver() }
+
+type countingConn struct {
+	driver.Conn
+	n *atomic.Int64
+}
+
+func (c countingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	c.n.Add(1)
+	return c.Conn.(driver.QueryerContext).QueryContext(ctx, query, args)
+}
+
+func (c countingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	c.n.Add(1)
+	return c.Conn.(driver.ExecerContext).ExecContext(ctx, query, args)
+}
+
+func (c countingConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	c.n.Add(1)
+	return c.Conn.(driver.ConnPrepareContext).PrepareContext(ctx, query)
+}
+
+func (c countingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	return c.Conn.(driver.ConnBeginTx).BeginTx(ctx, opts)
+}
+
+func (c countingConn) ResetSession(ctx context.Context) error {
+	if r, ok := c.Conn.(driver.SessionResetter); ok {
+		return r.ResetSession(ctx)
+	}
+	return nil
+}
+
+// boardFixture is an organization with an owner (manager of the project), a plain project member, an outsider
+// member who is not on the project, and one project with three groups.
+type boardFixture struct {
+	s        *store.Store
+	db       *sqlx.DB
+	queries  *atomic.Int64
+	owner    store.Actor
+	member   store.Actor
+	outsider store.Actor
+	project  string
+	groups   []string // default "To do", then "Doing", "Done"
+}
+
+func newBoardFixture(t *testing.T) boardFixture {
+	t.Helper()
+	conn, err := pq.NewConnector(storetest.New(t, migrations.Checksum(), migrations.Up))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := boardFixture{queries: &atomic.Int64{}}
+	f.db = sqlx.NewDb(sql.OpenDB(countingConnector{inner: conn, n: f.queries}), "postgres")
+	t.Cleanup(func() { f.db.Close() })
+	f.s = store.New(f.db, nil, store.Config{BaseURL: "https://trcr.example", Secret: []byte(strings.Repeat("k", 32))},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx := context.Background()
+	register := func(email, name string) string {
+		sess, err := f.s.Register(ctx, store.RegisterInput{Email: email, Password: "secret123", Name: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sess.User.ID
+	}
+	ownerID := register("owner@example.com", "Olga Owner")
+	memberID, outsiderID := register("mia@example.com", "Mia Member"), register("otto@example.com", "Otto Outsider")
+	name := "Board Co"
+	org, err := f.s.CreateOrganization(ctx, ownerID, "", store.OrganizationInput{Name: &name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{memberID, outsiderID} {
+		f.db.MustExec(`INSERT INTO members (organization_id, user_id, email, role, status)
+			SELECT $1, id, email, 'member', 'active' FROM users WHERE id = $2`, org.ID, id)
+	}
+	actor := func(id string) store.Actor {
+		a, err := f.s.ActorFor(ctx, id, org.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	f.owner, f.member, f.outsider = actor(ownerID), actor(memberID), actor(outsiderID)
+	pname := "Website"
+	p, err := f.s.CreateProject(ctx, f.owner, store.ProjectInput{Name: &pname})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.project = p.ID
+	if _, err := f.s.AddProjectMember(ctx, f.owner, p.ID, store.ProjectMemberInput{UserID: memberID}); err != nil {
+		t.Fatal(err)
+	}
+	groups, err := f.s.TaskGroups(ctx, f.owner, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.groups = []string{groups[0].ID}
+	for _, n := range []string{"Doing", "Done"} {
+		g, err := f.s.CreateTaskGroup(ctx, f.owner, p.ID, store.TaskGroupInput{Name: &n})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.groups = append(f.groups, g.ID)
+	}
+	return f
+}
+
+func (f boardFixture) task(t *testing.T, in store.TaskInput) store.Task {
+	t.Helper()
+	in.ProjectID = f.project
+	task, err := f.s.CreateTask(context.Background(), f.owner, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return task
+}
+
+func (f boardFixture) label(t *testing.T, name, color string) store.Label {
+	t.Helper()
+	l, err := f.s.CreateLabel(context.Background(), f.owner, store.LabelInput{Name: &name, Color: &color})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func cardTitles(b store.Board) [][]string {
+	out := make([][]string, len(b.Groups))
+	for i, g := range b.Groups {
+		out[i] = []string{}
+		for _, c := range g.Cards {
+			out[i] = append(out[i], c.Title)
+		}
+	}
+	return out
+}
+
+func TestBoard_GroupsAndCardsInPositionOrderWithTheirDetails(t *testing.T) {
+	f := newBoardFixture(t)
+	ctx := context.Background()
+	bug, ux := f.label(t, "bug", "#dc2626"), f.label(t, "UX", "#2563eb")
+	due := "2026-03-01"
+	a := f.task(t, store.TaskInput{Title: "Write copy", Priority: "urgent", AssigneeID: &f.member.UserID, DueDate: &due,
+		LabelIDs: []string{ux.ID, bug.ID}})
+	f.task(t, store.TaskInput{Title: "Pick fonts"})
+	c := f.task(t, store.TaskInput{Title: "Deploy", GroupID: &f.groups[2], Status: "done"})
+	for _, title := range []string{"one", "two", "three"} {
+		if _, err := f.s.AddChecklistItem(ctx, f.owner, a.ID, title); err != nil {
+			t.Fatal(err)
+		}
+	}
+	items, _ := f.s.ChecklistItems(ctx, f.owner, a.ID)
+	if _, err := f.s.ToggleChecklistItem(ctx, f.member, items[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.AddComment(ctx, f.member, a.ID, "On it"); err != nil {
+		t.Fatal(err)
+	}
+	// Move "Write copy" below "Pick fonts": order follows positions.
+	if _, err := f.s.ReorderTask(ctx, f.owner, a.ID, store.ReorderInput{Position: taskPtr(1)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.ToggleCollapsedTaskGroup(ctx, f.member, f.project, f.groups[2]); err != nil {
+		t.Fatal(err)
+	}
+
+	b, err := f.s.Board(ctx, f.member, f.project, store.BoardFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cardTitles(b); len(got) != 3 || strings.Join(got[0], ",") != "Pick fonts,Write copy" || len(got[1]) != 0 || strings.Join(got[2], ",") != "Deploy" {
+		t.Fatalf("cards %v", got)
+	}
+	if b.Groups[0].Name != "To do" || !b.Groups[0].IsDefault || b.Groups[1].Name != "Doing" || b.Groups[0].Total != 2 {
+		t.Fatalf("groups %+v", b.Groups)
+	}
+	if b.Groups[0].Collapsed || !b.Groups[2].Collapsed {
+		t.Fatalf("collapsed state is the member's: %v %v", b.Groups[0].Collapsed, b.Groups[2].Collapsed)
+	}
+	if b.CanManage || b.Project.Name != "Website" || b.Project.Color == "" || b.Total != 3 || b.Shown != 3 {
+		t.Fatalf("board %+v", b)
+	}
+	card := b.Groups[0].Cards[1]
+	if card.ID != a.ID || card.Priority != "urgent" || card.AssigneeName != "Mia Member" || card.DueDate == nil || card.DueDate.String() != due ||
+		card.ChecklistDone != 1 || card.ChecklistTotal != 3 || card.Comments != 1 || card.Completed {
+		t.Fatalf("card %+v", card)
+	}
+	if len(card.Labels) != 2 || card.Labels[0].Name != "bug" || card.Labels[0].Color != "#dc2626" || card.Labels[1].ID != ux.ID {
+		t.Fatalf("labels %+v", card.Labels)
+	}
+	if done := b.Groups[2].Cards[0]; done.ID != c.ID || !done.Completed {
+		t.Fatalf("done card %+v", done)
+	}
+	if len(b.Members) != 3 || len(b.Labels) != 2 {
+		t.Fatalf("members %d labels %d", len(b.Members), len(b.Labels))
+	}
+
+	// The owner manages the project; the collapsed group is the member's, not the owner's.
+	ob, err := f.s.Board(ctx, f.owner, f.project, store.BoardFilter{})
+	if err != nil || !ob.CanManage || ob.Groups[2].Collapsed {
+		t.Fatalf("owner board: manage %v collapsed %v, %v", ob.CanManage, ob.Groups[2].Collapsed, err)
+	}
+}
+
+func TestBoard_Filters(t *testing.T) {
+	f := newBoardFixture(t)
+	ctx := context.Background()
+	bug := f.label(t, "bug", "#dc2626")
+	f.task(t, store.TaskInput{Title: "Fix login crash", Priority: "high", AssigneeID: &f.member.UserID, LabelIDs: []string{bug.ID}})
+	f.task(t, store.TaskInput{Title: "Write onboarding guide", Description: "explain the login flow", AssigneeID: &f.owner.UserID})
+	f.task(t, store.TaskInput{Title: "Unowned chore", Priority: "low", GroupID: &f.groups[1]})
+	for _, c := range []struct {
+		f    store.BoardFilter
+		want string
+	}{
+		{store.BoardFilter{}, "Fix login crash,Write onboarding guide,Unowned chore"},
+		{store.BoardFilter{AssigneeID: store.AssigneeMe}, "Fix login crash"},
+		{store.BoardFilter{AssigneeID: f.owner.UserID}, "Write onboarding guide"},
+		{store.BoardFilter{AssigneeID: store.AssigneeNone}, "Unowned chore"},
+		{store.BoardFilter{LabelID: bug.ID}, "Fix login crash"},
+		{store.BoardFilter{Priority: "low"}, "Unowned chore"},
+		{store.BoardFilter{Search: "logi"}, "Fix login crash,Write onboarding guide"},
+		{store.BoardFilter{Search: "log", Priority: "high"}, "Fix login crash"},
+		{store.BoardFilter{Search: "!!!"}, ""},
+	} {
+		b, err := f.s.Board(ctx, f.member, f.project, c.f)
+		if err != nil {
+			t.Fatalf("%+v: %v", c.f, err)
+		}
+		var all []string
+		for _, g := range cardTitles(b) {
+			all = append(all, g...)
+		}
+		if got := strings.Join(all, ","); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.f, got, c.want)
+		}
+		if b.Total != 3 || len(b.Groups) != 3 || b.Shown != len(all) {
+			t.Errorf("%+v: total %d shown %d groups %d", c.f, b.Total, b.Shown, len(b.Groups))
+		}
+		if c.f.Active() == (c.f == store.BoardFilter{}) {
+			t.Errorf("%+v: Active() = %v", c.f, c.f.Active())
+		}
+	}
+	for _, bad := range []store.BoardFilter{{AssigneeID: "someone"}, {LabelID: "x"}, {Priority: "whenever"}} {
+		var v *store.ValidationError
+		if _, err := f.s.Board(ctx, f.member, f.project, bad); !errors.As(err, &v) {
+			t.Errorf("%+v: %v, want a validation error", bad, err)
+		}
+	}
+}
+
+func TestBoard_OnlyForThoseWhoSeeTheProject(t *testing.T) {
+	f := newBoardFixture(t)
+	ctx := context.Background()
+	if _, err := f.s.Board(ctx, f.outsider, f.project, store.BoardFilter{}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("outsider: %v", err)
+	}
+	other := newBoardFixture(t)
+	if _, err := f.s.Board(ctx, f.owner, other.project, store.BoardFilter{}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("another organization's project: %v", err)
+	}
+	if _, err := f.s.Board(ctx, f.owner, "not-a-uuid", store.BoardFilter{}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("bad id: %v", err)
+	}
+}
+
+// TestBoard_QueryCountDoesNotGrowWithTasks guards against N+1 reads: a board of 3 tasks and one of 120 tasks,
+// with labels, checklists and comments on every task, take the same number of queries.
+func TestBoard_QueryCountDoesNotGrowWithTasks(t *testing.T) {
+	f := newBoardFixture(t)
+	ctx := context.Background()
+	bug := f.label(t, "bug", "#dc2626")
+	count := func() int64 {
+		f.queries.Store(0)
+		if _, err := f.s.Board(ctx, f.owner, f.project, store.BoardFilter{}); err != nil {
+			t.Fatal(err)
+		}
+		return f.queries.Load()
+	}
+	addTasks := func(n int) {
+		f.db.MustExec(`
+			WITH new AS (
+				INSERT INTO tasks (organization_id, project_id, group_id, title, assignee_id, position)
+				SELECT p.organization_id, p.id, $2, 'Task ' || i, $3, (SELECT count(*) FROM tasks WHERE group_id = $2) + i - 1
+				FROM projects p, generate_series(1, $4::int) i WHERE p.id = $1 RETURNING id, organization_id)
+			, l AS (INSERT INTO task_labels (task_id, label_id) SELECT id, $5 FROM new)
+			, c AS (INSERT INTO task_checklist_items (organization_id, task_id, title, position) SELECT organization_id, id, 'step', 0 FROM new)
+			INSERT INTO task_comments (organization_id, task_id, user_id, body) SELECT organization_id, id, $3, 'note' FROM new`,
+			f.project, f.groups[1], f.member.UserID, n, bug.ID)
+	}
+	addTasks(3)
+	small := count()
+	addTasks(117)
+	if large := count(); large != small {
+		t.Fatalf("board of 3 tasks: %d queries; of 120 tasks: %d", small, large)
+	}
+	if small > 10 {
+		t.Fatalf("board takes %d queries", small)
+	}
+}
+
+// TestBoard_TwoThousandTasksStayFast reads a board of 2,000 tasks, most with labels, a checklist and a comment.
+func TestBoard_TwoThousandTasksStayFast(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large board: skipped with -short")
+	}
+	f := newBoardFixture(t)
+	ctx := context.Background()
+	bug, ux := f.label(t, "bug", "#dc2626"), f.label(t, "ux", "#2563eb")
+	f.db.MustExec(`
+		WITH new AS (
+			INSERT INTO tasks (organization_id, project_id, group_id, title, description, priority, assignee_id, due_date, position)
+			SELECT p.organization_id, p.id, ($2::uuid[])[1 + i % 3], 'Task ' || i, 'Some words about task ' || i,
+				(ARRAY['low','medium','high','urgent'])[1 + i % 4], CASE WHEN i % 5 <> 0 THEN $3::uuid END,
+				DATE '2026-01-01' + (i % 90), i / 3
+			FROM projects p, generate_series(0, 1999) i WHERE p.id = $1 RETURNING id, organization_id, title)
+		, l1 AS (INSERT INTO task_labels (task_id, label_id) SELECT id, $4 FROM new)
+		, l2 AS (INSERT INTO task_labels (task_id, label_id) SELECT id, $5 FROM new WHERE right(title, 1) IN ('1', '3', '5'))
+		, c AS (INSERT INTO task_checklist_items (organization_id, task_id, title, completed, position)
+			SELECT organization_id, id, 'step ' || n, n = 0, n FROM new, generate_series(0, 2) n)
+		INSERT INTO task_comments (organization_id, task_id, user_id, body) SELECT organization_id, id, $3, 'note' FROM new`,
+		f.project, pq.Array(f.groups), f.member.UserID, bug.ID, ux.ID)
+	f.db.MustExec(`ANALYZE`)
+	if _, err := f.s.Board(ctx, f.owner, f.project, store.BoardFilter{}); err != nil { // warm the caches
+		t.Fatal(err)
+	}
+	start := time.Now()
+	b, err := f.s.Board(ctx, f.owner, f.project, store.BoardFilter{})
+	took := time.Since(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Shown != 2000 || len(b.Groups[0].Cards) == 0 || b.Groups[0].Cards[0].ChecklistTotal != 3 || len(b.Groups[1].Cards[0].Labels) == 0 {
+		t.Fatalf("board: %d cards", b.Shown)
+	}
+	t.Logf("board of %d tasks read in %s", b.Shown, took)
+	// Generous for slow CI machines; locally it takes a few tens of milliseconds.
+	if took > 3*time.Second {
+		t.Fatalf("board of 2,000 tasks took %s", took)
+	}
+	start = time.Now()
+	if _, err := f.s.Board(ctx, f.owner, f.project, store.BoardFilter{Search: "task 19", Priority: "high"}); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("filtered board read in %s", time.Since(start))
+}
+
+func TestTaskDetail_EverythingThePanelShowsWithPermissions(t *testing.T) {
+	f := newBoardFixture(t)
+	ctx := context.Background()
+	bug := f.label(t, "bug", "#dc2626")
+	task := f.task(t, store.TaskInput{Title: "Launch", AssigneeID: &f.member.UserID, LabelIDs: []string{bug.ID}})
+	other := f.task(t, store.TaskInput{Title: "Prepare"})
+	if _, err := f.s.AddDependency(ctx, f.owner, task.ID, store.DependencyInput{DependsOnID: other.ID, DependencyType: store.DependencyBlockedBy}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.AddChecklistItem(ctx, f.owner, task.ID, "Announce"); err != nil {
+		t.Fatal(err)
+	}
+	mine, err := f.s.AddComment(ctx, f.member, task.ID, "Ready when you are")
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, err := f.s.AddComment(ctx, f.owner, task.ID, "Go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.CreateRecurrence(ctx, f.owner, task.ID, "weekly"); err != nil {
+		t.Fatal(err)
+	}
+
+	d, err := f.s.TaskDetail(ctx, f.member, task.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Task.Title != "Launch" || d.Project.Name != "Website" || d.ReporterName != "Olga Owner" || len(d.Task.LabelIDs) != 1 {
+		t.Fatalf("detail %+v", d)
+	}
+	if d.CanManage || !d.IsAssignee || !d.CanChangeWorkflow() {
+		t.Fatalf("member permissions: manage %v assignee %v", d.CanManage, d.IsAssignee)
+	}
+	if !d.CanDeleteComment(mine) || d.CanDeleteComment(theirs) {
+		t.Fatal("a member deletes only their own comments")
+	}
+	if len(d.Groups) != 3 || len(d.Members) != 3 || len(d.Labels) != 1 || len(d.Comments) != 2 || len(d.Checklist) != 1 ||
+		len(d.Dependencies) != 1 || d.Dependencies[0].DependsOn.Title != "Prepare" || d.Dependencies[0].DependencyType != "blocked_by" ||
+		d.Recurrence == nil || d.Recurrence.RecurrencePattern != "weekly" || d.Recurrence.NextDueDate == nil {
+		t.Fatalf("detail %+v", d)
+	}
+	// The other side of the dependency reads it the other way round.
+	od, err := f.s.TaskDetail(ctx, f.owner, other.ID)
+	if err != nil || len(od.Dependencies) != 1 || od.Dependencies[0].DependencyType != "blocks" || od.Recurrence != nil {
+		t.Fatalf("other side %+v, %v", od.Dependencies, err)
+	}
+	if !od.CanManage || od.IsAssignee || !od.CanDeleteComment(mine) {
+		t.Fatal("owner permissions")
+	}
+	if _, err := f.s.TaskDetail(ctx, f.outsider, task.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("outsider: %v", err)
+	}
+}

@@ -1,0 +1,612 @@
+package views
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// This file holds the Gantt chart's view models and the layout that turns dates into positions. The whole chart
+// is computed here, in Go, so the browser receives one SVG with every bar already placed: static/js/gantt.js only
+// moves the bar being dragged.
+
+// Zoom levels of the Gantt chart (URL parameter zoom).
+const (
+	GanttZoomDay   = "day"
+	GanttZoomWeek  = "week"
+	GanttZoomMonth = "month"
+)
+
+// Geometry of the chart, in CSS pixels. gantt.js reads what it needs from data attributes; the CSS in the
+// "gantt" section of app.css sizes the label rows to the same heights.
+const (
+	ganttRowH     = 36 // a task row
+	ganttGroupH   = 30 // a task group's section header
+	ganttProjectH = 40 // a project's section header (across projects)
+	ganttBarH     = 20
+	ganttScaleH   = 50 // the two rows of the date scale
+	ganttLaneH    = 26 // the milestone lane under the scale
+	// ganttMaxDays bounds the chart's width when dates lie far apart.
+	ganttMaxDays = 4000
+)
+
+// ganttISO is the layout of the dates gantt.js reads and sends.
+const ganttISO = "2006-01-02"
+
+// ganttDayWidth is the width of a day at each zoom level.
+var ganttDayWidth = map[string]int{GanttZoomDay: 32, GanttZoomWeek: 12, GanttZoomMonth: 4}
+
+// GanttZoom normalizes the zoom URL parameter; anything unknown is the week view.
+func GanttZoom(z string) string {
+	if _, ok := ganttDayWidth[z]; ok {
+		return z
+	}
+	return GanttZoomWeek
+}
+
+// GanttInput is the data of a chart, as the handler translates it from the store.
+type GanttInput struct {
+	// ProjectID is set for one project's chart, empty across projects.
+	ProjectID   string
+	ProjectName string
+	Zoom        string
+	Today       time.Time
+	Projects    []GanttProjectInput
+	Groups      []GanttGroupInput
+	Tasks       []GanttTaskInput
+	Milestones  []GanttMilestoneInput
+	// Links are dependencies: From blocks To.
+	Links []GanttLinkInput
+}
+
+// GanttProjectInput is a project in view.
+type GanttProjectInput struct {
+	ID, Name, Color string
+	CanManage       bool
+}
+
+// GanttGroupInput is a task group, in display order.
+type GanttGroupInput struct {
+	ID, ProjectID, Name string
+}
+
+// GanttTaskInput is a task, ordered within its group. Start and Due may be nil.
+type GanttTaskInput struct {
+	ID, ProjectID, GroupID, Title, Status, AssigneeName string
+	Start, Due                                          *time.Time
+	Progress                                            int
+	Completed                                           bool
+}
+
+// GanttMilestoneInput is a milestone of a project in view.
+type GanttMilestoneInput struct {
+	ID, ProjectID, Title, Color string
+	Date                        time.Time
+}
+
+// GanttLinkInput is a dependency edge: the task From blocks the task To.
+type GanttLinkInput struct {
+	From, To string
+}
+
+// GanttView is the laid-out chart.
+type GanttView struct {
+	ProjectID   string
+	ProjectName string
+	Zoom        string
+	// Origin is the day at x = 0; DayW the width of a day.
+	Origin   time.Time
+	DayW     int
+	Width    int
+	Height   int
+	ScaleH   int // the date scale plus the milestone lane, if any
+	HasLane  bool
+	Today    time.Time
+	TodayX   int
+	HasToday bool
+	Months   []GanttTick // the scale's upper row
+	Ticks    []GanttTick // the scale's lower row
+	Lines    []int       // x of the major grid lines
+	// Weekends shades Saturdays and Sundays (day and week zoom; Origin is then a Monday).
+	Weekends    bool
+	Rows        []GanttRow
+	Bars        []GanttBar
+	Milestones  []GanttMilestone
+	Links       []GanttLink
+	Unscheduled []GanttUnscheduled
+	Scheduled   int
+	CanManage   bool // the actor may move at least one bar
+}
+
+// Empty reports a chart with nothing to draw.
+func (v GanttView) Empty() bool { return len(v.Bars) == 0 && len(v.Milestones) == 0 }
+
+// GanttTick is one cell of the date scale.
+type GanttTick struct {
+	X, W   int
+	Label  string
+	Muted  bool // a weekend day
+	Today  bool
+	Strong bool // starts a week (day zoom) or a month
+}
+
+// Row kinds.
+const (
+	GanttRowProject = "project"
+	GanttRowGroup   = "group"
+	GanttRowTask    = "task"
+)
+
+// GanttRow is one row of the chart and of the label column beside it.
+type GanttRow struct {
+	Kind   string
+	Y, H   int
+	Label  string
+	Color  string // project rows
+	Href   string // project rows: the project's chart
+	TaskID string // task rows
+	Count  int    // section rows: tasks in the section
+	Meta   string // task rows: the dates, for the label column
+	Done   bool
+	Late   bool
+}
+
+// GanttBar is a task's bar.
+type GanttBar struct {
+	ID, Title string
+	X, Y, W   int
+	ProgressW int
+	Progress  int
+	// Start and Due are the task's own dates (YYYY-MM-DD), empty when missing: a task with one date is drawn as
+	// a one-day bar and gantt.js then changes only the dates it has.
+	Start, Due string
+	Color      string
+	Draggable  bool
+	Done       bool
+	Late       bool
+	Partial    bool
+	Label      string // beside the bar
+	Aria       string
+}
+
+// GanttMilestone is a milestone's vertical marker: a flag in the lane under the scale and a dashed line across
+// its project's rows (every row on a project's own chart).
+type GanttMilestone struct {
+	ID, Title, Color, Date string
+	X, Y1, Y2              int
+	// ShowLabel is false when the title would run into the previous one; the flag's tooltip still names it.
+	ShowLabel bool
+}
+
+// GanttLink is a dependency arrow from the blocker's end to the blocked task's start.
+type GanttLink struct {
+	From, To string
+	D        string
+	// Conflict marks a blocked task that starts before its blocker is due.
+	Conflict bool
+}
+
+// GanttUnscheduled is a task without dates, listed beside the chart.
+type GanttUnscheduled struct {
+	ID, Title, Project, Color, Group string
+	Done                             bool
+}
+
+// ganttDays counts the days from one midnight to another (negative when to is earlier).
+func ganttDays(from, to time.Time) int { return int(math.Round(to.Sub(from).Hours() / 24)) }
+
+func ganttDay(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+func ganttMonday(t time.Time) time.Time { return t.AddDate(0, 0, -((int(t.Weekday()) + 6) % 7)) }
+
+func ganttMonthStart(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+}
+
+var ganttHexColor = regexp.MustCompile(`^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
+
+// ganttColor keeps a stored color only if it is a hex color, so an attribute can never carry anything else.
+func ganttColor(c string) string {
+	if ganttHexColor.MatchString(c) {
+		return c
+	}
+	return "#6366f1"
+}
+
+// ganttDates are the days a task's bar spans; ok is false for a task without dates.
+func ganttDates(t GanttTaskInput) (start, due time.Time, ok bool) {
+	switch {
+	case t.Start != nil && t.Due != nil:
+		return ganttDay(*t.Start), ganttDay(*t.Due), true
+	case t.Start != nil:
+		return ganttDay(*t.Start), ganttDay(*t.Start), true
+	case t.Due != nil:
+		return ganttDay(*t.Due), ganttDay(*t.Due), true
+	}
+	return time.Time{}, time.Time{}, false
+}
+
+// ganttRange is the span of days the chart shows: the data and today, padded, aligned to the zoom's unit.
+func ganttRange(in GanttInput, zoom string) (lo, hi time.Time) {
+	today := ganttDay(in.Today)
+	lo, hi = today, today
+	extend := func(a, b time.Time) {
+		if a.Before(lo) {
+			lo = a
+		}
+		if b.After(hi) {
+			hi = b
+		}
+	}
+	for _, t := range in.Tasks {
+		if s, d, ok := ganttDates(t); ok {
+			extend(s, d)
+		}
+	}
+	for _, m := range in.Milestones {
+		extend(ganttDay(m.Date), ganttDay(m.Date))
+	}
+	switch zoom {
+	case GanttZoomDay:
+		lo, hi = ganttMonday(lo.AddDate(0, 0, -7)), hi.AddDate(0, 0, 14)
+		if min := lo.AddDate(0, 0, 55); hi.Before(min) {
+			hi = min
+		}
+	case GanttZoomWeek:
+		lo, hi = ganttMonday(lo.AddDate(0, 0, -14)), hi.AddDate(0, 0, 28)
+		if min := lo.AddDate(0, 0, 181); hi.Before(min) {
+			hi = min
+		}
+	default:
+		lo, hi = ganttMonthStart(lo).AddDate(0, -1, 0), ganttMonthStart(hi).AddDate(0, 2, -1)
+		if min := lo.AddDate(1, 0, -1); hi.Before(min) {
+			hi = ganttMonthStart(min).AddDate(0, 1, -1)
+		}
+	}
+	if zoom != GanttZoomMonth {
+		hi = ganttMonday(hi).AddDate(0, 0, 6) // end on a Sunday
+	}
+	if ganttDays(lo, hi) >= ganttMaxDays {
+		hi = lo.AddDate(0, 0, ganttMaxDays-1)
+	}
+	return lo, hi
+}
+
+// BuildGantt lays the chart out.
+func BuildGantt(in GanttInput) GanttView {
+	zoom := GanttZoom(in.Zoom)
+	v := GanttView{ProjectID: in.ProjectID, ProjectName: in.ProjectName, Zoom: zoom, DayW: ganttDayWidth[zoom]}
+	lo, hi := ganttRange(in, zoom)
+	days := ganttDays(lo, hi) + 1
+	v.Origin, v.Width, v.Weekends = lo, days*v.DayW, zoom != GanttZoomMonth
+	xOf := func(t time.Time) int { return ganttDays(lo, t) * v.DayW }
+	today := ganttDay(in.Today)
+	v.Today = today
+	if !today.Before(lo) && !today.After(hi) {
+		v.HasToday, v.TodayX = true, xOf(today)+v.DayW/2
+	}
+	v.scale(lo, hi, today)
+
+	projects := map[string]GanttProjectInput{}
+	for _, p := range in.Projects {
+		projects[p.ID] = p
+	}
+	groupName := map[string]string{}
+	for _, g := range in.Groups {
+		groupName[g.ID] = g.Name
+	}
+	byGroup := map[string][]GanttTaskInput{}
+	for _, t := range in.Tasks {
+		if _, _, ok := ganttDates(t); !ok {
+			p := projects[t.ProjectID]
+			v.Unscheduled = append(v.Unscheduled, GanttUnscheduled{ID: t.ID, Title: t.Title, Project: p.Name,
+				Color: ganttColor(p.Color), Group: groupName[t.GroupID], Done: t.Completed})
+			continue
+		}
+		byGroup[t.GroupID] = append(byGroup[t.GroupID], t)
+	}
+
+	bars := map[string]*GanttBar{}
+	sections := map[string][2]int{} // a project's rows, from its header to its last task
+	y := 0
+	for _, p := range in.Projects {
+		count := 0
+		for _, g := range in.Groups {
+			if g.ProjectID == p.ID {
+				count += len(byGroup[g.ID])
+			}
+		}
+		if count == 0 {
+			continue
+		}
+		color := ganttColor(p.Color)
+		top := y
+		if in.ProjectID == "" {
+			v.Rows = append(v.Rows, GanttRow{Kind: GanttRowProject, Y: y, H: ganttProjectH, Label: p.Name, Color: color,
+				Href: "/projects/" + p.ID + "/gantt", Count: count})
+			y += ganttProjectH
+		}
+		for _, g := range in.Groups {
+			tasks := byGroup[g.ID]
+			if g.ProjectID != p.ID || len(tasks) == 0 {
+				continue
+			}
+			v.Rows = append(v.Rows, GanttRow{Kind: GanttRowGroup, Y: y, H: ganttGroupH, Label: g.Name, Count: len(tasks)})
+			y += ganttGroupH
+			for _, t := range tasks {
+				start, due, _ := ganttDates(t)
+				b := GanttBar{ID: t.ID, Title: t.Title, X: xOf(start), Y: y + (ganttRowH-ganttBarH)/2,
+					W: (ganttDays(start, due) + 1) * v.DayW, Progress: clampPercent(t.Progress), Color: color,
+					Draggable: p.CanManage, Done: t.Completed, Late: !t.Completed && due.Before(today),
+					Partial: t.Start == nil || t.Due == nil, Label: t.Title}
+				if t.Start != nil {
+					b.Start = ganttDay(*t.Start).Format(ganttISO)
+				}
+				if t.Due != nil {
+					b.Due = ganttDay(*t.Due).Format(ganttISO)
+				}
+				b.ProgressW = b.W * b.Progress / 100
+				if t.AssigneeName != "" {
+					b.Label += " · " + firstName(t.AssigneeName)
+				}
+				b.Aria = ganttAria(t, start, due, b.Late)
+				v.Bars = append(v.Bars, b)
+				v.CanManage = v.CanManage || p.CanManage
+				v.Rows = append(v.Rows, GanttRow{Kind: GanttRowTask, Y: y, H: ganttRowH, Label: t.Title, TaskID: t.ID,
+					Meta: ganttSpan(start, due), Done: b.Done, Late: b.Late})
+				y += ganttRowH
+			}
+		}
+		sections[p.ID] = [2]int{top, y}
+	}
+	for i := range v.Bars {
+		bars[v.Bars[i].ID] = &v.Bars[i]
+	}
+	v.Scheduled, v.Height = len(v.Bars), y
+
+	labelEnd := -1 << 30
+	for _, m := range in.Milestones {
+		d := ganttDay(m.Date)
+		if d.Before(lo) || d.After(hi) {
+			continue
+		}
+		ms := GanttMilestone{ID: m.ID, Title: m.Title, Color: ganttColor(m.Color), Date: d.Format(ganttISO),
+			X: xOf(d) + v.DayW/2}
+		if in.ProjectID != "" {
+			ms.Y2 = v.Height
+		} else if r, ok := sections[m.ProjectID]; ok {
+			ms.Y1, ms.Y2 = r[0], r[1]
+		}
+		if ms.X-6 > labelEnd {
+			ms.ShowLabel = true
+			labelEnd = ms.X + 9 + ganttTextWidth(m.Title) + 8
+		}
+		v.Milestones = append(v.Milestones, ms)
+	}
+	v.HasLane = len(v.Milestones) > 0
+	v.ScaleH = ganttScaleH
+	if v.HasLane {
+		v.ScaleH += ganttLaneH
+	}
+
+	for _, l := range in.Links {
+		from, to := bars[l.From], bars[l.To]
+		if from == nil || to == nil {
+			continue
+		}
+		v.Links = append(v.Links, GanttLink{From: l.From, To: l.To, D: GanttLinkPath(from.X+from.W, from.Y, to.X, to.Y),
+			Conflict: to.X < from.X+from.W})
+	}
+	return v
+}
+
+// GanttLinkPath routes a dependency arrow from the blocker's end (x1, bar top y1) to the blocked task's start
+// (x2, bar top y2): right, then down or up, then right into the bar; when the blocked task starts too early to
+// go straight, the path turns back between the rows. gantt.js has the same function for the bar being dragged.
+func GanttLinkPath(x1, y1, x2, y2 int) string {
+	const gap = 8
+	ya, yb := y1+ganttBarH/2, y2+ganttBarH/2
+	if x2-x1 >= 2*gap {
+		return fmt.Sprintf("M%d %dH%dV%dH%d", x1, ya, x1+gap, yb, x2)
+	}
+	mid := yb - ganttRowH/2
+	if yb < ya {
+		mid = yb + ganttRowH/2
+	}
+	return fmt.Sprintf("M%d %dH%dV%dH%dV%dH%d", x1, ya, x1+gap, mid, x2-gap, yb, x2)
+}
+
+// scale fills the date scale's two rows and the major grid lines.
+func (v *GanttView) scale(lo, hi, today time.Time) {
+	xOf := func(t time.Time) int { return ganttDays(lo, t) * v.DayW }
+	end := hi.AddDate(0, 0, 1)
+	// Upper row: months (years at month zoom).
+	for d := lo; d.Before(end); {
+		var next time.Time
+		var long, short string
+		if v.Zoom == GanttZoomMonth {
+			next = time.Date(d.Year()+1, 1, 1, 0, 0, 0, 0, time.UTC)
+			long, short = strconv.Itoa(d.Year()), strconv.Itoa(d.Year())
+		} else {
+			next = ganttMonthStart(d).AddDate(0, 1, 0)
+			long, short = d.Format("January 2006"), d.Format("Jan")
+		}
+		if next.After(end) {
+			next = end
+		}
+		t := GanttTick{X: xOf(d), W: xOf(next) - xOf(d)}
+		switch {
+		case t.W >= 100:
+			t.Label = long
+		case t.W >= 36:
+			t.Label = short
+		}
+		v.Months = append(v.Months, t)
+		d = next
+	}
+	// Lower row: days, weeks or months, with a grid line where a week or month starts.
+	switch v.Zoom {
+	case GanttZoomDay:
+		for d := lo; d.Before(end); d = d.AddDate(0, 0, 1) {
+			wd := d.Weekday()
+			t := GanttTick{X: xOf(d), W: v.DayW, Label: strconv.Itoa(d.Day()), Muted: wd == time.Saturday || wd == time.Sunday,
+				Today: d.Equal(today), Strong: wd == time.Monday}
+			if t.Strong {
+				v.Lines = append(v.Lines, t.X)
+			}
+			v.Ticks = append(v.Ticks, t)
+		}
+	case GanttZoomWeek:
+		for d := lo; d.Before(end); d = d.AddDate(0, 0, 7) {
+			v.Ticks = append(v.Ticks, GanttTick{X: xOf(d), W: 7 * v.DayW, Label: d.Format("Jan 2"), Strong: true,
+				Today: !today.Before(d) && today.Before(d.AddDate(0, 0, 7))})
+			v.Lines = append(v.Lines, xOf(d))
+		}
+	default:
+		for d := lo; d.Before(end); d = d.AddDate(0, 1, 0) {
+			next := d.AddDate(0, 1, 0)
+			v.Ticks = append(v.Ticks, GanttTick{X: xOf(d), W: xOf(next) - xOf(d), Label: d.Format("Jan"), Strong: true,
+				Today: !today.Before(d) && today.Before(next)})
+			v.Lines = append(v.Lines, xOf(d))
+		}
+	}
+}
+
+// ganttTextWidth estimates the width of a milestone title at the lane's 11px semibold font.
+func ganttTextWidth(s string) int { return len([]rune(s)) * 13 / 2 }
+
+func clampPercent(p int) int {
+	if p < 0 {
+		return 0
+	}
+	if p > 100 {
+		return 100
+	}
+	return p
+}
+
+// ganttSpan writes a bar's days for people: "Mar 3 – Mar 12", or one day.
+func ganttSpan(start, due time.Time) string {
+	if start.Equal(due) {
+		return start.Format("Jan 2")
+	}
+	if start.Year() != due.Year() {
+		return start.Format("Jan 2, 2006") + " – " + due.Format("Jan 2, 2006")
+	}
+	return start.Format("Jan 2") + " – " + due.Format("Jan 2")
+}
+
+func ganttAria(t GanttTaskInput, start, due time.Time, late bool) string {
+	parts := []string{t.Title}
+	switch {
+	case t.Start != nil && t.Due != nil:
+		parts = append(parts, ganttSpan(start, due))
+	case t.Start != nil:
+		parts = append(parts, "starts "+start.Format("Jan 2"))
+	default:
+		parts = append(parts, "due "+due.Format("Jan 2"))
+	}
+	if t.Completed {
+		parts = append(parts, "completed")
+	} else {
+		parts = append(parts, strconv.Itoa(clampPercent(t.Progress))+"% done")
+	}
+	if late {
+		parts = append(parts, "overdue")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// ZoomURL is the chart's URL at another zoom level.
+func (v GanttView) ZoomURL(zoom string) string {
+	path := "/gantt"
+	if v.ProjectID != "" {
+		path = "/projects/" + v.ProjectID + "/gantt"
+	}
+	return path + "?zoom=" + zoom
+}
+
+// weekW is the width of the weekend-shading pattern: one week.
+func (v GanttView) weekW() int { return 7 * v.DayW }
+
+// ---------------------------------------------------------------------------
+// Dashboard: the caller's work (rendered by DashboardPage from the components in gantt.templ)
+
+// DashboardWork is the work half of the dashboard.
+type DashboardWork struct {
+	Total, Completed, Overdue int
+	// DueSoon counts open tasks due today or in the next six days.
+	DueSoon int
+	// MyOpen are the caller's open tasks, soonest due first (at most 10).
+	MyOpen []DashboardTaskRow
+	// Urgent are the caller's overdue urgent tasks.
+	Urgent []DashboardTaskRow
+	Today  time.Time
+}
+
+// Open is the number of assigned tasks not completed.
+func (w DashboardWork) Open() int { return w.Total - w.Completed }
+
+// CompletedPercent is the share of assigned tasks completed.
+func (w DashboardWork) CompletedPercent() int {
+	if w.Total == 0 {
+		return 0
+	}
+	return w.Completed * 100 / w.Total
+}
+
+// DashboardTaskRow is one task in a dashboard list.
+type DashboardTaskRow struct {
+	ID, Title, Project, ProjectColor, Status, Priority string
+	// StatusLabel names a custom status; built-in ones are named by the view.
+	StatusLabel string
+	Due         *time.Time
+	Progress    int
+}
+
+// dueLabel says when a task is due relative to today, and its tone: late, soon or "".
+func (r DashboardTaskRow) dueLabel(today time.Time) (string, string) {
+	if r.Due == nil {
+		return "No due date", "none"
+	}
+	due, today := ganttDay(*r.Due), ganttDay(today)
+	switch days := ganttDays(today, due); {
+	case days < -1:
+		return fmt.Sprintf("%d days overdue", -days), "late"
+	case days == -1:
+		return "Due yesterday", "late"
+	case days == 0:
+		return "Due today", "soon"
+	case days == 1:
+		return "Due tomorrow", "soon"
+	case days < 7:
+		return "Due " + due.Format("Monday"), ""
+	case due.Year() == today.Year():
+		return "Due " + due.Format("Jan 2"), ""
+	}
+	return "Due " + due.Format("Jan 2, 2006"), ""
+}
+
+// dashStatusLabel names a built-in status; custom codes are humanized.
+func dashStatusLabel(code string) string {
+	switch code {
+	case "open":
+		return "Open"
+	case "in_progress":
+		return "In progress"
+	case "done":
+		return "Done"
+	case "closed":
+		return "Closed"
+	}
+	return humanize(code)
+}
+
+func ganttPanelURL(id string) string { return "/tasks/" + id + "/panel" }
+
+func ganttTaskURL(id string) string { return "/tasks?task=" + id }
