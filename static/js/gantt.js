@@ -6,8 +6,8 @@
 //  * a click on a bar opens its task panel (the bar's hx-get, through htmx.ajax: htmx does not wire every bar);
 //  * keyboard: bars are focusable; ←/→ move the focused bar by a day, Shift+←/→ change its due date, ↑/↓ go to
 //    the previous/next bar, Enter opens the task panel.
-//  * scrolling: the chart opens on today, "Today" scrolls back to it, and a zoom change keeps the same day in
-//    the middle.
+//  * scrolling: the chart opens on today, "Today" scrolls back to it, a zoom change keeps the same day in the
+//    middle, and a refreshed chart (after the task panel changed a task) keeps its scroll position.
 // While dragging, the bar moves with a transform (or its own rects when resizing) and only its own dependency
 // arrows are redrawn: nothing else on the page is laid out again.
 (function () {
@@ -630,11 +630,30 @@
     if (e.detail && e.detail.failed) keepDay = NaN;
   });
 
-  // Only a zoom change re-centres the chart: other swaps (the task panel opening) leave the scroll alone.
+  // A chart swapped for a fresh copy (the task panel closing after a change) keeps its scroll position.
+  var keepScroll = null;
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var t = e.detail && e.detail.target;
+    if (!(t instanceof Element) || t.id !== "gantt-view" || !isNaN(keepDay)) return;
+    var p = parts(t);
+    if (p) keepScroll = { left: p.scroller.scrollLeft, top: p.scroller.scrollTop };
+  });
+
+  // A zoom change re-centres the chart on the same day; other swaps (the task panel opening) leave it alone.
   document.addEventListener("htmx:afterSettle", function () {
-    if (isNaN(keepDay)) return;
     var root = document.getElementById("gantt-view");
-    if (root) init(root);
+    if (!root || (isNaN(keepDay) && !keepScroll)) return;
+    if (keepScroll) {
+      var p = parts(root);
+      if (p) {
+        p.scroller.scrollLeft = keepScroll.left;
+        p.scroller.scrollTop = keepScroll.top;
+        stickMonths(p);
+      }
+      keepScroll = null;
+      return;
+    }
+    init(root);
     keepDay = NaN;
   });
 
