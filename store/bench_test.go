@@ -2,15 +2,18 @@ package store_test
 
 // Benchmarks of the task list and the board over an organization of 100,000 tasks (docs/PERFORMANCE.md):
 //
-//	go test -run '^$' -bench . -benchtime 200x ./store/
+//	go test -run '^$' -bench 'TasksListFilteredSorted|Board2000' -benchtime 200x ./store/
 //
 // They run only with -bench. The seeded organization is built once per process, as a storetest template database
 // keyed by the migrations and the seeding code, and each top-level benchmark works on a clone of it; plain
 // `go test ./store/` never seeds it. TRCR_BENCH_TASKS changes the number of tasks (for a quick try).
 //
-// Besides ns/op each benchmark reports p50-ms and p95-ms (the median and 95th percentile of one call) and
-// queries/op, the statements sent to PostgreSQL per call, counted by a wrapper around lib/pq's connector. Before
-// timing, each benchmark fails if a page of 100 rows takes more statements than a page of 25 (an N+1).
+// Besides ns/op each benchmark reports p50-ms and p95-ms (the median and 95th percentile of one call), queries/op
+// (the statements sent to PostgreSQL per call, counted by a wrapper around lib/pq's connector) and the CPU time per
+// call of this process and of the PostgreSQL backends. Before timing, each benchmark fails if the same read with more
+// rows (a page of 100 rather than 25, a whole board rather than a filtered one) takes more statements (an N+1).
+//
+// bench_billing_test.go uses statementCounter, benchConfig, quietLog and processCPU from this file.
 
 import (
 	"context"

@@ -69,14 +69,18 @@ func boardProjectSize(tasks, projects int) int {
 // If the organization has any project, SeedWork changes nothing and answers ErrWorkExists.
 //
 // Everything is written with COPY in one transaction, bypassing the use cases: the rows get no audit entries,
-// notifications or outbox emails (a bulk load is not something the team did), and ANALYZE runs afterwards so the
-// planner knows the new sizes at once.
+// notifications or outbox emails (a bulk load is not something the team did). VACUUM (ANALYZE) runs afterwards, so
+// that the planner knows the new sizes and the visibility map allows index-only scans at once.
 func (s *Store) SeedWork(ctx context.Context, orgID string, o SeedWorkOptions) error {
 	o = o.withDefaults()
 	if !validID(orgID) {
 		return fmt.Errorf("seed work: organization: %w", ErrNotFound)
 	}
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		// Flushed at commit even where synchronous_commit is off (the test clusters), for vacuumSeeded.
+		if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = on`); err != nil {
+			return err
+		}
 		// Two seeds of one organization at once: the second waits, then finds the projects of the first.
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('seed_work:' || $1, 0))`, orgID); err != nil {
 			return err
@@ -94,11 +98,12 @@ func (s *Store) SeedWork(ctx context.Context, orgID string, o SeedWorkOptions) e
 		if org.Projects > 0 {
 			return ErrWorkExists
 		}
+		// By email: the same seed then puts the same people on the same projects.
 		var people []seedPerson
 		if err := tx.SelectContext(ctx, &people, `
 			SELECT user_id, role FROM members
 			WHERE organization_id = $1 AND status = 'active' AND user_id IS NOT NULL
-			ORDER BY CASE role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, created_at, id`, orgID); err != nil {
+			ORDER BY CASE role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, lower(email)`, orgID); err != nil {
 			return err
 		}
 		if len(people) == 0 {
@@ -118,12 +123,33 @@ func (s *Store) SeedWork(ctx context.Context, orgID string, o SeedWorkOptions) e
 	if err != nil {
 		return fmt.Errorf("seed work: %w", err)
 	}
-	// Fresh statistics (and a visibility map, for index-only scans) instead of waiting for autovacuum.
-	if _, err := s.db.ExecContext(ctx, `VACUUM (ANALYZE) projects, project_members, task_groups, labels, task_statuses,
-		tasks, task_labels, task_checklist_items, task_comments, task_dependencies, milestones`); err != nil {
-		return fmt.Errorf("seed work: analyze: %w", err)
+	// Fresh statistics, and a visibility map for index-only scans, instead of waiting for autovacuum.
+	if err := s.vacuumSeeded(ctx); err != nil {
+		return fmt.Errorf("seed work: vacuum: %w", err)
 	}
 	return nil
+}
+
+// vacuumSeeded vacuums and analyzes the tables SeedWork fills. VACUUM marks a page all-visible only once it has set
+// the commit hint bits of its rows, which it may not do while the commit record of their transaction, or of a later
+// one sharing its commit-log group, is not yet flushed: with synchronous_commit off, ANALYZE's own commits of the
+// first tables were enough to leave the tasks out of the visibility map, and the planner then shuns index-only scans.
+// Hence the seeding transaction commits synchronously, and so does this session.
+func (s *Store) vacuumSeeded(ctx context.Context) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SET synchronous_commit = on`); err != nil {
+		return err
+	}
+	_, err = conn.ExecContext(ctx, `VACUUM (ANALYZE) projects, project_members, task_groups, labels, task_statuses,
+		tasks, task_labels, task_checklist_items, task_comments, task_dependencies, milestones`)
+	if _, resetErr := conn.ExecContext(ctx, `RESET synchronous_commit`); err == nil {
+		err = resetErr
+	}
+	return err
 }
 
 type seedPerson struct {
