@@ -16,6 +16,7 @@ import (
 
 func (h *Handlers) mountBoard(g *router) {
 	g.GET("/projects/:id/board", h.boardPage, h.requireOrg)
+	g.GET("/projects/:id/board/groups/:group/cards", h.boardColumnCards, h.requireOrg)
 	g.POST("/projects/:id/board/tasks", h.boardQuickAdd, h.requireOrg)
 	g.POST("/projects/:id/board/groups", h.boardAddColumn, h.requireOrg)
 	g.POST("/projects/:id/board/groups/:group/collapse", h.boardToggleCollapsed, h.requireOrg)
@@ -31,13 +32,26 @@ func boardFilterFrom(c echo.Context) views.BoardFilter {
 
 func boardPath(projectID string) string { return "/projects/" + url.PathEscape(projectID) + "/board" }
 
+func storeBoardFilter(f views.BoardFilter) store.BoardFilter {
+	return store.BoardFilter{AssigneeID: f.Assignee, LabelID: f.Label, Priority: f.Priority, Search: f.Q}
+}
+
+// boardMore is a column's "show more" button after its last card shown (none: its first page).
+func boardMore(projectID, groupID string, f views.BoardFilter, cards []views.TaskCard, remaining int) views.BoardMore {
+	m := views.BoardMore{ProjectID: projectID, GroupID: groupID, Filter: f, Remaining: remaining,
+		Next: min(remaining, store.BoardPageSize)}
+	if len(cards) > 0 {
+		m.After = cards[len(cards)-1].ID
+	}
+	return m
+}
+
 // boardView reads the board and turns it into its view model. A filter the store refuses shows the unfiltered
 // board with the message.
 func (h *Handlers) boardView(c echo.Context, projectID string, f views.BoardFilter) (views.BoardView, error) {
 	ctx := c.Request().Context()
 	a := currentActor(c)
-	sf := store.BoardFilter{AssigneeID: f.Assignee, LabelID: f.Label, Priority: f.Priority, Search: f.Q}
-	b, err := h.store.Board(ctx, a, projectID, sf)
+	b, err := h.store.Board(ctx, a, projectID, storeBoardFilter(f))
 	filterError := ""
 	var invalid *store.ValidationError
 	if errors.As(err, &invalid) {
@@ -52,7 +66,8 @@ func (h *Handlers) boardView(c echo.Context, projectID string, f views.BoardFilt
 	statuses := statusOptions(b.Statuses)
 	v := views.BoardView{
 		ProjectID: b.Project.ID, ProjectName: b.Project.Name, ProjectColor: b.Project.Color, ProjectStatus: b.Project.Status,
-		CanManage: b.CanManage, Filter: f, Statuses: statuses, Total: b.Total, Shown: b.Shown, FilterError: filterError,
+		CanManage: b.CanManage, Filter: f, Statuses: statuses, Total: b.Total, Matching: b.Matching,
+		FilterError: filterError,
 	}
 	for _, m := range b.Members {
 		v.Members = append(v.Members, personView(m))
@@ -61,10 +76,18 @@ func (h *Handlers) boardView(c echo.Context, projectID string, f views.BoardFilt
 		v.Labels = append(v.Labels, views.TaskLabel{ID: l.ID, Name: l.Name, Color: l.Color})
 	}
 	for _, g := range b.Groups {
-		col := views.BoardColumn{ID: g.ID, Name: g.Name, IsDefault: g.IsDefault, Collapsed: g.Collapsed, Total: g.Total}
+		col := views.BoardColumn{ID: g.ID, Name: g.Name, IsDefault: g.IsDefault, Collapsed: g.Collapsed, Total: g.Total,
+			Matching: g.Matching, Cards: make([]views.TaskCard, 0, len(g.Cards))}
 		for _, card := range g.Cards {
 			col.Cards = append(col.Cards, cardView(card, statuses, today))
 		}
+		remaining := g.Matching - len(g.Cards)
+		if !g.HasMore {
+			remaining = 0
+		} else if remaining < 1 {
+			remaining = 1 // tasks added since the counts were read
+		}
+		col.More = boardMore(b.Project.ID, g.ID, f, col.Cards, remaining)
 		v.Columns = append(v.Columns, col)
 	}
 	return v, nil
@@ -93,6 +116,28 @@ func (h *Handlers) boardPage(c echo.Context) error {
 		return err
 	}
 	return h.renderBoard(c, http.StatusOK, v)
+}
+
+// boardColumnCards answers a column's "show more": its next page of cards after the card ?after= (none: the
+// first page), under the board's filter, for htmx to append, with the next button out of band. A cursor or filter
+// the store refuses (the card has left the column meanwhile) answers a flash message asking for a reload.
+func (h *Handlers) boardColumnCards(c echo.Context) error {
+	projectID, groupID, f := c.Param("id"), c.Param("group"), boardFilterFrom(c)
+	page, err := h.store.BoardColumn(c.Request().Context(), currentActor(c), projectID, groupID, storeBoardFilter(f), c.QueryParam("after"))
+	var invalid *store.ValidationError
+	if errors.As(err, &invalid) {
+		return h.flashError(c, http.StatusUnprocessableEntity, "More cards could not be loaded: "+invalid.Message+". Reload the board to see it as it is now.")
+	}
+	if err != nil {
+		return err
+	}
+	statuses, today := statusOptions(page.Statuses), h.today(c)
+	v := views.BoardCardsPage{Cards: make([]views.TaskCard, 0, len(page.Cards))}
+	for _, card := range page.Cards {
+		v.Cards = append(v.Cards, cardView(card, statuses, today))
+	}
+	v.More = boardMore(projectID, groupID, f, v.Cards, page.Remaining)
+	return render(c, http.StatusOK, views.BoardCardsFragment(v))
 }
 
 func (h *Handlers) renderBoard(c echo.Context, status int, v views.BoardView) error {

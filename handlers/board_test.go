@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -363,5 +364,156 @@ func TestBoardQuickAddCollapseAndColumns(t *testing.T) {
 	}
 	if n := w.owner.get(w.boardPath()).doc.Find(`[data-testid="board-column"]`).Length(); n != 4 {
 		t.Fatalf("%d columns", n)
+	}
+}
+
+// fill appends n tasks "<prefix> 0" … "<prefix> n-1" to the end of a group, every third one urgent.
+func (w *workTeam) fill(t *testing.T, group, prefix string, n int) []string {
+	t.Helper()
+	w.e.db.MustExec(`
+		INSERT INTO tasks (organization_id, project_id, group_id, title, priority, position)
+		SELECT p.organization_id, p.id, $2, $3 || ' ' || i, CASE WHEN i % 3 = 0 THEN 'urgent' ELSE 'low' END,
+			(SELECT count(*) FROM tasks WHERE group_id = $2) + i
+		FROM projects p, generate_series(0, $4::int - 1) i WHERE p.id = $1`, w.project.ID, group, prefix, n)
+	var ids []string
+	if err := w.e.db.Select(&ids, `SELECT id FROM tasks WHERE group_id = $1 ORDER BY position`, group); err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+func TestBoardPage_BigColumnsShowAPageAndAShowMoreButton(t *testing.T) {
+	w := newWorkTeam(t)
+	doing := w.groups[1].ID
+	ids := w.fill(t, doing, "Card", store.BoardPageSize+20)
+	w.task(t, store.TaskInput{Title: "Small"})
+
+	p := w.owner.get(w.boardPath())
+	col := p.doc.Find(`#col-` + doing)
+	if n := col.Find(`[data-testid="board-card"]`).Length(); n != store.BoardPageSize {
+		t.Fatalf("%d cards in the big column", n)
+	}
+	if got := strings.TrimSpace(col.Find(`[data-testid="board-column-count"]`).Text()); got != "70" {
+		t.Fatalf("column count %q, want the column's total", got)
+	}
+	more := col.Find(`[data-testid="board-show-more"]`)
+	if more.Length() != 1 || more.AttrOr("hx-get", "") != w.boardPath()+"/groups/"+doing+"/cards" ||
+		more.AttrOr("hx-target", "") != "#cards-"+doing || more.AttrOr("hx-swap", "") != "beforeend" ||
+		more.AttrOr("hx-vals", "") != `{"after":"`+ids[store.BoardPageSize-1]+`"}` {
+		t.Fatalf("show more button %v", more.Nodes)
+	}
+	if got := strings.Join(strings.Fields(more.Text()), " "); got != "Show 20 more" {
+		t.Fatalf("button text %q", got)
+	}
+	// The small column has no button.
+	if p.doc.Find(`#col-`+w.groups[0].ID+` [data-testid="board-show-more"]`).Length() != 0 {
+		t.Fatal("a button on a column without more cards")
+	}
+
+	// The next page: the cards after the cursor, and an empty placeholder for the button, out of band.
+	r := htmxGet(w.member, w.boardPath()+"/groups/"+doing+"/cards?after="+ids[store.BoardPageSize-1])
+	if r.status != http.StatusOK || strings.Join(cardTitles(r), ",") != strings.Join(cardRangeTitles("Card", store.BoardPageSize, store.BoardPageSize+20), ",") {
+		t.Fatalf("next page: %d %v", r.status, cardTitles(r))
+	}
+	if placeholder := r.doc.Find(`#more-` + doing + `[hx-swap-oob="true"]`); placeholder.Length() != 1 || placeholder.Find("button").Length() != 0 {
+		t.Fatalf("next button: %s", r.body)
+	}
+	// With a filter: the filter stays in the button's address, the counts are of matching cards.
+	p = w.owner.get(w.boardPath() + "?priority=urgent")
+	col = p.doc.Find(`#col-` + doing)
+	more = col.Find(`[data-testid="board-show-more"]`)
+	if got := strings.Join(strings.Fields(col.Find(`[data-testid="board-column-count"]`).Text()), ""); got != "24/70" ||
+		col.Find(`[data-testid="board-card"]`).Length() != 24 || more.Length() != 0 {
+		t.Fatalf("filtered column: count %q, %d cards, %d buttons", got, col.Find(`[data-testid="board-card"]`).Length(), more.Length())
+	}
+	if got := p.text("board-filter-status"); !strings.Contains(got, "Showing 24 of 71 tasks") {
+		t.Fatalf("filter status %q", got)
+	}
+	r = htmxGet(w.owner, w.boardPath()+"/groups/"+doing+"/cards?priority=urgent&after="+ids[30])
+	if got := cardTitles(r); r.status != http.StatusOK || strings.Join(got, ",") != "Card 33,Card 36,Card 39,Card 42,Card 45,Card 48,Card 51,Card 54,Card 57,Card 60,Card 63,Card 66,Card 69" {
+		t.Fatalf("filtered page: %d %v", r.status, got)
+	}
+	// The first page of a column (a collapsed one, being expanded), with a button carrying the filter.
+	w.fill(t, doing, "More", 100) // 170 cards, 24+34 urgent
+	r = htmxGet(w.owner, w.boardPath()+"/groups/"+doing+"/cards?priority=urgent")
+	more = r.doc.Find(`[data-testid="board-show-more"]`)
+	if len(cardTitles(r)) != store.BoardPageSize || more.AttrOr("hx-get", "") != w.boardPath()+"/groups/"+doing+"/cards?priority=urgent" ||
+		strings.Join(strings.Fields(more.Text()), " ") != "Show 8 more" {
+		t.Fatalf("first page: %d cards, button %s", len(cardTitles(r)), r.body)
+	}
+	r = htmxGet(w.owner, w.boardPath()+"/groups/"+doing+"/cards")
+	if got := strings.Join(strings.Fields(r.doc.Find(`[data-testid="board-show-more"]`).Text()), " "); got != "Show 50 more 120 left" {
+		t.Fatalf("unfiltered first page's button %q", got)
+	}
+}
+
+func cardRangeTitles(prefix string, from, to int) []string {
+	var out []string
+	for i := from; i < to; i++ {
+		out = append(out, prefix+" "+strconv.Itoa(i))
+	}
+	return out
+}
+
+func TestBoardColumnCards_Refusals(t *testing.T) {
+	w := newWorkTeam(t)
+	doing := w.groups[1].ID
+	ids := w.fill(t, doing, "Card", 3)
+	todo := w.task(t, store.TaskInput{Title: "Elsewhere"})
+	path := w.boardPath() + "/groups/" + doing + "/cards"
+	// A cursor that is not a card of the column (moved meanwhile): a flash asking for a reload, nothing swapped.
+	for _, after := range []string{"nope", todo.ID} {
+		r := htmxGet(w.owner, path+"?after="+after)
+		if r.status != http.StatusUnprocessableEntity || r.header.Get("HX-Reswap") != "none" ||
+			r.doc.Find(`[data-testid="flash"]`).Length() != 1 || !strings.Contains(r.body, "after must be a card of this column") ||
+			len(cardTitles(r)) != 0 {
+			t.Errorf("after=%s: %d %s", after, r.status, r.body)
+		}
+	}
+	if r := htmxGet(w.owner, path+"?priority=soon&after="+ids[0]); r.status != http.StatusUnprocessableEntity || len(cardTitles(r)) != 0 {
+		t.Errorf("bad filter: %d", r.status)
+	}
+	// Another organization's project or group, a group id that is not one: not found.
+	for _, p := range []string{
+		"/projects/" + w.other.ID + "/board/groups/" + doing + "/cards",
+		w.boardPath() + "/groups/" + w.other.ID + "/cards",
+		w.boardPath() + "/groups/nope/cards",
+	} {
+		if r := htmxGet(w.owner, p); r.status != http.StatusNotFound || len(cardTitles(r)) != 0 {
+			t.Errorf("%s: %d", p, r.status)
+		}
+	}
+	var otherGroup string
+	if err := w.e.db.Get(&otherGroup, `SELECT id FROM task_groups WHERE project_id = $1`, w.other.ID); err != nil {
+		t.Fatal(err)
+	}
+	if r := htmxGet(w.otherB, "/projects/"+w.other.ID+"/board/groups/"+otherGroup+"/cards?after="+ids[0]); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("another organization's card as cursor: %d", r.status)
+	}
+	if r := htmxGet(w.owner, "/projects/"+w.project.ID+"/board/groups/"+otherGroup+"/cards"); r.status != http.StatusNotFound {
+		t.Errorf("another organization's group: %d", r.status)
+	}
+	// A member of the project reads it.
+	if r := htmxGet(w.member, path+"?after="+ids[0]); r.status != http.StatusOK || strings.Join(cardTitles(r), ",") != "Card 1,Card 2" {
+		t.Errorf("member: %d %v", r.status, cardTitles(r))
+	}
+}
+
+func TestBoardPage_CollapsedColumnsLoadTheirCardsWhenExpanded(t *testing.T) {
+	w := newWorkTeam(t)
+	done := w.groups[2].ID
+	w.task(t, store.TaskInput{Title: "Shipped", GroupID: &done})
+	if r := w.owner.htmx(w.boardPath()+"/groups/"+done+"/collapse", url.Values{}); r.status != http.StatusNoContent {
+		t.Fatalf("collapse: %d", r.status)
+	}
+	p := w.owner.get(w.boardPath())
+	col := p.doc.Find(`#col-` + done)
+	if !col.HasClass("is-collapsed") || !col.HasClass("is-unloaded") || col.Find(`[data-testid="board-card"]`).Length() != 0 ||
+		col.Find(`[data-testid="board-show-more"]`).AttrOr("hx-vals", "") != `{"after":""}` ||
+		strings.TrimSpace(col.Find(`[data-testid="board-column-count"]`).Text()) != "1" {
+		t.Fatalf("collapsed column: %s", goquery.NewDocumentFromNode(col.Nodes[0]).Text())
+	}
+	if r := htmxGet(w.owner, w.boardPath()+"/groups/"+done+"/cards?after="); strings.Join(cardTitles(r), ",") != "Shipped" {
+		t.Fatalf("expanded column's cards: %v", cardTitles(r))
 	}
 }

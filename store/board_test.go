@@ -7,6 +7,8 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -206,16 +208,18 @@ func TestBoard_GroupsAndCardsInPositionOrderWithTheirDetails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := cardTitles(b); len(got) != 3 || strings.Join(got[0], ",") != "Pick fonts,Write copy" || len(got[1]) != 0 || strings.Join(got[2], ",") != "Deploy" {
+	// The member collapsed "Done": its cards are not read (BoardColumn reads them when it is expanded).
+	if got := cardTitles(b); len(got) != 3 || strings.Join(got[0], ",") != "Pick fonts,Write copy" || len(got[1]) != 0 || len(got[2]) != 0 {
 		t.Fatalf("cards %v", got)
 	}
-	if b.Groups[0].Name != "To do" || !b.Groups[0].IsDefault || b.Groups[1].Name != "Doing" || b.Groups[0].Total != 2 {
+	if b.Groups[0].Name != "To do" || !b.Groups[0].IsDefault || b.Groups[1].Name != "Doing" || b.Groups[0].Total != 2 ||
+		b.Groups[0].Matching != 2 || b.Groups[0].HasMore || b.Groups[1].HasMore {
 		t.Fatalf("groups %+v", b.Groups)
 	}
-	if b.Groups[0].Collapsed || !b.Groups[2].Collapsed {
-		t.Fatalf("collapsed state is the member's: %v %v", b.Groups[0].Collapsed, b.Groups[2].Collapsed)
+	if b.Groups[0].Collapsed || !b.Groups[2].Collapsed || b.Groups[2].Total != 1 || b.Groups[2].Matching != 1 || !b.Groups[2].HasMore {
+		t.Fatalf("collapsed state is the member's: %+v", b.Groups[2])
 	}
-	if b.CanManage || b.Project.Name != "Website" || b.Project.Color == "" || b.Total != 3 || b.Shown != 3 {
+	if b.CanManage || b.Project.Name != "Website" || b.Project.Color == "" || b.Total != 3 || b.Matching != 3 {
 		t.Fatalf("board %+v", b)
 	}
 	card := b.Groups[0].Cards[1]
@@ -226,17 +230,22 @@ func TestBoard_GroupsAndCardsInPositionOrderWithTheirDetails(t *testing.T) {
 	if len(card.Labels) != 2 || card.Labels[0].Name != "bug" || card.Labels[0].Color != "#dc2626" || card.Labels[1].ID != ux.ID {
 		t.Fatalf("labels %+v", card.Labels)
 	}
-	if done := b.Groups[2].Cards[0]; done.ID != c.ID || !done.Completed {
-		t.Fatalf("done card %+v", done)
-	}
 	if len(b.Members) != 3 || len(b.Labels) != 2 {
 		t.Fatalf("members %d labels %d", len(b.Members), len(b.Labels))
 	}
 
 	// The owner manages the project; the collapsed group is the member's, not the owner's.
 	ob, err := f.s.Board(ctx, f.owner, f.project, store.BoardFilter{})
-	if err != nil || !ob.CanManage || ob.Groups[2].Collapsed {
+	if err != nil || !ob.CanManage || ob.Groups[2].Collapsed || len(ob.Groups[2].Cards) != 1 {
 		t.Fatalf("owner board: manage %v collapsed %v, %v", ob.CanManage, ob.Groups[2].Collapsed, err)
+	}
+	if done := ob.Groups[2].Cards[0]; done.ID != c.ID || !done.Completed {
+		t.Fatalf("done card %+v", done)
+	}
+	// The member expands "Done": its first page.
+	page, err := f.s.BoardColumn(ctx, f.member, f.project, f.groups[2], store.BoardFilter{}, "")
+	if err != nil || len(page.Cards) != 1 || page.Cards[0].ID != c.ID || page.HasMore || page.Remaining != 0 {
+		t.Fatalf("collapsed column's first page: %+v, %v", page, err)
 	}
 }
 
@@ -272,8 +281,13 @@ func TestBoard_Filters(t *testing.T) {
 		if got := strings.Join(all, ","); got != c.want {
 			t.Errorf("%+v: %q, want %q", c.f, got, c.want)
 		}
-		if b.Total != 3 || len(b.Groups) != 3 || b.Shown != len(all) {
-			t.Errorf("%+v: total %d shown %d groups %d", c.f, b.Total, b.Shown, len(b.Groups))
+		if b.Total != 3 || len(b.Groups) != 3 || b.Matching != len(all) {
+			t.Errorf("%+v: total %d matching %d groups %d", c.f, b.Total, b.Matching, len(b.Groups))
+		}
+		for _, g := range b.Groups {
+			if g.Matching != len(g.Cards) || g.HasMore {
+				t.Errorf("%+v: group %s matching %d of %d, %d cards", c.f, g.Name, g.Matching, g.Total, len(g.Cards))
+			}
 		}
 		if c.f.Active() == (c.f == store.BoardFilter{}) {
 			t.Errorf("%+v: Active() = %v", c.f, c.f.Active())
@@ -326,14 +340,24 @@ func TestBoard_QueryCountDoesNotGrowWithTasks(t *testing.T) {
 			INSERT INTO task_comments (organization_id, task_id, user_id, body) SELECT organization_id, id, $3, 'note' FROM new`,
 			f.project, f.groups[1], f.member.UserID, n, bug.ID)
 	}
+	countColumn := func() int64 {
+		f.queries.Store(0)
+		if _, err := f.s.BoardColumn(ctx, f.owner, f.project, f.groups[1], store.BoardFilter{}, ""); err != nil {
+			t.Fatal(err)
+		}
+		return f.queries.Load()
+	}
 	addTasks(3)
-	small := count()
+	small, smallColumn := count(), countColumn()
 	addTasks(117)
 	if large := count(); large != small {
 		t.Fatalf("board of 3 tasks: %d queries; of 120 tasks: %d", small, large)
 	}
-	if small > 10 {
-		t.Fatalf("board takes %d queries", small)
+	if large := countColumn(); large != smallColumn {
+		t.Fatalf("column page of 3 cards: %d queries; of 50: %d", smallColumn, large)
+	}
+	if small > 10 || smallColumn > 6 {
+		t.Fatalf("board takes %d queries, a column page %d", small, smallColumn)
 	}
 }
 
@@ -368,10 +392,15 @@ func TestBoard_TwoThousandTasksStayFast(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b.Shown != 2000 || len(b.Groups[0].Cards) == 0 || b.Groups[0].Cards[0].ChecklistTotal != 3 || len(b.Groups[1].Cards[0].Labels) == 0 {
-		t.Fatalf("board: %d cards", b.Shown)
+	if b.Matching != 2000 || b.Total != 2000 || b.Groups[0].Cards[0].ChecklistTotal != 3 || len(b.Groups[1].Cards[0].Labels) == 0 {
+		t.Fatalf("board: %d tasks", b.Matching)
 	}
-	t.Logf("board of %d tasks read in %s", b.Shown, took)
+	for _, g := range b.Groups {
+		if len(g.Cards) != store.BoardPageSize || !g.HasMore {
+			t.Fatalf("group %s: %d cards of %d, more %v", g.Name, len(g.Cards), g.Matching, g.HasMore)
+		}
+	}
+	t.Logf("board of %d tasks read in %s", b.Matching, took)
 	// Generous for slow CI machines; locally it takes a few tens of milliseconds.
 	if took > 3*time.Second {
 		t.Fatalf("board of 2,000 tasks took %s", took)
@@ -381,6 +410,263 @@ func TestBoard_TwoThousandTasksStayFast(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("filtered board read in %s", time.Since(start))
+}
+
+// fillGroup appends n tasks "<prefix> 0" … "<prefix> n-1" to the end of a group, every third one high priority and
+// assigned to the member, the others low and unassigned, and returns their ids in position order.
+func (f boardFixture) fillGroup(t *testing.T, group, prefix string, n int) []string {
+	t.Helper()
+	f.db.MustExec(`
+		INSERT INTO tasks (organization_id, project_id, group_id, title, priority, assignee_id, position)
+		SELECT p.organization_id, p.id, $2, $3 || ' ' || i, CASE WHEN i % 3 = 0 THEN 'high' ELSE 'low' END,
+			CASE WHEN i % 3 = 0 THEN $5::uuid END, (SELECT count(*) FROM tasks WHERE group_id = $2) + i
+		FROM projects p, generate_series(0, $4::int - 1) i WHERE p.id = $1`, f.project, group, prefix, n, f.member.UserID)
+	var ids []string
+	if err := f.db.Select(&ids, `SELECT id FROM tasks WHERE group_id = $1 AND title LIKE $2 || ' %' ORDER BY position`, group, prefix); err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+// otherOrganization is another organization in the same database, with a project, a group and a task, for
+// checks that its ids never reach f's board.
+func (f boardFixture) otherOrganization(t *testing.T) (project, group, task string) {
+	t.Helper()
+	ctx := context.Background()
+	sess, err := f.s.Register(ctx, store.RegisterInput{Email: "ivan@example.com", Password: "secret123", Name: "Ivan"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "Other Co"
+	org, err := f.s.CreateOrganization(ctx, sess.User.ID, "", store.OrganizationInput{Name: &name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := f.s.ActorFor(ctx, sess.User.ID, org.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pname := "Secret"
+	p, err := f.s.CreateProject(ctx, a, store.ProjectInput{Name: &pname})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hidden, err := f.s.CreateTask(ctx, a, store.TaskInput{ProjectID: p.ID, Title: "Hidden"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.ID, hidden.GroupID, hidden.ID
+}
+
+func titles(cards []store.BoardCard) []string {
+	out := make([]string, len(cards))
+	for i, c := range cards {
+		out[i] = c.Title
+	}
+	return out
+}
+
+// cardRange is "<prefix> from", "<prefix> from+step" … up to (excluding) to.
+func cardRange(prefix string, from, to, step int) []string {
+	var out []string
+	for i := from; i < to; i += step {
+		out = append(out, prefix+" "+strconv.Itoa(i))
+	}
+	return out
+}
+
+func TestBoard_ColumnsShowTheirFirstPageWithTheirCounts(t *testing.T) {
+	f := newBoardFixture(t)
+	ctx := context.Background()
+	f.fillGroup(t, f.groups[1], "Card", 180)
+	f.task(t, store.TaskInput{Title: "Lone", Priority: "high", AssigneeID: &f.member.UserID})
+
+	b, err := f.s.Board(ctx, f.member, f.project, store.BoardFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doing := b.Groups[1]
+	if !slices.Equal(titles(doing.Cards), cardRange("Card", 0, store.BoardPageSize, 1)) || !doing.HasMore ||
+		doing.Total != 180 || doing.Matching != 180 {
+		t.Fatalf("Doing: %d cards %v…, more %v, %d/%d", len(doing.Cards), titles(doing.Cards)[:3], doing.HasMore, doing.Matching, doing.Total)
+	}
+	if g := b.Groups[0]; len(g.Cards) != 1 || g.HasMore || g.Total != 1 || b.Total != 181 || b.Matching != 181 {
+		t.Fatalf("To do %+v, board %d/%d", g, b.Matching, b.Total)
+	}
+
+	// Filtered: the first page of the matching cards, the counts of those that match.
+	b, err = f.s.Board(ctx, f.member, f.project, store.BoardFilter{Priority: "high", AssigneeID: store.AssigneeMe})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doing = b.Groups[1]
+	if !slices.Equal(titles(doing.Cards), cardRange("Card", 0, 3*store.BoardPageSize, 3)) || !doing.HasMore ||
+		doing.Total != 180 || doing.Matching != 60 {
+		t.Fatalf("filtered Doing: %v, more %v, %d/%d", titles(doing.Cards), doing.HasMore, doing.Matching, doing.Total)
+	}
+	if b.Total != 181 || b.Matching != 61 || b.Groups[0].Matching != 1 || b.Groups[2].Matching != 0 || len(b.Groups[2].Cards) != 0 {
+		t.Fatalf("filtered board %d/%d, groups %+v %+v", b.Matching, b.Total, b.Groups[0], b.Groups[2])
+	}
+	// A collapsed column, filtered or not: its counts, no cards.
+	if _, err := f.s.ToggleCollapsedTaskGroup(ctx, f.member, f.project, f.groups[1]); err != nil {
+		t.Fatal(err)
+	}
+	for _, filter := range []store.BoardFilter{{}, {Priority: "high"}} {
+		b, err = f.s.Board(ctx, f.member, f.project, filter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if doing = b.Groups[1]; !doing.Collapsed || len(doing.Cards) != 0 || !doing.HasMore || doing.Total != 180 ||
+			len(b.Groups[0].Cards) != 1 {
+			t.Fatalf("collapsed Doing, filter %+v: %+v", filter, doing)
+		}
+	}
+	if _, err := f.s.ToggleCollapsedTaskGroup(ctx, f.member, f.project, f.groups[1]); err != nil {
+		t.Fatal(err)
+	}
+	// A search: Card 1, 10–19 and 100–179 match, in position order.
+	b, err = f.s.Board(ctx, f.member, f.project, store.BoardFilter{Search: "card 1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := append(append([]string{"Card 1"}, cardRange("Card", 10, 20, 1)...), cardRange("Card", 100, 139, 1)...)
+	if doing = b.Groups[1]; doing.Matching != 91 || !slices.Equal(titles(doing.Cards), want) || !doing.HasMore {
+		t.Fatalf("search: %d matching, %v, more %v", doing.Matching, titles(doing.Cards), doing.HasMore)
+	}
+	// A filter combined with a search: every condition applies.
+	b, err = f.s.Board(ctx, f.member, f.project, store.BoardFilter{Priority: "high", Search: "card 1"}) // 12, 15, 18, 102…177
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = append(cardRange("Card", 12, 19, 3), cardRange("Card", 102, 178, 3)...)
+	if doing = b.Groups[1]; doing.Matching != 29 || !slices.Equal(titles(doing.Cards), want) || doing.HasMore {
+		t.Fatalf("search and priority: %d matching, %v, more %v", doing.Matching, titles(doing.Cards), doing.HasMore)
+	}
+	// Exactly a page: no "more".
+	f.fillGroup(t, f.groups[0], "Extra", store.BoardPageSize-1)
+	if b, err = f.s.Board(ctx, f.member, f.project, store.BoardFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	if todo := b.Groups[0]; todo.Total != store.BoardPageSize || len(todo.Cards) != store.BoardPageSize || todo.HasMore {
+		t.Fatalf("a page of cards: %d of %d, more %v", len(todo.Cards), todo.Total, todo.HasMore)
+	}
+}
+
+func TestBoardColumn_PagesInPositionOrderAfterACard(t *testing.T) {
+	f := newBoardFixture(t)
+	ctx := context.Background()
+	ids := f.fillGroup(t, f.groups[1], "Card", 180)
+	bug := f.label(t, "bug", "#dc2626")
+	if _, err := f.s.AddTaskLabel(ctx, f.owner, ids[60], bug.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.AddChecklistItem(ctx, f.owner, ids[60], "step"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.AddComment(ctx, f.member, ids[60], "note"); err != nil {
+		t.Fatal(err)
+	}
+	column := func(filter store.BoardFilter, after string) store.BoardCardPage {
+		t.Helper()
+		page, err := f.s.BoardColumn(ctx, f.member, f.project, f.groups[1], filter, after)
+		if err != nil {
+			t.Fatalf("after %s: %v", after, err)
+		}
+		return page
+	}
+	all := store.BoardFilter{}
+	for _, c := range []struct {
+		after           string
+		from, to        int
+		more            bool
+		remaining       int
+		filter          store.BoardFilter
+		step, afterCard int
+	}{
+		{after: "", from: 0, to: 50, more: true, remaining: 130, filter: all},
+		{after: ids[49], from: 50, to: 100, more: true, remaining: 80, filter: all},
+		{after: ids[149], from: 150, to: 180, more: false, remaining: 0, filter: all},
+		{after: ids[179], from: 0, to: 0, more: false, remaining: 0, filter: all},
+	} {
+		page := column(c.filter, c.after)
+		if want := cardRange("Card", c.from, c.to, 1); !slices.Equal(titles(page.Cards), want) || page.HasMore != c.more ||
+			page.Remaining != c.remaining || page.GroupID != f.groups[1] {
+			t.Errorf("after %q: %v, more %v, remaining %d; want %v, %v, %d", c.after, titles(page.Cards), page.HasMore,
+				page.Remaining, want, c.more, c.remaining)
+		}
+	}
+	// A card's details, as the board shows them.
+	page := column(all, ids[59])
+	if c := page.Cards[0]; c.ID != ids[60] || len(c.Labels) != 1 || c.Labels[0].Name != "bug" || c.ChecklistTotal != 1 ||
+		c.Comments != 1 || c.Priority != "high" || c.AssigneeName != "Mia Member" || c.Position != 60 {
+		t.Fatalf("card %+v", c)
+	}
+
+	// The filter applies to the pages and to what remains; the cursor may be a card the filter leaves out.
+	high := store.BoardFilter{Priority: "high"}
+	if page := column(high, ""); !slices.Equal(titles(page.Cards), cardRange("Card", 0, 150, 3)) || !page.HasMore || page.Remaining != 10 {
+		t.Fatalf("high, first page: %v, %v, %d", titles(page.Cards), page.HasMore, page.Remaining)
+	}
+	if page := column(high, ids[147]); !slices.Equal(titles(page.Cards), cardRange("Card", 150, 180, 3)) || page.HasMore || page.Remaining != 0 {
+		t.Fatalf("high, second page: %v, %v, %d", titles(page.Cards), page.HasMore, page.Remaining)
+	}
+	if page := column(high, ids[1]); page.Cards[0].Title != "Card 3" {
+		t.Fatalf("after a card the filter leaves out: %v", titles(page.Cards))
+	}
+	if page := column(store.BoardFilter{Search: "zzz"}, ""); len(page.Cards) != 0 || page.HasMore || page.Remaining != 0 {
+		t.Fatalf("nothing matches: %+v", page)
+	}
+
+	// Moving cards above the cursor (a drop into another column) does not skip or repeat the cards after it.
+	for _, id := range []string{ids[10], ids[20]} {
+		if _, err := f.s.ReorderTask(ctx, f.owner, id, store.ReorderInput{GroupID: &f.groups[2], Position: taskPtr(0)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if page := column(all, ids[49]); !slices.Equal(titles(page.Cards), cardRange("Card", 50, 100, 1)) || page.Remaining != 80 {
+		t.Fatalf("after moves above the cursor: %v…, remaining %d", titles(page.Cards)[:3], page.Remaining)
+	}
+}
+
+func TestBoardColumn_Refusals(t *testing.T) {
+	f := newBoardFixture(t)
+	ctx := context.Background()
+	ids := f.fillGroup(t, f.groups[1], "Card", 3)
+	elsewhere := f.task(t, store.TaskInput{Title: "In To do"})
+	otherProject, otherGroup, otherTask := f.otherOrganization(t)
+	var invalid *store.ValidationError
+	for _, c := range []struct {
+		name                   string
+		actor                  store.Actor
+		project, group, after  string
+		filter                 store.BoardFilter
+		notFound, invalidField string
+	}{
+		{name: "outsider", actor: f.outsider, project: f.project, group: f.groups[1], notFound: "yes"},
+		{name: "another organization's project", actor: f.owner, project: otherProject, group: otherGroup, notFound: "yes"},
+		{name: "another organization's group", actor: f.owner, project: f.project, group: otherGroup, notFound: "yes"},
+		{name: "group id not a uuid", actor: f.owner, project: f.project, group: "doing", notFound: "yes"},
+		{name: "project id not a uuid", actor: f.owner, project: "x", group: f.groups[1], notFound: "yes"},
+		{name: "cursor not a uuid", actor: f.member, project: f.project, group: f.groups[1], after: "50", invalidField: "after"},
+		{name: "cursor in another column", actor: f.member, project: f.project, group: f.groups[1], after: elsewhere.ID, invalidField: "after"},
+		{name: "cursor of another organization", actor: f.owner, project: f.project, group: f.groups[1], after: otherTask, invalidField: "after"},
+		{name: "bad filter", actor: f.member, project: f.project, group: f.groups[1], after: ids[0],
+			filter: store.BoardFilter{Priority: "soon"}, invalidField: "priority"},
+	} {
+		page, err := f.s.BoardColumn(ctx, c.actor, c.project, c.group, c.filter, c.after)
+		switch {
+		case c.notFound != "" && !errors.Is(err, store.ErrNotFound):
+			t.Errorf("%s: %v, want not found", c.name, err)
+		case c.invalidField != "" && (!errors.As(err, &invalid) || invalid.Fields[c.invalidField] == ""):
+			t.Errorf("%s: %v, want a validation error on %s", c.name, err, c.invalidField)
+		case len(page.Cards) != 0:
+			t.Errorf("%s: %d cards", c.name, len(page.Cards))
+		}
+	}
+	// The member sees the project: the same column reads fine.
+	if page, err := f.s.BoardColumn(ctx, f.member, f.project, f.groups[1], store.BoardFilter{}, ids[0]); err != nil || len(page.Cards) != 2 {
+		t.Fatalf("member: %+v, %v", page, err)
+	}
 }
 
 func TestTaskDetail_EverythingThePanelShowsWithPermissions(t *testing.T) {

@@ -2,6 +2,7 @@ package views
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/url"
 	"regexp"
@@ -140,7 +141,7 @@ type BoardView struct {
 	Labels    []TaskLabel
 	Statuses  []TaskStatusOption
 	Total     int // tasks in the project
-	Shown     int // cards after the filter
+	Matching  int // tasks that pass the filter (all of them without one), whether their cards are loaded or not
 	// FilterError explains a filter value the server refused.
 	FilterError string
 	// NewColumn is the "add a column" form.
@@ -177,9 +178,28 @@ type BoardColumn struct {
 	Name      string
 	IsDefault bool
 	Collapsed bool
-	Total     int
-	Cards     []TaskCard
+	Total     int        // tasks in the column
+	Matching  int        // tasks that pass the filter
+	Cards     []TaskCard // the first page of them; none for a collapsed column until it is expanded
+	More      BoardMore
 	QuickAdd  QuickAddForm
+}
+
+// BoardMore is a column's "show more" button: it appends the column's next page of cards (GET
+// /projects/{id}/board/groups/{group}/cards?after=…&filters) and is replaced by the page's own button.
+type BoardMore struct {
+	ProjectID string
+	GroupID   string
+	Filter    BoardFilter
+	After     string // the id of the column's last card shown; "" for the first page (a collapsed column)
+	Next      int    // cards the next page shows
+	Remaining int    // matching cards not shown yet; no button when 0
+}
+
+// BoardCardsPage is the answer to a "show more": the next cards of the column and its next button.
+type BoardCardsPage struct {
+	Cards []TaskCard
+	More  BoardMore
 }
 
 // QuickAddForm adds a task at the bottom of a column (field "title").
@@ -526,6 +546,21 @@ func taskPath(id, rest string) string {
 	return "/tasks/" + url.PathEscape(id) + rest
 }
 func boardPath(projectID string) string { return "/projects/" + url.PathEscape(projectID) + "/board" }
+
+// url is the page's address with the board's filter; the cursor goes in hx-vals (board.js sets it to the column's
+// last card when the button is clicked, as drag and drop may have changed which card that is).
+func (m BoardMore) url() string {
+	u := boardPath(m.ProjectID) + "/groups/" + url.PathEscape(m.GroupID) + "/cards"
+	if q := m.Filter.Query().Encode(); q != "" {
+		u += "?" + q
+	}
+	return u
+}
+
+func (m BoardMore) vals() string {
+	b, _ := json.Marshal(map[string]string{"after": m.After})
+	return string(b)
+}
 
 func boardURL(projectID string, f BoardFilter) string {
 	if q := f.Query().Encode(); q != "" {

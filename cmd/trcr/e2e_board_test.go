@@ -1,7 +1,9 @@
 package main
 
 // Browser tests of the board and the task panel: a card dragged to another column stays there after a reload,
-// a card opens the panel and Escape closes it, and the deep link of notifications opens the panel directly.
+// a card opens the panel and Escape closes it, the deep link of notifications opens the panel directly, and a
+// column of more cards than a page shows "show more", which appends the rest in order, with quick add and drag and
+// drop on the partly loaded column.
 // The project and its tasks are made through the JSON API of the running server.
 
 import (
@@ -16,6 +18,7 @@ import (
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // boardAPI calls /api/v1 with a Bearer token.
@@ -60,6 +63,7 @@ type e2eBoard struct {
 	projectID       string
 	columns         [2]string // group ids: "To do" (default), "Doing"
 	dragged, other  string    // task ids
+	api             *boardAPI // signed in as the user
 }
 
 func newE2EBoard(t *testing.T, base string) e2eBoard {
@@ -76,6 +80,7 @@ func newE2EBoard(t *testing.T, base string) e2eBoard {
 	f.dragged = api.call("POST", "/tasks", map[string]any{"project_id": f.projectID, "title": "Drag me across", "priority": "high"}, http.StatusCreated)["id"].(string)
 	f.other = api.call("POST", "/tasks", map[string]any{"project_id": f.projectID, "title": "Stay here",
 		"description": "Steps are **bold**"}, http.StatusCreated)["id"].(string)
+	f.api = api
 	return f
 }
 
@@ -196,4 +201,97 @@ func TestBrowser_TaskDeepLinkOpensThePanel(t *testing.T) {
 	if strings.Contains(b.text("#tasks-results"), "No tasks") {
 		b.fatalf("the tasks list is empty")
 	}
+}
+
+// cardIDs is the ids of the cards of a list, in order.
+func cardIDs(listID string) string {
+	return `Array.from(document.querySelectorAll("#` + listID + ` > .tcard")).map(c => c.dataset.taskId).join(",")`
+}
+
+func TestBrowser_BoardShowMoreAppendsTheRestOfAColumn(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test: skipped with -short")
+	}
+	srv := e2eServerFor(t)
+	f := newE2EBoard(t, srv.BaseURL)
+	const pageSize, extra = 50, 8 // store.BoardPageSize; "To do" holds 2 + 8 + 50 = 60 tasks
+	for i := range pageSize + extra {
+		f.api.call("POST", "/tasks", map[string]any{"project_id": f.projectID, "title": fmt.Sprintf("Bulk %02d", i)}, http.StatusCreated)
+	}
+	b := newE2EBrowser(t, srv.BaseURL)
+	timer := newStepTimer(t)
+	b.boardLogin(f.email, f.password)
+	timer.done("set up")
+
+	todo, doing := f.columns[0], f.columns[1]
+	board := "/projects/" + f.projectID + "/board"
+	b.open(board, "board-show-more")
+	b.waitTrue("the board to be sortable", `!!window.Sortable && document.querySelector("#board.is-sortable") !== null`)
+	count := func(list string) string { return `String(document.querySelectorAll("#` + list + ` > .tcard").length)` }
+	if got := b.waitString("the first page", count("cards-"+todo)); got != "50" {
+		b.fatalf("%s cards shown, want a page of 50", got)
+	}
+	if got := b.text(`#col-` + todo + ` [data-testid="board-column-count"]`); got != "60" {
+		b.fatalf("column count %q, want 60", got)
+	}
+
+	// Quick add to the partly loaded column: the new card is the column's last, below the button.
+	b.fill("#qa-title-"+todo, "Added last")
+	b.do("add a card", chromedp.Click(chromedp.CSS(`#qa-`+todo+` [data-testid="quick-add-submit"]`)))
+	b.waitTrue("the new card below the button", `document.querySelector("#added-`+todo+` .tcard .tcard__title")?.textContent.trim() === "Added last"`)
+	b.waitTrue("the column count to grow", `document.querySelector("#col-`+todo+` [data-testid=board-column-count]").textContent.trim() === "61"`)
+
+	// Drag "Stay here" (second card) out of the partly loaded column: the rest of the column moves up one place.
+	b.dragCard(f.other, doing)
+	b.waitTrue("the card in the second column", columnOfCard(f.other)+` === "`+doing+`"`)
+	b.waitTrue("the move to be saved", `!document.querySelector(".tcard.is-saving") && !document.querySelector(".htmx-request")`)
+	// And back with the keyboard, to the end of the cards shown (Alt+←): its index among them is its position,
+	// before the cards not loaded yet.
+	b.do("move the card back with Alt+Left",
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#card-`+f.other+` .tcard__link").focus()`),
+		chromedp.KeyEvent(kb.ArrowLeft, chromedp.KeyModifiers(chromedp.ModifierAlt)))
+	b.waitTrue("the card last of the cards shown", `document.querySelector("#cards-`+todo+` > .tcard:last-child")?.dataset.taskId === "`+f.other+`"`)
+	b.waitTrue("the move back to be saved", `!document.querySelector(".tcard.is-saving") && !document.querySelector(".htmx-request")`)
+	timer.done("quick add and moves")
+
+	// Show more: the rest of the column in order, after the cards already shown, the added card last and once.
+	b.do("show more", chromedp.Click(chromedp.CSS(`#col-`+todo+` [data-testid="board-show-more"]`)))
+	b.waitTrue("the rest of the column", count("cards-"+todo)+` === "61"`)
+	b.waitTrue("no button left", `!document.querySelector("#col-`+todo+` [data-testid=board-show-more]")`)
+	if got := b.waitString("the added list", `String(document.querySelectorAll("#added-`+todo+` .tcard").length)`); got != "0" {
+		b.fatalf("%s cards left below the column", got)
+	}
+	shown := b.waitString("the column's cards", cardIDs("cards-"+todo))
+	var want []string
+	list := f.api.call("GET", "/tasks?project_id="+f.projectID+"&group_id="+todo+"&sort=position&order=asc&per_page=100", nil, http.StatusOK)
+	for _, it := range list["data"].([]any) {
+		want = append(want, it.(map[string]any)["id"].(string))
+	}
+	if shown != strings.Join(want, ",") {
+		b.fatalf("the column shows\n%s\nthe server has\n%s", shown, strings.Join(want, ","))
+	}
+	if got := b.text(`#cards-` + todo + ` > .tcard:last-child .tcard__title`); got != "Added last" {
+		b.fatalf("last card %q", got)
+	}
+	timer.done("show more")
+
+	// A reload shows the first page again.
+	b.open(board, "board-show-more")
+	if got := b.waitString("the first page after a reload", count("cards-"+todo)); got != "50" {
+		b.fatalf("%s cards after a reload", got)
+	}
+
+	// A collapsed column is read without its cards; expanding it loads its first page.
+	b.do("collapse the column", chromedp.Click(chromedp.CSS(`#col-`+todo+` [data-testid="board-collapse"]`)))
+	b.waitTrue("the column collapsed", `document.querySelector("#col-`+todo+`").classList.contains("is-collapsed") && !document.querySelector(".htmx-request")`)
+	b.open(board, "board-column")
+	if got := b.waitString("the collapsed column's cards", count("cards-"+todo)); got != "0" {
+		b.fatalf("a collapsed column came with %s cards", got)
+	}
+	b.do("expand the column", chromedp.Click(chromedp.CSS(`#col-`+todo+` [data-testid="board-collapse"]`)))
+	b.waitTrue("its first page", count("cards-"+todo)+` === "50" && !document.querySelector("#col-`+todo+`.is-unloaded")`)
+	if got := b.text(`#col-` + todo + ` [data-testid="board-show-more"] .btn__label`); got != "Show 11 more" {
+		b.fatalf("button %q after expanding", got)
+	}
+	timer.done("collapse and expand")
 }

@@ -3,8 +3,15 @@
 //    with the keyboard (Alt + arrow keys on a focused card). Each move is saved by POST /tasks/{id}/move with the
 //    card's new index and column; when the server refuses it, its message shows as a flash and the columns
 //    involved are reloaded from the server.
-//  * collapsing a column once its POST succeeded, clearing the quick-add field after a card was added, and
-//    keeping the column counts right.
+//  * collapsing a column once its POST succeeded (and loading its cards when it is expanded: the server leaves
+//    collapsed columns empty), clearing the quick-add field after a card was added, and keeping the column
+//    counts right.
+//  * "show more": a column shows its first page of cards; its button (htmx) appends the next page after the
+//    column's last card. The cursor is set here, when the button is pressed, to the last card in the column then,
+//    since drag and drop may have changed it. The cards shown are always the first ones of the column in order,
+//    so the index of a dropped card among them is its position. A card added with quick add to a column that has
+//    more to load goes to a list below the button (it is the column's last card), and is dropped from there when
+//    the page that holds it arrives.
 // Without JavaScript the board still shows, filters, collapses and adds tasks through plain forms.
 (function () {
   "use strict";
@@ -52,6 +59,10 @@
           dragClass: "tcard--drag",
           onEnd: function (evt) {
             if (evt.from === evt.to && evt.oldDraggableIndex === evt.newDraggableIndex) return;
+            if (evt.from !== evt.to) {
+              bump(columnOf(evt.from), -1);
+              bump(columnOf(evt.to), 1);
+            }
             save(evt.item, evt.to, evt.newDraggableIndex, [evt.from, evt.to]);
           },
         })
@@ -59,19 +70,23 @@
     });
   }
 
-  // counts refreshes the card counts of unfiltered columns.
-  function counts() {
-    var b = board();
-    if (!b || !sortable()) return;
-    b.querySelectorAll(".board-col").forEach(function (col) {
-      var list = col.querySelector(".board-col__cards");
-      var count = col.querySelector(".board-col__count");
-      if (list && count) count.textContent = String(cardsOf(list).length);
-    });
+  // bump changes the task count of an unfiltered column (a filtered one shows matching/total, which a move or a
+  // quick add may or may not change: the server's next answer has it right).
+  function bump(col, delta) {
+    var count = col && col.querySelector(".board-col__count [data-total]");
+    if (!count) return;
+    var n = Math.max(0, parseInt(count.getAttribute("data-total"), 10) + delta);
+    count.setAttribute("data-total", String(n));
+    count.textContent = String(n);
+    count.title = n === 1 ? "1 task" : n + " tasks";
   }
 
   function columnOf(list) {
     return list.closest(".board-col");
+  }
+
+  function moreButton(col) {
+    return col.querySelector("[data-board-more]");
   }
 
   // reloadColumns replaces columns with the server's version after a refused move.
@@ -87,7 +102,6 @@
   }
 
   function save(card, toList, index, lists) {
-    counts();
     var id = card.getAttribute("data-task-id");
     card.classList.add("is-saving");
     card.addEventListener("htmx:afterRequest", function done(e) {
@@ -110,6 +124,7 @@
     if (!(t instanceof Element) || !t.matches(".tcard__link")) return;
     var card = t.closest(".tcard");
     var list = card.parentElement;
+    if (!list.matches(".board-col__cards")) return; // a just-added card below "show more": not placed yet
     var cards = cardsOf(list);
     var i = cards.indexOf(card);
     var lists = Array.prototype.slice.call(board().querySelectorAll(".board-col:not(.is-collapsed) .board-col__cards"));
@@ -133,6 +148,8 @@
         if (!to) return;
         index = cardsOf(to).length;
         to.appendChild(card);
+        bump(columnOf(list), -1);
+        bump(columnOf(to), 1);
         break;
       default:
         return;
@@ -164,6 +181,9 @@
       var label = btn.querySelector(".sr-only");
       var name = col.querySelector(".board-col__title");
       if (label && name) label.textContent = (collapsed ? "Expand " : "Collapse ") + name.textContent;
+      // A column collapsed when the board was read has no cards yet: load its first page.
+      var more = moreButton(col);
+      if (!collapsed && col.classList.contains("is-unloaded") && more) window.htmx.trigger(more, "click");
     }
     if (elt.matches("[data-quick-add]") && ok && e.detail.xhr.status === 200) {
       var input = elt.querySelector("input[name=title]");
@@ -171,8 +191,64 @@
         input.value = "";
         input.focus();
       }
-      counts();
+      if (sortable()) bump(elt.closest(".board-col"), 1);
     }
+  });
+
+  // ---- Show more ------------------------------------------------------------------------------------
+  document.addEventListener("htmx:configRequest", function (e) {
+    var elt = e.detail && e.detail.elt;
+    if (!(elt instanceof Element) || !elt.matches("[data-board-more]")) return;
+    var list = document.getElementById("cards-" + elt.getAttribute("data-group-id"));
+    var cards = list ? cardsOf(list) : [];
+    e.detail.parameters["after"] = cards.length ? cards[cards.length - 1].getAttribute("data-task-id") : "";
+    if (list) {
+      list.setAttribute("data-loaded", String(cards.length));
+      list.toggleAttribute("data-refocus", document.activeElement === elt);
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var list = e.target;
+    // The element that made the request (detail.elt is the element the event fires on).
+    var elt = e.detail && e.detail.requestConfig && e.detail.requestConfig.elt;
+    if (!(list instanceof Element) || !list.matches(".board-col__cards") || !(elt instanceof Element)) return;
+    var col = columnOf(list);
+    var added = col.querySelector(".board-col__added");
+    if (elt.matches("[data-quick-add]")) {
+      // The new card is the column's last: below the cards still to load, if any.
+      var last = cardsOf(list).pop();
+      if (last && added && moreButton(col)) added.appendChild(last);
+      return;
+    }
+    if (!elt.matches("[data-board-more]")) return;
+    col.classList.remove("is-unloaded");
+    // A card dropped here while the page was on its way may come in it again: keep the one already shown.
+    var seen = {};
+    cardsOf(list).forEach(function (card) {
+      var id = card.getAttribute("data-task-id");
+      if (seen[id]) card.remove();
+      seen[id] = true;
+    });
+    if (added) {
+      cardsOf(added).forEach(function (card) {
+        var id = card.getAttribute("data-task-id");
+        if (list.querySelector('.tcard[data-task-id="' + id + '"]')) card.remove();
+      });
+      // Everything is loaded: what is left (cards the filter does not match) ends the column.
+      if (!moreButton(col)) {
+        cardsOf(added).forEach(function (card) {
+          list.appendChild(card);
+        });
+      }
+    }
+    // Keyboard users continue with the first card loaded.
+    var first = cardsOf(list)[parseInt(list.getAttribute("data-loaded") || "0", 10)];
+    if (list.hasAttribute("data-refocus") && first) {
+      var link = first.querySelector(".tcard__link");
+      if (link) link.focus();
+    }
+    list.removeAttribute("data-refocus");
   });
 
   document.addEventListener("htmx:afterSettle", function (e) {
