@@ -24,6 +24,8 @@ func (a *API) mountInvoices(g *echo.Group) {
 	g.POST("/invoices/:id/generate", a.generateInvoice, a.requireOrg)
 	g.POST("/invoices/:id/send", a.sendInvoice, a.requireOrg)
 	g.POST("/invoices/:id/mark-paid", a.markInvoicePaid, a.requireOrg)
+	// Beyond the reference: the only way to reach status void (see docs/DECISIONS.md).
+	g.POST("/invoices/:id/void", a.voidInvoice, a.requireOrg)
 }
 
 // decimal is a JSON number kept as its text, so that money, quantities and percentages never go through float64.
@@ -211,6 +213,15 @@ func (a *API) markInvoicePaid(c echo.Context) error {
 		return err
 	}
 	inv, err := a.store.MarkInvoicePaid(c.Request().Context(), actor(c), c.Param("id"), store.MarkPaidInput{PaidAt: in.PaidAt, PaymentMethod: in.PaymentMethod})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, inv)
+}
+
+// voidInvoice answers the void invoice, as send and mark-paid answer theirs. It takes no body.
+func (a *API) voidInvoice(c echo.Context) error {
+	inv, err := a.store.VoidInvoice(c.Request().Context(), actor(c), c.Param("id"))
 	if err != nil {
 		return err
 	}

@@ -455,3 +455,74 @@ func apiPDFText(t *testing.T, doc []byte) string {
 	}
 	return string(out)
 }
+
+func TestInvoicesAPI_Void(t *testing.T) {
+	t.Parallel()
+	w := newBillWorld(t)
+	e := w.e
+	// sent creates an invoice of the project that bills one hour of new time, and sends it.
+	sent := func(desc string) (id, entry string) {
+		entry = w.sqlEntry(w.project, desc, time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC), time.Hour, 10000)
+		id = w.invoice(map[string]any{"project_id": w.project, "issue_date": "2026-03-15"}).str("id")
+		e.must(200, w.as(w.owner, "POST", "/invoices/"+id+"/generate", nil))
+		e.must(200, w.as(w.owner, "POST", "/invoices/"+id+"/send", nil))
+		return id, entry
+	}
+	target, entry := sent("Design")
+	byAdmin, _ := sent("Review")
+	withPayment, _ := sent("Support")
+	e.must(201, w.as(w.owner, "POST", "/payments", map[string]any{"invoice_id": withPayment, "amount": 100}))
+	paid, _ := sent("Hosting")
+	e.must(200, w.as(w.owner, "POST", "/invoices/"+paid+"/mark-paid", nil))
+	draft := w.invoice(map[string]any{}).str("id")
+	void := func(id string) string { return "/invoices/" + id + "/void" }
+
+	for _, c := range []struct {
+		name   string
+		req    req
+		status int
+		msg    string
+	}{
+		{"member", w.as(w.member, "POST", void(target), nil), 403, ""},
+		{"no token", req{method: "POST", path: void(target), org: w.org}, 401, ""},
+		{"other organization", w.as(w.owner, "POST", void(w.strangerInvoice), nil), 404, ""},
+		{"unknown id", w.as(w.owner, "POST", void(otherOrgID), nil), 404, ""},
+		{"not an id", w.as(w.owner, "POST", void("nope"), nil), 404, ""},
+		{"draft", w.as(w.owner, "POST", void(draft), nil), 409, "a draft cannot be voided: delete it instead"},
+		{"paid", w.as(w.owner, "POST", void(paid), nil), 409, "a paid invoice cannot be voided"},
+		{"with payments", w.as(w.owner, "POST", void(withPayment), nil), 409, "the invoice has payments: refund or delete them before voiding it"},
+		{"happy", w.as(w.owner, "POST", void(target), nil), 200, ""},
+		{"admin", w.as(w.admin, "POST", void(byAdmin), map[string]any{}), 200, ""},
+		{"already void", w.as(w.owner, "POST", void(target), nil), 409, "the invoice is already void"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := e.do(c.req)
+			if r.status != c.status || c.msg != "" && r.errMessage() != c.msg {
+				t.Fatalf("want %d %q, got %d %s", c.status, c.msg, r.status, r.raw)
+			}
+			if c.status == 200 {
+				items, _ := r.json["line_items"].([]any)
+				if r.str("status") != "void" || !strings.HasPrefix(r.str("number"), "INV-2026-") || num(r, "total") != 10000 || num(r, "balance") != 0 || len(items) != 1 ||
+					len(items[0].(map[string]any)["time_entry_ids"].([]any)) != 0 || r.str("sent_at") == "" {
+					t.Fatalf("void invoice: %s", r.raw)
+				}
+			}
+		})
+	}
+	if n := w.count(`SELECT count(*) FROM invoices WHERE status = 'void'`); n != 2 {
+		t.Fatalf("void invoices = %d", n)
+	}
+	if n := w.count(`SELECT count(*) FROM invoices WHERE id IN ($1, $2, $3) AND status <> 'void'`, withPayment, paid, draft); n != 3 {
+		t.Fatalf("refused voids changed invoices")
+	}
+	// The released entry is billed again by the next invoice; the void one is listed under void and takes no payments.
+	next := w.invoice(map[string]any{"project_id": w.project, "issue_date": "2026-03-20"}).str("id")
+	e.must(200, w.as(w.owner, "POST", "/invoices/"+next+"/generate", nil))
+	if w.count(`SELECT count(*) FROM time_entries WHERE id = $1 AND invoice_id = $2`, entry, next) != 1 {
+		t.Fatal("the released entry was not billed again")
+	}
+	if got := e.must(200, w.as(w.owner, "GET", "/invoices?status=void", nil)).data(); len(got) != 2 {
+		t.Fatalf("void filter: %v", got)
+	}
+	wantMessage(t, e.do(w.as(w.owner, "POST", "/payments", map[string]any{"invoice_id": target, "amount": 100})), 409, "a void invoice cannot take payments")
+}

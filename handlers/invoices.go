@@ -16,7 +16,7 @@ import (
 )
 
 // The invoice pages, for owners and admins: the list, the create form, the invoice page with its line editor,
-// generation from time, details, payments and mark-paid, and the send page. Members get 403 from the store.
+// generation from time, details, payments, mark-paid and void, and the send page. Members get 403 from the store.
 
 // ivPerPage is the invoice list's page size.
 const ivPerPage = 25
@@ -40,6 +40,7 @@ func (h *Handlers) mountInvoices(g *router) {
 	g.GET("/invoices/:id/send", h.sendInvoicePage, h.requireOrg)
 	g.POST("/invoices/:id/send", h.sendInvoice, h.requireOrg)
 	g.POST("/invoices/:id/mark-paid", h.markInvoicePaid, h.requireOrg)
+	g.POST("/invoices/:id/void", h.voidInvoice, h.requireOrg)
 	g.POST("/invoices/:id/payments", h.recordInvoicePayment, h.requireOrg)
 	g.POST("/invoices/:id/payments/:payment_id/delete", h.deleteInvoicePayment, h.requireOrg)
 }
@@ -370,14 +371,11 @@ func (h *Handlers) invoiceClientForm(c echo.Context, f views.InvoiceForm, client
 }
 
 func (h *Handlers) newInvoicePage(c echo.Context) error {
-	if !currentActor(c).IsAdmin() {
-		return &store.ForbiddenError{Message: "Only owners and admins can create invoices."}
-	}
-	org, err := h.store.Organization(c.Request().Context(), currentActor(c))
+	d, err := h.store.NewInvoiceDefaults(c.Request().Context(), currentActor(c))
 	if err != nil {
 		return err
 	}
-	today := ivToday(org.Timezone)
+	today := d.Today.Time
 	f, err := h.invoiceForm(c, views.InvoiceForm{
 		ClientID: c.QueryParam("client_id"), IssueDate: today.Format("2006-01-02"),
 		DueDate: today.AddDate(0, 0, ivDefaultTerms).Format("2006-01-02"), TaxRate: "0", Discount: "0",
@@ -394,8 +392,8 @@ func (h *Handlers) newInvoicePage(c echo.Context) error {
 
 // invoiceClientFields answers the client select of the create form with the client's projects and currency.
 func (h *Handlers) invoiceClientFields(c echo.Context) error {
-	if !currentActor(c).IsAdmin() {
-		return store.ErrForbidden
+	if _, err := h.store.NewInvoiceDefaults(c.Request().Context(), currentActor(c)); err != nil {
+		return err
 	}
 	f, err := h.invoiceClientForm(c, views.InvoiceForm{ClientID: c.QueryParam("client_id"), Currency: c.QueryParam("currency")}, nil)
 	if err != nil {
@@ -477,6 +475,23 @@ func (h *Handlers) deleteInvoice(c echo.Context) error {
 	return redirect(c, "/invoices/"+id)
 }
 
+// voidInvoice voids a sent invoice after the button's confirmation; a refusal (a draft, a paid invoice, one with
+// payments) comes back as a message on the invoice page.
+func (h *Handlers) voidInvoice(c echo.Context) error {
+	id := c.Param("id")
+	inv, err := h.store.VoidInvoice(c.Request().Context(), currentActor(c), id)
+	if err == nil {
+		h.flash(c, views.FlashSuccess, inv.Number+" is void. Its time entries can be billed again.")
+		return redirect(c, "/invoices/"+inv.ID)
+	}
+	_, msg, err := ivFormErrors(err)
+	if err != nil {
+		return err
+	}
+	h.flash(c, views.FlashError, msg)
+	return redirect(c, "/invoices/"+id)
+}
+
 // updateInvoiceDetails saves a draft's dates, currency, tax, discount and notes; the totals follow.
 func (h *Handlers) updateInvoiceDetails(c echo.Context) error {
 	ctx := c.Request().Context()
@@ -541,42 +556,29 @@ func (h *Handlers) updateInvoiceDetails(c echo.Context) error {
 
 // --- line items ---
 
-// ivLineInput reads a line's fields; the unit price is typed in major units of the invoice's currency.
-func ivLineInput(c echo.Context, currency string) (store.LineItemInput, views.InvoiceLineRow, error) {
+// ivLineInput reads a line's fields. The unit price goes to the store as typed, in major units of the invoice's
+// currency: the store reads it after its permission check.
+func ivLineInput(c echo.Context) (store.LineItemInput, views.InvoiceLineRow) {
 	r := views.InvoiceLineRow{
 		Description: c.FormValue("description"), Quantity: strings.TrimSpace(c.FormValue("quantity")),
-		UnitPrice: strings.TrimSpace(c.FormValue("unit_price")), Currency: currency,
+		UnitPrice: strings.TrimSpace(c.FormValue("unit_price")),
 	}
-	in := store.LineItemInput{Description: &r.Description, Quantity: &r.Quantity}
-	if r.UnitPrice == "" {
-		return in, r, store.Invalid("unit_price", "Enter a unit price, such as 85.00.")
-	}
-	cents, err := views.ParseMajorUnits(r.UnitPrice, currency)
-	if err != nil {
-		return in, r, store.Invalid("unit_price", "Unit price: "+err.Error()+".")
-	}
-	price := big.NewInt(cents).String()
-	in.UnitPrice = &price
-	return in, r, nil
+	return store.LineItemInput{Description: &r.Description, Quantity: &r.Quantity, UnitPriceText: &r.UnitPrice}, r
 }
 
+// addInvoiceLine adds a line. The use case answers first (403 for members, 404 for other organizations'
+// invoices, then the messages of the form); the invoice is read afterwards, for what the answer shows.
 func (h *Handlers) addInvoiceLine(c echo.Context) error {
 	ctx := c.Request().Context()
 	a := currentActor(c)
-	inv, err := h.store.Invoice(ctx, a, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	in, r, err := ivLineInput(c, inv.Currency)
-	var added store.InvoiceLineItem
-	if err == nil {
-		added, err = h.store.AddInvoiceLineItem(ctx, a, inv.ID, in)
-	}
+	id := c.Param("id")
+	in, r := ivLineInput(c)
+	added, err := h.store.AddInvoiceLineItem(ctx, a, id, in)
 	if err == nil {
 		if !isHTMX(c) {
-			return redirect(c, "/invoices/"+inv.ID+"#invoice-lines")
+			return redirect(c, "/invoices/"+id+"#invoice-lines")
 		}
-		after, err := h.store.Invoice(ctx, a, inv.ID)
+		after, err := h.store.Invoice(ctx, a, id)
 		if err != nil {
 			return err
 		}
@@ -588,10 +590,15 @@ func (h *Handlers) addInvoiceLine(c echo.Context) error {
 		))
 	}
 	status := ivFormStatus(err)
-	f := views.InvoiceLineForm{InvoiceID: inv.ID, Currency: inv.Currency, Description: r.Description, Quantity: r.Quantity, UnitPrice: r.UnitPrice}
+	f := views.InvoiceLineForm{InvoiceID: id, Description: r.Description, Quantity: r.Quantity, UnitPrice: r.UnitPrice}
 	if f.Errors, f.Error, err = ivFormErrors(err, "description", "quantity", "unit_price"); err != nil {
 		return err
 	}
+	inv, err := h.store.Invoice(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	f.Currency = inv.Currency
 	if isHTMX(c) {
 		c.Response().Header().Set("HX-Retarget", "#li-add")
 		c.Response().Header().Set("HX-Reswap", "outerHTML")
@@ -607,25 +614,19 @@ func (h *Handlers) addInvoiceLine(c echo.Context) error {
 
 // updateInvoiceLine saves a line when one of its fields changes. On success the line itself is left alone (the
 // user may already be typing in its next field): its amount, its saved mark and the totals come out of band. A
-// line shown with messages is re-rendered without them.
+// line shown with messages is re-rendered without them. As for adding, the use case answers first.
 func (h *Handlers) updateInvoiceLine(c echo.Context) error {
 	ctx := c.Request().Context()
 	a := currentActor(c)
-	inv, err := h.store.Invoice(ctx, a, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	in, r, err := ivLineInput(c, inv.Currency)
-	var it store.InvoiceLineItem
-	if err == nil {
-		it, err = h.store.UpdateInvoiceLineItem(ctx, a, inv.ID, c.Param("item_id"), in)
-	}
+	id := c.Param("id")
+	in, r := ivLineInput(c)
+	it, err := h.store.UpdateInvoiceLineItem(ctx, a, id, c.Param("item_id"), in)
 	csrf := csrfToken(c)
 	if err == nil {
 		if !isHTMX(c) {
-			return redirect(c, "/invoices/"+inv.ID+"#invoice-lines")
+			return redirect(c, "/invoices/"+id+"#invoice-lines")
 		}
-		after, err := h.store.Invoice(ctx, a, inv.ID)
+		after, err := h.store.Invoice(ctx, a, id)
 		if err != nil {
 			return err
 		}
@@ -642,14 +643,18 @@ func (h *Handlers) updateInvoiceLine(c echo.Context) error {
 		))
 	}
 	status := ivFormStatus(err)
-	r.ID, r.InvoiceID, r.Editable = c.Param("item_id"), inv.ID, true
+	if r.Errors, r.Error, err = ivFormErrors(err, "description", "quantity", "unit_price"); err != nil {
+		return err
+	}
+	inv, err := h.store.Invoice(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	r.ID, r.InvoiceID, r.Currency, r.Editable = c.Param("item_id"), inv.ID, inv.Currency, true
 	for _, old := range inv.LineItems {
 		if old.ID == r.ID {
 			r.Amount, r.Entries = old.Amount, len(old.TimeEntryIDs)
 		}
-	}
-	if r.Errors, r.Error, err = ivFormErrors(err, "description", "quantity", "unit_price"); err != nil {
-		return err
 	}
 	if status == http.StatusConflict {
 		r.Error += " Reload the page to see the invoice as it is now."
@@ -906,20 +911,12 @@ func (h *Handlers) recordInvoicePayment(c echo.Context) error {
 		InvoiceID: inv.ID, Currency: inv.Currency, Amount: strings.TrimSpace(c.FormValue("amount")),
 		Method: c.FormValue("method"), PaidAt: c.FormValue("paid_at"), Notes: c.FormValue("notes"),
 	}
-	cents, perr := views.ParseMajorUnits(f.Amount, inv.Currency)
-	switch {
-	case f.Amount == "":
-		err = store.Invalid("amount", "Enter the amount received.")
-	case perr != nil:
-		err = store.Invalid("amount", "Amount: "+perr.Error()+".")
-	default:
-		amount := big.NewInt(cents).String()
-		_, err = h.store.CreatePayment(ctx, a, store.PaymentInput{
-			InvoiceID: &inv.ID, Amount: &amount, Method: optionalField(c, "method"), PaidAt: optionalField(c, "paid_at"), Notes: &f.Notes,
-		})
-	}
+	// The amount goes to the store as typed, in major units of the invoice's currency.
+	p, err := h.store.CreatePayment(ctx, a, store.PaymentInput{
+		InvoiceID: &inv.ID, AmountText: &f.Amount, Method: optionalField(c, "method"), PaidAt: optionalField(c, "paid_at"), Notes: &f.Notes,
+	})
 	if err == nil {
-		h.flash(c, views.FlashSuccess, "Payment of "+views.FormatMoney(cents, inv.Currency)+" recorded.")
+		h.flash(c, views.FlashSuccess, "Payment of "+views.FormatMoney(p.Amount, inv.Currency)+" recorded.")
 		return redirect(c, "/invoices/"+inv.ID+"#invoice-payments")
 	}
 	status := ivFormStatus(err)

@@ -108,6 +108,23 @@ func (w *ivWorld) ivAddLine(t *testing.T, id, desc, qty, price string) string {
 	return lineID
 }
 
+// ivMember invites Mia as a member of the organization and returns her signed-in browser.
+func (w *ivWorld) ivMember(t *testing.T) *browser {
+	t.Helper()
+	w.owner.get("/members")
+	if p := w.owner.post("/members/invite", url.Values{"email": {"mia@example.com"}, "role": {"member"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("invite: %d", p.status)
+	}
+	member := w.e.signUp("Mia Member", "mia@example.com")
+	tok := w.e.tokenSentTo("mia@example.com", "/invitations/accept")
+	member.get("/invitations/accept?token=" + tok)
+	if p := member.post("/invitations/"+tok+"/accept", nil); p.status != http.StatusSeeOther {
+		t.Fatalf("accept: %d", p.status)
+	}
+	member.get("/")
+	return member
+}
+
 // ivCheckPage holds a page to the rules of the views tests: no inline styles or scripts (CSP), every POST form
 // with its CSRF field and an hx-post equal to its action, unique ids, labels that point at controls.
 func ivCheckPage(t *testing.T, what string, p page) {
@@ -553,18 +570,9 @@ func TestInvoicePages_MembersAreForbiddenAndOtherOrganizationsNotFound(t *testin
 	line := w.ivAddLine(t, id, "Consulting", "1", "10")
 
 	// A member of the organization.
-	w.owner.get("/members")
-	if p := w.owner.post("/members/invite", url.Values{"email": {"mia@example.com"}, "role": {"member"}}); p.status != http.StatusSeeOther {
-		t.Fatalf("invite: %d", p.status)
-	}
-	member := w.e.signUp("Mia Member", "mia@example.com")
-	tok := w.e.tokenSentTo("mia@example.com", "/invitations/accept")
-	member.get("/invitations/accept?token=" + tok)
-	if p := member.post("/invitations/"+tok+"/accept", nil); p.status != http.StatusSeeOther {
-		t.Fatalf("accept: %d", p.status)
-	}
-	member.get("/")
-	for _, path := range []string{"/invoices", "/invoices/new", "/invoices/" + id, "/invoices/" + id + "/pdf", "/invoices/" + id + "/send"} {
+	member := w.ivMember(t)
+	for _, path := range []string{"/invoices", "/invoices/new", "/invoices/new/client-fields?client_id=" + w.clientID,
+		"/invoices/" + id, "/invoices/" + id + "/pdf", "/invoices/" + id + "/send"} {
 		if p := member.get(path); p.status != http.StatusForbidden {
 			t.Errorf("member GET %s: %d", path, p.status)
 		}
@@ -574,6 +582,9 @@ func TestInvoicePages_MembersAreForbiddenAndOtherOrganizationsNotFound(t *testin
 	}
 	if p := member.post("/invoices/"+id+"/items/"+line, url.Values{"description": {"x"}, "quantity": {"1"}, "unit_price": {"1"}}); p.status != http.StatusForbidden {
 		t.Errorf("member edit line: %d", p.status)
+	}
+	if p := member.post("/invoices/"+id+"/void", nil); p.status != http.StatusForbidden {
+		t.Errorf("member void: %d", p.status)
 	}
 	if nav := member.get("/"); nav.doc.Find(`.sidebar a[href="/invoices"]`).Length() != 0 {
 		t.Errorf("members see the invoices link")
@@ -586,7 +597,7 @@ func TestInvoicePages_MembersAreForbiddenAndOtherOrganizationsNotFound(t *testin
 			t.Errorf("other org GET %s: %d", path, p.status)
 		}
 	}
-	for _, path := range []string{"/invoices/" + id + "/items", "/invoices/" + id + "/items/" + line, "/invoices/" + id + "/generate", "/invoices/" + id + "/mark-paid", "/invoices/" + id + "/delete"} {
+	for _, path := range []string{"/invoices/" + id + "/items", "/invoices/" + id + "/items/" + line, "/invoices/" + id + "/generate", "/invoices/" + id + "/mark-paid", "/invoices/" + id + "/delete", "/invoices/" + id + "/void", "/invoices/" + id + "/payments"} {
 		if p := other.post(path, url.Values{"description": {"x"}, "quantity": {"1"}, "unit_price": {"1"}}); p.status != http.StatusNotFound {
 			t.Errorf("other org POST %s: %d", path, p.status)
 		}
@@ -600,5 +611,173 @@ func TestInvoicePages_MembersAreForbiddenAndOtherOrganizationsNotFound(t *testin
 	var n int
 	if err := w.e.db.Get(&n, `SELECT count(*) FROM invoices`); err != nil || n != 1 {
 		t.Errorf("invoices = %d (%v)", n, err)
+	}
+}
+
+func TestInvoicePage_VoidASentInvoice(t *testing.T) {
+	w := ivSetup(t)
+	b := w.owner
+	w.ivEntry(t, "Homepage", time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), 2*time.Hour)
+	id := w.ivCreate(t, url.Values{"client_id": {w.clientID}, "project_id": {w.projectID}, "issue_date": {"2026-03-31"}, "due_date": {"2099-04-30"}})
+	b.get("/invoices/" + id)
+	if p := b.htmx("/invoices/"+id+"/generate", url.Values{}); p.status != http.StatusOK {
+		t.Fatalf("generate: %d", p.status)
+	}
+	billed := func() int {
+		var n int
+		if err := w.e.db.Get(&n, `SELECT count(*) FROM time_entries WHERE invoice_id IS NOT NULL`); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if billed() != 1 {
+		t.Fatalf("billed entries = %d", billed())
+	}
+	if p := b.get("/invoices/" + id); p.has("invoice-void-form") || p.has("invoice-void-blocked") {
+		t.Errorf("a draft offers void (it is deleted instead)")
+	}
+	b.get("/invoices/" + id + "/send")
+	if p := b.post("/invoices/"+id+"/send", url.Values{"to": {"billing@acme.test"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("send: %d", p.status)
+	}
+
+	// Sent, it can be voided; with a payment the button is disabled with its reason, and the action refuses.
+	p := b.get("/invoices/" + id)
+	if !p.has("invoice-void-form") || p.has("invoice-void-blocked") {
+		t.Fatalf("a sent invoice does not offer void")
+	}
+	p = b.post("/invoices/"+id+"/payments", url.Values{"amount": {"50"}, "method": {"cash"}, "paid_at": {"2026-04-01"}})
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("payment: %d %s", p.status, p.body)
+	}
+	p = b.get("/invoices/" + id)
+	if p.has("invoice-void-form") || !strings.Contains(ivText(p, `[data-testid="invoice-void-blocked"]`), "Delete its payments first") {
+		t.Fatalf("void with a payment: %s", ivText(p, `[data-testid="invoice-void-blocked"]`))
+	}
+	ivCheckPage(t, "sent with a payment", p)
+	if p = b.post("/invoices/"+id+"/void", nil); p.status != http.StatusSeeOther || p.location != "/invoices/"+id {
+		t.Fatalf("refused void: %d %s", p.status, p.location)
+	}
+	p = b.get("/invoices/" + id)
+	if !strings.Contains(ivText(p, `[data-testid="flash"]`), "The invoice has payments: refund or delete them before voiding it.") ||
+		ivText(p, `[data-testid="invoice-status"]`) != "Sent" {
+		t.Fatalf("refused void page: %q %q", ivText(p, `[data-testid="flash"]`), ivText(p, `[data-testid="invoice-status"]`))
+	}
+	if p = b.post(p.doc.Find(`[data-testid="payment-delete-form"]`).AttrOr("action", ""), nil); p.status != http.StatusSeeOther {
+		t.Fatalf("delete payment: %d", p.status)
+	}
+
+	// The button, with its confirmation.
+	p = b.get("/invoices/" + id)
+	form := p.doc.Find(`form[data-testid="invoice-void-form"]`)
+	if form.AttrOr("action", "") != "/invoices/"+id+"/void" || !strings.Contains(form.AttrOr("hx-confirm", ""), "Void INV-2026-0001?") || !p.has("invoice-void") {
+		t.Fatalf("void form: %q %q", form.AttrOr("action", ""), form.AttrOr("hx-confirm", ""))
+	}
+	ivCheckPage(t, "sent", p)
+	p = b.htmx("/invoices/"+id+"/void", url.Values{})
+	if p.status != http.StatusNoContent || p.header.Get("HX-Redirect") != "/invoices/"+id {
+		t.Fatalf("void: %d %v", p.status, p.header)
+	}
+	if billed() != 0 {
+		t.Errorf("the void invoice still bills %d entries", billed())
+	}
+
+	// The void page: VOID, nothing to pay, no actions but the PDF.
+	p = b.get("/invoices/" + id)
+	if ivText(p, `[data-testid="invoice-status"]`) != "Void" || !strings.Contains(ivText(p, `[data-testid="invoice-void-banner"]`), "VOID") ||
+		ivText(p, `[data-testid="invoice-summary-balance"]`) != "Nothing, void" || ivText(p, `[data-testid="totals-balance"]`) != "Nothing, void" ||
+		!strings.Contains(ivText(p, `[data-testid="flash"]`), "INV-2026-0001 is void.") || ivText(p, `[data-testid="invoice-number"]`) != "INV-2026-0001" {
+		t.Fatalf("void page: %q %q", ivText(p, `[data-testid="invoice-status"]`), ivText(p, `[data-testid="invoice-summary-balance"]`))
+	}
+	for _, testid := range []string{"invoice-send", "invoice-mark-paid", "invoice-record-payment", "payment-form", "invoice-void-form", "invoice-void-blocked", "invoice-delete-form"} {
+		if p.has(testid) {
+			t.Errorf("a void invoice shows %s", testid)
+		}
+	}
+	if !p.has("invoice-pdf") || !strings.Contains(ivText(p, `[data-testid="payments-empty"]`), "A void invoice takes no payments") {
+		t.Errorf("void page: pdf link or payments text missing")
+	}
+	ivCheckPage(t, "void", p)
+	if p = b.post("/invoices/"+id+"/void", nil); p.status != http.StatusSeeOther {
+		t.Fatalf("void twice: %d", p.status)
+	}
+	if p = b.get("/invoices/" + id); !strings.Contains(ivText(p, `[data-testid="flash"]`), "The invoice is already void.") {
+		t.Errorf("void twice: %q", ivText(p, `[data-testid="flash"]`))
+	}
+
+	// The list's void tab, and the client's link: still open, void, nothing to pay.
+	p = b.get("/invoices?status=void")
+	if p.doc.Find(`[data-testid="invoice-row"].is-void`).Length() != 1 || p.doc.Find(`#inv-status-void[checked]`).Length() != 1 {
+		t.Errorf("void tab: %d rows", p.doc.Find(`[data-testid="invoice-row"]`).Length())
+	}
+	anon := w.e.browser()
+	p = anon.get(strings.TrimPrefix(w.e.store.InvoiceLink(id), "http://trcr.test"))
+	if p.status != http.StatusOK || ivText(p, `[data-testid="public-invoice-status"]`) != "Void" || ivText(p, `[data-testid="public-void"]`) != "Nothing to pay" ||
+		strings.Contains(p.body, "Amount due") || !p.has("public-download-pdf") {
+		t.Fatalf("public page of a void invoice: %d %s", p.status, p.body)
+	}
+	ivCheckPage(t, "public void", p)
+
+	// The released time is billed by the next invoice.
+	next := w.ivCreate(t, url.Values{"client_id": {w.clientID}, "project_id": {w.projectID}, "issue_date": {"2026-04-01"}, "due_date": {"2099-04-30"}})
+	b.get("/invoices/" + next)
+	if p := b.htmx("/invoices/"+next+"/generate", url.Values{}); p.status != http.StatusOK || !strings.Contains(ivText(p, `[data-testid="generate-result"]`), "Billed 1 time entry") {
+		t.Fatalf("billing the released time: %d %q", p.status, ivText(p, `[data-testid="generate-result"]`))
+	}
+}
+
+func TestInvoicePage_AmountsAreTypedInTheInvoiceCurrencyAndMembersGet403First(t *testing.T) {
+	w := ivSetup(t)
+	b := w.owner
+	id := w.ivCreate(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2026-03-01"}, "due_date": {"2099-03-31"}, "currency": {"JPY"}})
+	b.get("/invoices/" + id)
+	p := b.htmx("/invoices/"+id+"/items", url.Values{"description": {"Translation"}, "quantity": {"2"}, "unit_price": {"1,500"}})
+	if p.status != http.StatusOK || ivText(p, `#invoice-totals [data-testid="totals-total"]`) != "3,000 JPY" {
+		t.Fatalf("yen line: %d %s", p.status, p.body)
+	}
+	line := p.doc.Find(`form[data-testid="line-item"]`).AttrOr("data-line-id", "")
+	p = b.htmx("/invoices/"+id+"/items", url.Values{"description": {"Extra"}, "quantity": {"1"}, "unit_price": {"12.5"}})
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(ivText(p, "#li-add-price-error"), "Unit price must be a whole amount") {
+		t.Fatalf("decimals in yen: %d %q", p.status, ivText(p, "#li-add-price-error"))
+	}
+	p = b.htmx("/invoices/"+id+"/items/"+line, url.Values{"description": {"Translation"}, "quantity": {"2"}, "unit_price": {""}})
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, "Unit price is required.") {
+		t.Fatalf("blank price on update: %d %s", p.status, p.body)
+	}
+	b.get("/invoices/" + id + "/send")
+	if p := b.post("/invoices/"+id+"/send", url.Values{"to": {"billing@acme.test"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("send: %d", p.status)
+	}
+	b.get("/invoices/" + id)
+	p = b.htmx("/invoices/"+id+"/payments", url.Values{"amount": {"0"}, "method": {"cash"}})
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(ivText(p, "#pay-amount-error"), "Amount must be more than 0") {
+		t.Fatalf("zero payment: %d %q", p.status, ivText(p, "#pay-amount-error"))
+	}
+	if p = b.post("/invoices/"+id+"/payments", url.Values{"amount": {"1,000"}, "method": {"cash"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("payment: %d %s", p.status, p.body)
+	}
+	if p = b.get("/invoices/" + id); !strings.Contains(ivText(p, `[data-testid="flash"]`), "Payment of 1,000 JPY recorded.") ||
+		ivText(p, `[data-testid="invoice-summary-balance"]`) != "2,000 JPY" {
+		t.Errorf("after payment: %q %q", ivText(p, `[data-testid="flash"]`), ivText(p, `[data-testid="invoice-summary-balance"]`))
+	}
+
+	// A member who types an invalid amount is told they may not act, not how to type it.
+	member := w.ivMember(t)
+	draft := w.ivDraft(t)
+	for path, form := range map[string]url.Values{
+		"/invoices/" + draft + "/items":      {"description": {"x"}, "quantity": {"1"}, "unit_price": {"12.345"}},
+		"/invoices/" + id + "/items/" + line: {"description": {"x"}, "quantity": {"1"}, "unit_price": {"abc"}},
+		"/invoices/" + id + "/payments":      {"amount": {"-5"}},
+	} {
+		if p := member.htmx(path, form); p.status != http.StatusForbidden {
+			t.Errorf("member htmx POST %s: %d", path, p.status)
+		}
+		if p := member.post(path, form); p.status != http.StatusForbidden {
+			t.Errorf("member POST %s: %d", path, p.status)
+		}
+	}
+	var n int
+	if err := w.e.db.Get(&n, `SELECT count(*) FROM invoice_line_items`); err != nil || n != 1 {
+		t.Errorf("line items = %d (%v)", n, err)
 	}
 }

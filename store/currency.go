@@ -1,5 +1,7 @@
 package store
 
+import "strings"
+
 // currencies are the ISO 4217 codes offered for organizations and invoices.
 var currencies = map[string]bool{}
 
@@ -18,3 +20,20 @@ func init() {
 
 // IsCurrency reports whether code is a supported ISO 4217 currency code.
 func IsCurrency(code string) bool { return currencies[code] }
+
+// parseMoney reads an amount as a form types it, in major units of currency ("85", "1,250.50"; "1500" for JPY),
+// as minor units; blank text, or text that is not such an amount, is nil with a message for field in v. Forms
+// hand the store the text rather than cents so that the use case reads it after its permission check: a caller
+// who may not act learns that first, whatever they typed.
+func parseMoney(v *validator, field, text, currency string) *int64 {
+	if strings.TrimSpace(text) == "" {
+		v.add(field, field+" is required")
+		return nil
+	}
+	minor := parseMajorUnits(v, field, text, currencyDecimals(currency))
+	if minor != nil && *minor > maxMoney {
+		v.add(field, field+" is too large")
+		return nil
+	}
+	return minor
+}

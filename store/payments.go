@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -106,18 +107,34 @@ func (s *Store) Payment(ctx context.Context, a Actor, id string) (Payment, error
 	return getPayment(ctx, s.db, a, id, false)
 }
 
-// PaymentInput records or changes a payment; nil fields are absent. Amount is the text of its JSON number.
+// PaymentInput records or changes a payment; nil fields are absent. Amount is the text of its JSON number, in
+// cents. AmountText is the amount as a form sends it, in major units of the invoice's currency ("85.50"); it
+// takes the place of Amount.
 type PaymentInput struct {
-	InvoiceID *string
-	Amount    *string
-	Method    *string
-	PaidAt    *string
-	Notes     *string
+	InvoiceID  *string
+	Amount     *string
+	AmountText *string
+	Method     *string
+	PaidAt     *string
+	Notes      *string
 }
 
 const maxPaymentNotes = 2000
 
-func (in *PaymentInput) validate(v *validator, create bool, loc *time.Location, s *Store) (amount int64, paidAt *time.Time) {
+// validate checks the given fields; currency is the invoice's, in whose major units AmountText is.
+func (in *PaymentInput) validate(v *validator, create bool, currency string, loc *time.Location, s *Store) (amount int64, paidAt *time.Time) {
+	if in.AmountText != nil {
+		in.Amount = nil
+		cents := parseMoney(v, "amount", *in.AmountText, currency)
+		switch {
+		case cents == nil:
+		case *cents == 0:
+			v.add("amount", "amount must be more than 0")
+		default:
+			a := strconv.FormatInt(*cents, 10)
+			in.Amount = &a
+		}
+	}
 	if in.Amount != nil {
 		r, ok := parseDecimal4(*in.Amount)
 		if !ok || !r.IsInt() || r.Sign() <= 0 || r.Cmp(new(big.Rat).SetInt64(maxMoney)) > 0 {
@@ -176,7 +193,19 @@ func (s *Store) CreatePayment(ctx context.Context, a Actor, in PaymentInput) (Pa
 		if in.InvoiceID == nil || *in.InvoiceID == "" {
 			v.add("invoice_id", "invoice_id is required")
 		}
-		amount, paidAt := in.validate(&v, true, org.location(), s)
+		currency := ""
+		if in.AmountText != nil && in.InvoiceID != nil {
+			// A typed amount is read in the invoice's currency, which a payable (sent) invoice no longer changes.
+			inv, err := getInvoice(ctx, tx, a, *in.InvoiceID, "1970-01-01", false)
+			if errors.Is(err, ErrNotFound) {
+				return Invalid("invoice_id", "invoice_id must be an invoice of the organization")
+			}
+			if err != nil {
+				return err
+			}
+			currency = inv.Currency
+		}
+		amount, paidAt := in.validate(&v, true, currency, org.location(), s)
 		if err := v.err(); err != nil {
 			return err
 		}
@@ -254,7 +283,7 @@ func (s *Store) UpdatePayment(ctx context.Context, a Actor, id string, in Paymen
 		}
 		in.InvoiceID = nil // a payment stays with its invoice
 		var v validator
-		amount, paidAt := in.validate(&v, false, org.location(), s)
+		amount, paidAt := in.validate(&v, false, inv.Currency, org.location(), s)
 		if err := v.err(); err != nil {
 			return err
 		}

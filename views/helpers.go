@@ -2,7 +2,6 @@ package views
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"net/url"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/trcr/trcr/static"
+	"github.com/trcr/trcr/store/money"
 )
 
 // htmxConfig makes htmx swap 422 responses (re-rendered forms with errors)
@@ -231,39 +231,31 @@ func shortDateTime(t, now time.Time) string {
 
 // Currency is an ISO 4217 currency offered in the settings.
 type Currency struct {
-	Code     string
-	Name     string
-	Decimals int
+	Code string
+	Name string
 }
 
 // Currencies is the list of common ISO 4217 currencies offered in the UI.
 var Currencies = []Currency{
-	{"USD", "US Dollar", 2}, {"EUR", "Euro", 2}, {"GBP", "Pound Sterling", 2},
-	{"CHF", "Swiss Franc", 2}, {"CAD", "Canadian Dollar", 2}, {"AUD", "Australian Dollar", 2},
-	{"NZD", "New Zealand Dollar", 2}, {"JPY", "Japanese Yen", 0}, {"CNY", "Chinese Yuan", 2},
-	{"HKD", "Hong Kong Dollar", 2}, {"SGD", "Singapore Dollar", 2}, {"SEK", "Swedish Krona", 2},
-	{"NOK", "Norwegian Krone", 2}, {"DKK", "Danish Krone", 2}, {"ISK", "Icelandic Króna", 0},
-	{"PLN", "Polish Złoty", 2}, {"CZK", "Czech Koruna", 2}, {"HUF", "Hungarian Forint", 2},
-	{"RON", "Romanian Leu", 2}, {"BGN", "Bulgarian Lev", 2}, {"TRY", "Turkish Lira", 2},
-	{"UAH", "Ukrainian Hryvnia", 2}, {"ILS", "Israeli New Shekel", 2}, {"AED", "UAE Dirham", 2},
-	{"SAR", "Saudi Riyal", 2}, {"INR", "Indian Rupee", 2}, {"IDR", "Indonesian Rupiah", 2},
-	{"KRW", "South Korean Won", 0}, {"TWD", "New Taiwan Dollar", 2}, {"THB", "Thai Baht", 2},
-	{"MYR", "Malaysian Ringgit", 2}, {"PHP", "Philippine Peso", 2}, {"VND", "Vietnamese Đồng", 0},
-	{"MXN", "Mexican Peso", 2}, {"BRL", "Brazilian Real", 2}, {"ARS", "Argentine Peso", 2},
-	{"CLP", "Chilean Peso", 0}, {"COP", "Colombian Peso", 2}, {"ZAR", "South African Rand", 2},
-	{"NGN", "Nigerian Naira", 2}, {"KES", "Kenyan Shilling", 2}, {"EGP", "Egyptian Pound", 2},
+	{"USD", "US Dollar"}, {"EUR", "Euro"}, {"GBP", "Pound Sterling"},
+	{"CHF", "Swiss Franc"}, {"CAD", "Canadian Dollar"}, {"AUD", "Australian Dollar"},
+	{"NZD", "New Zealand Dollar"}, {"JPY", "Japanese Yen"}, {"CNY", "Chinese Yuan"},
+	{"HKD", "Hong Kong Dollar"}, {"SGD", "Singapore Dollar"}, {"SEK", "Swedish Krona"},
+	{"NOK", "Norwegian Krone"}, {"DKK", "Danish Krone"}, {"ISK", "Icelandic Króna"},
+	{"PLN", "Polish Złoty"}, {"CZK", "Czech Koruna"}, {"HUF", "Hungarian Forint"},
+	{"RON", "Romanian Leu"}, {"BGN", "Bulgarian Lev"}, {"TRY", "Turkish Lira"},
+	{"UAH", "Ukrainian Hryvnia"}, {"ILS", "Israeli New Shekel"}, {"AED", "UAE Dirham"},
+	{"SAR", "Saudi Riyal"}, {"INR", "Indian Rupee"}, {"IDR", "Indonesian Rupiah"},
+	{"KRW", "South Korean Won"}, {"TWD", "New Taiwan Dollar"}, {"THB", "Thai Baht"},
+	{"MYR", "Malaysian Ringgit"}, {"PHP", "Philippine Peso"}, {"VND", "Vietnamese Đồng"},
+	{"MXN", "Mexican Peso"}, {"BRL", "Brazilian Real"}, {"ARS", "Argentine Peso"},
+	{"CLP", "Chilean Peso"}, {"COP", "Colombian Peso"}, {"ZAR", "South African Rand"},
+	{"NGN", "Nigerian Naira"}, {"KES", "Kenyan Shilling"}, {"EGP", "Egyptian Pound"},
 }
 
 // CurrencyDecimals returns the number of minor-unit digits of an ISO 4217
 // code (2 when unknown).
-func CurrencyDecimals(code string) int {
-	for _, c := range Currencies {
-		if c.Code == code {
-			return c.Decimals
-		}
-	}
-	return 2
-}
+func CurrencyDecimals(code string) int { return money.Decimals(code) }
 
 func pow10(n int) int64 {
 	p := int64(1)
@@ -275,90 +267,17 @@ func pow10(n int) int64 {
 
 // MajorUnits formats minor units as a plain decimal, e.g. 8500 -> "85.00"
 // (for form inputs).
-func MajorUnits(minor int64, currency string) string {
-	d := CurrencyDecimals(currency)
-	neg := minor < 0
-	if neg {
-		minor = -minor
-	}
-	p := pow10(d)
-	s := strconv.FormatInt(minor/p, 10)
-	if d > 0 {
-		s += "." + fmt.Sprintf("%0*d", d, minor%p)
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
-}
+func MajorUnits(minor int64, currency string) string { return money.Plain(minor, currency) }
 
 // FormatMoney formats minor units for display with thousands separators and
-// the currency code, e.g. 125000, "EUR" -> "1,250.00 EUR".
+// the currency code, e.g. 125000, "EUR" -> "1,250.00 EUR"; the PDF prints
+// amounts with the same helper.
 func FormatMoney(minor int64, currency string) string {
-	s := MajorUnits(minor, currency)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	out := b.String()
-	if frac != "" {
-		out += "." + frac
-	}
-	if neg {
-		out = "-" + out
-	}
+	out := money.Grouped(minor, currency)
 	if currency != "" {
 		out += " " + currency
 	}
 	return out
-}
-
-// ParseMajorUnits parses a user-entered amount in major units ("85", "85.5",
-// "1,250.00") into minor units of currency. Negative amounts are rejected.
-func ParseMajorUnits(s, currency string) (int64, error) {
-	s = strings.TrimSpace(strings.ReplaceAll(s, ",", ""))
-	s = strings.ReplaceAll(s, " ", "")
-	if s == "" {
-		return 0, nil
-	}
-	d := CurrencyDecimals(currency)
-	intPart, frac, hasFrac := strings.Cut(s, ".")
-	if intPart == "" {
-		intPart = "0"
-	}
-	if strings.HasPrefix(intPart, "-") || strings.HasPrefix(intPart, "+") {
-		return 0, errors.New("enter a positive amount")
-	}
-	if len(frac) > d || (hasFrac && frac == "" && d == 0) {
-		if d == 0 {
-			return 0, fmt.Errorf("%s has no minor units", currency)
-		}
-		return 0, fmt.Errorf("use at most %d decimals", d)
-	}
-	for len(frac) < d {
-		frac += "0"
-	}
-	whole, err := strconv.ParseInt(intPart, 10, 64)
-	if err != nil {
-		return 0, errors.New("enter a number such as 85.00")
-	}
-	var minor int64
-	if frac != "" {
-		minor, err = strconv.ParseInt(frac, 10, 64)
-		if err != nil {
-			return 0, errors.New("enter a number such as 85.00")
-		}
-	}
-	if whole > (1<<53)/pow10(d) {
-		return 0, errors.New("amount is too large")
-	}
-	return whole*pow10(d) + minor, nil
 }
 
 func currencyStep(code string) string {

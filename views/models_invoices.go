@@ -144,6 +144,17 @@ func (v InvoiceView) CanSend() bool {
 	return v.Status == InvoiceDraft || v.Status == InvoiceSent || v.Status == InvoiceOverdue
 }
 
+// CanVoid reports whether the invoice can be voided: a sent (or overdue) invoice without payments. A draft is
+// deleted instead.
+func (v InvoiceView) CanVoid() bool {
+	return (v.Status == InvoiceSent || v.Status == InvoiceOverdue) && len(v.Payments) == 0 && v.Totals.AmountPaid == 0
+}
+
+// VoidNeedsRefund reports whether the invoice could be voided but for its payments, which must be deleted first.
+func (v InvoiceView) VoidNeedsRefund() bool {
+	return (v.Status == InvoiceSent || v.Status == InvoiceOverdue) && !v.CanVoid()
+}
+
 // TakesPayments reports whether payments can be recorded against the invoice.
 func (v InvoiceView) TakesPayments() bool {
 	return (v.Status == InvoiceSent || v.Status == InvoiceOverdue) && v.Totals.Balance > 0
@@ -350,6 +361,17 @@ func invStatusTone(s string) string {
 		return "badge--success"
 	}
 	return "badge--neutral"
+}
+
+// pubDueLabel names the public page's amount block: what is due, or that nothing is.
+func pubDueLabel(status string) string {
+	switch status {
+	case InvoicePaid:
+		return "Payment"
+	case InvoiceVoid:
+		return "Void invoice"
+	}
+	return "Amount due"
 }
 
 // invDate shows a YYYY-MM-DD date as "Mar 12, 2026"; anything else is shown as is.

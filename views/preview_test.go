@@ -535,23 +535,6 @@ func TestMoney(t *testing.T) {
 		if got := FormatMoney(c.minor, c.cur); got != c.disp {
 			t.Errorf("FormatMoney(%d,%s) = %q", c.minor, c.cur, got)
 		}
-		if got, err := ParseMajorUnits(c.major, c.cur); err != nil || got != c.minor {
-			t.Errorf("ParseMajorUnits(%q,%s) = %d, %v", c.major, c.cur, got, err)
-		}
-	}
-	for _, c := range []struct {
-		in   string
-		cur  string
-		want int64
-		ok   bool
-	}{
-		{"85", "EUR", 8500, true}, {"85.5", "EUR", 8550, true}, {"1,250.00", "EUR", 125000, true}, {".5", "EUR", 50, true},
-		{"", "EUR", 0, true}, {"85.123", "EUR", 0, false}, {"-1", "EUR", 0, false}, {"abc", "EUR", 0, false}, {"1.5", "JPY", 0, false},
-	} {
-		got, err := ParseMajorUnits(c.in, c.cur)
-		if (err == nil) != c.ok || (c.ok && got != c.want) {
-			t.Errorf("ParseMajorUnits(%q,%s) = %d, %v", c.in, c.cur, got, err)
-		}
 	}
 }
 

@@ -9,12 +9,13 @@ import (
 	"image/draw"
 	_ "image/jpeg" // logos may be JPEG
 	"image/png"
-	"strconv"
 	"strings"
 
 	"github.com/go-pdf/fpdf"
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goregular"
+
+	"github.com/trcr/trcr/store/money"
 )
 
 // Party is the sender or the recipient of a document: a name and the lines printed under it (address, email,
@@ -24,7 +25,7 @@ type Party struct {
 	Lines []string
 }
 
-// Item is one line of an invoice. Quantity is a decimal written with a dot ("10.5"); money is in cents.
+// Item is one line of an invoice. Quantity is a decimal written with a dot ("10.5"); money is in minor units.
 type Item struct {
 	Description string
 	Quantity    string
@@ -32,8 +33,8 @@ type Item struct {
 	Amount      int64
 }
 
-// InvoiceDoc is everything printed on an invoice. Money is in cents of Currency; Discount and TaxRate are
-// percentages written as decimals ("10", "21.5").
+// InvoiceDoc is everything printed on an invoice. Money is in minor units of Currency (cents, or yen for JPY);
+// Discount and TaxRate are percentages written as decimals ("10", "21.5").
 type InvoiceDoc struct {
 	Number    string
 	Status    string // draft, sent, overdue, paid or void; paid, overdue and void print a stamp
@@ -328,24 +329,10 @@ func (r renderer) notes() {
 	f.MultiCell(contentW, 4.5, notes, "", "L", false)
 }
 
-// Money formats cents with the currency code, two decimals and thousands separators: "EUR 1,575.00".
-func Money(cents int64, currency string) string {
-	neg := cents < 0
-	if neg {
-		cents = -cents
-	}
-	whole := strconv.FormatInt(cents/100, 10)
-	var b strings.Builder
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	s := fmt.Sprintf("%s.%02d", b.String(), cents%100)
-	if neg {
-		s = "-" + s
-	}
+// Money writes minor units with the currency code first, thousands separators and the currency's own
+// decimals, through the helper the pages use: "EUR 1,575.00", "JPY 157,500".
+func Money(minor int64, currency string) string {
+	s := money.Grouped(minor, currency)
 	if currency == "" {
 		return s
 	}

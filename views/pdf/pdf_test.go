@@ -138,6 +138,7 @@ func TestInvoice_StampsAndLogo(t *testing.T) {
 		{"paid", "PAID", pngLogo.Bytes()},
 		{"overdue", "OVERDUE", jpgLogo.Bytes()},
 		{"draft", "", []byte("not an image")},
+		{"void", "VOID", nil},
 	}
 	for _, c := range cases {
 		d := sampleDoc()
@@ -154,9 +155,31 @@ func TestInvoice_StampsAndLogo(t *testing.T) {
 			t.Errorf("%s: unexpected stamp", c.status)
 		}
 		hasImage := bytes.Contains(doc, []byte("/Subtype /Image"))
-		if hasImage != (c.status != "draft") {
+		if hasImage != (c.logo != nil && c.status != "draft") {
 			t.Errorf("%s: image in PDF = %v", c.status, hasImage)
 		}
+	}
+}
+
+func TestInvoice_ZeroDecimalCurrencyPrintsNoMinorUnits(t *testing.T) {
+	d := sampleDoc()
+	d.Currency = "JPY"
+	d.Items = []pdf.Item{{Description: "Translation", Quantity: "3", UnitPrice: 52500, Amount: 157500}}
+	d.Subtotal, d.Discount, d.DiscountAmount, d.TaxRate, d.TaxAmount = 157500, "10", 15750, "10", 14175
+	d.Total, d.AmountPaid, d.Balance = 155925, 5925, 150000
+	doc, err := pdf.Invoice(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, doc)[0]
+	for _, want := range []string{"JPY 52,500", "JPY 157,500", "-JPY 15,750", "JPY 14,175", "JPY 155,925", "JPY 5,925", "JPY 150,000"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text lacks %q:\n%s", want, text)
+		}
+	}
+	// Two decimals would print 157500 yen as "1,575.00".
+	if strings.Contains(text, "1,575.00") || strings.Contains(text, "157,500.00") || strings.Contains(text, "525.00") {
+		t.Errorf("yen printed with decimals:\n%s", text)
 	}
 }
 
@@ -167,6 +190,12 @@ func TestMoney(t *testing.T) {
 		if got := pdf.Money(cents, "EUR"); got != want {
 			t.Errorf("Money(%d) = %q, want %q", cents, got, want)
 		}
+	}
+	if got := pdf.Money(150000, "JPY"); got != "JPY 150,000" {
+		t.Errorf("Money(150000, JPY) = %q", got)
+	}
+	if got := pdf.Money(-2550, ""); got != "-25.50" {
+		t.Errorf("Money without a currency = %q", got)
 	}
 	if got := pdf.FormatQuantity("0.3333"); got != "0.3333" {
 		t.Errorf("FormatQuantity = %q", got)
