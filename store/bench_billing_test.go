@@ -310,6 +310,27 @@ func BenchmarkTimeEntriesListPage(b *testing.B) {
 	}
 }
 
+// BenchmarkTimeWeekPage is the read behind the time page: a week's entries (newest first, at most MaxWeekEntries)
+// and its days × projects grid, for a week of October 2026 (the seed's busiest weeks hold ≈ 20,000 entries of the
+// whole organization). fewer is a week before the seeded year (no entries).
+func BenchmarkTimeWeekPage(b *testing.B) {
+	f := newBillingFixture(b)
+	ctx := context.Background()
+	for _, c := range []struct {
+		name   string
+		actor  store.Actor
+		userID string
+	}{{"member_own", f.member, ""}, {"admin_user", f.admin, f.member.UserID}, {"admin_everyone", f.admin, store.TimeAllUsers}} {
+		week := func(w string) func() (int, error) {
+			return func() (int, error) {
+				tw, err := f.s.TimeWeek(ctx, c.actor, store.TimeWeekFilter{Week: w, UserID: c.userID})
+				return len(tw.Entries), err
+			}
+		}
+		b.Run(c.name, func(b *testing.B) { f.measure(b, week("2026-W43"), week("2020-W10"), week("2026-W43")) })
+	}
+}
+
 // TestSeedBilling checks a small seeded organization: sizes, weekdays and business hours, no overlapping entries,
 // invoices whose lines add up to the time linked to them, and that a second run changes nothing.
 func TestSeedBilling(t *testing.T) {

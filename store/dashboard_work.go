@@ -112,3 +112,50 @@ func (s *Store) DashboardWork(ctx context.Context, a Actor) (DashboardWork, erro
 	out.OpenTasks, out.OverdueUrgent = present(open), present(sum.OverdueUrgentTasks)
 	return out, nil
 }
+
+// DashboardSummary counts the caller's assigned tasks and lists the overdue urgent ones.
+type DashboardSummary struct {
+	TotalTasks         int    `db:"total_tasks" json:"total_tasks"`
+	CompletedTasks     int    `db:"completed_tasks" json:"completed_tasks"`
+	OverdueCount       int    `db:"overdue_count" json:"overdue_count"`
+	OverdueUrgentTasks []Task `db:"-" json:"overdue_urgent_tasks"`
+}
+
+// maxOverdueUrgent caps the dashboard's list of overdue urgent tasks.
+const maxOverdueUrgent = 20
+
+// completedTaskCond is true for tasks of t in a completed status: done, closed or a terminal custom status.
+const completedTaskCond = `(t.status IN ('done', 'closed') OR t.status IN (
+	SELECT code FROM task_statuses WHERE organization_id = t.organization_id AND is_terminal))`
+
+// Dashboard summarizes the tasks assigned to the actor in its organization, among the projects it can see.
+// Overdue means due before today in the user's timezone and not completed.
+func (s *Store) Dashboard(ctx context.Context, a Actor) (DashboardSummary, error) {
+	var out DashboardSummary
+	loc, err := s.userLocation(ctx, a.UserID)
+	if err != nil {
+		return out, err
+	}
+	today := s.now().In(loc).Format(dateLayout)
+	q := newQuery("t.organization_id = $1", a.OrgID)
+	q.where("t.assignee_id = ?", a.UserID)
+	visibleProjectsCond(q, a, "t.project_id")
+	overdue := "t.due_date < " + q.arg(today) + "::date AND NOT " + completedTaskCond
+	err = s.db.GetContext(ctx, &out, `
+		SELECT count(*) AS total_tasks,
+			count(*) FILTER (WHERE `+completedTaskCond+`) AS completed_tasks,
+			count(*) FILTER (WHERE `+overdue+`) AS overdue_count
+		FROM tasks t WHERE `+q.cond(), q.args...)
+	if err != nil {
+		return out, fmt.Errorf("dashboard: %w", err)
+	}
+	out.OverdueUrgentTasks = []Task{}
+	err = s.db.SelectContext(ctx, &out.OverdueUrgentTasks, `
+		SELECT `+taskColumns+` FROM tasks t
+		WHERE `+q.cond()+` AND t.priority = 'urgent' AND `+overdue+`
+		ORDER BY t.due_date, t.created_at, t.id LIMIT `+fmt.Sprint(maxOverdueUrgent), q.args...)
+	if err != nil {
+		return out, fmt.Errorf("dashboard: %w", err)
+	}
+	return out, loadTaskLabels(ctx, s.db, out.OverdueUrgentTasks)
+}

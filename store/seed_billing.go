@@ -91,6 +91,10 @@ func (s *Store) SeedBilling(ctx context.Context, orgID string, o SeedBillingOpti
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('seed_billing:' || $1, 0))`, orgID); err != nil {
 			return err
 		}
+		// Flushed at commit even where synchronous_commit is off (the test clusters), for vacuumSeeded.
+		if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = on`); err != nil {
+			return err
+		}
 		var org struct {
 			Timezone string `db:"timezone"`
 			Currency string `db:"currency"`
@@ -134,8 +138,8 @@ func (s *Store) SeedBilling(ctx context.Context, orgID string, o SeedBillingOpti
 	if err != nil {
 		return fmt.Errorf("seed billing: %w", err)
 	}
-	if _, err := s.db.ExecContext(ctx, `VACUUM (ANALYZE) users, members, clients, projects, project_members, task_groups,
-		invoice_counters, invoices, invoice_line_items, payments, time_entries`); err != nil {
+	if err := s.vacuumSeeded(ctx, `users, members, clients, projects, project_members, task_groups,
+		invoice_counters, invoices, invoice_line_items, payments, time_entries, time_entry_counts`); err != nil {
 		return fmt.Errorf("seed billing: analyze: %w", err)
 	}
 	return nil

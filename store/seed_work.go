@@ -124,18 +124,19 @@ func (s *Store) SeedWork(ctx context.Context, orgID string, o SeedWorkOptions) e
 		return fmt.Errorf("seed work: %w", err)
 	}
 	// Fresh statistics, and a visibility map for index-only scans, instead of waiting for autovacuum.
-	if err := s.vacuumSeeded(ctx); err != nil {
+	if err := s.vacuumSeeded(ctx, `projects, project_members, task_groups, labels, task_statuses,
+		tasks, task_labels, task_checklist_items, task_comments, task_dependencies, milestones`); err != nil {
 		return fmt.Errorf("seed work: vacuum: %w", err)
 	}
 	return nil
 }
 
-// vacuumSeeded vacuums and analyzes the tables SeedWork fills. VACUUM marks a page all-visible only once it has set
+// vacuumSeeded vacuums and analyzes the tables a seed filled (SQL names, comma-separated). VACUUM marks a page all-visible only once it has set
 // the commit hint bits of its rows, which it may not do while the commit record of their transaction, or of a later
 // one sharing its commit-log group, is not yet flushed: with synchronous_commit off, ANALYZE's own commits of the
 // first tables were enough to leave the tasks out of the visibility map, and the planner then shuns index-only scans.
-// Hence the seeding transaction commits synchronously, and so does this session.
-func (s *Store) vacuumSeeded(ctx context.Context) error {
+// Hence the seeding transactions commit synchronously, and so does this session.
+func (s *Store) vacuumSeeded(ctx context.Context, tables string) error {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
@@ -144,8 +145,7 @@ func (s *Store) vacuumSeeded(ctx context.Context) error {
 	if _, err := conn.ExecContext(ctx, `SET synchronous_commit = on`); err != nil {
 		return err
 	}
-	_, err = conn.ExecContext(ctx, `VACUUM (ANALYZE) projects, project_members, task_groups, labels, task_statuses,
-		tasks, task_labels, task_checklist_items, task_comments, task_dependencies, milestones`)
+	_, err = conn.ExecContext(ctx, `VACUUM (ANALYZE) `+tables)
 	if _, resetErr := conn.ExecContext(ctx, `RESET synchronous_commit`); err == nil {
 		err = resetErr
 	}

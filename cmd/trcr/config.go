@@ -25,6 +25,7 @@ type config struct {
 	S3AccessKey         string
 	S3SecretKey         string
 	S3Region            string
+	S3PublicEndpoint    string
 	WebhookAllowPrivate bool
 	AuthRateLimit       int
 }
@@ -37,17 +38,18 @@ func loadConfig() (config, error) {
 		return def
 	}
 	c := config{
-		Addr:        env("TRCR_ADDR", "127.0.0.1:8080"),
-		DatabaseURL: env("DATABASE_URL", ""),
-		DataDir:     env("TRCR_DATA_DIR", "./data"),
-		Secret:      env("TRCR_SECRET", ""),
-		SMTPURL:     env("TRCR_SMTP_URL", ""),
-		SMTPFrom:    env("TRCR_SMTP_FROM", "TRCR <no-reply@trcr.local>"),
-		S3Endpoint:  env("TRCR_S3_ENDPOINT", ""),
-		S3Bucket:    env("TRCR_S3_BUCKET", "trcr"),
-		S3AccessKey: env("TRCR_S3_ACCESS_KEY", ""),
-		S3SecretKey: env("TRCR_S3_SECRET_KEY", ""),
-		S3Region:    env("TRCR_S3_REGION", "us-east-1"),
+		Addr:             env("TRCR_ADDR", "127.0.0.1:8080"),
+		DatabaseURL:      env("DATABASE_URL", ""),
+		DataDir:          env("TRCR_DATA_DIR", "./data"),
+		Secret:           env("TRCR_SECRET", ""),
+		SMTPURL:          env("TRCR_SMTP_URL", ""),
+		SMTPFrom:         env("TRCR_SMTP_FROM", "TRCR <no-reply@trcr.local>"),
+		S3Endpoint:       env("TRCR_S3_ENDPOINT", ""),
+		S3Bucket:         env("TRCR_S3_BUCKET", "trcr"),
+		S3AccessKey:      env("TRCR_S3_ACCESS_KEY", ""),
+		S3SecretKey:      env("TRCR_S3_SECRET_KEY", ""),
+		S3Region:         env("TRCR_S3_REGION", "us-east-1"),
+		S3PublicEndpoint: env("TRCR_S3_PUBLIC_ENDPOINT", ""),
 	}
 	c.BaseURL = strings.TrimRight(env("TRCR_BASE_URL", "http://"+c.Addr), "/")
 	var err error

@@ -109,6 +109,7 @@ func newApp(ctx context.Context, cfg config, db *sqlx.DB, log *slog.Logger) (*ap
 	if cfg.S3Endpoint != "" {
 		s3, err := blob.NewS3(ctx, blob.S3Config{
 			Endpoint: cfg.S3Endpoint, Bucket: cfg.S3Bucket, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey, Region: cfg.S3Region,
+			PublicEndpoint: cfg.S3PublicEndpoint,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("s3: %w", err)

@@ -29,13 +29,18 @@ type S3Config struct {
 	SecretKey string
 	Region    string // DefaultS3Region when empty
 	UseSSL    bool   // used only when Endpoint has no scheme
+	// PublicEndpoint is where browsers reach the bucket when that differs from Endpoint (the server may talk to
+	// the store on a private address, browsers through a proxy or CDN host). Presigned URLs are signed for it, as
+	// the host is part of the signature. Empty: Endpoint.
+	PublicEndpoint string
 }
 
 // S3 stores objects in one bucket using path-style addressing, which works
 // with every S3-compatible server and needs no wildcard DNS.
 type S3 struct {
-	client *minio.Client
-	bucket string
+	client    *minio.Client
+	presigner *minio.Client // client for PublicEndpoint; it only signs, never connects
+	bucket    string
 }
 
 var _ Store = (*S3)(nil)
@@ -54,16 +59,28 @@ func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
 	if region == "" {
 		region = DefaultS3Region
 	}
-	client, err := minio.New(host, &minio.Options{
-		Creds:        credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""),
-		Secure:       secure,
-		Region:       region,
-		BucketLookup: minio.BucketLookupPath,
-	})
+	newClient := func(host string, secure bool) (*minio.Client, error) {
+		return minio.New(host, &minio.Options{
+			Creds:        credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""),
+			Secure:       secure,
+			Region:       region,
+			BucketLookup: minio.BucketLookupPath,
+		})
+	}
+	client, err := newClient(host, secure)
 	if err != nil {
 		return nil, fmt.Errorf("blob: S3 client: %w", err)
 	}
-	s := &S3{client: client, bucket: cfg.Bucket}
+	s := &S3{client: client, presigner: client, bucket: cfg.Bucket}
+	if cfg.PublicEndpoint != "" {
+		publicHost, publicSecure, err := parseEndpoint(cfg.PublicEndpoint, secure)
+		if err != nil {
+			return nil, fmt.Errorf("blob: S3 public endpoint: %w", err)
+		}
+		if s.presigner, err = newClient(publicHost, publicSecure); err != nil {
+			return nil, fmt.Errorf("blob: S3 public client: %w", err)
+		}
+	}
 	if err := s.ensureBucket(ctx, region); err != nil {
 		return nil, err
 	}
@@ -223,7 +240,7 @@ func (s *S3) URL(ctx context.Context, key string, ttl time.Duration, downloadNam
 	if downloadName != "" {
 		params.Set("response-content-disposition", contentDisposition(downloadName))
 	}
-	u, err := s.client.PresignedGetObject(ctx, s.bucket, key, ttl, params)
+	u, err := s.presigner.PresignedGetObject(ctx, s.bucket, key, ttl, params)
 	if err != nil {
 		return "", fmt.Errorf("blob: presign %q: %w", key, err)
 	}

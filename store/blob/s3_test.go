@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -89,6 +91,37 @@ func TestS3PresignedURL(t *testing.T) {
 	// S3 limits presigned URLs to seven days.
 	if _, err := s.URL(t.Context(), "avatars/a.png", 8*24*time.Hour, ""); err == nil {
 		t.Error("URL with ttl over seven days succeeded")
+	}
+}
+
+func TestS3PresignedURL_UsesPublicEndpoint(t *testing.T) {
+	srv := newFakeS3(t)
+	// Browsers reach the bucket through a proxy on another host than the one the server uses.
+	target, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httptest.NewServer(httputil.NewSingleHostReverseProxy(target))
+	t.Cleanup(proxy.Close)
+	s, err := NewS3(t.Context(), S3Config{Endpoint: srv.URL, PublicEndpoint: proxy.URL, Bucket: "trcr-test",
+		AccessKey: "test-access", SecretKey: "test-secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(t, s, "files/report.pdf", []byte("%PDF-1.4"), "application/pdf")
+	u, err := s.URL(t.Context(), "files/report.pdf", time.Minute, "report.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(u, proxy.URL+"/trcr-test/files/report.pdf?") {
+		t.Fatalf("URL = %q, want it under the public endpoint %s", u, proxy.URL)
+	}
+	resp, body := fetch(t, u)
+	if resp.StatusCode != http.StatusOK || string(body) != "%PDF-1.4" {
+		t.Errorf("GET through the public endpoint: status %d body %q", resp.StatusCode, body)
+	}
+	if _, err := NewS3(t.Context(), S3Config{Endpoint: srv.URL, PublicEndpoint: "ftp://x", Bucket: "b"}); err == nil {
+		t.Error("a public endpoint with another scheme than http or https was accepted")
 	}
 }
 
