@@ -71,10 +71,7 @@ func (h *Handlers) profileResult(c echo.Context, status int, v views.ProfileView
 	if err != nil {
 		return err
 	}
-	if isHTMX(c) {
-		return render(c, status, withFlashes(fragment, p.Flashes))
-	}
-	return render(c, status, views.ProfilePage(p, v))
+	return formResult(c, status, p, views.ProfilePage(p, v), fragment)
 }
 
 func (h *Handlers) uploadAvatar(c echo.Context) error {

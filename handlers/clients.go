@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -74,7 +73,7 @@ func (h *Handlers) clientsPage(c echo.Context) error {
 		query.Set("q", q)
 	}
 	v := views.ClientsView{
-		Q: q, CanManage: a.IsAdmin(),
+		Q: q, CanManage: a.Permissions().ManageClients,
 		Pagination: views.Pagination{Page: l.Page, PerPage: l.PerPage, Total: l.Total, Path: "/clients", Query: query, Target: "#clients-results"},
 	}
 	for _, cl := range l.Items {
@@ -121,50 +120,9 @@ var clContactFields = map[string]string{"name": "Name", "email": "Email", "phone
 
 var clActivityFields = map[string]string{"type": "Type", "title": "Title", "description": "Details", "date": "Date"}
 
-// clFormErrors turns a store error into the form's messages: field messages keyed by the form's field names
-// ("address.city" becomes "city") and worded as sentences, plus a form-level message for anything else.
-// Errors that are not about the input (not found, forbidden, unexpected) are returned for the error page.
-func clFormErrors(err error, names map[string]string) (map[string]string, string, error) {
-	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrForbidden) {
-		return nil, "", err
-	}
-	fields, msg, err := fieldErrors(err)
-	if err != nil {
-		return nil, "", err
-	}
-	out := map[string]string{}
-	for field, m := range fields {
-		name, known := names[field]
-		if known && strings.HasPrefix(m, field) {
-			m = name + strings.TrimPrefix(m, field)
-		}
-		m = clSentence(m)
-		if !known {
-			if msg == "" {
-				msg = m
-			}
-			continue
-		}
-		out[strings.TrimPrefix(field, "address.")] = m
-	}
-	return out, clSentence(msg), nil
-}
-
-func clSentence(s string) string {
-	if s == "" {
-		return s
-	}
-	s = capitalize(s)
-	if !strings.HasSuffix(s, ".") {
-		s += "."
-	}
-	return s
-}
-
 // clClientInput reads the client form. The rate is typed in major units of the chosen currency (or the
-// organization's); a rate that cannot be read is reported on its field, with a missing name, without calling the
-// store.
-func clClientInput(c echo.Context, orgCurrency string) (store.ClientInput, views.ClientForm, error) {
+// organization's), which the store reads once it has checked the caller may make the change.
+func clClientInput(c echo.Context, orgCurrency string) (store.ClientInput, views.ClientForm) {
 	f := views.ClientForm{
 		Name: c.FormValue("name"), Email: c.FormValue("email"), Phone: c.FormValue("phone"),
 		Street: c.FormValue("street"), City: c.FormValue("city"), State: c.FormValue("state"), Zip: c.FormValue("zip"),
@@ -172,21 +130,10 @@ func clClientInput(c echo.Context, orgCurrency string) (store.ClientInput, views
 		HourlyRate: strings.TrimSpace(c.FormValue("hourly_rate")), Notes: c.FormValue("notes"), DefaultCurrency: orgCurrency,
 	}
 	addr := store.Address{Street: f.Street, City: f.City, State: f.State, Zip: f.Zip, Country: f.Country}
-	in := store.ClientInput{Name: &f.Name, Email: &f.Email, Phone: &f.Phone, Address: &addr, Currency: &f.Currency, Notes: &f.Notes}
-	if f.HourlyRate == "" {
-		in.ClearHourlyRate = true
-		return in, f, nil
-	}
-	cents, err := views.ParseMajorUnits(f.HourlyRate, f.RateCurrency())
-	if err != nil {
-		v := store.Invalid("hourly_rate", "Hourly rate: "+err.Error()+".")
-		if strings.TrimSpace(f.Name) == "" {
-			v.Fields["name"] = "name is required"
-		}
-		return in, f, v
-	}
-	in.HourlyRate = &cents
-	return in, f, nil
+	return store.ClientInput{
+		Name: &f.Name, Email: &f.Email, Phone: &f.Phone, Address: &addr, Currency: &f.Currency, Notes: &f.Notes,
+		HourlyRateText: &f.HourlyRate,
+	}, f
 }
 
 func clClientForm(cl store.Client, orgCurrency string) views.ClientForm {
@@ -204,12 +151,7 @@ func clClientForm(cl store.Client, orgCurrency string) views.ClientForm {
 }
 
 func (h *Handlers) newClientPage(c echo.Context) error {
-	ctx := c.Request().Context()
-	a := currentActor(c)
-	if !a.IsAdmin() {
-		return &store.ForbiddenError{Message: "Only owners and admins can add clients."}
-	}
-	org, err := h.store.Organization(ctx, a)
+	d, err := h.store.ClientForm(c.Request().Context(), currentActor(c), "")
 	if err != nil {
 		return err
 	}
@@ -217,7 +159,7 @@ func (h *Handlers) newClientPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.NewClientPage(p, views.ClientForm{DefaultCurrency: org.Currency}))
+	return render(c, http.StatusOK, views.NewClientPage(p, views.ClientForm{DefaultCurrency: d.OrgCurrency}))
 }
 
 func (h *Handlers) createClient(c echo.Context) error {
@@ -227,15 +169,13 @@ func (h *Handlers) createClient(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in, f, err := clClientInput(c, org.Currency)
+	in, f := clClientInput(c, org.Currency)
+	cl, err := h.store.CreateClient(ctx, a, in)
 	if err == nil {
-		var cl store.Client
-		if cl, err = h.store.CreateClient(ctx, a, in); err == nil {
-			h.flash(c, views.FlashSuccess, cl.Name+" was added. Add its contacts and log your first conversation.")
-			return redirect(c, "/clients/"+cl.ID)
-		}
+		h.flash(c, views.FlashSuccess, cl.Name+" was added. Add its contacts and log your first conversation.")
+		return redirect(c, "/clients/"+cl.ID)
 	}
-	if f.Errors, f.Error, err = clFormErrors(err, clClientFields); err != nil {
+	if f.Errors, f.Error, err = formErrors(err, clClientFields); err != nil {
 		return err
 	}
 	p, err := h.page(c, "New client", views.NavClients)
@@ -245,29 +185,21 @@ func (h *Handlers) createClient(c echo.Context) error {
 	return renderForm(c, http.StatusUnprocessableEntity, views.NewClientPage(p, f), views.ClientFormFragment(p.CSRFToken, f))
 }
 
-// clEditView loads the edit page of a client; forbidEdit refuses members before showing a form they cannot use.
-func (h *Handlers) clEditView(c echo.Context, forbidEdit bool) (views.ClientEditView, error) {
-	ctx := c.Request().Context()
-	a := currentActor(c)
-	cl, err := h.store.Client(ctx, a, c.Param("id"))
+// clEditView loads the edit page of a client; the store refuses those who may not change it.
+func (h *Handlers) clEditView(c echo.Context) (views.ClientEditView, error) {
+	d, err := h.store.ClientForm(c.Request().Context(), currentActor(c), c.Param("id"))
 	if err != nil {
 		return views.ClientEditView{}, err
 	}
-	if forbidEdit && !a.IsAdmin() {
-		return views.ClientEditView{}, &store.ForbiddenError{Message: "Only owners and admins can change clients."}
-	}
-	org, err := h.store.Organization(ctx, a)
-	if err != nil {
-		return views.ClientEditView{}, err
-	}
+	cl := d.Client
 	return views.ClientEditView{
-		ClientID: cl.ID, ClientName: cl.Name, Form: clClientForm(cl.Client, org.Currency),
+		ClientID: cl.ID, ClientName: cl.Name, Form: clClientForm(cl, d.OrgCurrency),
 		Delete: views.ClientDeleteForm{ClientID: cl.ID, ClientName: cl.Name},
 	}, nil
 }
 
 func (h *Handlers) editClientPage(c echo.Context) error {
-	v, err := h.clEditView(c, true)
+	v, err := h.clEditView(c)
 	if err != nil {
 		return err
 	}
@@ -280,19 +212,17 @@ func (h *Handlers) editClientPage(c echo.Context) error {
 
 func (h *Handlers) updateClient(c echo.Context) error {
 	ctx := c.Request().Context()
-	v, err := h.clEditView(c, false)
+	v, err := h.clEditView(c)
 	if err != nil {
 		return err
 	}
-	in, f, err := clClientInput(c, v.Form.DefaultCurrency)
+	in, f := clClientInput(c, v.Form.DefaultCurrency)
 	f.ID = v.ClientID
-	if err == nil {
-		if _, err = h.store.UpdateClient(ctx, currentActor(c), v.ClientID, in); err == nil {
-			h.flash(c, views.FlashSuccess, "Client saved.")
-			return redirect(c, "/clients/"+v.ClientID)
-		}
+	if _, err = h.store.UpdateClient(ctx, currentActor(c), v.ClientID, in); err == nil {
+		h.flash(c, views.FlashSuccess, "Client saved.")
+		return redirect(c, "/clients/"+v.ClientID)
 	}
-	if f.Errors, f.Error, err = clFormErrors(err, clClientFields); err != nil {
+	if f.Errors, f.Error, err = formErrors(err, clClientFields); err != nil {
 		return err
 	}
 	v.Form = f
@@ -307,7 +237,7 @@ func (h *Handlers) updateClient(c echo.Context) error {
 // form: 422 for htmx, which swaps only that status, and 409 for a plain form post.
 func (h *Handlers) deleteClient(c echo.Context) error {
 	ctx := c.Request().Context()
-	v, err := h.clEditView(c, false)
+	v, err := h.clEditView(c)
 	if err != nil {
 		return err
 	}
@@ -317,7 +247,7 @@ func (h *Handlers) deleteClient(c echo.Context) error {
 		v.Delete.ConfirmName = confirm
 		v.Delete.Errors = map[string]string{"confirm_name": "Type the client's name exactly to confirm."}
 	} else if err := h.store.DeleteClient(ctx, currentActor(c), v.ClientID); err != nil {
-		if _, v.Delete.Error, err = clFormErrors(err, nil); err != nil {
+		if _, v.Delete.Error, err = formErrors(err, nil); err != nil {
 			return err
 		}
 		v.Delete.ConfirmName = confirm
@@ -372,7 +302,7 @@ func (h *Handlers) clActivityView(c echo.Context, clientID, typ string, pageNum 
 		query.Set("type", typ)
 	}
 	v := views.ClientActivityView{
-		ClientID: clientID, Type: typ, CanManage: a.IsAdmin(), Now: time.Now().In(loc),
+		ClientID: clientID, Type: typ, CanManage: a.Permissions().ManageClients, Now: time.Now().In(loc),
 		Pagination: views.Pagination{Page: l.Page, PerPage: l.PerPage, Total: l.Total, Path: "/clients/" + clientID, Query: query, Target: "#client-activity"},
 		Add:        views.ClientActivityForm{ClientID: clientID, Type: views.ClientActivityTypes[0], Date: time.Now().In(loc).Format(time.DateOnly), FilterType: typ},
 	}
@@ -401,7 +331,7 @@ func (h *Handlers) clContactsView(c echo.Context, clientID, editing string) (vie
 	if err != nil {
 		return views.ClientContactsView{}, err
 	}
-	v := views.ClientContactsView{ClientID: clientID, CanManage: a.IsAdmin(), Add: views.ClientContactForm{ClientID: clientID}}
+	v := views.ClientContactsView{ClientID: clientID, CanManage: a.Permissions().ManageClients, Add: views.ClientContactForm{ClientID: clientID}}
 	for _, ct := range list {
 		row := clContactRow(clientID, ct, v.CanManage)
 		if ct.ID == editing && v.CanManage {
@@ -432,7 +362,7 @@ func (h *Handlers) clClientView(c echo.Context, typ string, pageNum int, editing
 			ID: d.ID, Name: d.Name, Email: d.Email, Phone: d.Phone, Currency: cur, CurrencyIsDefault: isDefault, Notes: d.Notes,
 			Address: clNonEmpty(ad.Street, clJoinNonEmpty(" ", ad.Zip, ad.City), ad.State, ad.Country),
 		},
-		CanManage: a.IsAdmin(), ProjectsCount: d.ProjectsCount, InvoicesCount: d.InvoicesCount,
+		CanManage: a.Permissions().ManageClients, ProjectsCount: d.ProjectsCount, InvoicesCount: d.InvoicesCount,
 	}
 	if d.HourlyRate != nil {
 		v.Client.HasRate, v.Client.RateCents = true, *d.HourlyRate
@@ -556,7 +486,7 @@ func (h *Handlers) addClientContact(c echo.Context) error {
 		h.flash(c, views.FlashSuccess, ct.Name+" was added to the contacts.")
 		return h.clContactsResult(c, clientID)
 	}
-	if f.Errors, f.Error, err = clFormErrors(err, clContactFields); err != nil {
+	if f.Errors, f.Error, err = formErrors(err, clContactFields); err != nil {
 		return err
 	}
 	if isHTMX(c) {
@@ -572,39 +502,24 @@ func (h *Handlers) addClientContact(c echo.Context) error {
 	})
 }
 
-// clFindContact loads one contact of a client (ErrNotFound when it is not one of its contacts).
-func (h *Handlers) clFindContact(c echo.Context) (store.ClientContact, error) {
-	list, err := h.store.ClientContacts(c.Request().Context(), currentActor(c), c.Param("id"))
-	if err != nil {
-		return store.ClientContact{}, err
-	}
-	for _, ct := range list {
-		if ct.ID == c.Param("cid") {
-			return ct, nil
-		}
-	}
-	return store.ClientContact{}, store.ErrNotFound
-}
-
 // clientContactRow shows a contact's row again (cancelling an edit).
 func (h *Handlers) clientContactRow(c echo.Context) error {
-	ct, err := h.clFindContact(c)
+	a := currentActor(c)
+	ct, err := h.store.ClientContact(c.Request().Context(), a, c.Param("id"), c.Param("cid"))
 	if err != nil {
 		return err
 	}
 	if !isHTMX(c) {
 		return redirect(c, "/clients/"+ct.ClientID+"#contact-"+ct.ID)
 	}
-	return render(c, http.StatusOK, views.ClientContactItem(csrfToken(c), clContactRow(ct.ClientID, ct, currentActor(c).IsAdmin())))
+	return render(c, http.StatusOK, views.ClientContactItem(csrfToken(c), clContactRow(ct.ClientID, ct, a.Permissions().ManageClients)))
 }
 
+// editClientContact shows a contact's edit form; the store refuses those who may not change it.
 func (h *Handlers) editClientContact(c echo.Context) error {
-	ct, err := h.clFindContact(c)
+	ct, err := h.store.ClientContactForm(c.Request().Context(), currentActor(c), c.Param("id"), c.Param("cid"))
 	if err != nil {
 		return err
-	}
-	if !currentActor(c).IsAdmin() {
-		return &store.ForbiddenError{Message: "Only owners and admins can change contacts."}
 	}
 	if !isHTMX(c) {
 		return h.clRenderClientPage(c, http.StatusOK, "", 1, ct.ID, nil)
@@ -627,7 +542,7 @@ func (h *Handlers) updateClientContact(c echo.Context) error {
 		row.Saved = true
 		return render(c, http.StatusOK, views.ClientContactItem(csrfToken(c), row))
 	}
-	if f.Errors, f.Error, err = clFormErrors(err, clContactFields); err != nil {
+	if f.Errors, f.Error, err = formErrors(err, clContactFields); err != nil {
 		return err
 	}
 	if !isHTMX(c) {
@@ -679,7 +594,7 @@ func (h *Handlers) addClientActivity(c echo.Context) error {
 		}
 		return render(c, http.StatusOK, withFlashes(views.ClientActivitySection(csrfToken(c), v), h.popFlashes(c.Request().Context())))
 	}
-	if f.Errors, f.Error, err = clFormErrors(err, clActivityFields); err != nil {
+	if f.Errors, f.Error, err = formErrors(err, clActivityFields); err != nil {
 		return err
 	}
 	if f.Date == "" && f.Errors["date"] == "" {

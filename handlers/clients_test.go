@@ -59,8 +59,6 @@ func clGet(b *browser, path, target string) page {
 	return b.read(b.c.Do(req))
 }
 
-func clCount(p page, testid string) int { return p.doc.Find(`[data-testid="` + testid + `"]`).Length() }
-
 func clTexts(p page, testid string) []string {
 	var out []string
 	p.doc.Find(`[data-testid="` + testid + `"]`).Each(func(_ int, s *goquery.Selection) {
@@ -80,57 +78,6 @@ func clFieldError(p page, name string) string {
 	return ""
 }
 
-// clCheckPage holds a page to the rules of the views tests: no inline styles or scripts (CSP), POST forms with
-// their CSRF field and matching hx-post, unique ids, and controls with labels.
-func clCheckPage(t *testing.T, what string, p page) {
-	t.Helper()
-	if p.doc.Find(`[style]`).Length() > 0 {
-		t.Errorf("%s: inline style attribute", what)
-	}
-	if p.doc.Find(`script:not([src])`).Length() > 0 {
-		t.Errorf("%s: inline script", what)
-	}
-	ids := map[string]int{}
-	p.doc.Find("[id]").Each(func(_ int, s *goquery.Selection) { ids[s.AttrOr("id", "")]++ })
-	for id, n := range ids {
-		if n > 1 {
-			t.Errorf("%s: duplicate id %q", what, id)
-		}
-	}
-	p.doc.Find("label[for]").Each(func(_ int, s *goquery.Selection) {
-		if ids[s.AttrOr("for", "")] == 0 {
-			t.Errorf("%s: label for=%q has no control", what, s.AttrOr("for", ""))
-		}
-	})
-	p.doc.Find("[aria-describedby]").Each(func(_ int, s *goquery.Selection) {
-		for _, ref := range strings.Fields(s.AttrOr("aria-describedby", "")) {
-			if ids[ref] == 0 {
-				t.Errorf("%s: aria-describedby %q has no target", what, ref)
-			}
-		}
-	})
-	p.doc.Find(`form[method="post"]`).Each(func(_ int, f *goquery.Selection) {
-		if f.Find(`input[type="hidden"][name="_csrf"]`).Length() != 1 {
-			t.Errorf("%s: form %s without CSRF field", what, f.AttrOr("action", "?"))
-		}
-		if hx := f.AttrOr("hx-post", ""); hx != "" && hx != f.AttrOr("action", "") {
-			t.Errorf("%s: hx-post %q differs from action %q", what, hx, f.AttrOr("action", ""))
-		}
-		if f.AttrOr("data-testid", "") == "" {
-			t.Errorf("%s: form %s without data-testid", what, f.AttrOr("action", "?"))
-		}
-	})
-	p.doc.Find("input, select, textarea").Each(func(_ int, s *goquery.Selection) {
-		if typ := s.AttrOr("type", ""); typ == "hidden" || typ == "submit" {
-			return
-		}
-		id := s.AttrOr("id", "")
-		if s.AttrOr("aria-label", "") == "" && (id == "" || p.doc.Find(`label[for="`+id+`"]`).Length() == 0) {
-			t.Errorf("%s: control %q has no label", what, s.AttrOr("name", ""))
-		}
-	})
-}
-
 func TestClientPages_OwnerCreatesSearchesPagesAndEdits(t *testing.T) {
 	e := newEnv(t)
 	owner := e.withOrg("Olga Owner", "olga@example.com", "Clients Co")
@@ -143,7 +90,7 @@ func TestClientPages_OwnerCreatesSearchesPagesAndEdits(t *testing.T) {
 	if p.doc.Find(`a[aria-current="page"][href="/clients"]`).Length() != 1 {
 		t.Errorf("the Clients nav item is not current")
 	}
-	clCheckPage(t, "empty list", p)
+	pwCheckPage(t, "empty list", p)
 
 	form := owner.get("/clients/new")
 	if form.status != 200 || !form.has("client-form") {
@@ -152,7 +99,7 @@ func TestClientPages_OwnerCreatesSearchesPagesAndEdits(t *testing.T) {
 	if got := form.doc.Find(`select[name="currency"] option[selected]`).Text(); !strings.Contains(got, "EUR") {
 		t.Errorf("default currency option = %q", got)
 	}
-	clCheckPage(t, "new form", form)
+	pwCheckPage(t, "new form", form)
 
 	// Invalid input is shown in place, with what was typed kept.
 	bad := owner.post("/clients/new", url.Values{"name": {" "}, "email": {"not-an-email"}, "phone": {"+49 30 1234"}})
@@ -165,7 +112,7 @@ func TestClientPages_OwnerCreatesSearchesPagesAndEdits(t *testing.T) {
 	if bad.doc.Find(`input[name="phone"]`).AttrOr("value", "") != "+49 30 1234" {
 		t.Errorf("typed phone was not kept")
 	}
-	clCheckPage(t, "invalid form", bad)
+	pwCheckPage(t, "invalid form", bad)
 	rate := owner.htmx("/clients/new", url.Values{"name": {"Acme"}, "hourly_rate": {"12.345"}})
 	if rate.status != http.StatusUnprocessableEntity || strings.Contains(rate.body, "<html") || !rate.has("client-form") {
 		t.Fatalf("htmx invalid rate: %d fragment=%v", rate.status, !strings.Contains(rate.body, "<html"))
@@ -204,7 +151,7 @@ func TestClientPages_OwnerCreatesSearchesPagesAndEdits(t *testing.T) {
 	if page.doc.Find(`a[data-testid="client-header-phone"]`).AttrOr("href", "") != "tel:+15550100" {
 		t.Errorf("phone link = %q", page.doc.Find(`a[data-testid="client-header-phone"]`).AttrOr("href", ""))
 	}
-	clCheckPage(t, "client page", page)
+	pwCheckPage(t, "client page", page)
 
 	clCreate(t, e, owner, url.Values{"name": {"Globex"}, "email": {"hello@globex.test"}})
 	list := owner.get("/clients")
@@ -217,15 +164,15 @@ func TestClientPages_OwnerCreatesSearchesPagesAndEdits(t *testing.T) {
 	if got := clTexts(list, "client-currency"); got[0] != "USD" || !strings.Contains(got[1], "EUR") || !strings.Contains(got[1], "default") {
 		t.Errorf("currencies = %v", got)
 	}
-	clCheckPage(t, "list", list)
+	pwCheckPage(t, "list", list)
 
 	// Search by name or email, kept in the URL; htmx gets only the results.
 	if got := clTexts(owner.get("/clients?q=GLOBEX.TEST"), "client-name"); len(got) != 1 || got[0] != "Globex" {
 		t.Errorf("search by email = %v", got)
 	}
 	frag := clGet(owner, "/clients?q=acme", "clients-results")
-	if frag.status != 200 || strings.Contains(frag.body, "<html") || clCount(frag, "client-row") != 1 {
-		t.Errorf("htmx search: %d rows=%d", frag.status, clCount(frag, "client-row"))
+	if frag.status != 200 || strings.Contains(frag.body, "<html") || pwCount(frag, "client-row") != 1 {
+		t.Errorf("htmx search: %d rows=%d", frag.status, pwCount(frag, "client-row"))
 	}
 	none := owner.get("/clients?q=zzz")
 	if !none.has("empty-state") || !none.has("clear-filters") || none.doc.Find(`#clients-q`).AttrOr("value", "") != "zzz" {
@@ -237,8 +184,8 @@ func TestClientPages_OwnerCreatesSearchesPagesAndEdits(t *testing.T) {
 	e.db.MustExec(`INSERT INTO clients (organization_id, name) SELECT $1, 'Bulk ' || lpad(g::text, 2, '0') FROM generate_series(1, 30) g`, org)
 	first := owner.get("/clients?q=bulk")
 	next := first.doc.Find(`[data-testid="pagination-next"]`)
-	if clCount(first, "client-row") != 25 || next.AttrOr("href", "") != "/clients?page=2&q=bulk" || next.AttrOr("hx-target", "") != "#clients-results" {
-		t.Fatalf("page 1: rows=%d next=%q", clCount(first, "client-row"), next.AttrOr("href", ""))
+	if pwCount(first, "client-row") != 25 || next.AttrOr("href", "") != "/clients?page=2&q=bulk" || next.AttrOr("hx-target", "") != "#clients-results" {
+		t.Fatalf("page 1: rows=%d next=%q", pwCount(first, "client-row"), next.AttrOr("href", ""))
 	}
 	if got := clTexts(owner.get("/clients?q=bulk&page=2"), "client-name"); len(got) != 5 || got[0] != "Bulk 26" {
 		t.Errorf("page 2 = %v", got)
@@ -250,7 +197,7 @@ func TestClientPages_OwnerCreatesSearchesPagesAndEdits(t *testing.T) {
 		edit.doc.Find(`select[name="currency"] option[selected]`).AttrOr("value", "") != "USD" || !edit.has("client-delete-form") {
 		t.Fatalf("edit page: %d rate=%q", edit.status, edit.doc.Find(`input[name="hourly_rate"]`).AttrOr("value", ""))
 	}
-	clCheckPage(t, "edit page", edit)
+	pwCheckPage(t, "edit page", edit)
 	invalid := owner.htmx("/clients/"+acme+"/edit", url.Values{"name": {"Acme Corp"}, "email": {"nope"}})
 	if invalid.status != http.StatusUnprocessableEntity || !strings.Contains(clFieldError(invalid, "email"), "valid email") {
 		t.Errorf("invalid edit: %d %q", invalid.status, clFieldError(invalid, "email"))
@@ -294,8 +241,8 @@ func TestClientPage_ContactsInlineWithHTMX(t *testing.T) {
 	}
 
 	ok := owner.htmx("/clients/"+id+"/contacts", url.Values{"name": {"Wile Coyote"}, "email": {"wile@acme.test"}, "phone": {"555-0199"}, "role": {"Buyer"}})
-	if ok.status != 200 || clCount(ok, "contact-row") != 1 || ok.text("contact-name") != "Wile Coyote" || ok.text("contact-role") != "Buyer" {
-		t.Fatalf("add: %d rows=%d", ok.status, clCount(ok, "contact-row"))
+	if ok.status != 200 || pwCount(ok, "contact-row") != 1 || ok.text("contact-name") != "Wile Coyote" || ok.text("contact-role") != "Buyer" {
+		t.Fatalf("add: %d rows=%d", ok.status, pwCount(ok, "contact-row"))
 	}
 	if ok.doc.Find(`#flashes[hx-swap-oob] [data-testid="flash"]`).Length() != 1 {
 		t.Errorf("no flash with the added contact")
@@ -324,7 +271,7 @@ func TestClientPage_ContactsInlineWithHTMX(t *testing.T) {
 	if full.status != 200 || !full.has("client-header") || !full.has("contact-edit-form") {
 		t.Errorf("plain edit link: %d", full.status)
 	}
-	clCheckPage(t, "page with an edited contact", full)
+	pwCheckPage(t, "page with an edited contact", full)
 
 	gone := owner.htmx("/clients/"+id+"/contacts/"+cid+"/delete", nil)
 	if gone.status != 200 || !gone.has("contacts-empty") {
@@ -375,7 +322,7 @@ func TestClientPage_ActivityTimelineFiltersAndLogs(t *testing.T) {
 	if got := clTexts(p, "activity-type"); strings.Join(got, "|") != "Note|Call|Meeting" {
 		t.Errorf("types = %v", got)
 	}
-	clCheckPage(t, "timeline", p)
+	pwCheckPage(t, "timeline", p)
 
 	calls := owner.get("/clients/" + id + "?type=call")
 	if got := clTexts(calls, "activity-title"); len(got) != 1 || got[0] != "Budget call" {
@@ -389,10 +336,10 @@ func TestClientPage_ActivityTimelineFiltersAndLogs(t *testing.T) {
 		t.Errorf("htmx filter: %d %v", frag.status, clTexts(frag, "activity-title"))
 	}
 	emails := owner.get("/clients/" + id + "?type=email")
-	if !emails.has("activity-clear-filter") || clCount(emails, "activity-item") != 0 {
+	if !emails.has("activity-clear-filter") || pwCount(emails, "activity-item") != 0 {
 		t.Errorf("empty filter state missing")
 	}
-	if got := clCount(owner.get("/clients/"+id+"?type=bogus"), "activity-item"); got != 3 {
+	if got := pwCount(owner.get("/clients/"+id+"?type=bogus"), "activity-item"); got != 3 {
 		t.Errorf("unknown type filter shows %d items", got)
 	}
 
@@ -418,8 +365,8 @@ func TestClientPages_MemberReadsWithoutWriteControlsOrMoney(t *testing.T) {
 	member := clJoin(t, e, owner, "Mia Member", "mia@example.com", "member")
 
 	list := member.get("/clients")
-	if list.status != 200 || clCount(list, "client-row") != 1 || list.has("new-client") || list.has("client-edit-link") {
-		t.Errorf("member list: %d rows=%d new=%v edit=%v", list.status, clCount(list, "client-row"), list.has("new-client"), list.has("client-edit-link"))
+	if list.status != 200 || pwCount(list, "client-row") != 1 || list.has("new-client") || list.has("client-edit-link") {
+		t.Errorf("member list: %d rows=%d new=%v edit=%v", list.status, pwCount(list, "client-row"), list.has("new-client"), list.has("client-edit-link"))
 	}
 	p := member.get("/clients/" + id)
 	if p.status != 200 || p.text("contact-name") != "Wile" || p.text("activity-title") != "Intro call" {
@@ -433,14 +380,17 @@ func TestClientPages_MemberReadsWithoutWriteControlsOrMoney(t *testing.T) {
 	if !p.has("client-rate-stat") {
 		t.Errorf("member does not see the hourly rate")
 	}
-	clCheckPage(t, "member page", p)
+	pwCheckPage(t, "member page", p)
 
 	forbidden := []page{
 		member.get("/clients/new"),
 		member.get("/clients/" + id + "/edit"),
 		member.get("/clients/" + id + "/contacts/" + cid + "/edit"),
 		member.post("/clients/new", url.Values{"name": {"Sneaky"}}),
+		// The store refuses a member before it reads the rate.
+		member.post("/clients/new", url.Values{"name": {"Sneaky"}, "hourly_rate": {"lots"}}),
 		member.post("/clients/"+id+"/edit", url.Values{"name": {"Renamed"}}),
+		member.post("/clients/"+id+"/edit", url.Values{"name": {"Renamed"}, "hourly_rate": {"12.345"}}),
 		member.post("/clients/"+id+"/delete", url.Values{"confirm_name": {"Acme"}}),
 		member.post("/clients/"+id+"/contacts", url.Values{"name": {"Sneaky"}}),
 		member.post("/clients/"+id+"/contacts/"+cid+"/edit", url.Values{"name": {"Renamed"}}),
@@ -464,6 +414,33 @@ func TestClientPages_MemberReadsWithoutWriteControlsOrMoney(t *testing.T) {
 	hx := member.htmx("/clients/"+id+"/contacts", url.Values{"name": {"Sneaky"}})
 	if hx.status != http.StatusForbidden || hx.header.Get("HX-Reswap") != "none" {
 		t.Errorf("htmx forbidden: %d %q", hx.status, hx.header.Get("HX-Reswap"))
+	}
+}
+
+func TestClientPages_AdminGetsTheForms(t *testing.T) {
+	e := newEnv(t)
+	owner := e.withOrg("Olga Owner", "olga@example.com", "Clients Co")
+	id := clCreate(t, e, owner, url.Values{"name": {"Acme"}, "currency": {"JPY"}, "hourly_rate": {"1,500"}})
+	owner.get("/clients/" + id)
+	owner.post("/clients/"+id+"/contacts", url.Values{"name": {"Wile"}})
+	cid := clID(t, e, `SELECT id FROM client_contacts`)
+	admin := clJoin(t, e, owner, "Adam Admin", "adam@example.com", "admin")
+
+	if p := admin.get("/clients/new"); p.status != 200 || !p.has("client-form") {
+		t.Fatalf("admin new page: %d", p.status)
+	}
+	edit := admin.get("/clients/" + id + "/edit")
+	if edit.status != 200 || !edit.has("client-form") || !edit.has("client-delete-form") ||
+		edit.doc.Find(`input[name="hourly_rate"]`).AttrOr("value", "") != "1500" {
+		t.Fatalf("admin edit page: %d rate %q", edit.status, edit.doc.Find(`input[name="hourly_rate"]`).AttrOr("value", ""))
+	}
+	// Yen have no minor units: the store reads the rate in the client's currency.
+	bad := admin.post("/clients/"+id+"/edit", url.Values{"name": {"Acme"}, "currency": {"JPY"}, "hourly_rate": {"15.50"}})
+	if bad.status != http.StatusUnprocessableEntity || !strings.Contains(clFieldError(bad, "hourly_rate"), "whole amount") {
+		t.Fatalf("yen with decimals: %d %q", bad.status, clFieldError(bad, "hourly_rate"))
+	}
+	if p := admin.get("/clients/" + id + "/contacts/" + cid + "/edit"); p.status != 200 || !p.has("contact-edit-form") {
+		t.Fatalf("admin contact edit: %d", p.status)
 	}
 }
 
@@ -492,7 +469,7 @@ func TestClientPages_AnotherOrganizationsClientIsNotFound(t *testing.T) {
 			t.Errorf("stranger: status %d, want 404", p.status)
 		}
 	}
-	if got := clCount(stranger.get("/clients"), "client-row"); got != 0 {
+	if got := pwCount(stranger.get("/clients"), "client-row"); got != 0 {
 		t.Errorf("stranger lists %d clients", got)
 	}
 	// A contact is reached only through its own client.

@@ -23,7 +23,7 @@ func (h *Handlers) HandleError(err error, c echo.Context) {
 	case errors.Is(err, store.ErrNotFound):
 		ev.Status, ev.Title, ev.Message = http.StatusNotFound, "Page not found", "It may have been moved or deleted, or you may not have access to it."
 	case errors.As(err, &forbid):
-		ev.Status, ev.Title, ev.Message = http.StatusForbidden, "Not allowed", forbid.Message
+		ev.Status, ev.Title, ev.Message = http.StatusForbidden, "Not allowed", sentence(forbid.Message)
 	case errors.Is(err, store.ErrForbidden):
 		ev.Status, ev.Title, ev.Message = http.StatusForbidden, "Not allowed", "You do not have permission to do this."
 	case errors.As(err, &he) && he.Code < 500:

@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"strings"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -46,4 +47,62 @@ func withFlashes(fragment templ.Component, flashes []views.Flash) templ.Componen
 		}
 		return views.FlashesOOB(flashes).Render(ctx, w)
 	})
+}
+
+// formResult answers a submitted form with status: htmx gets the form's fragment with the page's flashes out of
+// band, a plain form the whole page. p is the page's chrome, which took the flashes from the session.
+func formResult(c echo.Context, status int, p views.Page, page, fragment templ.Component) error {
+	return renderForm(c, status, page, withFlashes(fragment, p.Flashes))
+}
+
+// sentence makes a store message ("name is required") read as a sentence ("Name is required.").
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	s = capitalize(s)
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
+}
+
+// fieldSentences words store field messages for a form: a message starting with its field's name ("hourly_rate
+// must be …") starts with the form's label instead ("Hourly rate must be …."), keyed by the form's field name
+// (the store's "address.city" is the form's "city"). Fields the form does not show are folded into other.
+func fieldSentences(fields map[string]string, labels map[string]string) (out map[string]string, other string) {
+	out = map[string]string{}
+	for field, msg := range fields {
+		label, shown := labels[field]
+		if shown && strings.HasPrefix(msg, field) {
+			msg = label + strings.TrimPrefix(msg, field)
+		}
+		msg = sentence(msg)
+		if !shown {
+			if other == "" {
+				other = msg
+			}
+			continue
+		}
+		out[strings.TrimPrefix(field, "address.")] = msg
+	}
+	return out, other
+}
+
+// formErrors turns a store error into a form's messages: field messages worded by fieldSentences, and a
+// form-level message for anything else the user can fix. Not found and forbidden are not the input's fault:
+// they are returned for the error page, like unexpected errors.
+func formErrors(err error, labels map[string]string) (map[string]string, string, error) {
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrForbidden) {
+		return nil, "", err
+	}
+	fields, msg, err := fieldErrors(err)
+	if err != nil {
+		return nil, "", err
+	}
+	out, other := fieldSentences(fields, labels)
+	if msg == "" {
+		return out, other, nil
+	}
+	return out, sentence(msg), nil
 }

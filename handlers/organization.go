@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/trcr/trcr/store"
@@ -74,7 +75,7 @@ func (h *Handlers) dashboard(c echo.Context) error {
 			{Label: "Add a profile photo", Href: "/profile", Done: u.AvatarKey != nil},
 		},
 	}
-	if a.IsAdmin() {
+	if a.Permissions().ViewAuditLog {
 		recent, err := h.store.AuditLogs(ctx, a, store.AuditFilter{Page: store.Page{Per: 6}})
 		if err != nil {
 			return err
@@ -151,9 +152,9 @@ func (h *Handlers) switchOrganization(c echo.Context) error {
 
 // --- organization settings ---
 
+// orgSettingsView loads the settings page's forms; the store refuses those who may not change the settings.
 func (h *Handlers) orgSettingsView(c echo.Context) (views.OrgSettingsView, error) {
-	a := currentActor(c)
-	o, err := h.store.Organization(c.Request().Context(), a)
+	o, err := h.store.OrganizationSettings(c.Request().Context(), currentActor(c))
 	if err != nil {
 		return views.OrgSettingsView{}, err
 	}
@@ -161,14 +162,11 @@ func (h *Handlers) orgSettingsView(c echo.Context) (views.OrgSettingsView, error
 		Settings:  views.OrgSettingsForm{Name: o.Name, Slug: o.Slug, Currency: o.Currency, Timezone: o.Timezone},
 		Logo:      views.LogoForm{LogoURL: deref(o.LogoURL), OrgName: o.Name},
 		Delete:    views.DeleteOrgForm{OrgName: o.Name},
-		CanDelete: a.IsOwner(),
+		CanDelete: o.CanDelete,
 	}, nil
 }
 
 func (h *Handlers) orgSettingsPage(c echo.Context) error {
-	if !currentActor(c).IsAdmin() {
-		return store.ErrForbidden
-	}
 	v, err := h.orgSettingsView(c)
 	if err != nil {
 		return err
@@ -180,23 +178,13 @@ func (h *Handlers) orgSettingsPage(c echo.Context) error {
 	return render(c, http.StatusOK, views.OrgSettingsPage(p, v))
 }
 
-// settingsResult answers a settings form like profileResult does for the profile.
-func (h *Handlers) settingsResult(c echo.Context, status int, v views.OrgSettingsView, form string) error {
+// settingsResult answers one of the settings page's forms, whose fragment is given.
+func (h *Handlers) settingsResult(c echo.Context, status int, v views.OrgSettingsView, fragment templ.Component) error {
 	p, err := h.page(c, "Organization settings", views.NavSettings)
 	if err != nil {
 		return err
 	}
-	if isHTMX(c) {
-		var comp = views.OrgSettingsFormFragment(p.CSRFToken, v.Settings)
-		switch form {
-		case "logo":
-			comp = views.OrgLogoFormFragment(p.CSRFToken, v.Logo)
-		case "delete":
-			comp = views.DeleteOrgFormFragment(p.CSRFToken, v.Delete)
-		}
-		return render(c, status, withFlashes(comp, p.Flashes))
-	}
-	return render(c, status, views.OrgSettingsPage(p, v))
+	return formResult(c, status, p, views.OrgSettingsPage(p, v), fragment)
 }
 
 func (h *Handlers) updateOrgSettings(c echo.Context) error {
@@ -229,7 +217,7 @@ func (h *Handlers) updateOrgSettings(c echo.Context) error {
 	if err != nil || status != http.StatusOK {
 		v.Settings = f
 	}
-	return h.settingsResult(c, status, v, "settings")
+	return h.settingsResult(c, status, v, views.OrgSettingsFormFragment(csrfToken(c), v.Settings))
 }
 
 func (h *Handlers) uploadLogo(c echo.Context) error {
@@ -259,7 +247,7 @@ func (h *Handlers) uploadLogo(c echo.Context) error {
 			v.Logo.Errors = map[string]string{"logo": formErr["file"]}
 		}
 	}
-	return h.settingsResult(c, status, v, "logo")
+	return h.settingsResult(c, status, v, views.OrgLogoFormFragment(csrfToken(c), v.Logo))
 }
 
 func (h *Handlers) removeLogo(c echo.Context) error {
@@ -271,7 +259,7 @@ func (h *Handlers) removeLogo(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.settingsResult(c, http.StatusOK, v, "logo")
+	return h.settingsResult(c, http.StatusOK, v, views.OrgLogoFormFragment(csrfToken(c), v.Logo))
 }
 
 func (h *Handlers) deleteOrganization(c echo.Context) error {
@@ -284,13 +272,13 @@ func (h *Handlers) deleteOrganization(c echo.Context) error {
 	if strings.TrimSpace(confirm) != v.Delete.OrgName {
 		v.Delete.ConfirmName = confirm
 		v.Delete.Errors = map[string]string{"confirm_name": "Type the organization's name exactly to confirm."}
-		return h.settingsResult(c, http.StatusUnprocessableEntity, v, "delete")
+		return h.settingsResult(c, http.StatusUnprocessableEntity, v, views.DeleteOrgFormFragment(csrfToken(c), v.Delete))
 	}
 	if err := h.store.DeleteOrganization(c.Request().Context(), a); err != nil {
 		if _, v.Delete.Error, err = fieldErrors(err); err != nil {
 			return err
 		}
-		return h.settingsResult(c, http.StatusUnprocessableEntity, v, "delete")
+		return h.settingsResult(c, http.StatusUnprocessableEntity, v, views.DeleteOrgFormFragment(csrfToken(c), v.Delete))
 	}
 	h.sessions.Remove(c.Request().Context(), sessOrgID)
 	h.flash(c, views.FlashSuccess, v.Delete.OrgName+" was deleted.")
@@ -302,11 +290,10 @@ func (h *Handlers) deleteOrganization(c echo.Context) error {
 func (h *Handlers) viewMember(c echo.Context, m store.Member, currency string) views.Member {
 	a := currentActor(c)
 	self := m.UserID != nil && *m.UserID == a.UserID
-	canEdit := a.IsAdmin() && (m.Role != store.RoleOwner || a.IsOwner())
 	return views.Member{
 		ID: m.ID, Name: m.Name, Email: m.Email, AvatarURL: deref(m.AvatarURL), Initials: initials(m.Name, m.Email),
 		Role: m.Role, Status: m.Status, CostRateCents: m.CostRate, Currency: currency,
-		IsSelf: self, CanEdit: canEdit, CanMakeOwner: a.IsOwner(),
+		IsSelf: self, CanEdit: a.CanManageMember(m), CanMakeOwner: a.Permissions().ManageOwners,
 	}
 }
 
@@ -329,9 +316,10 @@ func (h *Handlers) membersView(c echo.Context) (views.MembersView, error) {
 	if err != nil {
 		return views.MembersView{}, err
 	}
+	can := a.Permissions()
 	v := views.MembersView{
-		Filter: f, CanManage: a.IsAdmin(), Currency: org.Currency,
-		Invite:     views.InviteForm{Role: store.RoleMember, AllowOwner: a.IsOwner()},
+		Filter: f, CanManage: can.ManageMembers, Currency: org.Currency,
+		Invite:     views.InviteForm{Role: store.RoleMember, AllowOwner: can.ManageOwners},
 		Pagination: views.Pagination{Page: l.Page, PerPage: l.PerPage, Total: l.Total, Path: "/members", Query: c.QueryParams(), Target: "#members-results"},
 	}
 	for _, m := range l.Items {
@@ -353,7 +341,7 @@ func (h *Handlers) membersPage(c echo.Context) error {
 }
 
 func (h *Handlers) invite(c echo.Context) error {
-	f := views.InviteForm{Email: c.FormValue("email"), Role: c.FormValue("role"), AllowOwner: currentActor(c).IsOwner()}
+	f := views.InviteForm{Email: c.FormValue("email"), Role: c.FormValue("role"), AllowOwner: currentActor(c).Permissions().ManageOwners}
 	m, err := h.store.Invite(c.Request().Context(), currentActor(c), store.InviteInput{Email: f.Email, Role: f.Role})
 	if err == nil {
 		h.flash(c, views.FlashSuccess, "Invitation sent to "+m.Email+".")
@@ -374,6 +362,8 @@ func (h *Handlers) invite(c echo.Context) error {
 	return renderForm(c, http.StatusUnprocessableEntity, views.MembersPage(p, v), views.InviteFormFragment(p.CSRFToken, f))
 }
 
+var memberFields = map[string]string{"role": "Role", "cost_rate": "Cost rate", "member": "Member"}
+
 // memberResult answers a per-row action: htmx gets the row again, a plain form the members page.
 func (h *Handlers) memberResult(c echo.Context, id string, rowErr error) error {
 	ctx := c.Request().Context()
@@ -382,7 +372,7 @@ func (h *Handlers) memberResult(c echo.Context, id string, rowErr error) error {
 	if rowErr != nil {
 		var fields map[string]string
 		var err error
-		if fields, msg, err = fieldErrors(rowErr); err != nil {
+		if fields, msg, err = formErrors(rowErr, memberFields); err != nil {
 			return err
 		}
 		for _, m := range fields {
@@ -420,17 +410,11 @@ func (h *Handlers) changeRole(c echo.Context) error {
 	return h.memberResult(c, c.Param("id"), err)
 }
 
+// changeCostRate takes the rate in major units of the organization's currency; the store reads it once it has
+// checked the caller may change it.
 func (h *Handlers) changeCostRate(c echo.Context) error {
-	ctx := c.Request().Context()
-	org, err := h.store.Organization(ctx, currentActor(c))
-	if err != nil {
-		return err
-	}
-	cents, perr := views.ParseMajorUnits(c.FormValue("cost_rate"), org.Currency)
-	if perr != nil {
-		return h.memberResult(c, c.Param("id"), store.Invalid("cost_rate", "Cost rate: "+perr.Error()+"."))
-	}
-	_, err = h.store.UpdateMember(ctx, currentActor(c), c.Param("id"), store.MemberInput{CostRate: &cents})
+	rate := c.FormValue("cost_rate")
+	_, err := h.store.UpdateMember(c.Request().Context(), currentActor(c), c.Param("id"), store.MemberInput{CostRateText: &rate})
 	return h.memberResult(c, c.Param("id"), err)
 }
 
@@ -442,7 +426,7 @@ func (h *Handlers) resendInvitation(c echo.Context) error {
 		return err
 	}
 	if m.Status != store.MemberInvited {
-		return h.memberResult(c, m.ID, store.Invalid("member", "This person has already joined."))
+		return h.memberResult(c, m.ID, store.Invalid("member", "this person has already joined"))
 	}
 	_, err = h.store.Invite(ctx, a, store.InviteInput{Email: m.Email, Role: m.Role})
 	return h.memberResult(c, m.ID, err)

@@ -278,3 +278,68 @@ func TestAuditLogPageAndSwitcher(t *testing.T) {
 	}
 	_ = other
 }
+
+// The settings and members pages ask the store what each role may do: an admin gets the settings without the
+// danger zone and cannot touch the owner's row; a member gets 403 for the settings and for every member change,
+// whatever it typed.
+func TestSettingsAndMembers_TheStoreDecidesWhoMay(t *testing.T) {
+	e := newEnv(t)
+	owner := e.withOrg("Olive Owner", "olive@example.com", "Roles Co")
+	admin := clJoin(t, e, owner, "Adam Admin", "adam@example.com", "admin")
+	member := clJoin(t, e, owner, "Mia Member", "mia@example.com", "member")
+	memberID := clID(t, e, `SELECT id FROM members WHERE email = 'mia@example.com'`)
+	ownerID := clID(t, e, `SELECT id FROM members WHERE email = 'olive@example.com'`)
+
+	if p := admin.get("/settings/organization"); p.status != 200 || !p.has("org-settings-form") || !p.has("logo-form") || p.has("delete-org-form") {
+		t.Fatalf("admin settings: %d delete form %v", p.status, p.has("delete-org-form"))
+	}
+	if p := owner.get("/settings/organization"); p.status != 200 || !p.has("delete-org-form") {
+		t.Fatalf("owner settings: %d", p.status)
+	}
+
+	member.get("/members")
+	for i, r := range []page{
+		member.get("/settings/organization"),
+		member.post("/settings/organization", url.Values{"name": {"Mine"}, "slug": {"mine"}, "currency": {"EUR"}, "timezone": {"UTC"}}),
+		member.htmx("/members/"+memberID+"/cost-rate", url.Values{"cost_rate": {"lots"}}),
+		member.post("/members/"+memberID+"/cost-rate", url.Values{"cost_rate": {"-5"}}),
+		member.htmx("/members/"+memberID+"/role", url.Values{"role": {"admin"}}),
+	} {
+		if r.status != http.StatusForbidden {
+			t.Errorf("member request %d: %d", i, r.status)
+		}
+	}
+	var org struct {
+		Name     string `db:"name"`
+		Currency string `db:"currency"`
+	}
+	e.db.Get(&org, `SELECT name, currency FROM organizations`)
+	var role string
+	var rate int64
+	e.db.QueryRow(`SELECT role, cost_rate FROM members WHERE id = $1`, memberID).Scan(&role, &rate)
+	if org.Name != "Roles Co" || org.Currency != "USD" || role != "member" || rate != 0 {
+		t.Fatalf("member changed data: %+v %s %d", org, role, rate)
+	}
+
+	// The admin edits the member's row but not the owner's; a bad rate is the row's message.
+	mp := admin.get("/members")
+	if mp.doc.Find(`#member-`+memberID+` [data-testid="member-rate-form"]`).Length() != 1 ||
+		mp.doc.Find(`#member-`+ownerID+` [data-testid="member-role-form"]`).Length() != 0 ||
+		mp.doc.Find(`#member-`+memberID+` option[value="owner"]`).Length() != 0 {
+		t.Fatal("admin's member controls")
+	}
+	bad := admin.htmx("/members/"+memberID+"/cost-rate", url.Values{"cost_rate": {"12.345"}})
+	if bad.status != http.StatusUnprocessableEntity || !strings.Contains(bad.text("member-row-error"), "Cost rate must have at most 2 decimals") {
+		t.Fatalf("admin bad rate: %d %q", bad.status, bad.text("member-row-error"))
+	}
+	if ok := admin.htmx("/members/"+memberID+"/cost-rate", url.Values{"cost_rate": {"1,200.50"}}); ok.status != 200 {
+		t.Fatalf("admin rate: %d", ok.status)
+	}
+	e.db.Get(&rate, `SELECT cost_rate FROM members WHERE id = $1`, memberID)
+	if rate != 120050 {
+		t.Fatalf("rate %d", rate)
+	}
+	if p := owner.get("/members"); p.doc.Find(`#member-`+memberID+` option[value="owner"]`).Length() != 1 {
+		t.Fatal("the owner is not offered the owner role")
+	}
+}

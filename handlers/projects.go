@@ -61,15 +61,16 @@ func (h *Handlers) projectsPage(c echo.Context) error {
 	for _, s := range stats {
 		byProject[s.ProjectID] = s
 	}
+	can := a.Permissions()
 	v := views.ProjectsView{
-		Filter: f, CanCreate: a.IsAdmin(),
+		Filter: f, CanCreate: can.CreateProjects,
 		Pagination: views.Pagination{Page: l.Page, PerPage: l.PerPage, Total: l.Total, Path: "/projects",
 			Query: pwProjectListQuery(f), Target: "#projects-results"},
 	}
 	for _, p := range l.Items {
 		card := views.ProjectCard{
 			ID: p.ID, Name: p.Name, Description: p.Description, Color: p.Color, Status: p.Status,
-			Billable: p.Billable, Currency: org.Currency, CanEdit: a.IsAdmin(),
+			Billable: p.Billable, Currency: org.Currency, CanEdit: can.ManageAllProjects,
 			TasksTotal: byProject[p.ID].Total, TasksDone: byProject[p.ID].Done,
 		}
 		if p.HourlyRate != nil {
@@ -101,15 +102,15 @@ func pwProjectListQuery(f views.ProjectFilter) url.Values {
 
 // --- create and edit ---
 
-// pwProjectInput reads the project form. The rate is typed in major units of the organization's currency; a
-// rate that cannot be read is reported on its field without calling the store.
-func pwProjectInput(c echo.Context, currency string, withStatus bool) (store.ProjectInput, views.ProjectForm, error) {
+// pwProjectInput reads the project form. The rate is typed in major units of the organization's currency, which
+// the store reads once it has checked the caller may make the change.
+func pwProjectInput(c echo.Context, currency string, withStatus bool) (store.ProjectInput, views.ProjectForm) {
 	f := views.ProjectForm{
 		Name: c.FormValue("name"), Description: c.FormValue("description"), Color: pwFormColor(c),
 		Billable: c.FormValue("billable") == "true", HourlyRate: strings.TrimSpace(c.FormValue("hourly_rate")),
 		Currency: currency,
 	}
-	in := store.ProjectInput{Name: &f.Name, Description: &f.Description, Billable: &f.Billable}
+	in := store.ProjectInput{Name: &f.Name, Description: &f.Description, Billable: &f.Billable, HourlyRateText: &f.HourlyRate}
 	if f.Color != "" {
 		in.Color = &f.Color
 	}
@@ -117,16 +118,7 @@ func pwProjectInput(c echo.Context, currency string, withStatus bool) (store.Pro
 		f.Status = c.FormValue("status")
 		in.Status = &f.Status
 	}
-	if f.HourlyRate == "" {
-		in.ClearHourlyRate = true
-		return in, f, nil
-	}
-	cents, err := views.ParseMajorUnits(f.HourlyRate, currency)
-	if err != nil {
-		return in, f, store.Invalid("hourly_rate", "Hourly rate: "+err.Error()+".")
-	}
-	in.HourlyRate = &cents
-	return in, f, nil
+	return in, f
 }
 
 // pwFormColor reads a color field (views pwColorField): a preset, or the custom color when it was chosen or
@@ -144,53 +136,8 @@ var pwProjectFields = map[string]string{
 	"hourly_rate": "Hourly rate", "client_id": "Client", "user_id": "Person", "role": "Role",
 }
 
-// pwMessages turns store field messages ("hourly_rate must be …") into sentences for the form ("Hourly rate
-// must be …."). Fields the form does not show are folded into the form-level message.
-func pwMessages(fields map[string]string, names map[string]string) (map[string]string, string) {
-	out := map[string]string{}
-	other := ""
-	for field, msg := range fields {
-		if name, ok := names[field]; ok && strings.HasPrefix(msg, field) {
-			msg = name + strings.TrimPrefix(msg, field)
-		}
-		msg = capitalize(msg)
-		if !strings.HasSuffix(msg, ".") {
-			msg += "."
-		}
-		if _, ok := names[field]; ok {
-			out[field] = msg
-		} else if other == "" {
-			other = msg
-		}
-	}
-	return out, other
-}
-
-// pwFormErrors maps a store error to form messages; unexpected errors are returned for the error page.
-func pwFormErrors(err error, names map[string]string) (map[string]string, string, error) {
-	fields, msg, err := fieldErrors(err)
-	if err != nil {
-		return nil, "", err
-	}
-	out, other := pwMessages(fields, names)
-	if msg == "" {
-		msg = other
-	} else {
-		msg = capitalize(msg)
-		if !strings.HasSuffix(msg, ".") {
-			msg += "."
-		}
-	}
-	return out, msg, nil
-}
-
 func (h *Handlers) newProjectPage(c echo.Context) error {
-	ctx := c.Request().Context()
-	a := currentActor(c)
-	if !a.IsAdmin() {
-		return &store.ForbiddenError{Message: "Only owners and admins can create projects."}
-	}
-	org, err := h.store.Organization(ctx, a)
+	d, err := h.store.ProjectForm(c.Request().Context(), currentActor(c), "")
 	if err != nil {
 		return err
 	}
@@ -198,7 +145,7 @@ func (h *Handlers) newProjectPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := views.ProjectForm{Color: views.ProjectDefaultColor, Billable: true, Currency: org.Currency}
+	f := views.ProjectForm{Color: views.ProjectDefaultColor, Billable: true, Currency: d.OrgCurrency}
 	return render(c, http.StatusOK, views.NewProjectPage(p, f))
 }
 
@@ -209,18 +156,13 @@ func (h *Handlers) createProject(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in, f, err := pwProjectInput(c, org.Currency, false)
+	in, f := pwProjectInput(c, org.Currency, false)
+	pr, err := h.store.CreateProject(ctx, a, in)
 	if err == nil {
-		var pr store.Project
-		if pr, err = h.store.CreateProject(ctx, a, in); err == nil {
-			h.flash(c, views.FlashSuccess, pr.Name+" is ready. Add tasks to get started.")
-			return redirect(c, "/projects/"+pr.ID+"/board")
-		}
-		if errors.Is(err, store.ErrForbidden) {
-			return err
-		}
+		h.flash(c, views.FlashSuccess, pr.Name+" is ready. Add tasks to get started.")
+		return redirect(c, "/projects/"+pr.ID+"/board")
 	}
-	if f.Errors, f.Error, err = pwFormErrors(err, pwProjectFields); err != nil {
+	if f.Errors, f.Error, err = formErrors(err, pwProjectFields); err != nil {
 		return err
 	}
 	p, err := h.page(c, "New project", views.NavProjects)
@@ -230,26 +172,9 @@ func (h *Handlers) createProject(c echo.Context) error {
 	return renderForm(c, http.StatusUnprocessableEntity, views.NewProjectPage(p, f), views.ProjectFormFragment(p.CSRFToken, f))
 }
 
-// pwProjectContext loads what a project's pages share: the project (ErrNotFound unless visible), its members and
-// whether the actor manages it.
-func (h *Handlers) pwProjectContext(c echo.Context, tab string) (store.Project, []store.ProjectMembership, views.ProjectHeader, error) {
-	ctx := c.Request().Context()
-	a := currentActor(c)
-	pr, err := h.store.Project(ctx, a, c.Param("id"))
-	if err != nil {
-		return pr, nil, views.ProjectHeader{}, err
-	}
-	members, err := h.store.ProjectMembers(ctx, a, pr.ID)
-	if err != nil {
-		return pr, nil, views.ProjectHeader{}, err
-	}
-	hd := views.ProjectHeader{ID: pr.ID, Name: pr.Name, Color: pr.Color, Status: pr.Status, Tab: tab, CanManage: a.IsAdmin()}
-	for _, m := range members {
-		if m.UserID == a.UserID && m.Role == store.ProjectManager {
-			hd.CanManage = true
-		}
-	}
-	return pr, members, hd, nil
+// pwProjectHeader is the header a project's pages share; the store says whether the actor manages the project.
+func pwProjectHeader(pa store.ProjectAccess, tab string) views.ProjectHeader {
+	return views.ProjectHeader{ID: pa.ID, Name: pa.Name, Color: pa.Color, Status: pa.Status, Tab: tab, CanManage: pa.CanManage}
 }
 
 func pwProjectForm(pr store.Project, currency string) views.ProjectForm {
@@ -263,24 +188,17 @@ func pwProjectForm(pr store.Project, currency string) views.ProjectForm {
 	return f
 }
 
+// pwProjectEditView loads the settings page of a project; the store refuses those who may not change it.
 func (h *Handlers) pwProjectEditView(c echo.Context) (views.ProjectEditView, error) {
-	a := currentActor(c)
-	pr, _, hd, err := h.pwProjectContext(c, views.ProjectTabSettings)
-	if err != nil {
-		return views.ProjectEditView{}, err
-	}
-	if !hd.CanManage {
-		return views.ProjectEditView{}, &store.ForbiddenError{Message: "Only owners, admins and the project's managers can change its settings."}
-	}
-	org, err := h.store.Organization(c.Request().Context(), a)
+	d, err := h.store.ProjectForm(c.Request().Context(), currentActor(c), c.Param("id"))
 	if err != nil {
 		return views.ProjectEditView{}, err
 	}
 	return views.ProjectEditView{
-		Project:   hd,
-		Form:      pwProjectForm(pr, org.Currency),
-		Delete:    views.ProjectDeleteForm{ProjectID: pr.ID, ProjectName: pr.Name},
-		CanDelete: a.IsAdmin(),
+		Project:   pwProjectHeader(d.ProjectAccess, views.ProjectTabSettings),
+		Form:      pwProjectForm(d.Project, d.OrgCurrency),
+		Delete:    views.ProjectDeleteForm{ProjectID: d.ID, ProjectName: d.Name},
+		CanDelete: d.CanDelete,
 	}, nil
 }
 
@@ -302,18 +220,13 @@ func (h *Handlers) updateProject(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in, f, err := pwProjectInput(c, v.Form.Currency, true)
+	in, f := pwProjectInput(c, v.Form.Currency, true)
 	f.ID = v.Form.ID
-	if err == nil {
-		if _, err = h.store.UpdateProject(ctx, currentActor(c), v.Form.ID, in); err == nil {
-			h.flash(c, views.FlashSuccess, "Project saved.")
-			return redirect(c, "/projects/"+v.Form.ID+"/edit")
-		}
-		if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrForbidden) {
-			return err
-		}
+	if _, err = h.store.UpdateProject(ctx, currentActor(c), v.Form.ID, in); err == nil {
+		h.flash(c, views.FlashSuccess, "Project saved.")
+		return redirect(c, "/projects/"+v.Form.ID+"/edit")
 	}
-	if f.Errors, f.Error, err = pwFormErrors(err, pwProjectFields); err != nil {
+	if f.Errors, f.Error, err = formErrors(err, pwProjectFields); err != nil {
 		return err
 	}
 	v.Form = f
@@ -335,10 +248,7 @@ func (h *Handlers) deleteProject(c echo.Context) error {
 		v.Delete.ConfirmName = confirm
 		v.Delete.Errors = map[string]string{"confirm_name": "Type the project's name exactly to confirm."}
 	} else if err := h.store.DeleteProject(ctx, currentActor(c), v.Form.ID); err != nil {
-		if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrForbidden) {
-			return err
-		}
-		if _, v.Delete.Error, err = pwFormErrors(err, nil); err != nil {
+		if _, v.Delete.Error, err = formErrors(err, nil); err != nil {
 			return err
 		}
 	} else {
@@ -357,13 +267,18 @@ func (h *Handlers) deleteProject(c echo.Context) error {
 func (h *Handlers) pwProjectMembersView(c echo.Context) (views.ProjectMembersView, error) {
 	ctx := c.Request().Context()
 	a := currentActor(c)
-	pr, members, hd, err := h.pwProjectContext(c, views.ProjectTabMembers)
+	pa, err := h.store.ProjectAccess(ctx, a, c.Param("id"))
 	if err != nil {
 		return views.ProjectMembersView{}, err
 	}
+	members, err := h.store.ProjectMembers(ctx, a, pa.ID)
+	if err != nil {
+		return views.ProjectMembersView{}, err
+	}
+	hd := pwProjectHeader(pa, views.ProjectTabMembers)
 	v := views.ProjectMembersView{
-		Project: hd, CanManage: hd.CanManage, CanInvite: a.IsAdmin(),
-		Add: views.ProjectMemberForm{ProjectID: pr.ID, Role: store.ProjectMember},
+		Project: hd, CanManage: pa.CanManage, CanInvite: a.Permissions().ManageMembers,
+		Add: views.ProjectMemberForm{ProjectID: pa.ID, Role: store.ProjectMember},
 	}
 	on := map[string]bool{}
 	for _, m := range members {
@@ -424,10 +339,7 @@ func (h *Handlers) pwProjectMembersResult(c echo.Context, add views.ProjectMembe
 	if err != nil {
 		return err
 	}
-	if isHTMX(c) {
-		return render(c, status, withFlashes(views.ProjectMembersSection(p.CSRFToken, v), p.Flashes))
-	}
-	return render(c, status, views.ProjectMembersPage(p, v))
+	return formResult(c, status, p, views.ProjectMembersPage(p, v), views.ProjectMembersSection(p.CSRFToken, v))
 }
 
 func (h *Handlers) addProjectMember(c echo.Context) error {
@@ -439,10 +351,7 @@ func (h *Handlers) addProjectMember(c echo.Context) error {
 		h.flash(c, views.FlashSuccess, orDefault(m.Name, m.Email)+" was added to the project.")
 		return h.pwProjectMembersResult(c, views.ProjectMemberForm{}, false)
 	}
-	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrForbidden) {
-		return err
-	}
-	if f.Errors, f.Error, err = pwFormErrors(err, pwProjectFields); err != nil {
+	if f.Errors, f.Error, err = formErrors(err, pwProjectFields); err != nil {
 		return err
 	}
 	if strings.TrimSpace(f.UserID) == "" {
@@ -459,10 +368,12 @@ func (h *Handlers) removeProjectMember(c echo.Context) error {
 	if err := h.store.RemoveProjectMember(ctx, a, c.Param("id"), c.Param("user_id")); err != nil {
 		return err
 	}
-	if c.Param("user_id") == a.UserID && !a.IsAdmin() {
+	if c.Param("user_id") == a.UserID {
 		// Leaving a project may end access to it.
-		h.flash(c, views.FlashSuccess, "You left the project.")
-		return redirect(c, "/projects")
+		if _, err := h.store.ProjectAccess(ctx, a, c.Param("id")); errors.Is(err, store.ErrNotFound) {
+			h.flash(c, views.FlashSuccess, "You left the project.")
+			return redirect(c, "/projects")
+		}
 	}
 	h.flash(c, views.FlashSuccess, "Removed from the project.")
 	return h.pwProjectMembersResult(c, views.ProjectMemberForm{}, false)

@@ -29,20 +29,12 @@ func pwJoin(t *testing.T, e *env, owner *browser, name, email string) *browser {
 
 func pwProjectID(t *testing.T, e *env, name string) string {
 	t.Helper()
-	var id string
-	if err := e.db.Get(&id, `SELECT id FROM projects WHERE name = $1`, name); err != nil {
-		t.Fatalf("project %q: %v", name, err)
-	}
-	return id
+	return clID(t, e, `SELECT id FROM projects WHERE name = $1`, name)
 }
 
 func pwUserID(t *testing.T, e *env, email string) string {
 	t.Helper()
-	var id string
-	if err := e.db.Get(&id, `SELECT id FROM users WHERE email = $1`, email); err != nil {
-		t.Fatalf("user %q: %v", email, err)
-	}
-	return id
+	return clID(t, e, `SELECT id FROM users WHERE email = $1`, email)
 }
 
 // pwCreateProject creates a project through the page form and returns its id.
@@ -93,6 +85,9 @@ func pwCheckPage(t *testing.T, what string, p page) {
 		}
 		if hx := f.AttrOr("hx-post", ""); hx != "" && hx != f.AttrOr("action", "") {
 			t.Errorf("%s: hx-post %q differs from action %q", what, hx, f.AttrOr("action", ""))
+		}
+		if f.AttrOr("data-testid", "") == "" {
+			t.Errorf("%s: form %s without data-testid", what, f.AttrOr("action", "?"))
 		}
 	})
 	p.doc.Find("input, select, textarea").Each(func(_ int, s *goquery.Selection) {
@@ -267,6 +262,10 @@ func TestProjectPages_MembersManagersAndOtherOrganizations(t *testing.T) {
 	if p := mia.post("/projects/new", url.Values{"name": {"Sneaky"}}); p.status != 403 {
 		t.Fatalf("member create: %d", p.status)
 	}
+	// The store refuses a member before it reads the rate: a rate it cannot read changes nothing.
+	if p := mia.post("/projects/new", url.Values{"name": {"Sneaky"}, "hourly_rate": {"lots"}}); p.status != 403 {
+		t.Fatalf("member create with a bad rate: %d", p.status)
+	}
 	for _, path := range []string{"/projects/" + id + "/edit", "/projects/" + id + "/members", "/projects/not-a-uuid/members"} {
 		if p := mia.get(path); p.status != 404 {
 			t.Fatalf("member %s: %d", path, p.status)
@@ -311,6 +310,9 @@ func TestProjectPages_MembersManagersAndOtherOrganizations(t *testing.T) {
 	if p := mia.post("/projects/"+id+"/edit", url.Values{"name": {"Renamed"}, "status": {"active"}}); p.status != 403 {
 		t.Fatalf("member edit: %d", p.status)
 	}
+	if p := mia.post("/projects/"+id+"/edit", url.Values{"name": {"Renamed"}, "status": {"active"}, "hourly_rate": {"12.345"}}); p.status != 403 {
+		t.Fatalf("member edit with a bad rate: %d", p.status)
+	}
 	if p := mia.post("/projects/"+id+"/members/"+miaID+"/remove", nil); p.status != 403 {
 		t.Fatalf("member removes: %d", p.status)
 	}
@@ -335,6 +337,24 @@ func TestProjectPages_MembersManagersAndOtherOrganizations(t *testing.T) {
 	}
 	if mm := mia.get("/projects/" + id + "/members"); !mm.has("project-member-add-form") || !mm.has("project-member-remove-form") {
 		t.Fatalf("manager cannot manage members")
+	}
+
+	// An admin gets both forms and may delete.
+	adam := clJoin(t, e, owner, "Adam Admin", "adam@example.com", "admin")
+	if p := adam.get("/projects/new"); p.status != 200 || !p.has("project-form") {
+		t.Fatalf("admin new page: %d", p.status)
+	}
+	if p := adam.get("/projects/" + id + "/edit"); p.status != 200 || !p.has("project-form") || !p.has("project-delete-form") {
+		t.Fatalf("admin edit page: %d", p.status)
+	}
+
+	// A manager who leaves loses sight of the project and is sent to the list.
+	mia.get("/projects/" + id + "/members")
+	if p := mia.post("/projects/"+id+"/members/"+miaID+"/remove", nil); p.status != http.StatusSeeOther || p.location != "/projects" {
+		t.Fatalf("manager leaves: %d %q", p.status, p.location)
+	}
+	if p := mia.get("/projects/" + id + "/edit"); p.status != 404 {
+		t.Fatalf("after leaving: %d", p.status)
 	}
 
 	// Another organization's admin never sees the project.

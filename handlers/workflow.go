@@ -5,34 +5,25 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/trcr/trcr/store"
 	"github.com/trcr/trcr/views"
 )
 
-// The workflow settings page: the organization's labels and custom task statuses. Owners and admins only; every
-// change is made by the store, which checks the permission again.
+// The workflow settings page: the organization's labels and custom task statuses. Every member sees it, with the
+// controls the store's permissions allow them (members add labels; owners and admins change the rest); every
+// change is made by the store, which checks the permission itself.
 func (h *Handlers) mountWorkflow(g *router) {
-	g.GET("/settings/workflow", h.workflowPage, h.requireOrg, h.requireWorkflowAdmin)
-	g.POST("/settings/workflow/labels", h.workflowCreateLabel, h.requireOrg, h.requireWorkflowAdmin)
-	g.POST("/settings/workflow/labels/:id", h.workflowUpdateLabel, h.requireOrg, h.requireWorkflowAdmin)
-	g.POST("/settings/workflow/labels/:id/delete", h.workflowDeleteLabel, h.requireOrg, h.requireWorkflowAdmin)
-	g.POST("/settings/workflow/statuses", h.workflowCreateStatus, h.requireOrg, h.requireWorkflowAdmin)
-	g.POST("/settings/workflow/statuses/reorder", h.workflowReorderStatuses, h.requireOrg, h.requireWorkflowAdmin)
-	g.POST("/settings/workflow/statuses/:id", h.workflowUpdateStatus, h.requireOrg, h.requireWorkflowAdmin)
-	g.POST("/settings/workflow/statuses/:id/delete", h.workflowDeleteStatus, h.requireOrg, h.requireWorkflowAdmin)
-}
-
-// requireWorkflowAdmin keeps the settings page to owners and admins, like the other settings pages; members
-// create labels from their tasks.
-func (h *Handlers) requireWorkflowAdmin(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if !currentActor(c).IsAdmin() {
-			return &store.ForbiddenError{Message: "Only owners and admins can change labels and task statuses."}
-		}
-		return next(c)
-	}
+	g.GET("/settings/workflow", h.workflowPage, h.requireOrg)
+	g.POST("/settings/workflow/labels", h.workflowCreateLabel, h.requireOrg)
+	g.POST("/settings/workflow/labels/:id", h.workflowUpdateLabel, h.requireOrg)
+	g.POST("/settings/workflow/labels/:id/delete", h.workflowDeleteLabel, h.requireOrg)
+	g.POST("/settings/workflow/statuses", h.workflowCreateStatus, h.requireOrg)
+	g.POST("/settings/workflow/statuses/reorder", h.workflowReorderStatuses, h.requireOrg)
+	g.POST("/settings/workflow/statuses/:id", h.workflowUpdateStatus, h.requireOrg)
+	g.POST("/settings/workflow/statuses/:id/delete", h.workflowDeleteStatus, h.requireOrg)
 }
 
 // workflowBuiltins describes the statuses every organization has.
@@ -55,12 +46,17 @@ var pwStatusFields = map[string]string{
 // --- view models ---
 
 func (h *Handlers) workflowLabelsView(c echo.Context) (views.WorkflowLabelsView, error) {
-	labels, err := h.store.Labels(c.Request().Context(), currentActor(c))
+	a := currentActor(c)
+	labels, err := h.store.Labels(c.Request().Context(), a)
 	if err != nil {
 		return views.WorkflowLabelsView{}, err
 	}
-	// Offer the next preset color, so a new label differs from the last ones.
-	v := views.WorkflowLabelsView{New: views.WorkflowLabelForm{Color: views.ProjectColorPresets[len(labels)%len(views.ProjectColorPresets)].Hex}}
+	can := a.Permissions()
+	v := views.WorkflowLabelsView{
+		// Offer the next preset color, so a new label differs from the last ones.
+		New:       views.WorkflowLabelForm{Color: views.ProjectColorPresets[len(labels)%len(views.ProjectColorPresets)].Hex},
+		CanCreate: can.CreateLabels, CanEdit: can.EditLabels,
+	}
 	for _, l := range labels {
 		v.Labels = append(v.Labels, views.WorkflowLabel{ID: l.ID, Name: l.Name, Color: l.Color, SavedName: l.Name, SavedColor: l.Color})
 	}
@@ -68,11 +64,12 @@ func (h *Handlers) workflowLabelsView(c echo.Context) (views.WorkflowLabelsView,
 }
 
 func (h *Handlers) workflowStatusesView(c echo.Context) (views.WorkflowStatusesView, error) {
-	statuses, err := h.store.TaskStatuses(c.Request().Context(), currentActor(c))
+	a := currentActor(c)
+	statuses, err := h.store.TaskStatuses(c.Request().Context(), a)
 	if err != nil {
 		return views.WorkflowStatusesView{}, err
 	}
-	v := views.WorkflowStatusesView{Builtins: workflowBuiltins()}
+	v := views.WorkflowStatusesView{Builtins: workflowBuiltins(), CanManage: a.Permissions().ManageTaskStatuses}
 	names := map[string]string{}
 	var all []views.Option
 	for _, b := range v.Builtins {
@@ -159,24 +156,24 @@ func (h *Handlers) workflowResult(c echo.Context, status int, lv *views.Workflow
 	if err != nil {
 		return err
 	}
-	if isHTMX(c) {
-		if lv != nil {
-			return render(c, status, withFlashes(views.WorkflowLabelsSection(p.CSRFToken, *lv), p.Flashes))
-		}
-		return render(c, status, withFlashes(views.WorkflowStatusesSection(p.CSRFToken, *sv), p.Flashes))
-	}
-	v := views.WorkflowView{}
+	// htmx swaps only the changed section; a plain form gets the whole page, which needs the other one too.
+	v, full := views.WorkflowView{}, !isHTMX(c)
+	var fragment templ.Component
 	if lv != nil {
-		v.Labels = *lv
-	} else if v.Labels, err = h.workflowLabelsView(c); err != nil {
+		v.Labels, fragment = *lv, views.WorkflowLabelsSection(p.CSRFToken, *lv)
+		if full {
+			v.Statuses, err = h.workflowStatusesView(c)
+		}
+	} else {
+		v.Statuses, fragment = *sv, views.WorkflowStatusesSection(p.CSRFToken, *sv)
+		if full {
+			v.Labels, err = h.workflowLabelsView(c)
+		}
+	}
+	if err != nil {
 		return err
 	}
-	if sv != nil {
-		v.Statuses = *sv
-	} else if v.Statuses, err = h.workflowStatusesView(c); err != nil {
-		return err
-	}
-	return render(c, status, views.WorkflowPage(p, v))
+	return formResult(c, status, p, views.WorkflowPage(p, v), fragment)
 }
 
 // --- labels ---
@@ -188,7 +185,7 @@ func (h *Handlers) workflowCreateLabel(c echo.Context) error {
 	if err == nil {
 		h.flash(c, views.FlashSuccess, "Label “"+l.Name+"” created.")
 	} else {
-		if f.Errors, f.Error, err = pwFormErrors(err, pwLabelFields); err != nil {
+		if f.Errors, f.Error, err = formErrors(err, pwLabelFields); err != nil {
 			return err
 		}
 		workflowDuplicateLabel(f.Errors, &f.Error)
@@ -215,16 +212,13 @@ func (h *Handlers) workflowUpdateLabel(c echo.Context) error {
 	id := c.Param("id")
 	name, color := c.FormValue("name"), pwFormColor(c)
 	_, err := h.store.UpdateLabel(c.Request().Context(), currentActor(c), id, store.LabelInput{Name: &name, Color: &color})
-	if errors.Is(err, store.ErrNotFound) {
-		return err
-	}
 	var errs map[string]string
 	var msg string
 	status := http.StatusOK
 	if err == nil {
 		h.flash(c, views.FlashSuccess, "Label saved.")
 	} else {
-		if errs, msg, err = pwFormErrors(err, pwLabelFields); err != nil {
+		if errs, msg, err = formErrors(err, pwLabelFields); err != nil {
 			return err
 		}
 		workflowDuplicateLabel(errs, &msg)
@@ -283,7 +277,7 @@ func workflowStatusInput(c echo.Context, create bool) (store.TaskStatusInput, vi
 // workflowStatusErrors maps a refused status to its form's messages; a taken code is shown on the code field.
 func workflowStatusErrors(err error, f *views.WorkflowStatusForm) error {
 	var e error
-	if f.Errors, f.Error, e = pwFormErrors(err, pwStatusFields); e != nil {
+	if f.Errors, f.Error, e = formErrors(err, pwStatusFields); e != nil {
 		return e
 	}
 	if strings.HasPrefix(f.Error, "Duplicate status code") {
@@ -327,9 +321,6 @@ func (h *Handlers) workflowUpdateStatus(c echo.Context) error {
 	id := c.Param("id")
 	in, f := workflowStatusInput(c, false)
 	_, err := h.store.UpdateTaskStatus(c.Request().Context(), currentActor(c), id, in)
-	if errors.Is(err, store.ErrNotFound) {
-		return err
-	}
 	status := http.StatusOK
 	if err == nil {
 		h.flash(c, views.FlashSuccess, "Status saved.")

@@ -12,20 +12,12 @@ import (
 
 func pwLabelID(t *testing.T, e *env, name string) string {
 	t.Helper()
-	var id string
-	if err := e.db.Get(&id, `SELECT id FROM labels WHERE name = $1`, name); err != nil {
-		t.Fatalf("label %q: %v", name, err)
-	}
-	return id
+	return clID(t, e, `SELECT id FROM labels WHERE name = $1`, name)
 }
 
 func pwStatusID(t *testing.T, e *env, code string) string {
 	t.Helper()
-	var id string
-	if err := e.db.Get(&id, `SELECT id FROM task_statuses WHERE code = $1`, code); err != nil {
-		t.Fatalf("status %q: %v", code, err)
-	}
-	return id
+	return clID(t, e, `SELECT id FROM task_statuses WHERE code = $1`, code)
 }
 
 // pwFormValues reads the hidden inputs (but the CSRF token) of the first form matching sel.
@@ -91,7 +83,7 @@ func TestWorkflowPage_Labels(t *testing.T) {
 		t.Fatalf("row input not marked invalid")
 	}
 
-	// Another organization's label is not found; members may not open the page.
+	// Another organization's label is not found; members may not change labels.
 	stranger := e.withOrg("Stan", "stan@example.com", "Stranger Co")
 	stranger.get("/settings/workflow")
 	for _, path := range []string{"/settings/workflow/labels/" + id, "/settings/workflow/labels/" + id + "/delete"} {
@@ -100,9 +92,7 @@ func TestWorkflowPage_Labels(t *testing.T) {
 		}
 	}
 	mo := pwJoin(t, e, owner, "Mo Member", "mo@example.com")
-	if p := mo.get("/settings/workflow"); p.status != 403 {
-		t.Fatalf("member page: %d", p.status)
-	}
+	mo.get("/settings/workflow")
 	if p := mo.post("/settings/workflow/labels/"+id+"/delete", nil); p.status != 403 {
 		t.Fatalf("member delete: %d", p.status)
 	}
@@ -197,6 +187,7 @@ func TestWorkflowPage_Statuses(t *testing.T) {
 
 	// Members get 403; another organization's statuses are not found.
 	mo := pwJoin(t, e, owner, "Mo Member", "mo@example.com")
+	mo.get("/settings/workflow")
 	if p := mo.post("/settings/workflow/statuses", url.Values{"label": {"X"}, "code": {"xx"}, "color": {"#000000"}}); p.status != 403 {
 		t.Fatalf("member create: %d", p.status)
 	}
@@ -215,5 +206,67 @@ func TestWorkflowPage_Statuses(t *testing.T) {
 	del := owner.htmx("/settings/workflow/statuses/"+blocked+"/delete", nil)
 	if del.status != 200 || pwCount(del, "status-row") != 1 || !strings.Contains(del.body, "moved to Open") {
 		t.Fatalf("delete: %d", del.status)
+	}
+}
+
+// The page shows each role what the store lets it do: members add labels and see the statuses, and every other
+// change is refused with 403, changing nothing.
+func TestWorkflowPage_MembersAddLabelsAndSeeTheRestReadOnly(t *testing.T) {
+	e := newEnv(t)
+	owner := e.withOrg("Ada Admin", "ada@example.com", "Flow Co")
+	owner.get("/settings/workflow")
+	if p := owner.htmx("/settings/workflow/labels", url.Values{"name": {"Bug"}, "color": {"#ef4444"}}); p.status != 200 {
+		t.Fatalf("owner label: %d", p.status)
+	}
+	if p := owner.htmx("/settings/workflow/statuses", url.Values{"label": {"In review"}, "code": {"in_review"}, "color": {"#f59e0b"}, "on_complete": {"none"}}); p.status != 200 {
+		t.Fatalf("owner status: %d", p.status)
+	}
+	bug, review := pwLabelID(t, e, "Bug"), pwStatusID(t, e, "in_review")
+	if p := owner.get("/settings/workflow"); !p.has("label-edit-form") || !p.has("label-delete-form") || !p.has("status-edit-form") ||
+		!p.has("status-create-form") || !p.has("status-delete-form") {
+		t.Fatal("the owner lacks the edit controls")
+	}
+
+	mo := pwJoin(t, e, owner, "Mo Member", "mo@example.com")
+	if nav := mo.get("/"); nav.doc.Find(`nav a[href="/settings/workflow"]`).Length() != 1 {
+		t.Error("no navigation link to labels and statuses for a member")
+	}
+	p := mo.get("/settings/workflow")
+	if p.status != 200 || !p.has("label-create-form") || pwCount(p, "label-row") != 1 || pwCount(p, "status-row") != 1 || pwCount(p, "builtin-status") != 4 {
+		t.Fatalf("member page: %d labels %d statuses %d", p.status, pwCount(p, "label-row"), pwCount(p, "status-row"))
+	}
+	for _, hidden := range []string{"label-edit-form", "label-delete-form", "status-edit-form", "status-delete-form", "status-create-form",
+		"status-reorder-form", "status-move-up-form", "status-move-down-form"} {
+		if p.has(hidden) {
+			t.Errorf("member sees %s", hidden)
+		}
+	}
+	if !strings.Contains(p.text("label-row"), "Bug") || !strings.Contains(p.text("status-row"), "In review") {
+		t.Errorf("read-only rows: %q %q", p.text("label-row"), p.text("status-row"))
+	}
+	pwCheckPage(t, "member workflow", p)
+
+	made := mo.htmx("/settings/workflow/labels", url.Values{"name": {"Design"}, "color": {"#22C55E"}})
+	if made.status != 200 || pwCount(made, "label-row") != 2 || made.has("label-edit-form") || !strings.Contains(made.body, "Label “Design” created.") {
+		t.Fatalf("member creates a label: %d %s", made.status, made.body)
+	}
+	for i, r := range []page{
+		mo.post("/settings/workflow/labels/"+bug, url.Values{"name": {"Renamed"}, "color": {"#000000"}}),
+		mo.htmx("/settings/workflow/labels/"+bug, url.Values{"name": {"Renamed"}, "color": {"#000000"}}),
+		mo.post("/settings/workflow/labels/"+bug+"/delete", nil),
+		mo.post("/settings/workflow/statuses", url.Values{"label": {"X"}, "code": {"xx"}, "color": {"#000000"}}),
+		mo.post("/settings/workflow/statuses/"+review, url.Values{"label": {"Renamed"}, "color": {"#000000"}, "on_complete": {"none"}}),
+		mo.post("/settings/workflow/statuses/reorder", url.Values{"order": {review}}),
+		mo.post("/settings/workflow/statuses/"+review+"/delete", nil),
+	} {
+		if r.status != 403 {
+			t.Errorf("member change %d: %d", i, r.status)
+		}
+	}
+	var labels, statuses int
+	e.db.Get(&labels, `SELECT count(*) FROM labels WHERE name IN ('Bug', 'Design')`)
+	e.db.Get(&statuses, `SELECT count(*) FROM task_statuses WHERE code = 'in_review' AND label = 'In review'`)
+	if labels != 2 || statuses != 1 {
+		t.Errorf("member changed data: labels %d statuses %d", labels, statuses)
 	}
 }

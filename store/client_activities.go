@@ -89,14 +89,7 @@ type ClientActivityInput struct {
 func (s *Store) CreateClientActivity(ctx context.Context, a Actor, clientID string, in ClientActivityInput) (ClientActivity, error) {
 	var act ClientActivity
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
-		ok, err := lockClientOfOrg(ctx, tx, a.OrgID, clientID)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return fmt.Errorf("client: %w", ErrNotFound)
-		}
-		if err := requireClientsWrite(a); err != nil {
+		if err := lockClientForWrite(ctx, tx, a, clientID); err != nil {
 			return err
 		}
 		var v validator
@@ -123,7 +116,7 @@ func (s *Store) CreateClientActivity(ctx context.Context, a Actor, clientID stri
 			return err
 		}
 		var id string
-		err = tx.GetContext(ctx, &id, `
+		err := tx.GetContext(ctx, &id, `
 			INSERT INTO client_activities (organization_id, client_id, user_id, type, title, description, date)
 			VALUES ($1, $2, $3, $4, $5, $6, coalesce($7, now())) RETURNING id`,
 			a.OrgID, clientID, a.UserID, typ, title, description, date)

@@ -82,30 +82,46 @@ func (s *Store) ClientContacts(ctx context.Context, a Actor, clientID string) ([
 	return out, nil
 }
 
-// getContact loads a contact of the given client; a contact of another client is ErrNotFound.
-func getContact(ctx context.Context, q sqlx.QueryerContext, clientID, id string) (ClientContact, error) {
+// getContact loads a contact of the given client; a contact of another client is ErrNotFound. lock takes FOR
+// UPDATE.
+func getContact(ctx context.Context, q sqlx.QueryerContext, clientID, id string, lock bool) (ClientContact, error) {
 	var c ClientContact
 	if !validID(id) {
 		return c, fmt.Errorf("client contact: %w", ErrNotFound)
 	}
-	err := sqlx.GetContext(ctx, q, &c, `SELECT `+contactColumns+` FROM client_contacts
-		WHERE id = $1 AND client_id = $2 FOR UPDATE`, id, clientID)
+	query := `SELECT ` + contactColumns + ` FROM client_contacts WHERE id = $1 AND client_id = $2`
+	if lock {
+		query += ` FOR UPDATE`
+	}
+	err := sqlx.GetContext(ctx, q, &c, query, id, clientID)
 	return c, notFoundIfNoRows(err, "client contact")
+}
+
+// ClientContact reads one contact of a client. Any member.
+func (s *Store) ClientContact(ctx context.Context, a Actor, clientID, id string) (ClientContact, error) {
+	if _, err := getClient(ctx, s.db, a.OrgID, clientID, false); err != nil {
+		return ClientContact{}, err
+	}
+	return getContact(ctx, s.db, clientID, id, false)
+}
+
+// ClientContactForm reads a contact for its edit form. Owners and admins only, like the change itself.
+func (s *Store) ClientContactForm(ctx context.Context, a Actor, clientID, id string) (ClientContact, error) {
+	c, err := s.ClientContact(ctx, a, clientID, id)
+	if err != nil {
+		return ClientContact{}, err
+	}
+	if err := requireClientsWrite(a); err != nil {
+		return ClientContact{}, err
+	}
+	return c, nil
 }
 
 // CreateClientContact adds a contact to a client. Owners and admins only.
 func (s *Store) CreateClientContact(ctx context.Context, a Actor, clientID string, in ClientContactInput) (ClientContact, error) {
 	var c ClientContact
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
-		// A key-share lock: the client cannot be deleted under the new contact.
-		ok, err := lockClientOfOrg(ctx, tx, a.OrgID, clientID)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return fmt.Errorf("client: %w", ErrNotFound)
-		}
-		if err := requireClientsWrite(a); err != nil {
+		if err := lockClientForWrite(ctx, tx, a, clientID); err != nil {
 			return err
 		}
 		var v validator
@@ -117,7 +133,7 @@ func (s *Store) CreateClientContact(ctx context.Context, a Actor, clientID strin
 			return err
 		}
 		in.apply(&c)
-		err = tx.GetContext(ctx, &c, `
+		err := tx.GetContext(ctx, &c, `
 			INSERT INTO client_contacts (organization_id, client_id, name, email, phone, role)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+contactColumns,
 			a.OrgID, clientID, c.Name, c.Email, c.Phone, c.Role)
@@ -141,7 +157,7 @@ func (s *Store) UpdateClientContact(ctx context.Context, a Actor, clientID, id s
 		if _, err := getClient(ctx, tx, a.OrgID, clientID, false); err != nil {
 			return err
 		}
-		before, err := getContact(ctx, tx, clientID, id)
+		before, err := getContact(ctx, tx, clientID, id, true)
 		if err != nil {
 			return err
 		}
@@ -183,7 +199,7 @@ func (s *Store) DeleteClientContact(ctx context.Context, a Actor, clientID, id s
 		if _, err := getClient(ctx, tx, a.OrgID, clientID, false); err != nil {
 			return err
 		}
-		c, err := getContact(ctx, tx, clientID, id)
+		c, err := getContact(ctx, tx, clientID, id, true)
 		if err != nil {
 			return err
 		}

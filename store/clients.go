@@ -182,7 +182,8 @@ func (s *Store) ClientProjects(ctx context.Context, a Actor, clientID string) ([
 
 // ClientInput creates or updates a client; nil fields are left alone (or take their defaults on create).
 // Address replaces the whole address (a zero Address clears it). A currency that is empty, or ClearCurrency,
-// clears the currency; ClearHourlyRate clears the rate.
+// clears the currency; ClearHourlyRate clears the rate. HourlyRateText is the rate as a form sends it, in major
+// units of the client's currency (or the organization's); it takes the place of HourlyRate, and blank clears it.
 type ClientInput struct {
 	Name            *string
 	Email           *string
@@ -191,6 +192,7 @@ type ClientInput struct {
 	Currency        *string
 	ClearCurrency   bool
 	HourlyRate      *int64
+	HourlyRateText  *string
 	ClearHourlyRate bool
 	Notes           *string
 }
@@ -234,6 +236,34 @@ func (in *ClientInput) validate(v *validator) {
 	}
 }
 
+// parseRate reads HourlyRateText in major units of the client's currency, as it is after the input: currency
+// is the client's current one (nil for a new client or none).
+func (in *ClientInput) parseRate(ctx context.Context, q sqlx.QueryerContext, v *validator, orgID string, currency *string) error {
+	if in.HourlyRateText == nil {
+		return nil
+	}
+	if strings.TrimSpace(*in.HourlyRateText) == "" {
+		in.HourlyRate, in.ClearHourlyRate = nil, true
+		return nil
+	}
+	if in.ClearCurrency {
+		currency = nil
+	} else if in.Currency != nil {
+		currency = in.Currency
+	}
+	code := ""
+	if currency != nil {
+		code = *currency
+	} else {
+		var err error
+		if code, err = orgCurrency(ctx, q, orgID); err != nil {
+			return err
+		}
+	}
+	in.HourlyRate = parseMajorUnits(v, "hourly_rate", *in.HourlyRateText, currencyDecimals(code))
+	return nil
+}
+
 // apply copies the set fields of a validated input onto c.
 func (in ClientInput) apply(c *Client) {
 	if in.Name != nil {
@@ -264,10 +294,33 @@ func (in ClientInput) apply(c *Client) {
 }
 
 func requireClientsWrite(a Actor) error {
-	if !a.IsAdmin() {
-		return forbidden("only owners and admins can change clients")
+	return require(a.Permissions().ManageClients, "only owners and admins can change clients")
+}
+
+// ClientFormData is what the form to add or change a client needs: the client (zero for a new one) and the
+// organization's currency, which a client without its own bills in.
+type ClientFormData struct {
+	Client      Client
+	OrgCurrency string
+}
+
+// ClientForm reads what the form to add a client (id "") or change one needs. Owners and admins only; another
+// organization's client is ErrNotFound.
+func (s *Store) ClientForm(ctx context.Context, a Actor, id string) (ClientFormData, error) {
+	var d ClientFormData
+	if id != "" {
+		c, err := getClient(ctx, s.db, a.OrgID, id, false)
+		if err != nil {
+			return d, err
+		}
+		d.Client = c
 	}
-	return nil
+	if err := requireClientsWrite(a); err != nil {
+		return d, err
+	}
+	var err error
+	d.OrgCurrency, err = orgCurrency(ctx, s.db, a.OrgID)
+	return d, err
 }
 
 // CreateClient adds a client. Owners and admins only.
@@ -280,6 +333,9 @@ func (s *Store) CreateClient(ctx context.Context, a Actor, in ClientInput) (Clie
 		v.add("name", "name is required")
 	}
 	in.validate(&v)
+	if err := in.parseRate(ctx, s.db, &v, a.OrgID, nil); err != nil {
+		return Client{}, err
+	}
 	if err := v.err(); err != nil {
 		return Client{}, err
 	}
@@ -317,6 +373,9 @@ func (s *Store) UpdateClient(ctx context.Context, a Actor, id string, in ClientI
 		}
 		var v validator
 		in.validate(&v)
+		if err := in.parseRate(ctx, tx, &v, a.OrgID, before.Currency); err != nil {
+			return err
+		}
 		if err := v.err(); err != nil {
 			return err
 		}
@@ -400,6 +459,20 @@ func (s *Store) DeleteClient(ctx context.Context, a Actor, id string) error {
 func isForeignKeyViolation(err error) bool {
 	var pqErr *pq.Error
 	return errors.As(err, &pqErr) && pqErr.Code == "23503"
+}
+
+// lockClientForWrite readies a change to something of a client's (a contact, an activity): the client must be
+// one of the organization's (else ErrNotFound), stays key-share locked so it cannot be deleted under the change,
+// and the caller must be allowed to change clients.
+func lockClientForWrite(ctx context.Context, tx *sqlx.Tx, a Actor, clientID string) error {
+	ok, err := lockClientOfOrg(ctx, tx, a.OrgID, clientID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("client: %w", ErrNotFound)
+	}
+	return requireClientsWrite(a)
 }
 
 // lockClientOfOrg checks that clientID names a client of the organization and holds a key-share lock on it until

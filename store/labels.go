@@ -61,6 +61,9 @@ func getLabel(ctx context.Context, q sqlx.QueryerContext, orgID, id string, lock
 
 // CreateLabel adds a label; names are unique in the organization regardless of case. Any member.
 func (s *Store) CreateLabel(ctx context.Context, a Actor, in LabelInput) (Label, error) {
+	if err := require(a.Permissions().CreateLabels, msgAdminRole); err != nil {
+		return Label{}, err
+	}
 	var v validator
 	if in.Name == nil {
 		v.add("name", "name is required")
@@ -100,8 +103,8 @@ func (s *Store) UpdateLabel(ctx context.Context, a Actor, id string, in LabelInp
 		if err != nil {
 			return err
 		}
-		if !a.IsAdmin() {
-			return forbidden("only owners and admins can edit labels")
+		if err := require(a.Permissions().EditLabels, "only owners and admins can edit labels"); err != nil {
+			return err
 		}
 		var v validator
 		in.validate(&v)
@@ -145,8 +148,8 @@ func (s *Store) DeleteLabel(ctx context.Context, a Actor, id string) error {
 		if err != nil {
 			return err
 		}
-		if !a.IsAdmin() {
-			return forbidden("only owners and admins can delete labels")
+		if err := require(a.Permissions().EditLabels, "only owners and admins can delete labels"); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM labels WHERE id = $1`, id); err != nil {
 			return err

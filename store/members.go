@@ -123,7 +123,7 @@ type InviteInput struct {
 // Invite creates an invited member and emails them a single-use link. Admins only; only owners invite owners.
 // Inviting an address that is already invited sends a fresh link.
 func (s *Store) Invite(ctx context.Context, a Actor, in InviteInput) (Member, error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := require(a.Permissions().ManageMembers, msgAdminRole); err != nil {
 		return Member{}, err
 	}
 	var v validator
@@ -135,7 +135,7 @@ func (s *Store) Invite(ctx context.Context, a Actor, in InviteInput) (Member, er
 	if err := v.err(); err != nil {
 		return Member{}, err
 	}
-	if in.Role == RoleOwner && !a.IsOwner() {
+	if in.Role == RoleOwner && !a.Permissions().ManageOwners {
 		return Member{}, forbidden("only an owner can invite another owner")
 	}
 	var m Member
@@ -259,21 +259,35 @@ func (s *Store) AcceptInvitation(ctx context.Context, userID, ip, token string) 
 	return m, nil
 }
 
-// MemberInput changes a member's role or cost rate; nil fields stay as they are.
+// MemberInput changes a member's role or cost rate; nil fields stay as they are. CostRateText is the cost rate
+// as a form sends it, in major units of the organization's currency (blank is zero); it takes the place of
+// CostRate.
 type MemberInput struct {
-	Role     *string
-	CostRate *int64
+	Role         *string
+	CostRate     *int64
+	CostRateText *string
 }
 
 // UpdateMember changes a member's role or cost rate. Admins only; only owners grant or take away the owner
 // role; the last owner cannot be demoted.
 func (s *Store) UpdateMember(ctx context.Context, a Actor, id string, in MemberInput) (Member, error) {
-	if err := a.requireAdmin(); err != nil {
+	p := a.Permissions()
+	if err := require(p.ManageMembers, msgAdminRole); err != nil {
 		return Member{}, err
 	}
 	var v validator
 	if in.Role != nil {
 		v.check(validRole(*in.Role), "role", "role must be one of owner, admin, member")
+	}
+	if in.CostRateText != nil {
+		currency, err := orgCurrency(ctx, s.db, a.OrgID)
+		if err != nil {
+			return Member{}, err
+		}
+		in.CostRate = parseMajorUnits(&v, "cost_rate", *in.CostRateText, currencyDecimals(currency))
+		if in.CostRate == nil && strings.TrimSpace(*in.CostRateText) == "" {
+			in.CostRate = new(int64)
+		}
 	}
 	if in.CostRate != nil {
 		v.check(*in.CostRate >= 0, "cost_rate", "cost_rate must be a non-negative number of cents")
@@ -292,7 +306,7 @@ func (s *Store) UpdateMember(ctx context.Context, a Actor, id string, in MemberI
 			role = *in.Role
 		}
 		if role != before.Role && (role == RoleOwner || before.Role == RoleOwner) {
-			if !a.IsOwner() {
+			if !p.ManageOwners {
 				return forbidden("only an owner can grant or remove the owner role")
 			}
 			if before.Role == RoleOwner {
@@ -344,13 +358,11 @@ func (s *Store) RemoveMember(ctx context.Context, a Actor, id string) error {
 		if err != nil {
 			return err
 		}
-		self := m.ID == a.MemberID
-		switch {
-		case self:
-		case !a.IsAdmin():
-			return forbidden("this action requires the admin role")
-		case m.Role == RoleOwner && !a.IsOwner():
-			return forbidden("only an owner can remove an owner")
+		if m.ID != a.MemberID && !a.CanManageMember(m) {
+			if a.Permissions().ManageMembers {
+				return forbidden("only an owner can remove an owner")
+			}
+			return forbidden(msgAdminRole)
 		}
 		if m.Role == RoleOwner && m.Status == MemberActive {
 			if err := ensureAnotherOwner(ctx, tx, a.OrgID, m.ID); err != nil {

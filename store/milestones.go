@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -40,8 +39,6 @@ type MilestoneInput struct {
 const milestoneColumns = `id, organization_id, project_id, title, to_char(target_date, 'YYYY-MM-DD') AS target_date, color,
 	description, created_at, updated_at`
 
-var milestoneColor = regexp.MustCompile(`^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
-
 // validate checks the given fields; create requires title and target_date.
 func (in *MilestoneInput) validate(create bool) error {
 	var v validator
@@ -60,7 +57,8 @@ func (in *MilestoneInput) validate(create bool) error {
 		v.add("target_date", "target_date is required")
 	}
 	if in.Color != nil {
-		v.check(milestoneColor.MatchString(*in.Color), "color", "color must be a hex color such as #6366f1")
+		c := normalizeHexColor(&v, "color", *in.Color)
+		in.Color = &c
 	}
 	if in.Description != nil {
 		// A blank description is no description.

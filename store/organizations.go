@@ -251,9 +251,29 @@ func validateSettings(v *validator, in map[string]any) (tz, currency string, ext
 	return tz, currency, extra
 }
 
+// OrganizationSettings is the organization as its settings page shows it, with what the actor may do there.
+type OrganizationSettings struct {
+	Organization
+	CanDelete bool
+}
+
+// OrganizationSettings reads the organization for its settings page. Owners and admins only: the page changes
+// what it shows.
+func (s *Store) OrganizationSettings(ctx context.Context, a Actor) (OrganizationSettings, error) {
+	p := a.Permissions()
+	if err := require(p.ManageOrganization, "only owners and admins can change the organization's settings"); err != nil {
+		return OrganizationSettings{}, err
+	}
+	o, err := s.Organization(ctx, a)
+	if err != nil {
+		return OrganizationSettings{}, err
+	}
+	return OrganizationSettings{Organization: o, CanDelete: p.DeleteOrganization}, nil
+}
+
 // UpdateOrganization changes the name, slug or settings. Admins only.
 func (s *Store) UpdateOrganization(ctx context.Context, a Actor, in OrganizationInput) (Organization, error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := require(a.Permissions().ManageOrganization, msgAdminRole); err != nil {
 		return Organization{}, err
 	}
 	var v validator
@@ -323,8 +343,8 @@ func getOrgForUpdate(ctx context.Context, tx *sqlx.Tx, id string) (Organization,
 
 // DeleteOrganization removes the organization and everything in it. Owners only.
 func (s *Store) DeleteOrganization(ctx context.Context, a Actor) error {
-	if !a.IsOwner() {
-		return forbidden("only an owner can delete the organization")
+	if err := require(a.Permissions().DeleteOrganization, "only an owner can delete the organization"); err != nil {
+		return err
 	}
 	var keys []string
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
@@ -361,7 +381,7 @@ func orgBlobKeys(ctx context.Context, tx *sqlx.Tx, orgID string) ([]string, erro
 
 // SetLogo stores a new organization logo, resized. Admins only.
 func (s *Store) SetLogo(ctx context.Context, a Actor, r io.Reader) (Organization, error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := require(a.Permissions().ManageOrganization, msgAdminRole); err != nil {
 		return Organization{}, err
 	}
 	key, err := s.putImage(ctx, "logos", r)
@@ -373,7 +393,7 @@ func (s *Store) SetLogo(ctx context.Context, a Actor, r io.Reader) (Organization
 
 // RemoveLogo deletes the organization logo. Admins only.
 func (s *Store) RemoveLogo(ctx context.Context, a Actor) (Organization, error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := require(a.Permissions().ManageOrganization, msgAdminRole); err != nil {
 		return Organization{}, err
 	}
 	return s.replaceLogo(ctx, a, nil)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -156,6 +157,54 @@ func TestOutbox_TemporaryFailureRetriesPermanentFailureStops(t *testing.T) {
 	var status string
 	if err := db.Get(&status, `SELECT status FROM email_outbox WHERE 'bounce@example.com' = ANY(to_addresses)`); err != nil || status != "failed" {
 		t.Fatalf("after a 550: %q %v", status, err)
+	}
+}
+
+// A relay refusing our credentials (535) is a misconfiguration an admin fixes: the email waits with backoff and
+// goes out once the credentials are right, instead of failing for good.
+func TestOutbox_RelayAuthFailureIsRetried(t *testing.T) {
+	s, db := newStore(t)
+	srv := mailtest.StartWithAuth(t, "relay", "right")
+	ctx := context.Background()
+	senderWith := func(pass string) mail.Sender {
+		u, err := url.Parse(srv.URL())
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.User = url.UserPassword("relay", pass)
+		sender, err := mail.NewSMTP(u.String(), "TRCR <no-reply@trcr.example>")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sender
+	}
+	if _, err := s.Register(ctx, store.RegisterInput{Email: "auth@example.com", Password: "secret123", Name: "Auth"}); err != nil {
+		t.Fatal(err)
+	}
+	if sent, err := s.DeliverNextEmail(ctx, senderWith("wrong")); err != nil || !sent {
+		t.Fatalf("deliver: %v %v", sent, err)
+	}
+	var e struct {
+		Status    string    `db:"status"`
+		Attempts  int       `db:"attempts"`
+		LastError string    `db:"last_error"`
+		Next      time.Time `db:"next_attempt_at"`
+	}
+	if err := db.Get(&e, `SELECT status, attempts, last_error, next_attempt_at FROM email_outbox`); err != nil {
+		t.Fatal(err)
+	}
+	if e.Status != "pending" || e.Attempts != 1 || !strings.Contains(e.LastError, "535") || time.Until(e.Next) < 20*time.Second {
+		t.Fatalf("after a 535: %+v", e)
+	}
+	if _, err := db.Exec(`UPDATE email_outbox SET next_attempt_at = now()`); err != nil {
+		t.Fatal(err)
+	}
+	if sent, err := s.DeliverNextEmail(ctx, senderWith("right")); err != nil || !sent {
+		t.Fatalf("after fixing the credentials: %v %v", sent, err)
+	}
+	srv.WaitFor(t, "auth@example.com", 5*time.Second)
+	if err := db.Get(&e.Status, `SELECT status FROM email_outbox`); err != nil || e.Status != "sent" {
+		t.Fatalf("status %q %v", e.Status, err)
 	}
 }
 

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -40,21 +39,6 @@ const projectColumns = `id, organization_id, name, description, client_id, color
 	created_by, created_at, updated_at`
 
 const maxDescription = 10000
-
-var hexColorPattern = regexp.MustCompile(`^#([0-9a-f]{3}|[0-9a-f]{6})$`)
-
-// normalizeHexColor validates a #rrggbb or #rgb color and returns it as lower-case #rrggbb.
-func normalizeHexColor(v *validator, field, color string) string {
-	c := strings.ToLower(strings.TrimSpace(color))
-	if !hexColorPattern.MatchString(c) {
-		v.add(field, field+" must be a hex color such as #6366f1")
-		return c
-	}
-	if len(c) == 4 {
-		c = string([]byte{'#', c[1], c[1], c[2], c[2], c[3], c[3]})
-	}
-	return c
-}
 
 const msgClientOfOrg = "client_id must be a client of this organization"
 
@@ -126,7 +110,8 @@ func (s *Store) Project(ctx context.Context, a Actor, id string) (Project, error
 }
 
 // ProjectInput creates or updates a project; nil fields are left alone (or take their defaults on create).
-// ClearClientID and ClearHourlyRate set those fields to null.
+// ClearClientID and ClearHourlyRate set those fields to null. HourlyRateText is the rate as a form sends it, in
+// major units of the organization's currency; it takes the place of HourlyRate, and blank clears it.
 type ProjectInput struct {
 	Name            *string
 	Description     *string
@@ -136,7 +121,25 @@ type ProjectInput struct {
 	Status          *string
 	Billable        *bool
 	HourlyRate      *int64
+	HourlyRateText  *string
 	ClearHourlyRate bool
+}
+
+// parseRate reads HourlyRateText in major units of the organization's currency.
+func (in *ProjectInput) parseRate(ctx context.Context, q sqlx.QueryerContext, v *validator, orgID string) error {
+	if in.HourlyRateText == nil {
+		return nil
+	}
+	if strings.TrimSpace(*in.HourlyRateText) == "" {
+		in.HourlyRate, in.ClearHourlyRate = nil, true
+		return nil
+	}
+	currency, err := orgCurrency(ctx, q, orgID)
+	if err != nil {
+		return err
+	}
+	in.HourlyRate = parseMajorUnits(v, "hourly_rate", *in.HourlyRateText, currencyDecimals(currency))
+	return nil
 }
 
 // validate checks the fields that are set and normalizes them in place.
@@ -168,14 +171,17 @@ func (in *ProjectInput) validate(v *validator) {
 // CreateProject creates a project with its default task group; its creator becomes its manager. Owners and admins
 // only.
 func (s *Store) CreateProject(ctx context.Context, a Actor, in ProjectInput) (Project, error) {
-	if !a.IsAdmin() {
-		return Project{}, forbidden("only owners and admins can create projects")
+	if err := require(a.Permissions().CreateProjects, "only owners and admins can create projects"); err != nil {
+		return Project{}, err
 	}
 	var v validator
 	if in.Name == nil {
 		v.add("name", "name is required")
 	}
 	in.validate(&v)
+	if err := in.parseRate(ctx, s.db, &v, a.OrgID); err != nil {
+		return Project{}, err
+	}
 	if err := v.err(); err != nil {
 		return Project{}, err
 	}
@@ -229,6 +235,58 @@ func (s *Store) CreateProject(ctx context.Context, a Actor, in ProjectInput) (Pr
 	return p, nil
 }
 
+const msgUpdateProject = "only owners, admins and the project's managers can update a project"
+
+// ProjectAccess is a project with what the actor may do to it, for pages deciding which actions to offer.
+type ProjectAccess struct {
+	Project
+	CanManage bool // manage_tasks: its settings, members, tasks and milestones
+	CanDelete bool
+}
+
+// ProjectAccess reads a project the actor may see with what the actor may do to it.
+func (s *Store) ProjectAccess(ctx context.Context, a Actor, id string) (ProjectAccess, error) {
+	ref, err := visibleProject(ctx, s.db, a, id)
+	if err != nil {
+		return ProjectAccess{}, err
+	}
+	p, err := getProject(ctx, s.db, a.OrgID, id, false)
+	if err != nil {
+		return ProjectAccess{}, err
+	}
+	return ProjectAccess{Project: p, CanManage: ref.canManage(a), CanDelete: a.Permissions().DeleteProjects}, nil
+}
+
+// ProjectFormData is what the form to create or change a project needs: the project (zero for a new one) and the
+// organization's currency, which its rate is in.
+type ProjectFormData struct {
+	ProjectAccess
+	OrgCurrency string
+}
+
+// ProjectForm reads what the form to create a project (id "") or change one needs: creating is for owners and
+// admins, changing for those who manage the project; a project the actor cannot see is ErrNotFound.
+func (s *Store) ProjectForm(ctx context.Context, a Actor, id string) (ProjectFormData, error) {
+	var d ProjectFormData
+	if id == "" {
+		if err := require(a.Permissions().CreateProjects, "only owners and admins can create projects"); err != nil {
+			return d, err
+		}
+	} else {
+		pa, err := s.ProjectAccess(ctx, a, id)
+		if err != nil {
+			return d, err
+		}
+		if !pa.CanManage {
+			return d, forbidden(msgUpdateProject)
+		}
+		d.ProjectAccess = pa
+	}
+	var err error
+	d.OrgCurrency, err = orgCurrency(ctx, s.db, a.OrgID)
+	return d, err
+}
+
 // UpdateProject changes a project. Owners, admins and the project's managers.
 func (s *Store) UpdateProject(ctx context.Context, a Actor, id string, in ProjectInput) (Project, error) {
 	var p Project
@@ -238,10 +296,13 @@ func (s *Store) UpdateProject(ctx context.Context, a Actor, id string, in Projec
 			return err
 		}
 		if !ref.canManage(a) {
-			return forbidden("only owners, admins and the project's managers can update a project")
+			return forbidden(msgUpdateProject)
 		}
 		var v validator
 		in.validate(&v)
+		if err := in.parseRate(ctx, tx, &v, a.OrgID); err != nil {
+			return err
+		}
 		if err := v.err(); err != nil {
 			return err
 		}
@@ -313,8 +374,8 @@ func (s *Store) DeleteProject(ctx context.Context, a Actor, id string) error {
 		if _, err := visibleProject(ctx, tx, a, id); err != nil {
 			return err
 		}
-		if !a.IsAdmin() {
-			return forbidden("only owners and admins can delete projects")
+		if err := require(a.Permissions().DeleteProjects, "only owners and admins can delete projects"); err != nil {
+			return err
 		}
 		p, err := getProject(ctx, tx, a.OrgID, id, true)
 		if err != nil {

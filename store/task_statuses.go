@@ -123,13 +123,17 @@ func getTaskStatus(ctx context.Context, q sqlx.QueryerContext, orgID, id string)
 	return ts, notFoundIfNoRows(err, "task status")
 }
 
+func requireStatusesWrite(a Actor) error {
+	return require(a.Permissions().ManageTaskStatuses, msgAdminRole)
+}
+
 func duplicateStatusCode(code string) error {
 	return &ConflictError{Message: fmt.Sprintf("duplicate status code: %s already exists", code)}
 }
 
 // CreateTaskStatus adds a custom status after the existing ones. Owners and admins only.
 func (s *Store) CreateTaskStatus(ctx context.Context, a Actor, in TaskStatusInput) (TaskStatus, error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := requireStatusesWrite(a); err != nil {
 		return TaskStatus{}, err
 	}
 	var v validator
@@ -207,7 +211,7 @@ func (s *Store) UpdateTaskStatus(ctx context.Context, a Actor, id string, in Tas
 		if err != nil {
 			return err
 		}
-		if err := a.requireAdmin(); err != nil {
+		if err := requireStatusesWrite(a); err != nil {
 			return err
 		}
 		var v validator
@@ -285,7 +289,7 @@ func (s *Store) DeleteTaskStatus(ctx context.Context, a Actor, id string) error 
 		if err != nil {
 			return err
 		}
-		if err := a.requireAdmin(); err != nil {
+		if err := requireStatusesWrite(a); err != nil {
 			return err
 		}
 		if err := lockTaskStatuses(ctx, tx, a.OrgID); err != nil {
@@ -325,7 +329,7 @@ func (s *Store) DeleteTaskStatus(ctx context.Context, a Actor, id string) error 
 // ReorderTaskStatuses sets the statuses' positions to the order given, which must name every custom status of the
 // organization exactly once. Owners and admins only.
 func (s *Store) ReorderTaskStatuses(ctx context.Context, a Actor, order []string) ([]TaskStatus, error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := requireStatusesWrite(a); err != nil {
 		return nil, err
 	}
 	var out []TaskStatus

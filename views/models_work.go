@@ -171,6 +171,10 @@ type WorkflowView struct {
 type WorkflowLabelsView struct {
 	Labels []WorkflowLabel
 	New    WorkflowLabelForm
+	// CanCreate shows the create form (any member); CanEdit the rename, recolor and delete controls (owners and
+	// admins).
+	CanCreate bool
+	CanEdit   bool
 }
 
 // WorkflowLabel is one label row; it edits itself inline (POST /settings/workflow/labels/{id}, fields "name"
@@ -202,6 +206,8 @@ type WorkflowStatusesView struct {
 	New      WorkflowStatusForm
 	// Error is a list-level message, e.g. a failed reorder.
 	Error string
+	// CanManage shows the create, edit, reorder and delete controls (owners and admins).
+	CanManage bool
 }
 
 // WorkflowBuiltinStatus is one of open, in_progress, done and closed, shown read-only.

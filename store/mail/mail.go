@@ -58,11 +58,11 @@ var ErrInvalidMessage = errors.New("mail: invalid message")
 // as it stands, so a retry queue should drop it (and perhaps flag the
 // address) rather than try again.
 //
-// Permanent are: any 5xx SMTP reply (at any stage, including a 535 auth
-// failure, i.e. a misconfiguration), [ErrInvalidAddress] and
-// [ErrInvalidMessage]. Everything else, including 4xx replies, network
-// errors, timeouts and context cancellation, is treated as temporary: when
-// in doubt we prefer a retry over silently losing an account email.
+// Permanent are: any 5xx SMTP reply but the authentication ones (see
+// [isAuthCode]), [ErrInvalidAddress] and [ErrInvalidMessage]. Everything
+// else, including 4xx replies, authentication failures, network errors,
+// timeouts and context cancellation, is treated as temporary: when in doubt
+// we prefer a retry over silently losing an account email.
 func IsPermanent(err error) bool {
 	if err == nil {
 		return false
@@ -86,4 +86,10 @@ func IsPermanent(err error) bool {
 	return false
 }
 
-func isPermanentCode(code int) bool { return code >= 500 && code < 600 }
+func isPermanentCode(code int) bool { return code >= 500 && code < 600 && !isAuthCode(code) }
+
+// isAuthCode reports the replies that refuse our relay credentials rather than
+// the message: 530 authentication required, 534 mechanism too weak and 535
+// authentication failed. They mean the relay is misconfigured, which an admin
+// fixes, so queued mail waits with backoff instead of failing for good.
+func isAuthCode(code int) bool { return code == 530 || code == 534 || code == 535 }

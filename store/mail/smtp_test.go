@@ -238,9 +238,9 @@ func TestAuth(t *testing.T) {
 		if err == nil {
 			t.Fatal("Send succeeded with a wrong password")
 		}
-		// 535: retrying with the same configuration cannot succeed.
-		if !mail.IsPermanent(err) {
-			t.Errorf("IsPermanent(%v) = false, want true", err)
+		// 535: a misconfigured relay is fixed by an admin, so queued mail is retried.
+		if mail.IsPermanent(err) {
+			t.Errorf("IsPermanent(%v) = true, want false", err)
 		}
 		if strings.Contains(err.Error(), "nope") {
 			t.Errorf("error leaks the password: %v", err)
@@ -251,8 +251,8 @@ func TestAuth(t *testing.T) {
 		if err == nil {
 			t.Fatal("Send succeeded without credentials on a server requiring auth")
 		}
-		if !mail.IsPermanent(err) { // 530 authentication required
-			t.Errorf("IsPermanent(%v) = false, want true", err)
+		if mail.IsPermanent(err) { // 530 authentication required
+			t.Errorf("IsPermanent(%v) = true, want false", err)
 		}
 	})
 	if n := len(srv.Messages()); n != 1 {
@@ -442,7 +442,10 @@ func TestIsPermanent(t *testing.T) {
 		{context.DeadlineExceeded, false},
 		{&textproto.Error{Code: 421, Msg: "try later"}, false},
 		{&textproto.Error{Code: 554, Msg: "no service"}, true},
-		{fmt.Errorf("dial: %w", &textproto.Error{Code: 535, Msg: "bad auth"}), true},
+		{fmt.Errorf("dial: %w", &textproto.Error{Code: 535, Msg: "bad auth"}), false},
+		{&textproto.Error{Code: 530, Msg: "authentication required"}, false},
+		{&textproto.Error{Code: 534, Msg: "mechanism too weak"}, false},
+		{&textproto.Error{Code: 550, Msg: "no such user"}, true},
 		{fmt.Errorf("x: %w", mail.ErrInvalidAddress), true},
 		{errors.Join(errors.New("a"), mail.ErrInvalidMessage), true},
 	}

@@ -305,9 +305,13 @@ func (ss *session) Auth(mech string) (sasl.Server, error) {
 	}), nil
 }
 
+// errAuthRequired is how relays such as Postfix refuse mail from a client that has not authenticated (go-smtp's
+// own ErrAuthRequired answers 502).
+var errAuthRequired = &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Authentication required"}
+
 func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 	if ss.s.requireAuth && ss.authUser == "" {
-		return smtp.ErrAuthRequired
+		return errAuthRequired
 	}
 	ss.from = from
 	return nil

@@ -1,0 +1,57 @@
+package store
+
+// Permissions are what an actor may do across its organization (DECISIONS.md "Who may do what"). The use cases
+// check them, and front ends read them to offer only the actions the use cases allow, so a page never shows a
+// control the store would refuse, nor hides one it would accept. Rights on one project come with the project's
+// reads (ProjectAccess), since they depend on the actor's place in it.
+type Permissions struct {
+	ManageOrganization bool // change its settings and logo
+	DeleteOrganization bool
+	ManageMembers      bool // invite, change roles and cost rates, remove others
+	ManageOwners       bool // invite owners, grant or take away the owner role, remove owners
+	ViewAuditLog       bool
+	ManageClients      bool // create, change and delete clients, their contacts and activities
+	CreateProjects     bool
+	ManageAllProjects  bool // manage_tasks on every project, not only those the actor manages
+	DeleteProjects     bool
+	CreateLabels       bool
+	EditLabels         bool // rename, recolor and delete labels
+	ManageTaskStatuses bool // create, change, reorder and delete custom statuses
+}
+
+// Permissions says what the actor may do in its organization.
+func (a Actor) Permissions() Permissions {
+	admin, owner := a.IsAdmin(), a.IsOwner()
+	return Permissions{
+		ManageOrganization: admin,
+		DeleteOrganization: owner,
+		ManageMembers:      admin,
+		ManageOwners:       owner,
+		ViewAuditLog:       admin,
+		ManageClients:      admin,
+		CreateProjects:     admin,
+		ManageAllProjects:  admin,
+		DeleteProjects:     admin,
+		CreateLabels:       validRole(a.Role),
+		EditLabels:         admin,
+		ManageTaskStatuses: admin,
+	}
+}
+
+// CanManageMember reports whether the actor may change a member's role and remove them: owners and admins, but
+// only owners when the member is an owner.
+func (a Actor) CanManageMember(m Member) bool {
+	p := a.Permissions()
+	return p.ManageMembers && (m.Role != RoleOwner || p.ManageOwners)
+}
+
+// msgAdminRole refuses what owners and admins may do and members may not.
+const msgAdminRole = "this action requires the admin role"
+
+// require is nil when allowed, else a ForbiddenError with message.
+func require(allowed bool, message string) error {
+	if !allowed {
+		return forbidden(message)
+	}
+	return nil
+}
