@@ -119,16 +119,24 @@ func (s *Store) Tasks(ctx context.Context, a Actor, f TaskFilter) (List[Task], e
 		strings.TrimSpace(f.Search) == "" {
 		count, countArgs = labelLinksCount(a, f.ProjectID, labelIDs)
 	}
-	if err := s.db.GetContext(ctx, &out.Total, count, countArgs...); err != nil {
-		return out, fmt.Errorf("tasks: %w", err)
-	}
+	// The total and the page are independent reads, run side by side on two connections: the call waits for the
+	// slower of them rather than their sum. The count is often the costlier (a search across every project
+	// rechecks each match; docs/PERFORMANCE.md).
+	counted := make(chan error, 1)
+	go func() { counted <- s.db.GetContext(ctx, &out.Total, count, countArgs...) }()
 	err := s.db.SelectContext(ctx, &out.Items, `
 		SELECT `+taskColumns+` FROM tasks t JOIN task_groups g ON g.id = t.group_id
 		WHERE `+q.cond()+` ORDER BY `+fmt.Sprintf(orderBy, dir)+` `+q.limit(f.Page), q.args...)
+	if err == nil {
+		err = loadTaskLabels(ctx, s.db, out.Items)
+	}
+	if countErr := <-counted; err == nil && countErr != nil {
+		err = countErr
+	}
 	if err != nil {
 		return out, fmt.Errorf("tasks: %w", err)
 	}
-	return out, loadTaskLabels(ctx, s.db, out.Items)
+	return out, nil
 }
 
 // labelLinksCount is the count of a task list filtered by labels and nothing else about the tasks, read from the
