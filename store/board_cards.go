@@ -188,9 +188,49 @@ func (s *Store) Board(ctx context.Context, a Actor, projectID string, f BoardFil
 	}
 	cardCond, cardArgs, _ := boardFilterSQL(a, projectID, f, projectID, a.UserID)
 	b.CanManage = ref.canManage(a)
-	if err := s.db.GetContext(ctx, &b.Project, `SELECT id, name, color, status FROM projects WHERE id = $1`, projectID); err != nil {
-		return b, fmt.Errorf("board: %w", notFoundIfNoRows(err, "project"))
+
+	// What surrounds the cards (the project, the members, labels and statuses the filters and cards offer) does not
+	// depend on them: it is read on a second connection while the cards are read on the first, so a call waits
+	// for the longer of the two sequences of round trips rather than their sum.
+	var chrome Board
+	chromeRead := make(chan error, 1)
+	go func() { chromeRead <- s.boardChrome(ctx, a, projectID, &chrome) }()
+	labelIDs, err := s.boardGroupsAndCards(ctx, &b, f, countCond, countArgs, cardCond, cardArgs)
+	if chromeErr := <-chromeRead; err == nil {
+		err = chromeErr
 	}
+	if err != nil {
+		return Board{}, err
+	}
+	b.Project, b.Members, b.Labels, b.Statuses = chrome.Project, chrome.Members, chrome.Labels, chrome.Statuses
+	chips := boardLabelChips(b.Labels)
+	for i := range b.Groups {
+		chips.attach(b.Groups[i].Cards, labelIDs)
+	}
+	return b, nil
+}
+
+// boardChrome reads the project of a board and the choices its filters and cards offer into b.
+func (s *Store) boardChrome(ctx context.Context, a Actor, projectID string, b *Board) (err error) {
+	if err := s.db.GetContext(ctx, &b.Project, `SELECT id, name, color, status FROM projects WHERE id = $1`, projectID); err != nil {
+		return fmt.Errorf("board: %w", notFoundIfNoRows(err, "project"))
+	}
+	if b.Members, err = s.people(ctx, a.OrgID); err != nil {
+		return err
+	}
+	if b.Labels, err = s.Labels(ctx, a); err != nil {
+		return fmt.Errorf("board labels: %w", err)
+	}
+	if b.Statuses, err = listTaskStatuses(ctx, s.db, a.OrgID); err != nil {
+		return fmt.Errorf("board statuses: %w", err)
+	}
+	return nil
+}
+
+// boardGroupsAndCards reads the groups of a board with their counts, and the first page of cards of each open
+// group, into b; it returns the label ids of the cards it read.
+func (s *Store) boardGroupsAndCards(ctx context.Context, b *Board, f BoardFilter, countCond string, countArgs []any,
+	cardCond string, cardArgs []any) (map[string][]string, error) {
 	// The groups with their counts, from one pass over the project's tasks (an index-only scan without a filter).
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT g.id, g.name, g.position, g.is_default, c.group_id IS NOT NULL,
@@ -201,7 +241,7 @@ func (s *Store) Board(ctx context.Context, a Actor, projectID string, f BoardFil
 			FROM tasks t WHERE t.organization_id = $3 AND t.project_id = $1 GROUP BY t.group_id) n ON n.group_id = g.id
 		WHERE g.project_id = $1 ORDER BY g.position, g.created_at, g.id`, countArgs...)
 	if err != nil {
-		return b, fmt.Errorf("board groups: %w", err)
+		return nil, fmt.Errorf("board groups: %w", err)
 	}
 	b.Groups = make([]BoardGroup, 0, 8)
 	err = scanRows(rows, func() error {
@@ -220,11 +260,11 @@ func (s *Store) Board(ctx context.Context, a Actor, projectID string, f BoardFil
 		return nil
 	})
 	if err != nil {
-		return b, fmt.Errorf("board groups: %w", err)
+		return nil, fmt.Errorf("board groups: %w", err)
 	}
 	rows, err = s.db.QueryContext(ctx, boardFirstPages(f.Active(), cardCond), cardArgs...)
 	if err != nil {
-		return b, fmt.Errorf("board cards: %w", err)
+		return nil, fmt.Errorf("board cards: %w", err)
 	}
 	index := make(map[string]int, len(b.Groups))
 	for i, g := range b.Groups {
@@ -245,26 +285,9 @@ func (s *Store) Board(ctx context.Context, a Actor, projectID string, f BoardFil
 		shown = append(shown, c.ID)
 	})
 	if err != nil {
-		return b, fmt.Errorf("board cards: %w", err)
+		return nil, fmt.Errorf("board cards: %w", err)
 	}
-	labelIDs, err := s.cardLabelIDs(ctx, shown)
-	if err != nil {
-		return b, err
-	}
-	if b.Members, err = s.people(ctx, a.OrgID); err != nil {
-		return b, err
-	}
-	if b.Labels, err = s.Labels(ctx, a); err != nil {
-		return b, fmt.Errorf("board labels: %w", err)
-	}
-	if b.Statuses, err = listTaskStatuses(ctx, s.db, a.OrgID); err != nil {
-		return b, fmt.Errorf("board statuses: %w", err)
-	}
-	chips := boardLabelChips(b.Labels)
-	for i := range b.Groups {
-		chips.attach(b.Groups[i].Cards, labelIDs)
-	}
-	return b, nil
+	return s.cardLabelIDs(ctx, shown)
 }
 
 // boardFirstPages is the query of the first page (plus one card, to know whether more follow) of every group of
