@@ -275,6 +275,20 @@ func TestBrowser_BoardShowMoreAppendsTheRestOfAColumn(t *testing.T) {
 	}
 	timer.done("show more")
 
+	// Editing a card loaded by "Show more" in the task panel: closing the panel refreshes the board, which loads
+	// the column to as many cards again, so the card is still there, with its change.
+	lastID := b.waitString("the last card", `document.querySelector("#cards-`+todo+` > .tcard:last-child").dataset.taskId`)
+	b.do("open the last card", chromedp.Click(chromedp.CSS(`#card-`+lastID+` .tcard__link`)))
+	b.waitTrue("the panel", `!!document.querySelector("#task-panel .tp")`)
+	b.do("set the priority", chromedp.SetValue(chromedp.CSS("#tp-priority"), "urgent"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("tp-priority").dispatchEvent(new Event("change", {bubbles: true}))`))
+	b.waitTrue("the head to show the new priority", `document.querySelector("#tp-head .prio--urgent") !== null`)
+	b.do("close the panel", chromedp.Click(testid("tp-close")))
+	b.waitTrue("the panel to close", `!document.querySelector(".tp")`)
+	b.waitTrue("the column loaded again to its 61 cards", count("cards-"+todo)+` === "61" && !document.querySelector(".htmx-request")`)
+	b.waitTrue("the edited card shown as urgent", `!!document.querySelector("#card-`+lastID+`.prio-urgent")`)
+	timer.done("panel edit keeps the loaded cards")
+
 	// A reload shows the first page again.
 	b.open(board, "board-show-more")
 	if got := b.waitString("the first page after a reload", count("cards-"+todo)); got != "50" {

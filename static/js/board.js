@@ -251,6 +251,46 @@
     list.removeAttribute("data-refocus");
   });
 
+  // ---- Keeping the loaded cards over a refresh ---------------------------------------------------------
+  // The task panel reloads the board after an edit, which brings each column's first page only. Columns that
+  // "Show more" had extended are extended again to as many cards, so the card just edited stays in view.
+  var loadedBefore = null;
+  document.body.addEventListener("trcr:before-refresh", function () {
+    var b = board();
+    if (!b) return;
+    loadedBefore = {};
+    b.querySelectorAll(".board-col__cards").forEach(function (list) {
+      loadedBefore[list.id] = cardsOf(list).length;
+    });
+  });
+  document.body.addEventListener("trcr:refreshed", function (e) {
+    var want = loadedBefore;
+    loadedBefore = null;
+    var b = board();
+    if (!want || !b) return;
+    var work = [];
+    b.querySelectorAll(".board-col__cards").forEach(function (list) {
+      if ((want[list.id] || 0) > cardsOf(list).length) work.push(extendColumn(list, want[list.id]));
+    });
+    if (e.detail && e.detail.wait) e.detail.wait.push(Promise.all(work));
+  });
+
+  // extendColumn loads pages of a column until it shows n cards or has none left to load, each through the
+  // column's own "Show more" button (its filters and cursor), one after the other.
+  function extendColumn(list, n) {
+    var had = -1;
+    function step() {
+      var btn = moreButton(columnOf(list));
+      var have = cardsOf(list).length;
+      if (!btn || !document.body.contains(list) || have >= n || have === had) return Promise.resolve();
+      had = have;
+      return window.htmx
+        .ajax("GET", btn.getAttribute("hx-get"), { source: btn, target: "#" + list.id, swap: "beforeend" })
+        .then(step, function () {}); // on an error the column keeps what it has, with its button
+    }
+    return step();
+  }
+
   document.addEventListener("htmx:afterSettle", function (e) {
     var t = e.target;
     if (t instanceof Element && (t.id === "board" || t.closest("#board") || t.querySelector("#board"))) setup();

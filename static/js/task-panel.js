@@ -105,14 +105,21 @@
   }
 
   // refreshPage reloads, in place, the parts of the page that show tasks.
+  // Around it, "trcr:before-refresh" and "trcr:refreshed" let a page keep what it loaded on demand (the board's
+  // extra cards): a listener of the latter may push a promise to detail.wait, which the refresh then waits for.
   function refreshPage() {
     if (!window.htmx) return Promise.resolve();
     var loads = [];
+    document.body.dispatchEvent(new CustomEvent("trcr:before-refresh"));
     document.querySelectorAll("[data-refresh-on-task-change][id]").forEach(function (el) {
       var sel = "#" + el.id;
       loads.push(window.htmx.ajax("GET", location.pathname + location.search, { target: sel, select: sel, swap: "outerHTML" }));
     });
-    return Promise.all(loads);
+    return Promise.all(loads).then(function () {
+      var wait = [];
+      document.body.dispatchEvent(new CustomEvent("trcr:refreshed", { detail: { wait: wait } }));
+      return Promise.all(wait);
+    });
   }
 
   // ---- Editor comforts -----------------------------------------------------------
