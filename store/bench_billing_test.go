@@ -10,9 +10,10 @@ package store_test
 // top-level benchmark works on a clone of it. Plain `go test ./store/` never seeds it. TRCR_BENCH_TIME_ENTRIES
 // changes the number of entries (for a quick try).
 //
-// Like bench_test.go (whose statement counter they share), each benchmark reports p50-ms, p95-ms and queries/op,
-// and first checks that a bigger answer (a month rather than a week, a page of 100 rather than 25) takes no more
-// statements. They also report the PostgreSQL backend's CPU time per call, which a busy machine does not inflate.
+// Like bench_test.go, through measure (bench_measure_test.go), each benchmark reports p50-ms, p95-ms, queries/op and
+// the CPU time per call of this process and of the PostgreSQL backend (which a busy machine does not inflate), and
+// first checks that a bigger answer (a month rather than a week, a page of 100 rather than 25) takes no more
+// statements.
 
 import (
 	"context"
@@ -22,16 +23,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"slices"
 	"strconv"
-	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"github.com/trcr/trcr/migrations"
 	"github.com/trcr/trcr/store"
@@ -60,7 +57,7 @@ func billingTemplateKey(entries int) string {
 	return fmt.Sprintf("bench-billing:%s:%d:%s", migrations.Checksum(), entries, hex.EncodeToString(h.Sum(nil))[:16])
 }
 
-// billingSeed measures the one seeding of the process (processCPU is bench_test.go's).
+// billingSeed measures the one seeding of the process.
 var billingSeed struct {
 	once           sync.Once
 	took           time.Duration // wall clock
@@ -69,11 +66,7 @@ var billingSeed struct {
 
 // billingFixture is a clone of the seeded organization with the actors the benchmarks use.
 type billingFixture struct {
-	s       *store.Store
-	db      *sqlx.DB
-	queries atomic.Int64
-	backend int // the PID of the one PostgreSQL backend the store uses, for its CPU time
-
+	*benchDB
 	admin, member store.Actor
 	month         struct{ from, to string } // the last full calendar month
 	week          struct{ from, to string } // its first seven days
@@ -105,14 +98,14 @@ func newBillingFixture(b *testing.B) *billingFixture {
 			if seedErr = db.QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&backend); seedErr != nil {
 				return
 			}
-			cpu0, _, _ := schedstat(backend)
+			cpu0, _, _ := backendsSched([]int{backend})
 			client0 := processCPU()
 			began := time.Now()
 			seedErr = s.SeedBilling(ctx, res.OrgID, store.SeedBillingOptions{TimeEntries: entries})
 			billingSeed.took = time.Since(began)
 			billingSeed.client = processCPU() - client0
-			if cpu1, _, ok := schedstat(backend); ok {
-				billingSeed.server = time.Duration(cpu1 - cpu0)
+			if cpu1, _, ok := backendsSched([]int{backend}); ok {
+				billingSeed.server = cpu1 - cpu0
 			}
 		})
 		return seedErr
@@ -122,41 +115,10 @@ func newBillingFixture(b *testing.B) *billingFixture {
 			billingSeed.took.Round(time.Millisecond), billingSeed.client.Round(time.Millisecond), billingSeed.server.Round(time.Millisecond))
 	}
 	b.Logf("fixture (seed or clone) ready in %s", time.Since(ready).Round(time.Millisecond))
-	connector, err := pq.NewConnector(dbURL)
-	if err != nil {
-		b.Fatal(err)
-	}
-	f := &billingFixture{}
-	f.db = sqlx.NewDb(sql.OpenDB(statementCounter{Connector: connector, n: &f.queries}), "postgres")
-	// One connection, so one backend does all the work and its CPU time can be read.
+	f := &billingFixture{benchDB: openBenchDB(b, dbURL)}
+	// One connection, so that one backend does all the work: parallel workers aside, its CPU time is the call's.
 	f.db.SetMaxOpenConns(1)
-	b.Cleanup(func() { f.db.Close() })
-	if err := f.db.Get(&f.backend, `SELECT pg_backend_pid()`); err != nil {
-		b.Fatal(err)
-	}
-	f.s = store.New(f.db, nil, benchConfig(), quietLog())
-	ctx := context.Background()
-
-	var org string
-	if err := f.db.Get(&org, `SELECT organization_id FROM members m JOIN users u ON u.id = m.user_id WHERE u.email = $1`,
-		store.DemoOwnerEmail); err != nil {
-		b.Fatal(err)
-	}
-	actor := func(email string) store.Actor {
-		var id string
-		if err := f.db.Get(&id, `SELECT id FROM users WHERE email = $1`, email); err != nil {
-			b.Fatal(err)
-		}
-		a, err := f.s.ActorFor(ctx, id, org, "")
-		if err != nil {
-			b.Fatal(err)
-		}
-		return a
-	}
-	f.admin, f.member = actor(store.DemoOwnerEmail), actor("zoe@trcr.local")
-	if f.member.IsAdmin() {
-		b.Fatal("zoe@trcr.local should be a plain member")
-	}
+	_, f.admin, f.member = f.demoActors(b)
 	// The demo users' timezone is Europe/Berlin; the last full month there.
 	loc, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
@@ -171,77 +133,6 @@ func newBillingFixture(b *testing.B) *billingFixture {
 		b.Fatalf("%d time entries (%v), want %d", n, err, entries)
 	}
 	return f
-}
-
-// measure runs op b.N times and reports, besides ns/op: p50-ms and p95-ms (the median and 95th percentile of one
-// call, wall clock), queries/op, and where /proc can tell (Linux, a local server) db-cpu-ms/op and db-wait-ms/op:
-// the time the backend spent on a CPU per call, and waiting for one. On a busy machine the wall clock mostly
-// measures the wait; the CPU time is what the call costs (parallel workers, if the plan starts any, not included).
-// Before timing it warms the cache and checks that fewer and more, the same read returning fewer and more rows,
-// send the same number of statements (no N+1).
-func (f *billingFixture) measure(b *testing.B, op, fewer, more func() (rows int, err error)) {
-	b.Helper()
-	count := func(op func() (int, error)) (rows int, queries int64) {
-		before := f.queries.Load()
-		rows, err := op()
-		if err != nil {
-			b.Fatal(err)
-		}
-		return rows, f.queries.Load() - before
-	}
-	for range 3 {
-		count(op)
-	}
-	rowsFew, qFew := count(fewer)
-	rowsMore, qMore := count(more)
-	if qFew != qMore {
-		b.Fatalf("N+1: %d rows take %d statements, %d rows %d", rowsFew, qFew, rowsMore, qMore)
-	}
-	if rowsMore <= rowsFew {
-		b.Logf("note: the N+1 check compares %d rows with %d", rowsFew, rowsMore)
-	}
-
-	durations := make([]time.Duration, 0, b.N)
-	before := f.queries.Load()
-	cpu0, wait0, sched := schedstat(f.backend)
-	b.ReportAllocs()
-	for b.Loop() {
-		began := time.Now()
-		if _, err := op(); err != nil {
-			b.Fatal(err)
-		}
-		durations = append(durations, time.Since(began))
-	}
-	b.StopTimer()
-	cpu1, wait1, sched1 := schedstat(f.backend)
-	slices.Sort(durations)
-	pct := func(p int) float64 {
-		return float64(durations[(len(durations)-1)*p/100]) / float64(time.Millisecond)
-	}
-	n := float64(len(durations))
-	b.ReportMetric(pct(50), "p50-ms")
-	b.ReportMetric(pct(95), "p95-ms")
-	b.ReportMetric(float64(f.queries.Load()-before)/n, "queries/op")
-	if sched && sched1 {
-		b.ReportMetric(float64(cpu1-cpu0)/n/1e6, "db-cpu-ms/op")
-		b.ReportMetric(float64(wait1-wait0)/n/1e6, "db-wait-ms/op")
-	}
-}
-
-// schedstat reads the nanoseconds process pid has spent on a CPU and waiting on a run queue (Linux
-// /proc/<pid>/schedstat); ok is false where that cannot be read, such as a server on another machine.
-func schedstat(pid int) (cpu, wait int64, ok bool) {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/schedstat", pid))
-	if err != nil {
-		return 0, 0, false
-	}
-	fields := strings.Fields(string(raw))
-	if len(fields) < 2 {
-		return 0, 0, false
-	}
-	cpu, err1 := strconv.ParseInt(fields[0], 10, 64)
-	wait, err2 := strconv.ParseInt(fields[1], 10, 64)
-	return cpu, wait, err1 == nil && err2 == nil
 }
 
 // BenchmarkReportTimesheetMonth is GET /reports/timesheet for the last full month, by day: every member's rows

@@ -13,29 +13,21 @@ package store_test
 // call of this process and of the PostgreSQL backends. Before timing, each benchmark fails if the same read with more
 // rows (a page of 100 rather than 25, a whole board rather than a filtered one) takes more statements (an N+1).
 //
-// bench_billing_test.go uses statementCounter, benchConfig, quietLog and processCPU from this file.
+// The fixture's pool, measure and the CPU readings are in bench_measure_test.go, shared with bench_billing_test.go.
 
 import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
-	"database/sql/driver"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
-	"slices"
 	"strconv"
-	"strings"
-	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"github.com/trcr/trcr/migrations"
 	"github.com/trcr/trcr/store"
@@ -50,69 +42,9 @@ func benchTasks() int {
 	return 100_000
 }
 
-// statementCounter counts the statements its connections send: queries, execs and prepares (a prepared
-// statement is executed once by this app). Pings and transaction control are not counted.
-type statementCounter struct {
-	driver.Connector
-	n *atomic.Int64
-}
-
-func (c statementCounter) Connect(ctx context.Context) (driver.Conn, error) {
-	conn, err := c.Connector.Connect(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return &countedConn{Conn: conn, n: c.n}, nil
-}
-
-// countedConn forwards to lib/pq's connection every optional interface it implements.
-type countedConn struct {
-	driver.Conn
-	n *atomic.Int64
-}
-
-func (c *countedConn) Prepare(query string) (driver.Stmt, error) {
-	c.n.Add(1)
-	return c.Conn.Prepare(query)
-}
-
-func (c *countedConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
-	c.n.Add(1)
-	return c.Conn.(driver.ConnPrepareContext).PrepareContext(ctx, query)
-}
-
-func (c *countedConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	c.n.Add(1)
-	return c.Conn.(driver.QueryerContext).QueryContext(ctx, query, args)
-}
-
-func (c *countedConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	c.n.Add(1)
-	return c.Conn.(driver.ExecerContext).ExecContext(ctx, query, args)
-}
-
-func (c *countedConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	return c.Conn.(driver.ConnBeginTx).BeginTx(ctx, opts)
-}
-
-func (c *countedConn) Ping(ctx context.Context) error { return c.Conn.(driver.Pinger).Ping(ctx) }
-
-func (c *countedConn) CheckNamedValue(nv *driver.NamedValue) error {
-	return c.Conn.(driver.NamedValueChecker).CheckNamedValue(nv)
-}
-
-func (c *countedConn) ResetSession(ctx context.Context) error {
-	return c.Conn.(driver.SessionResetter).ResetSession(ctx)
-}
-
-func (c *countedConn) IsValid() bool { return c.Conn.(driver.Validator).IsValid() }
-
 // benchFixture is a clone of the seeded organization, with the actors and ids the benchmarks use.
 type benchFixture struct {
-	s       *store.Store
-	db      *sqlx.DB
-	queries atomic.Int64
-
+	*benchDB
 	admin, member store.Actor
 	board         string // the 2,000-task project
 	project       string // the largest project the member is on
@@ -131,12 +63,6 @@ func benchTemplateKey(tasks int) string {
 		h.Write(b)
 	}
 	return fmt.Sprintf("bench-work:%s:%d:%s", migrations.Checksum(), tasks, hex.EncodeToString(h.Sum(nil))[:16])
-}
-
-func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
-
-func benchConfig() store.Config {
-	return store.Config{BaseURL: "https://trcr.example", Secret: []byte(strings.Repeat("k", 32))}
 }
 
 // newBenchFixture clones the seeded organization for one top-level benchmark (seeding it first if this is the
@@ -163,36 +89,9 @@ func newBenchFixture(b *testing.B) *benchFixture {
 		return nil
 	})
 	b.Logf("fixture (seed or clone) ready in %s", time.Since(seeded).Round(time.Millisecond))
-	connector, err := pq.NewConnector(dbURL)
-	if err != nil {
-		b.Fatal(err)
-	}
-	f := &benchFixture{}
-	f.db = sqlx.NewDb(sql.OpenDB(statementCounter{Connector: connector, n: &f.queries}), "postgres")
-	b.Cleanup(func() { f.db.Close() })
-	f.s = store.New(f.db, nil, benchConfig(), quietLog())
-	ctx := context.Background()
-
+	f := &benchFixture{benchDB: openBenchDB(b, dbURL)}
 	var org string
-	if err := f.db.Get(&org, `SELECT organization_id FROM members m JOIN users u ON u.id = m.user_id WHERE u.email = $1`,
-		store.DemoOwnerEmail); err != nil {
-		b.Fatal(err)
-	}
-	actor := func(email string) store.Actor {
-		var id string
-		if err := f.db.Get(&id, `SELECT id FROM users WHERE email = $1`, email); err != nil {
-			b.Fatal(err)
-		}
-		a, err := f.s.ActorFor(ctx, id, org, "")
-		if err != nil {
-			b.Fatal(err)
-		}
-		return a
-	}
-	f.admin, f.member = actor(store.DemoOwnerEmail), actor("zoe@trcr.local")
-	if f.member.IsAdmin() {
-		b.Fatal("zoe@trcr.local should be a plain member")
-	}
+	org, f.admin, f.member = f.demoActors(b)
 	if err := f.db.Get(&f.board, `SELECT id FROM projects WHERE organization_id = $1 AND name = $2`, org, store.BoardProjectName); err != nil {
 		b.Fatal(err)
 	}
@@ -205,103 +104,6 @@ func newBenchFixture(b *testing.B) *benchFixture {
 		b.Fatal(err)
 	}
 	return f
-}
-
-// measure runs op b.N times, reporting the median and 95th percentile of one call and the statements per call.
-// Before timing it warms the cache and checks that fewer and more, the same read returning fewer and more rows,
-// send the same number of statements (no N+1).
-func (f *benchFixture) measure(b *testing.B, op, fewer, more func() (rows int, err error)) {
-	b.Helper()
-	count := func(op func() (int, error)) (rows int, queries int64) {
-		before := f.queries.Load()
-		rows, err := op()
-		if err != nil {
-			b.Fatal(err)
-		}
-		return rows, f.queries.Load() - before
-	}
-	for range 3 {
-		count(op)
-	}
-	rowsFew, qFew := count(fewer)
-	rowsMore, qMore := count(more)
-	if qFew != qMore {
-		b.Fatalf("N+1: %d rows take %d statements, %d rows %d", rowsFew, qFew, rowsMore, qMore)
-	}
-	if rowsMore <= rowsFew {
-		b.Logf("note: the N+1 check compares %d rows with %d", rowsFew, rowsMore)
-	}
-
-	backends := f.backends(b)
-	clientCPU := processCPU()
-	serverCPU, serverWait, sched := backendsSched(backends)
-	durations := make([]time.Duration, 0, b.N)
-	before := f.queries.Load()
-	b.ReportAllocs()
-	for b.Loop() {
-		began := time.Now()
-		if _, err := op(); err != nil {
-			b.Fatal(err)
-		}
-		durations = append(durations, time.Since(began))
-	}
-	b.StopTimer()
-	slices.Sort(durations)
-	pct := func(p int) float64 {
-		return float64(durations[(len(durations)-1)*p/100]) / float64(time.Millisecond)
-	}
-	b.ReportMetric(pct(50), "p50-ms")
-	b.ReportMetric(pct(95), "p95-ms")
-	b.ReportMetric(float64(f.queries.Load()-before)/float64(len(durations)), "queries/op")
-	// CPU time per call, which other load on the machine changes much less than the elapsed time: the benchmark
-	// process (Go, including its scheduler's spinning) and the PostgreSQL backends serving it, when they run on this
-	// machine; db-wait is how long those backends waited for a CPU, a measure of that other load.
-	perOp := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) / float64(len(durations)) }
-	b.ReportMetric(perOp(processCPU()-clientCPU), "go-cpu-ms/op")
-	if cpu, wait, ok := backendsSched(backends); ok && sched {
-		b.ReportMetric(perOp(cpu-serverCPU), "db-cpu-ms/op")
-		b.ReportMetric(perOp(wait-serverWait), "db-wait-ms/op")
-	}
-}
-
-// backends returns the process ids of the PostgreSQL backends of the fixture's pool.
-func (f *benchFixture) backends(b *testing.B) []int {
-	var pids []int
-	if err := f.db.Select(&pids, `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`); err != nil {
-		b.Fatal(err)
-	}
-	return pids
-}
-
-// processCPU is the CPU time this process used so far.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// backendsSched sums, over processes, the time they spent on a CPU and waiting for one on a run queue, from
-// /proc/<pid>/schedstat; ok is false if one cannot be read (a server on another machine).
-func backendsSched(pids []int) (cpu, wait time.Duration, ok bool) {
-	for _, pid := range pids {
-		raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/schedstat", pid))
-		if err != nil {
-			return 0, 0, false
-		}
-		fields := strings.Fields(string(raw))
-		if len(fields) < 2 {
-			return 0, 0, false
-		}
-		c, err1 := strconv.ParseInt(fields[0], 10, 64)
-		w, err2 := strconv.ParseInt(fields[1], 10, 64)
-		if err1 != nil || err2 != nil {
-			return 0, 0, false
-		}
-		cpu, wait = cpu+time.Duration(c), wait+time.Duration(w)
-	}
-	return cpu, wait, true
 }
 
 // BenchmarkTasksListFilteredSorted is GET /api/v1/tasks: a page of 25, sorted by priority, under realistic filters,
