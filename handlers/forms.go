@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
 	"mime/multipart"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -67,32 +69,40 @@ func sentence(s string) string {
 	return s
 }
 
-// fieldSentences words store field messages for a form: a message starting with its field's name ("hourly_rate
-// must be …") starts with the form's label instead ("Hourly rate must be …."), keyed by the form's field name
-// (the store's "address.city" is the form's "city"). Fields the form does not show are folded into other.
-func fieldSentences(fields map[string]string, labels map[string]string) (out map[string]string, other string) {
-	out = map[string]string{}
-	for field, msg := range fields {
-		label, shown := labels[field]
-		if shown && strings.HasPrefix(msg, field) {
-			msg = label + strings.TrimPrefix(msg, field)
-		}
-		msg = sentence(msg)
-		if !shown {
-			if other == "" {
-				other = msg
-			}
+// formSentence words a store message for people: the store's field names in it become the form's labels ("due_date
+// must be on or after issue_date" reads "Due date must be on or after issue date."). A name is replaced where it
+// starts the message, or anywhere when it has an underscore (a plain word such as "to" is left alone mid-sentence).
+func formSentence(msg string, labels map[string]string) string {
+	words := strings.Fields(msg)
+	for i, w := range words {
+		core := strings.TrimRight(w, ".,;:")
+		label, ok := labels[core]
+		if !ok || (i > 0 && !strings.Contains(core, "_")) {
 			continue
 		}
-		out[strings.TrimPrefix(field, "address.")] = msg
+		if i > 0 {
+			label = strings.ToLower(label)
+		}
+		words[i] = label + strings.TrimPrefix(w, core)
 	}
-	return out, other
+	return sentence(strings.Join(words, " "))
 }
 
-// formErrors turns a store error into a form's messages: field messages worded by fieldSentences, and a
-// form-level message for anything else the user can fix. Not found and forbidden are not the input's fault:
+// formErrors turns a store error into the messages of a form whose fields labels names (store field → label): a
+// message beside each field, keyed by the form's field name (the store's "address.city" is the form's "city"), and
+// a form-level message for anything else the user can fix. Not found and forbidden are not the input's fault:
 // they are returned for the error page, like unexpected errors.
 func formErrors(err error, labels map[string]string) (map[string]string, string, error) {
+	shown := make([]string, 0, len(labels))
+	for field := range labels {
+		shown = append(shown, field)
+	}
+	return formErrorsShowing(err, labels, shown...)
+}
+
+// formErrorsShowing is formErrors for a form that shows a message beside only the fields in shown; messages of
+// the other fields (the first, by field name) become the form-level message when there is no other.
+func formErrorsShowing(err error, labels map[string]string, shown ...string) (map[string]string, string, error) {
 	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrForbidden) {
 		return nil, "", err
 	}
@@ -100,9 +110,20 @@ func formErrors(err error, labels map[string]string) (map[string]string, string,
 	if err != nil {
 		return nil, "", err
 	}
-	out, other := fieldSentences(fields, labels)
+	out := map[string]string{}
+	names := slices.Sorted(maps.Keys(fields))
+	other := ""
+	for _, field := range names {
+		worded := formSentence(fields[field], labels)
+		switch {
+		case slices.Contains(shown, field):
+			out[strings.TrimPrefix(field, "address.")] = worded
+		case other == "":
+			other = worded
+		}
+	}
 	if msg == "" {
 		return out, other, nil
 	}
-	return out, sentence(msg), nil
+	return out, formSentence(msg, labels), nil
 }

@@ -55,62 +55,6 @@ var ivFieldNames = map[string]string{
 	"amount": "Amount", "method": "Method", "paid_at": "Date", "payment_method": "Method", "message": "Message",
 }
 
-// ivSentence turns a store message ("due_date must be on or after issue_date") into one for people ("Due date
-// must be on or after issue date.").
-func ivSentence(msg string) string {
-	words := strings.Fields(msg)
-	for i, w := range words {
-		core := strings.TrimRight(w, ".,;:")
-		if name, ok := ivFieldNames[core]; ok && strings.Contains(core, "_") || ok && i == 0 {
-			if i > 0 {
-				name = strings.ToLower(name)
-			}
-			words[i] = name + strings.TrimPrefix(w, core)
-		}
-	}
-	s := capitalize(strings.Join(words, " "))
-	if s != "" && !strings.HasSuffix(s, ".") {
-		s += "."
-	}
-	return s
-}
-
-// ivFormErrors maps a store error to a form's messages: fields the form shows get their own message, the rest
-// a form-level one. Not found and forbidden are returned for the error page, as are unexpected errors.
-func ivFormErrors(err error, shown ...string) (map[string]string, string, error) {
-	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrForbidden) {
-		return nil, "", err
-	}
-	fields, msg, err := fieldErrors(err)
-	if err != nil {
-		return nil, "", err
-	}
-	out := map[string]string{}
-	other := ""
-	for field, m := range fields {
-		if containsString(shown, field) {
-			out[field] = ivSentence(m)
-		} else if other == "" {
-			other = ivSentence(m)
-		}
-	}
-	if msg == "" {
-		msg = other
-	} else {
-		msg = ivSentence(msg)
-	}
-	return out, msg, nil
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // ivFormStatus answers a refused form: 409 when the invoice's state forbids the change (only drafts can be
 // edited, a paid invoice cannot be sent…), else 422.
 func ivFormStatus(err error) int {
@@ -281,7 +225,7 @@ func (h *Handlers) invoicesPage(c echo.Context) error {
 	var invalid *store.ValidationError
 	switch {
 	case errors.As(err, &invalid):
-		_, v.Error, _ = ivFormErrors(err)
+		_, v.Error, _ = formErrorsShowing(err, ivFieldNames)
 	case err != nil:
 		return err
 	}
@@ -427,7 +371,7 @@ func (h *Handlers) createInvoice(c echo.Context) error {
 		h.flash(c, views.FlashSuccess, "Draft "+inv.Number+" created. Add lines or bill tracked time, then send it.")
 		return redirect(c, "/invoices/"+inv.ID)
 	}
-	if f.Errors, f.Error, err = ivFormErrors(err, "client_id", "project_id", "issue_date", "due_date", "currency", "tax_rate", "discount", "notes"); err != nil {
+	if f.Errors, f.Error, err = formErrorsShowing(err, ivFieldNames, "client_id", "project_id", "issue_date", "due_date", "currency", "tax_rate", "discount", "notes"); err != nil {
 		return err
 	}
 	if f, err = h.invoiceForm(c, f); err != nil {
@@ -467,7 +411,7 @@ func (h *Handlers) deleteInvoice(c echo.Context) error {
 		h.flash(c, views.FlashSuccess, "Draft deleted. Its time entries can be billed again.")
 		return redirect(c, "/invoices")
 	}
-	_, msg, err := ivFormErrors(err)
+	_, msg, err := formErrorsShowing(err, ivFieldNames)
 	if err != nil {
 		return err
 	}
@@ -484,7 +428,7 @@ func (h *Handlers) voidInvoice(c echo.Context) error {
 		h.flash(c, views.FlashSuccess, inv.Number+" is void. Its time entries can be billed again.")
 		return redirect(c, "/invoices/"+inv.ID)
 	}
-	_, msg, err := ivFormErrors(err)
+	_, msg, err := formErrorsShowing(err, ivFieldNames)
 	if err != nil {
 		return err
 	}
@@ -540,7 +484,7 @@ func (h *Handlers) updateInvoiceDetails(c echo.Context) error {
 		return render(c, http.StatusOK, ivParts(parts...))
 	}
 	status := ivFormStatus(err)
-	if f.Errors, f.Error, err = ivFormErrors(err, "issue_date", "due_date", "currency", "tax_rate", "discount", "notes"); err != nil {
+	if f.Errors, f.Error, err = formErrorsShowing(err, ivFieldNames, "issue_date", "due_date", "currency", "tax_rate", "discount", "notes"); err != nil {
 		return err
 	}
 	if isHTMX(c) {
@@ -591,7 +535,7 @@ func (h *Handlers) addInvoiceLine(c echo.Context) error {
 	}
 	status := ivFormStatus(err)
 	f := views.InvoiceLineForm{InvoiceID: id, Description: r.Description, Quantity: r.Quantity, UnitPrice: r.UnitPrice}
-	if f.Errors, f.Error, err = ivFormErrors(err, "description", "quantity", "unit_price"); err != nil {
+	if f.Errors, f.Error, err = formErrorsShowing(err, ivFieldNames, "description", "quantity", "unit_price"); err != nil {
 		return err
 	}
 	inv, err := h.store.Invoice(ctx, a, id)
@@ -643,7 +587,7 @@ func (h *Handlers) updateInvoiceLine(c echo.Context) error {
 		))
 	}
 	status := ivFormStatus(err)
-	if r.Errors, r.Error, err = ivFormErrors(err, "description", "quantity", "unit_price"); err != nil {
+	if r.Errors, r.Error, err = formErrorsShowing(err, ivFieldNames, "description", "quantity", "unit_price"); err != nil {
 		return err
 	}
 	inv, err := h.store.Invoice(ctx, a, id)
@@ -680,7 +624,7 @@ func (h *Handlers) deleteInvoiceLine(c echo.Context) error {
 	id := c.Param("id")
 	err := h.store.DeleteInvoiceLineItem(ctx, a, id, c.Param("item_id"))
 	if err != nil {
-		_, msg, err := ivFormErrors(err)
+		_, msg, err := formErrorsShowing(err, ivFieldNames)
 		if err != nil {
 			return err
 		}
@@ -712,7 +656,7 @@ func (h *Handlers) generateInvoiceLines(c echo.Context) error {
 	inv, err := h.store.GenerateInvoiceLineItems(ctx, a, id, store.GenerateInput{From: f.From, To: f.To})
 	if err != nil {
 		status := ivFormStatus(err)
-		if f.Errors, f.Error, err = ivFormErrors(err, "from", "to"); err != nil {
+		if f.Errors, f.Error, err = formErrorsShowing(err, ivFieldNames, "from", "to"); err != nil {
 			return err
 		}
 		_, v, err := h.loadInvoiceView(c)
@@ -858,7 +802,7 @@ func (h *Handlers) sendInvoice(c echo.Context) error {
 		return redirect(c, "/invoices/"+inv.ID)
 	}
 	status := ivFormStatus(err)
-	if f.Errors, f.Error, err = ivFormErrors(err, "to", "message"); err != nil {
+	if f.Errors, f.Error, err = formErrorsShowing(err, ivFieldNames, "to", "message"); err != nil {
 		return err
 	}
 	v, err := h.sendInvoiceView(c)
@@ -886,7 +830,7 @@ func (h *Handlers) markInvoicePaid(c echo.Context) error {
 		return redirect(c, "/invoices/"+inv.ID)
 	}
 	status := ivFormStatus(err)
-	if f.Errors, f.Error, err = ivFormErrors(err, "paid_at", "payment_method"); err != nil {
+	if f.Errors, f.Error, err = formErrorsShowing(err, ivFieldNames, "paid_at", "payment_method"); err != nil {
 		return err
 	}
 	if isHTMX(c) {
@@ -920,7 +864,7 @@ func (h *Handlers) recordInvoicePayment(c echo.Context) error {
 		return redirect(c, "/invoices/"+inv.ID+"#invoice-payments")
 	}
 	status := ivFormStatus(err)
-	if f.Errors, f.Error, err = ivFormErrors(err, "amount", "method", "paid_at", "notes"); err != nil {
+	if f.Errors, f.Error, err = formErrorsShowing(err, ivFieldNames, "amount", "method", "paid_at", "notes"); err != nil {
 		return err
 	}
 	if isHTMX(c) {
@@ -946,7 +890,7 @@ func (h *Handlers) deleteInvoicePayment(c echo.Context) error {
 		return store.ErrNotFound
 	}
 	if err := h.store.DeletePayment(ctx, a, p.ID); err != nil {
-		_, msg, err := ivFormErrors(err)
+		_, msg, err := formErrorsShowing(err, ivFieldNames)
 		if err != nil {
 			return err
 		}
