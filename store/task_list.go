@@ -60,15 +60,9 @@ func (s *Store) Tasks(ctx context.Context, a Actor, f TaskFilter) (List[Task], e
 		q.where(col+" = ?", val)
 	}
 	idFilter("project_id", "t.project_id", f.ProjectID)
-	idFilter("assignee_id", "t.assignee_id", f.AssigneeID)
-	idFilter("group_id", "t.group_id", f.GroupID)
-	if f.Status != "" {
-		q.where("t.status = ?", f.Status)
-	}
-	if f.Priority != "" {
-		validatePriority(&v, f.Priority)
-		q.where("t.priority = ?", f.Priority)
-	}
+	// The conditions so far say which projects' tasks are listed; labelLinksCount can count a list that adds
+	// nothing else but labels.
+	scoped := len(q.conds)
 	if f.LabelIDs != "" {
 		var ids []string
 		for _, id := range strings.Split(f.LabelIDs, ",") {
@@ -83,6 +77,15 @@ func (s *Store) Tasks(ctx context.Context, a Actor, f TaskFilter) (List[Task], e
 			q.where("t.id IN (SELECT task_id FROM task_labels WHERE label_id = ANY(?::uuid[]))", pq.Array(ids))
 			labelIDs = ids
 		}
+	}
+	idFilter("assignee_id", "t.assignee_id", f.AssigneeID)
+	idFilter("group_id", "t.group_id", f.GroupID)
+	if f.Status != "" {
+		q.where("t.status = ?", f.Status)
+	}
+	if f.Priority != "" {
+		validatePriority(&v, f.Priority)
+		q.where("t.priority = ?", f.Priority)
 	}
 	if strings.TrimSpace(f.Search) != "" {
 		if tsq, ok := prefixQuery(f.Search); ok {
@@ -115,8 +118,7 @@ func (s *Store) Tasks(ctx context.Context, a Actor, f TaskFilter) (List[Task], e
 	}
 	out := List[Task]{Page: f.Page.Number(), PerPage: f.Page.Size(), Items: []Task{}}
 	count, countArgs := `SELECT count(*) FROM tasks t WHERE `+q.cond(), q.args
-	if labelIDs != nil && f.AssigneeID == "" && f.GroupID == "" && f.Status == "" && f.Priority == "" &&
-		strings.TrimSpace(f.Search) == "" {
+	if labelIDs != nil && len(q.conds) == scoped+1 {
 		count, countArgs = labelLinksCount(a, f.ProjectID, labelIDs)
 	}
 	// The total and the page are independent reads, run side by side on two connections: the call waits for the

@@ -513,6 +513,8 @@ func (s *Store) TimeEntries(ctx context.Context, a Actor, f TimeEntryFilter) (Li
 	if !a.IsAdmin() {
 		q.where("user_id = ?", a.UserID)
 	}
+	// Conditions up to here name the organization and perhaps the user, which the counters of migration 00014 keep.
+	counted := len(q.conds)
 	if f.ProjectID != "" {
 		if validID(f.ProjectID) {
 			q.where("project_id = ?", f.ProjectID)
@@ -549,9 +551,9 @@ func (s *Store) TimeEntries(ctx context.Context, a Actor, f TimeEntryFilter) (Li
 	}
 	out := List[TimeEntry]{Page: f.Page.Number(), PerPage: f.Page.Size(), Items: []TimeEntry{}}
 	count, countArgs := `SELECT count(*) FROM time_entries WHERE `+q.cond(), q.args
-	if f.ProjectID == "" && f.Billable == "" && f.Running == "" && from.IsZero() && to.IsZero() {
-		// Narrowed by nothing but the organization and perhaps the user: the counters of migration 00014 hold the
-		// answer, where count(*) would read every entry of the organization.
+	if len(q.conds) == counted {
+		// Narrowed by nothing but the organization and perhaps the user: the counters hold the answer, where
+		// count(*) would read every entry of the organization.
 		count, countArgs = `SELECT coalesce(sum(entries), 0) FROM time_entry_counts WHERE `+q.cond(), q.args
 	}
 	if err := s.db.GetContext(ctx, &out.Total, count, countArgs...); err != nil {
