@@ -9,8 +9,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run build serve test test-short generate check-generated vet deps-run deps-test seed clean
 
+# The dev mailbox (emails shown at /dev/mailbox to this machine) is on for `make run` unless SMTP is configured.
 run: deps-run build ## install what is missing, build and serve on the embedded default
-	$(BIN) serve
+	TRCR_DEV_MAILBOX="$${TRCR_DEV_MAILBOX:-$$([ -n "$$TRCR_SMTP_URL" ] && echo false || echo true)}" $(BIN) serve
 
 build: ## build bin/trcr
 	$(GO) build -o $(BIN) ./cmd/trcr

@@ -80,7 +80,6 @@ func (a *API) uploadLogo(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	defer f.Close()
 	o, err := a.store.SetLogo(c.Request().Context(), actor(c), f)
 	if err != nil {
 		return err

@@ -1,9 +1,9 @@
 package api
 
 import (
+	"bytes"
 	"errors"
 	"io"
-	"mime/multipart"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -45,11 +45,17 @@ func (a *API) updateMe(c echo.Context) error {
 // maxImageUpload bounds an avatar or logo request: the 5 MB image plus the multipart framing.
 const maxImageUpload = 5<<20 + 64<<10
 
-// uploadedFile opens the multipart field "file" (or the first file of any name), refusing bodies over limit.
-func uploadedFile(c echo.Context, limit int64) (multipart.File, error) {
+// uploadedFile reads the multipart field "file" (or the first file of any name) into memory, refusing bodies over
+// limit, and removes whatever parsing spooled to disk before returning, whatever the outcome: a middleware may
+// have replaced the request with a copy, whose files the server would not clean up.
+func uploadedFile(c echo.Context, limit int64) (io.Reader, error) {
 	r := c.Request()
 	r.Body = http.MaxBytesReader(c.Response(), r.Body, limit)
-	if err := r.ParseMultipartForm(1 << 20); err != nil {
+	err := r.ParseMultipartForm(1 << 20)
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
+	}
+	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return nil, &store.TooLargeError{Limit: limit}
@@ -69,7 +75,15 @@ func uploadedFile(c echo.Context, limit int64) (multipart.File, error) {
 	if fh[0].Size == 0 {
 		return nil, store.Invalid("file", "file is empty")
 	}
-	return fh[0].Open()
+	f, err := fh[0].Open()
+	if err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit))
+	if err != nil {
+		return nil, err
+	}
+	return bytes.NewReader(data), nil
 }
 
 func (a *API) uploadAvatar(c echo.Context) error {
@@ -77,8 +91,7 @@ func (a *API) uploadAvatar(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	u, err := a.store.SetAvatar(c.Request().Context(), userID(c), io.Reader(f))
+	u, err := a.store.SetAvatar(c.Request().Context(), userID(c), f)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 )
@@ -127,4 +128,20 @@ func TestChangePassword(t *testing.T) {
 	e.must(200, req{method: "PUT", path: "/users/me/password", token: u.token, body: map[string]string{"current_password": u.password, "new_password": "newPass456"}})
 	e.must(401, req{method: "POST", path: "/auth/login", body: map[string]string{"email": u.email, "password": u.password}})
 	e.must(200, req{method: "POST", path: "/auth/login", body: map[string]string{"email": u.email, "password": "newPass456"}})
+}
+
+// TestAvatar_UploadsLeaveNoTempFiles: a file over the 1 MB kept in memory is spooled while the form is parsed; the
+// upload removes it before answering, accepted or not. Not parallel: it points TMPDIR at a directory of its own.
+func TestAvatar_UploadsLeaveNoTempFiles(t *testing.T) {
+	e := newEnv(t)
+	u := e.register("Spool User")
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	ct, body := multipartBody(t, "file", "noise.png", "image/png", bytes.Repeat([]byte{0x89}, 3<<20))
+	e.must(415, req{method: "POST", path: "/users/me/avatar/upload", token: u.token, body: body, contentType: ct})
+	ct, body = multipartBody(t, "file", "big.png", "image/png", bytes.Repeat([]byte{0x89}, 7<<20))
+	e.must(413, req{method: "POST", path: "/users/me/avatar/upload", token: u.token, body: body, contentType: ct})
+	if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
+		t.Fatalf("temporary files left behind: %d", len(entries))
+	}
 }

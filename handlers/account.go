@@ -14,7 +14,7 @@ import (
 func (h *Handlers) mountAccount(g *router) {
 	g.GET("/profile", h.profilePage, h.requireUser)
 	g.POST("/profile", h.updateProfile, h.requireUser)
-	g.POST("/profile/avatar", h.uploadAvatar, h.requireUser)
+	g.UPLOAD("/profile/avatar", h.uploadAvatar, h.requireUser)
 	g.POST("/profile/avatar/remove", h.removeAvatar, h.requireUser)
 	g.POST("/profile/password", h.changePassword, h.requireUser)
 }
@@ -79,7 +79,6 @@ func (h *Handlers) uploadAvatar(c echo.Context) error {
 	status := http.StatusOK
 	file, err := formFile(c, "avatar")
 	if err == nil {
-		defer file.Close()
 		var u store.User
 		u, err = h.store.SetAvatar(c.Request().Context(), currentUser(c).ID, file)
 		if err == nil {

@@ -13,7 +13,8 @@ import (
 var errCSRF = echo.NewHTTPError(http.StatusForbidden, "Your session expired or the form was stale. Reload the page and try again.")
 
 // csrf keeps a synchronizer token in the session and requires it on every state-changing request: in the
-// X-CSRF-Token header (htmx sends it from hx-headers on <body>) or in the _csrf form field (plain forms).
+// X-CSRF-Token header (htmx sends it from hx-headers on <body>) or in the _csrf field of a url-encoded form (plain
+// forms). A multipart body is never parsed for it: parsing spools files to disk before anyone is authenticated.
 func (h *Handlers) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
@@ -26,7 +27,7 @@ func (h *Handlers) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 		default:
 			sent := c.Request().Header.Get("X-CSRF-Token")
-			if sent == "" {
+			if sent == "" && isURLEncoded(c.Request()) {
 				sent = c.FormValue("_csrf")
 			}
 			if subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {

@@ -23,6 +23,7 @@ import (
 	"github.com/trcr/trcr/handlers"
 	"github.com/trcr/trcr/migrations"
 	"github.com/trcr/trcr/store"
+	"github.com/trcr/trcr/store/blob"
 	"github.com/trcr/trcr/store/storetest"
 )
 
@@ -34,6 +35,7 @@ type env struct {
 	store *store.Store
 	db    *sqlx.DB
 	srv   *httptest.Server
+	echo  *echo.Echo // the router, for requests that must come from a chosen peer address
 }
 
 func newEnv(t *testing.T) *env {
@@ -44,7 +46,11 @@ func newEnv(t *testing.T) *env {
 	}
 	t.Cleanup(func() { db.Close() })
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s := store.New(db, nil, store.Config{BaseURL: "http://trcr.test", Secret: []byte(strings.Repeat("s", 32)), AuthRateLimit: 10000}, log)
+	files, err := blob.NewLocal(t.TempDir(), "http://trcr.test", []byte(strings.Repeat("k", 32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := store.New(db, files, store.Config{BaseURL: "http://trcr.test", Secret: []byte(strings.Repeat("s", 32)), AuthRateLimit: 10000}, log)
 	sessions := scs.New()
 	sessions.Store = postgresstore.NewWithCleanupInterval(db.DB, 0)
 	sessions.Cookie.HttpOnly = true
@@ -54,7 +60,7 @@ func newEnv(t *testing.T) *env {
 	h.Mount(e)
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &env{t: t, store: s, db: db, srv: srv}
+	return &env{t: t, store: s, db: db, srv: srv, echo: e}
 }
 
 // browser is a cookie-keeping client that does not follow redirects, so tests see them.

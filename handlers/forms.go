@@ -1,11 +1,11 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
 	"maps"
-	"mime/multipart"
 	"net/http"
 	"slices"
 	"strings"
@@ -17,14 +17,20 @@ import (
 	"github.com/trcr/trcr/views"
 )
 
-// maxImageForm bounds an avatar or logo form: the 5 MB image plus the form's other fields.
-const maxImageForm = 5<<20 + 64<<10
+// maxUploadFile bounds the file read from an upload form: the image limit of the store plus one byte, so the store
+// still sees that a larger file is too large.
+const maxUploadFile = 5<<20 + 1
 
-// formFile opens an uploaded file field, refusing bodies over the image limit.
-func formFile(c echo.Context, field string) (multipart.File, error) {
+// formFile reads an uploaded file field of a multipart form into memory and removes whatever parsing spooled to
+// disk before returning, whatever the outcome: the request may be a copy of the one the server cleans up after
+// (the session middleware makes one), so nothing else would. The body is already bounded by the route's limit.
+func formFile(c echo.Context, field string) (io.Reader, error) {
 	r := c.Request()
-	r.Body = http.MaxBytesReader(c.Response(), r.Body, maxImageForm)
-	if err := r.ParseMultipartForm(1 << 20); err != nil {
+	err := r.ParseMultipartForm(1 << 20)
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
+	}
+	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return nil, &store.TooLargeError{Limit: 5 << 20}
@@ -35,7 +41,12 @@ func formFile(c echo.Context, field string) (multipart.File, error) {
 	if err != nil || fh.Size == 0 {
 		return nil, store.Invalid("file", "Choose an image to upload.")
 	}
-	return f, nil
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxUploadFile))
+	if err != nil {
+		return nil, err
+	}
+	return bytes.NewReader(data), nil
 }
 
 // withFlashes renders a fragment followed by flash messages swapped out of band, for htmx answers.

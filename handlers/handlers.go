@@ -21,7 +21,7 @@ import (
 
 // Options configure the pages.
 type Options struct {
-	// DevMailbox shows the outbox at /dev/mailbox; on only when no SMTP server is configured.
+	// DevMailbox shows the outbox at /dev/mailbox to loopback peers (TRCR_DEV_MAILBOX; never with SMTP).
 	DevMailbox bool
 	Logger     *slog.Logger
 }
@@ -78,23 +78,36 @@ func (h *Handlers) Mount(e *echo.Echo) {
 	h.mountPublicInvoice(g)
 	h.mountReports(g)
 	if h.opts.DevMailbox {
-		g.GET("/dev/mailbox", h.devMailbox)
-		g.GET("/dev/mailbox/:id", h.devMailbox)
+		g.GET("/dev/mailbox", h.devMailbox, loopbackOnly)
+		g.GET("/dev/mailbox/:id", h.devMailbox, loopbackOnly)
 	}
 }
 
-// router registers page routes with the session middleware in front of each.
+// router registers page routes with a body limit and the session middleware in front of each.
 type router struct {
 	e  *echo.Echo
 	mw []echo.MiddlewareFunc
 }
 
 func (r *router) GET(path string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
-	r.e.GET(path, h, append(append([]echo.MiddlewareFunc{}, r.mw...), mw...)...)
+	r.e.GET(path, h, r.chain(limitBody(maxPageBody, false), mw)...)
 }
 
 func (r *router) POST(path string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
-	r.e.POST(path, h, append(append([]echo.MiddlewareFunc{}, r.mw...), mw...)...)
+	r.e.POST(path, h, r.chain(limitBody(maxPageBody, false), mw)...)
+}
+
+// UPLOAD registers a POST route that takes a multipart file (read with formFile) and a larger body.
+func (r *router) UPLOAD(path string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
+	r.e.POST(path, h, r.chain(limitBody(maxUploadBody, true), mw)...)
+}
+
+// chain puts the body limit first, so an oversized body is refused before a session is loaded or a form parsed.
+func (r *router) chain(limit echo.MiddlewareFunc, mw []echo.MiddlewareFunc) []echo.MiddlewareFunc {
+	out := make([]echo.MiddlewareFunc, 0, 1+len(r.mw)+len(mw))
+	out = append(out, limit)
+	out = append(out, r.mw...)
+	return append(out, mw...)
 }
 
 // currentUser is the signed-in user, or nil.

@@ -26,7 +26,7 @@ func (h *Handlers) mountOrganization(g *router) {
 
 	g.GET("/settings/organization", h.orgSettingsPage, h.requireOrg)
 	g.POST("/settings/organization", h.updateOrgSettings, h.requireOrg)
-	g.POST("/settings/organization/logo", h.uploadLogo, h.requireOrg)
+	g.UPLOAD("/settings/organization/logo", h.uploadLogo, h.requireOrg)
 	g.POST("/settings/organization/logo/remove", h.removeLogo, h.requireOrg)
 	g.POST("/settings/organization/delete", h.deleteOrganization, h.requireOrg)
 
@@ -226,7 +226,6 @@ func (h *Handlers) uploadLogo(c echo.Context) error {
 	var msg string
 	file, err := formFile(c, "logo")
 	if err == nil {
-		defer file.Close()
 		_, err = h.store.SetLogo(c.Request().Context(), currentActor(c), file)
 	}
 	if err == nil {

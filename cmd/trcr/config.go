@@ -28,6 +28,9 @@ type config struct {
 	S3PublicEndpoint    string
 	WebhookAllowPrivate bool
 	AuthRateLimit       int
+	// DevMailbox serves the email outbox at /dev/mailbox to loopback peers: a development aid that shows every
+	// organization's emails (reset links included), so it is opt-in and refused where it could be reached.
+	DevMailbox bool
 }
 
 func loadConfig() (config, error) {
@@ -55,6 +58,15 @@ func loadConfig() (config, error) {
 	var err error
 	if c.WebhookAllowPrivate, err = envBool("TRCR_WEBHOOK_ALLOW_PRIVATE"); err != nil {
 		return c, err
+	}
+	if c.DevMailbox, err = envBool("TRCR_DEV_MAILBOX"); err != nil {
+		return c, err
+	}
+	if c.DevMailbox && c.SMTPURL != "" {
+		return c, errors.New("TRCR_DEV_MAILBOX=true cannot be combined with TRCR_SMTP_URL: emails go to the SMTP server")
+	}
+	if c.DevMailbox && !isLoopbackURL(c.BaseURL) {
+		return c, fmt.Errorf("TRCR_DEV_MAILBOX=true needs a loopback TRCR_BASE_URL (http://127.0.0.1:…), got %q: the mailbox shows password-reset links", c.BaseURL)
 	}
 	c.AuthRateLimit = 30
 	if v := env("TRCR_AUTH_RATE_LIMIT", ""); v != "" {

@@ -145,6 +145,7 @@ func startE2EServer() (*e2eServer, error) {
 		"TRCR_DATA_DIR="+filepath.Join(root, "data"),
 		"TRCR_ADDR="+addr,
 		"TRCR_AUTH_RATE_LIMIT=1000",
+		"TRCR_DEV_MAILBOX=true",
 	)
 	// A file, not a pipe: Wait then returns when trcr exits, whatever its children hold open.
 	cmd.Stdout, cmd.Stderr = logFile, logFile

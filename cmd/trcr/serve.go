@@ -160,7 +160,7 @@ func newApp(ctx context.Context, cfg config, db *sqlx.DB, log *slog.Logger) (*ap
 	}))
 
 	apiV1 := api.New(a.store, log)
-	pages := handlers.New(a.store, sessions, handlers.Options{DevMailbox: a.mailer == nil, Logger: log})
+	pages := handlers.New(a.store, sessions, handlers.Options{DevMailbox: cfg.DevMailbox, Logger: log})
 	e.HTTPErrorHandler = func(err error, c echo.Context) {
 		if strings.HasPrefix(c.Request().URL.Path, "/api/") {
 			apiV1.HandleError(err, c)
@@ -194,6 +194,15 @@ func secureCookies(baseURL string) bool {
 	}
 	if u.Scheme == "https" {
 		return true
+	}
+	return isLoopbackURL(baseURL)
+}
+
+// isLoopbackURL reports whether a URL names this machine only (localhost or a loopback address).
+func isLoopbackURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
 	}
 	host := u.Hostname()
 	if host == "localhost" {
@@ -238,8 +247,10 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if a.mailer != nil {
 		bg.Add(1)
 		go func() { defer bg.Done(); a.store.RunMailer(bgCtx, a.mailer, 2*time.Second) }()
+	} else if cfg.DevMailbox {
+		log.Info("no TRCR_SMTP_URL: emails stay in the outbox; read them at " + cfg.BaseURL + "/dev/mailbox (from this machine only)")
 	} else {
-		log.Info("no TRCR_SMTP_URL: emails stay in the outbox; read them at " + cfg.BaseURL + "/dev/mailbox")
+		log.Warn("no TRCR_SMTP_URL: emails (verification, password resets, invitations, invoices) stay unsent in the outbox; set TRCR_SMTP_URL, or TRCR_DEV_MAILBOX=true on a development machine")
 	}
 	bg.Add(1)
 	go func() { defer bg.Done(); a.store.RunJanitor(bgCtx, 5*time.Minute) }()
