@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode"
 
 	"github.com/a-h/templ"
 	"github.com/alexedwards/scs/v2"
@@ -256,9 +257,21 @@ func capitalize(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// safeNext keeps only local paths as a post-login destination, so a crafted link cannot send users elsewhere.
+// safeNext keeps only local paths as a post-login destination, so a crafted link cannot send users elsewhere. It
+// accepts a path that parses with no scheme, host or user, starts with one slash, and has no control character,
+// whitespace or backslash anywhere: browsers drop tabs and newlines from URLs and read "\" as "/", which would
+// turn "/\t/evil.example" into "//evil.example", another site.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || len(next) > 2048 {
+		return ""
+	}
+	for _, r := range next {
+		if r == '\\' || unicode.IsSpace(r) || unicode.IsControl(r) || !unicode.IsPrint(r) {
+			return ""
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
 		return ""
 	}
 	return next
