@@ -6,7 +6,7 @@ import (
 	"github.com/trcr/trcr/store"
 )
 
-func (a *API) mountAuditLogs(g *echo.Group) {
+func (a *API) mountAuditLogs(g *router) {
 	g.GET("/audit-logs", a.listAuditLogs, a.requireOrg)
 }
 

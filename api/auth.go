@@ -8,7 +8,7 @@ import (
 	"github.com/trcr/trcr/store"
 )
 
-func (a *API) mountAuth(g *echo.Group) {
+func (a *API) mountAuth(g *router) {
 	g.POST("/auth/register", a.register)
 	g.POST("/auth/login", a.login)
 	g.POST("/auth/refresh", a.refresh)

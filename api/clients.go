@@ -11,7 +11,7 @@ import (
 	"github.com/trcr/trcr/store"
 )
 
-func (a *API) mountClients(g *echo.Group) {
+func (a *API) mountClients(g *router) {
 	g.GET("/clients", a.listClients, a.requireOrg)
 	g.POST("/clients", a.createClient, a.requireOrg)
 	g.GET("/clients/:id", a.getClient, a.requireOrg)

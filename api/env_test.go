@@ -207,6 +207,10 @@ var tokenInLink = regexp.MustCompile(`token=([A-Za-z0-9_-]+)`)
 // lastEmailTo returns the newest outbox email to addr.
 func (e *env) lastEmailTo(addr string) store.OutboxEmail {
 	e.t.Helper()
+	// Account emails (password resets) are written by a worker that the server runs in the background.
+	if _, err := e.store.ProcessAuthMail(context.Background()); err != nil {
+		e.t.Fatal(err)
+	}
 	emails, err := e.store.OutboxEmails(context.Background(), 1000)
 	if err != nil {
 		e.t.Fatal(err)

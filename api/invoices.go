@@ -11,7 +11,7 @@ import (
 	"github.com/trcr/trcr/store"
 )
 
-func (a *API) mountInvoices(g *echo.Group) {
+func (a *API) mountInvoices(g *router) {
 	g.GET("/invoices", a.listInvoices, a.requireOrg)
 	g.POST("/invoices", a.createInvoice, a.requireOrg)
 	g.GET("/invoices/:id", a.getInvoice, a.requireOrg)

@@ -8,7 +8,7 @@ import (
 	"github.com/trcr/trcr/store"
 )
 
-func (a *API) mountLabels(g *echo.Group) {
+func (a *API) mountLabels(g *router) {
 	g.GET("/labels", a.listLabels, a.requireOrg)
 	g.POST("/labels", a.createLabel, a.requireOrg)
 	g.PUT("/labels/:id", a.updateLabel, a.requireOrg)

@@ -8,7 +8,7 @@ import (
 	"github.com/trcr/trcr/store"
 )
 
-func (a *API) mountMembers(g *echo.Group) {
+func (a *API) mountMembers(g *router) {
 	g.GET("/members", a.listMembers, a.requireOrg)
 	g.POST("/members/invite", a.inviteMember, a.requireOrg)
 	g.PUT("/members/:id", a.updateMember, a.requireOrg)

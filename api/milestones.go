@@ -9,7 +9,7 @@ import (
 )
 
 // mountMilestones registers the milestone routes, which name the organization in the path.
-func (a *API) mountMilestones(g *echo.Group) {
+func (a *API) mountMilestones(g *router) {
 	g.GET("/organizations/:org_id/projects/:project_id/milestones", a.listMilestones, a.orgIDFromPath)
 	g.POST("/organizations/:org_id/projects/:project_id/milestones", a.createMilestone, a.orgIDFromPath)
 	g.GET("/organizations/:org_id/milestones/:id", a.getMilestone, a.orgIDFromPath)

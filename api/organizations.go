@@ -8,7 +8,7 @@ import (
 	"github.com/trcr/trcr/store"
 )
 
-func (a *API) mountOrganizations(g *echo.Group) {
+func (a *API) mountOrganizations(g *router) {
 	g.GET("/organizations", a.listOrganizations, a.requireUser)
 	g.POST("/organizations", a.createOrganization, a.requireUser)
 	g.GET("/organizations/:id", a.getOrganization, a.orgFromPath)

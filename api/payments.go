@@ -8,7 +8,7 @@ import (
 	"github.com/trcr/trcr/store"
 )
 
-func (a *API) mountPayments(g *echo.Group) {
+func (a *API) mountPayments(g *router) {
 	g.GET("/payments", a.listPayments, a.requireOrg)
 	g.POST("/payments", a.createPayment, a.requireOrg)
 	g.GET("/payments/:id", a.getPayment, a.requireOrg)

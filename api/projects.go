@@ -8,7 +8,7 @@ import (
 	"github.com/trcr/trcr/store"
 )
 
-func (a *API) mountProjects(g *echo.Group) {
+func (a *API) mountProjects(g *router) {
 	g.GET("/projects", a.listProjects, a.requireOrg)
 	g.POST("/projects", a.createProject, a.requireOrg)
 	g.GET("/projects/stats", a.projectStats, a.requireOrg)

@@ -8,7 +8,7 @@ import (
 	"github.com/trcr/trcr/store"
 )
 
-func (a *API) mountReports(g *echo.Group) {
+func (a *API) mountReports(g *router) {
 	g.GET("/reports/timesheet", a.timesheetReport, a.requireOrg)
 	g.GET("/reports/revenue", a.revenueReport, a.requireOrg)
 	g.GET("/reports/utilization", a.utilizationReport, a.requireOrg)

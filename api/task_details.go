@@ -9,7 +9,7 @@ import (
 )
 
 // mountTaskDetails registers what hangs off a task: comments, checklist items, dependencies and recurrences.
-func (a *API) mountTaskDetails(g *echo.Group) {
+func (a *API) mountTaskDetails(g *router) {
 	g.GET("/tasks/:id/comments", a.listComments, a.requireOrg)
 	g.POST("/tasks/:id/comments", a.addComment, a.requireOrg)
 	g.DELETE("/tasks/:id/comments/:comment_id", a.deleteComment, a.requireOrg)

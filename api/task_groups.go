@@ -8,7 +8,7 @@ import (
 	"github.com/trcr/trcr/store"
 )
 
-func (a *API) mountTaskGroups(g *echo.Group) {
+func (a *API) mountTaskGroups(g *router) {
 	g.GET("/projects/:id/task-groups", a.listTaskGroups, a.requireOrg)
 	g.POST("/projects/:id/task-groups", a.createTaskGroup, a.requireOrg)
 	g.PUT("/projects/:id/task-groups/reorder", a.reorderTaskGroups, a.requireOrg)

@@ -8,7 +8,7 @@ import (
 	"github.com/trcr/trcr/store"
 )
 
-func (a *API) mountTaskStatuses(g *echo.Group) {
+func (a *API) mountTaskStatuses(g *router) {
 	g.GET("/task-statuses", a.listTaskStatuses, a.requireOrg)
 	g.POST("/task-statuses", a.createTaskStatus, a.requireOrg)
 	g.POST("/task-statuses/reorder", a.reorderTaskStatuses, a.requireOrg)

@@ -8,7 +8,7 @@ import (
 	"github.com/trcr/trcr/store"
 )
 
-func (a *API) mountTasks(g *echo.Group) {
+func (a *API) mountTasks(g *router) {
 	g.GET("/tasks", a.listTasks, a.requireOrg)
 	g.POST("/tasks", a.createTask, a.requireOrg)
 	g.GET("/tasks/:id", a.getTask, a.requireOrg)

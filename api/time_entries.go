@@ -9,7 +9,7 @@ import (
 )
 
 // mountTimeEntries registers the timer and time entry routes.
-func (a *API) mountTimeEntries(g *echo.Group) {
+func (a *API) mountTimeEntries(g *router) {
 	g.POST("/time-entries/start", a.startTimer, a.requireOrg)
 	g.POST("/time-entries/:id/stop", a.stopTimer, a.requireOrg)
 	g.GET("/time/current", a.currentTimer, a.requireOrg)

@@ -11,7 +11,7 @@ import (
 	"github.com/trcr/trcr/store"
 )
 
-func (a *API) mountUsers(g *echo.Group) {
+func (a *API) mountUsers(g *router) {
 	g.GET("/users/me", a.me, a.requireUser)
 	g.PUT("/users/me", a.updateMe, a.requireUser)
 	g.POST("/users/me/avatar/upload", a.uploadAvatar, a.requireUser)
@@ -113,7 +113,7 @@ func (a *API) changePassword(c echo.Context) error {
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	if err := a.store.ChangePassword(c.Request().Context(), userID(c), in.CurrentPassword, in.NewPassword); err != nil {
+	if _, err := a.store.ChangePassword(c.Request().Context(), userID(c), in.CurrentPassword, in.NewPassword); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, messageBody{"Your password has been changed."})

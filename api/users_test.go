@@ -145,3 +145,34 @@ func TestAvatar_UploadsLeaveNoTempFiles(t *testing.T) {
 		t.Fatalf("temporary files left behind: %d", len(entries))
 	}
 }
+
+// TestChangePassword_GuessesAreThrottled: wrong current passwords count with failed logins (429 after ten).
+func TestChangePassword_GuessesAreThrottled(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	u := e.register("Guess Target")
+	for i := 0; i < 10; i++ {
+		e.must(400, req{method: "PUT", path: "/users/me/password", token: u.token, body: map[string]string{"current_password": "wrong guess", "new_password": "brand new password"}})
+	}
+	r := e.must(429, req{method: "PUT", path: "/users/me/password", token: u.token, body: map[string]string{"current_password": u.password, "new_password": "brand new password"}})
+	if r.header.Get("Retry-After") == "" || r.errCode() != "rate_limited" {
+		t.Fatalf("429 without Retry-After or code: %v %s", r.header, r.raw)
+	}
+	e.must(429, req{method: "POST", path: "/auth/login", body: map[string]string{"email": u.email, "password": u.password}})
+}
+
+// TestAPI_AnswersAreNotCached: every answer is one caller's data.
+func TestAPI_AnswersAreNotCached(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	u := e.register("Cache User")
+	for _, r := range []req{
+		{method: "GET", path: "/users/me", token: u.token},
+		{method: "GET", path: "/users/me"},
+		{method: "POST", path: "/auth/login", body: map[string]string{"email": u.email, "password": u.password}},
+	} {
+		if got := e.do(r).header.Get("Cache-Control"); got != "no-store" {
+			t.Errorf("%s %s: Cache-Control %q", r.method, r.path, got)
+		}
+	}
+}

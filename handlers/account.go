@@ -113,7 +113,11 @@ func (h *Handlers) removeAvatar(c echo.Context) error {
 func (h *Handlers) changePassword(c echo.Context) error {
 	v := profileView(*currentUser(c))
 	status := http.StatusOK
-	err := h.store.ChangePassword(c.Request().Context(), currentUser(c).ID, c.FormValue("current_password"), c.FormValue("new_password"))
+	u, err := h.store.ChangePassword(c.Request().Context(), currentUser(c).ID, c.FormValue("current_password"), c.FormValue("new_password"))
+	if err == nil {
+		// Every other session of the user ends with the old session version; this one carries on under a new id.
+		err = h.renewSession(c, u)
+	}
 	if err != nil {
 		if v.Password.Errors, v.Password.Error, err = fieldErrors(err); err != nil {
 			return err

@@ -29,15 +29,47 @@ func (h *Handlers) mountAuth(g *router) {
 
 // signIn starts an authenticated session: the token is renewed at login so a session id planted before it is
 // useless (session fixation), and the CSRF token with it.
-func (h *Handlers) signIn(c echo.Context, userID string) error {
+func (h *Handlers) signIn(c echo.Context, u store.User) error {
+	if err := h.renewSession(c, u); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	h.sessions.Put(ctx, sessUserID, u.ID)
+	h.sessions.Remove(ctx, sessOrgID)
+	h.sessions.Put(ctx, sessCSRF, newCSRFToken())
+	return nil
+}
+
+// renewSession gives the session a new id and the user's current session version, after a sign-in or a password
+// change (which ends every other session of the user).
+func (h *Handlers) renewSession(c echo.Context, u store.User) error {
 	ctx := c.Request().Context()
 	if err := h.sessions.RenewToken(ctx); err != nil {
 		return err
 	}
-	h.sessions.Put(ctx, sessUserID, userID)
-	h.sessions.Remove(ctx, sessOrgID)
-	h.sessions.Put(ctx, sessCSRF, newCSRFToken())
+	h.sessions.Put(ctx, sessVersion, u.SessionVersion)
 	return nil
+}
+
+// deviceCookie names the browser to the account lock: a browser that signed in before passes it with the right
+// password (store.LoginInput.Device).
+const (
+	deviceCookie   = "trcr_device"
+	deviceLifetime = 365 * 24 * 60 * 60 // seconds
+)
+
+func (h *Handlers) setDeviceCookie(c echo.Context, token string) {
+	c.SetCookie(&http.Cookie{
+		Name: deviceCookie, Value: token, Path: "/", MaxAge: deviceLifetime,
+		HttpOnly: true, Secure: h.sessions.Cookie.Secure, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+func deviceToken(c echo.Context) string {
+	if ck, err := c.Cookie(deviceCookie); err == nil && len(ck.Value) <= 64 {
+		return ck.Value
+	}
+	return ""
 }
 
 func (h *Handlers) loginPage(c echo.Context) error {
@@ -54,7 +86,9 @@ func (h *Handlers) loginPage(c echo.Context) error {
 
 func (h *Handlers) login(c echo.Context) error {
 	f := views.LoginForm{Email: c.FormValue("email"), Next: safeNext(c.FormValue("next"))}
-	s, err := h.store.Login(c.Request().Context(), store.LoginInput{Email: f.Email, Password: c.FormValue("password"), IP: c.RealIP()})
+	s, err := h.store.Login(c.Request().Context(), store.LoginInput{
+		Email: f.Email, Password: c.FormValue("password"), IP: c.RealIP(), Device: deviceToken(c), RememberDevice: true,
+	})
 	if err != nil {
 		if f.Errors, f.Error, err = fieldErrors(err); err != nil {
 			return err
@@ -65,9 +99,10 @@ func (h *Handlers) login(c echo.Context) error {
 		}
 		return renderForm(c, http.StatusUnprocessableEntity, views.LoginPage(p, f), views.LoginFormFragment(p.CSRFToken, f))
 	}
-	if err := h.signIn(c, s.User.ID); err != nil {
+	if err := h.signIn(c, s.User); err != nil {
 		return err
 	}
+	h.setDeviceCookie(c, s.Device)
 	return redirect(c, orHome(f.Next))
 }
 
@@ -105,7 +140,7 @@ func (h *Handlers) register(c echo.Context) error {
 		}
 		return renderForm(c, http.StatusUnprocessableEntity, views.RegisterPage(p, f), views.RegisterFormFragment(p.CSRFToken, f))
 	}
-	if err := h.signIn(c, s.User.ID); err != nil {
+	if err := h.signIn(c, s.User); err != nil {
 		return err
 	}
 	h.flash(c, views.FlashSuccess, "Welcome to TRCR! We sent a link to "+s.User.Email+" to confirm your address.")
@@ -173,7 +208,7 @@ func (h *Handlers) reset(c echo.Context) error {
 		var u store.User
 		u, err = h.store.ResetPassword(c.Request().Context(), f.Token, c.FormValue("password"))
 		if err == nil {
-			if err := h.signIn(c, u.ID); err != nil {
+			if err := h.signIn(c, u); err != nil {
 				return err
 			}
 			h.flash(c, views.FlashSuccess, "Your password has been changed.")

@@ -165,6 +165,10 @@ var tokenRe = regexp.MustCompile(`token=([A-Za-z0-9_-]+)`)
 
 func (e *env) tokenSentTo(addr, pathPart string) string {
 	e.t.Helper()
+	// Account emails (password resets) are written by a worker that the server runs in the background.
+	if _, err := e.store.ProcessAuthMail(context.Background()); err != nil {
+		e.t.Fatal(err)
+	}
 	emails, err := e.store.OutboxEmails(context.Background(), 100)
 	if err != nil {
 		e.t.Fatal(err)

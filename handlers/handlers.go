@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/a-h/templ"
@@ -25,6 +26,9 @@ type Options struct {
 	// DevMailbox shows the outbox at /dev/mailbox to loopback peers (TRCR_DEV_MAILBOX; never with SMTP).
 	DevMailbox bool
 	Logger     *slog.Logger
+	// CSRFKey signs the CSRF tokens of visitors without a session; a random key is made when it is empty (fine for
+	// one process; every process behind a load balancer needs the same one).
+	CSRFKey []byte
 }
 
 // Handlers serves the pages.
@@ -41,16 +45,23 @@ func New(s *store.Store, sessions *scs.SessionManager, opts Options) *Handlers {
 	if log == nil {
 		log = slog.Default()
 	}
+	if len(opts.CSRFKey) == 0 {
+		opts.CSRFKey = []byte(newCSRFToken())
+	}
 	return &Handlers{store: s, sessions: sessions, opts: opts, log: log}
 }
 
 // Session keys.
 const (
-	sessUserID = "user_id"
-	sessOrgID  = "org_id"
-	sessCSRF   = "csrf"
-	sessFlash  = "flash"
+	sessUserID  = "user_id"
+	sessVersion = "session_version" // the user's SessionVersion at sign-in; a password change moves it on
+	sessOrgID   = "org_id"
+	sessCSRF    = "csrf"
+	sessFlash   = "flash"
 )
+
+// anonymousSessionLifetime bounds a session made for a visitor who is not signed in (to carry a flash message).
+const anonymousSessionLifetime = time.Hour
 
 // Context keys.
 const (
@@ -104,11 +115,20 @@ func (r *router) UPLOAD(path string, h echo.HandlerFunc, mw ...echo.MiddlewareFu
 }
 
 // chain puts the body limit first, so an oversized body is refused before a session is loaded or a form parsed.
+// Pages are never cached: they show one person's data, and forms carry their CSRF token.
 func (r *router) chain(limit echo.MiddlewareFunc, mw []echo.MiddlewareFunc) []echo.MiddlewareFunc {
-	out := make([]echo.MiddlewareFunc, 0, 1+len(r.mw)+len(mw))
-	out = append(out, limit)
+	out := make([]echo.MiddlewareFunc, 0, 2+len(r.mw)+len(mw))
+	out = append(out, noStore, limit)
 	out = append(out, r.mw...)
 	return append(out, mw...)
+}
+
+// noStore tells browsers and proxies to keep no copy of the answer.
+func noStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+		return next(c)
+	}
 }
 
 // currentUser is the signed-in user, or nil.
@@ -119,7 +139,8 @@ func currentUser(c echo.Context) *store.User {
 
 func currentActor(c echo.Context) store.Actor { return c.Get(ctxActor).(store.Actor) }
 
-// loadUser reads the session's user, if any. A session whose user is gone is cleared.
+// loadUser reads the session's user, if any. A session whose user is gone, or that was signed in before the user's
+// password changed (another session version), is ended.
 func (h *Handlers) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
@@ -127,10 +148,12 @@ func (h *Handlers) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 		if id != "" {
 			u, err := h.store.User(ctx, id)
 			switch {
-			case err == nil:
+			case err == nil && u.SessionVersion == h.sessions.GetInt(ctx, sessVersion):
 				c.Set(ctxUser, &u)
-			case errors.Is(err, store.ErrNotFound):
-				_ = h.sessions.Destroy(ctx)
+			case err == nil || errors.Is(err, store.ErrNotFound):
+				if err := h.sessions.Destroy(ctx); err != nil {
+					return err
+				}
 			default:
 				return err
 			}
@@ -202,9 +225,14 @@ func renderForm(c echo.Context, status int, page, fragment templ.Component) erro
 	return render(c, status, page)
 }
 
-// flash keeps a message for the next page the user sees.
+// flash keeps a message for the next page the user sees. For a visitor who is not signed in, that makes a session
+// that lives an hour at most.
 func (h *Handlers) flash(c echo.Context, kind, text string) {
-	h.sessions.Put(c.Request().Context(), sessFlash, kind+"\x00"+text)
+	ctx := c.Request().Context()
+	if h.sessions.GetString(ctx, sessUserID) == "" {
+		h.sessions.SetDeadline(ctx, time.Now().Add(anonymousSessionLifetime))
+	}
+	h.sessions.Put(ctx, sessFlash, kind+"\x00"+text)
 }
 
 func (h *Handlers) popFlashes(ctx context.Context) []views.Flash {

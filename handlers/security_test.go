@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -42,5 +43,139 @@ func TestRedirects_NeverLeaveTheSite(t *testing.T) {
 	reg.get("/register")
 	if p := reg.post("/register", url.Values{"name": {"Bob"}, "email": {"bob@example.com"}, "password": {"secret123!"}, "next": {evilNexts[0]}}); p.location != "/onboarding" {
 		t.Errorf("register with next=%q: %d %q", evilNexts[0], p.status, p.location)
+	}
+}
+
+func countSessions(t *testing.T, e *env) int {
+	t.Helper()
+	var n int
+	if err := e.db.Get(&n, `SELECT count(*) FROM sessions`); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// signIn signs in a fresh browser as an existing account.
+func (e *env) signIn(email string) *browser {
+	e.t.Helper()
+	b := e.browser()
+	b.get("/login")
+	if p := b.post("/login", url.Values{"email": {email}, "password": {"secret123!"}}); p.status != http.StatusSeeOther {
+		e.t.Fatalf("sign in %s: %d %s", email, p.status, p.body)
+	}
+	b.get("/profile")
+	return b
+}
+
+// TestPasswordChange_SignsOutOtherSessions: the page says other devices were signed out, and they are; the browser
+// that made the change stays signed in and its forms keep working. A reset signs out every browser too.
+func TestPasswordChange_SignsOutOtherSessions(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	laptop := e.withOrg("Ann", "ann@example.com", "Acme")
+	phone := e.signIn("ann@example.com")
+	before := sessionCookie(t, e, laptop)
+
+	p := laptop.htmx("/profile/password", url.Values{"current_password": {"secret123!"}, "new_password": {"a new secret 1"}})
+	if p.status != http.StatusOK {
+		t.Fatalf("change password: %d %s", p.status, p.body)
+	}
+	if after := sessionCookie(t, e, laptop); after == before || after == "" {
+		t.Fatalf("the session id was not renewed: %q → %q", before, after)
+	}
+	if p := phone.get("/profile"); p.status != http.StatusSeeOther || !strings.HasPrefix(p.location, "/login") {
+		t.Fatalf("the other browser is still signed in: %d %q", p.status, p.location)
+	}
+	if p := laptop.htmx("/profile", url.Values{"name": {"Ann B"}, "timezone": {"UTC"}}); p.status != http.StatusOK {
+		t.Fatalf("the browser that changed the password lost its session or token: %d %s", p.status, p.body)
+	}
+
+	// A reset, requested from a third browser, signs out the laptop too.
+	other := e.browser()
+	other.get("/forgot-password")
+	other.post("/forgot-password", url.Values{"email": {"ann@example.com"}})
+	tok := e.tokenSentTo("ann@example.com", "/reset-password")
+	other.get("/reset-password?token=" + tok)
+	if p := other.post("/reset-password", url.Values{"token": {tok}, "password": {"third secret 3"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("reset: %d %s", p.status, p.body)
+	}
+	if p := laptop.get("/profile"); p.status != http.StatusSeeOther {
+		t.Fatalf("the laptop is still signed in after a reset: %d", p.status)
+	}
+	if p := other.get("/profile"); p.status != http.StatusOK {
+		t.Fatalf("the browser that reset is signed in: %d", p.status)
+	}
+}
+
+// TestAnonymousVisitors_StoreNoSessions: looking at the sign-in page stores nothing; signing in still needs the
+// token of the page.
+func TestAnonymousVisitors_StoreNoSessions(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.signUp("Ann", "ann@example.com").post("/logout", nil)
+	base := countSessions(t, e)
+	for i := 0; i < 50; i++ {
+		e.browser().get("/login")
+		e.browser().get("/register")
+	}
+	b := e.browser()
+	for i := 0; i < 50; i++ {
+		b.get("/forgot-password")
+	}
+	if n := countSessions(t, e); n != base {
+		t.Fatalf("anonymous page views stored %d sessions", n-base)
+	}
+	// The anonymous token works for the form it came with, and nothing else does.
+	if p := b.read(b.c.PostForm(e.srv.URL+"/login", url.Values{"email": {"ann@example.com"}, "password": {"secret123!"}, "_csrf": {"forged"}})); p.status != http.StatusForbidden {
+		t.Fatalf("forged token: %d", p.status)
+	}
+	stranger := e.browser() // never saw a page, so has no cookie
+	if p := stranger.post("/login", url.Values{"email": {"ann@example.com"}, "password": {"secret123!"}, "_csrf": {b.csrf}}); p.status != http.StatusForbidden {
+		t.Fatalf("another browser's token: %d", p.status)
+	}
+	if p := b.post("/login", url.Values{"email": {"ann@example.com"}, "password": {"secret123!"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("sign in with the page's token: %d %s", p.status, p.body)
+	}
+	if n := countSessions(t, e); n != base+1 {
+		t.Fatalf("signing in stored %d sessions, want 1", n-base)
+	}
+}
+
+// TestLockedAccount_KnownBrowserStillSignsIn: a browser that signed in before passes the account lock that ten
+// wrong passwords from elsewhere set.
+func TestLockedAccount_KnownBrowserStillSignsIn(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	owner := e.signUp("Ann", "ann@example.com")
+	owner.post("/logout", nil)
+	owner = e.signIn("ann@example.com") // now this browser holds a device cookie
+	owner.post("/logout", nil)
+
+	attacker := e.browser()
+	attacker.get("/login")
+	for i := 0; i < 10; i++ {
+		attacker.post("/login", url.Values{"email": {"ann@example.com"}, "password": {"wrong guess"}})
+	}
+	if p := attacker.post("/login", url.Values{"email": {"ann@example.com"}, "password": {"secret123!"}}); p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, "Too many attempts") {
+		t.Fatalf("new browser on a locked account: %d", p.status)
+	}
+	owner.get("/login")
+	if p := owner.post("/login", url.Values{"email": {"ann@example.com"}, "password": {"secret123!"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("known browser on a locked account: %d %s", p.status, p.body)
+	}
+}
+
+// TestAnswers_AreNotCached: pages and API answers carry one person's data.
+func TestAnswers_AreNotCached(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b := e.withOrg("Ann", "ann@example.com", "Acme")
+	for _, path := range []string{"/", "/profile", "/login"} {
+		if p := b.get(path); p.header.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s: Cache-Control %q", path, p.header.Get("Cache-Control"))
+		}
+	}
+	if p := b.htmx("/profile", url.Values{"name": {"A"}, "timezone": {"UTC"}}); p.header.Get("Cache-Control") != "no-store" {
+		t.Errorf("form answer: Cache-Control %q", p.header.Get("Cache-Control"))
 	}
 }

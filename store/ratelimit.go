@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"net/netip"
 	"time"
 )
 
@@ -29,7 +30,25 @@ func (s *Store) limitAuthByIP(ctx context.Context, action, ip string) error {
 	if ip == "" {
 		return nil
 	}
-	return s.allow(ctx, action+":"+ip, s.cfg.AuthRateLimit, time.Minute)
+	return s.allow(ctx, action+":"+clientKey(ip), s.cfg.AuthRateLimit, time.Minute)
+}
+
+// clientKey is what per-client limits count: the IPv4 address, or the /64 an IPv6 address belongs to, since one
+// subscriber usually holds a whole /64 and could otherwise rotate through 2^64 addresses.
+func clientKey(ip string) string {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	addr = addr.Unmap()
+	if addr.Is4() {
+		return addr.String()
+	}
+	p, err := addr.Prefix(64)
+	if err != nil {
+		return addr.String()
+	}
+	return p.String()
 }
 
 // PruneRateLimits deletes expired counters and old failed-login records; the background janitor calls it.
@@ -37,8 +56,10 @@ func (s *Store) PruneRateLimits(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, `DELETE FROM rate_limits WHERE window_start < now() - interval '1 hour'`); err != nil {
 		return err
 	}
-	_, err := s.db.ExecContext(ctx, `DELETE FROM login_failures WHERE created_at < now() - interval '1 hour'`)
-	return err
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM login_failures WHERE created_at < now() - interval '1 hour'`); err != nil {
+		return err
+	}
+	return s.pruneLoginDevices(ctx)
 }
 
 // RunJanitor prunes expired counters every interval until ctx ends.

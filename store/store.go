@@ -35,6 +35,8 @@ type Store struct {
 	log    *slog.Logger
 	now    func() time.Time
 	hasher passwordHasher
+	// authMailWake wakes this process's account-email worker (RunAuthMail) when a request is queued.
+	authMailWake chan struct{}
 }
 
 // New wires a Store. blobs may be nil in code paths that never touch files.
@@ -45,7 +47,7 @@ func New(db *sqlx.DB, blobs blob.Store, cfg Config, log *slog.Logger) *Store {
 	if cfg.AuthRateLimit <= 0 {
 		cfg.AuthRateLimit = 30
 	}
-	return &Store{db: db, blobs: blobs, cfg: cfg, log: log, now: time.Now, hasher: defaultHasher}
+	return &Store{db: db, blobs: blobs, cfg: cfg, log: log, now: time.Now, hasher: defaultHasher, authMailWake: make(chan struct{}, 1)}
 }
 
 // SetClock replaces the clock, for tests of expiry.

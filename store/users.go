@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -28,17 +29,22 @@ type User struct {
 	EmailVerifiedAt *time.Time `db:"email_verified_at" json:"email_verified_at"`
 	DefaultOrgID    *string    `db:"default_org_id" json:"default_organization_id"`
 	PasswordHash    string     `db:"password_hash" json:"-"`
-	CreatedAt       time.Time  `db:"created_at" json:"created_at"`
-	UpdatedAt       time.Time  `db:"updated_at" json:"updated_at"`
+	// SessionVersion is what web sessions are signed in with; a password change or reset bumps it.
+	SessionVersion int       `db:"session_version" json:"-"`
+	CreatedAt      time.Time `db:"created_at" json:"created_at"`
+	UpdatedAt      time.Time `db:"updated_at" json:"updated_at"`
 }
 
-// Session is a signed-in user, with API tokens when they were asked for.
+// Session is a signed-in user, with API tokens when they were asked for, and the browser's device token when the
+// login came from a page.
 type Session struct {
 	User   User
 	Tokens *Tokens
+	// Device is the token of the browser that signed in (LoginInput.RememberDevice): new, or the one it presented.
+	Device string
 }
 
-const userColumns = `id, email, name, timezone, avatar_key, email_verified_at, default_org_id, password_hash, created_at, updated_at`
+const userColumns = `id, email, name, timezone, avatar_key, email_verified_at, default_org_id, password_hash, session_version, created_at, updated_at`
 
 func getUser(ctx context.Context, q sqlx.QueryerContext, id string) (User, error) {
 	var u User
@@ -191,13 +197,22 @@ func (s *Store) ResendVerification(ctx context.Context, userID string) error {
 
 // link builds an absolute link to the app carrying a token.
 func (s *Store) link(path, token string) string {
-	return strings.TrimRight(s.cfg.BaseURL, "/") + path + "?token=" + token
+	return s.pageURL(path) + "?token=" + token
+}
+
+// pageURL is the absolute URL of a page of the app.
+func (s *Store) pageURL(path string) string {
+	return strings.TrimRight(s.cfg.BaseURL, "/") + path
 }
 
 // LoginInput is a sign-in attempt.
 type LoginInput struct {
 	Email, Password, IP string
 	WithTokens          bool
+	// Device is the device token the browser presented (a cookie), if any: a browser that signed in to the account
+	// before passes the account lock with the right password. RememberDevice asks for one on success.
+	Device         string
+	RememberDevice bool
 }
 
 // Failed logins allowed per account in loginFailureWindow, whatever the IP.
@@ -208,7 +223,9 @@ const (
 
 var errBadCredentials = &UnauthorizedError{Message: "invalid email or password"}
 
-// Login checks a password. Unknown emails and wrong passwords get the same answer in the same time.
+// Login checks a password. Unknown emails and wrong passwords get the same answer in the same time. After
+// maxLoginFailures failures in loginFailureWindow the account is locked, except for a browser that signed in to it
+// before (its own failures are limited separately), so guesses from elsewhere cannot keep the owner out.
 func (s *Store) Login(ctx context.Context, in LoginInput) (*Session, error) {
 	var v validator
 	in.Email = strings.TrimSpace(in.Email)
@@ -220,23 +237,20 @@ func (s *Store) Login(ctx context.Context, in LoginInput) (*Session, error) {
 	if err := s.limitAuthByIP(ctx, "login", in.IP); err != nil {
 		return nil, err
 	}
-	var failures struct {
-		Count  int        `db:"count"`
-		Oldest *time.Time `db:"oldest"`
-	}
-	err := s.db.GetContext(ctx, &failures, `
-		SELECT count(*) AS count, min(created_at) AS oldest FROM login_failures
-		WHERE lower(email) = lower($1) AND created_at > $2`, in.Email, s.now().Add(-loginFailureWindow))
-	if err != nil {
-		return nil, err
-	}
-	if failures.Count >= maxLoginFailures {
-		return nil, &RateLimitError{RetryAfter: failures.Oldest.Add(loginFailureWindow).Sub(s.now())}
-	}
 	var u User
-	err = s.db.GetContext(ctx, &u, `SELECT `+userColumns+` FROM users WHERE lower(email) = lower($1)`, in.Email)
+	err := s.db.GetContext(ctx, &u, `SELECT `+userColumns+` FROM users WHERE lower(email) = lower($1)`, in.Email)
 	found := err == nil
 	if err != nil && !errors.Is(notFoundIfNoRows(err, ""), ErrNotFound) {
+		return nil, err
+	}
+	knownDevice := false
+	if found && in.Device != "" {
+		if knownDevice, err = s.isLoginDevice(ctx, u.ID, in.Device); err != nil {
+			return nil, err
+		}
+	}
+	failures, err := s.checkLoginLock(ctx, in.Email, knownDevice, in.Device)
+	if err != nil {
 		return nil, err
 	}
 	hash := dummyHash
@@ -248,14 +262,17 @@ func (s *Store) Login(ctx context.Context, in LoginInput) (*Session, error) {
 		return nil, err
 	}
 	if !found || !ok {
-		if len(in.Email) <= 254 {
-			if _, err := s.db.ExecContext(ctx, `INSERT INTO login_failures (email, created_at) VALUES ($1, $2)`, in.Email, s.now()); err != nil {
-				return nil, err
-			}
+		if err := s.recordLoginFailure(ctx, in.Email, failures); err != nil {
+			return nil, err
 		}
 		return nil, errBadCredentials
 	}
 	out := &Session{User: s.presentUser(ctx, u)}
+	if in.RememberDevice {
+		if out.Device, err = s.rememberLoginDevice(ctx, u.ID, in.Device, knownDevice); err != nil {
+			return nil, err
+		}
+	}
 	if in.WithTokens {
 		err = s.withTx(ctx, func(tx *sqlx.Tx) error {
 			out.Tokens, err = s.issueTokens(ctx, tx, u.ID)
@@ -268,7 +285,48 @@ func (s *Store) Login(ctx context.Context, in LoginInput) (*Session, error) {
 	return out, nil
 }
 
-// ForgotPassword emails a reset link when the account exists. The answer never says whether it does.
+// checkLoginLock refuses a password check on a locked account and returns the failures counted so far. A known
+// device is not held by the account lock, only by its own limit: maxLoginFailures attempts per window while the
+// account is locked.
+func (s *Store) checkLoginLock(ctx context.Context, email string, knownDevice bool, device string) (int, error) {
+	var failures struct {
+		Count  int        `db:"count"`
+		Oldest *time.Time `db:"oldest"`
+	}
+	err := s.db.GetContext(ctx, &failures, `
+		SELECT count(*) AS count, min(created_at) AS oldest FROM login_failures
+		WHERE lower(email) = lower($1) AND created_at > $2`, email, s.now().Add(-loginFailureWindow))
+	if err != nil {
+		return 0, err
+	}
+	if failures.Count < maxLoginFailures {
+		return failures.Count, nil
+	}
+	if knownDevice {
+		return failures.Count, s.allow(ctx, "login-device:"+hex.EncodeToString(hashToken(device)), maxLoginFailures, loginFailureWindow)
+	}
+	return failures.Count, &RateLimitError{RetryAfter: failures.Oldest.Add(loginFailureWindow).Sub(s.now())}
+}
+
+// recordLoginFailure counts a wrong password against the account; the failure that locks it queues an email to the
+// account's owner (queued, so that an unknown address takes the same time).
+func (s *Store) recordLoginFailure(ctx context.Context, email string, before int) error {
+	if len(email) > 254 {
+		return nil
+	}
+	return s.withTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO login_failures (email, created_at) VALUES ($1, $2)`, email, s.now()); err != nil {
+			return err
+		}
+		if before+1 != maxLoginFailures {
+			return nil
+		}
+		return s.queueAuthMail(ctx, tx, authMailLoginLocked, email)
+	})
+}
+
+// ForgotPassword queues a reset email. The answer never says whether the account exists, and takes the same time
+// either way: the request writes one queue row; the worker (RunAuthMail) looks the account up and writes the email.
 func (s *Store) ForgotPassword(ctx context.Context, email, ip string) error {
 	var v validator
 	email = normalizeEmail(&v, "email", email)
@@ -279,32 +337,38 @@ func (s *Store) ForgotPassword(ctx context.Context, email, ip string) error {
 		return err
 	}
 	return s.withTx(ctx, func(tx *sqlx.Tx) error {
-		var u User
-		err := tx.GetContext(ctx, &u, `SELECT `+userColumns+` FROM users WHERE lower(email) = lower($1)`, email)
-		if errors.Is(notFoundIfNoRows(err, ""), ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		// Only the newest link works.
-		if _, err := tx.ExecContext(ctx, `
-			UPDATE one_time_tokens SET used_at = now() WHERE user_id = $1 AND kind = 'reset_password' AND used_at IS NULL`, u.ID); err != nil {
-			return err
-		}
-		token, err := s.createOneTimeToken(ctx, tx, "reset_password", &u.ID, nil, resetPasswordTTL)
-		if err != nil {
-			return err
-		}
-		msg, err := trmail.PasswordReset(u.Email, u.Name, s.link("/reset-password", token))
-		if err != nil {
-			return err
-		}
-		return enqueueEmail(ctx, tx, nil, msg)
+		return s.queueAuthMail(ctx, tx, authMailResetPassword, email)
 	})
 }
 
-// ResetPassword sets a new password with a reset token and signs the user out everywhere.
+// sendPasswordReset writes the reset email of the account with this address, if there is one.
+func (s *Store) sendPasswordReset(ctx context.Context, tx *sqlx.Tx, email string) error {
+	var u User
+	err := tx.GetContext(ctx, &u, `SELECT `+userColumns+` FROM users WHERE lower(email) = lower($1)`, email)
+	if errors.Is(notFoundIfNoRows(err, ""), ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	// Only the newest link works.
+	if _, err := tx.ExecContext(ctx, `
+		UPDATE one_time_tokens SET used_at = now() WHERE user_id = $1 AND kind = 'reset_password' AND used_at IS NULL`, u.ID); err != nil {
+		return err
+	}
+	token, err := s.createOneTimeToken(ctx, tx, "reset_password", &u.ID, nil, resetPasswordTTL)
+	if err != nil {
+		return err
+	}
+	msg, err := trmail.PasswordReset(u.Email, u.Name, s.link("/reset-password", token))
+	if err != nil {
+		return err
+	}
+	return enqueueEmail(ctx, tx, nil, msg)
+}
+
+// ResetPassword sets a new password with a reset token and signs the user out everywhere: refresh tokens are
+// revoked and the session version moves on, so every browser session ends.
 func (s *Store) ResetPassword(ctx context.Context, token, password string) (User, error) {
 	var v validator
 	v.check(token != "", "token", "token is required")
@@ -324,7 +388,8 @@ func (s *Store) ResetPassword(ctx context.Context, token, password string) (User
 		}
 		// Following the emailed link proves the address, so it counts as verified too.
 		err = tx.GetContext(ctx, &u, `
-			UPDATE users SET password_hash = $2, email_verified_at = coalesce(email_verified_at, now()), updated_at = now()
+			UPDATE users SET password_hash = $2, email_verified_at = coalesce(email_verified_at, now()),
+				session_version = session_version + 1, updated_at = now()
 			WHERE id = $1 RETURNING `+userColumns, *t.UserID, hash)
 		if err != nil {
 			return err
@@ -385,36 +450,51 @@ func (s *Store) UpdateProfile(ctx context.Context, userID string, in ProfileInpu
 	return s.presentUser(ctx, u), nil
 }
 
-// ChangePassword replaces the caller's password after checking the current one. Other logins are signed out.
-func (s *Store) ChangePassword(ctx context.Context, userID, current, next string) error {
+// ChangePassword replaces the caller's password after checking the current one. Other logins are signed out:
+// refresh tokens are revoked and the session version moves on (the caller's own page session renews itself).
+// Wrong current passwords count with failed logins, so the form cannot be used to guess.
+func (s *Store) ChangePassword(ctx context.Context, userID, current, next string) (User, error) {
 	var v validator
 	v.check(current != "", "current_password", "current_password is required")
 	validatePassword(&v, "new_password", next)
 	if err := v.err(); err != nil {
-		return err
+		return User{}, err
 	}
 	u, err := getUser(ctx, s.db, userID)
 	if err != nil {
-		return err
+		return User{}, err
+	}
+	failures, err := s.checkLoginLock(ctx, u.Email, false, "")
+	if err != nil {
+		return User{}, err
 	}
 	ok, err := verifyPassword(u.PasswordHash, current)
 	if err != nil {
-		return err
+		return User{}, err
 	}
 	if !ok {
-		return Invalid("current_password", "current_password is incorrect")
+		if err := s.recordLoginFailure(ctx, u.Email, failures); err != nil {
+			return User{}, err
+		}
+		return User{}, Invalid("current_password", "current_password is incorrect")
 	}
 	hash, err := s.hasher.hash(next)
 	if err != nil {
-		return err
+		return User{}, err
 	}
-	return s.withTx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, userID, hash); err != nil {
+	err = s.withTx(ctx, func(tx *sqlx.Tx) error {
+		if err := tx.GetContext(ctx, &u, `
+			UPDATE users SET password_hash = $2, session_version = session_version + 1, updated_at = now()
+			WHERE id = $1 RETURNING `+userColumns, userID, hash); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, userID)
 		return err
 	})
+	if err != nil {
+		return User{}, err
+	}
+	return s.presentUser(ctx, u), nil
 }
 
 // Image limits for avatars and logos.

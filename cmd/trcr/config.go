@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -31,6 +32,9 @@ type config struct {
 	// DevMailbox serves the email outbox at /dev/mailbox to loopback peers: a development aid that shows every
 	// organization's emails (reset links included), so it is opt-in and refused where it could be reached.
 	DevMailbox bool
+	// TrustedProxies are the peers whose X-Forwarded-For is believed (the load balancer); none by default, so a
+	// client cannot choose the address that rate limits and the audit log see.
+	TrustedProxies []netip.Prefix
 }
 
 func loadConfig() (config, error) {
@@ -68,6 +72,9 @@ func loadConfig() (config, error) {
 	if c.DevMailbox && !isLoopbackURL(c.BaseURL) {
 		return c, fmt.Errorf("TRCR_DEV_MAILBOX=true needs a loopback TRCR_BASE_URL (http://127.0.0.1:…), got %q: the mailbox shows password-reset links", c.BaseURL)
 	}
+	if c.TrustedProxies, err = parsePrefixes(env("TRCR_TRUSTED_PROXIES", "")); err != nil {
+		return c, fmt.Errorf("TRCR_TRUSTED_PROXIES: %w", err)
+	}
 	c.AuthRateLimit = 30
 	if v := env("TRCR_AUTH_RATE_LIMIT", ""); v != "" {
 		if c.AuthRateLimit, err = strconv.Atoi(v); err != nil || c.AuthRateLimit < 1 {
@@ -78,6 +85,31 @@ func loadConfig() (config, error) {
 		return c, err
 	}
 	return c, nil
+}
+
+// parsePrefixes reads a comma-separated list of CIDRs or single addresses.
+func parsePrefixes(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(v, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			a, err := netip.ParseAddr(f)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not an address or CIDR", f)
+			}
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an address or CIDR", f)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 func envBool(k string) (bool, error) {

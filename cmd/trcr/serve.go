@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -142,8 +143,7 @@ func newApp(ctx context.Context, cfg config, db *sqlx.DB, log *slog.Logger) (*ap
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	// Trust X-Forwarded-For only from loopback and private networks: the load balancer in front of us.
-	e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	e.IPExtractor = clientIP(cfg.TrustedProxies)
 	e.Use(middleware.RequestID())
 	e.Use(requestLogger(log))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
@@ -160,7 +160,7 @@ func newApp(ctx context.Context, cfg config, db *sqlx.DB, log *slog.Logger) (*ap
 	}))
 
 	apiV1 := api.New(a.store, log)
-	pages := handlers.New(a.store, sessions, handlers.Options{DevMailbox: cfg.DevMailbox, Logger: log})
+	pages := handlers.New(a.store, sessions, handlers.Options{DevMailbox: cfg.DevMailbox, Logger: log, CSRFKey: store.DeriveKey(secret, "csrf")})
 	e.HTTPErrorHandler = func(err error, c echo.Context) {
 		if strings.HasPrefix(c.Request().URL.Path, "/api/") {
 			apiV1.HandleError(err, c)
@@ -182,6 +182,23 @@ func newApp(ctx context.Context, cfg config, db *sqlx.DB, log *slog.Logger) (*ap
 	pages.Mount(e)
 	a.echo = e
 	return a, nil
+}
+
+// clientIP reads the client's address from the connection, or from X-Forwarded-For when the connection comes from
+// one of the trusted proxies (the rightmost address not itself a trusted proxy). Nothing is trusted by default: a
+// forged header would otherwise choose the address that rate limits count and the audit log records.
+func clientIP(trusted []netip.Prefix) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range trusted {
+		_, n, err := net.ParseCIDR(p.String())
+		if err == nil {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
 }
 
 // secureCookies marks cookies Secure when the app is served over HTTPS, or on a loopback address, which browsers
@@ -254,6 +271,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	bg.Add(1)
 	go func() { defer bg.Done(); a.store.RunJanitor(bgCtx, 5*time.Minute) }()
+	bg.Add(1)
+	go func() { defer bg.Done(); a.store.RunAuthMail(bgCtx, 2*time.Second) }()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -35,6 +35,7 @@ var (
 	verifyEmailTmpl   = mustParseEmail("verify_email")
 	passwordResetTmpl = mustParseEmail("password_reset")
 	invitationTmpl    = mustParseEmail("invitation")
+	loginLockedTmpl   = mustParseEmail("login_locked")
 )
 
 func mustParseEmail(name string) emailTemplate {
@@ -91,6 +92,19 @@ func PasswordReset(to, name, link string) (Message, error) {
 	return passwordResetTmpl.render(to, "Reset your TRCR password", struct {
 		Name, Link string
 	}{strings.TrimSpace(name), link})
+}
+
+// LoginLocked tells the owner of an account that sign-ins were paused for minutes after failed attempts. link is the
+// absolute URL of the forgot-password page.
+func LoginLocked(to, name string, minutes int, link string) (Message, error) {
+	if err := checkLink(link); err != nil {
+		return Message{}, err
+	}
+	return loginLockedTmpl.render(to, "Sign-ins to your TRCR account were paused", struct {
+		Name    string
+		Minutes int
+		Link    string
+	}{strings.TrimSpace(name), minutes, link})
 }
 
 // Invitation invites to into the organisation orgName. role is shown as given
