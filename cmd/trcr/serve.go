@@ -129,7 +129,8 @@ func newApp(ctx context.Context, cfg config, db *sqlx.DB, log *slog.Logger) (*ap
 		}
 		a.mailer = sender
 	}
-	a.store = store.New(db, a.blobs, store.Config{BaseURL: cfg.BaseURL, Secret: secret, AuthRateLimit: cfg.AuthRateLimit}, log)
+	a.store = store.New(db, a.blobs, store.Config{BaseURL: cfg.BaseURL, Secret: secret, AuthRateLimit: cfg.AuthRateLimit,
+		OrgEmailsPerHour: cfg.OrgEmailsPerHour, OrgEmailsPerDay: cfg.OrgEmailsPerDay}, log)
 
 	sessions := scs.New()
 	sessions.Store = postgresstore.NewWithCleanupInterval(db.DB, 30*time.Minute)
