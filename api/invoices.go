@@ -26,6 +26,8 @@ func (a *API) mountInvoices(g *router) {
 	g.POST("/invoices/:id/mark-paid", a.markInvoicePaid, a.requireOrg)
 	// Beyond the reference: the only way to reach status void (see docs/DECISIONS.md).
 	g.POST("/invoices/:id/void", a.voidInvoice, a.requireOrg)
+	// Beyond the reference: revokes the invoice's public link and makes a new one (see docs/DECISIONS.md).
+	g.POST("/invoices/:id/public-link/rotate", a.rotateInvoiceLink, a.requireOrg)
 }
 
 // decimal is a JSON number kept as its text, so that money, quantities and percentages never go through float64.
@@ -226,4 +228,13 @@ func (a *API) voidInvoice(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, inv)
+}
+
+// rotateInvoiceLink answers the invoice's new public link; the invoice itself never carries it. It takes no body.
+func (a *API) rotateInvoiceLink(c echo.Context) error {
+	inv, err := a.store.RotateInvoiceLink(c.Request().Context(), actor(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]string{"public_url": a.store.InvoiceLink(inv.ID, inv.PublicLinkVersion)})
 }

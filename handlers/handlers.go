@@ -273,6 +273,9 @@ func fieldErrors(err error) (map[string]string, string, error) {
 	}
 	var rl *store.RateLimitError
 	if errors.As(err, &rl) {
+		if rl.Reason != "" {
+			return nil, capitalize(rl.Reason) + ". Please try again in " + waitText(rl.RetryAfter) + ".", nil
+		}
 		return nil, "Too many attempts. Please wait a minute and try again.", nil
 	}
 	return nil, "", err

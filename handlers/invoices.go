@@ -41,6 +41,7 @@ func (h *Handlers) mountInvoices(g *router) {
 	g.POST("/invoices/:id/send", h.sendInvoice, h.requireOrg)
 	g.POST("/invoices/:id/mark-paid", h.markInvoicePaid, h.requireOrg)
 	g.POST("/invoices/:id/void", h.voidInvoice, h.requireOrg)
+	g.POST("/invoices/:id/public-link/rotate", h.rotateInvoiceLink, h.requireOrg)
 	g.POST("/invoices/:id/payments", h.recordInvoicePayment, h.requireOrg)
 	g.POST("/invoices/:id/payments/:payment_id/delete", h.deleteInvoicePayment, h.requireOrg)
 }
@@ -157,7 +158,7 @@ func (h *Handlers) invoiceView(c echo.Context, inv store.Invoice) (views.Invoice
 		MarkPaid: views.InvoiceMarkPaidForm{InvoiceID: inv.ID, PaidAt: today, Method: "bank_transfer"},
 	}
 	if inv.StoredStatus != store.InvoiceDraft {
-		v.PublicLink = h.store.InvoiceLink(inv.ID)
+		v.PublicLink = h.store.InvoiceLink(inv.ID, inv.PublicLinkVersion)
 	}
 	for _, p := range payments.Items {
 		v.Payments = append(v.Payments, views.InvoicePaymentRow{
@@ -427,6 +428,22 @@ func (h *Handlers) voidInvoice(c echo.Context) error {
 	if err == nil {
 		h.flash(c, views.FlashSuccess, inv.Number+" is void. Its time entries can be billed again.")
 		return redirect(c, "/invoices/"+inv.ID)
+	}
+	_, msg, err := formErrorsShowing(err, ivFieldNames)
+	if err != nil {
+		return err
+	}
+	h.flash(c, views.FlashError, msg)
+	return redirect(c, "/invoices/"+id)
+}
+
+// rotateInvoiceLink gives the invoice a new public link; the one shown before stops opening it.
+func (h *Handlers) rotateInvoiceLink(c echo.Context) error {
+	id := c.Param("id")
+	_, err := h.store.RotateInvoiceLink(c.Request().Context(), currentActor(c), id)
+	if err == nil {
+		h.flash(c, views.FlashSuccess, "The invoice has a new link. The previous link no longer opens it.")
+		return redirect(c, "/invoices/"+id)
 	}
 	_, msg, err := formErrorsShowing(err, ivFieldNames)
 	if err != nil {
@@ -741,7 +758,7 @@ func (h *Handlers) sendInvoiceView(c echo.Context) (views.SendInvoiceView, error
 	v := views.SendInvoiceView{
 		InvoiceID: inv.ID, Number: inv.Number, Status: inv.Status, ClientName: client.Name, Total: inv.Total,
 		Balance: inv.Balance, Currency: inv.Currency, DueDate: inv.DueDate, ItemCount: len(inv.LineItems),
-		Form: views.SendInvoiceForm{InvoiceID: inv.ID},
+		Form: views.SendInvoiceForm{InvoiceID: inv.ID}, Unverified: !currentUser(c).EmailVerified,
 	}
 	var to []string
 	seen := map[string]bool{}
@@ -801,6 +818,9 @@ func (h *Handlers) sendInvoice(c echo.Context) error {
 		h.flash(c, views.FlashSuccess, inv.Number+" was emailed to "+strings.Join(to, ", ")+". The client can also open it with the link below.")
 		return redirect(c, "/invoices/"+inv.ID)
 	}
+	if errors.Is(err, store.ErrEmailNotVerified) {
+		return h.sendInvoiceUnverified(c)
+	}
 	status := ivFormStatus(err)
 	if f.Errors, f.Error, err = formErrorsShowing(err, ivFieldNames, "to", "message"); err != nil {
 		return err
@@ -815,6 +835,21 @@ func (h *Handlers) sendInvoice(c echo.Context) error {
 		return err
 	}
 	return renderForm(c, status, views.SendInvoicePage(p, v), views.SendInvoiceFormFragment(p.CSRFToken, v))
+}
+
+// sendInvoiceUnverified answers a sending refused because the user's address is unverified: the form gives way to
+// the request to verify it.
+func (h *Handlers) sendInvoiceUnverified(c echo.Context) error {
+	v, err := h.sendInvoiceView(c)
+	if err != nil {
+		return err
+	}
+	v.Unverified = true
+	p, err := h.page(c, "Send "+v.Number, views.NavInvoices)
+	if err != nil {
+		return err
+	}
+	return renderForm(c, unverifiedStatus(c), views.SendInvoicePage(p, v), views.VerifyEmailNotice(p.CSRFToken, "send-invoice", "invoices"))
 }
 
 // --- payments ---

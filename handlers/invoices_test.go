@@ -505,7 +505,7 @@ func TestPublicInvoice_OpensWithoutSessionAndDownloadsPDF(t *testing.T) {
 	w := ivSetup(t)
 	id := w.ivDraft(t)
 	w.ivAddLine(t, id, "Consulting", "2", "50")
-	link := w.e.store.InvoiceLink(id)
+	link := w.e.store.InvoiceLink(id, 0)
 	path := strings.TrimPrefix(link, "http://trcr.test")
 	anon := w.e.browser()
 
@@ -705,18 +705,23 @@ func TestInvoicePage_VoidASentInvoice(t *testing.T) {
 		t.Errorf("void twice: %q", ivText(p, `[data-testid="flash"]`))
 	}
 
-	// The list's void tab, and the client's link: still open, void, nothing to pay.
+	// The list's void tab, and the client's link: it says the invoice is void, with nothing to pay, and no longer
+	// shows the invoice or offers its PDF.
 	p = b.get("/invoices?status=void")
 	if p.doc.Find(`[data-testid="invoice-row"].is-void`).Length() != 1 || p.doc.Find(`#inv-status-void[checked]`).Length() != 1 {
 		t.Errorf("void tab: %d rows", p.doc.Find(`[data-testid="invoice-row"]`).Length())
 	}
 	anon := w.e.browser()
-	p = anon.get(strings.TrimPrefix(w.e.store.InvoiceLink(id), "http://trcr.test"))
+	publicPath := strings.TrimPrefix(w.e.store.InvoiceLink(id, 0), "http://trcr.test")
+	p = anon.get(publicPath)
 	if p.status != http.StatusOK || ivText(p, `[data-testid="public-invoice-status"]`) != "Void" || ivText(p, `[data-testid="public-void"]`) != "Nothing to pay" ||
-		strings.Contains(p.body, "Amount due") || !p.has("public-download-pdf") {
+		strings.Contains(p.body, "Amount due") || p.has("public-download-pdf") || p.has("public-line-items") || p.has("public-client-name") {
 		t.Fatalf("public page of a void invoice: %d %s", p.status, p.body)
 	}
 	ivCheckPage(t, "public void", p)
+	if pdf := anon.get(strings.Replace(publicPath, "?sig=", "/pdf?sig=", 1)); pdf.status != http.StatusNotFound {
+		t.Fatalf("public PDF of a void invoice: %d", pdf.status)
+	}
 
 	// The released time is billed by the next invoice.
 	next := w.ivCreate(t, url.Values{"client_id": {w.clientID}, "project_id": {w.projectID}, "issue_date": {"2026-04-01"}, "due_date": {"2099-04-30"}})

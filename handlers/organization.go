@@ -317,7 +317,7 @@ func (h *Handlers) membersView(c echo.Context) (views.MembersView, error) {
 	}
 	can := a.Permissions()
 	v := views.MembersView{
-		Filter: f, CanManage: can.ManageMembers, Currency: org.Currency,
+		Filter: f, CanManage: can.ManageMembers, Currency: org.Currency, Unverified: !currentUser(c).EmailVerified,
 		Invite:     views.InviteForm{Role: store.RoleMember, AllowOwner: can.ManageOwners},
 		Pagination: views.Pagination{Page: l.Page, PerPage: l.PerPage, Total: l.Total, Path: "/members", Query: c.QueryParams(), Target: "#members-results"},
 	}
@@ -346,6 +346,7 @@ func (h *Handlers) invite(c echo.Context) error {
 		h.flash(c, views.FlashSuccess, "Invitation sent to "+m.Email+".")
 		return redirect(c, "/members")
 	}
+	unverified := errors.Is(err, store.ErrEmailNotVerified)
 	if f.Errors, f.Error, err = fieldErrors(err); err != nil {
 		return err
 	}
@@ -357,6 +358,10 @@ func (h *Handlers) invite(c echo.Context) error {
 	p, err := h.page(c, "Members", views.NavMembers)
 	if err != nil {
 		return err
+	}
+	if unverified {
+		v.Unverified = true
+		return renderForm(c, unverifiedStatus(c), views.MembersPage(p, v), views.VerifyEmailNotice(p.CSRFToken, "invite", "invitations"))
 	}
 	return renderForm(c, http.StatusUnprocessableEntity, views.MembersPage(p, v), views.InviteFormFragment(p.CSRFToken, f))
 }

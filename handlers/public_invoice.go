@@ -6,11 +6,12 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/trcr/trcr/store"
 	"github.com/trcr/trcr/views"
 )
 
-// The public invoice: the signed link emailed with an invoice opens it without an account. A bad signature, an
-// unknown id or a draft is the 404 page. Neither answer may be cached by shared caches or indexed, and the
+// The public invoice: the signed link emailed with an invoice opens it without an account. A bad or revoked
+// signature, an unknown id or a draft is the 404 page; a void invoice shows only that it is void, and has no PDF. Neither answer may be cached by shared caches or indexed, and the
 // signed URL must not leak to other sites in a Referer header.
 
 func (h *Handlers) mountPublicInvoice(g *router) {
@@ -33,6 +34,11 @@ func (h *Handlers) publicInvoicePage(c echo.Context) error {
 		return err
 	}
 	inv := pv.Invoice
+	if inv.Status == store.InvoiceVoid {
+		return render(c, http.StatusOK, views.PublicInvoiceVoidPage(views.PublicInvoiceView{
+			Number: inv.Number, Status: inv.Status, OrgName: pv.OrgName, OrgLogoURL: deref(pv.OrgLogoURL),
+		}))
+	}
 	v := views.PublicInvoiceView{
 		Number: inv.Number, Status: inv.Status, IssueDate: inv.IssueDate, DueDate: inv.DueDate, Currency: inv.Currency,
 		Notes: inv.Notes, OrgName: pv.OrgName, OrgLogoURL: deref(pv.OrgLogoURL), OrgLines: pv.OrgLines,

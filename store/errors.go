@@ -88,10 +88,16 @@ type UnauthorizedError struct{ Message string }
 func (e *UnauthorizedError) Error() string { return e.Message }
 func (e *UnauthorizedError) Unwrap() error { return ErrUnauthorized }
 
-// RateLimitError says the caller must wait before trying again.
-type RateLimitError struct{ RetryAfter time.Duration }
+// RateLimitError says the caller must wait before trying again. Reason, when set, names the limit reached.
+type RateLimitError struct {
+	RetryAfter time.Duration
+	Reason     string
+}
 
 func (e *RateLimitError) Error() string {
+	if e.Reason != "" {
+		return fmt.Sprintf("%s, retry in %d seconds", e.Reason, e.RetryAfterSeconds())
+	}
 	return fmt.Sprintf("too many requests, retry in %d seconds", e.RetryAfterSeconds())
 }
 

@@ -21,42 +21,50 @@ import (
 )
 
 // Invoice links are signed with their own derived key: knowing the link of one invoice reveals nothing about
-// another's, and the links never expire (an emailed invoice must keep opening); rotating the secret revokes them.
-func (s *Store) invoiceSig(id string) string {
+// another's. The signature covers the invoice's link version, so rotating the version revokes the links given out
+// so far (rotating the secret revokes every link). Version 0 signs the id alone, as links were signed before they
+// had versions, so those keep opening.
+func (s *Store) invoiceSig(id string, version int) string {
 	m := hmac.New(sha256.New, s.deriveKey("invoice-link"))
 	m.Write([]byte(id))
+	if version > 0 {
+		fmt.Fprintf(m, "/v%d", version)
+	}
 	return hex.EncodeToString(m.Sum(nil))
 }
 
-// InvoiceLink is the public URL of an invoice: BaseURL/i/<id>?sig=<hex HMAC of the id>. It opens the invoice
-// without an account.
-func (s *Store) InvoiceLink(id string) string {
-	return strings.TrimRight(s.cfg.BaseURL, "/") + "/i/" + id + "?sig=" + s.invoiceSig(id)
+// InvoiceLink is the public URL of an invoice at a link version (Invoice.PublicLinkVersion):
+// BaseURL/i/<id>?sig=<hex HMAC of the id and version>. It opens the invoice without an account.
+func (s *Store) InvoiceLink(id string, version int) string {
+	return strings.TrimRight(s.cfg.BaseURL, "/") + "/i/" + id + "?sig=" + s.invoiceSig(id, version)
 }
 
-// publicInvoiceActor checks a public link's signature in constant time and returns an actor of the invoice's
-// organization for reading it. A bad signature, or a draft (never sent, so never linked), is ErrNotFound.
-func (s *Store) publicInvoiceActor(ctx context.Context, id, sig string) (Actor, error) {
-	if !validID(id) || !hmac.Equal([]byte(strings.ToLower(sig)), []byte(s.invoiceSig(id))) {
-		return Actor{}, fmt.Errorf("invoice: %w", ErrNotFound)
+// publicInvoiceActor checks a public link's signature against the invoice's current link version, in constant
+// time, and returns an actor of the invoice's organization for reading it, with the invoice's stored status. A bad
+// or revoked signature, or a draft (never sent, so never linked), is ErrNotFound.
+func (s *Store) publicInvoiceActor(ctx context.Context, id, sig string) (Actor, string, error) {
+	if !validID(id) {
+		return Actor{}, "", fmt.Errorf("invoice: %w", ErrNotFound)
 	}
 	var row struct {
-		OrgID  string `db:"organization_id"`
-		Status string `db:"status"`
+		OrgID   string `db:"organization_id"`
+		Status  string `db:"status"`
+		Version int    `db:"public_link_version"`
 	}
-	err := s.db.GetContext(ctx, &row, `SELECT organization_id, status FROM invoices WHERE id = $1`, id)
+	err := s.db.GetContext(ctx, &row, `SELECT organization_id, status, public_link_version FROM invoices WHERE id = $1`, id)
 	if err != nil {
-		return Actor{}, notFoundIfNoRows(err, "invoice")
+		return Actor{}, "", notFoundIfNoRows(err, "invoice")
 	}
-	if row.Status == InvoiceDraft {
-		return Actor{}, fmt.Errorf("invoice: %w", ErrNotFound)
+	if !hmac.Equal([]byte(strings.ToLower(sig)), []byte(s.invoiceSig(id, row.Version))) || row.Status == InvoiceDraft {
+		return Actor{}, "", fmt.Errorf("invoice: %w", ErrNotFound)
 	}
-	return Actor{OrgID: row.OrgID}, nil
+	return Actor{OrgID: row.OrgID}, row.Status, nil
 }
 
-// PublicInvoice reads the invoice a signed public link names, for whoever holds the link.
+// PublicInvoice reads the invoice a signed public link names, for whoever holds the link. Of a void invoice it
+// reads only the notice (voidNotice).
 func (s *Store) PublicInvoice(ctx context.Context, id, sig string) (Invoice, error) {
-	a, err := s.publicInvoiceActor(ctx, id, sig)
+	a, _, err := s.publicInvoiceActor(ctx, id, sig)
 	if err != nil {
 		return Invoice{}, err
 	}
@@ -64,14 +72,22 @@ func (s *Store) PublicInvoice(ctx context.Context, id, sig string) (Invoice, err
 	if err != nil {
 		return Invoice{}, err
 	}
-	return s.loadInvoice(ctx, s.db, a, id, today)
+	inv, err := s.loadInvoice(ctx, s.db, a, id, today)
+	if err != nil || inv.StoredStatus != InvoiceVoid {
+		return inv, err
+	}
+	return voidNotice(inv), nil
 }
 
 // PublicInvoicePDF is the PDF of the invoice a signed public link names, with its filename.
+// A void invoice's PDF is not served: its link shows only that it is void.
 func (s *Store) PublicInvoicePDF(ctx context.Context, id, sig string) ([]byte, string, error) {
-	a, err := s.publicInvoiceActor(ctx, id, sig)
+	a, status, err := s.publicInvoiceActor(ctx, id, sig)
 	if err != nil {
 		return nil, "", err
+	}
+	if status == InvoiceVoid {
+		return nil, "", fmt.Errorf("public pdf of a void invoice: %w", ErrNotFound)
 	}
 	return s.renderInvoicePDF(ctx, s.db, a, id)
 }
@@ -212,16 +228,21 @@ type SendInvoiceInput struct {
 }
 
 const (
-	maxInvoiceRecipients = 50
+	// maxInvoiceRecipients bounds one sending: an invoice goes to a client's few contacts, not to a mailing list.
+	maxInvoiceRecipients = 10
 	maxInvoiceMessage    = 5000
 )
 
 // SendInvoice emails a draft or sent invoice to the client: one email to all recipients, with the PDF attached
 // and the public link, enqueued in the transaction that marks the invoice sent (sent_at keeps the first
-// sending). Owners and admins only.
+// sending). Owners and admins with a verified email address only; the recipients count against the
+// organization's email quota.
 func (s *Store) SendInvoice(ctx context.Context, a Actor, id string, in SendInvoiceInput) (Invoice, error) {
 	if err := a.requireAdmin(); err != nil {
 		return Invoice{}, err
+	}
+	if err := requireVerifiedEmail(ctx, s.db, a.UserID); err != nil {
+		return Invoice{}, fmt.Errorf("send invoice: %w", err)
 	}
 	var out Invoice
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
@@ -275,12 +296,12 @@ func (s *Store) SendInvoice(ctx context.Context, a Actor, id string, in SendInvo
 		}
 		msg, err := mail.Invoice(mail.InvoiceEmail{
 			To: to, OrgName: org.Name, Number: out.Number, Message: message,
-			AmountDue: pdf.Money(out.Balance, out.Currency), DueDate: out.DueDate, Link: s.InvoiceLink(out.ID), PDF: file,
+			AmountDue: pdf.Money(out.Balance, out.Currency), DueDate: out.DueDate, Link: s.InvoiceLink(out.ID, out.PublicLinkVersion), PDF: file,
 		})
 		if err != nil {
 			return fmt.Errorf("send invoice: %w", err)
 		}
-		if err := enqueueEmail(ctx, tx, &a.OrgID, msg); err != nil {
+		if err := s.enqueueOrgEmail(ctx, tx, a.OrgID, msg); err != nil {
 			return err
 		}
 		ch := Changes{"sent_to": {To: to}}
@@ -328,6 +349,9 @@ func invoiceRecipients(ctx context.Context, tx *sqlx.Tx, clientID string, given 
 	}
 	if len(out) == 0 {
 		return nil, Invalid("to", "the client has no email address; pass to")
+	}
+	if len(out) > maxInvoiceRecipients {
+		return nil, Invalid("to", fmt.Sprintf("the client and its contacts have more than %d email addresses; pass to with at most %d", maxInvoiceRecipients, maxInvoiceRecipients))
 	}
 	return out, nil
 }

@@ -100,16 +100,23 @@ func TestVoidInvoice_KeepsTheNumberAndReleasesTheTimeToBeBilledAgain(t *testing.
 		t.Errorf("numbers %s then %s", inv.Number, next.Number)
 	}
 
-	// The public link still opens the invoice, which reads void, and its PDF is stamped VOID.
-	link, err := url.Parse(b.s.InvoiceLink(inv.ID))
+	// The public link still opens, but only to say the invoice is void: nothing of its client, lines or amounts,
+	// and no PDF. The PDF the owner downloads is stamped VOID.
+	link, err := url.Parse(b.s.InvoiceLink(inv.ID, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
 	pub, err := b.s.PublicInvoicePage(b.ctx, inv.ID, link.Query().Get("sig"))
-	if err != nil || pub.Invoice.Status != store.InvoiceVoid {
+	if err != nil || pub.Invoice.Status != store.InvoiceVoid || pub.Invoice.Number != inv.Number {
 		t.Fatalf("public page of a void invoice: %v %s", err, pub.Invoice.Status)
 	}
-	doc, _, err := b.s.PublicInvoicePDF(b.ctx, inv.ID, link.Query().Get("sig"))
+	if pub.ClientName != "" || len(pub.ClientLines) != 0 || len(pub.Invoice.LineItems) != 0 || pub.Invoice.Total != 0 || pub.Invoice.Notes != "" {
+		t.Errorf("the public page of a void invoice shows its details: %+v", pub)
+	}
+	if _, _, err := b.s.PublicInvoicePDF(b.ctx, inv.ID, link.Query().Get("sig")); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("public PDF of a void invoice: %v", err)
+	}
+	doc, _, err := b.s.InvoicePDF(b.ctx, b.owner, inv.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

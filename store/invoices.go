@@ -49,6 +49,8 @@ type Invoice struct {
 	PaidAt         *time.Time        `db:"paid_at" json:"paid_at"`
 	CreatedAt      time.Time         `db:"created_at" json:"created_at"`
 	UpdatedAt      time.Time         `db:"updated_at" json:"updated_at"`
+	// PublicLinkVersion signs the invoice's public link (InvoiceLink); rotating it revokes the links given out.
+	PublicLinkVersion int `db:"public_link_version" json:"-"`
 }
 
 // invoiceSelect is the column list of an invoice read; today is the placeholder of the organization's current
@@ -59,7 +61,8 @@ func invoiceSelect(today string) string {
 		i.status AS stored_status, to_char(i.issue_date, 'YYYY-MM-DD') AS issue_date,
 		to_char(i.due_date, 'YYYY-MM-DD') AS due_date, i.currency, i.notes, i.tax_rate::text AS tax_rate,
 		i.discount::text AS discount, i.subtotal, i.discount_amount, i.tax_amount, i.total, i.amount_paid,
-		CASE WHEN i.status = 'void' THEN 0 ELSE i.total - i.amount_paid END AS balance, i.sent_at, i.paid_at, i.created_at, i.updated_at`
+		CASE WHEN i.status = 'void' THEN 0 ELSE i.total - i.amount_paid END AS balance, i.public_link_version,
+		i.sent_at, i.paid_at, i.created_at, i.updated_at`
 }
 
 // billingOrg is what invoices need to know about their organization.

@@ -53,6 +53,8 @@ func (b *billing) actor(name, orgID string) store.Actor {
 	if err != nil {
 		b.t.Fatal(err)
 	}
+	// Only verified accounts email invoices.
+	b.exec(`UPDATE users SET email_verified_at = now() WHERE id = $1`, sess.User.ID)
 	if orgID == "" {
 		orgName := "Acme Studio"
 		org, err := b.s.CreateOrganization(b.ctx, sess.User.ID, "", store.OrganizationInput{Name: &orgName})

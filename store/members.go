@@ -33,10 +33,16 @@ const (
 	MemberActive  = "active"
 )
 
+// memberSelect reads members with their accounts. An invitation shows nothing of the account its address may
+// already belong to (no user id, name or avatar, and its name is not searched or sorted on) until it is
+// accepted: otherwise inviting an address would tell whether, and as whom, it is registered.
 const memberSelect = `
-	SELECT m.id, m.organization_id, m.user_id, m.email, coalesce(u.name, '') AS name, m.role, m.status, m.cost_rate,
+	SELECT m.id, m.organization_id, u.id AS user_id, m.email, coalesce(u.name, '') AS name, m.role, m.status, m.cost_rate,
 		u.avatar_key, m.created_at, m.updated_at
-	FROM members m LEFT JOIN users u ON u.id = m.user_id`
+	FROM ` + memberAccounts
+
+// memberAccounts joins a member to its account only once the member is active.
+const memberAccounts = `members m LEFT JOIN users u ON u.id = m.user_id AND m.status = 'active'`
 
 func validRole(r string) bool { return r == RoleOwner || r == RoleAdmin || r == RoleMember }
 
@@ -68,7 +74,7 @@ func (s *Store) Members(ctx context.Context, a Actor, f MemberFilter) (List[Memb
 		return List[Member]{}, err
 	}
 	out := List[Member]{Page: f.Page.Number(), PerPage: f.Page.Size(), Items: []Member{}}
-	if err := s.db.GetContext(ctx, &out.Total, `SELECT count(*) FROM members m LEFT JOIN users u ON u.id = m.user_id WHERE `+q.cond(), q.args...); err != nil {
+	if err := s.db.GetContext(ctx, &out.Total, `SELECT count(*) FROM `+memberAccounts+` WHERE `+q.cond(), q.args...); err != nil {
 		return out, err
 	}
 	err := s.db.SelectContext(ctx, &out.Items, memberSelect+` WHERE `+q.cond()+`
@@ -120,7 +126,8 @@ type InviteInput struct {
 	Role  string
 }
 
-// Invite creates an invited member and emails them a single-use link. Admins only; only owners invite owners.
+// Invite creates an invited member and emails them a single-use link. Admins only; only owners invite owners;
+// the inviter's own address must be verified, and the organization's invitation limits and email quota apply.
 // Inviting an address that is already invited sends a fresh link.
 func (s *Store) Invite(ctx context.Context, a Actor, in InviteInput) (Member, error) {
 	if err := require(a.Permissions().ManageMembers, msgAdminRole); err != nil {
@@ -137,6 +144,12 @@ func (s *Store) Invite(ctx context.Context, a Actor, in InviteInput) (Member, er
 	}
 	if in.Role == RoleOwner && !a.Permissions().ManageOwners {
 		return Member{}, forbidden("only an owner can invite another owner")
+	}
+	if err := requireVerifiedEmail(ctx, s.db, a.UserID); err != nil {
+		return Member{}, fmt.Errorf("invite: %w", err)
+	}
+	if err := s.limitInvitations(ctx, a.OrgID); err != nil {
+		return Member{}, fmt.Errorf("invite: %w", err)
 	}
 	var m Member
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
@@ -172,7 +185,7 @@ func (s *Store) Invite(ctx context.Context, a Actor, in InviteInput) (Member, er
 		if err != nil {
 			return err
 		}
-		if err := enqueueEmail(ctx, tx, &a.OrgID, msg); err != nil {
+		if err := s.enqueueOrgEmail(ctx, tx, a.OrgID, msg); err != nil {
 			return err
 		}
 		return audit(ctx, tx, a, ActionCreated, "member", m.ID, Changes{

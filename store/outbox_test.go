@@ -44,7 +44,7 @@ func smtpSender(t *testing.T, srv *mailtest.Server) mail.Sender {
 
 // The account emails travel from the outbox to a real SMTP server with absolute links from the base URL.
 func TestOutbox_AccountEmailsReachSMTP(t *testing.T) {
-	s, _ := newStore(t)
+	s, db := newStore(t)
 	srv := mailtest.Start(t)
 	sender := smtpSender(t, srv)
 	ctx := context.Background()
@@ -68,6 +68,7 @@ func TestOutbox_AccountEmailsReachSMTP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	db.MustExec(`UPDATE users SET email_verified_at = now() WHERE id = $1`, owner.User.ID) // only verified accounts invite
 	if _, err := s.Invite(ctx, a, store.InviteInput{Email: "guest@example.com"}); err != nil {
 		t.Fatal(err)
 	}

@@ -4,23 +4,33 @@ import (
 	"context"
 	"net/netip"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // allow counts one request against key in a fixed window shared by every server process, and refuses it with a
 // RateLimitError once limit requests were counted in the current window.
 func (s *Store) allow(ctx context.Context, key string, limit int, window time.Duration) error {
+	return s.charge(ctx, s.db, key, 1, limit, window, "")
+}
+
+// charge adds n to key's counter of the current fixed window and refuses with a RateLimitError once the count
+// passes limit. Given a use case's transaction, a refusal is rolled back with the rest of it, and the counter's
+// row lock makes concurrent charges of one key wait for each other, so a quota is never overrun. reason, when
+// given, says which limit was reached.
+func (s *Store) charge(ctx context.Context, q sqlx.QueryerContext, key string, n, limit int, window time.Duration, reason string) error {
 	now := s.now()
 	start := now.Truncate(window)
 	var count int
-	err := s.db.GetContext(ctx, &count, `
-		INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
-		ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1
-		RETURNING count`, key, start)
+	err := sqlx.GetContext(ctx, q, &count, `
+		INSERT INTO rate_limits (key, window_start, count, expires_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + EXCLUDED.count
+		RETURNING count`, key, start, n, start.Add(window))
 	if err != nil {
 		return err
 	}
 	if count > limit {
-		return &RateLimitError{RetryAfter: start.Add(window).Sub(now)}
+		return &RateLimitError{RetryAfter: start.Add(window).Sub(now), Reason: reason}
 	}
 	return nil
 }
@@ -53,7 +63,8 @@ func clientKey(ip string) string {
 
 // PruneRateLimits deletes expired counters and old failed-login records; the background janitor calls it.
 func (s *Store) PruneRateLimits(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM rate_limits WHERE window_start < now() - interval '1 hour'`); err != nil {
+	if _, err := s.db.ExecContext(ctx, `
+		DELETE FROM rate_limits WHERE coalesce(expires_at, window_start + interval '1 hour') < now()`); err != nil {
 		return err
 	}
 	if _, err := s.db.ExecContext(ctx, `DELETE FROM login_failures WHERE created_at < now() - interval '1 hour'`); err != nil {

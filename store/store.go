@@ -25,7 +25,17 @@ type Config struct {
 	Secret []byte
 	// AuthRateLimit is the number of register, login and forgot-password requests allowed per IP a minute.
 	AuthRateLimit int
+	// OrgEmailsPerHour and OrgEmailsPerDay bound the recipients of the emails an organization sends to addresses
+	// of its choosing (invoices and invitations), per clock hour and per UTC day.
+	OrgEmailsPerHour int
+	OrgEmailsPerDay  int
 }
+
+// Default email quotas of an organization.
+const (
+	DefaultOrgEmailsPerHour = 50
+	DefaultOrgEmailsPerDay  = 200
+)
 
 // Store runs use cases against PostgreSQL.
 type Store struct {
@@ -46,6 +56,12 @@ func New(db *sqlx.DB, blobs blob.Store, cfg Config, log *slog.Logger) *Store {
 	}
 	if cfg.AuthRateLimit <= 0 {
 		cfg.AuthRateLimit = 30
+	}
+	if cfg.OrgEmailsPerHour <= 0 {
+		cfg.OrgEmailsPerHour = DefaultOrgEmailsPerHour
+	}
+	if cfg.OrgEmailsPerDay <= 0 {
+		cfg.OrgEmailsPerDay = DefaultOrgEmailsPerDay
 	}
 	return &Store{db: db, blobs: blobs, cfg: cfg, log: log, now: time.Now, hasher: defaultHasher, authMailWake: make(chan struct{}, 1)}
 }

@@ -287,6 +287,8 @@ type MembersView struct {
 	Invite     InviteForm
 	// CanManage shows the invite form and per-row controls (admins).
 	CanManage bool
+	// Unverified replaces the invite form with a request to verify the user's email address.
+	Unverified bool
 	// Currency is the org currency (ISO 4217) used for cost rates.
 	Currency string
 }

@@ -287,6 +287,8 @@ type SendInvoiceView struct {
 	// Contacts are the client's addresses offered as recipients.
 	Contacts []Option
 	Form     SendInvoiceForm
+	// Unverified replaces the form with a request to verify the user's email address.
+	Unverified bool
 }
 
 // SendInvoiceForm sends the invoice. To is one address per line (commas work too). Errors keys: to, message.

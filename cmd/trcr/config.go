@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/trcr/trcr/store"
 )
 
 // config is read once from the environment here and passed down; no other package reads the environment.
@@ -34,7 +36,9 @@ type config struct {
 	DevMailbox bool
 	// TrustedProxies are the peers whose X-Forwarded-For is believed (the load balancer); none by default, so a
 	// client cannot choose the address that rate limits and the audit log see.
-	TrustedProxies []netip.Prefix
+	TrustedProxies   []netip.Prefix
+	OrgEmailsPerHour int
+	OrgEmailsPerDay  int
 }
 
 func loadConfig() (config, error) {
@@ -81,6 +85,12 @@ func loadConfig() (config, error) {
 			return c, fmt.Errorf("TRCR_AUTH_RATE_LIMIT must be a positive integer, got %q", v)
 		}
 	}
+	if c.OrgEmailsPerHour, err = envPositiveInt("TRCR_ORG_EMAIL_HOURLY", store.DefaultOrgEmailsPerHour); err != nil {
+		return c, err
+	}
+	if c.OrgEmailsPerDay, err = envPositiveInt("TRCR_ORG_EMAIL_DAILY", store.DefaultOrgEmailsPerDay); err != nil {
+		return c, err
+	}
 	if c.DataDir, err = filepath.Abs(c.DataDir); err != nil {
 		return c, err
 	}
@@ -122,6 +132,18 @@ func envBool(k string) (bool, error) {
 		return false, fmt.Errorf("%s must be true or false, got %q", k, v)
 	}
 	return b, nil
+}
+
+func envPositiveInt(k string, def int) (int, error) {
+	v := strings.TrimSpace(os.Getenv(k))
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("%s must be a positive integer, got %q", k, v)
+	}
+	return n, nil
 }
 
 // secret returns TRCR_SECRET, or the one generated on first start and kept in the data dir.

@@ -91,3 +91,22 @@ func TestClientIP_TrustsForwardedForOnlyFromConfiguredProxies(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadConfig_OrganizationEmailQuotas(t *testing.T) {
+	t.Setenv("TRCR_DATA_DIR", t.TempDir())
+	c, err := loadConfig()
+	if err != nil || c.OrgEmailsPerHour != 50 || c.OrgEmailsPerDay != 200 {
+		t.Fatalf("defaults: %d/%d %v", c.OrgEmailsPerHour, c.OrgEmailsPerDay, err)
+	}
+	t.Setenv("TRCR_ORG_EMAIL_HOURLY", "5")
+	t.Setenv("TRCR_ORG_EMAIL_DAILY", "12")
+	if c, err = loadConfig(); err != nil || c.OrgEmailsPerHour != 5 || c.OrgEmailsPerDay != 12 {
+		t.Fatalf("set: %d/%d %v", c.OrgEmailsPerHour, c.OrgEmailsPerDay, err)
+	}
+	for _, bad := range []string{"0", "-3", "lots"} {
+		t.Setenv("TRCR_ORG_EMAIL_DAILY", bad)
+		if _, err := loadConfig(); err == nil || !strings.Contains(err.Error(), "TRCR_ORG_EMAIL_DAILY") {
+			t.Errorf("TRCR_ORG_EMAIL_DAILY=%q: %v", bad, err)
+		}
+	}
+}

@@ -110,6 +110,8 @@ func TestBrowser_InvoiceFromTimeSentAndOpenedFromItsPublicLink(t *testing.T) {
 	b.fill("#login-email", email)
 	b.fill("#login-password", password)
 	b.clickToPage(testid("login-submit"), "/")
+	// Only verified accounts email invoices: follow the link of the verification email.
+	b.open(b.emailLink(email, "Confirm your email", "/verify-email?token="), "verify-success")
 	b.open("/invoices", "empty-new-invoice")
 	b.clickToPage(testid("empty-new-invoice"), "/invoices/new")
 	b.do("choose the client", chromedp.Evaluate[chromedp.Void](`(() => {

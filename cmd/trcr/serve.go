@@ -130,7 +130,8 @@ func newApp(ctx context.Context, cfg config, db *sqlx.DB, log *slog.Logger) (*ap
 		}
 		a.mailer = sender
 	}
-	a.store = store.New(db, a.blobs, store.Config{BaseURL: cfg.BaseURL, Secret: secret, AuthRateLimit: cfg.AuthRateLimit}, log)
+	a.store = store.New(db, a.blobs, store.Config{BaseURL: cfg.BaseURL, Secret: secret, AuthRateLimit: cfg.AuthRateLimit,
+		OrgEmailsPerHour: cfg.OrgEmailsPerHour, OrgEmailsPerDay: cfg.OrgEmailsPerDay}, log)
 
 	sessions := scs.New()
 	sessions.Store = postgresstore.NewWithCleanupInterval(db.DB, 30*time.Minute)
@@ -156,7 +157,7 @@ func newApp(ctx context.Context, cfg config, db *sqlx.DB, log *slog.Logger) (*ap
 	}}))
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
 		XSSProtection: "0", ContentTypeNosniff: "nosniff", XFrameOptions: "DENY", ReferrerPolicy: "same-origin",
-		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data: https: http:; style-src 'self' 'unsafe-inline'; frame-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'",
+		ContentSecurityPolicy: contentSecurityPolicy(cfg),
 	}))
 
 	apiV1 := api.New(a.store, log)

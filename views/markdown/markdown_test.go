@@ -117,3 +117,39 @@ func TestRender_WritesTheSameHTML(t *testing.T) {
 		t.Errorf("onclick survived: %s", buf.String())
 	}
 }
+
+// An image on another host would be fetched by every reader's browser, telling that host who read the page and
+// when (a tracking pixel): it is shown as a link instead. Images of the app itself stay images.
+func TestHTML_RemoteImagesBecomeLinks(t *testing.T) {
+	for src, link := range map[string]string{
+		"![pixel](https://tracker.example/p.gif)":                       "https://tracker.example/p.gif",
+		"![](http://tracker.example/p.gif)":                             "http://tracker.example/p.gif",
+		"![pixel](HTTPS://tracker.example/p.gif \"title\")":             "https://tracker.example/p.gif",
+		"![pixel](//tracker.example/p.gif)":                             "//tracker.example/p.gif",
+		"![pixel](/\\tracker.example/p.gif)":                            "",
+		"![pixel][ref]\n\n[ref]: https://tracker.example/p.gif":         "https://tracker.example/p.gif",
+		"[![badge](https://tracker.example/b.svg)](https://ci.example)": "https://ci.example",
+	} {
+		doc := parse(t, string(HTML(src)))
+		if n := doc.Find("img").Length(); n != 0 {
+			t.Errorf("%q: %d images survived: %s", src, n, HTML(src))
+		}
+		a := doc.Find("a")
+		if a.Length() != 1 || (link != "" && a.AttrOr("href", "") != link) || strings.TrimSpace(a.Text()) == "" {
+			t.Errorf("%q: want one link to %q with text, got %s", src, link, HTML(src))
+		}
+	}
+	doc := parse(t, string(HTML("![pixel](https://tracker.example/p.gif)")))
+	if got := strings.TrimSpace(doc.Find("a").Text()); got != "pixel" {
+		t.Errorf("the link reads %q, want the image's alt text", got)
+	}
+	for _, local := range []string{"![chart](/blobs/org/chart.png)", "![chart](chart.png)"} {
+		if n := parse(t, string(HTML(local))).Find("img[src]").Length(); n != 1 {
+			t.Errorf("%q: the app's own image was dropped: %s", local, HTML(local))
+		}
+	}
+	// Whatever produced it, the sanitizer lets no remote image source through.
+	if out := policy.Sanitize(`<img src="https://tracker.example/p.gif" alt="x"><img src="//tracker.example/q.gif">`); strings.Contains(out, "tracker.example") {
+		t.Errorf("the sanitizer kept a remote image: %s", out)
+	}
+}

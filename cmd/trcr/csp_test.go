@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/trcr/trcr/static"
+)
+
+// imgSources is the img-src list of a policy.
+func imgSources(t *testing.T, policy string) []string {
+	t.Helper()
+	for _, d := range strings.Split(policy, ";") {
+		if f := strings.Fields(d); len(f) > 0 && f[0] == "img-src" {
+			return f[1:]
+		}
+	}
+	t.Fatalf("no img-src in %q", policy)
+	return nil
+}
+
+// Images load from the app and from where its files are stored, never from any host: a remote image in a
+// comment would otherwise be a tracking pixel.
+func TestContentSecurityPolicy_ImagesOnlyFromTheAppAndItsStorage(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		cfg  config
+		want string
+	}{
+		{"local files", config{BaseURL: "https://trcr.example.com"}, "'self' data: https://trcr.example.com"},
+		{"s3", config{BaseURL: "https://trcr.example.com", S3Endpoint: "http://minio:9000/"}, "'self' data: https://trcr.example.com http://minio:9000"},
+		{"s3 public endpoint", config{BaseURL: "https://trcr.example.com", S3Endpoint: "http://10.0.0.5:9000", S3PublicEndpoint: "https://files.example.com/trcr"},
+			"'self' data: https://trcr.example.com https://files.example.com"},
+	} {
+		policy := contentSecurityPolicy(c.cfg)
+		if got := strings.Join(imgSources(t, policy), " "); got != c.want {
+			t.Errorf("%s: img-src %q, want %q", c.name, got, c.want)
+		}
+		if !strings.Contains(policy, "default-src 'self'") || !strings.Contains(policy, "object-src 'none'") {
+			t.Errorf("%s: policy lost its other directives: %q", c.name, policy)
+		}
+	}
+}
+
+// The header the server actually sends has no scheme wildcard for images.
+func TestServe_ContentSecurityPolicyHeaderAllowsNoRemoteImages(t *testing.T) {
+	// Nothing here reaches the database: sql.Open does not connect.
+	db, err := sqlx.Open("postgres", "postgres://nobody@127.0.0.1:1/none?sslmode=disable")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cfg := config{BaseURL: "http://127.0.0.1:8080", DataDir: t.TempDir(), Secret: strings.Repeat("s", 32)}
+	a, err := newApp(context.Background(), cfg, db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	a.echo.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, static.Path("css/app.css"), nil))
+	policy := rec.Header().Get("Content-Security-Policy")
+	if rec.Code != http.StatusOK || policy == "" {
+		t.Fatalf("GET app.css: %d, policy %q", rec.Code, policy)
+	}
+	for _, src := range imgSources(t, policy) {
+		if src == "https:" || src == "http:" || src == "*" || strings.HasPrefix(src, "*.") {
+			t.Errorf("img-src allows any host with %q: %q", src, policy)
+		}
+	}
+}
