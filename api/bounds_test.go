@@ -35,3 +35,90 @@ func TestLists_PageNumbersPastTheDataAnswerAnEmptyPage(t *testing.T) {
 		e.must(400, w.as(w.owner, "GET", list+"?page=-922337203685477581", nil))
 	}
 }
+
+func TestMoneyFields_AboveTenToTheTwelveCentsAre400(t *testing.T) {
+	t.Parallel()
+	w := newBillWorld(t)
+	e := w.e
+	const bound = 1_000_000_000_000
+	memberID := w.sqlID(`SELECT id FROM members WHERE user_id = $1`, w.member.id)
+	entry := e.must(201, w.as(w.owner, "POST", "/time-entries", map[string]any{
+		"project_id": w.project, "started_at": "2026-03-02T09:00:00Z", "stopped_at": "2026-03-02T10:00:00Z"})).str("id")
+	inv := w.invoice(map[string]any{}).str("id")
+	item := e.must(201, w.as(w.owner, "POST", "/invoices/"+inv+"/line-items",
+		map[string]any{"description": "Retainer", "quantity": 1, "unit_price": 100})).json
+	// A sent invoice whose balance takes a payment at the bound.
+	sent := w.invoice(map[string]any{}).str("id")
+	e.must(201, w.as(w.owner, "POST", "/invoices/"+sent+"/line-items", map[string]any{"description": "Retainer", "quantity": 2, "unit_price": bound}))
+	w.e.db.MustExec(`UPDATE invoices SET status = 'sent' WHERE id = $1`, sent)
+
+	cases := []struct {
+		method, path string
+		body         map[string]any // field is set to the amount
+		field        string
+		okStatus     int
+	}{
+		{"POST", "/clients", map[string]any{"name": "Rich client"}, "hourly_rate", 201},
+		{"PUT", "/clients/" + w.client, map[string]any{}, "hourly_rate", 200},
+		{"POST", "/projects", map[string]any{"name": "Rich project"}, "hourly_rate", 201},
+		{"PUT", "/projects/" + w.project, map[string]any{}, "hourly_rate", 200},
+		{"PUT", "/members/" + memberID, map[string]any{}, "cost_rate", 200},
+		{"POST", "/time-entries", map[string]any{"project_id": w.project, "started_at": "2026-03-03T09:00:00Z",
+			"stopped_at": "2026-03-03T10:00:00Z"}, "hourly_rate", 201},
+		{"PUT", "/time-entries/" + entry, map[string]any{}, "hourly_rate", 200},
+		{"POST", "/invoices/" + inv + "/line-items", map[string]any{"description": "More", "quantity": 1}, "unit_price", 201},
+		{"PUT", "/invoices/" + inv + "/line-items/" + item["id"].(string), map[string]any{}, "unit_price", 200},
+		{"POST", "/payments", map[string]any{"invoice_id": sent}, "amount", 201},
+	}
+	for _, c := range cases {
+		body := func(amount int64) map[string]any {
+			b := map[string]any{c.field: amount}
+			for k, v := range c.body {
+				b[k] = v
+			}
+			return b
+		}
+		for _, over := range []int64{bound + 1, 9223372036854775807} {
+			r := e.do(w.as(w.owner, c.method, c.path, body(over)))
+			if msg := fieldMessage(r, c.field); r.status != 400 || msg != c.field+" must be at most 1000000000000 (cents)" {
+				t.Errorf("%s %s with %s %d: %d %s", c.method, c.path, c.field, over, r.status, r.raw)
+			}
+		}
+		if r := e.do(w.as(w.owner, c.method, c.path, body(bound))); r.status != c.okStatus {
+			t.Errorf("%s %s with %s at the bound: %d %s", c.method, c.path, c.field, r.status, r.raw)
+		}
+	}
+	// Nothing over the bound was stored.
+	if n := w.count(`SELECT (SELECT count(*) FROM clients WHERE hourly_rate > $1) + (SELECT count(*) FROM projects WHERE hourly_rate > $1)
+		+ (SELECT count(*) FROM members WHERE cost_rate > $1) + (SELECT count(*) FROM time_entries WHERE hourly_rate > $1)
+		+ (SELECT count(*) FROM invoice_line_items WHERE unit_price > $1) + (SELECT count(*) FROM payments WHERE amount > $1)`, bound); n != 0 {
+		t.Errorf("%d amounts over the bound stored", n)
+	}
+	// The invoice discount is a percentage: at most 100.
+	e.must(400, w.as(w.owner, "PUT", "/invoices/"+inv, map[string]any{"discount": 100.0001}))
+	e.must(200, w.as(w.owner, "PUT", "/invoices/"+inv, map[string]any{"discount": 100}))
+}
+
+func TestProfitabilityReport_LegacyHugeRatesAnswer200(t *testing.T) {
+	t.Parallel()
+	w := newBillWorld(t)
+	e := w.e
+	// Rates stored before the bound existed.
+	w.e.db.MustExec(`UPDATE members SET cost_rate = 9223372036854775807 WHERE organization_id = $1`, w.org)
+	w.sqlEntry(w.project, "Legacy", time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), 3*time.Hour, 9223372036854775807)
+	w.sqlEntry(w.otherProj, "Normal", time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC), time.Hour, 10000)
+	for _, group := range []string{"project", "client"} {
+		r := e.must(200, w.as(w.owner, "GET", "/reports/profitability?from=2026-03-01&to=2026-03-31&group_by="+group, nil))
+		if len(r.data()) != 2 {
+			t.Errorf("by %s: %s", group, r.raw)
+		}
+	}
+}
+
+// fieldMessage is error.fields[field] of an error answer, or "".
+func fieldMessage(r resp, field string) string {
+	e, _ := r.json["error"].(map[string]any)
+	fields, _ := e["fields"].(map[string]any)
+	msg, _ := fields[field].(string)
+	return msg
+}
