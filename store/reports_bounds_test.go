@@ -77,3 +77,23 @@ func TestRevenue_SumsPastInt64AnswerTheBound(t *testing.T) {
 		t.Errorf("got %v, want %v", rows, want)
 	}
 }
+
+func TestClient_OpenBalancePastInt64AnswersTheBound(t *testing.T) {
+	t.Parallel()
+	s, db := newStore(t)
+	f := &reportFixture{t: t, db: db}
+	org := f.org("Big Invoices")
+	olga := f.user("Olga", "UTC")
+	f.member(org, olga, "owner", 0)
+	client := f.client(org, "Whale", nil)
+	for _, n := range []string{"INV-1", "INV-2", "INV-3"} {
+		f.invoice(org, client, n, "sent", "2026-03-10", math.MaxInt64/2)
+	}
+	d, err := s.Client(context.Background(), reportActor(t, s, olga, org), client)
+	if err != nil {
+		t.Fatalf("client: %v", err)
+	}
+	if d.OpenBalance == nil || *d.OpenBalance != math.MaxInt64 {
+		t.Errorf("open balance %v, want the bound", d.OpenBalance)
+	}
+}
