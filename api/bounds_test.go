@@ -122,3 +122,50 @@ func fieldMessage(r resp, field string) string {
 	msg, _ := fields[field].(string)
 	return msg
 }
+
+func TestNUL_InBodiesQueriesAndPathsIs400(t *testing.T) {
+	t.Parallel()
+	w := newBillWorld(t)
+	e := w.e
+	project := e.must(201, w.as(w.owner, "POST", "/projects", map[string]any{"name": "NUL"})).str("id")
+	tasks := func() int { return w.count(`SELECT count(*) FROM tasks`) }
+	before := tasks()
+
+	for _, c := range []struct {
+		name, path, body, field string
+	}{
+		{"escape in a title", "/tasks", `{"project_id": "` + project + `", "title": "a\u0000b"}`, "title"},
+		{"escape alone", "/tasks", `{"project_id": "` + project + `", "title": "\u0000"}`, "title"},
+		{"escape in an array", "/tasks", `{"project_id": "` + project + `", "title": "ok", "label_ids": ["x\u0000"]}`, "label_ids[0]"},
+		{"escape in an ignored field", "/tasks", `{"project_id": "` + project + `", "title": "ok", "extra": "\u0000"}`, "extra"},
+		{"escape in a key", "/tasks", `{"project_id": "` + project + `", "title": "ok", "a\u0000": 1}`, "body"},
+		{"escape in a nested object", "/clients", `{"name": "Nul Co", "address": {"street": "Main\u0000Street"}}`, "address.street"},
+	} {
+		r := e.do(req{method: "POST", path: c.path, token: w.owner.token, org: w.org, body: c.body})
+		if r.status != 400 || fieldMessage(r, c.field) != c.field+" must not contain NUL characters" {
+			t.Errorf("%s: %d %s", c.name, r.status, r.raw)
+		}
+	}
+	// A raw NUL byte is not JSON at all.
+	e.must(400, req{method: "POST", path: "/tasks", token: w.owner.token, org: w.org, body: "{\"project_id\": \"" + project + "\", \"title\": \"a\x00b\"}"})
+	if n := tasks(); n != before {
+		t.Fatalf("refused bodies stored %d tasks", n-before)
+	}
+	if n := w.count(`SELECT count(*) FROM clients WHERE name = 'Nul Co'`); n != 0 {
+		t.Fatal("refused body stored a client")
+	}
+	// An escaped backslash before u0000 is the six characters \u0000, not a NUL.
+	r := e.must(201, req{method: "POST", path: "/tasks", token: w.owner.token, org: w.org, body: `{"project_id": "` + project + `", "title": "\\u0000"}`})
+	if r.str("title") != `\u0000` {
+		t.Errorf("title %q", r.str("title"))
+	}
+
+	for _, path := range []string{"/tasks?search=%00", "/tasks?search=a%00b&page=1", "/time-entries?description=%00", "/clients?search=x%00",
+		"/tasks?a%00=1", "/tasks/%00", "/clients/" + w.client + "%00", "/reports/timesheet?from=2026-03-01&to=2026-03-31&description=%00"} {
+		if r := e.do(w.as(w.owner, "GET", path, nil)); r.status != 400 || r.errCode() != "validation_failed" {
+			t.Errorf("GET %s: %d %s", path, r.status, r.raw)
+		}
+	}
+	// Unauthenticated routes too.
+	e.must(400, req{method: "POST", path: "/auth/login", body: `{"email": "a\u0000@example.com", "password": "x"}`})
+}

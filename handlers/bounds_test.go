@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"net/http"
+	"net/url"
 	"testing"
 )
 
@@ -42,5 +43,50 @@ func TestReports_LegacyHugeRatesShowTheBoundNotAnError(t *testing.T) {
 	// The legacy row reads at the bound, and adding the other rows to it keeps the total there.
 	if _, _, totals := tableSums(t, p); len(totals) < 3 || totals[0] < 9e16 || totals[2] < 9e16 {
 		t.Errorf("totals %v, want revenue and profit at the bound", totals)
+	}
+}
+
+func TestPages_NULInFormsAndQueriesIs400WithTheErrorPage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b := e.withOrg("Nora Nul", "nora@example.com", "Nul Co")
+	count := func(query string) int {
+		var n int
+		if err := e.db.Get(&n, query); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	b.get("/projects/new")
+	for _, name := range []string{"Bad\x00name", "\x00"} {
+		if p := b.post("/projects/new", url.Values{"name": {name}, "color": {"#336699"}}); p.status != http.StatusBadRequest || !p.has("error-page") {
+			t.Errorf("project name %q: %d", name, p.status)
+		}
+	}
+	if p := b.post("/projects/new", url.Values{"name": {"Fine"}, "color": {"#336699"}, "bad\x00key": {"x"}}); p.status != http.StatusBadRequest {
+		t.Errorf("NUL in a field name: %d", p.status)
+	}
+	if n := count(`SELECT count(*) FROM projects`); n != 0 {
+		t.Errorf("refused forms stored %d projects", n)
+	}
+	b.get("/profile")
+	if p := b.post("/profile", url.Values{"name": {"Nora\x00"}, "timezone": {"UTC"}}); p.status != http.StatusBadRequest {
+		t.Errorf("profile: %d", p.status)
+	}
+	if p := b.htmx("/profile", url.Values{"name": {"Nora\x00"}, "timezone": {"UTC"}}); p.status != http.StatusBadRequest {
+		t.Errorf("profile over htmx: %d", p.status)
+	}
+	if n := count(`SELECT count(*) FROM users WHERE name LIKE 'Nora%' AND name <> 'Nora Nul'`); n != 0 {
+		t.Error("refused form changed the profile")
+	}
+	for _, path := range []string{"/tasks?q=%00", "/clients?q=a%00b", "/time?week=%00", "/members?x%00=1", "/invoices/%00"} {
+		if p := b.get(path); p.status != http.StatusBadRequest || !p.has("error-page") {
+			t.Errorf("GET %s: %d", path, p.status)
+		}
+	}
+	// Still usable afterwards.
+	b.get("/projects/new")
+	if p := b.post("/projects/new", url.Values{"name": {"Fine"}, "color": {"#336699"}}); p.status >= 400 {
+		t.Errorf("a clean form after refusals: %d", p.status)
 	}
 }
