@@ -1,6 +1,11 @@
 package api_test
 
 import (
+	"bytes"
+	"compress/zlib"
+	"encoding/binary"
+	"hash/crc32"
+	"strings"
 	"testing"
 	"time"
 )
@@ -168,4 +173,56 @@ func TestNUL_InBodiesQueriesAndPathsIs400(t *testing.T) {
 	}
 	// Unauthenticated routes too.
 	e.must(400, req{method: "POST", path: "/auth/login", body: `{"email": "a\u0000@example.com", "password": "x"}`})
+}
+
+// grayPNGBomb is a valid, all-black w×h grayscale PNG of 8 or 16 bits, a few hundred KB even at 8000×8000.
+func grayPNGBomb(t *testing.T, w, h int, depth byte) []byte {
+	t.Helper()
+	chunk := func(typ string, data []byte) []byte {
+		out := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
+		out = append(append(out, typ...), data...)
+		return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(append([]byte(typ), data...)))
+	}
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], uint32(w))
+	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
+	ihdr[8] = depth
+	var z bytes.Buffer
+	zw, _ := zlib.NewWriterLevel(&z, zlib.BestSpeed)
+	row := make([]byte, 1+w*int(depth)/8)
+	for range h {
+		zw.Write(row)
+	}
+	zw.Close()
+	out := append([]byte("\x89PNG\r\n\x1a\n"), chunk("IHDR", ihdr)...)
+	out = append(out, chunk("IDAT", z.Bytes())...)
+	return append(out, chunk("IEND", nil)...)
+}
+
+func TestImageUploads_DecompressionBombsAre400Fast(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	u := e.register("Bomb Thrower")
+	org := e.org(u, "Bomb Co")
+	bombs := map[string][]byte{
+		"8000x8000 16-bit": grayPNGBomb(t, 8000, 8000, 16),
+		"5000x5000 8-bit":  grayPNGBomb(t, 5000, 5000, 8),
+		"64x64 16-bit":     grayPNGBomb(t, 64, 64, 16),
+	}
+	for name, bomb := range bombs {
+		ct, body := multipartBody(t, "file", "bomb.png", "image/png", bomb)
+		for _, path := range []string{"/users/me/avatar/upload", "/organizations/" + org + "/logo/upload"} {
+			start := time.Now()
+			r := e.do(req{method: "POST", path: path, token: u.token, body: body, contentType: ct})
+			if r.status != 400 || !strings.Contains(fieldMessage(r, "file"), "at most 16 megapixels") {
+				t.Errorf("%s to %s: %d %s", name, path, r.status, r.raw)
+			}
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("%s to %s took %v", name, path, d)
+			}
+		}
+	}
+	if r := e.must(200, req{method: "GET", path: "/users/me", token: u.token}); r.json["avatar_url"] != nil {
+		t.Error("a refused upload set the avatar")
+	}
 }

@@ -1,9 +1,16 @@
 package handlers_test
 
 import (
+	"bytes"
+	"compress/zlib"
+	"encoding/binary"
+	"hash/crc32"
+	"mime/multipart"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestPages_PageNumbersPastTheDataShowAnEmptyPage(t *testing.T) {
@@ -88,5 +95,68 @@ func TestPages_NULInFormsAndQueriesIs400WithTheErrorPage(t *testing.T) {
 	b.get("/projects/new")
 	if p := b.post("/projects/new", url.Values{"name": {"Fine"}, "color": {"#336699"}}); p.status >= 400 {
 		t.Errorf("a clean form after refusals: %d", p.status)
+	}
+}
+
+// grayPNGBomb is a valid, all-black w×h grayscale PNG of 8 or 16 bits, a few hundred KB even at 8000×8000.
+func grayPNGBomb(t *testing.T, w, h int, depth byte) []byte {
+	t.Helper()
+	chunk := func(typ string, data []byte) []byte {
+		out := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
+		out = append(append(out, typ...), data...)
+		return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(append([]byte(typ), data...)))
+	}
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], uint32(w))
+	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
+	ihdr[8] = depth
+	var z bytes.Buffer
+	zw, _ := zlib.NewWriterLevel(&z, zlib.BestSpeed)
+	row := make([]byte, 1+w*int(depth)/8)
+	for range h {
+		zw.Write(row)
+	}
+	zw.Close()
+	out := append([]byte("\x89PNG\r\n\x1a\n"), chunk("IHDR", ihdr)...)
+	out = append(out, chunk("IDAT", z.Bytes())...)
+	return append(out, chunk("IEND", nil)...)
+}
+
+// upload posts one file as htmx does, the CSRF token in its header.
+func (b *browser) upload(path, field string, data []byte) page {
+	b.e.t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	part, err := w.CreateFormFile(field, "image.png")
+	if err != nil {
+		b.e.t.Fatal(err)
+	}
+	part.Write(data)
+	w.Close()
+	req, _ := http.NewRequest("POST", b.e.srv.URL+path, &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("X-CSRF-Token", b.csrf)
+	return b.read(b.c.Do(req))
+}
+
+func TestPages_ImageBombUploadsAreRefusedInTheForm(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b := e.withOrg("Bea Bomb", "bea@example.com", "Bomb Co")
+	bomb := grayPNGBomb(t, 8000, 8000, 16)
+	for _, c := range []struct{ page, path, field string }{
+		{"/profile", "/profile/avatar", "avatar"},
+		{"/settings/organization", "/settings/organization/logo", "logo"},
+	} {
+		b.get(c.page)
+		start := time.Now()
+		p := b.upload(c.path, c.field, bomb)
+		if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, "16 megapixels") {
+			t.Errorf("POST %s: %d %s", c.path, p.status, p.body)
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("POST %s took %v", c.path, d)
+		}
 	}
 }
