@@ -226,3 +226,27 @@ func TestImageUploads_DecompressionBombsAre400Fast(t *testing.T) {
 		t.Error("a refused upload set the avatar")
 	}
 }
+
+func TestInvoicePDF_EmojiAndAstralTextArePrintedAsReplacements(t *testing.T) {
+	t.Parallel()
+	w := newBillWorld(t)
+	e := w.e
+	const party = "🎉 𝐏𝐚𝐫𝐭𝐲 \u202bשלום\u202c"
+	w.e.db.MustExec(`UPDATE clients SET name = $2, address = jsonb_build_object('street', $3::text) WHERE id = $1`, w.client,
+		"Zoë "+party, "Street 👍🏽")
+	e.must(200, w.as(w.owner, "PUT", "/organizations/"+w.org, map[string]any{"name": "Acme 🚀",
+		"settings": map[string]any{"address": "1 Main 🏠 Street", "tax_id": "DE 𝟏𝟐𝟑"}}))
+	w.sqlEntry(w.project, "Design "+party, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), time.Hour, 10000)
+	id := w.invoice(map[string]any{"project_id": w.project, "issue_date": "2026-03-01", "notes": "Thanks 🙏\nLine two \x01"}).str("id")
+	e.must(200, w.as(w.owner, "POST", "/invoices/"+id+"/generate", map[string]any{"from": "2026-03-01", "to": "2026-03-31"}))
+	e.must(201, w.as(w.owner, "POST", "/invoices/"+id+"/line-items", map[string]any{"description": "Extra 😀 e\u0301", "quantity": 1, "unit_price": 500}))
+
+	r := e.must(200, w.as(w.owner, "GET", "/invoices/"+id+"/pdf", nil))
+	text := apiPDFText(t, r.raw)
+	for _, want := range []string{"Acme ?", "1 Main ? Street", "DE 123", "Zoë ? Party ????", "Design ? Party ????", "Extra ? é",
+		"Street ??", "Thanks ?", "Line two", "EUR 105.00"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("PDF lacks %q:\n%s", want, text)
+		}
+	}
+}

@@ -160,3 +160,28 @@ func TestPages_ImageBombUploadsAreRefusedInTheForm(t *testing.T) {
 		}
 	}
 }
+
+func TestInvoicePDFs_EmojiInLineItemsAndClientStillRender(t *testing.T) {
+	t.Parallel()
+	w := ivSetup(t)
+	id := w.ivDraft(t)
+	w.ivAddLine(t, id, "Launch party 🎉 𝐀𝐁 \u202bשלום\u202c", "2", "50")
+	w.e.db.MustExec(`UPDATE clients SET name = 'Acme 🚀 Corp' WHERE id = $1`, w.clientID)
+	w.e.db.MustExec(`UPDATE invoices SET status = 'sent', sent_at = now() WHERE id = $1`, id)
+	public := strings.Replace(strings.TrimPrefix(w.e.store.InvoiceLink(id), "http://trcr.test"), "?sig=", "/pdf?sig=", 1)
+	// The owner's download, and the public link's without a session.
+	pdfs := []*browser{w.owner, w.e.browser()}
+	paths := []string{"/invoices/" + id + "/pdf", public}
+	for i, path := range paths {
+		res, err := pdfs[i].c.Get(w.e.srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		head := make([]byte, 5)
+		_, _ = res.Body.Read(head)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || string(head) != "%PDF-" {
+			t.Errorf("GET %s: %d %q", path, res.StatusCode, head)
+		}
+	}
+}
