@@ -4,11 +4,15 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -156,6 +160,78 @@ func bind(c echo.Context, dst any) error {
 		}
 		return errMalformed
 	}
+	// A raw NUL byte is already malformed JSON; the escape is valid JSON that PostgreSQL cannot store as text.
+	if bytes.Contains(raw, []byte(`\u0000`)) {
+		if field, ok := nulField(raw); ok {
+			return store.Invalid(field, field+nulMessage)
+		}
+	}
+	return nil
+}
+
+const nulMessage = " must not contain NUL characters"
+
+// nulField names the first value (or key) of a JSON document that holds a NUL character: "title",
+// "address.street", "label_ids[2]".
+func nulField(raw []byte) (string, bool) {
+	var doc any
+	if json.Unmarshal(raw, &doc) != nil {
+		return "", false
+	}
+	return nulIn(doc, "")
+}
+
+func nulIn(v any, path string) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		return fieldName(path), strings.ContainsRune(v, 0)
+	case []any:
+		for i, x := range v {
+			if p, ok := nulIn(x, fmt.Sprintf("%s[%d]", path, i)); ok {
+				return p, true
+			}
+		}
+	case map[string]any:
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			if strings.ContainsRune(k, 0) {
+				return fieldName(path), true
+			}
+			child := k
+			if path != "" {
+				child = path + "." + k
+			}
+			if p, ok := nulIn(v[k], child); ok {
+				return p, true
+			}
+		}
+	}
+	return "", false
+}
+
+func fieldName(path string) string {
+	if path == "" {
+		return "body"
+	}
+	return path
+}
+
+// nulInURL refuses a NUL character in the path or the query string. requireUser checks it for every route that
+// reads either (a middleware on the /api/v1 group would catch every unknown path and turn 405s into 404s).
+func nulInURL(c echo.Context) error {
+	if strings.ContainsRune(c.Request().URL.Path, 0) {
+		return store.Invalid("path", "path"+nulMessage)
+	}
+	query := c.QueryParams()
+	for _, name := range slices.Sorted(maps.Keys(query)) {
+		if strings.ContainsRune(name, 0) {
+			return store.Invalid("query", "query"+nulMessage)
+		}
+		for _, v := range query[name] {
+			if strings.ContainsRune(v, 0) {
+				return store.Invalid(name, name+nulMessage)
+			}
+		}
+	}
 	return nil
 }
 
@@ -196,6 +272,9 @@ func (a *API) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		id, err := a.store.Authenticate(c.Request().Context(), strings.TrimSpace(token))
 		if err != nil {
+			return err
+		}
+		if err := nulInURL(c); err != nil {
 			return err
 		}
 		c.Set(ctxUserID, id)

@@ -73,7 +73,7 @@ const (
 func (h *Handlers) Mount(e *echo.Echo) {
 	// Middleware is attached per route rather than to a group: an Echo group with middleware also catches every
 	// unknown path, which would answer /api/v1 typos with CSRF errors instead of JSON 404s.
-	g := &router{e: e, mw: []echo.MiddlewareFunc{echo.WrapMiddleware(h.sessions.LoadAndSave), h.csrf, h.loadUser}}
+	g := &router{e: e, mw: []echo.MiddlewareFunc{echo.WrapMiddleware(h.sessions.LoadAndSave), h.csrf, h.loadUser, refuseNUL}}
 	h.mountAuth(g)
 	h.mountAccount(g)
 	h.mountOrganization(g)

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -148,8 +149,8 @@ func (h *Handlers) runReport(c echo.Context, a store.Actor, v *views.ReportsView
 		r := &views.RevenueReport{GroupBy: f.GroupBy}
 		for _, row := range rows {
 			r.Rows = append(r.Rows, views.RevenueRow{Period: views.MakePeriod(row.Period, f.GroupBy), Invoiced: row.Invoiced, Paid: row.Paid})
-			r.TotalInvoiced += row.Invoiced
-			r.TotalPaid += row.Paid
+			r.TotalInvoiced = addCents(r.TotalInvoiced, row.Invoiced)
+			r.TotalPaid = addCents(r.TotalPaid, row.Paid)
 		}
 		v.Revenue = r
 	case views.ReportProfitability:
@@ -161,9 +162,9 @@ func (h *Handlers) runReport(c echo.Context, a store.Actor, v *views.ReportsView
 		for _, row := range rows {
 			r.Rows = append(r.Rows, views.ProfitabilityRow{ID: deref(row.ID), Name: row.Name, Revenue: row.Revenue, Cost: row.Cost,
 				Profit: row.Profit, Margin: row.MarginPercent})
-			r.TotalRevenue += row.Revenue
-			r.TotalCost += row.Cost
-			r.TotalProfit += row.Profit
+			r.TotalRevenue = addCents(r.TotalRevenue, row.Revenue)
+			r.TotalCost = addCents(r.TotalCost, row.Cost)
+			r.TotalProfit = addCents(r.TotalProfit, row.Profit)
 		}
 		v.Profitability = r
 	}
@@ -320,4 +321,17 @@ func safeFilePart(s string) string {
 		}
 		return -1
 	}, s)
+}
+
+// addCents adds two amounts, saturating at ±(2^63-1) as the store's report sums do, so a total of rows that are
+// already at the bound stays there instead of wrapping to a negative amount.
+func addCents(a, b int64) int64 {
+	sum := a + b
+	switch {
+	case a > 0 && b > 0 && sum < 0:
+		return math.MaxInt64
+	case a < 0 && b < 0 && sum >= 0:
+		return -math.MaxInt64
+	}
+	return max(sum, -math.MaxInt64)
 }

@@ -150,7 +150,7 @@ func (s *Store) Client(ctx context.Context, a Actor, id string) (ClientDetail, e
 	idArg, orgArg := vis.arg(id), vis.arg(a.OrgID)
 	err := s.db.GetContext(ctx, &d, `
 		SELECT `+clientColumns+`,
-			(SELECT coalesce(sum(i.total - i.amount_paid), 0) FROM invoices i
+			(SELECT `+centsOf("coalesce(sum(i.total - i.amount_paid), 0)")+` FROM invoices i
 				WHERE i.client_id = c.id AND i.status = 'sent') AS open_balance,
 			(SELECT count(*) FROM projects p WHERE `+vis.cond()+`) AS projects_count,
 			(SELECT count(*) FROM invoices i WHERE i.client_id = c.id) AS invoices_count
@@ -228,6 +228,7 @@ func (in *ClientInput) validate(v *validator) {
 	}
 	if in.HourlyRate != nil && !in.ClearHourlyRate {
 		v.check(*in.HourlyRate >= 0, "hourly_rate", "hourly_rate must be zero or more (cents per hour)")
+		checkAmount(v, "hourly_rate", *in.HourlyRate)
 	}
 	if in.Notes != nil {
 		n := strings.TrimSpace(*in.Notes)

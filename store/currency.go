@@ -30,10 +30,5 @@ func parseMoney(v *validator, field, text, currency string) *int64 {
 		v.add(field, field+" is required")
 		return nil
 	}
-	minor := parseMajorUnits(v, field, text, currencyDecimals(currency))
-	if minor != nil && *minor > maxMoney {
-		v.add(field, field+" is too large")
-		return nil
-	}
-	return minor
+	return parseMajorUnits(v, field, text, currencyDecimals(currency))
 }

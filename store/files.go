@@ -34,17 +34,23 @@ func (s *Store) fileURL(ctx context.Context, key *string) *string {
 
 // putImage checks, resizes and stores an avatar or logo. The type is decided by sniffing the content.
 func (s *Store) putImage(ctx context.Context, prefix string, r io.Reader) (string, error) {
-	if s.blobs == nil {
-		return "", errors.New("file storage is not configured")
-	}
-	data, contentType, err := imaging.ProcessImage(r, imageMaxBytes, imageMaxDim)
+	data, contentType, err := imaging.ProcessImage(ctx, r, imageMaxBytes, imageMaxDim)
 	switch {
 	case errors.Is(err, imaging.ErrTooLarge):
 		return "", &TooLargeError{Limit: imageMaxBytes}
 	case errors.Is(err, imaging.ErrUnsupportedType):
 		return "", &UnsupportedTypeError{Message: "file type is not allowed: upload a PNG, JPEG or WebP image"}
+	case errors.Is(err, imaging.ErrImageTooLarge):
+		return "", Invalid("file", fmt.Sprintf("image is too large: at most %d megapixels (%d pixels a side) and 8 bits per channel",
+			imaging.MaxPixels/1_000_000, imaging.MaxSide))
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return "", err
 	case err != nil:
 		return "", Invalid("file", "file is not a readable PNG, JPEG or WebP image")
+	}
+	// Checked after the image, so that bad input is refused as such wherever it is sent.
+	if s.blobs == nil {
+		return "", errors.New("file storage is not configured")
 	}
 	ext := ".png"
 	if contentType == "image/jpeg" {

@@ -87,9 +87,12 @@ func (in *LineItemInput) validate(create bool, currency string) error {
 	}
 	if in.UnitPrice != nil {
 		p, ok := parseDecimal4(*in.UnitPrice)
-		if !ok || !p.IsInt() || p.Sign() < 0 || p.Cmp(new(big.Rat).SetInt64(maxMoney)) > 0 {
+		switch {
+		case !ok || !p.IsInt() || p.Sign() < 0:
 			v.add("unit_price", "unit_price must be a whole number of cents, 0 or more")
-		} else {
+		case p.Cmp(new(big.Rat).SetInt64(maxAmount)) > 0:
+			v.add("unit_price", amountTooLarge("unit_price"))
+		default:
 			s := p.Num().String()
 			in.UnitPrice = &s
 		}

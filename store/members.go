@@ -304,6 +304,7 @@ func (s *Store) UpdateMember(ctx context.Context, a Actor, id string, in MemberI
 	}
 	if in.CostRate != nil {
 		v.check(*in.CostRate >= 0, "cost_rate", "cost_rate must be a non-negative number of cents")
+		checkAmount(&v, "cost_rate", *in.CostRate)
 	}
 	if err := v.err(); err != nil {
 		return Member{}, err

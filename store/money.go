@@ -15,8 +15,19 @@ import (
 // which the pages and the PDF print amounts with).
 func currencyDecimals(code string) int { return money.Decimals(code) }
 
-// maxMinorUnits keeps amounts exact as JSON numbers.
-const maxMinorUnits = 1 << 53
+// maxAmount bounds every amount a caller sets (hourly and cost rates, unit prices, payments), in minor units:
+// ten billion in major units is beyond any real price, keeps amounts exact as JSON numbers, and keeps the sums
+// that reports and invoices make of them far from int64 overflow.
+const maxAmount = 1_000_000_000_000
+
+// checkAmount refuses an amount in minor units above maxAmount; each caller words its own rule for negatives.
+func checkAmount(v *validator, field string, minor int64) {
+	v.check(minor <= maxAmount, field, amountTooLarge(field))
+}
+
+func amountTooLarge(field string) string {
+	return fmt.Sprintf("%s must be at most %d (cents)", field, int64(maxAmount))
+}
 
 // parseMajorUnits reads an amount typed in major units ("85", "85.5", "1,250.00") as minor units with the given
 // number of decimals. Blank text is nil; text that is not such an amount is nil with a message for field in v.
@@ -46,7 +57,7 @@ func parseMajorUnits(v *validator, field, text string, decimals int) *int64 {
 		digits = "0"
 	}
 	minor, err := strconv.ParseInt(digits, 10, 64)
-	if err != nil || minor > maxMinorUnits {
+	if err != nil || minor > maxAmount {
 		v.add(field, field+" is too large")
 		return nil
 	}

@@ -137,9 +137,12 @@ func (in *PaymentInput) validate(v *validator, create bool, currency string, loc
 	}
 	if in.Amount != nil {
 		r, ok := parseDecimal4(*in.Amount)
-		if !ok || !r.IsInt() || r.Sign() <= 0 || r.Cmp(new(big.Rat).SetInt64(maxMoney)) > 0 {
+		switch {
+		case !ok || !r.IsInt() || r.Sign() <= 0:
 			v.add("amount", "amount must be a positive whole number of cents")
-		} else {
+		case r.Cmp(new(big.Rat).SetInt64(maxAmount)) > 0:
+			v.add("amount", amountTooLarge("amount"))
+		default:
 			amount = r.Num().Int64()
 		}
 	} else if create {

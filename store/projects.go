@@ -165,6 +165,7 @@ func (in *ProjectInput) validate(v *validator) {
 	}
 	if in.HourlyRate != nil && !in.ClearHourlyRate {
 		v.check(*in.HourlyRate >= 0, "hourly_rate", "hourly_rate must be zero or more (cents per hour)")
+		checkAmount(v, "hourly_rate", *in.HourlyRate)
 	}
 }
 

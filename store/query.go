@@ -27,31 +27,46 @@ type Page struct {
 const (
 	DefaultPerPage = 25
 	MaxPerPage     = 100
+	// MaxPageNumber bounds page numbers so that OFFSET, and the "first item" arithmetic of the pages, can never
+	// overflow; any page beyond it is past every list's data anyway, so it reads as an empty page.
+	MaxPageNumber = 1_000_000_000
 )
 
-// ParsePage reads page and per_page query values; a value that is not a positive integer is invalid.
+// ParsePage reads page and per_page query values; a value that is not a positive integer is invalid. Numbers
+// past the bounds (however many digits) are read as the bound: a page past the data is an empty page.
 func ParsePage(page, perPage string) (Page, error) {
 	var p Page
 	var v validator
 	if page != "" {
-		n, err := strconv.Atoi(page)
-		v.check(err == nil && n >= 1, "page", "page must be a positive integer")
+		n, ok := parsePositive(page, MaxPageNumber)
+		v.check(ok, "page", "page must be a positive integer")
 		p.Num = n
 	}
 	if perPage != "" {
-		n, err := strconv.Atoi(perPage)
-		v.check(err == nil && n >= 1, "per_page", "per_page must be a positive integer")
+		n, ok := parsePositive(perPage, MaxPerPage)
+		v.check(ok, "per_page", "per_page must be a positive integer")
 		p.Per = n
 	}
 	return p, v.err()
 }
 
-// Number is the 1-based page number.
-func (p Page) Number() int {
-	if p.Num < 1 {
-		return 1
+// parsePositive reads a decimal integer of at least 1, capped at limit; ok is false for anything else.
+func parsePositive(s string, limit int) (n int, ok bool) {
+	s = strings.TrimPrefix(s, "+") // strconv.Atoi took a sign, so clients may send one
+	if s == "" || !allDigits(s) {
+		return 0, false
 	}
-	return p.Num
+	n, err := strconv.Atoi(s)
+	if err != nil || n > limit {
+		// Only a range error is left: all digits, too many of them.
+		n = limit
+	}
+	return n, n >= 1
+}
+
+// Number is the 1-based page number, at most MaxPageNumber.
+func (p Page) Number() int {
+	return min(max(p.Num, 1), MaxPageNumber)
 }
 
 // Size is the page size, capped at MaxPerPage.

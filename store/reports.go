@@ -34,6 +34,13 @@ func (h Hours) String() string { return strconv.FormatFloat(float64(h)/100, 'f',
 // Float is the hours as a float, for display.
 func (h Hours) Float() float64 { return float64(h) / 100 }
 
+// centsOf casts a numeric sum of cents to bigint, saturating at ±(2^63-1). Amounts are bounded on input,
+// but a timer may run for weeks, an organization may have any number of rows, and rows written before the bound
+// may hold anything: a sum past int64 reads as the bound rather than failing the whole report.
+func centsOf(sum string) string {
+	return "least(greatest(" + sum + ", -9223372036854775807), 9223372036854775807)::bigint"
+}
+
 // maxReportYears bounds from/to, so a report that lists every period (revenue) stays a sensible size.
 const maxReportYears = 100
 
@@ -285,7 +292,7 @@ func (s *Store) Revenue(ctx context.Context, a Actor, f RevenueFilter) ([]Revenu
 			FROM payments WHERE `+payConds+` GROUP BY 1
 		)
 		SELECT to_char(p.start, '`+period.format+`') AS period,
-			coalesce(i.amount, 0)::bigint AS invoiced, coalesce(pd.amount, 0)::bigint AS paid
+			`+centsOf("coalesce(i.amount, 0)")+` AS invoiced, `+centsOf("coalesce(pd.amount, 0)")+` AS paid
 		FROM periods p LEFT JOIN invoiced i ON i.start = p.start LEFT JOIN paid pd ON pd.start = p.start
 		ORDER BY p.start`, q.args...)
 	if err != nil {
@@ -439,7 +446,7 @@ func (s *Store) Profitability(ctx context.Context, a Actor, f ProfitabilityFilte
 	}
 	none := q.arg(group.none)
 	// Each entry is rounded to the cent on its own, half-up (numeric round() rounds halves away from zero, and
-	// durations and rates are never negative), then summed; numeric never overflows whatever the rate.
+	// durations and rates are never negative), then summed in numeric, which never overflows whatever the rate.
 	rows := []ProfitabilityRow{}
 	err = s.db.SelectContext(ctx, &rows, `
 		WITH agg AS (
@@ -454,8 +461,8 @@ func (s *Store) Profitability(ctx context.Context, a Actor, f ProfitabilityFilte
 			WHERE `+q.cond()+`
 			GROUP BY 1, 2
 		)
-		SELECT id, coalesce(name, `+none+`) AS name, revenue::bigint AS revenue, cost::bigint AS cost,
-			(revenue - cost)::bigint AS profit,
+		SELECT id, coalesce(name, `+none+`) AS name, `+centsOf("revenue")+` AS revenue, `+centsOf("cost")+` AS cost,
+			`+centsOf("revenue - cost")+` AS profit,
 			CASE WHEN revenue = 0 THEN 0 ELSE round((revenue - cost) * 100 / revenue, 1) END AS margin_percent
 		FROM agg
 		ORDER BY id IS NULL, lower(name), id`, q.args...)

@@ -127,6 +127,7 @@ func validateEntryDescription(v *validator, d *string) string {
 func validateHourlyRate(v *validator, rate *int64) {
 	if rate != nil {
 		v.check(*rate >= 0, "hourly_rate", "hourly_rate must be zero or more (cents per hour)")
+		checkAmount(v, "hourly_rate", *rate)
 	}
 }
 

@@ -7,6 +7,7 @@ package imaging
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"image"
@@ -28,18 +29,29 @@ var (
 	// ErrUnsupportedType means the bytes are not a PNG, JPEG or WebP image.
 	ErrUnsupportedType = errors.New("imaging: unsupported file type")
 	// ErrInvalidImage means the bytes look like a supported format but
-	// cannot be decoded, or the image's dimensions exceed MaxSide or
-	// MaxPixels (a likely decompression bomb).
+	// cannot be decoded.
 	ErrInvalidImage = errors.New("imaging: invalid image")
+	// ErrImageTooLarge means the header declares more than MaxSide or
+	// MaxPixels, or 16 bits per channel: a likely decompression bomb,
+	// refused before a pixel is decoded. It is also an ErrInvalidImage.
+	ErrImageTooLarge = fmt.Errorf("%w: too large to decode", ErrInvalidImage)
 )
 
 // Limits checked from the image header before any pixel is decoded: a tiny
-// file can declare a huge canvas, and decoding allocates the whole canvas
-// (up to 8 bytes per pixel for 16-bit PNG).
+// file can declare a huge canvas, and decoding allocates the whole canvas.
+// At 8 bits per channel that is at most 4 bytes a pixel, 64 MB; 16-bit
+// PNGs (8 bytes a pixel, and a 0.5 MB file can declare 8000×8000) are
+// refused whatever their size.
 const (
 	MaxSide   = 10000
-	MaxPixels = 64_000_000 // ~512 MB worst case; fits every camera up to 61 MP
+	MaxPixels = 4096 * 4096 // 16.8 MP: a 4096×4096 logo, or a 16 MP photo
 )
+
+// MaxConcurrentDecodes bounds the images this process decodes at once, so
+// simultaneous uploads cannot add up to more than a few canvases of memory.
+const MaxConcurrentDecodes = 2
+
+var decodeSlots = make(chan struct{}, MaxConcurrentDecodes)
 
 // JPEGQuality is the quality used when the output is JPEG.
 const JPEGQuality = 85
@@ -100,9 +112,12 @@ func supportedType(data []byte) (string, bool) {
 // JPEG at JPEGQuality, except a WebP with transparent pixels, which becomes
 // PNG. contentType is the type of data.
 //
-// Errors: ErrTooLarge, ErrUnsupportedType, ErrInvalidImage (all wrapped,
-// test with errors.Is), or the reader's own error.
-func ProcessImage(r io.Reader, maxBytes int64, maxDim int) (data []byte, contentType string, err error) {
+// Decoding waits for one of MaxConcurrentDecodes slots, or until ctx ends.
+//
+// Errors: ErrTooLarge, ErrUnsupportedType, ErrInvalidImage (ErrImageTooLarge
+// for a likely decompression bomb; all wrapped, test with errors.Is), the
+// context's error, or the reader's own error.
+func ProcessImage(ctx context.Context, r io.Reader, maxBytes int64, maxDim int) (data []byte, contentType string, err error) {
 	if maxBytes <= 0 || maxDim <= 0 {
 		return nil, "", fmt.Errorf("imaging: maxBytes and maxDim must be positive, got %d and %d", maxBytes, maxDim)
 	}
@@ -114,7 +129,17 @@ func ProcessImage(r io.Reader, maxBytes int64, maxDim int) (data []byte, content
 	if !ok {
 		return nil, "", fmt.Errorf("%w: %s", ErrUnsupportedType, Sniff(in))
 	}
-	img, err := decode(in, inType)
+	if err := checkHeader(in, inType); err != nil {
+		return nil, "", err
+	}
+	// Held until the output is encoded: the decoded canvas lives that long.
+	select {
+	case decodeSlots <- struct{}{}:
+		defer func() { <-decodeSlots }()
+	case <-ctx.Done():
+		return nil, "", fmt.Errorf("imaging: waiting to decode: %w", ctx.Err())
+	}
+	img, err := decodeImage(in, inType)
 	if err != nil {
 		return nil, "", err
 	}
@@ -154,17 +179,26 @@ func readLimited(r io.Reader, max int64) ([]byte, error) {
 	return data, nil
 }
 
-// decode checks the header's dimensions before decoding any pixels.
-func decode(data []byte, contentType string) (image.Image, error) {
-	d := decoders[contentType]
-	cfg, err := d.decodeConfig(bytes.NewReader(data))
+// checkHeader reads only the header: the dimensions, and for PNG the bit
+// depth, before anything allocates the canvas.
+func checkHeader(data []byte, contentType string) error {
+	cfg, err := decoders[contentType].decodeConfig(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s header: %v", ErrInvalidImage, contentType, err)
+		return fmt.Errorf("%w: %s header: %v", ErrInvalidImage, contentType, err)
 	}
 	if err := checkDimensions(cfg.Width, cfg.Height); err != nil {
-		return nil, err
+		return err
 	}
-	img, err := d.decode(bytes.NewReader(data))
+	// DecodeConfig has read a valid IHDR, which starts after the 8-byte
+	// signature, its 8-byte chunk header and the 8 bytes of width and height.
+	if contentType == TypePNG && data[24] == 16 {
+		return fmt.Errorf("%w: 16 bits per channel", ErrImageTooLarge)
+	}
+	return nil
+}
+
+func decodeImage(data []byte, contentType string) (image.Image, error) {
+	img, err := decoders[contentType].decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrInvalidImage, contentType, err)
 	}
@@ -176,9 +210,9 @@ func checkDimensions(w, h int) error {
 	case w <= 0 || h <= 0:
 		return fmt.Errorf("%w: empty %dx%d canvas", ErrInvalidImage, w, h)
 	case w > MaxSide || h > MaxSide:
-		return fmt.Errorf("%w: %dx%d exceeds %d pixels per side", ErrInvalidImage, w, h, MaxSide)
+		return fmt.Errorf("%w: %dx%d exceeds %d pixels per side", ErrImageTooLarge, w, h, MaxSide)
 	case int64(w)*int64(h) > MaxPixels:
-		return fmt.Errorf("%w: %dx%d exceeds %d pixels", ErrInvalidImage, w, h, MaxPixels)
+		return fmt.Errorf("%w: %dx%d exceeds %d pixels", ErrImageTooLarge, w, h, MaxPixels)
 	}
 	return nil
 }

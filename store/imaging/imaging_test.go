@@ -2,6 +2,7 @@ package imaging
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -62,7 +63,7 @@ func TestProcessImage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, ct, err := ProcessImage(bytes.NewReader(tt.input), 8*mb, tt.maxDim)
+			out, ct, err := ProcessImage(context.Background(), bytes.NewReader(tt.input), 8*mb, tt.maxDim)
 			if err != nil {
 				t.Fatalf("ProcessImage: %v", err)
 			}
@@ -90,7 +91,7 @@ func TestProcessImageKeepsContent(t *testing.T) {
 		{"jpeg", encodeJPEG(t, halves(2000, 1000))},
 		{"webp", readTestdata(t, "opaque-lossy.webp")},
 	} {
-		out, ct, err := ProcessImage(bytes.NewReader(tt.input), 1<<22, 64)
+		out, ct, err := ProcessImage(context.Background(), bytes.NewReader(tt.input), 1<<22, 64)
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
@@ -135,7 +136,7 @@ func TestProcessImageRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, ct, err := ProcessImage(bytes.NewReader(tt.input), 1<<20, 512)
+			out, ct, err := ProcessImage(context.Background(), bytes.NewReader(tt.input), 1<<20, 512)
 			if !errors.Is(err, tt.wantErr) || !strings.Contains(fmt.Sprint(err), tt.wantMsg) {
 				t.Fatalf("err = %v, want %v mentioning %q", err, tt.wantErr, tt.wantMsg)
 			}
@@ -150,16 +151,16 @@ func TestProcessImageSizeLimit(t *testing.T) {
 	input := encodePNG(t, halves(300, 200))
 	n := int64(len(input))
 
-	if _, _, err := ProcessImage(bytes.NewReader(input), n, 512); err != nil {
+	if _, _, err := ProcessImage(context.Background(), bytes.NewReader(input), n, 512); err != nil {
 		t.Errorf("exactly maxBytes: %v", err)
 	}
-	if _, _, err := ProcessImage(bytes.NewReader(input), n-1, 512); !errors.Is(err, ErrTooLarge) {
+	if _, _, err := ProcessImage(context.Background(), bytes.NewReader(input), n-1, 512); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("one byte over: err = %v, want ErrTooLarge", err)
 	}
 
 	// An endless upload is cut off right after the limit, not read to the end.
 	endless := &countingReader{r: iotest.OneByteReader(strings.NewReader(strings.Repeat("A", 1<<20)))}
-	if _, _, err := ProcessImage(endless, 1000, 512); !errors.Is(err, ErrTooLarge) {
+	if _, _, err := ProcessImage(context.Background(), endless, 1000, 512); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("endless stream: err = %v, want ErrTooLarge", err)
 	}
 	if endless.n > 1001 {
@@ -170,13 +171,13 @@ func TestProcessImageSizeLimit(t *testing.T) {
 func TestProcessImageErrors(t *testing.T) {
 	input := encodePNG(t, halves(10, 10))
 	for _, args := range [][2]int64{{0, 512}, {-1, 512}, {1 << 20, 0}, {1 << 20, -5}} {
-		if _, _, err := ProcessImage(bytes.NewReader(input), args[0], int(args[1])); err == nil {
+		if _, _, err := ProcessImage(context.Background(), bytes.NewReader(input), args[0], int(args[1])); err == nil {
 			t.Errorf("ProcessImage(maxBytes %d, maxDim %d) succeeded", args[0], args[1])
 		}
 	}
 
 	readErr := errors.New("connection reset")
-	_, _, err := ProcessImage(iotest.ErrReader(readErr), 1<<20, 512)
+	_, _, err := ProcessImage(context.Background(), iotest.ErrReader(readErr), 1<<20, 512)
 	if !errors.Is(err, readErr) {
 		t.Errorf("reader error: got %v, want it wrapped", err)
 	}
@@ -191,7 +192,7 @@ func TestProcessImageStripsMetadata(t *testing.T) {
 		if !bytes.Contains(input, []byte(secret)) {
 			t.Fatalf("%s: test input lacks the metadata", name)
 		}
-		out, ct, err := ProcessImage(bytes.NewReader(input), 1<<20, 512)
+		out, ct, err := ProcessImage(context.Background(), bytes.NewReader(input), 1<<20, 512)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -224,7 +225,7 @@ func TestProcessImageAppliesEXIFOrientation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			input := withJPEGSegment(encodeJPEG(t, halves(80, 40)), 0xE1, exifTIFF(tt.order, tt.orientation, ""))
-			out, ct, err := ProcessImage(bytes.NewReader(input), 1<<20, tt.maxDim)
+			out, ct, err := ProcessImage(context.Background(), bytes.NewReader(input), 1<<20, tt.maxDim)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -286,8 +287,8 @@ func TestFitSize(t *testing.T) {
 }
 
 func TestCheckDimensions(t *testing.T) {
-	ok := [][2]int{{1, 1}, {MaxSide, 1}, {1, MaxSide}, {8000, 8000}, {MaxSide, MaxPixels / MaxSide}}
-	bad := [][2]int{{0, 1}, {1, 0}, {-1, 5}, {MaxSide + 1, 1}, {MaxSide, MaxSide}, {9000, 9000}}
+	ok := [][2]int{{1, 1}, {MaxSide, 1}, {1, MaxSide}, {4096, 4096}, {MaxSide, MaxPixels / MaxSide}}
+	bad := [][2]int{{0, 1}, {1, 0}, {-1, 5}, {MaxSide + 1, 1}, {MaxSide, MaxSide}, {9000, 9000}, {8000, 8000}, {4097, 4096}}
 	for _, d := range ok {
 		if err := checkDimensions(d[0], d[1]); err != nil {
 			t.Errorf("checkDimensions(%d, %d) = %v", d[0], d[1], err)

@@ -83,7 +83,10 @@ const maxDescriptionLines = 30
 
 // Invoice renders d as an A4 PDF: header with logo and addresses, a line items table whose header row repeats
 // on every page, the totals, the notes, a PAID/OVERDUE/VOID stamp and "Page n of m" footers.
+//
+// Text the fonts cannot draw is replaced, never a failure (see printable).
 func Invoice(d InvoiceDoc) ([]byte, error) {
+	d = d.printable()
 	f := fpdf.New("P", "mm", "A4", "")
 	f.SetMargins(margin, margin, margin)
 	f.SetAutoPageBreak(true, bottomMargin)
