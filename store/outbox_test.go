@@ -44,7 +44,7 @@ func smtpSender(t *testing.T, srv *mailtest.Server) mail.Sender {
 
 // The account emails travel from the outbox to a real SMTP server with absolute links from the base URL.
 func TestOutbox_AccountEmailsReachSMTP(t *testing.T) {
-	s, _ := newStore(t)
+	s, db := newStore(t)
 	srv := mailtest.Start(t)
 	sender := smtpSender(t, srv)
 	ctx := context.Background()
@@ -100,7 +100,14 @@ func TestOutbox_AccountEmailsReachSMTP(t *testing.T) {
 	if !reset {
 		t.Errorf("no reset email among %v", subjects)
 	}
-	// Each was delivered once and is marked sent.
+	// Each was delivered once and is marked sent. The mailer records a delivery after the relay's answer, a
+	// moment after the relay has the email.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		var pending int
+		if err := db.Get(&pending, `SELECT count(*) FROM email_outbox WHERE status = 'pending'`); err != nil || pending == 0 {
+			break
+		}
+	}
 	emails, err := s.OutboxEmails(ctx, 10)
 	if err != nil {
 		t.Fatal(err)
