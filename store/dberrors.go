@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
 	"syscall"
 
 	"github.com/lib/pq"
@@ -91,15 +92,19 @@ func unavailableCode(code pq.ErrorCode) bool {
 
 // databaseUnreachable reports the driver's and the network's ways of saying the connection is gone or never
 // came up: a bad or closed connection, EOF in the middle of the protocol, refused, reset or timed-out
-// sockets, failed dials, and a deadline that ran out while waiting for the database.
+// sockets, failed dials and name lookups, and a deadline that ran out while waiting for the database. (Not
+// net.Error: every syscall.Errno satisfies it, a full disk included.)
 func databaseUnreachable(err error) bool {
-	var netErr net.Error
+	var (
+		opErr  *net.OpError
+		dnsErr *net.DNSError
+	)
 	switch {
 	case errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone),
 		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
-		errors.Is(err, context.DeadlineExceeded),
+		errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded),
 		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
-		errors.As(err, &netErr):
+		errors.As(err, &opErr), errors.As(err, &dnsErr):
 		return true
 	}
 	return false

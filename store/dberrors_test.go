@@ -3,7 +3,9 @@ package store_test
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"net"
+	"syscall"
 	"testing"
 	"time"
 
@@ -84,6 +86,11 @@ func TestClassify_RealDriverErrors(t *testing.T) {
 		_, err := db.Exec(`SELECT 1/0`)
 		if got := store.Classify(err); got != err {
 			t.Errorf("Classify(division by zero) = %v, want it unchanged", got)
+		}
+		// A file system error is no database outage, though syscall.Errno satisfies net.Error.
+		noFile := &fs.PathError{Op: "open", Path: "/x", Err: syscall.ENOENT}
+		if got := store.Classify(noFile); got != error(noFile) {
+			t.Errorf("Classify(%v) = %v, want it unchanged", noFile, got)
 		}
 		if got := store.Classify(store.ErrNotFound); got != store.ErrNotFound {
 			t.Errorf("Classify(ErrNotFound) = %v", got)

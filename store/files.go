@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"syscall"
 	"time"
 
@@ -63,7 +64,10 @@ func (s *Store) putImage(ctx context.Context, prefix string, r io.Reader) (strin
 // storageState names what a file storage error says about the storage: full, read-only, unreachable, or
 // nothing in particular ("").
 func storageState(err error) string {
-	var netErr net.Error
+	var (
+		opErr  *net.OpError
+		urlErr *url.Error // how HTTP clients such as minio-go report a server they cannot reach
+	)
 	switch {
 	case err == nil:
 		return healthOK
@@ -71,8 +75,7 @@ func storageState(err error) string {
 		return healthFull
 	case errors.Is(err, syscall.EROFS), errors.Is(err, syscall.EACCES), errors.Is(err, syscall.EPERM):
 		return healthReadOnly
-	case errors.As(err, &netErr), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
-		errors.Is(err, context.DeadlineExceeded):
+	case errors.As(err, &opErr), errors.As(err, &urlErr), errors.Is(err, context.DeadlineExceeded):
 		return healthUnavailable
 	}
 	return ""
