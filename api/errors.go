@@ -27,6 +27,7 @@ func (a *API) HandleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	err = store.Classify(err)
 	status, body := a.classify(err, c)
 	if status >= 500 {
 		a.log.Error("request failed", "request_id", c.Response().Header().Get(echo.HeaderXRequestID),
@@ -52,8 +53,15 @@ func (a *API) classify(err error, c echo.Context) (int, errorBody) {
 		badType  *store.UnsupportedTypeError
 		bindErr  *bindError
 		httpErr  *echo.HTTPError
+		down     *store.UnavailableError
+		storage  *store.StorageError
 	)
 	switch {
+	case errors.As(err, &down):
+		c.Response().Header().Set("Retry-After", strconv.Itoa(down.RetryAfterSeconds()))
+		return e(http.StatusServiceUnavailable, "unavailable", down.Message())
+	case errors.As(err, &storage):
+		return e(http.StatusInsufficientStorage, "insufficient_storage", storage.Message)
 	case errors.As(err, &verr):
 		return http.StatusBadRequest, errorBody{errorDetail{Code: "validation_failed", Message: verr.Message, Fields: verr.Fields}}
 	case errors.As(err, &bindErr):

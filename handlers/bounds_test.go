@@ -168,7 +168,7 @@ func TestInvoicePDFs_EmojiInLineItemsAndClientStillRender(t *testing.T) {
 	w.ivAddLine(t, id, "Launch party 🎉 𝐀𝐁 \u202bשלום\u202c", "2", "50")
 	w.e.db.MustExec(`UPDATE clients SET name = 'Acme 🚀 Corp' WHERE id = $1`, w.clientID)
 	w.e.db.MustExec(`UPDATE invoices SET status = 'sent', sent_at = now() WHERE id = $1`, id)
-	public := strings.Replace(strings.TrimPrefix(w.e.store.InvoiceLink(id), "http://trcr.test"), "?sig=", "/pdf?sig=", 1)
+	public := strings.Replace(strings.TrimPrefix(w.e.store.InvoiceLink(id, 0), "http://trcr.test"), "?sig=", "/pdf?sig=", 1)
 	// The owner's download, and the public link's without a session.
 	pdfs := []*browser{w.owner, w.e.browser()}
 	paths := []string{"/invoices/" + id + "/pdf", public}

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -16,10 +17,41 @@ func (h *Handlers) HandleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	ev := views.ErrorView{RequestID: c.Response().Header().Get(echo.HeaderXRequestID)}
-	var he *echo.HTTPError
-	var forbid *store.ForbiddenError
+	ev, retryAfter := h.errorView(err, c.Request(), c.Path(), c.Response().Header().Get(echo.HeaderXRequestID))
+	p := views.Page{Title: ev.Title, CSRFToken: csrfToken(c), DevMailbox: h.opts.DevMailbox}
+	if u := currentUser(c); u != nil {
+		p.CurrentUser = viewUser(*u)
+	}
+	h.writeError(c.Response(), c.Request(), p, ev, retryAfter)
+}
+
+// sessionFailed is the session manager's ErrorFunc: loading or saving the session (a PostgreSQL row) failed, so
+// no page ran or its answer cannot be completed. A database outage then gets the same 503 page as anywhere else.
+func (h *Handlers) sessionFailed(w http.ResponseWriter, r *http.Request, err error) {
+	ev, retryAfter := h.errorView(err, r, "", w.Header().Get(echo.HeaderXRequestID))
+	h.writeError(w, r, views.Page{Title: ev.Title, DevMailbox: h.opts.DevMailbox}, ev, retryAfter)
+}
+
+// errorView decides the status and the words of an error page. Failures of the server are logged with the
+// route (not the path, which may hold a token) and the request id, which the access log shares. retryAfter is
+// the Retry-After in seconds of a 503, else 0.
+func (h *Handlers) errorView(err error, r *http.Request, route, requestID string) (ev views.ErrorView, retryAfter int) {
+	err = store.Classify(err)
+	ev.RequestID = requestID
+	var (
+		he      *echo.HTTPError
+		forbid  *store.ForbiddenError
+		down    *store.UnavailableError
+		storage *store.StorageError
+		invalid *store.ValidationError
+	)
 	switch {
+	case errors.As(err, &down):
+		ev.Status, ev.Title, ev.Message = http.StatusServiceUnavailable, "Temporarily unavailable", sentence(down.Message())
+	case errors.As(err, &storage):
+		ev.Status, ev.Title, ev.Message = http.StatusInsufficientStorage, "File storage is unavailable", sentence(storage.Message)+" Please tell your administrator."
+	case errors.As(err, &invalid):
+		ev.Status, ev.Title, ev.Message = http.StatusBadRequest, "Invalid input", sentence(invalid.Message)
 	case errors.Is(err, store.ErrNotFound):
 		ev.Status, ev.Title, ev.Message = http.StatusNotFound, "Page not found", "It may have been moved or deleted, or you may not have access to it."
 	case errors.As(err, &forbid):
@@ -34,22 +66,32 @@ func (h *Handlers) HandleError(err error, c echo.Context) {
 			ev.Message = m
 		}
 	default:
-		h.log.Error("page failed", "request_id", ev.RequestID, "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 		ev.Status, ev.Title, ev.Message = http.StatusInternalServerError, "Something went wrong", "We could not complete this request. Please try again."
 	}
-	p := views.Page{Title: ev.Title, CSRFToken: csrfToken(c), DevMailbox: h.opts.DevMailbox}
-	if u := currentUser(c); u != nil {
-		p.CurrentUser = viewUser(*u)
+	if ev.Status >= 500 {
+		h.log.Error("page failed", "request_id", requestID, "method", r.Method, "route", route, "status", ev.Status, "err", err)
 	}
-	if isHTMX(c) {
-		// htmx does not swap errors; show them as a flash message instead.
-		c.Response().Header().Set("HX-Reswap", "none")
-		_ = render(c, ev.Status, views.FlashesOOB([]views.Flash{{Kind: views.FlashError, Text: ev.Title + ": " + ev.Message}}))
+	if ev.Status == http.StatusServiceUnavailable {
+		retryAfter = down.RetryAfterSeconds()
+	}
+	return ev, retryAfter
+}
+
+// writeError answers with the error page, or for htmx with a flash message, since htmx does not swap errors.
+func (h *Handlers) writeError(w http.ResponseWriter, r *http.Request, p views.Page, ev views.ErrorView, retryAfter int) {
+	if retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
+	}
+	comp := views.ErrorPage(p, ev)
+	if isHTMXRequest(r) {
+		w.Header().Set("HX-Reswap", "none")
+		comp = views.FlashesOOB([]views.Flash{{Kind: views.FlashError, Text: ev.Title + ": " + ev.Message}})
+	}
+	w.Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	w.Header().Add("Vary", "HX-Request")
+	w.WriteHeader(ev.Status)
+	if r.Method == http.MethodHead {
 		return
 	}
-	if c.Request().Method == http.MethodHead {
-		_ = c.NoContent(ev.Status)
-		return
-	}
-	_ = render(c, ev.Status, views.ErrorPage(p, ev))
+	_ = comp.Render(r.Context(), w)
 }

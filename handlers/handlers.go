@@ -48,7 +48,9 @@ func New(s *store.Store, sessions *scs.SessionManager, opts Options) *Handlers {
 	if len(opts.CSRFKey) == 0 {
 		opts.CSRFKey = []byte(newCSRFToken())
 	}
-	return &Handlers{store: s, sessions: sessions, opts: opts, log: log}
+	h := &Handlers{store: s, sessions: sessions, opts: opts, log: log}
+	sessions.ErrorFunc = h.sessionFailed
+	return h
 }
 
 // Session keys.
@@ -204,8 +206,10 @@ func redirect(c echo.Context, to string) error {
 	return c.Redirect(http.StatusSeeOther, to)
 }
 
-func isHTMX(c echo.Context) bool {
-	return c.Request().Header.Get("HX-Request") == "true" && c.Request().Header.Get("HX-History-Restore-Request") != "true"
+func isHTMX(c echo.Context) bool { return isHTMXRequest(c.Request()) }
+
+func isHTMXRequest(r *http.Request) bool {
+	return r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-History-Restore-Request") != "true"
 }
 
 // render writes a component with status.

@@ -41,10 +41,6 @@ func isMultipart(r *http.Request) bool {
 	return strings.HasPrefix(strings.ToLower(r.Header.Get(echo.HeaderContentType)), "multipart/")
 }
 
-func isURLEncoded(r *http.Request) bool {
-	return strings.HasPrefix(strings.ToLower(r.Header.Get(echo.HeaderContentType)), echo.MIMEApplicationForm)
-}
-
 // loopbackOnly answers 404 unless the connection itself comes from this machine. The peer address is the TCP
 // connection's, never a forwarded header, which anyone can send.
 func loopbackOnly(next echo.HandlerFunc) echo.HandlerFunc {

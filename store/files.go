@@ -6,10 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/url"
+	"syscall"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/trcr/trcr/store/blob"
 	"github.com/trcr/trcr/store/imaging"
 )
 
@@ -58,9 +62,44 @@ func (s *Store) putImage(ctx context.Context, prefix string, r io.Reader) (strin
 	}
 	key := fmt.Sprintf("%s/%s%s", prefix, uuid.NewString(), ext)
 	if err := s.blobs.Put(ctx, key, bytes.NewReader(data), int64(len(data)), contentType); err != nil {
-		return "", fmt.Errorf("store image: %w", err)
+		return "", fmt.Errorf("store image: %w", storageFailure(err))
 	}
 	return key, nil
+}
+
+// storageState names what a file storage error says about the storage: full, read-only, unreachable, or
+// nothing in particular ("").
+func storageState(err error) string {
+	var (
+		opErr  *net.OpError
+		urlErr *url.Error // how HTTP clients such as minio-go report a server they cannot reach
+	)
+	switch {
+	case err == nil:
+		return healthOK
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT), errors.Is(err, blob.ErrFull):
+		return healthFull
+	case errors.Is(err, syscall.EROFS), errors.Is(err, syscall.EACCES), errors.Is(err, syscall.EPERM):
+		return healthReadOnly
+	case errors.As(err, &opErr), errors.As(err, &urlErr), errors.Is(err, context.DeadlineExceeded):
+		return healthUnavailable
+	}
+	return ""
+}
+
+// storageFailure gives a file storage error its kind: a full or read-only storage is *StorageError (507),
+// an unreachable one *UnavailableError naming file storage (503). Classify cannot tell a storage network
+// error from a database one, so it happens here, where the error is known to come from storage.
+func storageFailure(err error) error {
+	switch storageState(err) {
+	case healthFull:
+		return &StorageError{Message: "file storage is full", Err: err}
+	case healthReadOnly:
+		return &StorageError{Message: "file storage is read-only", Err: err}
+	case healthUnavailable:
+		return &UnavailableError{What: "file storage", Err: err}
+	}
+	return err
 }
 
 // deleteBlob removes an object after its row is gone; failures only leave an orphan, so they are logged.

@@ -104,7 +104,14 @@ func TestOutbox_AccountEmailsReachSMTP(t *testing.T) {
 	if !reset {
 		t.Errorf("no reset email among %v", subjects)
 	}
-	// Each was delivered once and is marked sent.
+	// Each was delivered once and is marked sent. The mailer records a delivery after the relay's answer, a
+	// moment after the relay has the email.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		var pending int
+		if err := db.Get(&pending, `SELECT count(*) FROM email_outbox WHERE status = 'pending'`); err != nil || pending == 0 {
+			break
+		}
+	}
 	emails, err := s.OutboxEmails(ctx, 10)
 	if err != nil {
 		t.Fatal(err)

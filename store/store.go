@@ -72,9 +72,6 @@ func (s *Store) SetClock(now func() time.Time) { s.now = now }
 // DB exposes the pool for health checks and wiring; use cases never leak it further.
 func (s *Store) DB() *sqlx.DB { return s.db }
 
-// Ping answers whether the database answers.
-func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
-
 // withTx runs fn in one transaction, committing when it returns nil and rolling back otherwise.
 func (s *Store) withTx(ctx context.Context, fn func(tx *sqlx.Tx) error) (err error) {
 	tx, err := s.db.BeginTxx(ctx, nil)

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/trcr/trcr/store"
 )
@@ -39,7 +40,28 @@ type config struct {
 	TrustedProxies   []netip.Prefix
 	OrgEmailsPerHour int
 	OrgEmailsPerDay  int
+
+	// RequestTimeout bounds a request's work and each database statement (statement_timeout), so a stalled
+	// database cannot hold requests forever.
+	RequestTimeout time.Duration
+	// ShutdownGrace is how long /healthz answers 503 after SIGTERM before the server stops accepting
+	// connections, so that load balancers stop sending requests first.
+	ShutdownGrace time.Duration
+	// ReadTimeout bounds reading a whole request, body included; UploadTimeout replaces it on upload routes.
+	// WriteTimeout bounds a request from its headers to the end of the answer.
+	ReadTimeout   time.Duration
+	WriteTimeout  time.Duration
+	UploadTimeout time.Duration
 }
+
+// Limits without a setting of their own. A body arriving slower than ReadTimeout allows (a slowloris client) is
+// cut off; uploads of a 5 MB image get UploadTimeout. An answer may take RequestTimeout plus writeSlack to be
+// written, so that even a request cut off by its deadline gets its 503.
+const (
+	defaultReadTimeout   = 30 * time.Second
+	defaultUploadTimeout = 5 * time.Minute
+	writeSlack           = 30 * time.Second
+)
 
 func loadConfig() (config, error) {
 	env := func(k, def string) string {
@@ -91,6 +113,16 @@ func loadConfig() (config, error) {
 	if c.OrgEmailsPerDay, err = envPositiveInt("TRCR_ORG_EMAIL_DAILY", store.DefaultOrgEmailsPerDay); err != nil {
 		return c, err
 	}
+	if c.RequestTimeout, err = envDuration("TRCR_REQUEST_TIMEOUT", 30*time.Second); err != nil {
+		return c, err
+	}
+	if c.RequestTimeout <= 0 {
+		return c, errors.New("TRCR_REQUEST_TIMEOUT must be positive")
+	}
+	if c.ShutdownGrace, err = envDuration("TRCR_SHUTDOWN_GRACE", 5*time.Second); err != nil {
+		return c, err
+	}
+	c.ReadTimeout, c.UploadTimeout, c.WriteTimeout = defaultReadTimeout, defaultUploadTimeout, c.RequestTimeout+writeSlack
 	if c.DataDir, err = filepath.Abs(c.DataDir); err != nil {
 		return c, err
 	}
@@ -144,6 +176,19 @@ func envPositiveInt(k string, def int) (int, error) {
 		return 0, fmt.Errorf("%s must be a positive integer, got %q", k, v)
 	}
 	return n, nil
+}
+
+// envDuration reads a duration such as "30s" or "1m", def when unset.
+func envDuration(k string, def time.Duration) (time.Duration, error) {
+	v := strings.TrimSpace(os.Getenv(k))
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("%s must be a duration such as 5s or 1m, got %q", k, v)
+	}
+	return d, nil
 }
 
 // secret returns TRCR_SECRET, or the one generated on first start and kept in the data dir.

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSecureCookies(t *testing.T) {
@@ -53,6 +54,31 @@ func TestLoadConfig_DevMailboxIsOptInAndLoopbackOnly(t *testing.T) {
 			}
 			if err != nil || cfg.DevMailbox != tc.want {
 				t.Fatalf("DevMailbox = %v, err %v; want %v", cfg.DevMailbox, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestLoadConfig_TimeoutsAndShutdownGrace(t *testing.T) {
+	t.Setenv("TRCR_DATA_DIR", t.TempDir())
+	c, err := loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RequestTimeout != 30*time.Second || c.ShutdownGrace != 5*time.Second || c.ReadTimeout != 30*time.Second ||
+		c.WriteTimeout != 60*time.Second || c.UploadTimeout != 5*time.Minute {
+		t.Errorf("defaults: %+v", c)
+	}
+	t.Setenv("TRCR_SHUTDOWN_GRACE", "0")
+	t.Setenv("TRCR_REQUEST_TIMEOUT", "2m")
+	if c, err = loadConfig(); err != nil || c.ShutdownGrace != 0 || c.RequestTimeout != 2*time.Minute || c.WriteTimeout != 2*time.Minute+writeSlack {
+		t.Errorf("set: %+v %v", c, err)
+	}
+	for k, v := range map[string]string{"TRCR_SHUTDOWN_GRACE": "5", "TRCR_REQUEST_TIMEOUT": "0s"} {
+		t.Run(k+"="+v, func(t *testing.T) {
+			t.Setenv(k, v)
+			if _, err := loadConfig(); err == nil {
+				t.Errorf("%s=%s accepted", k, v)
 			}
 		})
 	}

@@ -25,6 +25,8 @@ import (
 
 	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/trcr/trcr/store/storetest"
 )
 
 const (
@@ -41,7 +43,7 @@ const (
 // TestMain stops the shared server after the tests and fails the run unless it shut down gracefully: exit
 // status 0 within serverStopLimit of SIGTERM, with its embedded PostgreSQL stopped.
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := storetest.Run(m) // the tests of serve's failure behaviour use its databases
 	if s := sharedServer; s != nil {
 		took, err := s.stop(serverStopLimit)
 		switch {
@@ -146,6 +148,7 @@ func startE2EServer() (*e2eServer, error) {
 		"TRCR_ADDR="+addr,
 		"TRCR_AUTH_RATE_LIMIT=1000",
 		"TRCR_DEV_MAILBOX=true",
+		"TRCR_SHUTDOWN_GRACE=0",
 	)
 	// A file, not a pipe: Wait then returns when trcr exits, whatever its children hold open.
 	cmd.Stdout, cmd.Stderr = logFile, logFile

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/scs/postgresstore"
@@ -31,52 +32,63 @@ import (
 	"github.com/trcr/trcr/store/pgembed"
 )
 
-// database opens the configured database, or starts the embedded cluster under the data dir when none is
-// configured. The returned stop function stops what was started.
-func database(ctx context.Context, cfg config, log *slog.Logger) (*sqlx.DB, func(), error) {
-	stop := func() {}
-	url := cfg.DatabaseURL
-	if url == "" {
-		cluster, err := pgembed.Start(ctx, pgembed.Options{Dir: filepath.Join(cfg.DataDir, "postgres"), Logger: log})
-		if err != nil {
-			return nil, nil, fmt.Errorf("embedded postgres: %w", err)
-		}
-		stop = func() {
-			if err := cluster.Stop(); err != nil {
-				log.Error("stop embedded postgres", "err", err)
-			}
-		}
-		if err := cluster.EnsureDatabase(ctx, "trcr"); err != nil {
-			stop()
-			return nil, nil, err
-		}
-		url = cluster.URL("trcr")
-		log.Info("embedded postgres running", "dir", filepath.Join(cfg.DataDir, "postgres"))
+// databaseURL returns the configured database's URL, or starts the embedded cluster under the data dir when
+// none is configured. The returned stop function stops what was started.
+func databaseURL(ctx context.Context, cfg config, log *slog.Logger) (string, func(), error) {
+	if cfg.DatabaseURL != "" {
+		return cfg.DatabaseURL, func() {}, nil
 	}
-	db, err := sqlx.Open("postgres", url)
+	cluster, err := pgembed.Start(ctx, pgembed.Options{Dir: filepath.Join(cfg.DataDir, "postgres"), Logger: log})
+	if err != nil {
+		return "", nil, fmt.Errorf("embedded postgres: %w", err)
+	}
+	stop := func() {
+		if err := cluster.Stop(); err != nil {
+			log.Error("stop embedded postgres", "err", err)
+		}
+	}
+	if err := cluster.EnsureDatabase(ctx, "trcr"); err != nil {
+		stop()
+		return "", nil, err
+	}
+	log.Info("embedded postgres running", "dir", filepath.Join(cfg.DataDir, "postgres"))
+	return cluster.URL("trcr"), stop, nil
+}
+
+// database opens the configured (or embedded) database without a statement timeout, for migrate and seed.
+// The returned function closes it and stops what was started.
+func database(ctx context.Context, cfg config, log *slog.Logger) (*sqlx.DB, func(), error) {
+	url, stop, err := databaseURL(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := connect(ctx, url, 0)
 	if err != nil {
 		stop()
 		return nil, nil, err
 	}
-	// Long-lived connections: lib/pq plans each statement anew, so reuse beats reconnecting.
-	db.SetMaxOpenConns(25)
-	db.SetMaxIdleConns(25)
-	db.SetConnMaxIdleTime(30 * time.Minute)
+	return db, func() { db.Close(); stop() }, nil
+}
+
+// connect opens a pool (see openDB) and waits up to 30 s for the database to answer.
+func connect(ctx context.Context, url string, statementTimeout time.Duration) (*sqlx.DB, error) {
+	db, err := openDB(url, statementTimeout)
+	if err != nil {
+		return nil, err
+	}
 	pingCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	for {
 		if err = db.PingContext(pingCtx); err == nil {
-			break
+			return db, nil
 		}
 		select {
 		case <-pingCtx.Done():
 			db.Close()
-			stop()
-			return nil, nil, fmt.Errorf("database does not answer: %w", err)
+			return nil, fmt.Errorf("database does not answer: %w", err)
 		case <-time.After(500 * time.Millisecond):
 		}
 	}
-	return db, func() { db.Close(); stop() }, nil
 }
 
 func migrate(ctx context.Context, cfg config, log *slog.Logger) error {
@@ -99,6 +111,8 @@ type app struct {
 	blobs  blob.Store
 	local  *blob.Local
 	mailer mail.Sender
+	// draining is set on SIGTERM: /healthz answers 503 so that load balancers stop sending requests.
+	draining atomic.Bool
 }
 
 func newApp(ctx context.Context, cfg config, db *sqlx.DB, log *slog.Logger) (*app, error) {
@@ -147,6 +161,7 @@ func newApp(ctx context.Context, cfg config, db *sqlx.DB, log *slog.Logger) (*ap
 	e.IPExtractor = clientIP(cfg.TrustedProxies)
 	e.Use(middleware.RequestID())
 	e.Use(requestLogger(log))
+	e.Use(deadlines(cfg))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 		log.Error("panic", "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err, "stack", string(stack))
 		return err
@@ -169,12 +184,7 @@ func newApp(ctx context.Context, cfg config, db *sqlx.DB, log *slog.Logger) (*ap
 		}
 		pages.HandleError(err, c)
 	}
-	e.GET("/healthz", func(c echo.Context) error {
-		if err := a.store.Ping(c.Request().Context()); err != nil {
-			return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
-		}
-		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
-	})
+	e.GET("/healthz", a.healthz)
 	e.GET("/static/*", echo.WrapHandler(static.Handler()))
 	if a.local != nil {
 		e.Match([]string{http.MethodGet, http.MethodHead}, "/blobs/*", echo.WrapHandler(a.local.Handler()))
@@ -230,36 +240,110 @@ func isLoopbackURL(raw string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// requestLogger logs each request once its answer is decided: errors go through the error handler first
+// (HandleError), so the status logged is the one the client got. Secrets in the URI are redacted.
 func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true, LogRequestID: true, LogRemoteIP: true,
+		HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			if strings.HasPrefix(v.URI, "/static/") || v.URI == "/healthz" {
 				return nil
 			}
 			log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
-				slog.String("id", v.RequestID), slog.String("method", v.Method), slog.String("uri", v.URI),
+				slog.String("id", v.RequestID), slog.String("method", v.Method), slog.String("uri", redactURI(v.URI)),
 				slog.Int("status", v.Status), slog.Duration("latency", v.Latency), slog.String("ip", v.RemoteIP))
 			return nil
 		},
 	})
 }
 
+// uploadRoutes take an image in the body, which over a slow link may need longer than ReadTimeout.
+var uploadRoutes = map[string]bool{
+	"/api/v1/users/me/avatar/upload":        true,
+	"/api/v1/organizations/:id/logo/upload": true,
+	"/profile/avatar":                       true,
+	"/settings/organization/logo":           true,
+}
+
+// deadlines ends a request's context after RequestTimeout, so that a stalled database cannot hold it forever,
+// and gives upload routes UploadTimeout instead, for the context and for reading the body (the server's
+// ReadTimeout cuts off other bodies that trickle in).
+func deadlines(cfg config) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			limit := cfg.RequestTimeout
+			if limit <= 0 {
+				return next(c)
+			}
+			if c.Request().Method == http.MethodPost && uploadRoutes[c.Path()] {
+				limit = cfg.UploadTimeout
+				rc := http.NewResponseController(c.Response().Writer)
+				end := time.Now().Add(cfg.UploadTimeout)
+				if err := errors.Join(rc.SetReadDeadline(end), rc.SetWriteDeadline(end.Add(writeSlack))); err != nil {
+					return err
+				}
+			}
+			req := c.Request()
+			ctx, cancel := context.WithTimeout(req.Context(), limit)
+			defer cancel()
+			c.SetRequest(req.WithContext(ctx))
+			err := next(c)
+			// The error page is rendered after this returns, so it gets the request's own context back.
+			c.SetRequest(req)
+			return err
+		}
+	}
+}
+
+// healthTimeout keeps /healthz under a second even when the database or storage does not answer.
+const healthTimeout = 900 * time.Millisecond
+
+// healthz answers 200 when the database and file storage work, else 503 naming what is wrong; 503 too while
+// the server is shutting down.
+func (a *app) healthz(c echo.Context) error {
+	if a.draining.Load() {
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "shutting down"})
+	}
+	h := a.store.Health(c.Request().Context(), healthTimeout)
+	body := struct {
+		Status string `json:"status"`
+		store.Health
+	}{"ok", h}
+	if !h.OK() {
+		body.Status = "unavailable"
+		return c.JSON(http.StatusServiceUnavailable, body)
+	}
+	return c.JSON(http.StatusOK, body)
+}
+
+// Shutdown bounds: after ShutdownGrace, in-flight requests get drainTimeout to finish, then background work
+// (the mailer abandons an email it is sending) backgroundStopTimeout to stop: about 20 s in all by default.
+const (
+	drainTimeout          = 10 * time.Second
+	backgroundStopTimeout = 5 * time.Second
+)
+
 func serve(ctx context.Context, cfg config, log *slog.Logger) error {
-	db, closeDB, err := database(ctx, cfg, log)
+	dbURL, stopDB, err := databaseURL(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer closeDB()
-	if err := migrations.Up(ctx, db.DB); err != nil {
+	defer stopDB()
+	if err := migrateDB(ctx, dbURL); err != nil {
 		return err
 	}
+	db, err := connect(ctx, dbURL, cfg.RequestTimeout)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
 	a, err := newApp(ctx, cfg, db, log)
 	if err != nil {
 		return err
 	}
 
-	// Background work runs until the server has drained, then finishes what it holds.
+	// Background work runs until the server has drained, then stops, abandoning what it holds.
 	bgCtx, stopBackground := context.WithCancel(context.Background())
 	var bg sync.WaitGroup
 	if a.mailer != nil {
@@ -280,7 +364,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		stopBackground()
 		return err
 	}
-	srv := &http.Server{Handler: a.echo, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	srv := newServer(cfg, a.echo)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("TRCR is running", "url", cfg.BaseURL)
@@ -293,14 +377,53 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	case <-ctx.Done():
 	}
+	a.draining.Store(true)
+	if cfg.ShutdownGrace > 0 {
+		log.Info("shutting down: /healthz answers 503 while load balancers stop sending requests", "grace", cfg.ShutdownGrace)
+		time.Sleep(cfg.ShutdownGrace)
+	}
 	log.Info("shutting down: draining requests")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), drainTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		log.Error("shutdown", "err", err)
+		log.Error("shutdown: requests still running are cut off", "err", err)
+		srv.Close()
 	}
 	stopBackground()
-	bg.Wait()
+	if !waitTimeout(&bg, backgroundStopTimeout) {
+		log.Error("shutdown: background work did not stop in time", "after", backgroundStopTimeout)
+	}
 	log.Info("stopped")
 	return nil
+}
+
+// migrateDB applies the migrations over a pool of its own, without the serving pool's statement timeout.
+func migrateDB(ctx context.Context, dbURL string) error {
+	db, err := connect(ctx, dbURL, 0)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return migrations.Up(ctx, db.DB)
+}
+
+// newServer bounds what a client can hold: headers within 10 s, the whole request within ReadTimeout (upload
+// routes extend it, see deadlines), the answer within WriteTimeout.
+func newServer(cfg config, h http.Handler) *http.Server {
+	return &http.Server{
+		Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout,
+		IdleTimeout: 2 * time.Minute,
+	}
+}
+
+// waitTimeout waits for wg up to d and reports whether it finished.
+func waitTimeout(wg *sync.WaitGroup, d time.Duration) bool {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-time.After(d):
+		return false
+	}
 }

@@ -31,6 +31,9 @@ type Store interface {
 	// ttl passes. A non-empty downloadName makes browsers save the object
 	// under that name instead of displaying it.
 	URL(ctx context.Context, key string, ttl time.Duration, downloadName string) (string, error)
+	// Check reports whether the store accepts writes now, for health checks: nil, or the error a Put would
+	// meet (a full or read-only disk, an unreachable server).
+	Check(ctx context.Context) error
 }
 
 // Info describes a stored object.
@@ -41,6 +44,10 @@ type Info struct {
 
 // ErrNotFound is returned by Open when the key holds no object.
 var ErrNotFound = errors.New("blob: not found")
+
+// ErrFull is returned (wrapped) by Put when an object server reports that it is out of space. Local returns
+// the operating system's error (ENOSPC, EDQUOT) instead.
+var ErrFull = errors.New("blob: storage full")
 
 // ErrInvalidKey is returned (wrapped) for keys that fail ValidateKey.
 var ErrInvalidKey = errors.New("blob: invalid key")

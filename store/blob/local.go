@@ -199,6 +199,32 @@ func stage(root *os.Root, name string, r io.Reader, size int64) (_ string, err e
 	return tmp, nil
 }
 
+// Check implements Store by writing and removing a small probe file, so that a full disk (ENOSPC) or a
+// read-only mount (EROFS, EACCES) shows up before a user's upload meets it. The probe's name starts with a
+// dot, so it can never be taken for an object.
+func (l *Local) Check(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	root, err := os.OpenRoot(l.dir)
+	if err != nil {
+		return fmt.Errorf("blob: open local dir: %w", err)
+	}
+	defer root.Close()
+	probe := ".health-" + rand.Text()
+	f, err := root.OpenFile(probe, os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm)
+	if err != nil {
+		return fmt.Errorf("blob: check local dir: %w", err)
+	}
+	_, werr := f.Write([]byte("ok\n"))
+	cerr := f.Close()
+	rerr := root.Remove(probe)
+	if err := errors.Join(werr, cerr, rerr); err != nil {
+		return fmt.Errorf("blob: check local dir: %w", err)
+	}
+	return nil
+}
+
 // ctxReader stops a long copy once the request that started it is gone.
 type ctxReader struct {
 	ctx context.Context

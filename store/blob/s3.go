@@ -173,7 +173,28 @@ func (s *S3) Put(ctx context.Context, key string, r io.Reader, size int64, conte
 		opts.SendContentMd5 = true
 	}
 	if _, err := s.client.PutObject(ctx, s.bucket, key, r, size, opts); err != nil {
+		if full(err) {
+			return fmt.Errorf("blob: put %q: %w: %w", key, ErrFull, err)
+		}
 		return fmt.Errorf("blob: put %q: %w", key, err)
+	}
+	return nil
+}
+
+// full reports an object server's "out of space" answers: MinIO's error codes, and 507 from others.
+func full(err error) bool {
+	resp := minio.ToErrorResponse(err)
+	return resp.Code == "XMinioStorageFull" || resp.Code == "XMinioAdminBucketQuotaExceeded" || resp.StatusCode == 507
+}
+
+// Check implements Store by asking whether the bucket exists, which needs a working server and credentials.
+func (s *S3) Check(ctx context.Context) error {
+	exists, err := s.client.BucketExists(ctx, s.bucket)
+	if err != nil {
+		return fmt.Errorf("blob: check bucket %q: %w", s.bucket, err)
+	}
+	if !exists {
+		return fmt.Errorf("blob: bucket %q is gone", s.bucket)
 	}
 	return nil
 }

@@ -18,6 +18,12 @@ import (
 func testStore(t *testing.T, s Store) {
 	ctx := t.Context()
 
+	t.Run("check passes on a working store", func(t *testing.T) {
+		if err := s.Check(ctx); err != nil {
+			t.Fatalf("Check: %v", err)
+		}
+	})
+
 	t.Run("put and open round trip", func(t *testing.T) {
 		content := []byte("\x89PNG fake avatar bytes")
 		put(t, s, "avatars/0b6e1c7a-3f5e-4d2a-9c1b-8e7f6a5d4c3b.png", content, "image/png")

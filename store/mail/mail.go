@@ -33,6 +33,10 @@ type Attachment struct {
 // property of the [Sender], not of the message, so that every mail TRCR sends
 // comes from the one configured, SPF/DKIM-aligned address.
 type Message struct {
+	// ID, when set, makes the Message-ID header <ID@sender's domain>, the same on every attempt to send this
+	// message, so that receivers can recognise and drop a copy sent again after an ambiguous failure. Empty:
+	// a random Message-ID. It must be a dot-atom (letters, digits, '-', '.').
+	ID          string
 	To          []string
 	Subject     string
 	Text        string // plain-text body

@@ -12,6 +12,7 @@ import (
 	"net"
 	netmail "net/mail"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -273,7 +274,13 @@ func (s *SMTP) buildMsg(m Message) (*gomail.Msg, error) {
 	msg.SetDate()
 	// go-mail would use the machine's hostname (a container ID in
 	// production); an ID under the sending domain looks less like spam.
-	msg.SetMessageIDWithValue(randomID() + "@" + s.fromDomain)
+	id := m.ID
+	if id == "" {
+		id = randomID()
+	} else if !messageIDPart.MatchString(id) {
+		return nil, fmt.Errorf("%w: message id %q", ErrInvalidMessage, id)
+	}
+	msg.SetMessageIDWithValue(id + "@" + s.fromDomain)
 	// RFC 3834: tells vacation responders and ticket systems not to reply
 	// to a no-reply address.
 	msg.SetGenHeader(gomail.Header("Auto-Submitted"), "auto-generated")
@@ -313,6 +320,9 @@ func headerText(s string) string {
 		return r == ' ' || r == '\t' || r < 0x20 || r == 0x7f
 	}), " ")
 }
+
+// messageIDPart is the left part of a Message-ID TRCR accepts: RFC 5322's dot-atom, narrowed to what ids are made of.
+var messageIDPart = regexp.MustCompile(`^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$`)
 
 func randomID() string {
 	var b [16]byte

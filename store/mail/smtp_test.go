@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html"
 	"net"
+	netmail "net/mail"
 	"net/textproto"
 	"net/url"
 	"strings"
@@ -498,4 +499,42 @@ func TestNewSMTP(t *testing.T) {
 	if _, err := mail.NewSMTP("smtp://localhost", "not an address"); !errors.Is(err, mail.ErrInvalidAddress) {
 		t.Errorf("invalid from: err = %v, want ErrInvalidAddress", err)
 	}
+}
+
+// A message with an ID goes out with the same Message-ID every time it is sent, so a receiver can drop a second
+// copy; without one, each send gets a fresh Message-ID.
+func TestMessageIDStableForGivenID(t *testing.T) {
+	srv := mailtest.Start(t)
+	sender := newSender(t, srv.URL())
+	m := mail.Message{ID: "outbox.0b6e1c7a-3f5e-4d2a-9c1b-8e7f6a5d4c3b", To: []string{"ada@example.com"}, Subject: "s", Text: "t"}
+	send(t, sender, m)
+	send(t, sender, m)
+	m.ID = ""
+	send(t, sender, m)
+	var ids []string
+	for range 3 {
+		got := srv.WaitFor(t, "ada@example.com", wait)
+		ids = append(ids, messageID(t, got.Raw))
+	}
+	want := "<outbox.0b6e1c7a-3f5e-4d2a-9c1b-8e7f6a5d4c3b@trcr.test>"
+	if ids[0] != want || ids[1] != want {
+		t.Errorf("Message-IDs of the same message: %q, want %q twice", ids[:2], want)
+	}
+	if ids[2] == want || ids[2] == "" {
+		t.Errorf("Message-ID without an ID: %q", ids[2])
+	}
+
+	m.ID = "bad id>\r\nBcc: eve@example.com"
+	if err := sender.Send(t.Context(), m); !mail.IsPermanent(err) {
+		t.Errorf("Send with a malformed ID: %v, want a permanent error", err)
+	}
+}
+
+func messageID(t *testing.T, raw []byte) string {
+	t.Helper()
+	msg, err := netmail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("parse message: %v", err)
+	}
+	return msg.Header.Get("Message-ID")
 }

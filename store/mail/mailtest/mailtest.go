@@ -422,3 +422,59 @@ func selfSignedTLS() (server, client *tls.Config, err error) {
 	client = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	return server, client, nil
 }
+
+// Hung is a relay that has hung: it accepts connections and never answers, so a client waits for its
+// greeting until its own timeout.
+type Hung struct {
+	url      string
+	accepted chan struct{}
+}
+
+// StartHung starts a hung relay on 127.0.0.1:0. It is closed, with its connections, by t.Cleanup.
+func StartHung(t testing.TB) *Hung {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("mailtest: listen: %v", err)
+	}
+	h := &Hung{url: "smtp://" + ln.Addr().String(), accepted: make(chan struct{}, 100)}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			select {
+			case h.accepted <- struct{}{}:
+			default:
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		_ = ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			_ = c.Close()
+		}
+	})
+	return h
+}
+
+// URL is the address to pass to mail.NewSMTP.
+func (h *Hung) URL() string { return h.url }
+
+// WaitForConnection waits until a client has connected, failing the test after timeout.
+func (h *Hung) WaitForConnection(t testing.TB, timeout time.Duration) {
+	t.Helper()
+	select {
+	case <-h.accepted:
+	case <-time.After(timeout):
+		t.Fatalf("mailtest: no connection to the hung relay within %v", timeout)
+	}
+}

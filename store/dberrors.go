@@ -1,0 +1,111 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"syscall"
+
+	"github.com/lib/pq"
+)
+
+// Failures of what the store depends on, rather than of the request. Front ends answer them 503 and 507.
+var (
+	// ErrUnavailable means the database or file storage cannot serve the request now; the same request may
+	// succeed in a few seconds.
+	ErrUnavailable = errors.New("unavailable")
+	// ErrInsufficientStorage means file storage is full or read-only.
+	ErrInsufficientStorage = errors.New("insufficient storage")
+)
+
+// unavailableRetryAfter is what clients are told to wait: long enough for a restart of PostgreSQL to finish,
+// short enough that a brief outage costs a user a single retry.
+const unavailableRetryAfter = 5
+
+// UnavailableError is ErrUnavailable naming what is unavailable ("database" or "file storage"). Err is the
+// cause, for the log only.
+type UnavailableError struct {
+	What string
+	Err  error
+}
+
+func (e *UnavailableError) Error() string   { return e.What + " unavailable: " + e.Err.Error() }
+func (e *UnavailableError) Unwrap() []error { return []error{ErrUnavailable, e.Err} }
+
+// Message is what the user is told, without internals.
+func (e *UnavailableError) Message() string {
+	return "the " + e.What + " is temporarily unavailable, please try again in a few seconds"
+}
+
+// RetryAfterSeconds is the Retry-After of the answer.
+func (e *UnavailableError) RetryAfterSeconds() int { return unavailableRetryAfter }
+
+// StorageError is ErrInsufficientStorage with a message for the user.
+type StorageError struct {
+	Message string
+	Err     error
+}
+
+func (e *StorageError) Error() string   { return e.Message + ": " + e.Err.Error() }
+func (e *StorageError) Unwrap() []error { return []error{ErrInsufficientStorage, e.Err} }
+
+// Classify gives the failures of the database driver and the network their kind, once for every use case:
+// a lost or refused connection, a server shutting down or a statement cut off by a deadline is
+// *UnavailableError, and text PostgreSQL refuses as an invalid byte sequence (a NUL byte that got past
+// validation) is a *ValidationError. Other errors, and errors that already have a kind, come back unchanged.
+// Front ends call it once, where they map errors to answers.
+func Classify(err error) error {
+	if err == nil || errors.Is(err, ErrUnavailable) || errors.Is(err, ErrInsufficientStorage) {
+		return err
+	}
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) {
+		switch {
+		case pqErr.Code == "22021": // character_not_in_repertoire: invalid UTF-8 or NUL in text
+			return &ValidationError{Message: "text must not contain NUL bytes or invalid characters"}
+		case unavailableCode(pqErr.Code):
+			return &UnavailableError{What: "database", Err: err}
+		}
+		return err
+	}
+	if databaseUnreachable(err) {
+		return &UnavailableError{What: "database", Err: err}
+	}
+	return err
+}
+
+// unavailableCode lists the SQLSTATEs that mean the server, not the statement, is the problem: connection
+// exceptions (class 08), too many connections, shutdowns and restarts (57P01 admin_shutdown, 57P02
+// crash_shutdown, 57P03 cannot_connect_now) and a statement cancelled by statement_timeout or a deadline
+// (57014).
+func unavailableCode(code pq.ErrorCode) bool {
+	switch code {
+	case "53300", "57P01", "57P02", "57P03", "57014":
+		return true
+	}
+	return code.Class() == "08"
+}
+
+// databaseUnreachable reports the driver's and the network's ways of saying the connection is gone or never
+// came up: a bad or closed connection, EOF in the middle of the protocol, refused, reset or timed-out
+// sockets, failed dials and name lookups, and a deadline that ran out while waiting for the database. (Not
+// net.Error: every syscall.Errno satisfies it, a full disk included.)
+func databaseUnreachable(err error) bool {
+	var (
+		opErr  *net.OpError
+		dnsErr *net.DNSError
+	)
+	switch {
+	case errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.As(err, &opErr), errors.As(err, &dnsErr):
+		return true
+	}
+	return false
+}

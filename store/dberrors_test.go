@@ -1,0 +1,102 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"net"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/trcr/trcr/store"
+)
+
+// The failures a real PostgreSQL and a real network produce are classified: the server or the connection gone
+// is unavailable (503), text PostgreSQL refuses is invalid (400), and what the request did wrong keeps its kind.
+func TestClassify_RealDriverErrors(t *testing.T) {
+	_, db := newStore(t)
+	ctx := context.Background()
+	unavailable := func(t *testing.T, err error) {
+		t.Helper()
+		var u *store.UnavailableError
+		if err == nil || !errors.As(store.Classify(err), &u) || !errors.Is(store.Classify(err), store.ErrUnavailable) || u.What != "database" {
+			t.Fatalf("Classify(%v) = %v, want a database UnavailableError", err, store.Classify(err))
+		}
+	}
+
+	t.Run("connection refused", func(t *testing.T) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		closed, err := sqlx.Open("postgres", "postgres://trcr@"+addr+"/trcr?sslmode=disable")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer closed.Close()
+		unavailable(t, closed.PingContext(ctx))
+	})
+	t.Run("backend terminated", func(t *testing.T) {
+		conn, err := db.Connx(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		var pid int
+		if err := conn.GetContext(ctx, &pid, `SELECT pg_backend_pid()`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(`SELECT pg_terminate_backend($1)`, pid); err != nil {
+			t.Fatal(err)
+		}
+		_, err = conn.ExecContext(ctx, `SELECT 1`)
+		unavailable(t, err)
+	})
+	t.Run("statement timeout", func(t *testing.T) {
+		tx, err := db.BeginTxx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if _, err := tx.Exec(`SET LOCAL statement_timeout = 50`); err != nil {
+			t.Fatal(err)
+		}
+		_, err = tx.Exec(`SELECT pg_sleep(2)`)
+		unavailable(t, err)
+	})
+	t.Run("deadline while waiting for the database", func(t *testing.T) {
+		dctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+		defer cancel()
+		_, err := db.ExecContext(dctx, `SELECT pg_sleep(2)`)
+		unavailable(t, err)
+	})
+	t.Run("NUL byte in text", func(t *testing.T) {
+		_, err := db.Exec(`SELECT $1::text`, "a\x00b")
+		var v *store.ValidationError
+		if err == nil || !errors.As(store.Classify(err), &v) {
+			t.Fatalf("Classify(%v) = %v, want a ValidationError", err, store.Classify(err))
+		}
+	})
+	t.Run("request errors keep their kind", func(t *testing.T) {
+		_, err := db.Exec(`SELECT 1/0`)
+		if got := store.Classify(err); got != err {
+			t.Errorf("Classify(division by zero) = %v, want it unchanged", got)
+		}
+		// A file system error is no database outage, though syscall.Errno satisfies net.Error.
+		noFile := &fs.PathError{Op: "open", Path: "/x", Err: syscall.ENOENT}
+		if got := store.Classify(noFile); got != error(noFile) {
+			t.Errorf("Classify(%v) = %v, want it unchanged", noFile, got)
+		}
+		if got := store.Classify(store.ErrNotFound); got != store.ErrNotFound {
+			t.Errorf("Classify(ErrNotFound) = %v", got)
+		}
+		if store.Classify(nil) != nil {
+			t.Error("Classify(nil) is not nil")
+		}
+	})
+}
