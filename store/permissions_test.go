@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/jmoiron/sqlx"
@@ -20,7 +23,14 @@ type permFixture struct {
 
 func newPermFixture(t *testing.T) permFixture {
 	t.Helper()
-	s, db := newStore(t)
+	_, db := newStore(t)
+	return newPermFixtureOn(t, db)
+}
+
+// newPermFixtureOn builds the fixture on an open test database.
+func newPermFixtureOn(t *testing.T, db *sqlx.DB) permFixture {
+	t.Helper()
+	s := store.New(db, nil, store.Config{BaseURL: "https://trcr.example", Secret: []byte(strings.Repeat("k", 32))}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ctx := context.Background()
 	f := permFixture{s: s, db: db}
 	register := func(email string) string {

@@ -70,7 +70,10 @@ func (s *Store) PruneRateLimits(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, `DELETE FROM login_failures WHERE created_at < now() - interval '1 hour'`); err != nil {
 		return err
 	}
-	return s.pruneLoginDevices(ctx)
+	if err := s.pruneLoginDevices(ctx); err != nil {
+		return err
+	}
+	return s.pruneEvents(ctx)
 }
 
 // RunJanitor prunes expired counters every interval until ctx ends.

@@ -47,6 +47,8 @@ type Store struct {
 	hasher passwordHasher
 	// authMailWake wakes this process's account-email worker (RunAuthMail) when a request is queued.
 	authMailWake chan struct{}
+	// subscribers turn recorded events into effects after commit (event_jobs.go).
+	subscribers []subscriber
 }
 
 // New wires a Store. blobs may be nil in code paths that never touch files.

@@ -1,0 +1,153 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// subscriber turns events into effects after they commit: in-app notifications, emails, and later webhook
+// deliveries and the search index. A new subscriber is added to Store.subscribers; no use case changes.
+type subscriber struct {
+	name string
+	// wants tells which event types queue a job for this subscriber.
+	wants func(eventType string) bool
+	// handle does the work of one event inside the transaction that deletes its job, so effects kept in the
+	// database (notification rows, outbox emails, new events) happen exactly once. An error retries it later.
+	handle func(ctx context.Context, tx *sqlx.Tx, e Event) error
+}
+
+// Delivery policy of event jobs.
+const (
+	maxEventJobAttempts = 10
+	firstEventRetry     = 5 * time.Second
+	maxEventRetry       = time.Hour
+	eventJobBatch       = 100
+)
+
+// ProcessEventJobs does the due jobs of every subscriber, a batch per transaction, and returns how many it handled.
+// Jobs are claimed with FOR UPDATE SKIP LOCKED, so every process can run it at once; each job runs under a
+// savepoint, so one failing job is retried alone with exponential backoff and the rest of the batch commits.
+func (s *Store) ProcessEventJobs(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n, err := s.processEventJobBatch(ctx)
+		total += n
+		if err != nil || n < eventJobBatch {
+			return total, err
+		}
+	}
+}
+
+type eventJob struct {
+	Event
+	Subscriber string `db:"subscriber"`
+	Attempts   int    `db:"attempts"`
+}
+
+func (s *Store) processEventJobBatch(ctx context.Context) (int, error) {
+	n := 0
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		var jobs []eventJob
+		err := tx.SelectContext(ctx, &jobs, `
+			SELECT j.subscriber, j.attempts, e.id, e.xid::text::bigint AS xid, e.organization_id, e.type, e.actor_id,
+				e.entity_type, e.entity_id, e.audience, e.audience_id, e.data, e.created_at
+			FROM event_jobs j JOIN events e ON e.id = j.event_id
+			WHERE j.failed_at IS NULL AND j.next_attempt_at <= now()
+			ORDER BY j.next_attempt_at, j.event_id
+			LIMIT $1 FOR UPDATE OF j SKIP LOCKED`, eventJobBatch)
+		if err != nil {
+			return err
+		}
+		n = len(jobs)
+		for _, j := range jobs {
+			if err := s.runEventJob(ctx, tx, j); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+// runEventJob handles one job under a savepoint: done, it is deleted; failed, it is rescheduled (or given up).
+func (s *Store) runEventJob(ctx context.Context, tx *sqlx.Tx, j eventJob) error {
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT event_job`); err != nil {
+		return err
+	}
+	handleErr := fmt.Errorf("no subscriber %q", j.Subscriber)
+	for _, sub := range s.subscribers {
+		if sub.name == j.Subscriber {
+			handleErr = sub.handle(ctx, tx, j.Event)
+			break
+		}
+	}
+	if handleErr == nil {
+		if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT event_job`); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM event_jobs WHERE event_id = $1 AND subscriber = $2`, j.ID, j.Subscriber)
+		return err
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT event_job`); err != nil {
+		return err
+	}
+	attempts := j.Attempts + 1
+	if attempts >= maxEventJobAttempts {
+		s.log.Error("event job failed for good", "event", j.ID, "type", j.Type, "subscriber", j.Subscriber, "err", handleErr)
+		_, err := tx.ExecContext(ctx, `
+			UPDATE event_jobs SET attempts = $3, last_error = $4, failed_at = now() WHERE event_id = $1 AND subscriber = $2`,
+			j.ID, j.Subscriber, attempts, handleErr.Error())
+		return err
+	}
+	delay := eventRetryDelay(attempts)
+	s.log.Warn("event job failed, will retry", "event", j.ID, "type", j.Type, "subscriber", j.Subscriber, "in", delay, "err", handleErr)
+	_, err := tx.ExecContext(ctx, `
+		UPDATE event_jobs SET attempts = $3, last_error = $4, next_attempt_at = clock_timestamp() + $5 * interval '1 second'
+		WHERE event_id = $1 AND subscriber = $2`, j.ID, j.Subscriber, attempts, handleErr.Error(), delay.Seconds())
+	return err
+}
+
+func eventRetryDelay(attempts int) time.Duration {
+	d := time.Duration(float64(firstEventRetry) * math.Pow(2, float64(attempts-1)))
+	if d > maxEventRetry || d <= 0 {
+		return maxEventRetry
+	}
+	return d
+}
+
+// RunEventJobs does due event jobs until ctx ends: when wake fires (the listener saw an event commit, on any
+// process) and every interval, for retries and for a wake that was missed.
+func (s *Store) RunEventJobs(ctx context.Context, wake <-chan struct{}, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := s.ProcessEventJobs(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("event jobs", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-wake:
+		case <-t.C:
+		}
+	}
+}
+
+// eventRetention is how long events stay for replay (Last-Event-ID) once their jobs are done.
+const eventRetention = 7 * 24 * time.Hour
+
+// pruneEvents deletes events past retention whose jobs are all done or given up.
+func (s *Store) pruneEvents(ctx context.Context) error {
+	_, err := s.db.ExecContext(ctx, `
+		DELETE FROM events e WHERE e.created_at < $1
+		AND NOT EXISTS (SELECT 1 FROM event_jobs j WHERE j.event_id = e.id AND j.failed_at IS NULL)`,
+		s.now().Add(-eventRetention))
+	return err
+}

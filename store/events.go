@@ -1,0 +1,146 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Event types of the live stream and of subscribers (DECISIONS.md "Live events").
+const (
+	EventTaskCreated         = "task.created"
+	EventTaskUpdated         = "task.updated"
+	EventTaskDeleted         = "task.deleted"
+	EventTaskMoved           = "task.moved"
+	EventCommentCreated      = "comment.created"
+	EventChatMessageCreated  = "chat.message.created"
+	EventChatMessageUpdated  = "chat.message.updated"
+	EventChatMessageDeleted  = "chat.message.deleted"
+	EventChatReactionAdded   = "chat.reaction.added"
+	EventChatReactionRemoved = "chat.reaction.removed"
+	EventChatChannelCreated  = "chat.channel.created"
+	EventChatChannelUpdated  = "chat.channel.updated"
+	EventChatChannelDeleted  = "chat.channel.deleted"
+	EventChatChannelRead     = "chat.channel.read"
+	EventNotificationCreated = "notification.created"
+	EventNotificationsRead   = "notification.read"
+	EventTimerStarted        = "timer.started"
+	EventTimerStopped        = "timer.stopped"
+	EventInvoiceSent         = "invoice.sent"
+	EventInvoicePaid         = "invoice.paid"
+	EventProjectMembersSet   = "project.members.changed"
+	EventMemberChanged       = "member.changed"
+)
+
+// Audience kinds: who may see an event.
+const (
+	audienceOrg     = "org"     // every active member of the organization
+	audienceAdmins  = "admins"  // its owners and admins
+	audienceProject = "project" // the project's members, and owners and admins
+	audienceChannel = "channel" // the members of a private chat channel
+	audienceUser    = "user"    // one user
+)
+
+// Audience says who may see an event.
+type Audience struct {
+	Kind string
+	ID   string // the project, channel or user; empty for org and admins
+}
+
+func toOrg() Audience                     { return Audience{Kind: audienceOrg} }
+func toAdmins() Audience                  { return Audience{Kind: audienceAdmins} }
+func toProject(projectID string) Audience { return Audience{Kind: audienceProject, ID: projectID} }
+func toChannel(channelID string) Audience { return Audience{Kind: audienceChannel, ID: channelID} }
+func toUser(userID string) Audience       { return Audience{Kind: audienceUser, ID: userID} }
+func (au Audience) idOrNil() *string      { return nilIfEmpty(au.ID) }
+
+func nilIfEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// Event is something that happened in an organization, as recorded.
+type Event struct {
+	ID         int64           `db:"id"`
+	XID        int64           `db:"xid"`
+	OrgID      string          `db:"organization_id"`
+	Type       string          `db:"type"`
+	ActorID    *string         `db:"actor_id"`
+	EntityType string          `db:"entity_type"`
+	EntityID   *string         `db:"entity_id"`
+	Audience   string          `db:"audience"`
+	AudienceID *string         `db:"audience_id"`
+	Data       json.RawMessage `db:"data"`
+	CreatedAt  time.Time       `db:"created_at"`
+}
+
+const eventColumns = `id, xid::text::bigint AS xid, organization_id, type, actor_id, entity_type, entity_id, audience, audience_id, data, created_at`
+
+// StreamID is the id the live stream and Last-Event-ID use.
+func (e Event) StreamID() string { return strconv.FormatInt(e.ID, 10) }
+
+// WireEvent is an event as integrators and pages receive it (DECISIONS.md "Live events").
+type WireEvent struct {
+	ID        string          `json:"id"`
+	Type      string          `json:"type"`
+	OrgID     string          `json:"organization_id"`
+	ActorID   *string         `json:"actor_id"`
+	CreatedAt time.Time       `json:"created_at"`
+	Data      json.RawMessage `json:"data"`
+}
+
+// Wire is the event's public shape.
+func (e Event) Wire() WireEvent {
+	return WireEvent{ID: e.StreamID(), Type: e.Type, OrgID: e.OrgID, ActorID: e.ActorID, CreatedAt: e.CreatedAt.UTC(), Data: e.Data}
+}
+
+// newEvent is what a use case records.
+type newEvent struct {
+	Type       string
+	To         Audience
+	EntityType string
+	EntityID   string
+	Data       any // marshalled as the event's data: the API's object, or a small map
+}
+
+// record writes an event in the use case's transaction, queues the work of every subscriber that wants its type,
+// and wakes the listeners of every process when the transaction commits (NOTIFY is delivered at commit, and only
+// then). It is the one way side effects leave a use case.
+func (s *Store) record(ctx context.Context, tx *sqlx.Tx, a Actor, e newEvent) error {
+	data, err := json.Marshal(e.Data)
+	if err != nil {
+		return fmt.Errorf("record %s: %w", e.Type, err)
+	}
+	if e.Data == nil {
+		data = []byte("{}")
+	}
+	var id int64
+	err = tx.GetContext(ctx, &id, `
+		INSERT INTO events (organization_id, type, actor_id, entity_type, entity_id, audience, audience_id, data)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		a.OrgID, e.Type, nilIfEmpty(a.UserID), e.EntityType, nilIfEmpty(e.EntityID), e.To.Kind, e.To.idOrNil(), data)
+	if err != nil {
+		return fmt.Errorf("record %s: %w", e.Type, err)
+	}
+	for _, sub := range s.subscribers {
+		if !sub.wants(e.Type) {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO event_jobs (event_id, subscriber) VALUES ($1, $2)`, id, sub.name); err != nil {
+			return fmt.Errorf("record %s: %w", e.Type, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_notify('`+eventsChannel+`', '')`); err != nil {
+		return fmt.Errorf("record %s: %w", e.Type, err)
+	}
+	return nil
+}
+
+// eventsChannel is the NOTIFY channel that wakes every process's listener.
+const eventsChannel = "trcr_events"
