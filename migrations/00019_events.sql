@@ -17,6 +17,8 @@ CREATE TABLE events (
     audience        text NOT NULL CHECK (audience IN ('org', 'admins', 'project', 'channel', 'user')),
     audience_id     uuid,
     data            jsonb NOT NULL DEFAULT '{}',
+    -- What an update changed ({"field": {"from", "to"}}), for subscribers that tell people about it.
+    changes         jsonb NOT NULL DEFAULT '{}',
     created_at      timestamptz NOT NULL DEFAULT now(),
     CHECK ((audience IN ('org', 'admins')) = (audience_id IS NULL))
 );
@@ -36,6 +38,22 @@ CREATE TABLE event_jobs (
 );
 CREATE INDEX event_jobs_due_idx ON event_jobs (next_attempt_at, event_id) WHERE failed_at IS NULL;
 
+-- Notification emails per person and subject (a task, an invoice, a channel): the first goes out at once, later ones
+-- within the window are counted and summed up in one email when the window ends.
+CREATE TABLE notification_email_windows (
+    user_id      uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    subject_key  text NOT NULL,
+    organization_id uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+    ends_at      timestamptz NOT NULL,
+    pending      integer NOT NULL DEFAULT 0,
+    last_title   text NOT NULL DEFAULT '',
+    last_body    text NOT NULL DEFAULT '',
+    link         text NOT NULL DEFAULT '',
+    PRIMARY KEY (user_id, subject_key)
+);
+CREATE INDEX notification_email_windows_due_idx ON notification_email_windows (ends_at) WHERE pending > 0;
+
 -- +goose Down
+DROP TABLE notification_email_windows;
 DROP TABLE event_jobs;
 DROP TABLE events;

@@ -54,7 +54,7 @@ func (s *Store) processEventJobBatch(ctx context.Context) (int, error) {
 		var jobs []eventJob
 		err := tx.SelectContext(ctx, &jobs, `
 			SELECT j.subscriber, j.attempts, e.id, e.xid::text::bigint AS xid, e.organization_id, e.type, e.actor_id,
-				e.entity_type, e.entity_id, e.audience, e.audience_id, e.data, e.created_at
+				e.entity_type, e.entity_id, e.audience, e.audience_id, e.data, e.changes, e.created_at
 			FROM event_jobs j JOIN events e ON e.id = j.event_id
 			WHERE j.failed_at IS NULL AND j.next_attempt_at <= now()
 			ORDER BY j.next_attempt_at, j.event_id

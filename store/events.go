@@ -77,15 +77,17 @@ type Event struct {
 	Audience   string          `db:"audience"`
 	AudienceID *string         `db:"audience_id"`
 	Data       json.RawMessage `db:"data"`
+	Changes    json.RawMessage `db:"changes"`
 	CreatedAt  time.Time       `db:"created_at"`
 }
 
-const eventColumns = `id, xid::text::bigint AS xid, organization_id, type, actor_id, entity_type, entity_id, audience, audience_id, data, created_at`
+const eventColumns = `id, xid::text::bigint AS xid, organization_id, type, actor_id, entity_type, entity_id, audience, audience_id, data, changes, created_at`
 
 // StreamID is the id the live stream and Last-Event-ID use.
 func (e Event) StreamID() string { return strconv.FormatInt(e.ID, 10) }
 
-// WireEvent is an event as integrators and pages receive it (DECISIONS.md "Live events").
+// WireEvent is an event as integrators and pages receive it (DECISIONS.md "Live events"); changes, for updates,
+// names the fields that changed with their values before and after.
 type WireEvent struct {
 	ID        string          `json:"id"`
 	Type      string          `json:"type"`
@@ -93,11 +95,16 @@ type WireEvent struct {
 	ActorID   *string         `json:"actor_id"`
 	CreatedAt time.Time       `json:"created_at"`
 	Data      json.RawMessage `json:"data"`
+	Changes   json.RawMessage `json:"changes,omitempty"`
 }
 
 // Wire is the event's public shape.
 func (e Event) Wire() WireEvent {
-	return WireEvent{ID: e.StreamID(), Type: e.Type, OrgID: e.OrgID, ActorID: e.ActorID, CreatedAt: e.CreatedAt.UTC(), Data: e.Data}
+	w := WireEvent{ID: e.StreamID(), Type: e.Type, OrgID: e.OrgID, ActorID: e.ActorID, CreatedAt: e.CreatedAt.UTC(), Data: e.Data}
+	if len(e.Changes) > 2 { // not "{}"
+		w.Changes = e.Changes
+	}
+	return w
 }
 
 // newEvent is what a use case records.
@@ -106,7 +113,8 @@ type newEvent struct {
 	To         Audience
 	EntityType string
 	EntityID   string
-	Data       any // marshalled as the event's data: the API's object, or a small map
+	Data       any     // marshalled as the event's data: the API's object, or a small map
+	Changes    Changes // for updates: what changed
 }
 
 // record writes an event in the use case's transaction, queues the work of every subscriber that wants its type,
@@ -120,11 +128,17 @@ func (s *Store) record(ctx context.Context, tx *sqlx.Tx, a Actor, e newEvent) er
 	if e.Data == nil {
 		data = []byte("{}")
 	}
+	changes := []byte("{}")
+	if len(e.Changes) > 0 {
+		if changes, err = json.Marshal(e.Changes); err != nil {
+			return fmt.Errorf("record %s: %w", e.Type, err)
+		}
+	}
 	var id int64
 	err = tx.GetContext(ctx, &id, `
-		INSERT INTO events (organization_id, type, actor_id, entity_type, entity_id, audience, audience_id, data)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		a.OrgID, e.Type, nilIfEmpty(a.UserID), e.EntityType, nilIfEmpty(e.EntityID), e.To.Kind, e.To.idOrNil(), data)
+		INSERT INTO events (organization_id, type, actor_id, entity_type, entity_id, audience, audience_id, data, changes)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		a.OrgID, e.Type, nilIfEmpty(a.UserID), e.EntityType, nilIfEmpty(e.EntityID), e.To.Kind, e.To.idOrNil(), data, changes)
 	if err != nil {
 		return fmt.Errorf("record %s: %w", e.Type, err)
 	}
