@@ -13,31 +13,13 @@ import (
 	trmail "github.com/trcr/trcr/store/mail"
 )
 
-// Notification types of the task use cases, as notification_preferences names them (the others are
-// task_commented, invoice_paid and chat_mentioned).
+// Notification types, as notification_preferences names them.
 const (
 	noticeTaskAssigned      = "task_assigned"
+	noticeTaskCommented     = "task_commented"
 	noticeTaskStatusChanged = "task_status_changed"
+	noticeChatMentioned     = "chat_mentioned"
 )
-
-// notice is an event to tell some users about, in the app and by email.
-type notice struct {
-	Type  string
-	To    []string // user ids
-	Title string   // also the email's subject
-	Body  string
-	Link  string         // path in the app, such as /tasks?task=ID; made absolute in emails
-	Data  map[string]any // more fields of the notification's data, besides link
-}
-
-// recipient is a user to notify with their preferences for one type; a missing preference row means enabled.
-type recipient struct {
-	ID           string `db:"id"`
-	Email        string `db:"email"`
-	Name         string `db:"name"`
-	InApp        bool   `db:"in_app_enabled"`
-	EmailEnabled bool   `db:"email_enabled"`
-}
 
 // notify writes the in-app notifications and enqueues the emails of n inside the transaction of the change that
 // causes it. The actor is never notified of their own action, each user once, and only active members of the
