@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -69,9 +68,9 @@ func (h *Handlers) reportPage(report string) echo.HandlerFunc {
 		}
 		status := http.StatusOK
 		err := h.runReport(c, a, &v)
-		var invalid *store.ValidationError
+		invalid, isInvalid := store.AsKind(err, store.ErrInvalid)
 		switch {
-		case errors.As(err, &invalid):
+		case isInvalid:
 			status = http.StatusUnprocessableEntity
 			v.Errors = map[string]string{}
 			for field, msg := range invalid.Fields {
@@ -233,7 +232,7 @@ func reportMessage(msg string) string {
 	}
 	msg = strings.NewReplacer("group_by", "grouping", "user_id", "member", "project_id", "project", "client_id", "client",
 		"target_hours", "the daily target", "from and to", "the dates").Replace(msg)
-	return capitalize(strings.TrimSuffix(msg, ".")) + "."
+	return sentence(msg)
 }
 
 // reportCSV downloads a report with the columns of its API answer: hours as decimals, money in major units of the
@@ -246,8 +245,7 @@ func (h *Handlers) reportCSV(report string) echo.HandlerFunc {
 			v.Filter.GroupBy = defaultGroupBy(report)
 		}
 		err := h.runReport(c, a, &v)
-		var invalid *store.ValidationError
-		if errors.As(err, &invalid) {
+		if invalid, ok := store.AsKind(err, store.ErrInvalid); ok {
 			return echo.NewHTTPError(http.StatusBadRequest, reportMessage(invalid.Message))
 		}
 		if err != nil {

@@ -48,7 +48,7 @@ func (a Actor) CanManageMember(m Member) bool {
 // msgAdminRole refuses what owners and admins may do and members may not.
 const msgAdminRole = "this action requires the admin role"
 
-// require is nil when allowed, else a ForbiddenError with message.
+// require is nil when allowed, else ErrForbidden with message.
 func require(allowed bool, message string) error {
 	if !allowed {
 		return forbidden(message)

@@ -173,11 +173,11 @@ func TestCanManageMember_OnlyOwnersTouchOwners(t *testing.T) {
 	if err := f.db.Get(&ownerMemberID, `SELECT id FROM members WHERE role = 'owner' AND organization_id = $1`, f.owner.OrgID); err != nil {
 		t.Fatal(err)
 	}
-	var fe *store.ForbiddenError
-	if err := f.s.RemoveMember(context.Background(), f.admin, ownerMemberID); !errors.As(err, &fe) || fe.Message != "only an owner can remove an owner" {
+	var fe *store.Error
+	if err := f.s.RemoveMember(context.Background(), f.admin, ownerMemberID); !asKind(err, store.ErrForbidden, &fe) || fe.Message != "only an owner can remove an owner" {
 		t.Fatalf("admin removes the owner: %v", err)
 	}
-	if err := f.s.RemoveMember(context.Background(), f.member, ownerMemberID); !errors.As(err, &fe) || fe.Message != "this action requires the admin role" {
+	if err := f.s.RemoveMember(context.Background(), f.member, ownerMemberID); !asKind(err, store.ErrForbidden, &fe) || fe.Message != "this action requires the admin role" {
 		t.Fatalf("member removes the owner: %v", err)
 	}
 }
@@ -285,8 +285,8 @@ func TestRateText_PermissionFirstThenTheCurrencysDecimals(t *testing.T) {
 	if _, err := f.s.CreateProject(ctx, f.member, store.ProjectInput{Name: &name, HourlyRateText: text("lots")}); !errors.Is(err, store.ErrForbidden) {
 		t.Fatalf("member, bad rate: %v", err)
 	}
-	var verr *store.ValidationError
-	if _, err := f.s.UpdateProject(ctx, f.owner, p.ID, store.ProjectInput{HourlyRateText: text("12.345")}); !errors.As(err, &verr) ||
+	var verr *store.Error
+	if _, err := f.s.UpdateProject(ctx, f.owner, p.ID, store.ProjectInput{HourlyRateText: text("12.345")}); !asKind(err, store.ErrInvalid, &verr) ||
 		verr.Fields["hourly_rate"] != "hourly_rate must have at most 2 decimals" {
 		t.Fatalf("three decimals: %v", err)
 	}
@@ -300,7 +300,7 @@ func TestRateText_PermissionFirstThenTheCurrencysDecimals(t *testing.T) {
 	if err != nil || c.HourlyRate == nil || *c.HourlyRate != 1500 {
 		t.Fatalf("client rate in yen: %+v %v", c.HourlyRate, err)
 	}
-	if _, err := f.s.UpdateClient(ctx, f.owner, c.ID, store.ClientInput{HourlyRateText: text("15.50")}); !errors.As(err, &verr) ||
+	if _, err := f.s.UpdateClient(ctx, f.owner, c.ID, store.ClientInput{HourlyRateText: text("15.50")}); !asKind(err, store.ErrInvalid, &verr) ||
 		verr.Fields["hourly_rate"] != "hourly_rate must be a whole amount: the currency has no minor units" {
 		t.Fatalf("decimals in yen: %v", err)
 	}
@@ -325,7 +325,7 @@ func TestRateText_PermissionFirstThenTheCurrencysDecimals(t *testing.T) {
 	if m, err = f.s.UpdateMember(ctx, f.admin, memberID, store.MemberInput{CostRateText: text("")}); err != nil || m.CostRate != 0 {
 		t.Fatalf("blank cost rate: %d %v", m.CostRate, err)
 	}
-	if _, err := f.s.UpdateMember(ctx, f.admin, memberID, store.MemberInput{CostRateText: text("-1")}); !errors.As(err, &verr) ||
+	if _, err := f.s.UpdateMember(ctx, f.admin, memberID, store.MemberInput{CostRateText: text("-1")}); !asKind(err, store.ErrInvalid, &verr) ||
 		verr.Fields["cost_rate"] != "cost_rate must be zero or more" {
 		t.Fatalf("negative cost rate: %v", err)
 	}
