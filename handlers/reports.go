@@ -62,7 +62,7 @@ func (h *Handlers) todayDate(c echo.Context) time.Time {
 func (h *Handlers) reportPage(report string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		a := currentActor(c)
-		v := views.ReportsView{Report: report, IsAdmin: a.IsAdmin(), Filter: h.reportFilter(c, report), Today: h.todayDate(c)}
+		v := views.ReportsView{Report: report, Can: views.Permissions(a.Permissions()), Filter: h.reportFilter(c, report), Today: h.todayDate(c)}
 		if v.Filter.GroupBy == "" {
 			v.Filter.GroupBy = defaultGroupBy(report)
 		}
@@ -174,7 +174,7 @@ func (h *Handlers) runReport(c echo.Context, a store.Actor, v *views.ReportsView
 func (h *Handlers) reportOptions(c echo.Context, a store.Actor, v *views.ReportsView) error {
 	ctx := c.Request().Context()
 	all := store.Page{None: true}
-	if a.IsAdmin() && (v.Report == views.ReportTimesheet || v.Report == views.ReportUtilization) {
+	if v.Can.ManageAllTime && (v.Report == views.ReportTimesheet || v.Report == views.ReportUtilization) {
 		members, err := h.store.Members(ctx, a, store.MemberFilter{Status: store.MemberActive, Page: all})
 		if err != nil {
 			return err
@@ -240,7 +240,7 @@ func reportMessage(msg string) string {
 func (h *Handlers) reportCSV(report string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		a := currentActor(c)
-		v := views.ReportsView{Report: report, IsAdmin: a.IsAdmin(), Filter: h.reportFilter(c, report)}
+		v := views.ReportsView{Report: report, Can: views.Permissions(a.Permissions()), Filter: h.reportFilter(c, report)}
 		if v.Filter.GroupBy == "" {
 			v.Filter.GroupBy = defaultGroupBy(report)
 		}

@@ -99,7 +99,7 @@ func timePageView(a store.Actor, w store.TimeWeek, f views.TimeFilter, csrf stri
 	v := views.TimePageView{
 		Filter: f, Monday: w.Monday.Time, IsThisWeek: today.Equal(w.Monday.Time), ThisWeek: store.ISOWeekString(w.Today.Time),
 		Total: w.Total, Truncated: w.Truncated, EntryCount: len(w.Entries), Projects: timeProjectOptions(w.Projects),
-		IsAdmin: a.IsAdmin(), ViewingSelf: w.UserID == a.UserID, CSRFToken: csrf,
+		Can: views.Permissions(a.Permissions()), ViewingSelf: w.UserID == a.UserID, CSRFToken: csrf,
 	}
 	for i := range 7 {
 		day := w.Monday.AddDate(0, 0, i)
@@ -123,7 +123,7 @@ func timePageView(a store.Actor, w store.TimeWeek, f views.TimeFilter, csrf stri
 			g.Seconds += row.Seconds
 		}
 	}
-	if a.IsAdmin() {
+	if v.Can.ManageAllTime {
 		v.Users = []views.Option{{Value: "", Label: "My time"}, {Value: store.TimeAllUsers, Label: "All members"}}
 		for _, m := range w.Members {
 			if m.UserID != a.UserID {

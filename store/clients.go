@@ -158,7 +158,7 @@ func (s *Store) Client(ctx context.Context, a Actor, id string) (ClientDetail, e
 	if err != nil {
 		return d, notFoundIfNoRows(err, "client")
 	}
-	if !a.IsAdmin() {
+	if !a.Permissions().ManageBilling {
 		d.OpenBalance = nil
 	}
 	return d, nil

@@ -87,7 +87,7 @@ func (s *Store) Members(ctx context.Context, a Actor, f MemberFilter) (List[Memb
 
 // presentMember hides what only admins may see: cost rates drive the profitability report.
 func (s *Store) presentMember(ctx context.Context, a Actor, m Member) Member {
-	if !a.IsAdmin() && (m.UserID == nil || *m.UserID != a.UserID) {
+	if !a.Permissions().ViewCostRates && (m.UserID == nil || *m.UserID != a.UserID) {
 		m.CostRate = 0
 	}
 	m.AvatarURL = s.fileURL(ctx, m.AvatarKey)
