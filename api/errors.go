@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -41,66 +42,68 @@ func (a *API) HandleError(err error, c echo.Context) {
 }
 
 func (a *API) classify(err error, c echo.Context) (int, errorBody) {
-	e := func(status int, code, msg string) (int, errorBody) {
-		return status, errorBody{errorDetail{Code: code, Message: msg}}
+	if se := store.ErrorOf(err); se != nil {
+		return classifyStore(se, c)
 	}
 	var (
-		verr     *store.ValidationError
-		conflict *store.ConflictError
-		forbid   *store.ForbiddenError
-		limited  *store.RateLimitError
-		tooLarge *store.TooLargeError
-		badType  *store.UnsupportedTypeError
-		bindErr  *bindError
-		httpErr  *echo.HTTPError
-		down     *store.UnavailableError
-		storage  *store.StorageError
+		bindErr *bindError
+		httpErr *echo.HTTPError
 	)
 	switch {
-	case errors.As(err, &down):
-		c.Response().Header().Set("Retry-After", strconv.Itoa(down.RetryAfterSeconds()))
-		return e(http.StatusServiceUnavailable, "unavailable", down.Message())
-	case errors.As(err, &storage):
-		return e(http.StatusInsufficientStorage, "insufficient_storage", storage.Message)
-	case errors.As(err, &verr):
-		return http.StatusBadRequest, errorBody{errorDetail{Code: "validation_failed", Message: verr.Message, Fields: verr.Fields}}
 	case errors.As(err, &bindErr):
 		return http.StatusBadRequest, errorBody{errorDetail{Code: "invalid_body", Message: bindErr.msg, Fields: map[string]string{bindErr.field: bindErr.msg}}}
 	case errors.Is(err, errMalformed):
-		return e(http.StatusBadRequest, "invalid_body", err.Error())
+		return errorAnswer(http.StatusBadRequest, "invalid_body", err.Error())
 	case errors.Is(err, errTooLarge):
-		return e(http.StatusRequestEntityTooLarge, "payload_too_large", err.Error())
-	case errors.Is(err, store.ErrNoOrganization):
-		return e(http.StatusBadRequest, "no_organization", "no organization: create one or send X-Organization-ID")
-	case errors.Is(err, store.ErrUnauthorized):
-		msg := "missing or invalid credentials"
-		var ue *store.UnauthorizedError
-		if errors.As(err, &ue) {
-			msg = ue.Message
-		}
-		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="trcr"`)
-		return e(http.StatusUnauthorized, "unauthorized", msg)
-	case errors.As(err, &forbid):
-		return e(http.StatusForbidden, "forbidden", forbid.Message)
-	case errors.Is(err, store.ErrForbidden):
-		return e(http.StatusForbidden, "forbidden", "you do not have permission to do this")
-	case errors.Is(err, store.ErrNotFound):
-		return e(http.StatusNotFound, "not_found", "not found")
-	case errors.As(err, &conflict):
-		return e(http.StatusConflict, "conflict", conflict.Message)
-	case errors.Is(err, store.ErrConflict):
-		return e(http.StatusConflict, "conflict", "conflict")
-	case errors.As(err, &limited):
-		c.Response().Header().Set("Retry-After", strconv.Itoa(limited.RetryAfterSeconds()))
-		return e(http.StatusTooManyRequests, "rate_limited", limited.Error())
-	case errors.As(err, &tooLarge):
-		return e(http.StatusRequestEntityTooLarge, "payload_too_large", tooLarge.Error())
-	case errors.As(err, &badType):
-		return e(http.StatusUnsupportedMediaType, "unsupported_media_type", badType.Error())
+		return errorAnswer(http.StatusRequestEntityTooLarge, "payload_too_large", err.Error())
 	case errors.As(err, &httpErr):
 		return a.classifyHTTP(httpErr)
 	}
-	return e(http.StatusInternalServerError, "internal_error", "internal server error")
+	return errorAnswer(http.StatusInternalServerError, "internal_error", "internal server error")
+}
+
+// classifyStore maps each kind of store error to its status, code and headers. A kind without a message (a
+// bare sentinel) gets the kind's general words.
+func classifyStore(se *store.Error, c echo.Context) (int, errorBody) {
+	msg := func(general string) string {
+		if se.Message == "" {
+			return general
+		}
+		return se.Message
+	}
+	switch se.Kind {
+	case store.ErrUnavailable:
+		c.Response().Header().Set("Retry-After", strconv.Itoa(se.RetryAfterSeconds()))
+		return errorAnswer(http.StatusServiceUnavailable, "unavailable", msg("the service is temporarily unavailable"))
+	case store.ErrInsufficientStorage:
+		return errorAnswer(http.StatusInsufficientStorage, "insufficient_storage", msg("file storage is unavailable"))
+	case store.ErrInvalid:
+		return http.StatusBadRequest, errorBody{errorDetail{Code: "validation_failed", Message: msg("invalid input"), Fields: se.Fields}}
+	case store.ErrNoOrganization:
+		return errorAnswer(http.StatusBadRequest, "no_organization", "no organization: create one or send X-Organization-ID")
+	case store.ErrUnauthorized:
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="trcr"`)
+		return errorAnswer(http.StatusUnauthorized, "unauthorized", msg("missing or invalid credentials"))
+	case store.ErrForbidden:
+		return errorAnswer(http.StatusForbidden, "forbidden", msg("you do not have permission to do this"))
+	case store.ErrNotFound:
+		return errorAnswer(http.StatusNotFound, "not_found", "not found")
+	case store.ErrConflict:
+		return errorAnswer(http.StatusConflict, "conflict", msg("conflict"))
+	case store.ErrRateLimited:
+		c.Response().Header().Set("Retry-After", strconv.Itoa(se.RetryAfterSeconds()))
+		return errorAnswer(http.StatusTooManyRequests, "rate_limited",
+			fmt.Sprintf("%s, retry in %d seconds", msg("too many requests"), se.RetryAfterSeconds()))
+	case store.ErrTooLarge:
+		return errorAnswer(http.StatusRequestEntityTooLarge, "payload_too_large", msg("payload too large"))
+	case store.ErrUnsupportedType:
+		return errorAnswer(http.StatusUnsupportedMediaType, "unsupported_media_type", msg("unsupported media type"))
+	}
+	return errorAnswer(http.StatusInternalServerError, "internal_error", "internal server error")
+}
+
+func errorAnswer(status int, code, msg string) (int, errorBody) {
+	return status, errorBody{errorDetail{Code: code, Message: msg}}
 }
 
 // classifyHTTP maps Echo's own errors (unknown route, wrong method, middleware failures) to the same body.

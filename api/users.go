@@ -58,7 +58,7 @@ func uploadedFile(c echo.Context, limit int64) (io.Reader, error) {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, &store.TooLargeError{Limit: limit}
+			return nil, store.TooLarge(limit)
 		}
 		return nil, store.Invalid("file", "the request must be multipart/form-data with a file field")
 	}

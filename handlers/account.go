@@ -52,7 +52,7 @@ func (h *Handlers) updateProfile(c echo.Context) error {
 	status := http.StatusOK
 	if err != nil {
 		v.Profile.Name, v.Profile.Timezone = name, tz
-		if v.Profile.Errors, v.Profile.Error, err = fieldErrors(err); err != nil {
+		if v.Profile.Errors, v.Profile.Error, err = formErrorsAsIs(err); err != nil {
 			return err
 		}
 		status = http.StatusUnprocessableEntity
@@ -88,7 +88,7 @@ func (h *Handlers) uploadAvatar(c echo.Context) error {
 		}
 	}
 	if err != nil {
-		if v.Avatar.Errors, v.Avatar.Error, err = fieldErrors(err); err != nil {
+		if v.Avatar.Errors, v.Avatar.Error, err = formErrorsAsIs(err); err != nil {
 			return err
 		}
 		if v.Avatar.Errors != nil {
@@ -119,7 +119,7 @@ func (h *Handlers) changePassword(c echo.Context) error {
 		err = h.renewSession(c, u)
 	}
 	if err != nil {
-		if v.Password.Errors, v.Password.Error, err = fieldErrors(err); err != nil {
+		if v.Password.Errors, v.Password.Error, err = formErrorsAsIs(err); err != nil {
 			return err
 		}
 		status = http.StatusUnprocessableEntity

@@ -90,7 +90,7 @@ func (h *Handlers) login(c echo.Context) error {
 		Email: f.Email, Password: c.FormValue("password"), IP: c.RealIP(), Device: deviceToken(c), RememberDevice: true,
 	})
 	if err != nil {
-		if f.Errors, f.Error, err = fieldErrors(err); err != nil {
+		if f.Errors, f.Error, err = formErrorsAsIs(err); err != nil {
 			return err
 		}
 		p, perr := h.page(c, "Sign in", "")
@@ -131,7 +131,7 @@ func (h *Handlers) register(c echo.Context) error {
 		Name: f.Name, Email: f.Email, Password: c.FormValue("password"), Timezone: c.FormValue("timezone"), IP: c.RealIP(),
 	})
 	if err != nil {
-		if f.Errors, f.Error, err = fieldErrors(err); err != nil {
+		if f.Errors, f.Error, err = formErrorsAsIs(err); err != nil {
 			return err
 		}
 		p, perr := h.page(c, "Create your account", "")
@@ -176,7 +176,7 @@ func (h *Handlers) forgot(c echo.Context) error {
 	status := http.StatusOK
 	err := h.store.ForgotPassword(c.Request().Context(), f.Email, c.RealIP())
 	if err != nil {
-		if f.Errors, f.Error, err = fieldErrors(err); err != nil {
+		if f.Errors, f.Error, err = formErrorsAsIs(err); err != nil {
 			return err
 		}
 		status = http.StatusUnprocessableEntity
@@ -214,7 +214,7 @@ func (h *Handlers) reset(c echo.Context) error {
 			h.flash(c, views.FlashSuccess, "Your password has been changed.")
 			return redirect(c, "/")
 		}
-		if f.Errors, f.Error, err = fieldErrors(err); err != nil {
+		if f.Errors, f.Error, err = formErrorsAsIs(err); err != nil {
 			return err
 		}
 		if _, bad := f.Errors["token"]; bad {
@@ -235,8 +235,7 @@ func (h *Handlers) verifyEmail(c echo.Context) error {
 	}
 	r := views.VerifyEmailResult{ContinueURL: "/"}
 	if _, err := h.store.VerifyEmail(c.Request().Context(), c.QueryParam("token")); err != nil {
-		var v *store.ValidationError
-		if !errors.As(err, &v) {
+		if !errors.Is(err, store.ErrInvalid) {
 			return err
 		}
 		r.CanResend = currentUser(c) != nil && !currentUser(c).EmailVerified
@@ -265,8 +264,7 @@ func (h *Handlers) invitationPage(c echo.Context) error {
 	}
 	inv, err := h.store.InvitationByToken(c.Request().Context(), token)
 	if err != nil {
-		var v *store.ValidationError
-		if !errors.As(err, &v) {
+		if !errors.Is(err, store.ErrInvalid) {
 			return err
 		}
 		return render(c, http.StatusNotFound, views.AcceptInvitationPage(p, views.Invitation{Invalid: true}))
@@ -279,8 +277,12 @@ func (h *Handlers) invitationPage(c echo.Context) error {
 func (h *Handlers) acceptInvitation(c echo.Context) error {
 	m, err := h.store.AcceptInvitation(c.Request().Context(), currentUser(c).ID, c.RealIP(), c.Param("token"))
 	if err != nil {
-		fields, msg, err := fieldErrors(err)
-		if err != nil {
+		// An invitation for another address is refused on the invitation's own page, which says so.
+		var fields map[string]string
+		var msg string
+		if other, ok := store.AsKind(err, store.ErrForbidden); ok {
+			msg = other.Message
+		} else if fields, msg, err = formErrorsAsIs(err); err != nil {
 			return err
 		}
 		if msg == "" && fields != nil {

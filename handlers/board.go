@@ -53,8 +53,7 @@ func (h *Handlers) boardView(c echo.Context, projectID string, f views.BoardFilt
 	a := currentActor(c)
 	b, err := h.store.Board(ctx, a, projectID, storeBoardFilter(f))
 	filterError := ""
-	var invalid *store.ValidationError
-	if errors.As(err, &invalid) {
+	if invalid, ok := store.AsKind(err, store.ErrInvalid); ok {
 		filterError = "Some filters were not valid and were ignored: " + invalid.Message + "."
 		f = views.BoardFilter{}
 		b, err = h.store.Board(ctx, a, projectID, store.BoardFilter{})
@@ -124,8 +123,7 @@ func (h *Handlers) boardPage(c echo.Context) error {
 func (h *Handlers) boardColumnCards(c echo.Context) error {
 	projectID, groupID, f := c.Param("id"), c.Param("group"), boardFilterFrom(c)
 	page, err := h.store.BoardColumn(c.Request().Context(), currentActor(c), projectID, groupID, storeBoardFilter(f), c.QueryParam("after"))
-	var invalid *store.ValidationError
-	if errors.As(err, &invalid) {
+	if invalid, ok := store.AsKind(err, store.ErrInvalid); ok {
 		return h.flashError(c, http.StatusUnprocessableEntity, "More cards could not be loaded: "+invalid.Message+". Reload the board to see it as it is now.")
 	}
 	if err != nil {
@@ -170,14 +168,14 @@ func (h *Handlers) boardQuickAdd(c echo.Context) error {
 	if errors.Is(err, store.ErrForbidden) {
 		return err
 	}
-	fields, msg, err := fieldErrors(err)
+	fields, msg, err := formErrorsAsIs(err)
 	if err != nil {
 		return err
 	}
 	f := views.QuickAddForm{Title: title, Error: msg}
 	for k, m := range fields {
 		if f.Error == "" || k == "title" {
-			f.Error = capitalize(m) + "."
+			f.Error = sentence(m)
 		}
 	}
 	if isHTMX(c) {
@@ -207,13 +205,13 @@ func (h *Handlers) boardAddColumn(c echo.Context) error {
 	if errors.Is(err, store.ErrForbidden) {
 		return err
 	}
-	fields, msg, err := fieldErrors(err)
+	fields, msg, err := formErrorsAsIs(err)
 	if err != nil {
 		return err
 	}
 	f := views.NewColumnForm{Name: name, Error: msg}
 	if m := fields["name"]; m != "" {
-		f.Error = capitalize(m) + "."
+		f.Error = sentence(m)
 	}
 	if isHTMX(c) {
 		return render(c, http.StatusUnprocessableEntity, views.NewColumnFormFragment(csrfToken(c), projectID, f))
@@ -267,8 +265,7 @@ func (h *Handlers) moveTask(c echo.Context) error {
 		}
 		return c.NoContent(http.StatusNoContent)
 	}
-	var invalid *store.ValidationError
-	if errors.As(err, &invalid) {
+	if invalid, ok := store.AsKind(err, store.ErrInvalid); ok {
 		return h.flashError(c, http.StatusUnprocessableEntity, "The card could not be moved: "+invalid.Message+".")
 	}
 	return err

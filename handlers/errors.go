@@ -38,30 +38,17 @@ func (h *Handlers) sessionFailed(w http.ResponseWriter, r *http.Request, err err
 func (h *Handlers) errorView(err error, r *http.Request, route, requestID string) (ev views.ErrorView, retryAfter int) {
 	err = store.Classify(err)
 	ev.RequestID = requestID
-	var (
-		he      *echo.HTTPError
-		forbid  *store.ForbiddenError
-		down    *store.UnavailableError
-		storage *store.StorageError
-		invalid *store.ValidationError
-	)
+	var he *echo.HTTPError
+	se := store.ErrorOf(err)
 	switch {
-	case errors.As(err, &down):
-		ev.Status, ev.Title, ev.Message = http.StatusServiceUnavailable, "Temporarily unavailable", sentence(down.Message())
-	case errors.As(err, &storage):
-		ev.Status, ev.Title, ev.Message = http.StatusInsufficientStorage, "File storage is unavailable", sentence(storage.Message)+" Please tell your administrator."
-	case errors.As(err, &invalid):
-		ev.Status, ev.Title, ev.Message = http.StatusBadRequest, "Invalid input", sentence(invalid.Message)
-	case errors.Is(err, store.ErrNotFound):
-		ev.Status, ev.Title, ev.Message = http.StatusNotFound, "Page not found", "It may have been moved or deleted, or you may not have access to it."
-	case errors.As(err, &forbid):
-		ev.Status, ev.Title, ev.Message = http.StatusForbidden, "Not allowed", sentence(forbid.Message)
-	case errors.Is(err, store.ErrForbidden):
-		ev.Status, ev.Title, ev.Message = http.StatusForbidden, "Not allowed", "You do not have permission to do this."
+	case se != nil:
+		ev = storeErrorView(se)
+		ev.RequestID = requestID
+		retryAfter = se.RetryAfterSeconds()
 	case errors.As(err, &he) && he.Code < 500:
 		ev.Status, ev.Title = he.Code, http.StatusText(he.Code)
 		if he.Code == http.StatusNotFound {
-			ev.Title, ev.Message = "Page not found", "It may have been moved or deleted, or you may not have access to it."
+			ev.Title, ev.Message = "Page not found", notFoundMessage
 		} else if m, ok := he.Message.(string); ok {
 			ev.Message = m
 		}
@@ -71,10 +58,35 @@ func (h *Handlers) errorView(err error, r *http.Request, route, requestID string
 	if ev.Status >= 500 {
 		h.log.Error("page failed", "request_id", requestID, "method", r.Method, "route", route, "status", ev.Status, "err", err)
 	}
-	if ev.Status == http.StatusServiceUnavailable {
-		retryAfter = down.RetryAfterSeconds()
+	if ev.Status != http.StatusServiceUnavailable {
+		retryAfter = 0
 	}
 	return ev, retryAfter
+}
+
+const notFoundMessage = "It may have been moved or deleted, or you may not have access to it."
+
+// storeErrorView is the error page of each kind of store error that reaches it; forms show theirs in place.
+func storeErrorView(se *store.Error) views.ErrorView {
+	page := func(status int, title, message string) views.ErrorView {
+		return views.ErrorView{Status: status, Title: title, Message: message}
+	}
+	switch se.Kind {
+	case store.ErrUnavailable:
+		return page(http.StatusServiceUnavailable, "Temporarily unavailable", sentence(se.Message))
+	case store.ErrInsufficientStorage:
+		return page(http.StatusInsufficientStorage, "File storage is unavailable", sentence(se.Message)+" Please tell your administrator.")
+	case store.ErrInvalid:
+		return page(http.StatusBadRequest, "Invalid input", sentence(se.Message))
+	case store.ErrNotFound:
+		return page(http.StatusNotFound, "Page not found", notFoundMessage)
+	case store.ErrForbidden:
+		if se.Message == "" {
+			return page(http.StatusForbidden, "Not allowed", "You do not have permission to do this.")
+		}
+		return page(http.StatusForbidden, "Not allowed", sentence(se.Message))
+	}
+	return page(http.StatusInternalServerError, "Something went wrong", "We could not complete this request. Please try again.")
 }
 
 // writeError answers with the error page, or for htmx with a flash message, since htmx does not swap errors.

@@ -33,7 +33,7 @@ func formFile(c echo.Context, field string) (io.Reader, error) {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, &store.TooLargeError{Limit: 5 << 20}
+			return nil, store.TooLarge(5 << 20)
 		}
 		return nil, store.Invalid("file", "Choose an image to upload.")
 	}
@@ -99,10 +99,48 @@ func formSentence(msg string, labels map[string]string) string {
 	return sentence(strings.Join(words, " "))
 }
 
+// Every page shows a refused store call the same way: the form comes back with a message beside each field the
+// store named and a form-level message for the rest (invalid input, a conflict, a limit reached, an upload refused,
+// wrong credentials). formErrors and formErrorsShowing word the messages with the form's labels; formErrorsAsIs
+// keeps the store's words, for forms built around them (sign-in, the task panel's inline fields). All of them
+// return any other error for the error page (handlers/errors.go): not found and forbidden are not the input's
+// fault (a page hides the controls the store would refuse), and failures of the server are not the user's.
+
+// refusal is the store error a form shows in place, or nil when err is for the error page.
+func refusal(err error) *store.Error {
+	var se *store.Error
+	if !errors.As(err, &se) {
+		return nil
+	}
+	switch se.Kind {
+	case store.ErrInvalid, store.ErrConflict, store.ErrUnauthorized, store.ErrRateLimited, store.ErrTooLarge, store.ErrUnsupportedType:
+		return se
+	}
+	return nil
+}
+
+// formErrorsAsIs turns a store error into a form's messages in the store's words: the per-field messages of
+// invalid input, or a form-level message.
+func formErrorsAsIs(err error) (map[string]string, string, error) {
+	se := refusal(err)
+	switch {
+	case se == nil:
+		return nil, "", err
+	case se.Kind == store.ErrInvalid:
+		return se.Fields, "", nil
+	case se.Kind == store.ErrUnauthorized:
+		return nil, sentence(se.Message), nil
+	case se.Kind == store.ErrRateLimited && se.Message == "":
+		return nil, "Too many attempts. Please wait a minute and try again.", nil
+	case se.Kind == store.ErrRateLimited:
+		return nil, capitalize(se.Message) + ". Please try again in " + waitText(se.RetryAfter) + ".", nil
+	}
+	return nil, se.Message, nil
+}
+
 // formErrors turns a store error into the messages of a form whose fields labels names (store field → label): a
 // message beside each field, keyed by the form's field name (the store's "address.city" is the form's "city"), and
-// a form-level message for anything else the user can fix. Not found and forbidden are not the input's fault:
-// they are returned for the error page, like unexpected errors.
+// a form-level message for anything else the user can fix, each worded as a sentence with the form's labels.
 func formErrors(err error, labels map[string]string) (map[string]string, string, error) {
 	shown := make([]string, 0, len(labels))
 	for field := range labels {
@@ -114,10 +152,7 @@ func formErrors(err error, labels map[string]string) (map[string]string, string,
 // formErrorsShowing is formErrors for a form that shows a message beside only the fields in shown; messages of
 // the other fields (the first, by field name) become the form-level message when there is no other.
 func formErrorsShowing(err error, labels map[string]string, shown ...string) (map[string]string, string, error) {
-	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrForbidden) {
-		return nil, "", err
-	}
-	fields, msg, err := fieldErrors(err)
+	fields, msg, err := formErrorsAsIs(err)
 	if err != nil {
 		return nil, "", err
 	}

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -111,14 +110,14 @@ func (h *Handlers) ganttMoveTask(c echo.Context) error {
 	}
 	t, err := h.store.UpdateTask(c.Request().Context(), currentActor(c), c.Param("id"), patch)
 	if err != nil {
-		var invalid *store.ValidationError
-		var forbid *store.ForbiddenError
+		se := store.ErrorOf(err)
 		switch {
-		case errors.As(err, &invalid):
-			return c.JSON(http.StatusUnprocessableEntity, ganttDates{Error: ganttMessage(invalid.Message), Fields: invalid.Fields})
-		case errors.As(err, &forbid):
-			return c.JSON(http.StatusForbidden, ganttDates{Error: "You can't reschedule this task: " + forbid.Message + "."})
-		case errors.Is(err, store.ErrNotFound):
+		case se == nil:
+		case se.Kind == store.ErrInvalid:
+			return c.JSON(http.StatusUnprocessableEntity, ganttDates{Error: ganttMessage(se.Message), Fields: se.Fields})
+		case se.Kind == store.ErrForbidden && se.Message != "":
+			return c.JSON(http.StatusForbidden, ganttDates{Error: "You can't reschedule this task: " + se.Message + "."})
+		case se.Kind == store.ErrNotFound:
 			return c.JSON(http.StatusNotFound, ganttDates{Error: "This task no longer exists. Reload the page to see the latest plan."})
 		}
 		return err
@@ -139,7 +138,7 @@ func (h *Handlers) ganttMoveTask(c echo.Context) error {
 // reads "The start date must be on or before the due date."
 func ganttMessage(msg string) string {
 	msg = strings.NewReplacer("start_date", "the start date", "due_date", "the due date").Replace(msg)
-	return capitalize(strings.TrimSuffix(msg, ".")) + "."
+	return sentence(msg)
 }
 
 // dashboardWork translates the caller's work for the dashboard (handlers/organization.go).

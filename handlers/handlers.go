@@ -248,43 +248,6 @@ func (h *Handlers) popFlashes(ctx context.Context) []views.Flash {
 	return []views.Flash{{Kind: kind, Text: text}}
 }
 
-// fieldErrors turns a store validation error into the form's messages; other errors are returned for the error
-// handler.
-func fieldErrors(err error) (map[string]string, string, error) {
-	var v *store.ValidationError
-	if errors.As(err, &v) {
-		return v.Fields, "", nil
-	}
-	var c *store.ConflictError
-	if errors.As(err, &c) {
-		return nil, c.Message, nil
-	}
-	var f *store.ForbiddenError
-	if errors.As(err, &f) {
-		return nil, f.Message, nil
-	}
-	var t *store.TooLargeError
-	if errors.As(err, &t) {
-		return nil, t.Error(), nil
-	}
-	var u *store.UnsupportedTypeError
-	if errors.As(err, &u) {
-		return nil, u.Message, nil
-	}
-	var un *store.UnauthorizedError
-	if errors.As(err, &un) {
-		return nil, capitalize(un.Message) + ".", nil
-	}
-	var rl *store.RateLimitError
-	if errors.As(err, &rl) {
-		if rl.Reason != "" {
-			return nil, capitalize(rl.Reason) + ". Please try again in " + waitText(rl.RetryAfter) + ".", nil
-		}
-		return nil, "Too many attempts. Please wait a minute and try again.", nil
-	}
-	return nil, "", err
-}
-
 func capitalize(s string) string {
 	if s == "" {
 		return s

@@ -56,15 +56,6 @@ var ivFieldNames = map[string]string{
 	"amount": "Amount", "method": "Method", "paid_at": "Date", "payment_method": "Method", "message": "Message",
 }
 
-// ivFormStatus answers a refused form: 409 when the invoice's state forbids the change (only drafts can be
-// edited, a paid invoice cannot be sent…), else 422.
-func ivFormStatus(err error) int {
-	if errors.Is(err, store.ErrConflict) {
-		return http.StatusConflict
-	}
-	return http.StatusUnprocessableEntity
-}
-
 // --- view models ---
 
 func ivTotals(inv store.Invoice) views.InvoiceTotalsView {
@@ -223,9 +214,8 @@ func (h *Handlers) invoicesPage(c echo.Context) error {
 	pg.Per = ivPerPage
 	v := views.InvoiceListView{Filter: f}
 	l, err := h.store.Invoices(ctx, a, store.InvoiceFilter{ClientID: f.ClientID, Status: f.Status, From: f.From, To: f.To, Page: pg})
-	var invalid *store.ValidationError
 	switch {
-	case errors.As(err, &invalid):
+	case errors.Is(err, store.ErrInvalid):
 		_, v.Error, _ = formErrorsShowing(err, ivFieldNames)
 	case err != nil:
 		return err
@@ -500,19 +490,18 @@ func (h *Handlers) updateInvoiceDetails(c echo.Context) error {
 		}
 		return render(c, http.StatusOK, ivParts(parts...))
 	}
-	status := ivFormStatus(err)
 	if f.Errors, f.Error, err = formErrorsShowing(err, ivFieldNames, "issue_date", "due_date", "currency", "tax_rate", "discount", "notes"); err != nil {
 		return err
 	}
 	if isHTMX(c) {
-		return render(c, status, views.InvoiceDetailsFragment(csrfToken(c), f))
+		return render(c, http.StatusUnprocessableEntity, views.InvoiceDetailsFragment(csrfToken(c), f))
 	}
 	v, err := h.invoiceView(c, before)
 	if err != nil {
 		return err
 	}
 	v.Details = f
-	return h.renderInvoicePage(c, status, v)
+	return h.renderInvoicePage(c, http.StatusUnprocessableEntity, v)
 }
 
 // --- line items ---
@@ -550,7 +539,6 @@ func (h *Handlers) addInvoiceLine(c echo.Context) error {
 			views.InvoiceTotals(ivTotals(after), true), views.InvoiceSummary(ivTotals(after), true),
 		))
 	}
-	status := ivFormStatus(err)
 	f := views.InvoiceLineForm{InvoiceID: id, Description: r.Description, Quantity: r.Quantity, UnitPrice: r.UnitPrice}
 	if f.Errors, f.Error, err = formErrorsShowing(err, ivFieldNames, "description", "quantity", "unit_price"); err != nil {
 		return err
@@ -563,14 +551,14 @@ func (h *Handlers) addInvoiceLine(c echo.Context) error {
 	if isHTMX(c) {
 		c.Response().Header().Set("HX-Retarget", "#li-add")
 		c.Response().Header().Set("HX-Reswap", "outerHTML")
-		return render(c, status, views.InvoiceLineAddFragment(csrfToken(c), f, false))
+		return render(c, http.StatusUnprocessableEntity, views.InvoiceLineAddFragment(csrfToken(c), f, false))
 	}
 	v, err := h.invoiceView(c, inv)
 	if err != nil {
 		return err
 	}
 	v.NewItem = f
-	return h.renderInvoicePage(c, status, v)
+	return h.renderInvoicePage(c, http.StatusUnprocessableEntity, v)
 }
 
 // updateInvoiceLine saves a line when one of its fields changes. On success the line itself is left alone (the
@@ -603,7 +591,7 @@ func (h *Handlers) updateInvoiceLine(c echo.Context) error {
 			views.InvoiceLineAmount(row, true), views.InvoiceLineStatus(row.ID, true, true), totals, summary,
 		))
 	}
-	status := ivFormStatus(err)
+	stale := errors.Is(err, store.ErrConflict)
 	if r.Errors, r.Error, err = formErrorsShowing(err, ivFieldNames, "description", "quantity", "unit_price"); err != nil {
 		return err
 	}
@@ -617,11 +605,11 @@ func (h *Handlers) updateInvoiceLine(c echo.Context) error {
 			r.Amount, r.Entries = old.Amount, len(old.TimeEntryIDs)
 		}
 	}
-	if status == http.StatusConflict {
+	if stale {
 		r.Error += " Reload the page to see the invoice as it is now."
 	}
 	if isHTMX(c) {
-		return render(c, status, views.InvoiceLine(csrf, r))
+		return render(c, http.StatusUnprocessableEntity, views.InvoiceLine(csrf, r))
 	}
 	v, err := h.invoiceView(c, inv)
 	if err != nil {
@@ -632,7 +620,7 @@ func (h *Handlers) updateInvoiceLine(c echo.Context) error {
 			v.Items[i] = r
 		}
 	}
-	return h.renderInvoicePage(c, status, v)
+	return h.renderInvoicePage(c, http.StatusUnprocessableEntity, v)
 }
 
 func (h *Handlers) deleteInvoiceLine(c echo.Context) error {
@@ -650,7 +638,7 @@ func (h *Handlers) deleteInvoiceLine(c echo.Context) error {
 			return redirect(c, "/invoices/"+id)
 		}
 		c.Response().Header().Set("HX-Reswap", "none")
-		return render(c, http.StatusConflict, views.FlashesOOB([]views.Flash{{Kind: views.FlashError, Text: msg}}))
+		return render(c, http.StatusUnprocessableEntity, views.FlashesOOB([]views.Flash{{Kind: views.FlashError, Text: msg}}))
 	}
 	if !isHTMX(c) {
 		return redirect(c, "/invoices/"+id+"#invoice-lines")
@@ -672,7 +660,6 @@ func (h *Handlers) generateInvoiceLines(c echo.Context) error {
 	f := views.InvoiceGenerateForm{InvoiceID: id, From: strings.TrimSpace(c.FormValue("from")), To: strings.TrimSpace(c.FormValue("to"))}
 	inv, err := h.store.GenerateInvoiceLineItems(ctx, a, id, store.GenerateInput{From: f.From, To: f.To})
 	if err != nil {
-		status := ivFormStatus(err)
 		if f.Errors, f.Error, err = formErrorsShowing(err, ivFieldNames, "from", "to"); err != nil {
 			return err
 		}
@@ -682,10 +669,10 @@ func (h *Handlers) generateInvoiceLines(c echo.Context) error {
 		}
 		f.Known, f.Scope = v.Generate.Known, v.Generate.Scope
 		if isHTMX(c) {
-			return render(c, status, views.InvoiceGenerateFragment(csrfToken(c), f))
+			return render(c, http.StatusUnprocessableEntity, views.InvoiceGenerateFragment(csrfToken(c), f))
 		}
 		v.Generate = f
-		return h.renderInvoicePage(c, status, v)
+		return h.renderInvoicePage(c, http.StatusUnprocessableEntity, v)
 	}
 	res := ivGenerated(inv, c.FormValue("known"))
 	if !isHTMX(c) {
@@ -821,7 +808,6 @@ func (h *Handlers) sendInvoice(c echo.Context) error {
 	if errors.Is(err, store.ErrEmailNotVerified) {
 		return h.sendInvoiceUnverified(c)
 	}
-	status := ivFormStatus(err)
 	if f.Errors, f.Error, err = formErrorsShowing(err, ivFieldNames, "to", "message"); err != nil {
 		return err
 	}
@@ -834,7 +820,7 @@ func (h *Handlers) sendInvoice(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return renderForm(c, status, views.SendInvoicePage(p, v), views.SendInvoiceFormFragment(p.CSRFToken, v))
+	return renderForm(c, http.StatusUnprocessableEntity, views.SendInvoicePage(p, v), views.SendInvoiceFormFragment(p.CSRFToken, v))
 }
 
 // sendInvoiceUnverified answers a sending refused because the user's address is unverified: the form gives way to
@@ -864,19 +850,18 @@ func (h *Handlers) markInvoicePaid(c echo.Context) error {
 		h.flash(c, views.FlashSuccess, inv.Number+" is marked as paid.")
 		return redirect(c, "/invoices/"+inv.ID)
 	}
-	status := ivFormStatus(err)
 	if f.Errors, f.Error, err = formErrorsShowing(err, ivFieldNames, "paid_at", "payment_method"); err != nil {
 		return err
 	}
 	if isHTMX(c) {
-		return render(c, status, views.InvoiceMarkPaidFragment(csrfToken(c), f))
+		return render(c, http.StatusUnprocessableEntity, views.InvoiceMarkPaidFragment(csrfToken(c), f))
 	}
 	_, v, err := h.loadInvoiceView(c)
 	if err != nil {
 		return err
 	}
 	v.MarkPaid = f
-	return h.renderInvoicePage(c, status, v)
+	return h.renderInvoicePage(c, http.StatusUnprocessableEntity, v)
 }
 
 func (h *Handlers) recordInvoicePayment(c echo.Context) error {
@@ -898,19 +883,18 @@ func (h *Handlers) recordInvoicePayment(c echo.Context) error {
 		h.flash(c, views.FlashSuccess, "Payment of "+views.FormatMoney(p.Amount, inv.Currency)+" recorded.")
 		return redirect(c, "/invoices/"+inv.ID+"#invoice-payments")
 	}
-	status := ivFormStatus(err)
 	if f.Errors, f.Error, err = formErrorsShowing(err, ivFieldNames, "amount", "method", "paid_at", "notes"); err != nil {
 		return err
 	}
 	if isHTMX(c) {
-		return render(c, status, views.InvoicePaymentFragment(csrfToken(c), f))
+		return render(c, http.StatusUnprocessableEntity, views.InvoicePaymentFragment(csrfToken(c), f))
 	}
 	v, err := h.invoiceView(c, inv)
 	if err != nil {
 		return err
 	}
 	v.Payment = f
-	return h.renderInvoicePage(c, status, v)
+	return h.renderInvoicePage(c, http.StatusUnprocessableEntity, v)
 }
 
 func (h *Handlers) deleteInvoicePayment(c echo.Context) error {

@@ -424,13 +424,13 @@ func TestInvoicePage_SendPayAndConflicts(t *testing.T) {
 		t.Errorf("sent invoice controls")
 	}
 
-	// A stale editor: 409 with the message in place.
+	// A stale editor: 422 with the message in place, like every refused form.
 	p = b.htmx("/invoices/"+id+"/items/"+line, url.Values{"description": {"Consulting"}, "quantity": {"11"}, "unit_price": {"100"}})
-	if p.status != http.StatusConflict || !strings.Contains(ivText(p, `[data-testid="line-error"]`), "Only draft invoices can be edited.") {
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(ivText(p, `[data-testid="line-error"]`), "Only draft invoices can be edited.") {
 		t.Fatalf("edit sent: %d %s", p.status, p.body)
 	}
 	p = b.post("/invoices/"+id+"/items/"+line, url.Values{"description": {"Consulting"}, "quantity": {"11"}, "unit_price": {"100"}})
-	if p.status != http.StatusConflict || !strings.Contains(p.body, "Only draft invoices can be edited.") {
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, "Only draft invoices can be edited.") {
 		t.Fatalf("edit sent without htmx: %d", p.status)
 	}
 
@@ -468,7 +468,7 @@ func TestInvoicePage_SendPayAndConflicts(t *testing.T) {
 		t.Errorf("paid page: %q", ivText(p, `[data-testid="invoice-status"]`))
 	}
 	p = b.htmx("/invoices/"+id+"/send", url.Values{"to": {"billing@acme.test"}})
-	if p.status != http.StatusConflict || !strings.Contains(ivText(p, `[data-testid="form-error"]`), "A paid invoice cannot be sent again.") {
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(ivText(p, `[data-testid="form-error"]`), "A paid invoice cannot be sent again.") {
 		t.Fatalf("send paid: %d %s", p.status, p.body)
 	}
 	p = b.get("/invoices?status=paid")
@@ -485,6 +485,30 @@ func TestInvoicePage_SendPayAndConflicts(t *testing.T) {
 	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/pdf" ||
 		res.Header.Get("Content-Disposition") != `attachment; filename="INV-2026-0001.pdf"` {
 		t.Errorf("pdf: %d %v", res.StatusCode, res.Header)
+	}
+}
+
+// Forms the invoice's state refuses (a sent invoice's lines, details, a second send of a paid one) answer 422 like
+// every other refused form, so htmx swaps their messages in place without a script of their own.
+func TestInvoicePage_StaleFormsAnswer422(t *testing.T) {
+	w := ivSetup(t)
+	b := w.owner
+	id := w.ivDraft(t)
+	line := w.ivAddLine(t, id, "Consulting", "10", "100")
+	if p := b.post("/invoices/"+id+"/send", url.Values{"to": {"billing@acme.test"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("send: %d %s", p.status, p.body)
+	}
+	b.get("/invoices/" + id)
+	p := b.htmx("/invoices/"+id+"/items/"+line+"/delete", nil)
+	if p.status != http.StatusUnprocessableEntity || p.header.Get("HX-Reswap") != "none" || !strings.Contains(ivText(p, `[data-testid="flash"]`), "draft") {
+		t.Errorf("delete a sent invoice's line: %d %v %s", p.status, p.header, p.body)
+	}
+	p = b.htmx("/invoices/"+id, url.Values{"issue_date": {"2026-03-01"}, "due_date": {"2026-04-01"}, "currency": {"EUR"}})
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, "Only draft invoices can be edited.") {
+		t.Errorf("edit a sent invoice's details: %d %s", p.status, p.body)
+	}
+	if strings.Contains(b.get("/invoices/"+id).body, "data-swap-conflicts") {
+		t.Error("the invoice page still asks a script to swap 409 answers")
 	}
 }
 

@@ -122,7 +122,7 @@ func (h *Handlers) createOrganization(c echo.Context) error {
 		h.flash(c, views.FlashSuccess, o.Name+" is ready. Invite your team to get started.")
 		return redirect(c, "/")
 	}
-	if f.Errors, f.Error, err = fieldErrors(err); err != nil {
+	if f.Errors, f.Error, err = formErrorsAsIs(err); err != nil {
 		return err
 	}
 	if f.Error == "slug is already taken" {
@@ -198,7 +198,7 @@ func (h *Handlers) updateOrgSettings(c echo.Context) error {
 		h.flash(c, views.FlashSuccess, "Organization settings saved.")
 	} else {
 		var fields map[string]string
-		if fields, f.Error, err = fieldErrors(err); err != nil {
+		if fields, f.Error, err = formErrorsAsIs(err); err != nil {
 			return err
 		}
 		f.Errors = map[string]string{}
@@ -231,7 +231,7 @@ func (h *Handlers) uploadLogo(c echo.Context) error {
 	if err == nil {
 		h.flash(c, views.FlashSuccess, "Logo updated.")
 	} else {
-		if formErr, msg, err = fieldErrors(err); err != nil {
+		if formErr, msg, err = formErrorsAsIs(err); err != nil {
 			return err
 		}
 		status = http.StatusUnprocessableEntity
@@ -274,7 +274,7 @@ func (h *Handlers) deleteOrganization(c echo.Context) error {
 		return h.settingsResult(c, http.StatusUnprocessableEntity, v, views.DeleteOrgFormFragment(csrfToken(c), v.Delete))
 	}
 	if err := h.store.DeleteOrganization(c.Request().Context(), a); err != nil {
-		if _, v.Delete.Error, err = fieldErrors(err); err != nil {
+		if _, v.Delete.Error, err = formErrorsAsIs(err); err != nil {
 			return err
 		}
 		return h.settingsResult(c, http.StatusUnprocessableEntity, v, views.DeleteOrgFormFragment(csrfToken(c), v.Delete))
@@ -347,7 +347,9 @@ func (h *Handlers) invite(c echo.Context) error {
 		return redirect(c, "/members")
 	}
 	unverified := errors.Is(err, store.ErrEmailNotVerified)
-	if f.Errors, f.Error, err = fieldErrors(err); err != nil {
+	if unverified {
+		f.Error = store.ErrEmailNotVerified.Message
+	} else if f.Errors, f.Error, err = formErrorsAsIs(err); err != nil {
 		return err
 	}
 	v, err := h.membersView(c)
@@ -528,8 +530,8 @@ func (h *Handlers) auditLogPage(c echo.Context) error {
 		return perr
 	}
 	if err != nil {
-		var verr *store.ValidationError
-		if !errors.As(err, &verr) {
+		verr, ok := store.AsKind(err, store.ErrInvalid)
+		if !ok {
 			return err
 		}
 		msg := verr.Message

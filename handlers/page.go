@@ -30,8 +30,8 @@ func (h *Handlers) page(c echo.Context, title, nav string) (views.Page, error) {
 			p.CurrentOrg = views.CurrentOrg{ID: o.ID, Name: o.Name, Role: a.Role, LogoURL: deref(o.LogoURL)}
 		}
 	}
-	p.IsAdmin = hasActor && a.IsAdmin()
 	if hasActor {
+		p.Can = views.Permissions(a.Permissions())
 		t, err := h.store.RunningTimerLine(ctx, a)
 		if err != nil {
 			return p, err

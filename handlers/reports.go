@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -63,15 +62,15 @@ func (h *Handlers) todayDate(c echo.Context) time.Time {
 func (h *Handlers) reportPage(report string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		a := currentActor(c)
-		v := views.ReportsView{Report: report, IsAdmin: a.IsAdmin(), Filter: h.reportFilter(c, report), Today: h.todayDate(c)}
+		v := views.ReportsView{Report: report, Can: views.Permissions(a.Permissions()), Filter: h.reportFilter(c, report), Today: h.todayDate(c)}
 		if v.Filter.GroupBy == "" {
 			v.Filter.GroupBy = defaultGroupBy(report)
 		}
 		status := http.StatusOK
 		err := h.runReport(c, a, &v)
-		var invalid *store.ValidationError
+		invalid, isInvalid := store.AsKind(err, store.ErrInvalid)
 		switch {
-		case errors.As(err, &invalid):
+		case isInvalid:
 			status = http.StatusUnprocessableEntity
 			v.Errors = map[string]string{}
 			for field, msg := range invalid.Fields {
@@ -175,7 +174,7 @@ func (h *Handlers) runReport(c echo.Context, a store.Actor, v *views.ReportsView
 func (h *Handlers) reportOptions(c echo.Context, a store.Actor, v *views.ReportsView) error {
 	ctx := c.Request().Context()
 	all := store.Page{None: true}
-	if a.IsAdmin() && (v.Report == views.ReportTimesheet || v.Report == views.ReportUtilization) {
+	if v.Can.ManageAllTime && (v.Report == views.ReportTimesheet || v.Report == views.ReportUtilization) {
 		members, err := h.store.Members(ctx, a, store.MemberFilter{Status: store.MemberActive, Page: all})
 		if err != nil {
 			return err
@@ -233,7 +232,7 @@ func reportMessage(msg string) string {
 	}
 	msg = strings.NewReplacer("group_by", "grouping", "user_id", "member", "project_id", "project", "client_id", "client",
 		"target_hours", "the daily target", "from and to", "the dates").Replace(msg)
-	return capitalize(strings.TrimSuffix(msg, ".")) + "."
+	return sentence(msg)
 }
 
 // reportCSV downloads a report with the columns of its API answer: hours as decimals, money in major units of the
@@ -241,13 +240,12 @@ func reportMessage(msg string) string {
 func (h *Handlers) reportCSV(report string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		a := currentActor(c)
-		v := views.ReportsView{Report: report, IsAdmin: a.IsAdmin(), Filter: h.reportFilter(c, report)}
+		v := views.ReportsView{Report: report, Can: views.Permissions(a.Permissions()), Filter: h.reportFilter(c, report)}
 		if v.Filter.GroupBy == "" {
 			v.Filter.GroupBy = defaultGroupBy(report)
 		}
 		err := h.runReport(c, a, &v)
-		var invalid *store.ValidationError
-		if errors.As(err, &invalid) {
+		if invalid, ok := store.AsKind(err, store.ErrInvalid); ok {
 			return echo.NewHTTPError(http.StatusBadRequest, reportMessage(invalid.Message))
 		}
 		if err != nil {

@@ -171,7 +171,7 @@ func (h *Handlers) panelAnswer(c echo.Context, taskID, section string, werr erro
 	}
 	if werr != nil {
 		var err error
-		if fields, msg, err = fieldErrors(werr); err != nil {
+		if fields, msg, err = formErrorsAsIs(werr); err != nil {
 			return err
 		}
 		status = http.StatusUnprocessableEntity
@@ -189,7 +189,7 @@ func (h *Handlers) panelAnswer(c echo.Context, taskID, section string, werr erro
 		return err
 	}
 	v := h.panelView(c, d)
-	v.Errors, v.Error, v.ErrorSection = fields, capitalizeSentence(msg), section
+	v.Errors, v.Error, v.ErrorSection = fields, sentence(msg), section
 	if werr != nil && keep != nil {
 		keep(&v)
 	}
@@ -200,13 +200,6 @@ func (h *Handlers) panelAnswer(c echo.Context, taskID, section string, werr erro
 		return render(c, status, views.TaskPanelSection(v, section))
 	}
 	return h.renderTasksPage(c, status, &v)
-}
-
-func capitalizeSentence(s string) string {
-	if s == "" || strings.HasSuffix(s, ".") {
-		return capitalize(s)
-	}
-	return capitalize(s) + "."
 }
 
 // clearable reads an optional form value: empty clears it.
@@ -405,8 +398,7 @@ func (h *Handlers) addDependency(c echo.Context) error {
 	_, err := h.store.AddDependency(c.Request().Context(), currentActor(c), id, store.DependencyInput{
 		DependsOnID: c.FormValue("depends_on_id"), DependencyType: c.FormValue("dependency_type"),
 	})
-	var f *store.ValidationError
-	if errors.As(err, &f) && f.Fields["dependency_type"] != "" && f.Fields["depends_on_id"] == "" {
+	if f, ok := store.AsKind(err, store.ErrInvalid); ok && f.Fields["dependency_type"] != "" && f.Fields["depends_on_id"] == "" {
 		f.Fields["depends_on_id"] = f.Fields["dependency_type"]
 	}
 	return h.panelAnswer(c, id, "dependencies", err, nil, nil)
@@ -447,8 +439,8 @@ func (h *Handlers) deleteRecurrence(c echo.Context) error {
 // flash.
 func (h *Handlers) deleteTask(c echo.Context) error {
 	if err := h.store.DeleteTask(c.Request().Context(), currentActor(c), c.Param("id")); err != nil {
-		if _, msg, ferr := fieldErrors(err); ferr == nil && !errors.Is(err, store.ErrForbidden) {
-			return h.flashError(c, http.StatusUnprocessableEntity, capitalizeSentence(msg))
+		if _, msg, ferr := formErrorsAsIs(err); ferr == nil && !errors.Is(err, store.ErrForbidden) {
+			return h.flashError(c, http.StatusUnprocessableEntity, sentence(msg))
 		}
 		return err
 	}

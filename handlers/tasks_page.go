@@ -41,8 +41,7 @@ func (h *Handlers) tasksView(c echo.Context) (views.TasksPageView, error) {
 	}
 	v := views.TasksPageView{Filter: f}
 	list, err := h.store.Tasks(ctx, a, filter(f))
-	var invalid *store.ValidationError
-	if errors.As(err, &invalid) {
+	if invalid, ok := store.AsKind(err, store.ErrInvalid); ok {
 		v.FilterError = "Some filters were not valid and were ignored: " + invalid.Message + "."
 		v.Filter = views.TasksFilter{}
 		list, err = h.store.Tasks(ctx, a, filter(v.Filter))

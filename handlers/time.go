@@ -57,9 +57,8 @@ func timeFilters(c echo.Context) (store.TimeWeekFilter, views.TimeFilter) {
 
 // timeQueryError turns an unreadable query into a 400; other errors go to the error page as they are.
 func timeQueryError(err error) error {
-	var v *store.ValidationError
-	if errors.As(err, &v) {
-		return echo.NewHTTPError(http.StatusBadRequest, capitalize(v.Message)+".")
+	if v, ok := store.AsKind(err, store.ErrInvalid); ok {
+		return echo.NewHTTPError(http.StatusBadRequest, sentence(v.Message))
 	}
 	return err
 }
@@ -100,7 +99,7 @@ func timePageView(a store.Actor, w store.TimeWeek, f views.TimeFilter, csrf stri
 	v := views.TimePageView{
 		Filter: f, Monday: w.Monday.Time, IsThisWeek: today.Equal(w.Monday.Time), ThisWeek: store.ISOWeekString(w.Today.Time),
 		Total: w.Total, Truncated: w.Truncated, EntryCount: len(w.Entries), Projects: timeProjectOptions(w.Projects),
-		IsAdmin: a.IsAdmin(), ViewingSelf: w.UserID == a.UserID, CSRFToken: csrf,
+		Can: views.Permissions(a.Permissions()), ViewingSelf: w.UserID == a.UserID, CSRFToken: csrf,
 	}
 	for i := range 7 {
 		day := w.Monday.AddDate(0, 0, i)
@@ -124,7 +123,7 @@ func timePageView(a store.Actor, w store.TimeWeek, f views.TimeFilter, csrf stri
 			g.Seconds += row.Seconds
 		}
 	}
-	if a.IsAdmin() {
+	if v.Can.ManageAllTime {
 		v.Users = []views.Option{{Value: "", Label: "My time"}, {Value: store.TimeAllUsers, Label: "All members"}}
 		for _, m := range w.Members {
 			if m.UserID != a.UserID {
@@ -413,11 +412,7 @@ func timeMessage(m string) string {
 	if r, ok := timeMessages[m]; ok {
 		return r
 	}
-	m = capitalize(m)
-	if !strings.HasSuffix(m, ".") {
-		m += "."
-	}
-	return m
+	return sentence(m)
 }
 
 // timeFormMessages places the store's messages on a form's slots (fieldMap: store field → slot, nil for the timer
@@ -480,7 +475,7 @@ func (h *Handlers) entrySaved(c echo.Context, flash string, refreshTimer bool) e
 
 // storeRefusal splits a store error into form messages and their status; other errors are returned.
 func storeRefusal(err error, fieldMap map[string]string) (map[string]string, string, int, error) {
-	errs, msg, err := fieldErrors(err)
+	errs, msg, err := formErrorsAsIs(err)
 	if err != nil {
 		return nil, "", 0, err
 	}
@@ -531,8 +526,7 @@ func (h *Handlers) updateTimeEntry(c echo.Context) error {
 
 func (h *Handlers) deleteTimeEntry(c echo.Context) error {
 	err := h.store.DeleteTimeEntry(c.Request().Context(), currentActor(c), c.Param("id"))
-	var conflict *store.ConflictError
-	if errors.As(err, &conflict) {
+	if conflict, ok := store.AsKind(err, store.ErrConflict); ok {
 		msg := timeMessage(conflict.Message)
 		if !isHTMX(c) {
 			h.flash(c, views.FlashError, msg)

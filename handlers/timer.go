@@ -95,7 +95,7 @@ func (h *Handlers) startTimer(c echo.Context) error {
 		timerTriggers(c, true)
 		return c.NoContent(http.StatusNoContent)
 	}
-	errs, msg, err := fieldErrors(err)
+	errs, msg, err := formErrorsAsIs(err)
 	if err != nil {
 		return err
 	}
@@ -128,9 +128,8 @@ func (h *Handlers) stopTimer(c echo.Context) error {
 	} else {
 		_, err = h.store.StopRunningTimer(ctx, a)
 	}
-	var conflict *store.ConflictError
 	switch {
-	case errors.As(err, &conflict):
+	case errors.Is(err, store.ErrConflict):
 		// Stopped meanwhile (another tab, the API): show what is true now.
 		if !isHTMX(c) {
 			return c.Redirect(http.StatusSeeOther, backTo(c, "/time"))

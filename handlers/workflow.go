@@ -370,8 +370,7 @@ func (h *Handlers) workflowReorderStatuses(c echo.Context) error {
 	status := http.StatusOK
 	msg := ""
 	if err != nil {
-		var v *store.ValidationError
-		if !errors.As(err, &v) {
+		if !errors.Is(err, store.ErrInvalid) {
 			return err
 		}
 		// The list changed meanwhile (another admin added or deleted a status): show it as it is now.

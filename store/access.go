@@ -23,7 +23,7 @@ type projectRef struct {
 
 // canManage reports manage_tasks on the project: organization owners and admins, and the project's managers.
 func (p projectRef) canManage(a Actor) bool {
-	return a.IsAdmin() || (p.ProjectRole != nil && *p.ProjectRole == ProjectManager)
+	return a.Permissions().ManageAllProjects || (p.ProjectRole != nil && *p.ProjectRole == ProjectManager)
 }
 
 // visibleProject loads a project the actor may see: owners and admins see every project of the organization,
@@ -40,7 +40,7 @@ func visibleProject(ctx context.Context, q sqlx.QueryerContext, a Actor, project
 	if err != nil {
 		return p, notFoundIfNoRows(err, "project")
 	}
-	if !a.IsAdmin() && p.ProjectRole == nil {
+	if !a.Permissions().ViewAllProjects && p.ProjectRole == nil {
 		return p, fmt.Errorf("project: %w", ErrNotFound)
 	}
 	return p, nil
@@ -61,7 +61,7 @@ func manageableProject(ctx context.Context, q sqlx.QueryerContext, a Actor, proj
 // visibleProjectsCond is a SQL condition restricting rows with a project_id column (aliased by col) to the
 // projects the actor may see; it appends its arguments to q.
 func visibleProjectsCond(q *query, a Actor, col string) {
-	if a.IsAdmin() {
+	if a.Permissions().ViewAllProjects {
 		return
 	}
 	q.where(col+" IN (SELECT project_id FROM project_members WHERE user_id = ?)", a.UserID)

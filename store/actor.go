@@ -28,18 +28,12 @@ type Actor struct {
 	IP       string
 }
 
-// IsAdmin reports whether the actor is an owner or admin of its organization.
+// IsAdmin reports whether the actor is an owner or admin of its organization. Use cases and pages ask
+// Permissions what the actor may do; the role itself is for Permissions and for display.
 func (a Actor) IsAdmin() bool { return a.Role == RoleOwner || a.Role == RoleAdmin }
 
 // IsOwner reports whether the actor owns its organization.
 func (a Actor) IsOwner() bool { return a.Role == RoleOwner }
-
-func (a Actor) requireAdmin() error {
-	if !a.IsAdmin() {
-		return forbidden("this action requires the admin role")
-	}
-	return nil
-}
 
 // validID reports whether s is a UUID; ids that are not cannot exist, so callers answer not found.
 func validID(s string) bool {

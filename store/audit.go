@@ -87,7 +87,7 @@ type AuditFilter struct {
 
 // AuditLogs lists an organization's audit entries, newest first. Admins only.
 func (s *Store) AuditLogs(ctx context.Context, a Actor, f AuditFilter) (List[AuditEntry], error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := require(a.Permissions().ViewAuditLog, msgAdminRole); err != nil {
 		return List[AuditEntry]{}, err
 	}
 	var v validator

@@ -67,16 +67,16 @@ func TestLogin_LockPassesKnownDevicesAndEmailsTheOwner(t *testing.T) {
 	}
 	for i := 0; i < 12; i++ {
 		_, err := s.Login(ctx, store.LoginInput{Email: "owner@example.com", Password: "wrong password"})
-		var limited *store.RateLimitError
-		if i < 10 && !errors.Is(err, store.ErrUnauthorized) || i >= 10 && !errors.As(err, &limited) {
+		var limited *store.Error
+		if i < 10 && !errors.Is(err, store.ErrUnauthorized) || i >= 10 && !asKind(err, store.ErrRateLimited, &limited) {
 			t.Fatalf("attempt %d: %v", i+1, err)
 		}
 	}
-	var limited *store.RateLimitError
-	if _, err := s.Login(ctx, store.LoginInput{Email: "owner@example.com", Password: "secret123"}); !errors.As(err, &limited) {
+	var limited *store.Error
+	if _, err := s.Login(ctx, store.LoginInput{Email: "owner@example.com", Password: "secret123"}); !asKind(err, store.ErrRateLimited, &limited) {
 		t.Fatalf("a new browser with the right password got through a locked account: %v", err)
 	}
-	if _, err := s.Login(ctx, store.LoginInput{Email: "owner@example.com", Password: "secret123", Device: "made-up-device-token"}); !errors.As(err, &limited) {
+	if _, err := s.Login(ctx, store.LoginInput{Email: "owner@example.com", Password: "secret123", Device: "made-up-device-token"}); !asKind(err, store.ErrRateLimited, &limited) {
 		t.Fatalf("an unknown device token got through: %v", err)
 	}
 	again, err := s.Login(ctx, store.LoginInput{Email: "owner@example.com", Password: "secret123", Device: first.Device, RememberDevice: true})
@@ -86,7 +86,7 @@ func TestLogin_LockPassesKnownDevicesAndEmailsTheOwner(t *testing.T) {
 	// The known browser's own attempts are limited too: ten while the account is locked, the sign-in above included.
 	for i := 0; i < 10; i++ {
 		_, err := s.Login(ctx, store.LoginInput{Email: "owner@example.com", Password: "wrong password", Device: first.Device})
-		if i < 9 && !errors.Is(err, store.ErrUnauthorized) || i == 9 && !errors.As(err, &limited) {
+		if i < 9 && !errors.Is(err, store.ErrUnauthorized) || i == 9 && !asKind(err, store.ErrRateLimited, &limited) {
 			t.Fatalf("known device, wrong guess %d: %v", i+1, err)
 		}
 	}
@@ -109,16 +109,16 @@ func TestChangePassword_WrongCurrentPasswordsCountAsFailedLogins(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 0; i < 10; i++ {
-		var v *store.ValidationError
-		if _, err := s.ChangePassword(ctx, reg.User.ID, "guess number "+strings.Repeat("x", i), "new password 1"); !errors.As(err, &v) {
+		var v *store.Error
+		if _, err := s.ChangePassword(ctx, reg.User.ID, "guess number "+strings.Repeat("x", i), "new password 1"); !asKind(err, store.ErrInvalid, &v) {
 			t.Fatalf("guess %d: %v", i+1, err)
 		}
 	}
-	var limited *store.RateLimitError
-	if _, err := s.ChangePassword(ctx, reg.User.ID, "secret123", "new password 1"); !errors.As(err, &limited) {
+	var limited *store.Error
+	if _, err := s.ChangePassword(ctx, reg.User.ID, "secret123", "new password 1"); !asKind(err, store.ErrRateLimited, &limited) {
 		t.Fatalf("eleventh try, right password: %v, want a rate limit", err)
 	}
-	if _, err := s.Login(ctx, store.LoginInput{Email: "guessed@example.com", Password: "secret123"}); !errors.As(err, &limited) {
+	if _, err := s.Login(ctx, store.LoginInput{Email: "guessed@example.com", Password: "secret123"}); !asKind(err, store.ErrRateLimited, &limited) {
 		t.Fatalf("login after ten wrong current passwords: %v, want a rate limit", err)
 	}
 }
@@ -152,19 +152,19 @@ func TestAuthRateLimit_CountsIPv6ByItsSlash64(t *testing.T) {
 		_, err := s.Login(ctx, store.LoginInput{Email: "nobody@example.com", Password: "whatever1", IP: ip})
 		return err
 	}
-	var limited *store.RateLimitError
+	var limited *store.Error
 	for _, ip := range []string{"2001:db8:1:2::1", "2001:db8:1:2:ffff::9"} {
-		if err := try(ip); errors.As(err, &limited) {
+		if err := try(ip); asKind(err, store.ErrRateLimited, &limited) {
 			t.Fatalf("%s limited too early", ip)
 		}
 	}
-	if err := try("2001:db8:1:2:abcd::1"); !errors.As(err, &limited) {
+	if err := try("2001:db8:1:2:abcd::1"); !asKind(err, store.ErrRateLimited, &limited) {
 		t.Fatalf("third address of the same /64: %v, want a rate limit", err)
 	}
-	if err := try("2001:db8:1:3::1"); errors.As(err, &limited) {
+	if err := try("2001:db8:1:3::1"); asKind(err, store.ErrRateLimited, &limited) {
 		t.Fatalf("another /64 was limited: %v", err)
 	}
-	if err := try("192.0.2.10"); errors.As(err, &limited) {
+	if err := try("192.0.2.10"); asKind(err, store.ErrRateLimited, &limited) {
 		t.Fatalf("an IPv4 address was limited: %v", err)
 	}
 }

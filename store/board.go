@@ -64,7 +64,7 @@ func (d TaskDetail) CanChangeWorkflow() bool { return d.CanManage || d.IsAssigne
 
 // CanDeleteComment reports whether the actor may delete c: its author, or an owner or admin.
 func (d TaskDetail) CanDeleteComment(c Comment) bool {
-	return d.actor.IsAdmin() || (c.UserID != nil && *c.UserID == d.actor.UserID)
+	return d.actor.Permissions().DeleteAnyComment || (c.UserID != nil && *c.UserID == d.actor.UserID)
 }
 
 // IsCompletedStatus reports whether a task in the status is completed: done, closed, or a terminal custom status.

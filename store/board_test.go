@@ -294,8 +294,8 @@ func TestBoard_Filters(t *testing.T) {
 		}
 	}
 	for _, bad := range []store.BoardFilter{{AssigneeID: "someone"}, {LabelID: "x"}, {Priority: "whenever"}} {
-		var v *store.ValidationError
-		if _, err := f.s.Board(ctx, f.member, f.project, bad); !errors.As(err, &v) {
+		var v *store.Error
+		if _, err := f.s.Board(ctx, f.member, f.project, bad); !asKind(err, store.ErrInvalid, &v) {
 			t.Errorf("%+v: %v, want a validation error", bad, err)
 		}
 	}
@@ -634,7 +634,7 @@ func TestBoardColumn_Refusals(t *testing.T) {
 	ids := f.fillGroup(t, f.groups[1], "Card", 3)
 	elsewhere := f.task(t, store.TaskInput{Title: "In To do"})
 	otherProject, otherGroup, otherTask := f.otherOrganization(t)
-	var invalid *store.ValidationError
+	var invalid *store.Error
 	for _, c := range []struct {
 		name                   string
 		actor                  store.Actor
@@ -657,7 +657,7 @@ func TestBoardColumn_Refusals(t *testing.T) {
 		switch {
 		case c.notFound != "" && !errors.Is(err, store.ErrNotFound):
 			t.Errorf("%s: %v, want not found", c.name, err)
-		case c.invalidField != "" && (!errors.As(err, &invalid) || invalid.Fields[c.invalidField] == ""):
+		case c.invalidField != "" && (!asKind(err, store.ErrInvalid, &invalid) || invalid.Fields[c.invalidField] == ""):
 			t.Errorf("%s: %v, want a validation error on %s", c.name, err, c.invalidField)
 		case len(page.Cards) != 0:
 			t.Errorf("%s: %d cards", c.name, len(page.Cards))

@@ -158,7 +158,7 @@ func (s *Store) Client(ctx context.Context, a Actor, id string) (ClientDetail, e
 	if err != nil {
 		return d, notFoundIfNoRows(err, "client")
 	}
-	if !a.IsAdmin() {
+	if !a.Permissions().ManageBilling {
 		d.OpenBalance = nil
 	}
 	return d, nil
@@ -409,7 +409,7 @@ func (s *Store) UpdateClient(ctx context.Context, a Actor, id string, in ClientI
 	return c, nil
 }
 
-var errClientHasInvoices = &ConflictError{Message: "the client has invoices; void or delete them first"}
+var errClientHasInvoices = conflict("the client has invoices; void or delete them first")
 
 // DeleteClient deletes a client with its contacts and activities; its projects lose their client. A client with
 // invoices cannot be deleted (invoices.client_id is ON DELETE RESTRICT). Owners and admins only.

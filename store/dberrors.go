@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"syscall"
+	"time"
 
 	"github.com/lib/pq"
 )
@@ -24,39 +25,28 @@ var (
 
 // unavailableRetryAfter is what clients are told to wait: long enough for a restart of PostgreSQL to finish,
 // short enough that a brief outage costs a user a single retry.
-const unavailableRetryAfter = 5
+const unavailableRetryAfter = 5 * time.Second
 
-// UnavailableError is ErrUnavailable naming what is unavailable ("database" or "file storage"). Err is the
-// cause, for the log only.
-type UnavailableError struct {
-	What string
-	Err  error
+// unavailable is ErrUnavailable naming what is unavailable ("database" or "file storage"); err is the cause,
+// for the log only.
+func unavailable(what string, err error) *Error {
+	return &Error{
+		Kind:       ErrUnavailable,
+		Message:    "the " + what + " is temporarily unavailable, please try again in a few seconds",
+		RetryAfter: unavailableRetryAfter,
+		Err:        err,
+	}
 }
 
-func (e *UnavailableError) Error() string   { return e.What + " unavailable: " + e.Err.Error() }
-func (e *UnavailableError) Unwrap() []error { return []error{ErrUnavailable, e.Err} }
-
-// Message is what the user is told, without internals.
-func (e *UnavailableError) Message() string {
-	return "the " + e.What + " is temporarily unavailable, please try again in a few seconds"
+// insufficientStorage is ErrInsufficientStorage with a message for the user.
+func insufficientStorage(message string, err error) *Error {
+	return &Error{Kind: ErrInsufficientStorage, Message: message, Err: err}
 }
-
-// RetryAfterSeconds is the Retry-After of the answer.
-func (e *UnavailableError) RetryAfterSeconds() int { return unavailableRetryAfter }
-
-// StorageError is ErrInsufficientStorage with a message for the user.
-type StorageError struct {
-	Message string
-	Err     error
-}
-
-func (e *StorageError) Error() string   { return e.Message + ": " + e.Err.Error() }
-func (e *StorageError) Unwrap() []error { return []error{ErrInsufficientStorage, e.Err} }
 
 // Classify gives the failures of the database driver and the network their kind, once for every use case:
 // a lost or refused connection, a server shutting down or a statement cut off by a deadline is
-// *UnavailableError, and text PostgreSQL refuses as an invalid byte sequence (a NUL byte that got past
-// validation) is a *ValidationError. Other errors, and errors that already have a kind, come back unchanged.
+// ErrUnavailable, and text PostgreSQL refuses as an invalid byte sequence (a NUL byte that got past
+// validation) is ErrInvalid. Other errors, and errors that already have a kind, come back unchanged.
 // Front ends call it once, where they map errors to answers.
 func Classify(err error) error {
 	if err == nil || errors.Is(err, ErrUnavailable) || errors.Is(err, ErrInsufficientStorage) {
@@ -66,14 +56,14 @@ func Classify(err error) error {
 	if errors.As(err, &pqErr) {
 		switch {
 		case pqErr.Code == "22021": // character_not_in_repertoire: invalid UTF-8 or NUL in text
-			return &ValidationError{Message: "text must not contain NUL bytes or invalid characters"}
+			return &Error{Kind: ErrInvalid, Message: "text must not contain NUL bytes or invalid characters"}
 		case unavailableCode(pqErr.Code):
-			return &UnavailableError{What: "database", Err: err}
+			return unavailable("database", err)
 		}
 		return err
 	}
 	if databaseUnreachable(err) {
-		return &UnavailableError{What: "database", Err: err}
+		return unavailable("database", err)
 	}
 	return err
 }

@@ -22,7 +22,7 @@ const (
 
 // ErrEmailNotVerified refuses to email on behalf of a user whose own address is unverified: anyone can register
 // with a made-up address.
-var ErrEmailNotVerified = &ForbiddenError{Message: "verify your email address first: only verified accounts can send invoices and invitations"}
+var ErrEmailNotVerified = forbidden("verify your email address first: only verified accounts can send invoices and invitations")
 
 // requireVerifiedEmail answers ErrEmailNotVerified unless the user has verified their email address.
 func requireVerifiedEmail(ctx context.Context, q sqlx.QueryerContext, userID string) error {

@@ -41,9 +41,9 @@ func (s *Store) putImage(ctx context.Context, prefix string, r io.Reader) (strin
 	data, contentType, err := imaging.ProcessImage(ctx, r, imageMaxBytes, imageMaxDim)
 	switch {
 	case errors.Is(err, imaging.ErrTooLarge):
-		return "", &TooLargeError{Limit: imageMaxBytes}
+		return "", TooLarge(imageMaxBytes)
 	case errors.Is(err, imaging.ErrUnsupportedType):
-		return "", &UnsupportedTypeError{Message: "file type is not allowed: upload a PNG, JPEG or WebP image"}
+		return "", unsupportedType("file type is not allowed: upload a PNG, JPEG or WebP image")
 	case errors.Is(err, imaging.ErrImageTooLarge):
 		return "", Invalid("file", fmt.Sprintf("image is too large: at most %d megapixels (%d pixels a side) and 8 bits per channel",
 			imaging.MaxPixels/1_000_000, imaging.MaxSide))
@@ -87,17 +87,17 @@ func storageState(err error) string {
 	return ""
 }
 
-// storageFailure gives a file storage error its kind: a full or read-only storage is *StorageError (507),
-// an unreachable one *UnavailableError naming file storage (503). Classify cannot tell a storage network
+// storageFailure gives a file storage error its kind: a full or read-only storage is ErrInsufficientStorage
+// (507), an unreachable one ErrUnavailable naming file storage (503). Classify cannot tell a storage network
 // error from a database one, so it happens here, where the error is known to come from storage.
 func storageFailure(err error) error {
 	switch storageState(err) {
 	case healthFull:
-		return &StorageError{Message: "file storage is full", Err: err}
+		return insufficientStorage("file storage is full", err)
 	case healthReadOnly:
-		return &StorageError{Message: "file storage is read-only", Err: err}
+		return insufficientStorage("file storage is read-only", err)
 	case healthUnavailable:
-		return &UnavailableError{What: "file storage", Err: err}
+		return unavailable("file storage", err)
 	}
 	return err
 }

@@ -76,7 +76,7 @@ func (s *Store) Gantt(ctx context.Context, a Actor, projectID string) (Gantt, er
 	visibleProjectsCond(q, a, "p.id")
 	// The select list's placeholders are numbered after the conditions', so the query is built before it runs.
 	sql := `SELECT p.id, p.name, p.color, p.status,
-			(` + q.arg(a.IsAdmin()) + `::boolean OR pm.role = 'manager') IS TRUE AS can_manage
+			(` + q.arg(a.Permissions().ManageAllProjects) + `::boolean OR pm.role = 'manager') IS TRUE AS can_manage
 		FROM projects p LEFT JOIN project_members pm ON pm.project_id = p.id AND pm.user_id = ` + q.arg(a.UserID) + `
 		WHERE ` + q.cond() + ` ORDER BY lower(p.name), p.id`
 	g.Projects = []GanttProject{}

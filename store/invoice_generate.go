@@ -48,7 +48,7 @@ type lineGroup struct {
 // claimed under a row lock with a re-check, so two concurrent calls never bill an entry twice. With nothing to
 // bill the invoice is returned unchanged. Owners and admins only.
 func (s *Store) GenerateInvoiceLineItems(ctx context.Context, a Actor, invoiceID string, in GenerateInput) (Invoice, error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := require(a.Permissions().ManageBilling, msgAdminRole); err != nil {
 		return Invoice{}, err
 	}
 	var out Invoice

@@ -161,7 +161,7 @@ func parseCents(s string) int64 {
 // AddInvoiceLineItem adds a line to a draft invoice, optionally billing time entries with it, and recomputes
 // the totals. Owners and admins only.
 func (s *Store) AddInvoiceLineItem(ctx context.Context, a Actor, invoiceID string, in LineItemInput) (InvoiceLineItem, error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := require(a.Permissions().ManageBilling, msgAdminRole); err != nil {
 		return InvoiceLineItem{}, err
 	}
 	var it InvoiceLineItem
@@ -268,7 +268,7 @@ func linkEntries(ctx context.Context, tx *sqlx.Tx, invoiceID, itemID string, ids
 
 // UpdateInvoiceLineItem changes a line of a draft invoice and recomputes the totals. Owners and admins only.
 func (s *Store) UpdateInvoiceLineItem(ctx context.Context, a Actor, invoiceID, id string, in LineItemInput) (InvoiceLineItem, error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := require(a.Permissions().ManageBilling, msgAdminRole); err != nil {
 		return InvoiceLineItem{}, err
 	}
 	var it InvoiceLineItem
@@ -324,7 +324,7 @@ func (s *Store) UpdateInvoiceLineItem(ctx context.Context, a Actor, invoiceID, i
 // DeleteInvoiceLineItem removes a line of a draft invoice, releasing its time entries so they can be billed
 // again, and recomputes the totals. Owners and admins only.
 func (s *Store) DeleteInvoiceLineItem(ctx context.Context, a Actor, invoiceID, id string) error {
-	if err := a.requireAdmin(); err != nil {
+	if err := require(a.Permissions().ManageBilling, msgAdminRole); err != nil {
 		return err
 	}
 	return s.withTx(ctx, func(tx *sqlx.Tx) error {

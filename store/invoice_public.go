@@ -68,7 +68,7 @@ func voidNotice(inv Invoice) Invoice {
 // that reached someone it should not have. It answers the invoice with its new link version (InvoiceLink). Owners
 // and admins only; a draft has no link yet (409).
 func (s *Store) RotateInvoiceLink(ctx context.Context, a Actor, id string) (Invoice, error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := require(a.Permissions().ManageBilling, msgAdminRole); err != nil {
 		return Invoice{}, err
 	}
 	var out Invoice

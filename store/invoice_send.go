@@ -95,7 +95,7 @@ func (s *Store) PublicInvoicePDF(ctx context.Context, id, sig string) ([]byte, s
 // InvoicePDF renders an invoice, drafts included, and names the file after its number (INV-2026-0001.pdf).
 // Owners and admins only.
 func (s *Store) InvoicePDF(ctx context.Context, a Actor, id string) ([]byte, string, error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := require(a.Permissions().ManageBilling, msgAdminRole); err != nil {
 		return nil, "", err
 	}
 	return s.renderInvoicePDF(ctx, s.db, a, id)
@@ -238,7 +238,7 @@ const (
 // sending). Owners and admins with a verified email address only; the recipients count against the
 // organization's email quota.
 func (s *Store) SendInvoice(ctx context.Context, a Actor, id string, in SendInvoiceInput) (Invoice, error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := require(a.Permissions().ManageBilling, msgAdminRole); err != nil {
 		return Invoice{}, err
 	}
 	if err := requireVerifiedEmail(ctx, s.db, a.UserID); err != nil {
@@ -365,7 +365,7 @@ type MarkPaidInput struct {
 // MarkInvoicePaid records a payment of the balance of a sent (or overdue) invoice, which makes it paid. Drafts
 // must be sent first; paid and void invoices are conflicts. Owners and admins only.
 func (s *Store) MarkInvoicePaid(ctx context.Context, a Actor, id string, in MarkPaidInput) (Invoice, error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := require(a.Permissions().ManageBilling, msgAdminRole); err != nil {
 		return Invoice{}, err
 	}
 	var out Invoice

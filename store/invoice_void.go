@@ -12,7 +12,7 @@ import (
 // draft is deleted instead, a paid or void invoice is a conflict, and so is an invoice with payments: they must
 // be deleted (refunded) first, so a void invoice never holds money. Owners and admins only.
 func (s *Store) VoidInvoice(ctx context.Context, a Actor, id string) (Invoice, error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := require(a.Permissions().ManageBilling, msgAdminRole); err != nil {
 		return Invoice{}, err
 	}
 	var out Invoice

@@ -125,7 +125,7 @@ func TestVoidInvoice_KeepsTheNumberAndReleasesTheTimeToBeBilledAgain(t *testing.
 	}
 
 	// A void invoice is final: no payments, no sending, no edits.
-	var conflict *store.ConflictError
+	var conflict *store.Error
 	for name, err := range map[string]error{
 		"payment": func() error {
 			_, err := b.s.CreatePayment(b.ctx, b.owner, store.PaymentInput{InvoiceID: &inv.ID, Amount: ptr("100")})
@@ -140,11 +140,11 @@ func TestVoidInvoice_KeepsTheNumberAndReleasesTheTimeToBeBilledAgain(t *testing.
 		"delete": b.s.DeleteInvoice(b.ctx, b.owner, inv.ID),
 		"void":   func() error { _, err := b.s.VoidInvoice(b.ctx, b.owner, inv.ID); return err }(),
 	} {
-		if !errors.As(err, &conflict) {
+		if !asKind(err, store.ErrConflict, &conflict) {
 			t.Errorf("%s on a void invoice: %v", name, err)
 		}
 	}
-	if _, err := b.s.VoidInvoice(b.ctx, b.owner, inv.ID); !errors.As(err, &conflict) || conflict.Message != "the invoice is already void" {
+	if _, err := b.s.VoidInvoice(b.ctx, b.owner, inv.ID); !asKind(err, store.ErrConflict, &conflict) || conflict.Message != "the invoice is already void" {
 		t.Errorf("voiding twice: %v", err)
 	}
 }
@@ -152,11 +152,11 @@ func TestVoidInvoice_KeepsTheNumberAndReleasesTheTimeToBeBilledAgain(t *testing.
 func TestVoidInvoice_OnlySentInvoicesWithoutPaymentsAndOnlyAdmins(t *testing.T) {
 	t.Parallel()
 	b := newBilling(t)
-	var conflict *store.ConflictError
+	var conflict *store.Error
 
 	draft := b.invoice(store.InvoiceInput{})
 	b.line(draft.ID, "Work", "1", "10000")
-	if _, err := b.s.VoidInvoice(b.ctx, b.owner, draft.ID); !errors.As(err, &conflict) || !strings.Contains(conflict.Message, "delete it instead") {
+	if _, err := b.s.VoidInvoice(b.ctx, b.owner, draft.ID); !asKind(err, store.ErrConflict, &conflict) || !strings.Contains(conflict.Message, "delete it instead") {
 		t.Errorf("voiding a draft: %v", err)
 	}
 
@@ -185,7 +185,7 @@ func TestVoidInvoice_OnlySentInvoicesWithoutPaymentsAndOnlyAdmins(t *testing.T) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.s.VoidInvoice(b.ctx, b.owner, sent.ID); !errors.As(err, &conflict) || !strings.Contains(conflict.Message, "payments") {
+	if _, err := b.s.VoidInvoice(b.ctx, b.owner, sent.ID); !asKind(err, store.ErrConflict, &conflict) || !strings.Contains(conflict.Message, "payments") {
 		t.Errorf("voiding with a payment: %v", err)
 	}
 	var billed int
@@ -204,7 +204,7 @@ func TestVoidInvoice_OnlySentInvoicesWithoutPaymentsAndOnlyAdmins(t *testing.T) 
 	if _, err := b.s.MarkInvoicePaid(b.ctx, b.owner, paid.ID, store.MarkPaidInput{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.s.VoidInvoice(b.ctx, b.owner, paid.ID); !errors.As(err, &conflict) || conflict.Message != "a paid invoice cannot be voided" {
+	if _, err := b.s.VoidInvoice(b.ctx, b.owner, paid.ID); !asKind(err, store.ErrConflict, &conflict) || conflict.Message != "a paid invoice cannot be voided" {
 		t.Errorf("voiding a paid invoice: %v", err)
 	}
 }
@@ -228,7 +228,7 @@ func TestTypedAmounts_AreReadInTheInvoiceCurrencyAfterThePermissionCheck(t *test
 			t.Errorf("%q: %v %d", c.price, err, it.UnitPrice)
 		}
 	}
-	var verr *store.ValidationError
+	var verr *store.Error
 	for _, c := range []struct{ invoiceID, price, msg string }{
 		{yen.ID, "1500.5", "unit_price must be a whole amount: the currency has no minor units"},
 		{euro.ID, "12.345", "unit_price must have at most 2 decimals"},
@@ -237,7 +237,7 @@ func TestTypedAmounts_AreReadInTheInvoiceCurrencyAfterThePermissionCheck(t *test
 		{euro.ID, "ten", "unit_price must be an amount such as 85.00"},
 		{euro.ID, "99999999999999999", "unit_price is too large"},
 	} {
-		if _, err := add(b.owner, c.invoiceID, c.price); !errors.As(err, &verr) || verr.Fields["unit_price"] != c.msg {
+		if _, err := add(b.owner, c.invoiceID, c.price); !asKind(err, store.ErrInvalid, &verr) || verr.Fields["unit_price"] != c.msg {
 			t.Errorf("%q: %v", c.price, err)
 		}
 	}
@@ -247,7 +247,7 @@ func TestTypedAmounts_AreReadInTheInvoiceCurrencyAfterThePermissionCheck(t *test
 	if err != nil || up.UnitPrice != 2000 {
 		t.Errorf("update with a typed price: %v %d", err, up.UnitPrice)
 	}
-	if _, err := b.s.UpdateInvoiceLineItem(b.ctx, b.owner, yen.ID, line.ID, store.LineItemInput{UnitPriceText: ptr("")}); !errors.As(err, &verr) || verr.Fields["unit_price"] != "unit_price is required" {
+	if _, err := b.s.UpdateInvoiceLineItem(b.ctx, b.owner, yen.ID, line.ID, store.LineItemInput{UnitPriceText: ptr("")}); !asKind(err, store.ErrInvalid, &verr) || verr.Fields["unit_price"] != "unit_price is required" {
 		t.Errorf("update with a blank price: %v", err)
 	}
 
@@ -274,7 +274,7 @@ func TestTypedAmounts_AreReadInTheInvoiceCurrencyAfterThePermissionCheck(t *test
 	for amount, msg := range map[string]string{
 		"0": "amount must be more than 0", "": "amount is required", "10.5": "amount must be a whole amount: the currency has no minor units",
 	} {
-		if _, err := pay(b.owner, amount); !errors.As(err, &verr) || verr.Fields["amount"] != msg {
+		if _, err := pay(b.owner, amount); !asKind(err, store.ErrInvalid, &verr) || verr.Fields["amount"] != msg {
 			t.Errorf("amount %q: %v", amount, err)
 		}
 	}
@@ -283,7 +283,7 @@ func TestTypedAmounts_AreReadInTheInvoiceCurrencyAfterThePermissionCheck(t *test
 		t.Errorf("payment of 1,000 yen: %v %d", err, p.Amount)
 	}
 	stranger := b.actor("Sam Stranger", "")
-	if _, err := b.s.CreatePayment(b.ctx, stranger, store.PaymentInput{InvoiceID: &yen.ID, AmountText: ptr("1")}); !errors.As(err, &verr) || verr.Fields["invoice_id"] == "" {
+	if _, err := b.s.CreatePayment(b.ctx, stranger, store.PaymentInput{InvoiceID: &yen.ID, AmountText: ptr("1")}); !asKind(err, store.ErrInvalid, &verr) || verr.Fields["invoice_id"] == "" {
 		t.Errorf("another organization's invoice: %v", err)
 	}
 }

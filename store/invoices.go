@@ -100,7 +100,7 @@ type NewInvoiceDefaults struct {
 
 // NewInvoiceDefaults reads the defaults of the new-invoice form.
 func (s *Store) NewInvoiceDefaults(ctx context.Context, a Actor) (NewInvoiceDefaults, error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := require(a.Permissions().ManageBilling, msgAdminRole); err != nil {
 		return NewInvoiceDefaults{}, err
 	}
 	o, err := loadBillingOrg(ctx, s.db, a.OrgID)
@@ -171,7 +171,7 @@ var invoiceStatuses = []string{InvoiceDraft, InvoiceSent, InvoicePaid, InvoiceOv
 
 // Invoices lists the organization's invoices, newest first. Owners and admins only.
 func (s *Store) Invoices(ctx context.Context, a Actor, f InvoiceFilter) (List[Invoice], error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := require(a.Permissions().ManageBilling, msgAdminRole); err != nil {
 		return List[Invoice]{}, err
 	}
 	today, err := s.invoiceToday(ctx, s.db, a.OrgID)
@@ -233,7 +233,7 @@ func (s *Store) Invoices(ctx context.Context, a Actor, f InvoiceFilter) (List[In
 
 // Invoice reads one invoice with its line items. Owners and admins only.
 func (s *Store) Invoice(ctx context.Context, a Actor, id string) (Invoice, error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := require(a.Permissions().ManageBilling, msgAdminRole); err != nil {
 		return Invoice{}, err
 	}
 	today, err := s.invoiceToday(ctx, s.db, a.OrgID)
@@ -311,7 +311,7 @@ func nextInvoiceNumber(ctx context.Context, tx *sqlx.Tx, orgID string, year int)
 
 // CreateInvoice creates a draft invoice for a client of the organization. Owners and admins only.
 func (s *Store) CreateInvoice(ctx context.Context, a Actor, in InvoiceInput) (Invoice, error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := require(a.Permissions().ManageBilling, msgAdminRole); err != nil {
 		return Invoice{}, err
 	}
 	var inv Invoice
@@ -430,7 +430,7 @@ func deref(s *string) string {
 // UpdateInvoice changes the given fields of a draft invoice and recomputes its totals. Owners and admins only;
 // any other status is a conflict.
 func (s *Store) UpdateInvoice(ctx context.Context, a Actor, id string, in InvoiceInput) (Invoice, error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := require(a.Permissions().ManageBilling, msgAdminRole); err != nil {
 		return Invoice{}, err
 	}
 	var inv Invoice
@@ -486,7 +486,7 @@ func (s *Store) UpdateInvoice(ctx context.Context, a Actor, id string, in Invoic
 // DeleteInvoice deletes a draft invoice and releases its time entries, which can then be billed again. Owners
 // and admins only; the number is not reused.
 func (s *Store) DeleteInvoice(ctx context.Context, a Actor, id string) error {
-	if err := a.requireAdmin(); err != nil {
+	if err := require(a.Permissions().ManageBilling, msgAdminRole); err != nil {
 		return err
 	}
 	return s.withTx(ctx, func(tx *sqlx.Tx) error {

@@ -398,15 +398,15 @@ func TestLineItems_LinkEntriesOnceAndOnlyOnDrafts(t *testing.T) {
 	if err := add(e); err != nil {
 		t.Fatal(err)
 	}
-	var conflict *store.ConflictError
-	if err := add(e); !errors.As(err, &conflict) {
+	var conflict *store.Error
+	if err := add(e); !asKind(err, store.ErrConflict, &conflict) {
 		t.Errorf("linking an invoiced entry: %v", err)
 	}
-	var verr *store.ValidationError
-	if err := add(running); !errors.As(err, &verr) {
+	var verr *store.Error
+	if err := add(running); !asKind(err, store.ErrInvalid, &verr) {
 		t.Errorf("linking a running entry: %v", err)
 	}
-	if err := add("00000000-0000-4000-8000-000000000000"); !errors.As(err, &verr) || verr.Fields["time_entry_ids"] == "" {
+	if err := add("00000000-0000-4000-8000-000000000000"); !asKind(err, store.ErrInvalid, &verr) || verr.Fields["time_entry_ids"] == "" {
 		t.Errorf("linking an unknown entry: %v", err)
 	}
 	// Sent invoices are frozen.
@@ -425,7 +425,7 @@ func TestLineItems_LinkEntriesOnceAndOnlyOnDrafts(t *testing.T) {
 			return err
 		}(),
 	} {
-		if !errors.As(err, &conflict) {
+		if !asKind(err, store.ErrConflict, &conflict) {
 			t.Errorf("%s on a sent invoice: %v", name, err)
 		}
 	}
@@ -561,11 +561,11 @@ func TestSendInvoice_ClientWithoutEmailNeedsTo(t *testing.T) {
 	inv := b.invoice(store.InvoiceInput{ClientID: &silent})
 	b.line(inv.ID, "Work", "1", "100")
 	_, err := b.s.SendInvoice(b.ctx, b.owner, inv.ID, store.SendInvoiceInput{})
-	var verr *store.ValidationError
-	if !errors.As(err, &verr) || verr.Message != "the client has no email address; pass to" {
+	var verr *store.Error
+	if !asKind(err, store.ErrInvalid, &verr) || verr.Message != "the client has no email address; pass to" {
 		t.Fatalf("send: %v", err)
 	}
-	if _, err := b.s.SendInvoice(b.ctx, b.owner, inv.ID, store.SendInvoiceInput{To: []string{"not an email"}}); !errors.As(err, &verr) {
+	if _, err := b.s.SendInvoice(b.ctx, b.owner, inv.ID, store.SendInvoiceInput{To: []string{"not an email"}}); !asKind(err, store.ErrInvalid, &verr) {
 		t.Fatalf("bad to: %v", err)
 	}
 	got, err := b.s.SendInvoice(b.ctx, b.owner, inv.ID, store.SendInvoiceInput{To: []string{"x@silent.example"}})
@@ -581,11 +581,11 @@ func TestPayments_SettleTheInvoiceAndNotifyAdmins(t *testing.T) {
 	inv := b.invoice(store.InvoiceInput{IssueDate: ptr("2020-01-01"), DueDate: ptr("2020-01-31")})
 	b.line(inv.ID, "Work", "1", "10000")
 
-	var conflict *store.ConflictError
-	if _, err := b.s.CreatePayment(b.ctx, b.owner, store.PaymentInput{InvoiceID: &inv.ID, Amount: ptr("100")}); !errors.As(err, &conflict) {
+	var conflict *store.Error
+	if _, err := b.s.CreatePayment(b.ctx, b.owner, store.PaymentInput{InvoiceID: &inv.ID, Amount: ptr("100")}); !asKind(err, store.ErrConflict, &conflict) {
 		t.Fatalf("payment on a draft: %v", err)
 	}
-	if _, err := b.s.MarkInvoicePaid(b.ctx, b.owner, inv.ID, store.MarkPaidInput{}); !errors.As(err, &conflict) || conflict.Message != "send the invoice first" {
+	if _, err := b.s.MarkInvoicePaid(b.ctx, b.owner, inv.ID, store.MarkPaidInput{}); !asKind(err, store.ErrConflict, &conflict) || conflict.Message != "send the invoice first" {
 		t.Fatalf("mark-paid on a draft: %v", err)
 	}
 	sent, err := b.s.SendInvoice(b.ctx, b.owner, inv.ID, store.SendInvoiceInput{})
@@ -600,8 +600,8 @@ func TestPayments_SettleTheInvoiceAndNotifyAdmins(t *testing.T) {
 		t.Errorf("an overdue invoice is listed as sent")
 	}
 
-	var verr *store.ValidationError
-	if _, err := b.s.CreatePayment(b.ctx, b.owner, store.PaymentInput{InvoiceID: &inv.ID, Amount: ptr("10001")}); !errors.As(err, &verr) || verr.Message != "amount exceeds the invoice balance" {
+	var verr *store.Error
+	if _, err := b.s.CreatePayment(b.ctx, b.owner, store.PaymentInput{InvoiceID: &inv.ID, Amount: ptr("10001")}); !asKind(err, store.ErrInvalid, &verr) || verr.Message != "amount exceeds the invoice balance" {
 		t.Fatalf("overpayment: %v", err)
 	}
 	p1, err := b.s.CreatePayment(b.ctx, b.owner, store.PaymentInput{InvoiceID: &inv.ID, Amount: ptr("4000"), PaidAt: ptr("2026-02-01T10:00:00Z")})
@@ -652,10 +652,10 @@ func TestPayments_SettleTheInvoiceAndNotifyAdmins(t *testing.T) {
 	if err != nil || payments.Total != 2 || payments.Items[0].Amount != 5000 || payments.Items[0].Method != "bank_transfer" {
 		t.Fatalf("payments %v %+v", err, payments)
 	}
-	if _, err := b.s.MarkInvoicePaid(b.ctx, b.owner, inv.ID, store.MarkPaidInput{}); !errors.As(err, &conflict) {
+	if _, err := b.s.MarkInvoicePaid(b.ctx, b.owner, inv.ID, store.MarkPaidInput{}); !asKind(err, store.ErrConflict, &conflict) {
 		t.Fatalf("mark-paid twice: %v", err)
 	}
-	if _, err := b.s.SendInvoice(b.ctx, b.owner, inv.ID, store.SendInvoiceInput{}); !errors.As(err, &conflict) {
+	if _, err := b.s.SendInvoice(b.ctx, b.owner, inv.ID, store.SendInvoiceInput{}); !asKind(err, store.ErrConflict, &conflict) {
 		t.Fatalf("sending a paid invoice: %v", err)
 	}
 	var audits int

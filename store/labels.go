@@ -37,7 +37,7 @@ func (in *LabelInput) validate(v *validator) {
 	}
 }
 
-var errDuplicateLabel = &ConflictError{Message: "a label with this name already exists"}
+var errDuplicateLabel = conflict("a label with this name already exists")
 
 // Labels lists the organization's labels by name. Any member.
 func (s *Store) Labels(ctx context.Context, a Actor) ([]Label, error) {

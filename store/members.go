@@ -87,7 +87,7 @@ func (s *Store) Members(ctx context.Context, a Actor, f MemberFilter) (List[Memb
 
 // presentMember hides what only admins may see: cost rates drive the profitability report.
 func (s *Store) presentMember(ctx context.Context, a Actor, m Member) Member {
-	if !a.IsAdmin() && (m.UserID == nil || *m.UserID != a.UserID) {
+	if !a.Permissions().ViewCostRates && (m.UserID == nil || *m.UserID != a.UserID) {
 		m.CostRate = 0
 	}
 	m.AvatarURL = s.fileURL(ctx, m.AvatarKey)
@@ -161,7 +161,7 @@ func (s *Store) Invite(ctx context.Context, a Actor, in InviteInput) (Member, er
 				WHERE members.status = 'invited'
 			RETURNING id`, a.OrgID, in.Email, in.Role, a.UserID)
 		if isNoRows(err) {
-			return &ConflictError{Message: "this person is already a member of the organization"}
+			return conflict("this person is already a member of the organization")
 		}
 		if err != nil {
 			return err
@@ -361,7 +361,7 @@ func ensureAnotherOwner(ctx context.Context, tx *sqlx.Tx, orgID, memberID string
 			return nil
 		}
 	}
-	return &ConflictError{Message: "the last owner of the organization cannot be removed or demoted"}
+	return conflict("the last owner of the organization cannot be removed or demoted")
 }
 
 // RemoveMember removes a member or withdraws an invitation. Admins may remove anyone but owners, whom only

@@ -162,7 +162,7 @@ func (s *Store) CreateOrganization(ctx context.Context, userID, ip string, in Or
 			INSERT INTO organizations AS o (name, slug, timezone, currency, settings) VALUES ($1, $2, $3, $4, $5)
 			RETURNING `+orgColumns+`, 'owner' AS role`, name, slug, tz, cur, extraJSON)
 		if isUniqueViolation(err, "organizations_slug_key") {
-			return &ConflictError{Message: "slug is already taken"}
+			return conflict("slug is already taken")
 		}
 		if err != nil {
 			return err
@@ -317,7 +317,7 @@ func (s *Store) UpdateOrganization(ctx context.Context, a Actor, in Organization
 				settings = $6, updated_at = now()
 			WHERE id = $1 RETURNING `+orgColumns+`, '' AS role`, a.OrgID, in.Name, in.Slug, tz, cur, settingsJSON)
 		if isUniqueViolation(err, "organizations_slug_key") {
-			return &ConflictError{Message: "slug is already taken"}
+			return conflict("slug is already taken")
 		}
 		if err != nil {
 			return err

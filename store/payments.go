@@ -44,7 +44,7 @@ type PaymentFilter struct {
 
 // Payments lists the organization's payments, latest paid first. Owners and admins only.
 func (s *Store) Payments(ctx context.Context, a Actor, f PaymentFilter) (List[Payment], error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := require(a.Permissions().ManageBilling, msgAdminRole); err != nil {
 		return List[Payment]{}, err
 	}
 	var v validator
@@ -101,7 +101,7 @@ func getPayment(ctx context.Context, q sqlx.QueryerContext, a Actor, id string, 
 
 // Payment reads one payment. Owners and admins only.
 func (s *Store) Payment(ctx context.Context, a Actor, id string) (Payment, error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := require(a.Permissions().ManageBilling, msgAdminRole); err != nil {
 		return Payment{}, err
 	}
 	return getPayment(ctx, s.db, a, id, false)
@@ -183,7 +183,7 @@ func lockPayableInvoice(ctx context.Context, tx *sqlx.Tx, a Actor, id string) (I
 // CreatePayment records a payment against a sent invoice; it may not exceed the balance. Reaching the total
 // makes the invoice paid. Owners and admins only.
 func (s *Store) CreatePayment(ctx context.Context, a Actor, in PaymentInput) (Payment, error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := require(a.Permissions().ManageBilling, msgAdminRole); err != nil {
 		return Payment{}, err
 	}
 	var p Payment
@@ -262,7 +262,7 @@ func paymentCreatedChanges(p Payment) Changes {
 // UpdatePayment changes a payment's amount, method, date or notes and settles its invoice again. Owners and
 // admins only.
 func (s *Store) UpdatePayment(ctx context.Context, a Actor, id string, in PaymentInput) (Payment, error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := require(a.Permissions().ManageBilling, msgAdminRole); err != nil {
 		return Payment{}, err
 	}
 	var p Payment
@@ -320,7 +320,7 @@ func (s *Store) UpdatePayment(ctx context.Context, a Actor, id string, in Paymen
 // DeletePayment removes a payment and settles its invoice again, which may make a paid invoice sent again.
 // Owners and admins only.
 func (s *Store) DeletePayment(ctx context.Context, a Actor, id string) error {
-	if err := a.requireAdmin(); err != nil {
+	if err := require(a.Permissions().ManageBilling, msgAdminRole); err != nil {
 		return err
 	}
 	return s.withTx(ctx, func(tx *sqlx.Tx) error {

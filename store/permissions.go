@@ -9,11 +9,17 @@ type Permissions struct {
 	DeleteOrganization bool
 	ManageMembers      bool // invite, change roles and cost rates, remove others
 	ManageOwners       bool // invite owners, grant or take away the owner role, remove owners
+	ViewCostRates      bool // every member's cost rate, not only one's own
 	ViewAuditLog       bool
 	ManageClients      bool // create, change and delete clients, their contacts and activities
+	ManageBilling      bool // invoices and payments: read, create, change, send, void; clients' open balances
+	ViewRevenueReports bool // the revenue and profitability reports
+	ManageAllTime      bool // every member's time entries (read and correct them) and time reports on everyone
+	ViewAllProjects    bool // every project of the organization, not only those the actor is a member of
 	CreateProjects     bool
 	ManageAllProjects  bool // manage_tasks on every project, not only those the actor manages
 	DeleteProjects     bool
+	DeleteAnyComment   bool // delete other people's comments, not only one's own
 	CreateLabels       bool
 	EditLabels         bool // rename, recolor and delete labels
 	ManageTaskStatuses bool // create, change, reorder and delete custom statuses
@@ -27,11 +33,17 @@ func (a Actor) Permissions() Permissions {
 		DeleteOrganization: owner,
 		ManageMembers:      admin,
 		ManageOwners:       owner,
+		ViewCostRates:      admin,
 		ViewAuditLog:       admin,
 		ManageClients:      admin,
+		ManageBilling:      admin,
+		ViewRevenueReports: admin,
+		ManageAllTime:      admin,
+		ViewAllProjects:    admin,
 		CreateProjects:     admin,
 		ManageAllProjects:  admin,
 		DeleteProjects:     admin,
+		DeleteAnyComment:   admin,
 		CreateLabels:       validRole(a.Role),
 		EditLabels:         admin,
 		ManageTaskStatuses: admin,
@@ -48,7 +60,7 @@ func (a Actor) CanManageMember(m Member) bool {
 // msgAdminRole refuses what owners and admins may do and members may not.
 const msgAdminRole = "this action requires the admin role"
 
-// require is nil when allowed, else a ForbiddenError with message.
+// require is nil when allowed, else ErrForbidden with message.
 func require(allowed bool, message string) error {
 	if !allowed {
 		return forbidden(message)

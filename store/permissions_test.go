@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -183,11 +184,11 @@ func TestCanManageMember_OnlyOwnersTouchOwners(t *testing.T) {
 	if err := f.db.Get(&ownerMemberID, `SELECT id FROM members WHERE role = 'owner' AND organization_id = $1`, f.owner.OrgID); err != nil {
 		t.Fatal(err)
 	}
-	var fe *store.ForbiddenError
-	if err := f.s.RemoveMember(context.Background(), f.admin, ownerMemberID); !errors.As(err, &fe) || fe.Message != "only an owner can remove an owner" {
+	var fe *store.Error
+	if err := f.s.RemoveMember(context.Background(), f.admin, ownerMemberID); !asKind(err, store.ErrForbidden, &fe) || fe.Message != "only an owner can remove an owner" {
 		t.Fatalf("admin removes the owner: %v", err)
 	}
-	if err := f.s.RemoveMember(context.Background(), f.member, ownerMemberID); !errors.As(err, &fe) || fe.Message != "this action requires the admin role" {
+	if err := f.s.RemoveMember(context.Background(), f.member, ownerMemberID); !asKind(err, store.ErrForbidden, &fe) || fe.Message != "this action requires the admin role" {
 		t.Fatalf("member removes the owner: %v", err)
 	}
 }
@@ -295,8 +296,8 @@ func TestRateText_PermissionFirstThenTheCurrencysDecimals(t *testing.T) {
 	if _, err := f.s.CreateProject(ctx, f.member, store.ProjectInput{Name: &name, HourlyRateText: text("lots")}); !errors.Is(err, store.ErrForbidden) {
 		t.Fatalf("member, bad rate: %v", err)
 	}
-	var verr *store.ValidationError
-	if _, err := f.s.UpdateProject(ctx, f.owner, p.ID, store.ProjectInput{HourlyRateText: text("12.345")}); !errors.As(err, &verr) ||
+	var verr *store.Error
+	if _, err := f.s.UpdateProject(ctx, f.owner, p.ID, store.ProjectInput{HourlyRateText: text("12.345")}); !asKind(err, store.ErrInvalid, &verr) ||
 		verr.Fields["hourly_rate"] != "hourly_rate must have at most 2 decimals" {
 		t.Fatalf("three decimals: %v", err)
 	}
@@ -310,7 +311,7 @@ func TestRateText_PermissionFirstThenTheCurrencysDecimals(t *testing.T) {
 	if err != nil || c.HourlyRate == nil || *c.HourlyRate != 1500 {
 		t.Fatalf("client rate in yen: %+v %v", c.HourlyRate, err)
 	}
-	if _, err := f.s.UpdateClient(ctx, f.owner, c.ID, store.ClientInput{HourlyRateText: text("15.50")}); !errors.As(err, &verr) ||
+	if _, err := f.s.UpdateClient(ctx, f.owner, c.ID, store.ClientInput{HourlyRateText: text("15.50")}); !asKind(err, store.ErrInvalid, &verr) ||
 		verr.Fields["hourly_rate"] != "hourly_rate must be a whole amount: the currency has no minor units" {
 		t.Fatalf("decimals in yen: %v", err)
 	}
@@ -335,11 +336,146 @@ func TestRateText_PermissionFirstThenTheCurrencysDecimals(t *testing.T) {
 	if m, err = f.s.UpdateMember(ctx, f.admin, memberID, store.MemberInput{CostRateText: text("")}); err != nil || m.CostRate != 0 {
 		t.Fatalf("blank cost rate: %d %v", m.CostRate, err)
 	}
-	if _, err := f.s.UpdateMember(ctx, f.admin, memberID, store.MemberInput{CostRateText: text("-1")}); !errors.As(err, &verr) ||
+	if _, err := f.s.UpdateMember(ctx, f.admin, memberID, store.MemberInput{CostRateText: text("-1")}); !asKind(err, store.ErrInvalid, &verr) ||
 		verr.Fields["cost_rate"] != "cost_rate must be zero or more" {
 		t.Fatalf("negative cost rate: %v", err)
 	}
 	if _, err := f.s.UpdateMember(ctx, f.member, memberID, store.MemberInput{CostRateText: text("lots")}); !errors.Is(err, store.ErrForbidden) {
 		t.Fatalf("member, bad cost rate: %v", err)
+	}
+}
+
+// Each role's answer for every permission, so that a new permission cannot be added without deciding who has it
+// (DECISIONS.md "Who may do what"): owner, admin, member.
+var permissionsByRole = map[string][3]bool{
+	"ManageOrganization": {true, true, false},
+	"DeleteOrganization": {true, false, false},
+	"ManageMembers":      {true, true, false},
+	"ManageOwners":       {true, false, false},
+	"ViewCostRates":      {true, true, false},
+	"ViewAuditLog":       {true, true, false},
+	"ManageClients":      {true, true, false},
+	"ManageBilling":      {true, true, false},
+	"ViewRevenueReports": {true, true, false},
+	"ManageAllTime":      {true, true, false},
+	"ViewAllProjects":    {true, true, false},
+	"CreateProjects":     {true, true, false},
+	"ManageAllProjects":  {true, true, false},
+	"DeleteProjects":     {true, true, false},
+	"DeleteAnyComment":   {true, true, false},
+	"CreateLabels":       {true, true, true},
+	"EditLabels":         {true, true, false},
+	"ManageTaskStatuses": {true, true, false},
+}
+
+func TestPermissions_EveryFieldIsDecidedPerRole(t *testing.T) {
+	f := newPermFixture(t)
+	typ := reflect.TypeOf(store.Permissions{})
+	if typ.NumField() != len(permissionsByRole) {
+		t.Errorf("Permissions has %d fields, the table %d: decide who has the new one", typ.NumField(), len(permissionsByRole))
+	}
+	for i, a := range []store.Actor{f.owner, f.admin, f.member} {
+		got := reflect.ValueOf(a.Permissions())
+		for j := range typ.NumField() {
+			name := typ.Field(j).Name
+			want, ok := permissionsByRole[name]
+			if !ok {
+				t.Errorf("%s is not in the table", name)
+				continue
+			}
+			if got.Field(j).Bool() != want[i] {
+				t.Errorf("%s %s = %v, want %v", a.Role, name, got.Field(j).Bool(), want[i])
+			}
+		}
+	}
+	if p := (store.Actor{Role: "stranger"}).Permissions(); p != (store.Permissions{}) {
+		t.Errorf("an unknown role may do something: %+v", p)
+	}
+}
+
+// Billing, reports on money, everyone's time, every project, others' comments and cost rates: the use cases allow
+// exactly what Permissions says, for each role.
+func TestPermissions_BillingTimeProjectsAndCommentsMatchTheUseCases(t *testing.T) {
+	f := newPermFixture(t)
+	ctx := context.Background()
+	name := "Acme"
+	client, err := f.s.CreateClient(ctx, f.owner, store.ClientInput{Name: &name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	project := func(creator store.Actor, name string) string {
+		t.Helper()
+		p, err := f.s.CreateProject(ctx, creator, store.ProjectInput{Name: &name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.ID
+	}
+	// The owner's project, with everyone on it, holds the comments; each hidden project has its creator only.
+	shared, ownersOnly, adminsOnly := project(f.owner, "Shared"), project(f.owner, "Owner's"), project(f.admin, "Admin's")
+	for _, a := range []store.Actor{f.admin, f.member} {
+		if _, err := f.s.AddProjectMember(ctx, f.owner, shared, store.ProjectMemberInput{UserID: a.UserID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	task, err := f.s.CreateTask(ctx, f.owner, store.TaskInput{ProjectID: shared, Title: "Talk"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.db.MustExec(`UPDATE members SET cost_rate = 4000 WHERE organization_id = $1`, f.owner.OrgID)
+
+	for _, a := range []store.Actor{f.owner, f.admin, f.member} {
+		p := a.Permissions()
+		check := func(what string, want bool, err error) {
+			t.Helper()
+			if got := allowed(t, a.Role+" "+what, err); got != want {
+				t.Errorf("%s %s: use case allowed=%v, Permissions says %v", a.Role, what, got, want)
+			}
+		}
+		someoneElse := f.owner
+		if a.UserID == f.owner.UserID {
+			someoneElse = f.admin
+		}
+
+		_, err := f.s.Invoices(ctx, a, store.InvoiceFilter{})
+		check("list invoices", p.ManageBilling, err)
+		d, err := f.s.Client(ctx, a, client.ID)
+		if err != nil || (d.OpenBalance != nil) != p.ManageBilling {
+			t.Errorf("%s open balance shown=%v, Permissions says %v (%v)", a.Role, d.OpenBalance != nil, p.ManageBilling, err)
+		}
+
+		_, err = f.s.Revenue(ctx, a, store.RevenueFilter{From: "2026-01-01", To: "2026-03-31"})
+		check("revenue report", p.ViewRevenueReports, err)
+		_, err = f.s.Profitability(ctx, a, store.ProfitabilityFilter{From: "2026-01-01", To: "2026-03-31"})
+		check("profitability report", p.ViewRevenueReports, err)
+
+		_, err = f.s.TimeEntries(ctx, a, store.TimeEntryFilter{UserID: someoneElse.UserID})
+		check("someone else's time entries", p.ManageAllTime, err)
+		_, err = f.s.Timesheet(ctx, a, store.TimesheetFilter{From: "2026-01-01", To: "2026-03-31", UserID: someoneElse.UserID})
+		check("someone else's timesheet", p.ManageAllTime, err)
+
+		hidden := ownersOnly
+		if a.UserID == f.owner.UserID {
+			hidden = adminsOnly
+		}
+		if _, err := f.s.ProjectAccess(ctx, a, hidden); (err == nil) != p.ViewAllProjects || (err != nil && !errors.Is(err, store.ErrNotFound)) {
+			t.Errorf("%s sees a project it is not on: %v, Permissions says %v", a.Role, err == nil, p.ViewAllProjects)
+		}
+
+		c, err := f.s.AddComment(ctx, someoneElse, task.ID, "said by "+someoneElse.Role)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("delete someone else's comment", p.DeleteAnyComment, f.s.DeleteComment(ctx, a, task.ID, c.ID))
+
+		members, err := f.s.Members(ctx, a, store.MemberFilter{Status: store.MemberActive})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range members.Items {
+			if m.UserID != nil && *m.UserID != a.UserID && (m.CostRate != 0) != p.ViewCostRates {
+				t.Errorf("%s sees %s's cost rate %d, Permissions says %v", a.Role, m.Email, m.CostRate, p.ViewCostRates)
+			}
+		}
 	}
 }

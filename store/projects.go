@@ -469,7 +469,7 @@ func (s *Store) AddProjectMember(ctx context.Context, a Actor, projectID string,
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return &ConflictError{Message: "this user is already a member of the project"}
+			return conflict("this user is already a member of the project")
 		}
 		if err := tx.GetContext(ctx, &m, projectMemberSelect+` WHERE pm.project_id = $1 AND pm.user_id = $2`, projectID, in.UserID); err != nil {
 			return err

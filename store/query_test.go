@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 
 	"github.com/trcr/trcr/store"
@@ -32,8 +31,8 @@ func TestParsePage_HugeNumbersAreBoundedNotRefused(t *testing.T) {
 		}
 	}
 	for _, bad := range [][2]string{{"0", ""}, {"-1", ""}, {"x", ""}, {"1.5", ""}, {" 1", ""}, {"", "0"}, {"", "-5"}, {"", "1e3"}} {
-		var verr *store.ValidationError
-		if _, err := store.ParsePage(bad[0], bad[1]); !errors.As(err, &verr) {
+		var verr *store.Error
+		if _, err := store.ParsePage(bad[0], bad[1]); !asKind(err, store.ErrInvalid, &verr) {
 			t.Errorf("ParsePage(%q, %q) = %v, want a validation error", bad[0], bad[1], err)
 		}
 	}

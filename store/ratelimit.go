@@ -9,12 +9,12 @@ import (
 )
 
 // allow counts one request against key in a fixed window shared by every server process, and refuses it with a
-// RateLimitError once limit requests were counted in the current window.
+// ErrRateLimited once limit requests were counted in the current window.
 func (s *Store) allow(ctx context.Context, key string, limit int, window time.Duration) error {
 	return s.charge(ctx, s.db, key, 1, limit, window, "")
 }
 
-// charge adds n to key's counter of the current fixed window and refuses with a RateLimitError once the count
+// charge adds n to key's counter of the current fixed window and refuses with ErrRateLimited once the count
 // passes limit. Given a use case's transaction, a refusal is rolled back with the rest of it, and the counter's
 // row lock makes concurrent charges of one key wait for each other, so a quota is never overrun. reason, when
 // given, says which limit was reached.
@@ -30,7 +30,7 @@ func (s *Store) charge(ctx context.Context, q sqlx.QueryerContext, key string, n
 		return err
 	}
 	if count > limit {
-		return &RateLimitError{RetryAfter: start.Add(window).Sub(now), Reason: reason}
+		return rateLimited(start.Add(window).Sub(now), reason)
 	}
 	return nil
 }

@@ -146,10 +146,11 @@ var timesheetPeriods = map[string]struct{ trunc, format string }{
 // range, and for members only their own entries. It reports ErrForbidden when a member asks for someone else.
 func reportEntryScope(a Actor, r reportRange, userID string) (*query, error) {
 	q := newQuery("te.organization_id = $1", a.OrgID)
+	everyone := a.Permissions().ManageAllTime
 	switch {
-	case !a.IsAdmin() && userID != "" && userID != a.UserID:
+	case !everyone && userID != "" && userID != a.UserID:
 		return nil, forbidden("members may only report on their own time")
-	case !a.IsAdmin():
+	case !everyone:
 		q.where("te.user_id = ?", a.UserID)
 	case userID != "":
 		q.where("te.user_id = ?", userID)
@@ -246,7 +247,7 @@ var revenuePeriods = map[string]struct{ trunc, step, format string }{
 // drafts and void ones are not revenue) and the payments received. Every period of the range is listed, zeros
 // included. Owners and admins only.
 func (s *Store) Revenue(ctx context.Context, a Actor, f RevenueFilter) ([]RevenueRow, error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := require(a.Permissions().ViewRevenueReports, msgAdminRole); err != nil {
 		return nil, err
 	}
 	var v validator
@@ -346,7 +347,7 @@ func (s *Store) Utilization(ctx context.Context, a Actor, f UtilizationFilter) (
 		q.where("te.invoice_id = ?", invoiceID)
 	}
 	memberConds := "m.organization_id = $1 AND m.status = 'active'"
-	if !a.IsAdmin() {
+	if !a.Permissions().ManageAllTime {
 		memberConds += " AND m.user_id = " + q.arg(a.UserID)
 	} else if userID != "" {
 		memberConds += " AND m.user_id = " + q.arg(userID)
@@ -423,7 +424,7 @@ var profitabilityGroups = map[string]struct{ id, name, none string }{
 // the client's, else none), rounded half-up to the cent; cost is, per entry billable or not, its duration × the
 // member's current cost_rate, rounded the same way. Owners and admins only.
 func (s *Store) Profitability(ctx context.Context, a Actor, f ProfitabilityFilter) ([]ProfitabilityRow, error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := require(a.Permissions().ViewRevenueReports, msgAdminRole); err != nil {
 		return nil, err
 	}
 	var v validator

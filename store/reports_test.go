@@ -353,8 +353,8 @@ func TestReports_InvalidParameters(t *testing.T) {
 	ctx := context.Background()
 	olga := reportActor(t, s, d.olga, d.orgA)
 	msg := func(err error) string {
-		var ve *store.ValidationError
-		if !errors.As(err, &ve) {
+		var ve *store.Error
+		if !asKind(err, store.ErrInvalid, &ve) {
 			return fmt.Sprintf("not a validation error: %v", err)
 		}
 		return ve.Message

@@ -86,7 +86,7 @@ func (s *Store) DeleteComment(ctx context.Context, a Actor, taskID, commentID st
 		if err != nil {
 			return notFoundIfNoRows(err, "comment")
 		}
-		if !a.IsAdmin() && (c.UserID == nil || *c.UserID != a.UserID) {
+		if !a.Permissions().DeleteAnyComment && (c.UserID == nil || *c.UserID != a.UserID) {
 			return forbidden("only the author of a comment or an admin may delete it")
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM task_comments WHERE id = $1`, c.ID); err != nil {

@@ -130,7 +130,7 @@ func TestAddDependency_CycleDetection(t *testing.T) {
 			var before int
 			f.db.Get(&before, `SELECT count(*) FROM task_dependencies`)
 			_, err := f.s.AddDependency(ctx, f.owner, ids[c.add.from], store.DependencyInput{DependsOnID: ids[c.add.to], DependencyType: c.add.typ})
-			var verr *store.ValidationError
+			var verr *store.Error
 			switch c.wantErr {
 			case "":
 				if err != nil {
@@ -138,11 +138,11 @@ func TestAddDependency_CycleDetection(t *testing.T) {
 				}
 				return
 			case "cycle":
-				if !errors.As(err, &verr) || verr.Message != "this dependency would create a cycle" {
+				if !asKind(err, store.ErrInvalid, &verr) || verr.Message != "this dependency would create a cycle" {
 					t.Fatalf("want cycle error, got %v", err)
 				}
 			case "self":
-				if !errors.As(err, &verr) || verr.Message != "a task cannot depend on itself" {
+				if !asKind(err, store.ErrInvalid, &verr) || verr.Message != "a task cannot depend on itself" {
 					t.Fatalf("want self error, got %v", err)
 				}
 			case "conflict":

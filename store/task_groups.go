@@ -158,7 +158,7 @@ func (s *Store) DeleteTaskGroup(ctx context.Context, a Actor, projectID, groupID
 			return err
 		}
 		if g.IsDefault {
-			return &ConflictError{Message: "the default task group cannot be deleted"}
+			return conflict("the default task group cannot be deleted")
 		}
 		def, err := defaultGroup(ctx, tx, projectID)
 		if err != nil {

@@ -128,7 +128,7 @@ func requireStatusesWrite(a Actor) error {
 }
 
 func duplicateStatusCode(code string) error {
-	return &ConflictError{Message: fmt.Sprintf("duplicate status code: %s already exists", code)}
+	return conflict("duplicate status code: %s already exists", code)
 }
 
 // CreateTaskStatus adds a custom status after the existing ones. Owners and admins only.
@@ -156,7 +156,7 @@ func (s *Store) CreateTaskStatus(ctx context.Context, a Actor, in TaskStatusInpu
 		return TaskStatus{}, err
 	}
 	if isBuiltinStatus(code) {
-		return TaskStatus{}, &ConflictError{Message: fmt.Sprintf("duplicate status code: %s is a built-in status", code)}
+		return TaskStatus{}, conflict("duplicate status code: %s is a built-in status", code)
 	}
 	onComplete := OnCompleteNone
 	if in.OnComplete != nil {

@@ -167,7 +167,7 @@ func getTimeEntry(ctx context.Context, q sqlx.QueryerContext, a Actor, id string
 		return e, notFoundIfNoRows(err, "time entry")
 	}
 	// Members never learn of other members' entries.
-	if e.UserID != a.UserID && !a.IsAdmin() {
+	if e.UserID != a.UserID && !a.Permissions().ManageAllTime {
 		return TimeEntry{}, fmt.Errorf("time entry: %w", ErrNotFound)
 	}
 	return e, nil
@@ -505,13 +505,13 @@ func (s *Store) TimeEntries(ctx context.Context, a Actor, f TimeEntryFilter) (Li
 		switch {
 		case !validID(f.UserID):
 			v.add("user_id", "user_id must be a valid id")
-		case f.UserID != a.UserID && !a.IsAdmin():
+		case f.UserID != a.UserID && !a.Permissions().ManageAllTime:
 			return List[TimeEntry]{}, forbidden("members can only list their own time entries")
 		default:
 			q.where("user_id = ?", f.UserID)
 		}
 	}
-	if !a.IsAdmin() {
+	if !a.Permissions().ManageAllTime {
 		q.where("user_id = ?", a.UserID)
 	}
 	// Conditions up to here name the organization and perhaps the user, which the counters of migration 00014 keep.

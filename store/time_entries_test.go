@@ -75,11 +75,11 @@ func TestStartTimer_ConcurrentStartsConflict(t *testing.T) {
 	close(errs)
 	ok, conflicts := 0, 0
 	for err := range errs {
-		var ce *store.ConflictError
+		var ce *store.Error
 		switch {
 		case err == nil:
 			ok++
-		case errors.As(err, &ce) && ce.Message == "a timer is already running":
+		case asKind(err, store.ErrConflict, &ce) && ce.Message == "a timer is already running":
 			conflicts++
 		default:
 			t.Fatalf("unexpected: %v", err)

@@ -87,7 +87,7 @@ func (s *Store) timeLine(ctx context.Context, q sqlx.QueryerContext, a Actor, id
 		return l, notFoundIfNoRows(err, "time entry")
 	}
 	// Members never learn of other members' entries.
-	if l.UserID != a.UserID && !a.IsAdmin() {
+	if l.UserID != a.UserID && !a.Permissions().ManageAllTime {
 		return TimeLine{}, fmt.Errorf("time entry: %w", ErrNotFound)
 	}
 	s.presentTimeEntry(&l.TimeEntry)
@@ -273,7 +273,7 @@ func (s *Store) newTimeScope(ctx context.Context, a Actor, v *validator, f TimeW
 	sc := timeScope{q: newQuery("te.organization_id = $1", a.OrgID), userID: a.UserID}
 	switch u := strings.TrimSpace(f.UserID); {
 	case u == "" || u == a.UserID:
-	case !a.IsAdmin():
+	case !a.Permissions().ManageAllTime:
 		return sc, forbidden("members can only see their own time entries")
 	case u == TimeAllUsers:
 		sc.userID = ""
@@ -400,7 +400,7 @@ func (s *Store) TimeWeek(ctx context.Context, a Actor, f TimeWeekFilter) (TimeWe
 	if w.Projects, err = s.timeProjects(ctx, a); err != nil {
 		return w, err
 	}
-	if a.IsAdmin() {
+	if a.Permissions().ManageAllTime {
 		err = s.db.SelectContext(ctx, &w.Members, `
 			SELECT u.id AS user_id, u.name, u.email, u.avatar_key FROM members m JOIN users u ON u.id = m.user_id
 			WHERE m.organization_id = $1 AND m.status = 'active' ORDER BY lower(u.name), u.id`, a.OrgID)

@@ -194,8 +194,8 @@ func TestTimeWeek_WeekFromISOWeekOrDay(t *testing.T) {
 	}
 	for _, bad := range []store.TimeWeekFilter{{Week: "2026-W54"}, {Week: "2025-W53"}, {Week: "48"}, {Start: "March"},
 		{Billable: "yes"}, {ProjectID: "nope"}, {UserID: "nope"}} {
-		var v *store.ValidationError
-		if _, err := f.s.TimeWeek(f.ctx, f.olga, bad); !errors.As(err, &v) {
+		var v *store.Error
+		if _, err := f.s.TimeWeek(f.ctx, f.olga, bad); !asKind(err, store.ErrInvalid, &v) {
 			t.Errorf("%+v: %v, want a validation error", bad, err)
 		}
 	}
@@ -298,8 +298,8 @@ func TestExportTimeEntries_StreamsTheRangeOldestFirst(t *testing.T) {
 	if _, err := collect(f.mia, store.TimeExportFilter{TimeWeekFilter: store.TimeWeekFilter{UserID: store.TimeAllUsers}}); !errors.Is(err, store.ErrForbidden) {
 		t.Errorf("a member exporting everyone's: %v", err)
 	}
-	var v *store.ValidationError
-	if _, err := collect(f.olga, store.TimeExportFilter{From: "2026-03-09", To: "2026-03-01"}); !errors.As(err, &v) {
+	var v *store.Error
+	if _, err := collect(f.olga, store.TimeExportFilter{From: "2026-03-09", To: "2026-03-01"}); !asKind(err, store.ErrInvalid, &v) {
 		t.Errorf("reversed range: %v", err)
 	}
 	stop := errors.New("stop")

@@ -116,7 +116,7 @@ func (s *Store) issueInFamily(ctx context.Context, tx *sqlx.Tx, userID, family s
 	return &Tokens{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresIn: int(AccessTokenTTL / time.Second)}, nil
 }
 
-var errInvalidRefresh = &UnauthorizedError{Message: "refresh token is invalid, expired or revoked"}
+var errInvalidRefresh = unauthorized("refresh token is invalid, expired or revoked")
 
 // Refresh exchanges a refresh token for a new pair, rotating it. Presenting a token that was already rotated
 // means it leaked or was replayed: the whole family is revoked and the caller must log in again.

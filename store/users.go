@@ -145,7 +145,7 @@ func (s *Store) Register(ctx context.Context, in RegisterInput) (*Session, error
 			INSERT INTO users (email, name, password_hash, timezone) VALUES ($1, $2, $3, $4)
 			RETURNING `+userColumns, in.Email, in.Name, hash, in.Timezone)
 		if isUniqueViolation(err, "users_email_key") {
-			return &ConflictError{Message: "email is already registered"}
+			return conflict("email is already registered")
 		}
 		if err != nil {
 			return err
@@ -221,7 +221,7 @@ const (
 	loginFailureWindow = 15 * time.Minute
 )
 
-var errBadCredentials = &UnauthorizedError{Message: "invalid email or password"}
+var errBadCredentials = unauthorized("invalid email or password")
 
 // Login checks a password. Unknown emails and wrong passwords get the same answer in the same time. After
 // maxLoginFailures failures in loginFailureWindow the account is locked, except for a browser that signed in to it
@@ -305,7 +305,7 @@ func (s *Store) checkLoginLock(ctx context.Context, email string, knownDevice bo
 	if knownDevice {
 		return failures.Count, s.allow(ctx, "login-device:"+hex.EncodeToString(hashToken(device)), maxLoginFailures, loginFailureWindow)
 	}
-	return failures.Count, &RateLimitError{RetryAfter: failures.Oldest.Add(loginFailureWindow).Sub(s.now())}
+	return failures.Count, rateLimited(failures.Oldest.Add(loginFailureWindow).Sub(s.now()), "")
 }
 
 // recordLoginFailure counts a wrong password against the account; the failure that locks it queues an email to the

@@ -239,7 +239,7 @@ func TestQuickRanges(t *testing.T) {
 // sampleReports are the four reports with realistic figures, and their empty and invalid states.
 func sampleReports() map[string]ReportsView {
 	page := func(report string) ReportsView {
-		return ReportsView{Report: report, IsAdmin: true, Currency: "EUR", Today: time.Date(2026, 3, 12, 0, 0, 0, 0, time.UTC),
+		return ReportsView{Report: report, Can: ownerCan, Currency: "EUR", Today: time.Date(2026, 3, 12, 0, 0, 0, 0, time.UTC),
 			Filter:   ReportFilter{From: "2026-03-01", To: "2026-03-31", GroupBy: "day"},
 			Users:    []Option{{Value: "u1", Label: "Ada Lovelace"}, {Value: "u2", Label: "Grace Hopper"}},
 			Projects: []Option{{Value: "p1", Label: "Website relaunch"}}, Clients: []Option{{Value: "c1", Label: "Acme"}}}
@@ -289,7 +289,7 @@ func sampleReports() map[string]ReportsView {
 	invalid.Filter.From, invalid.Filter.To = "2026-04-01", "2026-03-01"
 	invalid.Errors = map[string]string{"from": "The start date must be on or before the end date."}
 	member := page(ReportTimesheet)
-	member.IsAdmin = false
+	member.Can = memberCan
 	member.Timesheet = ts.Timesheet
 	return map[string]ReportsView{"timesheet": ts, "utilization": ut, "revenue": rev, "profitability": pr,
 		"timesheet-empty": emptyTs, "timesheet-invalid": invalid, "timesheet-member": member}
@@ -301,7 +301,7 @@ func TestReportPages(t *testing.T) {
 	for name, v := range sampleReports() {
 		t.Run(name, func(t *testing.T) {
 			p := appPage("", NavReports)
-			p.IsAdmin = v.IsAdmin
+			p.Can = v.Can
 			doc := parse(t, render(t, ReportsPage(p, v)))
 			checkForms(t, doc.Selection)
 			checkA11y(t, doc)
@@ -312,10 +312,10 @@ func TestReportPages(t *testing.T) {
 				t.Errorf("active tab %q", got)
 			}
 			tabs := doc.Find(`[data-testid^="report-tab-"]`).Length()
-			if (v.IsAdmin && tabs != 4) || (!v.IsAdmin && tabs != 2) {
-				t.Errorf("%d tabs for admin=%v", tabs, v.IsAdmin)
+			if (v.Can.ViewRevenueReports && tabs != 4) || (!v.Can.ViewRevenueReports && tabs != 2) {
+				t.Errorf("%d tabs for admin=%v", tabs, v.Can.ViewRevenueReports)
 			}
-			if doc.Find(`[data-testid="report-user"]`).Length() != 0 && !v.IsAdmin {
+			if doc.Find(`[data-testid="report-user"]`).Length() != 0 && !v.Can.ManageAllTime {
 				t.Error("members get no member filter")
 			}
 			form := doc.Find(`form[data-testid="report-filters"]`)

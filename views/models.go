@@ -18,6 +18,30 @@ const (
 	RoleMember = "member"
 )
 
+// Permissions is what the user may do in the current organization: the fields of store.Permissions, which handlers
+// convert to it (views.Permissions(actor.Permissions())), so the two cannot drift apart. Pages show the controls,
+// links and tabs it allows and nothing else.
+type Permissions struct {
+	ManageOrganization bool
+	DeleteOrganization bool
+	ManageMembers      bool
+	ManageOwners       bool
+	ViewCostRates      bool
+	ViewAuditLog       bool
+	ManageClients      bool
+	ManageBilling      bool
+	ViewRevenueReports bool
+	ManageAllTime      bool
+	ViewAllProjects    bool
+	CreateProjects     bool
+	ManageAllProjects  bool
+	DeleteProjects     bool
+	DeleteAnyComment   bool
+	CreateLabels       bool
+	EditLabels         bool
+	ManageTaskStatuses bool
+}
+
 // Member statuses.
 const (
 	StatusActive  = "active"
@@ -65,8 +89,8 @@ type Page struct {
 	Flashes    []Flash
 	// ActiveNav is one of the Nav* constants and highlights the sidebar item.
 	ActiveNav string
-	// IsAdmin is true when the user is an owner or admin of CurrentOrg.
-	IsAdmin bool
+	// Can is what the user may do in CurrentOrg: the navigation and pages offer only what it allows.
+	Can Permissions
 	// DevMailbox shows a link to /dev/mailbox (development only).
 	DevMailbox bool
 	// Timer is rendered inside <div id="timer-slot"> in the top bar (may be nil).

@@ -38,9 +38,10 @@ const MaxReportTableRows = 1000
 
 // ReportsView is one report page.
 type ReportsView struct {
-	Report  string // one of the Report* names
-	IsAdmin bool   // shows the revenue and profitability tabs and the member filter
-	Filter  ReportFilter
+	Report string // one of the Report* names
+	// Can shows the revenue and profitability tabs (ViewRevenueReports) and the member filter (ManageAllTime).
+	Can    Permissions
+	Filter ReportFilter
 	// Errors are the filter's messages by field (from, to, group_by, user_id, project_id, client_id,
 	// target_hours); Error is a message about the whole request.
 	Errors   map[string]string
@@ -138,7 +139,7 @@ func (v ReportsView) CSVURL() string {
 // Tabs are the reports the user may open, in order: revenue and profitability are for owners and admins (the
 // store refuses them to members; the tabs only follow).
 func (v ReportsView) Tabs() []string {
-	if v.IsAdmin {
+	if v.Can.ViewRevenueReports {
 		return []string{ReportTimesheet, ReportUtilization, ReportRevenue, ReportProfitability}
 	}
 	return []string{ReportTimesheet, ReportUtilization}

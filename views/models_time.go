@@ -173,7 +173,7 @@ type TimePageView struct {
 	Running  int
 	Projects []TimeProjectOption
 	Users    []Option
-	IsAdmin  bool
+	Can      Permissions // the member filter shows with ManageAllTime
 	// ViewingSelf is false when an admin looks at someone else's (or everyone's) time: the manual entry form, which
 	// adds to one's own time, is then hidden.
 	ViewingSelf bool

@@ -68,6 +68,17 @@ var sampleBell = templ.ComponentFunc(func(ctx context.Context, w io.Writer) erro
 	return err
 })
 
+// ownerCan and memberCan are the permissions store.Permissions gives an owner and a member.
+var (
+	ownerCan = Permissions{
+		ManageOrganization: true, DeleteOrganization: true, ManageMembers: true, ManageOwners: true, ViewCostRates: true,
+		ViewAuditLog: true, ManageClients: true, ManageBilling: true, ViewRevenueReports: true, ManageAllTime: true,
+		ViewAllProjects: true, CreateProjects: true, ManageAllProjects: true, DeleteProjects: true, DeleteAnyComment: true,
+		CreateLabels: true, EditLabels: true, ManageTaskStatuses: true,
+	}
+	memberCan = Permissions{CreateLabels: true}
+)
+
 func appPage(title, nav string) Page {
 	return Page{
 		Title:         title,
@@ -76,7 +87,7 @@ func appPage(title, nav string) Page {
 		Orgs:          sampleOrgs(),
 		CurrentOrg:    CurrentOrg{ID: "o_nw", Name: "Northwind Studio", Role: RoleOwner},
 		ActiveNav:     nav,
-		IsAdmin:       true,
+		Can:           ownerCan,
 		DevMailbox:    true,
 		Timer:         sampleTimer,
 		Notifications: sampleBell,
@@ -149,7 +160,7 @@ func previews() []preview {
 	soloPage := appPage("", NavDashboard)
 	soloPage.Orgs = sampleOrgs()[:1]
 	memberPage := appPage("", NavMembers)
-	memberPage.IsAdmin = false
+	memberPage.Can = memberCan
 	memberPage.CurrentOrg.Role = RoleMember
 	memberPage.Timer = nil
 	readOnly := members
@@ -399,7 +410,7 @@ func TestAppLayoutNav(t *testing.T) {
 	}
 
 	// Members (non-admins) don't see admin navigation or the dev mailbox.
-	p.IsAdmin, p.DevMailbox = false, false
+	p.Can, p.DevMailbox = memberCan, false
 	doc = parse(t, render(t, DashboardPage(p, DashboardView{})))
 	for _, href := range []string{"/settings/organization", "/audit-logs", "/dev/mailbox"} {
 		if doc.Find(`.sidebar a[href="`+href+`"]`).Length() != 0 {

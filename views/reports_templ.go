@@ -337,7 +337,7 @@ func ReportBody(v ReportsView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if v.IsAdmin && (v.Report == ReportTimesheet || v.Report == ReportUtilization) {
+		if v.Can.ManageAllTime && (v.Report == ReportTimesheet || v.Report == ReportUtilization) {
 			templ_7745c5c3_Err = reportSelect("report-user", "user_id", "Member", "Everyone", v.Users, v.Filter.UserID, errOf(v.Errors, "user_id")).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

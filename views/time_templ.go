@@ -460,7 +460,7 @@ func timeToolbar(v TimePageView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if v.IsAdmin {
+		if v.Can.ManageAllTime {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 37, "<label class=\"sr-only\" for=\"time-filter-user\">Member</label> <select class=\"select select--sm select--auto\" id=\"time-filter-user\" name=\"user\" data-testid=\"time-filter-user\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

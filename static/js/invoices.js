@@ -1,23 +1,9 @@
 // invoices.js — what htmx cannot do on the invoice pages:
-//  * show "conflict" answers in place: a form refused with 409 (only draft invoices can be edited, a paid
-//    invoice cannot be sent again…) comes back re-rendered with its message, and htmx does not swap 4xx
-//    answers other than 422 by default;
 //  * copy the public link of a sent invoice to the clipboard;
 //  * after a line is added, put the cursor back in the (fresh) "add a line" description;
 //  * keep the invoice list's URL clean: empty filters are left out of the query it pushes to the history.
 (function () {
   "use strict";
-
-  document.addEventListener("htmx:beforeSwap", function (e) {
-    var d = e.detail;
-    if (!d || !d.xhr || d.xhr.status !== 409) return;
-    var elt = d.elt || d.requestConfig && d.requestConfig.elt;
-    if (!(elt instanceof Element) || !elt.closest("[data-swap-conflicts]")) return;
-    var type = d.xhr.getResponseHeader("Content-Type") || "";
-    if (type.indexOf("text/html") === -1) return;
-    d.shouldSwap = true;
-    d.isError = false;
-  });
 
   document.addEventListener("htmx:configRequest", function (e) {
     var elt = e.detail && e.detail.elt;
