@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/trcr/trcr/store"
+	"github.com/trcr/trcr/store/vocab"
 	"github.com/trcr/trcr/views"
 )
 
@@ -279,10 +280,8 @@ func clUserLocation(c echo.Context) *time.Location {
 
 // clActivityType keeps only a known activity type; anything else shows every type.
 func clActivityType(t string) string {
-	for _, k := range views.ClientActivityTypes {
-		if k == t {
-			return t
-		}
+	if vocab.ActivityTypes.Has(t) {
+		return t
 	}
 	return ""
 }
@@ -304,7 +303,7 @@ func (h *Handlers) clActivityView(c echo.Context, clientID, typ string, pageNum 
 	v := views.ClientActivityView{
 		ClientID: clientID, Type: typ, CanManage: a.Permissions().ManageClients, Now: time.Now().In(loc),
 		Pagination: views.Pagination{Page: l.Page, PerPage: l.PerPage, Total: l.Total, Path: "/clients/" + clientID, Query: query, Target: "#client-activity"},
-		Add:        views.ClientActivityForm{ClientID: clientID, Type: views.ClientActivityTypes[0], Date: time.Now().In(loc).Format(time.DateOnly), FilterType: typ},
+		Add:        views.ClientActivityForm{ClientID: clientID, Type: vocab.ActivityTypes[0].Code, Date: time.Now().In(loc).Format(time.DateOnly), FilterType: typ},
 	}
 	for _, it := range l.Items {
 		v.Items = append(v.Items, views.ClientActivityItem{

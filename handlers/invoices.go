@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/trcr/trcr/store"
+	"github.com/trcr/trcr/store/vocab"
 	"github.com/trcr/trcr/views"
 )
 
@@ -144,9 +145,9 @@ func (h *Handlers) invoiceView(c echo.Context, inv store.Invoice) (views.Invoice
 		Generate: views.InvoiceGenerateForm{InvoiceID: inv.ID, Known: ivKnownLines(inv), Scope: ivScope(client.Name, projectName)},
 		Payment: views.InvoicePaymentForm{
 			InvoiceID: inv.ID, Currency: inv.Currency, Amount: views.MajorUnits(inv.Balance, inv.Currency),
-			Method: "bank_transfer", PaidAt: today,
+			Method: vocab.PaymentBankTransfer, PaidAt: today,
 		},
-		MarkPaid: views.InvoiceMarkPaidForm{InvoiceID: inv.ID, PaidAt: today, Method: "bank_transfer"},
+		MarkPaid: views.InvoiceMarkPaidForm{InvoiceID: inv.ID, PaidAt: today, Method: vocab.PaymentBankTransfer},
 	}
 	if inv.StoredStatus != store.InvoiceDraft {
 		v.PublicLink = h.store.InvoiceLink(inv.ID, inv.PublicLinkVersion)

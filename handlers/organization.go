@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/trcr/trcr/store"
+	"github.com/trcr/trcr/store/vocab"
 	"github.com/trcr/trcr/views"
 )
 
@@ -304,7 +305,7 @@ func (h *Handlers) membersView(c echo.Context) (views.MembersView, error) {
 		pg = store.Page{}
 	}
 	f := views.MemberFilter{Q: c.QueryParam("q"), Role: c.QueryParam("role")}
-	if f.Role != "" && f.Role != store.RoleOwner && f.Role != store.RoleAdmin && f.Role != store.RoleMember {
+	if f.Role != "" && !vocab.OrgRoles.Has(f.Role) {
 		f.Role = ""
 	}
 	org, err := h.store.Organization(ctx, a)

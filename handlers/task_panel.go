@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/trcr/trcr/store"
+	"github.com/trcr/trcr/store/vocab"
 	"github.com/trcr/trcr/views"
 	"github.com/trcr/trcr/views/markdown"
 )
@@ -128,9 +129,9 @@ func localURL(raw string) string {
 	return u.Path
 }
 
+// recurrenceChoice maps a stored pattern to the form's select value: a named pattern, or custom (cron).
 func recurrenceChoice(pattern string) string {
-	switch pattern {
-	case "daily", "weekly", "monthly", "":
+	if pattern == "" || vocab.RecurrencePatterns.Has(pattern) {
 		return pattern
 	}
 	return "custom"

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/trcr/trcr/store"
+	"github.com/trcr/trcr/store/vocab"
 	"github.com/trcr/trcr/views"
 )
 
@@ -28,12 +29,11 @@ func (h *Handlers) mountWorkflow(g *router) {
 
 // workflowBuiltins describes the statuses every organization has.
 func workflowBuiltins() []views.WorkflowBuiltinStatus {
-	return []views.WorkflowBuiltinStatus{
-		{Code: "open", Label: "Open", Color: "#64748b", Description: "Where every new task starts."},
-		{Code: "in_progress", Label: "In progress", Color: "#3b82f6", Description: "Someone is working on it."},
-		{Code: "done", Label: "Done", Color: "#22c55e", Terminal: true, Description: "Finished."},
-		{Code: "closed", Label: "Closed", Color: "#94a3b8", Terminal: true, Description: "Completed without being done, e.g. won't fix."},
+	out := make([]views.WorkflowBuiltinStatus, len(vocab.BuiltinStatuses))
+	for i, b := range vocab.BuiltinStatuses {
+		out[i] = views.WorkflowBuiltinStatus{Code: b.Code, Label: b.Label, Color: b.Color, Terminal: b.Completes, Description: b.Description}
 	}
+	return out
 }
 
 var pwLabelFields = map[string]string{"name": "Name", "color": "Color"}

@@ -5,12 +5,14 @@ import (
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
+
+	"github.com/trcr/trcr/store/vocab"
 )
 
-// Project roles.
+// Project roles (aliases kept for existing callers; new code uses vocab).
 const (
-	ProjectManager = "manager"
-	ProjectMember  = "member"
+	ProjectManager = vocab.ProjectRoleManager
+	ProjectMember  = vocab.ProjectRoleMember
 )
 
 // projectRef is what permission checks need to know about a project.
@@ -108,17 +110,7 @@ func manageableTask(ctx context.Context, q sqlx.QueryerContext, a Actor, taskID 
 	return t, nil
 }
 
-// Built-in task statuses.
-var builtinStatuses = []string{"open", "in_progress", "done", "closed"}
-
-func isBuiltinStatus(code string) bool {
-	for _, s := range builtinStatuses {
-		if s == code {
-			return true
-		}
-	}
-	return false
-}
+func isBuiltinStatus(code string) bool { return vocab.IsBuiltinStatus(code) }
 
 // statusInfo describes a status for the workflow rules.
 type statusInfo struct {
@@ -132,7 +124,7 @@ type statusInfo struct {
 // lookupStatus returns a built-in or custom status of the organization; ok is false when there is none.
 func lookupStatus(ctx context.Context, q sqlx.QueryerContext, orgID, code string) (statusInfo, bool, error) {
 	if isBuiltinStatus(code) {
-		return statusInfo{Code: code, IsTerminal: code == "done" || code == "closed", OnComplete: "none"}, true, nil
+		return statusInfo{Code: code, IsTerminal: vocab.BuiltinCompletes(code), OnComplete: vocab.OnCompleteNone}, true, nil
 	}
 	var s statusInfo
 	err := sqlx.GetContext(ctx, q, &s, `

@@ -8,13 +8,15 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
+
+	"github.com/trcr/trcr/store/vocab"
 )
 
-// Organization roles.
+// Organization roles (aliases kept for existing callers; new code uses vocab).
 const (
-	RoleOwner  = "owner"
-	RoleAdmin  = "admin"
-	RoleMember = "member"
+	RoleOwner  = vocab.RoleOwner
+	RoleAdmin  = vocab.RoleAdmin
+	RoleMember = vocab.RoleMember
 )
 
 // Actor is who performs a use case: a user acting within one organization, with the role they hold there.

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+
+	"github.com/trcr/trcr/store/vocab"
 )
 
 // The read models of the work pages: everything the task panel shows about one task (the board is in
@@ -69,7 +71,7 @@ func (d TaskDetail) CanDeleteComment(c Comment) bool {
 
 // IsCompletedStatus reports whether a task in the status is completed: done, closed, or a terminal custom status.
 func (d TaskDetail) IsCompletedStatus(code string) bool {
-	if code == "done" || code == "closed" {
+	if vocab.BuiltinCompletes(code) {
 		return true
 	}
 	for _, s := range d.Statuses {

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"github.com/trcr/trcr/store/vocab"
 )
 
 // ClientActivity is one entry of a client's timeline: a meeting, call, email or note. The timeline is
@@ -23,19 +25,9 @@ type ClientActivity struct {
 	CreatedAt   time.Time `db:"created_at" json:"created_at"`
 }
 
-// ClientActivityTypes are the kinds of activity, in the reference's order.
-var ClientActivityTypes = []string{"meeting", "call", "email", "note"}
-
 const activityTypeMessage = "type must be meeting, call, email or note"
 
-func validActivityType(t string) bool {
-	for _, k := range ClientActivityTypes {
-		if k == t {
-			return true
-		}
-	}
-	return false
-}
+func validActivityType(t string) bool { return vocab.ActivityTypes.Has(t) }
 
 const activitySelect = `
 	SELECT ca.id, ca.client_id, ca.user_id, coalesce(u.name, '') AS user_name, ca.type, ca.title, ca.description,

@@ -12,6 +12,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"github.com/trcr/trcr/store/vocab"
 )
 
 // Client is a customer of the organization: who projects are done for and invoices are sent to.
@@ -222,7 +224,7 @@ func (in *ClientInput) validate(v *validator) {
 		if c == "" {
 			in.ClearCurrency = true
 		} else {
-			v.check(IsCurrency(c), "currency", "currency must be an ISO 4217 currency code such as USD")
+			v.check(vocab.IsCurrency(c), "currency", "currency must be an ISO 4217 currency code such as USD")
 		}
 		in.Currency = &c
 	}

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	netmail "net/mail"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -17,6 +16,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/trcr/trcr/store/mail"
+	"github.com/trcr/trcr/store/vocab"
 	"github.com/trcr/trcr/views/pdf"
 )
 
@@ -421,15 +421,12 @@ func (s *Store) parsePaidAt(v *validator, in *string, loc *time.Location) time.T
 	return t.UTC()
 }
 
-// paymentMethods are the accepted payment methods, the schema's list.
-var paymentMethods = []string{"bank_transfer", "credit_card", "cash", "other"}
-
 func validPaymentMethod(v *validator, field string, m *string) string {
 	if m == nil || *m == "" {
-		return "other"
+		return vocab.DefaultPaymentMethod
 	}
-	if !slices.Contains(paymentMethods, *m) {
-		v.add(field, field+" must be one of "+strings.Join(paymentMethods, ", "))
+	if !vocab.PaymentMethods.Has(*m) {
+		v.add(field, field+" must be one of "+strings.Join(vocab.PaymentMethods.Codes(), ", "))
 	}
 	return *m
 }

@@ -10,16 +10,18 @@ import (
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
+
+	"github.com/trcr/trcr/store/vocab"
 )
 
-// Invoice statuses. overdue is never stored: a sent invoice whose due date is before today, in the organization's
-// timezone, reads overdue.
+// Invoice statuses (aliases kept for existing callers; new code uses vocab). overdue is never stored: a sent
+// invoice whose due date is before today, in the organization's timezone, reads overdue.
 const (
-	InvoiceDraft   = "draft"
-	InvoiceSent    = "sent"
-	InvoiceOverdue = "overdue"
-	InvoicePaid    = "paid"
-	InvoiceVoid    = "void"
+	InvoiceDraft   = vocab.InvoiceDraft
+	InvoiceSent    = vocab.InvoiceSent
+	InvoiceOverdue = vocab.InvoiceOverdue
+	InvoicePaid    = vocab.InvoicePaid
+	InvoiceVoid    = vocab.InvoiceVoid
 )
 
 // Invoice is an invoice with its line items and totals. Money is in cents of Currency; tax_rate and discount
@@ -271,7 +273,7 @@ func (in *InvoiceInput) validateCommon(v *validator) {
 	if in.Currency != nil {
 		c := strings.ToUpper(strings.TrimSpace(*in.Currency))
 		in.Currency = &c
-		v.check(IsCurrency(c), "currency", "currency must be an ISO 4217 currency code such as USD")
+		v.check(vocab.IsCurrency(c), "currency", "currency must be an ISO 4217 currency code such as USD")
 	}
 	if in.Notes != nil {
 		v.check(utf8.RuneCountInString(*in.Notes) <= maxInvoiceNotes, "notes", fmt.Sprintf("notes must be at most %d characters", maxInvoiceNotes))
@@ -368,7 +370,7 @@ func (s *Store) CreateInvoice(ctx context.Context, a Actor, in InvoiceInput) (In
 			return err
 		}
 		currency := org.Currency
-		if clientCurrency != nil && IsCurrency(*clientCurrency) {
+		if clientCurrency != nil && vocab.IsCurrency(*clientCurrency) {
 			currency = *clientCurrency
 		}
 		if in.Currency != nil {

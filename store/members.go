@@ -9,6 +9,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	trmail "github.com/trcr/trcr/store/mail"
+	"github.com/trcr/trcr/store/vocab"
 )
 
 // Member is a user's place in an organization, or an invitation to one.
@@ -27,10 +28,10 @@ type Member struct {
 	UpdatedAt      time.Time `db:"updated_at" json:"updated_at"`
 }
 
-// Member statuses.
+// Member statuses (aliases kept for existing callers; new code uses vocab).
 const (
-	MemberInvited = "invited"
-	MemberActive  = "active"
+	MemberInvited = vocab.MemberInvited
+	MemberActive  = vocab.MemberActive
 )
 
 // memberSelect reads members with their accounts. An invitation shows nothing of the account its address may
@@ -44,7 +45,7 @@ const memberSelect = `
 // memberAccounts joins a member to its account only once the member is active.
 const memberAccounts = `members m LEFT JOIN users u ON u.id = m.user_id AND m.status = 'active'`
 
-func validRole(r string) bool { return r == RoleOwner || r == RoleAdmin || r == RoleMember }
+func validRole(r string) bool { return vocab.OrgRoles.Has(r) }
 
 // MemberFilter narrows GET /members.
 type MemberFilter struct {
@@ -63,7 +64,7 @@ func (s *Store) Members(ctx context.Context, a Actor, f MemberFilter) (List[Memb
 		q.where("m.role = ?", f.Role)
 	}
 	if f.Status != "" {
-		v.check(f.Status == MemberInvited || f.Status == MemberActive, "status", "status must be invited or active")
+		v.check(vocab.MemberStatuses.Has(f.Status), "status", "status must be invited or active")
 		q.where("m.status = ?", f.Status)
 	}
 	if f.Search != "" {

@@ -12,6 +12,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/trcr/trcr/store/vocab"
 )
 
 // Organization is a tenant: every domain record belongs to exactly one.
@@ -225,7 +227,7 @@ func validateSettings(v *validator, in map[string]any) (tz, currency string, ext
 	if raw, ok := in["currency"]; ok {
 		s, isStr := raw.(string)
 		s = strings.ToUpper(strings.TrimSpace(s))
-		if !isStr || !IsCurrency(s) {
+		if !isStr || !vocab.IsCurrency(s) {
 			v.add("settings.currency", "settings.currency must be an ISO 4217 currency code such as USD")
 		} else {
 			currency = s

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
+
+	"github.com/trcr/trcr/store/vocab"
 )
 
 // Project is a body of work in an organization: its tasks, groups, milestones and time.
@@ -26,10 +28,10 @@ type Project struct {
 	UpdatedAt      time.Time `db:"updated_at" json:"updated_at"`
 }
 
-// Project statuses.
+// Project statuses (aliases kept for existing callers; new code uses vocab).
 const (
-	ProjectActive   = "active"
-	ProjectArchived = "archived"
+	ProjectActive   = vocab.ProjectActive
+	ProjectArchived = vocab.ProjectArchived
 )
 
 // DefaultProjectColor is the color of a project created without one.
@@ -58,7 +60,7 @@ func checkProjectClient(ctx context.Context, tx *sqlx.Tx, orgID string, clientID
 	return nil
 }
 
-func validProjectStatus(s string) bool { return s == ProjectActive || s == ProjectArchived }
+func validProjectStatus(s string) bool { return vocab.ProjectStatuses.Has(s) }
 
 // ProjectFilter narrows GET /projects.
 type ProjectFilter struct {
@@ -427,7 +429,7 @@ type ProjectMemberInput struct {
 	Role   string // manager or member; empty means member
 }
 
-func validProjectRole(r string) bool { return r == ProjectManager || r == ProjectMember }
+func validProjectRole(r string) bool { return vocab.ProjectRoles.Has(r) }
 
 // AddProjectMember assigns an active member of the organization to a project. Owners, admins and the project's
 // managers. The audit entry is a "project_member" entry whose entity_id is the project, naming the user in its changes.

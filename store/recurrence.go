@@ -6,13 +6,15 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"github.com/trcr/trcr/store/vocab"
 )
 
-// Recurrence patterns besides 5-field cron expressions.
+// Recurrence patterns besides 5-field cron expressions (aliases kept for existing callers; new code uses vocab).
 const (
-	PatternDaily   = "daily"
-	PatternWeekly  = "weekly"
-	PatternMonthly = "monthly"
+	PatternDaily   = vocab.PatternDaily
+	PatternWeekly  = vocab.PatternWeekly
+	PatternMonthly = vocab.PatternMonthly
 )
 
 const msgBadPattern = "recurrence_pattern must be daily, weekly, monthly or a 5-field cron expression"

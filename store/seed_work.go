@@ -12,6 +12,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"github.com/trcr/trcr/store/vocab"
 )
 
 // Sizes of the seeded work.
@@ -239,7 +241,6 @@ var (
 		color  string
 	}{{"Kickoff", -45, "#64748b"}, {"Beta", 14, "#f59e0b"}, {"Launch", 60, "#10b981"}}
 	seedHours = []float64{0.5, 1, 2, 3, 4, 6, 8, 12, 16, 24, 40}
-	seedFib   = []int{1, 2, 3, 5, 8}
 )
 
 // The custom statuses SeedWork adds: QA review reports progress and advances to done at 100%.
@@ -475,7 +476,7 @@ func (g *workGen) planTasks(p *seedProject) {
 				t.status = "wont_do"
 			}
 		}
-		t.priority = taskPriorities[g.weighted(20, 45, 25, 10)]
+		t.priority = vocab.Priorities[g.weighted(20, 45, 25, 10)].Code
 		verb, object := g.pick(seedVerbs), g.pick(seedObjects)
 		t.title = verb + " " + object + g.pick(seedSuffixes)
 		if g.chance(85) {
@@ -517,7 +518,7 @@ func (g *workGen) planTasks(p *seedProject) {
 			t.hours = &h
 		}
 		if g.chance(50) {
-			c := seedFib[g.rng.IntN(len(seedFib))]
+			c := vocab.Complexities[g.rng.IntN(len(vocab.Complexities))]
 			t.complexity = &c
 		}
 		if t.status == "done" || t.status == "closed" || t.status == "wont_do" {

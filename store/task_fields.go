@@ -8,6 +8,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"github.com/trcr/trcr/store/vocab"
 )
 
 // Field validation shared by create and update; each returns the normalized value.
@@ -25,16 +27,12 @@ func validateTaskDescription(v *validator, d string) {
 }
 
 func validatePriority(v *validator, p string) {
-	v.check(validPriority(p), "priority", "priority must be one of low, medium, high, urgent")
+	v.check(vocab.Priorities.Has(p), "priority", "priority must be one of low, medium, high, urgent")
 }
 
 func validateComplexity(v *validator, c *int) {
 	if c != nil {
-		ok := false
-		for _, x := range []int{1, 2, 3, 5, 8} {
-			ok = ok || *c == x
-		}
-		v.check(ok, "complexity", "complexity must be one of 1, 2, 3, 5, 8")
+		v.check(vocab.IsComplexity(*c), "complexity", "complexity must be one of 1, 2, 3, 5, 8")
 	}
 }
 

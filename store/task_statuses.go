@@ -9,6 +9,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"github.com/trcr/trcr/store/vocab"
 )
 
 // TaskStatus is one of an organization's custom statuses; the built-ins (open, in_progress, done, closed) are not
@@ -29,14 +31,14 @@ type TaskStatus struct {
 	UpdatedAt        time.Time `db:"updated_at" json:"updated_at"`
 }
 
-// What a status does when a task's progress reaches 100.
+// What a status does when a task's progress reaches 100 (aliases kept for existing callers; new code uses vocab).
 const (
-	OnCompleteNone        = "none"
-	OnCompleteAutoAdvance = "auto_advance"
+	OnCompleteNone        = vocab.OnCompleteNone
+	OnCompleteAutoAdvance = vocab.OnCompleteAutoAdvance
 )
 
 // DefaultTaskStatus is where tasks go when their custom status is deleted.
-const DefaultTaskStatus = "open"
+const DefaultTaskStatus = vocab.DefaultStatus
 
 const taskStatusColumns = `id, organization_id, code, label, color, position, is_terminal, supports_progress,
 	progress_editable, on_complete, next_status_code, created_at, updated_at`
@@ -67,7 +69,7 @@ func (in *TaskStatusInput) validate(v *validator) {
 		in.Color = &c
 	}
 	if in.OnComplete != nil {
-		v.check(*in.OnComplete == OnCompleteNone || *in.OnComplete == OnCompleteAutoAdvance,
+		v.check(vocab.OnCompletes.Has(*in.OnComplete),
 			"on_complete", "on_complete must be auto_advance or none")
 	}
 	if in.NextStatusCode != nil {

@@ -88,7 +88,7 @@ func compactGroup(ctx context.Context, tx *sqlx.Tx, groupID string) error {
 // advanceOnProgress applies the workflow rule for a task whose progress reached 100 in status st: a status with
 // supports_progress and on_complete auto_advance hands the task on to its next_status_code, one step only.
 func advanceOnProgress(ctx context.Context, q sqlx.QueryerContext, orgID string, st statusInfo) (statusInfo, error) {
-	if !st.SupportsProgress || st.OnComplete != "auto_advance" || st.NextStatusCode == nil {
+	if !st.SupportsProgress || st.OnComplete != OnCompleteAutoAdvance || st.NextStatusCode == nil {
 		return st, nil
 	}
 	next, ok, err := lookupStatus(ctx, q, orgID, *st.NextStatusCode)

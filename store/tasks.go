@@ -7,6 +7,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"github.com/trcr/trcr/store/vocab"
 )
 
 // Task is a unit of work in a project, placed at a position within one of the project's task groups.
@@ -36,18 +38,6 @@ type Task struct {
 const taskColumns = `t.id, t.organization_id, t.project_id, t.group_id, t.title, t.description, t.status, t.priority,
 	t.assignee_id, t.reporter_id, t.start_date, t.due_date, t.estimated_hours, t.complexity, t.progress, t.position,
 	t.completed_at, t.created_at, t.updated_at`
-
-// Task priorities, lowest first.
-var taskPriorities = []string{"low", "medium", "high", "urgent"}
-
-func validPriority(p string) bool {
-	for _, x := range taskPriorities {
-		if x == p {
-			return true
-		}
-	}
-	return false
-}
 
 // Limits of task fields.
 const (
@@ -201,10 +191,10 @@ func (s *Store) CreateTask(ctx context.Context, a Actor, in TaskInput) (Task, er
 	validateTaskDescription(&v, in.Description)
 	v.check(in.ProjectID != "", "project_id", "project_id is required")
 	if in.Status == "" {
-		in.Status = "open"
+		in.Status = vocab.DefaultStatus
 	}
 	if in.Priority == "" {
-		in.Priority = "medium"
+		in.Priority = vocab.DefaultPriority
 	}
 	validatePriority(&v, in.Priority)
 	validateOptionalID(&v, "assignee_id", in.AssigneeID)

@@ -2899,9 +2899,9 @@ func dashboardTaskRow(t DashboardTaskRow, today time.Time, testid string) templ.
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var158 string
-		templ_7745c5c3_Var158, templ_7745c5c3_Err = templ.JoinStringErrs(orDefault(t.StatusLabel, dashStatusLabel(t.Status)))
+		templ_7745c5c3_Var158, templ_7745c5c3_Err = templ.JoinStringErrs(orDefault(t.StatusLabel, builtinStatusLabel(t.Status)))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/gantt.templ`, Line: 495, Col: 64}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/gantt.templ`, Line: 495, Col: 67}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var158))
 		if templ_7745c5c3_Err != nil {

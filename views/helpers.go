@@ -13,6 +13,7 @@ import (
 
 	"github.com/trcr/trcr/static"
 	"github.com/trcr/trcr/store/money"
+	"github.com/trcr/trcr/store/vocab"
 )
 
 // htmxConfig makes htmx swap 422 responses (re-rendered forms with errors)
@@ -55,19 +56,7 @@ func withNext(path, next string) string {
 	return path + "?" + url.Values{"next": {next}}.Encode()
 }
 
-func roleLabel(role string) string {
-	switch role {
-	case RoleOwner:
-		return "Owner"
-	case RoleAdmin:
-		return "Admin"
-	case RoleMember:
-		return "Member"
-	case "":
-		return ""
-	}
-	return strings.ToUpper(role[:1]) + role[1:]
-}
+func roleLabel(role string) string { return termLabel(vocab.OrgRoles, role) }
 
 func roleDescription(role string) string {
 	switch role {
@@ -229,30 +218,6 @@ func shortDateTime(t, now time.Time) string {
 // ---------------------------------------------------------------------------
 // Money
 
-// Currency is an ISO 4217 currency offered in the settings.
-type Currency struct {
-	Code string
-	Name string
-}
-
-// Currencies is the list of common ISO 4217 currencies offered in the UI.
-var Currencies = []Currency{
-	{"USD", "US Dollar"}, {"EUR", "Euro"}, {"GBP", "Pound Sterling"},
-	{"CHF", "Swiss Franc"}, {"CAD", "Canadian Dollar"}, {"AUD", "Australian Dollar"},
-	{"NZD", "New Zealand Dollar"}, {"JPY", "Japanese Yen"}, {"CNY", "Chinese Yuan"},
-	{"HKD", "Hong Kong Dollar"}, {"SGD", "Singapore Dollar"}, {"SEK", "Swedish Krona"},
-	{"NOK", "Norwegian Krone"}, {"DKK", "Danish Krone"}, {"ISK", "Icelandic Króna"},
-	{"PLN", "Polish Złoty"}, {"CZK", "Czech Koruna"}, {"HUF", "Hungarian Forint"},
-	{"RON", "Romanian Leu"}, {"BGN", "Bulgarian Lev"}, {"TRY", "Turkish Lira"},
-	{"UAH", "Ukrainian Hryvnia"}, {"ILS", "Israeli New Shekel"}, {"AED", "UAE Dirham"},
-	{"SAR", "Saudi Riyal"}, {"INR", "Indian Rupee"}, {"IDR", "Indonesian Rupiah"},
-	{"KRW", "South Korean Won"}, {"TWD", "New Taiwan Dollar"}, {"THB", "Thai Baht"},
-	{"MYR", "Malaysian Ringgit"}, {"PHP", "Philippine Peso"}, {"VND", "Vietnamese Đồng"},
-	{"MXN", "Mexican Peso"}, {"BRL", "Brazilian Real"}, {"ARS", "Argentine Peso"},
-	{"CLP", "Chilean Peso"}, {"COP", "Colombian Peso"}, {"ZAR", "South African Rand"},
-	{"NGN", "Nigerian Naira"}, {"KES", "Kenyan Shilling"}, {"EGP", "Egyptian Pound"},
-}
-
 // CurrencyDecimals returns the number of minor-unit digits of an ISO 4217
 // code (2 when unknown).
 func CurrencyDecimals(code string) int { return money.Decimals(code) }
@@ -287,11 +252,12 @@ func currencyStep(code string) string {
 	return "1"
 }
 
+// currencyOptions offers the currencies the store accepts, and current first when it is not one of them.
 func currencyOptions(current string) []Option {
-	opts := make([]Option, 0, len(Currencies)+1)
+	opts := make([]Option, 0, len(vocab.Currencies)+1)
 	found := false
-	for _, c := range Currencies {
-		opts = append(opts, Option{Value: c.Code, Label: c.Code + " — " + c.Name})
+	for _, c := range vocab.Currencies {
+		opts = append(opts, Option{Value: c.Code, Label: c.Code + " — " + c.Label})
 		found = found || c.Code == current
 	}
 	if !found && current != "" {

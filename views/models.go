@@ -5,17 +5,19 @@ import (
 	"time"
 
 	"github.com/a-h/templ"
+
+	"github.com/trcr/trcr/store/vocab"
 )
 
 // This file holds the view models rendered by the templ components in this
 // package. They are plain structs: handlers translate store/domain types into
 // them, so views never import the database layer.
 
-// Roles of a member inside an organization.
+// Roles of a member inside an organization (aliases kept for existing callers; new code uses vocab).
 const (
-	RoleOwner  = "owner"
-	RoleAdmin  = "admin"
-	RoleMember = "member"
+	RoleOwner  = vocab.RoleOwner
+	RoleAdmin  = vocab.RoleAdmin
+	RoleMember = vocab.RoleMember
 )
 
 // Permissions is what the user may do in the current organization: the fields of store.Permissions, which handlers
@@ -42,10 +44,10 @@ type Permissions struct {
 	ManageTaskStatuses bool
 }
 
-// Member statuses.
+// Member statuses (aliases kept for existing callers; new code uses vocab).
 const (
-	StatusActive  = "active"
-	StatusInvited = "invited"
+	StatusActive  = vocab.MemberActive
+	StatusInvited = vocab.MemberInvited
 )
 
 // Flash kinds.

@@ -1,31 +1,12 @@
 package views
 
 import (
-	"strings"
 	"time"
+
+	"github.com/trcr/trcr/store/vocab"
 )
 
 // View models of the clients pages (/clients…).
-
-// Client activity types, in the order the timeline offers them.
-const (
-	clActivityMeeting = "meeting"
-	clActivityCall    = "call"
-	clActivityEmail   = "email"
-	clActivityNote    = "note"
-)
-
-// ClientActivityTypes lists the kinds of client activity.
-var ClientActivityTypes = []string{clActivityMeeting, clActivityCall, clActivityEmail, clActivityNote}
-
-// Invoice statuses as the client page shows them (overdue is a sent invoice past its due date).
-const (
-	clInvoiceDraft   = "draft"
-	clInvoiceSent    = "sent"
-	clInvoiceOverdue = "overdue"
-	clInvoicePaid    = "paid"
-	clInvoiceVoid    = "void"
-)
 
 // ---------------------------------------------------------------------------
 // Clients list
@@ -248,48 +229,31 @@ type ClientInvoiceRow struct {
 }
 
 // clActivityLabel names an activity type for people.
-func clActivityLabel(t string) string {
-	switch t {
-	case clActivityMeeting:
-		return "Meeting"
-	case clActivityCall:
-		return "Call"
-	case clActivityEmail:
-		return "Email"
-	case clActivityNote:
-		return "Note"
-	}
-	return humanize(t)
-}
+func clActivityLabel(t string) string { return termLabel(vocab.ActivityTypes, t) }
 
 func clActivityIcon(t string) string {
 	switch t {
-	case clActivityMeeting:
+	case vocab.ActivityMeeting:
 		return "handshake"
-	case clActivityCall:
+	case vocab.ActivityCall:
 		return "phone"
-	case clActivityEmail:
+	case vocab.ActivityEmail:
 		return "mail"
 	}
 	return "sticky-note"
 }
 
-func clInvoiceStatusLabel(s string) string {
-	if s == "" {
-		return ""
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
+func clInvoiceStatusLabel(s string) string { return termLabel(vocab.InvoiceStatuses, s) }
 
 func clInvoiceStatusTone(s string) string {
 	switch s {
-	case clInvoiceSent:
+	case vocab.InvoiceSent:
 		return "badge--info"
-	case clInvoiceOverdue:
+	case vocab.InvoiceOverdue:
 		return "badge--danger"
-	case clInvoicePaid:
+	case vocab.InvoicePaid:
 		return "badge--success"
-	case clInvoiceVoid:
+	case vocab.InvoiceVoid:
 		return "badge--neutral"
 	}
 	return "badge--warning"

@@ -592,21 +592,6 @@ func (r DashboardTaskRow) dueLabel(today time.Time) (string, string) {
 	return "Due " + due.Format("Jan 2, 2006"), ""
 }
 
-// dashStatusLabel names a built-in status; custom codes are humanized.
-func dashStatusLabel(code string) string {
-	switch code {
-	case "open":
-		return "Open"
-	case "in_progress":
-		return "In progress"
-	case "done":
-		return "Done"
-	case "closed":
-		return "Closed"
-	}
-	return humanize(code)
-}
-
 func ganttPanelURL(id string) string { return "/tasks/" + id + "/panel" }
 
 func ganttTaskURL(id string) string { return "/tasks?task=" + id }

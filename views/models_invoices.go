@@ -3,31 +3,25 @@ package views
 import (
 	"net/url"
 	"time"
+
+	"github.com/trcr/trcr/store/vocab"
 )
 
 // View models of the invoice pages (invoices.templ) and the public invoice page (public_invoice.templ). Money is
 // in minor units of the invoice's currency; percentages and quantities are decimal text ("21", "1.5").
 
-// Invoice statuses as shown; overdue is a sent invoice past its due date.
+// Invoice statuses as shown (aliases kept for existing callers; new code uses vocab); overdue is a sent invoice
+// past its due date.
 const (
-	InvoiceDraft   = "draft"
-	InvoiceSent    = "sent"
-	InvoiceOverdue = "overdue"
-	InvoicePaid    = "paid"
-	InvoiceVoid    = "void"
+	InvoiceDraft   = vocab.InvoiceDraft
+	InvoiceSent    = vocab.InvoiceSent
+	InvoiceOverdue = vocab.InvoiceOverdue
+	InvoicePaid    = vocab.InvoicePaid
+	InvoiceVoid    = vocab.InvoiceVoid
 )
 
 // InvoiceStatusTabs are the tabs of the invoice list, in order; "" is All.
-var InvoiceStatusTabs = []Option{
-	{Value: "", Label: "All"}, {Value: InvoiceDraft, Label: "Draft"}, {Value: InvoiceSent, Label: "Sent"},
-	{Value: InvoiceOverdue, Label: "Overdue"}, {Value: InvoicePaid, Label: "Paid"}, {Value: InvoiceVoid, Label: "Void"},
-}
-
-// InvoicePaymentMethods are the payment methods offered in the forms.
-var InvoicePaymentMethods = []Option{
-	{Value: "bank_transfer", Label: "Bank transfer"}, {Value: "credit_card", Label: "Credit card"},
-	{Value: "cash", Label: "Cash"}, {Value: "other", Label: "Other"},
-}
+var InvoiceStatusTabs = append([]Option{{Value: "", Label: "All"}}, termOptions(vocab.InvoiceStatuses)...)
 
 // ---------------------------------------------------------------------------
 // List
@@ -337,21 +331,7 @@ func invPath(id string, parts ...string) string {
 
 func invItemPath(invoiceID, itemID string) string { return invPath(invoiceID, "items", itemID) }
 
-func invStatusLabel(s string) string {
-	switch s {
-	case InvoiceDraft:
-		return "Draft"
-	case InvoiceSent:
-		return "Sent"
-	case InvoiceOverdue:
-		return "Overdue"
-	case InvoicePaid:
-		return "Paid"
-	case InvoiceVoid:
-		return "Void"
-	}
-	return humanize(s)
-}
+func invStatusLabel(s string) string { return termLabel(vocab.InvoiceStatuses, s) }
 
 func invStatusTone(s string) string {
 	switch s {
@@ -385,14 +365,7 @@ func invDate(s string) string {
 	return t.Format("Jan 2, 2006")
 }
 
-func invMethodLabel(m string) string {
-	for _, o := range InvoicePaymentMethods {
-		if o.Value == m {
-			return o.Label
-		}
-	}
-	return humanize(m)
-}
+func invMethodLabel(m string) string { return termLabel(vocab.PaymentMethods, m) }
 
 func invTabID(status string) string { return "inv-status-" + orDefault(status, "all") }
 

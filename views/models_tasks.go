@@ -11,18 +11,11 @@ import (
 	"time"
 
 	"github.com/a-h/templ"
+
+	"github.com/trcr/trcr/store/vocab"
 )
 
 // View models and helpers of the board, the task panel and the tasks page.
-
-// Task priorities, lowest first.
-var TaskPriorities = []string{"low", "medium", "high", "urgent"}
-
-// Built-in task statuses.
-var builtinTaskStatuses = []Option{
-	{Value: "open", Label: "Open"}, {Value: "in_progress", Label: "In progress"},
-	{Value: "done", Label: "Done"}, {Value: "closed", Label: "Closed"},
-}
 
 // TaskStatusOption is a status a task can take: a built-in or one of the organization's custom statuses.
 type TaskStatusOption struct {
@@ -33,9 +26,9 @@ type TaskStatusOption struct {
 
 // TaskStatusOptions are the built-ins followed by custom statuses.
 func TaskStatusOptions(custom []TaskStatusOption) []TaskStatusOption {
-	out := make([]TaskStatusOption, 0, len(builtinTaskStatuses)+len(custom))
-	for _, b := range builtinTaskStatuses {
-		out = append(out, TaskStatusOption{Code: b.Value, Label: b.Label})
+	out := make([]TaskStatusOption, 0, len(vocab.BuiltinStatuses)+len(custom))
+	for _, b := range vocab.BuiltinStatuses {
+		out = append(out, TaskStatusOption{Code: b.Code, Label: b.Label})
 	}
 	return append(out, custom...)
 }
@@ -47,12 +40,7 @@ func StatusLabel(code string, opts []TaskStatusOption) string {
 			return o.Label
 		}
 	}
-	for _, b := range builtinTaskStatuses {
-		if b.Value == code {
-			return b.Label
-		}
-	}
-	return humanize(code)
+	return builtinStatusLabel(code)
 }
 
 // StatusColor is the color of a custom status among the options, "" for built-ins.
@@ -65,7 +53,15 @@ func StatusColor(code string, opts []TaskStatusOption) string {
 	return ""
 }
 
-func priorityLabel(p string) string { return humanize(p) }
+// builtinStatusLabel names a built-in status; custom codes are humanized.
+func builtinStatusLabel(code string) string {
+	if b, ok := vocab.Builtin(code); ok {
+		return b.Label
+	}
+	return humanize(code)
+}
+
+func priorityLabel(p string) string { return termLabel(vocab.Priorities, p) }
 
 // TaskLabel is a label chip.
 type TaskLabel struct {
@@ -573,27 +569,16 @@ func boardURL(projectID string, f BoardFilter) string {
 func personInitials(p TaskPerson) string { return orDefault(p.Initials, initialsOf(p.Name)) }
 
 func complexityOptions() []Option {
-	return []Option{{Value: "", Label: "None"}, {Value: "1", Label: "1"}, {Value: "2", Label: "2"}, {Value: "3", Label: "3"},
-		{Value: "5", Label: "5"}, {Value: "8", Label: "8"}}
-}
-
-// recurrenceChoice maps a stored pattern to the form's select value: daily, weekly, monthly or custom (cron).
-func recurrenceChoice(pattern string) string {
-	switch pattern {
-	case "daily", "weekly", "monthly", "":
-		return pattern
+	out := []Option{{Value: "", Label: "None"}}
+	for _, n := range vocab.Complexities {
+		out = append(out, Option{Value: itoa(n), Label: itoa(n)})
 	}
-	return "custom"
+	return out
 }
 
 func recurrenceLabel(pattern string) string {
-	switch pattern {
-	case "daily":
-		return "Every day"
-	case "weekly":
-		return "Every week"
-	case "monthly":
-		return "Every month"
+	if l, ok := vocab.RecurrencePatterns.Label(pattern); ok {
+		return l
 	}
 	return "Cron: " + pattern
 }

@@ -3,21 +3,24 @@ package views
 import (
 	"regexp"
 	"strings"
+
+	"github.com/trcr/trcr/store/vocab"
 )
 
 // View models of the projects pages (/projects…) and the workflow settings (/settings/workflow).
 
-// Project statuses and the list filter's "every status" value.
+// Project statuses (aliases kept for existing callers; new code uses vocab) and the list filter's "every status"
+// value.
 const (
-	ProjectStatusActive   = "active"
-	ProjectStatusArchived = "archived"
+	ProjectStatusActive   = vocab.ProjectActive
+	ProjectStatusArchived = vocab.ProjectArchived
 	ProjectStatusAll      = "all"
 )
 
-// Project roles.
+// Project roles (aliases kept for existing callers; new code uses vocab).
 const (
-	ProjectRoleManager = "manager"
-	ProjectRoleMember  = "member"
+	ProjectRoleManager = vocab.ProjectRoleManager
+	ProjectRoleMember  = vocab.ProjectRoleMember
 )
 
 // Tabs of a project's pages (ProjectHeader.Tab).
