@@ -17,6 +17,15 @@ import (
 	trmail "github.com/trcr/trcr/store/mail"
 )
 
+// Notification types, as notification_preferences names them.
+const (
+	noticeTaskAssigned      = "task_assigned"
+	noticeTaskCommented     = "task_commented"
+	noticeTaskStatusChanged = "task_status_changed"
+	noticeInvoicePaid       = "invoice_paid"
+	noticeChatMentioned     = "chat_mentioned"
+)
+
 // notificationEmailWindow is the least time between two notification emails to one person about one thing (a task,
 // an invoice, a channel); what happens in between is summed up in one email when the window ends.
 const notificationEmailWindow = 5 * time.Minute

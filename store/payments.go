@@ -12,7 +12,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"github.com/trcr/trcr/views/pdf"
 )
 
 // Payment is money received against an invoice, in cents of the invoice's currency.
@@ -31,8 +30,6 @@ type Payment struct {
 
 const paymentColumns = `id, organization_id, invoice_id, client_id, amount, method, paid_at, notes, created_at, updated_at`
 
-// noticeInvoicePaid tells the organization's owners and admins that an invoice is paid in full.
-const noticeInvoicePaid = "invoice_paid"
 
 // PaymentFilter narrows GET /payments.
 type PaymentFilter struct {
@@ -403,19 +400,15 @@ func (s *Store) settleInvoice(ctx context.Context, tx *sqlx.Tx, a Actor, invoice
 	if status != InvoicePaid || before.Status == InvoicePaid {
 		return nil
 	}
-	var admins []string
-	if err := tx.SelectContext(ctx, &admins, `
-		SELECT user_id FROM members WHERE organization_id = $1 AND status = 'active' AND role IN ('owner', 'admin')`, a.OrgID); err != nil {
+	today, err := s.invoiceToday(ctx, tx, a.OrgID)
+	if err != nil {
 		return fmt.Errorf("settle invoice: %w", err)
 	}
-	return s.notify(ctx, tx, a, notice{
-		Type:  noticeInvoicePaid,
-		To:    admins,
-		Title: fmt.Sprintf("Invoice %s was paid", before.Number),
-		Body:  fmt.Sprintf("%s paid %s in full.", before.ClientName, pdf.Money(before.Total, before.Currency)),
-		Link:  "/invoices/" + invoiceID,
-		Data:  map[string]any{"invoice_id": invoiceID, "number": before.Number},
-	})
+	inv, err := getInvoice(ctx, tx, a, invoiceID, today, false)
+	if err != nil {
+		return fmt.Errorf("settle invoice: %w", err)
+	}
+	return s.record(ctx, tx, a, newEvent{Type: EventInvoicePaid, To: toAdmins(), EntityType: "invoice", EntityID: invoiceID, Data: inv})
 }
 
 func utcOrNil(t *time.Time) any {

@@ -65,7 +65,9 @@ func New(db *sqlx.DB, blobs blob.Store, cfg Config, log *slog.Logger) *Store {
 	if cfg.OrgEmailsPerDay <= 0 {
 		cfg.OrgEmailsPerDay = DefaultOrgEmailsPerDay
 	}
-	return &Store{db: db, blobs: blobs, cfg: cfg, log: log, now: time.Now, hasher: defaultHasher, authMailWake: make(chan struct{}, 1)}
+	s := &Store{db: db, blobs: blobs, cfg: cfg, log: log, now: time.Now, hasher: defaultHasher, authMailWake: make(chan struct{}, 1)}
+	s.subscribers = []subscriber{s.notificationSubscriber()}
+	return s
 }
 
 // SetClock replaces the clock, for tests of expiry.

@@ -46,7 +46,8 @@ func (s *Store) Comments(ctx context.Context, a Actor, taskID string) ([]Comment
 func (s *Store) AddComment(ctx context.Context, a Actor, taskID, body string) (Comment, error) {
 	var c Comment
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := visibleTask(ctx, tx, a, taskID, false); err != nil {
+		ref, err := visibleTask(ctx, tx, a, taskID, false)
+		if err != nil {
 			return err
 		}
 		var v validator
@@ -57,7 +58,7 @@ func (s *Store) AddComment(ctx context.Context, a Actor, taskID, body string) (C
 			return err
 		}
 		var id string
-		err := tx.GetContext(ctx, &id, `
+		err = tx.GetContext(ctx, &id, `
 			INSERT INTO task_comments (organization_id, task_id, user_id, body) VALUES ($1, $2, $3, $4) RETURNING id`,
 			a.OrgID, taskID, a.UserID, body)
 		if err != nil {
@@ -66,7 +67,10 @@ func (s *Store) AddComment(ctx context.Context, a Actor, taskID, body string) (C
 		if err := tx.GetContext(ctx, &c, commentSelect+` WHERE c.id = $1`, id); err != nil {
 			return fmt.Errorf("add comment: %w", err)
 		}
-		return audit(ctx, tx, a, ActionCreated, "comment", c.ID, Changes{"task_id": {To: taskID}, "body": {To: body}})
+		if err := audit(ctx, tx, a, ActionCreated, "comment", c.ID, Changes{"task_id": {To: taskID}, "body": {To: body}}); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, newEvent{Type: EventCommentCreated, To: toProject(ref.ProjectID), EntityType: "comment", EntityID: c.ID, Data: c})
 	})
 	return c, err
 }

@@ -273,6 +273,13 @@ func (s *Store) createNextOccurrence(ctx context.Context, tx *sqlx.Tx, a Actor, 
 	}); err != nil {
 		return err
 	}
+	next, err := getTask(ctx, tx, t.OrganizationID, newID, false)
+	if err != nil {
+		return err
+	}
+	if err := s.recordTask(ctx, tx, a, EventTaskCreated, Task{}, next); err != nil {
+		return err
+	}
 	after, err := nextOccurrenceAnchored(r.RecurrencePattern, due, anchor)
 	if err != nil {
 		return fmt.Errorf("next occurrence: %w", err)

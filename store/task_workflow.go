@@ -214,7 +214,7 @@ func (s *Store) patchTask(ctx context.Context, a Actor, id string, p TaskPatch) 
 		if err := audit(ctx, tx, a, ActionUpdated, "task", id, taskChanges(before, after)); err != nil {
 			return err
 		}
-		if err := s.notifyTaskChanges(ctx, tx, a, before, after); err != nil {
+		if err := s.recordTask(ctx, tx, a, EventTaskUpdated, before, after); err != nil {
 			return err
 		}
 		if before.CompletedAt == nil && after.CompletedAt != nil {
@@ -370,7 +370,10 @@ func (s *Store) ReorderTask(ctx context.Context, a Actor, id string, in ReorderI
 		if after, err = getTask(ctx, tx, a.OrgID, id, false); err != nil {
 			return err
 		}
-		return audit(ctx, tx, a, ActionUpdated, "task", id, taskChanges(before, after))
+		if err := audit(ctx, tx, a, ActionUpdated, "task", id, taskChanges(before, after)); err != nil {
+			return err
+		}
+		return s.recordTask(ctx, tx, a, EventTaskMoved, before, after)
 	})
 	if err != nil {
 		return Task{}, fmt.Errorf("reorder task: %w", err)
@@ -435,7 +438,10 @@ func (s *Store) changeTaskLabel(ctx context.Context, a Actor, taskID, labelID st
 		if after, err = getTask(ctx, tx, a.OrgID, taskID, false); err != nil {
 			return err
 		}
-		return audit(ctx, tx, a, ActionUpdated, "task", taskID, taskChanges(before, after))
+		if err := audit(ctx, tx, a, ActionUpdated, "task", taskID, taskChanges(before, after)); err != nil {
+			return err
+		}
+		return s.recordTask(ctx, tx, a, EventTaskUpdated, before, after)
 	})
 	if err != nil {
 		return Task{}, fmt.Errorf("task label: %w", err)
@@ -443,39 +449,11 @@ func (s *Store) changeTaskLabel(ctx context.Context, a Actor, taskID, labelID st
 	return after, nil
 }
 
-// notifyTaskChanges tells the new assignee about an assignment, and the reporter and assignee about a status
-// change. before is the zero Task for a new task.
-func (s *Store) notifyTaskChanges(ctx context.Context, tx *sqlx.Tx, a Actor, before, after Task) error {
-	who := a.UserName
-	if who == "" {
-		who = "Someone"
-	}
-	data := map[string]any{"task_id": after.ID, "project_id": after.ProjectID}
-	link := "/tasks?task=" + after.ID
-	if after.AssigneeID != nil && (before.AssigneeID == nil || *before.AssigneeID != *after.AssigneeID) {
-		err := s.notify(ctx, tx, a, notice{
-			Type: noticeTaskAssigned, To: []string{*after.AssigneeID},
-			Title: "Task assigned: " + after.Title, Body: who + " assigned this task to you.",
-			Link: link, Data: data,
-		})
-		if err != nil {
-			return err
-		}
-	}
-	if before.ID != "" && before.Status != after.Status {
-		var to []string
-		for _, id := range []*string{after.ReporterID, after.AssigneeID} {
-			if id != nil {
-				to = append(to, *id)
-			}
-		}
-		statusData := map[string]any{"task_id": after.ID, "project_id": after.ProjectID, "from": before.Status, "to": after.Status}
-		return s.notify(ctx, tx, a, notice{
-			Type: noticeTaskStatusChanged, To: to,
-			Title: "Task status changed: " + after.Title,
-			Body:  fmt.Sprintf("%s changed the status from %s to %s.", who, before.Status, after.Status),
-			Link:  link, Data: statusData,
-		})
-	}
-	return nil
+// recordTask records a task's change for the live board, its notifications and later webhooks: the task as the API
+// shows it, and what changed. before is the zero Task for a new task.
+func (s *Store) recordTask(ctx context.Context, tx *sqlx.Tx, a Actor, typ string, before, after Task) error {
+	return s.record(ctx, tx, a, newEvent{
+		Type: typ, To: toProject(after.ProjectID), EntityType: "task", EntityID: after.ID,
+		Data: after, Changes: taskChanges(before, after),
+	})
 }

@@ -279,7 +279,7 @@ func (s *Store) CreateTask(ctx context.Context, a Actor, in TaskInput) (Task, er
 		if err := audit(ctx, tx, a, ActionCreated, "task", id, ch); err != nil {
 			return err
 		}
-		if err := s.notifyTaskChanges(ctx, tx, a, Task{}, t); err != nil {
+		if err := s.recordTask(ctx, tx, a, EventTaskCreated, Task{}, t); err != nil {
 			return err
 		}
 		if st.IsTerminal {
@@ -327,8 +327,14 @@ func (s *Store) DeleteTask(ctx context.Context, a Actor, id string) error {
 		if err := compactGroup(ctx, tx, t.GroupID); err != nil {
 			return err
 		}
-		return audit(ctx, tx, a, ActionDeleted, "task", id, Changes{
+		if err := audit(ctx, tx, a, ActionDeleted, "task", id, Changes{
 			"title": {From: t.Title}, "project_id": {From: t.ProjectID}, "status": {From: t.Status},
+		}); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, newEvent{
+			Type: EventTaskDeleted, To: toProject(t.ProjectID), EntityType: "task", EntityID: id,
+			Data: map[string]any{"id": id, "project_id": t.ProjectID, "group_id": t.GroupID, "title": t.Title},
 		})
 	})
 	if err != nil {

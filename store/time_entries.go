@@ -250,13 +250,22 @@ func (s *Store) StartTimer(ctx context.Context, a Actor, in StartTimerInput) (Ti
 		if err != nil {
 			return fmt.Errorf("start timer: %w", err)
 		}
-		return audit(ctx, tx, a, ActionCreated, "time_entry", e.ID, entryCreatedChanges(e))
+		if err := audit(ctx, tx, a, ActionCreated, "time_entry", e.ID, entryCreatedChanges(e)); err != nil {
+			return err
+		}
+		return s.recordTimer(ctx, tx, a, EventTimerStarted, e)
 	})
 	if err != nil {
 		return TimeEntry{}, err
 	}
 	s.presentTimeEntry(&e)
 	return e, nil
+}
+
+// recordTimer tells the timer's owner's other tabs and devices that it started or stopped.
+func (s *Store) recordTimer(ctx context.Context, tx *sqlx.Tx, a Actor, typ string, e TimeEntry) error {
+	s.presentTimeEntry(&e)
+	return s.record(ctx, tx, a, newEvent{Type: typ, To: toUser(e.UserID), EntityType: "time_entry", EntityID: e.ID, Data: e})
 }
 
 // StopTimer stops a running timer now. Only the entry's owner stops it (admins correct others' entries with
@@ -285,7 +294,10 @@ func (s *Store) StopTimer(ctx context.Context, a Actor, id string) (TimeEntry, e
 		}
 		ch := Changes{}
 		ch.set("stopped_at", nil, timeValue(e.StoppedAt))
-		return audit(ctx, tx, a, ActionUpdated, "time_entry", e.ID, ch)
+		if err := audit(ctx, tx, a, ActionUpdated, "time_entry", e.ID, ch); err != nil {
+			return err
+		}
+		return s.recordTimer(ctx, tx, a, EventTimerStopped, e)
 	})
 	if err != nil {
 		return TimeEntry{}, err
