@@ -17,7 +17,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/trcr/trcr/store/mail"
-	"github.com/trcr/trcr/views/pdf"
+	"github.com/trcr/trcr/store/pdf"
 )
 
 // Invoice links are signed with their own derived key: knowing the link of one invoice reveals nothing about

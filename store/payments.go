@@ -12,7 +12,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"github.com/trcr/trcr/views/pdf"
+	"github.com/trcr/trcr/store/pdf"
 )
 
 // Payment is money received against an invoice, in cents of the invoice's currency.
