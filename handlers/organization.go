@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -66,7 +65,7 @@ func (h *Handlers) dashboard(c echo.Context) error {
 	u := currentUser(c)
 	d := views.DashboardView{
 		MemberCount: active.Total, PendingInvites: invited.Total, Role: a.Role,
-		Currency: org.Currency, Timezone: org.Timezone, Now: time.Now(),
+		Currency: org.Currency, Timezone: org.Timezone, Now: h.now(),
 		Checklist: []views.ChecklistItem{
 			{Label: "Verify your email", Hint: "Follow the link we emailed you.", Href: "/profile", Done: u.EmailVerified},
 			{Label: "Create your organization", Href: "/settings/organization", Done: true},
@@ -544,7 +543,7 @@ func (h *Handlers) auditLogPage(c echo.Context) error {
 		return err
 	}
 	v := views.AuditLogView{
-		Entries: auditEntries(l.Items), Filter: f, Now: time.Now(),
+		Entries: auditEntries(l.Items), Filter: f, Now: h.now(),
 		Actions:     []string{store.ActionCreated, store.ActionUpdated, store.ActionDeleted},
 		EntityTypes: []string{"organization", "member"},
 		Pagination:  views.Pagination{Page: l.Page, PerPage: l.PerPage, Total: l.Total, Path: "/audit-logs", Query: url.Values(c.QueryParams()), Target: "#audit-results"},

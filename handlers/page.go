@@ -36,7 +36,7 @@ func (h *Handlers) page(c echo.Context, title, nav string) (views.Page, error) {
 		if err != nil {
 			return p, err
 		}
-		p.Timer = views.TimerWidget(timerView(t, p.CSRFToken))
+		p.Timer = views.TimerWidget(h.timerView(t, p.CSRFToken))
 	}
 	return p, nil
 }

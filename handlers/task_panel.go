@@ -49,7 +49,7 @@ func (h *Handlers) panelView(c echo.Context, d store.TaskDetail) views.TaskPanel
 		AssigneeID: deref(t.AssigneeID), StartDate: dateString(t.StartDate), DueDate: dateString(t.DueDate),
 		Due: views.MakeDue(dateString(t.DueDate), h.today(c), completed), Progress: t.Progress, GroupID: t.GroupID,
 		ReporterName: d.ReporterName, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
-		CanManage: d.CanManage, CanWorkflow: d.CanChangeWorkflow(), CloseURL: "/tasks",
+		CanManage: d.CanManage, CanWorkflow: d.CanChangeWorkflow(), CloseURL: "/tasks", Now: h.now(),
 	}
 	if t.EstimatedHours != nil {
 		v.Estimate = strconv.FormatFloat(*t.EstimatedHours, 'f', -1, 64)
