@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -380,7 +379,7 @@ func (h *Handlers) clClientView(c echo.Context, typ string, pageNum int, editing
 		}
 		for _, inv := range invoices.Items {
 			v.Invoices = append(v.Invoices, views.ClientInvoiceRow{
-				ID: inv.ID, Number: inv.Number, Status: inv.Status, IssueDate: clDay(inv.IssueDate), DueDate: clDay(inv.DueDate),
+				ID: inv.ID, Number: inv.Number, Status: inv.Status, IssueDate: views.FormatDate(inv.IssueDate), DueDate: views.FormatDate(inv.DueDate),
 				Currency: inv.Currency, Total: inv.Total, Balance: inv.Balance,
 			})
 		}
@@ -396,15 +395,6 @@ func clNonEmpty(parts ...string) []string {
 		}
 	}
 	return out
-}
-
-// clDay shows a YYYY-MM-DD date as "Mar 12, 2026".
-func clDay(d string) string {
-	t, err := time.Parse(time.DateOnly, d)
-	if err != nil {
-		return d
-	}
-	return t.Format("Jan 2, 2006")
 }
 
 func clPageNum(s string) int {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"math/big"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -682,7 +681,7 @@ func (h *Handlers) generateInvoiceLines(c echo.Context) error {
 		if res.Entries == 0 {
 			h.flash(c, views.FlashInfo, "Nothing to bill: no billable, uninvoiced time in this range.")
 		} else {
-			h.flash(c, views.FlashSuccess, "Billed "+ivPlural(res.Entries, "time entry", "time entries")+" ("+res.Hours+" h).")
+			h.flash(c, views.FlashSuccess, "Billed "+views.Plural(res.Entries, "time entry", "time entries")+" ("+res.Hours+" h).")
 		}
 		return redirect(c, "/invoices/"+inv.ID+"#invoice-lines")
 	}
@@ -718,13 +717,6 @@ func ivGenerated(inv store.Invoice, known string) views.InvoiceGenerateResult {
 	}
 	res.Hours = strings.TrimSuffix(strings.TrimRight(hours.FloatString(2), "0"), ".")
 	return res
-}
-
-func ivPlural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }
 
 // --- send ---

@@ -36,8 +36,6 @@ func (h *Handlers) mountTaskPanel(g *router) {
 	g.POST("/tasks/:id/delete", h.deleteTask, h.requireOrg)
 }
 
-func taskDeepLink(id string) string { return "/tasks?task=" + url.QueryEscape(id) }
-
 // panelView turns the store's task detail into the panel's view model.
 func (h *Handlers) panelView(c echo.Context, d store.TaskDetail) views.TaskPanelView {
 	t := d.Task
@@ -140,7 +138,7 @@ func (h *Handlers) taskPanel(c echo.Context) error {
 	id := c.Param("id")
 	edit := c.QueryParam("edit") == "1"
 	if !isHTMX(c) {
-		to := taskDeepLink(id)
+		to := views.TaskDeepLink(id)
 		if edit {
 			to += "&edit=description"
 		}
@@ -182,7 +180,7 @@ func (h *Handlers) panelAnswer(c echo.Context, taskID, section string, werr erro
 			}
 		}
 	} else if !isHTMX(c) {
-		return redirect(c, taskDeepLink(taskID))
+		return redirect(c, views.TaskDeepLink(taskID))
 	}
 	d, err := h.store.TaskDetail(c.Request().Context(), currentActor(c), taskID)
 	if err != nil {
@@ -391,7 +389,7 @@ func (h *Handlers) dependencySearch(c echo.Context, taskID, q, typ string) (view
 func (h *Handlers) searchDependencies(c echo.Context) error {
 	id, q, typ := c.Param("id"), c.QueryParam("q"), c.QueryParam("type")
 	if !isHTMX(c) {
-		return c.Redirect(http.StatusSeeOther, taskDeepLink(id)+"&"+url.Values{"depq": {q}, "dept": {typ}}.Encode())
+		return c.Redirect(http.StatusSeeOther, views.TaskDeepLink(id)+"&"+url.Values{"depq": {q}, "dept": {typ}}.Encode())
 	}
 	s, err := h.dependencySearch(c, id, q, typ)
 	if err != nil {

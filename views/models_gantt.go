@@ -606,7 +606,3 @@ func dashStatusLabel(code string) string {
 	}
 	return humanize(code)
 }
-
-func ganttPanelURL(id string) string { return "/tasks/" + id + "/panel" }
-
-func ganttTaskURL(id string) string { return "/tasks?task=" + id }

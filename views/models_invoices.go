@@ -376,15 +376,6 @@ func pubDueLabel(status string) string {
 	return "Amount due"
 }
 
-// invDate shows a YYYY-MM-DD date as "Mar 12, 2026"; anything else is shown as is.
-func invDate(s string) string {
-	t, err := time.Parse("2006-01-02", s)
-	if err != nil {
-		return s
-	}
-	return t.Format("Jan 2, 2006")
-}
-
 func invMethodLabel(m string) string {
 	for _, o := range InvoicePaymentMethods {
 		if o.Value == m {
