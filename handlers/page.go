@@ -61,10 +61,3 @@ func initials(name, email string) string {
 	}
 	return out
 }
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
