@@ -387,15 +387,6 @@ func invMethodLabel(m string) string {
 
 func invTabID(status string) string { return "inv-status-" + orDefault(status, "all") }
 
-// invTabURL links a status tab, keeping the other filters.
-func invTabURL(f InvoiceListFilter, status string) string {
-	f.Status = status
-	if q := f.Query().Encode(); q != "" {
-		return "/invoices?" + q
-	}
-	return "/invoices"
-}
-
 // invPercent shows a percentage ("21" → "21%").
 func invPercent(p string) string {
 	if p == "" {

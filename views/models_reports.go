@@ -569,16 +569,6 @@ func profitBefore(a, b ProfitabilityRow) bool {
 	return a.Cost > b.Cost
 }
 
-// HasLoss reports whether a row lost money.
-func (r ProfitabilityReport) HasLoss() bool {
-	for _, row := range r.Rows {
-		if row.Profit < 0 {
-			return true
-		}
-	}
-	return false
-}
-
 // groupByOptions are the group_by choices of a report.
 func groupByOptions(report string) []Option {
 	switch report {

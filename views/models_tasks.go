@@ -580,15 +580,6 @@ func complexityOptions() []Option {
 		{Value: "5", Label: "5"}, {Value: "8", Label: "8"}}
 }
 
-// recurrenceChoice maps a stored pattern to the form's select value: daily, weekly, monthly or custom (cron).
-func recurrenceChoice(pattern string) string {
-	switch pattern {
-	case "daily", "weekly", "monthly", "":
-		return pattern
-	}
-	return "custom"
-}
-
 func recurrenceLabel(pattern string) string {
 	switch pattern {
 	case "daily":
