@@ -84,6 +84,24 @@ func (h *Handlers) dashboard(c echo.Context) error {
 	return render(c, http.StatusOK, views.DashboardPage(p, d, dashboardWork(work)))
 }
 
+// dashboardWork translates the caller's work for the dashboard.
+func dashboardWork(w store.DashboardWork) views.DashboardWork {
+	rows := func(tasks []store.DashboardTask) []views.DashboardTaskRow {
+		out := make([]views.DashboardTaskRow, len(tasks))
+		for i, t := range tasks {
+			out[i] = views.DashboardTaskRow{ID: t.ID, Title: t.Title, Project: t.ProjectName, ProjectColor: t.ProjectColor,
+				Status: t.Status, StatusLabel: w.StatusLabels[t.Status], Priority: t.Priority, Progress: t.Progress}
+			if t.DueDate != nil {
+				d := t.DueDate.Time
+				out[i].Due = &d
+			}
+		}
+		return out
+	}
+	return views.DashboardWork{Total: w.Summary.TotalTasks, Completed: w.Summary.CompletedTasks, Overdue: w.Summary.OverdueCount,
+		DueSoon: w.DueSoon, MyOpen: rows(w.OpenTasks), Urgent: rows(w.OverdueUrgent), Today: w.Today.Time}
+}
+
 func (h *Handlers) onboardingPage(c echo.Context) error {
 	p, err := h.page(c, "Create your organization", "")
 	if err != nil {
