@@ -148,13 +148,6 @@ func (h *Handlers) register(c echo.Context) error {
 	return redirect(c, orDefault(f.Next, "/onboarding"))
 }
 
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}
-
 func (h *Handlers) logout(c echo.Context) error {
 	ctx := c.Request().Context()
 	if err := h.sessions.Destroy(ctx); err != nil {

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -271,39 +270,8 @@ func (h *Handlers) moveTask(c echo.Context) error {
 	return err
 }
 
-// flashError answers an htmx request with an error flash only (nothing else is swapped).
-func (h *Handlers) flashError(c echo.Context, status int, msg string) error {
-	c.Response().Header().Set("HX-Reswap", "none")
-	return render(c, status, views.FlashesOOB([]views.Flash{{Kind: views.FlashError, Text: msg}}))
-}
-
-// today is the user's current calendar day, for due dates and overdue marks.
-func (h *Handlers) today(c echo.Context) string {
-	loc := time.UTC
-	if u := currentUser(c); u != nil && u.Timezone != "" {
-		if l, err := time.LoadLocation(u.Timezone); err == nil {
-			loc = l
-		}
-	}
-	return time.Now().In(loc).Format("2006-01-02")
-}
-
-func dateString(d *store.Date) string {
-	if d == nil {
-		return ""
-	}
-	return d.String()
-}
-
 func personView(p store.Person) views.TaskPerson {
 	return views.TaskPerson{ID: p.UserID, Name: orName(p.Name, p.Email), AvatarURL: deref(p.AvatarURL), Initials: initials(p.Name, p.Email)}
-}
-
-func orName(name, email string) string {
-	if strings.TrimSpace(name) != "" {
-		return name
-	}
-	return email
 }
 
 func statusOptions(custom []store.TaskStatus) []views.TaskStatusOption {

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -268,16 +267,6 @@ func (h *Handlers) deleteClient(c echo.Context) error {
 
 // --- the client page ---
 
-// clUserLocation is the signed-in user's timezone, for activity dates.
-func clUserLocation(c echo.Context) *time.Location {
-	if u := currentUser(c); u != nil {
-		if loc, err := time.LoadLocation(u.Timezone); err == nil {
-			return loc
-		}
-	}
-	return time.UTC
-}
-
 // clActivityType keeps only a known activity type; anything else shows every type.
 func clActivityType(t string) string {
 	if vocab.ActivityTypes.Has(t) {
@@ -289,7 +278,7 @@ func clActivityType(t string) string {
 // clActivityView loads one page of a client's timeline, filtered by type.
 func (h *Handlers) clActivityView(c echo.Context, clientID, typ string, pageNum int) (views.ClientActivityView, error) {
 	a := currentActor(c)
-	loc := clUserLocation(c)
+	loc := userLocation(c)
 	l, err := h.store.ClientActivities(c.Request().Context(), a, clientID, store.ClientActivityFilter{
 		Type: typ, Page: store.Page{Num: pageNum, Per: clActivitiesPerPage},
 	})
@@ -301,9 +290,9 @@ func (h *Handlers) clActivityView(c echo.Context, clientID, typ string, pageNum 
 		query.Set("type", typ)
 	}
 	v := views.ClientActivityView{
-		ClientID: clientID, Type: typ, CanManage: a.Permissions().ManageClients, Now: time.Now().In(loc),
+		ClientID: clientID, Type: typ, CanManage: a.Permissions().ManageClients, Now: h.now().In(loc),
 		Pagination: views.Pagination{Page: l.Page, PerPage: l.PerPage, Total: l.Total, Path: "/clients/" + clientID, Query: query, Target: "#client-activity"},
-		Add:        views.ClientActivityForm{ClientID: clientID, Type: vocab.ActivityTypes[0].Code, Date: time.Now().In(loc).Format(time.DateOnly), FilterType: typ},
+		Add:        views.ClientActivityForm{ClientID: clientID, Type: vocab.ActivityTypes[0].Code, Date: h.todayIn(loc), FilterType: typ},
 	}
 	for _, it := range l.Items {
 		v.Items = append(v.Items, views.ClientActivityItem{
@@ -389,7 +378,7 @@ func (h *Handlers) clClientView(c echo.Context, typ string, pageNum int, editing
 		}
 		for _, inv := range invoices.Items {
 			v.Invoices = append(v.Invoices, views.ClientInvoiceRow{
-				ID: inv.ID, Number: inv.Number, Status: inv.Status, IssueDate: clDay(inv.IssueDate), DueDate: clDay(inv.DueDate),
+				ID: inv.ID, Number: inv.Number, Status: inv.Status, IssueDate: views.FormatDate(inv.IssueDate), DueDate: views.FormatDate(inv.DueDate),
 				Currency: inv.Currency, Total: inv.Total, Balance: inv.Balance,
 			})
 		}
@@ -405,15 +394,6 @@ func clNonEmpty(parts ...string) []string {
 		}
 	}
 	return out
-}
-
-// clDay shows a YYYY-MM-DD date as "Mar 12, 2026".
-func clDay(d string) string {
-	t, err := time.Parse(time.DateOnly, d)
-	if err != nil {
-		return d
-	}
-	return t.Format("Jan 2, 2006")
 }
 
 func clPageNum(s string) int {
@@ -570,14 +550,14 @@ func (h *Handlers) deleteClientContact(c echo.Context) error {
 
 func (h *Handlers) addClientActivity(c echo.Context) error {
 	clientID := c.Param("id")
-	loc := clUserLocation(c)
+	loc := userLocation(c)
 	filter := clActivityType(c.FormValue("filter_type"))
 	f := views.ClientActivityForm{
 		ClientID: clientID, Type: c.FormValue("type"), Title: c.FormValue("title"), Description: c.FormValue("description"),
 		Date: strings.TrimSpace(c.FormValue("date")), FilterType: filter,
 	}
 	in := store.ClientActivityInput{Type: f.Type, Title: f.Title, Description: f.Description, Date: f.Date}
-	if in.Date == time.Now().In(loc).Format(time.DateOnly) {
+	if in.Date == h.todayIn(loc) {
 		// Today means now, so what was just logged tops the timeline.
 		in.Date = ""
 	}
@@ -597,7 +577,7 @@ func (h *Handlers) addClientActivity(c echo.Context) error {
 		return err
 	}
 	if f.Date == "" && f.Errors["date"] == "" {
-		f.Date = time.Now().In(loc).Format(time.DateOnly)
+		f.Date = h.todayIn(loc)
 	}
 	if isHTMX(c) {
 		v, err := h.clActivityView(c, clientID, filter, 1)

@@ -3,7 +3,6 @@ package handlers
 import (
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -19,7 +18,7 @@ func (h *Handlers) devMailbox(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.DevMailboxView{Now: time.Now()}
+	v := views.DevMailboxView{Now: h.now()}
 	for _, e := range emails {
 		v.Emails = append(v.Emails, viewEmail(e))
 	}

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"io"
 	"maps"
@@ -47,19 +46,6 @@ func formFile(c echo.Context, field string) (io.Reader, error) {
 		return nil, err
 	}
 	return bytes.NewReader(data), nil
-}
-
-// withFlashes renders a fragment followed by flash messages swapped out of band, for htmx answers.
-func withFlashes(fragment templ.Component, flashes []views.Flash) templ.Component {
-	if len(flashes) == 0 {
-		return fragment
-	}
-	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
-		if err := fragment.Render(ctx, w); err != nil {
-			return err
-		}
-		return views.FlashesOOB(flashes).Render(ctx, w)
-	})
 }
 
 // formResult answers a submitted form with status: htmx gets the form's fragment with the page's flashes out of

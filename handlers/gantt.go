@@ -140,21 +140,3 @@ func ganttMessage(msg string) string {
 	msg = strings.NewReplacer("start_date", "the start date", "due_date", "the due date").Replace(msg)
 	return sentence(msg)
 }
-
-// dashboardWork translates the caller's work for the dashboard (handlers/organization.go).
-func dashboardWork(w store.DashboardWork) views.DashboardWork {
-	rows := func(tasks []store.DashboardTask) []views.DashboardTaskRow {
-		out := make([]views.DashboardTaskRow, len(tasks))
-		for i, t := range tasks {
-			out[i] = views.DashboardTaskRow{ID: t.ID, Title: t.Title, Project: t.ProjectName, ProjectColor: t.ProjectColor,
-				Status: t.Status, StatusLabel: w.StatusLabels[t.Status], Priority: t.Priority, Progress: t.Progress}
-			if t.DueDate != nil {
-				d := t.DueDate.Time
-				out[i].Due = &d
-			}
-		}
-		return out
-	}
-	return views.DashboardWork{Total: w.Summary.TotalTasks, Completed: w.Summary.CompletedTasks, Overdue: w.Summary.OverdueCount,
-		DueSoon: w.DueSoon, MyOpen: rows(w.OpenTasks), Urgent: rows(w.OverdueUrgent), Today: w.Today.Time}
-}

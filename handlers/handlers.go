@@ -4,10 +4,8 @@
 package handlers
 
 import (
-	"context"
 	"errors"
 	"log/slog"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -18,7 +16,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/trcr/trcr/store"
-	"github.com/trcr/trcr/views"
 )
 
 // Options configure the pages.
@@ -197,29 +194,6 @@ func (h *Handlers) requireOrg(next echo.HandlerFunc) echo.HandlerFunc {
 	})
 }
 
-// redirect answers a normal request with 303 and an htmx request with HX-Redirect, so htmx does a full load.
-func redirect(c echo.Context, to string) error {
-	if isHTMX(c) {
-		c.Response().Header().Set("HX-Redirect", to)
-		return c.NoContent(http.StatusNoContent)
-	}
-	return c.Redirect(http.StatusSeeOther, to)
-}
-
-func isHTMX(c echo.Context) bool { return isHTMXRequest(c.Request()) }
-
-func isHTMXRequest(r *http.Request) bool {
-	return r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-History-Restore-Request") != "true"
-}
-
-// render writes a component with status.
-func render(c echo.Context, status int, comp templ.Component) error {
-	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
-	c.Response().Header().Add("Vary", "HX-Request")
-	c.Response().WriteHeader(status)
-	return comp.Render(c.Request().Context(), c.Response())
-}
-
 // renderForm answers a submitted form: the whole page for a normal request, only the form fragment for htmx.
 // Invalid input answers 422 so htmx swaps the form with its messages in place.
 func renderForm(c echo.Context, status int, page, fragment templ.Component) error {
@@ -227,25 +201,6 @@ func renderForm(c echo.Context, status int, page, fragment templ.Component) erro
 		return render(c, status, fragment)
 	}
 	return render(c, status, page)
-}
-
-// flash keeps a message for the next page the user sees. For a visitor who is not signed in, that makes a session
-// that lives an hour at most.
-func (h *Handlers) flash(c echo.Context, kind, text string) {
-	ctx := c.Request().Context()
-	if h.sessions.GetString(ctx, sessUserID) == "" {
-		h.sessions.SetDeadline(ctx, time.Now().Add(anonymousSessionLifetime))
-	}
-	h.sessions.Put(ctx, sessFlash, kind+"\x00"+text)
-}
-
-func (h *Handlers) popFlashes(ctx context.Context) []views.Flash {
-	s := h.sessions.PopString(ctx, sessFlash)
-	if s == "" {
-		return nil
-	}
-	kind, text, _ := strings.Cut(s, "\x00")
-	return []views.Flash{{Kind: kind, Text: text}}
 }
 
 func capitalize(s string) string {

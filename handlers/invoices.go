@@ -4,9 +4,7 @@ import (
 	"errors"
 	"math/big"
 	"net/http"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -96,15 +94,6 @@ func ivNewLineForm(inv store.Invoice) views.InvoiceLineForm {
 	return views.InvoiceLineForm{InvoiceID: inv.ID, Currency: inv.Currency, Quantity: "1"}
 }
 
-// ivToday is the current date in the organization's timezone.
-func ivToday(timezone string) time.Time {
-	loc, err := time.LoadLocation(timezone)
-	if err != nil {
-		loc = time.UTC
-	}
-	return time.Now().In(loc)
-}
-
 // invoiceView reads what the invoice page shows besides the invoice: its client, project, payments and the
 // organization's date for the payment forms.
 func (h *Handlers) invoiceView(c echo.Context, inv store.Invoice) (views.InvoiceView, error) {
@@ -130,12 +119,12 @@ func (h *Handlers) invoiceView(c echo.Context, inv store.Invoice) (views.Invoice
 	if err != nil {
 		return views.InvoiceView{}, err
 	}
-	today := ivToday(org.Timezone).Format("2006-01-02")
+	today := h.todayIn(location(org.Timezone))
 	v := views.InvoiceView{
 		ID: inv.ID, Number: inv.Number, Status: inv.Status, ClientID: inv.ClientID, ClientName: client.Name,
 		ClientEmail: client.Email, ProjectName: projectName, IssueDate: inv.IssueDate, DueDate: inv.DueDate,
 		Currency: inv.Currency, Notes: inv.Notes, SentAt: inv.SentAt, PaidAt: inv.PaidAt,
-		Items: ivLineRows(inv), Totals: ivTotals(inv), Now: time.Now(),
+		Items: ivLineRows(inv), Totals: ivTotals(inv), Now: h.now(),
 		Details: views.InvoiceDetailsForm{
 			InvoiceID: inv.ID, IssueDate: inv.IssueDate, DueDate: inv.DueDate, Currency: inv.Currency,
 			TaxRate: inv.TaxRate.String(), Discount: inv.Discount.String(), Notes: inv.Notes,
@@ -680,7 +669,7 @@ func (h *Handlers) generateInvoiceLines(c echo.Context) error {
 		if res.Entries == 0 {
 			h.flash(c, views.FlashInfo, "Nothing to bill: no billable, uninvoiced time in this range.")
 		} else {
-			h.flash(c, views.FlashSuccess, "Billed "+ivPlural(res.Entries, "time entry", "time entries")+" ("+res.Hours+" h).")
+			h.flash(c, views.FlashSuccess, "Billed "+views.Plural(res.Entries, "time entry", "time entries")+" ("+res.Hours+" h).")
 		}
 		return redirect(c, "/invoices/"+inv.ID+"#invoice-lines")
 	}
@@ -716,13 +705,6 @@ func ivGenerated(inv store.Invoice, known string) views.InvoiceGenerateResult {
 	}
 	res.Hours = strings.TrimSuffix(strings.TrimRight(hours.FloatString(2), "0"), ".")
 	return res
-}
-
-func ivPlural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }
 
 // --- send ---

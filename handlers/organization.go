@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -67,7 +66,7 @@ func (h *Handlers) dashboard(c echo.Context) error {
 	u := currentUser(c)
 	d := views.DashboardView{
 		MemberCount: active.Total, PendingInvites: invited.Total, Role: a.Role,
-		Currency: org.Currency, Timezone: org.Timezone, Now: time.Now(),
+		Currency: org.Currency, Timezone: org.Timezone, Now: h.now(),
 		Checklist: []views.ChecklistItem{
 			{Label: "Verify your email", Hint: "Follow the link we emailed you.", Href: "/profile", Done: u.EmailVerified},
 			{Label: "Create your organization", Href: "/settings/organization", Done: true},
@@ -84,6 +83,24 @@ func (h *Handlers) dashboard(c echo.Context) error {
 		d.RecentActivity = auditEntries(recent.Items)
 	}
 	return render(c, http.StatusOK, views.DashboardPage(p, d, dashboardWork(work)))
+}
+
+// dashboardWork translates the caller's work for the dashboard.
+func dashboardWork(w store.DashboardWork) views.DashboardWork {
+	rows := func(tasks []store.DashboardTask) []views.DashboardTaskRow {
+		out := make([]views.DashboardTaskRow, len(tasks))
+		for i, t := range tasks {
+			out[i] = views.DashboardTaskRow{ID: t.ID, Title: t.Title, Project: t.ProjectName, ProjectColor: t.ProjectColor,
+				Status: t.Status, StatusLabel: w.StatusLabels[t.Status], Priority: t.Priority, Progress: t.Progress}
+			if t.DueDate != nil {
+				d := t.DueDate.Time
+				out[i].Due = &d
+			}
+		}
+		return out
+	}
+	return views.DashboardWork{Total: w.Summary.TotalTasks, Completed: w.Summary.CompletedTasks, Overdue: w.Summary.OverdueCount,
+		DueSoon: w.DueSoon, MyOpen: rows(w.OpenTasks), Urgent: rows(w.OverdueUrgent), Today: w.Today.Time}
 }
 
 func (h *Handlers) onboardingPage(c echo.Context) error {
@@ -547,7 +564,7 @@ func (h *Handlers) auditLogPage(c echo.Context) error {
 		return err
 	}
 	v := views.AuditLogView{
-		Entries: auditEntries(l.Items), Filter: f, Now: time.Now(),
+		Entries: auditEntries(l.Items), Filter: f, Now: h.now(),
 		Actions:     []string{store.ActionCreated, store.ActionUpdated, store.ActionDeleted},
 		EntityTypes: []string{"organization", "member"},
 		Pagination:  views.Pagination{Page: l.Page, PerPage: l.PerPage, Total: l.Total, Path: "/audit-logs", Query: url.Values(c.QueryParams()), Target: "#audit-results"},

@@ -36,7 +36,7 @@ func (h *Handlers) page(c echo.Context, title, nav string) (views.Page, error) {
 		if err != nil {
 			return p, err
 		}
-		p.Timer = views.TimerWidget(timerView(t, p.CSRFToken))
+		p.Timer = views.TimerWidget(h.timerView(t, p.CSRFToken))
 	}
 	return p, nil
 }
@@ -60,11 +60,4 @@ func initials(name, email string) string {
 		out += string(unicode.ToUpper([]rune(fields[len(fields)-1])[0]))
 	}
 	return out
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -46,15 +45,6 @@ func (h *Handlers) reportFilter(c echo.Context, report string) views.ReportFilte
 		f.From, f.To = views.DefaultReportRange(report, h.todayDate(c))
 	}
 	return f
-}
-
-// todayDate is the user's date, as midnight UTC.
-func (h *Handlers) todayDate(c echo.Context) time.Time {
-	d, err := time.Parse(time.DateOnly, h.today(c))
-	if err != nil {
-		return time.Now().UTC().Truncate(24 * time.Hour)
-	}
-	return d
 }
 
 // reportPage serves one report. Invalid filters answer 422 with their messages beside the fields; a report the

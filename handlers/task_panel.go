@@ -37,8 +37,6 @@ func (h *Handlers) mountTaskPanel(g *router) {
 	g.POST("/tasks/:id/delete", h.deleteTask, h.requireOrg)
 }
 
-func taskDeepLink(id string) string { return "/tasks?task=" + url.QueryEscape(id) }
-
 // panelView turns the store's task detail into the panel's view model.
 func (h *Handlers) panelView(c echo.Context, d store.TaskDetail) views.TaskPanelView {
 	t := d.Task
@@ -50,7 +48,7 @@ func (h *Handlers) panelView(c echo.Context, d store.TaskDetail) views.TaskPanel
 		AssigneeID: deref(t.AssigneeID), StartDate: dateString(t.StartDate), DueDate: dateString(t.DueDate),
 		Due: views.MakeDue(dateString(t.DueDate), h.today(c), completed), Progress: t.Progress, GroupID: t.GroupID,
 		ReporterName: d.ReporterName, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
-		CanManage: d.CanManage, CanWorkflow: d.CanChangeWorkflow(), CloseURL: "/tasks",
+		CanManage: d.CanManage, CanWorkflow: d.CanChangeWorkflow(), CloseURL: "/tasks", Now: h.now(),
 	}
 	if t.EstimatedHours != nil {
 		v.Estimate = strconv.FormatFloat(*t.EstimatedHours, 'f', -1, 64)
@@ -141,7 +139,7 @@ func (h *Handlers) taskPanel(c echo.Context) error {
 	id := c.Param("id")
 	edit := c.QueryParam("edit") == "1"
 	if !isHTMX(c) {
-		to := taskDeepLink(id)
+		to := views.TaskDeepLink(id)
 		if edit {
 			to += "&edit=description"
 		}
@@ -183,7 +181,7 @@ func (h *Handlers) panelAnswer(c echo.Context, taskID, section string, werr erro
 			}
 		}
 	} else if !isHTMX(c) {
-		return redirect(c, taskDeepLink(taskID))
+		return redirect(c, views.TaskDeepLink(taskID))
 	}
 	d, err := h.store.TaskDetail(c.Request().Context(), currentActor(c), taskID)
 	if err != nil {
@@ -385,7 +383,7 @@ func (h *Handlers) dependencySearch(c echo.Context, taskID, q, typ string) (view
 func (h *Handlers) searchDependencies(c echo.Context) error {
 	id, q, typ := c.Param("id"), c.QueryParam("q"), c.QueryParam("type")
 	if !isHTMX(c) {
-		return c.Redirect(http.StatusSeeOther, taskDeepLink(id)+"&"+url.Values{"depq": {q}, "dept": {typ}}.Encode())
+		return c.Redirect(http.StatusSeeOther, views.TaskDeepLink(id)+"&"+url.Values{"depq": {q}, "dept": {typ}}.Encode())
 	}
 	s, err := h.dependencySearch(c, id, q, typ)
 	if err != nil {

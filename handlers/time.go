@@ -31,16 +31,6 @@ func (h *Handlers) mountTime(g *router) {
 	g.POST("/time/entries/:id/delete", h.deleteTimeEntry, h.requireOrg)
 }
 
-// userLocation is the signed-in user's timezone, in which times are shown and typed.
-func userLocation(c echo.Context) *time.Location {
-	if u := currentUser(c); u != nil {
-		if loc, err := time.LoadLocation(u.Timezone); err == nil {
-			return loc
-		}
-	}
-	return time.UTC
-}
-
 // timeFilters reads the page's query: ?week=2026-W48 or ?start=YYYY-MM-DD, project, billable and user.
 func timeFilters(c echo.Context) (store.TimeWeekFilter, views.TimeFilter) {
 	vf := views.TimeFilter{
@@ -73,7 +63,7 @@ func (h *Handlers) timePage(c echo.Context) error {
 	if vf.Week != "" || sf.Start != "" {
 		vf.Week = store.ISOWeekString(w.Monday.Time) // ?start= becomes the week it falls in
 	}
-	v := timePageView(a, w, vf, csrfToken(c))
+	v := h.timePageView(a, w, vf, csrfToken(c))
 	if isHTMX(c) {
 		return render(c, http.StatusOK, views.TimeResults(v))
 	}
@@ -93,8 +83,8 @@ func timeProjectOptions(projects []store.TimeProject) []views.TimeProjectOption 
 	return out
 }
 
-func timePageView(a store.Actor, w store.TimeWeek, f views.TimeFilter, csrf string) views.TimePageView {
-	loc, now := w.Location, time.Now()
+func (h *Handlers) timePageView(a store.Actor, w store.TimeWeek, f views.TimeFilter, csrf string) views.TimePageView {
+	loc, now := w.Location, h.now()
 	today := store.MondayOf(w.Today.Time)
 	v := views.TimePageView{
 		Filter: f, Monday: w.Monday.Time, IsThisWeek: today.Equal(w.Monday.Time), ThisWeek: store.ISOWeekString(w.Today.Time),
@@ -175,7 +165,7 @@ func (h *Handlers) timeEntryItem(c echo.Context) error {
 	if !isHTMX(c) {
 		return c.Redirect(http.StatusSeeOther, "/time")
 	}
-	return render(c, http.StatusOK, views.TimeEntryItem(timeEntryRow(l, userLocation(c), l.UserID != a.UserID, csrfToken(c), time.Now())))
+	return render(c, http.StatusOK, views.TimeEntryItem(timeEntryRow(l, userLocation(c), l.UserID != a.UserID, csrfToken(c), h.now())))
 }
 
 func (h *Handlers) editTimeEntry(c echo.Context) error {
@@ -190,7 +180,7 @@ func (h *Handlers) editTimeEntry(c echo.Context) error {
 		if !isHTMX(c) {
 			return c.Redirect(http.StatusSeeOther, "/time")
 		}
-		return render(c, http.StatusOK, views.TimeEntryItem(timeEntryRow(e.Line, loc, e.Line.UserID != a.UserID, csrfToken(c), time.Now())))
+		return render(c, http.StatusOK, views.TimeEntryItem(timeEntryRow(e.Line, loc, e.Line.UserID != a.UserID, csrfToken(c), h.now())))
 	}
 	f := editForm(e, loc, csrfToken(c), backTo(c, "/time"))
 	if isHTMX(c) {
@@ -559,7 +549,7 @@ func (h *Handlers) exportTime(c echo.Context) error {
 	case vf.Week != "":
 		name += "-" + vf.Week
 	default:
-		name += "-" + store.ISOWeekString(time.Now().In(loc))
+		name += "-" + store.ISOWeekString(h.now().In(loc))
 	}
 	res := c.Response()
 	w := csv.NewWriter(res)

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -24,8 +23,8 @@ func (h *Handlers) mountTimer(g *router) {
 }
 
 // timerView is the top bar's timer for a running entry, or the stopped timer for nil.
-func timerView(t *store.TimeLine, csrf string) views.TimerView {
-	v := views.TimerView{CSRFToken: csrf, Now: time.Now()}
+func (h *Handlers) timerView(t *store.TimeLine, csrf string) views.TimerView {
+	v := views.TimerView{CSRFToken: csrf, Now: h.now()}
 	if t == nil {
 		return v
 	}
@@ -43,7 +42,7 @@ func (h *Handlers) timerControl(c echo.Context) error {
 	if !isHTMX(c) {
 		return c.Redirect(http.StatusSeeOther, "/time")
 	}
-	return render(c, http.StatusOK, views.TimerControl(timerView(t, csrfToken(c))))
+	return render(c, http.StatusOK, views.TimerControl(h.timerView(t, csrfToken(c))))
 }
 
 // timerForm answers GET /timer/form: the popover's form with the active projects the user can see.
@@ -147,7 +146,7 @@ func (h *Handlers) stopTimer(c echo.Context) error {
 		return c.NoContent(http.StatusNoContent)
 	}
 	timerTriggers(c, false)
-	return render(c, http.StatusOK, views.TimerControl(timerView(nil, csrfToken(c))))
+	return render(c, http.StatusOK, views.TimerControl(h.timerView(nil, csrfToken(c))))
 }
 
 // taskTimerButton answers GET /timer/task-button?task_id=&project_id=: the task panel's button, running when the

@@ -1,5 +1,12 @@
 // Package migrations holds the numbered, append-only SQL migrations, embedded into the binary.
 // A landed migration is never edited: add a new file instead.
+//
+// Numbers are handed out before work starts, one to each branch that may need a migration, so that branches
+// written in parallel never collide; a branch that needed none leaves its number unused. That is why the files
+// skip numbers (3, 4, 8–10 and 17), and why Up applies a migration that lands with a lower number than one already
+// applied. A new migration takes the number it was given, else the next above both the highest file here and any
+// number handed to a branch still open. Never fill a gap: a database that has the later migrations would run it
+// after them, and a fresh one before them.
 package migrations
 
 import (

@@ -75,6 +75,11 @@ func audit(ctx context.Context, tx *sqlx.Tx, a Actor, action, entityType, entity
 	return nil
 }
 
+// RecordAudit writes one audit entry in tx, for code under store/ that writes domain rows itself (the seeds).
+func RecordAudit(ctx context.Context, tx *sqlx.Tx, a Actor, action, entityType, entityID string, changes Changes) error {
+	return audit(ctx, tx, a, action, entityType, entityID, changes)
+}
+
 // AuditFilter narrows GET /audit-logs.
 type AuditFilter struct {
 	UserID     string

@@ -5,7 +5,7 @@ package store_test
 //
 //	go test -run '^$' -bench 'Report|TimeEntriesList' -benchtime 20x ./store/
 //
-// They run only with -bench. The organization is seeded once per process (SeedDemo, SeedWork, then SeedBilling)
+// They run only with -bench. The organization is seeded once per process (seed.Demo, seed.Work, then seed.Billing)
 // into a storetest template database of its own, keyed by the migrations, the seeding code and the size; each
 // top-level benchmark works on a clone of it. Plain `go test ./store/` never seeds it. TRCR_BENCH_TIME_ENTRIES
 // changes the number of entries (for a quick try).
@@ -32,6 +32,7 @@ import (
 
 	"github.com/trcr/trcr/migrations"
 	"github.com/trcr/trcr/store"
+	"github.com/trcr/trcr/store/seed"
 	"github.com/trcr/trcr/store/storetest"
 )
 
@@ -47,7 +48,7 @@ func benchTimeEntries() int {
 // makes a new one.
 func billingTemplateKey(entries int) string {
 	h := sha256.New()
-	for _, f := range []string{"seed_billing.go", "seed_work.go", "seed.go"} {
+	for _, f := range []string{"seed/billing.go", "seed/work.go", "seed/demo.go", "seed/seed.go"} {
 		b, err := os.ReadFile(f) // go test runs in the package directory
 		if err != nil {
 			b = []byte(time.Now().String()) // unknown code: never reuse
@@ -83,11 +84,11 @@ func newBillingFixture(b *testing.B) *billingFixture {
 			return err
 		}
 		s := store.New(sqlx.NewDb(db, "postgres"), nil, benchConfig(), quietLog())
-		res, err := s.SeedDemo(ctx)
+		res, err := seed.Demo(ctx, s)
 		if err != nil {
 			return err
 		}
-		if err := s.SeedWork(ctx, res.OrgID, store.SeedWorkOptions{}); err != nil {
+		if err := seed.Work(ctx, s, res.OrgID, seed.WorkOptions{}); err != nil {
 			return err
 		}
 		var seedErr error
@@ -101,7 +102,7 @@ func newBillingFixture(b *testing.B) *billingFixture {
 			cpu0, _, _ := backendsSched([]int{backend})
 			client0 := processCPU()
 			began := time.Now()
-			seedErr = s.SeedBilling(ctx, res.OrgID, store.SeedBillingOptions{TimeEntries: entries})
+			seedErr = seed.Billing(ctx, s, res.OrgID, seed.BillingOptions{TimeEntries: entries})
 			billingSeed.took = time.Since(began)
 			billingSeed.client = processCPU() - client0
 			if cpu1, _, ok := backendsSched([]int{backend}); ok {
@@ -219,121 +220,5 @@ func BenchmarkTimeWeekPage(b *testing.B) {
 			}
 		}
 		b.Run(c.name, func(b *testing.B) { f.measure(b, week("2026-W43"), week("2020-W10"), week("2026-W43")) })
-	}
-}
-
-// TestSeedBilling checks a small seeded organization: sizes, weekdays and business hours, no overlapping entries,
-// invoices whose lines add up to the time linked to them, and that a second run changes nothing.
-func TestSeedBilling(t *testing.T) {
-	t.Parallel()
-	s, db := newStore(t)
-	ctx := context.Background()
-	res, err := s.SeedDemo(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SeedWork(ctx, res.OrgID, store.SeedWorkOptions{Tasks: 200, Projects: 4}); err != nil {
-		t.Fatal(err)
-	}
-	o := store.SeedBillingOptions{TimeEntries: 6000, Users: 12, Projects: 30, Clients: 6}
-	began := time.Now()
-	if err := s.SeedBilling(ctx, res.OrgID, o); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("seeded %d entries in %s", o.TimeEntries, time.Since(began).Round(time.Millisecond))
-	if err := s.SeedBilling(ctx, res.OrgID, o); !errors.Is(err, store.ErrBillingExists) {
-		t.Fatalf("second SeedBilling: %v, want ErrBillingExists", err)
-	}
-	one := func(query string, args ...any) int {
-		t.Helper()
-		var n int
-		if err := db.Get(&n, query, args...); err != nil {
-			t.Fatalf("%s: %v", query, err)
-		}
-		return n
-	}
-	for _, c := range []struct {
-		what  string
-		query string
-		want  int
-	}{
-		{"time entries", `SELECT count(*) FROM time_entries WHERE organization_id = $1`, o.TimeEntries},
-		{"active members", `SELECT count(*) FROM members WHERE organization_id = $1 AND status = 'active'`, o.Users},
-		{"members without a cost rate", `SELECT count(*) FROM members WHERE organization_id = $1 AND status = 'active' AND cost_rate = 0`, 0},
-		{"projects", `SELECT count(*) FROM projects WHERE organization_id = $1`, o.Projects},
-		{"clients", `SELECT count(*) FROM clients WHERE organization_id = $1`, o.Clients},
-		{"projects without a default group", `SELECT count(*) FROM projects p WHERE organization_id = $1 AND
-			(SELECT count(*) FROM task_groups g WHERE g.project_id = p.id AND g.is_default) <> 1`, 0},
-		{"running entries", `SELECT count(*) FROM time_entries WHERE organization_id = $1 AND stopped_at IS NULL`, 0},
-		{"entries on weekends or outside 08:00-18:30", `SELECT count(*) FROM time_entries te JOIN organizations o ON o.id = te.organization_id
-			WHERE te.organization_id = $1 AND (extract(isodow FROM te.started_at AT TIME ZONE o.timezone) > 5
-				OR (te.started_at AT TIME ZONE o.timezone)::time < '08:00' OR (te.stopped_at AT TIME ZONE o.timezone)::time > '18:30'
-				OR te.started_at > now() OR te.started_at < now() - interval '12 months 1 day')`, 0},
-		{"overlapping entries", `SELECT count(*) FROM (SELECT started_at, lag(stopped_at) OVER (PARTITION BY user_id ORDER BY started_at) AS prev
-			FROM time_entries WHERE organization_id = $1) x WHERE started_at < prev`, 0},
-		{"entries on a project the user is not on", `SELECT count(*) FROM time_entries te WHERE te.organization_id = $1 AND NOT EXISTS (
-			SELECT 1 FROM project_members pm WHERE pm.project_id = te.project_id AND pm.user_id = te.user_id)`, 0},
-		{"entries with a task of another project", `SELECT count(*) FROM time_entries te JOIN tasks t ON t.id = te.task_id
-			WHERE te.organization_id = $1 AND t.project_id <> te.project_id`, 0},
-		{"billed entries that are not billable", `SELECT count(*) FROM time_entries WHERE organization_id = $1 AND invoice_id IS NOT NULL AND NOT billable`, 0},
-		{"line items whose quantity is not their entries' hours", `SELECT count(*) FROM invoice_line_items li WHERE li.organization_id = $1 AND
-			li.quantity <> round((SELECT sum(duration_seconds) FROM time_entries te WHERE te.line_item_id = li.id) / 3600.0, 4)`, 0},
-		{"line items whose amount is not quantity × price", `SELECT count(*) FROM invoice_line_items WHERE organization_id = $1 AND
-			amount <> round(quantity * unit_price)`, 0},
-		{"invoices whose total is not the sum of their lines", `SELECT count(*) FROM invoices i WHERE organization_id = $1 AND
-			(total <> subtotal OR subtotal <> (SELECT sum(amount) FROM invoice_line_items li WHERE li.invoice_id = i.id))`, 0},
-		{"paid invoices not paid in full", `SELECT count(*) FROM invoices i WHERE organization_id = $1 AND status = 'paid' AND
-			(amount_paid <> total OR total <> (SELECT sum(amount) FROM payments p WHERE p.invoice_id = i.id))`, 0},
-		{"entries billed to another client's invoice", `SELECT count(*) FROM time_entries te JOIN projects p ON p.id = te.project_id
-			JOIN invoices i ON i.id = te.invoice_id WHERE te.organization_id = $1 AND i.client_id IS DISTINCT FROM p.client_id`, 0},
-	} {
-		if n := one(c.query, res.OrgID); n != c.want {
-			t.Errorf("%s: %d, want %d", c.what, n, c.want)
-		}
-	}
-	if n := one(`SELECT count(*) FROM invoices WHERE organization_id = $1 AND status = 'paid'`, res.OrgID); n == 0 {
-		t.Error("no paid invoices")
-	}
-	if n := one(`SELECT count(DISTINCT number) FROM invoices WHERE organization_id = $1`, res.OrgID); n != one(`SELECT count(*) FROM invoices WHERE organization_id = $1`, res.OrgID) {
-		t.Error("duplicate invoice numbers")
-	}
-	if n := one(`SELECT count(*) FROM audit_logs WHERE entity_type IN ('time_entry', 'invoice', 'client')`); n != 0 {
-		t.Errorf("%d audit entries for seeded billing, want none", n)
-	}
-
-	// The seeded data reads through the reports, whose totals agree with the rows.
-	owner, err := s.ActorFor(ctx, oneString(t, db, `SELECT id FROM users WHERE email = $1`, store.DemoOwnerEmail), res.OrgID, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	from, to := time.Now().AddDate(-1, 0, -1).Format(time.DateOnly), time.Now().Format(time.DateOnly)
-	ts, err := s.Timesheet(ctx, owner, store.TimesheetFilter{From: from, To: to, GroupBy: "month"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ts.Rows) == 0 || ts.TotalHours == 0 {
-		t.Errorf("timesheet of the year: %d rows, %s hours", len(ts.Rows), ts.TotalHours)
-	}
-	revenue, err := s.Revenue(ctx, owner, store.RevenueFilter{From: from, To: to})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var invoiced int64
-	for _, r := range revenue {
-		invoiced += r.Invoiced
-	}
-	if want := int64(one(`SELECT coalesce(sum(total), 0)::int FROM invoices WHERE organization_id = $1`, res.OrgID)); invoiced != want || want == 0 {
-		t.Errorf("revenue invoiced %d, want %d", invoiced, want)
-	}
-	prof, err := s.Profitability(ctx, owner, store.ProfitabilityFilter{From: from, To: to})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cost int64
-	for _, r := range prof {
-		cost += r.Cost
-	}
-	if len(prof) < 2 || cost == 0 {
-		t.Errorf("profitability: %d rows, cost %d", len(prof), cost)
 	}
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/trcr/trcr/store"
+	"github.com/trcr/trcr/store/seed"
 )
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -57,7 +58,7 @@ func openBenchDB(b *testing.B, dbURL string) *benchDB {
 func (d *benchDB) demoActors(b *testing.B) (org string, admin, member store.Actor) {
 	b.Helper()
 	if err := d.db.Get(&org, `SELECT organization_id FROM members m JOIN users u ON u.id = m.user_id WHERE u.email = $1`,
-		store.DemoOwnerEmail); err != nil {
+		seed.DemoOwnerEmail); err != nil {
 		b.Fatal(err)
 	}
 	actor := func(email string) store.Actor {
@@ -71,7 +72,7 @@ func (d *benchDB) demoActors(b *testing.B) (org string, admin, member store.Acto
 		}
 		return a
 	}
-	admin, member = actor(store.DemoOwnerEmail), actor("zoe@trcr.local")
+	admin, member = actor(seed.DemoOwnerEmail), actor("zoe@trcr.local")
 	if member.IsAdmin() {
 		b.Fatal("zoe@trcr.local should be a plain member")
 	}

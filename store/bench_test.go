@@ -20,7 +20,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -31,6 +30,7 @@ import (
 
 	"github.com/trcr/trcr/migrations"
 	"github.com/trcr/trcr/store"
+	"github.com/trcr/trcr/store/seed"
 	"github.com/trcr/trcr/store/storetest"
 )
 
@@ -55,7 +55,7 @@ type benchFixture struct {
 // makes a new one (on a shared server, TRCR_TEST_DATABASE_URL, templates outlive the process).
 func benchTemplateKey(tasks int) string {
 	h := sha256.New()
-	for _, f := range []string{"seed_work.go", "seed.go"} {
+	for _, f := range []string{"seed/work.go", "seed/demo.go", "seed/seed.go"} {
 		b, err := os.ReadFile(f) // go test runs in the package directory
 		if err != nil {
 			b = []byte(time.Now().String()) // unknown code: never reuse
@@ -77,12 +77,12 @@ func newBenchFixture(b *testing.B) *benchFixture {
 			return err
 		}
 		s := store.New(sqlx.NewDb(db, "postgres"), nil, benchConfig(), quietLog())
-		res, err := s.SeedDemo(ctx)
+		res, err := seed.Demo(ctx, s)
 		if err != nil {
 			return err
 		}
 		began := time.Now()
-		if err := s.SeedWork(ctx, res.OrgID, store.SeedWorkOptions{Tasks: tasks}); err != nil {
+		if err := seed.Work(ctx, s, res.OrgID, seed.WorkOptions{Tasks: tasks}); err != nil {
 			return err
 		}
 		b.Logf("seeded %d tasks in %s", tasks, time.Since(began).Round(time.Millisecond))
@@ -92,7 +92,7 @@ func newBenchFixture(b *testing.B) *benchFixture {
 	f := &benchFixture{benchDB: openBenchDB(b, dbURL)}
 	var org string
 	org, f.admin, f.member = f.demoActors(b)
-	if err := f.db.Get(&f.board, `SELECT id FROM projects WHERE organization_id = $1 AND name = $2`, org, store.BoardProjectName); err != nil {
+	if err := f.db.Get(&f.board, `SELECT id FROM projects WHERE organization_id = $1 AND name = $2`, org, seed.BoardProjectName); err != nil {
 		b.Fatal(err)
 	}
 	if err := f.db.Get(&f.project, `
@@ -177,8 +177,8 @@ func BenchmarkBoard2000(b *testing.B) {
 			}
 		}
 		whole, err := f.s.Board(ctx, who.actor, f.board, store.BoardFilter{})
-		if err != nil || whole.Matching != store.BoardProjectTasks && benchTasks() >= 2*store.BoardProjectTasks {
-			b.Fatalf("board of %s: %d tasks (%v), want %d", store.BoardProjectName, whole.Matching, err, store.BoardProjectTasks)
+		if err != nil || whole.Matching != seed.BoardProjectTasks && benchTasks() >= 2*seed.BoardProjectTasks {
+			b.Fatalf("board of %s: %d tasks (%v), want %d", seed.BoardProjectName, whole.Matching, err, seed.BoardProjectTasks)
 		}
 		largest := whole.Groups[0]
 		for _, g := range whole.Groups {
@@ -207,101 +207,4 @@ func BenchmarkBoard2000(b *testing.B) {
 			f.measure(b, column(store.BoardFilter{}, after), column(few, ""), column(store.BoardFilter{}, after))
 		})
 	}
-}
-
-// TestSeedWork checks the shape of a small seeded organization: sizes, dense positions, one default group per
-// project, acyclic dependencies, and that a second run changes nothing.
-func TestSeedWork(t *testing.T) {
-	t.Parallel()
-	s, db := newStore(t)
-	ctx := context.Background()
-	res, err := s.SeedDemo(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const tasks, projects = 600, 6
-	if err := s.SeedWork(ctx, res.OrgID, store.SeedWorkOptions{Tasks: tasks, Projects: projects}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SeedWork(ctx, res.OrgID, store.SeedWorkOptions{Tasks: tasks, Projects: projects}); !errors.Is(err, store.ErrWorkExists) {
-		t.Fatalf("second SeedWork: %v, want ErrWorkExists", err)
-	}
-	one := func(query string, args ...any) int {
-		t.Helper()
-		var n int
-		if err := db.Get(&n, query, args...); err != nil {
-			t.Fatalf("%s: %v", query, err)
-		}
-		return n
-	}
-	if n := one(`SELECT count(*) FROM projects WHERE organization_id = $1`, res.OrgID); n != projects {
-		t.Errorf("%d projects, want %d", n, projects)
-	}
-	if n := one(`SELECT count(*) FROM tasks WHERE organization_id = $1`, res.OrgID); n != tasks {
-		t.Errorf("%d tasks, want %d", n, tasks)
-	}
-	if n := one(`SELECT count(*) FROM tasks t JOIN projects p ON p.id = t.project_id WHERE p.name = $1`, store.BoardProjectName); n != tasks/2 {
-		t.Errorf("%s has %d tasks, want %d", store.BoardProjectName, n, tasks/2)
-	}
-	if n := one(`SELECT count(*) FROM (SELECT group_id FROM tasks GROUP BY group_id
-		HAVING count(*) <> max(position) + 1 OR min(position) <> 0 OR count(DISTINCT position) <> count(*)) x`); n != 0 {
-		t.Errorf("%d groups with positions that are not 0..n-1", n)
-	}
-	if n := one(`SELECT count(*) FROM projects p WHERE (SELECT count(*) FROM task_groups g WHERE g.project_id = p.id AND g.is_default) <> 1`); n != 0 {
-		t.Errorf("%d projects without exactly one default group", n)
-	}
-	if n := one(`SELECT count(*) FROM tasks t WHERE t.group_id NOT IN (SELECT id FROM task_groups g WHERE g.project_id = t.project_id)`); n != 0 {
-		t.Errorf("%d tasks in a group of another project", n)
-	}
-	if n := one(`SELECT count(*) FROM tasks t WHERE t.assignee_id IS NOT NULL AND NOT EXISTS (
-		SELECT 1 FROM project_members pm WHERE pm.project_id = t.project_id AND pm.user_id = t.assignee_id)`); n != 0 {
-		t.Errorf("%d tasks assigned to someone not on the project", n)
-	}
-	if n := one(`SELECT count(*) FROM tasks t WHERE t.status NOT IN ('open', 'in_progress', 'done', 'closed')
-		AND t.status NOT IN (SELECT code FROM task_statuses WHERE organization_id = t.organization_id)`); n != 0 {
-		t.Errorf("%d tasks with an unknown status", n)
-	}
-	for _, table := range []string{"task_labels", "task_checklist_items", "task_comments", "task_dependencies", "milestones"} {
-		if n := one(`SELECT count(*) FROM ` + table); n == 0 {
-			t.Errorf("no %s", table)
-		}
-	}
-	if n := one(`SELECT count(*) FROM task_dependencies d JOIN tasks a ON a.id = d.task_id JOIN tasks b ON b.id = d.depends_on_id
-		WHERE a.project_id <> b.project_id`); n != 0 {
-		t.Errorf("%d dependencies across projects", n)
-	}
-	cycles := one(`
-		WITH RECURSIVE walk (start, node, depth) AS (
-			SELECT task_id, depends_on_id, 1 FROM task_dependencies
-			UNION ALL
-			SELECT w.start, d.depends_on_id, w.depth + 1 FROM walk w JOIN task_dependencies d ON d.task_id = w.node
-			WHERE w.node <> w.start AND w.depth < 1000
-		) SELECT count(*) FROM walk WHERE node = start`)
-	if cycles != 0 {
-		t.Errorf("dependency cycles: %d", cycles)
-	}
-	if n := one(`SELECT count(*) FROM audit_logs WHERE entity_type IN ('task', 'project')`); n != 0 {
-		t.Errorf("%d audit entries for seeded work, want none", n)
-	}
-	// The seeded work reads through the use cases.
-	owner, err := s.ActorFor(ctx, oneString(t, db, `SELECT id FROM users WHERE email = $1`, store.DemoOwnerEmail), res.OrgID, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	list, err := s.Tasks(ctx, owner, store.TaskFilter{Search: "desig", Sort: "priority"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if list.Total == 0 || list.Total == tasks {
-		t.Errorf("search desig matches %d of %d tasks", list.Total, tasks)
-	}
-}
-
-func oneString(t *testing.T, db *sqlx.DB, query string, args ...any) string {
-	t.Helper()
-	var s string
-	if err := db.Get(&s, query, args...); err != nil {
-		t.Fatal(err)
-	}
-	return s
 }

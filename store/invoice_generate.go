@@ -166,7 +166,7 @@ func addGeneratedLines(ctx context.Context, tx *sqlx.Tx, a Actor, inv Invoice, e
 	}
 	for _, g := range order {
 		pos++
-		qty := hoursQuantity(g.seconds)
+		qty := HoursQuantity(g.seconds)
 		amount, err := LineAmount(qty, g.rate)
 		if err != nil {
 			return err
@@ -195,8 +195,8 @@ func addGeneratedLines(ctx context.Context, tx *sqlx.Tx, a Actor, inv Invoice, e
 	return nil
 }
 
-// hoursQuantity is seconds in hours, rounded half-up to the 4 decimals a quantity keeps.
-func hoursQuantity(seconds int64) string {
+// HoursQuantity is seconds in hours, rounded half-up to the 4 decimals a quantity keeps.
+func HoursQuantity(seconds int64) string {
 	tenThousandths := roundHalfUp(big.NewRat(seconds*10000, 3600))
 	return fmt.Sprintf("%d.%04d", tenThousandths/10000, tenThousandths%10000)
 }

@@ -16,8 +16,8 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/trcr/trcr/store/mail"
+	"github.com/trcr/trcr/store/pdf"
 	"github.com/trcr/trcr/store/vocab"
-	"github.com/trcr/trcr/views/pdf"
 )
 
 // Invoice links are signed with their own derived key: knowing the link of one invoice reveals nothing about

@@ -13,8 +13,8 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
-	"github.com/trcr/trcr/store/money"
 	trmail "github.com/trcr/trcr/store/mail"
+	"github.com/trcr/trcr/store/money"
 )
 
 // Notification types, as notification_preferences names them.

@@ -40,6 +40,9 @@ func (h passwordHasher) hash(password string) (string, error) {
 		argon2.Version, h.memoryKiB, h.time, h.threads, enc.EncodeToString(salt), enc.EncodeToString(key)), nil
 }
 
+// HashPassword returns the stored form of password, for code under store/ that writes users in bulk (the seeds).
+func (s *Store) HashPassword(password string) (string, error) { return s.hasher.hash(password) }
+
 // verify checks password against a PHC string with the parameters stored in it, in constant time.
 func verifyPassword(encoded, password string) (bool, error) {
 	parts := strings.Split(encoded, "$")

@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
-
 )
 
 // Payment is money received against an invoice, in cents of the invoice's currency.
@@ -29,7 +28,6 @@ type Payment struct {
 }
 
 const paymentColumns = `id, organization_id, invoice_id, client_id, amount, method, paid_at, notes, created_at, updated_at`
-
 
 // PaymentFilter narrows GET /payments.
 type PaymentFilter struct {

@@ -73,6 +73,10 @@ func New(db *sqlx.DB, blobs blob.Store, cfg Config, log *slog.Logger) *Store {
 // SetClock replaces the clock, for tests of expiry.
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
+// Now reads the store's clock. Pages and seeds take the time from it, so that their "today" is the rules' today
+// (and moves with SetClock in tests).
+func (s *Store) Now() time.Time { return s.now() }
+
 // DB exposes the pool for health checks and wiring; use cases never leak it further.
 func (s *Store) DB() *sqlx.DB { return s.db }
 

@@ -151,7 +151,7 @@ func DashboardPage(p Page, d DashboardView, work ...DashboardWork) templ.Compone
 			}
 			if d.PendingInvites > 0 {
 				var templ_7745c5c3_Var6 string
-				templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(plural(d.PendingInvites, "invitation", "invitations"))
+				templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(Plural(d.PendingInvites, "invitation", "invitations"))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/app.templ`, Line: 42, Col: 61}
 				}

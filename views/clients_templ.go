@@ -3017,7 +3017,7 @@ func ClientContactsSection(csrf string, v ClientContactsView) templ.Component {
 			}
 		} else {
 			var templ_7745c5c3_Var121 string
-			templ_7745c5c3_Var121, templ_7745c5c3_Err = templ.JoinStringErrs(plural(len(v.Contacts), "person", "people"))
+			templ_7745c5c3_Var121, templ_7745c5c3_Err = templ.JoinStringErrs(Plural(len(v.Contacts), "person", "people"))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/clients.templ`, Line: 769, Col: 51}
 			}

@@ -200,6 +200,15 @@ func absDate(t, now time.Time) string {
 	return t.Format("Jan 2, 2006")
 }
 
+// FormatDate shows a YYYY-MM-DD date as "Mar 12, 2026"; anything else is shown as is.
+func FormatDate(s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return t.Format("Jan 2, 2006")
+}
+
 // absTime is the full timestamp used in title attributes.
 func absTime(t time.Time) string { return t.Format("Mon, Jan 2, 2006 at 15:04 MST") }
 
@@ -366,7 +375,8 @@ func linkify(s string) []textSegment {
 	return out
 }
 
-func plural(n int, one, many string) string {
+// Plural counts n things: "1 task", "3 tasks".
+func Plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}

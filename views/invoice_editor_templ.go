@@ -379,7 +379,7 @@ func InvoiceLine(csrf string, r InvoiceLineRow) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var16 string
-				templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(plural(r.Entries, "time entry", "time entries"))
+				templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(Plural(r.Entries, "time entry", "time entries"))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/invoice_editor.templ`, Line: 91, Col: 55}
 				}
@@ -598,7 +598,7 @@ func InvoiceLine(csrf string, r InvoiceLineRow) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var26 string
-				templ_7745c5c3_Var26, templ_7745c5c3_Err = templ.JoinStringErrs(plural(r.Entries, "time entry", "time entries"))
+				templ_7745c5c3_Var26, templ_7745c5c3_Err = templ.JoinStringErrs(Plural(r.Entries, "time entry", "time entries"))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/invoice_editor.templ`, Line: 142, Col: 55}
 				}
@@ -1445,7 +1445,7 @@ func InvoiceGenerateFragment(csrf string, f InvoiceGenerateForm) templ.Component
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var64 string
-				templ_7745c5c3_Var64, templ_7745c5c3_Err = templ.JoinStringErrs(plural(f.Result.Entries, "time entry", "time entries"))
+				templ_7745c5c3_Var64, templ_7745c5c3_Err = templ.JoinStringErrs(Plural(f.Result.Entries, "time entry", "time entries"))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/invoice_editor.templ`, Line: 329, Col: 78}
 				}
@@ -1471,7 +1471,7 @@ func InvoiceGenerateFragment(csrf string, f InvoiceGenerateForm) templ.Component
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var66 string
-				templ_7745c5c3_Var66, templ_7745c5c3_Err = templ.JoinStringErrs(plural(f.Result.Lines, "line", "lines"))
+				templ_7745c5c3_Var66, templ_7745c5c3_Err = templ.JoinStringErrs(Plural(f.Result.Lines, "line", "lines"))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/invoice_editor.templ`, Line: 329, Col: 157}
 				}

@@ -107,9 +107,6 @@ func (p Page) LoggedIn() bool { return p.CurrentUser.ID != "" }
 // HasOrg reports whether an organization is selected.
 func (p Page) HasOrg() bool { return p.CurrentOrg.ID != "" }
 
-// IsOwner reports whether the current user owns the current organization.
-func (p Page) IsOwner() bool { return p.CurrentOrg.Role == RoleOwner }
-
 // User is the signed-in user as shown in the chrome.
 type User struct {
 	ID        string

@@ -591,7 +591,3 @@ func (r DashboardTaskRow) dueLabel(today time.Time) (string, string) {
 	}
 	return "Due " + due.Format("Jan 2, 2006"), ""
 }
-
-func ganttPanelURL(id string) string { return "/tasks/" + id + "/panel" }
-
-func ganttTaskURL(id string) string { return "/tasks?task=" + id }

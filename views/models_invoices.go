@@ -356,27 +356,9 @@ func pubDueLabel(status string) string {
 	return "Amount due"
 }
 
-// invDate shows a YYYY-MM-DD date as "Mar 12, 2026"; anything else is shown as is.
-func invDate(s string) string {
-	t, err := time.Parse("2006-01-02", s)
-	if err != nil {
-		return s
-	}
-	return t.Format("Jan 2, 2006")
-}
-
 func invMethodLabel(m string) string { return termLabel(vocab.PaymentMethods, m) }
 
 func invTabID(status string) string { return "inv-status-" + orDefault(status, "all") }
-
-// invTabURL links a status tab, keeping the other filters.
-func invTabURL(f InvoiceListFilter, status string) string {
-	f.Status = status
-	if q := f.Query().Encode(); q != "" {
-		return "/invoices?" + q
-	}
-	return "/invoices"
-}
 
 // invPercent shows a percentage ("21" → "21%").
 func invPercent(p string) string {

@@ -462,7 +462,7 @@ func (r TimesheetReport) Chart() BarChart {
 	c := BarChart{
 		ID:      "timesheet-chart",
 		Title:   "Hours tracked per " + r.GroupBy,
-		Summary: "Total " + r.TotalHours.String() + " hours, " + r.TotalBillable.String() + " billable, over " + plural(len(periods), r.GroupBy, r.GroupBy+"s") + ".",
+		Summary: "Total " + r.TotalHours.String() + " hours, " + r.TotalBillable.String() + " billable, over " + Plural(len(periods), r.GroupBy, r.GroupBy+"s") + ".",
 		Series:  []ChartSeries{{Name: "Billable", Tone: toneBillable}, {Name: "Non-billable", Tone: toneNonBillable}},
 		Stacked: true,
 		Unit:    hoursUnit,
@@ -512,7 +512,7 @@ func (r RevenueReport) Chart(currency string) BarChart {
 		ID:    "revenue-chart",
 		Title: "Invoiced and paid per " + r.GroupBy,
 		Summary: "Invoiced " + FormatMoney(r.TotalInvoiced, currency) + ", paid " + FormatMoney(r.TotalPaid, currency) +
-			", over " + plural(len(r.Rows), r.GroupBy, r.GroupBy+"s") + ".",
+			", over " + Plural(len(r.Rows), r.GroupBy, r.GroupBy+"s") + ".",
 		Series: []ChartSeries{{Name: "Invoiced", Tone: toneInvoiced}, {Name: "Paid", Tone: tonePaid}},
 		Unit:   moneyUnit(currency),
 	}
@@ -568,16 +568,6 @@ func profitBefore(a, b ProfitabilityRow) bool {
 		return a.Revenue > b.Revenue
 	}
 	return a.Cost > b.Cost
-}
-
-// HasLoss reports whether a row lost money.
-func (r ProfitabilityReport) HasLoss() bool {
-	for _, row := range r.Rows {
-		if row.Profit < 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // groupByOptions are the group_by choices of a report.

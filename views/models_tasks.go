@@ -537,7 +537,10 @@ func (v TasksPageView) colors() []string {
 // URLs
 
 func taskPanelURL(id string) string { return "/tasks/" + url.PathEscape(id) + "/panel" }
-func taskDeepLink(id string) string { return "/tasks?task=" + url.QueryEscape(id) }
+
+// TaskDeepLink is the address that opens a task: the tasks page with its panel open.
+func TaskDeepLink(id string) string { return "/tasks?task=" + url.QueryEscape(id) }
+
 func taskPath(id, rest string) string {
 	return "/tasks/" + url.PathEscape(id) + rest
 }

@@ -353,5 +353,5 @@ func timeEntriesSubtitle(v TimePageView) string {
 	if n == 0 {
 		return "Newest first"
 	}
-	return plural(n, "entry", "entries") + " · newest first"
+	return Plural(n, "entry", "entries") + " · newest first"
 }

@@ -49,9 +49,6 @@ type ProjectFilter struct {
 	Q      string
 }
 
-// Active reports whether the filter narrows the default list.
-func (f ProjectFilter) Active() bool { return f.Q != "" || f.Status != ProjectStatusActive }
-
 // ProjectCard is one project of the list.
 type ProjectCard struct {
 	ID          string

@@ -1198,7 +1198,7 @@ func pwProjectCard(c ProjectCard) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var56 string
-			templ_7745c5c3_Var56, templ_7745c5c3_Err = templ.JoinStringErrs(plural(c.TasksTotal, "task", "tasks"))
+			templ_7745c5c3_Var56, templ_7745c5c3_Err = templ.JoinStringErrs(Plural(c.TasksTotal, "task", "tasks"))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/projects.templ`, Line: 274, Col: 126}
 			}
@@ -2379,7 +2379,7 @@ func ProjectMembersSection(csrf string, v ProjectMembersView) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var104 string
-		templ_7745c5c3_Var104, templ_7745c5c3_Err = templ.JoinStringErrs(plural(len(v.Members), "person", "people"))
+		templ_7745c5c3_Var104, templ_7745c5c3_Err = templ.JoinStringErrs(Plural(len(v.Members), "person", "people"))
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/projects.templ`, Line: 499, Col: 75}
 		}

@@ -1220,7 +1220,7 @@ func timesheetReport(v ReportsView, r TimesheetReport) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = reportStat("clock", "Total hours", r.TotalHours.String(), plural(len(r.Rows), "row", "rows"), "stat-total-hours").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = reportStat("clock", "Total hours", r.TotalHours.String(), Plural(len(r.Rows), "row", "rows"), "stat-total-hours").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1452,7 +1452,7 @@ func utilizationReport(v ReportsView, r UtilizationReport) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = reportStat("clock", "Tracked hours", r.TotalTracked.String(), plural(len(r.Rows), "member", "members"), "stat-tracked").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = reportStat("clock", "Tracked hours", r.TotalTracked.String(), Plural(len(r.Rows), "member", "members"), "stat-tracked").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1695,7 +1695,7 @@ func revenueReport(v ReportsView, r RevenueReport) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = reportStat("file-text", "Invoiced", FormatMoney(r.TotalInvoiced, v.Currency), plural(len(r.Rows), r.GroupBy, r.GroupBy+"s"), "stat-invoiced").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = reportStat("file-text", "Invoiced", FormatMoney(r.TotalInvoiced, v.Currency), Plural(len(r.Rows), r.GroupBy, r.GroupBy+"s"), "stat-invoiced").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -39,7 +39,7 @@ func main() {
 	case "migrate":
 		err = migrate(ctx, cfg, log)
 	case "seed":
-		err = seed(ctx, cfg, log, os.Args[2:])
+		err = runSeed(ctx, cfg, log, os.Args[2:])
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return

@@ -10,14 +10,15 @@ import (
 
 	"github.com/trcr/trcr/migrations"
 	"github.com/trcr/trcr/store"
+	"github.com/trcr/trcr/store/seed"
 )
 
-// seed creates the demo organization and fills it with work (--tasks of them; 0 for none) and a year of billing
+// runSeed creates the demo organization and fills it with work (--tasks of them; 0 for none) and a year of billing
 // data (--time-entries of them; 0 for none). Later features add their demo data through the same command.
-func seed(ctx context.Context, cfg config, log *slog.Logger, args []string) error {
+func runSeed(ctx context.Context, cfg config, log *slog.Logger, args []string) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
-	tasks := fs.Int("tasks", store.DefaultSeedTasks, "number of tasks to create across the demo organization's projects (0: none)")
-	entries := fs.Int("time-entries", store.DefaultSeedTimeEntries, "number of time entries to create over the last 12 months, with members, clients, projects and invoices (0: none)")
+	tasks := fs.Int("tasks", seed.DefaultTasks, "number of tasks to create across the demo organization's projects (0: none)")
+	entries := fs.Int("time-entries", seed.DefaultTimeEntries, "number of time entries to create over the last 12 months, with members, clients, projects and invoices (0: none)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -40,39 +41,39 @@ func seed(ctx context.Context, cfg config, log *slog.Logger, args []string) erro
 		return err
 	}
 	s := store.New(db, nil, store.Config{BaseURL: cfg.BaseURL, Secret: secret}, log)
-	res, err := s.SeedDemo(ctx)
+	res, err := seed.Demo(ctx, s)
 	if err != nil {
 		return err
 	}
 	if res.Created {
-		fmt.Printf("Seeded the demo organization. Log in as %s with password %s\n", res.Email, store.DemoPassword)
+		fmt.Printf("Seeded the demo organization. Log in as %s with password %s\n", res.Email, seed.DemoPassword)
 	} else {
-		fmt.Printf("The demo organization exists already. Log in as %s with password %s\n", res.Email, store.DemoPassword)
+		fmt.Printf("The demo organization exists already. Log in as %s with password %s\n", res.Email, seed.DemoPassword)
 	}
 	if *tasks > 0 {
 		began := time.Now()
-		err = s.SeedWork(ctx, res.OrgID, store.SeedWorkOptions{Tasks: *tasks})
+		err = seed.Work(ctx, s, res.OrgID, seed.WorkOptions{Tasks: *tasks})
 		switch {
-		case errors.Is(err, store.ErrWorkExists):
+		case errors.Is(err, seed.ErrWorkExists):
 			fmt.Println("The demo organization has projects already: no work seeded.")
 		case err != nil:
 			return err
 		default:
-			fmt.Printf("Seeded %d projects with %d tasks in %s.\n", store.DefaultSeedProjects, *tasks, time.Since(began).Round(time.Millisecond))
+			fmt.Printf("Seeded %d projects with %d tasks in %s.\n", seed.DefaultProjects, *tasks, time.Since(began).Round(time.Millisecond))
 		}
 	}
-	return seedBilling(ctx, s, res.OrgID, *entries)
+	return seedBilling(ctx, s, log, res.OrgID, *entries)
 }
 
 // seedBilling adds a year of time entries, with the members, clients, projects and invoices they need.
-func seedBilling(ctx context.Context, s *store.Store, orgID string, entries int) error {
+func seedBilling(ctx context.Context, s *store.Store, log *slog.Logger, orgID string, entries int) error {
 	if entries == 0 {
 		return nil
 	}
 	began := time.Now()
-	err := s.SeedBilling(ctx, orgID, store.SeedBillingOptions{TimeEntries: entries})
+	err := seed.Billing(ctx, s, orgID, seed.BillingOptions{TimeEntries: entries, Log: log})
 	switch {
-	case errors.Is(err, store.ErrBillingExists):
+	case errors.Is(err, seed.ErrBillingExists):
 		fmt.Println("The demo organization has time entries already: no billing data seeded.")
 	case err != nil:
 		return err

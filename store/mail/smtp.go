@@ -78,16 +78,6 @@ func WithTLSConfig(cfg *tls.Config) Option {
 	}
 }
 
-// WithLogger sets the logger used for per-message debug logs. Defaults to
-// slog.Default().
-func WithLogger(l *slog.Logger) Option {
-	return func(s *SMTP) {
-		if l != nil {
-			s.logger = l
-		}
-	}
-}
-
 // NewSMTP returns a sender for the relay at rawURL, sending as from (an
 // address, optionally with a display name: "TRCR <no-reply@trcr.app>").
 //

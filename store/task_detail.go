@@ -7,8 +7,8 @@ import (
 	"github.com/trcr/trcr/store/vocab"
 )
 
-// The read models of the work pages: everything the task panel shows about one task (the board is in
-// board_cards.go). Each is one method running a fixed number of queries whatever the number of tasks.
+// The task panel's read model: everything it shows about one task, in one method running a fixed number of
+// queries whatever the number of tasks (the board's is in board_cards.go). Person and BoardProject serve both.
 
 // BoardProject is the project a board or panel belongs to.
 type BoardProject struct {

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/trcr/trcr/views/pdf"
+	"github.com/trcr/trcr/store/pdf"
 )
 
 // hostile is text no font covers: an emoji with a skin tone and a joiner sequence, astral-plane letters (math

@@ -1,10 +1,11 @@
-package store
+package seed
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"log/slog"
 	"math/rand/v2"
 	"sort"
 	"strings"
@@ -13,52 +14,57 @@ import (
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"github.com/trcr/trcr/store"
 )
 
 // Sizes of the seeded billing data.
 const (
-	// DefaultSeedTimeEntries is the number of time entries SeedBilling makes when SeedBillingOptions.TimeEntries
-	// is zero.
-	DefaultSeedTimeEntries = 20_000
-	// DefaultSeedBillingUsers is the number of active members SeedBilling tops the organization up to.
-	DefaultSeedBillingUsers = 50
-	// DefaultSeedBillingProjects is the number of projects SeedBilling tops the organization up to.
-	DefaultSeedBillingProjects = 200
-	// DefaultSeedClients is the number of clients SeedBilling adds.
-	DefaultSeedClients = 25
-	// DefaultSeedBillingMonths is how far back the seeded time goes.
-	DefaultSeedBillingMonths = 12
+	// DefaultTimeEntries is the number of time entries Billing makes when BillingOptions.TimeEntries is zero.
+	DefaultTimeEntries = 20_000
+	// DefaultBillingUsers is the number of active members Billing tops the organization up to.
+	DefaultBillingUsers = 50
+	// DefaultBillingProjects is the number of projects Billing tops the organization up to.
+	DefaultBillingProjects = 200
+	// DefaultClients is the number of clients Billing adds.
+	DefaultClients = 25
+	// DefaultBillingMonths is how far back the seeded time goes.
+	DefaultBillingMonths = 12
 )
 
-// ErrBillingExists is SeedBilling's answer when the organization has time entries already: it then changes
+// ErrBillingExists is Billing's answer when the organization has time entries already: it then changes
 // nothing.
 var ErrBillingExists = errors.New("the organization has time entries already")
 
-// SeedBillingOptions sizes SeedBilling. Zero values take the defaults.
-type SeedBillingOptions struct {
-	TimeEntries int    // total entries; DefaultSeedTimeEntries
-	Users       int    // active members to top the organization up to; DefaultSeedBillingUsers
-	Projects    int    // projects to top the organization up to; DefaultSeedBillingProjects
-	Clients     int    // clients to add; DefaultSeedClients
-	Months      int    // the entries cover the last Months months, up to yesterday; DefaultSeedBillingMonths
-	Seed        uint64 // of the random generator: the same seed makes the same data (relative to today); 1
+// BillingOptions sizes Billing. Zero values take the defaults.
+type BillingOptions struct {
+	TimeEntries int          // total entries; DefaultTimeEntries
+	Users       int          // active members to top the organization up to; DefaultBillingUsers
+	Projects    int          // projects to top the organization up to; DefaultBillingProjects
+	Clients     int          // clients to add; DefaultClients
+	Months      int          // the entries cover the last Months months, up to yesterday; DefaultBillingMonths
+	Seed        uint64       // of the random generator: the same seed makes the same data (relative to today); 1
+	Log         *slog.Logger // gets the time of each step at debug level; slog.Default()
 }
 
-func (o SeedBillingOptions) withDefaults() SeedBillingOptions {
+func (o BillingOptions) withDefaults() BillingOptions {
 	if o.TimeEntries <= 0 {
-		o.TimeEntries = DefaultSeedTimeEntries
+		o.TimeEntries = DefaultTimeEntries
 	}
 	if o.Users <= 0 {
-		o.Users = DefaultSeedBillingUsers
+		o.Users = DefaultBillingUsers
 	}
 	if o.Projects <= 0 {
-		o.Projects = DefaultSeedBillingProjects
+		o.Projects = DefaultBillingProjects
 	}
 	if o.Clients <= 0 {
-		o.Clients = DefaultSeedClients
+		o.Clients = DefaultClients
 	}
 	if o.Months <= 0 {
-		o.Months = DefaultSeedBillingMonths
+		o.Months = DefaultBillingMonths
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
 	}
 	if o.Seed == 0 {
 		o.Seed = 1
@@ -66,7 +72,7 @@ func (o SeedBillingOptions) withDefaults() SeedBillingOptions {
 	return o
 }
 
-// SeedBilling fills an organization (the demo one of SeedDemo, usually after SeedWork) with a year of billing
+// Billing fills an organization (the demo one of Demo, usually after Work) with a year of billing
 // data, in bulk: members up to o.Users (verified users with the demo password and cost rates), o.Clients clients
 // with hourly rates, projects up to o.Projects linked to those clients (projects without a client get one too,
 // some stay internal), the members on the projects they track time on, and o.TimeEntries stopped time entries
@@ -74,20 +80,20 @@ func (o SeedBillingOptions) withDefaults() SeedBillingOptions {
 // month's billable time of a client is invoiced early the next month (one line item per project and rate, the
 // entries linked to it); invoices older than their payment delay are paid.
 //
-// If the organization has any time entry, SeedBilling changes nothing and answers ErrBillingExists.
+// If the organization has any time entry, Billing changes nothing and answers ErrBillingExists.
 //
-// Like SeedWork it writes with COPY in one transaction, bypassing the use cases (no audit entries, notifications
+// Like Work it writes with COPY in one transaction, bypassing the use cases (no audit entries, notifications
 // or emails), and runs VACUUM (ANALYZE) afterwards so that the planner knows the sizes and index-only scans work.
-func (s *Store) SeedBilling(ctx context.Context, orgID string, o SeedBillingOptions) error {
+func Billing(ctx context.Context, s *store.Store, orgID string, o BillingOptions) error {
 	o = o.withDefaults()
-	if !validID(orgID) {
-		return fmt.Errorf("seed billing: organization: %w", ErrNotFound)
+	if _, err := uuid.Parse(orgID); err != nil {
+		return fmt.Errorf("seed billing: organization: %w", store.ErrNotFound)
 	}
-	hash, err := s.hasher.hash(DemoPassword)
+	hash, err := s.HashPassword(DemoPassword)
 	if err != nil {
 		return fmt.Errorf("seed billing: %w", err)
 	}
-	err = s.withTx(ctx, func(tx *sqlx.Tx) error {
+	err = inTx(ctx, s, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('seed_billing:' || $1, 0))`, orgID); err != nil {
 			return err
 		}
@@ -114,7 +120,7 @@ func (s *Store) SeedBilling(ctx context.Context, orgID string, o SeedBillingOpti
 		if err != nil {
 			loc = time.UTC
 		}
-		g := newBillingGen(o, orgID, org.Currency, s.now().In(loc))
+		g := newBillingGen(o, orgID, org.Currency, s.Now().In(loc))
 		steps := []struct {
 			name string
 			run  func(context.Context, *sqlx.Tx) error
@@ -131,14 +137,14 @@ func (s *Store) SeedBilling(ctx context.Context, orgID string, o SeedBillingOpti
 			if err := step.run(ctx, tx); err != nil {
 				return err
 			}
-			s.log.Debug("seed billing", "step", step.name, "took", time.Since(began))
+			o.Log.Debug("seed billing", "step", step.name, "took", time.Since(began))
 		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("seed billing: %w", err)
 	}
-	if err := s.vacuumSeeded(ctx, `users, members, clients, projects, project_members, task_groups,
+	if err := vacuumSeeded(ctx, s, `users, members, clients, projects, project_members, task_groups,
 		invoice_counters, invoices, invoice_line_items, payments, time_entries, time_entry_counts`); err != nil {
 		return fmt.Errorf("seed billing: analyze: %w", err)
 	}
@@ -168,10 +174,10 @@ var (
 		"Project management", "Refinement", "Prototyping", "Standup", "Estimation", "Pairing", "Copywriting", ""}
 )
 
-// billingGen plans SeedBilling's rows. The time entries are never held in memory: a deterministic walk generates
+// billingGen plans Billing's rows. The time entries are never held in memory: a deterministic walk generates
 // them, once to add up the invoices and once more to copy them.
 type billingGen struct {
-	o        SeedBillingOptions
+	o        BillingOptions
 	orgID    string
 	currency string
 	now      time.Time // in the organization's timezone
@@ -222,7 +228,7 @@ type billLine struct {
 	invoiceID, itemID string
 }
 
-func newBillingGen(o SeedBillingOptions, orgID, currency string, now time.Time) *billingGen {
+func newBillingGen(o BillingOptions, orgID, currency string, now time.Time) *billingGen {
 	h := fnv.New64a()
 	h.Write([]byte("trcr seed billing"))
 	base := h.Sum64()
@@ -382,14 +388,14 @@ func (g *billingGen) topUpProjects(ctx context.Context, tx *sqlx.Tx) error {
 	err := copyIn(ctx, tx, "projects", []string{"id", "organization_id", "name", "client_id", "color", "status",
 		"billable", "hourly_rate", "created_by", "created_at", "updated_at"}, len(added), func(i int) []any {
 		p := added[i]
-		return []any{p.id, g.orgID, p.name, g.clients[p.client].id, seedColors[(first+i)%len(seedColors)], ProjectActive,
+		return []any{p.id, g.orgID, p.name, g.clients[p.client].id, seedColors[(first+i)%len(seedColors)], store.ProjectActive,
 			p.billable, p.rate, g.owner, created, created}
 	})
 	if err != nil {
 		return err
 	}
 	if err := copyIn(ctx, tx, "project_members", []string{"project_id", "user_id", "role", "created_at"}, len(added),
-		func(i int) []any { return []any{added[i].id, g.owner, ProjectManager, created} }); err != nil {
+		func(i int) []any { return []any{added[i].id, g.owner, store.ProjectManager, created} }); err != nil {
 		return err
 	}
 	if err := copyIn(ctx, tx, "task_groups", []string{"organization_id", "project_id", "name", "position", "is_default",
@@ -664,8 +670,8 @@ func (g *billingGen) invoice(ctx context.Context, tx *sqlx.Tx) error {
 		amounts := make([]int64, len(inv.items))
 		for pos, k := range inv.items {
 			l := g.lines[k]
-			qty := hoursQuantity(l.seconds)
-			amount, err := LineAmount(qty, k.rate)
+			qty := store.HoursQuantity(l.seconds)
+			amount, err := store.LineAmount(qty, k.rate)
 			if err != nil {
 				return err
 			}
@@ -675,15 +681,15 @@ func (g *billingGen) invoice(ctx context.Context, tx *sqlx.Tx) error {
 			items = append(items, []any{l.itemID, g.orgID, inv.id, g.projects[k.project].name + " — " + monthName,
 				qty, k.rate, amount, pos + 1, inv.sentAt, inv.sentAt})
 		}
-		totals, err := ComputeInvoiceTotals(amounts, "0", "0")
+		totals, err := store.ComputeInvoiceTotals(amounts, "0", "0")
 		if err != nil {
 			return err
 		}
 		inv.subtotal, inv.total = totals.Subtotal, totals.Total
-		inv.status = InvoiceSent
+		inv.status = store.InvoiceSent
 		if paid := inv.issue.AddDate(0, 0, g.clients[inv.client].payDelay); paid.Before(g.today) {
 			at := time.Date(paid.Year(), paid.Month(), paid.Day(), 11, 0, 0, 0, g.loc)
-			inv.status, inv.paidAt, inv.amountPaid = InvoicePaid, &at, inv.total
+			inv.status, inv.paidAt, inv.amountPaid = store.InvoicePaid, &at, inv.total
 			payments = append(payments, []any{g.orgID, inv.id, g.clients[inv.client].id, inv.total, "bank_transfer", at, g.owner, at, at})
 		}
 	}

@@ -1,10 +1,12 @@
-package store
+package seed
 
 import (
 	"context"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
+
+	"github.com/trcr/trcr/store"
 )
 
 // DemoPassword is the password of every seeded demo account.
@@ -14,39 +16,39 @@ const DemoPassword = "trcr-demo-2026"
 const DemoOwnerEmail = "demo@trcr.local"
 
 var demoPeople = []struct{ name, email, role string }{
-	{"Dana Whitfield", DemoOwnerEmail, RoleOwner},
-	{"Marcus Okafor", "marcus@trcr.local", RoleAdmin},
-	{"Zoë Müller", "zoe@trcr.local", RoleMember},
-	{"Priya Raman", "priya@trcr.local", RoleMember},
-	{"Tomás Herrera", "tomas@trcr.local", RoleMember},
-	{"Lena Kowalski", "lena@trcr.local", RoleMember},
+	{"Dana Whitfield", DemoOwnerEmail, store.RoleOwner},
+	{"Marcus Okafor", "marcus@trcr.local", store.RoleAdmin},
+	{"Zoë Müller", "zoe@trcr.local", store.RoleMember},
+	{"Priya Raman", "priya@trcr.local", store.RoleMember},
+	{"Tomás Herrera", "tomas@trcr.local", store.RoleMember},
+	{"Lena Kowalski", "lena@trcr.local", store.RoleMember},
 }
 
-// SeedResult tells what SeedDemo made.
-type SeedResult struct {
+// DemoResult tells what Demo made.
+type DemoResult struct {
 	Created bool
 	OrgID   string
 	Email   string
 }
 
-// SeedDemo creates a demo organization with a team of verified users, unless it exists already. It goes through
+// Demo creates a demo organization with a team of verified users, unless it exists already. It goes through
 // the same use cases as the app where it can, so the audit log reads as if the team had set it up.
-func (s *Store) SeedDemo(ctx context.Context) (SeedResult, error) {
-	res := SeedResult{Email: DemoOwnerEmail}
+func Demo(ctx context.Context, s *store.Store) (DemoResult, error) {
+	res := DemoResult{Email: DemoOwnerEmail}
 	var existing []string
-	if err := s.db.SelectContext(ctx, &existing, `SELECT id FROM users WHERE lower(email) = lower($1)`, DemoOwnerEmail); err != nil {
+	if err := s.DB().SelectContext(ctx, &existing, `SELECT id FROM users WHERE lower(email) = lower($1)`, DemoOwnerEmail); err != nil {
 		return res, err
 	}
 	if len(existing) > 0 {
-		err := s.db.GetContext(ctx, &res.OrgID, `SELECT organization_id FROM members WHERE user_id = $1 ORDER BY created_at LIMIT 1`, existing[0])
+		err := s.DB().GetContext(ctx, &res.OrgID, `SELECT organization_id FROM members WHERE user_id = $1 ORDER BY created_at LIMIT 1`, existing[0])
 		return res, notFoundIfNoRows(err, "demo organization")
 	}
-	hash, err := s.hasher.hash(DemoPassword)
+	hash, err := s.HashPassword(DemoPassword)
 	if err != nil {
 		return res, err
 	}
 	ids := make([]string, len(demoPeople))
-	err = s.withTx(ctx, func(tx *sqlx.Tx) error {
+	err = inTx(ctx, s, func(tx *sqlx.Tx) error {
 		for i, p := range demoPeople {
 			if err := tx.GetContext(ctx, &ids[i], `
 				INSERT INTO users (email, name, password_hash, timezone, email_verified_at)
@@ -60,7 +62,7 @@ func (s *Store) SeedDemo(ctx context.Context) (SeedResult, error) {
 		return res, fmt.Errorf("seed users: %w", err)
 	}
 	name, tz, cur := "Northwind Studio", "Europe/Berlin", "EUR"
-	org, err := s.CreateOrganization(ctx, ids[0], "127.0.0.1", OrganizationInput{Name: &name, Settings: map[string]any{
+	org, err := s.CreateOrganization(ctx, ids[0], "127.0.0.1", store.OrganizationInput{Name: &name, Settings: map[string]any{
 		"timezone": tz, "currency": cur, "address": "Torstraße 140\n10119 Berlin\nGermany", "email": "billing@northwind.example",
 	}})
 	if err != nil {
@@ -71,7 +73,7 @@ func (s *Store) SeedDemo(ctx context.Context) (SeedResult, error) {
 		return res, err
 	}
 	rates := []int64{9500, 8500, 7000, 6500, 6000, 5500}
-	err = s.withTx(ctx, func(tx *sqlx.Tx) error {
+	err = inTx(ctx, s, func(tx *sqlx.Tx) error {
 		for i, p := range demoPeople[1:] {
 			var id string
 			if err := tx.GetContext(ctx, &id, `
@@ -82,7 +84,7 @@ func (s *Store) SeedDemo(ctx context.Context) (SeedResult, error) {
 			if _, err := tx.ExecContext(ctx, `UPDATE users SET default_org_id = $2 WHERE id = $1`, ids[i+1], org.ID); err != nil {
 				return err
 			}
-			if err := audit(ctx, tx, owner, ActionCreated, "member", id, Changes{"email": {To: p.email}, "role": {To: p.role}, "status": {To: MemberActive}}); err != nil {
+			if err := store.RecordAudit(ctx, tx, owner, store.ActionCreated, "member", id, store.Changes{"email": {To: p.email}, "role": {To: p.role}, "status": {To: store.MemberActive}}); err != nil {
 				return err
 			}
 		}
@@ -92,7 +94,7 @@ func (s *Store) SeedDemo(ctx context.Context) (SeedResult, error) {
 	if err != nil {
 		return res, fmt.Errorf("seed members: %w", err)
 	}
-	if _, err := s.Invite(ctx, owner, InviteInput{Email: "sam.rivera@example.com", Role: RoleMember}); err != nil {
+	if _, err := s.Invite(ctx, owner, store.InviteInput{Email: "sam.rivera@example.com", Role: store.RoleMember}); err != nil {
 		return res, err
 	}
 	res.Created, res.OrgID = true, org.ID

@@ -1,4 +1,4 @@
-package store
+package seed
 
 import (
 	"context"
@@ -13,15 +13,16 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
+	"github.com/trcr/trcr/store"
 	"github.com/trcr/trcr/store/vocab"
 )
 
 // Sizes of the seeded work.
 const (
-	// DefaultSeedTasks is the number of tasks SeedWork makes when SeedWorkOptions.Tasks is zero.
-	DefaultSeedTasks = 2000
-	// DefaultSeedProjects is the number of projects SeedWork makes when SeedWorkOptions.Projects is zero.
-	DefaultSeedProjects = 40
+	// DefaultTasks is the number of tasks Work makes when WorkOptions.Tasks is zero.
+	DefaultTasks = 2000
+	// DefaultProjects is the number of projects Work makes when WorkOptions.Projects is zero.
+	DefaultProjects = 40
 	// BoardProjectName is the seeded project whose board the benchmarks read.
 	BoardProjectName = "Platform rebuild"
 	// BoardProjectTasks is how many tasks BoardProjectName gets once the organization has at least twice as many;
@@ -29,22 +30,22 @@ const (
 	BoardProjectTasks = 2000
 )
 
-// ErrWorkExists is SeedWork's answer when the organization has projects already: it then changes nothing.
+// ErrWorkExists is Work's answer when the organization has projects already: it then changes nothing.
 var ErrWorkExists = errors.New("the organization has projects already")
 
-// SeedWorkOptions sizes SeedWork. Zero values take the defaults.
-type SeedWorkOptions struct {
-	Tasks    int    // total tasks over all projects; DefaultSeedTasks
-	Projects int    // projects, BoardProjectName first; DefaultSeedProjects
+// WorkOptions sizes Work. Zero values take the defaults.
+type WorkOptions struct {
+	Tasks    int    // total tasks over all projects; DefaultTasks
+	Projects int    // projects, BoardProjectName first; DefaultProjects
 	Seed     uint64 // of the random generator: the same seed makes the same work (relative to today); 1
 }
 
-func (o SeedWorkOptions) withDefaults() SeedWorkOptions {
+func (o WorkOptions) withDefaults() WorkOptions {
 	if o.Tasks <= 0 {
-		o.Tasks = DefaultSeedTasks
+		o.Tasks = DefaultTasks
 	}
 	if o.Projects <= 0 {
-		o.Projects = DefaultSeedProjects
+		o.Projects = DefaultProjects
 	}
 	if o.Seed == 0 {
 		o.Seed = 1
@@ -63,22 +64,22 @@ func boardProjectSize(tasks, projects int) int {
 	return tasks / 2
 }
 
-// SeedWork fills an organization (the demo one of SeedDemo) with realistic work, in bulk: o.Projects projects with
+// Work fills an organization (the demo one of Demo) with realistic work, in bulk: o.Projects projects with
 // members, five task groups each (Backlog, To do, In progress, Review, Done), labels, custom statuses, o.Tasks tasks
 // with dates around today, labels, checklists, comments, dependencies and milestones. BoardProjectName holds
 // BoardProjectTasks of the tasks, for the board benchmark. The content is deterministic for a seed (ids are not).
 //
-// If the organization has any project, SeedWork changes nothing and answers ErrWorkExists.
+// If the organization has any project, Work changes nothing and answers ErrWorkExists.
 //
 // Everything is written with COPY in one transaction, bypassing the use cases: the rows get no audit entries,
 // notifications or outbox emails (a bulk load is not something the team did). VACUUM (ANALYZE) runs afterwards, so
 // that the planner knows the new sizes and the visibility map allows index-only scans at once.
-func (s *Store) SeedWork(ctx context.Context, orgID string, o SeedWorkOptions) error {
+func Work(ctx context.Context, s *store.Store, orgID string, o WorkOptions) error {
 	o = o.withDefaults()
-	if !validID(orgID) {
-		return fmt.Errorf("seed work: organization: %w", ErrNotFound)
+	if _, err := uuid.Parse(orgID); err != nil {
+		return fmt.Errorf("seed work: organization: %w", store.ErrNotFound)
 	}
-	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+	err := inTx(ctx, s, func(tx *sqlx.Tx) error {
 		// Flushed at commit even where synchronous_commit is off (the test clusters), for vacuumSeeded.
 		if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = on`); err != nil {
 			return err
@@ -115,7 +116,7 @@ func (s *Store) SeedWork(ctx context.Context, orgID string, o SeedWorkOptions) e
 		if err != nil {
 			loc = time.UTC
 		}
-		g := newWorkGen(o, orgID, people, s.now().In(loc))
+		g := newWorkGen(o, orgID, people, s.Now().In(loc))
 		if err := g.insertCatalog(ctx, tx); err != nil {
 			return err
 		}
@@ -126,7 +127,7 @@ func (s *Store) SeedWork(ctx context.Context, orgID string, o SeedWorkOptions) e
 		return fmt.Errorf("seed work: %w", err)
 	}
 	// Fresh statistics, and a visibility map for index-only scans, instead of waiting for autovacuum.
-	if err := s.vacuumSeeded(ctx, `projects, project_members, task_groups, labels, task_statuses,
+	if err := vacuumSeeded(ctx, s, `projects, project_members, task_groups, labels, task_statuses,
 		tasks, task_labels, task_checklist_items, task_comments, task_dependencies, milestones`); err != nil {
 		return fmt.Errorf("seed work: vacuum: %w", err)
 	}
@@ -138,8 +139,8 @@ func (s *Store) SeedWork(ctx context.Context, orgID string, o SeedWorkOptions) e
 // one sharing its commit-log group, is not yet flushed: with synchronous_commit off, ANALYZE's own commits of the
 // first tables were enough to leave the tasks out of the visibility map, and the planner then shuns index-only scans.
 // Hence the seeding transactions commit synchronously, and so does this session.
-func (s *Store) vacuumSeeded(ctx context.Context, tables string) error {
-	conn, err := s.db.Conn(ctx)
+func vacuumSeeded(ctx context.Context, s *store.Store, tables string) error {
+	conn, err := s.DB().Conn(ctx)
 	if err != nil {
 		return err
 	}
@@ -243,21 +244,21 @@ var (
 	seedHours = []float64{0.5, 1, 2, 3, 4, 6, 8, 12, 16, 24, 40}
 )
 
-// The custom statuses SeedWork adds: QA review reports progress and advances to done at 100%.
+// The custom statuses Work adds: QA review reports progress and advances to done at 100%.
 var seedStatuses = []struct {
 	code, label, color string
 	terminal, progress bool
 	onComplete, next   string
 	editable           bool
 }{
-	{code: "qa_review", label: "QA review", color: "#f59e0b", progress: true, editable: true, onComplete: OnCompleteAutoAdvance, next: "done"},
-	{code: "blocked", label: "Blocked", color: "#ef4444", onComplete: OnCompleteNone},
-	{code: "wont_do", label: "Won't do", color: "#94a3b8", terminal: true, onComplete: OnCompleteNone},
+	{code: "qa_review", label: "QA review", color: "#f59e0b", progress: true, editable: true, onComplete: store.OnCompleteAutoAdvance, next: "done"},
+	{code: "blocked", label: "Blocked", color: "#ef4444", onComplete: store.OnCompleteNone},
+	{code: "wont_do", label: "Won't do", color: "#94a3b8", terminal: true, onComplete: store.OnCompleteNone},
 }
 
-// workGen plans the rows of SeedWork in memory, then copies them.
+// workGen plans the rows of Work in memory, then copies them.
 type workGen struct {
-	o      SeedWorkOptions
+	o      WorkOptions
 	orgID  string
 	people []seedPerson
 	now    time.Time
@@ -295,7 +296,7 @@ type seedTask struct {
 	createdAt, updatedAt                                         time.Time
 }
 
-func newWorkGen(o SeedWorkOptions, orgID string, people []seedPerson, now time.Time) *workGen {
+func newWorkGen(o WorkOptions, orgID string, people []seedPerson, now time.Time) *workGen {
 	h := fnv.New64a()
 	h.Write([]byte("trcr seed work"))
 	return &workGen{
@@ -326,7 +327,7 @@ func (g *workGen) weighted(weights ...int) int {
 	return len(weights) - 1
 }
 
-func (g *workGen) day(offset int) string { return g.today.AddDate(0, 0, offset).Format(dateLayout) }
+func (g *workGen) day(offset int) string { return g.today.AddDate(0, 0, offset).Format(time.DateOnly) }
 
 // between returns a time in [from, to).
 func (g *workGen) between(from, to time.Time) time.Time {
@@ -399,9 +400,9 @@ func (g *workGen) plan() {
 		}
 		p.description = seedProjectBlurbs[g.rng.IntN(len(seedProjectBlurbs))]
 		p.color = seedColors[i%len(seedColors)]
-		p.status = ProjectActive
+		p.status = store.ProjectActive
 		if i > 0 && i%13 == 0 {
-			p.status = ProjectArchived
+			p.status = store.ProjectArchived
 		}
 		p.billable = i == 0 || g.chance(70)
 		if p.billable {
@@ -447,7 +448,7 @@ func (g *workGen) planTasks(p *seedProject) {
 		var t seedTask
 		t.id, t.projectID = uuid.NewString(), p.id
 		gi := g.weighted(20, 25, 15, 10, 30)
-		if p.status == ProjectArchived && g.chance(80) {
+		if p.status == store.ProjectArchived && g.chance(80) {
 			gi = done
 		}
 		t.groupID, t.position = p.groups[gi], positions[gi]
@@ -618,9 +619,9 @@ func (g *workGen) copyAll(ctx context.Context, tx *sqlx.Tx) error {
 	var members, groups [][]any
 	for _, p := range ps {
 		for j, m := range p.members {
-			role := ProjectMember
-			if j == 0 || g.people[m].Role == RoleAdmin {
-				role = ProjectManager
+			role := store.ProjectMember
+			if j == 0 || g.people[m].Role == store.RoleAdmin {
+				role = store.ProjectManager
 			}
 			members = append(members, []any{p.id, g.people[m].UserID, role, p.createdAt})
 		}
@@ -662,7 +663,7 @@ func (g *workGen) copyAll(ctx context.Context, tx *sqlx.Tx) error {
 		return err
 	}
 	if err := copyIn(ctx, tx, "task_dependencies", []string{"organization_id", "task_id", "depends_on_id", "dependency_type"},
-		len(g.deps), func(i int) []any { return []any{g.orgID, g.deps[i][0], g.deps[i][1], DependencyBlockedBy} }); err != nil {
+		len(g.deps), func(i int) []any { return []any{g.orgID, g.deps[i][0], g.deps[i][1], store.DependencyBlockedBy} }); err != nil {
 		return err
 	}
 	var milestones [][]any

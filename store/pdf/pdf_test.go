@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/trcr/trcr/views/pdf"
+	"github.com/trcr/trcr/store/pdf"
 )
 
 // pdfText extracts the text of a PDF with poppler's pdftotext, page by page (pages are separated by form feeds).

@@ -1,0 +1,65 @@
+package views
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// Icons are declared in one map literal, where the compiler refuses a name given twice; an assignment elsewhere
+// could silently redraw an icon, depending on the order files are initialized in.
+func TestIcons_DeclaredOnlyInTheirMapLiteral(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			assign, ok := n.(*ast.AssignStmt)
+			if !ok {
+				return true
+			}
+			for _, lhs := range assign.Lhs {
+				if ix, ok := lhs.(*ast.IndexExpr); ok {
+					if id, ok := ix.X.(*ast.Ident); ok && id.Name == "iconPaths" {
+						t.Errorf("%s: icon assigned outside the iconPaths literal", fset.Position(assign.Pos()))
+					}
+				}
+			}
+			return true
+		})
+	}
+}
+
+// Every icon a template names exists.
+func TestIcons_EveryNamedIconExists(t *testing.T) {
+	files, err := filepath.Glob("*.templ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := regexp.MustCompile(`(?:@Icon|reportStat|emptyState)\("([a-z0-9-]+)"\s*[,)]`)
+	for _, name := range files {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range named.FindAllStringSubmatch(string(src), -1) {
+			if _, ok := iconPaths[m[1]]; !ok {
+				t.Errorf("%s: no icon %q", name, m[1])
+			}
+		}
+	}
+}
