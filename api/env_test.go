@@ -127,6 +127,10 @@ func (e *env) do(r req) resp {
 	}
 	rec := httptest.NewRecorder()
 	e.echo.ServeHTTP(rec, hr)
+	// What the event workers of a server do after a commit (notifications, their emails), done before the test looks.
+	if _, err := e.store.ProcessEventJobs(context.Background()); err != nil {
+		e.t.Fatalf("event jobs: %v", err)
+	}
 	out := resp{status: rec.Code, header: rec.Header(), raw: rec.Body.Bytes()}
 	if len(out.raw) > 0 && strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
 		var v any

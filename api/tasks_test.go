@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -444,6 +445,16 @@ func (w *taskWorld) notificationsOf(u user) []string {
 	return out
 }
 
+// nextEmailWindow ends every notification email window (one email per person and task in five minutes), as if
+// five minutes passed, and sends what the windows held, as the server's worker would.
+func (w *taskWorld) nextEmailWindow() {
+	w.t.Helper()
+	w.db.MustExec(`UPDATE notification_email_windows SET ends_at = now() - interval '1 second'`)
+	if _, err := w.store.FlushNotificationEmails(context.Background()); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
 func (w *taskWorld) emailsTo(u user, subject string) int {
 	w.t.Helper()
 	return w.count(`SELECT count(*) FROM email_outbox WHERE $1 = ANY(to_addresses) AND subject = $2`, u.email, subject)
@@ -490,6 +501,7 @@ func TestTaskStatus(t *testing.T) {
 		}
 	})
 	t.Run("an admin's change reaches reporter and assignee once each", func(t *testing.T) {
+		w.nextEmailWindow()
 		w.must(200, req{method: "PUT", path: path, token: w.owner.token, org: w.org, body: map[string]any{"status": "done"}})
 		if n := w.emailsTo(w.manager, subject); n != 2 {
 			t.Fatalf("%d emails to the reporter", n)
@@ -502,6 +514,7 @@ func TestTaskStatus(t *testing.T) {
 		}
 	})
 	t.Run("reporter who is also the assignee is notified once", func(t *testing.T) {
+		w.nextEmailWindow()
 		w.db.MustExec(`UPDATE tasks SET assignee_id = reporter_id WHERE id = $1`, id)
 		before := w.emailsTo(w.manager, subject)
 		w.must(200, req{method: "PUT", path: path, token: w.owner.token, org: w.org, body: map[string]any{"status": "open"}})
@@ -511,6 +524,7 @@ func TestTaskStatus(t *testing.T) {
 		w.db.MustExec(`UPDATE tasks SET assignee_id = $2 WHERE id = $1`, id, w.member.id)
 	})
 	t.Run("preferences: email off sends no email, in-app off writes no row", func(t *testing.T) {
+		w.nextEmailWindow()
 		w.db.MustExec(`INSERT INTO notification_preferences (user_id, notification_type, email_enabled) VALUES ($1, 'task_status_changed', false)`, w.manager.id)
 		w.db.MustExec(`INSERT INTO notification_preferences (user_id, notification_type, in_app_enabled) VALUES ($1, 'task_status_changed', false)`, w.member.id)
 		emails, rows := w.emailsTo(w.manager, subject), len(w.notificationsOf(w.manager))
@@ -543,10 +557,32 @@ func TestTaskStatus(t *testing.T) {
 		}
 	})
 	t.Run("status change through PUT /tasks/:id notifies too", func(t *testing.T) {
+		w.nextEmailWindow()
 		before := w.emailsTo(w.manager, subject) + len(w.notificationsOf(w.manager))
 		w.must(200, req{method: "PUT", path: "/tasks/" + id, token: w.owner.token, org: w.org, body: map[string]any{"status": "closed"}})
 		if after := w.emailsTo(w.manager, subject) + len(w.notificationsOf(w.manager)); after != before+1 { // email is off
 			t.Fatalf("reporter: %d new", after-before)
+		}
+	})
+	t.Run("a second change within five minutes is summed up in one email when the window ends", func(t *testing.T) {
+		w.nextEmailWindow()
+		w.db.MustExec(`DELETE FROM notification_preferences`)
+		emails, rows := w.emailsTo(w.manager, subject), len(w.notificationsOf(w.manager))
+		w.must(200, req{method: "PUT", path: path, token: w.owner.token, org: w.org, body: map[string]any{"status": "open"}})
+		w.must(200, req{method: "PUT", path: path, token: w.owner.token, org: w.org, body: map[string]any{"status": "in_progress"}})
+		w.must(200, req{method: "PUT", path: path, token: w.owner.token, org: w.org, body: map[string]any{"status": "done"}})
+		if n := w.emailsTo(w.manager, subject) - emails; n != 1 {
+			t.Fatalf("%d emails to the reporter within the window, want the first only", n)
+		}
+		if got := len(w.notificationsOf(w.manager)) - rows; got != 3 {
+			t.Fatalf("%d in-app notifications, want every change", got)
+		}
+		w.nextEmailWindow()
+		if n := w.emailsTo(w.manager, subject) - emails; n != 2 {
+			t.Fatalf("%d emails to the reporter after the window, want the summary too", n)
+		}
+		if m := w.lastEmailTo(w.manager.email); !strings.Contains(m.Text, "2 updates") || !strings.Contains(m.Text, "from in_progress to done") {
+			t.Fatalf("summary email: %s", m.Text)
 		}
 	})
 }

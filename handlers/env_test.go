@@ -98,6 +98,10 @@ func (b *browser) read(res *http.Response, err error) page {
 	if err != nil {
 		b.e.t.Fatal(err)
 	}
+	// What the event workers of a server do after a commit (notifications, their emails), done before the test looks.
+	if _, err := b.e.store.ProcessEventJobs(context.Background()); err != nil {
+		b.e.t.Fatalf("event jobs: %v", err)
+	}
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
 	doc, err := goquery.NewDocumentFromReader(strings.NewReader(string(raw)))

@@ -620,6 +620,9 @@ func TestPayments_SettleTheInvoiceAndNotifyAdmins(t *testing.T) {
 	if got.Status != "paid" || got.Balance != 0 || got.PaidAt == nil || !got.PaidAt.Equal(p2.PaidAt) {
 		t.Fatalf("after full payment: %+v", got)
 	}
+	if _, err := b.s.ProcessEventJobs(b.ctx); err != nil { // the notifications subscriber
+		t.Fatal(err)
+	}
 	var notes []struct {
 		Type  string `db:"type"`
 		Title string `db:"title"`

@@ -102,6 +102,9 @@ func TestTaskWorkflow_ProgressReaching100AdvancesOneStep(t *testing.T) {
 	if got.Status != "qa" || got.Progress != 100 || got.CompletedAt != nil {
 		t.Fatalf("after progress 100: status %s progress %d completed %v", got.Status, got.Progress, got.CompletedAt)
 	}
+	if _, err := f.s.ProcessEventJobs(ctx); err != nil { // the notifications subscriber, run after commit
+		t.Fatal(err)
+	}
 	var notified int
 	if err := f.db.Get(&notified, `SELECT count(*) FROM notifications WHERE user_id = $1 AND type = 'task_status_changed'
 		AND data->>'to' = 'qa'`, f.owner.UserID); err != nil || notified != 1 {
@@ -194,6 +197,9 @@ func TestNotify_OnlyActiveMembersOfTheOrganization(t *testing.T) {
 func TestNotify_EmailCarriesTitleBodyAndAbsoluteLink(t *testing.T) {
 	f := newTaskFixture(t)
 	task := f.create(t, store.TaskInput{Title: "Fix <login>", AssigneeID: &f.worker.UserID})
+	if _, err := f.s.ProcessEventJobs(context.Background()); err != nil { // the notifications subscriber
+		t.Fatal(err)
+	}
 	emails, err := f.s.OutboxEmails(context.Background(), 10)
 	if err != nil {
 		t.Fatal(err)
