@@ -27,14 +27,25 @@ const maxJSONBody = 1 << 20
 type API struct {
 	store *store.Store
 	log   *slog.Logger
+	opts  Options
+}
+
+// Options configure the API beyond the store.
+type Options struct {
+	Logger *slog.Logger
+	// Hub delivers the live events of GET /events; without one the route answers 503.
+	Hub *store.Hub
+	// SessionUser reads the signed-in user and their chosen organization from a page session cookie, so that pages
+	// can open GET /events without a Bearer token. ok is false without a valid session.
+	SessionUser func(r *http.Request) (userID, orgID string, ok bool)
 }
 
 // New builds the API over a store.
-func New(s *store.Store, log *slog.Logger) *API {
-	if log == nil {
-		log = slog.Default()
+func New(s *store.Store, opts Options) *API {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
 	}
-	return &API{store: s, log: log}
+	return &API{store: s, log: opts.Logger, opts: opts}
 }
 
 // Mount registers every route on g, which is mounted at /api/v1.
@@ -57,6 +68,8 @@ func (a *API) Mount(group *echo.Group) {
 	a.mountReports(g)
 	a.mountInvoices(g)
 	a.mountPayments(g)
+	a.mountEvents(g)
+	a.mountNotifications(g)
 }
 
 // router registers routes with the middleware every route shares in front. (Group.Use would do it, but it also

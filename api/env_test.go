@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/labstack/echo/v4"
@@ -36,6 +37,15 @@ type env struct {
 	echo  *echo.Echo
 	blobs *blob.Local
 	files *httptest.Server
+	hub   *store.Hub
+}
+
+// runHub starts the live-event hub for the rest of the test.
+func (e *env) runHub() {
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = e.hub.Run(ctx, 100*time.Millisecond) }()
+	e.t.Cleanup(func() { stop(); <-done })
 }
 
 type envOption func(*store.Config)
@@ -66,7 +76,8 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	e.store = store.New(db, e.blobs, cfg, log)
-	a := api.New(e.store, log)
+	e.hub = e.store.NewHub(url) // started by the tests of the live stream (runHub)
+	a := api.New(e.store, api.Options{Logger: log, Hub: e.hub})
 	e.echo = echo.New()
 	e.echo.IPExtractor = echo.ExtractIPFromXFFHeader()
 	e.echo.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))

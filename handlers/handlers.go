@@ -6,6 +6,7 @@ package handlers
 import (
 	"errors"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -228,4 +229,27 @@ func safeNext(next string) string {
 		return ""
 	}
 	return next
+}
+
+// SessionUser reads the signed-in user and their chosen organization from the request's session cookie, without
+// the session middleware: the live stream (GET /api/v1/events) uses it so that pages need no token. A session
+// signed out by a password change (another session version) is not signed in.
+func (h *Handlers) SessionUser(r *http.Request) (userID, orgID string, ok bool) {
+	ck, err := r.Cookie(h.sessions.Cookie.Name)
+	if err != nil || ck.Value == "" {
+		return "", "", false
+	}
+	ctx, err := h.sessions.Load(r.Context(), ck.Value)
+	if err != nil {
+		return "", "", false
+	}
+	userID = h.sessions.GetString(ctx, sessUserID)
+	if userID == "" {
+		return "", "", false
+	}
+	u, err := h.store.User(ctx, userID)
+	if err != nil || u.SessionVersion != h.sessions.GetInt(ctx, sessVersion) {
+		return "", "", false
+	}
+	return userID, h.sessions.GetString(ctx, sessOrgID), true
 }

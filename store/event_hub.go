@@ -69,6 +69,9 @@ func (h *Hub) Run(ctx context.Context, poll time.Duration) error {
 	h.cursor, h.started = pos, true
 	h.mu.Unlock()
 	close(h.ready)
+	if h.dsn == "" {
+		return h.pollOnly(ctx, poll)
+	}
 
 	l := pq.NewListener(h.dsn, 100*time.Millisecond, 5*time.Second, func(ev pq.ListenerEventType, err error) {
 		if err != nil && ctx.Err() == nil {
@@ -95,6 +98,22 @@ func (h *Hub) Run(ctx context.Context, poll time.Duration) error {
 		}
 		if err := h.deliver(ctx); err != nil && ctx.Err() == nil {
 			h.s.log.Warn("event delivery", "err", err)
+		}
+	}
+}
+
+// pollOnly delivers without a listener (no database URL to listen with), every poll.
+func (h *Hub) pollOnly(ctx context.Context, poll time.Duration) error {
+	t := time.NewTicker(poll)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			if err := h.deliver(ctx); err != nil && ctx.Err() == nil {
+				h.s.log.Warn("event delivery", "err", err)
+			}
 		}
 	}
 }

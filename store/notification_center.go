@@ -38,7 +38,7 @@ func (s *Store) Notifications(ctx context.Context, a Actor, f NotificationFilter
 	if f.Type != "" && !validNotificationType(f.Type) {
 		return List[Notification]{}, Invalid("type", "type must be one of task_assigned, task_commented, task_status_changed, invoice_paid, chat_mentioned")
 	}
-	q := newQuery("user_id = ?", a.UserID)
+	q := newQuery("user_id = $1", a.UserID)
 	q.where("organization_id = ?", a.OrgID)
 	if f.Unread {
 		q.where("read_at IS NULL")

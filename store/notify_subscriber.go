@@ -93,8 +93,10 @@ func (s *Store) noticesFor(ctx context.Context, tx *sqlx.Tx, e Event) ([]notice,
 		if err := json.Unmarshal(e.Data, &t); err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal(e.Changes, &ch); err != nil {
-			return nil, err
+		if len(e.Changes) > 0 {
+			if err := json.Unmarshal(e.Changes, &ch); err != nil {
+				return nil, err
+			}
 		}
 		return taskNotices(who, e.Type == EventTaskCreated, t, ch), nil
 	case EventCommentCreated:

@@ -452,8 +452,11 @@ func (s *Store) changeTaskLabel(ctx context.Context, a Actor, taskID, labelID st
 // recordTask records a task's change for the live board, its notifications and later webhooks: the task as the API
 // shows it, and what changed. before is the zero Task for a new task.
 func (s *Store) recordTask(ctx context.Context, tx *sqlx.Tx, a Actor, typ string, before, after Task) error {
+	var ch Changes
+	if before.ID != "" {
+		ch = taskChanges(before, after)
+	}
 	return s.record(ctx, tx, a, newEvent{
-		Type: typ, To: toProject(after.ProjectID), EntityType: "task", EntityID: after.ID,
-		Data: after, Changes: taskChanges(before, after),
+		Type: typ, To: toProject(after.ProjectID), EntityType: "task", EntityID: after.ID, Data: after, Changes: ch,
 	})
 }

@@ -111,6 +111,8 @@ type app struct {
 	blobs  blob.Store
 	local  *blob.Local
 	mailer mail.Sender
+	// hub delivers live events to this process's streams; serve runs it.
+	hub *store.Hub
 	// draining is set on SIGTERM: /healthz answers 503 so that load balancers stop sending requests.
 	draining atomic.Bool
 }
@@ -168,15 +170,16 @@ func newApp(ctx context.Context, cfg config, db *sqlx.DB, log *slog.Logger) (*ap
 	}}))
 	// Pages such as a 2,000-task board or timeline are large HTML documents that compress about tenfold.
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024, Skipper: func(c echo.Context) bool {
-		return strings.HasPrefix(c.Request().URL.Path, "/blobs/")
+		return strings.HasPrefix(c.Request().URL.Path, "/blobs/") || streamRoutes[c.Request().URL.Path]
 	}}))
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
 		XSSProtection: "0", ContentTypeNosniff: "nosniff", XFrameOptions: "DENY", ReferrerPolicy: "same-origin",
 		ContentSecurityPolicy: contentSecurityPolicy(cfg),
 	}))
 
-	apiV1 := api.New(a.store, log)
+	a.hub = a.store.NewHub(cfg.DatabaseURL)
 	pages := handlers.New(a.store, sessions, handlers.Options{DevMailbox: cfg.DevMailbox, Logger: log, CSRFKey: store.DeriveKey(secret, "csrf")})
+	apiV1 := api.New(a.store, api.Options{Logger: log, Hub: a.hub, SessionUser: pages.SessionUser})
 	e.HTTPErrorHandler = func(err error, c echo.Context) {
 		if strings.HasPrefix(c.Request().URL.Path, "/api/") {
 			apiV1.HandleError(err, c)
@@ -269,11 +272,22 @@ var uploadRoutes = map[string]bool{
 // deadlines ends a request's context after RequestTimeout, so that a stalled database cannot hold it forever,
 // and gives upload routes UploadTimeout instead, for the context and for reading the body (the server's
 // ReadTimeout cuts off other bodies that trickle in).
+// streamRoutes answer with a stream that lasts as long as the client listens: no deadline, no compression.
+var streamRoutes = map[string]bool{"/api/v1/events": true}
+
 func deadlines(cfg config) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			limit := cfg.RequestTimeout
 			if limit <= 0 {
+				return next(c)
+			}
+			if c.Request().Method == http.MethodGet && streamRoutes[c.Request().URL.Path] {
+				// A live stream stays open for hours; it ends when the client leaves or the server stops.
+				rc := http.NewResponseController(c.Response().Writer)
+				if err := errors.Join(rc.SetReadDeadline(time.Time{}), rc.SetWriteDeadline(time.Time{})); err != nil {
+					return err
+				}
 				return next(c)
 			}
 			if c.Request().Method == http.MethodPost && uploadRoutes[c.Path()] {
@@ -338,6 +352,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	defer db.Close()
+	cfg.DatabaseURL = dbURL // the hub listens on a connection of its own
 	a, err := newApp(ctx, cfg, db, log)
 	if err != nil {
 		return err
@@ -358,9 +373,21 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	go func() { defer bg.Done(); a.store.RunJanitor(bgCtx, 5*time.Minute) }()
 	bg.Add(1)
 	go func() { defer bg.Done(); a.store.RunAuthMail(bgCtx, 2*time.Second) }()
+	bg.Add(1)
+	go func() { defer bg.Done(); a.store.RunEventJobs(bgCtx, a.hub.WorkerWake(), time.Second) }()
+	// The hub stops first at shutdown, so that open live streams end and do not hold up the drain.
+	hubCtx, stopHub := context.WithCancel(context.Background())
+	hubDone := make(chan struct{})
+	go func() {
+		defer close(hubDone)
+		if err := a.hub.Run(hubCtx, time.Second); err != nil {
+			log.Error("live events stopped", "err", err)
+		}
+	}()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
+		stopHub()
 		stopBackground()
 		return err
 	}
@@ -372,6 +399,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 
 	select {
 	case err := <-errc:
+		stopHub()
 		stopBackground()
 		bg.Wait()
 		return err
@@ -382,6 +410,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		log.Info("shutting down: /healthz answers 503 while load balancers stop sending requests", "grace", cfg.ShutdownGrace)
 		time.Sleep(cfg.ShutdownGrace)
 	}
+	stopHub()
+	<-hubDone
 	log.Info("shutting down: draining requests")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), drainTimeout)
 	defer cancel()
