@@ -38,11 +38,17 @@ func (h *Handlers) accountPage(c echo.Context) (views.Page, error) {
 }
 
 func (h *Handlers) profilePage(c echo.Context) error {
+	prefs, err := h.store.NotificationPreferences(c.Request().Context(), currentUser(c).ID)
+	if err != nil {
+		return err
+	}
 	p, err := h.accountPage(c)
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.ProfilePage(p, profileView(*currentUser(c))))
+	v := profileView(*currentUser(c))
+	v.Notifications.Rows = preferenceRows(prefs)
+	return render(c, http.StatusOK, views.ProfilePage(p, v))
 }
 
 func (h *Handlers) updateProfile(c echo.Context) error {

@@ -37,6 +37,10 @@ func (h *Handlers) page(c echo.Context, title, nav string) (views.Page, error) {
 			return p, err
 		}
 		p.Timer = views.TimerWidget(h.timerView(t, p.CSRFToken))
+		if p.UnreadNotifications, err = h.store.UnreadNotifications(ctx, a); err != nil {
+			return p, err
+		}
+		p.Notifications = views.NotificationBell(p.UnreadNotifications)
 	}
 	return p, nil
 }

@@ -171,3 +171,85 @@ func validNotificationType(t string) bool {
 	}
 	return false
 }
+
+// OpenNotification marks one of the caller's notifications read and returns where its link leads.
+func (s *Store) OpenNotification(ctx context.Context, a Actor, id string) (string, error) {
+	if !validID(id) {
+		return "", fmt.Errorf("notification: %w", ErrNotFound)
+	}
+	var link string
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		var n struct {
+			Link   string `db:"link"`
+			Unread bool   `db:"unread"`
+		}
+		err := tx.GetContext(ctx, &n, `
+			SELECT coalesce(data->>'link', '') AS link, read_at IS NULL AS unread FROM notifications
+			WHERE id = $1 AND user_id = $2 AND organization_id = $3 FOR UPDATE`, id, a.UserID, a.OrgID)
+		if err != nil {
+			return notFoundIfNoRows(err, "notification")
+		}
+		link = n.Link
+		if !n.Unread {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE notifications SET read_at = now() WHERE id = $1`, id); err != nil {
+			return err
+		}
+		var unread int
+		if err := tx.GetContext(ctx, &unread, `
+			SELECT count(*) FROM notifications WHERE user_id = $1 AND organization_id = $2 AND read_at IS NULL`, a.UserID, a.OrgID); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, newEvent{Type: EventNotificationsRead, To: toUser(a.UserID), Data: MarkRead{Updated: 1, UnreadCount: unread}})
+	})
+	return link, err
+}
+
+// NotificationMenu is what the header's bell shows: the newest notifications and the unread count.
+type NotificationMenu struct {
+	Items  []Notification
+	Unread int
+}
+
+// NotificationMenuFor reads the bell's dropdown.
+func (s *Store) NotificationMenuFor(ctx context.Context, a Actor, limit int) (NotificationMenu, error) {
+	var m NotificationMenu
+	if err := s.db.SelectContext(ctx, &m.Items, `SELECT `+notificationColumns+` FROM notifications
+		WHERE user_id = $1 AND organization_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3`, a.UserID, a.OrgID, limit); err != nil {
+		return m, err
+	}
+	var err error
+	m.Unread, err = s.UnreadNotifications(ctx, a)
+	return m, err
+}
+
+// SetNotificationPreferences changes several types at once (the profile's table), in one transaction, and returns
+// all five preferences.
+func (s *Store) SetNotificationPreferences(ctx context.Context, userID string, in []PreferenceInput) ([]NotificationPreference, error) {
+	if len(in) > len(NotificationTypes) {
+		return nil, Invalid("notification_type", "at most one change per notification type")
+	}
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		for _, p := range in {
+			if !validNotificationType(p.Type) {
+				return Invalid("notification_type", "notification_type must be one of task_assigned, task_commented, task_status_changed, invoice_paid, chat_mentioned")
+			}
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO notification_preferences (user_id, notification_type, email_enabled, push_enabled, in_app_enabled)
+				VALUES ($1, $2, coalesce($3, true), coalesce($4, true), coalesce($5, true))
+				ON CONFLICT (user_id, notification_type) DO UPDATE SET
+					email_enabled = coalesce($3, notification_preferences.email_enabled),
+					push_enabled = coalesce($4, notification_preferences.push_enabled),
+					in_app_enabled = coalesce($5, notification_preferences.in_app_enabled)`,
+				userID, p.Type, p.EmailEnabled, p.PushEnabled, p.InAppEnabled); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("notification preferences: %w", err)
+	}
+	return s.NotificationPreferences(ctx, userID)
+}

@@ -226,7 +226,7 @@ type recipient struct {
 	EmailEnabled bool   `db:"email_enabled"`
 }
 
-// deliverNotice writes the in-app notifications and the emails of n. The actor is never notified of their own
+// deliverNotice writes the in-app notifications (dated when the change happened) and the emails of n. The actor is never notified of their own
 // action, each user once, and only active members of the organization; each recipient's preferences for n.Type
 // decide the channels.
 func (s *Store) deliverNotice(ctx context.Context, tx *sqlx.Tx, e Event, n notice) error {
@@ -270,8 +270,8 @@ func (s *Store) deliverNotice(ctx context.Context, tx *sqlx.Tx, e Event, n notic
 		if r.InApp {
 			var row Notification
 			if err := tx.GetContext(ctx, &row, `
-				INSERT INTO notifications (organization_id, user_id, type, title, body, data) VALUES ($1, $2, $3, $4, $5, $6)
-				RETURNING `+notificationColumns, e.OrgID, r.ID, n.Type, n.Title, n.Body, raw); err != nil {
+				INSERT INTO notifications (organization_id, user_id, type, title, body, data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+				RETURNING `+notificationColumns, e.OrgID, r.ID, n.Type, n.Title, n.Body, raw, e.CreatedAt); err != nil {
 				return fmt.Errorf("notify: %w", err)
 			}
 			if err := s.record(ctx, tx, system, newEvent{Type: EventNotificationCreated, To: toUser(r.ID), EntityType: "notification", EntityID: row.ID, Data: row}); err != nil {

@@ -21,6 +21,8 @@ var iconPaths = map[string]string{
 	"check":            `<path d="M20 6 9 17l-5-5"/>`,
 	"x":                `<path d="M18 6 6 18"/><path d="m6 6 12 12"/>`,
 	"menu":             `<path d="M4 5h16"/><path d="M4 12h16"/><path d="M4 19h16"/>`,
+	"at-sign":          `<circle cx="12" cy="12" r="4"/><path d="M16 8v5a3 3 0 0 0 6 0v-1a10 10 0 1 0-4 8"/>`,
+	"check-check":      `<path d="M18 6 7 17l-5-5"/><path d="m22 10-7.5 7.5L13 16"/>`,
 	"bell":             `<path d="M10.268 21a2 2 0 0 0 3.464 0"/><path d="M3.262 15.326A1 1 0 0 0 4 17h16a1 1 0 0 0 .74-1.673C19.41 13.956 18 12.499 18 8A6 6 0 0 0 6 8c0 4.499-1.411 5.956-2.738 7.326"/>`,
 	"plus":             `<path d="M5 12h14"/><path d="M12 5v14"/>`,
 	"search":           `<path d="m21 21-4.34-4.34"/><circle cx="11" cy="11" r="8"/>`,

@@ -97,8 +97,10 @@ type Page struct {
 	DevMailbox bool
 	// Timer is rendered inside <div id="timer-slot"> in the top bar (may be nil).
 	Timer templ.Component
-	// Notifications is rendered inside <div id="notifications-slot"> (may be nil).
+	// Notifications is rendered inside <div id="notifications-slot"> (may be nil): the bell.
 	Notifications templ.Component
+	// UnreadNotifications is the bell's count.
+	UnreadNotifications int
 }
 
 // LoggedIn reports whether a user is signed in.
@@ -226,9 +228,10 @@ type OrgForm struct {
 
 // ProfileView groups the forms on the profile page.
 type ProfileView struct {
-	Profile  ProfileForm
-	Avatar   AvatarForm
-	Password PasswordForm
+	Profile       ProfileForm
+	Avatar        AvatarForm
+	Password      PasswordForm
+	Notifications NotificationPreferencesForm
 }
 
 // ProfileForm edits name and timezone. Errors keys: "name", "timezone".

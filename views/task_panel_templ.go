@@ -3902,7 +3902,7 @@ func tpComments(v TaskPanelView) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 342, "<section class=\"tp-sec\" id=\"tp-comments\" aria-labelledby=\"tp-comments-h\" data-testid=\"tp-comments\"><h3 class=\"tp-sec__title\" id=\"tp-comments-h\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 342, "<section class=\"tp-sec\" id=\"tp-comments\" aria-labelledby=\"tp-comments-h\" data-testid=\"tp-comments\"><div id=\"tp-comment-thread\"><h3 class=\"tp-sec__title\" id=\"tp-comments-h\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -3922,7 +3922,7 @@ func tpComments(v TaskPanelView) templ.Component {
 			var templ_7745c5c3_Var158 string
 			templ_7745c5c3_Var158, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(len(v.Comments)))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/task_panel.templ`, Line: 841, Col: 55}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/task_panel.templ`, Line: 842, Col: 56}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var158))
 			if templ_7745c5c3_Err != nil {
@@ -3950,7 +3950,7 @@ func tpComments(v TaskPanelView) templ.Component {
 				var templ_7745c5c3_Var159 string
 				templ_7745c5c3_Var159, templ_7745c5c3_Err = templruntime.NewAttributeExpression("comment-" + c.ID).Resolve(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/task_panel.templ`, Line: 847, Col: 47}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/task_panel.templ`, Line: 848, Col: 48}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var159)
 				if templ_7745c5c3_Err != nil {
@@ -3971,7 +3971,7 @@ func tpComments(v TaskPanelView) templ.Component {
 				var templ_7745c5c3_Var160 string
 				templ_7745c5c3_Var160, templ_7745c5c3_Err = templ.JoinStringErrs(orDefault(c.Author.Name, "Former member"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/task_panel.templ`, Line: 851, Col: 81}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/task_panel.templ`, Line: 852, Col: 82}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var160))
 				if templ_7745c5c3_Err != nil {
@@ -3984,7 +3984,7 @@ func tpComments(v TaskPanelView) templ.Component {
 				var templ_7745c5c3_Var161 string
 				templ_7745c5c3_Var161, templ_7745c5c3_Err = templruntime.NewAttributeExpression(isoTime(c.At)).Resolve(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/task_panel.templ`, Line: 852, Col: 52}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/task_panel.templ`, Line: 853, Col: 53}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var161)
 				if templ_7745c5c3_Err != nil {
@@ -3997,7 +3997,7 @@ func tpComments(v TaskPanelView) templ.Component {
 				var templ_7745c5c3_Var162 string
 				templ_7745c5c3_Var162, templ_7745c5c3_Err = templruntime.NewAttributeExpression(absTime(c.At)).Resolve(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/task_panel.templ`, Line: 852, Col: 76}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/task_panel.templ`, Line: 853, Col: 77}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var162)
 				if templ_7745c5c3_Err != nil {
@@ -4010,7 +4010,7 @@ func tpComments(v TaskPanelView) templ.Component {
 				var templ_7745c5c3_Var163 string
 				templ_7745c5c3_Var163, templ_7745c5c3_Err = templ.JoinStringErrs(relTime(c.At, nowOr(v.Now)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/task_panel.templ`, Line: 852, Col: 108}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/task_panel.templ`, Line: 853, Col: 109}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var163))
 				if templ_7745c5c3_Err != nil {
@@ -4028,7 +4028,7 @@ func tpComments(v TaskPanelView) templ.Component {
 					var templ_7745c5c3_Var164 string
 					templ_7745c5c3_Var164, templ_7745c5c3_Err = templruntime.NewAttributeExpression(taskPath(v.ID, "/comments/"+url.PathEscape(c.ID)+"/delete")).ResolveURL(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/task_panel.templ`, Line: 857, Col: 78}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/task_panel.templ`, Line: 858, Col: 79}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var164)
 					if templ_7745c5c3_Err != nil {
@@ -4041,7 +4041,7 @@ func tpComments(v TaskPanelView) templ.Component {
 					var templ_7745c5c3_Var165 string
 					templ_7745c5c3_Var165, templ_7745c5c3_Err = templruntime.NewAttributeExpression(taskPath(v.ID, "/comments/"+url.PathEscape(c.ID)+"/delete")).Resolve(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/task_panel.templ`, Line: 858, Col: 79}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/task_panel.templ`, Line: 859, Col: 80}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var165)
 					if templ_7745c5c3_Err != nil {
@@ -4086,14 +4086,14 @@ func tpComments(v TaskPanelView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 363, "<form class=\"comment-form\" method=\"post\" action=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 363, "</div><form class=\"comment-form\" method=\"post\" action=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var166 string
 		templ_7745c5c3_Var166, templ_7745c5c3_Err = templruntime.NewAttributeExpression(taskPath(v.ID, "/comments")).ResolveURL(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/task_panel.templ`, Line: 881, Col: 39}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/task_panel.templ`, Line: 883, Col: 39}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var166)
 		if templ_7745c5c3_Err != nil {
@@ -4106,7 +4106,7 @@ func tpComments(v TaskPanelView) templ.Component {
 		var templ_7745c5c3_Var167 string
 		templ_7745c5c3_Var167, templ_7745c5c3_Err = templruntime.NewAttributeExpression(taskPath(v.ID, "/comments")).Resolve(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/task_panel.templ`, Line: 882, Col: 40}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/task_panel.templ`, Line: 884, Col: 40}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var167)
 		if templ_7745c5c3_Err != nil {
@@ -4157,7 +4157,7 @@ func tpComments(v TaskPanelView) templ.Component {
 		var templ_7745c5c3_Var168 string
 		templ_7745c5c3_Var168, templ_7745c5c3_Err = templ.JoinStringErrs(v.CommentDraft)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/task_panel.templ`, Line: 899, Col: 20}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/task_panel.templ`, Line: 901, Col: 20}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var168))
 		if templ_7745c5c3_Err != nil {

@@ -17,6 +17,7 @@
   "use strict";
 
   var sortables = [];
+  var dragging = false; // a card is being dragged: live reloads wait until it is dropped
 
   function board() {
     return document.getElementById("board");
@@ -57,7 +58,12 @@
           ghostClass: "tcard--ghost",
           chosenClass: "tcard--chosen",
           dragClass: "tcard--drag",
+          onStart: function () {
+            dragging = true;
+          },
           onEnd: function (evt) {
+            dragging = false;
+            setTimeout(flushLive, 0);
             if (evt.from === evt.to && evt.oldDraggableIndex === evt.newDraggableIndex) return;
             if (evt.from !== evt.to) {
               bump(columnOf(evt.from), -1);
@@ -290,6 +296,40 @@
     }
     return step();
   }
+
+  // ---- Live: cards someone else adds, edits, moves or deletes ---------------------------------------------
+  // live.js dispatches the organization's task events. A change by another person to this project's tasks reloads
+  // the columns involved (the card's column now and the one it is shown in), a few at once, never mid-drag.
+  var liveLists = [];
+  var liveTimer = null;
+  function queueLive(lists) {
+    lists.forEach(function (l) {
+      if (l && liveLists.indexOf(l) < 0) liveLists.push(l);
+    });
+    if (!liveTimer) liveTimer = setTimeout(flushLive, 120);
+  }
+  function flushLive() {
+    liveTimer = null;
+    if (dragging || !liveLists.length) return;
+    var lists = liveLists;
+    liveLists = [];
+    reloadColumns(lists.filter(function (l) { return document.body.contains(l); }));
+  }
+  function liveTask(e) {
+    var env = e.detail || {};
+    var t = env.data || {};
+    var b = board();
+    if (!b || !t.id || t.project_id !== b.getAttribute("data-project-id")) return;
+    if (env.actor_id && env.actor_id === document.body.getAttribute("data-user-id")) return; // this page did it
+    var lists = [];
+    var card = b.querySelector('.tcard[data-task-id="' + t.id + '"]');
+    if (card) lists.push(card.closest(".board-col__cards"));
+    if (t.group_id) lists.push(b.querySelector('.board-col__cards[data-group-id="' + t.group_id + '"]'));
+    queueLive(lists);
+  }
+  ["trcr:task.created", "trcr:task.updated", "trcr:task.moved", "trcr:task.deleted"].forEach(function (type) {
+    document.addEventListener(type, liveTask);
+  });
 
   document.addEventListener("htmx:afterSettle", function (e) {
     var t = e.target;

@@ -296,3 +296,16 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();
+
+// Live: a comment someone else adds to the open task appears in its thread (the draft being typed stays).
+(function () {
+  "use strict";
+  document.addEventListener("trcr:comment.created", function (e) {
+    var env = e.detail || {};
+    var panel = document.getElementById("tp");
+    var me = document.body.getAttribute("data-user-id");
+    if (!panel || !window.htmx || !env.data || env.data.task_id !== panel.getAttribute("data-task-id") || env.actor_id === me) return;
+    var url = "/tasks/" + encodeURIComponent(env.data.task_id) + "/panel";
+    window.htmx.ajax("GET", url, { target: "#tp-comment-thread", select: "#tp-comment-thread", swap: "outerHTML" });
+  });
+})();
