@@ -91,6 +91,7 @@ func (h *Hub) Run(ctx context.Context, poll time.Duration) error {
 		case <-ctx.Done():
 			return nil
 		case <-l.NotificationChannel():
+			drain(l.NotificationChannel()) // one read serves every commit that woke it
 		case <-t.C:
 		case <-ping.C:
 			go func() { _ = l.Ping() }()
@@ -98,6 +99,17 @@ func (h *Hub) Run(ctx context.Context, poll time.Duration) error {
 		}
 		if err := h.deliver(ctx); err != nil && ctx.Err() == nil {
 			h.s.log.Warn("event delivery", "err", err)
+		}
+	}
+}
+
+// drain empties a channel of wake-ups without blocking.
+func drain[T any](c <-chan T) {
+	for {
+		select {
+		case <-c:
+		default:
+			return
 		}
 	}
 }

@@ -2,11 +2,13 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 // subscriber turns events into effects after they commit: in-app notifications, emails, and later webhook
@@ -49,8 +51,23 @@ type eventJob struct {
 }
 
 func (s *Store) processEventJobBatch(ctx context.Context) (int, error) {
-	n := 0
-	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+	n, failed, err := s.runEventJobBatch(ctx, false)
+	if failed {
+		// A job failed: the batch rolled back. Run it again with each job under a savepoint, so the failing job is
+		// rescheduled alone and the others are done.
+		n, _, err = s.runEventJobBatch(ctx, true)
+	}
+	return n, err
+}
+
+// errJobFailed rolls back an optimistic batch in which a job failed.
+var errJobFailed = errors.New("an event job failed")
+
+// runEventJobBatch claims due jobs and runs them in one transaction. Optimistically (isolate false) the jobs run
+// back to back and are deleted with one statement; the first failure rolls the batch back and reports failed.
+// With isolate, each job runs under a savepoint and a failure reschedules that job only.
+func (s *Store) runEventJobBatch(ctx context.Context, isolate bool) (n int, failed bool, err error) {
+	err = s.withTx(ctx, func(tx *sqlx.Tx) error {
 		var jobs []eventJob
 		err := tx.SelectContext(ctx, &jobs, `
 			SELECT j.subscriber, j.attempts, e.id, e.xid::text::bigint AS xid, e.organization_id, e.type, e.actor_id,
@@ -63,14 +80,44 @@ func (s *Store) processEventJobBatch(ctx context.Context) (int, error) {
 			return err
 		}
 		n = len(jobs)
-		for _, j := range jobs {
-			if err := s.runEventJob(ctx, tx, j); err != nil {
-				return err
+		if isolate {
+			for _, j := range jobs {
+				if err := s.runEventJob(ctx, tx, j); err != nil {
+					return err
+				}
 			}
+			return nil
 		}
-		return nil
+		ids, subs := make([]int64, 0, len(jobs)), make([]string, 0, len(jobs))
+		for _, j := range jobs {
+			if err := s.handleEventJob(ctx, tx, j); err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				failed = true
+				return errJobFailed
+			}
+			ids, subs = append(ids, j.ID), append(subs, j.Subscriber)
+		}
+		_, err = tx.ExecContext(ctx, `
+			DELETE FROM event_jobs j USING unnest($1::bigint[], $2::text[]) AS done(event_id, subscriber)
+			WHERE j.event_id = done.event_id AND j.subscriber = done.subscriber`, pq.Array(ids), pq.Array(subs))
+		return err
 	})
-	return n, err
+	if failed {
+		err = nil
+	}
+	return n, failed, err
+}
+
+// handleEventJob runs the job's subscriber.
+func (s *Store) handleEventJob(ctx context.Context, tx *sqlx.Tx, j eventJob) error {
+	for _, sub := range s.subscribers {
+		if sub.name == j.Subscriber {
+			return sub.handle(ctx, tx, j.Event)
+		}
+	}
+	return fmt.Errorf("no subscriber %q", j.Subscriber)
 }
 
 // runEventJob handles one job under a savepoint: done, it is deleted; failed, it is rescheduled (or given up).
@@ -78,13 +125,7 @@ func (s *Store) runEventJob(ctx context.Context, tx *sqlx.Tx, j eventJob) error 
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT event_job`); err != nil {
 		return err
 	}
-	handleErr := fmt.Errorf("no subscriber %q", j.Subscriber)
-	for _, sub := range s.subscribers {
-		if sub.name == j.Subscriber {
-			handleErr = sub.handle(ctx, tx, j.Event)
-			break
-		}
-	}
+	handleErr := s.handleEventJob(ctx, tx, j)
 	if handleErr == nil {
 		if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT event_job`); err != nil {
 			return err

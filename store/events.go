@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 // Event types of the live stream and of subscribers (DECISIONS.md "Live events").
@@ -134,23 +135,24 @@ func (s *Store) record(ctx context.Context, tx *sqlx.Tx, a Actor, e newEvent) er
 			return fmt.Errorf("record %s: %w", e.Type, err)
 		}
 	}
-	var id int64
-	err = tx.GetContext(ctx, &id, `
-		INSERT INTO events (organization_id, type, actor_id, entity_type, entity_id, audience, audience_id, data, changes)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-		a.OrgID, e.Type, nilIfEmpty(a.UserID), e.EntityType, nilIfEmpty(e.EntityID), e.To.Kind, e.To.idOrNil(), data, changes)
-	if err != nil {
-		return fmt.Errorf("record %s: %w", e.Type, err)
-	}
+	var subs []string
 	for _, sub := range s.subscribers {
-		if !sub.wants(e.Type) {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO event_jobs (event_id, subscriber) VALUES ($1, $2)`, id, sub.name); err != nil {
-			return fmt.Errorf("record %s: %w", e.Type, err)
+		if sub.wants(e.Type) {
+			subs = append(subs, sub.name)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `SELECT pg_notify('`+eventsChannel+`', '')`); err != nil {
+	// One statement: the event, a job per subscriber that wants it, and the NOTIFY that wakes the listeners.
+	_, err = tx.ExecContext(ctx, `
+		WITH ev AS (
+			INSERT INTO events (organization_id, type, actor_id, entity_type, entity_id, audience, audience_id, data, changes)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
+		), jobs AS (
+			INSERT INTO event_jobs (event_id, subscriber) SELECT ev.id, sub FROM ev, unnest($10::text[]) AS sub
+		)
+		SELECT pg_notify('`+eventsChannel+`', '') FROM ev`,
+		a.OrgID, e.Type, nilIfEmpty(a.UserID), e.EntityType, nilIfEmpty(e.EntityID), e.To.Kind, e.To.idOrNil(), data, changes,
+		pq.Array(subs))
+	if err != nil {
 		return fmt.Errorf("record %s: %w", e.Type, err)
 	}
 	return nil

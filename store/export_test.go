@@ -30,3 +30,10 @@ func (s *Store) AddSubscriber(name string, wants func(string) bool, handle func(
 func (s *Store) RecordEventTx(ctx context.Context, tx *sqlx.Tx, a Actor, typ string, data any) error {
 	return s.record(ctx, tx, a, newEvent{Type: typ, To: Audience{Kind: audienceOrg}, Data: data})
 }
+
+// SubscribersForBench replaces the subscribers, for the event-queue benchmark.
+func (s *Store) SubscribersForBench(keep bool) {
+	if !keep {
+		s.subscribers = nil
+	}
+}

@@ -307,7 +307,10 @@ func (s *Store) SendInvoice(ctx context.Context, a Actor, id string, in SendInvo
 		ch := Changes{"sent_to": {To: to}}
 		ch.set("status", before.StoredStatus, out.StoredStatus)
 		ch.set("sent_at", before.SentAt, out.SentAt)
-		return audit(ctx, tx, a, ActionUpdated, "invoice", out.ID, ch)
+		if err := audit(ctx, tx, a, ActionUpdated, "invoice", out.ID, ch); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, newEvent{Type: EventInvoiceSent, To: toAdmins(), EntityType: "invoice", EntityID: out.ID, Data: out})
 	})
 	return out, err
 }
