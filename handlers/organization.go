@@ -41,48 +41,31 @@ func (h *Handlers) mountOrganization(g *router) {
 }
 
 func (h *Handlers) dashboard(c echo.Context) error {
-	ctx := c.Request().Context()
 	a := currentActor(c)
 	p, err := h.page(c, "Dashboard", views.NavDashboard)
 	if err != nil {
 		return err
 	}
-	org, err := h.store.Organization(ctx, a)
-	if err != nil {
-		return err
-	}
-	active, err := h.store.Members(ctx, a, store.MemberFilter{Status: store.MemberActive, Page: store.Page{Per: 1}})
-	if err != nil {
-		return err
-	}
-	invited, err := h.store.Members(ctx, a, store.MemberFilter{Status: store.MemberInvited, Page: store.Page{Per: 1}})
-	if err != nil {
-		return err
-	}
-	work, err := h.store.DashboardWork(ctx, a)
+	dp, err := h.store.DashboardPage(c.Request().Context(), a)
 	if err != nil {
 		return err
 	}
 	u := currentUser(c)
 	d := views.DashboardView{
-		MemberCount: active.Total, PendingInvites: invited.Total, Role: a.Role,
-		Currency: org.Currency, Timezone: org.Timezone, Now: h.now(),
+		MemberCount: dp.ActiveMembers, PendingInvites: dp.InvitedMembers, Role: a.Role,
+		Currency: dp.Currency, Timezone: dp.Timezone, Now: h.now(),
 		Checklist: []views.ChecklistItem{
 			{Label: "Verify your email", Hint: "Follow the link we emailed you.", Href: "/profile", Done: u.EmailVerified},
 			{Label: "Create your organization", Href: "/settings/organization", Done: true},
-			{Label: "Invite your team", Hint: "Send an invitation by email.", Href: "/members#invite", Done: active.Total+invited.Total > 1},
-			{Label: "Add your logo", Hint: "It appears on invoices.", Href: "/settings/organization", Done: org.LogoKey != nil},
+			{Label: "Invite your team", Hint: "Send an invitation by email.", Href: "/members#invite", Done: dp.ActiveMembers+dp.InvitedMembers > 1},
+			{Label: "Add your logo", Hint: "It appears on invoices.", Href: "/settings/organization", Done: dp.HasLogo},
 			{Label: "Add a profile photo", Href: "/profile", Done: u.AvatarKey != nil},
 		},
 	}
-	if a.Permissions().ViewAuditLog {
-		recent, err := h.store.AuditLogs(ctx, a, store.AuditFilter{Page: store.Page{Per: 6}})
-		if err != nil {
-			return err
-		}
-		d.RecentActivity = auditEntries(recent.Items)
+	if dp.RecentActivity != nil {
+		d.RecentActivity = auditEntries(dp.RecentActivity)
 	}
-	return render(c, http.StatusOK, views.DashboardPage(p, d, dashboardWork(work)))
+	return render(c, http.StatusOK, views.DashboardPage(p, d, dashboardWork(dp.Work)))
 }
 
 // dashboardWork translates the caller's work for the dashboard.
