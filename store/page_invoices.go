@@ -86,7 +86,7 @@ func (s *Store) NewInvoicePage(ctx context.Context, a Actor, clientID string) (N
 	if p.Client == nil {
 		return p, nil
 	}
-	if p.Projects, err = s.ClientProjects(ctx, a, clientID); err != nil {
+	if p.Projects, err = s.listClientProjects(ctx, a, clientID); err != nil {
 		return p, err
 	}
 	return p, nil
@@ -168,11 +168,8 @@ func (s *Store) InvoiceSendPage(ctx context.Context, a Actor, id string) (Invoic
 		return p, err
 	}
 	p.ClientName, p.ClientEmail = client.Name, client.Email
-	p.Contacts = []ClientContact{}
-	err = s.db.SelectContext(ctx, &p.Contacts, `SELECT `+contactColumns+` FROM client_contacts
-		WHERE client_id = $1 ORDER BY lower(name), id`, client.ID)
-	if err != nil {
-		return p, fmt.Errorf("invoice send page contacts: %w", err)
+	if p.Contacts, err = listClientContacts(ctx, s.db, client.ID); err != nil {
+		return p, err
 	}
 	return p, nil
 }
