@@ -342,7 +342,9 @@ func clContactsView(a store.Actor, clientID, editing string, list []store.Client
 // balance is absent for members, and so are the invoices.
 func (h *Handlers) clClientView(c echo.Context, typ string, pageNum int, editingContact string) (views.ClientView, error) {
 	a := currentActor(c)
-	cp, err := h.store.ClientPage(c.Request().Context(), a, c.Param("id"), clActivityFilter(typ, pageNum))
+	cp, err := h.store.ClientPage(c.Request().Context(), a, c.Param("id"), store.ClientPageQuery{
+		Activity: clActivityFilter(typ, pageNum), EditContact: editingContact,
+	})
 	if err != nil {
 		return views.ClientView{}, err
 	}
@@ -362,7 +364,7 @@ func (h *Handlers) clClientView(c echo.Context, typ string, pageNum int, editing
 	if d.OpenBalance != nil {
 		v.ShowMoney, v.OpenBalance = true, *d.OpenBalance
 	}
-	v.Contacts = clContactsView(a, d.ID, editingContact, cp.Contacts)
+	v.Contacts = clContactsView(a, d.ID, cp.EditContactID, cp.Contacts)
 	v.Activity = h.clActivityView(c, d.ID, typ, cp.Activities)
 	for _, pr := range cp.Projects {
 		v.Projects = append(v.Projects, views.ClientProjectRow{ID: pr.ID, Name: pr.Name, Color: pr.Color, Status: pr.Status})
@@ -486,14 +488,15 @@ func (h *Handlers) clientContactRow(c echo.Context) error {
 	return render(c, http.StatusOK, views.ClientContactItem(csrfToken(c), clContactRow(ct.ClientID, ct, a.Permissions().ManageClients)))
 }
 
-// editClientContact shows a contact's edit form; the store refuses those who may not change it.
+// editClientContact shows a contact's edit form (in the client page, without htmx); the store refuses those who
+// may not change it.
 func (h *Handlers) editClientContact(c echo.Context) error {
+	if !isHTMX(c) {
+		return h.clRenderClientPage(c, http.StatusOK, "", 1, c.Param("cid"), nil)
+	}
 	ct, err := h.store.ClientContactForm(c.Request().Context(), currentActor(c), c.Param("id"), c.Param("cid"))
 	if err != nil {
 		return err
-	}
-	if !isHTMX(c) {
-		return h.clRenderClientPage(c, http.StatusOK, "", 1, ct.ID, nil)
 	}
 	row := clContactRow(ct.ClientID, ct, true)
 	row.Editing, row.Form = true, clContactForm(ct.ClientID, ct)

@@ -36,12 +36,29 @@ type ClientPage struct {
 	Projects   []Project
 	// Invoices are the latest ClientPageInvoices, newest first; nil for those who do not manage billing.
 	Invoices []Invoice
+	// EditContactID is the contact shown with its edit form, as stored; "" for none.
+	EditContactID string
 }
 
-// ClientPage reads a client's page for any member, with the page of its timeline that activity asks for.
-func (s *Store) ClientPage(ctx context.Context, a Actor, id string, activity ClientActivityFilter) (ClientPage, error) {
+// ClientPageQuery is what a client's page asks for besides the client: a page of its timeline, and the contact
+// shown with its edit form ("" for none).
+type ClientPageQuery struct {
+	Activity    ClientActivityFilter
+	EditContact string
+}
+
+// ClientPage reads a client's page for any member. A contact to edit is refused as its edit form is
+// (ClientContactForm): to those who may not change it, or when it is not the client's.
+func (s *Store) ClientPage(ctx context.Context, a Actor, id string, q ClientPageQuery) (ClientPage, error) {
 	var p ClientPage
 	var err error
+	if q.EditContact != "" {
+		ct, err := s.ClientContactForm(ctx, a, id, q.EditContact)
+		if err != nil {
+			return ClientPage{}, err
+		}
+		p.EditContactID = ct.ID
+	}
 	if p.Client, err = s.Client(ctx, a, id); err != nil {
 		return ClientPage{}, err
 	}
@@ -52,7 +69,7 @@ func (s *Store) ClientPage(ctx context.Context, a Actor, id string, activity Cli
 	if p.Contacts, err = listClientContacts(ctx, s.db, id); err != nil {
 		return ClientPage{}, err
 	}
-	if p.Activities, err = s.listClientActivities(ctx, id, activity); err != nil {
+	if p.Activities, err = s.listClientActivities(ctx, id, q.Activity); err != nil {
 		return ClientPage{}, err
 	}
 	if p.Projects, err = s.listClientProjects(ctx, a, id); err != nil {
