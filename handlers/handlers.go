@@ -9,12 +9,13 @@
 // data. Further:
 //   - A fragment that htmx swaps on its own (a timeline page, a section, a row) makes the one read of what it shows.
 //   - A form makes its one use case call (the write) and then, to answer, at most one read: the page's, or the
-//     fragment's. A plain form that succeeded is redirected and reads nothing.
+//     fragment's. A plain form that succeeded is redirected, and the page it lands on makes the read.
 //   - A page whose filter the store refuses may make its read again without the filter (the board, the tasks
 //     page, the audit log): the same read, so that the page still shows something beside the message.
 //
 // A handler that needs a second store call for what it shows is missing a page read: add one to store/ (see the
-// store package comment) rather than assembling the page here.
+// store package comment) rather than assembling the page here. TestPages_ReadTheirContentWithOneStoreRead follows
+// every GET route through this package and fails when a page reaches two store reads.
 package handlers
 
 import (
