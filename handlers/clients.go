@@ -15,8 +15,6 @@ import (
 const (
 	clClientsPerPage    = 25
 	clActivitiesPerPage = 20
-	// clInvoicesShown bounds the invoices listed on a client's page; the header counts them all.
-	clInvoicesShown = 50
 )
 
 func (h *Handlers) mountClients(g *router) {
@@ -60,14 +58,11 @@ func (h *Handlers) clientsPage(c echo.Context) error {
 		pg = store.Page{}
 	}
 	pg.Per = clClientsPerPage
-	l, err := h.store.Clients(ctx, a, store.ClientFilter{Search: q, Page: pg})
+	cp, err := h.store.ClientsPage(ctx, a, store.ClientFilter{Search: q, Page: pg})
 	if err != nil {
 		return err
 	}
-	org, err := h.store.Organization(ctx, a)
-	if err != nil {
-		return err
-	}
+	l := cp.Clients
 	query := url.Values{}
 	if q != "" {
 		query.Set("q", q)
@@ -77,7 +72,7 @@ func (h *Handlers) clientsPage(c echo.Context) error {
 		Pagination: views.Pagination{Page: l.Page, PerPage: l.PerPage, Total: l.Total, Path: "/clients", Query: query, Target: "#clients-results"},
 	}
 	for _, cl := range l.Items {
-		cur, isDefault := clEffectiveCurrency(cl, org.Currency)
+		cur, isDefault := clEffectiveCurrency(cl, cp.Currency)
 		row := views.ClientRow{
 			ID: cl.ID, Name: cl.Name, Email: cl.Email, Phone: cl.Phone, Currency: cur, CurrencyIsDefault: isDefault,
 			Location: clJoinNonEmpty(", ", cl.Address.City, cl.Address.Country),
@@ -165,11 +160,7 @@ func (h *Handlers) newClientPage(c echo.Context) error {
 func (h *Handlers) createClient(c echo.Context) error {
 	ctx := c.Request().Context()
 	a := currentActor(c)
-	org, err := h.store.Organization(ctx, a)
-	if err != nil {
-		return err
-	}
-	in, f := clClientInput(c, org.Currency)
+	in, f := clClientInput(c, "")
 	cl, err := h.store.CreateClient(ctx, a, in)
 	if err == nil {
 		h.flash(c, views.FlashSuccess, cl.Name+" was added. Add its contacts and log your first conversation.")
@@ -178,6 +169,11 @@ func (h *Handlers) createClient(c echo.Context) error {
 	if f.Errors, f.Error, err = formErrors(err, clClientFields); err != nil {
 		return err
 	}
+	d, err := h.store.ClientForm(ctx, a, "")
+	if err != nil {
+		return err
+	}
+	f.DefaultCurrency = d.OrgCurrency
 	p, err := h.page(c, "New client", views.NavClients)
 	if err != nil {
 		return err
@@ -275,16 +271,24 @@ func clActivityType(t string) string {
 	return ""
 }
 
-// clActivityView loads one page of a client's timeline, filtered by type.
-func (h *Handlers) clActivityView(c echo.Context, clientID, typ string, pageNum int) (views.ClientActivityView, error) {
-	a := currentActor(c)
-	loc := userLocation(c)
-	l, err := h.store.ClientActivities(c.Request().Context(), a, clientID, store.ClientActivityFilter{
-		Type: typ, Page: store.Page{Num: pageNum, Per: clActivitiesPerPage},
-	})
+// clActivityFilter asks for one page of a client's timeline, filtered by type.
+func clActivityFilter(typ string, pageNum int) store.ClientActivityFilter {
+	return store.ClientActivityFilter{Type: typ, Page: store.Page{Num: pageNum, Per: clActivitiesPerPage}}
+}
+
+// clReadActivityView reads one page of a client's timeline, filtered by type, for the timeline alone.
+func (h *Handlers) clReadActivityView(c echo.Context, clientID, typ string, pageNum int) (views.ClientActivityView, error) {
+	l, err := h.store.ClientActivities(c.Request().Context(), currentActor(c), clientID, clActivityFilter(typ, pageNum))
 	if err != nil {
 		return views.ClientActivityView{}, err
 	}
+	return h.clActivityView(c, clientID, typ, l), nil
+}
+
+// clActivityView shows one page of a client's timeline, filtered by type.
+func (h *Handlers) clActivityView(c echo.Context, clientID, typ string, l store.List[store.ClientActivity]) views.ClientActivityView {
+	a := currentActor(c)
+	loc := userLocation(c)
 	query := url.Values{}
 	if typ != "" {
 		query.Set("type", typ)
@@ -299,7 +303,7 @@ func (h *Handlers) clActivityView(c echo.Context, clientID, typ string, pageNum 
 			ID: it.ID, Type: it.Type, Title: it.Title, Description: it.Description, UserName: it.UserName, Date: it.Date.In(loc),
 		})
 	}
-	return v, nil
+	return v
 }
 
 func clContactRow(clientID string, ct store.ClientContact, canManage bool) views.ClientContactRow {
@@ -312,13 +316,17 @@ func clContactForm(clientID string, ct store.ClientContact) views.ClientContactF
 	return views.ClientContactForm{ClientID: clientID, ID: ct.ID, Name: ct.Name, Email: ct.Email, Phone: ct.Phone, Role: ct.Role}
 }
 
-// clContactsView loads a client's contacts; editing names a contact shown with its edit form.
-func (h *Handlers) clContactsView(c echo.Context, clientID, editing string) (views.ClientContactsView, error) {
-	a := currentActor(c)
-	list, err := h.store.ClientContacts(c.Request().Context(), a, clientID)
+// clReadContactsView reads a client's contacts, for the contacts section alone.
+func (h *Handlers) clReadContactsView(c echo.Context, clientID string) (views.ClientContactsView, error) {
+	list, err := h.store.ClientContacts(c.Request().Context(), currentActor(c), clientID)
 	if err != nil {
 		return views.ClientContactsView{}, err
 	}
+	return clContactsView(currentActor(c), clientID, "", list), nil
+}
+
+// clContactsView shows a client's contacts; editing names a contact shown with its edit form.
+func clContactsView(a store.Actor, clientID, editing string, list []store.ClientContact) views.ClientContactsView {
 	v := views.ClientContactsView{ClientID: clientID, CanManage: a.Permissions().ManageClients, Add: views.ClientContactForm{ClientID: clientID}}
 	for _, ct := range list {
 		row := clContactRow(clientID, ct, v.CanManage)
@@ -327,23 +335,21 @@ func (h *Handlers) clContactsView(c echo.Context, clientID, editing string) (vie
 		}
 		v.Contacts = append(v.Contacts, row)
 	}
-	return v, nil
+	return v
 }
 
 // clClientView loads everything the client page shows. The store decides what money the caller sees: the open
 // balance is absent for members, and so are the invoices.
 func (h *Handlers) clClientView(c echo.Context, typ string, pageNum int, editingContact string) (views.ClientView, error) {
-	ctx := c.Request().Context()
 	a := currentActor(c)
-	d, err := h.store.Client(ctx, a, c.Param("id"))
+	cp, err := h.store.ClientPage(c.Request().Context(), a, c.Param("id"), store.ClientPageQuery{
+		Activity: clActivityFilter(typ, pageNum), EditContact: editingContact,
+	})
 	if err != nil {
 		return views.ClientView{}, err
 	}
-	org, err := h.store.Organization(ctx, a)
-	if err != nil {
-		return views.ClientView{}, err
-	}
-	cur, isDefault := clEffectiveCurrency(d.Client, org.Currency)
+	d := cp.Client
+	cur, isDefault := clEffectiveCurrency(d.Client, cp.Currency)
 	ad := d.Address
 	v := views.ClientView{
 		Client: views.ClientInfo{
@@ -358,25 +364,13 @@ func (h *Handlers) clClientView(c echo.Context, typ string, pageNum int, editing
 	if d.OpenBalance != nil {
 		v.ShowMoney, v.OpenBalance = true, *d.OpenBalance
 	}
-	if v.Contacts, err = h.clContactsView(c, d.ID, editingContact); err != nil {
-		return v, err
-	}
-	if v.Activity, err = h.clActivityView(c, d.ID, typ, pageNum); err != nil {
-		return v, err
-	}
-	projects, err := h.store.ClientProjects(ctx, a, d.ID)
-	if err != nil {
-		return v, err
-	}
-	for _, pr := range projects {
+	v.Contacts = clContactsView(a, d.ID, cp.EditContactID, cp.Contacts)
+	v.Activity = h.clActivityView(c, d.ID, typ, cp.Activities)
+	for _, pr := range cp.Projects {
 		v.Projects = append(v.Projects, views.ClientProjectRow{ID: pr.ID, Name: pr.Name, Color: pr.Color, Status: pr.Status})
 	}
 	if v.ShowMoney {
-		invoices, err := h.store.Invoices(ctx, a, store.InvoiceFilter{ClientID: d.ID, Page: store.Page{Per: clInvoicesShown}})
-		if err != nil {
-			return v, err
-		}
-		for _, inv := range invoices.Items {
+		for _, inv := range cp.Invoices {
 			v.Invoices = append(v.Invoices, views.ClientInvoiceRow{
 				ID: inv.ID, Number: inv.Number, Status: inv.Status, IssueDate: views.FormatDate(inv.IssueDate), DueDate: views.FormatDate(inv.DueDate),
 				Currency: inv.Currency, Total: inv.Total, Balance: inv.Balance,
@@ -409,7 +403,7 @@ func (h *Handlers) clientPage(c echo.Context) error {
 	pageNum := clPageNum(c.QueryParam("page"))
 	if clFragment(c, "client-activity") {
 		// The timeline's filter and pagination swap only the timeline.
-		v, err := h.clActivityView(c, c.Param("id"), typ, pageNum)
+		v, err := h.clReadActivityView(c, c.Param("id"), typ, pageNum)
 		if err != nil {
 			return err
 		}
@@ -450,7 +444,7 @@ func (h *Handlers) clContactsResult(c echo.Context, clientID string) error {
 	if !isHTMX(c) {
 		return redirect(c, "/clients/"+clientID+"#client-contacts")
 	}
-	v, err := h.clContactsView(c, clientID, "")
+	v, err := h.clReadContactsView(c, clientID)
 	if err != nil {
 		return err
 	}
@@ -469,7 +463,7 @@ func (h *Handlers) addClientContact(c echo.Context) error {
 		return err
 	}
 	if isHTMX(c) {
-		v, err := h.clContactsView(c, clientID, "")
+		v, err := h.clReadContactsView(c, clientID)
 		if err != nil {
 			return err
 		}
@@ -494,14 +488,15 @@ func (h *Handlers) clientContactRow(c echo.Context) error {
 	return render(c, http.StatusOK, views.ClientContactItem(csrfToken(c), clContactRow(ct.ClientID, ct, a.Permissions().ManageClients)))
 }
 
-// editClientContact shows a contact's edit form; the store refuses those who may not change it.
+// editClientContact shows a contact's edit form (in the client page, without htmx); the store refuses those who
+// may not change it.
 func (h *Handlers) editClientContact(c echo.Context) error {
+	if !isHTMX(c) {
+		return h.clRenderClientPage(c, http.StatusOK, "", 1, c.Param("cid"), nil)
+	}
 	ct, err := h.store.ClientContactForm(c.Request().Context(), currentActor(c), c.Param("id"), c.Param("cid"))
 	if err != nil {
 		return err
-	}
-	if !isHTMX(c) {
-		return h.clRenderClientPage(c, http.StatusOK, "", 1, ct.ID, nil)
 	}
 	row := clContactRow(ct.ClientID, ct, true)
 	row.Editing, row.Form = true, clContactForm(ct.ClientID, ct)
@@ -567,7 +562,7 @@ func (h *Handlers) addClientActivity(c echo.Context) error {
 		if !isHTMX(c) {
 			return redirect(c, clActivityURL(clientID, filter))
 		}
-		v, err := h.clActivityView(c, clientID, filter, 1)
+		v, err := h.clReadActivityView(c, clientID, filter, 1)
 		if err != nil {
 			return err
 		}
@@ -580,7 +575,7 @@ func (h *Handlers) addClientActivity(c echo.Context) error {
 		f.Date = h.todayIn(loc)
 	}
 	if isHTMX(c) {
-		v, err := h.clActivityView(c, clientID, filter, 1)
+		v, err := h.clReadActivityView(c, clientID, filter, 1)
 		if err != nil {
 			return err
 		}

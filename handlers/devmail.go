@@ -14,25 +14,22 @@ import (
 // the embedded default can be completed: the verification and invitation links are read here.
 func (h *Handlers) devMailbox(c echo.Context) error {
 	ctx := c.Request().Context()
-	emails, err := h.store.OutboxEmails(ctx, 100)
+	mb, err := h.store.DevMailboxPage(ctx, 100, c.Param("id"))
 	if err != nil {
 		return err
 	}
 	v := views.DevMailboxView{Now: h.now()}
-	for _, e := range emails {
+	for _, e := range mb.Emails {
 		v.Emails = append(v.Emails, viewEmail(e))
 	}
-	if id := c.Param("id"); id != "" {
-		e, err := h.store.OutboxEmail(ctx, id)
-		if err != nil {
-			return err
-		}
-		sel := viewEmail(e)
+	if mb.Selected != nil {
+		sel := viewEmail(*mb.Selected)
 		v.Selected = &sel
 		if isHTMX(c) {
 			return render(c, http.StatusOK, views.MailboxMessage(sel))
 		}
 	}
+	// The chrome is that of the organization the signed-in user works in, if any (the route needs no sign-in).
 	if u := currentUser(c); u != nil {
 		if a, err := h.store.ActorFor(ctx, u.ID, h.sessions.GetString(ctx, sessOrgID), c.RealIP()); err == nil {
 			c.Set(ctxActor, a)

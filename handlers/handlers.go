@@ -1,6 +1,21 @@
 // Package handlers serves TRCR's HTML pages to team members: a form or htmx request → one store call → a views/
 // component. Sessions live in PostgreSQL (scs) and every state-changing request carries a CSRF token. It never
 // imports api/.
+//
+// Page data has one rule. A page's content is ONE store read built for that page (store.DashboardPage,
+// store.TasksPage, store.Board, store.TaskDetail, store.InvoicePage, …): a method that checks the actor's permission
+// once and returns in one value everything the page shows, so the handler only turns it into a view model. Around
+// it, h.page reads the chrome every page shares (user, organizations, running timer, flashes); that is not page
+// data. Further:
+//   - A fragment that htmx swaps on its own (a timeline page, a section, a row) makes the one read of what it shows.
+//   - A form makes its one use case call (the write) and then, to answer, at most one read: the page's, or the
+//     fragment's. A plain form that succeeded is redirected, and the page it lands on makes the read.
+//   - A page whose filter the store refuses may make its read again without the filter (the board, the tasks
+//     page, the audit log): the same read, so that the page still shows something beside the message.
+//
+// A handler that needs a second store call for what it shows is missing a page read: add one to store/ (see the
+// store package comment) rather than assembling the page here. TestPages_ReadTheirContentWithOneStoreRead follows
+// every GET route through this package and fails when a page reaches two store reads.
 package handlers
 
 import (

@@ -94,35 +94,13 @@ func ivNewLineForm(inv store.Invoice) views.InvoiceLineForm {
 	return views.InvoiceLineForm{InvoiceID: inv.ID, Currency: inv.Currency, Quantity: "1"}
 }
 
-// invoiceView reads what the invoice page shows besides the invoice: its client, project, payments and the
-// organization's date for the payment forms.
-func (h *Handlers) invoiceView(c echo.Context, inv store.Invoice) (views.InvoiceView, error) {
-	ctx := c.Request().Context()
-	a := currentActor(c)
-	client, err := h.store.Client(ctx, a, inv.ClientID)
-	if err != nil {
-		return views.InvoiceView{}, err
-	}
-	projectName := ""
-	if inv.ProjectID != nil {
-		pr, err := h.store.Project(ctx, a, *inv.ProjectID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return views.InvoiceView{}, err
-		}
-		projectName = pr.Name
-	}
-	payments, err := h.store.Payments(ctx, a, store.PaymentFilter{InvoiceID: inv.ID, Page: store.Page{None: true}})
-	if err != nil {
-		return views.InvoiceView{}, err
-	}
-	org, err := h.store.Organization(ctx, a)
-	if err != nil {
-		return views.InvoiceView{}, err
-	}
-	today := h.todayIn(location(org.Timezone))
+// invoiceView is the invoice page's view model, from its read.
+func (h *Handlers) invoiceView(pg store.InvoicePage) views.InvoiceView {
+	inv := pg.Invoice
+	today := h.todayIn(location(pg.Timezone))
 	v := views.InvoiceView{
-		ID: inv.ID, Number: inv.Number, Status: inv.Status, ClientID: inv.ClientID, ClientName: client.Name,
-		ClientEmail: client.Email, ProjectName: projectName, IssueDate: inv.IssueDate, DueDate: inv.DueDate,
+		ID: inv.ID, Number: inv.Number, Status: inv.Status, ClientID: inv.ClientID, ClientName: pg.ClientName,
+		ClientEmail: pg.ClientEmail, ProjectName: pg.ProjectName, IssueDate: inv.IssueDate, DueDate: inv.DueDate,
 		Currency: inv.Currency, Notes: inv.Notes, SentAt: inv.SentAt, PaidAt: inv.PaidAt,
 		Items: ivLineRows(inv), Totals: ivTotals(inv), Now: h.now(),
 		Details: views.InvoiceDetailsForm{
@@ -131,22 +109,20 @@ func (h *Handlers) invoiceView(c echo.Context, inv store.Invoice) (views.Invoice
 			Editable: inv.Status == store.InvoiceDraft,
 		},
 		NewItem:  ivNewLineForm(inv),
-		Generate: views.InvoiceGenerateForm{InvoiceID: inv.ID, Known: ivKnownLines(inv), Scope: ivScope(client.Name, projectName)},
+		Generate: views.InvoiceGenerateForm{InvoiceID: inv.ID, Known: ivKnownLines(inv), Scope: ivScope(pg.ClientName, pg.ProjectName)},
 		Payment: views.InvoicePaymentForm{
 			InvoiceID: inv.ID, Currency: inv.Currency, Amount: views.MajorUnits(inv.Balance, inv.Currency),
 			Method: vocab.PaymentBankTransfer, PaidAt: today,
 		},
-		MarkPaid: views.InvoiceMarkPaidForm{InvoiceID: inv.ID, PaidAt: today, Method: vocab.PaymentBankTransfer},
+		MarkPaid:   views.InvoiceMarkPaidForm{InvoiceID: inv.ID, PaidAt: today, Method: vocab.PaymentBankTransfer},
+		PublicLink: pg.PublicLink,
 	}
-	if inv.StoredStatus != store.InvoiceDraft {
-		v.PublicLink = h.store.InvoiceLink(inv.ID, inv.PublicLinkVersion)
-	}
-	for _, p := range payments.Items {
+	for _, p := range pg.Payments {
 		v.Payments = append(v.Payments, views.InvoicePaymentRow{
 			ID: p.ID, Amount: p.Amount, Currency: inv.Currency, Method: p.Method, PaidAt: p.PaidAt, Notes: p.Notes,
 		})
 	}
-	return v, nil
+	return v
 }
 
 func ivScope(clientName, projectName string) string {
@@ -156,14 +132,13 @@ func ivScope(clientName, projectName string) string {
 	return "all of " + clientName + "'s projects"
 }
 
-// loadInvoiceView reads the invoice by the :id of the path and its page's view model.
+// loadInvoiceView reads the page of the invoice by the :id of the path, and its view model.
 func (h *Handlers) loadInvoiceView(c echo.Context) (store.Invoice, views.InvoiceView, error) {
-	inv, err := h.store.Invoice(c.Request().Context(), currentActor(c), c.Param("id"))
+	pg, err := h.store.InvoicePage(c.Request().Context(), currentActor(c), c.Param("id"))
 	if err != nil {
-		return inv, views.InvoiceView{}, err
+		return pg.Invoice, views.InvoiceView{}, err
 	}
-	v, err := h.invoiceView(c, inv)
-	return inv, v, err
+	return pg.Invoice, h.invoiceView(pg), nil
 }
 
 // renderInvoicePage renders the whole invoice page with status (a form re-rendered with its messages, without
@@ -203,19 +178,16 @@ func (h *Handlers) invoicesPage(c echo.Context) error {
 	}
 	pg.Per = ivPerPage
 	v := views.InvoiceListView{Filter: f}
-	l, err := h.store.Invoices(ctx, a, store.InvoiceFilter{ClientID: f.ClientID, Status: f.Status, From: f.From, To: f.To, Page: pg})
-	switch {
-	case errors.Is(err, store.ErrInvalid):
-		_, v.Error, _ = formErrorsShowing(err, ivFieldNames)
-	case err != nil:
-		return err
-	}
-	clients, err := h.store.Clients(ctx, a, store.ClientFilter{Page: store.Page{None: true}})
+	ip, err := h.store.InvoicesPage(ctx, a, store.InvoiceFilter{ClientID: f.ClientID, Status: f.Status, From: f.From, To: f.To, Page: pg})
 	if err != nil {
 		return err
 	}
-	names := make(map[string]string, len(clients.Items))
-	for _, cl := range clients.Items {
+	if ip.FilterError != nil {
+		_, v.Error, _ = formErrorsShowing(ip.FilterError, ivFieldNames)
+	}
+	l := ip.Invoices
+	names := make(map[string]string, len(ip.Clients))
+	for _, cl := range ip.Clients {
 		names[cl.ID] = cl.Name
 		v.Clients = append(v.Clients, views.Option{Value: cl.ID, Label: cl.Name})
 	}
@@ -237,77 +209,41 @@ func (h *Handlers) invoicesPage(c echo.Context) error {
 
 // --- create ---
 
-// invoiceForm fills the create form's lists and defaults: the clients, the chosen client's projects and the
-// currency a blank choice stands for.
-func (h *Handlers) invoiceForm(c echo.Context, f views.InvoiceForm) (views.InvoiceForm, error) {
-	ctx := c.Request().Context()
-	a := currentActor(c)
-	clients, err := h.store.Clients(ctx, a, store.ClientFilter{Page: store.Page{None: true}})
-	if err != nil {
-		return f, err
-	}
+// invoiceForm fills the create form's lists and defaults from its read: the clients, the chosen client's projects
+// and the currency a blank choice stands for.
+func invoiceForm(f views.InvoiceForm, pg store.NewInvoicePage) views.InvoiceForm {
 	f.Clients = nil
-	for _, cl := range clients.Items {
+	for _, cl := range pg.Clients {
 		f.Clients = append(f.Clients, views.Option{Value: cl.ID, Label: cl.Name})
 	}
-	return h.invoiceClientForm(c, f, clients.Items)
-}
-
-// invoiceClientForm fills the fields that follow the chosen client: its projects and the default currency.
-func (h *Handlers) invoiceClientForm(c echo.Context, f views.InvoiceForm, clients []store.Client) (views.InvoiceForm, error) {
-	ctx := c.Request().Context()
-	a := currentActor(c)
-	org, err := h.store.Organization(ctx, a)
-	if err != nil {
-		return f, err
-	}
-	f.DefaultCurrency, f.DefaultFrom, f.Projects = org.Currency, "organization", nil
+	f.DefaultCurrency, f.DefaultFrom, f.Projects = pg.Currency, "organization", nil
 	if f.ClientID == "" {
-		return f, nil
+		return f
 	}
-	var client *store.Client
-	for i := range clients {
-		if clients[i].ID == f.ClientID {
-			client = &clients[i]
-		}
+	if pg.Client == nil {
+		f.ClientID = ""
+		return f
 	}
-	if client == nil {
-		d, err := h.store.Client(ctx, a, f.ClientID)
-		if errors.Is(err, store.ErrNotFound) {
-			f.ClientID = ""
-			return f, nil
-		}
-		if err != nil {
-			return f, err
-		}
-		client = &d.Client
+	if cur := pg.Client.Currency; cur != nil && *cur != "" {
+		f.DefaultCurrency, f.DefaultFrom = *cur, "client"
 	}
-	if client.Currency != nil && *client.Currency != "" {
-		f.DefaultCurrency, f.DefaultFrom = *client.Currency, "client"
-	}
-	projects, err := h.store.ClientProjects(ctx, a, f.ClientID)
-	if err != nil {
-		return f, err
-	}
-	for _, pr := range projects {
+	for _, pr := range pg.Projects {
 		f.Projects = append(f.Projects, views.Option{Value: pr.ID, Label: pr.Name})
 	}
-	return f, nil
+	return f
 }
 
 func (h *Handlers) newInvoicePage(c echo.Context) error {
-	d, err := h.store.NewInvoiceDefaults(c.Request().Context(), currentActor(c))
+	clientID := c.QueryParam("client_id")
+	pg, err := h.store.NewInvoicePage(c.Request().Context(), currentActor(c), clientID)
 	if err != nil {
 		return err
 	}
-	today := d.Today.Time
-	f, err := h.invoiceForm(c, views.InvoiceForm{
-		ClientID: c.QueryParam("client_id"), IssueDate: today.Format("2006-01-02"),
+	today := pg.Today.Time
+	f := invoiceForm(views.InvoiceForm{
+		ClientID: clientID, IssueDate: today.Format("2006-01-02"),
 		DueDate: today.AddDate(0, 0, ivDefaultTerms).Format("2006-01-02"), TaxRate: "0", Discount: "0",
-	})
-	if err != nil {
-		return err
-	}
+	}, pg)
 	p, err := h.page(c, "New invoice", views.NavInvoices)
 	if err != nil {
 		return err
@@ -317,14 +253,12 @@ func (h *Handlers) newInvoicePage(c echo.Context) error {
 
 // invoiceClientFields answers the client select of the create form with the client's projects and currency.
 func (h *Handlers) invoiceClientFields(c echo.Context) error {
-	if _, err := h.store.NewInvoiceDefaults(c.Request().Context(), currentActor(c)); err != nil {
-		return err
-	}
-	f, err := h.invoiceClientForm(c, views.InvoiceForm{ClientID: c.QueryParam("client_id"), Currency: c.QueryParam("currency")}, nil)
+	f := views.InvoiceForm{ClientID: c.QueryParam("client_id"), Currency: c.QueryParam("currency")}
+	pg, err := h.store.NewInvoicePage(c.Request().Context(), currentActor(c), f.ClientID)
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.InvoiceClientFields(f))
+	return render(c, http.StatusOK, views.InvoiceClientFields(invoiceForm(f, pg)))
 }
 
 // optionalField is the trimmed form value, or nil when it is blank.
@@ -355,9 +289,11 @@ func (h *Handlers) createInvoice(c echo.Context) error {
 	if f.Errors, f.Error, err = formErrorsShowing(err, ivFieldNames, "client_id", "project_id", "issue_date", "due_date", "currency", "tax_rate", "discount", "notes"); err != nil {
 		return err
 	}
-	if f, err = h.invoiceForm(c, f); err != nil {
+	pg, err := h.store.NewInvoicePage(c.Request().Context(), currentActor(c), f.ClientID)
+	if err != nil {
 		return err
 	}
+	f = invoiceForm(f, pg)
 	p, err := h.page(c, "New invoice", views.NavInvoices)
 	if err != nil {
 		return err
@@ -486,7 +422,7 @@ func (h *Handlers) updateInvoiceDetails(c echo.Context) error {
 	if isHTMX(c) {
 		return render(c, http.StatusUnprocessableEntity, views.InvoiceDetailsFragment(csrfToken(c), f))
 	}
-	v, err := h.invoiceView(c, before)
+	_, v, err := h.loadInvoiceView(c)
 	if err != nil {
 		return err
 	}
@@ -533,20 +469,21 @@ func (h *Handlers) addInvoiceLine(c echo.Context) error {
 	if f.Errors, f.Error, err = formErrorsShowing(err, ivFieldNames, "description", "quantity", "unit_price"); err != nil {
 		return err
 	}
-	inv, err := h.store.Invoice(ctx, a, id)
-	if err != nil {
-		return err
-	}
-	f.Currency = inv.Currency
 	if isHTMX(c) {
+		inv, err := h.store.Invoice(ctx, a, id)
+		if err != nil {
+			return err
+		}
+		f.Currency = inv.Currency
 		c.Response().Header().Set("HX-Retarget", "#li-add")
 		c.Response().Header().Set("HX-Reswap", "outerHTML")
 		return render(c, http.StatusUnprocessableEntity, views.InvoiceLineAddFragment(csrfToken(c), f, false))
 	}
-	v, err := h.invoiceView(c, inv)
+	inv, v, err := h.loadInvoiceView(c)
 	if err != nil {
 		return err
 	}
+	f.Currency = inv.Currency
 	v.NewItem = f
 	return h.renderInvoicePage(c, http.StatusUnprocessableEntity, v)
 }
@@ -585,7 +522,14 @@ func (h *Handlers) updateInvoiceLine(c echo.Context) error {
 	if r.Errors, r.Error, err = formErrorsShowing(err, ivFieldNames, "description", "quantity", "unit_price"); err != nil {
 		return err
 	}
-	inv, err := h.store.Invoice(ctx, a, id)
+	// htmx gets the line from the invoice's read; a plain form the invoice page's.
+	var inv store.Invoice
+	var v views.InvoiceView
+	if isHTMX(c) {
+		inv, err = h.store.Invoice(ctx, a, id)
+	} else {
+		inv, v, err = h.loadInvoiceView(c)
+	}
 	if err != nil {
 		return err
 	}
@@ -600,10 +544,6 @@ func (h *Handlers) updateInvoiceLine(c echo.Context) error {
 	}
 	if isHTMX(c) {
 		return render(c, http.StatusUnprocessableEntity, views.InvoiceLine(csrf, r))
-	}
-	v, err := h.invoiceView(c, inv)
-	if err != nil {
-		return err
 	}
 	for i := range v.Items {
 		if v.Items[i].ID == r.ID {
@@ -673,7 +613,7 @@ func (h *Handlers) generateInvoiceLines(c echo.Context) error {
 		}
 		return redirect(c, "/invoices/"+inv.ID+"#invoice-lines")
 	}
-	v, err := h.invoiceView(c, inv)
+	_, v, err := h.loadInvoiceView(c)
 	if err != nil {
 		return err
 	}
@@ -711,22 +651,13 @@ func ivGenerated(inv store.Invoice, known string) views.InvoiceGenerateResult {
 
 // sendInvoiceView is the send page's model; the recipients default to the client's email and its contacts'.
 func (h *Handlers) sendInvoiceView(c echo.Context) (views.SendInvoiceView, error) {
-	ctx := c.Request().Context()
-	a := currentActor(c)
-	inv, err := h.store.Invoice(ctx, a, c.Param("id"))
+	pg, err := h.store.InvoiceSendPage(c.Request().Context(), currentActor(c), c.Param("id"))
 	if err != nil {
 		return views.SendInvoiceView{}, err
 	}
-	client, err := h.store.Client(ctx, a, inv.ClientID)
-	if err != nil {
-		return views.SendInvoiceView{}, err
-	}
-	contacts, err := h.store.ClientContacts(ctx, a, inv.ClientID)
-	if err != nil {
-		return views.SendInvoiceView{}, err
-	}
+	inv := pg.Invoice
 	v := views.SendInvoiceView{
-		InvoiceID: inv.ID, Number: inv.Number, Status: inv.Status, ClientName: client.Name, Total: inv.Total,
+		InvoiceID: inv.ID, Number: inv.Number, Status: inv.Status, ClientName: pg.ClientName, Total: inv.Total,
 		Balance: inv.Balance, Currency: inv.Currency, DueDate: inv.DueDate, ItemCount: len(inv.LineItems),
 		Form: views.SendInvoiceForm{InvoiceID: inv.ID}, Unverified: !currentUser(c).EmailVerified,
 	}
@@ -741,8 +672,8 @@ func (h *Handlers) sendInvoiceView(c echo.Context) (views.SendInvoiceView, error
 		to = append(to, email)
 		v.Contacts = append(v.Contacts, views.Option{Value: email, Label: label})
 	}
-	add(client.Email, client.Name+" <"+strings.TrimSpace(client.Email)+">")
-	for _, ct := range contacts {
+	add(pg.ClientEmail, pg.ClientName+" <"+strings.TrimSpace(pg.ClientEmail)+">")
+	for _, ct := range pg.Contacts {
 		add(ct.Email, ct.Name+" <"+strings.TrimSpace(ct.Email)+">")
 	}
 	v.Form.To = strings.Join(to, "\n")
@@ -872,7 +803,7 @@ func (h *Handlers) recordInvoicePayment(c echo.Context) error {
 	if isHTMX(c) {
 		return render(c, http.StatusUnprocessableEntity, views.InvoicePaymentFragment(csrfToken(c), f))
 	}
-	v, err := h.invoiceView(c, inv)
+	_, v, err := h.loadInvoiceView(c)
 	if err != nil {
 		return err
 	}

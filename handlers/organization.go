@@ -41,48 +41,31 @@ func (h *Handlers) mountOrganization(g *router) {
 }
 
 func (h *Handlers) dashboard(c echo.Context) error {
-	ctx := c.Request().Context()
 	a := currentActor(c)
 	p, err := h.page(c, "Dashboard", views.NavDashboard)
 	if err != nil {
 		return err
 	}
-	org, err := h.store.Organization(ctx, a)
-	if err != nil {
-		return err
-	}
-	active, err := h.store.Members(ctx, a, store.MemberFilter{Status: store.MemberActive, Page: store.Page{Per: 1}})
-	if err != nil {
-		return err
-	}
-	invited, err := h.store.Members(ctx, a, store.MemberFilter{Status: store.MemberInvited, Page: store.Page{Per: 1}})
-	if err != nil {
-		return err
-	}
-	work, err := h.store.DashboardWork(ctx, a)
+	dp, err := h.store.DashboardPage(c.Request().Context(), a)
 	if err != nil {
 		return err
 	}
 	u := currentUser(c)
 	d := views.DashboardView{
-		MemberCount: active.Total, PendingInvites: invited.Total, Role: a.Role,
-		Currency: org.Currency, Timezone: org.Timezone, Now: h.now(),
+		MemberCount: dp.ActiveMembers, PendingInvites: dp.InvitedMembers, Role: a.Role,
+		Currency: dp.Currency, Timezone: dp.Timezone, Now: h.now(),
 		Checklist: []views.ChecklistItem{
 			{Label: "Verify your email", Hint: "Follow the link we emailed you.", Href: "/profile", Done: u.EmailVerified},
 			{Label: "Create your organization", Href: "/settings/organization", Done: true},
-			{Label: "Invite your team", Hint: "Send an invitation by email.", Href: "/members#invite", Done: active.Total+invited.Total > 1},
-			{Label: "Add your logo", Hint: "It appears on invoices.", Href: "/settings/organization", Done: org.LogoKey != nil},
+			{Label: "Invite your team", Hint: "Send an invitation by email.", Href: "/members#invite", Done: dp.ActiveMembers+dp.InvitedMembers > 1},
+			{Label: "Add your logo", Hint: "It appears on invoices.", Href: "/settings/organization", Done: dp.HasLogo},
 			{Label: "Add a profile photo", Href: "/profile", Done: u.AvatarKey != nil},
 		},
 	}
-	if a.Permissions().ViewAuditLog {
-		recent, err := h.store.AuditLogs(ctx, a, store.AuditFilter{Page: store.Page{Per: 6}})
-		if err != nil {
-			return err
-		}
-		d.RecentActivity = auditEntries(recent.Items)
+	if dp.RecentActivity != nil {
+		d.RecentActivity = auditEntries(dp.RecentActivity)
 	}
-	return render(c, http.StatusOK, views.DashboardPage(p, d, dashboardWork(work)))
+	return render(c, http.StatusOK, views.DashboardPage(p, d, dashboardWork(dp.Work)))
 }
 
 // dashboardWork translates the caller's work for the dashboard.
@@ -325,22 +308,19 @@ func (h *Handlers) membersView(c echo.Context) (views.MembersView, error) {
 	if f.Role != "" && !vocab.OrgRoles.Has(f.Role) {
 		f.Role = ""
 	}
-	org, err := h.store.Organization(ctx, a)
+	mp, err := h.store.MembersPage(ctx, a, store.MemberFilter{Search: f.Q, Role: f.Role, Page: pg})
 	if err != nil {
 		return views.MembersView{}, err
 	}
-	l, err := h.store.Members(ctx, a, store.MemberFilter{Search: f.Q, Role: f.Role, Page: pg})
-	if err != nil {
-		return views.MembersView{}, err
-	}
+	l := mp.Members
 	can := a.Permissions()
 	v := views.MembersView{
-		Filter: f, CanManage: can.ManageMembers, Currency: org.Currency, Unverified: !currentUser(c).EmailVerified,
+		Filter: f, CanManage: can.ManageMembers, Currency: mp.Currency, Unverified: !currentUser(c).EmailVerified,
 		Invite:     views.InviteForm{Role: store.RoleMember, AllowOwner: can.ManageOwners},
 		Pagination: views.Pagination{Page: l.Page, PerPage: l.PerPage, Total: l.Total, Path: "/members", Query: c.QueryParams(), Target: "#members-results"},
 	}
 	for _, m := range l.Items {
-		v.Members = append(v.Members, h.viewMember(c, m, org.Currency))
+		v.Members = append(v.Members, h.viewMember(c, m, mp.Currency))
 	}
 	return v, nil
 }
@@ -411,15 +391,11 @@ func (h *Handlers) memberResult(c echo.Context, id string, rowErr error) error {
 		}
 		return redirect(c, "/members")
 	}
-	m, err := h.store.Member(ctx, a, id)
+	r, err := h.store.MemberRow(ctx, a, id)
 	if err != nil {
 		return err
 	}
-	org, err := h.store.Organization(ctx, a)
-	if err != nil {
-		return err
-	}
-	row := h.viewMember(c, m, org.Currency)
+	row := h.viewMember(c, r.Member, r.Currency)
 	row.Error, row.Saved = msg, msg == ""
 	status := http.StatusOK
 	if msg != "" {
@@ -540,7 +516,7 @@ func (h *Handlers) auditLogPage(c echo.Context) error {
 	q := c.QueryParam
 	f := views.AuditFilter{UserID: q("user"), Action: q("action"), EntityType: q("entity_type"), EntityID: q("entity_id"), From: q("from"), To: q("to")}
 	pg, _ := store.ParsePage(q("page"), "")
-	l, err := h.store.AuditLogs(ctx, a, store.AuditFilter{
+	ap, err := h.store.AuditLogPage(ctx, a, store.AuditFilter{
 		UserID: f.UserID, Action: f.Action, EntityType: f.EntityType, EntityID: f.EntityID, From: f.From, To: f.To, Page: pg,
 	})
 	p, perr := h.page(c, "Audit log", views.NavAuditLog)
@@ -555,21 +531,18 @@ func (h *Handlers) auditLogPage(c echo.Context) error {
 		msg := verr.Message
 		p.Flashes = append(p.Flashes, views.Flash{Kind: views.FlashError, Text: "Filter not applied: " + msg})
 		f = views.AuditFilter{}
-		if l, err = h.store.AuditLogs(ctx, a, store.AuditFilter{}); err != nil {
+		if ap, err = h.store.AuditLogPage(ctx, a, store.AuditFilter{}); err != nil {
 			return err
 		}
 	}
-	members, err := h.store.Members(ctx, a, store.MemberFilter{Status: store.MemberActive, Page: store.Page{None: true}})
-	if err != nil {
-		return err
-	}
+	l := ap.Entries
 	v := views.AuditLogView{
 		Entries: auditEntries(l.Items), Filter: f, Now: h.now(),
 		Actions:     []string{store.ActionCreated, store.ActionUpdated, store.ActionDeleted},
 		EntityTypes: []string{"organization", "member"},
 		Pagination:  views.Pagination{Page: l.Page, PerPage: l.PerPage, Total: l.Total, Path: "/audit-logs", Query: url.Values(c.QueryParams()), Target: "#audit-results"},
 	}
-	for _, m := range members.Items {
+	for _, m := range ap.Members {
 		if m.UserID != nil {
 			v.Users = append(v.Users, views.Option{Value: *m.UserID, Label: orDefault(m.Name, m.Email)})
 		}

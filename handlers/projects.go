@@ -45,22 +45,11 @@ func (h *Handlers) projectsPage(c echo.Context) error {
 		pg = store.Page{}
 	}
 	pg.Per = pwProjectsPerPage
-	l, err := h.store.Projects(ctx, a, store.ProjectFilter{Status: status, Search: f.Q, Page: pg})
+	pp, err := h.store.ProjectsPage(ctx, a, store.ProjectFilter{Status: status, Search: f.Q, Page: pg})
 	if err != nil {
 		return err
 	}
-	stats, err := h.store.ProjectStats(ctx, a)
-	if err != nil {
-		return err
-	}
-	org, err := h.store.Organization(ctx, a)
-	if err != nil {
-		return err
-	}
-	byProject := make(map[string]store.ProjectStat, len(stats))
-	for _, s := range stats {
-		byProject[s.ProjectID] = s
-	}
+	l, byProject := pp.Projects, pp.Stats
 	can := a.Permissions()
 	v := views.ProjectsView{
 		Filter: f, CanCreate: can.CreateProjects,
@@ -70,7 +59,7 @@ func (h *Handlers) projectsPage(c echo.Context) error {
 	for _, p := range l.Items {
 		card := views.ProjectCard{
 			ID: p.ID, Name: p.Name, Description: p.Description, Color: p.Color, Status: p.Status,
-			Billable: p.Billable, Currency: org.Currency, CanEdit: can.ManageAllProjects,
+			Billable: p.Billable, Currency: pp.Currency, CanEdit: can.ManageAllProjects,
 			TasksTotal: byProject[p.ID].Total, TasksDone: byProject[p.ID].Done,
 		}
 		if p.HourlyRate != nil {
@@ -152,11 +141,7 @@ func (h *Handlers) newProjectPage(c echo.Context) error {
 func (h *Handlers) createProject(c echo.Context) error {
 	ctx := c.Request().Context()
 	a := currentActor(c)
-	org, err := h.store.Organization(ctx, a)
-	if err != nil {
-		return err
-	}
-	in, f := pwProjectInput(c, org.Currency, false)
+	in, f := pwProjectInput(c, "", false)
 	pr, err := h.store.CreateProject(ctx, a, in)
 	if err == nil {
 		h.flash(c, views.FlashSuccess, pr.Name+" is ready. Add tasks to get started.")
@@ -165,6 +150,11 @@ func (h *Handlers) createProject(c echo.Context) error {
 	if f.Errors, f.Error, err = formErrors(err, pwProjectFields); err != nil {
 		return err
 	}
+	d, err := h.store.ProjectForm(ctx, a, "")
+	if err != nil {
+		return err
+	}
+	f.Currency = d.OrgCurrency
 	p, err := h.page(c, "New project", views.NavProjects)
 	if err != nil {
 		return err
@@ -265,44 +255,29 @@ func (h *Handlers) deleteProject(c echo.Context) error {
 // --- members ---
 
 func (h *Handlers) pwProjectMembersView(c echo.Context) (views.ProjectMembersView, error) {
-	ctx := c.Request().Context()
 	a := currentActor(c)
-	pa, err := h.store.ProjectAccess(ctx, a, c.Param("id"))
+	pm, err := h.store.ProjectMembersPage(c.Request().Context(), a, c.Param("id"))
 	if err != nil {
 		return views.ProjectMembersView{}, err
 	}
-	members, err := h.store.ProjectMembers(ctx, a, pa.ID)
-	if err != nil {
-		return views.ProjectMembersView{}, err
-	}
+	pa := pm.Project
 	hd := pwProjectHeader(pa, views.ProjectTabMembers)
 	v := views.ProjectMembersView{
 		Project: hd, CanManage: pa.CanManage, CanInvite: a.Permissions().ManageMembers,
 		Add: views.ProjectMemberForm{ProjectID: pa.ID, Role: store.ProjectMember},
 	}
-	on := map[string]bool{}
-	for _, m := range members {
-		on[m.UserID] = true
+	for _, m := range pm.Members {
 		v.Members = append(v.Members, views.ProjectMemberRow{
 			UserID: m.UserID, Name: m.Name, Email: m.Email, AvatarURL: deref(m.AvatarURL),
 			Initials: initials(m.Name, m.Email), Role: m.Role, IsSelf: m.UserID == a.UserID,
 		})
 	}
-	if !hd.CanManage {
-		return v, nil
-	}
-	org, err := h.store.Members(ctx, a, store.MemberFilter{Status: store.MemberActive, Page: store.Page{None: true}})
-	if err != nil {
-		return v, err
-	}
-	for _, m := range org.Items {
-		if m.UserID != nil && !on[*m.UserID] {
-			label := m.Email
-			if m.Name != "" {
-				label = m.Name + " (" + m.Email + ")"
-			}
-			v.Add.Candidates = append(v.Add.Candidates, views.Option{Value: *m.UserID, Label: label})
+	for _, m := range pm.Candidates {
+		label := m.Email
+		if m.Name != "" {
+			label = m.Name + " (" + m.Email + ")"
 		}
+		v.Add.Candidates = append(v.Add.Candidates, views.Option{Value: *m.UserID, Label: label})
 	}
 	return v, nil
 }
@@ -326,6 +301,11 @@ func (h *Handlers) pwProjectMembersResult(c echo.Context, add views.ProjectMembe
 	if err != nil {
 		return err
 	}
+	return h.pwProjectMembersAnswer(c, v, add, failed)
+}
+
+// pwProjectMembersAnswer answers an add or remove from the members page read after it (v).
+func (h *Handlers) pwProjectMembersAnswer(c echo.Context, v views.ProjectMembersView, add views.ProjectMemberForm, failed bool) error {
 	if !failed && !isHTMX(c) {
 		return redirect(c, "/projects/"+v.Project.ID+"/members")
 	}
@@ -368,13 +348,15 @@ func (h *Handlers) removeProjectMember(c echo.Context) error {
 	if err := h.store.RemoveProjectMember(ctx, a, c.Param("id"), c.Param("user_id")); err != nil {
 		return err
 	}
-	if c.Param("user_id") == a.UserID {
+	v, err := h.pwProjectMembersView(c)
+	if errors.Is(err, store.ErrNotFound) && c.Param("user_id") == a.UserID {
 		// Leaving a project may end access to it.
-		if _, err := h.store.ProjectAccess(ctx, a, c.Param("id")); errors.Is(err, store.ErrNotFound) {
-			h.flash(c, views.FlashSuccess, "You left the project.")
-			return redirect(c, "/projects")
-		}
+		h.flash(c, views.FlashSuccess, "You left the project.")
+		return redirect(c, "/projects")
+	}
+	if err != nil {
+		return err
 	}
 	h.flash(c, views.FlashSuccess, "Removed from the project.")
-	return h.pwProjectMembersResult(c, views.ProjectMemberForm{}, false)
+	return h.pwProjectMembersAnswer(c, v, views.ProjectMemberForm{}, false)
 }

@@ -57,10 +57,11 @@ func (h *Handlers) reportPage(report string) echo.HandlerFunc {
 			v.Filter.GroupBy = defaultGroupBy(report)
 		}
 		status := http.StatusOK
-		err := h.runReport(c, a, &v)
-		invalid, isInvalid := store.AsKind(err, store.ErrInvalid)
-		switch {
-		case isInvalid:
+		pg, err := h.store.ReportPage(c.Request().Context(), a, reportQuery(v))
+		if err != nil {
+			return err // forbidden, or worse: the error page
+		}
+		if invalid, ok := store.AsKind(pg.FilterError, store.ErrInvalid); ok {
 			status = http.StatusUnprocessableEntity
 			v.Errors = map[string]string{}
 			for field, msg := range invalid.Fields {
@@ -69,12 +70,10 @@ func (h *Handlers) reportPage(report string) echo.HandlerFunc {
 			if len(v.Errors) == 0 {
 				v.Error = reportMessage(invalid.Message)
 			}
-		case err != nil:
-			return err // forbidden, or worse: the error page
+		} else {
+			reportRows(&v, pg)
 		}
-		if err := h.reportOptions(c, a, &v); err != nil {
-			return err
-		}
+		reportChoices(&v, pg)
 		if isHTMX(c) {
 			return render(c, status, views.ReportBody(v))
 		}
@@ -98,17 +97,31 @@ func defaultGroupBy(report string) string {
 	return ""
 }
 
-// runReport makes the one store call of a report and fills the view with its answer.
-func (h *Handlers) runReport(c echo.Context, a store.Actor, v *views.ReportsView) error {
-	ctx := c.Request().Context()
+// reportQuery asks the store for the report of v with its filter.
+func reportQuery(v views.ReportsView) store.ReportPageQuery {
 	f := v.Filter
+	var q store.ReportPageQuery
 	switch v.Report {
 	case views.ReportTimesheet:
-		t, err := h.store.Timesheet(ctx, a, store.TimesheetFilter{From: f.From, To: f.To, UserID: f.UserID,
-			ProjectID: f.ProjectID, ClientID: f.ClientID, Description: f.Description, GroupBy: f.GroupBy})
-		if err != nil {
-			return err
-		}
+		q.Timesheet = &store.TimesheetFilter{From: f.From, To: f.To, UserID: f.UserID,
+			ProjectID: f.ProjectID, ClientID: f.ClientID, Description: f.Description, GroupBy: f.GroupBy}
+	case views.ReportUtilization:
+		q.Utilization = &store.UtilizationFilter{From: f.From, To: f.To, UserID: f.UserID, TargetHours: f.TargetHours}
+	case views.ReportRevenue:
+		q.Revenue = &store.RevenueFilter{From: f.From, To: f.To, ClientID: f.ClientID, GroupBy: f.GroupBy}
+	case views.ReportProfitability:
+		q.Profitability = &store.ProfitabilityFilter{From: f.From, To: f.To, GroupBy: f.GroupBy}
+	}
+	return q
+}
+
+// reportRows fills the view with the rows of its report, and the currency its money is in.
+func reportRows(v *views.ReportsView, pg store.ReportPage) {
+	f := v.Filter
+	v.Currency = pg.Currency
+	switch v.Report {
+	case views.ReportTimesheet:
+		t := pg.Timesheet
 		r := &views.TimesheetReport{GroupBy: f.GroupBy, TotalHours: views.Hundredths(t.TotalHours),
 			Periods: views.TimesheetPeriods(f.From, f.To, f.GroupBy)}
 		for _, row := range t.Rows {
@@ -118,12 +131,8 @@ func (h *Handlers) runReport(c echo.Context, a store.Actor, v *views.ReportsView
 		}
 		v.Timesheet = r
 	case views.ReportUtilization:
-		rows, err := h.store.Utilization(ctx, a, store.UtilizationFilter{From: f.From, To: f.To, UserID: f.UserID, TargetHours: f.TargetHours})
-		if err != nil {
-			return err
-		}
 		r := &views.UtilizationReport{TargetHours: f.TargetHours}
-		for _, row := range rows {
+		for _, row := range pg.Utilization {
 			r.Rows = append(r.Rows, views.UtilizationRow{UserID: row.UserID, UserName: row.UserName, Tracked: views.Hundredths(row.TrackedHours),
 				Available: views.Hundredths(row.AvailableHours), Percent: row.UtilizationPercent})
 			r.TotalTracked += views.Hundredths(row.TrackedHours)
@@ -131,24 +140,16 @@ func (h *Handlers) runReport(c echo.Context, a store.Actor, v *views.ReportsView
 		}
 		v.Utilization = r
 	case views.ReportRevenue:
-		rows, err := h.store.Revenue(ctx, a, store.RevenueFilter{From: f.From, To: f.To, ClientID: f.ClientID, GroupBy: f.GroupBy})
-		if err != nil {
-			return err
-		}
 		r := &views.RevenueReport{GroupBy: f.GroupBy}
-		for _, row := range rows {
+		for _, row := range pg.Revenue {
 			r.Rows = append(r.Rows, views.RevenueRow{Period: views.MakePeriod(row.Period, f.GroupBy), Invoiced: row.Invoiced, Paid: row.Paid})
 			r.TotalInvoiced = addCents(r.TotalInvoiced, row.Invoiced)
 			r.TotalPaid = addCents(r.TotalPaid, row.Paid)
 		}
 		v.Revenue = r
 	case views.ReportProfitability:
-		rows, err := h.store.Profitability(ctx, a, store.ProfitabilityFilter{From: f.From, To: f.To, GroupBy: f.GroupBy})
-		if err != nil {
-			return err
-		}
 		r := &views.ProfitabilityReport{GroupBy: f.GroupBy}
-		for _, row := range rows {
+		for _, row := range pg.Profitability {
 			r.Rows = append(r.Rows, views.ProfitabilityRow{ID: deref(row.ID), Name: row.Name, Revenue: row.Revenue, Cost: row.Cost,
 				Profit: row.Profit, Margin: row.MarginPercent})
 			r.TotalRevenue = addCents(r.TotalRevenue, row.Revenue)
@@ -157,54 +158,26 @@ func (h *Handlers) runReport(c echo.Context, a store.Actor, v *views.ReportsView
 		}
 		v.Profitability = r
 	}
-	return nil
 }
 
-// reportOptions reads what the report's filters offer, and the currency money is shown in.
-func (h *Handlers) reportOptions(c echo.Context, a store.Actor, v *views.ReportsView) error {
-	ctx := c.Request().Context()
-	all := store.Page{None: true}
-	if v.Can.ManageAllTime && (v.Report == views.ReportTimesheet || v.Report == views.ReportUtilization) {
-		members, err := h.store.Members(ctx, a, store.MemberFilter{Status: store.MemberActive, Page: all})
-		if err != nil {
-			return err
-		}
-		for _, m := range members.Items {
-			if m.UserID != nil {
-				v.Users = append(v.Users, views.Option{Value: *m.UserID, Label: orName(m.Name, m.Email)})
-			}
+// reportChoices fills what the report's filters offer, and the currency money is shown in.
+func reportChoices(v *views.ReportsView, pg store.ReportPage) {
+	v.Currency = pg.Currency
+	for _, m := range pg.Members {
+		if m.UserID != nil {
+			v.Users = append(v.Users, views.Option{Value: *m.UserID, Label: orName(m.Name, m.Email)})
 		}
 	}
-	if v.Report == views.ReportTimesheet {
-		projects, err := h.store.Projects(ctx, a, store.ProjectFilter{Page: all})
-		if err != nil {
-			return err
+	for _, p := range pg.Projects {
+		label := p.Name
+		if p.Status == store.ProjectArchived {
+			label += " (archived)"
 		}
-		for _, p := range projects.Items {
-			label := p.Name
-			if p.Status == store.ProjectArchived {
-				label += " (archived)"
-			}
-			v.Projects = append(v.Projects, views.Option{Value: p.ID, Label: label})
-		}
+		v.Projects = append(v.Projects, views.Option{Value: p.ID, Label: label})
 	}
-	if v.Report == views.ReportTimesheet || v.Report == views.ReportRevenue {
-		clients, err := h.store.Clients(ctx, a, store.ClientFilter{Page: all})
-		if err != nil {
-			return err
-		}
-		for _, cl := range clients.Items {
-			v.Clients = append(v.Clients, views.Option{Value: cl.ID, Label: cl.Name})
-		}
+	for _, cl := range pg.Clients {
+		v.Clients = append(v.Clients, views.Option{Value: cl.ID, Label: cl.Name})
 	}
-	if v.Report == views.ReportRevenue || v.Report == views.ReportProfitability {
-		org, err := h.store.Organization(ctx, a)
-		if err != nil {
-			return err
-		}
-		v.Currency = org.Currency
-	}
-	return nil
 }
 
 // reportMessage words a store message about a filter for people: "from must be on or before to" reads "The start
@@ -234,20 +207,16 @@ func (h *Handlers) reportCSV(report string) echo.HandlerFunc {
 		if v.Filter.GroupBy == "" {
 			v.Filter.GroupBy = defaultGroupBy(report)
 		}
-		err := h.runReport(c, a, &v)
-		if invalid, ok := store.AsKind(err, store.ErrInvalid); ok {
-			return echo.NewHTTPError(http.StatusBadRequest, reportMessage(invalid.Message))
-		}
+		q := reportQuery(v)
+		q.Download = true
+		pg, err := h.store.ReportPage(c.Request().Context(), a, q)
 		if err != nil {
 			return err
 		}
-		if v.Report == views.ReportRevenue || v.Report == views.ReportProfitability {
-			org, err := h.store.Organization(c.Request().Context(), a)
-			if err != nil {
-				return err
-			}
-			v.Currency = org.Currency
+		if invalid, ok := store.AsKind(pg.FilterError, store.ErrInvalid); ok {
+			return echo.NewHTTPError(http.StatusBadRequest, reportMessage(invalid.Message))
 		}
+		reportRows(&v, pg)
 		records := reportRecords(v)
 		name := fmt.Sprintf("%s-%s-to-%s.csv", report, safeFilePart(v.Filter.From), safeFilePart(v.Filter.To))
 		res := c.Response()

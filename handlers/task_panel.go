@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -49,14 +50,10 @@ func (h *Handlers) panelView(c echo.Context, d store.TaskDetail) views.TaskPanel
 		Due: views.MakeDue(dateString(t.DueDate), h.today(c), completed), Progress: t.Progress, GroupID: t.GroupID,
 		ReporterName: d.ReporterName, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
 		CanManage: d.CanManage, CanWorkflow: d.CanChangeWorkflow(), CloseURL: "/tasks", Now: h.now(),
+		TimerRunning: d.TimerRunning,
 	}
 	if t.EstimatedHours != nil {
 		v.Estimate = strconv.FormatFloat(*t.EstimatedHours, 'f', -1, 64)
-	}
-	// The timer button shows Stop when the user's running timer is on this task; a failed read only shows Start.
-	if running, err := h.store.RunningTimer(c.Request().Context(), currentActor(c)); err == nil && running != nil &&
-		running.TaskID != nil && *running.TaskID == t.ID {
-		v.TimerRunning = true
 	}
 	if t.Complexity != nil {
 		v.Complexity = strconv.Itoa(*t.Complexity)
@@ -183,9 +180,23 @@ func (h *Handlers) panelAnswer(c echo.Context, taskID, section string, werr erro
 	} else if !isHTMX(c) {
 		return redirect(c, views.TaskDeepLink(taskID))
 	}
-	d, err := h.store.TaskDetail(c.Request().Context(), currentActor(c), taskID)
-	if err != nil {
-		return err
+	// htmx gets the section from the task panel's read; a plain form the tasks page's, with the panel open.
+	var d store.TaskDetail
+	var tv views.TasksPageView
+	if isHTMX(c) {
+		var err error
+		if d, err = h.store.TaskDetail(c.Request().Context(), currentActor(c), taskID); err != nil {
+			return err
+		}
+	} else {
+		tp, v, err := h.tasksView(c, store.TasksPageQuery{TaskID: taskID})
+		if err != nil {
+			return err
+		}
+		if tp.Panel == nil {
+			return fmt.Errorf("task panel: %w", store.ErrNotFound)
+		}
+		d, tv = *tp.Panel, v
 	}
 	v := h.panelView(c, d)
 	v.Errors, v.Error, v.ErrorSection = fields, sentence(msg), section
@@ -198,7 +209,8 @@ func (h *Handlers) panelAnswer(c echo.Context, taskID, section string, werr erro
 	if isHTMX(c) {
 		return render(c, status, views.TaskPanelSection(v, section))
 	}
-	return h.renderTasksPage(c, status, &v)
+	tv.Panel = &v
+	return h.renderTasksPage(c, status, tv, false)
 }
 
 // clearable reads an optional form value: empty clears it.
@@ -349,35 +361,19 @@ func (h *Handlers) deleteChecklistItem(c echo.Context) error {
 	return h.panelAnswer(c, c.Param("id"), "checklist", err, nil, nil)
 }
 
-// dependencySearch finds tasks of the organization to link to the task, by title or description.
-func (h *Handlers) dependencySearch(c echo.Context, taskID, q, typ string) (views.DependencySearchView, error) {
-	ctx := c.Request().Context()
-	a := currentActor(c)
+// dependencySearchView shows the tasks found to link to the task.
+func dependencySearchView(c echo.Context, taskID, q, typ string, found []store.DependencyCandidate) views.DependencySearchView {
 	if typ != store.DependencyBlocks {
 		typ = store.DependencyBlockedBy
 	}
 	s := views.DependencySearchView{CSRFToken: csrfToken(c), TaskID: taskID, Type: typ, Query: strings.TrimSpace(q)}
 	if s.Query == "" {
-		return s, nil
+		return s
 	}
-	list, err := h.store.Tasks(ctx, a, store.TaskFilter{Search: s.Query, Sort: "updated_at", Page: store.Page{Per: 9}})
-	if err != nil {
-		return s, err
+	for _, t := range found {
+		s.Results = append(s.Results, views.DependencyCandidate{ID: t.ID, Title: t.Title, ProjectName: t.ProjectName, Status: t.Status})
 	}
-	projects, err := h.store.Projects(ctx, a, store.ProjectFilter{Page: store.Page{None: true}})
-	if err != nil {
-		return s, err
-	}
-	names := map[string]string{}
-	for _, p := range projects.Items {
-		names[p.ID] = p.Name
-	}
-	for _, t := range list.Items {
-		if t.ID != taskID && len(s.Results) < 8 {
-			s.Results = append(s.Results, views.DependencyCandidate{ID: t.ID, Title: t.Title, ProjectName: names[t.ProjectID], Status: t.Status})
-		}
-	}
-	return s, nil
+	return s
 }
 
 func (h *Handlers) searchDependencies(c echo.Context) error {
@@ -385,11 +381,14 @@ func (h *Handlers) searchDependencies(c echo.Context) error {
 	if !isHTMX(c) {
 		return c.Redirect(http.StatusSeeOther, views.TaskDeepLink(id)+"&"+url.Values{"depq": {q}, "dept": {typ}}.Encode())
 	}
-	s, err := h.dependencySearch(c, id, q, typ)
-	if err != nil {
-		return err
+	var found []store.DependencyCandidate
+	if q := strings.TrimSpace(q); q != "" {
+		var err error
+		if found, err = h.store.DependencyCandidates(c.Request().Context(), currentActor(c), id, q); err != nil {
+			return err
+		}
 	}
-	return render(c, http.StatusOK, views.DependencySearchResults(s))
+	return render(c, http.StatusOK, views.DependencySearchResults(dependencySearchView(c, id, q, typ, found)))
 }
 
 func (h *Handlers) addDependency(c echo.Context) error {

@@ -1,8 +1,8 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -21,9 +21,9 @@ func tasksFilterFrom(c echo.Context) views.TasksFilter {
 	}
 }
 
-// tasksView reads a page of the tasks the user can see, with what the filters offer. A filter the store refuses
-// shows the unfiltered list with the message.
-func (h *Handlers) tasksView(c echo.Context) (views.TasksPageView, error) {
+// tasksView reads the tasks page (with the panel of the task asked for, if any) and turns its list into the view
+// model. A filter the store refuses shows the unfiltered list with the message.
+func (h *Handlers) tasksView(c echo.Context, q store.TasksPageQuery) (store.TasksPage, views.TasksPageView, error) {
 	ctx := c.Request().Context()
 	a := currentActor(c)
 	f := tasksFilterFrom(c)
@@ -40,40 +40,26 @@ func (h *Handlers) tasksView(c echo.Context) (views.TasksPageView, error) {
 			LabelIDs: f.Label, Search: f.Q, Sort: f.Sort, Page: pg}
 	}
 	v := views.TasksPageView{Filter: f}
-	list, err := h.store.Tasks(ctx, a, filter(f))
+	q.Filter = filter(f)
+	tp, err := h.store.TasksPage(ctx, a, q)
 	if invalid, ok := store.AsKind(err, store.ErrInvalid); ok {
 		v.FilterError = "Some filters were not valid and were ignored: " + invalid.Message + "."
 		v.Filter = views.TasksFilter{}
-		list, err = h.store.Tasks(ctx, a, filter(v.Filter))
+		q.Filter = filter(v.Filter)
+		tp, err = h.store.TasksPage(ctx, a, q)
 	}
 	if err != nil {
-		return v, err
+		return tp, v, err
 	}
-	projects, err := h.store.Projects(ctx, a, store.ProjectFilter{Page: store.Page{None: true}})
-	if err != nil {
-		return v, err
-	}
-	members, err := h.store.Members(ctx, a, store.MemberFilter{Status: store.MemberActive, Page: store.Page{None: true}})
-	if err != nil {
-		return v, err
-	}
-	labels, err := h.store.Labels(ctx, a)
-	if err != nil {
-		return v, err
-	}
-	custom, err := h.store.TaskStatuses(ctx, a)
-	if err != nil {
-		return v, err
-	}
-	v.Statuses = statusOptions(custom)
+	v.Statuses = statusOptions(tp.Statuses)
 	type projectInfo struct{ name, color string }
 	projectByID := map[string]projectInfo{}
-	for _, p := range projects.Items {
+	for _, p := range tp.Projects {
 		projectByID[p.ID] = projectInfo{p.Name, p.Color}
 		v.Projects = append(v.Projects, views.Option{Value: p.ID, Label: p.Name})
 	}
 	people := map[string]views.TaskPerson{}
-	for _, m := range members.Items {
+	for _, m := range tp.Members {
 		if m.UserID == nil {
 			continue
 		}
@@ -82,12 +68,13 @@ func (h *Handlers) tasksView(c echo.Context) (views.TasksPageView, error) {
 		v.Members = append(v.Members, p)
 	}
 	labelByID := map[string]views.TaskLabel{}
-	for _, l := range labels {
+	for _, l := range tp.Labels {
 		tl := views.TaskLabel{ID: l.ID, Name: l.Name, Color: l.Color}
 		labelByID[l.ID] = tl
 		v.Labels = append(v.Labels, tl)
 	}
 	today := h.today(c)
+	list := tp.Tasks
 	for _, t := range list.Items {
 		completed := t.CompletedAt != nil
 		pr := projectByID[t.ProjectID]
@@ -112,64 +99,59 @@ func (h *Handlers) tasksView(c echo.Context) (views.TasksPageView, error) {
 	}
 	query := v.Filter.Query()
 	v.Pagination = views.Pagination{Page: list.Page, PerPage: list.PerPage, Total: list.Total, Path: "/tasks", Query: query, Target: "#tasks-results"}
-	return v, nil
+	return tp, v, nil
 }
 
 // tasksPage renders GET /tasks; ?task={id} opens that task's panel (the link notifications carry), ?edit=description
 // opens its description editor and ?depq=&dept= shows dependency search results, for browsers without
 // JavaScript.
 func (h *Handlers) tasksPage(c echo.Context) error {
-	var panel *views.TaskPanelView
-	status := http.StatusOK
-	if id := c.QueryParam("task"); id != "" {
-		d, err := h.store.TaskDetail(c.Request().Context(), currentActor(c), id)
-		switch {
-		case err == nil:
-			v := h.panelView(c, d)
-			v.EditDescription = c.QueryParam("edit") == "description" && d.CanManage
-			if q := c.QueryParam("depq"); q != "" && d.CanManage {
-				s, err := h.dependencySearch(c, id, q, c.QueryParam("dept"))
-				if err != nil {
-					return err
-				}
-				v.DependencySearch = &s
-			}
-			panel = &v
-		case errors.Is(err, store.ErrNotFound):
-			// A link to a task that is gone or not visible: the list, with a word about it.
-			status = http.StatusNotFound
-			c.Set(ctxTaskMissing, true)
-		default:
-			return err
-		}
+	id := c.QueryParam("task")
+	q := store.TasksPageQuery{TaskID: id}
+	if id != "" {
+		q.DependencySearch = strings.TrimSpace(c.QueryParam("depq"))
 	}
-	return h.renderTasksPage(c, status, panel)
-}
-
-const ctxTaskMissing = "trcr.page.task_missing"
-
-// renderTasksPage renders the tasks page for the request's filters, with panel open when given.
-func (h *Handlers) renderTasksPage(c echo.Context, status int, panel *views.TaskPanelView) error {
-	v, err := h.tasksView(c)
+	tp, v, err := h.tasksView(c, q)
 	if err != nil {
 		return err
 	}
-	if panel != nil {
+	status := http.StatusOK
+	missing := false
+	switch {
+	case tp.Panel != nil:
+		d := *tp.Panel
+		pv := h.panelView(c, d)
+		pv.EditDescription = c.QueryParam("edit") == "description" && d.CanManage
+		if dq := c.QueryParam("depq"); dq != "" && d.CanManage {
+			s := dependencySearchView(c, id, dq, c.QueryParam("dept"), tp.DependencyCandidates)
+			pv.DependencySearch = &s
+		}
+		v.Panel = &pv
+	case tp.TaskMissing:
+		// A link to a task that is gone or not visible: the list, with a word about it.
+		status, missing = http.StatusNotFound, true
+	}
+	return h.renderTasksPage(c, status, v, missing)
+}
+
+// renderTasksPage renders the tasks page read by tasksView, with its panel (v.Panel) open when there is one;
+// missing says the task asked for is not there.
+func (h *Handlers) renderTasksPage(c echo.Context, status int, v views.TasksPageView, missing bool) error {
+	if v.Panel != nil {
 		q := v.Filter.Query()
 		if pg := c.QueryParam("page"); pg != "" && pg != "1" {
 			q.Set("page", pg)
 		}
-		panel.CloseURL = "/tasks"
+		v.Panel.CloseURL = "/tasks"
 		if enc := q.Encode(); enc != "" {
-			panel.CloseURL += "?" + enc
+			v.Panel.CloseURL += "?" + enc
 		}
-		v.Panel = panel
 	}
 	p, err := h.page(c, "Tasks", views.NavTasks)
 	if err != nil {
 		return err
 	}
-	if missing, _ := c.Get(ctxTaskMissing).(bool); missing {
+	if missing {
 		p.Flashes = append(p.Flashes, views.Flash{Kind: views.FlashError, Text: "That task doesn't exist anymore, or you don't have access to it."})
 	}
 	return render(c, status, views.TasksPage(p, v))

@@ -45,12 +45,7 @@ var pwStatusFields = map[string]string{
 
 // --- view models ---
 
-func (h *Handlers) workflowLabelsView(c echo.Context) (views.WorkflowLabelsView, error) {
-	a := currentActor(c)
-	labels, err := h.store.Labels(c.Request().Context(), a)
-	if err != nil {
-		return views.WorkflowLabelsView{}, err
-	}
+func workflowLabelsView(a store.Actor, labels []store.Label) views.WorkflowLabelsView {
 	can := a.Permissions()
 	v := views.WorkflowLabelsView{
 		// Offer the next preset color, so a new label differs from the last ones.
@@ -60,15 +55,10 @@ func (h *Handlers) workflowLabelsView(c echo.Context) (views.WorkflowLabelsView,
 	for _, l := range labels {
 		v.Labels = append(v.Labels, views.WorkflowLabel{ID: l.ID, Name: l.Name, Color: l.Color, SavedName: l.Name, SavedColor: l.Color})
 	}
-	return v, nil
+	return v
 }
 
-func (h *Handlers) workflowStatusesView(c echo.Context) (views.WorkflowStatusesView, error) {
-	a := currentActor(c)
-	statuses, err := h.store.TaskStatuses(c.Request().Context(), a)
-	if err != nil {
-		return views.WorkflowStatusesView{}, err
-	}
+func workflowStatusesView(a store.Actor, statuses []store.TaskStatus) views.WorkflowStatusesView {
 	v := views.WorkflowStatusesView{Builtins: workflowBuiltins(), CanManage: a.Permissions().ManageTaskStatuses}
 	names := map[string]string{}
 	var all []views.Option
@@ -105,7 +95,7 @@ func (h *Handlers) workflowStatusesView(c echo.Context) (views.WorkflowStatusesV
 		OnComplete:  store.OnCompleteNone,
 		NextOptions: all,
 	}
-	return v, nil
+	return v
 }
 
 func workflowNextOptions(all []views.Option, own string) []views.Option {
@@ -126,11 +116,8 @@ func pwSwapped(ids []string, i, j int) []string {
 }
 
 func (h *Handlers) workflowPage(c echo.Context) error {
-	lv, err := h.workflowLabelsView(c)
-	if err != nil {
-		return err
-	}
-	sv, err := h.workflowStatusesView(c)
+	a := currentActor(c)
+	wp, err := h.store.WorkflowPage(c.Request().Context(), a)
 	if err != nil {
 		return err
 	}
@@ -138,40 +125,59 @@ func (h *Handlers) workflowPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.WorkflowPage(p, views.WorkflowView{Labels: lv, Statuses: sv}))
+	v := views.WorkflowView{Labels: workflowLabelsView(a, wp.Labels), Statuses: workflowStatusesView(a, wp.Statuses)}
+	return render(c, http.StatusOK, views.WorkflowPage(p, v))
 }
 
-// workflowResult answers a change: a plain form that succeeded is redirected back to the page (the flash shows
-// there); otherwise htmx gets the changed section with any flash out of band, and a plain form the whole page
-// with the messages in place.
-func (h *Handlers) workflowResult(c echo.Context, status int, lv *views.WorkflowLabelsView, sv *views.WorkflowStatusesView) error {
-	anchor := "#labels"
-	if sv != nil {
-		anchor = "#statuses"
-	}
+// Which section of the workflow page a change answers with.
+const (
+	workflowLabels   = "labels"
+	workflowStatuses = "statuses"
+)
+
+// workflowResult answers a change to a section (workflowLabels or workflowStatuses) after its store call: a plain
+// form that succeeded is redirected back to the page (the flash shows there); otherwise htmx gets the changed
+// section, read alone, with any flash out of band, and a plain form the whole page's read with the messages in
+// place. adjust (may be nil) puts what was typed and the messages into the view.
+func (h *Handlers) workflowResult(c echo.Context, status int, section string, adjust func(*views.WorkflowView)) error {
 	if status == http.StatusOK && !isHTMX(c) {
-		return redirect(c, "/settings/workflow"+anchor)
+		return redirect(c, "/settings/workflow#"+section)
+	}
+	ctx := c.Request().Context()
+	a := currentActor(c)
+	var v views.WorkflowView
+	switch {
+	case !isHTMX(c):
+		wp, err := h.store.WorkflowPage(ctx, a)
+		if err != nil {
+			return err
+		}
+		v.Labels, v.Statuses = workflowLabelsView(a, wp.Labels), workflowStatusesView(a, wp.Statuses)
+	case section == workflowLabels:
+		labels, err := h.store.Labels(ctx, a)
+		if err != nil {
+			return err
+		}
+		v.Labels = workflowLabelsView(a, labels)
+	default:
+		statuses, err := h.store.TaskStatuses(ctx, a)
+		if err != nil {
+			return err
+		}
+		v.Statuses = workflowStatusesView(a, statuses)
+	}
+	if adjust != nil {
+		adjust(&v)
 	}
 	p, err := h.page(c, "Labels & statuses", views.NavWorkflow)
 	if err != nil {
 		return err
 	}
-	// htmx swaps only the changed section; a plain form gets the whole page, which needs the other one too.
-	v, full := views.WorkflowView{}, !isHTMX(c)
 	var fragment templ.Component
-	if lv != nil {
-		v.Labels, fragment = *lv, views.WorkflowLabelsSection(p.CSRFToken, *lv)
-		if full {
-			v.Statuses, err = h.workflowStatusesView(c)
-		}
+	if section == workflowLabels {
+		fragment = views.WorkflowLabelsSection(p.CSRFToken, v.Labels)
 	} else {
-		v.Statuses, fragment = *sv, views.WorkflowStatusesSection(p.CSRFToken, *sv)
-		if full {
-			v.Labels, err = h.workflowLabelsView(c)
-		}
-	}
-	if err != nil {
-		return err
+		fragment = views.WorkflowStatusesSection(p.CSRFToken, v.Statuses)
 	}
 	return formResult(c, status, p, views.WorkflowPage(p, v), fragment)
 }
@@ -191,14 +197,11 @@ func (h *Handlers) workflowCreateLabel(c echo.Context) error {
 		workflowDuplicateLabel(f.Errors, &f.Error)
 		status = http.StatusUnprocessableEntity
 	}
-	lv, err := h.workflowLabelsView(c)
-	if err != nil {
-		return err
-	}
-	if status != http.StatusOK {
-		lv.New = f
-	}
-	return h.workflowResult(c, status, &lv, nil)
+	return h.workflowResult(c, status, workflowLabels, func(v *views.WorkflowView) {
+		if status != http.StatusOK {
+			v.Labels.New = f
+		}
+	})
 }
 
 // workflowDuplicateLabel shows the "name taken" conflict on the name field.
@@ -224,21 +227,19 @@ func (h *Handlers) workflowUpdateLabel(c echo.Context) error {
 		workflowDuplicateLabel(errs, &msg)
 		status = http.StatusUnprocessableEntity
 	}
-	lv, err := h.workflowLabelsView(c)
-	if err != nil {
-		return err
-	}
-	for i := range lv.Labels {
-		if lv.Labels[i].ID != id {
-			continue
+	return h.workflowResult(c, status, workflowLabels, func(v *views.WorkflowView) {
+		for i := range v.Labels.Labels {
+			l := &v.Labels.Labels[i]
+			if l.ID != id {
+				continue
+			}
+			if status == http.StatusOK {
+				l.Saved = true
+			} else {
+				l.Name, l.Color, l.Errors, l.Error = name, color, errs, msg
+			}
 		}
-		if status == http.StatusOK {
-			lv.Labels[i].Saved = true
-		} else {
-			lv.Labels[i].Name, lv.Labels[i].Color, lv.Labels[i].Errors, lv.Labels[i].Error = name, color, errs, msg
-		}
-	}
-	return h.workflowResult(c, status, &lv, nil)
+	})
 }
 
 func (h *Handlers) workflowDeleteLabel(c echo.Context) error {
@@ -246,11 +247,7 @@ func (h *Handlers) workflowDeleteLabel(c echo.Context) error {
 		return err
 	}
 	h.flash(c, views.FlashSuccess, "Label deleted and removed from its tasks.")
-	lv, err := h.workflowLabelsView(c)
-	if err != nil {
-		return err
-	}
-	return h.workflowResult(c, http.StatusOK, &lv, nil)
+	return h.workflowResult(c, http.StatusOK, workflowLabels, nil)
 }
 
 // --- statuses ---
@@ -306,15 +303,12 @@ func (h *Handlers) workflowCreateStatus(c echo.Context) error {
 		}
 		status = http.StatusUnprocessableEntity
 	}
-	sv, err := h.workflowStatusesView(c)
-	if err != nil {
-		return err
-	}
-	if status != http.StatusOK {
-		f.NextOptions = sv.New.NextOptions
-		sv.New = f
-	}
-	return h.workflowResult(c, status, nil, &sv)
+	return h.workflowResult(c, status, workflowStatuses, func(v *views.WorkflowView) {
+		if status != http.StatusOK {
+			f.NextOptions = v.Statuses.New.NextOptions
+			v.Statuses.New = f
+		}
+	})
 }
 
 func (h *Handlers) workflowUpdateStatus(c echo.Context) error {
@@ -330,23 +324,20 @@ func (h *Handlers) workflowUpdateStatus(c echo.Context) error {
 		}
 		status = http.StatusUnprocessableEntity
 	}
-	sv, err := h.workflowStatusesView(c)
-	if err != nil {
-		return err
-	}
-	for i := range sv.Statuses {
-		s := &sv.Statuses[i]
-		if s.ID != id {
-			continue
+	return h.workflowResult(c, status, workflowStatuses, func(v *views.WorkflowView) {
+		for i := range v.Statuses.Statuses {
+			s := &v.Statuses.Statuses[i]
+			if s.ID != id {
+				continue
+			}
+			if status == http.StatusOK {
+				s.JustSaved = true
+			} else {
+				f.Code, f.NextOptions = s.Code, s.Form.NextOptions
+				s.Form, s.Open = f, true
+			}
 		}
-		if status == http.StatusOK {
-			s.JustSaved = true
-		} else {
-			f.Code, f.NextOptions = s.Code, s.Form.NextOptions
-			s.Form, s.Open = f, true
-		}
-	}
-	return h.workflowResult(c, status, nil, &sv)
+	})
 }
 
 func (h *Handlers) workflowDeleteStatus(c echo.Context) error {
@@ -354,11 +345,7 @@ func (h *Handlers) workflowDeleteStatus(c echo.Context) error {
 		return err
 	}
 	h.flash(c, views.FlashSuccess, "Status deleted. Its tasks moved to Open.")
-	sv, err := h.workflowStatusesView(c)
-	if err != nil {
-		return err
-	}
-	return h.workflowResult(c, http.StatusOK, nil, &sv)
+	return h.workflowResult(c, http.StatusOK, workflowStatuses, nil)
 }
 
 func (h *Handlers) workflowReorderStatuses(c echo.Context) error {
@@ -378,10 +365,5 @@ func (h *Handlers) workflowReorderStatuses(c echo.Context) error {
 	} else {
 		h.flash(c, views.FlashSuccess, "Order saved.")
 	}
-	sv, err := h.workflowStatusesView(c)
-	if err != nil {
-		return err
-	}
-	sv.Error = msg
-	return h.workflowResult(c, status, nil, &sv)
+	return h.workflowResult(c, status, workflowStatuses, func(v *views.WorkflowView) { v.Statuses.Error = msg })
 }

@@ -45,6 +45,11 @@ func (s *Store) ClientActivities(ctx context.Context, a Actor, clientID string, 
 	if _, err := getClient(ctx, s.db, a.OrgID, clientID, false); err != nil {
 		return List[ClientActivity]{}, err
 	}
+	return s.listClientActivities(ctx, clientID, f)
+}
+
+// listClientActivities lists the activities of a client already found in the actor's organization.
+func (s *Store) listClientActivities(ctx context.Context, clientID string, f ClientActivityFilter) (List[ClientActivity], error) {
 	q := newQuery("ca.client_id = $1", clientID)
 	if f.Type != "" {
 		if !validActivityType(f.Type) {

@@ -73,8 +73,13 @@ func (s *Store) ClientContacts(ctx context.Context, a Actor, clientID string) ([
 	if _, err := getClient(ctx, s.db, a.OrgID, clientID, false); err != nil {
 		return nil, err
 	}
+	return listClientContacts(ctx, s.db, clientID)
+}
+
+// listClientContacts lists the contacts of a client already found in the actor's organization, by name.
+func listClientContacts(ctx context.Context, q sqlx.QueryerContext, clientID string) ([]ClientContact, error) {
 	out := []ClientContact{}
-	err := s.db.SelectContext(ctx, &out, `SELECT `+contactColumns+` FROM client_contacts
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT `+contactColumns+` FROM client_contacts
 		WHERE client_id = $1 ORDER BY lower(name), id`, clientID)
 	if err != nil {
 		return nil, fmt.Errorf("client contacts: %w", err)

@@ -171,6 +171,12 @@ func (s *Store) ClientProjects(ctx context.Context, a Actor, clientID string) ([
 	if _, err := getClient(ctx, s.db, a.OrgID, clientID, false); err != nil {
 		return nil, err
 	}
+	return s.listClientProjects(ctx, a, clientID)
+}
+
+// listClientProjects lists the projects of a client already found in the actor's organization that the actor
+// can see, by name.
+func (s *Store) listClientProjects(ctx context.Context, a Actor, clientID string) ([]Project, error) {
 	q := newQuery("organization_id = $1 AND client_id = $2", a.OrgID, clientID)
 	visibleProjectsCond(q, a, "id")
 	out := []Project{}

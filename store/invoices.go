@@ -93,26 +93,6 @@ func (o billingOrg) location() *time.Location {
 // today is the organization's current calendar date.
 func (s *Store) orgToday(o billingOrg) string { return s.now().In(o.location()).Format("2006-01-02") }
 
-// NewInvoiceDefaults is what a new invoice starts from: the organization's today (issue date) and currency. Like
-// CreateInvoice, it is for owners and admins, so a form for it is refused to others before it is shown.
-type NewInvoiceDefaults struct {
-	Today    Date
-	Currency string
-}
-
-// NewInvoiceDefaults reads the defaults of the new-invoice form.
-func (s *Store) NewInvoiceDefaults(ctx context.Context, a Actor) (NewInvoiceDefaults, error) {
-	if err := require(a.Permissions().ManageBilling, msgAdminRole); err != nil {
-		return NewInvoiceDefaults{}, err
-	}
-	o, err := loadBillingOrg(ctx, s.db, a.OrgID)
-	if err != nil {
-		return NewInvoiceDefaults{}, fmt.Errorf("new invoice: %w", err)
-	}
-	today, err := ParseDate(s.orgToday(o))
-	return NewInvoiceDefaults{Today: today, Currency: o.Currency}, err
-}
-
 // invoiceToday reads the organization's current date in one query, for reads that need nothing else from it.
 func (s *Store) invoiceToday(ctx context.Context, q sqlx.QueryerContext, orgID string) (string, error) {
 	o, err := loadBillingOrg(ctx, q, orgID)

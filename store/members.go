@@ -397,3 +397,18 @@ func (s *Store) RemoveMember(ctx context.Context, a Actor, id string) error {
 		})
 	})
 }
+
+// activeMembers lists the organization's active members in the order of Members, without counting them: the
+// people a page's pickers and filters offer.
+func (s *Store) activeMembers(ctx context.Context, a Actor) ([]Member, error) {
+	out := []Member{}
+	err := s.db.SelectContext(ctx, &out, memberSelect+` WHERE m.organization_id = $1 AND m.status = 'active'
+		ORDER BY m.status, lower(coalesce(nullif(u.name, ''), m.email)), m.id`, a.OrgID)
+	if err != nil {
+		return nil, fmt.Errorf("active members: %w", err)
+	}
+	for i := range out {
+		out[i] = s.presentMember(ctx, a, out[i])
+	}
+	return out, nil
+}

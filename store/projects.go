@@ -537,3 +537,17 @@ func (s *Store) ProjectStats(ctx context.Context, a Actor) ([]ProjectStat, error
 		GROUP BY p.id ORDER BY lower(min(p.name)), p.id`, q.args...)
 	return out, err
 }
+
+// visibleProjects lists every project the actor may see in the order of Projects, without counting them: what a
+// page's project filter and names offer.
+func (s *Store) visibleProjects(ctx context.Context, a Actor) ([]Project, error) {
+	q := newQuery("organization_id = $1", a.OrgID)
+	visibleProjectsCond(q, a, "id")
+	out := []Project{}
+	err := s.db.SelectContext(ctx, &out, `SELECT `+projectColumns+` FROM projects WHERE `+q.cond()+`
+		ORDER BY lower(name), id`, q.args...)
+	if err != nil {
+		return nil, fmt.Errorf("projects: %w", err)
+	}
+	return out, nil
+}

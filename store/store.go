@@ -1,6 +1,18 @@
 // Package store is TRCR's domain: use cases with their permission checks, validation, invariants and SQL.
 // Each exported method is one use case and runs in one transaction, writing its audit entries, notifications
 // and outbox emails in that same transaction. It imports no HTTP code.
+//
+// Pages read through page reads: one method per page, named for it (DashboardPage, TasksPage, InvoicePage, …),
+// returning one value with everything the page shows (the rule is written in the handlers package comment). A page
+// read checks the actor's permission once, then reads with as few statements as it needs; where a read already
+// runs part of its work on a second connection (Board), that stays. Page reads that gather several aggregates
+// live in page_<area>.go (page_dashboard.go, page_tasks.go, page_invoices.go for the invoice list, form, page and
+// send page, …), because they belong to none of those aggregates and a page changes for reasons of its own. They
+// reuse the aggregates' readers: an exported use case where it reads just what the page needs, an unexported
+// helper where the exported one would repeat a lookup or a count the page does not need (activeMembers,
+// visibleProjects, allClients, listClientContacts …). The older page reads that serve mainly one aggregate stay
+// beside it (Board in board_cards.go, TaskDetail in task_detail.go, TimeWeek in timesheet_week.go, ProjectForm,
+// ClientForm, OrganizationSettings). The JSON API keeps its per-resource reads: a page read is not an API.
 package store
 
 import (

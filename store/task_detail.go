@@ -57,6 +57,7 @@ type TaskDetail struct {
 	Dependencies []TaskDependency
 	Recurrence   *Recurrence
 	ReporterName string
+	TimerRunning bool // the actor's running timer is on this task: the panel offers Stop rather than Start
 
 	actor Actor
 }
@@ -83,7 +84,8 @@ func (d TaskDetail) IsCompletedStatus(code string) bool {
 }
 
 // TaskDetail reads a task with its project, comments, checklist, dependencies (both directions, only those whose
-// other task the actor may see), recurrence, and the choices its fields offer, for anyone who can see the task.
+// other task the actor may see), recurrence, whether the actor's timer runs on it, and the choices its fields
+// offer, for anyone who can see the task: the task panel's page read.
 func (s *Store) TaskDetail(ctx context.Context, a Actor, taskID string) (TaskDetail, error) {
 	d := TaskDetail{actor: a}
 	ref, err := visibleTask(ctx, s.db, a, taskID, false)
@@ -134,6 +136,10 @@ func (s *Store) TaskDetail(ctx context.Context, a Actor, taskID string) (TaskDet
 			}
 			d.Recurrence = &r
 			return err
+		},
+		func() error {
+			return s.db.GetContext(ctx, &d.TimerRunning, `SELECT EXISTS (SELECT 1 FROM time_entries
+				WHERE user_id = $1 AND organization_id = $2 AND stopped_at IS NULL AND task_id = $3)`, a.UserID, a.OrgID, taskID)
 		},
 	}
 	for _, read := range reads {
