@@ -27,6 +27,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/trcr/trcr/store/blob"
+	"github.com/trcr/trcr/store/internal/dbtx"
 )
 
 // Config is what the domain needs from the process configuration.
@@ -93,27 +94,8 @@ func (s *Store) Now() time.Time { return s.now() }
 func (s *Store) DB() *sqlx.DB { return s.db }
 
 // withTx runs fn in one transaction, committing when it returns nil and rolling back otherwise.
-func (s *Store) withTx(ctx context.Context, fn func(tx *sqlx.Tx) error) (err error) {
-	tx, err := s.db.BeginTxx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			_ = tx.Rollback()
-			panic(p)
-		}
-		if err != nil {
-			_ = tx.Rollback()
-		}
-	}()
-	if err = fn(tx); err != nil {
-		return err
-	}
-	if err = tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
+func (s *Store) withTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	return dbtx.Run(ctx, s.db, fn)
 }
 
 // notFoundIfNoRows turns sql.ErrNoRows into ErrNotFound so callers never see the driver's sentinel.
