@@ -38,6 +38,8 @@ type env struct {
 	blobs *blob.Local
 	files *httptest.Server
 	hub   *store.Hub
+	cfg   store.Config
+	url   string
 }
 
 // runHub starts the live-event hub for the rest of the test.
@@ -74,16 +76,29 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	e.cfg, e.url = cfg, url
+	e.serve()
+	return e
+}
+
+// serve builds the store and the API over the env's database.
+func (e *env) serve() {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	e.store = store.New(db, e.blobs, cfg, log)
-	e.hub = e.store.NewHub(url) // started by the tests of the live stream (runHub)
+	e.store = store.New(e.db, e.blobs, e.cfg, log)
+	e.hub = e.store.NewHub(e.url) // started by the tests of the live stream (runHub)
 	a := api.New(e.store, api.Options{Logger: log, Hub: e.hub})
 	e.echo = echo.New()
 	e.echo.IPExtractor = echo.ExtractIPFromXFFHeader()
 	e.echo.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
 	e.echo.HTTPErrorHandler = a.HandleError
 	a.Mount(e.echo.Group("/api/v1"))
-	return e
+}
+
+// restart is a new server on the same database, as after a process restart: nothing is kept in memory.
+func (e *env) restart() *env {
+	again := *e
+	again.serve()
+	return &again
 }
 
 // req is one API call.
