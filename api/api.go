@@ -277,7 +277,7 @@ func typeName(goType string) string {
 const (
 	ctxUserID      = "trcr.user_id"
 	ctxCredentials = "trcr.credentials"
-	ctxActor  = "trcr.actor"
+	ctxActor       = "trcr.actor"
 )
 
 func userID(c echo.Context) string { return c.Get(ctxUserID).(string) }
