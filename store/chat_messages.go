@@ -1,0 +1,519 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// Chat message limits (docs/DECISIONS.md "Chat").
+const (
+	MaxMessageLength = 10000
+	// DefaultMessagePage and MaxMessagePage bound a page of messages (the reference's limit).
+	DefaultMessagePage = 50
+	MaxMessagePage     = 100
+	// ChatMessagesPerMinute is how many messages one person may send a minute, across channels.
+	ChatMessagesPerMinute = 60
+)
+
+// ChatMessage is a message as the API shows it (DECISIONS.md "Collaboration"), plus who wrote it and when it was
+// last edited. Reactions list each emoji once, in the order they were first given.
+type ChatMessage struct {
+	ID             string         `db:"id" json:"id"`
+	OrganizationID string         `db:"organization_id" json:"organization_id"`
+	ChannelID      string         `db:"channel_id" json:"channel_id"`
+	UserID         *string        `db:"user_id" json:"user_id"`
+	UserName       string         `db:"user_name" json:"user_name"`
+	Content        string         `db:"content" json:"content"`
+	ReplyTo        *string        `db:"reply_to" json:"reply_to"`
+	Reactions      []ChatReaction `db:"-" json:"reactions"`
+	EditedAt       *time.Time     `db:"edited_at" json:"edited_at"`
+	CreatedAt      time.Time      `db:"created_at" json:"created_at"`
+
+	// For pages: the channel's order, the author's avatar and what a reply answers.
+	Seq           int64   `db:"seq" json:"-"`
+	AvatarKey     *string `db:"avatar_key" json:"-"`
+	AvatarURL     *string `db:"-" json:"-"`
+	ReplyUserName string  `db:"reply_user_name" json:"-"`
+	ReplyExcerpt  string  `db:"reply_excerpt" json:"-"`
+}
+
+// ChatReaction is one emoji on a message: how many gave it, and who.
+type ChatReaction struct {
+	Emoji   string   `json:"emoji"`
+	Count   int      `json:"count"`
+	UserIDs []string `json:"user_ids"`
+}
+
+const messageSelect = `
+	SELECT m.id, m.organization_id, m.channel_id, m.user_id, coalesce(u.name, '') AS user_name, m.content, m.reply_to,
+		m.edited_at, m.created_at, m.seq, u.avatar_key,
+		coalesce(pu.name, '') AS reply_user_name, coalesce(left(p.content, 300), '') AS reply_excerpt
+	FROM chat_messages m
+	LEFT JOIN users u ON u.id = m.user_id
+	LEFT JOIN chat_messages p ON p.id = m.reply_to
+	LEFT JOIN users pu ON pu.id = p.user_id`
+
+// ChatCursor chooses a page of a channel's messages: the newest (no cursor), those before or after a message, or
+// those around one (a deep link). Limit is the page size, DefaultMessagePage when zero.
+type ChatCursor struct {
+	Before string
+	After  string
+	Around string
+	Limit  int
+}
+
+// ChatPage is a page of messages in chronological order. HasMore says older messages exist, HasNewer newer ones
+// (after an After or Around page).
+type ChatPage struct {
+	Messages []ChatMessage
+	HasMore  bool
+	HasNewer bool
+}
+
+// ParseMessageLimit reads the limit of a page of messages: a positive integer, capped at MaxMessagePage.
+func ParseMessageLimit(s string) (int, error) {
+	if s == "" {
+		return 0, nil
+	}
+	n, ok := parsePositive(s, MaxMessagePage)
+	if !ok {
+		return 0, Invalid("limit", "limit must be a positive integer")
+	}
+	return n, nil
+}
+
+// ChatMessages reads a page of a channel's messages, for anyone who can see the channel. Pages are found through
+// the (channel_id, seq) index whatever their depth.
+func (s *Store) ChatMessages(ctx context.Context, a Actor, channelID string, cur ChatCursor) (ChatPage, error) {
+	out := ChatPage{Messages: []ChatMessage{}}
+	if _, err := visibleChannel(ctx, s.db, a, channelID, ""); err != nil {
+		return out, err
+	}
+	n := cur.Limit
+	if n <= 0 {
+		n = DefaultMessagePage
+	}
+	n = min(n, MaxMessagePage)
+	field, cursor := "", ""
+	for _, c := range []struct{ field, id string }{{"before", cur.Before}, {"after", cur.After}, {"around", cur.Around}} {
+		if c.id == "" {
+			continue
+		}
+		if field != "" {
+			return out, Invalid(c.field, "give only one of before, after and around")
+		}
+		field, cursor = c.field, c.id
+	}
+	var seq int64
+	if field != "" {
+		err := sqlx.GetContext(ctx, s.db, &seq, `SELECT seq FROM chat_messages WHERE id = $1 AND channel_id = $2`, uuidOrNil(cursor), channelID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return out, Invalid(field, field+" must be a message of this channel")
+		}
+		if err != nil {
+			return out, fmt.Errorf("chat messages: %w", err)
+		}
+	}
+	var err error
+	switch field {
+	case "", "before":
+		if field == "" {
+			seq = 1<<63 - 1
+		}
+		out.Messages, out.HasMore, err = s.olderMessages(ctx, channelID, seq, n)
+	case "after":
+		out.Messages, out.HasNewer, err = s.newerMessages(ctx, channelID, seq, n)
+		out.HasMore = true
+	case "around":
+		// The message itself and up to half a page before it, then newer ones to fill the page.
+		var older, newer []ChatMessage
+		if older, out.HasMore, err = s.olderMessages(ctx, channelID, seq+1, max(n/2, 1)); err == nil {
+			newer, out.HasNewer, err = s.newerMessages(ctx, channelID, seq, n-len(older))
+			out.Messages = append(older, newer...)
+		}
+	}
+	if err != nil {
+		return out, fmt.Errorf("chat messages: %w", err)
+	}
+	return out, s.withReactions(ctx, s.db, out.Messages)
+}
+
+// olderMessages reads up to n messages before seq, in chronological order; more says older ones exist.
+func (s *Store) olderMessages(ctx context.Context, channelID string, seq int64, n int) (msgs []ChatMessage, more bool, err error) {
+	msgs = []ChatMessage{}
+	if n <= 0 {
+		return msgs, true, nil
+	}
+	err = s.db.SelectContext(ctx, &msgs, messageSelect+`
+		WHERE m.channel_id = $1 AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3`, channelID, seq, n+1)
+	if len(msgs) > n {
+		msgs, more = msgs[:n], true
+	}
+	for i, j := 0, len(msgs)-1; i < j; i, j = i+1, j-1 {
+		msgs[i], msgs[j] = msgs[j], msgs[i]
+	}
+	return msgs, more, err
+}
+
+// newerMessages reads up to n messages after seq, in chronological order; more says newer ones exist.
+func (s *Store) newerMessages(ctx context.Context, channelID string, seq int64, n int) (msgs []ChatMessage, more bool, err error) {
+	msgs = []ChatMessage{}
+	if n <= 0 {
+		return msgs, true, nil
+	}
+	err = s.db.SelectContext(ctx, &msgs, messageSelect+`
+		WHERE m.channel_id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT $3`, channelID, seq, n+1)
+	if len(msgs) > n {
+		msgs, more = msgs[:n], true
+	}
+	return msgs, more, err
+}
+
+// withReactions fills in the reactions of the messages (one statement for all) and their authors' avatars.
+func (s *Store) withReactions(ctx context.Context, q sqlx.QueryerContext, msgs []ChatMessage) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	ids := make([]string, len(msgs))
+	at := make(map[string]int, len(msgs))
+	for i := range msgs {
+		ids[i], at[msgs[i].ID] = msgs[i].ID, i
+		msgs[i].Reactions = []ChatReaction{}
+		msgs[i].AvatarURL = s.fileURL(ctx, msgs[i].AvatarKey)
+	}
+	var rows []struct {
+		MessageID string         `db:"message_id"`
+		Emoji     string         `db:"emoji"`
+		UserIDs   pq.StringArray `db:"user_ids"`
+	}
+	err := sqlx.SelectContext(ctx, q, &rows, `
+		SELECT message_id, emoji, array_agg(user_id::text ORDER BY created_at, user_id) AS user_ids
+		FROM chat_reactions WHERE message_id = ANY($1::uuid[])
+		GROUP BY message_id, emoji ORDER BY message_id, min(created_at), emoji`, pq.Array(ids))
+	if err != nil {
+		return fmt.Errorf("reactions: %w", err)
+	}
+	for _, r := range rows {
+		m := &msgs[at[r.MessageID]]
+		m.Reactions = append(m.Reactions, ChatReaction{Emoji: r.Emoji, Count: len(r.UserIDs), UserIDs: r.UserIDs})
+	}
+	return nil
+}
+
+// ChatMessage reads one message of a channel the actor may see.
+func (s *Store) ChatMessage(ctx context.Context, a Actor, channelID, messageID string) (ChatMessage, error) {
+	if _, err := visibleChannel(ctx, s.db, a, channelID, ""); err != nil {
+		return ChatMessage{}, err
+	}
+	return s.channelMessage(ctx, s.db, channelID, messageID, false)
+}
+
+// channelMessage loads a message of the channel with its reactions, locking its row when asked.
+func (s *Store) channelMessage(ctx context.Context, q sqlx.QueryerContext, channelID, messageID string, lock bool) (ChatMessage, error) {
+	var m ChatMessage
+	if !validID(messageID) {
+		return m, fmt.Errorf("message: %w", ErrNotFound)
+	}
+	query := messageSelect + ` WHERE m.id = $1 AND m.channel_id = $2`
+	if lock {
+		query += ` FOR UPDATE OF m`
+	}
+	if err := sqlx.GetContext(ctx, q, &m, query, messageID, channelID); err != nil {
+		return m, notFoundIfNoRows(err, "message")
+	}
+	msgs := []ChatMessage{m}
+	err := s.withReactions(ctx, q, msgs)
+	return msgs[0], err
+}
+
+// visibleMessage finds a message by id alone (the reaction routes name no channel) in a channel the actor may see.
+func (s *Store) visibleMessage(ctx context.Context, q sqlx.QueryerContext, a Actor, messageID string, lock bool) (ChatChannel, ChatMessage, error) {
+	var channelID string
+	if !validID(messageID) {
+		return ChatChannel{}, ChatMessage{}, fmt.Errorf("message: %w", ErrNotFound)
+	}
+	err := sqlx.GetContext(ctx, q, &channelID, `SELECT channel_id FROM chat_messages WHERE id = $1 AND organization_id = $2`, messageID, a.OrgID)
+	if err != nil {
+		return ChatChannel{}, ChatMessage{}, notFoundIfNoRows(err, "message")
+	}
+	c, err := visibleChannel(ctx, q, a, channelID, lockKeyShare)
+	if err != nil {
+		return c, ChatMessage{}, fmt.Errorf("message: %w", ErrNotFound)
+	}
+	m, err := s.channelMessage(ctx, q, channelID, messageID, lock)
+	return c, m, err
+}
+
+// MessageInput is a new message; ReplyTo names a message of the same channel it answers.
+type MessageInput struct {
+	Content string
+	ReplyTo *string
+}
+
+func validateContent(v *validator, content string) {
+	switch {
+	case strings.TrimSpace(content) == "":
+		v.add("content", "content is required")
+	case utf8.RuneCountInString(content) > MaxMessageLength:
+		v.add("content", fmt.Sprintf("content must be at most %d characters", MaxMessageLength))
+	}
+}
+
+// PostChatMessage sends a message to a channel the actor can see. Sending marks the channel read up to it (whoever
+// writes has read what came before), and is limited to ChatMessagesPerMinute a person.
+func (s *Store) PostChatMessage(ctx context.Context, a Actor, channelID string, in MessageInput) (ChatMessage, error) {
+	var m ChatMessage
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		c, err := visibleChannel(ctx, tx, a, channelID, lockKeyShare)
+		if err != nil {
+			return err
+		}
+		var v validator
+		validateContent(&v, in.Content)
+		if in.ReplyTo != nil && *in.ReplyTo != "" {
+			var ok bool
+			if err := tx.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM chat_messages WHERE id = $1 AND channel_id = $2)`,
+				uuidOrNil(*in.ReplyTo), channelID); err != nil {
+				return err
+			}
+			v.check(ok, "reply_to", "reply_to must be a message of this channel")
+		} else {
+			in.ReplyTo = nil
+		}
+		if err := v.err(); err != nil {
+			return err
+		}
+		if err := s.charge(ctx, tx, "chat-messages:"+a.UserID, 1, ChatMessagesPerMinute, time.Minute,
+			fmt.Sprintf("you can send at most %d messages a minute; wait a moment", ChatMessagesPerMinute)); err != nil {
+			return err
+		}
+		var created struct {
+			ID  string `db:"id"`
+			Seq int64  `db:"seq"`
+		}
+		if err := tx.GetContext(ctx, &created, `
+			INSERT INTO chat_messages (organization_id, channel_id, user_id, content, reply_to) VALUES ($1, $2, $3, $4, $5)
+			RETURNING id, seq`, a.OrgID, channelID, a.UserID, in.Content, in.ReplyTo); err != nil {
+			return err
+		}
+		if err := advanceReadMarker(ctx, tx, channelID, a.UserID, created.Seq); err != nil {
+			return err
+		}
+		if m, err = s.channelMessage(ctx, tx, channelID, created.ID, false); err != nil {
+			return err
+		}
+		ch := Changes{"channel_id": {To: channelID}, "content": {To: m.Content}}
+		if m.ReplyTo != nil {
+			ch["reply_to"] = Change{To: *m.ReplyTo}
+		}
+		if err := audit(ctx, tx, a, ActionCreated, "chat_message", m.ID, ch); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, newEvent{Type: EventChatMessageCreated, To: channelAudience(c), EntityType: "chat_message", EntityID: m.ID, Data: m})
+	})
+	if err != nil {
+		return ChatMessage{}, fmt.Errorf("post message: %w", err)
+	}
+	return m, nil
+}
+
+// EditChatMessage changes the content of one's own message (nobody edits another's words, admins included).
+func (s *Store) EditChatMessage(ctx context.Context, a Actor, channelID, messageID, content string) (ChatMessage, error) {
+	var m ChatMessage
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		c, err := visibleChannel(ctx, tx, a, channelID, lockKeyShare)
+		if err != nil {
+			return err
+		}
+		before, err := s.channelMessage(ctx, tx, channelID, messageID, true)
+		if err != nil {
+			return err
+		}
+		if before.UserID == nil || *before.UserID != a.UserID {
+			return forbidden("only the author of a message may edit it")
+		}
+		var v validator
+		validateContent(&v, content)
+		if err := v.err(); err != nil {
+			return err
+		}
+		if content == before.Content {
+			m = before
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE chat_messages SET content = $2, edited_at = now() WHERE id = $1`, messageID, content); err != nil {
+			return err
+		}
+		if m, err = s.channelMessage(ctx, tx, channelID, messageID, false); err != nil {
+			return err
+		}
+		ch := Changes{"content": {From: before.Content, To: m.Content}}
+		if err := audit(ctx, tx, a, ActionUpdated, "chat_message", m.ID, ch); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, newEvent{Type: EventChatMessageUpdated, To: channelAudience(c), EntityType: "chat_message",
+			EntityID: m.ID, Data: m, Changes: ch})
+	})
+	if err != nil {
+		return ChatMessage{}, fmt.Errorf("edit message: %w", err)
+	}
+	return m, nil
+}
+
+// DeleteChatMessage removes a message: its author, or an owner or admin. Replies to it stay, answering nothing.
+func (s *Store) DeleteChatMessage(ctx context.Context, a Actor, channelID, messageID string) error {
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		c, err := visibleChannel(ctx, tx, a, channelID, lockKeyShare)
+		if err != nil {
+			return err
+		}
+		m, err := s.channelMessage(ctx, tx, channelID, messageID, true)
+		if err != nil {
+			return err
+		}
+		if !a.Permissions().DeleteAnyMessage && (m.UserID == nil || *m.UserID != a.UserID) {
+			return forbidden("only the author of a message or an admin may delete it")
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM chat_messages WHERE id = $1`, m.ID); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, a, ActionDeleted, "chat_message", m.ID, Changes{"channel_id": {From: channelID}, "content": {From: m.Content}}); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, newEvent{Type: EventChatMessageDeleted, To: channelAudience(c), EntityType: "chat_message", EntityID: m.ID, Data: m})
+	})
+	if err != nil {
+		return fmt.Errorf("delete message: %w", err)
+	}
+	return nil
+}
+
+// advanceReadMarker moves a reader's marker forward to seq, never back.
+func advanceReadMarker(ctx context.Context, tx *sqlx.Tx, channelID, userID string, seq int64) error {
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO chat_reads (channel_id, user_id, last_read_seq) VALUES ($1, $2, $3)
+		ON CONFLICT (channel_id, user_id) DO UPDATE SET last_read_seq = greatest(chat_reads.last_read_seq, EXCLUDED.last_read_seq)`,
+		channelID, userID, seq)
+	return err
+}
+
+// ChannelRead is what marking a channel read answers, and what the reader's other tabs hear.
+type ChannelRead struct {
+	ChannelID   string `json:"channel_id"`
+	UnreadCount int    `json:"unread_count"`
+}
+
+// MarkChatRead marks a channel read up to a message (the newest when upTo is empty); markers never move back.
+// The reader's other pages hear of it (chat.channel.read), to clear their badges.
+func (s *Store) MarkChatRead(ctx context.Context, a Actor, channelID, upTo string) (ChannelRead, error) {
+	out := ChannelRead{ChannelID: channelID}
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		before, err := visibleChannel(ctx, tx, a, channelID, lockKeyShare)
+		if err != nil {
+			return err
+		}
+		var seq int64
+		if upTo != "" {
+			err = tx.GetContext(ctx, &seq, `SELECT seq FROM chat_messages WHERE id = $1 AND channel_id = $2`, uuidOrNil(upTo), channelID)
+			if errors.Is(err, sql.ErrNoRows) {
+				return Invalid("message_id", "message_id must be a message of this channel")
+			}
+		} else {
+			err = tx.GetContext(ctx, &seq, `SELECT coalesce(max(seq), 0) FROM chat_messages WHERE channel_id = $1`, channelID)
+		}
+		if err != nil {
+			return err
+		}
+		if err := advanceReadMarker(ctx, tx, channelID, a.UserID, seq); err != nil {
+			return err
+		}
+		after, err := visibleChannel(ctx, tx, a, channelID, "")
+		if err != nil {
+			return err
+		}
+		out.UnreadCount = after.UnreadCount
+		if after.LastReadSeq == before.LastReadSeq {
+			return nil
+		}
+		return s.record(ctx, tx, a, newEvent{Type: EventChatChannelRead, To: toUser(a.UserID), EntityType: "chat_channel", EntityID: channelID, Data: out})
+	})
+	if err != nil {
+		return out, fmt.Errorf("mark channel read: %w", err)
+	}
+	return out, nil
+}
+
+// uuidOrNil is the id, or NULL when it is not a UUID (which no row has), so a lookup finds nothing instead of
+// failing on the cast.
+func uuidOrNil(id string) *string {
+	if !validID(id) {
+		return nil
+	}
+	return &id
+}
+
+// taskLinkPattern finds links to a task in text: the tasks page with its panel open (TaskLink), relative or
+// absolute.
+var taskLinkPattern = regexp.MustCompile(`/tasks\?task=([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})`)
+
+// TaskIDsIn lists the ids of the tasks a text links to, once each, in order.
+func TaskIDsIn(text string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, m := range taskLinkPattern.FindAllStringSubmatch(text, -1) {
+		id := strings.ToLower(m[1])
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// TaskChip is what a chat message shows of a task it links to.
+type TaskChip struct {
+	ID        string `db:"id"`
+	Title     string `db:"title"`
+	Status    string `db:"status"`
+	Completed bool   `db:"completed"`
+}
+
+// MaxTaskChips bounds the tasks looked up for one page of messages.
+const MaxTaskChips = 200
+
+// ChatTaskChips looks up the tasks that messages link to, keyed by id: only those the actor may see, so a link to
+// a task of a project they are not on shows as a plain link and tells nothing of it.
+func (s *Store) ChatTaskChips(ctx context.Context, a Actor, msgs []ChatMessage) (map[string]TaskChip, error) {
+	out := map[string]TaskChip{}
+	var ids []string
+	for _, m := range msgs {
+		ids = append(ids, TaskIDsIn(m.Content)...)
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	if len(ids) > MaxTaskChips {
+		ids = ids[:MaxTaskChips]
+	}
+	q := newQuery("t.organization_id = $1", a.OrgID)
+	q.where("t.id = ANY(?::uuid[])", pq.Array(ids))
+	visibleProjectsCond(q, a, "t.project_id")
+	var rows []TaskChip
+	if err := s.db.SelectContext(ctx, &rows, `
+		SELECT t.id, t.title, t.status, t.completed_at IS NOT NULL AS completed FROM tasks t WHERE `+q.cond(), q.args...); err != nil {
+		return nil, fmt.Errorf("task chips: %w", err)
+	}
+	for _, r := range rows {
+		out[r.ID] = r
+	}
+	return out, nil
+}
