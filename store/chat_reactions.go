@@ -38,7 +38,7 @@ func singleEmoji(s string) bool {
 	for _, r := range rs {
 		switch {
 		case wantBase:
-			if !isEmojiBase(r) {
+			if !isEmojiBase(r) || isRegionalIndicator(r) {
 				return false
 			}
 			wantBase = false
