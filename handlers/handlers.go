@@ -89,6 +89,7 @@ func (h *Handlers) Mount(e *echo.Echo) {
 	h.mountInvoices(g)
 	h.mountPublicInvoice(g)
 	h.mountReports(g)
+	h.mountChat(g)
 	if h.opts.DevMailbox {
 		g.GET("/dev/mailbox", h.devMailbox, loopbackOnly)
 		g.GET("/dev/mailbox/:id", h.devMailbox, loopbackOnly)

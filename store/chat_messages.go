@@ -46,11 +46,12 @@ type ChatMessage struct {
 	ReplyExcerpt  string  `db:"reply_excerpt" json:"-"`
 }
 
-// ChatReaction is one emoji on a message: how many gave it, and who.
+// ChatReaction is one emoji on a message: how many gave it, and who (with their names, for pages).
 type ChatReaction struct {
-	Emoji   string   `json:"emoji"`
-	Count   int      `json:"count"`
-	UserIDs []string `json:"user_ids"`
+	Emoji     string   `json:"emoji"`
+	Count     int      `json:"count"`
+	UserIDs   []string `json:"user_ids"`
+	UserNames []string `json:"-"`
 }
 
 const messageSelect = `
@@ -194,17 +195,19 @@ func (s *Store) withReactions(ctx context.Context, q sqlx.QueryerContext, msgs [
 		MessageID string         `db:"message_id"`
 		Emoji     string         `db:"emoji"`
 		UserIDs   pq.StringArray `db:"user_ids"`
+		UserNames pq.StringArray `db:"user_names"`
 	}
 	err := sqlx.SelectContext(ctx, q, &rows, `
-		SELECT message_id, emoji, array_agg(user_id::text ORDER BY created_at, user_id) AS user_ids
-		FROM chat_reactions WHERE message_id = ANY($1::uuid[])
-		GROUP BY message_id, emoji ORDER BY message_id, min(created_at), emoji`, pq.Array(ids))
+		SELECT r.message_id, r.emoji, array_agg(r.user_id::text ORDER BY r.created_at, r.user_id) AS user_ids,
+			array_agg(coalesce(u.name, '') ORDER BY r.created_at, r.user_id) AS user_names
+		FROM chat_reactions r LEFT JOIN users u ON u.id = r.user_id WHERE r.message_id = ANY($1::uuid[])
+		GROUP BY r.message_id, r.emoji ORDER BY r.message_id, min(r.created_at), r.emoji`, pq.Array(ids))
 	if err != nil {
 		return fmt.Errorf("reactions: %w", err)
 	}
 	for _, r := range rows {
 		m := &msgs[at[r.MessageID]]
-		m.Reactions = append(m.Reactions, ChatReaction{Emoji: r.Emoji, Count: len(r.UserIDs), UserIDs: r.UserIDs})
+		m.Reactions = append(m.Reactions, ChatReaction{Emoji: r.Emoji, Count: len(r.UserIDs), UserIDs: r.UserIDs, UserNames: r.UserNames})
 	}
 	return nil
 }
@@ -251,6 +254,14 @@ func (s *Store) visibleMessage(ctx context.Context, q sqlx.QueryerContext, a Act
 	}
 	m, err := s.channelMessage(ctx, q, channelID, messageID, lock)
 	return c, m, err
+}
+
+// CanEditChatMessage: only a message's author changes its words, admins included.
+func (a Actor) CanEditChatMessage(m ChatMessage) bool { return m.UserID != nil && *m.UserID == a.UserID }
+
+// CanDeleteChatMessage: a message's author, or an owner or admin.
+func (a Actor) CanDeleteChatMessage(m ChatMessage) bool {
+	return a.CanEditChatMessage(m) || a.Permissions().DeleteAnyMessage
 }
 
 // MessageInput is a new message; ReplyTo names a message of the same channel it answers.
@@ -338,7 +349,7 @@ func (s *Store) EditChatMessage(ctx context.Context, a Actor, channelID, message
 		if err != nil {
 			return err
 		}
-		if before.UserID == nil || *before.UserID != a.UserID {
+		if !a.CanEditChatMessage(before) {
 			return forbidden("only the author of a message may edit it")
 		}
 		var v validator
@@ -380,7 +391,7 @@ func (s *Store) DeleteChatMessage(ctx context.Context, a Actor, channelID, messa
 		if err != nil {
 			return err
 		}
-		if !a.Permissions().DeleteAnyMessage && (m.UserID == nil || *m.UserID != a.UserID) {
+		if !a.CanDeleteChatMessage(m) {
 			return forbidden("only the author of a message or an admin may delete it")
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM chat_messages WHERE id = $1`, m.ID); err != nil {
