@@ -257,7 +257,9 @@ func (s *Store) visibleMessage(ctx context.Context, q sqlx.QueryerContext, a Act
 }
 
 // CanEditChatMessage: only a message's author changes its words, admins included.
-func (a Actor) CanEditChatMessage(m ChatMessage) bool { return m.UserID != nil && *m.UserID == a.UserID }
+func (a Actor) CanEditChatMessage(m ChatMessage) bool {
+	return m.UserID != nil && *m.UserID == a.UserID
+}
 
 // CanDeleteChatMessage: a message's author, or an owner or admin.
 func (a Actor) CanDeleteChatMessage(m ChatMessage) bool {

@@ -145,7 +145,7 @@ func highlightMentions(h string, mine []string) string {
 	for _, loc := range htmlTag.FindAllStringIndex(h, -1) {
 		text(h[last:loc[0]])
 		tag := h[loc[0]:loc[1]]
-		name := strings.ToLower(strings.Trim(strings.Fields(tag[1:len(tag)-1]+" ")[0], "/"))
+		name := strings.ToLower(strings.Trim(strings.Fields(tag[1:len(tag)-1] + " ")[0], "/"))
 		if name == "code" || name == "pre" || name == "a" {
 			if strings.HasPrefix(tag, "</") {
 				quoted = max(quoted-1, 0)
