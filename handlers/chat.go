@@ -3,7 +3,6 @@ package handlers
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -258,7 +257,7 @@ func reactors(names []string) string {
 		return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 	}
 	rest := len(names) - 2
-	return names[0] + ", " + names[1] + " and " + views.Plural(rest, "1 other", strconv.Itoa(rest)+" others")
+	return names[0] + ", " + names[1] + " and " + views.Plural(rest, "other", "others")
 }
 
 // chatDayLabel names a message's day for its divider.

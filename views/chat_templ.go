@@ -763,7 +763,7 @@ func chatMemberPicker(id string, people []ChatPerson, selected map[string]bool, 
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		for _, p := range people {
+		for _, p := range membersFirst(people, selected, me) {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 61, "<li><label class=\"chat-members__item\"><input type=\"checkbox\" name=\"member_ids\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
