@@ -98,6 +98,19 @@ func visibleChannel(ctx context.Context, q sqlx.QueryerContext, a Actor, id stri
 	return c, notFoundIfNoRows(err, "channel")
 }
 
+// channelRef is visibleChannel without the member list and the reader's counts, for the use cases inside a
+// channel (reading and writing messages), which need only to know that the actor may, and who hears of it.
+func channelRef(ctx context.Context, q sqlx.QueryerContext, a Actor, id string, lock string) (ChatChannel, error) {
+	var c ChatChannel
+	if !validID(id) {
+		return c, fmt.Errorf("channel: %w", ErrNotFound)
+	}
+	err := sqlx.GetContext(ctx, q, &c, `
+		SELECT c.id, c.organization_id, c.name, c.is_private, c.created_by FROM chat_channels c
+		WHERE c.id = $3 AND c.organization_id = $1 AND `+channelVisible+lock, a.OrgID, a.UserID, id)
+	return c, notFoundIfNoRows(err, "channel")
+}
+
 // channelAudience is who hears of what happens in a channel: the organization, or a private channel's members.
 func channelAudience(c ChatChannel) Audience {
 	if c.IsPrivate {

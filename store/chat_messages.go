@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -54,6 +55,8 @@ type ChatReaction struct {
 	UserNames []string `json:"-"`
 }
 
+
+// messageSelect reads messages with their authors and what they reply to; withReactions adds the reactions.
 const messageSelect = `
 	SELECT m.id, m.organization_id, m.channel_id, m.user_id, coalesce(u.name, '') AS user_name, m.content, m.reply_to,
 		m.edited_at, m.created_at, m.seq, u.avatar_key,
@@ -62,6 +65,27 @@ const messageSelect = `
 	LEFT JOIN users u ON u.id = m.user_id
 	LEFT JOIN chat_messages p ON p.id = m.reply_to
 	LEFT JOIN users pu ON pu.id = p.user_id`
+
+// ChatReactionsSQL sums up the reactions of messages ($1): each emoji once, in the order first given, with who
+// gave it. The messages' keys are looked up together in the reactions' primary key. Exported for the benchmark.
+const ChatReactionsSQL = `
+	SELECT r.message_id, r.emoji, array_agg(r.user_id::text ORDER BY r.created_at, r.user_id) AS user_ids,
+		array_agg(coalesce(u.name, '') ORDER BY r.created_at, r.user_id) AS user_names
+	FROM chat_reactions r LEFT JOIN users u ON u.id = r.user_id WHERE r.message_id = ANY($1::uuid[])
+	GROUP BY r.message_id, r.emoji ORDER BY r.message_id, min(r.created_at), r.emoji`
+
+// ChatPageSQL reads the page of messages before a seq, newest first, backwards through (channel_id, seq): the
+// cost of a page does not depend on how deep in the history it is. Exported for the benchmark's EXPLAIN.
+const ChatPageSQL = messageSelect + ` WHERE m.channel_id = $1 AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3`
+
+// chatNewerSQL reads the page after a seq, oldest first.
+const chatNewerSQL = messageSelect + ` WHERE m.channel_id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT $3`
+
+// chatAccessSQL checks in one statement that the actor ($1 organization, $2 user) sees the channel ($3), and finds
+// the cursor message ($4, or NULL) in it: no row means the channel is not found, a NULL seq a bad cursor.
+const chatAccessSQL = `
+	SELECT (SELECT seq FROM chat_messages WHERE id = $4 AND channel_id = c.id) AS seq
+	FROM chat_channels c WHERE c.id = $3 AND c.organization_id = $1 AND ` + channelVisible
 
 // ChatCursor chooses a page of a channel's messages: the newest (no cursor), those before or after a message, or
 // those around one (a deep link). Limit is the page size, DefaultMessagePage when zero.
@@ -92,13 +116,11 @@ func ParseMessageLimit(s string) (int, error) {
 	return n, nil
 }
 
-// ChatMessages reads a page of a channel's messages, for anyone who can see the channel. Pages are found through
-// the (channel_id, seq) index whatever their depth.
+// ChatMessages reads a page of a channel's messages, for anyone who can see the channel, in two statements: the
+// access check with the cursor, then the page, found through the (channel_id, seq) index whatever its depth. Both
+// are prepared, so they are not planned anew on every call.
 func (s *Store) ChatMessages(ctx context.Context, a Actor, channelID string, cur ChatCursor) (ChatPage, error) {
 	out := ChatPage{Messages: []ChatMessage{}}
-	if _, err := visibleChannel(ctx, s.db, a, channelID, ""); err != nil {
-		return out, err
-	}
 	n := cur.Limit
 	if n <= 0 {
 		n = DefaultMessagePage
@@ -114,82 +136,112 @@ func (s *Store) ChatMessages(ctx context.Context, a Actor, channelID string, cur
 		}
 		field, cursor = c.field, c.id
 	}
-	var seq int64
-	if field != "" {
-		err := sqlx.GetContext(ctx, s.db, &seq, `SELECT seq FROM chat_messages WHERE id = $1 AND channel_id = $2`, uuidOrNil(cursor), channelID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return out, Invalid(field, field+" must be a message of this channel")
-		}
-		if err != nil {
-			return out, fmt.Errorf("chat messages: %w", err)
-		}
+	if !validID(channelID) {
+		return out, fmt.Errorf("channel: %w", ErrNotFound)
 	}
-	var err error
+	access, err := s.prepared(ctx, chatAccessSQL)
+	if err != nil {
+		return out, fmt.Errorf("chat messages: %w", err)
+	}
+	var seq sql.NullInt64
+	if err := access.GetContext(ctx, &seq, a.OrgID, a.UserID, channelID, uuidOrNil(cursor)); err != nil {
+		return out, notFoundIfNoRows(err, "channel")
+	}
+	if field != "" && !seq.Valid {
+		return out, Invalid(field, field+" must be a message of this channel")
+	}
 	switch field {
 	case "", "before":
 		if field == "" {
-			seq = 1<<63 - 1
+			seq.Int64 = 1<<63 - 1
 		}
-		out.Messages, out.HasMore, err = s.olderMessages(ctx, channelID, seq, n)
+		out.Messages, out.HasMore, err = s.olderMessages(ctx, channelID, seq.Int64, n)
 	case "after":
-		out.Messages, out.HasNewer, err = s.newerMessages(ctx, channelID, seq, n)
+		out.Messages, out.HasNewer, err = s.newerMessages(ctx, channelID, seq.Int64, n)
 		out.HasMore = true
 	case "around":
 		// The message itself and up to half a page before it, then newer ones to fill the page.
 		var older, newer []ChatMessage
-		if older, out.HasMore, err = s.olderMessages(ctx, channelID, seq+1, max(n/2, 1)); err == nil {
-			newer, out.HasNewer, err = s.newerMessages(ctx, channelID, seq, n-len(older))
+		if older, out.HasMore, err = s.olderMessages(ctx, channelID, seq.Int64+1, max(n/2, 1)); err == nil {
+			newer, out.HasNewer, err = s.newerMessages(ctx, channelID, seq.Int64, n-len(older))
 			out.Messages = append(older, newer...)
 		}
 	}
 	if err != nil {
 		return out, fmt.Errorf("chat messages: %w", err)
 	}
-	return out, s.withReactions(ctx, s.db, out.Messages)
+	return out, nil
 }
 
 // olderMessages reads up to n messages before seq, in chronological order; more says older ones exist.
 func (s *Store) olderMessages(ctx context.Context, channelID string, seq int64, n int) (msgs []ChatMessage, more bool, err error) {
-	msgs = []ChatMessage{}
-	if n <= 0 {
-		return msgs, true, nil
+	if msgs, err = s.messagePage(ctx, ChatPageSQL, channelID, seq, n); err != nil {
+		return msgs, false, err
 	}
-	err = s.db.SelectContext(ctx, &msgs, messageSelect+`
-		WHERE m.channel_id = $1 AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3`, channelID, seq, n+1)
 	if len(msgs) > n {
 		msgs, more = msgs[:n], true
 	}
-	for i, j := 0, len(msgs)-1; i < j; i, j = i+1, j-1 {
-		msgs[i], msgs[j] = msgs[j], msgs[i]
-	}
-	return msgs, more, err
+	slices.Reverse(msgs)
+	return msgs, more, nil
 }
 
 // newerMessages reads up to n messages after seq, in chronological order; more says newer ones exist.
 func (s *Store) newerMessages(ctx context.Context, channelID string, seq int64, n int) (msgs []ChatMessage, more bool, err error) {
-	msgs = []ChatMessage{}
-	if n <= 0 {
-		return msgs, true, nil
+	if msgs, err = s.messagePage(ctx, chatNewerSQL, channelID, seq, n); err != nil {
+		return msgs, false, err
 	}
-	err = s.db.SelectContext(ctx, &msgs, messageSelect+`
-		WHERE m.channel_id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT $3`, channelID, seq, n+1)
 	if len(msgs) > n {
 		msgs, more = msgs[:n], true
 	}
-	return msgs, more, err
+	return msgs, more, nil
+}
+
+// messagePage runs a page statement for n messages and one more (which tells whether there are more).
+func (s *Store) messagePage(ctx context.Context, query, channelID string, seq int64, n int) ([]ChatMessage, error) {
+	msgs := []ChatMessage{}
+	if n <= 0 {
+		return msgs, nil
+	}
+	st, err := s.prepared(ctx, query)
+	if err != nil {
+		return msgs, err
+	}
+	if err := st.SelectContext(ctx, &msgs, channelID, seq, n+1); err != nil {
+		return msgs, err
+	}
+	reactions, err := s.prepared(ctx, ChatReactionsSQL)
+	if err != nil {
+		return msgs, err
+	}
+	return msgs, s.withReactions(ctx, reactions, msgs)
+}
+
+// reactionReader runs ChatReactionsSQL: a prepared statement, or a transaction.
+type reactionReader interface {
+	SelectContext(ctx context.Context, dest any, args ...any) error
+}
+
+// txQuery runs a query in a transaction with the reactionReader's signature.
+type txQuery struct {
+	tx    sqlx.QueryerContext
+	query string
+}
+
+func (q txQuery) SelectContext(ctx context.Context, dest any, args ...any) error {
+	return sqlx.SelectContext(ctx, q.tx, dest, q.query, args...)
 }
 
 // withReactions fills in the reactions of the messages (one statement for all) and their authors' avatars.
-func (s *Store) withReactions(ctx context.Context, q sqlx.QueryerContext, msgs []ChatMessage) error {
-	if len(msgs) == 0 {
-		return nil
-	}
-	ids := make([]string, len(msgs))
+func (s *Store) withReactions(ctx context.Context, q reactionReader, msgs []ChatMessage) error {
 	at := make(map[string]int, len(msgs))
+	ids := make([]string, len(msgs))
 	for i := range msgs {
 		ids[i], at[msgs[i].ID] = msgs[i].ID, i
 		msgs[i].Reactions = []ChatReaction{}
 		msgs[i].AvatarURL = s.fileURL(ctx, msgs[i].AvatarKey)
+	}
+	if len(msgs) == 0 {
+		return nil
 	}
 	var rows []struct {
 		MessageID string         `db:"message_id"`
@@ -197,12 +249,7 @@ func (s *Store) withReactions(ctx context.Context, q sqlx.QueryerContext, msgs [
 		UserIDs   pq.StringArray `db:"user_ids"`
 		UserNames pq.StringArray `db:"user_names"`
 	}
-	err := sqlx.SelectContext(ctx, q, &rows, `
-		SELECT r.message_id, r.emoji, array_agg(r.user_id::text ORDER BY r.created_at, r.user_id) AS user_ids,
-			array_agg(coalesce(u.name, '') ORDER BY r.created_at, r.user_id) AS user_names
-		FROM chat_reactions r LEFT JOIN users u ON u.id = r.user_id WHERE r.message_id = ANY($1::uuid[])
-		GROUP BY r.message_id, r.emoji ORDER BY r.message_id, min(r.created_at), r.emoji`, pq.Array(ids))
-	if err != nil {
+	if err := q.SelectContext(ctx, &rows, pq.Array(ids)); err != nil {
 		return fmt.Errorf("reactions: %w", err)
 	}
 	for _, r := range rows {
@@ -214,7 +261,7 @@ func (s *Store) withReactions(ctx context.Context, q sqlx.QueryerContext, msgs [
 
 // ChatMessage reads one message of a channel the actor may see.
 func (s *Store) ChatMessage(ctx context.Context, a Actor, channelID, messageID string) (ChatMessage, error) {
-	if _, err := visibleChannel(ctx, s.db, a, channelID, ""); err != nil {
+	if _, err := channelRef(ctx, s.db, a, channelID, ""); err != nil {
 		return ChatMessage{}, err
 	}
 	return s.channelMessage(ctx, s.db, channelID, messageID, false)
@@ -234,7 +281,7 @@ func (s *Store) channelMessage(ctx context.Context, q sqlx.QueryerContext, chann
 		return m, notFoundIfNoRows(err, "message")
 	}
 	msgs := []ChatMessage{m}
-	err := s.withReactions(ctx, q, msgs)
+	err := s.withReactions(ctx, txQuery{tx: q, query: ChatReactionsSQL}, msgs)
 	return msgs[0], err
 }
 
@@ -248,7 +295,7 @@ func (s *Store) visibleMessage(ctx context.Context, q sqlx.QueryerContext, a Act
 	if err != nil {
 		return ChatChannel{}, ChatMessage{}, notFoundIfNoRows(err, "message")
 	}
-	c, err := visibleChannel(ctx, q, a, channelID, lockKeyShare)
+	c, err := channelRef(ctx, q, a, channelID, lockKeyShare)
 	if err != nil {
 		return c, ChatMessage{}, fmt.Errorf("message: %w", ErrNotFound)
 	}
@@ -286,7 +333,7 @@ func validateContent(v *validator, content string) {
 func (s *Store) PostChatMessage(ctx context.Context, a Actor, channelID string, in MessageInput) (ChatMessage, error) {
 	var m ChatMessage
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
-		c, err := visibleChannel(ctx, tx, a, channelID, lockKeyShare)
+		c, err := channelRef(ctx, tx, a, channelID, lockKeyShare)
 		if err != nil {
 			return err
 		}
@@ -343,7 +390,7 @@ func (s *Store) PostChatMessage(ctx context.Context, a Actor, channelID string, 
 func (s *Store) EditChatMessage(ctx context.Context, a Actor, channelID, messageID, content string) (ChatMessage, error) {
 	var m ChatMessage
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
-		c, err := visibleChannel(ctx, tx, a, channelID, lockKeyShare)
+		c, err := channelRef(ctx, tx, a, channelID, lockKeyShare)
 		if err != nil {
 			return err
 		}
@@ -385,7 +432,7 @@ func (s *Store) EditChatMessage(ctx context.Context, a Actor, channelID, message
 // DeleteChatMessage removes a message: its author, or an owner or admin. Replies to it stay, answering nothing.
 func (s *Store) DeleteChatMessage(ctx context.Context, a Actor, channelID, messageID string) error {
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
-		c, err := visibleChannel(ctx, tx, a, channelID, lockKeyShare)
+		c, err := channelRef(ctx, tx, a, channelID, lockKeyShare)
 		if err != nil {
 			return err
 		}
