@@ -55,7 +55,6 @@ type ChatReaction struct {
 	UserNames []string `json:"-"`
 }
 
-
 // messageSelect reads messages with their authors and what they reply to; withReactions adds the reactions.
 const messageSelect = `
 	SELECT m.id, m.organization_id, m.channel_id, m.user_id, coalesce(u.name, '') AS user_name, m.content, m.reply_to,
