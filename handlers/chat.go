@@ -45,7 +45,7 @@ func (h *Handlers) chatIndex(c echo.Context) error {
 			return redirect(c, chatPath(firstChannel(channels)))
 		}
 	}
-	return h.renderChat(c, http.StatusOK, "", store.ChatCursor{}, nil)
+	return h.renderChat(c, http.StatusOK, "", store.ChatCursor{}, &chatForms{showChannels: true})
 }
 
 func firstChannel(channels []store.ChatChannel) string {
@@ -64,8 +64,9 @@ func (h *Handlers) chatChannelPage(c echo.Context) error {
 
 // chatForms are forms of the chat page shown again with what was typed and its errors.
 type chatForms struct {
-	newChannel *views.ChatChannelForm
-	settings   *views.ChatChannelForm
+	newChannel   *views.ChatChannelForm
+	settings     *views.ChatChannelForm
+	showChannels bool
 }
 
 func (h *Handlers) renderChat(c echo.Context, status int, channelID string, cur store.ChatCursor, forms *chatForms) error {
@@ -79,6 +80,7 @@ func (h *Handlers) renderChat(c echo.Context, status int, channelID string, cur 
 	if forms != nil && forms.settings != nil {
 		v.Settings = *forms.settings
 	}
+	v.ShowChannels = forms != nil && (forms.showChannels || forms.newChannel != nil)
 	title := "Chat"
 	if v.Channel != nil {
 		title = "#" + v.Channel.Name

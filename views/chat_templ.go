@@ -94,7 +94,7 @@ func ChatPage(p Page, v ChatView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				var templ_7745c5c3_Var6 = []any{"chat", templ.KV("chat--has-channel", v.Channel != nil)}
+				var templ_7745c5c3_Var6 = []any{"chat", templ.KV("chat--has-channel", v.Channel != nil), templ.KV("chat--channels", v.ShowChannels)}
 				templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_ElementWriter, templ_7745c5c3_Var6...)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

@@ -27,6 +27,8 @@ type ChatView struct {
 	FocusMessageID string
 	Emoji          []ChatEmoji
 	Notice         string // a message shown above the conversation (a deep link to a deleted message)
+	// ShowChannels shows the channel list rather than the conversation on a narrow screen (/chat?channels=1).
+	ShowChannels bool
 }
 
 // ChatChannelItem is a channel in the list.

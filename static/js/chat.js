@@ -472,7 +472,10 @@
 
   function onAfterRequest(e) {
     var form = e.detail && e.detail.elt;
-    if (!(form instanceof Element) || form.id !== "chat-composer") return;
+    if (!(form instanceof Element)) return;
+    // A message removed or replaced in the list may leave a day divider alone, or join two runs of an author.
+    if (list && (list.contains(form) || !form.isConnected)) setTimeout(tidy, 0);
+    if (form.id !== "chat-composer") return;
     if (e.detail.successful) {
       resetComposer();
       tidy();
