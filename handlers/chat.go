@@ -155,11 +155,12 @@ func chatPerson(p store.Person) views.ChatPerson {
 		AvatarURL: deref(p.AvatarURL), Initials: initials(p.Name, p.Email)}
 }
 
-// markFirstUnread puts the "New" line before the first message of someone else after the reader's marker.
+// markFirstUnread puts the "New" line before the first message of someone else after the reader's marker, when
+// the marker falls inside the page (at its first message, everything shown may be new, and older ones too).
 func (h *Handlers) markFirstUnread(v *views.ChatMessagesView, msgs []store.ChatMessage, lastRead int64, me string) {
 	for i, m := range msgs {
 		if m.Seq > lastRead && (m.UserID == nil || *m.UserID != me) {
-			if i > 0 || v.OlderCursor != "" {
+			if i > 0 {
 				v.Messages[i].FirstUnread = true
 				v.Messages[i].Continued = false
 			}

@@ -22,8 +22,8 @@ const (
 	MaxUnreadCount = 100
 )
 
-// ChatChannel is a chat channel as the caller sees it: member_ids lists a private channel's members (empty for a
-// public one), unread_count and last_message_at are the caller's.
+// ChatChannel is a chat channel as the caller sees it: member_ids lists a private channel's members who are still
+// active in the organization (empty for a public one), unread_count and last_message_at are the caller's.
 type ChatChannel struct {
 	ID             string         `db:"id" json:"id"`
 	OrganizationID string         `db:"organization_id" json:"organization_id"`
@@ -45,7 +45,9 @@ type ChatChannel struct {
 const channelSelect = `
 	SELECT c.id, c.organization_id, c.name, c.description, c.is_private, c.created_by, c.created_at, c.updated_at,
 		CASE WHEN c.is_private THEN ARRAY(
-			SELECT cm.user_id::text FROM chat_channel_members cm WHERE cm.channel_id = c.id ORDER BY cm.user_id
+			SELECT cm.user_id::text FROM chat_channel_members cm
+			JOIN members mb ON mb.user_id = cm.user_id AND mb.organization_id = c.organization_id AND mb.status = 'active'
+			WHERE cm.channel_id = c.id ORDER BY cm.user_id
 		) ELSE '{}'::text[] END AS member_ids,
 		coalesce(r.last_read_seq, 0) AS last_read_seq,
 		(SELECT m.created_at FROM chat_messages m WHERE m.channel_id = c.id ORDER BY m.seq DESC LIMIT 1) AS last_message_at,
