@@ -584,3 +584,24 @@ func TestChatEvents_PrivateChannelReachesOnlyItsMembers(t *testing.T) {
 	}
 	outsider.none(t, 300*time.Millisecond, "chat.channel.created", "chat.channel.deleted")
 }
+
+func TestChatPrivateChannels_ListOnlyMembersStillInTheOrganization(t *testing.T) {
+	w := newChatWorld(t)
+	id := w.channel(w.manager, map[string]any{"name": "leads", "is_private": true, "member_ids": []string{w.member.id, w.outsider.id}})
+	var memberID string
+	if err := w.db.Get(&memberID, `SELECT id FROM members WHERE user_id = $1 AND organization_id = $2`, w.outsider.id, w.org); err != nil {
+		t.Fatal(err)
+	}
+	w.call(204, w.owner, "DELETE", "/members/"+memberID, nil)
+	ids := w.call(200, w.manager, "GET", "/chat/channels/"+id, nil).json["member_ids"].([]any)
+	if len(ids) != 2 || strings.Contains(fmt.Sprint(ids), w.outsider.id) {
+		t.Fatalf("member_ids after the outsider left the organization: %v", ids)
+	}
+	// Mentioning them tells them nothing either.
+	w.post(w.manager, id, "@ottooutsider are you there?")
+	var n int
+	_ = w.db.Get(&n, `SELECT count(*) FROM notifications WHERE user_id = $1`, w.outsider.id)
+	if n != 0 {
+		t.Fatalf("a former member was notified %d times", n)
+	}
+}
