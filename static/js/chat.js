@@ -456,6 +456,7 @@
   }
 
   function onAfterSettle(e) {
+    if (e.target instanceof Element && e.target.id === "chat-channels") syncTitle();
     if (olderAnchor !== null) {
       tidy();
       scroller.scrollTop = scroller.scrollHeight - olderAnchor;
