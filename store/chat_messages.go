@@ -3,9 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -456,61 +454,6 @@ func (s *Store) DeleteChatMessage(ctx context.Context, a Actor, channelID, messa
 	return nil
 }
 
-// advanceReadMarker moves a reader's marker forward to seq, never back.
-func advanceReadMarker(ctx context.Context, tx *sqlx.Tx, channelID, userID string, seq int64) error {
-	_, err := tx.ExecContext(ctx, `
-		INSERT INTO chat_reads (channel_id, user_id, last_read_seq) VALUES ($1, $2, $3)
-		ON CONFLICT (channel_id, user_id) DO UPDATE SET last_read_seq = greatest(chat_reads.last_read_seq, EXCLUDED.last_read_seq)`,
-		channelID, userID, seq)
-	return err
-}
-
-// ChannelRead is what marking a channel read answers, and what the reader's other tabs hear.
-type ChannelRead struct {
-	ChannelID   string `json:"channel_id"`
-	UnreadCount int    `json:"unread_count"`
-}
-
-// MarkChatRead marks a channel read up to a message (the newest when upTo is empty); markers never move back.
-// The reader's other pages hear of it (chat.channel.read), to clear their badges.
-func (s *Store) MarkChatRead(ctx context.Context, a Actor, channelID, upTo string) (ChannelRead, error) {
-	out := ChannelRead{ChannelID: channelID}
-	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
-		before, err := visibleChannel(ctx, tx, a, channelID, lockKeyShare)
-		if err != nil {
-			return err
-		}
-		var seq int64
-		if upTo != "" {
-			err = tx.GetContext(ctx, &seq, `SELECT seq FROM chat_messages WHERE id = $1 AND channel_id = $2`, uuidOrNil(upTo), channelID)
-			if errors.Is(err, sql.ErrNoRows) {
-				return Invalid("message_id", "message_id must be a message of this channel")
-			}
-		} else {
-			err = tx.GetContext(ctx, &seq, `SELECT coalesce(max(seq), 0) FROM chat_messages WHERE channel_id = $1`, channelID)
-		}
-		if err != nil {
-			return err
-		}
-		if err := advanceReadMarker(ctx, tx, channelID, a.UserID, seq); err != nil {
-			return err
-		}
-		after, err := visibleChannel(ctx, tx, a, channelID, "")
-		if err != nil {
-			return err
-		}
-		out.UnreadCount = after.UnreadCount
-		if after.LastReadSeq == before.LastReadSeq {
-			return nil
-		}
-		return s.record(ctx, tx, a, newEvent{Type: EventChatChannelRead, To: toUser(a.UserID), EntityType: "chat_channel", EntityID: channelID, Data: out})
-	})
-	if err != nil {
-		return out, fmt.Errorf("mark channel read: %w", err)
-	}
-	return out, nil
-}
-
 // uuidOrNil is the id, or NULL when it is not a UUID (which no row has), so a lookup finds nothing instead of
 // failing on the cast.
 func uuidOrNil(id string) *string {
@@ -520,59 +463,3 @@ func uuidOrNil(id string) *string {
 	return &id
 }
 
-// taskLinkPattern finds links to a task in text: the tasks page with its panel open (TaskLink), relative or
-// absolute.
-var taskLinkPattern = regexp.MustCompile(`/tasks\?task=([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})`)
-
-// TaskIDsIn lists the ids of the tasks a text links to, once each, in order.
-func TaskIDsIn(text string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, m := range taskLinkPattern.FindAllStringSubmatch(text, -1) {
-		id := strings.ToLower(m[1])
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
-// TaskChip is what a chat message shows of a task it links to.
-type TaskChip struct {
-	ID        string `db:"id"`
-	Title     string `db:"title"`
-	Status    string `db:"status"`
-	Completed bool   `db:"completed"`
-}
-
-// MaxTaskChips bounds the tasks looked up for one page of messages.
-const MaxTaskChips = 200
-
-// ChatTaskChips looks up the tasks that messages link to, keyed by id: only those the actor may see, so a link to
-// a task of a project they are not on shows as a plain link and tells nothing of it.
-func (s *Store) ChatTaskChips(ctx context.Context, a Actor, msgs []ChatMessage) (map[string]TaskChip, error) {
-	out := map[string]TaskChip{}
-	var ids []string
-	for _, m := range msgs {
-		ids = append(ids, TaskIDsIn(m.Content)...)
-	}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	if len(ids) > MaxTaskChips {
-		ids = ids[:MaxTaskChips]
-	}
-	q := newQuery("t.organization_id = $1", a.OrgID)
-	q.where("t.id = ANY(?::uuid[])", pq.Array(ids))
-	visibleProjectsCond(q, a, "t.project_id")
-	var rows []TaskChip
-	if err := s.db.SelectContext(ctx, &rows, `
-		SELECT t.id, t.title, t.status, t.completed_at IS NOT NULL AS completed FROM tasks t WHERE `+q.cond(), q.args...); err != nil {
-		return nil, fmt.Errorf("task chips: %w", err)
-	}
-	for _, r := range rows {
-		out[r.ID] = r
-	}
-	return out, nil
-}
