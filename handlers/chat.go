@@ -354,4 +354,3 @@ func (h *Handlers) chatDeleteChannel(c echo.Context) error {
 	h.flash(c, views.FlashSuccess, "Channel deleted.")
 	return redirect(c, "/chat")
 }
-

@@ -462,4 +462,3 @@ func uuidOrNil(id string) *string {
 	}
 	return &id
 }
-

@@ -63,4 +63,3 @@ func (s *Store) MarkChatRead(ctx context.Context, a Actor, channelID, upTo strin
 	}
 	return out, nil
 }
-
