@@ -71,6 +71,7 @@ func (a *API) Mount(group *echo.Group) {
 	a.mountEvents(g)
 	a.mountAccessTokens(g)
 	a.mountNotifications(g)
+	a.mountChat(g)
 }
 
 // router registers routes with the middleware every route shares in front. (Group.Use would do it, but it also

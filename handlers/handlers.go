@@ -106,6 +106,7 @@ func (h *Handlers) Mount(e *echo.Echo) {
 	h.mountReports(g)
 	h.mountNotifications(g)
 	h.mountTokens(g)
+	h.mountChat(g)
 	if h.opts.DevMailbox {
 		g.GET("/dev/mailbox", h.devMailbox, loopbackOnly)
 		g.GET("/dev/mailbox/:id", h.devMailbox, loopbackOnly)

@@ -23,6 +23,8 @@ type Permissions struct {
 	CreateLabels       bool
 	EditLabels         bool // rename, recolor and delete labels
 	ManageTaskStatuses bool // create, change, reorder and delete custom statuses
+	ManageChannels     bool // rename, describe, choose the members of and delete any chat channel one can see
+	DeleteAnyMessage   bool // delete other people's chat messages, not only one's own
 }
 
 // Permissions says what the actor may do in its organization.
@@ -47,6 +49,8 @@ func (a Actor) Permissions() Permissions {
 		CreateLabels:       validRole(a.Role),
 		EditLabels:         admin,
 		ManageTaskStatuses: admin,
+		ManageChannels:     admin,
+		DeleteAnyMessage:   admin,
 	}
 }
 

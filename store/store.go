@@ -62,6 +62,8 @@ type Store struct {
 	authMailWake chan struct{}
 	// subscribers turn recorded events into effects after commit (event_jobs.go).
 	subscribers []subscriber
+	// stmts are the prepared statements of the hottest reads (stmts.go).
+	stmts stmtCache
 }
 
 // New wires a Store. blobs may be nil in code paths that never touch files.

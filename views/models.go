@@ -42,6 +42,8 @@ type Permissions struct {
 	CreateLabels       bool
 	EditLabels         bool
 	ManageTaskStatuses bool
+	ManageChannels     bool
+	DeleteAnyMessage   bool
 }
 
 // Member statuses (aliases kept for existing callers; new code uses vocab).
