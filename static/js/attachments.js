@@ -84,7 +84,8 @@
     var cancel = li.querySelector(".att-up__cancel");
     cancel.setAttribute("aria-label", "Cancel uploading " + file.name);
     cancel.title = "Cancel";
-    cancel.innerHTML = '<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M18 6 6 18"/><path d="m6 6 12 12"/></svg>';
+    var icon = section().querySelector("template[data-att-cancel-icon]");
+    if (icon) cancel.appendChild(icon.content.cloneNode(true));
     return li;
   }
 
