@@ -90,6 +90,7 @@ func (h *Handlers) panelView(c echo.Context, d store.TaskDetail) views.TaskPanel
 		v.Comments = append(v.Comments, views.CommentView{ID: cm.ID, Author: author, Body: cm.Body, At: cm.CreatedAt,
 			CanDelete: d.CanDeleteComment(cm)})
 	}
+	v.Attachments, v.MaxFileSize = attachmentViews(d), d.MaxFileSize
 	for _, it := range d.Checklist {
 		v.Checklist = append(v.Checklist, views.ChecklistItemView{ID: it.ID, Title: it.Title, Done: it.Completed})
 	}

@@ -18,6 +18,8 @@ const (
 	EventTaskDeleted         = "task.deleted"
 	EventTaskMoved           = "task.moved"
 	EventCommentCreated      = "comment.created"
+	EventAttachmentCreated   = "attachment.created"
+	EventAttachmentDeleted   = "attachment.deleted"
 	EventChatMessageCreated  = "chat.message.created"
 	EventChatMessageUpdated  = "chat.message.updated"
 	EventChatMessageDeleted  = "chat.message.deleted"

@@ -20,6 +20,7 @@ type Permissions struct {
 	ManageAllProjects  bool // manage_tasks on every project, not only those the actor manages
 	DeleteProjects     bool
 	DeleteAnyComment   bool // delete other people's comments, not only one's own
+	ManageAllFiles     bool // see and delete every file of the organization, also those attached to nothing
 	CreateLabels       bool
 	EditLabels         bool // rename, recolor and delete labels
 	ManageTaskStatuses bool // create, change, reorder and delete custom statuses
@@ -46,6 +47,7 @@ func (a Actor) Permissions() Permissions {
 		ManageAllProjects:  admin,
 		DeleteProjects:     admin,
 		DeleteAnyComment:   admin,
+		ManageAllFiles:     admin,
 		CreateLabels:       validRole(a.Role),
 		EditLabels:         admin,
 		ManageTaskStatuses: admin,

@@ -381,6 +381,7 @@ var permissionsByRole = map[string][3]bool{
 	"ManageAllProjects":  {true, true, false},
 	"DeleteProjects":     {true, true, false},
 	"DeleteAnyComment":   {true, true, false},
+	"ManageAllFiles":     {true, true, false},
 	"CreateLabels":       {true, true, true},
 	"EditLabels":         {true, true, false},
 	"ManageTaskStatuses": {true, true, false},

@@ -42,12 +42,22 @@ type Config struct {
 	// of its choosing (invoices and invitations), per clock hour and per UTC day.
 	OrgEmailsPerHour int
 	OrgEmailsPerDay  int
+	// MaxFileSize is the largest attachment accepted, in bytes; OrgStorageQuota bounds the sum of an organization's
+	// attachments.
+	MaxFileSize     int64
+	OrgStorageQuota int64
 }
 
 // Default email quotas of an organization.
 const (
 	DefaultOrgEmailsPerHour = 50
 	DefaultOrgEmailsPerDay  = 200
+)
+
+// Default file limits: an attachment of at most 25 MB, 5 GB of attachments per organization.
+const (
+	DefaultMaxFileSize     int64 = 25 << 20
+	DefaultOrgStorageQuota int64 = 5 << 30
 )
 
 // Store runs use cases against PostgreSQL.
@@ -79,6 +89,12 @@ func New(db *sqlx.DB, blobs blob.Store, cfg Config, log *slog.Logger) *Store {
 	}
 	if cfg.OrgEmailsPerDay <= 0 {
 		cfg.OrgEmailsPerDay = DefaultOrgEmailsPerDay
+	}
+	if cfg.MaxFileSize <= 0 {
+		cfg.MaxFileSize = DefaultMaxFileSize
+	}
+	if cfg.OrgStorageQuota <= 0 {
+		cfg.OrgStorageQuota = DefaultOrgStorageQuota
 	}
 	s := &Store{db: db, blobs: blobs, cfg: cfg, log: log, now: time.Now, hasher: defaultHasher, authMailWake: make(chan struct{}, 1)}
 	s.subscribers = []subscriber{s.notificationSubscriber()}

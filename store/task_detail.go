@@ -53,6 +53,8 @@ type TaskDetail struct {
 	Members      []Person
 	Labels       []Label
 	Comments     []Comment
+	Attachments  []Attachment
+	MaxFileSize  int64 // the largest file an upload takes, for the upload control to say and check
 	Checklist    []ChecklistItem
 	Dependencies []TaskDependency
 	Recurrence   *Recurrence
@@ -70,6 +72,12 @@ func (d TaskDetail) CanDeleteComment(c Comment) bool {
 	return d.actor.Permissions().DeleteAnyComment || (c.UserID != nil && *c.UserID == d.actor.UserID)
 }
 
+// CanDeleteAttachment reports whether the actor may delete the task's file f: its uploader, a manager of the
+// project, an owner or admin.
+func (d TaskDetail) CanDeleteAttachment(f Attachment) bool {
+	return canDeleteAttachment(d.actor, f, d.CanManage)
+}
+
 // IsCompletedStatus reports whether a task in the status is completed: done, closed, or a terminal custom status.
 func (d TaskDetail) IsCompletedStatus(code string) bool {
 	if vocab.BuiltinCompletes(code) {
@@ -83,11 +91,11 @@ func (d TaskDetail) IsCompletedStatus(code string) bool {
 	return false
 }
 
-// TaskDetail reads a task with its project, comments, checklist, dependencies (both directions, only those whose
-// other task the actor may see), recurrence, whether the actor's timer runs on it, and the choices its fields
-// offer, for anyone who can see the task: the task panel's page read.
+// TaskDetail reads a task with its project, comments, files, checklist, dependencies (both directions, only those
+// whose other task the actor may see), recurrence, whether the actor's timer runs on it, and the choices its
+// fields offer, for anyone who can see the task: the task panel's page read.
 func (s *Store) TaskDetail(ctx context.Context, a Actor, taskID string) (TaskDetail, error) {
-	d := TaskDetail{actor: a}
+	d := TaskDetail{actor: a, MaxFileSize: s.cfg.MaxFileSize}
 	ref, err := visibleTask(ctx, s.db, a, taskID, false)
 	if err != nil {
 		return d, err
@@ -115,6 +123,7 @@ func (s *Store) TaskDetail(ctx context.Context, a Actor, taskID string) (TaskDet
 			return s.db.SelectContext(ctx, &d.Comments, commentSelect+`
 				WHERE c.task_id = $1 AND c.organization_id = $2 ORDER BY c.created_at, c.id`, taskID, a.OrgID)
 		},
+		func() (err error) { d.Attachments, err = s.taskAttachments(ctx, s.db, a.OrgID, taskID); return },
 		func() error {
 			d.Checklist = []ChecklistItem{}
 			return s.db.SelectContext(ctx, &d.Checklist, `SELECT `+checklistColumns+` FROM task_checklist_items

@@ -39,6 +39,7 @@ type Permissions struct {
 	ManageAllProjects  bool
 	DeleteProjects     bool
 	DeleteAnyComment   bool
+	ManageAllFiles     bool
 	CreateLabels       bool
 	EditLabels         bool
 	ManageTaskStatuses bool

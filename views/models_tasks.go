@@ -260,11 +260,14 @@ type TaskPanelView struct {
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 
-	Comments   []CommentView
-	Checklist  []ChecklistItemView
-	BlockedBy  []DependencyView
-	Blocks     []DependencyView
-	Recurrence *RecurrenceView
+	Comments    []CommentView
+	Attachments []AttachmentView
+	// MaxFileSize is the largest file an upload takes, in bytes.
+	MaxFileSize int64
+	Checklist   []ChecklistItemView
+	BlockedBy   []DependencyView
+	Blocks      []DependencyView
+	Recurrence  *RecurrenceView
 
 	// TimerRunning is true when the viewer's running timer is on this task.
 	TimerRunning bool

@@ -170,6 +170,8 @@
       }
     }
     if (!panel()) return;
+    // A preview open in a dialog (attachments.js) has the keyboard: Escape closes it, Tab stays in it.
+    if (document.querySelector(".tp dialog[open]")) return;
     if (e.key === "Escape") {
       // Escape first closes an open menu or a preview inside the panel, then the panel.
       if (document.querySelector(".tp details[open]")) return;
