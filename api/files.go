@@ -130,11 +130,11 @@ func (a *API) fileContent(c echo.Context) error {
 		if token == "" {
 			return store.ErrUnauthorized
 		}
-		id, err := a.store.Authenticate(ctx, token)
+		creds, err := a.store.AuthenticateBearer(ctx, token)
 		if err != nil {
 			return err
 		}
-		cred.UserID = id
+		cred.UserID = creds.UserID
 	}
 	u, err := a.store.AttachmentContentURL(ctx, cred, c.Param("id"))
 	if err != nil {
