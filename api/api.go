@@ -70,6 +70,7 @@ func (a *API) Mount(group *echo.Group) {
 	a.mountPayments(g)
 	a.mountEvents(g)
 	a.mountNotifications(g)
+	a.mountGit(g)
 }
 
 // router registers routes with the middleware every route shares in front. (Group.Use would do it, but it also

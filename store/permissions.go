@@ -23,6 +23,7 @@ type Permissions struct {
 	CreateLabels       bool
 	EditLabels         bool // rename, recolor and delete labels
 	ManageTaskStatuses bool // create, change, reorder and delete custom statuses
+	ManageGit          bool // connect and disconnect repositories, register webhooks of their events
 }
 
 // Permissions says what the actor may do in its organization.
@@ -47,6 +48,7 @@ func (a Actor) Permissions() Permissions {
 		CreateLabels:       validRole(a.Role),
 		EditLabels:         admin,
 		ManageTaskStatuses: admin,
+		ManageGit:          admin,
 	}
 }
 

@@ -366,6 +366,7 @@ var permissionsByRole = map[string][3]bool{
 	"CreateLabels":       {true, true, true},
 	"EditLabels":         {true, true, false},
 	"ManageTaskStatuses": {true, true, false},
+	"ManageGit":          {true, true, false},
 }
 
 func TestPermissions_EveryFieldIsDecidedPerRole(t *testing.T) {

@@ -27,6 +27,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/trcr/trcr/store/blob"
+	"github.com/trcr/trcr/store/outbound"
 )
 
 // Config is what the domain needs from the process configuration.
@@ -41,6 +42,8 @@ type Config struct {
 	// of its choosing (invoices and invitations), per clock hour and per UTC day.
 	OrgEmailsPerHour int
 	OrgEmailsPerDay  int
+	// WebhookAllowPrivate lets outgoing webhooks reach loopback and private addresses (TRCR_WEBHOOK_ALLOW_PRIVATE).
+	WebhookAllowPrivate bool
 }
 
 // Default email quotas of an organization.
@@ -61,6 +64,8 @@ type Store struct {
 	authMailWake chan struct{}
 	// subscribers turn recorded events into effects after commit (event_jobs.go).
 	subscribers []subscriber
+	// outbound posts to integrators' webhook URLs, refusing internal addresses unless WebhookAllowPrivate.
+	outbound *outbound.Client
 }
 
 // New wires a Store. blobs may be nil in code paths that never touch files.
@@ -78,7 +83,8 @@ func New(db *sqlx.DB, blobs blob.Store, cfg Config, log *slog.Logger) *Store {
 		cfg.OrgEmailsPerDay = DefaultOrgEmailsPerDay
 	}
 	s := &Store{db: db, blobs: blobs, cfg: cfg, log: log, now: time.Now, hasher: defaultHasher, authMailWake: make(chan struct{}, 1)}
-	s.subscribers = []subscriber{s.notificationSubscriber()}
+	s.outbound = outbound.New(cfg.WebhookAllowPrivate)
+	s.subscribers = []subscriber{s.notificationSubscriber(), s.gitWebhookSubscriber()}
 	return s
 }
 

@@ -42,6 +42,7 @@ type Permissions struct {
 	CreateLabels       bool
 	EditLabels         bool
 	ManageTaskStatuses bool
+	ManageGit          bool
 }
 
 // Member statuses (aliases kept for existing callers; new code uses vocab).

@@ -147,7 +147,7 @@ func newApp(ctx context.Context, cfg config, db *sqlx.DB, log *slog.Logger) (*ap
 		a.mailer = sender
 	}
 	a.store = store.New(db, a.blobs, store.Config{BaseURL: cfg.BaseURL, Secret: secret, AuthRateLimit: cfg.AuthRateLimit,
-		OrgEmailsPerHour: cfg.OrgEmailsPerHour, OrgEmailsPerDay: cfg.OrgEmailsPerDay}, log)
+		OrgEmailsPerHour: cfg.OrgEmailsPerHour, OrgEmailsPerDay: cfg.OrgEmailsPerDay, WebhookAllowPrivate: cfg.WebhookAllowPrivate}, log)
 
 	sessions := scs.New()
 	sessions.Store = postgresstore.NewWithCleanupInterval(db.DB, 30*time.Minute)
