@@ -105,6 +105,7 @@ func (h *Handlers) Mount(e *echo.Echo) {
 	h.mountPublicInvoice(g)
 	h.mountReports(g)
 	h.mountNotifications(g)
+	h.mountGit(g)
 	if h.opts.DevMailbox {
 		g.GET("/dev/mailbox", h.devMailbox, loopbackOnly)
 		g.GET("/dev/mailbox/:id", h.devMailbox, loopbackOnly)

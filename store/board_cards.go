@@ -101,6 +101,7 @@ type BoardCardPage struct {
 	HasMore   bool         // matching tasks after Cards
 	Remaining int          // how many
 	Statuses  []TaskStatus // the organization's custom statuses, for the cards' status pills
+	Key       string       // the project's key, the prefix of the cards' references
 }
 
 // boardFilterCond adds the filter's conditions on tasks aliased t, of the project, to q.
@@ -347,14 +348,15 @@ func (s *Store) BoardColumn(ctx context.Context, a Actor, projectID, groupID str
 	if err != nil {
 		return page, err
 	}
-	// The group, where the cursor card is in it, and how many matching cards follow.
+	// The group, where the cursor card is in it, how many matching cards follow, and the project's key.
 	var from *int
 	var following int
 	err = s.db.QueryRowContext(ctx, `
 		SELECT cur.position, (SELECT count(*) FROM tasks t
-			WHERE t.group_id = g.id AND t.position > coalesce(cur.position, -1) AND `+countCond+`)
+			WHERE t.group_id = g.id AND t.position > coalesce(cur.position, -1) AND `+countCond+`),
+			(SELECT key FROM projects WHERE id = g.project_id)
 		FROM task_groups g LEFT JOIN tasks cur ON cur.id = $3 AND cur.group_id = g.id
-		WHERE g.id = $2 AND g.project_id = $1`, countArgs...).Scan(&from, &following)
+		WHERE g.id = $2 AND g.project_id = $1`, countArgs...).Scan(&from, &following, &page.Key)
 	if err != nil {
 		return page, fmt.Errorf("board column: %w", notFoundIfNoRows(err, "task group"))
 	}
