@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -165,5 +166,33 @@ func TestTaskDetail_DevelopmentSection(t *testing.T) {
 	if len(d.Development.Commits) != 1 || d.Development.Commits[0].Message != "ONE-1 first" || len(d.Development.Branches) != 0 ||
 		d.Development.Commits[0].Repository != "acme/app" {
 		t.Fatalf("development %+v", d.Development)
+	}
+}
+
+// The event worker delivers webhooks in a loop of their own, woken with the others, and stops with its context.
+func TestRunEventJobs_DeliversWebhooksAndStops(t *testing.T) {
+	g := newGitStore(t)
+	got := make(chan struct{}, 1)
+	rc := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { got <- struct{}{} }))
+	defer rc.Close()
+	if _, err := g.s.CreateGitWebhook(context.Background(), g.owner, store.GitWebhookInput{RepositoryID: g.repo, URL: rc.URL, Events: []string{"push"}}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	wake := make(chan struct{}, 1)
+	done := make(chan struct{})
+	go func() { defer close(done); g.s.RunEventJobs(ctx, wake, time.Hour) }()
+	g.push(t, "loop-1", "ONE-1")
+	wake <- struct{}{}
+	select {
+	case <-got:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the webhook was not delivered")
+	}
+	stop()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("RunEventJobs did not stop")
 	}
 }

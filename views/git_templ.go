@@ -67,8 +67,8 @@ func devStateIcon(state string) string {
 }
 
 func shortDeliveryID(id string) string {
-	if len(id) > 14 {
-		return id[:12] + "…"
+	if len(id) > 10 {
+		return id[:8] + "…"
 	}
 	return id
 }
@@ -1229,9 +1229,9 @@ func gitSetupSteps(r GitRepositoryView, ref string) templ.Component {
 
 func gitCloseNote(on bool) string {
 	if on {
-		return "."
+		return ""
 	}
-	return " when closing fixed tasks is on (it is off for this repository)."
+	return " when closing fixed tasks is on (it is off for this repository)"
 }
 
 func gitWebhooks(csrf string, r GitRepositoryView) templ.Component {
