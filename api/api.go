@@ -73,6 +73,7 @@ func (a *API) Mount(group *echo.Group) {
 	a.mountNotifications(g)
 	a.mountChat(g)
 	a.mountFiles(g)
+	a.mountGit(g)
 }
 
 // router registers routes with the middleware every route shares in front. (Group.Use would do it, but it also

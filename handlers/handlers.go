@@ -108,6 +108,7 @@ func (h *Handlers) Mount(e *echo.Echo) {
 	h.mountNotifications(g)
 	h.mountTokens(g)
 	h.mountChat(g)
+	h.mountGit(g)
 	if h.opts.DevMailbox {
 		g.GET("/dev/mailbox", h.devMailbox, loopbackOnly)
 		g.GET("/dev/mailbox/:id", h.devMailbox, loopbackOnly)

@@ -26,6 +26,7 @@ type Permissions struct {
 	ManageTaskStatuses bool // create, change, reorder and delete custom statuses
 	ManageChannels     bool // rename, describe, choose the members of and delete any chat channel one can see
 	DeleteAnyMessage   bool // delete other people's chat messages, not only one's own
+	ManageGit          bool // connect and disconnect repositories, register webhooks of their events
 }
 
 // Permissions says what the actor may do in its organization.
@@ -53,6 +54,7 @@ func (a Actor) Permissions() Permissions {
 		ManageTaskStatuses: admin,
 		ManageChannels:     admin,
 		DeleteAnyMessage:   admin,
+		ManageGit:          admin,
 	}
 }
 

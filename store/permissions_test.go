@@ -387,6 +387,7 @@ var permissionsByRole = map[string][3]bool{
 	"ManageTaskStatuses": {true, true, false},
 	"ManageChannels":     {true, true, false},
 	"DeleteAnyMessage":   {true, true, false},
+	"ManageGit":          {true, true, false},
 }
 
 func TestPermissions_EveryFieldIsDecidedPerRole(t *testing.T) {

@@ -28,6 +28,7 @@ import (
 
 	"github.com/trcr/trcr/store/blob"
 	"github.com/trcr/trcr/store/internal/dbtx"
+	"github.com/trcr/trcr/store/outbound"
 )
 
 // Config is what the domain needs from the process configuration.
@@ -46,6 +47,8 @@ type Config struct {
 	// attachments.
 	MaxFileSize     int64
 	OrgStorageQuota int64
+	// WebhookAllowPrivate lets outgoing webhooks reach loopback and private addresses (TRCR_WEBHOOK_ALLOW_PRIVATE).
+	WebhookAllowPrivate bool
 }
 
 // Default email quotas of an organization.
@@ -74,6 +77,8 @@ type Store struct {
 	subscribers []subscriber
 	// stmts are the prepared statements of the hottest reads (stmts.go).
 	stmts stmtCache
+	// outbound posts to integrators' webhook URLs, refusing internal addresses unless WebhookAllowPrivate.
+	outbound *outbound.Client
 }
 
 // New wires a Store. blobs may be nil in code paths that never touch files.
@@ -97,7 +102,8 @@ func New(db *sqlx.DB, blobs blob.Store, cfg Config, log *slog.Logger) *Store {
 		cfg.OrgStorageQuota = DefaultOrgStorageQuota
 	}
 	s := &Store{db: db, blobs: blobs, cfg: cfg, log: log, now: time.Now, hasher: defaultHasher, authMailWake: make(chan struct{}, 1)}
-	s.subscribers = []subscriber{s.notificationSubscriber()}
+	s.outbound = outbound.New(cfg.WebhookAllowPrivate)
+	s.subscribers = []subscriber{s.notificationSubscriber(), s.gitWebhookSubscriber()}
 	return s
 }
 

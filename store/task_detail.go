@@ -14,6 +14,7 @@ import (
 type BoardProject struct {
 	ID     string `db:"id"`
 	Name   string `db:"name"`
+	Key    string `db:"key"` // the prefix of its tasks' references
 	Color  string `db:"color"`
 	Status string `db:"status"`
 }
@@ -59,7 +60,8 @@ type TaskDetail struct {
 	Dependencies []TaskDependency
 	Recurrence   *Recurrence
 	ReporterName string
-	TimerRunning bool // the actor's running timer is on this task: the panel offers Stop rather than Start
+	TimerRunning bool            // the actor's running timer is on this task: the panel offers Stop rather than Start
+	Development  TaskDevelopment // pull requests, branches and commits of connected repositories naming it
 
 	actor Actor
 }
@@ -105,7 +107,7 @@ func (s *Store) TaskDetail(ctx context.Context, a Actor, taskID string) (TaskDet
 	if d.Task, err = getTask(ctx, s.db, a.OrgID, taskID, false); err != nil {
 		return d, err
 	}
-	if err := s.db.GetContext(ctx, &d.Project, `SELECT id, name, color, status FROM projects WHERE id = $1`, ref.ProjectID); err != nil {
+	if err := s.db.GetContext(ctx, &d.Project, `SELECT id, name, key, color, status FROM projects WHERE id = $1`, ref.ProjectID); err != nil {
 		return d, fmt.Errorf("task detail: %w", notFoundIfNoRows(err, "project"))
 	}
 	if d.Task.ReporterID != nil {
@@ -146,6 +148,7 @@ func (s *Store) TaskDetail(ctx context.Context, a Actor, taskID string) (TaskDet
 			d.Recurrence = &r
 			return err
 		},
+		func() (err error) { d.Development, err = taskDevelopment(ctx, s.db, d.Task); return },
 		func() error {
 			return s.db.GetContext(ctx, &d.TimerRunning, `SELECT EXISTS (SELECT 1 FROM time_entries
 				WHERE user_id = $1 AND organization_id = $2 AND stopped_at IS NULL AND task_id = $3)`, a.UserID, a.OrgID, taskID)

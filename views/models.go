@@ -45,6 +45,7 @@ type Permissions struct {
 	ManageTaskStatuses bool
 	ManageChannels     bool
 	DeleteAnyMessage   bool
+	ManageGit          bool
 }
 
 // Member statuses (aliases kept for existing callers; new code uses vocab).

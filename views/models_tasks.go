@@ -213,6 +213,7 @@ type NewColumnForm struct {
 // TaskCard is a task on the board.
 type TaskCard struct {
 	ID             string
+	Reference      string // TRC-123
 	Title          string
 	Priority       string
 	Status         string
@@ -236,6 +237,7 @@ type TaskPanelView struct {
 	CSRFToken string
 
 	ID           string
+	Reference    string // TRC-123
 	Title        string
 	Description  string
 	ProjectID    string
@@ -268,6 +270,8 @@ type TaskPanelView struct {
 	BlockedBy   []DependencyView
 	Blocks      []DependencyView
 	Recurrence  *RecurrenceView
+	// Development lists the pull requests, branches and commits of connected repositories that name the task.
+	Development DevelopmentView
 
 	// TimerRunning is true when the viewer's running timer is on this task.
 	TimerRunning bool

@@ -311,3 +311,19 @@
     window.htmx.ajax("GET", url, { target: "#tp-comment-thread", select: "#tp-comment-thread", swap: "outerHTML" });
   });
 })();
+
+// Live: a git event about the open task (a push naming it, a pull request changing state) refreshes its Development
+// section; a task it moved to done comes with its own task.updated.
+(function () {
+  "use strict";
+  document.addEventListener("trcr:git.event", function (e) {
+    var env = e.detail || {};
+    var panel = document.getElementById("tp");
+    if (!panel || !window.htmx || !env.data || !Array.isArray(env.data.tasks)) return;
+    var id = panel.getAttribute("data-task-id");
+    var named = env.data.tasks.some(function (t) { return t && t.id === id; });
+    if (!named) return;
+    var url = "/tasks/" + encodeURIComponent(id) + "/panel?section=development";
+    window.htmx.ajax("GET", url, { target: "#tp-dev", select: "#tp-dev", swap: "outerHTML" });
+  });
+})();
