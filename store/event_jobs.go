@@ -29,7 +29,7 @@ type subscriber struct {
 
 // outsideSubscribers names the subscribers whose jobs run outside transactions.
 func (s *Store) outsideSubscribers() []string {
-	var names []string
+	names := []string{} // never nil: pq sends a nil slice as NULL, and "<> ALL(NULL)" matches nothing
 	for _, sub := range s.subscribers {
 		if sub.deliver != nil {
 			names = append(names, sub.name)

@@ -247,3 +247,23 @@ func TestEventJobs_RetryAloneAndRunOnce(t *testing.T) {
 		t.Fatalf("calls %d, effects %d (each effect must be kept once)", calls.Load(), effects)
 	}
 }
+
+// A store whose subscribers all run in transactions (no webhook deliverer) still does their jobs: the list of
+// subscribers run outside is empty, not NULL, in the query that skips them.
+func TestEventJobs_RunWithoutOutsideSubscribers(t *testing.T) {
+	t.Parallel()
+	f := newPermFixture(t)
+	ctx := context.Background()
+	f.s.SubscribersForBench(false)
+	var calls atomic.Int32
+	f.s.AddSubscriber("only", func(typ string) bool { return typ == "test.only" }, func(context.Context, *sqlx.Tx, store.Event) error {
+		calls.Add(1)
+		return nil
+	})
+	if err := f.s.RecordEvent(ctx, f.owner, "test.only", "org", "", nil); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := f.s.ProcessEventJobs(ctx); err != nil || n != 1 || calls.Load() != 1 {
+		t.Fatalf("processed %d (%v), handled %d; want 1 job done", n, err, calls.Load())
+	}
+}
