@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"regexp"
 	"strings"
 	"testing"
@@ -15,13 +17,11 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 	_ "github.com/lib/pq"
 
-	"github.com/trcr/trcr/api"
+	"github.com/trcr/trcr/cmd/trcr/app"
 	"github.com/trcr/trcr/migrations"
 	"github.com/trcr/trcr/store"
-	"github.com/trcr/trcr/store/blob"
 	"github.com/trcr/trcr/store/storetest"
 )
 
@@ -29,15 +29,18 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 
 var testSecret = []byte("test-secret-test-secret-test-secret-0123")
 
-// env is one test's server: the real router over a fresh database.
+// env is one test's server: the app as cmd/trcr wires it (its middleware, error routing and routes) over a fresh
+// database, served on a loopback port.
 type env struct {
 	t     *testing.T
+	app   *app.App
 	store *store.Store
 	db    *sqlx.DB
-	echo  *echo.Echo
-	blobs *blob.Local
-	files *httptest.Server
+	echo  *echo.Echo // the router, for routes a test adds
 	hub   *store.Hub
+	srv   *httptest.Server
+	// http reaches the server whatever host a URL names, so the app's own links (http://trcr.test/...) work.
+	http *http.Client
 }
 
 // runHub starts the live-event hub for the rest of the test.
@@ -48,9 +51,9 @@ func (e *env) runHub() {
 	e.t.Cleanup(func() { stop(); <-done })
 }
 
-type envOption func(*store.Config)
+type envOption func(*app.Config)
 
-func withAuthRateLimit(n int) envOption { return func(c *store.Config) { c.AuthRateLimit = n } }
+func withAuthRateLimit(n int) envOption { return func(c *app.Config) { c.AuthRateLimit = n } }
 
 func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Helper()
@@ -60,29 +63,28 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	e := &env{t: t, db: db}
-	// Signed blob URLs point at a real file server so tests can fetch avatars and logos.
-	mux := http.NewServeMux()
-	e.files = httptest.NewServer(mux)
-	t.Cleanup(e.files.Close)
-	e.blobs, err = blob.NewLocal(t.TempDir(), e.files.URL, store.DeriveKey(testSecret, "blob-url"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux.Handle("/blobs/", e.blobs.Handler())
-	cfg := store.Config{BaseURL: "http://trcr.test", Secret: testSecret, AuthRateLimit: 10000}
+	cfg := app.Config{BaseURL: "http://trcr.test", DataDir: t.TempDir(), Secret: testSecret, DatabaseURL: url, AuthRateLimit: 10000,
+		// Requests come from the loopback peer, whose X-Forwarded-For is believed: a test chooses the client's address.
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")},
+		RequestTimeout: 30 * time.Second, UploadTimeout: 5 * time.Minute}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	e.store = store.New(db, e.blobs, cfg, log)
-	e.hub = e.store.NewHub(url) // started by the tests of the live stream (runHub)
-	a := api.New(e.store, api.Options{Logger: log, Hub: e.hub})
-	e.echo = echo.New()
-	e.echo.IPExtractor = echo.ExtractIPFromXFFHeader()
-	e.echo.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
-	e.echo.HTTPErrorHandler = a.HandleError
-	a.Mount(e.echo.Group("/api/v1"))
+	a, err := app.New(context.Background(), cfg, db, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	e := &env{t: t, app: a, store: a.Store, db: db, echo: a.Echo, hub: a.Hub} // the hub is started by the tests of the live stream (runHub)
+	e.srv = httptest.NewServer(a)
+	t.Cleanup(e.srv.Close)
+	addr := e.srv.Listener.Addr().String()
+	e.http = &http.Client{Timeout: time.Minute, Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, network, addr)
+		},
+	}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	t.Cleanup(e.http.CloseIdleConnections)
 	return e
 }
 
@@ -120,8 +122,10 @@ func (e *env) do(r req) resp {
 		}
 		body = bytes.NewReader(raw)
 	}
-	hr := httptest.NewRequest(r.method, "/api/v1"+r.path, body)
-	hr.RemoteAddr = "127.0.0.1:5555"
+	hr, err := http.NewRequest(r.method, "http://trcr.test/api/v1"+r.path, body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
 	if r.contentType != "" {
 		hr.Header.Set("Content-Type", r.contentType)
 	} else if body != nil {
@@ -136,14 +140,21 @@ func (e *env) do(r req) resp {
 	for k, v := range r.headers {
 		hr.Header.Set(k, v)
 	}
-	rec := httptest.NewRecorder()
-	e.echo.ServeHTTP(rec, hr)
+	res, err := e.http.Do(hr)
+	if err != nil {
+		e.t.Fatalf("%s %s: %v", r.method, r.path, err)
+	}
+	raw, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil {
+		e.t.Fatalf("%s %s: %v", r.method, r.path, err)
+	}
 	// What the event workers of a server do after a commit (notifications, their emails), done before the test looks.
 	if _, err := e.store.ProcessEventJobs(context.Background()); err != nil {
 		e.t.Fatalf("event jobs: %v", err)
 	}
-	out := resp{status: rec.Code, header: rec.Header(), raw: rec.Body.Bytes()}
-	if len(out.raw) > 0 && strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+	out := resp{status: res.StatusCode, header: res.Header, raw: raw}
+	if len(out.raw) > 0 && strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
 		var v any
 		if err := json.Unmarshal(out.raw, &v); err != nil {
 			e.t.Fatalf("%s %s: answer is not JSON: %s", r.method, r.path, out.raw)

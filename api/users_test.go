@@ -7,7 +7,6 @@ import (
 	"image/png"
 	"io"
 	"mime/multipart"
-	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -75,7 +74,7 @@ func TestAvatar(t *testing.T) {
 	if url == "" {
 		t.Fatalf("no avatar_url: %s", r.raw)
 	}
-	res, err := http.Get(url)
+	res, err := e.http.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +105,7 @@ func TestAvatar(t *testing.T) {
 	if got := e.must(200, req{method: "GET", path: "/users/me", token: u.token}); got.json["avatar_url"] != nil {
 		t.Fatal("avatar still set")
 	}
-	res, err = http.Get(url)
+	res, err = e.http.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,22 +14,20 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/alexedwards/scs/postgresstore"
-	"github.com/alexedwards/scs/v2"
 	"github.com/jmoiron/sqlx"
 	"github.com/labstack/echo/v4"
 	_ "github.com/lib/pq"
 
-	"github.com/trcr/trcr/handlers"
+	"github.com/trcr/trcr/cmd/trcr/app"
 	"github.com/trcr/trcr/migrations"
 	"github.com/trcr/trcr/store"
-	"github.com/trcr/trcr/store/blob"
 	"github.com/trcr/trcr/store/storetest"
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
 
-// env is a real page server over a fresh database.
+// env is a real page server over a fresh database: the app as cmd/trcr wires it (its middleware, error routing
+// and routes), served on a loopback port.
 type env struct {
 	t     *testing.T
 	store *store.Store
@@ -40,27 +38,22 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	db, err := sqlx.Open("postgres", storetest.New(t, migrations.Checksum(), migrations.Up))
+	url := storetest.New(t, migrations.Checksum(), migrations.Up)
+	db, err := sqlx.Open("postgres", url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	files, err := blob.NewLocal(t.TempDir(), "http://trcr.test", []byte(strings.Repeat("k", 32)))
+	a, err := app.New(context.Background(), app.Config{BaseURL: "http://trcr.test", DataDir: t.TempDir(), Secret: []byte(strings.Repeat("s", 32)),
+		DatabaseURL: url, AuthRateLimit: 10000, DevMailbox: true, RequestTimeout: 30 * time.Second, UploadTimeout: 5 * time.Minute,
+	}, db, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := store.New(db, files, store.Config{BaseURL: "http://trcr.test", Secret: []byte(strings.Repeat("s", 32)), AuthRateLimit: 10000}, log)
-	sessions := scs.New()
-	sessions.Store = postgresstore.NewWithCleanupInterval(db.DB, 0)
-	sessions.Cookie.HttpOnly = true
-	h := handlers.New(s, sessions, handlers.Options{DevMailbox: true, Logger: log})
-	e := echo.New()
-	e.HTTPErrorHandler = h.HandleError
-	h.Mount(e)
-	srv := httptest.NewServer(e)
+	t.Cleanup(a.Close)
+	srv := httptest.NewServer(a)
 	t.Cleanup(srv.Close)
-	return &env{t: t, store: s, db: db, srv: srv, echo: e}
+	return &env{t: t, store: a.Store, db: db, srv: srv, echo: a.Echo}
 }
 
 // browser is a cookie-keeping client that does not follow redirects, so tests see them.

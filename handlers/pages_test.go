@@ -78,7 +78,7 @@ func TestRegisterAndLogin(t *testing.T) {
 func sessionCookie(t *testing.T, e *env, b *browser) string {
 	u, _ := url.Parse(e.srv.URL)
 	for _, c := range b.c.Jar.Cookies(u) {
-		if c.Name == "session" {
+		if c.Name == "trcr_session" {
 			return c.Value
 		}
 	}

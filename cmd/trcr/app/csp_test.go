@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -29,12 +29,12 @@ func imgSources(t *testing.T, policy string) []string {
 func TestContentSecurityPolicy_ImagesOnlyFromTheAppAndItsStorage(t *testing.T) {
 	for _, c := range []struct {
 		name string
-		cfg  config
+		cfg  Config
 		want string
 	}{
-		{"local files", config{BaseURL: "https://trcr.example.com"}, "'self' data: https://trcr.example.com"},
-		{"s3", config{BaseURL: "https://trcr.example.com", S3Endpoint: "http://minio:9000/"}, "'self' data: https://trcr.example.com http://minio:9000"},
-		{"s3 public endpoint", config{BaseURL: "https://trcr.example.com", S3Endpoint: "http://10.0.0.5:9000", S3PublicEndpoint: "https://files.example.com/trcr"},
+		{"local files", Config{BaseURL: "https://trcr.example.com"}, "'self' data: https://trcr.example.com"},
+		{"s3", Config{BaseURL: "https://trcr.example.com", S3Endpoint: "http://minio:9000/"}, "'self' data: https://trcr.example.com http://minio:9000"},
+		{"s3 public endpoint", Config{BaseURL: "https://trcr.example.com", S3Endpoint: "http://10.0.0.5:9000", S3PublicEndpoint: "https://files.example.com/trcr"},
 			"'self' data: https://trcr.example.com https://files.example.com"},
 	} {
 		policy := contentSecurityPolicy(c.cfg)
@@ -55,13 +55,13 @@ func TestServe_ContentSecurityPolicyHeaderAllowsNoRemoteImages(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	cfg := config{BaseURL: "http://127.0.0.1:8080", DataDir: t.TempDir(), Secret: strings.Repeat("s", 32)}
-	a, err := newApp(context.Background(), cfg, db, nil)
+	cfg := Config{BaseURL: "http://127.0.0.1:8080", DataDir: t.TempDir(), Secret: []byte(strings.Repeat("s", 32))}
+	a, err := New(context.Background(), cfg, db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rec := httptest.NewRecorder()
-	a.echo.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, static.Path("css/app.css"), nil))
+	a.Echo.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, static.Path("css/app.css"), nil))
 	policy := rec.Header().Get("Content-Security-Policy")
 	if rec.Code != http.StatusOK || policy == "" {
 		t.Fatalf("GET app.css: %d, policy %q", rec.Code, policy)
