@@ -85,7 +85,7 @@ func TestMoneyFields_AboveTenToTheTwelveCentsAre400(t *testing.T) {
 		}
 		for _, over := range []int64{bound + 1, 9223372036854775807} {
 			r := e.do(w.as(w.owner, c.method, c.path, body(over)))
-			if msg := fieldMessage(r, c.field); r.status != 400 || msg != c.field+" must be at most 1000000000000 (cents)" {
+			if msg := r.fieldMessage(c.field); r.status != 400 || msg != c.field+" must be at most 1000000000000 (cents)" {
 				t.Errorf("%s %s with %s %d: %d %s", c.method, c.path, c.field, over, r.status, r.raw)
 			}
 		}
@@ -120,14 +120,6 @@ func TestProfitabilityReport_LegacyHugeRatesAnswer200(t *testing.T) {
 	}
 }
 
-// fieldMessage is error.fields[field] of an error answer, or "".
-func fieldMessage(r resp, field string) string {
-	e, _ := r.json["error"].(map[string]any)
-	fields, _ := e["fields"].(map[string]any)
-	msg, _ := fields[field].(string)
-	return msg
-}
-
 func TestNUL_InBodiesQueriesAndPathsIs400(t *testing.T) {
 	t.Parallel()
 	w := newBillWorld(t)
@@ -147,7 +139,7 @@ func TestNUL_InBodiesQueriesAndPathsIs400(t *testing.T) {
 		{"escape in a nested object", "/clients", `{"name": "Nul Co", "address": {"street": "Main\u0000Street"}}`, "address.street"},
 	} {
 		r := e.do(req{method: "POST", path: c.path, token: w.owner.token, org: w.org, body: c.body})
-		if r.status != 400 || fieldMessage(r, c.field) != c.field+" must not contain NUL characters" {
+		if r.status != 400 || r.fieldMessage(c.field) != c.field+" must not contain NUL characters" {
 			t.Errorf("%s: %d %s", c.name, r.status, r.raw)
 		}
 	}
@@ -214,7 +206,7 @@ func TestImageUploads_DecompressionBombsAre400Fast(t *testing.T) {
 		for _, path := range []string{"/users/me/avatar/upload", "/organizations/" + org + "/logo/upload"} {
 			start := time.Now()
 			r := e.do(req{method: "POST", path: path, token: u.token, body: body, contentType: ct})
-			if r.status != 400 || !strings.Contains(fieldMessage(r, "file"), "at most 16 megapixels") {
+			if r.status != 400 || !strings.Contains(r.fieldMessage("file"), "at most 16 megapixels") {
 				t.Errorf("%s to %s: %d %s", name, path, r.status, r.raw)
 			}
 			if d := time.Since(start); d > 2*time.Second {

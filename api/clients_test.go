@@ -36,9 +36,14 @@ func newClientsFixture(t *testing.T) *clientsFixture {
 	return f
 }
 
+// as is a request by u in the fixture's organization.
+func (f *clientsFixture) as(u user, method, path string, body any) req {
+	return req{method: method, path: path, token: u.token, org: f.org, body: body}
+}
+
 func (f *clientsFixture) call(want int, u user, method, path string, body any) resp {
 	f.t.Helper()
-	return f.must(want, req{method: method, path: path, token: u.token, org: f.org, body: body})
+	return f.must(want, f.as(u, method, path, body))
 }
 
 func (f *clientsFixture) createClient(u user, body map[string]any) string {
@@ -72,15 +77,6 @@ func (f *clientsFixture) insertInvoice(client, number, status string, total, pai
 		f.t.Fatal(err)
 	}
 	return id
-}
-
-func fieldsOf(r resp) map[string]any {
-	if e, ok := r.json["error"].(map[string]any); ok {
-		if fields, ok := e["fields"].(map[string]any); ok {
-			return fields
-		}
-	}
-	return nil
 }
 
 func names(r resp, key string) string {
@@ -149,11 +145,7 @@ func TestClients_CreateRefusals(t *testing.T) {
 		{map[string]any{"name": "C", "address": map[string]any{"city": strings.Repeat("x", 256)}}, "address.city", "address.city must be at most 255 characters"},
 	}
 	for _, c := range cases {
-		r := f.call(400, f.owner, "POST", "/clients", c.body)
-		expectError(t, r, "validation_failed", c.message)
-		if fieldsOf(r)[c.field] == nil {
-			t.Fatalf("%v: fields %s", c.body, r.raw)
-		}
+		f.run(scenario{req: f.as(f.owner, "POST", "/clients", c.body), status: 400, code: "validation_failed", message: c.message, field: c.field})
 	}
 	typeCases := []struct{ body, message string }{
 		{`{"name": "C", "address": "1 Main St"}`, "address has the wrong type: expected an object"},
@@ -165,11 +157,11 @@ func TestClients_CreateRefusals(t *testing.T) {
 		{`{"name": "C", "currency": 840}`, "currency has the wrong type: expected a string"},
 	}
 	for _, c := range typeCases {
-		expectError(t, f.call(400, f.owner, "POST", "/clients", c.body), "invalid_body", c.message)
+		f.run(scenario{req: f.as(f.owner, "POST", "/clients", c.body), status: 400, code: "invalid_body", message: c.message})
 	}
 	f.call(400, f.owner, "POST", "/clients", `{`)
 	f.must(401, req{method: "POST", path: "/clients", org: f.org, body: map[string]any{"name": "C"}})
-	expectError(t, f.call(403, f.member, "POST", "/clients", map[string]any{"name": "C"}), "forbidden", "")
+	f.run(scenario{req: f.as(f.member, "POST", "/clients", map[string]any{"name": "C"}), status: 403, code: "forbidden"})
 	f.call(403, f.member, "POST", "/clients", map[string]any{}) // permission before validation
 	if after := f.count(`SELECT count(*) FROM clients`); after != before {
 		t.Fatalf("refused creates wrote clients: %d → %d", before, after)
@@ -185,7 +177,7 @@ func TestClients_GetNotFound(t *testing.T) {
 	}
 	f.call(404, f.owner, "GET", "/clients/"+f.strangerClient, nil)
 	f.call(404, f.owner, "GET", "/clients/"+f.unknownID, nil)
-	expectError(t, f.call(404, f.owner, "GET", "/clients/cli_abc123", nil), "not_found", "")
+	f.run(scenario{req: f.as(f.owner, "GET", "/clients/cli_abc123", nil), status: 404, code: "not_found"})
 	f.must(401, req{method: "GET", path: "/clients/" + f.client})
 	f.must(404, req{method: "GET", path: "/clients/" + f.client, token: f.stranger.token, org: f.org})
 }
@@ -285,12 +277,14 @@ func TestClients_Update(t *testing.T) {
 		t.Fatalf("audit changes: %s", changes)
 	}
 
-	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"name": ""}), "validation_failed", "name is required")
-	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"email": "nope"}), "validation_failed", "email must be a valid email address")
-	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"currency": "DOLLARS"}), "validation_failed", "currency must be an ISO 4217 currency code such as USD")
-	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"hourly_rate": -5}), "validation_failed", "hourly_rate must be zero or more (cents per hour)")
-	expectError(t, f.call(400, f.owner, "PUT", path, `{"address": 7}`), "invalid_body", "address has the wrong type: expected an object")
-	expectError(t, f.call(403, f.member, "PUT", path, map[string]any{"name": "Hijack"}), "forbidden", "")
+	f.runAll([]scenario{
+		{req: f.as(f.owner, "PUT", path, map[string]any{"name": ""}), status: 400, code: "validation_failed", message: "name is required"},
+		{req: f.as(f.owner, "PUT", path, map[string]any{"email": "nope"}), status: 400, code: "validation_failed", message: "email must be a valid email address"},
+		{req: f.as(f.owner, "PUT", path, map[string]any{"currency": "DOLLARS"}), status: 400, code: "validation_failed", message: "currency must be an ISO 4217 currency code such as USD"},
+		{req: f.as(f.owner, "PUT", path, map[string]any{"hourly_rate": -5}), status: 400, code: "validation_failed", message: "hourly_rate must be zero or more (cents per hour)"},
+		{req: f.as(f.owner, "PUT", path, `{"address": 7}`), status: 400, code: "invalid_body", message: "address has the wrong type: expected an object"},
+		{req: f.as(f.member, "PUT", path, map[string]any{"name": "Hijack"}), status: 403, code: "forbidden"},
+	})
 	f.call(404, f.owner, "PUT", "/clients/"+f.strangerClient, map[string]any{"name": "Hijack"})
 	f.call(404, f.owner, "PUT", "/clients/"+f.unknownID, map[string]any{"name": "Hijack"})
 	f.call(404, f.owner, "PUT", "/clients/nope", map[string]any{"name": "Hijack"})
@@ -341,8 +335,8 @@ func TestClients_ListSearchAndPagination(t *testing.T) {
 	if got := f.call(200, f.owner, "GET", "/clients?per_page=2&page=9", nil); len(got.data()) != 0 {
 		t.Fatalf("past the end: %s", got.raw)
 	}
-	expectError(t, f.call(400, f.owner, "GET", "/clients?page=0", nil), "validation_failed", "page must be a positive integer")
-	expectError(t, f.call(400, f.owner, "GET", "/clients?per_page=x", nil), "validation_failed", "per_page must be a positive integer")
+	f.run(scenario{req: f.as(f.owner, "GET", "/clients?page=0", nil), status: 400, code: "validation_failed", message: "page must be a positive integer"})
+	f.run(scenario{req: f.as(f.owner, "GET", "/clients?per_page=x", nil), status: 400, code: "validation_failed", message: "per_page must be a positive integer"})
 	f.must(401, req{method: "GET", path: "/clients"})
 }
 
@@ -356,7 +350,7 @@ func TestClients_DeleteDetachesProjectsAndRemovesContactsAndActivities(t *testin
 	f.call(201, f.owner, "POST", "/clients/"+f.client+"/contacts", map[string]any{"name": "John"})
 	f.call(201, f.owner, "POST", "/clients/"+f.client+"/activities", map[string]any{"type": "note", "title": "Hello"})
 	path := "/clients/" + f.client
-	expectError(t, f.call(403, f.member, "DELETE", path, nil), "forbidden", "")
+	f.run(scenario{req: f.as(f.member, "DELETE", path, nil), status: 403, code: "forbidden"})
 	f.call(404, f.owner, "DELETE", "/clients/"+f.strangerClient, nil)
 	f.call(404, f.owner, "DELETE", "/clients/"+f.unknownID, nil)
 	f.call(404, f.owner, "DELETE", "/clients/x", nil)
@@ -384,8 +378,7 @@ func TestClients_DeleteWithInvoicesConflicts(t *testing.T) {
 	project := f.call(201, f.owner, "POST", "/projects", map[string]any{"name": "Site", "client_id": f.client}).str("id")
 	f.call(201, f.owner, "POST", "/clients/"+f.client+"/contacts", map[string]any{"name": "John"})
 	f.insertInvoice(f.client, "INV-2026-0001", "void", 0, 0, "2026-02-01")
-	r := f.call(409, f.owner, "DELETE", "/clients/"+f.client, nil)
-	expectError(t, r, "conflict", "the client has invoices; void or delete them first")
+	f.run(scenario{req: f.as(f.owner, "DELETE", "/clients/"+f.client, nil), status: 409, code: "conflict", message: "the client has invoices; void or delete them first"})
 	f.call(200, f.owner, "GET", "/clients/"+f.client, nil)
 	if p := f.call(200, f.owner, "GET", "/projects/"+project, nil); p.json["client_id"] != f.client {
 		t.Fatalf("refused delete detached the project: %s", p.raw)
@@ -455,11 +448,13 @@ func TestClientContacts_Refusals(t *testing.T) {
 		{map[string]any{"name": "N", "email": "nope"}, "email must be a valid email address"},
 		{map[string]any{"name": "N", "role": strings.Repeat("r", 256)}, "role must be at most 255 characters"},
 	} {
-		expectError(t, f.call(400, f.owner, "POST", base, c.body), "validation_failed", c.message)
+		f.run(scenario{req: f.as(f.owner, "POST", base, c.body), status: 400, code: "validation_failed", message: c.message})
 	}
-	expectError(t, f.call(400, f.owner, "POST", base, `{"name": ["x"]}`), "invalid_body", "name has the wrong type: expected a string")
-	expectError(t, f.call(400, f.owner, "PUT", base+"/"+contact, map[string]any{"name": ""}), "validation_failed", "name is required")
-	expectError(t, f.call(400, f.owner, "PUT", base+"/"+contact, map[string]any{"email": "x@"}), "validation_failed", "email must be a valid email address")
+	f.runAll([]scenario{
+		{req: f.as(f.owner, "POST", base, `{"name": ["x"]}`), status: 400, code: "invalid_body", message: "name has the wrong type: expected a string"},
+		{req: f.as(f.owner, "PUT", base+"/"+contact, map[string]any{"name": ""}), status: 400, code: "validation_failed", message: "name is required"},
+		{req: f.as(f.owner, "PUT", base+"/"+contact, map[string]any{"email": "x@"}), status: 400, code: "validation_failed", message: "email must be a valid email address"},
+	})
 
 	f.call(403, f.member, "POST", base, map[string]any{"name": "N"})
 	f.call(403, f.member, "PUT", base+"/"+contact, map[string]any{"name": "N"})
@@ -539,8 +534,8 @@ func TestClientActivities_LogListAndFilter(t *testing.T) {
 	if got := names(p, "title"); got != "Kickoff call" || p.json["meta"].(map[string]any)["total"] != 2.0 {
 		t.Fatalf("filtered page 2: %s", p.raw)
 	}
-	expectError(t, f.call(400, f.owner, "GET", base+"?type=visit", nil), "validation_failed", "type must be meeting, call, email or note")
-	expectError(t, f.call(400, f.owner, "GET", base+"?page=-1", nil), "validation_failed", "page must be a positive integer")
+	f.run(scenario{req: f.as(f.owner, "GET", base+"?type=visit", nil), status: 400, code: "validation_failed", message: "type must be meeting, call, email or note"})
+	f.run(scenario{req: f.as(f.owner, "GET", base+"?page=-1", nil), status: 400, code: "validation_failed", message: "page must be a positive integer"})
 	if f.auditCount("client_activity", "created") != 5 {
 		t.Fatal("activities not audited")
 	}
@@ -567,14 +562,10 @@ func TestClientActivities_Refusals(t *testing.T) {
 		{map[string]any{"type": "note", "title": "T", "date": "2026-02-30"}, "date", "date must be a date (YYYY-MM-DD) or an RFC 3339 datetime"},
 		{map[string]any{"type": "note", "title": "T", "description": strings.Repeat("d", 10001)}, "description", "description must be at most 10000 characters"},
 	} {
-		r := f.call(400, f.owner, "POST", base, c.body)
-		expectError(t, r, "validation_failed", c.message)
-		if fieldsOf(r)[c.field] == nil {
-			t.Fatalf("%v: fields %s", c.body, r.raw)
-		}
+		f.run(scenario{req: f.as(f.owner, "POST", base, c.body), status: 400, code: "validation_failed", message: c.message, field: c.field})
 	}
-	expectError(t, f.call(400, f.owner, "POST", base, `{"type": "note", "title": "T", "date": 20260301}`), "invalid_body", "date has the wrong type: expected a string")
-	expectError(t, f.call(403, f.member, "POST", base, map[string]any{"type": "note", "title": "T"}), "forbidden", "")
+	f.run(scenario{req: f.as(f.owner, "POST", base, `{"type": "note", "title": "T", "date": 20260301}`), status: 400, code: "invalid_body", message: "date has the wrong type: expected a string"})
+	f.run(scenario{req: f.as(f.member, "POST", base, map[string]any{"type": "note", "title": "T"}), status: 403, code: "forbidden"})
 	f.must(401, req{method: "POST", path: base, body: map[string]any{"type": "note", "title": "T"}})
 	f.must(401, req{method: "GET", path: base})
 	for _, id := range []string{f.unknownID, f.strangerClient, "cli_abc123"} {

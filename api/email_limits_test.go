@@ -248,15 +248,14 @@ func TestSendInvoice_AtMostTenRecipients(t *testing.T) {
 	for i := 0; i < 11; i++ {
 		eleven = append(eleven, fmt.Sprintf("r%d@example.com", i))
 	}
-	wantMessage(t, w.send(w.invoice, eleven...), 400, "to may list at most 10 addresses")
+	e.run(scenario{req: w.sendReq(w.invoice, eleven...), status: 400, message: "to may list at most 10 addresses"})
 	for i := 0; i < 10; i++ {
 		if _, err := e.db.Exec(`INSERT INTO client_contacts (organization_id, client_id, name, email) VALUES ($1, $2, $3, $4)`,
 			w.org, w.client, fmt.Sprintf("Contact %d", i), fmt.Sprintf("c%d@globex.example", i)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	wantMessage(t, e.do(req{method: "POST", path: "/invoices/" + w.invoice + "/send", token: w.owner.token, org: w.org}), 400,
-		"the client and its contacts have more than 10 email addresses; pass to with at most 10")
+	e.run(scenario{req: req{method: "POST", path: "/invoices/" + w.invoice + "/send", token: w.owner.token, org: w.org}, status: 400, message: "the client and its contacts have more than 10 email addresses; pass to with at most 10"})
 	if w.outbox() != 0 {
 		t.Fatal("a refused send wrote an email")
 	}

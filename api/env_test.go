@@ -166,16 +166,6 @@ func (e *env) do(r req) resp {
 	return out
 }
 
-// must calls and fails the test unless the status is want.
-func (e *env) must(want int, r req) resp {
-	e.t.Helper()
-	got := e.do(r)
-	if got.status != want {
-		e.t.Fatalf("%s %s: status %d, want %d; body %s", r.method, r.path, got.status, want, got.raw)
-	}
-	return got
-}
-
 // errCode returns error.code of an error answer.
 func (r resp) errCode() string {
 	if e, ok := r.json["error"].(map[string]any); ok {

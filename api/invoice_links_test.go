@@ -34,7 +34,7 @@ func TestInvoicePublicLink_RotateRevokesTheOldLink(t *testing.T) {
 	e := w.e
 	id := w.invoice(map[string]any{}).str("id")
 	rotate := func(u user, id string) req { return w.as(u, "POST", "/invoices/"+id+"/public-link/rotate", nil) }
-	wantMessage(t, e.do(rotate(w.owner, id)), 409, "a draft has no public link yet: send the invoice first")
+	e.run(scenario{req: rotate(w.owner, id), status: 409, message: "a draft has no public link yet: send the invoice first"})
 	e.must(201, w.as(w.owner, "POST", "/invoices/"+id+"/line-items", map[string]any{"description": "Work", "quantity": 1, "unit_price": 5000}))
 	e.must(200, w.as(w.owner, "POST", "/invoices/"+id+"/send", nil))
 	emailed := invoiceLinkRe.FindString(e.lastEmailTo("billing@zoe.example").Text)

@@ -152,7 +152,7 @@ func TestInvoicesAPI_CreateReadUpdateDelete(t *testing.T) {
 			{map[string]any{"client_id": w.client, "due_date": "2026-04-30", "project_id": w.otherProj}, "project_id must be a project of the client"},
 			{map[string]any{"client_id": w.client, "due_date": "2026-04-30", "project_id": otherOrgID}, "project_id must be a project of the organization"},
 		} {
-			wantMessage(t, e.do(w.as(w.owner, "POST", "/invoices", c.body)), 400, c.msg)
+			e.run(scenario{req: w.as(w.owner, "POST", "/invoices", c.body), status: 400, message: c.msg})
 		}
 		if r := e.must(400, w.as(w.owner, "POST", "/invoices", `{"client_id": "`+w.client+`", "due_date": "2026-04-30", "tax_rate": "lots"}`)); !strings.Contains(r.errMessage(), "tax_rate") {
 			t.Errorf("wrong type: %s", r.raw)
@@ -197,7 +197,7 @@ func TestInvoicesAPI_CreateReadUpdateDelete(t *testing.T) {
 				t.Errorf("%s: %d invoices, want %d", query, got, want)
 			}
 		}
-		wantMessage(t, e.do(w.as(w.owner, "GET", "/invoices?status=late", nil)), 400, "status must be one of draft, sent, paid, overdue, void")
+		e.run(scenario{req: w.as(w.owner, "GET", "/invoices?status=late", nil), status: 400, message: "status must be one of draft, sent, paid, overdue, void"})
 		e.must(400, w.as(w.owner, "GET", "/invoices?client_id=nope", nil))
 		e.must(400, w.as(w.owner, "GET", "/invoices?from=yesterday", nil))
 	})
@@ -207,7 +207,7 @@ func TestInvoicesAPI_CreateReadUpdateDelete(t *testing.T) {
 		if up.str("notes") != "Net 15" || num(up, "discount") != 12.5 || up.str("due_date") != "2026-05-15" || num(up, "tax_rate") != 21 {
 			t.Fatalf("update: %s", up.raw)
 		}
-		wantMessage(t, e.do(w.as(w.owner, "PUT", "/invoices/"+id, map[string]any{"due_date": "2026-01-01"})), 400, "due_date must be on or after issue_date")
+		e.run(scenario{req: w.as(w.owner, "PUT", "/invoices/"+id, map[string]any{"due_date": "2026-01-01"}), status: 400, message: "due_date must be on or after issue_date"})
 		e.must(403, w.as(w.member, "PUT", "/invoices/"+id, map[string]any{"notes": "x"}))
 		e.must(404, w.as(w.owner, "PUT", "/invoices/"+w.strangerInvoice, map[string]any{"notes": "x"}))
 		e.must(404, w.as(w.owner, "PUT", "/invoices/nope", map[string]any{"notes": "x"}))
@@ -223,8 +223,8 @@ func TestInvoicesAPI_CreateReadUpdateDelete(t *testing.T) {
 	t.Run("non-drafts cannot be edited or deleted", func(t *testing.T) {
 		e.must(201, w.as(w.owner, "POST", "/invoices/"+id+"/line-items", map[string]any{"description": "Work", "quantity": 1, "unit_price": 100}))
 		e.must(200, w.as(w.owner, "POST", "/invoices/"+id+"/send", map[string]any{}))
-		wantMessage(t, e.do(w.as(w.owner, "PUT", "/invoices/"+id, map[string]any{"notes": "late"})), 409, "only draft invoices can be edited")
-		wantMessage(t, e.do(w.as(w.owner, "DELETE", "/invoices/"+id, nil)), 409, "only draft invoices can be deleted")
+		e.run(scenario{req: w.as(w.owner, "PUT", "/invoices/"+id, map[string]any{"notes": "late"}), status: 409, message: "only draft invoices can be edited"})
+		e.run(scenario{req: w.as(w.owner, "DELETE", "/invoices/"+id, nil), status: 409, message: "only draft invoices can be deleted"})
 		// Its due date has passed: it reads overdue, and lists under overdue rather than sent.
 		if got := e.must(200, w.as(w.owner, "GET", "/invoices/"+id, nil)); got.str("status") != "overdue" {
 			t.Errorf("status %s", got.str("status"))
@@ -292,7 +292,7 @@ func TestInvoicesAPI_LineItems(t *testing.T) {
 			{map[string]any{"description": "x", "quantity": 1, "unit_price": -5}, "unit_price must be a whole number of cents, 0 or more"},
 			{map[string]any{"description": "x", "quantity": 1, "unit_price": 1, "time_entry_ids": []string{otherOrgID}}, "time_entry_ids must be time entries of the organization"},
 		} {
-			wantMessage(t, e.do(w.as(w.owner, "POST", items, c.body)), 400, c.msg)
+			e.run(scenario{req: w.as(w.owner, "POST", items, c.body), status: 400, message: c.msg})
 		}
 		ok := map[string]any{"description": "x", "quantity": 1, "unit_price": 1}
 		e.must(403, w.as(w.member, "POST", items, ok))
@@ -313,7 +313,7 @@ func TestInvoicesAPI_LineItems(t *testing.T) {
 		if got := e.must(200, w.as(w.owner, "GET", "/invoices/"+id, nil)); num(got, "subtotal") != 189000 {
 			t.Fatalf("subtotal after update: %s", got.raw)
 		}
-		wantMessage(t, e.do(w.as(w.owner, "PUT", path, map[string]any{"description": ""})), 400, "description is required")
+		e.run(scenario{req: w.as(w.owner, "PUT", path, map[string]any{"description": ""}), status: 400, message: "description is required"})
 		e.must(403, w.as(w.member, "PUT", path, map[string]any{"quantity": 1}))
 		e.must(404, w.as(w.owner, "PUT", items+"/"+otherOrgID, map[string]any{"quantity": 1}))
 		e.must(404, w.as(w.owner, "PUT", items+"/nope", map[string]any{"quantity": 1}))
@@ -332,9 +332,11 @@ func TestInvoicesAPI_LineItems(t *testing.T) {
 	t.Run("only drafts", func(t *testing.T) {
 		e.must(200, w.as(w.owner, "POST", "/invoices/"+id+"/send", nil))
 		path := items + "/" + li.str("id")
-		wantMessage(t, e.do(w.as(w.owner, "POST", items, map[string]any{"description": "x", "quantity": 1, "unit_price": 1})), 409, "only draft invoices can be edited")
-		wantMessage(t, e.do(w.as(w.owner, "PUT", path, map[string]any{"quantity": 1})), 409, "only draft invoices can be edited")
-		wantMessage(t, e.do(w.as(w.owner, "DELETE", path, nil)), 409, "only draft invoices can be edited")
+		e.runAll([]scenario{
+			{req: w.as(w.owner, "POST", items, map[string]any{"description": "x", "quantity": 1, "unit_price": 1}), status: 409, message: "only draft invoices can be edited"},
+			{req: w.as(w.owner, "PUT", path, map[string]any{"quantity": 1}), status: 409, message: "only draft invoices can be edited"},
+			{req: w.as(w.owner, "DELETE", path, nil), status: 409, message: "only draft invoices can be edited"},
+		})
 	})
 }
 
@@ -361,7 +363,7 @@ func TestInvoicesAPI_GenerateSendPDFAndMarkPaid(t *testing.T) {
 	if again := e.must(200, w.as(w.owner, "POST", "/invoices/"+id+"/generate", map[string]any{"from": "2026-03-01", "to": "2026-03-31"})); num(again, "subtotal") != 20000 {
 		t.Fatalf("second generate: %s", again.raw)
 	}
-	wantMessage(t, e.do(w.as(w.owner, "POST", "/invoices/"+id+"/generate", map[string]any{"from": "March"})), 400, "from must be a date (YYYY-MM-DD) or an RFC 3339 datetime")
+	e.run(scenario{req: w.as(w.owner, "POST", "/invoices/"+id+"/generate", map[string]any{"from": "March"}), status: 400, message: "from must be a date (YYYY-MM-DD) or an RFC 3339 datetime"})
 	e.must(403, w.as(w.member, "POST", "/invoices/"+id+"/generate", nil))
 	e.must(404, w.as(w.owner, "POST", "/invoices/"+w.strangerInvoice+"/generate", nil))
 
@@ -390,10 +392,10 @@ func TestInvoicesAPI_GenerateSendPDFAndMarkPaid(t *testing.T) {
 
 	t.Run("send", func(t *testing.T) {
 		empty := w.invoice(map[string]any{})
-		wantMessage(t, e.do(w.as(w.owner, "POST", "/invoices/"+empty.str("id")+"/send", nil)), 400, "the invoice has no line items")
+		e.run(scenario{req: w.as(w.owner, "POST", "/invoices/"+empty.str("id")+"/send", nil), status: 400, message: "the invoice has no line items"})
 		e.must(403, w.as(w.member, "POST", "/invoices/"+id+"/send", nil))
 		e.must(404, w.as(w.owner, "POST", "/invoices/"+w.strangerInvoice+"/send", nil))
-		wantMessage(t, e.do(w.as(w.owner, "POST", "/invoices/"+id+"/send", map[string]any{"to": []string{"nope"}})), 400, "to must be a list of email addresses")
+		e.run(scenario{req: w.as(w.owner, "POST", "/invoices/"+id+"/send", map[string]any{"to": []string{"nope"}}), status: 400, message: "to must be a list of email addresses"})
 		if w.count(`SELECT count(*) FROM invoices WHERE id = $1 AND status = 'draft'`, id) != 1 {
 			t.Fatal("a refused send changed the status")
 		}
@@ -416,9 +418,11 @@ func TestInvoicesAPI_GenerateSendPDFAndMarkPaid(t *testing.T) {
 	t.Run("mark paid", func(t *testing.T) {
 		path := "/invoices/" + id + "/mark-paid"
 		draft := w.invoice(map[string]any{})
-		wantMessage(t, e.do(w.as(w.owner, "POST", "/invoices/"+draft.str("id")+"/mark-paid", nil)), 409, "send the invoice first")
-		wantMessage(t, e.do(w.as(w.owner, "POST", path, map[string]any{"payment_method": "cheque"})), 400, "payment_method must be one of bank_transfer, credit_card, cash, other")
-		wantMessage(t, e.do(w.as(w.owner, "POST", path, map[string]any{"paid_at": "soon"})), 400, "paid_at must be a date (YYYY-MM-DD) or an RFC 3339 datetime")
+		e.runAll([]scenario{
+			{req: w.as(w.owner, "POST", "/invoices/"+draft.str("id")+"/mark-paid", nil), status: 409, message: "send the invoice first"},
+			{req: w.as(w.owner, "POST", path, map[string]any{"payment_method": "cheque"}), status: 400, message: "payment_method must be one of bank_transfer, credit_card, cash, other"},
+			{req: w.as(w.owner, "POST", path, map[string]any{"paid_at": "soon"}), status: 400, message: "paid_at must be a date (YYYY-MM-DD) or an RFC 3339 datetime"},
+		})
 		e.must(403, w.as(w.member, "POST", path, nil))
 		e.must(404, w.as(w.owner, "POST", "/invoices/"+w.strangerInvoice+"/mark-paid", nil))
 		paid := e.must(200, w.as(w.owner, "POST", path, map[string]any{"payment_method": "bank_transfer", "paid_at": "2026-04-15T10:00:00Z"}))
@@ -429,7 +433,7 @@ func TestInvoicesAPI_GenerateSendPDFAndMarkPaid(t *testing.T) {
 		if len(pays) != 1 || pays[0]["amount"] != 20000.0 || pays[0]["method"] != "bank_transfer" {
 			t.Fatalf("payments: %v", pays)
 		}
-		wantMessage(t, e.do(w.as(w.owner, "POST", path, nil)), 409, "the invoice is already paid")
+		e.run(scenario{req: w.as(w.owner, "POST", path, nil), status: 409, message: "the invoice is already paid"})
 		e.must(409, w.as(w.owner, "POST", "/invoices/"+id+"/send", nil))
 		// The other admin hears about it; the member does not.
 		if w.count(`SELECT count(*) FROM notifications WHERE type = 'invoice_paid' AND user_id = $1`, w.admin.id) != 1 ||
@@ -524,5 +528,5 @@ func TestInvoicesAPI_Void(t *testing.T) {
 	if got := e.must(200, w.as(w.owner, "GET", "/invoices?status=void", nil)).data(); len(got) != 2 {
 		t.Fatalf("void filter: %v", got)
 	}
-	wantMessage(t, e.do(w.as(w.owner, "POST", "/payments", map[string]any{"invoice_id": target, "amount": 100})), 409, "a void invoice cannot take payments")
+	e.run(scenario{req: w.as(w.owner, "POST", "/payments", map[string]any{"invoice_id": target, "amount": 100}), status: 409, message: "a void invoice cannot take payments"})
 }

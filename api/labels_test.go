@@ -40,13 +40,15 @@ func TestLabels_CreateListByAnyMember(t *testing.T) {
 func TestLabels_CreateRefusals(t *testing.T) {
 	f := newProjectsFixture(t)
 	f.call(201, f.member, "POST", "/labels", map[string]any{"name": "Bug", "color": "#ef4444"})
-	expectError(t, f.call(409, f.member, "POST", "/labels", map[string]any{"name": "BUG", "color": "#ef4444"}), "conflict", "a label with this name already exists")
-	expectError(t, f.call(400, f.member, "POST", "/labels", map[string]any{}), "validation_failed", "name is required")
-	expectError(t, f.call(400, f.member, "POST", "/labels", map[string]any{"name": " ", "color": "#ef4444"}), "validation_failed", "name is required")
-	expectError(t, f.call(400, f.member, "POST", "/labels", map[string]any{"name": strings.Repeat("l", 256), "color": "#ef4444"}), "validation_failed", "name must be at most 255 characters")
-	expectError(t, f.call(400, f.member, "POST", "/labels", map[string]any{"name": "X", "color": "orange"}), "validation_failed", "color must be a hex color such as #6366f1")
+	f.runAll([]scenario{
+		{req: f.as(f.member, "POST", "/labels", map[string]any{"name": "BUG", "color": "#ef4444"}), status: 409, code: "conflict", message: "a label with this name already exists"},
+		{req: f.as(f.member, "POST", "/labels", map[string]any{}), status: 400, code: "validation_failed", message: "name is required"},
+		{req: f.as(f.member, "POST", "/labels", map[string]any{"name": " ", "color": "#ef4444"}), status: 400, code: "validation_failed", message: "name is required"},
+		{req: f.as(f.member, "POST", "/labels", map[string]any{"name": strings.Repeat("l", 256), "color": "#ef4444"}), status: 400, code: "validation_failed", message: "name must be at most 255 characters"},
+		{req: f.as(f.member, "POST", "/labels", map[string]any{"name": "X", "color": "orange"}), status: 400, code: "validation_failed", message: "color must be a hex color such as #6366f1"},
+	})
 	f.call(400, f.member, "POST", "/labels", `{"name": ["x"]}`)
-	expectError(t, f.call(400, f.member, "POST", "/labels", map[string]any{"name": "No color"}), "validation_failed", "color is required")
+	f.run(scenario{req: f.as(f.member, "POST", "/labels", map[string]any{"name": "No color"}), status: 400, code: "validation_failed", message: "color is required"})
 	f.must(401, req{method: "POST", path: "/labels", org: f.org, body: map[string]any{"name": "X"}})
 	f.must(401, req{method: "GET", path: "/labels"})
 	f.must(404, req{method: "POST", path: "/labels", token: f.member.token, org: f.strangerOrg, body: map[string]any{"name": "X"}})
@@ -71,10 +73,12 @@ func TestLabels_UpdateDeleteAdminsOnly(t *testing.T) {
 		t.Fatalf("rename: %s", r.raw)
 	}
 	f.call(200, f.owner, "PUT", path, map[string]any{"name": "DEFECT"}) // a case change of its own name is allowed
-	expectError(t, f.call(409, f.owner, "PUT", path, map[string]any{"name": "feature"}), "conflict", "a label with this name already exists")
-	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"name": ""}), "validation_failed", "name is required")
-	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"color": "#zzzzzz"}), "validation_failed", "color must be a hex color such as #6366f1")
-	expectError(t, f.call(403, f.member, "PUT", path, map[string]any{"name": "Mine"}), "forbidden", "only owners and admins can edit labels")
+	f.runAll([]scenario{
+		{req: f.as(f.owner, "PUT", path, map[string]any{"name": "feature"}), status: 409, code: "conflict", message: "a label with this name already exists"},
+		{req: f.as(f.owner, "PUT", path, map[string]any{"name": ""}), status: 400, code: "validation_failed", message: "name is required"},
+		{req: f.as(f.owner, "PUT", path, map[string]any{"color": "#zzzzzz"}), status: 400, code: "validation_failed", message: "color must be a hex color such as #6366f1"},
+		{req: f.as(f.member, "PUT", path, map[string]any{"name": "Mine"}), status: 403, code: "forbidden", message: "only owners and admins can edit labels"},
+	})
 	f.call(403, f.manager, "DELETE", path, nil)
 	f.call(404, f.owner, "PUT", "/labels/"+theirs, map[string]any{"name": "Ours"})
 	f.call(404, f.owner, "PUT", "/labels/lbl_abc123", map[string]any{"name": "Ours"})

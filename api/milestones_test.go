@@ -64,7 +64,7 @@ func TestMilestones(t *testing.T) {
 			{map[string]any{"title": "Bad color", "target_date": "2026-07-01", "color": "green"}, "color must be a hex color such as #6366f1"},
 			{map[string]any{"title": "Bad color", "target_date": "2026-07-01", "color": "#12345"}, "color must be a hex color such as #6366f1"},
 		} {
-			wantMessage(t, e.do(as(w.manager, "POST", list, c.body)), 400, c.msg)
+			e.run(scenario{req: as(w.manager, "POST", list, c.body), status: 400, message: c.msg})
 		}
 		e.must(400, as(w.manager, "POST", list, map[string]any{"title": 5, "target_date": "2026-07-01"}))
 		ok := map[string]any{"title": "Sneaky", "target_date": "2026-07-01"}
@@ -109,9 +109,11 @@ func TestMilestones(t *testing.T) {
 		if r.str("description") != "Invite-only" {
 			t.Fatalf("set description: %s", r.raw)
 		}
-		wantMessage(t, e.do(as(w.manager, "PUT", one, map[string]any{"title": ""})), 400, "title is required")
-		wantMessage(t, e.do(as(w.manager, "PUT", one, map[string]any{"target_date": "soon"})), 400, "target_date must be a date (YYYY-MM-DD)")
-		wantMessage(t, e.do(as(w.manager, "PUT", one, map[string]any{"color": "red"})), 400, "color must be a hex color such as #6366f1")
+		e.runAll([]scenario{
+			{req: as(w.manager, "PUT", one, map[string]any{"title": ""}), status: 400, message: "title is required"},
+			{req: as(w.manager, "PUT", one, map[string]any{"target_date": "soon"}), status: 400, message: "target_date must be a date (YYYY-MM-DD)"},
+			{req: as(w.manager, "PUT", one, map[string]any{"color": "red"}), status: 400, message: "color must be a hex color such as #6366f1"},
+		})
 		e.must(400, as(w.manager, "PUT", one, map[string]any{"description": 3}))
 		e.must(403, as(w.member, "PUT", one, map[string]any{"title": "Mine"}))
 		e.must(404, as(w.outsider, "PUT", one, map[string]any{"title": "Mine"}))

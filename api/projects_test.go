@@ -67,9 +67,14 @@ func (f *projectsFixture) addMember(project string, u user, role string) {
 }
 
 // call runs a request as u in the fixture's organization.
+// as is a request by u in the fixture's organization.
+func (f *projectsFixture) as(u user, method, path string, body any) req {
+	return req{method: method, path: path, token: u.token, org: f.org, body: body}
+}
+
 func (f *projectsFixture) call(want int, u user, method, path string, body any) resp {
 	f.t.Helper()
-	return f.must(want, req{method: method, path: path, token: u.token, org: f.org, body: body})
+	return f.must(want, f.as(u, method, path, body))
 }
 
 // auditCount counts audit entries of the organization with the given entity type and action.
@@ -104,13 +109,6 @@ func (f *projectsFixture) insertTask(project, group, title, status string, posit
 		f.t.Fatal(err)
 	}
 	return id
-}
-
-func expectError(t *testing.T, r resp, code, message string) {
-	t.Helper()
-	if r.errCode() != code || (message != "" && r.errMessage() != message) {
-		t.Fatalf("want %s %q, got %s", code, message, r.raw)
-	}
 }
 
 func TestProjects_CreateDefaultsAndManagerAndDefaultGroup(t *testing.T) {
@@ -170,17 +168,13 @@ func TestProjects_CreateRefusals(t *testing.T) {
 		{map[string]any{"name": "P", "status": "paused"}, "status", "status must be active or archived"},
 	}
 	for _, c := range cases {
-		r := f.call(400, f.owner, "POST", "/projects", c.body)
-		expectError(t, r, "validation_failed", c.message)
-		if r.json["error"].(map[string]any)["fields"].(map[string]any)[c.field] == nil {
-			t.Fatalf("%v: fields %s", c.body, r.raw)
-		}
+		f.run(scenario{req: f.as(f.owner, "POST", "/projects", c.body), status: 400, code: "validation_failed", message: c.message, field: c.field})
 	}
 	for _, body := range []string{`{"name": "P", "hourly_rate": 1.5}`, `{"name": "P", "hourly_rate": "lots"}`, `{"name": 5}`, `{"name": "P", "billable": "yes"}`, `{`} {
 		f.call(400, f.owner, "POST", "/projects", body)
 	}
 	f.must(401, req{method: "POST", path: "/projects", org: f.org, body: map[string]any{"name": "P"}})
-	expectError(t, f.call(403, f.manager, "POST", "/projects", map[string]any{"name": "P"}), "forbidden", "")
+	f.run(scenario{req: f.as(f.manager, "POST", "/projects", map[string]any{"name": "P"}), status: 403, code: "forbidden"})
 	f.call(403, f.member, "POST", "/projects", map[string]any{"name": "P"})
 	var after int
 	_ = f.db.Get(&after, `SELECT count(*) FROM projects`)
@@ -228,14 +222,15 @@ func TestProjects_Update(t *testing.T) {
 	if n := f.auditCount("project", "updated"); n != audits {
 		t.Fatalf("no-op update audited: %d → %d", audits, n)
 	}
-	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"status": "paused"}), "validation_failed", "status must be active or archived")
-	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"name": ""}), "validation_failed", "name is required")
-	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"hourly_rate": -5}), "validation_failed", "")
-	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"color": "blue"}), "validation_failed", "")
-	expectError(t, f.call(400, f.owner, "PUT", path, `{"hourly_rate": "x"}`), "invalid_body", "hourly_rate has the wrong type: expected a number")
+	f.runAll([]scenario{
+		{req: f.as(f.owner, "PUT", path, map[string]any{"status": "paused"}), status: 400, code: "validation_failed", message: "status must be active or archived"},
+		{req: f.as(f.owner, "PUT", path, map[string]any{"name": ""}), status: 400, code: "validation_failed", message: "name is required"},
+		{req: f.as(f.owner, "PUT", path, map[string]any{"hourly_rate": -5}), status: 400, code: "validation_failed"},
+		{req: f.as(f.owner, "PUT", path, map[string]any{"color": "blue"}), status: 400, code: "validation_failed"},
+		{req: f.as(f.owner, "PUT", path, `{"hourly_rate": "x"}`), status: 400, code: "invalid_body", message: "hourly_rate has the wrong type: expected a number"},
+	})
 	for _, other := range []string{f.strangerClient(), "00000000-0000-4000-8000-000000000009", "cli_abc"} {
-		expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"client_id": other, "name": "Hijack"}),
-			"validation_failed", "client_id must be a client of this organization")
+		f.run(scenario{req: f.as(f.owner, "PUT", path, map[string]any{"client_id": other, "name": "Hijack"}), status: 400, code: "validation_failed", message: "client_id must be a client of this organization"})
 	}
 	f.call(403, f.member, "PUT", path, map[string]any{"name": "Hijack"})
 	f.call(404, f.outsider, "PUT", path, map[string]any{"name": "Hijack"})
@@ -290,7 +285,7 @@ func TestProjects_ListFiltersAndVisibility(t *testing.T) {
 	if names(p2) != "Website Redesign" || fmt.Sprint(p2.json["meta"]) != "map[page:2 per_page:2 total:3]" {
 		t.Fatalf("page 2: %s", p2.raw)
 	}
-	expectError(t, f.call(400, f.owner, "GET", "/projects?status=paused", nil), "validation_failed", "status must be active or archived")
+	f.run(scenario{req: f.as(f.owner, "GET", "/projects?status=paused", nil), status: 400, code: "validation_failed", message: "status must be active or archived"})
 	f.call(400, f.owner, "GET", "/projects?page=0", nil)
 	f.must(401, req{method: "GET", path: "/projects"})
 	if got := names(f.must(200, req{method: "GET", path: "/projects", token: f.stranger.token, org: f.strangerOrg})); got != "Their Project" {
@@ -350,17 +345,19 @@ func TestProjectMembers_AddListRemove(t *testing.T) {
 		t.Fatalf("add: %s", r.raw)
 	}
 	f.call(200, f.outsider, "GET", "/projects/"+f.project, nil)
-	expectError(t, f.call(409, f.owner, "POST", path, map[string]any{"user_id": f.outsider.id, "role": "manager"}), "conflict", "")
+	f.run(scenario{req: f.as(f.owner, "POST", path, map[string]any{"user_id": f.outsider.id, "role": "manager"}), status: 409, code: "conflict"})
 
 	// Refusals.
 	notMember := "user_id must be an active member of the organization"
-	expectError(t, f.call(400, f.owner, "POST", path, map[string]any{"user_id": f.stranger.id}), "validation_failed", notMember)
-	expectError(t, f.call(400, f.owner, "POST", path, map[string]any{"user_id": "usr_xyz"}), "validation_failed", notMember)
-	expectError(t, f.call(400, f.owner, "POST", path, map[string]any{}), "validation_failed", "user_id is required")
-	expectError(t, f.call(400, f.owner, "POST", path, map[string]any{"user_id": f.admin.id, "role": "boss"}), "validation_failed", "role must be manager or member")
+	f.runAll([]scenario{
+		{req: f.as(f.owner, "POST", path, map[string]any{"user_id": f.stranger.id}), status: 400, code: "validation_failed", message: notMember},
+		{req: f.as(f.owner, "POST", path, map[string]any{"user_id": "usr_xyz"}), status: 400, code: "validation_failed", message: notMember},
+		{req: f.as(f.owner, "POST", path, map[string]any{}), status: 400, code: "validation_failed", message: "user_id is required"},
+		{req: f.as(f.owner, "POST", path, map[string]any{"user_id": f.admin.id, "role": "boss"}), status: 400, code: "validation_failed", message: "role must be manager or member"},
+	})
 	invited := f.register("Ivy Invited")
 	f.call(201, f.owner, "POST", "/members/invite", map[string]any{"email": invited.email})
-	expectError(t, f.call(400, f.owner, "POST", path, map[string]any{"user_id": invited.id}), "validation_failed", notMember)
+	f.run(scenario{req: f.as(f.owner, "POST", path, map[string]any{"user_id": invited.id}), status: 400, code: "validation_failed", message: notMember})
 	f.call(403, f.member, "POST", path, map[string]any{"user_id": f.admin.id})
 	f.call(404, f.owner, "POST", "/projects/"+f.strangerProject+"/members", map[string]any{"user_id": f.admin.id})
 	f.must(401, req{method: "POST", path: path, body: map[string]any{"user_id": f.admin.id}})

@@ -81,14 +81,13 @@ func TestTaskStatuses_CreateRefusals(t *testing.T) {
 		{map[string]any{"code": "ok_code", "label": "X", "color": "#000000", "next_status_code": "ok_code"}, "next_status_code must differ from the status's own code"},
 	}
 	for _, c := range cases {
-		expectError(t, f.call(400, f.owner, "POST", "/task-statuses", c.body), "validation_failed", c.message)
+		f.run(scenario{req: f.as(f.owner, "POST", "/task-statuses", c.body), status: 400, code: "validation_failed", message: c.message})
 	}
 	for _, code := range []string{"open", "in_progress", "done", "closed"} {
-		r := f.call(409, f.owner, "POST", "/task-statuses", map[string]any{"code": code, "label": "X", "color": "#000000"})
-		expectError(t, r, "conflict", "duplicate status code: "+code+" is a built-in status")
+		f.run(scenario{req: f.as(f.owner, "POST", "/task-statuses", map[string]any{"code": code, "label": "X", "color": "#000000"}), status: 409, code: "conflict",
+			message: "duplicate status code: " + code + " is a built-in status"})
 	}
-	expectError(t, f.call(409, f.owner, "POST", "/task-statuses", map[string]any{"code": "qa_review", "label": "Again", "color": "#000000"}),
-		"conflict", "duplicate status code: qa_review already exists")
+	f.run(scenario{req: f.as(f.owner, "POST", "/task-statuses", map[string]any{"code": "qa_review", "label": "Again", "color": "#000000"}), status: 409, code: "conflict", message: "duplicate status code: qa_review already exists"})
 	f.call(400, f.owner, "POST", "/task-statuses", `{"code": "x_y", "label": "X", "color": "#000000", "is_terminal": "yes"}`)
 	f.call(403, f.manager, "POST", "/task-statuses", map[string]any{"code": "mine", "label": "X", "color": "#000000"})
 	f.must(401, req{method: "POST", path: "/task-statuses", body: map[string]any{"code": "mine", "label": "X", "color": "#000000"}})
@@ -116,11 +115,13 @@ func TestTaskStatuses_Update(t *testing.T) {
 	if r = f.call(200, f.owner, "PUT", path, map[string]any{"next_status_code": nil, "on_complete": "none"}); r.json["next_status_code"] != nil || r.str("on_complete") != "none" {
 		t.Fatalf("clear next status: %s", r.raw)
 	}
-	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"next_status_code": "qa_review"}), "validation_failed", "next_status_code must differ from the status's own code")
-	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"next_status_code": "theirs"}), "validation_failed", "next_status_code must be an existing status code")
-	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"label": ""}), "validation_failed", "label is required")
-	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"color": "x"}), "validation_failed", "color must be a hex color such as #6366f1")
-	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"on_complete": "later"}), "validation_failed", "on_complete must be auto_advance or none")
+	f.runAll([]scenario{
+		{req: f.as(f.owner, "PUT", path, map[string]any{"next_status_code": "qa_review"}), status: 400, code: "validation_failed", message: "next_status_code must differ from the status's own code"},
+		{req: f.as(f.owner, "PUT", path, map[string]any{"next_status_code": "theirs"}), status: 400, code: "validation_failed", message: "next_status_code must be an existing status code"},
+		{req: f.as(f.owner, "PUT", path, map[string]any{"label": ""}), status: 400, code: "validation_failed", message: "label is required"},
+		{req: f.as(f.owner, "PUT", path, map[string]any{"color": "x"}), status: 400, code: "validation_failed", message: "color must be a hex color such as #6366f1"},
+		{req: f.as(f.owner, "PUT", path, map[string]any{"on_complete": "later"}), status: 400, code: "validation_failed", message: "on_complete must be auto_advance or none"},
+	})
 	f.call(403, f.manager, "PUT", path, map[string]any{"label": "Mine"})
 	f.call(404, f.owner, "PUT", "/task-statuses/"+theirs, map[string]any{"label": "Mine"})
 	f.call(404, f.owner, "PUT", "/task-statuses/ts_abc123", map[string]any{"label": "Mine"})
@@ -200,7 +201,7 @@ func TestTaskStatuses_Reorder(t *testing.T) {
 	}
 	bad := "order must list every task status id of the organization exactly once"
 	for _, order := range [][]string{{c, a}, {c, a, b, b}, {c, a, a}, {c, a, theirs}, {c, a, b, theirs}, {c, a, "nope"}, {}} {
-		expectError(t, f.call(400, f.owner, "POST", "/task-statuses/reorder", map[string]any{"order": order}), "validation_failed", bad)
+		f.run(scenario{req: f.as(f.owner, "POST", "/task-statuses/reorder", map[string]any{"order": order}), status: 400, code: "validation_failed", message: bad})
 	}
 	f.call(400, f.owner, "POST", "/task-statuses/reorder", map[string]any{})
 	f.call(400, f.owner, "POST", "/task-statuses/reorder", `{"order": "alpha"}`)

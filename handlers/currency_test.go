@@ -52,9 +52,7 @@ func TestCurrencySelects_OfferEveryCurrencyTheStoreAccepts(t *testing.T) {
 
 	for _, code := range []string{"MAD", "PEN"} {
 		form := url.Values{"name": {"Currency Co"}, "slug": {"currency-co"}, "currency": {code}, "timezone": {"UTC"}}
-		if p := owner.htmx("/settings/organization", form); p.status != http.StatusOK {
-			t.Fatalf("save %s: %d %s", code, p.status, p.body)
-		}
+		owner.visit(visit{name: "save", method: http.MethodPost, htmx: true, path: "/settings/organization", form: form, status: http.StatusOK})
 		p := owner.get("/settings/organization")
 		if got := p.doc.Find("#settings-currency option[selected]").AttrOr("value", ""); got != code {
 			t.Fatalf("after saving %s the settings show %q", code, got)

@@ -109,29 +109,19 @@ func (b *browser) read(res *http.Response, err error) page {
 
 func (b *browser) get(path string) page {
 	b.e.t.Helper()
-	return b.read(b.c.Get(b.e.srv.URL + path))
+	return b.send(visit{path: path})
 }
 
 // post submits a form with the CSRF token of the last page read.
 func (b *browser) post(path string, form url.Values) page {
 	b.e.t.Helper()
-	if form == nil {
-		form = url.Values{}
-	}
-	if form.Get("_csrf") == "" {
-		form.Set("_csrf", b.csrf)
-	}
-	return b.read(b.c.PostForm(b.e.srv.URL+path, form))
+	return b.send(visit{method: http.MethodPost, path: path, form: form})
 }
 
 // htmx submits like htmx does: CSRF in the header, HX-Request set.
 func (b *browser) htmx(path string, form url.Values) page {
 	b.e.t.Helper()
-	req, _ := http.NewRequest("POST", b.e.srv.URL+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("HX-Request", "true")
-	req.Header.Set("X-CSRF-Token", b.csrf)
-	return b.read(b.c.Do(req))
+	return b.send(visit{method: http.MethodPost, htmx: true, path: path, form: form})
 }
 
 // signUp registers through the page and returns the signed-in browser.

@@ -166,7 +166,7 @@ func TestGanttPage_BarsSectionsLinksMilestonesAndUnscheduled(t *testing.T) {
 	}
 
 	// The zoom control swaps the chart only.
-	frag := g.owner.read(ganttHTMX(g.owner, g.path()+"?zoom=month"))
+	frag := htmxGet(g.owner, g.path()+"?zoom=month")
 	if frag.status != http.StatusOK || strings.Contains(frag.body, "<html") || !frag.has("gantt-chart") ||
 		frag.doc.Find(`[data-testid="gantt-zoom-month"][aria-current="true"]`).Length() != 1 {
 		t.Fatalf("htmx zoom: %d", frag.status)
@@ -180,12 +180,6 @@ func TestGanttPage_BarsSectionsLinksMilestonesAndUnscheduled(t *testing.T) {
 }
 
 func ganttInt(n int) *int { return &n }
-
-func ganttHTMX(b *browser, path string) (*http.Response, error) {
-	req, _ := http.NewRequest("GET", b.e.srv.URL+path, nil)
-	req.Header.Set("HX-Request", "true")
-	return b.c.Do(req)
-}
 
 func TestGanttPage_EmptyStates(t *testing.T) {
 	g := newGanttTeam(t)
@@ -214,9 +208,7 @@ func TestGanttPage_MemberSeesItsProjectsButCannotDrag(t *testing.T) {
 	if _, ok := p.doc.Find(`[data-testid="gantt-bar"]`).Attr("data-draggable"); ok {
 		t.Error("a member without manage_tasks gets draggable bars")
 	}
-	if p := g.member.get("/projects/" + hidden.ID + "/gantt"); p.status != http.StatusNotFound {
-		t.Errorf("a project the member is not in: %d", p.status)
-	}
+	g.member.visit(visit{name: "a project the member is not in", path: "/projects/" + hidden.ID + "/gantt", status: http.StatusNotFound})
 	status, body := moveDates(t, g.member, task.ID, url.Values{"start_date": {"2026-03-03"}, "due_date": {"2026-03-07"}})
 	if status != http.StatusForbidden || !strings.Contains(body["error"].(string), "manage_tasks") {
 		t.Fatalf("member moving a task: %d %v", status, body)
@@ -228,9 +220,7 @@ func TestGanttPage_AnotherOrganizationsIDsAreNotFound(t *testing.T) {
 	task := g.task(t, store.TaskInput{Title: "Wireframes", DueDate: ganttStr("2026-03-06")})
 	other := g.e.withOrg("Otto Other", "otto@example.com", "Other Co")
 	for _, path := range []string{g.path(), "/projects/not-a-uuid/gantt"} {
-		if p := other.get(path); p.status != http.StatusNotFound {
-			t.Errorf("%s: %d", path, p.status)
-		}
+		other.visit(visit{path: path, status: http.StatusNotFound})
 	}
 	status, body := moveDates(t, other, task.ID, url.Values{"due_date": {"2026-03-09"}})
 	if status != http.StatusNotFound || body["error"] == "" {

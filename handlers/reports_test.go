@@ -184,9 +184,7 @@ func TestReports_MemberSeesOnlyTheirOwnTimeAndNoMoney(t *testing.T) {
 	}
 	for _, path := range []string{"/reports/revenue?" + march, "/reports/profitability?" + march, "/reports/revenue.csv?" + march,
 		"/reports/profitability.csv?" + march, "/reports/timesheet?" + march + "&user_id=" + r.olga} {
-		if p := r.member.get(path); p.status != http.StatusForbidden {
-			t.Errorf("member GET %s: %d, want 403", path, p.status)
-		}
+		r.member.visit(visit{name: "member GET", path: path, status: http.StatusForbidden})
 	}
 	p = r.member.get("/reports/utilization?" + march)
 	if p.status != http.StatusOK || p.doc.Find(`[data-testid="report-table"] tbody tr`).Length() != 1 || !p.has("chart-ref") {

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/PuerkitoBio/goquery"
-
 	"github.com/trcr/trcr/store"
 )
 
@@ -99,26 +97,6 @@ func (tt *timeTeam) entry(t *testing.T, a store.Actor, projectID, taskID, descri
 	return e.ID
 }
 
-// ttGet loads a page the way htmx does.
-func ttGet(b *browser, path string) page {
-	b.e.t.Helper()
-	req, _ := http.NewRequest("GET", b.e.srv.URL+path, nil)
-	req.Header.Set("HX-Request", "true")
-	return b.read(b.c.Do(req))
-}
-
-func ttTexts(p page, testid string) []string {
-	var out []string
-	p.doc.Find(`[data-testid="` + testid + `"]`).Each(func(_ int, s *goquery.Selection) {
-		out = append(out, strings.Join(strings.Fields(s.Text()), " "))
-	})
-	return out
-}
-
-func ttFieldError(p page, id string) string {
-	return strings.TrimSpace(p.doc.Find("#" + id + "-error").Text())
-}
-
 func TestTimePage_WeekTimesheetAndEntriesInTheUsersTimezone(t *testing.T) {
 	t.Parallel()
 	tt := newTimeTeam(t)
@@ -140,13 +118,13 @@ func TestTimePage_WeekTimesheetAndEntriesInTheUsersTimezone(t *testing.T) {
 	if got := p.text("week-label"); !strings.Contains(got, "Mar 2 – 8, 2026") || !strings.Contains(got, "Week 10") {
 		t.Errorf("week label %q", got)
 	}
-	if got := ttTexts(p, "timesheet-row"); strings.Join(got, "|") != "Website1:30––––––1:30|No project–0:15–––––0:15" {
+	if got := p.texts("timesheet-row"); strings.Join(got, "|") != "Website1:30––––––1:30|No project–0:15–––––0:15" {
 		t.Errorf("rows %q", got)
 	}
 	if got := p.text("timesheet-grand-total"); got != "1:45" {
 		t.Errorf("grand total %q", got)
 	}
-	if got := ttTexts(p, "time-entry-description"); strings.Join(got, "|") != "Email|Kick-off" {
+	if got := p.texts("time-entry-description"); strings.Join(got, "|") != "Email|Kick-off" {
 		t.Errorf("entries %q (the Monday-night fix belongs to the next week in Berlin)", got)
 	}
 	entry := p.doc.Find(`[data-testid="time-entry"]`).Last()
@@ -158,24 +136,22 @@ func TestTimePage_WeekTimesheetAndEntriesInTheUsersTimezone(t *testing.T) {
 	}
 
 	// The next week, through htmx: only the results.
-	next := ttGet(tt.owner, "/time?week=2026-W11")
+	next := htmxGet(tt.owner, "/time?week=2026-W11")
 	if !next.has("time-results") || next.has("sidebar") {
 		t.Errorf("htmx answer is the results fragment")
 	}
-	if got := ttTexts(next, "time-entry-description"); strings.Join(got, "|") != "Late fix" {
+	if got := next.texts("time-entry-description"); strings.Join(got, "|") != "Late fix" {
 		t.Errorf("next week %q", got)
 	}
 	// ?start= names any day of a week.
-	if got := ttTexts(tt.owner.get("/time?start=2026-03-05"), "time-entry-description"); len(got) != 2 {
+	if got := tt.owner.get("/time?start=2026-03-05").texts("time-entry-description"); len(got) != 2 {
 		t.Errorf("?start: %q", got)
 	}
 	empty := tt.owner.get("/time?week=2026-W20")
 	if !empty.has("empty-state") || !empty.has("empty-add-time") {
 		t.Errorf("an empty week shows empty states")
 	}
-	if p := tt.owner.get("/time?week=2026-W99"); p.status != http.StatusBadRequest {
-		t.Errorf("bad week: %d", p.status)
-	}
+	tt.owner.visit(visit{name: "bad week", path: "/time?week=2026-W99", status: http.StatusBadRequest})
 }
 
 func TestTimePage_FiltersKeptInTheURLAndAdminsSwitchUser(t *testing.T) {
@@ -202,7 +178,7 @@ func TestTimePage_FiltersKeptInTheURLAndAdminsSwitchUser(t *testing.T) {
 	}
 
 	all := tt.owner.get("/time?week=2026-W10&user=all")
-	if got := ttTexts(all, "time-entry-description"); len(got) != 2 {
+	if got := all.texts("time-entry-description"); len(got) != 2 {
 		t.Errorf("everyone's entries: %q", got)
 	}
 	if all.has("time-add") {
@@ -212,21 +188,17 @@ func TestTimePage_FiltersKeptInTheURLAndAdminsSwitchUser(t *testing.T) {
 		t.Errorf("entries name their user")
 	}
 	milo := tt.owner.get("/time?week=2026-W10&user=" + tt.memberA.UserID)
-	if got := ttTexts(milo, "time-entry-description"); strings.Join(got, "|") != "Milo's work" {
+	if got := milo.texts("time-entry-description"); strings.Join(got, "|") != "Milo's work" {
 		t.Errorf("a member's entries: %q", got)
 	}
 
 	// Members see their own time only, and have no user filter.
 	mine := tt.member.get("/time?week=2026-W10")
-	if got := ttTexts(mine, "time-entry-description"); strings.Join(got, "|") != "Milo's work" || mine.has("time-filter-user") {
+	if got := mine.texts("time-entry-description"); strings.Join(got, "|") != "Milo's work" || mine.has("time-filter-user") {
 		t.Errorf("member's page: %q, user filter %v", got, mine.has("time-filter-user"))
 	}
-	if p := tt.member.get("/time?user=" + tt.ownerA.UserID); p.status != http.StatusForbidden {
-		t.Errorf("member asking for the owner's time: %d", p.status)
-	}
-	if p := tt.member.get("/time/export.csv?user=all"); p.status != http.StatusForbidden {
-		t.Errorf("member exporting everyone's time: %d", p.status)
-	}
+	tt.member.visit(visit{name: "member asking for the owner's time", path: "/time?user=" + tt.ownerA.UserID, status: http.StatusForbidden})
+	tt.member.visit(visit{name: "member exporting everyone's time", path: "/time/export.csv?user=all", status: http.StatusForbidden})
 }
 
 func TestTimeEntry_AddManuallyWithMessagesInPlace(t *testing.T) {
@@ -259,7 +231,7 @@ func TestTimeEntry_AddManuallyWithMessagesInPlace(t *testing.T) {
 			t.Errorf("%s: %d %s", tc.name, p.status, p.body)
 			continue
 		}
-		if got := ttFieldError(p, tc.slot); got != tc.want {
+		if got := p.fieldError(tc.slot); got != tc.want {
 			t.Errorf("%s: %s says %q, want %q", tc.name, tc.slot, got, tc.want)
 		}
 		if !p.has("form-error") || p.doc.Find(`[hx-swap-oob="true"].field__error`).Length() != 7 {
@@ -306,7 +278,7 @@ func TestTimeEntry_InlineEditAndDelete(t *testing.T) {
 	id := tt.entry(t, tt.ownerA, tt.project.ID, tt.task.ID, "Kick-off", "2026-03-02T08:00:00Z", "2026-03-02T09:30:00Z")
 	tt.owner.get("/time?week=2026-W10")
 
-	edit := ttGet(tt.owner, "/time/entries/"+id+"/edit")
+	edit := htmxGet(tt.owner, "/time/entries/"+id+"/edit")
 	f := edit.doc.Find(`[data-testid="time-entry-edit-form"]`)
 	if edit.status != http.StatusOK || f.Length() != 1 {
 		t.Fatalf("edit form: %d %s", edit.status, edit.body)
@@ -327,7 +299,7 @@ func TestTimeEntry_InlineEditAndDelete(t *testing.T) {
 	if p.status != http.StatusNoContent || !strings.Contains(p.header.Get("HX-Trigger"), "time-changed") {
 		t.Fatalf("save: %d %s", p.status, p.body)
 	}
-	row := ttGet(tt.owner, "/time/entries/"+id)
+	row := htmxGet(tt.owner, "/time/entries/"+id)
 	if got := row.text("time-entry-description"); got != "Kick-off call" || !strings.Contains(row.body, "09:00 – 10:30") {
 		t.Errorf("row after save: %q", row.body)
 	}
@@ -335,32 +307,24 @@ func TestTimeEntry_InlineEditAndDelete(t *testing.T) {
 	values.Set("end", "09:00")
 	values.Set("start", "09:00")
 	p = tt.owner.htmx("/time/entries/"+id, values)
-	if p.status != http.StatusUnprocessableEntity || ttFieldError(p, "entry-"+id+"-end") != "The end must be after the start." {
+	if p.status != http.StatusUnprocessableEntity || p.fieldError("entry-"+id+"-end") != "The end must be after the start." {
 		t.Errorf("empty span: %d %s", p.status, p.body)
 	}
 
 	// Another organization's entry does not exist here; a member cannot reach the owner's.
 	for _, path := range []string{"/time/entries/" + tt.otherEntry, "/time/entries/" + tt.otherEntry + "/edit"} {
-		if p := ttGet(tt.owner, path); p.status != http.StatusNotFound {
-			t.Errorf("GET %s: %d", path, p.status)
-		}
+		tt.owner.visit(visit{htmx: true, path: path, status: http.StatusNotFound})
 	}
-	if p := tt.owner.htmx("/time/entries/"+tt.otherEntry, values); p.status != http.StatusNotFound {
-		t.Errorf("update another organization's entry: %d", p.status)
-	}
-	if p := tt.owner.htmx("/time/entries/"+tt.otherEntry+"/delete", nil); p.status != http.StatusNotFound {
-		t.Errorf("delete another organization's entry: %d", p.status)
-	}
+	tt.owner.visit(visit{name: "update another organization's entry", method: http.MethodPost, htmx: true, path: "/time/entries/" + tt.otherEntry, form: values, status: http.StatusNotFound})
+	tt.owner.visit(visit{name: "delete another organization's entry", method: http.MethodPost, htmx: true, path: "/time/entries/" + tt.otherEntry + "/delete", status: http.StatusNotFound})
 	tt.member.get("/time")
-	if p := tt.member.htmx("/time/entries/"+id+"/delete", nil); p.status != http.StatusNotFound {
-		t.Errorf("member deleting the owner's entry: %d", p.status)
-	}
+	tt.member.visit(visit{name: "member deleting the owner's entry", method: http.MethodPost, htmx: true, path: "/time/entries/" + id + "/delete", status: http.StatusNotFound})
 
 	p = tt.owner.htmx("/time/entries/"+id+"/delete", nil)
 	if p.status != http.StatusNoContent || !strings.Contains(p.header.Get("HX-Trigger"), "time-changed") {
 		t.Fatalf("delete: %d %s", p.status, p.body)
 	}
-	if got := ttTexts(tt.owner.get("/time?week=2026-W10"), "time-entry"); len(got) != 0 {
+	if got := tt.owner.get("/time?week=2026-W10").texts("time-entry"); len(got) != 0 {
 		t.Errorf("after delete: %q", got)
 	}
 }
@@ -443,7 +407,5 @@ func TestTimeExport_CSVOfTheFilteredEntries(t *testing.T) {
 	if strings.TrimSpace(string(body)) != strings.Join(want[0], ",") {
 		t.Errorf("empty export: %q", body)
 	}
-	if p := tt.owner.get("/time/export.csv?week=nope"); p.status != http.StatusBadRequest {
-		t.Errorf("bad week: %d", p.status)
-	}
+	tt.owner.visit(visit{name: "bad week", path: "/time/export.csv?week=nope", status: http.StatusBadRequest})
 }
