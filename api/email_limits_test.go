@@ -8,11 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trcr/trcr/cmd/trcr/app"
+	"github.com/trcr/trcr/store"
 )
 
 func withEmailQuota(perHour, perDay int) envOption {
-	return func(c *app.Config) { c.OrgEmailsPerHour, c.OrgEmailsPerDay = perHour, perDay }
+	return func(c *store.Config) { c.OrgEmailsPerHour, c.OrgEmailsPerDay = perHour, perDay }
 }
 
 // member finds the row of email in GET /members as the owner sees it.

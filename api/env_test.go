@@ -51,9 +51,9 @@ func (e *env) runHub() {
 	e.t.Cleanup(func() { stop(); <-done })
 }
 
-type envOption func(*app.Config)
+type envOption func(*store.Config)
 
-func withAuthRateLimit(n int) envOption { return func(c *app.Config) { c.AuthRateLimit = n } }
+func withAuthRateLimit(n int) envOption { return func(c *store.Config) { c.AuthRateLimit = n } }
 
 func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Helper()
@@ -63,12 +63,12 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	cfg := app.Config{BaseURL: "http://trcr.test", DataDir: t.TempDir(), Secret: testSecret, DatabaseURL: url, AuthRateLimit: 10000,
+	cfg := app.Config{Store: store.Config{BaseURL: "http://trcr.test", Secret: testSecret, AuthRateLimit: 10000}, DataDir: t.TempDir(), DatabaseURL: url,
 		// Requests come from the loopback peer, whose X-Forwarded-For is believed: a test chooses the client's address.
 		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")},
 		RequestTimeout: 30 * time.Second, UploadTimeout: 5 * time.Minute}
 	for _, o := range opts {
-		o(&cfg)
+		o(&cfg.Store)
 	}
 	a, err := app.New(context.Background(), cfg, db, slog.New(slog.DiscardHandler))
 	if err != nil {

@@ -44,8 +44,9 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	a, err := app.New(context.Background(), app.Config{BaseURL: "http://trcr.test", DataDir: t.TempDir(), Secret: []byte(strings.Repeat("s", 32)),
-		DatabaseURL: url, AuthRateLimit: 10000, DevMailbox: true, RequestTimeout: 30 * time.Second, UploadTimeout: 5 * time.Minute,
+	a, err := app.New(context.Background(), app.Config{
+		Store:   store.Config{BaseURL: "http://trcr.test", Secret: []byte(strings.Repeat("s", 32)), AuthRateLimit: 10000},
+		DataDir: t.TempDir(), DatabaseURL: url, DevMailbox: true, RequestTimeout: 30 * time.Second, UploadTimeout: 5 * time.Minute,
 	}, db, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)

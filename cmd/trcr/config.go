@@ -235,11 +235,11 @@ func (c config) app() (app.Config, error) {
 		return app.Config{}, err
 	}
 	return app.Config{
-		BaseURL: c.BaseURL, DataDir: c.DataDir, Secret: secret, DatabaseURL: c.DatabaseURL,
-		SMTPURL: c.SMTPURL, SMTPFrom: c.SMTPFrom,
+		Store: store.Config{BaseURL: c.BaseURL, Secret: secret, AuthRateLimit: c.AuthRateLimit,
+			OrgEmailsPerHour: c.OrgEmailsPerHour, OrgEmailsPerDay: c.OrgEmailsPerDay},
+		DataDir: c.DataDir, DatabaseURL: c.DatabaseURL, SMTPURL: c.SMTPURL, SMTPFrom: c.SMTPFrom,
 		S3Endpoint: c.S3Endpoint, S3Bucket: c.S3Bucket, S3AccessKey: c.S3AccessKey, S3SecretKey: c.S3SecretKey,
 		S3Region: c.S3Region, S3PublicEndpoint: c.S3PublicEndpoint,
-		AuthRateLimit: c.AuthRateLimit, OrgEmailsPerHour: c.OrgEmailsPerHour, OrgEmailsPerDay: c.OrgEmailsPerDay,
 		DevMailbox: c.DevMailbox, TrustedProxies: c.TrustedProxies,
 		RequestTimeout: c.RequestTimeout, UploadTimeout: c.UploadTimeout,
 	}, nil

@@ -31,10 +31,10 @@ import (
 
 // Config is what the wiring needs; cmd/trcr/config.go documents each setting.
 type Config struct {
-	BaseURL string
+	// Store configures the domain; its BaseURL and Secret serve the wiring too (file links, cookies, CSRF tokens).
+	Store store.Config
 	// DataDir holds the local files (DataDir/files) when no S3 endpoint is set.
 	DataDir string
-	Secret  []byte
 	// DatabaseURL is where the live-event hub opens its own LISTEN connection.
 	DatabaseURL      string
 	SMTPURL          string
@@ -45,9 +45,6 @@ type Config struct {
 	S3SecretKey      string
 	S3Region         string
 	S3PublicEndpoint string
-	AuthRateLimit    int
-	OrgEmailsPerHour int
-	OrgEmailsPerDay  int
 	DevMailbox       bool
 	TrustedProxies   []netip.Prefix
 	RequestTimeout   time.Duration
@@ -83,7 +80,7 @@ func New(ctx context.Context, cfg Config, db *sqlx.DB, log *slog.Logger) (*App, 
 		}
 		a.Blobs = s3
 	} else {
-		local, err := blob.NewLocal(filepath.Join(cfg.DataDir, "files"), cfg.BaseURL, store.DeriveKey(cfg.Secret, "blob-url"))
+		local, err := blob.NewLocal(filepath.Join(cfg.DataDir, "files"), cfg.Store.BaseURL, store.DeriveKey(cfg.Store.Secret, "blob-url"))
 		if err != nil {
 			return nil, err
 		}
@@ -96,8 +93,7 @@ func New(ctx context.Context, cfg Config, db *sqlx.DB, log *slog.Logger) (*App, 
 		}
 		a.Mailer = sender
 	}
-	a.Store = store.New(db, a.Blobs, store.Config{BaseURL: cfg.BaseURL, Secret: cfg.Secret, AuthRateLimit: cfg.AuthRateLimit,
-		OrgEmailsPerHour: cfg.OrgEmailsPerHour, OrgEmailsPerDay: cfg.OrgEmailsPerDay}, log)
+	a.Store = store.New(db, a.Blobs, cfg.Store, log)
 
 	sessions := scs.New()
 	a.sessions = postgresstore.NewWithCleanupInterval(db.DB, 30*time.Minute)
@@ -107,7 +103,7 @@ func New(ctx context.Context, cfg Config, db *sqlx.DB, log *slog.Logger) (*App, 
 	sessions.Cookie.Name = "trcr_session"
 	sessions.Cookie.HttpOnly = true
 	sessions.Cookie.SameSite = http.SameSiteLaxMode
-	sessions.Cookie.Secure = secureCookies(cfg.BaseURL)
+	sessions.Cookie.Secure = secureCookies(cfg.Store.BaseURL)
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -129,7 +125,7 @@ func New(ctx context.Context, cfg Config, db *sqlx.DB, log *slog.Logger) (*App, 
 	}))
 
 	a.Hub = a.Store.NewHub(cfg.DatabaseURL)
-	pages := handlers.New(a.Store, sessions, handlers.Options{DevMailbox: cfg.DevMailbox, Logger: log, CSRFKey: store.DeriveKey(cfg.Secret, "csrf")})
+	pages := handlers.New(a.Store, sessions, handlers.Options{DevMailbox: cfg.DevMailbox, Logger: log, CSRFKey: store.DeriveKey(cfg.Store.Secret, "csrf")})
 	apiV1 := api.New(a.Store, api.Options{Logger: log, Hub: a.Hub, SessionUser: pages.SessionUser})
 	e.HTTPErrorHandler = func(err error, c echo.Context) {
 		if strings.HasPrefix(c.Request().URL.Path, "/api/") {

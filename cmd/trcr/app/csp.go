@@ -11,7 +11,7 @@ import (
 // cannot track who reads the page.
 func contentSecurityPolicy(cfg Config) string {
 	img := []string{"'self'", "data:"}
-	for _, origin := range []string{httpOrigin(cfg.BaseURL), s3ImageOrigin(cfg)} {
+	for _, origin := range []string{httpOrigin(cfg.Store.BaseURL), s3ImageOrigin(cfg)} {
 		if origin != "" {
 			img = append(img, origin)
 		}

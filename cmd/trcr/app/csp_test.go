@@ -10,6 +10,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/trcr/trcr/static"
+	"github.com/trcr/trcr/store"
 )
 
 // imgSources is the img-src list of a policy.
@@ -32,9 +33,9 @@ func TestContentSecurityPolicy_ImagesOnlyFromTheAppAndItsStorage(t *testing.T) {
 		cfg  Config
 		want string
 	}{
-		{"local files", Config{BaseURL: "https://trcr.example.com"}, "'self' data: https://trcr.example.com"},
-		{"s3", Config{BaseURL: "https://trcr.example.com", S3Endpoint: "http://minio:9000/"}, "'self' data: https://trcr.example.com http://minio:9000"},
-		{"s3 public endpoint", Config{BaseURL: "https://trcr.example.com", S3Endpoint: "http://10.0.0.5:9000", S3PublicEndpoint: "https://files.example.com/trcr"},
+		{"local files", Config{Store: store.Config{BaseURL: "https://trcr.example.com"}}, "'self' data: https://trcr.example.com"},
+		{"s3", Config{Store: store.Config{BaseURL: "https://trcr.example.com"}, S3Endpoint: "http://minio:9000/"}, "'self' data: https://trcr.example.com http://minio:9000"},
+		{"s3 public endpoint", Config{Store: store.Config{BaseURL: "https://trcr.example.com"}, S3Endpoint: "http://10.0.0.5:9000", S3PublicEndpoint: "https://files.example.com/trcr"},
 			"'self' data: https://trcr.example.com https://files.example.com"},
 	} {
 		policy := contentSecurityPolicy(c.cfg)
@@ -55,7 +56,7 @@ func TestServe_ContentSecurityPolicyHeaderAllowsNoRemoteImages(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	cfg := Config{BaseURL: "http://127.0.0.1:8080", DataDir: t.TempDir(), Secret: []byte(strings.Repeat("s", 32))}
+	cfg := Config{Store: store.Config{BaseURL: "http://127.0.0.1:8080", Secret: []byte(strings.Repeat("s", 32))}, DataDir: t.TempDir()}
 	a, err := New(context.Background(), cfg, db, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/jmoiron/sqlx"
+
+	"github.com/trcr/trcr/store"
 )
 
 func TestSecureCookies(t *testing.T) {
@@ -85,7 +87,7 @@ func TestUploadRoutesAreRoutes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	cfg := Config{BaseURL: "http://127.0.0.1:8080", DataDir: t.TempDir(), Secret: []byte(strings.Repeat("s", 32))}
+	cfg := Config{Store: store.Config{BaseURL: "http://127.0.0.1:8080", Secret: []byte(strings.Repeat("s", 32))}, DataDir: t.TempDir()}
 	a, err := New(t.Context(), cfg, db, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
