@@ -7,78 +7,6 @@ import (
 	"time"
 )
 
-// clientsFixture is an organization with an owner, an admin and a member, one client, and another organization
-// with its own client.
-type clientsFixture struct {
-	*env
-	org, strangerOrg       string
-	owner, admin, member   user
-	stranger               user // owner of another organization
-	client, strangerClient string
-	unknownID              string
-}
-
-func newClientsFixture(t *testing.T) *clientsFixture {
-	t.Helper()
-	e := newEnv(t)
-	f := &clientsFixture{env: e, unknownID: "00000000-0000-4000-8000-000000000001"}
-	f.owner = e.register("Olive Owner")
-	f.org = e.org(f.owner, "Fixture Co")
-	f.admin = e.register("Adam Admin")
-	f.member = e.register("Mel Member")
-	e.join(f.owner, f.org, f.admin, "admin")
-	e.join(f.owner, f.org, f.member, "member")
-	f.client = f.createClient(f.owner, map[string]any{"name": "Acme Corp", "email": "billing@acme.com"})
-	f.stranger = e.register("Sam Stranger")
-	f.strangerOrg = e.org(f.stranger, "Stranger Co")
-	f.strangerClient = e.must(201, req{method: "POST", path: "/clients", token: f.stranger.token, org: f.strangerOrg,
-		body: map[string]any{"name": "Their Client"}}).str("id")
-	return f
-}
-
-// as is a request by u in the fixture's organization.
-func (f *clientsFixture) as(u user, method, path string, body any) req {
-	return req{method: method, path: path, token: u.token, org: f.org, body: body}
-}
-
-func (f *clientsFixture) call(want int, u user, method, path string, body any) resp {
-	f.t.Helper()
-	return f.must(want, f.as(u, method, path, body))
-}
-
-func (f *clientsFixture) createClient(u user, body map[string]any) string {
-	f.t.Helper()
-	return f.call(201, u, "POST", "/clients", body).str("id")
-}
-
-func (f *clientsFixture) count(query string, args ...any) int {
-	f.t.Helper()
-	var n int
-	if err := f.db.Get(&n, query, args...); err != nil {
-		f.t.Fatal(err)
-	}
-	return n
-}
-
-func (f *clientsFixture) auditCount(entityType, action string) int {
-	f.t.Helper()
-	return f.count(`SELECT count(*) FROM audit_logs WHERE organization_id = $1 AND entity_type = $2 AND action = $3`,
-		f.org, entityType, action)
-}
-
-// insertInvoice writes an invoice row directly; the invoice endpoints are another engineer's.
-func (f *clientsFixture) insertInvoice(client, number, status string, total, paid int64, due string) string {
-	f.t.Helper()
-	var id string
-	if err := f.db.Get(&id, `
-		INSERT INTO invoices (organization_id, number, client_id, status, issue_date, due_date, currency, total, amount_paid)
-		VALUES ((SELECT organization_id FROM clients WHERE id = $1), $2, $1, $3, '2026-01-01', $4, 'USD', $5, $6)
-		RETURNING id`, client, number, status, due, total, paid); err != nil {
-		f.t.Fatal(err)
-	}
-	return id
-}
-
 func names(r resp, key string) string {
 	var out []string
 	for _, x := range r.data() {
@@ -176,7 +104,7 @@ func TestClients_GetNotFound(t *testing.T) {
 		}
 	}
 	f.call(404, f.owner, "GET", "/clients/"+f.strangerClient, nil)
-	f.call(404, f.owner, "GET", "/clients/"+f.unknownID, nil)
+	f.call(404, f.owner, "GET", "/clients/"+unknownID, nil)
 	f.run(scenario{req: f.as(f.owner, "GET", "/clients/cli_abc123", nil), status: 404, code: "not_found"})
 	f.must(401, req{method: "GET", path: "/clients/" + f.client})
 	f.must(404, req{method: "GET", path: "/clients/" + f.client, token: f.stranger.token, org: f.org})
@@ -189,12 +117,12 @@ func TestClients_DetailFiguresAndProjects(t *testing.T) {
 	f.call(201, f.owner, "POST", "/projects", map[string]any{"name": "Hidden", "client_id": f.client})
 	f.call(201, f.owner, "POST", "/projects", map[string]any{"name": "No Client"})
 	f.call(201, f.owner, "POST", "/projects/"+seen+"/members", map[string]any{"user_id": f.member.id})
-	f.insertInvoice(f.client, "INV-1", "sent", 10000, 2500, "2099-01-31") // open 7500
-	f.insertInvoice(f.client, "INV-2", "sent", 5000, 0, "2026-01-15")     // overdue: open 5000
-	f.insertInvoice(f.client, "INV-3", "draft", 7000, 0, "2099-01-31")    // not sent yet
-	f.insertInvoice(f.client, "INV-4", "paid", 3000, 3000, "2099-01-31")  // settled
-	f.insertInvoice(f.client, "INV-5", "void", 9000, 0, "2099-01-31")     // void
-	f.insertInvoice(f.strangerClient, "INV-1", "sent", 100000, 0, "2099-01-31")
+	f.sqlInvoice(f.client, "INV-1", "sent", 10000, 2500, "2099-01-31") // open 7500
+	f.sqlInvoice(f.client, "INV-2", "sent", 5000, 0, "2026-01-15")     // overdue: open 5000
+	f.sqlInvoice(f.client, "INV-3", "draft", 7000, 0, "2099-01-31")    // not sent yet
+	f.sqlInvoice(f.client, "INV-4", "paid", 3000, 3000, "2099-01-31")  // settled
+	f.sqlInvoice(f.client, "INV-5", "void", 9000, 0, "2099-01-31")     // void
+	f.sqlInvoice(f.strangerClient, "INV-1", "sent", 100000, 0, "2099-01-31")
 	owner := f.call(200, f.owner, "GET", "/clients/"+f.client, nil)
 	if owner.json["open_balance"] != 12500.0 || owner.json["invoices_count"] != 5.0 || owner.json["projects_count"] != 2.0 {
 		t.Fatalf("owner detail: %s", owner.raw)
@@ -286,7 +214,7 @@ func TestClients_Update(t *testing.T) {
 		{req: f.as(f.member, "PUT", path, map[string]any{"name": "Hijack"}), status: 403, code: "forbidden"},
 	})
 	f.call(404, f.owner, "PUT", "/clients/"+f.strangerClient, map[string]any{"name": "Hijack"})
-	f.call(404, f.owner, "PUT", "/clients/"+f.unknownID, map[string]any{"name": "Hijack"})
+	f.call(404, f.owner, "PUT", "/clients/"+unknownID, map[string]any{"name": "Hijack"})
 	f.call(404, f.owner, "PUT", "/clients/nope", map[string]any{"name": "Hijack"})
 	f.must(401, req{method: "PUT", path: path, body: map[string]any{"name": "Hijack"}})
 	if got := f.call(200, f.owner, "GET", path, nil); got.str("name") != "Acme Inc" || got.json["hourly_rate"] != nil {
@@ -295,7 +223,7 @@ func TestClients_Update(t *testing.T) {
 	if n := f.auditCount("client", "updated"); n != audits {
 		t.Fatalf("refused updates audited: %d → %d", audits, n)
 	}
-	theirs := f.must(200, req{method: "GET", path: "/clients/" + f.strangerClient, token: f.stranger.token, org: f.strangerOrg})
+	theirs := f.must(200, req{method: "GET", path: "/clients/" + f.strangerClient, token: f.stranger.token, org: f.otherOrg})
 	if theirs.str("name") != "Their Client" {
 		t.Fatalf("another organization's client changed: %s", theirs.raw)
 	}
@@ -352,7 +280,7 @@ func TestClients_DeleteDetachesProjectsAndRemovesContactsAndActivities(t *testin
 	path := "/clients/" + f.client
 	f.run(scenario{req: f.as(f.member, "DELETE", path, nil), status: 403, code: "forbidden"})
 	f.call(404, f.owner, "DELETE", "/clients/"+f.strangerClient, nil)
-	f.call(404, f.owner, "DELETE", "/clients/"+f.unknownID, nil)
+	f.call(404, f.owner, "DELETE", "/clients/"+unknownID, nil)
 	f.call(404, f.owner, "DELETE", "/clients/x", nil)
 	f.must(401, req{method: "DELETE", path: path})
 	f.call(200, f.owner, "GET", path, nil)
@@ -370,14 +298,14 @@ func TestClients_DeleteDetachesProjectsAndRemovesContactsAndActivities(t *testin
 		AND action = 'updated' AND entity_id = $1`, project) != 1 {
 		t.Fatal("delete not audited")
 	}
-	f.must(200, req{method: "GET", path: "/clients/" + f.strangerClient, token: f.stranger.token, org: f.strangerOrg})
+	f.must(200, req{method: "GET", path: "/clients/" + f.strangerClient, token: f.stranger.token, org: f.otherOrg})
 }
 
 func TestClients_DeleteWithInvoicesConflicts(t *testing.T) {
 	f := newClientsFixture(t)
 	project := f.call(201, f.owner, "POST", "/projects", map[string]any{"name": "Site", "client_id": f.client}).str("id")
 	f.call(201, f.owner, "POST", "/clients/"+f.client+"/contacts", map[string]any{"name": "John"})
-	f.insertInvoice(f.client, "INV-2026-0001", "void", 0, 0, "2026-02-01")
+	f.sqlInvoice(f.client, "INV-2026-0001", "void", 0, 0, "2026-02-01")
 	f.run(scenario{req: f.as(f.owner, "DELETE", "/clients/"+f.client, nil), status: 409, code: "conflict", message: "the client has invoices; void or delete them first"})
 	f.call(200, f.owner, "GET", "/clients/"+f.client, nil)
 	if p := f.call(200, f.owner, "GET", "/projects/"+project, nil); p.json["client_id"] != f.client {
@@ -435,7 +363,7 @@ func TestClientContacts_Refusals(t *testing.T) {
 	other := f.createClient(f.owner, map[string]any{"name": "Other"})
 	otherContact := f.call(201, f.owner, "POST", "/clients/"+other+"/contacts", map[string]any{"name": "Olga"}).str("id")
 	theirContact := f.must(201, req{method: "POST", path: "/clients/" + f.strangerClient + "/contacts", token: f.stranger.token,
-		org: f.strangerOrg, body: map[string]any{"name": "Theirs"}}).str("id")
+		org: f.otherOrg, body: map[string]any{"name": "Theirs"}}).str("id")
 	contacts := f.count(`SELECT count(*) FROM client_contacts`)
 
 	for _, c := range []struct {
@@ -463,7 +391,7 @@ func TestClientContacts_Refusals(t *testing.T) {
 	f.must(401, req{method: "GET", path: base})
 
 	for _, path := range []string{
-		"/clients/" + f.unknownID + "/contacts",
+		"/clients/" + unknownID + "/contacts",
 		"/clients/" + f.strangerClient + "/contacts",
 		"/clients/nope/contacts",
 	} {
@@ -475,7 +403,7 @@ func TestClientContacts_Refusals(t *testing.T) {
 		base + "/" + otherContact, // another client's contact
 		base + "/" + theirContact, // another organization's
 		"/clients/" + f.strangerClient + "/contacts/" + theirContact,
-		base + "/" + f.unknownID,
+		base + "/" + unknownID,
 		base + "/cnt_001",
 	} {
 		f.call(404, f.owner, "PUT", path, map[string]any{"name": "Hijack"})
@@ -568,7 +496,7 @@ func TestClientActivities_Refusals(t *testing.T) {
 	f.run(scenario{req: f.as(f.member, "POST", base, map[string]any{"type": "note", "title": "T"}), status: 403, code: "forbidden"})
 	f.must(401, req{method: "POST", path: base, body: map[string]any{"type": "note", "title": "T"}})
 	f.must(401, req{method: "GET", path: base})
-	for _, id := range []string{f.unknownID, f.strangerClient, "cli_abc123"} {
+	for _, id := range []string{unknownID, f.strangerClient, "cli_abc123"} {
 		f.call(404, f.owner, "GET", "/clients/"+id+"/activities", nil)
 		f.call(404, f.owner, "POST", "/clients/"+id+"/activities", map[string]any{"type": "note", "title": "T"})
 	}

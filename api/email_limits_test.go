@@ -118,57 +118,43 @@ func TestInvite_TheTwentyFirstInvitationOfAnHourAndTheHundredAndFirstOfADayAre42
 	refused(invite(owner, org, 999), "100 invitations of today")
 }
 
-// sendWorld is an organization whose owner has a client and a draft invoice with a line, ready to send.
-type sendWorld struct {
-	e       *env
-	owner   user
-	org     string
-	client  string
-	invoice string
-}
-
-func newSendWorld(t *testing.T, verified bool, opts ...envOption) *sendWorld {
+// newSendWorld: an organization whose owner has a client and a draft invoice with a line, ready to send.
+func newSendWorld(t *testing.T, verified bool, opts ...envOption) *fixture {
 	t.Helper()
-	e := newEnv(t, opts...)
-	w := &sendWorld{e: e, owner: e.register("Sending Owner")}
-	w.org = e.must(201, req{method: "POST", path: "/organizations", token: w.owner.token, body: map[string]string{"name": "Sending Co"}}).str("id")
+	w := newFixture(t, opts...)
+	w.owner = w.register("Sending Owner")
+	w.org = w.must(201, req{method: "POST", path: "/organizations", token: w.owner.token, body: map[string]string{"name": "Sending Co"}}).str("id")
 	if verified {
-		e.verify(w.owner)
+		w.verify(w.owner)
 	}
-	if err := e.db.Get(&w.client, `INSERT INTO clients (organization_id, name, email) VALUES ($1, 'Globex', 'ap@globex.example') RETURNING id`, w.org); err != nil {
-		t.Fatal(err)
-	}
+	w.client = w.sqlID(`INSERT INTO clients (organization_id, name, email) VALUES ($1, 'Globex', 'ap@globex.example') RETURNING id`, w.org)
 	w.invoice = w.draft()
 	return w
 }
 
-func (w *sendWorld) draft() string {
-	w.e.t.Helper()
-	id := w.e.must(201, req{method: "POST", path: "/invoices", token: w.owner.token, org: w.org, body: map[string]any{"client_id": w.client, "due_date": "2099-12-31"}}).str("id")
-	w.e.must(201, req{method: "POST", path: "/invoices/" + id + "/line-items", token: w.owner.token, org: w.org, body: map[string]any{"description": "Work", "quantity": 1, "unit_price": 1000}})
+func (w *fixture) draft() string {
+	w.t.Helper()
+	id := w.must(201, req{method: "POST", path: "/invoices", token: w.owner.token, org: w.org, body: map[string]any{"client_id": w.client, "due_date": "2099-12-31"}}).str("id")
+	w.must(201, req{method: "POST", path: "/invoices/" + id + "/line-items", token: w.owner.token, org: w.org, body: map[string]any{"description": "Work", "quantity": 1, "unit_price": 1000}})
 	return id
 }
 
-func (w *sendWorld) sendReq(id string, to ...string) req {
+func (w *fixture) sendReq(id string, to ...string) req {
 	return req{method: "POST", path: "/invoices/" + id + "/send", token: w.owner.token, org: w.org, body: map[string]any{"to": to, "message": "Hello"}}
 }
 
-func (w *sendWorld) send(id string, to ...string) resp { return w.e.do(w.sendReq(id, to...)) }
+func (w *fixture) send(id string, to ...string) resp { return w.do(w.sendReq(id, to...)) }
 
-func (w *sendWorld) outbox() int {
-	w.e.t.Helper()
-	var n int
-	if err := w.e.db.Get(&n, `SELECT count(*) FROM email_outbox WHERE organization_id = $1`, w.org); err != nil {
-		w.e.t.Fatal(err)
-	}
-	return n
+func (w *fixture) outbox() int {
+	w.t.Helper()
+	return w.count(`SELECT count(*) FROM email_outbox WHERE organization_id = $1`, w.org)
 }
 
 // An account whose address is unverified (anyone can register with any address) emails no one: no invoices, no
 // invitations. Verifying the address lifts the refusal.
 func TestUnverifiedAccount_CannotSendInvoicesNorInvite(t *testing.T) {
 	w := newSendWorld(t, false)
-	e := w.e
+	e := w.env
 	for what, r := range map[string]resp{
 		"send":   w.send(w.invoice, "victim@example.com"),
 		"invite": e.do(req{method: "POST", path: "/members/invite", token: w.owner.token, org: w.org, body: map[string]string{"email": "victim@example.com"}}),
@@ -206,7 +192,7 @@ func TestAcceptInvitation_VerifiesTheAddress(t *testing.T) {
 // with 429 and Retry-After, and writes nothing: no email, no status change.
 func TestEmailQuota_ExceededIs429AndWritesNothing(t *testing.T) {
 	w := newSendWorld(t, true, withEmailQuota(4, 6))
-	e := w.e
+	e := w.env
 	start := time.Date(2026, 3, 2, 9, 45, 0, 0, time.UTC)
 	e.store.SetClock(func() time.Time { return start })
 	e.must(200, w.sendReq(w.invoice, "a@globex.example", "b@globex.example", "c@globex.example"))
@@ -243,7 +229,7 @@ func TestEmailQuota_ExceededIs429AndWritesNothing(t *testing.T) {
 
 func TestSendInvoice_AtMostTenRecipients(t *testing.T) {
 	w := newSendWorld(t, true)
-	e := w.e
+	e := w.env
 	var eleven []string
 	for i := 0; i < 11; i++ {
 		eleven = append(eleven, fmt.Sprintf("r%d@example.com", i))

@@ -31,8 +31,8 @@ func (e *env) opens(link string) bool {
 // organization may, and only once the invoice was sent.
 func TestInvoicePublicLink_RotateRevokesTheOldLink(t *testing.T) {
 	w := newBillWorld(t)
-	e := w.e
-	id := w.invoice(map[string]any{}).str("id")
+	e := w.env
+	id := w.createInvoice(map[string]any{}).str("id")
 	rotate := func(u user, id string) req { return w.as(u, "POST", "/invoices/"+id+"/public-link/rotate", nil) }
 	e.run(scenario{req: rotate(w.owner, id), status: 409, message: "a draft has no public link yet: send the invoice first"})
 	e.must(201, w.as(w.owner, "POST", "/invoices/"+id+"/line-items", map[string]any{"description": "Work", "quantity": 1, "unit_price": 5000}))
@@ -44,7 +44,7 @@ func TestInvoicePublicLink_RotateRevokesTheOldLink(t *testing.T) {
 
 	e.must(403, rotate(w.member, id))
 	e.must(404, rotate(w.owner, w.strangerInvoice))
-	e.must(404, req{method: "POST", path: "/invoices/" + id + "/public-link/rotate", token: w.stranger.token, org: w.strangerOrg})
+	e.must(404, req{method: "POST", path: "/invoices/" + id + "/public-link/rotate", token: w.stranger.token, org: w.otherOrg})
 	e.must(401, req{method: "POST", path: "/invoices/" + id + "/public-link/rotate", org: w.org})
 	if !e.opens(emailed) {
 		t.Fatal("a refused rotation revoked the link")

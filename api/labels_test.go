@@ -27,11 +27,11 @@ func TestLabels_CreateListByAnyMember(t *testing.T) {
 	if strings.Join(names, ",") != "Alpha,Bug,chore" || list.data()[0]["color"] != "#00ff00" {
 		t.Fatalf("list: %s", list.raw)
 	}
-	if theirs := f.must(200, req{method: "GET", path: "/labels", token: f.stranger.token, org: f.strangerOrg}).data(); len(theirs) != 0 {
+	if theirs := f.must(200, req{method: "GET", path: "/labels", token: f.stranger.token, org: f.otherOrg}).data(); len(theirs) != 0 {
 		t.Fatalf("another organization sees our labels: %v", theirs)
 	}
 	// The same name in another organization is fine.
-	f.must(201, req{method: "POST", path: "/labels", token: f.stranger.token, org: f.strangerOrg, body: map[string]any{"name": "Bug", "color": "#ef4444"}})
+	f.must(201, req{method: "POST", path: "/labels", token: f.stranger.token, org: f.otherOrg, body: map[string]any{"name": "Bug", "color": "#ef4444"}})
 	if n := f.auditCount("label", "created"); n != 3 {
 		t.Fatalf("label audit entries: %d", n)
 	}
@@ -51,7 +51,7 @@ func TestLabels_CreateRefusals(t *testing.T) {
 	f.run(scenario{req: f.as(f.member, "POST", "/labels", map[string]any{"name": "No color"}), status: 400, code: "validation_failed", message: "color is required"})
 	f.must(401, req{method: "POST", path: "/labels", org: f.org, body: map[string]any{"name": "X"}})
 	f.must(401, req{method: "GET", path: "/labels"})
-	f.must(404, req{method: "POST", path: "/labels", token: f.member.token, org: f.strangerOrg, body: map[string]any{"name": "X"}})
+	f.must(404, req{method: "POST", path: "/labels", token: f.member.token, org: f.otherOrg, body: map[string]any{"name": "X"}})
 	if n := len(f.call(200, f.owner, "GET", "/labels", nil).data()); n != 1 {
 		t.Fatalf("refused creates wrote labels: %d", n)
 	}
@@ -61,7 +61,7 @@ func TestLabels_UpdateDeleteAdminsOnly(t *testing.T) {
 	f := newProjectsFixture(t)
 	id := f.call(201, f.member, "POST", "/labels", map[string]any{"name": "Bug", "color": "#ef4444"}).str("id")
 	f.call(201, f.member, "POST", "/labels", map[string]any{"name": "Feature", "color": "#22c55e"})
-	theirs := f.must(201, req{method: "POST", path: "/labels", token: f.stranger.token, org: f.strangerOrg, body: map[string]any{"name": "Theirs", "color": "#22c55e"}}).str("id")
+	theirs := f.must(201, req{method: "POST", path: "/labels", token: f.stranger.token, org: f.otherOrg, body: map[string]any{"name": "Theirs", "color": "#22c55e"}}).str("id")
 	path := "/labels/" + id
 
 	r := f.call(200, f.admin, "PUT", path, map[string]any{"color": "#f97316"})
@@ -92,7 +92,7 @@ func TestLabels_UpdateDeleteAdminsOnly(t *testing.T) {
 	}
 
 	// Deleting removes it from tasks.
-	task := f.insertTask(f.project, f.defaultGroupID(f.project), "Labelled", "open", 0)
+	task := f.sqlTask(f.project, f.defaultGroupID(f.project), "Labelled", map[string]any{"status": "open", "position": 0})
 	if _, err := f.db.Exec(`INSERT INTO task_labels (task_id, label_id) VALUES ($1, $2)`, task, id); err != nil {
 		t.Fatal(err)
 	}
@@ -106,5 +106,5 @@ func TestLabels_UpdateDeleteAdminsOnly(t *testing.T) {
 	if f.auditCount("label", "updated") != 3 || f.auditCount("label", "deleted") != 1 {
 		t.Fatalf("audit: %d updated, %d deleted", f.auditCount("label", "updated"), f.auditCount("label", "deleted"))
 	}
-	f.must(200, req{method: "GET", path: "/labels", token: f.stranger.token, org: f.strangerOrg})
+	f.must(200, req{method: "GET", path: "/labels", token: f.stranger.token, org: f.otherOrg})
 }

@@ -7,7 +7,7 @@ import (
 
 func TestMilestones(t *testing.T) {
 	w := newTDWorld(t, "Milestone")
-	e := w.e
+	e := w.env
 	base := "/organizations/" + w.org
 	list := base + "/projects/" + w.project + "/milestones"
 	// Milestone routes name the organization in the path; no X-Organization-ID is sent.
@@ -38,7 +38,7 @@ func TestMilestones(t *testing.T) {
 		e.must(401, req{method: "GET", path: list})
 		// A stranger naming our organization is not a member of it; naming theirs, our project is not there.
 		e.must(404, as(w.stranger, "GET", list, nil))
-		e.must(404, as(w.stranger, "GET", "/organizations/"+w.strangerOrg+"/projects/"+w.project+"/milestones", nil))
+		e.must(404, as(w.stranger, "GET", "/organizations/"+w.otherOrg+"/projects/"+w.project+"/milestones", nil))
 		e.must(404, as(w.owner, "GET", "/organizations/"+otherOrgID+"/projects/"+w.project+"/milestones", nil))
 		e.must(404, as(w.owner, "GET", "/organizations/not-a-uuid/projects/"+w.project+"/milestones", nil))
 		for _, id := range []string{"not-a-uuid", "11111111-1111-4111-8111-111111111111", w.strangerProject} {
@@ -86,9 +86,9 @@ func TestMilestones(t *testing.T) {
 		}
 		e.must(404, as(w.outsider, "GET", one, nil))
 		e.must(404, as(w.stranger, "GET", one, nil))
-		e.must(404, as(w.stranger, "GET", "/organizations/"+w.strangerOrg+"/milestones/"+beta.str("id"), nil))
+		e.must(404, as(w.stranger, "GET", "/organizations/"+w.otherOrg+"/milestones/"+beta.str("id"), nil))
 		e.must(401, req{method: "GET", path: one})
-		foreign := e.must(201, as(w.stranger, "POST", "/organizations/"+w.strangerOrg+"/projects/"+w.strangerProject+"/milestones",
+		foreign := e.must(201, as(w.stranger, "POST", "/organizations/"+w.otherOrg+"/projects/"+w.strangerProject+"/milestones",
 			map[string]any{"title": "Theirs", "target_date": "2026-01-01"})).str("id")
 		for _, id := range []string{"not-a-uuid", "11111111-1111-4111-8111-111111111111", foreign} {
 			e.must(404, as(w.owner, "GET", base+"/milestones/"+id, nil))

@@ -7,14 +7,14 @@ import (
 
 // notifiedWorld is the task world where the member holds three notifications (two assignments, one status
 // change) and the stranger one of their own organization.
-func notifiedWorld(t *testing.T) *taskWorld {
+func notifiedWorld(t *testing.T) *fixture {
 	t.Helper()
 	w := newTaskWorld(t)
 	a := w.newTask("First", map[string]any{"assignee_id": w.member.id})
 	w.newTask("Second", map[string]any{"assignee_id": w.member.id})
 	w.must(200, req{method: "PUT", path: "/tasks/" + a.str("id") + "/status", token: w.owner.token, org: w.org, body: map[string]any{"status": "done"}})
 	theirs := w.must(201, req{method: "POST", path: "/tasks", token: w.stranger.token, org: w.otherOrg,
-		body: map[string]any{"title": "Theirs", "project_id": w.theirs}})
+		body: map[string]any{"title": "Theirs", "project_id": w.strangerProject}})
 	_ = theirs
 	return w
 }

@@ -7,8 +7,8 @@ import (
 func TestPaymentsAPI(t *testing.T) {
 	t.Parallel()
 	w := newBillWorld(t)
-	e := w.e
-	inv := w.invoice(map[string]any{"issue_date": "2026-03-01", "due_date": "2099-03-31"})
+	e := w.env
+	inv := w.createInvoice(map[string]any{"issue_date": "2026-03-01", "due_date": "2099-03-31"})
 	id := inv.str("id")
 	e.must(201, w.as(w.owner, "POST", "/invoices/"+id+"/line-items", map[string]any{"description": "Work", "quantity": 10.5, "unit_price": 15000}))
 
@@ -87,7 +87,7 @@ func TestPaymentsAPI(t *testing.T) {
 		}
 		for query, want := range map[string]int{
 			"client_id=" + w.client:           2,
-			"client_id=" + w.otherClient:      0,
+			"client_id=" + w.secondClient:     0,
 			"invoice_id=" + id:                2,
 			"from=2026-03-11":                 1,
 			"to=2026-03-10":                   1,

@@ -10,107 +10,6 @@ import (
 	"github.com/trcr/trcr/api"
 )
 
-// projectsFixture is an organization with a project and people in every relation to it.
-type projectsFixture struct {
-	*env
-	org, strangerOrg, project, strangerProject string
-	owner, admin, manager, member, outsider    user // outsider: an org member who is not on the project
-	stranger                                   user // owner of another organization
-}
-
-func newProjectsFixture(t *testing.T) *projectsFixture {
-	t.Helper()
-	e := newEnv(t)
-	f := &projectsFixture{env: e}
-	f.owner = e.register("Olive Owner")
-	f.org = e.org(f.owner, "Fixture Co")
-	f.admin = e.register("Adam Admin")
-	f.manager = e.register("Mona Manager")
-	f.member = e.register("Mel Member")
-	f.outsider = e.register("Otto Outsider")
-	e.join(f.owner, f.org, f.admin, "admin")
-	e.join(f.owner, f.org, f.manager, "member")
-	e.join(f.owner, f.org, f.member, "member")
-	e.join(f.owner, f.org, f.outsider, "member")
-	f.project = f.createProject(f.owner, "Website Redesign")
-	f.addMember(f.project, f.manager, "manager")
-	f.addMember(f.project, f.member, "member")
-	f.stranger = e.register("Sam Stranger")
-	f.strangerOrg = e.org(f.stranger, "Stranger Co")
-	f.strangerProject = e.must(201, req{method: "POST", path: "/projects", token: f.stranger.token, org: f.strangerOrg,
-		body: map[string]any{"name": "Their Project"}}).str("id")
-	return f
-}
-
-func (f *projectsFixture) createProject(u user, name string) string {
-	f.t.Helper()
-	return f.must(201, req{method: "POST", path: "/projects", token: u.token, org: f.org, body: map[string]any{"name": name}}).str("id")
-}
-
-// createClient creates a client of the fixture's organization.
-func (f *projectsFixture) createClient(name string) string {
-	f.t.Helper()
-	return f.must(201, req{method: "POST", path: "/clients", token: f.owner.token, org: f.org, body: map[string]any{"name": name}}).str("id")
-}
-
-// strangerClient creates a client of the other organization.
-func (f *projectsFixture) strangerClient() string {
-	f.t.Helper()
-	return f.must(201, req{method: "POST", path: "/clients", token: f.stranger.token, org: f.strangerOrg,
-		body: map[string]any{"name": "Their Client"}}).str("id")
-}
-
-func (f *projectsFixture) addMember(project string, u user, role string) {
-	f.t.Helper()
-	f.must(201, req{method: "POST", path: "/projects/" + project + "/members", token: f.owner.token, org: f.org,
-		body: map[string]any{"user_id": u.id, "role": role}})
-}
-
-// call runs a request as u in the fixture's organization.
-// as is a request by u in the fixture's organization.
-func (f *projectsFixture) as(u user, method, path string, body any) req {
-	return req{method: method, path: path, token: u.token, org: f.org, body: body}
-}
-
-func (f *projectsFixture) call(want int, u user, method, path string, body any) resp {
-	f.t.Helper()
-	return f.must(want, f.as(u, method, path, body))
-}
-
-// auditCount counts audit entries of the organization with the given entity type and action.
-func (f *projectsFixture) auditCount(entityType, action string) int {
-	f.t.Helper()
-	var n int
-	if err := f.db.Get(&n, `SELECT count(*) FROM audit_logs WHERE organization_id = $1 AND entity_type = $2 AND action = $3`,
-		f.org, entityType, action); err != nil {
-		f.t.Fatal(err)
-	}
-	return n
-}
-
-// defaultGroupID reads a project's default task group.
-func (f *projectsFixture) defaultGroupID(project string) string {
-	f.t.Helper()
-	var id string
-	if err := f.db.Get(&id, `SELECT id FROM task_groups WHERE project_id = $1 AND is_default`, project); err != nil {
-		f.t.Fatal(err)
-	}
-	return id
-}
-
-// insertTask writes a task row directly; the tasks endpoints are tested elsewhere.
-func (f *projectsFixture) insertTask(project, group, title, status string, position int) string {
-	f.t.Helper()
-	var id string
-	if err := f.db.Get(&id, `
-		INSERT INTO tasks (organization_id, project_id, group_id, title, status, position)
-		VALUES ((SELECT organization_id FROM projects WHERE id = $1), $1, $2, $3, $4, $5) RETURNING id`,
-		project, group, title, status, position); err != nil {
-		f.t.Fatal(err)
-	}
-	return id
-}
-
 func TestProjects_CreateDefaultsAndManagerAndDefaultGroup(t *testing.T) {
 	f := newProjectsFixture(t)
 	r := f.call(201, f.admin, "POST", "/projects", map[string]any{"name": "  Mobile App  "})
@@ -130,7 +29,7 @@ func TestProjects_CreateDefaultsAndManagerAndDefaultGroup(t *testing.T) {
 	if len(groups) != 1 || groups[0]["name"] != "To do" || groups[0]["is_default"] != true || groups[0]["position"] != 0.0 {
 		t.Fatalf("groups: %v", groups)
 	}
-	clientID := f.createClient("Acme Corp")
+	clientID := f.createClient(f.owner, map[string]any{"name": "Acme Corp"})
 	full := f.call(201, f.owner, "POST", "/projects", map[string]any{
 		"name": "Billing", "description": "Invoices", "client_id": clientID, "color": "#ABC", "billable": false, "hourly_rate": 15000,
 	})
@@ -164,7 +63,7 @@ func TestProjects_CreateRefusals(t *testing.T) {
 		{map[string]any{"name": "P", "hourly_rate": -1}, "hourly_rate", "hourly_rate must be zero or more (cents per hour)"},
 		{map[string]any{"name": "P", "client_id": "cli_abc"}, "client_id", "client_id must be a client of this organization"},
 		{map[string]any{"name": "P", "client_id": "5b0e4c52-4a44-4f0e-9a59-1f4b7d4c1a11"}, "client_id", "client_id must be a client of this organization"},
-		{map[string]any{"name": "P", "client_id": f.strangerClient()}, "client_id", "client_id must be a client of this organization"},
+		{map[string]any{"name": "P", "client_id": f.newStrangerClient()}, "client_id", "client_id must be a client of this organization"},
 		{map[string]any{"name": "P", "status": "paused"}, "status", "status must be active or archived"},
 	}
 	for _, c := range cases {
@@ -202,7 +101,7 @@ func TestProjects_GetVisibility(t *testing.T) {
 func TestProjects_Update(t *testing.T) {
 	f := newProjectsFixture(t)
 	path := "/projects/" + f.project
-	clientID := f.createClient("Acme Corp")
+	clientID := f.createClient(f.owner, map[string]any{"name": "Acme Corp"})
 	r := f.call(200, f.manager, "PUT", path, map[string]any{"name": "Site v2", "hourly_rate": 9000, "client_id": clientID, "color": "#F97316"})
 	if r.str("name") != "Site v2" || r.json["hourly_rate"] != 9000.0 || r.json["client_id"] != clientID || r.str("color") != "#f97316" {
 		t.Fatalf("update: %s", r.raw)
@@ -229,7 +128,7 @@ func TestProjects_Update(t *testing.T) {
 		{req: f.as(f.owner, "PUT", path, map[string]any{"color": "blue"}), status: 400, code: "validation_failed"},
 		{req: f.as(f.owner, "PUT", path, `{"hourly_rate": "x"}`), status: 400, code: "invalid_body", message: "hourly_rate has the wrong type: expected a number"},
 	})
-	for _, other := range []string{f.strangerClient(), "00000000-0000-4000-8000-000000000009", "cli_abc"} {
+	for _, other := range []string{f.newStrangerClient(), "00000000-0000-4000-8000-000000000009", "cli_abc"} {
 		f.run(scenario{req: f.as(f.owner, "PUT", path, map[string]any{"client_id": other, "name": "Hijack"}), status: 400, code: "validation_failed", message: "client_id must be a client of this organization"})
 	}
 	f.call(403, f.member, "PUT", path, map[string]any{"name": "Hijack"})
@@ -288,7 +187,7 @@ func TestProjects_ListFiltersAndVisibility(t *testing.T) {
 	f.run(scenario{req: f.as(f.owner, "GET", "/projects?status=paused", nil), status: 400, code: "validation_failed", message: "status must be active or archived"})
 	f.call(400, f.owner, "GET", "/projects?page=0", nil)
 	f.must(401, req{method: "GET", path: "/projects"})
-	if got := names(f.must(200, req{method: "GET", path: "/projects", token: f.stranger.token, org: f.strangerOrg})); got != "Their Project" {
+	if got := names(f.must(200, req{method: "GET", path: "/projects", token: f.stranger.token, org: f.otherOrg})); got != "Their Project" {
 		t.Fatalf("stranger list: %s", got)
 	}
 }
@@ -296,7 +195,7 @@ func TestProjects_ListFiltersAndVisibility(t *testing.T) {
 func TestProjects_DeleteCascades(t *testing.T) {
 	f := newProjectsFixture(t)
 	path := "/projects/" + f.project
-	f.insertTask(f.project, f.defaultGroupID(f.project), "Task", "open", 0)
+	f.sqlTask(f.project, f.defaultGroupID(f.project), "Task", map[string]any{"status": "open", "position": 0})
 	f.call(403, f.manager, "DELETE", path, nil)
 	f.call(403, f.member, "DELETE", path, nil)
 	f.call(404, f.outsider, "DELETE", path, nil)
@@ -316,7 +215,7 @@ func TestProjects_DeleteCascades(t *testing.T) {
 	if n := f.auditCount("project", "deleted"); n != 1 {
 		t.Fatalf("deleted audit entries: %d", n)
 	}
-	f.must(200, req{method: "GET", path: "/projects/" + f.strangerProject, token: f.stranger.token, org: f.strangerOrg})
+	f.must(200, req{method: "GET", path: "/projects/" + f.strangerProject, token: f.stranger.token, org: f.otherOrg})
 }
 
 func TestProjectMembers_AddListRemove(t *testing.T) {
@@ -384,11 +283,11 @@ func TestProjectStats_CountsCompletedTasksOfVisibleProjects(t *testing.T) {
 	f.call(201, f.owner, "POST", "/task-statuses", map[string]any{"code": "qa_review", "label": "QA", "color": "#8b5cf6"})
 	g := f.defaultGroupID(f.project)
 	for i, st := range []string{"open", "in_progress", "done", "closed", "shipped", "qa_review"} {
-		f.insertTask(f.project, g, "T"+st, st, i)
+		f.sqlTask(f.project, g, "T"+st, map[string]any{"status": st, "position": i})
 	}
 	empty := f.createProject(f.owner, "Empty")
 	hidden := f.createProject(f.owner, "Hidden")
-	f.insertTask(hidden, f.defaultGroupID(hidden), "secret", "done", 0)
+	f.sqlTask(hidden, f.defaultGroupID(hidden), "secret", map[string]any{"status": "done", "position": 0})
 	f.addMember(empty, f.member, "member")
 
 	stats := func(u user) map[string]string {

@@ -1,99 +1,10 @@
 package api_test
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 	"time"
 )
-
-// tdWorld is an organization with a project seen by its manager and a plain member, a second project only the
-// owner sees, an org member outside both, and a stranger with an organization, project and task of their own.
-// Projects and tasks are written with plain SQL so these tests do not depend on the project and task use cases.
-type tdWorld struct {
-	e                                *env
-	org                              string
-	owner, manager, member, outsider user
-	project, group                   string
-	hiddenProject, hiddenGroup       string
-	stranger                         user
-	strangerOrg                      string
-	strangerProject, strangerTaskID  string
-	strangerGroup                    string
-}
-
-func newTDWorld(t *testing.T, prefix string) *tdWorld {
-	t.Helper()
-	e := newEnv(t)
-	w := &tdWorld{e: e}
-	w.owner = e.register(prefix + " Owner")
-	w.org = e.org(w.owner, prefix+" Co")
-	w.manager = e.register(prefix + " Manager")
-	w.member = e.register(prefix + " Member")
-	w.outsider = e.register(prefix + " Outsider")
-	e.join(w.owner, w.org, w.manager, "member")
-	e.join(w.owner, w.org, w.member, "member")
-	e.join(w.owner, w.org, w.outsider, "member")
-	w.project, w.group = w.newProject(w.org, "Website", map[user]string{w.owner: "manager", w.manager: "manager", w.member: "member"})
-	w.hiddenProject, w.hiddenGroup = w.newProject(w.org, "Board only", map[user]string{w.owner: "manager"})
-	w.stranger = e.register(prefix + " Stranger")
-	w.strangerOrg = e.org(w.stranger, prefix+" Elsewhere")
-	w.strangerProject, w.strangerGroup = w.newProject(w.strangerOrg, "Theirs", map[user]string{w.stranger: "manager"})
-	w.strangerTaskID = w.taskIn(w.strangerOrg, w.strangerProject, w.strangerGroup, "Their task", nil)
-	return w
-}
-
-func (w *tdWorld) newProject(org, name string, members map[user]string) (projectID, groupID string) {
-	w.e.t.Helper()
-	db := w.e.db
-	if err := db.Get(&projectID, `INSERT INTO projects (organization_id, name) VALUES ($1, $2) RETURNING id`, org, name); err != nil {
-		w.e.t.Fatal(err)
-	}
-	for u, role := range members {
-		db.MustExec(`INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, $3)`, projectID, u.id, role)
-	}
-	if err := db.Get(&groupID, `INSERT INTO task_groups (organization_id, project_id, name, position, is_default)
-		VALUES ($1, $2, 'To do', 0, true) RETURNING id`, org, projectID); err != nil {
-		w.e.t.Fatal(err)
-	}
-	return projectID, groupID
-}
-
-// taskIn inserts a task at the end of a group; cols sets further columns.
-func (w *tdWorld) taskIn(org, project, group, title string, cols map[string]any) string {
-	w.e.t.Helper()
-	names := "organization_id, project_id, group_id, title, position"
-	vals := "$1, $2, $3, $4, (SELECT count(*) FROM tasks WHERE group_id = $3)"
-	args := []any{org, project, group, title}
-	for k, v := range cols {
-		args = append(args, v)
-		names += ", " + k
-		vals += fmt.Sprintf(", $%d", len(args))
-	}
-	var id string
-	if err := w.e.db.Get(&id, `INSERT INTO tasks (`+names+`) VALUES (`+vals+`) RETURNING id`, args...); err != nil {
-		w.e.t.Fatal(err)
-	}
-	return id
-}
-
-func (w *tdWorld) task(title string, cols map[string]any) string {
-	return w.taskIn(w.org, w.project, w.group, title, cols)
-}
-
-func (w *tdWorld) count(query string, args ...any) int {
-	w.e.t.Helper()
-	var n int
-	if err := w.e.db.Get(&n, query, args...); err != nil {
-		w.e.t.Fatal(err)
-	}
-	return n
-}
-
-// call is a request by u in the world's organization.
-func (w *tdWorld) as(u user, method, path string, body any) req {
-	return req{method: method, path: path, token: u.token, org: w.org, body: body}
-}
 
 // notFoundIDs are task, item or record ids that must all answer 404: not a UUID, unknown, another organization's.
 func notFoundIDs(foreign string) []string {
@@ -102,7 +13,7 @@ func notFoundIDs(foreign string) []string {
 
 func TestTaskComments(t *testing.T) {
 	w := newTDWorld(t, "Comment")
-	e := w.e
+	e := w.env
 	task := w.task("Write copy", nil)
 	path := "/tasks/" + task + "/comments"
 
@@ -137,11 +48,11 @@ func TestTaskComments(t *testing.T) {
 		e.must(404, w.as(w.outsider, "GET", path, nil))
 		e.must(404, w.as(w.outsider, "POST", path, map[string]string{"body": "hi"}))
 		e.must(404, req{method: "GET", path: path, token: w.stranger.token})
-		for _, id := range notFoundIDs(w.strangerTaskID) {
+		for _, id := range notFoundIDs(w.strangerTask) {
 			e.must(404, w.as(w.owner, "GET", "/tasks/"+id+"/comments", nil))
 			e.must(404, w.as(w.owner, "POST", "/tasks/"+id+"/comments", map[string]string{"body": "hi"}))
 		}
-		hidden := w.taskIn(w.org, w.hiddenProject, w.hiddenGroup, "Secret", nil)
+		hidden := w.sqlTask(w.hiddenProject, w.hiddenGroup, "Secret", nil)
 		e.must(404, w.as(w.member, "POST", "/tasks/"+hidden+"/comments", map[string]string{"body": "hi"}))
 		e.must(201, w.as(w.owner, "POST", "/tasks/"+hidden+"/comments", map[string]string{"body": "admins see all"}))
 	})
@@ -152,7 +63,7 @@ func TestTaskComments(t *testing.T) {
 		e.must(401, req{method: "DELETE", path: firstPath})
 		other := w.task("Other task", nil)
 		e.must(404, w.as(w.member, "DELETE", "/tasks/"+other+"/comments/"+first.str("id"), nil))
-		for _, id := range notFoundIDs(w.strangerTaskID) {
+		for _, id := range notFoundIDs(w.strangerTask) {
 			e.must(404, w.as(w.owner, "DELETE", path+"/"+id, nil))
 		}
 		if n := w.count(`SELECT count(*) FROM task_comments WHERE task_id = $1`, task); n != 3 {
@@ -172,7 +83,7 @@ func TestTaskComments(t *testing.T) {
 
 func TestTaskChecklists(t *testing.T) {
 	w := newTDWorld(t, "Checklist")
-	e := w.e
+	e := w.env
 	task := w.task("Launch", nil)
 	path := "/tasks/" + task + "/checklists"
 
@@ -198,7 +109,7 @@ func TestTaskChecklists(t *testing.T) {
 		e.must(404, w.as(w.outsider, "POST", path, map[string]string{"title": "Sneaky"}))
 		e.must(404, w.as(w.outsider, "GET", path, nil))
 		e.must(401, req{method: "POST", path: path, body: map[string]string{"title": "x"}})
-		for _, id := range notFoundIDs(w.strangerTaskID) {
+		for _, id := range notFoundIDs(w.strangerTask) {
 			e.must(404, w.as(w.owner, "POST", "/tasks/"+id+"/checklists", map[string]string{"title": "x"}))
 			e.must(404, w.as(w.owner, "GET", "/tasks/"+id+"/checklists", nil))
 		}
@@ -218,7 +129,7 @@ func TestTaskChecklists(t *testing.T) {
 		e.must(404, w.as(w.outsider, "PUT", toggle, nil))
 		e.must(404, req{method: "PUT", path: toggle, token: w.stranger.token})
 		e.must(401, req{method: "PUT", path: toggle})
-		for _, id := range notFoundIDs(w.strangerTaskID) {
+		for _, id := range notFoundIDs(w.strangerTask) {
 			e.must(404, w.as(w.owner, "PUT", "/tasks/checklists/"+id+"/toggle", nil))
 		}
 		if n := w.count(`SELECT count(*) FROM task_checklist_items WHERE completed`); n != 1 {
@@ -230,7 +141,7 @@ func TestTaskChecklists(t *testing.T) {
 		e.must(403, w.as(w.member, "DELETE", del, nil))
 		e.must(404, w.as(w.outsider, "DELETE", del, nil))
 		e.must(401, req{method: "DELETE", path: del})
-		for _, id := range notFoundIDs(w.strangerTaskID) {
+		for _, id := range notFoundIDs(w.strangerTask) {
 			e.must(404, w.as(w.owner, "DELETE", "/tasks/checklists/"+id, nil))
 		}
 		e.must(204, w.as(w.manager, "DELETE", del, nil))
@@ -251,11 +162,11 @@ func TestTaskChecklists(t *testing.T) {
 
 func TestTaskDependencies(t *testing.T) {
 	w := newTDWorld(t, "Depends")
-	e := w.e
+	e := w.env
 	a := w.task("A design", map[string]any{"start_date": "2026-03-02", "due_date": "2026-03-06"})
 	b := w.task("B build", map[string]any{"status": "in_progress"})
 	c := w.task("C ship", nil)
-	hidden := w.taskIn(w.org, w.hiddenProject, w.hiddenGroup, "Board task", nil)
+	hidden := w.sqlTask(w.hiddenProject, w.hiddenGroup, "Board task", nil)
 	deps := func(id string) string { return "/tasks/" + id + "/dependencies" }
 
 	// B is blocked by A: the answer reads from B's side and nests A.
@@ -297,7 +208,7 @@ func TestTaskDependencies(t *testing.T) {
 		e.run(scenario{req: post(w.manager, c, a, "blocks"), status: 400, message: "this dependency would create a cycle"})     // A→B→C→A
 		e.run(scenario{req: post(w.manager, a, b, "blocked_by"), status: 400, message: "this dependency would create a cycle"}) // 2-cycle
 		e.runAll([]scenario{
-			{req: post(w.manager, a, w.strangerTaskID, "blocks"), status: 400, message: "depends_on_id must be a task of this organization"},
+			{req: post(w.manager, a, w.strangerTask, "blocks"), status: 400, message: "depends_on_id must be a task of this organization"},
 			{req: post(w.manager, a, "not-a-uuid", "blocks"), status: 400, message: "depends_on_id must be a task of this organization"},
 			{req: post(w.manager, a, hidden, "blocks"), status: 400, message: "depends_on_id must be a task of this organization"},
 			{req: post(w.manager, a, "", "blocks"), status: 400, message: "depends_on_id is required"},
@@ -317,7 +228,7 @@ func TestTaskDependencies(t *testing.T) {
 			t.Fatalf("outsider: %d", r.status)
 		}
 		e.must(401, req{method: "POST", path: deps(a), body: map[string]string{"depends_on_id": c, "dependency_type": "blocks"}})
-		for _, id := range notFoundIDs(w.strangerTaskID) {
+		for _, id := range notFoundIDs(w.strangerTask) {
 			e.must(404, w.as(w.owner, "POST", deps(id), map[string]string{"depends_on_id": a, "dependency_type": "blocks"}))
 			e.must(404, w.as(w.owner, "GET", deps(id), nil))
 		}
@@ -367,7 +278,7 @@ func TestTaskDependencies(t *testing.T) {
 		e.must(404, w.as(w.outsider, "DELETE", path, nil))
 		e.must(401, req{method: "DELETE", path: path})
 		e.must(404, w.as(w.manager, "DELETE", deps(c)+"/"+ab.str("id"), nil)) // the edge does not involve C
-		for _, id := range notFoundIDs(w.strangerTaskID) {
+		for _, id := range notFoundIDs(w.strangerTask) {
 			e.must(404, w.as(w.owner, "DELETE", deps(a)+"/"+id, nil))
 		}
 		if n := w.count(`SELECT count(*) FROM task_dependencies`); n != 3 {
@@ -390,7 +301,7 @@ func TestTaskDependencies(t *testing.T) {
 
 func TestTaskRecurrences(t *testing.T) {
 	w := newTDWorld(t, "Recur")
-	e := w.e
+	e := w.env
 	task := w.task("Month-end report", map[string]any{"due_date": "2026-01-31"})
 	path := "/tasks/" + task + "/recurrence"
 
@@ -402,7 +313,7 @@ func TestTaskRecurrences(t *testing.T) {
 		e.must(403, w.as(w.member, "POST", path, map[string]string{"recurrence_pattern": "daily"}))
 		e.must(404, w.as(w.outsider, "POST", path, map[string]string{"recurrence_pattern": "daily"}))
 		e.must(401, req{method: "POST", path: path, body: map[string]string{"recurrence_pattern": "daily"}})
-		for _, id := range notFoundIDs(w.strangerTaskID) {
+		for _, id := range notFoundIDs(w.strangerTask) {
 			e.must(404, w.as(w.owner, "POST", "/tasks/"+id+"/recurrence", map[string]string{"recurrence_pattern": "daily"}))
 		}
 		if n := w.count(`SELECT count(*) FROM task_recurrences`); n != 0 {
@@ -423,7 +334,7 @@ func TestTaskRecurrences(t *testing.T) {
 		e.must(404, w.as(w.outsider, "GET", path, nil))
 		e.must(401, req{method: "GET", path: path})
 		e.must(404, w.as(w.member, "GET", "/tasks/"+w.task("No rule", nil)+"/recurrence", nil))
-		for _, id := range notFoundIDs(w.strangerTaskID) {
+		for _, id := range notFoundIDs(w.strangerTask) {
 			e.must(404, w.as(w.owner, "GET", "/tasks/"+id+"/recurrence", nil))
 		}
 	})
@@ -435,7 +346,7 @@ func TestTaskRecurrences(t *testing.T) {
 		e.run(scenario{req: w.as(w.manager, "PUT", rp, map[string]string{"recurrence_pattern": "fortnightly"}), status: 400, message: "recurrence_pattern must be daily, weekly, monthly or a 5-field cron expression"})
 		var foreign string
 		if err := e.db.Get(&foreign, `INSERT INTO task_recurrences (organization_id, task_id, recurrence_pattern)
-			VALUES ($1, $2, 'daily') RETURNING id`, w.strangerOrg, w.strangerTaskID); err != nil {
+			VALUES ($1, $2, 'daily') RETURNING id`, w.otherOrg, w.strangerTask); err != nil {
 			t.Fatal(err)
 		}
 		for _, id := range notFoundIDs(foreign) {
@@ -490,7 +401,7 @@ func TestTaskRecurrences(t *testing.T) {
 // Completing a recurring task through the task endpoints creates the next occurrence, and the rule follows it.
 func TestTaskRecurrences_CompletingTheTaskCreatesTheNextOccurrence(t *testing.T) {
 	w := newTDWorld(t, "Series")
-	e := w.e
+	e := w.env
 	task := w.task("Weekly review", map[string]any{
 		"assignee_id": w.member.id, "start_date": "2026-03-09", "due_date": "2026-03-13", "priority": "high",
 	})

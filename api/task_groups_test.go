@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func (f *projectsFixture) createGroup(project, name string) string {
+func (f *fixture) createGroup(project, name string) string {
 	f.t.Helper()
 	return f.call(201, f.owner, "POST", "/projects/"+project+"/task-groups", map[string]any{"name": name}).str("id")
 }
@@ -76,7 +76,7 @@ func TestTaskGroups_CreateListUpdate(t *testing.T) {
 	other := f.createProject(f.owner, "Other")
 	otherGroup := f.createGroup(other, "Elsewhere")
 	f.call(404, f.owner, "PUT", base+"/"+otherGroup, map[string]any{"name": "Moved"})
-	theirGroup := f.must(200, req{method: "GET", path: theirBase, token: f.stranger.token, org: f.strangerOrg}).data()[0]["id"].(string)
+	theirGroup := f.must(200, req{method: "GET", path: theirBase, token: f.stranger.token, org: f.otherOrg}).data()[0]["id"].(string)
 	f.call(404, f.owner, "PUT", base+"/"+theirGroup, map[string]any{"name": "Mine"})
 	f.call(404, f.owner, "PUT", base+"/grp_001", map[string]any{"name": "Mine"})
 	f.must(401, req{method: "GET", path: base})
@@ -95,11 +95,11 @@ func TestTaskGroups_DeleteMovesTasksToDefaultGroup(t *testing.T) {
 	def := f.defaultGroupID(f.project)
 	doomed := f.createGroup(f.project, "Doomed")
 	f.createGroup(f.project, "Kept")
-	d0 := f.insertTask(f.project, def, "d0", "open", 0)
-	d1 := f.insertTask(f.project, def, "d1", "open", 1)
-	x1 := f.insertTask(f.project, doomed, "x1", "open", 1)
-	x0 := f.insertTask(f.project, doomed, "x0", "open", 0)
-	x2 := f.insertTask(f.project, doomed, "x2", "done", 2)
+	d0 := f.sqlTask(f.project, def, "d0", map[string]any{"status": "open", "position": 0})
+	d1 := f.sqlTask(f.project, def, "d1", map[string]any{"status": "open", "position": 1})
+	x1 := f.sqlTask(f.project, doomed, "x1", map[string]any{"status": "open", "position": 1})
+	x0 := f.sqlTask(f.project, doomed, "x0", map[string]any{"status": "open", "position": 0})
+	x2 := f.sqlTask(f.project, doomed, "x2", map[string]any{"status": "done", "position": 2})
 	f.call(200, f.member, "POST", base+"/"+doomed+"/toggle-collapsed", nil)
 
 	f.run(scenario{req: f.as(f.owner, "DELETE", base+"/"+def, nil), status: 409, code: "conflict", message: "the default task group cannot be deleted"})

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func (f *projectsFixture) createStatus(code string, extra map[string]any) string {
+func (f *fixture) createStatus(code string, extra map[string]any) string {
 	f.t.Helper()
 	body := map[string]any{"code": code, "label": strings.ToUpper(code), "color": "#8b5cf6"}
 	for k, v := range extra {
@@ -47,11 +47,11 @@ func TestTaskStatuses_CreateAndList(t *testing.T) {
 	if _, paged := list.json["meta"]; paged {
 		t.Fatalf("paged: %s", list.raw)
 	}
-	if theirs := f.must(200, req{method: "GET", path: "/task-statuses", token: f.stranger.token, org: f.strangerOrg}); len(theirs.data()) != 0 {
+	if theirs := f.must(200, req{method: "GET", path: "/task-statuses", token: f.stranger.token, org: f.otherOrg}); len(theirs.data()) != 0 {
 		t.Fatalf("another organization sees our statuses: %s", theirs.raw)
 	}
 	// Another organization may use the same code.
-	f.must(201, req{method: "POST", path: "/task-statuses", token: f.stranger.token, org: f.strangerOrg,
+	f.must(201, req{method: "POST", path: "/task-statuses", token: f.stranger.token, org: f.otherOrg,
 		body: map[string]any{"code": "qa_review", "label": "QA", "color": "#000000"}})
 	f.must(401, req{method: "GET", path: "/task-statuses"})
 	if n := f.auditCount("task_status", "created"); n != 2 {
@@ -100,7 +100,7 @@ func TestTaskStatuses_Update(t *testing.T) {
 	f := newProjectsFixture(t)
 	id := f.createStatus("qa_review", map[string]any{"next_status_code": "done", "on_complete": "auto_advance"})
 	f.createStatus("staging", nil)
-	theirs := f.must(201, req{method: "POST", path: "/task-statuses", token: f.stranger.token, org: f.strangerOrg,
+	theirs := f.must(201, req{method: "POST", path: "/task-statuses", token: f.stranger.token, org: f.otherOrg,
 		body: map[string]any{"code": "theirs", "label": "T", "color": "#000000"}}).str("id")
 	path := "/task-statuses/" + id
 
@@ -142,11 +142,11 @@ func TestTaskStatuses_DeleteMovesTasksToOpenAndClearsNextStatus(t *testing.T) {
 	f.createStatus("pre_review", map[string]any{"next_status_code": "review", "on_complete": "auto_advance"})
 	f.createStatus("after", nil)
 	g := f.defaultGroupID(f.project)
-	inReview := f.insertTask(f.project, g, "In review", "review", 0)
+	inReview := f.sqlTask(f.project, g, "In review", map[string]any{"status": "review", "position": 0})
 	if _, err := f.db.Exec(`UPDATE tasks SET completed_at = now() WHERE id = $1`, inReview); err != nil {
 		t.Fatal(err)
 	}
-	other := f.insertTask(f.project, g, "Other", "triage", 1)
+	other := f.sqlTask(f.project, g, "Other", map[string]any{"status": "triage", "position": 1})
 
 	f.call(403, f.manager, "DELETE", "/task-statuses/"+review, nil)
 	f.call(404, f.owner, "DELETE", "/task-statuses/nope", nil)
@@ -188,7 +188,7 @@ func TestTaskStatuses_Reorder(t *testing.T) {
 	a := f.createStatus("alpha", nil)
 	b := f.createStatus("beta", nil)
 	c := f.createStatus("gamma", nil)
-	theirs := f.must(201, req{method: "POST", path: "/task-statuses", token: f.stranger.token, org: f.strangerOrg,
+	theirs := f.must(201, req{method: "POST", path: "/task-statuses", token: f.stranger.token, org: f.otherOrg,
 		body: map[string]any{"code": "theirs", "label": "T", "color": "#000000"}}).str("id")
 	r := f.call(200, f.admin, "POST", "/task-statuses/reorder", map[string]any{"order": []string{c, a, b}})
 	if statusCodes(r) != "gamma,alpha,beta" {

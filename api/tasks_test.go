@@ -12,98 +12,6 @@ import (
 	"time"
 )
 
-// taskWorld is an organization with one project and each kind of person the task rules tell apart. Projects,
-// groups and labels are written with SQL so these tests do not depend on the project endpoints.
-type taskWorld struct {
-	*env
-	owner    user // organization owner: manage_tasks on every project
-	manager  user // organization member, manager of the project
-	member   user // organization member, plain member of the project
-	outsider user // organization member, not in the project
-	stranger user // owner of another organization
-	org      string
-	otherOrg string
-	project  string // the project
-	group    string // its default group
-	theirs   string // a project of the other organization
-}
-
-func newTaskWorld(t *testing.T) *taskWorld {
-	t.Helper()
-	w := &taskWorld{env: newEnv(t)}
-	w.owner = w.register("Tara Owner")
-	w.manager = w.register("Mona Manager")
-	w.member = w.register("Mick Member")
-	w.outsider = w.register("Otto Outsider")
-	w.stranger = w.register("Sam Stranger")
-	w.org = w.env.org(w.owner, "Task Co")
-	for _, u := range []user{w.manager, w.member, w.outsider} {
-		w.join(w.owner, w.org, u, "member")
-	}
-	w.project, w.group = w.sqlProject(w.org, "Website", map[string]string{w.manager.id: "manager", w.member.id: "member"})
-	w.otherOrg = w.env.org(w.stranger, "Other Co")
-	w.theirs, _ = w.sqlProject(w.otherOrg, "Theirs", map[string]string{w.stranger.id: "manager"})
-	return w
-}
-
-func (w *taskWorld) sqlProject(org, name string, members map[string]string) (project, group string) {
-	w.t.Helper()
-	if err := w.db.Get(&project, `INSERT INTO projects (organization_id, name) VALUES ($1, $2) RETURNING id`, org, name); err != nil {
-		w.t.Fatal(err)
-	}
-	if err := w.db.Get(&group, `INSERT INTO task_groups (organization_id, project_id, name, position, is_default)
-		VALUES ($1, $2, 'To do', 0, true) RETURNING id`, org, project); err != nil {
-		w.t.Fatal(err)
-	}
-	for userID, role := range members {
-		w.db.MustExec(`INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, $3)`, project, userID, role)
-	}
-	return project, group
-}
-
-func (w *taskWorld) sqlGroup(project, name string, position int) string {
-	w.t.Helper()
-	var id string
-	if err := w.db.Get(&id, `INSERT INTO task_groups (organization_id, project_id, name, position)
-		SELECT organization_id, id, $2, $3 FROM projects WHERE id = $1 RETURNING id`, project, name, position); err != nil {
-		w.t.Fatal(err)
-	}
-	return id
-}
-
-func (w *taskWorld) sqlLabel(org, name string) string {
-	w.t.Helper()
-	var id string
-	if err := w.db.Get(&id, `INSERT INTO labels (organization_id, name) VALUES ($1, $2) RETURNING id`, org, name); err != nil {
-		w.t.Fatal(err)
-	}
-	return id
-}
-
-func (w *taskWorld) count(query string, args ...any) int {
-	w.t.Helper()
-	var n int
-	if err := w.db.Get(&n, query, args...); err != nil {
-		w.t.Fatal(err)
-	}
-	return n
-}
-
-// newTask creates a task in the project as the owner; fields override the defaults.
-func (w *taskWorld) newTask(title string, fields map[string]any) resp {
-	w.t.Helper()
-	body := map[string]any{"title": title, "project_id": w.project}
-	for k, v := range fields {
-		body[k] = v
-	}
-	return w.must(201, req{method: "POST", path: "/tasks", token: w.owner.token, org: w.org, body: body})
-}
-
-// as is a request by u in the world's organization.
-func (w *taskWorld) as(u user, method, path string, body any) req {
-	return req{method: method, path: path, token: u.token, org: w.org, body: body}
-}
-
 func taskIDsOf(list []map[string]any) []string {
 	out := make([]string, len(list))
 	for i, x := range list {
@@ -201,7 +109,7 @@ func TestCreateTask(t *testing.T) {
 			map[string]any{"assignee_id": w.stranger.id}},
 		{"assignee not an id", "assignee_id", "", map[string]any{"assignee_id": "nope"}},
 		{"group of another project", "group_id", "group_id must be a task group of the project",
-			map[string]any{"group_id": w.sqlGroup(w.theirs, "Elsewhere", 1)}},
+			map[string]any{"group_id": w.sqlGroup(w.strangerProject, "Elsewhere", 1)}},
 		{"label of another organization", "label_ids", "label_ids must be labels of the organization",
 			map[string]any{"label_ids": []string{w.sqlLabel(w.otherOrg, "Theirs")}}},
 	}
@@ -229,7 +137,7 @@ func TestCreateTask(t *testing.T) {
 	})
 	for name, project := range map[string]string{
 		"unknown project": "6f1f7a2e-8a55-4c43-9a52-0c6d2d1b7a11", "not a uuid": "prj_abc",
-		"another organization's project": w.theirs,
+		"another organization's project": w.strangerProject,
 	} {
 		t.Run("404 "+name, func(t *testing.T) {
 			w.run(scenario{req: w.as(w.owner, "POST", "/tasks", map[string]any{"title": "x", "project_id": project}), status: 404, code: "not_found"})
@@ -248,7 +156,7 @@ func TestGetTask(t *testing.T) {
 	id := w.newTask("Read me", nil).str("id")
 	var theirs string
 	if err := w.db.Get(&theirs, `INSERT INTO tasks (organization_id, project_id, group_id, title, position)
-		SELECT organization_id, project_id, id, 'Theirs', 0 FROM task_groups WHERE project_id = $1 RETURNING id`, w.theirs); err != nil {
+		SELECT organization_id, project_id, id, 'Theirs', 0 FROM task_groups WHERE project_id = $1 RETURNING id`, w.strangerProject); err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range []user{w.owner, w.manager, w.member} {
@@ -337,7 +245,7 @@ func TestUpdateTask(t *testing.T) {
 		w.runAll([]scenario{
 			{req: w.as(w.owner, "PUT", path, map[string]any{"title": ""}), status: 400, code: "validation_failed", field: "title", fieldMessage: "title is required"},
 			{req: w.as(w.owner, "PUT", path, map[string]any{"status": "nope"}), status: 400, code: "validation_failed", field: "status"},
-			{req: w.as(w.owner, "PUT", path, map[string]any{"group_id": w.sqlGroup(w.theirs, "X", 1)}), status: 400, code: "validation_failed", field: "group_id"},
+			{req: w.as(w.owner, "PUT", path, map[string]any{"group_id": w.sqlGroup(w.strangerProject, "X", 1)}), status: 400, code: "validation_failed", field: "group_id"},
 			{req: w.as(w.owner, "PUT", path, map[string]any{"complexity": 13}), status: 400, code: "validation_failed", field: "complexity"},
 			{req: w.as(w.owner, "PUT", path, `{"complexity": "big"}`), status: 400, code: "invalid_body"},
 		})
@@ -420,7 +328,7 @@ func TestDeleteTask(t *testing.T) {
 }
 
 // notificationsOf lists "type|title|link" of a user's notifications, oldest first.
-func (w *taskWorld) notificationsOf(u user) []string {
+func (w *fixture) notificationsOf(u user) []string {
 	w.t.Helper()
 	var out []string
 	if err := w.db.Select(&out, `SELECT type || '|' || title || '|' || (data->>'link') FROM notifications
@@ -432,7 +340,7 @@ func (w *taskWorld) notificationsOf(u user) []string {
 
 // nextEmailWindow ends every notification email window (one email per person and task in five minutes), as if
 // five minutes passed, and sends what the windows held, as the server's worker would.
-func (w *taskWorld) nextEmailWindow() {
+func (w *fixture) nextEmailWindow() {
 	w.t.Helper()
 	w.db.MustExec(`UPDATE notification_email_windows SET ends_at = now() - interval '1 second'`)
 	if _, err := w.store.FlushNotificationEmails(context.Background()); err != nil {
@@ -440,7 +348,7 @@ func (w *taskWorld) nextEmailWindow() {
 	}
 }
 
-func (w *taskWorld) emailsTo(u user, subject string) int {
+func (w *fixture) emailsTo(u user, subject string) int {
 	w.t.Helper()
 	return w.count(`SELECT count(*) FROM email_outbox WHERE $1 = ANY(to_addresses) AND subject = $2`, u.email, subject)
 }
@@ -599,7 +507,7 @@ func TestTaskAssignedNotification(t *testing.T) {
 }
 
 // groupOrder lists a group's task titles by position, and fails unless positions are 0..n-1.
-func (w *taskWorld) groupOrder(group string) []string {
+func (w *fixture) groupOrder(group string) []string {
 	w.t.Helper()
 	var rows []struct {
 		Title    string `db:"title"`
@@ -655,7 +563,7 @@ func TestReorderTask(t *testing.T) {
 	w.runAll([]scenario{
 		{req: move(w.owner, "A", map[string]any{}), status: 400, code: "validation_failed", field: "position", fieldMessage: "position is required"},
 		{req: move(w.owner, "A", map[string]any{"position": -1}), status: 400, code: "validation_failed", field: "position"},
-		{req: move(w.owner, "A", map[string]any{"position": 0, "group_id": w.sqlGroup(w.theirs, "T", 1)}), status: 400, code: "validation_failed", field: "group_id"},
+		{req: move(w.owner, "A", map[string]any{"position": 0, "group_id": w.sqlGroup(w.strangerProject, "T", 1)}), status: 400, code: "validation_failed", field: "group_id"},
 		{req: move(w.owner, "A", map[string]any{"position": 0, "group_id": "nope"}), status: 400, code: "validation_failed", field: "group_id"},
 		{req: move(w.member, "A", map[string]any{"position": 0}), status: 403, code: "forbidden"},
 		{req: move(w.outsider, "A", map[string]any{"position": 0}), status: 404, code: "not_found"},
@@ -750,7 +658,7 @@ func TestListTasks(t *testing.T) {
 	fix := mk("Fix footer", map[string]any{"priority": "medium", "label_ids": []string{bug, docs}})
 	hidden := mk("Budget", map[string]any{"project_id": second})
 	// The other organization's task never shows.
-	w.must(201, req{method: "POST", path: "/tasks", token: w.stranger.token, org: w.otherOrg, body: map[string]any{"title": "Design theirs", "project_id": w.theirs}})
+	w.must(201, req{method: "POST", path: "/tasks", token: w.stranger.token, org: w.otherOrg, body: map[string]any{"title": "Design theirs", "project_id": w.strangerProject}})
 
 	list := func(u user, query string) resp {
 		t.Helper()

@@ -7,38 +7,24 @@ import (
 	"time"
 )
 
-// teWorld is a tdWorld with an org admin too (not a member of any project), and helpers for time entries.
-type teWorld struct {
-	*tdWorld
-	admin user
-}
-
-func newTEWorld(t *testing.T, prefix string) *teWorld {
-	t.Helper()
-	w := &teWorld{tdWorld: newTDWorld(t, prefix)}
-	w.admin = w.e.register(prefix + " Admin")
-	w.e.join(w.owner, w.org, w.admin, "admin")
-	return w
-}
-
 // manual creates a stopped entry for u and returns its id.
-func (w *teWorld) manual(u user, body map[string]any) string {
-	w.e.t.Helper()
+func (w *fixture) manual(u user, body map[string]any) string {
+	w.t.Helper()
 	if body["started_at"] == nil {
 		body["started_at"] = "2026-03-10T09:00:00Z"
 	}
 	if body["stopped_at"] == nil {
 		body["stopped_at"] = "2026-03-10T10:00:00Z"
 	}
-	return w.e.must(201, w.as(u, "POST", "/time-entries", body)).str("id")
+	return w.must(201, w.as(u, "POST", "/time-entries", body)).str("id")
 }
 
-func (w *teWorld) entries() int { return w.count(`SELECT count(*) FROM time_entries`) }
+func (w *fixture) entries() int { return w.count(`SELECT count(*) FROM time_entries`) }
 
 func TestTimer_StartStopAndCurrent(t *testing.T) {
 	t.Parallel()
 	w := newTEWorld(t, "Timer")
-	e := w.e
+	e := w.env
 
 	if r := e.must(200, w.as(w.member, "GET", "/time/current", nil)); strings.TrimSpace(string(r.raw)) != "null" {
 		t.Fatalf("no timer: %s", r.raw)
@@ -78,7 +64,7 @@ func TestTimer_StartStopAndCurrent(t *testing.T) {
 		e.run(scenario{req: w.as(w.admin, "POST", path, nil), status: 403, message: "only the owner of a timer can stop it"})
 		e.must(403, w.as(w.owner, "POST", path, nil))
 		e.must(404, w.as(w.manager, "POST", path, nil))
-		e.must(404, req{method: "POST", path: path, token: w.stranger.token, org: w.strangerOrg})
+		e.must(404, req{method: "POST", path: path, token: w.stranger.token, org: w.otherOrg})
 		e.must(404, req{method: "POST", path: path, token: w.stranger.token, org: w.org})
 		e.must(401, req{method: "POST", path: path})
 		for _, bad := range notFoundIDs("11111111-1111-4111-8111-111111111112") {
@@ -115,8 +101,8 @@ func TestTimer_StartStopAndCurrent(t *testing.T) {
 	t.Run("refused starts store nothing", func(t *testing.T) {
 		before := w.entries()
 		task := w.task("Task of the project", nil)
-		hiddenTask := w.taskIn(w.org, w.hiddenProject, w.hiddenGroup, "Hidden", nil)
-		archived, _ := w.newProject(w.org, "Old", map[user]string{w.member: "member"})
+		hiddenTask := w.sqlTask(w.hiddenProject, w.hiddenGroup, "Hidden", nil)
+		archived, _ := w.sqlProject(w.org, "Old", map[user]string{w.member: "member"})
 		e.db.MustExec(`UPDATE projects SET status = 'archived' WHERE id = $1`, archived)
 		for _, c := range []struct {
 			body  map[string]any
@@ -127,7 +113,7 @@ func TestTimer_StartStopAndCurrent(t *testing.T) {
 			{map[string]any{"project_id": w.strangerProject}, "project_id", "project_id must be a project you can see"},
 			{map[string]any{"project_id": "not-a-uuid"}, "project_id", "project_id must be a project you can see"},
 			{map[string]any{"task_id": hiddenTask}, "task_id", "task_id must be a task you can see"},
-			{map[string]any{"task_id": w.strangerTaskID}, "task_id", "task_id must be a task you can see"},
+			{map[string]any{"task_id": w.strangerTask}, "task_id", "task_id must be a task you can see"},
 			{map[string]any{"task_id": "nope"}, "task_id", "task_id must be a task you can see"},
 			{map[string]any{"project_id": archived, "task_id": task}, "task_id", "task_id must be a task of project_id"},
 			{map[string]any{"project_id": archived}, "project_id", "time cannot be tracked on an archived project"},
@@ -139,7 +125,7 @@ func TestTimer_StartStopAndCurrent(t *testing.T) {
 			e.must(400, w.as(w.member, "POST", "/time-entries/start", b))
 		}
 		e.must(401, req{method: "POST", path: "/time-entries/start", body: map[string]any{}})
-		e.must(404, req{method: "POST", path: "/time-entries/start", token: w.member.token, org: w.strangerOrg})
+		e.must(404, req{method: "POST", path: "/time-entries/start", token: w.member.token, org: w.otherOrg})
 		if n := w.entries(); n != before {
 			t.Fatalf("refused starts stored entries: %d → %d", before, n)
 		}
@@ -161,7 +147,7 @@ func TestTimer_ConcurrentStartsLeaveOneRunning(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			statuses <- w.e.do(w.as(w.member, "POST", "/time-entries/start", `{"description": "race"}`)).status
+			statuses <- w.do(w.as(w.member, "POST", "/time-entries/start", `{"description": "race"}`)).status
 		}()
 	}
 	wg.Wait()
@@ -184,7 +170,7 @@ func TestTimer_ConcurrentStartsLeaveOneRunning(t *testing.T) {
 func TestTimeEntries_ManualCreate(t *testing.T) {
 	t.Parallel()
 	w := newTEWorld(t, "Manual")
-	e := w.e
+	e := w.env
 	r := e.must(201, w.as(w.member, "POST", "/time-entries", map[string]any{
 		"project_id": w.project, "description": "Client meeting", "started_at": "2026-03-28T10:00:00+01:00",
 		"stopped_at": "2026-03-28T10:30:00Z", "billable": false, "hourly_rate": 12500,
@@ -217,7 +203,7 @@ func TestTimeEntries_ManualCreate(t *testing.T) {
 		{map[string]any{"started_at": "2026-03-01T00:00:00Z", "stopped_at": "2026-03-02T00:00:01Z"}, "a time entry can last at most 24 hours"},
 		{map[string]any{"started_at": "2026-03-28T10:00:00Z", "stopped_at": "2026-03-28T10:30:00Z", "hourly_rate": -1}, "hourly_rate must be zero or more (cents per hour)"},
 		{map[string]any{"started_at": "2026-03-28T10:00:00Z", "stopped_at": "2026-03-28T10:30:00Z", "project_id": w.hiddenProject}, "project_id must be a project you can see"},
-		{map[string]any{"started_at": "2026-03-28T10:00:00Z", "stopped_at": "2026-03-28T10:30:00Z", "task_id": w.strangerTaskID}, "task_id must be a task you can see"},
+		{map[string]any{"started_at": "2026-03-28T10:00:00Z", "stopped_at": "2026-03-28T10:30:00Z", "task_id": w.strangerTask}, "task_id must be a task you can see"},
 	} {
 		e.run(scenario{req: w.as(w.member, "POST", "/time-entries", c.body), status: 400, message: c.msg})
 	}
@@ -237,7 +223,7 @@ func TestTimeEntries_ManualCreate(t *testing.T) {
 func TestTimeEntries_OwnerOrAdminOnly(t *testing.T) {
 	t.Parallel()
 	w := newTEWorld(t, "Private")
-	e := w.e
+	e := w.env
 	id := w.manual(w.member, map[string]any{"project_id": w.project, "description": "mine"})
 	path := "/time-entries/" + id
 
@@ -247,12 +233,12 @@ func TestTimeEntries_OwnerOrAdminOnly(t *testing.T) {
 	e.must(404, w.as(w.manager, "PUT", path, map[string]any{"description": "theirs"}))
 	e.must(404, w.as(w.manager, "DELETE", path, nil))
 	// Another organization's user, with either organization, and bad ids.
-	for _, org := range []string{w.org, w.strangerOrg} {
+	for _, org := range []string{w.org, w.otherOrg} {
 		e.must(404, req{method: "GET", path: path, token: w.stranger.token, org: org})
 		e.must(404, req{method: "PUT", path: path, token: w.stranger.token, org: org, body: map[string]any{"description": "x"}})
 		e.must(404, req{method: "DELETE", path: path, token: w.stranger.token, org: org})
 	}
-	strangerEntry := e.must(201, req{method: "POST", path: "/time-entries", token: w.stranger.token, org: w.strangerOrg,
+	strangerEntry := e.must(201, req{method: "POST", path: "/time-entries", token: w.stranger.token, org: w.otherOrg,
 		body: map[string]any{"started_at": "2026-03-10T09:00:00Z", "stopped_at": "2026-03-10T10:00:00Z"}}).str("id")
 	for _, bad := range notFoundIDs(strangerEntry) {
 		e.must(404, w.as(w.owner, "GET", "/time-entries/"+bad, nil))
@@ -284,10 +270,10 @@ func TestTimeEntries_OwnerOrAdminOnly(t *testing.T) {
 func TestTimeEntries_Update(t *testing.T) {
 	t.Parallel()
 	w := newTEWorld(t, "Update")
-	e := w.e
+	e := w.env
 	task := w.task("Design", nil)
-	otherProject, otherGroup := w.newProject(w.org, "Second", map[user]string{w.member: "member"})
-	otherTask := w.taskIn(w.org, otherProject, otherGroup, "Elsewhere", nil)
+	otherProject, otherGroup := w.sqlProject(w.org, "Second", map[user]string{w.member: "member"})
+	otherTask := w.sqlTask(otherProject, otherGroup, "Elsewhere", nil)
 	id := w.manual(w.member, map[string]any{"task_id": task, "hourly_rate": 9000})
 	path := "/time-entries/" + id
 	put := func(body any) req { return w.as(w.member, "PUT", path, body) }
@@ -337,7 +323,7 @@ func TestTimeEntries_Update(t *testing.T) {
 			{map[string]any{"hourly_rate": -5}, "hourly_rate must be zero or more (cents per hour)"},
 			{map[string]any{"project_id": w.hiddenProject}, "project_id must be a project you can see"},
 			{map[string]any{"project_id": "nope"}, "project_id must be a project you can see"},
-			{map[string]any{"task_id": w.strangerTaskID}, "task_id must be a task you can see"},
+			{map[string]any{"task_id": w.strangerTask}, "task_id must be a task you can see"},
 			{map[string]any{"task_id": otherTask, "project_id": w.project}, "task_id must be a task of project_id"},
 			{map[string]any{"task_id": task, "project_id": nil}, "task_id must be a task of project_id"},
 		} {
@@ -410,7 +396,7 @@ func TestTimeEntries_Update(t *testing.T) {
 func TestTimeEntries_List(t *testing.T) {
 	t.Parallel()
 	w := newTEWorld(t, "List")
-	e := w.e
+	e := w.env
 	list := func(u user, query string) resp { return e.must(200, w.as(u, "GET", "/time-entries"+query, nil)) }
 	ids := func(r resp) []string {
 		var out []string
@@ -468,7 +454,7 @@ func TestTimeEntries_List(t *testing.T) {
 		e.run(scenario{req: w.as(w.admin, "GET", "/time-entries"+q, nil), status: 400, message: msg})
 	}
 	e.must(401, req{method: "GET", path: "/time-entries"})
-	if got := e.must(200, req{method: "GET", path: "/time-entries", token: w.stranger.token, org: w.strangerOrg}).data(); len(got) != 0 {
+	if got := e.must(200, req{method: "GET", path: "/time-entries", token: w.stranger.token, org: w.otherOrg}).data(); len(got) != 0 {
 		t.Fatalf("stranger sees: %v", got)
 	}
 

@@ -13,102 +13,7 @@ import (
 	"github.com/trcr/trcr/store"
 )
 
-// workTeam is an organization with an owner (who manages the project), a member on the project, and another
-// organization with its own project, all signed in through the pages.
-type workTeam struct {
-	e       *env
-	owner   *browser
-	member  *browser
-	ownerA  store.Actor
-	memberA store.Actor
-	project store.Project
-	groups  []store.TaskGroup // "To do" (default), "Doing", "Done"
-	other   store.Project     // a project of another organization
-	otherB  *browser          // its owner
-}
-
-func newWorkTeam(t *testing.T) *workTeam {
-	t.Helper()
-	e := newEnv(t)
-	ctx := context.Background()
-	w := &workTeam{e: e}
-	w.owner = e.withOrg("Olga Owner", "olga@example.com", "Acme")
-	w.member = e.signUp("Milo Member", "milo@example.com")
-	var orgID, memberID string
-	if err := e.db.Get(&orgID, `SELECT id FROM organizations WHERE name = 'Acme'`); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.db.Get(&memberID, `SELECT id FROM users WHERE email = 'milo@example.com'`); err != nil {
-		t.Fatal(err)
-	}
-	e.db.MustExec(`INSERT INTO members (organization_id, user_id, email, role, status) VALUES ($1, $2, 'milo@example.com', 'member', 'active')`, orgID, memberID)
-	e.db.MustExec(`UPDATE users SET default_org_id = $1 WHERE id = $2`, orgID, memberID)
-	actor := func(email, org string) store.Actor {
-		var id string
-		if err := e.db.Get(&id, `SELECT id FROM users WHERE email = $1`, email); err != nil {
-			t.Fatal(err)
-		}
-		a, err := e.store.ActorFor(ctx, id, org, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a
-	}
-	w.ownerA, w.memberA = actor("olga@example.com", orgID), actor("milo@example.com", orgID)
-	name := "Website"
-	var err error
-	if w.project, err = e.store.CreateProject(ctx, w.ownerA, store.ProjectInput{Name: &name}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.store.AddProjectMember(ctx, w.ownerA, w.project.ID, store.ProjectMemberInput{UserID: w.memberA.UserID}); err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range []string{"Doing", "Done"} {
-		if _, err := e.store.CreateTaskGroup(ctx, w.ownerA, w.project.ID, store.TaskGroupInput{Name: &n}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if w.groups, err = e.store.TaskGroups(ctx, w.ownerA, w.project.ID); err != nil {
-		t.Fatal(err)
-	}
-	w.member.get("/")
-
-	w.otherB = e.withOrg("Ivan Intruder", "ivan@example.com", "Other Co")
-	var otherOrg string
-	if err := e.db.Get(&otherOrg, `SELECT id FROM organizations WHERE name = 'Other Co'`); err != nil {
-		t.Fatal(err)
-	}
-	otherName := "Secret"
-	if w.other, err = e.store.CreateProject(ctx, actor("ivan@example.com", otherOrg), store.ProjectInput{Name: &otherName}); err != nil {
-		t.Fatal(err)
-	}
-	return w
-}
-
-func (w *workTeam) task(t *testing.T, in store.TaskInput) store.Task {
-	t.Helper()
-	if in.ProjectID == "" {
-		in.ProjectID = w.project.ID
-	}
-	task, err := w.e.store.CreateTask(context.Background(), w.ownerA, in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return task
-}
-
-func (w *workTeam) label(t *testing.T, name, color string) store.Label {
-	t.Helper()
-	l, err := w.e.store.CreateLabel(context.Background(), w.ownerA, store.LabelInput{Name: &name, Color: &color})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return l
-}
-
-func (w *workTeam) boardPath() string { return "/projects/" + w.project.ID + "/board" }
-
-func ptr[T any](v T) *T { return &v }
+func (w *team) boardPath() string { return "/projects/" + w.project.ID + "/board" }
 
 func cardTitles(p page) []string {
 	var out []string
@@ -334,7 +239,7 @@ func TestBoardQuickAddCollapseAndColumns(t *testing.T) {
 }
 
 // fill appends n tasks "<prefix> 0" … "<prefix> n-1" to the end of a group, every third one urgent.
-func (w *workTeam) fill(t *testing.T, group, prefix string, n int) []string {
+func (w *team) fill(t *testing.T, group, prefix string, n int) []string {
 	t.Helper()
 	w.e.db.MustExec(`
 		INSERT INTO tasks (organization_id, project_id, group_id, title, priority, position)

@@ -33,11 +33,11 @@ func TestReports_LegacyHugeRatesShowTheBoundNotAnError(t *testing.T) {
 	r := newReportsTeam(t)
 	// Written before rates were bounded: 2^63-1 cents an hour, for two hours.
 	var legacy string
-	if err := r.e.db.Get(&legacy, `INSERT INTO projects (organization_id, name, hourly_rate) VALUES ($1, 'Legacy', 9223372036854775807) RETURNING id`, r.org); err != nil {
+	if err := r.e.db.Get(&legacy, `INSERT INTO projects (organization_id, name, hourly_rate) VALUES ($1, 'Legacy', 9223372036854775807) RETURNING id`, r.ownerA.OrgID); err != nil {
 		t.Fatal(err)
 	}
 	r.e.db.MustExec(`INSERT INTO time_entries (organization_id, user_id, project_id, started_at, stopped_at, billable)
-		VALUES ($1, $2, $3, '2026-03-04T09:00:00Z', '2026-03-04T11:00:00Z', true)`, r.org, r.olga, legacy)
+		VALUES ($1, $2, $3, '2026-03-04T09:00:00Z', '2026-03-04T11:00:00Z', true)`, r.ownerA.OrgID, r.ownerA.UserID, legacy)
 	for _, path := range []string{"/reports/profitability?" + march, "/reports/profitability?" + march + "&group_by=client",
 		"/reports/profitability.csv?" + march} {
 		r.owner.visit(visit{path: path, status: http.StatusOK})
@@ -153,9 +153,9 @@ func TestPages_ImageBombUploadsAreRefusedInTheForm(t *testing.T) {
 
 func TestInvoicePDFs_EmojiInLineItemsAndClientStillRender(t *testing.T) {
 	t.Parallel()
-	w := ivSetup(t)
-	id := w.ivDraft(t)
-	w.ivAddLine(t, id, "Launch party 🎉 𝐀𝐁 \u202bשלום\u202c", "2", "50")
+	w := newInvoiceTeam(t)
+	id := w.draft(t)
+	w.addLine(t, id, "Launch party 🎉 𝐀𝐁 \u202bשלום\u202c", "2", "50")
 	w.e.db.MustExec(`UPDATE clients SET name = 'Acme 🚀 Corp' WHERE id = $1`, w.clientID)
 	w.e.db.MustExec(`UPDATE invoices SET status = 'sent', sent_at = now() WHERE id = $1`, id)
 	public := strings.Replace(strings.TrimPrefix(w.e.store.InvoiceLink(id, 0), "http://trcr.test"), "?sig=", "/pdf?sig=", 1)

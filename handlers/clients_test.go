@@ -11,28 +11,6 @@ import (
 	"github.com/trcr/trcr/store"
 )
 
-// clJoin signs someone up and has them accept the owner's invitation to the owner's organization with role.
-func clJoin(t *testing.T, e *env, owner *browser, name, email, role string) *browser {
-	t.Helper()
-	owner.get("/members")
-	owner.visit(visit{name: "invite", method: http.MethodPost, path: "/members/invite", form: url.Values{"email": {email}, "role": {role}}, status: http.StatusSeeOther})
-	b := e.signUp(name, email)
-	tok := e.tokenSentTo(email, "/invitations/accept")
-	b.get("/invitations/accept?token=" + tok)
-	b.visit(visit{name: "accept", method: http.MethodPost, path: "/invitations/" + tok + "/accept", status: http.StatusSeeOther})
-	b.get("/")
-	return b
-}
-
-func clID(t *testing.T, e *env, query string, args ...any) string {
-	t.Helper()
-	var id string
-	if err := e.db.Get(&id, query, args...); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	return id
-}
-
 // clCreate creates a client through the page form and returns its id.
 func clCreate(t *testing.T, e *env, b *browser, form url.Values) string {
 	t.Helper()
@@ -146,7 +124,7 @@ func TestClientPages_OwnerCreatesSearchesPagesAndEdits(t *testing.T) {
 	}
 
 	// Pagination keeps the search.
-	org := clID(t, e, `SELECT id FROM organizations`)
+	org := e.id(`SELECT id FROM organizations`)
 	e.db.MustExec(`INSERT INTO clients (organization_id, name) SELECT $1, 'Bulk ' || lpad(g::text, 2, '0') FROM generate_series(1, 30) g`, org)
 	first := owner.get("/clients?q=bulk")
 	next := first.doc.Find(`[data-testid="pagination-next"]`)
@@ -213,7 +191,7 @@ func TestClientPage_ContactsInlineWithHTMX(t *testing.T) {
 	if ok.doc.Find(`#flashes[hx-swap-oob] [data-testid="flash"]`).Length() != 1 {
 		t.Errorf("no flash with the added contact")
 	}
-	cid := clID(t, e, `SELECT id FROM client_contacts WHERE name = 'Wile Coyote'`)
+	cid := e.id(`SELECT id FROM client_contacts WHERE name = 'Wile Coyote'`)
 
 	// Edit in place: the row becomes a form, then the row again.
 	form := owner.send(visit{htmx: true, path: "/clients/" + id + "/contacts/" + cid + "/edit", target: "contact-" + cid})
@@ -327,8 +305,8 @@ func TestClientPages_MemberReadsWithoutWriteControlsOrMoney(t *testing.T) {
 	owner.get("/clients/" + id)
 	owner.post("/clients/"+id+"/contacts", url.Values{"name": {"Wile"}})
 	owner.post("/clients/"+id+"/activities", url.Values{"type": {"call"}, "title": {"Intro call"}})
-	cid := clID(t, e, `SELECT id FROM client_contacts`)
-	member := clJoin(t, e, owner, "Mia Member", "mia@example.com", "member")
+	cid := e.id(`SELECT id FROM client_contacts`)
+	member := e.join(owner, "Mia Member", "mia@example.com", "member")
 
 	list := member.get("/clients")
 	if list.status != 200 || list.count("client-row") != 1 || list.has("new-client") || list.has("client-edit-link") {
@@ -389,8 +367,8 @@ func TestClientPages_AdminGetsTheForms(t *testing.T) {
 	id := clCreate(t, e, owner, url.Values{"name": {"Acme"}, "currency": {"JPY"}, "hourly_rate": {"1,500"}})
 	owner.get("/clients/" + id)
 	owner.post("/clients/"+id+"/contacts", url.Values{"name": {"Wile"}})
-	cid := clID(t, e, `SELECT id FROM client_contacts`)
-	admin := clJoin(t, e, owner, "Adam Admin", "adam@example.com", "admin")
+	cid := e.id(`SELECT id FROM client_contacts`)
+	admin := e.join(owner, "Adam Admin", "adam@example.com", "admin")
 
 	if p := admin.get("/clients/new"); p.status != 200 || !p.has("client-form") {
 		t.Fatalf("admin new page: %d", p.status)
@@ -416,7 +394,7 @@ func TestClientPages_AnotherOrganizationsClientIsNotFound(t *testing.T) {
 	id := clCreate(t, e, owner, url.Values{"name": {"Acme"}})
 	owner.get("/clients/" + id)
 	owner.post("/clients/"+id+"/contacts", url.Values{"name": {"Wile"}})
-	cid := clID(t, e, `SELECT id FROM client_contacts`)
+	cid := e.id(`SELECT id FROM client_contacts`)
 	other := clCreate(t, e, owner, url.Values{"name": {"Globex"}})
 
 	stranger := e.withOrg("Sam Stranger", "sam@example.com", "Elsewhere")
@@ -452,10 +430,10 @@ func TestClientPage_InvoicesBalanceProjectsAndDeleteRefusedWithInvoices(t *testi
 	spare := clCreate(t, e, owner, url.Values{"name": {"Spare"}})
 	owner.get("/projects/new")
 	owner.visit(visit{name: "create project", method: http.MethodPost, path: "/projects/new", form: url.Values{"name": {"Website"}, "color": {"#22c55e"}}, status: http.StatusSeeOther})
-	project := clID(t, e, `SELECT id FROM projects WHERE name = 'Website'`)
+	project := e.id(`SELECT id FROM projects WHERE name = 'Website'`)
 	e.db.MustExec(`UPDATE projects SET client_id = $1 WHERE id = $2`, spare, project)
 
-	a, err := e.store.ActorFor(ctx, clID(t, e, `SELECT id FROM users WHERE email = 'olga@example.com'`), "", "127.0.0.1")
+	a, err := e.store.ActorFor(ctx, e.id(`SELECT id FROM users WHERE email = 'olga@example.com'`), "", "127.0.0.1")
 	if err != nil {
 		t.Fatal(err)
 	}

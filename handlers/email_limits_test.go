@@ -44,10 +44,10 @@ func TestMembersPage_InvitationShowsNothingOfAnExistingAccount(t *testing.T) {
 // An owner whose address is unverified is told so where invitations and invoices are sent, with a button that
 // emails a new verification link; a submitted form is refused with the same notice and sends nothing.
 func TestUnverifiedOwner_PagesAskToVerifyBeforeInvitingOrSending(t *testing.T) {
-	w := ivSetup(t)
+	w := newInvoiceTeam(t)
 	e, owner := w.e, w.owner
-	id := w.ivDraft(t)
-	w.ivAddLine(t, id, "Consulting", "1", "100")
+	id := w.draft(t)
+	w.addLine(t, id, "Consulting", "1", "100")
 	e.db.MustExec(`UPDATE users SET email_verified_at = NULL WHERE email = 'olivia@example.com'`)
 	emails := func() int {
 		var n int
@@ -101,9 +101,9 @@ func TestUnverifiedOwner_PagesAskToVerifyBeforeInvitingOrSending(t *testing.T) {
 
 // "New link" on the invoice page revokes the public link given out so far; only owners and admins may use it.
 func TestInvoicePage_NewPublicLinkRevokesTheOldOne(t *testing.T) {
-	w := ivSetup(t)
-	id := w.ivDraft(t)
-	w.ivAddLine(t, id, "Consulting", "2", "50")
+	w := newInvoiceTeam(t)
+	id := w.draft(t)
+	w.addLine(t, id, "Consulting", "2", "50")
 	w.owner.get("/invoices/" + id + "/send")
 	w.owner.visit(visit{name: "send", method: http.MethodPost, path: "/invoices/" + id + "/send", form: url.Values{"to": {"billing@acme.test"}}, status: http.StatusSeeOther})
 	p := w.owner.get("/invoices/" + id)
@@ -116,7 +116,7 @@ func TestInvoicePage_NewPublicLinkRevokesTheOldOne(t *testing.T) {
 	path := func(link string) string { return strings.TrimPrefix(link, "http://trcr.test") }
 	anon.visit(visit{name: "the link before rotating", path: path(old), status: http.StatusOK})
 
-	member := w.ivMember(t)
+	member := w.e.join(w.owner, "Mia Member", "mia@example.com", "member")
 	member.get("/")
 	member.visit(visit{name: "a member rotates", method: http.MethodPost, path: "/invoices/" + id + "/public-link/rotate", status: http.StatusForbidden})
 	stranger := w.e.withOrg("Sam Stranger", "sam@example.com", "Stranger Co")

@@ -4,123 +4,13 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/trcr/trcr/store"
 )
 
-// ivWorld is an organization with a client (with a contact) and a project of that client, set up through the
-// store, and its owner's browser.
-type ivWorld struct {
-	e         *env
-	owner     *browser
-	actor     store.Actor
-	clientID  string
-	projectID string
-}
-
-func ivSetup(t *testing.T) *ivWorld {
-	t.Helper()
-	e := newEnv(t)
-	owner := e.withOrg("Olivia Owner", "olivia@example.com", "Invoice Co")
-	e.db.MustExec(`UPDATE organizations SET currency = 'EUR'`)
-	w := &ivWorld{e: e, owner: owner, actor: ivActor(t, e, "olivia@example.com")}
-	ctx := context.Background()
-	name, email, rate := "Acme Corp", "billing@acme.test", int64(9000)
-	cl, err := e.store.CreateClient(ctx, w.actor, store.ClientInput{Name: &name, Email: &email, HourlyRate: &rate})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.clientID = cl.ID
-	cname, cemail := "Carla Contact", "carla@acme.test"
-	if _, err := e.store.CreateClientContact(ctx, w.actor, cl.ID, store.ClientContactInput{Name: &cname, Email: &cemail}); err != nil {
-		t.Fatal(err)
-	}
-	pname, billable := "Website", true
-	pr, err := e.store.CreateProject(ctx, w.actor, store.ProjectInput{Name: &pname, ClientID: &cl.ID, Billable: &billable})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.projectID = pr.ID
-	return w
-}
-
-func ivActor(t *testing.T, e *env, email string) store.Actor {
-	t.Helper()
-	var userID string
-	if err := e.db.Get(&userID, `SELECT id FROM users WHERE email = $1`, email); err != nil {
-		t.Fatal(err)
-	}
-	a, err := e.store.ActorFor(context.Background(), userID, "", "127.0.0.1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
-
-// ivEntry records a finished, billable time entry of the project.
-func (w *ivWorld) ivEntry(t *testing.T, desc string, start time.Time, d time.Duration) {
-	t.Helper()
-	s, stop, billable := start.UTC().Format(time.RFC3339), start.Add(d).UTC().Format(time.RFC3339), true
-	if _, err := w.e.store.CreateTimeEntry(context.Background(), w.actor, store.TimeEntryInput{
-		ProjectID: &w.projectID, Description: &desc, StartedAt: &s, StoppedAt: &stop, Billable: &billable,
-	}); err != nil {
-		t.Fatal(err)
-	}
-}
-
-var ivInvoicePath = regexp.MustCompile(`^/invoices/([0-9a-f-]{36})$`)
-
-// ivCreate creates a draft through the page and returns its id.
-func (w *ivWorld) ivCreate(t *testing.T, form url.Values) string {
-	t.Helper()
-	w.owner.get("/invoices/new")
-	p := w.owner.post("/invoices/new", form)
-	m := ivInvoicePath.FindStringSubmatch(p.location)
-	if p.status != http.StatusSeeOther || m == nil {
-		t.Fatalf("create invoice: %d %q %s", p.status, p.location, p.body)
-	}
-	return m[1]
-}
-
-func (w *ivWorld) ivDraft(t *testing.T) string {
-	t.Helper()
-	return w.ivCreate(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2026-03-01"}, "due_date": {"2099-03-31"}})
-}
-
-// ivAddLine adds a line through the editor, as htmx does, and returns its id.
-func (w *ivWorld) ivAddLine(t *testing.T, id, desc, qty, price string) string {
-	t.Helper()
-	w.owner.get("/invoices/" + id)
-	p := w.owner.htmx("/invoices/"+id+"/items", url.Values{"description": {desc}, "quantity": {qty}, "unit_price": {price}})
-	if p.status != http.StatusOK {
-		t.Fatalf("add line: %d %s", p.status, p.body)
-	}
-	lineID := p.doc.Find(`form[data-testid="line-item"]`).AttrOr("data-line-id", "")
-	if lineID == "" {
-		t.Fatalf("add line answered no line: %s", p.body)
-	}
-	return lineID
-}
-
-// ivMember invites Mia as a member of the organization and returns her signed-in browser.
-func (w *ivWorld) ivMember(t *testing.T) *browser {
-	t.Helper()
-	w.owner.get("/members")
-	w.owner.visit(visit{name: "invite", method: http.MethodPost, path: "/members/invite", form: url.Values{"email": {"mia@example.com"}, "role": {"member"}}, status: http.StatusSeeOther})
-	member := w.e.signUp("Mia Member", "mia@example.com")
-	tok := w.e.tokenSentTo("mia@example.com", "/invitations/accept")
-	member.get("/invitations/accept?token=" + tok)
-	member.visit(visit{name: "accept", method: http.MethodPost, path: "/invitations/" + tok + "/accept", status: http.StatusSeeOther})
-	member.get("/")
-	return member
-}
-
 func TestInvoicePages_CreateListAndFilter(t *testing.T) {
-	w := ivSetup(t)
+	w := newInvoiceTeam(t)
 	b := w.owner
 
 	p := b.get("/invoices")
@@ -140,14 +30,14 @@ func TestInvoicePages_CreateListAndFilter(t *testing.T) {
 	if issue.IsZero() || due.Sub(issue) != 30*24*time.Hour {
 		t.Errorf("default dates %v → %v", issue, due)
 	}
-	if p.doc.Find(`#inv-project option[value="`+w.projectID+`"]`).Length() != 1 {
+	if p.doc.Find(`#inv-project option[value="`+w.project.ID+`"]`).Length() != 1 {
 		t.Errorf("project of the chosen client not offered")
 	}
 	if got := p.find(`#inv-currency option[value=""]`); !strings.Contains(got, "EUR") {
 		t.Errorf("default currency option %q", got)
 	}
 	frag := b.get("/invoices/new/client-fields?client_id=" + w.clientID)
-	if frag.status != http.StatusOK || frag.doc.Find(`#inv-project option[value="`+w.projectID+`"]`).Length() != 1 {
+	if frag.status != http.StatusOK || frag.doc.Find(`#inv-project option[value="`+w.project.ID+`"]`).Length() != 1 {
 		t.Errorf("client fields: %d %s", frag.status, frag.body)
 	}
 
@@ -162,7 +52,7 @@ func TestInvoicePages_CreateListAndFilter(t *testing.T) {
 		t.Fatalf("due before issue: %d %q", p.status, p.find("#inv-due-error"))
 	}
 
-	id := w.ivCreate(t, url.Values{"client_id": {w.clientID}, "project_id": {w.projectID}, "issue_date": {"2026-03-01"}, "due_date": {"2026-03-31"}, "tax_rate": {"20"}})
+	id := w.createInvoice(t, url.Values{"client_id": {w.clientID}, "project_id": {w.project.ID}, "issue_date": {"2026-03-01"}, "due_date": {"2026-03-31"}, "tax_rate": {"20"}})
 	p = b.get("/invoices/" + id)
 	if p.status != http.StatusOK || p.find(`[data-testid="invoice-number"]`) != "INV-2026-0001" || !p.has("flash") {
 		t.Fatalf("invoice page: %d %q", p.status, p.find(`[data-testid="invoice-number"]`))
@@ -174,8 +64,8 @@ func TestInvoicePages_CreateListAndFilter(t *testing.T) {
 	if !strings.Contains(p.find(`[data-testid="invoice-client-link"]`), "Acme Corp") || !strings.Contains(p.body, "Website") {
 		t.Errorf("client and project not shown")
 	}
-	old := w.ivCreate(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2025-12-20"}, "due_date": {"2026-01-10"}})
-	w.ivAddLine(t, old, "December retainer", "1", "500")
+	old := w.createInvoice(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2025-12-20"}, "due_date": {"2026-01-10"}})
+	w.addLine(t, old, "December retainer", "1", "500")
 	b.get("/invoices/" + old + "/send")
 	b.visit(visit{name: "send", method: http.MethodPost, path: "/invoices/" + old + "/send", form: url.Values{"to": {"billing@acme.test"}}, status: http.StatusSeeOther})
 
@@ -210,7 +100,7 @@ func TestInvoicePages_CreateListAndFilter(t *testing.T) {
 	}
 	// The pagination keeps the filters.
 	for range 25 {
-		w.ivCreate(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2026-02-01"}, "due_date": {"2026-03-01"}})
+		w.createInvoice(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2026-02-01"}, "due_date": {"2026-03-01"}})
 	}
 	p = b.get("/invoices?status=draft")
 	if next := p.doc.Find(`[data-testid="pagination-next"]`).AttrOr("href", ""); next != "/invoices?page=2&status=draft" {
@@ -219,9 +109,9 @@ func TestInvoicePages_CreateListAndFilter(t *testing.T) {
 }
 
 func TestInvoicePage_LineEditorKeepsTotalsLive(t *testing.T) {
-	w := ivSetup(t)
+	w := newInvoiceTeam(t)
 	b := w.owner
-	id := w.ivDraft(t)
+	id := w.draft(t)
 
 	// Add: the new line, a fresh add form and the totals out of band.
 	b.get("/invoices/" + id)
@@ -285,15 +175,15 @@ func TestInvoicePage_LineEditorKeepsTotalsLive(t *testing.T) {
 }
 
 func TestInvoicePage_GenerateFromTimeSaysWhatWasBilled(t *testing.T) {
-	w := ivSetup(t)
+	w := newInvoiceTeam(t)
 	b := w.owner
 	base := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	w.ivEntry(t, "Homepage", base, 90*time.Minute)
-	w.ivEntry(t, "Homepage", base.Add(24*time.Hour), 60*time.Minute)
-	w.ivEntry(t, "Checkout", base.Add(48*time.Hour), 30*time.Minute)
-	w.ivEntry(t, "Later", base.AddDate(0, 1, 0), time.Hour)
-	id := w.ivCreate(t, url.Values{"client_id": {w.clientID}, "project_id": {w.projectID}, "issue_date": {"2026-03-31"}, "due_date": {"2026-04-30"}})
-	manual := w.ivAddLine(t, id, "Setup fee", "1", "100")
+	w.billable(t, "Homepage", base, 90*time.Minute)
+	w.billable(t, "Homepage", base.Add(24*time.Hour), 60*time.Minute)
+	w.billable(t, "Checkout", base.Add(48*time.Hour), 30*time.Minute)
+	w.billable(t, "Later", base.AddDate(0, 1, 0), time.Hour)
+	id := w.createInvoice(t, url.Values{"client_id": {w.clientID}, "project_id": {w.project.ID}, "issue_date": {"2026-03-31"}, "due_date": {"2026-04-30"}})
+	manual := w.addLine(t, id, "Setup fee", "1", "100")
 
 	p := b.get("/invoices/" + id)
 	known := p.doc.Find(`#invoice-generate input[name="known"]`).AttrOr("value", "")
@@ -326,10 +216,10 @@ func TestInvoicePage_GenerateFromTimeSaysWhatWasBilled(t *testing.T) {
 }
 
 func TestInvoicePage_SendPayAndConflicts(t *testing.T) {
-	w := ivSetup(t)
+	w := newInvoiceTeam(t)
 	b := w.owner
-	id := w.ivDraft(t)
-	line := w.ivAddLine(t, id, "Consulting", "10", "100")
+	id := w.draft(t)
+	line := w.addLine(t, id, "Consulting", "10", "100")
 
 	// The send page: recipients from the client and its contacts.
 	p := b.get("/invoices/" + id + "/send")
@@ -433,10 +323,10 @@ func TestInvoicePage_SendPayAndConflicts(t *testing.T) {
 // Forms the invoice's state refuses (a sent invoice's lines, details, a second send of a paid one) answer 422 like
 // every other refused form, so htmx swaps their messages in place without a script of their own.
 func TestInvoicePage_StaleFormsAnswer422(t *testing.T) {
-	w := ivSetup(t)
+	w := newInvoiceTeam(t)
 	b := w.owner
-	id := w.ivDraft(t)
-	line := w.ivAddLine(t, id, "Consulting", "10", "100")
+	id := w.draft(t)
+	line := w.addLine(t, id, "Consulting", "10", "100")
 	b.visit(visit{name: "send", method: http.MethodPost, path: "/invoices/" + id + "/send", form: url.Values{"to": {"billing@acme.test"}}, status: http.StatusSeeOther})
 	b.get("/invoices/" + id)
 	p := b.htmx("/invoices/"+id+"/items/"+line+"/delete", nil)
@@ -453,8 +343,8 @@ func TestInvoicePage_StaleFormsAnswer422(t *testing.T) {
 }
 
 func TestInvoicePage_DeleteDraft(t *testing.T) {
-	w := ivSetup(t)
-	id := w.ivDraft(t)
+	w := newInvoiceTeam(t)
+	id := w.draft(t)
 	w.owner.get("/invoices/" + id)
 	p := w.owner.post("/invoices/"+id+"/delete", nil)
 	if p.status != http.StatusSeeOther || p.location != "/invoices" {
@@ -466,9 +356,9 @@ func TestInvoicePage_DeleteDraft(t *testing.T) {
 }
 
 func TestPublicInvoice_OpensWithoutSessionAndDownloadsPDF(t *testing.T) {
-	w := ivSetup(t)
-	id := w.ivDraft(t)
-	w.ivAddLine(t, id, "Consulting", "2", "50")
+	w := newInvoiceTeam(t)
+	id := w.draft(t)
+	w.addLine(t, id, "Consulting", "2", "50")
 	link := w.e.store.InvoiceLink(id, 0)
 	path := strings.TrimPrefix(link, "http://trcr.test")
 	anon := w.e.browser()
@@ -525,12 +415,12 @@ func TestPublicInvoice_OpensWithoutSessionAndDownloadsPDF(t *testing.T) {
 }
 
 func TestInvoicePages_MembersAreForbiddenAndOtherOrganizationsNotFound(t *testing.T) {
-	w := ivSetup(t)
-	id := w.ivDraft(t)
-	line := w.ivAddLine(t, id, "Consulting", "1", "10")
+	w := newInvoiceTeam(t)
+	id := w.draft(t)
+	line := w.addLine(t, id, "Consulting", "1", "10")
 
 	// A member of the organization.
-	member := w.ivMember(t)
+	member := w.e.join(w.owner, "Mia Member", "mia@example.com", "member")
 	for _, path := range []string{"/invoices", "/invoices/new", "/invoices/new/client-fields?client_id=" + w.clientID,
 		"/invoices/" + id, "/invoices/" + id + "/pdf", "/invoices/" + id + "/send"} {
 		member.visit(visit{name: "member GET", path: path, status: http.StatusForbidden})
@@ -561,10 +451,10 @@ func TestInvoicePages_MembersAreForbiddenAndOtherOrganizationsNotFound(t *testin
 }
 
 func TestInvoicePage_VoidASentInvoice(t *testing.T) {
-	w := ivSetup(t)
+	w := newInvoiceTeam(t)
 	b := w.owner
-	w.ivEntry(t, "Homepage", time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), 2*time.Hour)
-	id := w.ivCreate(t, url.Values{"client_id": {w.clientID}, "project_id": {w.projectID}, "issue_date": {"2026-03-31"}, "due_date": {"2099-04-30"}})
+	w.billable(t, "Homepage", time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), 2*time.Hour)
+	id := w.createInvoice(t, url.Values{"client_id": {w.clientID}, "project_id": {w.project.ID}, "issue_date": {"2026-03-31"}, "due_date": {"2099-04-30"}})
 	b.get("/invoices/" + id)
 	b.visit(visit{name: "generate", method: http.MethodPost, htmx: true, path: "/invoices/" + id + "/generate", form: url.Values{}, status: http.StatusOK})
 	billed := func() int {
@@ -664,7 +554,7 @@ func TestInvoicePage_VoidASentInvoice(t *testing.T) {
 	anon.visit(visit{name: "public PDF of a void invoice", path: strings.Replace(publicPath, "?sig=", "/pdf?sig=", 1), status: http.StatusNotFound})
 
 	// The released time is billed by the next invoice.
-	next := w.ivCreate(t, url.Values{"client_id": {w.clientID}, "project_id": {w.projectID}, "issue_date": {"2026-04-01"}, "due_date": {"2099-04-30"}})
+	next := w.createInvoice(t, url.Values{"client_id": {w.clientID}, "project_id": {w.project.ID}, "issue_date": {"2026-04-01"}, "due_date": {"2099-04-30"}})
 	b.get("/invoices/" + next)
 	if p := b.htmx("/invoices/"+next+"/generate", url.Values{}); p.status != http.StatusOK || !strings.Contains(p.find(`[data-testid="generate-result"]`), "Billed 1 time entry") {
 		t.Fatalf("billing the released time: %d %q", p.status, p.find(`[data-testid="generate-result"]`))
@@ -672,9 +562,9 @@ func TestInvoicePage_VoidASentInvoice(t *testing.T) {
 }
 
 func TestInvoicePage_AmountsAreTypedInTheInvoiceCurrencyAndMembersGet403First(t *testing.T) {
-	w := ivSetup(t)
+	w := newInvoiceTeam(t)
 	b := w.owner
-	id := w.ivCreate(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2026-03-01"}, "due_date": {"2099-03-31"}, "currency": {"JPY"}})
+	id := w.createInvoice(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2026-03-01"}, "due_date": {"2099-03-31"}, "currency": {"JPY"}})
 	b.get("/invoices/" + id)
 	p := b.htmx("/invoices/"+id+"/items", url.Values{"description": {"Translation"}, "quantity": {"2"}, "unit_price": {"1,500"}})
 	if p.status != http.StatusOK || p.find(`#invoice-totals [data-testid="totals-total"]`) != "3,000 JPY" {
@@ -705,8 +595,8 @@ func TestInvoicePage_AmountsAreTypedInTheInvoiceCurrencyAndMembersGet403First(t 
 	}
 
 	// A member who types an invalid amount is told they may not act, not how to type it.
-	member := w.ivMember(t)
-	draft := w.ivDraft(t)
+	member := w.e.join(w.owner, "Mia Member", "mia@example.com", "member")
+	draft := w.draft(t)
 	for path, form := range map[string]url.Values{
 		"/invoices/" + draft + "/items":      {"description": {"x"}, "quantity": {"1"}, "unit_price": {"12.345"}},
 		"/invoices/" + id + "/items/" + line: {"description": {"x"}, "quantity": {"1"}, "unit_price": {"abc"}},

@@ -259,10 +259,10 @@ func TestAuditLogPageAndSwitcher(t *testing.T) {
 func TestSettingsAndMembers_TheStoreDecidesWhoMay(t *testing.T) {
 	e := newEnv(t)
 	owner := e.withOrg("Olive Owner", "olive@example.com", "Roles Co")
-	admin := clJoin(t, e, owner, "Adam Admin", "adam@example.com", "admin")
-	member := clJoin(t, e, owner, "Mia Member", "mia@example.com", "member")
-	memberID := clID(t, e, `SELECT id FROM members WHERE email = 'mia@example.com'`)
-	ownerID := clID(t, e, `SELECT id FROM members WHERE email = 'olive@example.com'`)
+	admin := e.join(owner, "Adam Admin", "adam@example.com", "admin")
+	member := e.join(owner, "Mia Member", "mia@example.com", "member")
+	memberID := e.id(`SELECT id FROM members WHERE email = 'mia@example.com'`)
+	ownerID := e.id(`SELECT id FROM members WHERE email = 'olive@example.com'`)
 
 	if p := admin.get("/settings/organization"); p.status != 200 || !p.has("org-settings-form") || !p.has("logo-form") || p.has("delete-org-form") {
 		t.Fatalf("admin settings: %d delete form %v", p.status, p.has("delete-org-form"))

@@ -8,29 +8,6 @@ import (
 	"testing"
 )
 
-// pwJoin signs someone up and has them accept the owner's invitation to the owner's organization as a member.
-func pwJoin(t *testing.T, e *env, owner *browser, name, email string) *browser {
-	t.Helper()
-	owner.get("/members")
-	owner.visit(visit{name: "invite", method: http.MethodPost, path: "/members/invite", form: url.Values{"email": {email}, "role": {"member"}}, status: http.StatusSeeOther})
-	b := e.signUp(name, email)
-	tok := e.tokenSentTo(email, "/invitations/accept")
-	b.get("/invitations/accept?token=" + tok)
-	b.visit(visit{name: "accept", method: http.MethodPost, path: "/invitations/" + tok + "/accept", status: http.StatusSeeOther})
-	b.get("/")
-	return b
-}
-
-func pwProjectID(t *testing.T, e *env, name string) string {
-	t.Helper()
-	return clID(t, e, `SELECT id FROM projects WHERE name = $1`, name)
-}
-
-func pwUserID(t *testing.T, e *env, email string) string {
-	t.Helper()
-	return clID(t, e, `SELECT id FROM users WHERE email = $1`, email)
-}
-
 // pwCreateProject creates a project through the page form and returns its id.
 func pwCreateProject(t *testing.T, e *env, b *browser, name string) string {
 	t.Helper()
@@ -39,7 +16,7 @@ func pwCreateProject(t *testing.T, e *env, b *browser, name string) string {
 	if p.status != http.StatusSeeOther {
 		t.Fatalf("create project %q: %d %s", name, p.status, p.body)
 	}
-	return pwProjectID(t, e, name)
+	return e.id(`SELECT id FROM projects WHERE name = $1`, name)
 }
 
 func TestProjectPages_OwnerCreatesFiltersEditsAndDeletes(t *testing.T) {
@@ -79,7 +56,7 @@ func TestProjectPages_OwnerCreatesFiltersEditsAndDeletes(t *testing.T) {
 		"name": {"Website relaunch"}, "description": {"New marketing site"}, "color": {"#6366f1"},
 		"color_custom": {"#123456"}, "color_custom_was": {"#6366f1"}, "billable": {"true"}, "hourly_rate": {"120.50"},
 	})
-	id := pwProjectID(t, e, "Website relaunch")
+	id := e.id(`SELECT id FROM projects WHERE name = $1`, "Website relaunch")
 	if ok.status != http.StatusSeeOther || ok.location != "/projects/"+id+"/board" {
 		t.Fatalf("create: %d %q", ok.status, ok.location)
 	}
@@ -188,8 +165,8 @@ func TestProjectPages_MembersManagersAndOtherOrganizations(t *testing.T) {
 	e := newEnv(t)
 	owner := e.withOrg("Olga Owner", "olga@example.com", "Projects Co")
 	id := pwCreateProject(t, e, owner, "Apollo")
-	mia := pwJoin(t, e, owner, "Mia Member", "mia@example.com")
-	miaID := pwUserID(t, e, "mia@example.com")
+	mia := e.join(owner, "Mia Member", "mia@example.com", "member")
+	miaID := e.userID("mia@example.com")
 
 	// A member on no project: no create button, a friendly empty state; creating is forbidden; the project is
 	// invisible.
@@ -259,7 +236,7 @@ func TestProjectPages_MembersManagersAndOtherOrganizations(t *testing.T) {
 	}
 
 	// An admin gets both forms and may delete.
-	adam := clJoin(t, e, owner, "Adam Admin", "adam@example.com", "admin")
+	adam := e.join(owner, "Adam Admin", "adam@example.com", "admin")
 	if p := adam.get("/projects/new"); p.status != 200 || !p.has("project-form") {
 		t.Fatalf("admin new page: %d", p.status)
 	}

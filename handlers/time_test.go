@@ -1,107 +1,19 @@
 package handlers_test
 
 import (
-	"context"
 	"encoding/csv"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/trcr/trcr/store"
 )
-
-// timeTeam is an organization whose owner (Olga, in Berlin) and member (Milo, in UTC) track time on a billable
-// project with a task, and another organization with an entry of its own.
-type timeTeam struct {
-	e              *env
-	owner, member  *browser
-	ownerA         store.Actor
-	memberA        store.Actor
-	project        store.Project
-	task           store.Task
-	other          *browser
-	otherA         store.Actor
-	otherEntry     string
-	otherProjectID string
-}
-
-func ttActor(t *testing.T, e *env, email, orgName string) store.Actor {
-	t.Helper()
-	var userID, orgID string
-	if err := e.db.Get(&userID, `SELECT id FROM users WHERE email = $1`, email); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.db.Get(&orgID, `SELECT id FROM organizations WHERE name = $1`, orgName); err != nil {
-		t.Fatal(err)
-	}
-	a, err := e.store.ActorFor(context.Background(), userID, orgID, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
-
-func newTimeTeam(t *testing.T) *timeTeam {
-	t.Helper()
-	ctx := context.Background()
-	e := newEnv(t)
-	tt := &timeTeam{e: e}
-	tt.owner = e.withOrg("Olga Owner", "olga@example.com", "Acme")
-	tt.member = e.signUp("Milo Member", "milo@example.com")
-	e.db.MustExec(`UPDATE users SET timezone = 'Europe/Berlin' WHERE email = 'olga@example.com'`)
-	e.db.MustExec(`INSERT INTO members (organization_id, user_id, email, role, status)
-		SELECT o.id, u.id, u.email, 'member', 'active' FROM organizations o, users u WHERE o.name = 'Acme' AND u.email = 'milo@example.com'`)
-	e.db.MustExec(`UPDATE users SET default_org_id = (SELECT id FROM organizations WHERE name = 'Acme') WHERE email = 'milo@example.com'`)
-	tt.ownerA, tt.memberA = ttActor(t, e, "olga@example.com", "Acme"), ttActor(t, e, "milo@example.com", "Acme")
-	name, color, billable := "Website", "#10b981", true
-	var err error
-	if tt.project, err = e.store.CreateProject(ctx, tt.ownerA, store.ProjectInput{Name: &name, Color: &color, Billable: &billable}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.store.AddProjectMember(ctx, tt.ownerA, tt.project.ID, store.ProjectMemberInput{UserID: tt.memberA.UserID}); err != nil {
-		t.Fatal(err)
-	}
-	if tt.task, err = e.store.CreateTask(ctx, tt.ownerA, store.TaskInput{ProjectID: tt.project.ID, Title: "Landing page"}); err != nil {
-		t.Fatal(err)
-	}
-	tt.member.get("/")
-
-	tt.other = e.withOrg("Ivan Intruder", "ivan@example.com", "Other Co")
-	tt.otherA = ttActor(t, e, "ivan@example.com", "Other Co")
-	otherName := "Secret"
-	p, err := e.store.CreateProject(ctx, tt.otherA, store.ProjectInput{Name: &otherName})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tt.otherProjectID = p.ID
-	tt.otherEntry = tt.entry(t, tt.otherA, p.ID, "", "secret work", "2026-03-03T09:00:00Z", "2026-03-03T10:00:00Z")
-	return tt
-}
-
-// entry records a finished entry through the store and returns its id.
-func (tt *timeTeam) entry(t *testing.T, a store.Actor, projectID, taskID, description, start, stop string) string {
-	t.Helper()
-	in := store.TimeEntryInput{Description: &description, StartedAt: &start, StoppedAt: &stop}
-	if projectID != "" {
-		in.ProjectID = &projectID
-	}
-	if taskID != "" {
-		in.TaskID = &taskID
-	}
-	e, err := tt.e.store.CreateTimeEntry(context.Background(), a, in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e.ID
-}
 
 func TestTimePage_WeekTimesheetAndEntriesInTheUsersTimezone(t *testing.T) {
 	t.Parallel()
 	tt := newTimeTeam(t)
 	// Week 2026-W10 runs from Monday 2 March to Sunday 8 March in Berlin (UTC+1).
-	tt.entry(t, tt.ownerA, tt.project.ID, tt.task.ID, "Kick-off", "2026-03-02T08:00:00Z", "2026-03-02T09:30:00Z")
+	tt.entry(t, tt.ownerA, tt.project.ID, tt.projectTask.ID, "Kick-off", "2026-03-02T08:00:00Z", "2026-03-02T09:30:00Z")
 	tt.entry(t, tt.ownerA, "", "", "Email", "2026-03-03T12:00:00Z", "2026-03-03T12:15:00Z")
 	tt.entry(t, tt.ownerA, tt.project.ID, "", "Late fix", "2026-03-08T23:30:00Z", "2026-03-09T00:10:00Z") // Monday 9 March in Berlin
 	tt.entry(t, tt.memberA, tt.project.ID, "", "Milo's work", "2026-03-04T10:00:00Z", "2026-03-04T11:00:00Z")
@@ -206,7 +118,7 @@ func TestTimeEntry_AddManuallyWithMessagesInPlace(t *testing.T) {
 	tt := newTimeTeam(t)
 	tt.owner.get("/time")
 	form := func(kv ...string) url.Values {
-		v := url.Values{"date": {"2026-03-02"}, "start": {"09:00"}, "project_id": {tt.project.ID}, "task_id": {tt.task.ID},
+		v := url.Values{"date": {"2026-03-02"}, "start": {"09:00"}, "project_id": {tt.project.ID}, "task_id": {tt.projectTask.ID},
 			"description": {"Wireframes"}, "billable": {"true"}}
 		for i := 0; i < len(kv); i += 2 {
 			v.Set(kv[i], kv[i+1])
@@ -223,7 +135,7 @@ func TestTimeEntry_AddManuallyWithMessagesInPlace(t *testing.T) {
 		{"bad duration", "entry-new-duration", "Enter a duration such as 1:30, 1.5 or 90m.", form("duration", "soon"), 422},
 		{"same time", "entry-new-end", "The end must be after the start.", form("end", "09:00"), 422},
 		{"too long", "entry-new-duration", "An entry can last at most 24 hours.", form("duration", "25"), 422},
-		{"another organization's project", "entry-new-project", "Choose a project you are a member of.", form("end", "10:00", "project_id", tt.otherProjectID, "task_id", ""), 422},
+		{"another organization's project", "entry-new-project", "Choose a project you are a member of.", form("end", "10:00", "project_id", tt.other.ID, "task_id", ""), 422},
 	}
 	for _, tc := range cases {
 		p := tt.owner.htmx("/time/entries", tc.form)
@@ -258,7 +170,7 @@ func TestTimeEntry_AddManuallyWithMessagesInPlace(t *testing.T) {
 	tt.e.db.Select(&got, `SELECT description, to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS start, duration_seconds, billable, task_id
 		FROM time_entries WHERE user_id = $1 ORDER BY started_at`, tt.ownerA.UserID)
 	if len(got) != 2 || got[0].Start != "2026-03-02 08:00" || got[0].Seconds != 5400 || got[1].Start != "2026-03-02 21:30" || got[1].Seconds != 6300 ||
-		!got[0].Billable || got[0].TaskID != tt.task.ID {
+		!got[0].Billable || got[0].TaskID != tt.projectTask.ID {
 		t.Errorf("entries: %+v", got)
 	}
 
@@ -275,7 +187,7 @@ func TestTimeEntry_AddManuallyWithMessagesInPlace(t *testing.T) {
 func TestTimeEntry_InlineEditAndDelete(t *testing.T) {
 	t.Parallel()
 	tt := newTimeTeam(t)
-	id := tt.entry(t, tt.ownerA, tt.project.ID, tt.task.ID, "Kick-off", "2026-03-02T08:00:00Z", "2026-03-02T09:30:00Z")
+	id := tt.entry(t, tt.ownerA, tt.project.ID, tt.projectTask.ID, "Kick-off", "2026-03-02T08:00:00Z", "2026-03-02T09:30:00Z")
 	tt.owner.get("/time?week=2026-W10")
 
 	edit := htmxGet(tt.owner, "/time/entries/"+id+"/edit")
@@ -289,11 +201,11 @@ func TestTimeEntry_InlineEditAndDelete(t *testing.T) {
 			t.Errorf("%s = %q, want %q", sel, got, want)
 		}
 	}
-	if got := f.Find(`#entry-`+id+`-task option[selected]`).AttrOr("value", ""); got != tt.task.ID {
+	if got := f.Find(`#entry-`+id+`-task option[selected]`).AttrOr("value", ""); got != tt.projectTask.ID {
 		t.Errorf("task selected %q", got)
 	}
 	values := url.Values{"date": {"2026-03-02"}, "start": {"09:00"}, "end": {"10:30"}, "date_was": {"2026-03-02"},
-		"start_was": {"09:00"}, "end_was": {"10:30"}, "project_id": {tt.project.ID}, "task_id": {tt.task.ID},
+		"start_was": {"09:00"}, "end_was": {"10:30"}, "project_id": {tt.project.ID}, "task_id": {tt.projectTask.ID},
 		"description": {"Kick-off call"}, "billable": {"true"}}
 	p := tt.owner.htmx("/time/entries/"+id, values)
 	if p.status != http.StatusNoContent || !strings.Contains(p.header.Get("HX-Trigger"), "time-changed") {
@@ -362,7 +274,7 @@ func TestTimeEntry_BilledEntriesAreFrozen(t *testing.T) {
 func TestTimeExport_CSVOfTheFilteredEntries(t *testing.T) {
 	t.Parallel()
 	tt := newTimeTeam(t)
-	tt.entry(t, tt.ownerA, tt.project.ID, tt.task.ID, "=HYPERLINK(\"x\")", "2026-03-02T08:00:00Z", "2026-03-02T09:30:00Z")
+	tt.entry(t, tt.ownerA, tt.project.ID, tt.projectTask.ID, "=HYPERLINK(\"x\")", "2026-03-02T08:00:00Z", "2026-03-02T09:30:00Z")
 	tt.entry(t, tt.ownerA, "", "", "Email", "2026-03-03T12:00:00Z", "2026-03-03T12:20:00Z")
 	tt.e.db.MustExec(`UPDATE projects SET hourly_rate = 8550 WHERE id = $1`, tt.project.ID)
 	tt.e.db.MustExec(`UPDATE time_entries SET billable = false WHERE description = 'Email'`)

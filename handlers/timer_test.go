@@ -19,16 +19,16 @@ func TestTimer_StartFromTheHeaderTickAndStop(t *testing.T) {
 	if !form.has("timer-form") || form.doc.Find(`#timer-project option[value="`+tt.project.ID+`"]`).Length() != 1 {
 		t.Fatalf("popover form: %s", form.body)
 	}
-	if form.doc.Find(`#timer-project option[value="`+tt.otherProjectID+`"]`).Length() != 0 {
+	if form.doc.Find(`#timer-project option[value="`+tt.other.ID+`"]`).Length() != 0 {
 		t.Errorf("another organization's project is offered")
 	}
 	tasks := htmxGet(tt.owner, "/time/tasks?target=timer-task&project_id="+tt.project.ID)
-	if got := tasks.doc.Find(`select#timer-task option[value="` + tt.task.ID + `"]`).Text(); got != "Landing page" {
+	if got := tasks.doc.Find(`select#timer-task option[value="` + tt.projectTask.ID + `"]`).Text(); got != "Landing page" {
 		t.Errorf("tasks of the project: %s", tasks.body)
 	}
 	tt.owner.visit(visit{name: "a target that is not an id", htmx: true, path: "/time/tasks?target=%3Cscript%3E&project_id=" + tt.project.ID, status: http.StatusBadRequest})
 
-	start := url.Values{"project_id": {tt.project.ID}, "task_id": {tt.task.ID}, "description": {"Wireframes"}, "billable_set": {"1"}}
+	start := url.Values{"project_id": {tt.project.ID}, "task_id": {tt.projectTask.ID}, "description": {"Wireframes"}, "billable_set": {"1"}}
 	p := tt.owner.htmx("/timer/start", start)
 	if p.status != http.StatusNoContent {
 		t.Fatalf("start: %d %s", p.status, p.body)
@@ -67,8 +67,8 @@ func TestTimer_StartFromTheHeaderTickAndStop(t *testing.T) {
 	var id string
 	tt.e.db.Get(&id, `SELECT id FROM time_entries WHERE description = 'Wireframes'`)
 	// Another organization's user cannot stop it.
-	tt.other.get("/")
-	tt.other.visit(visit{name: "stop from another organization", method: http.MethodPost, htmx: true, path: "/timer/stop", form: url.Values{"id": {id}}, status: http.StatusNotFound})
+	tt.otherB.get("/")
+	tt.otherB.visit(visit{name: "stop from another organization", method: http.MethodPost, htmx: true, path: "/timer/stop", form: url.Values{"id": {id}}, status: http.StatusNotFound})
 	p = tt.owner.htmx("/timer/stop", url.Values{"id": {id}})
 	if p.status != http.StatusOK || !p.has("timer-start-button") || p.header.Get("HX-Trigger") != "timer-changed" {
 		t.Fatalf("stop: %d %q %s", p.status, p.header.Get("HX-Trigger"), p.body)
@@ -87,7 +87,7 @@ func TestTimer_StartRefusalsShownInPlace(t *testing.T) {
 	t.Parallel()
 	tt := newTimeTeam(t)
 	tt.owner.get("/")
-	p := tt.owner.htmx("/timer/start", url.Values{"project_id": {tt.otherProjectID}})
+	p := tt.owner.htmx("/timer/start", url.Values{"project_id": {tt.other.ID}})
 	if p.status != http.StatusUnprocessableEntity || p.fieldError("timer-project") != "Choose a project you are a member of." {
 		t.Errorf("another organization's project: %d %s", p.status, p.body)
 	}
@@ -116,15 +116,15 @@ func TestTaskTimerButton_StartsAndStopsOnTheTask(t *testing.T) {
 	t.Parallel()
 	tt := newTimeTeam(t)
 	tt.member.get("/")
-	path := "/timer/task-button?task_id=" + tt.task.ID + "&project_id=" + tt.project.ID
+	path := "/timer/task-button?task_id=" + tt.projectTask.ID + "&project_id=" + tt.project.ID
 	b := htmxGet(tt.member, path)
-	if !b.has("task-timer-start") || b.doc.Find(`input[name="task_id"][value="`+tt.task.ID+`"]`).Length() != 1 {
+	if !b.has("task-timer-start") || b.doc.Find(`input[name="task_id"][value="`+tt.projectTask.ID+`"]`).Length() != 1 {
 		t.Fatalf("button: %s", b.body)
 	}
 	if !strings.Contains(b.doc.Find(`[data-testid="task-timer"]`).AttrOr("hx-trigger", ""), "timer-changed from:body") {
 		t.Errorf("the button follows the timer")
 	}
-	p := tt.member.htmx("/timer/start", url.Values{"source": {"task"}, "task_id": {tt.task.ID}, "project_id": {tt.project.ID}})
+	p := tt.member.htmx("/timer/start", url.Values{"source": {"task"}, "task_id": {tt.projectTask.ID}, "project_id": {tt.project.ID}})
 	if p.status != http.StatusNoContent {
 		t.Fatalf("start on the task: %d %s", p.status, p.body)
 	}
@@ -135,7 +135,7 @@ func TestTaskTimerButton_StartsAndStopsOnTheTask(t *testing.T) {
 	if got := tt.member.get("/").text("timer-label"); got != "Landing page" {
 		t.Errorf("timer label %q", got)
 	}
-	p = tt.member.htmx("/timer/start", url.Values{"source": {"task"}, "task_id": {tt.task.ID}})
+	p = tt.member.htmx("/timer/start", url.Values{"source": {"task"}, "task_id": {tt.projectTask.ID}})
 	if p.status != http.StatusConflict || !p.has("flash") {
 		t.Errorf("a second start from the panel answers a flash: %d %s", p.status, p.body)
 	}

@@ -10,16 +10,6 @@ import (
 	"github.com/PuerkitoBio/goquery"
 )
 
-func pwLabelID(t *testing.T, e *env, name string) string {
-	t.Helper()
-	return clID(t, e, `SELECT id FROM labels WHERE name = $1`, name)
-}
-
-func pwStatusID(t *testing.T, e *env, code string) string {
-	t.Helper()
-	return clID(t, e, `SELECT id FROM task_statuses WHERE code = $1`, code)
-}
-
 // pwFormValues reads the hidden inputs (but the CSRF token) of the first form matching sel.
 func pwFormValues(p page, sel string) url.Values {
 	v := url.Values{}
@@ -55,7 +45,7 @@ func TestWorkflowPage_Labels(t *testing.T) {
 	if dup := owner.htmx("/settings/workflow/labels", url.Values{"name": {"bug"}, "color": {"#000000"}}); dup.status != 422 || !strings.Contains(dup.text("field-error"), "already exists") {
 		t.Fatalf("duplicate label: %d %q", dup.status, dup.text("field-error"))
 	}
-	id := pwLabelID(t, e, "Bug")
+	id := e.id(`SELECT id FROM labels WHERE name = $1`, "Bug")
 
 	// Inline rename and recolor: htmx gets the list back with the row marked saved; a plain form goes back to the
 	// page.
@@ -89,7 +79,7 @@ func TestWorkflowPage_Labels(t *testing.T) {
 	for _, path := range []string{"/settings/workflow/labels/" + id, "/settings/workflow/labels/" + id + "/delete"} {
 		stranger.visit(visit{name: "stranger", method: http.MethodPost, path: path, form: url.Values{"name": {"Mine"}, "color": {"#000000"}}, status: 404})
 	}
-	mo := pwJoin(t, e, owner, "Mo Member", "mo@example.com")
+	mo := e.join(owner, "Mo Member", "mo@example.com", "member")
 	mo.get("/settings/workflow")
 	mo.visit(visit{name: "member delete", method: http.MethodPost, path: "/settings/workflow/labels/" + id + "/delete", status: 403})
 
@@ -130,7 +120,7 @@ func TestWorkflowPage_Statuses(t *testing.T) {
 			t.Fatalf("create form lost its input")
 		}
 	}
-	review, blocked := pwStatusID(t, e, "in_review"), pwStatusID(t, e, "blocked")
+	review, blocked := e.id(`SELECT id FROM task_statuses WHERE code = $1`, "in_review"), e.id(`SELECT id FROM task_statuses WHERE code = $1`, "blocked")
 
 	// Edit: progress with auto-advance to Done.
 	upd := owner.htmx("/settings/workflow/statuses/"+review, url.Values{
@@ -180,7 +170,7 @@ func TestWorkflowPage_Statuses(t *testing.T) {
 	}
 
 	// Members get 403; another organization's statuses are not found.
-	mo := pwJoin(t, e, owner, "Mo Member", "mo@example.com")
+	mo := e.join(owner, "Mo Member", "mo@example.com", "member")
 	mo.get("/settings/workflow")
 	mo.visit(visit{name: "member create", method: http.MethodPost, path: "/settings/workflow/statuses", form: url.Values{"label": {"X"}, "code": {"xx"}, "color": {"#000000"}}, status: 403})
 	stranger := e.withOrg("Stan", "stan@example.com", "Stranger Co")
@@ -207,13 +197,13 @@ func TestWorkflowPage_MembersAddLabelsAndSeeTheRestReadOnly(t *testing.T) {
 	owner.get("/settings/workflow")
 	owner.visit(visit{name: "owner label", method: http.MethodPost, htmx: true, path: "/settings/workflow/labels", form: url.Values{"name": {"Bug"}, "color": {"#ef4444"}}, status: 200})
 	owner.visit(visit{name: "owner status", method: http.MethodPost, htmx: true, path: "/settings/workflow/statuses", form: url.Values{"label": {"In review"}, "code": {"in_review"}, "color": {"#f59e0b"}, "on_complete": {"none"}}, status: 200})
-	bug, review := pwLabelID(t, e, "Bug"), pwStatusID(t, e, "in_review")
+	bug, review := e.id(`SELECT id FROM labels WHERE name = $1`, "Bug"), e.id(`SELECT id FROM task_statuses WHERE code = $1`, "in_review")
 	if p := owner.get("/settings/workflow"); !p.has("label-edit-form") || !p.has("label-delete-form") || !p.has("status-edit-form") ||
 		!p.has("status-create-form") || !p.has("status-delete-form") {
 		t.Fatal("the owner lacks the edit controls")
 	}
 
-	mo := pwJoin(t, e, owner, "Mo Member", "mo@example.com")
+	mo := e.join(owner, "Mo Member", "mo@example.com", "member")
 	if nav := mo.get("/"); nav.doc.Find(`nav a[href="/settings/workflow"]`).Length() != 1 {
 		t.Error("no navigation link to labels and statuses for a member")
 	}
