@@ -119,9 +119,9 @@ func TestInvite_TheTwentyFirstInvitationOfAnHourAndTheHundredAndFirstOfADayAre42
 }
 
 // newSendWorld: an organization whose owner has a client and a draft invoice with a line, ready to send.
-func newSendWorld(t *testing.T, verified bool, opts ...envOption) *fixture {
+func newSendWorld(t *testing.T, verified bool, opts ...envOption) *world {
 	t.Helper()
-	w := newFixture(t, opts...)
+	w := newWorld(t, opts...)
 	w.owner = w.register("Sending Owner")
 	w.org = w.must(201, req{method: "POST", path: "/organizations", token: w.owner.token, body: map[string]string{"name": "Sending Co"}}).str("id")
 	if verified {
@@ -132,20 +132,20 @@ func newSendWorld(t *testing.T, verified bool, opts ...envOption) *fixture {
 	return w
 }
 
-func (w *fixture) draft() string {
+func (w *world) draft() string {
 	w.t.Helper()
 	id := w.must(201, req{method: "POST", path: "/invoices", token: w.owner.token, org: w.org, body: map[string]any{"client_id": w.client, "due_date": "2099-12-31"}}).str("id")
 	w.must(201, req{method: "POST", path: "/invoices/" + id + "/line-items", token: w.owner.token, org: w.org, body: map[string]any{"description": "Work", "quantity": 1, "unit_price": 1000}})
 	return id
 }
 
-func (w *fixture) sendReq(id string, to ...string) req {
+func (w *world) sendReq(id string, to ...string) req {
 	return req{method: "POST", path: "/invoices/" + id + "/send", token: w.owner.token, org: w.org, body: map[string]any{"to": to, "message": "Hello"}}
 }
 
-func (w *fixture) send(id string, to ...string) resp { return w.do(w.sendReq(id, to...)) }
+func (w *world) send(id string, to ...string) resp { return w.do(w.sendReq(id, to...)) }
 
-func (w *fixture) outbox() int {
+func (w *world) outbox() int {
 	w.t.Helper()
 	return w.count(`SELECT count(*) FROM email_outbox WHERE organization_id = $1`, w.org)
 }

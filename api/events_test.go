@@ -32,7 +32,7 @@ type stream struct {
 }
 
 // openStream connects to the live stream over a real HTTP server (a recorder cannot stream).
-func (w *fixture) openStream(t *testing.T, headers map[string]string) *stream {
+func (w *world) openStream(t *testing.T, headers map[string]string) *stream {
 	t.Helper()
 	srv := httptest.NewServer(w.echo)
 	ctx, cancel := context.WithCancel(context.Background())

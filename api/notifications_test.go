@@ -7,7 +7,7 @@ import (
 
 // notifiedWorld is the task world where the member holds three notifications (two assignments, one status
 // change) and the stranger one of their own organization.
-func notifiedWorld(t *testing.T) *fixture {
+func notifiedWorld(t *testing.T) *world {
 	t.Helper()
 	w := newTaskWorld(t)
 	a := w.newTask("First", map[string]any{"assignee_id": w.member.id})

@@ -22,11 +22,11 @@ import (
 // INV-1 (sent, 2026-03-10) 1000.00, INV-2 (draft, 2026-03-11) 500.00; payment 400.00 at 2026-04-01T01:00Z
 // (New York: March 31). Another organization has a 10 h entry by Mel, an invoice and a payment in March.
 //
-// In the fixture: Olga is owner, Ada admin, Mel member; Acme is client, Site project and Ops secondProject;
+// In the world: Olga is owner, Ada admin, Mel member; Acme is client, Site project and Ops secondProject;
 // INV-1 is invoice.
-func newReportsEnv(t *testing.T) *fixture {
+func newReportsEnv(t *testing.T) *world {
 	t.Helper()
-	r := newFixture(t).ownedBy("Olga Owner", "Report Co").withAdmin("Ada Admin").withMember("Mel Member").
+	r := newWorld(t).ownedBy("Olga Owner", "Report Co").withAdmin("Ada Admin").withMember("Mel Member").
 		withStranger("Sam Stranger", "Elsewhere")
 	e := r.env
 	e.join(r.stranger, r.otherOrg, r.member, "member")

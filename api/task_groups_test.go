@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func (f *fixture) createGroup(project, name string) string {
+func (f *world) createGroup(project, name string) string {
 	f.t.Helper()
 	return f.call(201, f.owner, "POST", "/projects/"+project+"/task-groups", map[string]any{"name": name}).str("id")
 }

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func (f *fixture) createStatus(code string, extra map[string]any) string {
+func (f *world) createStatus(code string, extra map[string]any) string {
 	f.t.Helper()
 	body := map[string]any{"code": code, "label": strings.ToUpper(code), "color": "#8b5cf6"}
 	for k, v := range extra {

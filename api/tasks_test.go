@@ -328,7 +328,7 @@ func TestDeleteTask(t *testing.T) {
 }
 
 // notificationsOf lists "type|title|link" of a user's notifications, oldest first.
-func (w *fixture) notificationsOf(u user) []string {
+func (w *world) notificationsOf(u user) []string {
 	w.t.Helper()
 	var out []string
 	if err := w.db.Select(&out, `SELECT type || '|' || title || '|' || (data->>'link') FROM notifications
@@ -340,7 +340,7 @@ func (w *fixture) notificationsOf(u user) []string {
 
 // nextEmailWindow ends every notification email window (one email per person and task in five minutes), as if
 // five minutes passed, and sends what the windows held, as the server's worker would.
-func (w *fixture) nextEmailWindow() {
+func (w *world) nextEmailWindow() {
 	w.t.Helper()
 	w.db.MustExec(`UPDATE notification_email_windows SET ends_at = now() - interval '1 second'`)
 	if _, err := w.store.FlushNotificationEmails(context.Background()); err != nil {
@@ -348,7 +348,7 @@ func (w *fixture) nextEmailWindow() {
 	}
 }
 
-func (w *fixture) emailsTo(u user, subject string) int {
+func (w *world) emailsTo(u user, subject string) int {
 	w.t.Helper()
 	return w.count(`SELECT count(*) FROM email_outbox WHERE $1 = ANY(to_addresses) AND subject = $2`, u.email, subject)
 }
@@ -507,7 +507,7 @@ func TestTaskAssignedNotification(t *testing.T) {
 }
 
 // groupOrder lists a group's task titles by position, and fails unless positions are 0..n-1.
-func (w *fixture) groupOrder(group string) []string {
+func (w *world) groupOrder(group string) []string {
 	w.t.Helper()
 	var rows []struct {
 		Title    string `db:"title"`

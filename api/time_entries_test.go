@@ -8,7 +8,7 @@ import (
 )
 
 // manual creates a stopped entry for u and returns its id.
-func (w *fixture) manual(u user, body map[string]any) string {
+func (w *world) manual(u user, body map[string]any) string {
 	w.t.Helper()
 	if body["started_at"] == nil {
 		body["started_at"] = "2026-03-10T09:00:00Z"
@@ -19,7 +19,7 @@ func (w *fixture) manual(u user, body map[string]any) string {
 	return w.must(201, w.as(u, "POST", "/time-entries", body)).str("id")
 }
 
-func (w *fixture) entries() int { return w.count(`SELECT count(*) FROM time_entries`) }
+func (w *world) entries() int { return w.count(`SELECT count(*) FROM time_entries`) }
 
 func TestTimer_StartStopAndCurrent(t *testing.T) {
 	t.Parallel()

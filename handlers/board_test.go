@@ -13,7 +13,7 @@ import (
 	"github.com/trcr/trcr/store"
 )
 
-func (w *team) boardPath() string { return "/projects/" + w.project.ID + "/board" }
+func (w *world) boardPath() string { return "/projects/" + w.project.ID + "/board" }
 
 func cardTitles(p page) []string {
 	var out []string
@@ -239,7 +239,7 @@ func TestBoardQuickAddCollapseAndColumns(t *testing.T) {
 }
 
 // fill appends n tasks "<prefix> 0" … "<prefix> n-1" to the end of a group, every third one urgent.
-func (w *team) fill(t *testing.T, group, prefix string, n int) []string {
+func (w *world) fill(t *testing.T, group, prefix string, n int) []string {
 	t.Helper()
 	w.e.db.MustExec(`
 		INSERT INTO tasks (organization_id, project_id, group_id, title, priority, position)

@@ -13,7 +13,7 @@ import (
 	"github.com/trcr/trcr/store"
 )
 
-func (g *team) ganttPath() string { return "/projects/" + g.project.ID + "/gantt" }
+func (g *world) ganttPath() string { return "/projects/" + g.project.ID + "/gantt" }
 
 // moveDates posts new dates the way gantt.js does: CSRF header, form body, JSON answer.
 func moveDates(t *testing.T, b *browser, taskID string, form url.Values) (int, map[string]any) {

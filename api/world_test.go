@@ -6,17 +6,17 @@ import (
 	"time"
 )
 
-// fixture is the world a test starts from: a server over a fresh database, and the people, organizations,
-// projects, clients and invoices the test names. newFixture starts it empty; each builder method adds to it and
+// world is the fixture a test starts from: a server over a fresh database, and the people, organizations,
+// projects, clients and invoices the test names. newWorld starts it empty; each builder method adds to it and
 // returns it, so that a test's first line says what world it needs:
 //
-//	f := newFixture(t).ownedBy("Olive Owner", "Fixture Co").withAdmin("Adam Admin").withMember("Mel Member").
+//	f := newWorld(t).ownedBy("Olive Owner", "Fixture Co").withAdmin("Adam Admin").withMember("Mel Member").
 //		withStranger("Sam Stranger", "Stranger Co")
 //
 // Worlds that several tests share have a constructor of their own (newTaskWorld, newBillWorld …). Things written
 // with sqlX methods go straight to the database, so that a test does not depend on the endpoints that would
 // otherwise make them.
-type fixture struct {
+type world struct {
 	*env
 	owner    user // owner of org
 	admin    user // org admin, on no project
@@ -40,14 +40,14 @@ type fixture struct {
 // unknownID is an id that names nothing.
 const unknownID = "00000000-0000-4000-8000-000000000001"
 
-func newFixture(t *testing.T, opts ...envOption) *fixture {
+func newWorld(t *testing.T, opts ...envOption) *world {
 	t.Helper()
-	return &fixture{env: newEnv(t, opts...)}
+	return &world{env: newEnv(t, opts...)}
 }
 
 // ownedBy registers the owner and their organization (with a verified address, as someone running an
 // organization has).
-func (f *fixture) ownedBy(name, org string) *fixture {
+func (f *world) ownedBy(name, org string) *world {
 	f.t.Helper()
 	f.owner = f.register(name)
 	f.org = f.env.org(f.owner, org)
@@ -56,12 +56,12 @@ func (f *fixture) ownedBy(name, org string) *fixture {
 
 // withAdmin, withManager, withMember and withOutsider register someone who joins org: the admin as an admin,
 // the others as members (manager, member and outsider name their relation to project).
-func (f *fixture) withAdmin(name string) *fixture    { f.admin = f.joined(name, "admin"); return f }
-func (f *fixture) withManager(name string) *fixture  { f.manager = f.joined(name, "member"); return f }
-func (f *fixture) withMember(name string) *fixture   { f.member = f.joined(name, "member"); return f }
-func (f *fixture) withOutsider(name string) *fixture { f.outsider = f.joined(name, "member"); return f }
+func (f *world) withAdmin(name string) *world    { f.admin = f.joined(name, "admin"); return f }
+func (f *world) withManager(name string) *world  { f.manager = f.joined(name, "member"); return f }
+func (f *world) withMember(name string) *world   { f.member = f.joined(name, "member"); return f }
+func (f *world) withOutsider(name string) *world { f.outsider = f.joined(name, "member"); return f }
 
-func (f *fixture) joined(name, role string) user {
+func (f *world) joined(name, role string) user {
 	f.t.Helper()
 	u := f.register(name)
 	f.join(f.owner, f.org, u, role)
@@ -69,7 +69,7 @@ func (f *fixture) joined(name, role string) user {
 }
 
 // withStranger registers the owner of another organization.
-func (f *fixture) withStranger(name, org string) *fixture {
+func (f *world) withStranger(name, org string) *world {
 	f.t.Helper()
 	f.stranger = f.register(name)
 	f.otherOrg = f.env.org(f.stranger, org)
@@ -77,39 +77,39 @@ func (f *fixture) withStranger(name, org string) *fixture {
 }
 
 // withProject writes project (with its default group) with manager and member on it as their names say.
-func (f *fixture) withProject(name string) *fixture {
+func (f *world) withProject(name string) *world {
 	f.t.Helper()
 	f.project, f.group = f.sqlProject(f.org, name, map[user]string{f.manager: "manager", f.member: "member"})
 	return f
 }
 
 // withStrangerProject writes a project of otherOrg, managed by the stranger.
-func (f *fixture) withStrangerProject(name string) *fixture {
+func (f *world) withStrangerProject(name string) *world {
 	f.t.Helper()
 	f.strangerProject, f.strangerGroup = f.sqlProject(f.otherOrg, name, map[user]string{f.stranger: "manager"})
 	return f
 }
 
 // as is a request by u in org.
-func (f *fixture) as(u user, method, path string, body any) req {
+func (f *world) as(u user, method, path string, body any) req {
 	return req{method: method, path: path, token: u.token, org: f.org, body: body}
 }
 
 // call sends a request by u in org and fails the test unless the status is want.
-func (f *fixture) call(want int, u user, method, path string, body any) resp {
+func (f *world) call(want int, u user, method, path string, body any) resp {
 	f.t.Helper()
 	return f.must(want, f.as(u, method, path, body))
 }
 
 // auditCount counts audit entries of org with the given entity type and action.
-func (f *fixture) auditCount(entityType, action string) int {
+func (f *world) auditCount(entityType, action string) int {
 	f.t.Helper()
 	return f.count(`SELECT count(*) FROM audit_logs WHERE organization_id = $1 AND entity_type = $2 AND action = $3`,
 		f.org, entityType, action)
 }
 
 // sqlProject writes a project with its default group "To do" and members in the given project roles.
-func (f *fixture) sqlProject(org, name string, members map[user]string) (project, group string) {
+func (f *world) sqlProject(org, name string, members map[user]string) (project, group string) {
 	f.t.Helper()
 	project = f.sqlID(`INSERT INTO projects (organization_id, name) VALUES ($1, $2) RETURNING id`, org, name)
 	group = f.sqlID(`INSERT INTO task_groups (organization_id, project_id, name, position, is_default)
@@ -123,24 +123,24 @@ func (f *fixture) sqlProject(org, name string, members map[user]string) (project
 }
 
 // sqlClientProject writes a project of a client (none when client is nil), without members or groups.
-func (f *fixture) sqlClientProject(org, name string, client *string) string {
+func (f *world) sqlClientProject(org, name string, client *string) string {
 	f.t.Helper()
 	return f.sqlID(`INSERT INTO projects (organization_id, name, client_id) VALUES ($1, $2, $3) RETURNING id`, org, name, client)
 }
 
-func (f *fixture) sqlGroup(project, name string, position int) string {
+func (f *world) sqlGroup(project, name string, position int) string {
 	f.t.Helper()
 	return f.sqlID(`INSERT INTO task_groups (organization_id, project_id, name, position)
 		SELECT organization_id, id, $2, $3 FROM projects WHERE id = $1 RETURNING id`, project, name, position)
 }
 
-func (f *fixture) sqlLabel(org, name string) string {
+func (f *world) sqlLabel(org, name string) string {
 	f.t.Helper()
 	return f.sqlID(`INSERT INTO labels (organization_id, name) VALUES ($1, $2) RETURNING id`, org, name)
 }
 
 // sqlTask writes a task at the end of a group (or at cols["position"]); cols sets further columns.
-func (f *fixture) sqlTask(project, group, title string, cols map[string]any) string {
+func (f *world) sqlTask(project, group, title string, cols map[string]any) string {
 	f.t.Helper()
 	names := "organization_id, project_id, group_id, title"
 	vals := "(SELECT organization_id FROM projects WHERE id = $1), $1, $2, $3"
@@ -158,13 +158,13 @@ func (f *fixture) sqlTask(project, group, title string, cols map[string]any) str
 }
 
 // task writes a task at the end of project's default group.
-func (f *fixture) task(title string, cols map[string]any) string {
+func (f *world) task(title string, cols map[string]any) string {
 	f.t.Helper()
 	return f.sqlTask(f.project, f.group, title, cols)
 }
 
 // sqlClient writes a client; an empty currency leaves the organization's.
-func (f *fixture) sqlClient(org, name, email, currency string) string {
+func (f *world) sqlClient(org, name, email, currency string) string {
 	f.t.Helper()
 	var cur *string
 	if currency != "" {
@@ -174,7 +174,7 @@ func (f *fixture) sqlClient(org, name, email, currency string) string {
 }
 
 // sqlInvoice writes an invoice of a client, in USD, issued on 2026-01-01.
-func (f *fixture) sqlInvoice(client, number, status string, total, paid int64, due string) string {
+func (f *world) sqlInvoice(client, number, status string, total, paid int64, due string) string {
 	f.t.Helper()
 	return f.sqlID(`
 		INSERT INTO invoices (organization_id, number, client_id, status, issue_date, due_date, currency, total, amount_paid)
@@ -183,45 +183,45 @@ func (f *fixture) sqlInvoice(client, number, status string, total, paid int64, d
 }
 
 // sqlEntry writes a stopped, billable time entry of the owner on a project of org.
-func (f *fixture) sqlEntry(project, desc string, start time.Time, d time.Duration, rate int64) string {
+func (f *world) sqlEntry(project, desc string, start time.Time, d time.Duration, rate int64) string {
 	f.t.Helper()
 	return f.sqlID(`INSERT INTO time_entries (organization_id, user_id, project_id, description, started_at, stopped_at, billable, hourly_rate)
 		VALUES ($1, $2, $3, $4, $5, $6, true, $7) RETURNING id`, f.org, f.owner.id, project, desc, start, start.Add(d), rate)
 }
 
 // createProject creates a project of org through the API as u.
-func (f *fixture) createProject(u user, name string) string {
+func (f *world) createProject(u user, name string) string {
 	f.t.Helper()
 	return f.call(201, u, "POST", "/projects", map[string]any{"name": name}).str("id")
 }
 
 // addMember puts u on a project through the API, as the owner.
-func (f *fixture) addMember(project string, u user, role string) {
+func (f *world) addMember(project string, u user, role string) {
 	f.t.Helper()
 	f.call(201, f.owner, "POST", "/projects/"+project+"/members", map[string]any{"user_id": u.id, "role": role})
 }
 
 // defaultGroupID reads a project's default task group.
-func (f *fixture) defaultGroupID(project string) string {
+func (f *world) defaultGroupID(project string) string {
 	f.t.Helper()
 	return f.sqlID(`SELECT id FROM task_groups WHERE project_id = $1 AND is_default`, project)
 }
 
 // createClient creates a client of org through the API as u.
-func (f *fixture) createClient(u user, body map[string]any) string {
+func (f *world) createClient(u user, body map[string]any) string {
 	f.t.Helper()
 	return f.call(201, u, "POST", "/clients", body).str("id")
 }
 
 // newStrangerClient creates a client of otherOrg through the API.
-func (f *fixture) newStrangerClient() string {
+func (f *world) newStrangerClient() string {
 	f.t.Helper()
 	return f.must(201, req{method: "POST", path: "/clients", token: f.stranger.token, org: f.otherOrg,
 		body: map[string]any{"name": "Their Client"}}).str("id")
 }
 
 // newTask creates a task in project through the API as the owner; fields override the defaults.
-func (f *fixture) newTask(title string, fields map[string]any) resp {
+func (f *world) newTask(title string, fields map[string]any) resp {
 	f.t.Helper()
 	body := map[string]any{"title": title, "project_id": f.project}
 	for k, v := range fields {
@@ -231,7 +231,7 @@ func (f *fixture) newTask(title string, fields map[string]any) resp {
 }
 
 // createInvoice creates a draft through the API as the owner, for client and due in 2099 unless body says.
-func (f *fixture) createInvoice(body map[string]any) resp {
+func (f *world) createInvoice(body map[string]any) resp {
 	f.t.Helper()
 	if body["client_id"] == nil {
 		body["client_id"] = f.client
@@ -272,21 +272,21 @@ func (e *env) exec(query string, args ...any) {
 // The worlds several tests share.
 
 // taskWorld is the world of the task tests (kept by that name for the tests written against it).
-type taskWorld = fixture
+type taskWorld = world
 
 // newTaskWorld: an organization with one project and each kind of person the task rules tell apart, and
 // another organization with a project of its own.
-func newTaskWorld(t *testing.T) *fixture {
+func newTaskWorld(t *testing.T) *world {
 	t.Helper()
-	return newFixture(t).ownedBy("Tara Owner", "Task Co").withManager("Mona Manager").withMember("Mick Member").
+	return newWorld(t).ownedBy("Tara Owner", "Task Co").withManager("Mona Manager").withMember("Mick Member").
 		withOutsider("Otto Outsider").withStranger("Sam Stranger", "Other Co").withProject("Website").withStrangerProject("Theirs")
 }
 
 // newTDWorld: the task world named after prefix, where the owner manages project too, with a hidden project that
 // only the owner is on and a task of the stranger's.
-func newTDWorld(t *testing.T, prefix string) *fixture {
+func newTDWorld(t *testing.T, prefix string) *world {
 	t.Helper()
-	f := newFixture(t).ownedBy(prefix+" Owner", prefix+" Co").withManager(prefix + " Manager").withMember(prefix + " Member").
+	f := newWorld(t).ownedBy(prefix+" Owner", prefix+" Co").withManager(prefix + " Manager").withMember(prefix + " Member").
 		withOutsider(prefix + " Outsider")
 	f.project, f.group = f.sqlProject(f.org, "Website", map[user]string{f.owner: "manager", f.manager: "manager", f.member: "member"})
 	f.hiddenProject, f.hiddenGroup = f.sqlProject(f.org, "Board only", map[user]string{f.owner: "manager"})
@@ -296,19 +296,19 @@ func newTDWorld(t *testing.T, prefix string) *fixture {
 }
 
 // newTEWorld is the tdWorld with an org admin too, on no project.
-func newTEWorld(t *testing.T, prefix string) *fixture {
+func newTEWorld(t *testing.T, prefix string) *world {
 	t.Helper()
 	return newTDWorld(t, prefix).withAdmin(prefix + " Admin")
 }
 
 // projectsFixture is the world of the project tests (kept by that name for the tests written against it).
-type projectsFixture = fixture
+type projectsFixture = world
 
 // newProjectsFixture: an organization with a project made through the API and people in every relation to it,
 // and another organization with a project of its own.
-func newProjectsFixture(t *testing.T, opts ...envOption) *fixture {
+func newProjectsFixture(t *testing.T, opts ...envOption) *world {
 	t.Helper()
-	f := newFixture(t, opts...).ownedBy("Olive Owner", "Fixture Co").withAdmin("Adam Admin").withManager("Mona Manager").
+	f := newWorld(t, opts...).ownedBy("Olive Owner", "Fixture Co").withAdmin("Adam Admin").withManager("Mona Manager").
 		withMember("Mel Member").withOutsider("Otto Outsider")
 	f.project = f.createProject(f.owner, "Website Redesign")
 	f.addMember(f.project, f.manager, "manager")
@@ -321,9 +321,9 @@ func newProjectsFixture(t *testing.T, opts ...envOption) *fixture {
 
 // newClientsFixture: an organization with an owner, an admin and a member and one client, and another
 // organization with its own client, all made through the API.
-func newClientsFixture(t *testing.T) *fixture {
+func newClientsFixture(t *testing.T) *world {
 	t.Helper()
-	f := newFixture(t).ownedBy("Olive Owner", "Fixture Co").withAdmin("Adam Admin").withMember("Mel Member")
+	f := newWorld(t).ownedBy("Olive Owner", "Fixture Co").withAdmin("Adam Admin").withMember("Mel Member")
 	f.client = f.createClient(f.owner, map[string]any{"name": "Acme Corp", "email": "billing@acme.com"})
 	f.withStranger("Sam Stranger", "Stranger Co")
 	f.strangerClient = f.newStrangerClient()
@@ -333,9 +333,9 @@ func newClientsFixture(t *testing.T) *fixture {
 // newBillWorld: an organization with an owner, an admin and a member, a client with a project and a second
 // client with a second project, and a stranger with a client and an invoice of their own. Clients and projects
 // are written with plain SQL.
-func newBillWorld(t *testing.T) *fixture {
+func newBillWorld(t *testing.T) *world {
 	t.Helper()
-	f := newFixture(t).ownedBy("Bill Owner", "Acme Studio").withAdmin("Bill Admin").withMember("Bill Member").
+	f := newWorld(t).ownedBy("Bill Owner", "Acme Studio").withAdmin("Bill Admin").withMember("Bill Member").
 		withStranger("Bill Stranger", "Stranger Co")
 	f.client = f.sqlClient(f.org, "Zoë Müller GmbH", "billing@zoe.example", "EUR")
 	f.project = f.sqlClientProject(f.org, "Website", &f.client)

@@ -11,16 +11,16 @@ import (
 	"github.com/trcr/trcr/store"
 )
 
-// team is the world a page test starts from: a page server over a fresh database, and the people the test names,
-// each with a signed-in browser and the actor the store knows them by, with their projects and clients. newTeam
-// starts it empty; each builder method adds to it and returns it, so that a test's first line says what world it
-// needs:
+// world is the fixture a page test starts from: a page server over a fresh database, and the people the test
+// names, each with a signed-in browser and the actor the store knows them by, with their projects and clients.
+// newWorld starts it empty; each builder method adds to it and returns it, so that a test's first line says what
+// world it needs:
 //
-//	w := newTeam(t).ownedBy("Olga Owner", "olga@example.com", "Acme").withMember("Milo Member", "milo@example.com")
+//	w := newWorld(t).ownedBy("Olga Owner", "olga@example.com", "Acme").withMember("Milo Member", "milo@example.com")
 //
 // Worlds that several tests share have a constructor of their own (newWorkTeam, newTimeTeam …). Things made with
 // the store need no page; things written with SQL are what no use case makes (figures of another day).
-type team struct {
+type world struct {
 	e               *env
 	owner, member   *browser
 	ownerA, memberA store.Actor
@@ -36,13 +36,13 @@ type team struct {
 	otherEntry  string            // a time entry of the other organization
 }
 
-func newTeam(t *testing.T) *team {
+func newWorld(t *testing.T) *world {
 	t.Helper()
-	return &team{e: newEnv(t)}
+	return &world{e: newEnv(t)}
 }
 
 // ownedBy signs the owner up through the pages and creates their organization.
-func (w *team) ownedBy(name, email, org string) *team {
+func (w *world) ownedBy(name, email, org string) *world {
 	w.e.t.Helper()
 	w.owner = w.e.withOrg(name, email, org)
 	w.ownerA = w.e.actor(email)
@@ -50,7 +50,7 @@ func (w *team) ownedBy(name, email, org string) *team {
 }
 
 // withMember signs someone up and makes them an active member of the owner's organization, their default.
-func (w *team) withMember(name, email string) *team {
+func (w *world) withMember(name, email string) *world {
 	w.e.t.Helper()
 	w.member = w.e.signUp(name, email)
 	w.e.exec(`INSERT INTO members (organization_id, user_id, email, role, status) SELECT $1, id, email, 'member', 'active' FROM users WHERE email = $2`,
@@ -62,7 +62,7 @@ func (w *team) withMember(name, email string) *team {
 }
 
 // withStranger signs up the owner of another organization.
-func (w *team) withStranger(name, email, org string) *team {
+func (w *world) withStranger(name, email, org string) *world {
 	w.e.t.Helper()
 	w.otherB = w.e.withOrg(name, email, org)
 	w.otherA = w.e.actor(email)
@@ -70,7 +70,7 @@ func (w *team) withStranger(name, email, org string) *team {
 }
 
 // withProject creates project as the owner, with the member on it when there is one.
-func (w *team) withProject(in store.ProjectInput) *team {
+func (w *world) withProject(in store.ProjectInput) *world {
 	w.e.t.Helper()
 	ctx := context.Background()
 	var err error
@@ -86,7 +86,7 @@ func (w *team) withProject(in store.ProjectInput) *team {
 }
 
 // withGroups adds groups to project, after its default "To do", and reads them all into groups.
-func (w *team) withGroups(names ...string) *team {
+func (w *world) withGroups(names ...string) *world {
 	w.e.t.Helper()
 	for _, n := range names {
 		w.group(n)
@@ -99,7 +99,7 @@ func (w *team) withGroups(names ...string) *team {
 }
 
 // group creates a group of project as the owner.
-func (w *team) group(name string) store.TaskGroup {
+func (w *world) group(name string) store.TaskGroup {
 	w.e.t.Helper()
 	g, err := w.e.store.CreateTaskGroup(context.Background(), w.ownerA, w.project.ID, store.TaskGroupInput{Name: &name})
 	if err != nil {
@@ -109,7 +109,7 @@ func (w *team) group(name string) store.TaskGroup {
 }
 
 // task creates a task as the owner, in project unless in names another.
-func (w *team) task(t *testing.T, in store.TaskInput) store.Task {
+func (w *world) task(t *testing.T, in store.TaskInput) store.Task {
 	t.Helper()
 	if in.ProjectID == "" {
 		in.ProjectID = w.project.ID
@@ -121,7 +121,7 @@ func (w *team) task(t *testing.T, in store.TaskInput) store.Task {
 	return task
 }
 
-func (w *team) label(t *testing.T, name, color string) store.Label {
+func (w *world) label(t *testing.T, name, color string) store.Label {
 	t.Helper()
 	l, err := w.e.store.CreateLabel(context.Background(), w.ownerA, store.LabelInput{Name: &name, Color: &color})
 	if err != nil {
@@ -131,7 +131,7 @@ func (w *team) label(t *testing.T, name, color string) store.Label {
 }
 
 // entry records a finished entry through the store and returns its id.
-func (w *team) entry(t *testing.T, a store.Actor, projectID, taskID, description, start, stop string) string {
+func (w *world) entry(t *testing.T, a store.Actor, projectID, taskID, description, start, stop string) string {
 	t.Helper()
 	in := store.TimeEntryInput{Description: &description, StartedAt: &start, StoppedAt: &stop}
 	if projectID != "" {
@@ -148,7 +148,7 @@ func (w *team) entry(t *testing.T, a store.Actor, projectID, taskID, description
 }
 
 // billable records a finished, billable entry of the owner on project.
-func (w *team) billable(t *testing.T, desc string, start time.Time, d time.Duration) {
+func (w *world) billable(t *testing.T, desc string, start time.Time, d time.Duration) {
 	t.Helper()
 	s, stop, billable := start.UTC().Format(time.RFC3339), start.Add(d).UTC().Format(time.RFC3339), true
 	if _, err := w.e.store.CreateTimeEntry(context.Background(), w.ownerA, store.TimeEntryInput{
@@ -161,7 +161,7 @@ func (w *team) billable(t *testing.T, desc string, start time.Time, d time.Durat
 var invoicePath = regexp.MustCompile(`^/invoices/([0-9a-f-]{36})$`)
 
 // createInvoice creates a draft through the page as the owner and returns its id.
-func (w *team) createInvoice(t *testing.T, form url.Values) string {
+func (w *world) createInvoice(t *testing.T, form url.Values) string {
 	t.Helper()
 	w.owner.get("/invoices/new")
 	p := w.owner.post("/invoices/new", form)
@@ -173,13 +173,13 @@ func (w *team) createInvoice(t *testing.T, form url.Values) string {
 }
 
 // draft creates a draft for the client, issued 2026-03-01 and due in 2099.
-func (w *team) draft(t *testing.T) string {
+func (w *world) draft(t *testing.T) string {
 	t.Helper()
 	return w.createInvoice(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2026-03-01"}, "due_date": {"2099-03-31"}})
 }
 
 // addLine adds a line through the invoice editor, as htmx does, and returns its id.
-func (w *team) addLine(t *testing.T, id, desc, qty, price string) string {
+func (w *world) addLine(t *testing.T, id, desc, qty, price string) string {
 	t.Helper()
 	w.owner.get("/invoices/" + id)
 	p := w.owner.htmx("/invoices/"+id+"/items", url.Values{"description": {desc}, "quantity": {qty}, "unit_price": {price}})
@@ -242,14 +242,14 @@ func (e *env) exec(query string, args ...any) {
 // The worlds several tests share.
 
 // workTeam is the world of the board and task tests (kept by that name for the tests written against it).
-type workTeam = team
+type workTeam = world
 
 // newWorkTeam: an organization whose owner manages a project with the groups "To do", "Doing" and "Done", a
 // member on the project, and another organization with its own project.
-func newWorkTeam(t *testing.T) *team {
+func newWorkTeam(t *testing.T) *world {
 	t.Helper()
 	name, otherName := "Website", "Secret"
-	w := newTeam(t).ownedBy("Olga Owner", "olga@example.com", "Acme").withMember("Milo Member", "milo@example.com").
+	w := newWorld(t).ownedBy("Olga Owner", "olga@example.com", "Acme").withMember("Milo Member", "milo@example.com").
 		withProject(store.ProjectInput{Name: &name}).withGroups("Doing", "Done").
 		withStranger("Ivan Intruder", "ivan@example.com", "Other Co")
 	var err error
@@ -261,9 +261,9 @@ func newWorkTeam(t *testing.T) *team {
 
 // newGanttTeam: an organization whose owner runs one project with the groups "To do" and "Design", and a plain
 // member who belongs to the project without managing it.
-func newGanttTeam(t *testing.T) *team {
+func newGanttTeam(t *testing.T) *world {
 	t.Helper()
-	w := newTeam(t).ownedBy("Olga Owner", "olga@example.com", "Plan Co").
+	w := newWorld(t).ownedBy("Olga Owner", "olga@example.com", "Plan Co").
 		withProject(store.ProjectInput{Name: ptr("Website relaunch"), Color: ptr("#0ea5e9")}).withGroups("Design").
 		withMember("Mia Member", "mia@example.com")
 	w.e.exec(`INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, 'member')`, w.project.ID, w.memberA.UserID)
@@ -272,9 +272,9 @@ func newGanttTeam(t *testing.T) *team {
 
 // newTimeTeam: an organization whose owner (Olga, in Berlin) and member (Milo, in UTC) track time on a billable
 // project with a task, and another organization with an entry of its own.
-func newTimeTeam(t *testing.T) *team {
+func newTimeTeam(t *testing.T) *world {
 	t.Helper()
-	w := newTeam(t).ownedBy("Olga Owner", "olga@example.com", "Acme").withMember("Milo Member", "milo@example.com")
+	w := newWorld(t).ownedBy("Olga Owner", "olga@example.com", "Acme").withMember("Milo Member", "milo@example.com")
 	w.e.exec(`UPDATE users SET timezone = 'Europe/Berlin' WHERE email = 'olga@example.com'`)
 	w.withProject(store.ProjectInput{Name: ptr("Website"), Color: ptr("#10b981"), Billable: ptr(true)})
 	w.projectTask = w.task(t, store.TaskInput{Title: "Landing page"})
@@ -289,9 +289,9 @@ func newTimeTeam(t *testing.T) *team {
 
 // newInvoiceTeam: an organization (in EUR) with a client, with a contact, and a billable project of that client,
 // made through the store.
-func newInvoiceTeam(t *testing.T) *team {
+func newInvoiceTeam(t *testing.T) *world {
 	t.Helper()
-	w := newTeam(t).ownedBy("Olivia Owner", "olivia@example.com", "Invoice Co")
+	w := newWorld(t).ownedBy("Olivia Owner", "olivia@example.com", "Invoice Co")
 	w.e.exec(`UPDATE organizations SET currency = 'EUR'`)
 	ctx := context.Background()
 	cl, err := w.e.store.CreateClient(ctx, w.ownerA, store.ClientInput{Name: ptr("Acme Corp"), Email: ptr("billing@acme.test"), HourlyRate: ptr(int64(9000))})
@@ -307,9 +307,9 @@ func newInvoiceTeam(t *testing.T) *team {
 
 // newReportsTeam: an organization with an owner (Olga) and a plain member (Mia), a client with a project, time
 // in March 2026 for both, an invoice and a payment; and another organization with its own client and time.
-func newReportsTeam(t *testing.T) *team {
+func newReportsTeam(t *testing.T) *world {
 	t.Helper()
-	r := newTeam(t).ownedBy("Olga Owner", "olga@example.com", "Report Co").withMember("Mia Member", "mia@example.com")
+	r := newWorld(t).ownedBy("Olga Owner", "olga@example.com", "Report Co").withMember("Mia Member", "mia@example.com")
 	e, org, olga, mia := r.e, r.ownerA.OrgID, r.ownerA.UserID, r.memberA.UserID
 	e.exec(`UPDATE members SET cost_rate = CASE user_id WHEN $1 THEN 5000 WHEN $2 THEN 3000 END WHERE organization_id = $3`, olga, mia, org)
 	r.clientID = e.id(`INSERT INTO clients (organization_id, name, hourly_rate) VALUES ($1, 'Acme', 9000) RETURNING id`, org)
