@@ -2,8 +2,6 @@ package store_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/url"
 	"strings"
 	"sync"
@@ -29,8 +27,7 @@ func newStore(t *testing.T) (*store.Store, *sqlx.DB) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	return store.New(db, nil, store.Config{BaseURL: "https://trcr.example", Secret: []byte(strings.Repeat("k", 32))}, log), db
+	return testStore(db), db
 }
 
 func smtpSender(t *testing.T, srv *mailtest.Server) mail.Sender {
