@@ -16,6 +16,7 @@ func names(r resp, key string) string {
 }
 
 func TestClients_CreateDefaultsAndFullShape(t *testing.T) {
+	t.Parallel()
 	f := newClientsFixture(t)
 	r := f.call(201, f.admin, "POST", "/clients", map[string]any{"name": "  Bare Client  "})
 	c := r.json
@@ -55,6 +56,7 @@ func TestClients_CreateDefaultsAndFullShape(t *testing.T) {
 }
 
 func TestClients_CreateRefusals(t *testing.T) {
+	t.Parallel()
 	f := newClientsFixture(t)
 	before := f.count(`SELECT count(*) FROM clients`)
 	cases := []struct {
@@ -97,6 +99,7 @@ func TestClients_CreateRefusals(t *testing.T) {
 }
 
 func TestClients_GetNotFound(t *testing.T) {
+	t.Parallel()
 	f := newClientsFixture(t)
 	for _, u := range []user{f.owner, f.admin, f.member} {
 		if r := f.call(200, u, "GET", "/clients/"+f.client, nil); r.str("id") != f.client || r.str("name") != "Acme Corp" {
@@ -111,6 +114,7 @@ func TestClients_GetNotFound(t *testing.T) {
 }
 
 func TestClients_DetailFiguresAndProjects(t *testing.T) {
+	t.Parallel()
 	f := newClientsFixture(t)
 	// Two projects of the client: the member is on one of them only.
 	seen := f.call(201, f.owner, "POST", "/projects", map[string]any{"name": "Seen", "client_id": f.client}).str("id")
@@ -166,6 +170,7 @@ func TestClients_DetailFiguresAndProjects(t *testing.T) {
 }
 
 func TestClients_Update(t *testing.T) {
+	t.Parallel()
 	f := newClientsFixture(t)
 	path := "/clients/" + f.client
 	r := f.call(200, f.admin, "PUT", path, map[string]any{
@@ -230,6 +235,7 @@ func TestClients_Update(t *testing.T) {
 }
 
 func TestClients_ListSearchAndPagination(t *testing.T) {
+	t.Parallel()
 	f := newClientsFixture(t)
 	f.createClient(f.owner, map[string]any{"name": "beta 100%"})
 	f.createClient(f.owner, map[string]any{"name": "Charlie_Co", "email": "ops@charlie.example"})
@@ -273,6 +279,7 @@ func urlEscape(s string) string {
 }
 
 func TestClients_DeleteDetachesProjectsAndRemovesContactsAndActivities(t *testing.T) {
+	t.Parallel()
 	f := newClientsFixture(t)
 	project := f.call(201, f.owner, "POST", "/projects", map[string]any{"name": "Site", "client_id": f.client}).str("id")
 	f.call(201, f.owner, "POST", "/clients/"+f.client+"/contacts", map[string]any{"name": "John"})
@@ -302,6 +309,7 @@ func TestClients_DeleteDetachesProjectsAndRemovesContactsAndActivities(t *testin
 }
 
 func TestClients_DeleteWithInvoicesConflicts(t *testing.T) {
+	t.Parallel()
 	f := newClientsFixture(t)
 	project := f.call(201, f.owner, "POST", "/projects", map[string]any{"name": "Site", "client_id": f.client}).str("id")
 	f.call(201, f.owner, "POST", "/clients/"+f.client+"/contacts", map[string]any{"name": "John"})
@@ -317,6 +325,7 @@ func TestClients_DeleteWithInvoicesConflicts(t *testing.T) {
 }
 
 func TestClientContacts_CRUD(t *testing.T) {
+	t.Parallel()
 	f := newClientsFixture(t)
 	base := "/clients/" + f.client + "/contacts"
 	r := f.call(201, f.admin, "POST", base, map[string]any{"name": " John Smith ", "email": "john@acme.com", "role": "CTO"})
@@ -357,6 +366,7 @@ func TestClientContacts_CRUD(t *testing.T) {
 }
 
 func TestClientContacts_Refusals(t *testing.T) {
+	t.Parallel()
 	f := newClientsFixture(t)
 	base := "/clients/" + f.client + "/contacts"
 	contact := f.call(201, f.owner, "POST", base, map[string]any{"name": "John", "email": "john@acme.com"}).str("id")
@@ -420,6 +430,7 @@ func TestClientContacts_Refusals(t *testing.T) {
 }
 
 func TestClientActivities_LogListAndFilter(t *testing.T) {
+	t.Parallel()
 	f := newClientsFixture(t)
 	base := "/clients/" + f.client + "/activities"
 	f.call(200, f.admin, "PUT", "/users/me", map[string]any{"timezone": "Europe/Paris"})
@@ -475,6 +486,7 @@ func TestClientActivities_LogListAndFilter(t *testing.T) {
 }
 
 func TestClientActivities_Refusals(t *testing.T) {
+	t.Parallel()
 	f := newClientsFixture(t)
 	base := "/clients/" + f.client + "/activities"
 	for _, c := range []struct {

@@ -29,6 +29,7 @@ func (e *env) member(owner user, org, email, query string) map[string]any {
 // Inviting the address of an existing account must not tell the inviter that the account exists, nor whose it
 // is: no user id, name or avatar, in the answer or in any list or search, until the invitation is accepted.
 func TestInvite_RevealsNothingOfAnExistingAccountUntilAccepted(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.register("Oracle Owner")
 	org := e.org(owner, "Oracle Co")
@@ -69,6 +70,7 @@ func TestInvite_RevealsNothingOfAnExistingAccountUntilAccepted(t *testing.T) {
 }
 
 func TestInvite_TheTwentyFirstInvitationOfAnHourAndTheHundredAndFirstOfADayAre429(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, withEmailQuota(1000, 1000))
 	owner := e.register("Busy Owner")
 	org := e.org(owner, "Busy Co")
@@ -153,6 +155,7 @@ func (w *world) outbox() int {
 // An account whose address is unverified (anyone can register with any address) emails no one: no invoices, no
 // invitations. Verifying the address lifts the refusal.
 func TestUnverifiedAccount_CannotSendInvoicesNorInvite(t *testing.T) {
+	t.Parallel()
 	w := newSendWorld(t, false)
 	e := w.env
 	for what, r := range map[string]resp{
@@ -174,6 +177,7 @@ func TestUnverifiedAccount_CannotSendInvoicesNorInvite(t *testing.T) {
 
 // The invitation link reached the invitee's mailbox, so accepting it verifies that address.
 func TestAcceptInvitation_VerifiesTheAddress(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.register("Inviting Owner")
 	org := e.org(owner, "Inviting Co")
@@ -191,6 +195,7 @@ func TestAcceptInvitation_VerifiesTheAddress(t *testing.T) {
 // The organization's quota counts every recipient of its invoices and invitations; what would pass it is refused
 // with 429 and Retry-After, and writes nothing: no email, no status change.
 func TestEmailQuota_ExceededIs429AndWritesNothing(t *testing.T) {
+	t.Parallel()
 	w := newSendWorld(t, true, withEmailQuota(4, 6))
 	e := w.env
 	start := time.Date(2026, 3, 2, 9, 45, 0, 0, time.UTC)
@@ -228,6 +233,7 @@ func TestEmailQuota_ExceededIs429AndWritesNothing(t *testing.T) {
 }
 
 func TestSendInvoice_AtMostTenRecipients(t *testing.T) {
+	t.Parallel()
 	w := newSendWorld(t, true)
 	e := w.env
 	var eleven []string

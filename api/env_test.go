@@ -75,6 +75,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(a.Close)
+	a.Store.SetPasswordCost(64, 1) // hundreds of accounts: OWASP's cost would be most of the tests' CPU time
 	e := &env{t: t, app: a, store: a.Store, db: db, echo: a.Echo, hub: a.Hub} // the hub is started by the tests of the live stream (runHub)
 	e.srv = httptest.NewServer(a)
 	t.Cleanup(e.srv.Close)

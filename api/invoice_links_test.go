@@ -30,6 +30,7 @@ func (e *env) opens(link string) bool {
 // Rotating an invoice's public link revokes the link emailed before; only owners and admins of the invoice's
 // organization may, and only once the invoice was sent.
 func TestInvoicePublicLink_RotateRevokesTheOldLink(t *testing.T) {
+	t.Parallel()
 	w := newBillWorld(t)
 	e := w.env
 	id := w.createInvoice(map[string]any{}).str("id")

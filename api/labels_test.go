@@ -6,6 +6,7 @@ import (
 )
 
 func TestLabels_CreateListByAnyMember(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	r := f.call(201, f.member, "POST", "/labels", map[string]any{"name": " Bug ", "color": "#EF4444"})
 	if r.str("name") != "Bug" || r.str("color") != "#ef4444" || r.str("organization_id") != f.org || r.str("id") == "" ||
@@ -38,6 +39,7 @@ func TestLabels_CreateListByAnyMember(t *testing.T) {
 }
 
 func TestLabels_CreateRefusals(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	f.call(201, f.member, "POST", "/labels", map[string]any{"name": "Bug", "color": "#ef4444"})
 	f.runAll([]scenario{
@@ -58,6 +60,7 @@ func TestLabels_CreateRefusals(t *testing.T) {
 }
 
 func TestLabels_UpdateDeleteAdminsOnly(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	id := f.call(201, f.member, "POST", "/labels", map[string]any{"name": "Bug", "color": "#ef4444"}).str("id")
 	f.call(201, f.member, "POST", "/labels", map[string]any{"name": "Feature", "color": "#22c55e"})

@@ -6,6 +6,7 @@ import (
 )
 
 func TestMilestones(t *testing.T) {
+	t.Parallel()
 	w := newTDWorld(t, "Milestone")
 	e := w.env
 	base := "/organizations/" + w.org

@@ -20,6 +20,7 @@ func notifiedWorld(t *testing.T) *world {
 }
 
 func TestNotifications_ListAndFilter(t *testing.T) {
+	t.Parallel()
 	w := notifiedWorld(t)
 	r := w.must(200, req{method: "GET", path: "/notifications", token: w.member.token, org: w.org})
 	data := r.json["data"].([]any)
@@ -53,6 +54,7 @@ func TestNotifications_ListAndFilter(t *testing.T) {
 }
 
 func TestNotifications_MarkRead(t *testing.T) {
+	t.Parallel()
 	w := notifiedWorld(t)
 	list := w.must(200, req{method: "GET", path: "/notifications", token: w.member.token, org: w.org}).json["data"].([]any)
 	one := list[0].(map[string]any)["id"].(string)
@@ -88,6 +90,7 @@ func TestNotifications_MarkRead(t *testing.T) {
 }
 
 func TestNotificationPreferences(t *testing.T) {
+	t.Parallel()
 	w := newTaskWorld(t)
 	r := w.must(200, req{method: "GET", path: "/notifications/preferences", token: w.member.token})
 	prefs := r.json["data"].([]any)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestProjects_CreateDefaultsAndManagerAndDefaultGroup(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	r := f.call(201, f.admin, "POST", "/projects", map[string]any{"name": "  Mobile App  "})
 	p := r.json
@@ -47,6 +48,7 @@ func TestProjects_CreateDefaultsAndManagerAndDefaultGroup(t *testing.T) {
 }
 
 func TestProjects_CreateRefusals(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	var before int
 	_ = f.db.Get(&before, `SELECT count(*) FROM projects`)
@@ -83,6 +85,7 @@ func TestProjects_CreateRefusals(t *testing.T) {
 }
 
 func TestProjects_GetVisibility(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	path := "/projects/" + f.project
 	for _, u := range []user{f.owner, f.admin, f.manager, f.member} {
@@ -99,6 +102,7 @@ func TestProjects_GetVisibility(t *testing.T) {
 }
 
 func TestProjects_Update(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	path := "/projects/" + f.project
 	clientID := f.createClient(f.owner, map[string]any{"name": "Acme Corp"})
@@ -147,6 +151,7 @@ func TestProjects_Update(t *testing.T) {
 }
 
 func TestProjects_ListFiltersAndVisibility(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	f.createProject(f.owner, "Alpha 100%")
 	archived := f.createProject(f.owner, "Archive Me")
@@ -193,6 +198,7 @@ func TestProjects_ListFiltersAndVisibility(t *testing.T) {
 }
 
 func TestProjects_DeleteCascades(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	path := "/projects/" + f.project
 	f.sqlTask(f.project, f.defaultGroupID(f.project), "Task", map[string]any{"status": "open", "position": 0})
@@ -219,6 +225,7 @@ func TestProjects_DeleteCascades(t *testing.T) {
 }
 
 func TestProjectMembers_AddListRemove(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	path := "/projects/" + f.project + "/members"
 	list := f.call(200, f.member, "GET", path, nil)
@@ -278,6 +285,7 @@ func TestProjectMembers_AddListRemove(t *testing.T) {
 }
 
 func TestProjectStats_CountsCompletedTasksOfVisibleProjects(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	f.call(201, f.owner, "POST", "/task-statuses", map[string]any{"code": "shipped", "label": "Shipped", "color": "#22c55e", "is_terminal": true})
 	f.call(201, f.owner, "POST", "/task-statuses", map[string]any{"code": "qa_review", "label": "QA", "color": "#8b5cf6"})
@@ -313,6 +321,7 @@ func TestProjectStats_CountsCompletedTasksOfVisibleProjects(t *testing.T) {
 }
 
 func TestOptional_DistinguishesAbsentNullAndValue(t *testing.T) {
+	t.Parallel()
 	var in struct {
 		Rate api.Optional[int64]  `json:"rate"`
 		Note api.Optional[string] `json:"note"`

@@ -12,6 +12,7 @@ func notFoundIDs(foreign string) []string {
 }
 
 func TestTaskComments(t *testing.T) {
+	t.Parallel()
 	w := newTDWorld(t, "Comment")
 	e := w.env
 	task := w.task("Write copy", nil)
@@ -82,6 +83,7 @@ func TestTaskComments(t *testing.T) {
 }
 
 func TestTaskChecklists(t *testing.T) {
+	t.Parallel()
 	w := newTDWorld(t, "Checklist")
 	e := w.env
 	task := w.task("Launch", nil)
@@ -161,6 +163,7 @@ func TestTaskChecklists(t *testing.T) {
 }
 
 func TestTaskDependencies(t *testing.T) {
+	t.Parallel()
 	w := newTDWorld(t, "Depends")
 	e := w.env
 	a := w.task("A design", map[string]any{"start_date": "2026-03-02", "due_date": "2026-03-06"})
@@ -300,6 +303,7 @@ func TestTaskDependencies(t *testing.T) {
 }
 
 func TestTaskRecurrences(t *testing.T) {
+	t.Parallel()
 	w := newTDWorld(t, "Recur")
 	e := w.env
 	task := w.task("Month-end report", map[string]any{"due_date": "2026-01-31"})
@@ -400,6 +404,7 @@ func TestTaskRecurrences(t *testing.T) {
 
 // Completing a recurring task through the task endpoints creates the next occurrence, and the rule follows it.
 func TestTaskRecurrences_CompletingTheTaskCreatesTheNextOccurrence(t *testing.T) {
+	t.Parallel()
 	w := newTDWorld(t, "Series")
 	e := w.env
 	task := w.task("Weekly review", map[string]any{

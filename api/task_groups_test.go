@@ -35,6 +35,7 @@ func collapsedIDs(r resp) []string {
 }
 
 func TestTaskGroups_CreateListUpdate(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	base := "/projects/" + f.project + "/task-groups"
 	r := f.call(201, f.manager, "POST", base, map[string]any{"name": " Backlog "})
@@ -90,6 +91,7 @@ func TestTaskGroups_CreateListUpdate(t *testing.T) {
 }
 
 func TestTaskGroups_DeleteMovesTasksToDefaultGroup(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	base := "/projects/" + f.project + "/task-groups"
 	def := f.defaultGroupID(f.project)
@@ -140,6 +142,7 @@ func TestTaskGroups_DeleteMovesTasksToDefaultGroup(t *testing.T) {
 }
 
 func TestTaskGroups_Reorder(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	base := "/projects/" + f.project + "/task-groups"
 	def := f.defaultGroupID(f.project)
@@ -169,6 +172,7 @@ func TestTaskGroups_Reorder(t *testing.T) {
 }
 
 func TestCollapsedTaskGroups_PerUserPerProject(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	base := "/projects/" + f.project + "/task-groups"
 	def := f.defaultGroupID(f.project)

@@ -23,6 +23,7 @@ func statusCodes(r resp) string {
 }
 
 func TestTaskStatuses_CreateAndList(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	r := f.call(201, f.admin, "POST", "/task-statuses", map[string]any{
 		"code": "qa_review", "label": "QA Review", "color": "#8B5CF6", "supports_progress": true,
@@ -60,6 +61,7 @@ func TestTaskStatuses_CreateAndList(t *testing.T) {
 }
 
 func TestTaskStatuses_CreateRefusals(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	f.createStatus("qa_review", nil)
 	badCode := "code must be 2 to 50 lowercase letters, digits or underscores, starting with a letter"
@@ -97,6 +99,7 @@ func TestTaskStatuses_CreateRefusals(t *testing.T) {
 }
 
 func TestTaskStatuses_Update(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	id := f.createStatus("qa_review", map[string]any{"next_status_code": "done", "on_complete": "auto_advance"})
 	f.createStatus("staging", nil)
@@ -136,6 +139,7 @@ func TestTaskStatuses_Update(t *testing.T) {
 }
 
 func TestTaskStatuses_DeleteMovesTasksToOpenAndClearsNextStatus(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	f.createStatus("triage", nil)
 	review := f.createStatus("review", map[string]any{"is_terminal": true})
@@ -184,6 +188,7 @@ func TestTaskStatuses_DeleteMovesTasksToOpenAndClearsNextStatus(t *testing.T) {
 }
 
 func TestTaskStatuses_Reorder(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	a := f.createStatus("alpha", nil)
 	b := f.createStatus("beta", nil)

@@ -21,6 +21,7 @@ func taskIDsOf(list []map[string]any) []string {
 }
 
 func TestCreateTask(t *testing.T) {
+	t.Parallel()
 	w := newTaskWorld(t)
 	label := w.sqlLabel(w.org, "Bug")
 	second := w.sqlGroup(w.project, "Doing", 1)
@@ -152,6 +153,7 @@ func TestCreateTask(t *testing.T) {
 }
 
 func TestGetTask(t *testing.T) {
+	t.Parallel()
 	w := newTaskWorld(t)
 	id := w.newTask("Read me", nil).str("id")
 	var theirs string
@@ -176,6 +178,7 @@ func TestGetTask(t *testing.T) {
 }
 
 func TestUpdateTask(t *testing.T) {
+	t.Parallel()
 	w := newTaskWorld(t)
 	label1, label2 := w.sqlLabel(w.org, "One"), w.sqlLabel(w.org, "Two")
 	task := w.newTask("Original", map[string]any{
@@ -293,6 +296,7 @@ func TestUpdateTask(t *testing.T) {
 }
 
 func TestDeleteTask(t *testing.T) {
+	t.Parallel()
 	w := newTaskWorld(t)
 	a := w.newTask("A", nil).str("id")
 	b := w.newTask("B", nil).str("id")
@@ -354,6 +358,7 @@ func (w *world) emailsTo(u user, subject string) int {
 }
 
 func TestTaskStatus(t *testing.T) {
+	t.Parallel()
 	w := newTaskWorld(t)
 	// Reported by the manager, assigned to the member.
 	task := w.must(201, req{method: "POST", path: "/tasks", token: w.manager.token, org: w.org,
@@ -483,6 +488,7 @@ func TestTaskStatus(t *testing.T) {
 }
 
 func TestTaskAssignedNotification(t *testing.T) {
+	t.Parallel()
 	w := newTaskWorld(t)
 	task := w.newTask("Write docs", map[string]any{"assignee_id": w.member.id})
 	id := task.str("id")
@@ -527,6 +533,7 @@ func (w *world) groupOrder(group string) []string {
 }
 
 func TestReorderTask(t *testing.T) {
+	t.Parallel()
 	w := newTaskWorld(t)
 	id := map[string]string{}
 	for _, title := range []string{"A", "B", "C", "D"} {
@@ -576,6 +583,7 @@ func TestReorderTask(t *testing.T) {
 }
 
 func TestReorderTask_ConcurrentReordersKeepPositionsDense(t *testing.T) {
+	t.Parallel()
 	w := newTaskWorld(t)
 	other := w.sqlGroup(w.project, "Other", 1)
 	var tasks []string
@@ -608,6 +616,7 @@ func TestReorderTask_ConcurrentReordersKeepPositionsDense(t *testing.T) {
 }
 
 func TestTaskLabels(t *testing.T) {
+	t.Parallel()
 	w := newTaskWorld(t)
 	id := w.newTask("Labelled", nil).str("id")
 	label := w.sqlLabel(w.org, "Bug")
@@ -647,6 +656,7 @@ func TestTaskLabels(t *testing.T) {
 }
 
 func TestListTasks(t *testing.T) {
+	t.Parallel()
 	w := newTaskWorld(t)
 	second, _ := w.sqlProject(w.org, "Internal", nil) // only admins see it
 	bug, docs := w.sqlLabel(w.org, "Bug"), w.sqlLabel(w.org, "Docs")
@@ -741,6 +751,7 @@ func TestListTasks(t *testing.T) {
 }
 
 func TestDashboardSummary(t *testing.T) {
+	t.Parallel()
 	w := newTaskWorld(t)
 	// Noon UTC on 10 March is already 11 March in Kiritimati (UTC+14).
 	w.store.SetClock(func() time.Time { return time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC) })

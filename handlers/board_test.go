@@ -24,6 +24,7 @@ func cardTitles(p page) []string {
 }
 
 func TestBoardPage_ColumnsCardsAndDetails(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	ctx := context.Background()
 	bug := w.label(t, "bug", "#dc2626")
@@ -76,6 +77,7 @@ func TestBoardPage_ColumnsCardsAndDetails(t *testing.T) {
 }
 
 func TestBoardPage_FiltersKeptInTheURL(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	bug := w.label(t, "bug", "#dc2626")
 	w.task(t, store.TaskInput{Title: "Urgent crash", Priority: "urgent", LabelIDs: []string{bug.ID}, AssigneeID: &w.memberA.UserID})
@@ -116,6 +118,7 @@ func TestBoardPage_FiltersKeptInTheURL(t *testing.T) {
 }
 
 func TestBoardPage_MemberWithoutManageTasks(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	task := w.task(t, store.TaskInput{Title: "Someone else's"})
 	p := w.member.get(w.boardPath())
@@ -133,6 +136,7 @@ func TestBoardPage_MemberWithoutManageTasks(t *testing.T) {
 }
 
 func TestBoardPage_AnotherOrganizationsProjectIsNotFound(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	w.owner.visit(visit{name: "other org board", path: "/projects/" + w.other.ID + "/board", status: http.StatusNotFound})
 	w.owner.visit(visit{name: "bad id", path: "/projects/not-a-uuid/board", status: http.StatusNotFound})
@@ -143,6 +147,7 @@ func TestBoardPage_AnotherOrganizationsProjectIsNotFound(t *testing.T) {
 }
 
 func TestMoveTask_UsesReorderWithinAndAcrossColumns(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	ctx := context.Background()
 	a := w.task(t, store.TaskInput{Title: "A"})
@@ -182,6 +187,7 @@ func TestMoveTask_UsesReorderWithinAndAcrossColumns(t *testing.T) {
 }
 
 func TestBoardQuickAddCollapseAndColumns(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	w.owner.get(w.boardPath())
 	// Quick add answers the card for htmx to append.
@@ -254,6 +260,7 @@ func (w *world) fill(t *testing.T, group, prefix string, n int) []string {
 }
 
 func TestBoardPage_BigColumnsShowAPageAndAShowMoreButton(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	doing := w.groups[1].ID
 	ids := w.fill(t, doing, "Card", store.BoardPageSize+20)
@@ -327,6 +334,7 @@ func cardRangeTitles(prefix string, from, to int) []string {
 }
 
 func TestBoardColumnCards_Refusals(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	doing := w.groups[1].ID
 	ids := w.fill(t, doing, "Card", 3)
@@ -367,6 +375,7 @@ func TestBoardColumnCards_Refusals(t *testing.T) {
 }
 
 func TestBoardPage_CollapsedColumnsLoadTheirCardsWhenExpanded(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	done := w.groups[2].ID
 	w.task(t, store.TaskInput{Title: "Shipped", GroupID: &done})

@@ -23,6 +23,7 @@ func clCreate(t *testing.T, e *env, b *browser, form url.Values) string {
 }
 
 func TestClientPages_OwnerCreatesSearchesPagesAndEdits(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Olga Owner", "olga@example.com", "Clients Co")
 	e.db.MustExec(`UPDATE organizations SET currency = 'EUR'`)
@@ -165,6 +166,7 @@ func TestClientPages_OwnerCreatesSearchesPagesAndEdits(t *testing.T) {
 }
 
 func TestClientPage_ContactsInlineWithHTMX(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Olga Owner", "olga@example.com", "Clients Co")
 	id := clCreate(t, e, owner, url.Values{"name": {"Acme"}})
@@ -228,6 +230,7 @@ func TestClientPage_ContactsInlineWithHTMX(t *testing.T) {
 }
 
 func TestClientPage_ActivityTimelineFiltersAndLogs(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Olga Owner", "olga@example.com", "Clients Co")
 	id := clCreate(t, e, owner, url.Values{"name": {"Acme"}})
@@ -299,6 +302,7 @@ func TestClientPage_ActivityTimelineFiltersAndLogs(t *testing.T) {
 }
 
 func TestClientPages_MemberReadsWithoutWriteControlsOrMoney(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Olga Owner", "olga@example.com", "Clients Co")
 	id := clCreate(t, e, owner, url.Values{"name": {"Acme"}, "hourly_rate": {"90"}})
@@ -362,6 +366,7 @@ func TestClientPages_MemberReadsWithoutWriteControlsOrMoney(t *testing.T) {
 }
 
 func TestClientPages_AdminGetsTheForms(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Olga Owner", "olga@example.com", "Clients Co")
 	id := clCreate(t, e, owner, url.Values{"name": {"Acme"}, "currency": {"JPY"}, "hourly_rate": {"1,500"}})
@@ -389,6 +394,7 @@ func TestClientPages_AdminGetsTheForms(t *testing.T) {
 }
 
 func TestClientPages_AnotherOrganizationsClientIsNotFound(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Olga Owner", "olga@example.com", "Clients Co")
 	id := clCreate(t, e, owner, url.Values{"name": {"Acme"}})
@@ -422,6 +428,7 @@ func TestClientPages_AnotherOrganizationsClientIsNotFound(t *testing.T) {
 }
 
 func TestClientPage_InvoicesBalanceProjectsAndDeleteRefusedWithInvoices(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	owner := e.withOrg("Olga Owner", "olga@example.com", "Clients Co")

@@ -15,6 +15,7 @@ import (
 // Every page takes "today" from the store's clock, as the rules do: a task due on the clock's day reads Today, one
 // due the day before is overdue, and the default dates of the report filter, the client activity form and the payment forms are the clock's.
 func TestPages_TodayFollowsTheStoreClock(t *testing.T) {
+	t.Parallel()
 	w := newInvoiceTeam(t)
 	clock := time.Date(2031, 7, 15, 12, 0, 0, 0, time.UTC) // the users and the organization are on UTC
 	w.e.store.SetClock(func() time.Time { return clock })

@@ -25,6 +25,7 @@ func currencyCodes(p page, selector string) []string {
 // Every currency select offers exactly the currencies the store accepts: MAD and PEN were accepted by the store
 // and the API but offered by no page. Choosing them on a page saves them.
 func TestCurrencySelects_OfferEveryCurrencyTheStoreAccepts(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Cora Owner", "cora@example.com", "Currency Co")
 	want := vocab.Currencies.Codes()

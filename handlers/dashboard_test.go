@@ -11,6 +11,7 @@ import (
 )
 
 func TestDashboard_WorkComesFirstWithCountersAndLists(t *testing.T) {
+	t.Parallel()
 	g := newGanttTeam(t)
 	me := &g.ownerA.UserID
 	today := time.Now().UTC()
@@ -68,6 +69,7 @@ func TestDashboard_WorkComesFirstWithCountersAndLists(t *testing.T) {
 }
 
 func TestDashboard_EmptyStatesForSomeoneWithoutTasks(t *testing.T) {
+	t.Parallel()
 	g := newGanttTeam(t)
 	g.task(t, store.TaskInput{Title: "Not Mia's", AssigneeID: &g.ownerA.UserID, DueDate: ptr("2020-01-01"), Priority: "urgent"})
 	p := g.member.get("/")

@@ -18,6 +18,7 @@ func memberRow(p page, email string) *goquery.Selection {
 
 // The members page shows an invitation by its address only, whoever the address belongs to, until it is accepted.
 func TestMembersPage_InvitationShowsNothingOfAnExistingAccount(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Olga Owner", "olga@example.com", "Oracle Co")
 	agent := e.signUp("Mata Hari", "agent7@example.com")
@@ -44,6 +45,7 @@ func TestMembersPage_InvitationShowsNothingOfAnExistingAccount(t *testing.T) {
 // An owner whose address is unverified is told so where invitations and invoices are sent, with a button that
 // emails a new verification link; a submitted form is refused with the same notice and sends nothing.
 func TestUnverifiedOwner_PagesAskToVerifyBeforeInvitingOrSending(t *testing.T) {
+	t.Parallel()
 	w := newInvoiceTeam(t)
 	e, owner := w.e, w.owner
 	id := w.draft(t)
@@ -101,6 +103,7 @@ func TestUnverifiedOwner_PagesAskToVerifyBeforeInvitingOrSending(t *testing.T) {
 
 // "New link" on the invoice page revokes the public link given out so far; only owners and admins may use it.
 func TestInvoicePage_NewPublicLinkRevokesTheOldOne(t *testing.T) {
+	t.Parallel()
 	w := newInvoiceTeam(t)
 	id := w.draft(t)
 	w.addLine(t, id, "Consulting", "2", "50")

@@ -52,6 +52,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(a.Close)
+	a.Store.SetPasswordCost(64, 1) // hundreds of accounts: OWASP's cost would be most of the tests' CPU time
 	srv := httptest.NewServer(a)
 	t.Cleanup(srv.Close)
 	return &env{t: t, store: a.Store, db: db, srv: srv, echo: a.Echo}

@@ -33,6 +33,7 @@ func moveDates(t *testing.T, b *browser, taskID string, form url.Values) (int, m
 }
 
 func TestGanttPage_BarsSectionsLinksMilestonesAndUnscheduled(t *testing.T) {
+	t.Parallel()
 	g := newGanttTeam(t)
 	ctx := context.Background()
 	a := g.task(t, store.TaskInput{Title: "Wireframes", StartDate: ptr("2026-03-02"), DueDate: ptr("2026-03-06"), Progress: ptr(50)})
@@ -117,6 +118,7 @@ func TestGanttPage_BarsSectionsLinksMilestonesAndUnscheduled(t *testing.T) {
 }
 
 func TestGanttPage_EmptyStates(t *testing.T) {
+	t.Parallel()
 	g := newGanttTeam(t)
 	p := g.owner.get("/gantt")
 	if p.status != http.StatusOK || !p.has("empty-state") || p.has("gantt-chart") {
@@ -130,6 +132,7 @@ func TestGanttPage_EmptyStates(t *testing.T) {
 }
 
 func TestGanttPage_MemberSeesItsProjectsButCannotDrag(t *testing.T) {
+	t.Parallel()
 	g := newGanttTeam(t)
 	task := g.task(t, store.TaskInput{Title: "Wireframes", StartDate: ptr("2026-03-02"), DueDate: ptr("2026-03-06")})
 	hidden, err := g.e.store.CreateProject(context.Background(), g.ownerA, store.ProjectInput{Name: ptr("Secret")})
@@ -151,6 +154,7 @@ func TestGanttPage_MemberSeesItsProjectsButCannotDrag(t *testing.T) {
 }
 
 func TestGanttPage_AnotherOrganizationsIDsAreNotFound(t *testing.T) {
+	t.Parallel()
 	g := newGanttTeam(t)
 	task := g.task(t, store.TaskInput{Title: "Wireframes", DueDate: ptr("2026-03-06")})
 	other := g.e.withOrg("Otto Other", "otto@example.com", "Other Co")
@@ -167,6 +171,7 @@ func TestGanttPage_AnotherOrganizationsIDsAreNotFound(t *testing.T) {
 }
 
 func TestGanttMoveTask_SavesThroughUpdateTaskAndExplainsRefusals(t *testing.T) {
+	t.Parallel()
 	g := newGanttTeam(t)
 	task := g.task(t, store.TaskInput{Title: "Wireframes", StartDate: ptr("2026-03-02"), DueDate: ptr("2026-03-06")})
 	dueOnly := g.task(t, store.TaskInput{Title: "Review", DueDate: ptr("2026-03-10")})

@@ -10,6 +10,7 @@ import (
 )
 
 func TestInvoicePages_CreateListAndFilter(t *testing.T) {
+	t.Parallel()
 	w := newInvoiceTeam(t)
 	b := w.owner
 
@@ -109,6 +110,7 @@ func TestInvoicePages_CreateListAndFilter(t *testing.T) {
 }
 
 func TestInvoicePage_LineEditorKeepsTotalsLive(t *testing.T) {
+	t.Parallel()
 	w := newInvoiceTeam(t)
 	b := w.owner
 	id := w.draft(t)
@@ -175,6 +177,7 @@ func TestInvoicePage_LineEditorKeepsTotalsLive(t *testing.T) {
 }
 
 func TestInvoicePage_GenerateFromTimeSaysWhatWasBilled(t *testing.T) {
+	t.Parallel()
 	w := newInvoiceTeam(t)
 	b := w.owner
 	base := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -216,6 +219,7 @@ func TestInvoicePage_GenerateFromTimeSaysWhatWasBilled(t *testing.T) {
 }
 
 func TestInvoicePage_SendPayAndConflicts(t *testing.T) {
+	t.Parallel()
 	w := newInvoiceTeam(t)
 	b := w.owner
 	id := w.draft(t)
@@ -323,6 +327,7 @@ func TestInvoicePage_SendPayAndConflicts(t *testing.T) {
 // Forms the invoice's state refuses (a sent invoice's lines, details, a second send of a paid one) answer 422 like
 // every other refused form, so htmx swaps their messages in place without a script of their own.
 func TestInvoicePage_StaleFormsAnswer422(t *testing.T) {
+	t.Parallel()
 	w := newInvoiceTeam(t)
 	b := w.owner
 	id := w.draft(t)
@@ -343,6 +348,7 @@ func TestInvoicePage_StaleFormsAnswer422(t *testing.T) {
 }
 
 func TestInvoicePage_DeleteDraft(t *testing.T) {
+	t.Parallel()
 	w := newInvoiceTeam(t)
 	id := w.draft(t)
 	w.owner.get("/invoices/" + id)
@@ -356,6 +362,7 @@ func TestInvoicePage_DeleteDraft(t *testing.T) {
 }
 
 func TestPublicInvoice_OpensWithoutSessionAndDownloadsPDF(t *testing.T) {
+	t.Parallel()
 	w := newInvoiceTeam(t)
 	id := w.draft(t)
 	w.addLine(t, id, "Consulting", "2", "50")
@@ -415,6 +422,7 @@ func TestPublicInvoice_OpensWithoutSessionAndDownloadsPDF(t *testing.T) {
 }
 
 func TestInvoicePages_MembersAreForbiddenAndOtherOrganizationsNotFound(t *testing.T) {
+	t.Parallel()
 	w := newInvoiceTeam(t)
 	id := w.draft(t)
 	line := w.addLine(t, id, "Consulting", "1", "10")
@@ -451,6 +459,7 @@ func TestInvoicePages_MembersAreForbiddenAndOtherOrganizationsNotFound(t *testin
 }
 
 func TestInvoicePage_VoidASentInvoice(t *testing.T) {
+	t.Parallel()
 	w := newInvoiceTeam(t)
 	b := w.owner
 	w.billable(t, "Homepage", time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), 2*time.Hour)
@@ -562,6 +571,7 @@ func TestInvoicePage_VoidASentInvoice(t *testing.T) {
 }
 
 func TestInvoicePage_AmountsAreTypedInTheInvoiceCurrencyAndMembersGet403First(t *testing.T) {
+	t.Parallel()
 	w := newInvoiceTeam(t)
 	b := w.owner
 	id := w.createInvoice(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2026-03-01"}, "due_date": {"2099-03-31"}, "currency": {"JPY"}})

@@ -8,6 +8,7 @@ import (
 )
 
 func TestAnonymousIsSentToLogin(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.browser()
 	for _, path := range []string{"/", "/members", "/profile", "/settings/organization", "/audit-logs"} {
@@ -21,6 +22,7 @@ func TestAnonymousIsSentToLogin(t *testing.T) {
 }
 
 func TestRegisterAndLogin(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.browser()
 	b.get("/register")
@@ -86,6 +88,7 @@ func sessionCookie(t *testing.T, e *env, b *browser) string {
 }
 
 func TestCSRFIsRequired(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.withOrg("Cee", "cee@example.com", "Csrf Co")
 	for _, path := range []string{"/profile", "/members/invite", "/logout", "/settings/organization"} {
@@ -104,6 +107,7 @@ func TestCSRFIsRequired(t *testing.T) {
 }
 
 func TestForgotResetAndVerifyPages(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.signUp("Vera", "vera@example.com")
 	b := e.browser()
@@ -126,6 +130,7 @@ func TestForgotResetAndVerifyPages(t *testing.T) {
 }
 
 func TestMembersPage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Olive Owner", "olive@example.com", "Members Co")
 	p := owner.get("/members")
@@ -186,6 +191,7 @@ func TestMembersPage(t *testing.T) {
 }
 
 func TestOrganizationSettingsPage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Sid Owner", "sid@example.com", "Settings Co")
 	p := owner.get("/settings/organization")
@@ -228,6 +234,7 @@ func TestOrganizationSettingsPage(t *testing.T) {
 }
 
 func TestAuditLogPageAndSwitcher(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Ada", "ada@example.com", "First Co")
 	owner.get("/onboarding")
@@ -257,6 +264,7 @@ func TestAuditLogPageAndSwitcher(t *testing.T) {
 // danger zone and cannot touch the owner's row; a member gets 403 for the settings and for every member change,
 // whatever it typed.
 func TestSettingsAndMembers_TheStoreDecidesWhoMay(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Olive Owner", "olive@example.com", "Roles Co")
 	admin := e.join(owner, "Adam Admin", "adam@example.com", "admin")

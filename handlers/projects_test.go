@@ -20,6 +20,7 @@ func pwCreateProject(t *testing.T, e *env, b *browser, name string) string {
 }
 
 func TestProjectPages_OwnerCreatesFiltersEditsAndDeletes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Olga Owner", "olga@example.com", "Projects Co")
 	e.db.MustExec(`UPDATE organizations SET currency = 'EUR'`)
@@ -162,6 +163,7 @@ func TestProjectPages_OwnerCreatesFiltersEditsAndDeletes(t *testing.T) {
 }
 
 func TestProjectPages_MembersManagersAndOtherOrganizations(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Olga Owner", "olga@example.com", "Projects Co")
 	id := pwCreateProject(t, e, owner, "Apollo")

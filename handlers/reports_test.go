@@ -48,6 +48,7 @@ func parseNumber(t *testing.T, s string) float64 {
 }
 
 func TestReports_IndexOpensTheTimesheet(t *testing.T) {
+	t.Parallel()
 	r := newReportsTeam(t)
 	p := r.owner.get("/reports?" + march)
 	if p.status != http.StatusSeeOther || p.location != "/reports/timesheet?"+march {
@@ -64,6 +65,7 @@ func TestReports_IndexOpensTheTimesheet(t *testing.T) {
 }
 
 func TestReports_TimesheetForAnOwner(t *testing.T) {
+	t.Parallel()
 	r := newReportsTeam(t)
 	p := r.owner.get("/reports/timesheet?" + march)
 	if p.status != http.StatusOK {
@@ -108,6 +110,7 @@ func TestReports_TimesheetForAnOwner(t *testing.T) {
 }
 
 func TestReports_MemberSeesOnlyTheirOwnTimeAndNoMoney(t *testing.T) {
+	t.Parallel()
 	r := newReportsTeam(t)
 	p := r.member.get("/reports/timesheet?" + march)
 	if p.status != http.StatusOK {
@@ -131,6 +134,7 @@ func TestReports_MemberSeesOnlyTheirOwnTimeAndNoMoney(t *testing.T) {
 }
 
 func TestReports_RevenueUtilizationAndProfitability(t *testing.T) {
+	t.Parallel()
 	r := newReportsTeam(t)
 	p := r.owner.get("/reports/revenue?from=2026-01-01&to=2026-06-30")
 	if p.status != http.StatusOK {
@@ -177,6 +181,7 @@ func TestReports_RevenueUtilizationAndProfitability(t *testing.T) {
 }
 
 func TestReports_InvalidFiltersAreShownInPlace(t *testing.T) {
+	t.Parallel()
 	r := newReportsTeam(t)
 	p := r.owner.get("/reports/timesheet?from=2026-03-31&to=2026-03-01")
 	if p.status != http.StatusUnprocessableEntity {
@@ -208,6 +213,7 @@ func TestReports_InvalidFiltersAreShownInPlace(t *testing.T) {
 }
 
 func TestReports_CSVExport(t *testing.T) {
+	t.Parallel()
 	r := newReportsTeam(t)
 	res, err := r.owner.c.Get(r.e.srv.URL + "/reports/timesheet.csv?" + march + "&user_id=" + r.memberA.UserID)
 	if err != nil {
@@ -260,6 +266,7 @@ func TestReports_CSVExport(t *testing.T) {
 }
 
 func TestReports_CSVNeutralizesFormulas(t *testing.T) {
+	t.Parallel()
 	r := newReportsTeam(t)
 	r.e.db.MustExec(`UPDATE projects SET name = '=HYPERLINK("http://evil")' WHERE id = $1`, r.project.ID)
 	res, err := r.owner.c.Get(r.e.srv.URL + "/reports/profitability.csv?" + march)
@@ -279,6 +286,7 @@ func TestReports_CSVNeutralizesFormulas(t *testing.T) {
 }
 
 func TestReports_QuickRangesKeepTheFilters(t *testing.T) {
+	t.Parallel()
 	r := newReportsTeam(t)
 	p := r.owner.get("/reports/timesheet?" + march + "&group_by=week&client_id=" + r.clientID)
 	var hrefs []string

@@ -13,6 +13,7 @@ import (
 )
 
 func TestTaskPanel_FragmentDeepLinkAndRedirect(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	task := w.task(t, store.TaskInput{Title: "Plan <launch>", Description: "Read **this**"})
 
@@ -48,6 +49,7 @@ func TestTaskPanel_FragmentDeepLinkAndRedirect(t *testing.T) {
 }
 
 func TestTaskPanel_FieldsSaveWithMessagesInPlace(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	ctx := context.Background()
 	w.e.db.MustExec(`INSERT INTO task_statuses (organization_id, code, label, color, position) VALUES ($1, 'review', 'In review', '#7c3aed', 0)`, w.ownerA.OrgID)
@@ -120,6 +122,7 @@ func TestTaskPanel_FieldsSaveWithMessagesInPlace(t *testing.T) {
 }
 
 func TestTaskPanel_PermissionsShapeTheControls(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	mine := w.task(t, store.TaskInput{Title: "Assigned to Milo", AssigneeID: &w.memberA.UserID})
 	theirs := w.task(t, store.TaskInput{Title: "Not Milo's"})
@@ -151,6 +154,7 @@ func TestTaskPanel_PermissionsShapeTheControls(t *testing.T) {
 }
 
 func TestTaskPanel_CommentsRenderSafeMarkdown(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	task := w.task(t, store.TaskInput{Title: "Talk"})
 	w.member.get("/tasks?task=" + task.ID)
@@ -196,6 +200,7 @@ func TestTaskPanel_CommentsRenderSafeMarkdown(t *testing.T) {
 }
 
 func TestTaskPanel_ChecklistLabelsDependenciesRecurrenceAndDelete(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	ctx := context.Background()
 	bug := w.label(t, "bug", "#dc2626")
@@ -299,6 +304,7 @@ func TestTaskPanel_ChecklistLabelsDependenciesRecurrenceAndDelete(t *testing.T) 
 }
 
 func TestTasksPage_ListFiltersAndEmptyStates(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	bug := w.label(t, "bug", "#dc2626")
 	p := w.owner.get("/tasks")

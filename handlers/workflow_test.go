@@ -22,6 +22,7 @@ func pwFormValues(p page, sel string) url.Values {
 }
 
 func TestWorkflowPage_Labels(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Ada Admin", "ada@example.com", "Flow Co")
 	p := owner.get("/settings/workflow")
@@ -91,6 +92,7 @@ func TestWorkflowPage_Labels(t *testing.T) {
 }
 
 func TestWorkflowPage_Statuses(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Ada Admin", "ada@example.com", "Flow Co")
 	owner.get("/settings/workflow")
@@ -192,6 +194,7 @@ func TestWorkflowPage_Statuses(t *testing.T) {
 // The page shows each role what the store lets it do: members add labels and see the statuses, and every other
 // change is refused with 403, changing nothing.
 func TestWorkflowPage_MembersAddLabelsAndSeeTheRestReadOnly(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Ada Admin", "ada@example.com", "Flow Co")
 	owner.get("/settings/workflow")

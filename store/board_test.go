@@ -76,6 +76,7 @@ func cardTitles(b store.Board) [][]string {
 }
 
 func TestBoard_GroupsAndCardsInPositionOrderWithTheirDetails(t *testing.T) {
+	t.Parallel()
 	f := newBoardWorld(t)
 	ctx := context.Background()
 	bug, ux := f.label(t, "bug", "#dc2626"), f.label(t, "UX", "#2563eb")
@@ -150,6 +151,7 @@ func TestBoard_GroupsAndCardsInPositionOrderWithTheirDetails(t *testing.T) {
 }
 
 func TestBoard_Filters(t *testing.T) {
+	t.Parallel()
 	f := newBoardWorld(t)
 	ctx := context.Background()
 	bug := f.label(t, "bug", "#dc2626")
@@ -202,6 +204,7 @@ func TestBoard_Filters(t *testing.T) {
 }
 
 func TestBoard_OnlyForThoseWhoSeeTheProject(t *testing.T) {
+	t.Parallel()
 	f := newBoardWorld(t)
 	ctx := context.Background()
 	if _, err := f.s.Board(ctx, f.outsider, f.project, store.BoardFilter{}); !errors.Is(err, store.ErrNotFound) {
@@ -219,6 +222,7 @@ func TestBoard_OnlyForThoseWhoSeeTheProject(t *testing.T) {
 // TestBoard_QueryCountDoesNotGrowWithTasks guards against N+1 reads: a board of 3 tasks and one of 120 tasks,
 // with labels, checklists and comments on every task, take the same number of queries.
 func TestBoard_QueryCountDoesNotGrowWithTasks(t *testing.T) {
+	t.Parallel()
 	f := newBoardWorld(t)
 	ctx := context.Background()
 	bug := f.label(t, "bug", "#dc2626")
@@ -263,6 +267,7 @@ func TestBoard_QueryCountDoesNotGrowWithTasks(t *testing.T) {
 
 // TestBoard_TwoThousandTasksStayFast reads a board of 2,000 tasks, most with labels, a checklist and a comment.
 func TestBoard_TwoThousandTasksStayFast(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("large board: skipped with -short")
 	}
@@ -376,6 +381,7 @@ func cardRange(prefix string, from, to, step int) []string {
 }
 
 func TestBoard_ColumnsShowTheirFirstPageWithTheirCounts(t *testing.T) {
+	t.Parallel()
 	f := newBoardWorld(t)
 	ctx := context.Background()
 	f.fillGroup(t, f.groups[1], "Card", 180)
@@ -453,6 +459,7 @@ func TestBoard_ColumnsShowTheirFirstPageWithTheirCounts(t *testing.T) {
 }
 
 func TestBoardColumn_PagesInPositionOrderAfterACard(t *testing.T) {
+	t.Parallel()
 	f := newBoardWorld(t)
 	ctx := context.Background()
 	ids := f.fillGroup(t, f.groups[1], "Card", 180)
@@ -529,6 +536,7 @@ func TestBoardColumn_PagesInPositionOrderAfterACard(t *testing.T) {
 }
 
 func TestBoardColumn_Refusals(t *testing.T) {
+	t.Parallel()
 	f := newBoardWorld(t)
 	ctx := context.Background()
 	ids := f.fillGroup(t, f.groups[1], "Card", 3)
@@ -570,6 +578,7 @@ func TestBoardColumn_Refusals(t *testing.T) {
 }
 
 func TestTaskDetail_EverythingThePanelShowsWithPermissions(t *testing.T) {
+	t.Parallel()
 	f := newBoardWorld(t)
 	ctx := context.Background()
 	bug := f.label(t, "bug", "#dc2626")

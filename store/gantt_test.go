@@ -22,6 +22,7 @@ func ganttSpanOf(t store.GanttTask) string {
 }
 
 func TestGantt_ProjectTimelineHasTasksGroupsMilestonesAndEdges(t *testing.T) {
+	t.Parallel()
 	f := newTaskWorld(t)
 	ctx := context.Background()
 	design, err := f.s.CreateTaskGroup(ctx, f.owner, f.project, store.TaskGroupInput{Name: ptr("Design")})
@@ -135,6 +136,7 @@ func TestGantt_ProjectTimelineHasTasksGroupsMilestonesAndEdges(t *testing.T) {
 }
 
 func TestGantt_AnotherOrganizationsProjectIsNotFound(t *testing.T) {
+	t.Parallel()
 	f := newTaskWorld(t)
 	ctx := context.Background()
 	sess, err := f.s.Register(ctx, store.RegisterInput{Email: "stranger@example.com", Password: "secret123", Name: "Stranger"})
@@ -160,6 +162,7 @@ func TestGantt_AnotherOrganizationsProjectIsNotFound(t *testing.T) {
 }
 
 func TestGantt_TodayIsInTheUsersTimezone(t *testing.T) {
+	t.Parallel()
 	f := newTaskWorld(t)
 	f.db.MustExec(`UPDATE users SET timezone = 'Pacific/Kiritimati' WHERE id = $1`, f.owner.UserID) // UTC+14
 	f.s.SetClock(func() time.Time { return time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC) })
@@ -175,6 +178,7 @@ func TestGantt_TodayIsInTheUsersTimezone(t *testing.T) {
 // The chart's data comes from a fixed number of queries whatever the number of tasks: a chart of 600 tasks (the
 // brief is 2,000 on the page) loads in one call, with every task and edge.
 func TestGantt_ManyTasksLoadInOneCall(t *testing.T) {
+	t.Parallel()
 	f := newTaskWorld(t)
 	f.db.MustExec(`
 		INSERT INTO tasks (organization_id, project_id, group_id, title, start_date, due_date, progress, position)
@@ -199,6 +203,7 @@ func TestGantt_ManyTasksLoadInOneCall(t *testing.T) {
 }
 
 func TestDashboardWork_OpenTasksSoonestDueFirst(t *testing.T) {
+	t.Parallel()
 	f := newTaskWorld(t)
 	ctx := context.Background()
 	f.s.SetClock(func() time.Time { return time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC) })

@@ -41,6 +41,7 @@ func smtpSender(t *testing.T, srv *mailtest.Server) mail.Sender {
 
 // The account emails travel from the outbox to a real SMTP server with absolute links from the base URL.
 func TestOutbox_AccountEmailsReachSMTP(t *testing.T) {
+	t.Parallel()
 	s, db := newStore(t)
 	srv := mailtest.Start(t)
 	sender := smtpSender(t, srv)
@@ -121,6 +122,7 @@ func TestOutbox_AccountEmailsReachSMTP(t *testing.T) {
 }
 
 func TestOutbox_TemporaryFailureRetriesPermanentFailureStops(t *testing.T) {
+	t.Parallel()
 	s, db := newStore(t)
 	srv := mailtest.Start(t)
 	sender := smtpSender(t, srv)
@@ -171,6 +173,7 @@ func TestOutbox_TemporaryFailureRetriesPermanentFailureStops(t *testing.T) {
 // A relay refusing our credentials (535) is a misconfiguration an admin fixes: the email waits with backoff and
 // goes out once the credentials are right, instead of failing for good.
 func TestOutbox_RelayAuthFailureIsRetried(t *testing.T) {
+	t.Parallel()
 	s, db := newStore(t)
 	srv := mailtest.StartWithAuth(t, "relay", "right")
 	ctx := context.Background()
@@ -218,6 +221,7 @@ func TestOutbox_RelayAuthFailureIsRetried(t *testing.T) {
 
 // Two mailers sharing the outbox send each email exactly once.
 func TestOutbox_ConcurrentMailersSendEachEmailOnce(t *testing.T) {
+	t.Parallel()
 	s, _ := newStore(t)
 	srv := mailtest.Start(t)
 	ctx := context.Background()

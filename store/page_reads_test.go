@@ -11,6 +11,7 @@ import (
 // The tasks page is one read: the list, what its filters offer and the panel of the task asked for, in a number of
 // queries that does not grow with the tasks; the panel of a task the actor cannot see is missing, not an error.
 func TestTasksPage_OneReadWithItsPanelInFixedQueries(t *testing.T) {
+	t.Parallel()
 	f := newBoardWorld(t)
 	ctx := context.Background()
 	design := f.createTask(t, store.TaskInput{Title: "Design the site"})
@@ -68,6 +69,7 @@ func TestTasksPage_OneReadWithItsPanelInFixedQueries(t *testing.T) {
 
 // The invoice pages are for those who manage billing, and each reads what its page shows at once.
 func TestInvoicePages_ForBillingOnlyEachOneRead(t *testing.T) {
+	t.Parallel()
 	f := newBoardWorld(t)
 	ctx := context.Background()
 	name, email := "Acme Corp", "billing@acme.test"

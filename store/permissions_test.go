@@ -22,6 +22,7 @@ func allowed(t *testing.T, what string, err error) bool {
 // What Permissions says each role may do is exactly what the use cases let it do, so pages that show controls
 // from Permissions never offer a refused action nor hide an allowed one.
 func TestPermissions_MatchWhatTheUseCasesAllow(t *testing.T) {
+	t.Parallel()
 	f := newPermWorld(t)
 	ctx := context.Background()
 	name, color := "Seed", "#123456"
@@ -95,6 +96,7 @@ func TestPermissions_MatchWhatTheUseCasesAllow(t *testing.T) {
 }
 
 func TestOrganizationSettings_ForOwnersAndAdminsOnly(t *testing.T) {
+	t.Parallel()
 	f := newPermWorld(t)
 	ctx := context.Background()
 	o, err := f.s.OrganizationSettings(ctx, f.owner)
@@ -110,6 +112,7 @@ func TestOrganizationSettings_ForOwnersAndAdminsOnly(t *testing.T) {
 }
 
 func TestCanManageMember_OnlyOwnersTouchOwners(t *testing.T) {
+	t.Parallel()
 	f := newPermWorld(t)
 	owner := store.Member{Role: store.RoleOwner}
 	member := store.Member{Role: store.RoleMember}
@@ -136,6 +139,7 @@ func TestCanManageMember_OnlyOwnersTouchOwners(t *testing.T) {
 }
 
 func TestClientForm_ReadsTheClientForThoseWhoMayChangeIt(t *testing.T) {
+	t.Parallel()
 	f := newPermWorld(t)
 	ctx := context.Background()
 	name, cur := "Acme", "JPY"
@@ -182,6 +186,7 @@ func TestClientForm_ReadsTheClientForThoseWhoMayChangeIt(t *testing.T) {
 }
 
 func TestProjectForm_CreatingIsForAdminsChangingForManagers(t *testing.T) {
+	t.Parallel()
 	f := newPermWorld(t)
 	ctx := context.Background()
 	name := "Apollo"
@@ -226,6 +231,7 @@ func TestProjectForm_CreatingIsForAdminsChangingForManagers(t *testing.T) {
 // Forms send rates as typed; the store checks the permission before it reads them, and reads them in the right
 // currency.
 func TestRateText_PermissionFirstThenTheCurrencysDecimals(t *testing.T) {
+	t.Parallel()
 	f := newPermWorld(t)
 	ctx := context.Background()
 	text := func(s string) *string { return &s }
@@ -311,6 +317,7 @@ var permissionsByRole = map[string][3]bool{
 }
 
 func TestPermissions_EveryFieldIsDecidedPerRole(t *testing.T) {
+	t.Parallel()
 	f := newPermWorld(t)
 	typ := reflect.TypeOf(store.Permissions{})
 	if typ.NumField() != len(permissionsByRole) {
@@ -338,6 +345,7 @@ func TestPermissions_EveryFieldIsDecidedPerRole(t *testing.T) {
 // Billing, reports on money, everyone's time, every project, others' comments and cost rates: the use cases allow
 // exactly what Permissions says, for each role.
 func TestPermissions_BillingTimeProjectsAndCommentsMatchTheUseCases(t *testing.T) {
+	t.Parallel()
 	f := newPermWorld(t)
 	ctx := context.Background()
 	name := "Acme"

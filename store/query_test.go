@@ -8,6 +8,7 @@ import (
 )
 
 func TestParsePage_HugeNumbersAreBoundedNotRefused(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		page, perPage string
 		wantNum       int

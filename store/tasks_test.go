@@ -15,6 +15,7 @@ import (
 )
 
 func TestTaskWorkflow_ProgressReaching100AdvancesOneStep(t *testing.T) {
+	t.Parallel()
 	f := newTaskWorld(t)
 	ctx := context.Background()
 	f.status(t, "review", false, true, "qa")
@@ -62,6 +63,7 @@ func TestTaskWorkflow_ProgressReaching100AdvancesOneStep(t *testing.T) {
 }
 
 func TestTaskWorkflow_AssigneeMayNotEditOtherFields(t *testing.T) {
+	t.Parallel()
 	f := newTaskWorld(t)
 	task := f.createTask(t, store.TaskInput{Title: "Mine", AssigneeID: &f.member.UserID})
 	_, err := f.s.UpdateTask(context.Background(), f.member, task.ID, store.TaskPatch{Status: ptr("done"), DueDate: store.Clearable[string]{Set: true}})
@@ -75,6 +77,7 @@ func TestTaskWorkflow_AssigneeMayNotEditOtherFields(t *testing.T) {
 }
 
 func TestCreateTask_ConcurrentCreatesGetDistinctPositions(t *testing.T) {
+	t.Parallel()
 	f := newTaskWorld(t)
 	var wg sync.WaitGroup
 	errs := make(chan error, 15)
@@ -105,6 +108,7 @@ func TestCreateTask_ConcurrentCreatesGetDistinctPositions(t *testing.T) {
 }
 
 func TestNotify_OnlyActiveMembersOfTheOrganization(t *testing.T) {
+	t.Parallel()
 	f := newTaskWorld(t)
 	ctx := context.Background()
 	task := f.createTask(t, store.TaskInput{Title: "Leaving", AssigneeID: &f.member.UserID})
@@ -123,6 +127,7 @@ func TestNotify_OnlyActiveMembersOfTheOrganization(t *testing.T) {
 }
 
 func TestNotify_EmailCarriesTitleBodyAndAbsoluteLink(t *testing.T) {
+	t.Parallel()
 	f := newTaskWorld(t)
 	task := f.createTask(t, store.TaskInput{Title: "Fix <login>", AssigneeID: &f.member.UserID})
 	if _, err := f.s.ProcessEventJobs(context.Background()); err != nil { // the notifications subscriber
@@ -150,6 +155,7 @@ func TestNotify_EmailCarriesTitleBodyAndAbsoluteLink(t *testing.T) {
 }
 
 func TestDate_JSON(t *testing.T) {
+	t.Parallel()
 	var d store.Date
 	if err := json.Unmarshal([]byte(`"2026-02-28"`), &d); err != nil || d.String() != "2026-02-28" {
 		t.Fatalf("%v %v", d, err)

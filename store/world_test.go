@@ -368,7 +368,10 @@ func newDetailWorld(t *testing.T) *world {
 	return w
 }
 
+// testStore is a store over db as the tests configure it, with cheap password hashes (see SetPasswordCost).
 func testStore(db *sqlx.DB) *store.Store {
-	return store.New(db, nil, store.Config{BaseURL: "https://trcr.example", Secret: []byte(strings.Repeat("k", 32))},
+	s := store.New(db, nil, store.Config{BaseURL: "https://trcr.example", Secret: []byte(strings.Repeat("k", 32))},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s.SetPasswordCost(64, 1)
+	return s
 }

@@ -28,6 +28,7 @@ func imgSources(t *testing.T, policy string) []string {
 // Images load from the app and from where its files are stored, never from any host: a remote image in a
 // comment would otherwise be a tracking pixel.
 func TestContentSecurityPolicy_ImagesOnlyFromTheAppAndItsStorage(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name string
 		cfg  Config
@@ -50,6 +51,7 @@ func TestContentSecurityPolicy_ImagesOnlyFromTheAppAndItsStorage(t *testing.T) {
 
 // The header the server actually sends has no scheme wildcard for images.
 func TestServe_ContentSecurityPolicyHeaderAllowsNoRemoteImages(t *testing.T) {
+	t.Parallel()
 	// Nothing here reaches the database: sql.Open does not connect.
 	db, err := sqlx.Open("postgres", "postgres://nobody@127.0.0.1:1/none?sslmode=disable")
 	if err != nil {
