@@ -75,8 +75,10 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(a.Close)
-	a.Store.SetPasswordCost(64, 1) // hundreds of accounts: OWASP's cost would be most of the tests' CPU time
-	e := &env{t: t, app: a, store: a.Store, db: db, echo: a.Echo, hub: a.Hub} // the hub is started by the tests of the live stream (runHub)
+	// Hundreds of accounts: at OWASP's cost, hashing their passwords would be most of the tests' CPU time.
+	a.Store.SetPasswordCost(64, 1)
+	// The hub is started by the tests of the live stream (runHub).
+	e := &env{t: t, app: a, store: a.Store, db: db, echo: a.Echo, hub: a.Hub}
 	e.srv = httptest.NewServer(a)
 	t.Cleanup(e.srv.Close)
 	addr := e.srv.Listener.Addr().String()

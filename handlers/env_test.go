@@ -52,7 +52,8 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(a.Close)
-	a.Store.SetPasswordCost(64, 1) // hundreds of accounts: OWASP's cost would be most of the tests' CPU time
+	// Hundreds of accounts: at OWASP's cost, hashing their passwords would be most of the tests' CPU time.
+	a.Store.SetPasswordCost(64, 1)
 	srv := httptest.NewServer(a)
 	t.Cleanup(srv.Close)
 	return &env{t: t, store: a.Store, db: db, srv: srv, echo: a.Echo}
