@@ -50,7 +50,7 @@ func New(s *store.Store, opts Options) *API {
 
 // Mount registers every route on g, which is mounted at /api/v1.
 func (a *API) Mount(group *echo.Group) {
-	g := &router{g: group}
+	g := &router{g: group, api: a}
 	a.mountAuth(g)
 	a.mountUsers(g)
 	a.mountOrganizations(g)
@@ -69,15 +69,26 @@ func (a *API) Mount(group *echo.Group) {
 	a.mountInvoices(g)
 	a.mountPayments(g)
 	a.mountEvents(g)
+	a.mountAccessTokens(g)
 	a.mountNotifications(g)
+	a.mountChat(g)
+	a.mountFiles(g)
+	a.mountGit(g)
 }
 
 // router registers routes with the middleware every route shares in front. (Group.Use would do it, but it also
 // routes every unknown path of the group, which turns 405 answers into 404.)
-type router struct{ g *echo.Group }
+type router struct {
+	g   *echo.Group
+	api *API
+}
 
 func (r *router) add(method, path string, h echo.HandlerFunc, mw []echo.MiddlewareFunc) {
-	r.g.Add(method, path, h, append([]echo.MiddlewareFunc{noStore}, mw...)...)
+	chain := append([]echo.MiddlewareFunc{noStore}, mw...)
+	if method == http.MethodPost {
+		chain = append(chain, r.api.idempotent) // after authentication: keys are per user
+	}
+	r.g.Add(method, path, h, chain...)
 }
 
 func (r *router) GET(path string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
@@ -267,8 +278,9 @@ func typeName(goType string) string {
 
 // Context keys.
 const (
-	ctxUserID = "trcr.user_id"
-	ctxActor  = "trcr.actor"
+	ctxUserID      = "trcr.user_id"
+	ctxCredentials = "trcr.credentials"
+	ctxActor       = "trcr.actor"
 )
 
 func userID(c echo.Context) string { return c.Get(ctxUserID).(string) }
@@ -283,14 +295,18 @@ func (a *API) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 		if !ok || strings.TrimSpace(token) == "" {
 			return store.ErrUnauthorized
 		}
-		id, err := a.store.Authenticate(c.Request().Context(), strings.TrimSpace(token))
+		creds, err := a.store.AuthenticateBearer(c.Request().Context(), strings.TrimSpace(token))
 		if err != nil {
 			return err
 		}
 		if err := nulInURL(c); err != nil {
 			return err
 		}
-		c.Set(ctxUserID, id)
+		if m := c.Request().Method; !creds.WriteAllowed && m != http.MethodGet && m != http.MethodHead {
+			return errInsufficientScope
+		}
+		c.Set(ctxUserID, creds.UserID)
+		c.Set(ctxCredentials, creds)
 		return next(c)
 	}
 }

@@ -41,6 +41,8 @@ type env struct {
 	srv   *httptest.Server
 	// http reaches the server whatever host a URL names, so the app's own links (http://trcr.test/...) work.
 	http *http.Client
+	// cfg builds the app again on restart.
+	cfg app.Config
 }
 
 // runHub starts the live-event hub for the rest of the test.
@@ -70,7 +72,15 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	for _, o := range opts {
 		o(&cfg.Store)
 	}
-	a, err := app.New(context.Background(), cfg, db, slog.New(slog.DiscardHandler))
+	e := &env{t: t, db: db, cfg: cfg}
+	e.serve()
+	return e
+}
+
+// serve builds the app over the env's database and serves it on a loopback port.
+func (e *env) serve() {
+	t := e.t
+	a, err := app.New(context.Background(), e.cfg, e.db, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +88,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	// Hundreds of accounts: at OWASP's cost, hashing their passwords would be most of the tests' CPU time.
 	a.Store.SetPasswordCost(64, 1)
 	// The hub is started by the tests of the live stream (runHub).
-	e := &env{t: t, app: a, store: a.Store, db: db, echo: a.Echo, hub: a.Hub}
+	e.app, e.store, e.echo, e.hub = a, a.Store, a.Echo, a.Hub
 	e.srv = httptest.NewServer(a)
 	t.Cleanup(e.srv.Close)
 	addr := e.srv.Listener.Addr().String()
@@ -88,7 +98,13 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		},
 	}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	t.Cleanup(e.http.CloseIdleConnections)
-	return e
+}
+
+// restart is a new server on the same database, as after a process restart: nothing is kept in memory.
+func (e *env) restart() *env {
+	again := *e
+	again.serve()
+	return &again
 }
 
 // req is one API call.

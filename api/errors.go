@@ -42,6 +42,14 @@ func (a *API) HandleError(err error, c echo.Context) {
 }
 
 func (a *API) classify(err error, c echo.Context) (int, errorBody) {
+	switch {
+	case errors.Is(err, errInsufficientScope):
+		return errorAnswer(http.StatusForbidden, "insufficient_scope", "this token is read-only: it may only read (GET)")
+	case store.IsIdempotencyKeyReused(err):
+		return errorAnswer(http.StatusUnprocessableEntity, "idempotency_key_reused", "this Idempotency-Key was used with another request")
+	case store.IsIdempotencyKeyInUse(err):
+		return errorAnswer(http.StatusConflict, "idempotency_key_in_use", "a request with this Idempotency-Key is still running")
+	}
 	if se := store.ErrorOf(err); se != nil {
 		return classifyStore(se, c)
 	}

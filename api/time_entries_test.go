@@ -102,7 +102,7 @@ func TestTimer_StartStopAndCurrent(t *testing.T) {
 		before := w.entries()
 		task := w.task("Task of the project", nil)
 		hiddenTask := w.sqlTask(w.hiddenProject, w.hiddenGroup, "Hidden", nil)
-		archived, _ := w.sqlProject(w.org, "Old", map[user]string{w.member: "member"})
+		archived, _ := w.newProject(w.org, "Old", map[user]string{w.member: "member"})
 		e.db.MustExec(`UPDATE projects SET status = 'archived' WHERE id = $1`, archived)
 		for _, c := range []struct {
 			body  map[string]any
@@ -272,7 +272,7 @@ func TestTimeEntries_Update(t *testing.T) {
 	w := newTEWorld(t, "Update")
 	e := w.env
 	task := w.task("Design", nil)
-	otherProject, otherGroup := w.sqlProject(w.org, "Second", map[user]string{w.member: "member"})
+	otherProject, otherGroup := w.newProject(w.org, "Second", map[user]string{w.member: "member"})
 	otherTask := w.sqlTask(otherProject, otherGroup, "Elsewhere", nil)
 	id := w.manual(w.member, map[string]any{"task_id": task, "hourly_rate": 9000})
 	path := "/time-entries/" + id

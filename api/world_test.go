@@ -35,6 +35,15 @@ type world struct {
 	strangerProject, strangerGroup  string
 	strangerClient, strangerInvoice string
 	strangerTask                    string
+
+	// The former fixtures' names for the same things, kept for tests written against them; set with the above.
+	e              *env   // the env itself
+	strangerOrg    string // otherOrg
+	theirs         string // strangerProject
+	strangerTaskID string // strangerTask
+	otherClient    string // secondClient
+	otherProj      string // secondProject
+	unknownID      string // the constant unknownID
 }
 
 // unknownID is an id that names nothing.
@@ -42,7 +51,8 @@ const unknownID = "00000000-0000-4000-8000-000000000001"
 
 func newWorld(t *testing.T, opts ...envOption) *world {
 	t.Helper()
-	return &world{env: newEnv(t, opts...)}
+	e := newEnv(t, opts...)
+	return &world{env: e, e: e, unknownID: unknownID}
 }
 
 // ownedBy registers the owner and their organization (with a verified address, as someone running an
@@ -73,20 +83,22 @@ func (f *world) withStranger(name, org string) *world {
 	f.t.Helper()
 	f.stranger = f.register(name)
 	f.otherOrg = f.env.org(f.stranger, org)
+	f.strangerOrg = f.otherOrg
 	return f
 }
 
 // withProject writes project (with its default group) with manager and member on it as their names say.
 func (f *world) withProject(name string) *world {
 	f.t.Helper()
-	f.project, f.group = f.sqlProject(f.org, name, map[user]string{f.manager: "manager", f.member: "member"})
+	f.project, f.group = f.newProject(f.org, name, map[user]string{f.manager: "manager", f.member: "member"})
 	return f
 }
 
 // withStrangerProject writes a project of otherOrg, managed by the stranger.
 func (f *world) withStrangerProject(name string) *world {
 	f.t.Helper()
-	f.strangerProject, f.strangerGroup = f.sqlProject(f.otherOrg, name, map[user]string{f.stranger: "manager"})
+	f.strangerProject, f.strangerGroup = f.newProject(f.otherOrg, name, map[user]string{f.stranger: "manager"})
+	f.theirs = f.strangerProject
 	return f
 }
 
@@ -109,17 +121,46 @@ func (f *world) auditCount(entityType, action string) int {
 }
 
 // sqlProject writes a project with its default group "To do" and members in the given project roles.
-func (f *world) sqlProject(org, name string, members map[user]string) (project, group string) {
+func (f *world) sqlProject(org, name string, members map[string]string) (project, group string) {
 	f.t.Helper()
 	project = f.sqlID(`INSERT INTO projects (organization_id, name) VALUES ($1, $2) RETURNING id`, org, name)
 	group = f.sqlID(`INSERT INTO task_groups (organization_id, project_id, name, position, is_default)
 		VALUES ($1, $2, 'To do', 0, true) RETURNING id`, org, project)
-	for u, role := range members {
-		if u.id != "" {
-			f.exec(`INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, $3)`, project, u.id, role)
+	for userID, role := range members {
+		if userID != "" {
+			f.exec(`INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, $3)`, project, userID, role)
 		}
 	}
 	return project, group
+}
+
+// newProject is sqlProject with the members given as users (those not registered in this world are skipped).
+func (f *world) newProject(org, name string, members map[user]string) (project, group string) {
+	f.t.Helper()
+	byID := make(map[string]string, len(members))
+	for u, role := range members {
+		byID[u.id] = role
+	}
+	return f.sqlProject(org, name, byID)
+}
+
+// The former fixtures' methods, kept by those names for tests written against them.
+
+// taskIn writes a task of project (org is implied by the project).
+func (f *world) taskIn(_, project, group, title string, cols map[string]any) string {
+	f.t.Helper()
+	return f.sqlTask(project, group, title, cols)
+}
+
+// insertTask writes a task with the given status and position.
+func (f *world) insertTask(project, group, title, status string, position int) string {
+	f.t.Helper()
+	return f.sqlTask(project, group, title, map[string]any{"status": status, "position": position})
+}
+
+func (f *world) insertInvoice(client, number, status string, total, paid int64, due string) string {
+	f.t.Helper()
+	return f.sqlInvoice(client, number, status, total, paid, due)
 }
 
 // sqlClientProject writes a project of a client (none when client is nil), without members or groups.
@@ -276,9 +317,9 @@ type taskWorld = world
 
 // newTaskWorld: an organization with one project and each kind of person the task rules tell apart, and
 // another organization with a project of its own.
-func newTaskWorld(t *testing.T) *world {
+func newTaskWorld(t *testing.T, opts ...envOption) *world {
 	t.Helper()
-	return newWorld(t).ownedBy("Tara Owner", "Task Co").withManager("Mona Manager").withMember("Mick Member").
+	return newWorld(t, opts...).ownedBy("Tara Owner", "Task Co").withManager("Mona Manager").withMember("Mick Member").
 		withOutsider("Otto Outsider").withStranger("Sam Stranger", "Other Co").withProject("Website").withStrangerProject("Theirs")
 }
 
@@ -288,10 +329,11 @@ func newTDWorld(t *testing.T, prefix string) *world {
 	t.Helper()
 	f := newWorld(t).ownedBy(prefix+" Owner", prefix+" Co").withManager(prefix + " Manager").withMember(prefix + " Member").
 		withOutsider(prefix + " Outsider")
-	f.project, f.group = f.sqlProject(f.org, "Website", map[user]string{f.owner: "manager", f.manager: "manager", f.member: "member"})
-	f.hiddenProject, f.hiddenGroup = f.sqlProject(f.org, "Board only", map[user]string{f.owner: "manager"})
+	f.project, f.group = f.newProject(f.org, "Website", map[user]string{f.owner: "manager", f.manager: "manager", f.member: "member"})
+	f.hiddenProject, f.hiddenGroup = f.newProject(f.org, "Board only", map[user]string{f.owner: "manager"})
 	f.withStranger(prefix+" Stranger", prefix+" Elsewhere").withStrangerProject("Theirs")
 	f.strangerTask = f.sqlTask(f.strangerProject, f.strangerGroup, "Their task", nil)
+	f.strangerTaskID = f.strangerTask
 	return f
 }
 
@@ -316,6 +358,7 @@ func newProjectsFixture(t *testing.T, opts ...envOption) *world {
 	f.withStranger("Sam Stranger", "Stranger Co")
 	f.strangerProject = f.must(201, req{method: "POST", path: "/projects", token: f.stranger.token, org: f.otherOrg,
 		body: map[string]any{"name": "Their Project"}}).str("id")
+	f.theirs = f.strangerProject
 	return f
 }
 
@@ -341,6 +384,7 @@ func newBillWorld(t *testing.T) *world {
 	f.project = f.sqlClientProject(f.org, "Website", &f.client)
 	f.secondClient = f.sqlClient(f.org, "Other Client", "", "")
 	f.secondProject = f.sqlClientProject(f.org, "Other project", &f.secondClient)
+	f.otherClient, f.otherProj = f.secondClient, f.secondProject
 	f.strangerClient = f.sqlClient(f.otherOrg, "Their client", "c@their.example", "")
 	f.strangerInvoice = f.must(201, req{method: "POST", path: "/invoices", token: f.stranger.token, org: f.otherOrg,
 		body: map[string]any{"client_id": f.strangerClient, "due_date": "2099-01-01"}}).str("id")

@@ -102,13 +102,41 @@ type countedConn struct {
 
 func (c *countedConn) Prepare(query string) (driver.Stmt, error) {
 	c.n.Add(1)
-	return c.Conn.Prepare(query)
+	st, err := c.Conn.Prepare(query)
+	return c.counted(st), err
 }
 
 func (c *countedConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
 	c.n.Add(1)
-	return c.Conn.(driver.ConnPrepareContext).PrepareContext(ctx, query)
+	st, err := c.Conn.(driver.ConnPrepareContext).PrepareContext(ctx, query)
+	return c.counted(st), err
 }
+
+// countedStmt counts the executions of a statement prepared once and run many times (the store's hot reads).
+type countedStmt struct {
+	driver.Stmt
+	conn *countedConn
+}
+
+func (c *countedConn) counted(st driver.Stmt) driver.Stmt {
+	if st == nil {
+		return nil
+	}
+	return &countedStmt{Stmt: st, conn: c}
+}
+
+func (s *countedStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	s.conn.n.Add(1)
+	return s.Stmt.(driver.StmtQueryContext).QueryContext(ctx, args)
+}
+
+func (s *countedStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	s.conn.n.Add(1)
+	return s.Stmt.(driver.StmtExecContext).ExecContext(ctx, args)
+}
+
+// CheckNamedValue converts arguments as the connection would for an unprepared statement.
+func (s *countedStmt) CheckNamedValue(nv *driver.NamedValue) error { return s.conn.CheckNamedValue(nv) }
 
 func (c *countedConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
 	c.n.Add(1)

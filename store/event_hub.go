@@ -160,9 +160,12 @@ func (h *Hub) fanOut(ctx context.Context, events []Event) {
 	for _, e := range events {
 		h.cursor = eventPos{XID: e.XID, ID: e.ID}
 		streams := h.byOrg[e.OrgID]
+		var before map[*Stream]viewer
 		if changesAccess(e.Type) {
 			// Memberships or roles changed: reread who may see what before deciding on this and later events.
+			before = make(map[*Stream]viewer, len(streams))
 			for st := range streams {
+				before[st] = st.viewer
 				if v, err := h.s.loadViewer(ctx, st.viewer.actor); err == nil {
 					st.viewer = v
 				} else if errors.Is(err, ErrNotFound) {
@@ -171,7 +174,7 @@ func (h *Hub) fanOut(ctx context.Context, events []Event) {
 			}
 		}
 		for st := range streams {
-			if !st.viewer.sees(e) {
+			if !st.viewer.sees(e) && !(tellsFormerViewers(e.Type) && before[st].sees(e)) {
 				continue
 			}
 			select {

@@ -75,3 +75,9 @@ func changesAccess(eventType string) bool {
 	}
 	return false
 }
+
+// tellsFormerViewers lists the events that still reach those who lose sight of their subject by them: the members
+// of a private channel that is deleted, or who are taken out of one, hear of it.
+func tellsFormerViewers(eventType string) bool {
+	return eventType == EventChatChannelUpdated || eventType == EventChatChannelDeleted
+}

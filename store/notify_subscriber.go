@@ -376,7 +376,56 @@ func (s *Store) pruneNotificationEmailWindows(ctx context.Context) error {
 	return err
 }
 
-// mentionNotices tells the members a chat message mentions, who can see its channel, that they were mentioned.
+// mentionNotices tells the members a chat message mentions, who can see its channel, that they were mentioned. The
+// message and channel are read as they are now: a message deleted since mentions nobody, and someone who left a
+// private channel meanwhile is not told of it.
 func (s *Store) mentionNotices(ctx context.Context, tx *sqlx.Tx, who string, e Event) ([]notice, error) {
-	return nil, nil // chat lands with its mentions in chat.go
+	var msg struct {
+		ID        string `json:"id"`
+		ChannelID string `json:"channel_id"`
+	}
+	if err := json.Unmarshal(e.Data, &msg); err != nil {
+		return nil, err
+	}
+	var m struct {
+		Content   string `db:"content"`
+		Channel   string `db:"name"`
+		IsPrivate bool   `db:"is_private"`
+	}
+	err := tx.GetContext(ctx, &m, `
+		SELECT m.content, c.name, c.is_private FROM chat_messages m JOIN chat_channels c ON c.id = m.channel_id
+		WHERE m.id = $1 AND c.organization_id = $2`, msg.ID, e.OrgID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	handles := mentionedHandles(m.Content)
+	if len(handles) == 0 {
+		return nil, nil
+	}
+	var to []string
+	if err := tx.SelectContext(ctx, &to, `
+		SELECT u.id FROM members mb JOIN users u ON u.id = mb.user_id
+		WHERE mb.organization_id = $1 AND mb.status = 'active'
+			AND (lower(regexp_replace(u.name, '\s', '', 'g')) = ANY($2) OR lower(split_part(u.email, '@', 1)) = ANY($2))
+			AND (NOT $3 OR EXISTS (SELECT 1 FROM chat_channel_members cm WHERE cm.channel_id = $4 AND cm.user_id = u.id))
+		ORDER BY u.id LIMIT $5`, e.OrgID, pq.Array(handles), m.IsPrivate, msg.ChannelID, MaxMentions); err != nil {
+		return nil, err
+	}
+	if len(to) == 0 {
+		return nil, nil
+	}
+	return []notice{{
+		Type: noticeChatMentioned, To: to,
+		Title: fmt.Sprintf("%s mentioned you in #%s", who, m.Channel), Body: excerpt(m.Content, 140),
+		Link: ChatMessageLink(msg.ChannelID, msg.ID), Data: map[string]any{"channel_id": msg.ChannelID, "message_id": msg.ID},
+		About: "chat:" + msg.ChannelID,
+	}}, nil
+}
+
+// ChatMessageLink is the chat page scrolled to a message, highlighted.
+func ChatMessageLink(channelID, messageID string) string {
+	return "/chat/" + channelID + "?message=" + messageID
 }

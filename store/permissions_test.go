@@ -86,6 +86,24 @@ func TestPermissions_MatchWhatTheUseCasesAllow(t *testing.T) {
 		code, statusLabel := "step_"+n, "Step "+n
 		_, err = f.s.CreateTaskStatus(ctx, a, store.TaskStatusInput{Code: &code, Label: &statusLabel, Color: &color})
 		check("create task status", p.ManageTaskStatuses, err)
+		// Someone else's channel and message.
+		other := f.owner
+		if a.UserID == f.owner.UserID {
+			other = f.admin
+		}
+		channelName, description := "chat-"+n, "Changed"
+		channel, err := f.s.CreateChatChannel(ctx, other, store.ChannelInput{Name: &channelName})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.s.UpdateChatChannel(ctx, a, channel.ID, store.ChannelInput{Description: &description})
+		check("change a channel", p.ManageChannels, err)
+		msg, err := f.s.PostChatMessage(ctx, other, channel.ID, store.MessageInput{Content: "hello"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("delete another's message", p.DeleteAnyMessage, f.s.DeleteChatMessage(ctx, a, channel.ID, msg.ID))
+		check("delete a channel", p.ManageChannels, f.s.DeleteChatChannel(ctx, a, channel.ID))
 	}
 	if p := f.member.Permissions(); !p.CreateLabels || p.EditLabels || p.ManageTaskStatuses || p.ManageClients {
 		t.Errorf("member permissions: %+v", p)
@@ -311,9 +329,13 @@ var permissionsByRole = map[string][3]bool{
 	"ManageAllProjects":  {true, true, false},
 	"DeleteProjects":     {true, true, false},
 	"DeleteAnyComment":   {true, true, false},
+	"ManageAllFiles":     {true, true, false},
 	"CreateLabels":       {true, true, true},
 	"EditLabels":         {true, true, false},
 	"ManageTaskStatuses": {true, true, false},
+	"ManageChannels":     {true, true, false},
+	"DeleteAnyMessage":   {true, true, false},
+	"ManageGit":          {true, true, false},
 }
 
 func TestPermissions_EveryFieldIsDecidedPerRole(t *testing.T) {

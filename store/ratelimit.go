@@ -73,7 +73,10 @@ func (s *Store) PruneRateLimits(ctx context.Context) error {
 	if err := s.pruneLoginDevices(ctx); err != nil {
 		return err
 	}
-	return s.pruneEvents(ctx)
+	if err := s.pruneEvents(ctx); err != nil {
+		return err
+	}
+	return s.pruneIdempotencyKeys(ctx)
 }
 
 // RunJanitor prunes expired counters every interval until ctx ends.

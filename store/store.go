@@ -27,6 +27,8 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/trcr/trcr/store/blob"
+	"github.com/trcr/trcr/store/internal/dbtx"
+	"github.com/trcr/trcr/store/outbound"
 )
 
 // Config is what the domain needs from the process configuration.
@@ -41,12 +43,24 @@ type Config struct {
 	// of its choosing (invoices and invitations), per clock hour and per UTC day.
 	OrgEmailsPerHour int
 	OrgEmailsPerDay  int
+	// MaxFileSize is the largest attachment accepted, in bytes; OrgStorageQuota bounds the sum of an organization's
+	// attachments.
+	MaxFileSize     int64
+	OrgStorageQuota int64
+	// WebhookAllowPrivate lets outgoing webhooks reach loopback and private addresses (TRCR_WEBHOOK_ALLOW_PRIVATE).
+	WebhookAllowPrivate bool
 }
 
 // Default email quotas of an organization.
 const (
 	DefaultOrgEmailsPerHour = 50
 	DefaultOrgEmailsPerDay  = 200
+)
+
+// Default file limits: an attachment of at most 25 MB, 5 GB of attachments per organization.
+const (
+	DefaultMaxFileSize     int64 = 25 << 20
+	DefaultOrgStorageQuota int64 = 5 << 30
 )
 
 // Store runs use cases against PostgreSQL.
@@ -61,6 +75,10 @@ type Store struct {
 	authMailWake chan struct{}
 	// subscribers turn recorded events into effects after commit (event_jobs.go).
 	subscribers []subscriber
+	// stmts are the prepared statements of the hottest reads (stmts.go).
+	stmts stmtCache
+	// outbound posts to integrators' webhook URLs, refusing internal addresses unless WebhookAllowPrivate.
+	outbound *outbound.Client
 }
 
 // New wires a Store. blobs may be nil in code paths that never touch files.
@@ -77,8 +95,15 @@ func New(db *sqlx.DB, blobs blob.Store, cfg Config, log *slog.Logger) *Store {
 	if cfg.OrgEmailsPerDay <= 0 {
 		cfg.OrgEmailsPerDay = DefaultOrgEmailsPerDay
 	}
+	if cfg.MaxFileSize <= 0 {
+		cfg.MaxFileSize = DefaultMaxFileSize
+	}
+	if cfg.OrgStorageQuota <= 0 {
+		cfg.OrgStorageQuota = DefaultOrgStorageQuota
+	}
 	s := &Store{db: db, blobs: blobs, cfg: cfg, log: log, now: time.Now, hasher: defaultHasher, authMailWake: make(chan struct{}, 1)}
-	s.subscribers = []subscriber{s.notificationSubscriber()}
+	s.outbound = outbound.New(cfg.WebhookAllowPrivate)
+	s.subscribers = []subscriber{s.notificationSubscriber(), s.gitWebhookSubscriber()}
 	return s
 }
 
@@ -93,27 +118,8 @@ func (s *Store) Now() time.Time { return s.now() }
 func (s *Store) DB() *sqlx.DB { return s.db }
 
 // withTx runs fn in one transaction, committing when it returns nil and rolling back otherwise.
-func (s *Store) withTx(ctx context.Context, fn func(tx *sqlx.Tx) error) (err error) {
-	tx, err := s.db.BeginTxx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			_ = tx.Rollback()
-			panic(p)
-		}
-		if err != nil {
-			_ = tx.Rollback()
-		}
-	}()
-	if err = fn(tx); err != nil {
-		return err
-	}
-	if err = tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
+func (s *Store) withTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	return dbtx.Run(ctx, s.db, fn)
 }
 
 // notFoundIfNoRows turns sql.ErrNoRows into ErrNotFound so callers never see the driver's sentinel.

@@ -62,7 +62,24 @@ func runSeed(ctx context.Context, cfg config, log *slog.Logger, args []string) e
 			fmt.Printf("Seeded %d projects with %d tasks in %s.\n", seed.DefaultProjects, *tasks, time.Since(began).Round(time.Millisecond))
 		}
 	}
-	return seedBilling(ctx, s, log, res.OrgID, *entries)
+	if err := seedBilling(ctx, s, log, res.OrgID, *entries); err != nil {
+		return err
+	}
+	return seedChat(ctx, s, res.OrgID)
+}
+
+// seedChat adds the demo chat: channels and a conversation of the last day and a half.
+func seedChat(ctx context.Context, s *store.Store, orgID string) error {
+	err := seed.Chat(ctx, s, orgID)
+	switch {
+	case errors.Is(err, seed.ErrChatExists):
+		fmt.Println("The demo organization has chat channels already: no chat seeded.")
+	case err != nil:
+		return err
+	default:
+		fmt.Println("Seeded the demo chat.")
+	}
+	return nil
 }
 
 // seedBilling adds a year of time entries, with the members, clients, projects and invoices they need.

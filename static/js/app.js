@@ -6,6 +6,8 @@
 //  * focus the first invalid field after a form is re-rendered with errors
 //  * "type the name to confirm" guard for destructive forms
 //  * dev mailbox: highlight the email being read
+//  * a question before a destructive form is sent ([data-confirm])
+//  * copy buttons ([data-copy-target]: the public link of an invoice, a new access token)
 // Everything works without it; it only improves the experience.
 (function () {
   "use strict";
@@ -216,4 +218,37 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
+
+  // ---- Copy buttons ----------------------------------------------------------
+  document.addEventListener("click", function (e) {
+    var btn = e.target instanceof Element ? e.target.closest("[data-copy-target]") : null;
+    if (!btn) return;
+    var input = document.querySelector(btn.getAttribute("data-copy-target"));
+    if (!input) return;
+    var label = btn.querySelector("[data-copy-label]");
+    var done = function () {
+      if (!label) return;
+      label.textContent = "Copied";
+      setTimeout(function () {
+        label.textContent = "Copy";
+      }, 1600);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(input.value).then(done, function () {
+        input.select();
+      });
+    } else {
+      input.select();
+      try {
+        if (document.execCommand("copy")) done();
+      } catch (err) {}
+    }
+  });
+
+  // ---- Confirmation of a destructive form ([data-confirm] holds the question) ----
+  document.addEventListener("submit", function (e) {
+    var form = e.target instanceof HTMLFormElement ? e.target : null;
+    var q = form && form.getAttribute("data-confirm");
+    if (q && !window.confirm(q)) e.preventDefault();
+  }, true);
 })();

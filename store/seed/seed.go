@@ -13,33 +13,15 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/trcr/trcr/store"
+	"github.com/trcr/trcr/store/internal/dbtx"
 )
 
 // Task priorities, lowest first, as Work draws them.
 var seedPriorities = []string{"low", "medium", "high", "urgent"}
 
-// inTx runs fn in one transaction on the store's pool, committing when it returns nil and rolling back otherwise.
-func inTx(ctx context.Context, s *store.Store, fn func(tx *sqlx.Tx) error) (err error) {
-	tx, err := s.DB().BeginTxx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			_ = tx.Rollback()
-			panic(p)
-		}
-		if err != nil {
-			_ = tx.Rollback()
-		}
-	}()
-	if err = fn(tx); err != nil {
-		return err
-	}
-	if err = tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
+// inTx runs fn in one transaction on the store's pool.
+func inTx(ctx context.Context, s *store.Store, fn func(tx *sqlx.Tx) error) error {
+	return dbtx.Run(ctx, s.DB(), fn)
 }
 
 // notFoundIfNoRows answers the store's not-found error for a row that is missing.

@@ -242,3 +242,70 @@ func TestSeedBilling(t *testing.T) {
 		t.Errorf("profitability: %d rows, cost %d", len(prof), cost)
 	}
 }
+
+// TestSeedChat checks the demo chat: its channels (one private, for three of the team), a conversation the store
+// reads back with replies, reactions and a task chip, the owner's unread counts, and that a second run adds nothing.
+func TestSeedChat(t *testing.T) {
+	t.Parallel()
+	s, db := newStore(t)
+	ctx := context.Background()
+	res, err := seed.Demo(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := seed.Work(ctx, s, res.OrgID, seed.WorkOptions{Tasks: 60, Projects: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if err := seed.Chat(ctx, s, res.OrgID); err != nil {
+		t.Fatal(err)
+	}
+	if err := seed.Chat(ctx, s, res.OrgID); !errors.Is(err, seed.ErrChatExists) {
+		t.Fatalf("second seed.Chat: %v, want ErrChatExists", err)
+	}
+	actor := func(email string) store.Actor {
+		var id string
+		if err := db.Get(&id, `SELECT id FROM users WHERE email = $1`, email); err != nil {
+			t.Fatal(err)
+		}
+		a, err := s.ActorFor(ctx, id, res.OrgID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	owner, zoe := actor(seed.DemoOwnerEmail), actor("zoe@trcr.local")
+	names := func(a store.Actor) (out []string, unread int) {
+		channels, err := s.ChatChannels(ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range channels {
+			out = append(out, c.Name)
+			unread += c.UnreadCount
+		}
+		return out, unread
+	}
+	if got, unread := names(owner); strings.Join(got, ",") != "design,general,launch-plan,random" || unread == 0 || unread > 5 {
+		t.Fatalf("owner's channels %v, %d unread", got, unread)
+	}
+	if got, _ := names(zoe); strings.Join(got, ",") != "design,general,random" {
+		t.Fatalf("a member outside #launch-plan sees %v", got)
+	}
+	room, err := s.ChatRoom(ctx, owner, "", store.ChatCursor{})
+	if err != nil || room.Channel == nil || room.Channel.Name != "general" {
+		t.Fatalf("room: %+v %v", room.Channel, err)
+	}
+	var replies, reactions int
+	for _, m := range room.Page.Messages {
+		if m.ReplyTo != nil {
+			replies++
+		}
+		reactions += len(m.Reactions)
+	}
+	if len(room.Page.Messages) < 8 || replies == 0 || reactions == 0 || len(room.TaskChips) != 1 {
+		t.Fatalf("#general: %d messages, %d replies, %d reactions, %d task chips", len(room.Page.Messages), replies, reactions, len(room.TaskChips))
+	}
+	if n := func() (n int) { _ = db.Get(&n, `SELECT count(*) FROM notifications`); return }(); n != 0 {
+		t.Fatalf("seeding notified %d times", n)
+	}
+}

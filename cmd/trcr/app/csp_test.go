@@ -49,6 +49,25 @@ func TestContentSecurityPolicy_ImagesOnlyFromTheAppAndItsStorage(t *testing.T) {
 	}
 }
 
+// PDF attachments are previewed in a frame of their signed link: the app's own with local files, the bucket's with
+// S3. Nothing else may be framed.
+func TestContentSecurityPolicy_FramesOnlyFromTheAppAndItsStorage(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"local files", Config{Store: store.Config{BaseURL: "https://trcr.example.com"}}, "frame-src 'self';"},
+		{"s3 public endpoint", Config{Store: store.Config{BaseURL: "https://trcr.example.com"}, S3Endpoint: "http://10.0.0.5:9000", S3PublicEndpoint: "https://files.example.com/trcr"},
+			"frame-src 'self' https://files.example.com;"},
+	} {
+		if policy := contentSecurityPolicy(c.cfg); !strings.Contains(policy, c.want) {
+			t.Errorf("%s: %q lacks %q", c.name, policy, c.want)
+		}
+	}
+}
+
 // The header the server actually sends has no scheme wildcard for images.
 func TestServe_ContentSecurityPolicyHeaderAllowsNoRemoteImages(t *testing.T) {
 	t.Parallel()

@@ -82,12 +82,15 @@ func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
 	})
 }
 
-// uploadRoutes take an image in the body, which over a slow link may need longer than ReadTimeout.
+// uploadRoutes take a file in the body (an image, an attachment), which over a slow link may need longer than
+// ReadTimeout.
 var uploadRoutes = map[string]bool{
 	"/api/v1/users/me/avatar/upload":        true,
 	"/api/v1/organizations/:id/logo/upload": true,
 	"/profile/avatar":                       true,
 	"/settings/organization/logo":           true,
+	"/api/v1/files/upload":                  true,
+	"/tasks/:id/attachments":                true,
 }
 
 // deadlines ends a request's context after RequestTimeout, so that a stalled database cannot hold it forever,
@@ -95,6 +98,18 @@ var uploadRoutes = map[string]bool{
 // ReadTimeout cuts off other bodies that trickle in).
 // streamRoutes answer with a stream that lasts as long as the client listens: no deadline, no compression.
 var streamRoutes = map[string]bool{"/api/v1/events": true}
+
+// setDeadlines moves the connection's read and write deadlines. A writer with no connection deadlines to move
+// (http.ErrNotSupported: a recorder that serves a request in memory) keeps the request's context deadline alone.
+func setDeadlines(w http.ResponseWriter, read, write time.Time) error {
+	rc := http.NewResponseController(w)
+	for _, err := range []error{rc.SetReadDeadline(read), rc.SetWriteDeadline(write)} {
+		if err != nil && !errors.Is(err, http.ErrNotSupported) {
+			return err
+		}
+	}
+	return nil
+}
 
 func deadlines(cfg Config) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
@@ -105,17 +120,15 @@ func deadlines(cfg Config) echo.MiddlewareFunc {
 			}
 			if c.Request().Method == http.MethodGet && streamRoutes[c.Request().URL.Path] {
 				// A live stream stays open for hours; it ends when the client leaves or the server stops.
-				rc := http.NewResponseController(c.Response().Writer)
-				if err := errors.Join(rc.SetReadDeadline(time.Time{}), rc.SetWriteDeadline(time.Time{})); err != nil {
+				if err := setDeadlines(c.Response().Writer, time.Time{}, time.Time{}); err != nil {
 					return err
 				}
 				return next(c)
 			}
 			if c.Request().Method == http.MethodPost && uploadRoutes[c.Path()] {
 				limit = cfg.UploadTimeout
-				rc := http.NewResponseController(c.Response().Writer)
 				end := time.Now().Add(cfg.UploadTimeout)
-				if err := errors.Join(rc.SetReadDeadline(end), rc.SetWriteDeadline(end.Add(WriteSlack))); err != nil {
+				if err := setDeadlines(c.Response().Writer, end, end.Add(WriteSlack)); err != nil {
 					return err
 				}
 			}
