@@ -7,6 +7,7 @@ import (
 )
 
 func TestAuditLogs(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.register("Audit Owner")
 	org := e.org(owner, "Audit Co")

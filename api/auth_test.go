@@ -12,6 +12,7 @@ import (
 )
 
 func TestRegister(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	r := e.must(201, req{method: "POST", path: "/auth/register", body: map[string]string{"email": "Jane@Example.com", "password": "secret123", "name": "Jane Doe"}})
 	if r.str("token_type") != "Bearer" || r.str("access_token") == "" || r.str("refresh_token") == "" || r.json["expires_in"].(float64) != 900 {
@@ -37,6 +38,7 @@ func TestRegister(t *testing.T) {
 }
 
 func TestRegister_Invalid(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.register("Taken Person")
 	cases := []struct {
@@ -75,6 +77,7 @@ func TestRegister_Invalid(t *testing.T) {
 }
 
 func TestLogin(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	u := e.register("Login User")
 	r := e.must(200, req{method: "POST", path: "/auth/login", body: map[string]string{"email": strings.ToUpper(u.email), "password": u.password}})
@@ -91,6 +94,7 @@ func TestLogin(t *testing.T) {
 }
 
 func TestLogin_AccountLockedAfterTenFailuresWhateverTheIP(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	u := e.register("Locked User")
 	for i := 0; i < 10; i++ {
@@ -108,7 +112,11 @@ func TestLogin_AccountLockedAfterTenFailuresWhateverTheIP(t *testing.T) {
 }
 
 func TestAuthRateLimitPerIP(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, withAuthRateLimit(3))
+	// One fixed window for the whole test: one that crossed a minute boundary would start its count again.
+	now := time.Now()
+	e.store.SetClock(func() time.Time { return now })
 	ip := map[string]string{"X-Forwarded-For": "192.0.2.7"}
 	for _, path := range []string{"/auth/login", "/auth/forgot-password", "/auth/register"} {
 		t.Run(path, func(t *testing.T) {
@@ -132,6 +140,7 @@ func TestAuthRateLimitPerIP(t *testing.T) {
 }
 
 func TestRefresh_RotatesAndReuseRevokesFamily(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	u := e.register("Refresh User")
 	r1 := e.must(200, req{method: "POST", path: "/auth/refresh", body: map[string]string{"refresh_token": u.refresh}})
@@ -151,6 +160,7 @@ func TestRefresh_RotatesAndReuseRevokesFamily(t *testing.T) {
 }
 
 func TestLogout(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	u := e.register("Logout User")
 	e.must(401, req{method: "POST", path: "/auth/logout", body: map[string]string{"refresh_token": u.refresh}})
@@ -162,6 +172,7 @@ func TestLogout(t *testing.T) {
 }
 
 func TestBadAccessTokens(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	u := e.register("Token User")
 	key := store.DeriveKey(testSecret, "access-token")
@@ -204,6 +215,7 @@ func TestBadAccessTokens(t *testing.T) {
 }
 
 func TestVerifyEmail(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	u := e.register("Verify User")
 	tok := tokenFrom(t, e.lastEmailTo(u.email))
@@ -218,6 +230,7 @@ func TestVerifyEmail(t *testing.T) {
 }
 
 func TestForgotAndResetPassword(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	u := e.register("Reset User")
 	known := e.must(200, req{method: "POST", path: "/auth/forgot-password", body: map[string]string{"email": u.email}})
@@ -242,6 +255,7 @@ func TestForgotAndResetPassword(t *testing.T) {
 }
 
 func TestResetToken_Expires(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	u := e.register("Slow Reset")
 	e.must(200, req{method: "POST", path: "/auth/forgot-password", body: map[string]string{"email": u.email}})

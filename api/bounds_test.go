@@ -16,11 +16,11 @@ import (
 func TestLists_PageNumbersPastTheDataAnswerAnEmptyPage(t *testing.T) {
 	t.Parallel()
 	w := newBillWorld(t)
-	e := w.e
+	e := w.env
 	w.sqlEntry(w.project, "Design", time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), time.Hour, 10000)
 	project := e.must(201, w.as(w.owner, "POST", "/projects", map[string]any{"name": "Paged"})).str("id")
 	e.must(201, w.as(w.owner, "POST", "/tasks", map[string]any{"project_id": project, "title": "One task"}))
-	w.invoice(map[string]any{})
+	w.createInvoice(map[string]any{})
 	e.must(201, w.as(w.owner, "POST", "/clients/"+w.client+"/activities", map[string]any{"type": "note", "title": "Called"}))
 	lists := []string{"/tasks", "/time-entries", "/clients", "/projects", "/invoices", "/members", "/audit-logs",
 		"/clients/" + w.client + "/activities"}
@@ -44,18 +44,18 @@ func TestLists_PageNumbersPastTheDataAnswerAnEmptyPage(t *testing.T) {
 func TestMoneyFields_AboveTenToTheTwelveCentsAre400(t *testing.T) {
 	t.Parallel()
 	w := newBillWorld(t)
-	e := w.e
+	e := w.env
 	const bound = 1_000_000_000_000
 	memberID := w.sqlID(`SELECT id FROM members WHERE user_id = $1`, w.member.id)
 	entry := e.must(201, w.as(w.owner, "POST", "/time-entries", map[string]any{
 		"project_id": w.project, "started_at": "2026-03-02T09:00:00Z", "stopped_at": "2026-03-02T10:00:00Z"})).str("id")
-	inv := w.invoice(map[string]any{}).str("id")
+	inv := w.createInvoice(map[string]any{}).str("id")
 	item := e.must(201, w.as(w.owner, "POST", "/invoices/"+inv+"/line-items",
 		map[string]any{"description": "Retainer", "quantity": 1, "unit_price": 100})).json
 	// A sent invoice whose balance takes a payment at the bound.
-	sent := w.invoice(map[string]any{}).str("id")
+	sent := w.createInvoice(map[string]any{}).str("id")
 	e.must(201, w.as(w.owner, "POST", "/invoices/"+sent+"/line-items", map[string]any{"description": "Retainer", "quantity": 2, "unit_price": bound}))
-	w.e.db.MustExec(`UPDATE invoices SET status = 'sent' WHERE id = $1`, sent)
+	w.db.MustExec(`UPDATE invoices SET status = 'sent' WHERE id = $1`, sent)
 
 	cases := []struct {
 		method, path string
@@ -85,7 +85,7 @@ func TestMoneyFields_AboveTenToTheTwelveCentsAre400(t *testing.T) {
 		}
 		for _, over := range []int64{bound + 1, 9223372036854775807} {
 			r := e.do(w.as(w.owner, c.method, c.path, body(over)))
-			if msg := fieldMessage(r, c.field); r.status != 400 || msg != c.field+" must be at most 1000000000000 (cents)" {
+			if msg := r.fieldMessage(c.field); r.status != 400 || msg != c.field+" must be at most 1000000000000 (cents)" {
 				t.Errorf("%s %s with %s %d: %d %s", c.method, c.path, c.field, over, r.status, r.raw)
 			}
 		}
@@ -107,11 +107,11 @@ func TestMoneyFields_AboveTenToTheTwelveCentsAre400(t *testing.T) {
 func TestProfitabilityReport_LegacyHugeRatesAnswer200(t *testing.T) {
 	t.Parallel()
 	w := newBillWorld(t)
-	e := w.e
+	e := w.env
 	// Rates stored before the bound existed.
-	w.e.db.MustExec(`UPDATE members SET cost_rate = 9223372036854775807 WHERE organization_id = $1`, w.org)
+	w.db.MustExec(`UPDATE members SET cost_rate = 9223372036854775807 WHERE organization_id = $1`, w.org)
 	w.sqlEntry(w.project, "Legacy", time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), 3*time.Hour, 9223372036854775807)
-	w.sqlEntry(w.otherProj, "Normal", time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC), time.Hour, 10000)
+	w.sqlEntry(w.secondProject, "Normal", time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC), time.Hour, 10000)
 	for _, group := range []string{"project", "client"} {
 		r := e.must(200, w.as(w.owner, "GET", "/reports/profitability?from=2026-03-01&to=2026-03-31&group_by="+group, nil))
 		if len(r.data()) != 2 {
@@ -120,18 +120,10 @@ func TestProfitabilityReport_LegacyHugeRatesAnswer200(t *testing.T) {
 	}
 }
 
-// fieldMessage is error.fields[field] of an error answer, or "".
-func fieldMessage(r resp, field string) string {
-	e, _ := r.json["error"].(map[string]any)
-	fields, _ := e["fields"].(map[string]any)
-	msg, _ := fields[field].(string)
-	return msg
-}
-
 func TestNUL_InBodiesQueriesAndPathsIs400(t *testing.T) {
 	t.Parallel()
 	w := newBillWorld(t)
-	e := w.e
+	e := w.env
 	project := e.must(201, w.as(w.owner, "POST", "/projects", map[string]any{"name": "NUL"})).str("id")
 	tasks := func() int { return w.count(`SELECT count(*) FROM tasks`) }
 	before := tasks()
@@ -147,7 +139,7 @@ func TestNUL_InBodiesQueriesAndPathsIs400(t *testing.T) {
 		{"escape in a nested object", "/clients", `{"name": "Nul Co", "address": {"street": "Main\u0000Street"}}`, "address.street"},
 	} {
 		r := e.do(req{method: "POST", path: c.path, token: w.owner.token, org: w.org, body: c.body})
-		if r.status != 400 || fieldMessage(r, c.field) != c.field+" must not contain NUL characters" {
+		if r.status != 400 || r.fieldMessage(c.field) != c.field+" must not contain NUL characters" {
 			t.Errorf("%s: %d %s", c.name, r.status, r.raw)
 		}
 	}
@@ -214,7 +206,7 @@ func TestImageUploads_DecompressionBombsAre400Fast(t *testing.T) {
 		for _, path := range []string{"/users/me/avatar/upload", "/organizations/" + org + "/logo/upload"} {
 			start := time.Now()
 			r := e.do(req{method: "POST", path: path, token: u.token, body: body, contentType: ct})
-			if r.status != 400 || !strings.Contains(fieldMessage(r, "file"), "at most 16 megapixels") {
+			if r.status != 400 || !strings.Contains(r.fieldMessage("file"), "at most 16 megapixels") {
 				t.Errorf("%s to %s: %d %s", name, path, r.status, r.raw)
 			}
 			if d := time.Since(start); d > 2*time.Second {
@@ -230,14 +222,14 @@ func TestImageUploads_DecompressionBombsAre400Fast(t *testing.T) {
 func TestInvoicePDF_EmojiAndAstralTextArePrintedAsReplacements(t *testing.T) {
 	t.Parallel()
 	w := newBillWorld(t)
-	e := w.e
+	e := w.env
 	const party = "🎉 𝐏𝐚𝐫𝐭𝐲 \u202bשלום\u202c"
-	w.e.db.MustExec(`UPDATE clients SET name = $2, address = jsonb_build_object('street', $3::text) WHERE id = $1`, w.client,
+	w.db.MustExec(`UPDATE clients SET name = $2, address = jsonb_build_object('street', $3::text) WHERE id = $1`, w.client,
 		"Zoë "+party, "Street 👍🏽")
 	e.must(200, w.as(w.owner, "PUT", "/organizations/"+w.org, map[string]any{"name": "Acme 🚀",
 		"settings": map[string]any{"address": "1 Main 🏠 Street", "tax_id": "DE 𝟏𝟐𝟑"}}))
 	w.sqlEntry(w.project, "Design "+party, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), time.Hour, 10000)
-	id := w.invoice(map[string]any{"project_id": w.project, "issue_date": "2026-03-01", "notes": "Thanks 🙏\nLine two \x01"}).str("id")
+	id := w.createInvoice(map[string]any{"project_id": w.project, "issue_date": "2026-03-01", "notes": "Thanks 🙏\nLine two \x01"}).str("id")
 	e.must(200, w.as(w.owner, "POST", "/invoices/"+id+"/generate", map[string]any{"from": "2026-03-01", "to": "2026-03-31"}))
 	e.must(201, w.as(w.owner, "POST", "/invoices/"+id+"/line-items", map[string]any{"description": "Extra 😀 e\u0301", "quantity": 1, "unit_price": 500}))
 

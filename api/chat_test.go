@@ -74,6 +74,7 @@ func channelNamed(r resp, name string) map[string]any {
 }
 
 func TestChatChannels_CreateListUpdateDelete(t *testing.T) {
+	t.Parallel()
 	w := newChatWorld(t)
 	r := w.call(201, w.member, "POST", "/chat/channels", map[string]any{"name": " #Engineering ", "description": " Builds "})
 	c := r.json
@@ -132,6 +133,7 @@ func TestChatChannels_CreateListUpdateDelete(t *testing.T) {
 }
 
 func TestChatChannels_Refusals(t *testing.T) {
+	t.Parallel()
 	w := newChatWorld(t)
 	id := w.channel(w.member, map[string]any{"name": "general"})
 	theirs := w.must(201, req{method: "POST", path: "/chat/channels", token: w.stranger.token, org: w.otherOrg,
@@ -189,6 +191,7 @@ func TestChatChannels_Refusals(t *testing.T) {
 }
 
 func TestChatPrivateChannels_AreTheirMembersOnly(t *testing.T) {
+	t.Parallel()
 	w := newChatWorld(t)
 	id := w.channel(w.manager, map[string]any{"name": "leads", "is_private": true, "member_ids": []string{w.member.id}})
 	msg := w.post(w.member, id, "for leads only")
@@ -235,6 +238,7 @@ func TestChatPrivateChannels_AreTheirMembersOnly(t *testing.T) {
 }
 
 func TestChatMessages_PageBackwardsWithBefore(t *testing.T) {
+	t.Parallel()
 	w := newChatWorld(t)
 	id := w.channel(w.owner, map[string]any{"name": "history"})
 	other := w.channel(w.owner, map[string]any{"name": "elsewhere"})
@@ -287,6 +291,7 @@ func TestChatMessages_PageBackwardsWithBefore(t *testing.T) {
 }
 
 func TestChatMessages_PostReplyEditDelete(t *testing.T) {
+	t.Parallel()
 	w := newChatWorld(t)
 	id := w.channel(w.owner, map[string]any{"name": "general"})
 	other := w.channel(w.owner, map[string]any{"name": "random"})
@@ -350,6 +355,7 @@ func TestChatMessages_PostReplyEditDelete(t *testing.T) {
 }
 
 func TestChatMessages_RateLimitedPerPerson(t *testing.T) {
+	t.Parallel()
 	w := newChatWorld(t)
 	start := time.Now().Truncate(time.Minute).Add(5 * time.Second)
 	w.store.SetClock(func() time.Time { return start })
@@ -373,6 +379,7 @@ func TestChatMessages_RateLimitedPerPerson(t *testing.T) {
 }
 
 func TestChatReactions_CountsAndUsers(t *testing.T) {
+	t.Parallel()
 	w := newChatWorld(t)
 	id := w.channel(w.owner, map[string]any{"name": "general"})
 	msg := w.post(w.owner, id, "Ship it?")
@@ -415,6 +422,7 @@ func TestChatReactions_CountsAndUsers(t *testing.T) {
 }
 
 func TestChatUnreadCounts_FollowReadMarkers(t *testing.T) {
+	t.Parallel()
 	w := newChatWorld(t)
 	id := w.channel(w.owner, map[string]any{"name": "general"})
 	quiet := w.channel(w.owner, map[string]any{"name": "quiet"})
@@ -463,6 +471,7 @@ func TestChatUnreadCounts_FollowReadMarkers(t *testing.T) {
 }
 
 func TestChatMentions_NotifyMembersWhoCanSeeTheChannel(t *testing.T) {
+	t.Parallel()
 	w := newChatWorld(t)
 	general := w.channel(w.owner, map[string]any{"name": "general"})
 	msg := w.post(w.owner, general, "@MonaManager and @mick.member, see `@otto.outsider` and mail tara.owner@example.com. Thanks @otto.outsider.")
@@ -511,6 +520,7 @@ func TestChatMentions_NotifyMembersWhoCanSeeTheChannel(t *testing.T) {
 }
 
 func TestChatEvents_PrivateChannelReachesOnlyItsMembers(t *testing.T) {
+	t.Parallel()
 	w := newChatWorld(t)
 	w.runHub()
 	member := w.openStream(t, bearer(w.member, w.org))
@@ -586,6 +596,7 @@ func TestChatEvents_PrivateChannelReachesOnlyItsMembers(t *testing.T) {
 }
 
 func TestChatPrivateChannels_ListOnlyMembersStillInTheOrganization(t *testing.T) {
+	t.Parallel()
 	w := newChatWorld(t)
 	id := w.channel(w.manager, map[string]any{"name": "leads", "is_private": true, "member_ids": []string{w.member.id, w.outsider.id}})
 	var memberID string

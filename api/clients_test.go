@@ -7,82 +7,6 @@ import (
 	"time"
 )
 
-// clientsFixture is an organization with an owner, an admin and a member, one client, and another organization
-// with its own client.
-type clientsFixture struct {
-	*env
-	org, strangerOrg       string
-	owner, admin, member   user
-	stranger               user // owner of another organization
-	client, strangerClient string
-	unknownID              string
-}
-
-func newClientsFixture(t *testing.T) *clientsFixture {
-	t.Helper()
-	e := newEnv(t)
-	f := &clientsFixture{env: e, unknownID: "00000000-0000-4000-8000-000000000001"}
-	f.owner = e.register("Olive Owner")
-	f.org = e.org(f.owner, "Fixture Co")
-	f.admin = e.register("Adam Admin")
-	f.member = e.register("Mel Member")
-	e.join(f.owner, f.org, f.admin, "admin")
-	e.join(f.owner, f.org, f.member, "member")
-	f.client = f.createClient(f.owner, map[string]any{"name": "Acme Corp", "email": "billing@acme.com"})
-	f.stranger = e.register("Sam Stranger")
-	f.strangerOrg = e.org(f.stranger, "Stranger Co")
-	f.strangerClient = e.must(201, req{method: "POST", path: "/clients", token: f.stranger.token, org: f.strangerOrg,
-		body: map[string]any{"name": "Their Client"}}).str("id")
-	return f
-}
-
-func (f *clientsFixture) call(want int, u user, method, path string, body any) resp {
-	f.t.Helper()
-	return f.must(want, req{method: method, path: path, token: u.token, org: f.org, body: body})
-}
-
-func (f *clientsFixture) createClient(u user, body map[string]any) string {
-	f.t.Helper()
-	return f.call(201, u, "POST", "/clients", body).str("id")
-}
-
-func (f *clientsFixture) count(query string, args ...any) int {
-	f.t.Helper()
-	var n int
-	if err := f.db.Get(&n, query, args...); err != nil {
-		f.t.Fatal(err)
-	}
-	return n
-}
-
-func (f *clientsFixture) auditCount(entityType, action string) int {
-	f.t.Helper()
-	return f.count(`SELECT count(*) FROM audit_logs WHERE organization_id = $1 AND entity_type = $2 AND action = $3`,
-		f.org, entityType, action)
-}
-
-// insertInvoice writes an invoice row directly; the invoice endpoints are another engineer's.
-func (f *clientsFixture) insertInvoice(client, number, status string, total, paid int64, due string) string {
-	f.t.Helper()
-	var id string
-	if err := f.db.Get(&id, `
-		INSERT INTO invoices (organization_id, number, client_id, status, issue_date, due_date, currency, total, amount_paid)
-		VALUES ((SELECT organization_id FROM clients WHERE id = $1), $2, $1, $3, '2026-01-01', $4, 'USD', $5, $6)
-		RETURNING id`, client, number, status, due, total, paid); err != nil {
-		f.t.Fatal(err)
-	}
-	return id
-}
-
-func fieldsOf(r resp) map[string]any {
-	if e, ok := r.json["error"].(map[string]any); ok {
-		if fields, ok := e["fields"].(map[string]any); ok {
-			return fields
-		}
-	}
-	return nil
-}
-
 func names(r resp, key string) string {
 	var out []string
 	for _, x := range r.data() {
@@ -92,6 +16,7 @@ func names(r resp, key string) string {
 }
 
 func TestClients_CreateDefaultsAndFullShape(t *testing.T) {
+	t.Parallel()
 	f := newClientsFixture(t)
 	r := f.call(201, f.admin, "POST", "/clients", map[string]any{"name": "  Bare Client  "})
 	c := r.json
@@ -131,6 +56,7 @@ func TestClients_CreateDefaultsAndFullShape(t *testing.T) {
 }
 
 func TestClients_CreateRefusals(t *testing.T) {
+	t.Parallel()
 	f := newClientsFixture(t)
 	before := f.count(`SELECT count(*) FROM clients`)
 	cases := []struct {
@@ -149,11 +75,7 @@ func TestClients_CreateRefusals(t *testing.T) {
 		{map[string]any{"name": "C", "address": map[string]any{"city": strings.Repeat("x", 256)}}, "address.city", "address.city must be at most 255 characters"},
 	}
 	for _, c := range cases {
-		r := f.call(400, f.owner, "POST", "/clients", c.body)
-		expectError(t, r, "validation_failed", c.message)
-		if fieldsOf(r)[c.field] == nil {
-			t.Fatalf("%v: fields %s", c.body, r.raw)
-		}
+		f.run(scenario{req: f.as(f.owner, "POST", "/clients", c.body), status: 400, code: "validation_failed", message: c.message, field: c.field})
 	}
 	typeCases := []struct{ body, message string }{
 		{`{"name": "C", "address": "1 Main St"}`, "address has the wrong type: expected an object"},
@@ -165,11 +87,11 @@ func TestClients_CreateRefusals(t *testing.T) {
 		{`{"name": "C", "currency": 840}`, "currency has the wrong type: expected a string"},
 	}
 	for _, c := range typeCases {
-		expectError(t, f.call(400, f.owner, "POST", "/clients", c.body), "invalid_body", c.message)
+		f.run(scenario{req: f.as(f.owner, "POST", "/clients", c.body), status: 400, code: "invalid_body", message: c.message})
 	}
 	f.call(400, f.owner, "POST", "/clients", `{`)
 	f.must(401, req{method: "POST", path: "/clients", org: f.org, body: map[string]any{"name": "C"}})
-	expectError(t, f.call(403, f.member, "POST", "/clients", map[string]any{"name": "C"}), "forbidden", "")
+	f.run(scenario{req: f.as(f.member, "POST", "/clients", map[string]any{"name": "C"}), status: 403, code: "forbidden"})
 	f.call(403, f.member, "POST", "/clients", map[string]any{}) // permission before validation
 	if after := f.count(`SELECT count(*) FROM clients`); after != before {
 		t.Fatalf("refused creates wrote clients: %d → %d", before, after)
@@ -177,6 +99,7 @@ func TestClients_CreateRefusals(t *testing.T) {
 }
 
 func TestClients_GetNotFound(t *testing.T) {
+	t.Parallel()
 	f := newClientsFixture(t)
 	for _, u := range []user{f.owner, f.admin, f.member} {
 		if r := f.call(200, u, "GET", "/clients/"+f.client, nil); r.str("id") != f.client || r.str("name") != "Acme Corp" {
@@ -184,25 +107,26 @@ func TestClients_GetNotFound(t *testing.T) {
 		}
 	}
 	f.call(404, f.owner, "GET", "/clients/"+f.strangerClient, nil)
-	f.call(404, f.owner, "GET", "/clients/"+f.unknownID, nil)
-	expectError(t, f.call(404, f.owner, "GET", "/clients/cli_abc123", nil), "not_found", "")
+	f.call(404, f.owner, "GET", "/clients/"+unknownID, nil)
+	f.run(scenario{req: f.as(f.owner, "GET", "/clients/cli_abc123", nil), status: 404, code: "not_found"})
 	f.must(401, req{method: "GET", path: "/clients/" + f.client})
 	f.must(404, req{method: "GET", path: "/clients/" + f.client, token: f.stranger.token, org: f.org})
 }
 
 func TestClients_DetailFiguresAndProjects(t *testing.T) {
+	t.Parallel()
 	f := newClientsFixture(t)
 	// Two projects of the client: the member is on one of them only.
 	seen := f.call(201, f.owner, "POST", "/projects", map[string]any{"name": "Seen", "client_id": f.client}).str("id")
 	f.call(201, f.owner, "POST", "/projects", map[string]any{"name": "Hidden", "client_id": f.client})
 	f.call(201, f.owner, "POST", "/projects", map[string]any{"name": "No Client"})
 	f.call(201, f.owner, "POST", "/projects/"+seen+"/members", map[string]any{"user_id": f.member.id})
-	f.insertInvoice(f.client, "INV-1", "sent", 10000, 2500, "2099-01-31") // open 7500
-	f.insertInvoice(f.client, "INV-2", "sent", 5000, 0, "2026-01-15")     // overdue: open 5000
-	f.insertInvoice(f.client, "INV-3", "draft", 7000, 0, "2099-01-31")    // not sent yet
-	f.insertInvoice(f.client, "INV-4", "paid", 3000, 3000, "2099-01-31")  // settled
-	f.insertInvoice(f.client, "INV-5", "void", 9000, 0, "2099-01-31")     // void
-	f.insertInvoice(f.strangerClient, "INV-1", "sent", 100000, 0, "2099-01-31")
+	f.sqlInvoice(f.client, "INV-1", "sent", 10000, 2500, "2099-01-31") // open 7500
+	f.sqlInvoice(f.client, "INV-2", "sent", 5000, 0, "2026-01-15")     // overdue: open 5000
+	f.sqlInvoice(f.client, "INV-3", "draft", 7000, 0, "2099-01-31")    // not sent yet
+	f.sqlInvoice(f.client, "INV-4", "paid", 3000, 3000, "2099-01-31")  // settled
+	f.sqlInvoice(f.client, "INV-5", "void", 9000, 0, "2099-01-31")     // void
+	f.sqlInvoice(f.strangerClient, "INV-1", "sent", 100000, 0, "2099-01-31")
 	owner := f.call(200, f.owner, "GET", "/clients/"+f.client, nil)
 	if owner.json["open_balance"] != 12500.0 || owner.json["invoices_count"] != 5.0 || owner.json["projects_count"] != 2.0 {
 		t.Fatalf("owner detail: %s", owner.raw)
@@ -246,6 +170,7 @@ func TestClients_DetailFiguresAndProjects(t *testing.T) {
 }
 
 func TestClients_Update(t *testing.T) {
+	t.Parallel()
 	f := newClientsFixture(t)
 	path := "/clients/" + f.client
 	r := f.call(200, f.admin, "PUT", path, map[string]any{
@@ -285,14 +210,16 @@ func TestClients_Update(t *testing.T) {
 		t.Fatalf("audit changes: %s", changes)
 	}
 
-	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"name": ""}), "validation_failed", "name is required")
-	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"email": "nope"}), "validation_failed", "email must be a valid email address")
-	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"currency": "DOLLARS"}), "validation_failed", "currency must be an ISO 4217 currency code such as USD")
-	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"hourly_rate": -5}), "validation_failed", "hourly_rate must be zero or more (cents per hour)")
-	expectError(t, f.call(400, f.owner, "PUT", path, `{"address": 7}`), "invalid_body", "address has the wrong type: expected an object")
-	expectError(t, f.call(403, f.member, "PUT", path, map[string]any{"name": "Hijack"}), "forbidden", "")
+	f.runAll([]scenario{
+		{req: f.as(f.owner, "PUT", path, map[string]any{"name": ""}), status: 400, code: "validation_failed", message: "name is required"},
+		{req: f.as(f.owner, "PUT", path, map[string]any{"email": "nope"}), status: 400, code: "validation_failed", message: "email must be a valid email address"},
+		{req: f.as(f.owner, "PUT", path, map[string]any{"currency": "DOLLARS"}), status: 400, code: "validation_failed", message: "currency must be an ISO 4217 currency code such as USD"},
+		{req: f.as(f.owner, "PUT", path, map[string]any{"hourly_rate": -5}), status: 400, code: "validation_failed", message: "hourly_rate must be zero or more (cents per hour)"},
+		{req: f.as(f.owner, "PUT", path, `{"address": 7}`), status: 400, code: "invalid_body", message: "address has the wrong type: expected an object"},
+		{req: f.as(f.member, "PUT", path, map[string]any{"name": "Hijack"}), status: 403, code: "forbidden"},
+	})
 	f.call(404, f.owner, "PUT", "/clients/"+f.strangerClient, map[string]any{"name": "Hijack"})
-	f.call(404, f.owner, "PUT", "/clients/"+f.unknownID, map[string]any{"name": "Hijack"})
+	f.call(404, f.owner, "PUT", "/clients/"+unknownID, map[string]any{"name": "Hijack"})
 	f.call(404, f.owner, "PUT", "/clients/nope", map[string]any{"name": "Hijack"})
 	f.must(401, req{method: "PUT", path: path, body: map[string]any{"name": "Hijack"}})
 	if got := f.call(200, f.owner, "GET", path, nil); got.str("name") != "Acme Inc" || got.json["hourly_rate"] != nil {
@@ -301,13 +228,14 @@ func TestClients_Update(t *testing.T) {
 	if n := f.auditCount("client", "updated"); n != audits {
 		t.Fatalf("refused updates audited: %d → %d", audits, n)
 	}
-	theirs := f.must(200, req{method: "GET", path: "/clients/" + f.strangerClient, token: f.stranger.token, org: f.strangerOrg})
+	theirs := f.must(200, req{method: "GET", path: "/clients/" + f.strangerClient, token: f.stranger.token, org: f.otherOrg})
 	if theirs.str("name") != "Their Client" {
 		t.Fatalf("another organization's client changed: %s", theirs.raw)
 	}
 }
 
 func TestClients_ListSearchAndPagination(t *testing.T) {
+	t.Parallel()
 	f := newClientsFixture(t)
 	f.createClient(f.owner, map[string]any{"name": "beta 100%"})
 	f.createClient(f.owner, map[string]any{"name": "Charlie_Co", "email": "ops@charlie.example"})
@@ -341,8 +269,8 @@ func TestClients_ListSearchAndPagination(t *testing.T) {
 	if got := f.call(200, f.owner, "GET", "/clients?per_page=2&page=9", nil); len(got.data()) != 0 {
 		t.Fatalf("past the end: %s", got.raw)
 	}
-	expectError(t, f.call(400, f.owner, "GET", "/clients?page=0", nil), "validation_failed", "page must be a positive integer")
-	expectError(t, f.call(400, f.owner, "GET", "/clients?per_page=x", nil), "validation_failed", "per_page must be a positive integer")
+	f.run(scenario{req: f.as(f.owner, "GET", "/clients?page=0", nil), status: 400, code: "validation_failed", message: "page must be a positive integer"})
+	f.run(scenario{req: f.as(f.owner, "GET", "/clients?per_page=x", nil), status: 400, code: "validation_failed", message: "per_page must be a positive integer"})
 	f.must(401, req{method: "GET", path: "/clients"})
 }
 
@@ -351,14 +279,15 @@ func urlEscape(s string) string {
 }
 
 func TestClients_DeleteDetachesProjectsAndRemovesContactsAndActivities(t *testing.T) {
+	t.Parallel()
 	f := newClientsFixture(t)
 	project := f.call(201, f.owner, "POST", "/projects", map[string]any{"name": "Site", "client_id": f.client}).str("id")
 	f.call(201, f.owner, "POST", "/clients/"+f.client+"/contacts", map[string]any{"name": "John"})
 	f.call(201, f.owner, "POST", "/clients/"+f.client+"/activities", map[string]any{"type": "note", "title": "Hello"})
 	path := "/clients/" + f.client
-	expectError(t, f.call(403, f.member, "DELETE", path, nil), "forbidden", "")
+	f.run(scenario{req: f.as(f.member, "DELETE", path, nil), status: 403, code: "forbidden"})
 	f.call(404, f.owner, "DELETE", "/clients/"+f.strangerClient, nil)
-	f.call(404, f.owner, "DELETE", "/clients/"+f.unknownID, nil)
+	f.call(404, f.owner, "DELETE", "/clients/"+unknownID, nil)
 	f.call(404, f.owner, "DELETE", "/clients/x", nil)
 	f.must(401, req{method: "DELETE", path: path})
 	f.call(200, f.owner, "GET", path, nil)
@@ -376,16 +305,16 @@ func TestClients_DeleteDetachesProjectsAndRemovesContactsAndActivities(t *testin
 		AND action = 'updated' AND entity_id = $1`, project) != 1 {
 		t.Fatal("delete not audited")
 	}
-	f.must(200, req{method: "GET", path: "/clients/" + f.strangerClient, token: f.stranger.token, org: f.strangerOrg})
+	f.must(200, req{method: "GET", path: "/clients/" + f.strangerClient, token: f.stranger.token, org: f.otherOrg})
 }
 
 func TestClients_DeleteWithInvoicesConflicts(t *testing.T) {
+	t.Parallel()
 	f := newClientsFixture(t)
 	project := f.call(201, f.owner, "POST", "/projects", map[string]any{"name": "Site", "client_id": f.client}).str("id")
 	f.call(201, f.owner, "POST", "/clients/"+f.client+"/contacts", map[string]any{"name": "John"})
-	f.insertInvoice(f.client, "INV-2026-0001", "void", 0, 0, "2026-02-01")
-	r := f.call(409, f.owner, "DELETE", "/clients/"+f.client, nil)
-	expectError(t, r, "conflict", "the client has invoices; void or delete them first")
+	f.sqlInvoice(f.client, "INV-2026-0001", "void", 0, 0, "2026-02-01")
+	f.run(scenario{req: f.as(f.owner, "DELETE", "/clients/"+f.client, nil), status: 409, code: "conflict", message: "the client has invoices; void or delete them first"})
 	f.call(200, f.owner, "GET", "/clients/"+f.client, nil)
 	if p := f.call(200, f.owner, "GET", "/projects/"+project, nil); p.json["client_id"] != f.client {
 		t.Fatalf("refused delete detached the project: %s", p.raw)
@@ -396,6 +325,7 @@ func TestClients_DeleteWithInvoicesConflicts(t *testing.T) {
 }
 
 func TestClientContacts_CRUD(t *testing.T) {
+	t.Parallel()
 	f := newClientsFixture(t)
 	base := "/clients/" + f.client + "/contacts"
 	r := f.call(201, f.admin, "POST", base, map[string]any{"name": " John Smith ", "email": "john@acme.com", "role": "CTO"})
@@ -436,13 +366,14 @@ func TestClientContacts_CRUD(t *testing.T) {
 }
 
 func TestClientContacts_Refusals(t *testing.T) {
+	t.Parallel()
 	f := newClientsFixture(t)
 	base := "/clients/" + f.client + "/contacts"
 	contact := f.call(201, f.owner, "POST", base, map[string]any{"name": "John", "email": "john@acme.com"}).str("id")
 	other := f.createClient(f.owner, map[string]any{"name": "Other"})
 	otherContact := f.call(201, f.owner, "POST", "/clients/"+other+"/contacts", map[string]any{"name": "Olga"}).str("id")
 	theirContact := f.must(201, req{method: "POST", path: "/clients/" + f.strangerClient + "/contacts", token: f.stranger.token,
-		org: f.strangerOrg, body: map[string]any{"name": "Theirs"}}).str("id")
+		org: f.otherOrg, body: map[string]any{"name": "Theirs"}}).str("id")
 	contacts := f.count(`SELECT count(*) FROM client_contacts`)
 
 	for _, c := range []struct {
@@ -455,11 +386,13 @@ func TestClientContacts_Refusals(t *testing.T) {
 		{map[string]any{"name": "N", "email": "nope"}, "email must be a valid email address"},
 		{map[string]any{"name": "N", "role": strings.Repeat("r", 256)}, "role must be at most 255 characters"},
 	} {
-		expectError(t, f.call(400, f.owner, "POST", base, c.body), "validation_failed", c.message)
+		f.run(scenario{req: f.as(f.owner, "POST", base, c.body), status: 400, code: "validation_failed", message: c.message})
 	}
-	expectError(t, f.call(400, f.owner, "POST", base, `{"name": ["x"]}`), "invalid_body", "name has the wrong type: expected a string")
-	expectError(t, f.call(400, f.owner, "PUT", base+"/"+contact, map[string]any{"name": ""}), "validation_failed", "name is required")
-	expectError(t, f.call(400, f.owner, "PUT", base+"/"+contact, map[string]any{"email": "x@"}), "validation_failed", "email must be a valid email address")
+	f.runAll([]scenario{
+		{req: f.as(f.owner, "POST", base, `{"name": ["x"]}`), status: 400, code: "invalid_body", message: "name has the wrong type: expected a string"},
+		{req: f.as(f.owner, "PUT", base+"/"+contact, map[string]any{"name": ""}), status: 400, code: "validation_failed", message: "name is required"},
+		{req: f.as(f.owner, "PUT", base+"/"+contact, map[string]any{"email": "x@"}), status: 400, code: "validation_failed", message: "email must be a valid email address"},
+	})
 
 	f.call(403, f.member, "POST", base, map[string]any{"name": "N"})
 	f.call(403, f.member, "PUT", base+"/"+contact, map[string]any{"name": "N"})
@@ -468,7 +401,7 @@ func TestClientContacts_Refusals(t *testing.T) {
 	f.must(401, req{method: "GET", path: base})
 
 	for _, path := range []string{
-		"/clients/" + f.unknownID + "/contacts",
+		"/clients/" + unknownID + "/contacts",
 		"/clients/" + f.strangerClient + "/contacts",
 		"/clients/nope/contacts",
 	} {
@@ -480,7 +413,7 @@ func TestClientContacts_Refusals(t *testing.T) {
 		base + "/" + otherContact, // another client's contact
 		base + "/" + theirContact, // another organization's
 		"/clients/" + f.strangerClient + "/contacts/" + theirContact,
-		base + "/" + f.unknownID,
+		base + "/" + unknownID,
 		base + "/cnt_001",
 	} {
 		f.call(404, f.owner, "PUT", path, map[string]any{"name": "Hijack"})
@@ -497,6 +430,7 @@ func TestClientContacts_Refusals(t *testing.T) {
 }
 
 func TestClientActivities_LogListAndFilter(t *testing.T) {
+	t.Parallel()
 	f := newClientsFixture(t)
 	base := "/clients/" + f.client + "/activities"
 	f.call(200, f.admin, "PUT", "/users/me", map[string]any{"timezone": "Europe/Paris"})
@@ -539,8 +473,8 @@ func TestClientActivities_LogListAndFilter(t *testing.T) {
 	if got := names(p, "title"); got != "Kickoff call" || p.json["meta"].(map[string]any)["total"] != 2.0 {
 		t.Fatalf("filtered page 2: %s", p.raw)
 	}
-	expectError(t, f.call(400, f.owner, "GET", base+"?type=visit", nil), "validation_failed", "type must be meeting, call, email or note")
-	expectError(t, f.call(400, f.owner, "GET", base+"?page=-1", nil), "validation_failed", "page must be a positive integer")
+	f.run(scenario{req: f.as(f.owner, "GET", base+"?type=visit", nil), status: 400, code: "validation_failed", message: "type must be meeting, call, email or note"})
+	f.run(scenario{req: f.as(f.owner, "GET", base+"?page=-1", nil), status: 400, code: "validation_failed", message: "page must be a positive integer"})
 	if f.auditCount("client_activity", "created") != 5 {
 		t.Fatal("activities not audited")
 	}
@@ -552,6 +486,7 @@ func TestClientActivities_LogListAndFilter(t *testing.T) {
 }
 
 func TestClientActivities_Refusals(t *testing.T) {
+	t.Parallel()
 	f := newClientsFixture(t)
 	base := "/clients/" + f.client + "/activities"
 	for _, c := range []struct {
@@ -567,17 +502,13 @@ func TestClientActivities_Refusals(t *testing.T) {
 		{map[string]any{"type": "note", "title": "T", "date": "2026-02-30"}, "date", "date must be a date (YYYY-MM-DD) or an RFC 3339 datetime"},
 		{map[string]any{"type": "note", "title": "T", "description": strings.Repeat("d", 10001)}, "description", "description must be at most 10000 characters"},
 	} {
-		r := f.call(400, f.owner, "POST", base, c.body)
-		expectError(t, r, "validation_failed", c.message)
-		if fieldsOf(r)[c.field] == nil {
-			t.Fatalf("%v: fields %s", c.body, r.raw)
-		}
+		f.run(scenario{req: f.as(f.owner, "POST", base, c.body), status: 400, code: "validation_failed", message: c.message, field: c.field})
 	}
-	expectError(t, f.call(400, f.owner, "POST", base, `{"type": "note", "title": "T", "date": 20260301}`), "invalid_body", "date has the wrong type: expected a string")
-	expectError(t, f.call(403, f.member, "POST", base, map[string]any{"type": "note", "title": "T"}), "forbidden", "")
+	f.run(scenario{req: f.as(f.owner, "POST", base, `{"type": "note", "title": "T", "date": 20260301}`), status: 400, code: "invalid_body", message: "date has the wrong type: expected a string"})
+	f.run(scenario{req: f.as(f.member, "POST", base, map[string]any{"type": "note", "title": "T"}), status: 403, code: "forbidden"})
 	f.must(401, req{method: "POST", path: base, body: map[string]any{"type": "note", "title": "T"}})
 	f.must(401, req{method: "GET", path: base})
-	for _, id := range []string{f.unknownID, f.strangerClient, "cli_abc123"} {
+	for _, id := range []string{unknownID, f.strangerClient, "cli_abc123"} {
 		f.call(404, f.owner, "GET", "/clients/"+id+"/activities", nil)
 		f.call(404, f.owner, "POST", "/clients/"+id+"/activities", map[string]any{"type": "note", "title": "T"})
 	}

@@ -8,6 +8,7 @@ import (
 )
 
 func TestConventions(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	u := e.register("Convention User")
 	e.echo.GET("/api/v1/boom", func(c echo.Context) error { panic("secret internals: db password is hunter2") })

@@ -29,6 +29,7 @@ func (e *env) member(owner user, org, email, query string) map[string]any {
 // Inviting the address of an existing account must not tell the inviter that the account exists, nor whose it
 // is: no user id, name or avatar, in the answer or in any list or search, until the invitation is accepted.
 func TestInvite_RevealsNothingOfAnExistingAccountUntilAccepted(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.register("Oracle Owner")
 	org := e.org(owner, "Oracle Co")
@@ -69,6 +70,7 @@ func TestInvite_RevealsNothingOfAnExistingAccountUntilAccepted(t *testing.T) {
 }
 
 func TestInvite_TheTwentyFirstInvitationOfAnHourAndTheHundredAndFirstOfADayAre429(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, withEmailQuota(1000, 1000))
 	owner := e.register("Busy Owner")
 	org := e.org(owner, "Busy Co")
@@ -118,57 +120,44 @@ func TestInvite_TheTwentyFirstInvitationOfAnHourAndTheHundredAndFirstOfADayAre42
 	refused(invite(owner, org, 999), "100 invitations of today")
 }
 
-// sendWorld is an organization whose owner has a client and a draft invoice with a line, ready to send.
-type sendWorld struct {
-	e       *env
-	owner   user
-	org     string
-	client  string
-	invoice string
-}
-
-func newSendWorld(t *testing.T, verified bool, opts ...envOption) *sendWorld {
+// newSendWorld: an organization whose owner has a client and a draft invoice with a line, ready to send.
+func newSendWorld(t *testing.T, verified bool, opts ...envOption) *world {
 	t.Helper()
-	e := newEnv(t, opts...)
-	w := &sendWorld{e: e, owner: e.register("Sending Owner")}
-	w.org = e.must(201, req{method: "POST", path: "/organizations", token: w.owner.token, body: map[string]string{"name": "Sending Co"}}).str("id")
+	w := newWorld(t, opts...)
+	w.owner = w.register("Sending Owner")
+	w.org = w.must(201, req{method: "POST", path: "/organizations", token: w.owner.token, body: map[string]string{"name": "Sending Co"}}).str("id")
 	if verified {
-		e.verify(w.owner)
+		w.verify(w.owner)
 	}
-	if err := e.db.Get(&w.client, `INSERT INTO clients (organization_id, name, email) VALUES ($1, 'Globex', 'ap@globex.example') RETURNING id`, w.org); err != nil {
-		t.Fatal(err)
-	}
+	w.client = w.sqlID(`INSERT INTO clients (organization_id, name, email) VALUES ($1, 'Globex', 'ap@globex.example') RETURNING id`, w.org)
 	w.invoice = w.draft()
 	return w
 }
 
-func (w *sendWorld) draft() string {
-	w.e.t.Helper()
-	id := w.e.must(201, req{method: "POST", path: "/invoices", token: w.owner.token, org: w.org, body: map[string]any{"client_id": w.client, "due_date": "2099-12-31"}}).str("id")
-	w.e.must(201, req{method: "POST", path: "/invoices/" + id + "/line-items", token: w.owner.token, org: w.org, body: map[string]any{"description": "Work", "quantity": 1, "unit_price": 1000}})
+func (w *world) draft() string {
+	w.t.Helper()
+	id := w.must(201, req{method: "POST", path: "/invoices", token: w.owner.token, org: w.org, body: map[string]any{"client_id": w.client, "due_date": "2099-12-31"}}).str("id")
+	w.must(201, req{method: "POST", path: "/invoices/" + id + "/line-items", token: w.owner.token, org: w.org, body: map[string]any{"description": "Work", "quantity": 1, "unit_price": 1000}})
 	return id
 }
 
-func (w *sendWorld) sendReq(id string, to ...string) req {
+func (w *world) sendReq(id string, to ...string) req {
 	return req{method: "POST", path: "/invoices/" + id + "/send", token: w.owner.token, org: w.org, body: map[string]any{"to": to, "message": "Hello"}}
 }
 
-func (w *sendWorld) send(id string, to ...string) resp { return w.e.do(w.sendReq(id, to...)) }
+func (w *world) send(id string, to ...string) resp { return w.do(w.sendReq(id, to...)) }
 
-func (w *sendWorld) outbox() int {
-	w.e.t.Helper()
-	var n int
-	if err := w.e.db.Get(&n, `SELECT count(*) FROM email_outbox WHERE organization_id = $1`, w.org); err != nil {
-		w.e.t.Fatal(err)
-	}
-	return n
+func (w *world) outbox() int {
+	w.t.Helper()
+	return w.count(`SELECT count(*) FROM email_outbox WHERE organization_id = $1`, w.org)
 }
 
 // An account whose address is unverified (anyone can register with any address) emails no one: no invoices, no
 // invitations. Verifying the address lifts the refusal.
 func TestUnverifiedAccount_CannotSendInvoicesNorInvite(t *testing.T) {
+	t.Parallel()
 	w := newSendWorld(t, false)
-	e := w.e
+	e := w.env
 	for what, r := range map[string]resp{
 		"send":   w.send(w.invoice, "victim@example.com"),
 		"invite": e.do(req{method: "POST", path: "/members/invite", token: w.owner.token, org: w.org, body: map[string]string{"email": "victim@example.com"}}),
@@ -188,6 +177,7 @@ func TestUnverifiedAccount_CannotSendInvoicesNorInvite(t *testing.T) {
 
 // The invitation link reached the invitee's mailbox, so accepting it verifies that address.
 func TestAcceptInvitation_VerifiesTheAddress(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.register("Inviting Owner")
 	org := e.org(owner, "Inviting Co")
@@ -205,8 +195,9 @@ func TestAcceptInvitation_VerifiesTheAddress(t *testing.T) {
 // The organization's quota counts every recipient of its invoices and invitations; what would pass it is refused
 // with 429 and Retry-After, and writes nothing: no email, no status change.
 func TestEmailQuota_ExceededIs429AndWritesNothing(t *testing.T) {
+	t.Parallel()
 	w := newSendWorld(t, true, withEmailQuota(4, 6))
-	e := w.e
+	e := w.env
 	start := time.Date(2026, 3, 2, 9, 45, 0, 0, time.UTC)
 	e.store.SetClock(func() time.Time { return start })
 	e.must(200, w.sendReq(w.invoice, "a@globex.example", "b@globex.example", "c@globex.example"))
@@ -242,21 +233,21 @@ func TestEmailQuota_ExceededIs429AndWritesNothing(t *testing.T) {
 }
 
 func TestSendInvoice_AtMostTenRecipients(t *testing.T) {
+	t.Parallel()
 	w := newSendWorld(t, true)
-	e := w.e
+	e := w.env
 	var eleven []string
 	for i := 0; i < 11; i++ {
 		eleven = append(eleven, fmt.Sprintf("r%d@example.com", i))
 	}
-	wantMessage(t, w.send(w.invoice, eleven...), 400, "to may list at most 10 addresses")
+	e.run(scenario{req: w.sendReq(w.invoice, eleven...), status: 400, message: "to may list at most 10 addresses"})
 	for i := 0; i < 10; i++ {
 		if _, err := e.db.Exec(`INSERT INTO client_contacts (organization_id, client_id, name, email) VALUES ($1, $2, $3, $4)`,
 			w.org, w.client, fmt.Sprintf("Contact %d", i), fmt.Sprintf("c%d@globex.example", i)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	wantMessage(t, e.do(req{method: "POST", path: "/invoices/" + w.invoice + "/send", token: w.owner.token, org: w.org}), 400,
-		"the client and its contacts have more than 10 email addresses; pass to with at most 10")
+	e.run(scenario{req: req{method: "POST", path: "/invoices/" + w.invoice + "/send", token: w.owner.token, org: w.org}, status: 400, message: "the client and its contacts have more than 10 email addresses; pass to with at most 10"})
 	if w.outbox() != 0 {
 		t.Fatal("a refused send wrote an email")
 	}

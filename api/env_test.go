@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"regexp"
 	"strings"
 	"testing"
@@ -15,13 +17,11 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 	_ "github.com/lib/pq"
 
-	"github.com/trcr/trcr/api"
+	"github.com/trcr/trcr/cmd/trcr/app"
 	"github.com/trcr/trcr/migrations"
 	"github.com/trcr/trcr/store"
-	"github.com/trcr/trcr/store/blob"
 	"github.com/trcr/trcr/store/storetest"
 )
 
@@ -29,17 +29,20 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 
 var testSecret = []byte("test-secret-test-secret-test-secret-0123")
 
-// env is one test's server: the real router over a fresh database.
+// env is one test's server: the app as cmd/trcr wires it (its middleware, error routing and routes) over a fresh
+// database, served on a loopback port.
 type env struct {
 	t     *testing.T
+	app   *app.App
 	store *store.Store
 	db    *sqlx.DB
-	echo  *echo.Echo
-	blobs *blob.Local
-	files *httptest.Server
+	echo  *echo.Echo // the router, for routes a test adds
 	hub   *store.Hub
-	cfg   store.Config
-	url   string
+	srv   *httptest.Server
+	// http reaches the server whatever host a URL names, so the app's own links (http://trcr.test/...) work.
+	http *http.Client
+	// cfg builds the app again on restart.
+	cfg app.Config
 }
 
 // runHub starts the live-event hub for the rest of the test.
@@ -62,36 +65,39 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	e := &env{t: t, db: db}
-	// Signed blob URLs point at a real file server so tests can fetch avatars and logos.
-	mux := http.NewServeMux()
-	e.files = httptest.NewServer(mux)
-	t.Cleanup(e.files.Close)
-	e.blobs, err = blob.NewLocal(t.TempDir(), e.files.URL, store.DeriveKey(testSecret, "blob-url"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux.Handle("/blobs/", e.blobs.Handler())
-	cfg := store.Config{BaseURL: "http://trcr.test", Secret: testSecret, AuthRateLimit: 10000}
+	cfg := app.Config{Store: store.Config{BaseURL: "http://trcr.test", Secret: testSecret, AuthRateLimit: 10000}, DataDir: t.TempDir(), DatabaseURL: url,
+		// Requests come from the loopback peer, whose X-Forwarded-For is believed: a test chooses the client's address.
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")},
+		RequestTimeout: 30 * time.Second, UploadTimeout: 5 * time.Minute}
 	for _, o := range opts {
-		o(&cfg)
+		o(&cfg.Store)
 	}
-	e.cfg, e.url = cfg, url
+	e := &env{t: t, db: db, cfg: cfg}
 	e.serve()
 	return e
 }
 
-// serve builds the store and the API over the env's database.
+// serve builds the app over the env's database and serves it on a loopback port.
 func (e *env) serve() {
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	e.store = store.New(e.db, e.blobs, e.cfg, log)
-	e.hub = e.store.NewHub(e.url) // started by the tests of the live stream (runHub)
-	a := api.New(e.store, api.Options{Logger: log, Hub: e.hub})
-	e.echo = echo.New()
-	e.echo.IPExtractor = echo.ExtractIPFromXFFHeader()
-	e.echo.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
-	e.echo.HTTPErrorHandler = a.HandleError
-	a.Mount(e.echo.Group("/api/v1"))
+	t := e.t
+	a, err := app.New(context.Background(), e.cfg, e.db, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	// Hundreds of accounts: at OWASP's cost, hashing their passwords would be most of the tests' CPU time.
+	a.Store.SetPasswordCost(64, 1)
+	// The hub is started by the tests of the live stream (runHub).
+	e.app, e.store, e.echo, e.hub = a, a.Store, a.Echo, a.Hub
+	e.srv = httptest.NewServer(a)
+	t.Cleanup(e.srv.Close)
+	addr := e.srv.Listener.Addr().String()
+	e.http = &http.Client{Timeout: time.Minute, Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, network, addr)
+		},
+	}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	t.Cleanup(e.http.CloseIdleConnections)
 }
 
 // restart is a new server on the same database, as after a process restart: nothing is kept in memory.
@@ -135,8 +141,10 @@ func (e *env) do(r req) resp {
 		}
 		body = bytes.NewReader(raw)
 	}
-	hr := httptest.NewRequest(r.method, "/api/v1"+r.path, body)
-	hr.RemoteAddr = "127.0.0.1:5555"
+	hr, err := http.NewRequest(r.method, "http://trcr.test/api/v1"+r.path, body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
 	if r.contentType != "" {
 		hr.Header.Set("Content-Type", r.contentType)
 	} else if body != nil {
@@ -151,14 +159,21 @@ func (e *env) do(r req) resp {
 	for k, v := range r.headers {
 		hr.Header.Set(k, v)
 	}
-	rec := httptest.NewRecorder()
-	e.echo.ServeHTTP(rec, hr)
+	res, err := e.http.Do(hr)
+	if err != nil {
+		e.t.Fatalf("%s %s: %v", r.method, r.path, err)
+	}
+	raw, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil {
+		e.t.Fatalf("%s %s: %v", r.method, r.path, err)
+	}
 	// What the event workers of a server do after a commit (notifications, their emails), done before the test looks.
 	if _, err := e.store.ProcessEventJobs(context.Background()); err != nil {
 		e.t.Fatalf("event jobs: %v", err)
 	}
-	out := resp{status: rec.Code, header: rec.Header(), raw: rec.Body.Bytes()}
-	if len(out.raw) > 0 && strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+	out := resp{status: res.StatusCode, header: res.Header, raw: raw}
+	if len(out.raw) > 0 && strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
 		var v any
 		if err := json.Unmarshal(out.raw, &v); err != nil {
 			e.t.Fatalf("%s %s: answer is not JSON: %s", r.method, r.path, out.raw)
@@ -168,16 +183,6 @@ func (e *env) do(r req) resp {
 		}
 	}
 	return out
-}
-
-// must calls and fails the test unless the status is want.
-func (e *env) must(want int, r req) resp {
-	e.t.Helper()
-	got := e.do(r)
-	if got.status != want {
-		e.t.Fatalf("%s %s: status %d, want %d; body %s", r.method, r.path, got.status, want, got.raw)
-	}
-	return got
 }
 
 // errCode returns error.code of an error answer.

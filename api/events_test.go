@@ -32,7 +32,7 @@ type stream struct {
 }
 
 // openStream connects to the live stream over a real HTTP server (a recorder cannot stream).
-func (w *taskWorld) openStream(t *testing.T, headers map[string]string) *stream {
+func (w *world) openStream(t *testing.T, headers map[string]string) *stream {
 	t.Helper()
 	srv := httptest.NewServer(w.echo)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -116,6 +116,7 @@ func bearer(u user, org string) map[string]string {
 }
 
 func TestEvents_EachCallerSeesWhatTheyMaySee(t *testing.T) {
+	t.Parallel()
 	w := newTaskWorld(t)
 	w.runHub()
 	member := w.openStream(t, bearer(w.member, w.org))
@@ -158,6 +159,7 @@ func TestEvents_EachCallerSeesWhatTheyMaySee(t *testing.T) {
 }
 
 func TestEvents_ReconnectReplaysFromLastEventID(t *testing.T) {
+	t.Parallel()
 	w := newTaskWorld(t)
 	w.runHub()
 	first := w.openStream(t, bearer(w.member, w.org))
@@ -180,6 +182,7 @@ func TestEvents_ReconnectReplaysFromLastEventID(t *testing.T) {
 }
 
 func TestEvents_Refusals(t *testing.T) {
+	t.Parallel()
 	w := newTaskWorld(t)
 	w.runHub()
 	if s := w.openStream(t, nil); s.status != 401 {

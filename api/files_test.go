@@ -29,16 +29,7 @@ type fileWorld struct {
 
 func newFileWorld(t *testing.T, opts ...envOption) *fileWorld {
 	t.Helper()
-	w := &taskWorld{env: newEnv(t, opts...)}
-	w.owner, w.manager, w.member = w.register("Tara Owner"), w.register("Mona Manager"), w.register("Mick Member")
-	w.outsider, w.stranger = w.register("Otto Outsider"), w.register("Sam Stranger")
-	w.org = w.env.org(w.owner, "Task Co")
-	for _, u := range []user{w.manager, w.member, w.outsider} {
-		w.join(w.owner, w.org, u, "member")
-	}
-	w.project, w.group = w.sqlProject(w.org, "Website", map[string]string{w.manager.id: "manager", w.member.id: "member"})
-	w.otherOrg = w.env.org(w.stranger, "Other Co")
-	w.theirs, _ = w.sqlProject(w.otherOrg, "Theirs", map[string]string{w.stranger.id: "manager"})
+	w := newTaskWorld(t, opts...)
 	f := &fileWorld{taskWorld: w}
 	f.task = w.newTask("Mock-ups", nil).str("id")
 	f.theirTask = w.must(201, req{method: "POST", path: "/tasks", token: w.stranger.token, org: w.otherOrg,
@@ -54,21 +45,23 @@ func (w *fileWorld) upload(want int, u user, org, task, filename, declared strin
 }
 
 // fetch GETs an absolute link (a signed file link) and returns the answer with its body.
-func fetch(t *testing.T, link string) (*http.Response, []byte) {
-	t.Helper()
-	res, err := http.Get(link)
+// fetch GETs a link of the app (a signed file link on http://trcr.test) from the env's server.
+func (e *env) fetch(link string) (*http.Response, []byte) {
+	e.t.Helper()
+	res, err := e.http.Get(link)
 	if err != nil {
-		t.Fatal(err)
+		e.t.Fatal(err)
 	}
 	defer res.Body.Close()
 	body, err := io.ReadAll(res.Body)
 	if err != nil {
-		t.Fatal(err)
+		e.t.Fatal(err)
 	}
 	return res, body
 }
 
 func TestFiles_UploadListLinksContentAndDelete(t *testing.T) {
+	t.Parallel()
 	w := newFileWorld(t)
 	img := pngImage(t, 800, 400)
 	r := w.upload(201, w.member, w.org, w.task, "mock-up.png", "image/png", img)
@@ -82,12 +75,12 @@ func TestFiles_UploadListLinksContentAndDelete(t *testing.T) {
 		r.json["size"] != float64(len(img)) || r.str("uploaded_by") != w.member.id {
 		t.Fatalf("attachment %s", r.raw)
 	}
-	res, body := fetch(t, r.str("url"))
+	res, body := w.fetch(r.str("url"))
 	if disp, params, _ := mime.ParseMediaType(res.Header.Get("Content-Disposition")); res.StatusCode != 200 || !bytes.Equal(body, img) ||
 		disp != "attachment" || params["filename"] != "mock-up.png" {
 		t.Fatalf("download: %d %q, %d bytes", res.StatusCode, res.Header.Get("Content-Disposition"), len(body))
 	}
-	if res, body := fetch(t, r.str("thumbnail_url")); res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/png" || len(body) >= len(img) {
+	if res, body := w.fetch(r.str("thumbnail_url")); res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/png" || len(body) >= len(img) {
 		t.Fatalf("thumbnail: %d %s, %d bytes", res.StatusCode, res.Header.Get("Content-Type"), len(body))
 	}
 
@@ -103,13 +96,13 @@ func TestFiles_UploadListLinksContentAndDelete(t *testing.T) {
 	if err != nil || time.Until(exp) < 59*time.Minute || time.Until(exp) > 2*time.Hour {
 		t.Fatalf("url answer %s", u.raw)
 	}
-	if res, body := fetch(t, u.str("url")); res.StatusCode != 200 || !bytes.Equal(body, img) {
+	if res, body := w.fetch(u.str("url")); res.StatusCode != 200 || !bytes.Equal(body, img) {
 		t.Fatalf("fresh url: %d", res.StatusCode)
 	}
 
 	// /content redirects to the file, the organization taken from the file: no X-Organization-ID needed.
 	c := w.must(307, req{method: "GET", path: "/files/" + id + "/content", token: w.member.token})
-	if res, body := fetch(t, c.header.Get("Location")); res.StatusCode != 200 || !bytes.Equal(body, img) || res.Header.Get("Content-Disposition") != "inline" {
+	if res, body := w.fetch(c.header.Get("Location")); res.StatusCode != 200 || !bytes.Equal(body, img) || res.Header.Get("Content-Disposition") != "inline" {
 		t.Fatalf("content: %d %q", res.StatusCode, res.Header.Get("Content-Disposition"))
 	}
 
@@ -126,12 +119,13 @@ func TestFiles_UploadListLinksContentAndDelete(t *testing.T) {
 	if n, err := w.store.SweepBlobs(context.Background()); err != nil || n != 2 {
 		t.Fatalf("sweep removed %d objects (%v), want the file and its thumbnail", n, err)
 	}
-	if res, _ := fetch(t, r.str("url")); res.StatusCode != 404 {
+	if res, _ := w.fetch(r.str("url")); res.StatusCode != 404 {
 		t.Fatalf("the deleted file is still served: %d", res.StatusCode)
 	}
 }
 
 func TestFiles_Refusals(t *testing.T) {
+	t.Parallel()
 	w := newFileWorld(t, withFileLimits(256<<10, 400<<10))
 	text := []byte("Release notes\n")
 	owners := w.upload(201, w.owner, w.org, w.task, "owners.txt", "text/plain", text).str("id")
@@ -227,6 +221,7 @@ func TestFiles_Refusals(t *testing.T) {
 }
 
 func TestFiles_ViewTicketsAndTokens(t *testing.T) {
+	t.Parallel()
 	w := newFileWorld(t)
 	one := w.upload(201, w.member, w.org, w.task, "one.txt", "text/plain", []byte("one\n")).str("id")
 	two := w.upload(201, w.member, w.org, w.task, "two.txt", "text/plain", []byte("two\n")).str("id")
@@ -238,7 +233,7 @@ func TestFiles_ViewTicketsAndTokens(t *testing.T) {
 		t.Fatalf("ticket answer %s", tk.raw)
 	}
 	c := w.must(307, req{method: "GET", path: "/files/" + one + "/content?ticket=" + url.QueryEscape(ticket)})
-	if res, body := fetch(t, c.header.Get("Location")); res.StatusCode != 200 || string(body) != "one\n" {
+	if res, body := w.fetch(c.header.Get("Location")); res.StatusCode != 200 || string(body) != "one\n" {
 		t.Fatalf("content by ticket: %d %q", res.StatusCode, body)
 	}
 	// A ticket for one file does not open another, and does not authenticate anything else.

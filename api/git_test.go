@@ -116,6 +116,7 @@ func strs(v any) []string {
 }
 
 func TestGitRepositories_ConnectListUpdateDisconnect(t *testing.T) {
+	t.Parallel()
 	f := newGitFixture(t)
 	r := f.call(201, f.owner, "POST", "/git/repositories", map[string]any{
 		"provider": "github", "repo_url": "https://GitHub.com/acme/app.git/", "project_id": f.tracker,
@@ -163,6 +164,7 @@ func (r resp) mustStatus(t *testing.T, want int) resp {
 }
 
 func TestGitRepositories_Refusals(t *testing.T) {
+	t.Parallel()
 	f := newGitFixture(t)
 	id, _ := f.connect("github", "https://github.com/acme/app", nil)
 	theirs := f.must(201, req{method: "POST", path: "/git/repositories", token: f.stranger.token, org: f.strangerOrg,
@@ -207,6 +209,7 @@ func TestGitRepositories_Refusals(t *testing.T) {
 }
 
 func TestProjects_KeysAndTaskReferences(t *testing.T) {
+	t.Parallel()
 	f := newGitFixture(t)
 	if k := f.call(201, f.owner, "POST", "/projects", map[string]any{"name": "Tracker Web"}).str("key"); k != "TW" {
 		t.Fatalf("derived key %q", k)
@@ -241,6 +244,7 @@ func TestProjects_KeysAndTaskReferences(t *testing.T) {
 
 // Concurrent creates in one project get distinct numbers, one after the other.
 func TestTasks_ConcurrentCreatesGetDistinctNumbers(t *testing.T) {
+	t.Parallel()
 	f := newGitFixture(t)
 	var wg sync.WaitGroup
 	numbers := make(chan float64, 12)
@@ -272,6 +276,7 @@ func TestTasks_ConcurrentCreatesGetDistinctNumbers(t *testing.T) {
 // Every provider's events are verified by their signature (GitLab: its token) and answered once per delivery id:
 // valid, tampered, unsigned, signed with another secret, and replayed.
 func TestGitHook_VerifiesSignaturesAndRefusesReplays(t *testing.T) {
+	t.Parallel()
 	f := newGitFixture(t)
 	for _, c := range []struct {
 		provider, url, event, file string
@@ -323,6 +328,7 @@ func TestGitHook_VerifiesSignaturesAndRefusesReplays(t *testing.T) {
 }
 
 func TestGitHook_AnswersForOtherRequests(t *testing.T) {
+	t.Parallel()
 	f := newGitFixture(t)
 	id, secret := f.connect("github", "https://github.com/acme/app", nil)
 	ping := fixture(t, "github_ping.json")
@@ -351,6 +357,7 @@ func TestGitHook_AnswersForOtherRequests(t *testing.T) {
 // notification of the assignee), leaves TRC-2 (named without a closing word) alone, and does nothing when the
 // repository does not close tasks.
 func TestGitHook_MergedPullRequestClosesFixedTasks(t *testing.T) {
+	t.Parallel()
 	f := newGitFixture(t)
 	id, secret := f.connect("github", "https://github.com/acme/app", nil)
 	body := fixture(t, "github_pull_request_merged.json")
@@ -416,6 +423,7 @@ func (rc *receiver) count() int {
 }
 
 func TestGitWebhooks_CreateListDeleteAndRefusals(t *testing.T) {
+	t.Parallel()
 	f := newGitFixture(t)
 	repo, _ := f.connect("github", "https://github.com/acme/app", nil)
 	theirRepo := f.must(201, req{method: "POST", path: "/git/repositories", token: f.stranger.token, org: f.strangerOrg,
@@ -489,6 +497,7 @@ func TestGitWebhooks_CreateListDeleteAndRefusals(t *testing.T) {
 // Matching events are POSTed signed with the webhook's secret; a failed delivery is recorded and retried with the
 // same delivery id, and a webhook that had the event is not sent it again.
 func TestGitWebhooks_DeliverSignedEventsAndRetry(t *testing.T) {
+	t.Parallel()
 	f := newGitFixture(t, withWebhooksToPrivate())
 	repo, secret := f.connect("github", "https://github.com/acme/app", nil)
 	flaky, steady, prOnly := newReceiver(t, 500), newReceiver(t), newReceiver(t)
@@ -548,6 +557,7 @@ func TestGitWebhooks_DeliverSignedEventsAndRetry(t *testing.T) {
 // With private addresses not allowed, a webhook whose address is loopback (written before the rule, or a name that
 // resolves there) is refused when dialing: nothing reaches it and the failure is recorded.
 func TestGitWebhooks_RefusedAtDialWithoutAllowPrivate(t *testing.T) {
+	t.Parallel()
 	f := newGitFixture(t)
 	repo, secret := f.connect("github", "https://github.com/acme/app", nil)
 	rc := newReceiver(t)

@@ -30,11 +30,12 @@ func (e *env) opens(link string) bool {
 // Rotating an invoice's public link revokes the link emailed before; only owners and admins of the invoice's
 // organization may, and only once the invoice was sent.
 func TestInvoicePublicLink_RotateRevokesTheOldLink(t *testing.T) {
+	t.Parallel()
 	w := newBillWorld(t)
-	e := w.e
-	id := w.invoice(map[string]any{}).str("id")
+	e := w.env
+	id := w.createInvoice(map[string]any{}).str("id")
 	rotate := func(u user, id string) req { return w.as(u, "POST", "/invoices/"+id+"/public-link/rotate", nil) }
-	wantMessage(t, e.do(rotate(w.owner, id)), 409, "a draft has no public link yet: send the invoice first")
+	e.run(scenario{req: rotate(w.owner, id), status: 409, message: "a draft has no public link yet: send the invoice first"})
 	e.must(201, w.as(w.owner, "POST", "/invoices/"+id+"/line-items", map[string]any{"description": "Work", "quantity": 1, "unit_price": 5000}))
 	e.must(200, w.as(w.owner, "POST", "/invoices/"+id+"/send", nil))
 	emailed := invoiceLinkRe.FindString(e.lastEmailTo("billing@zoe.example").Text)
@@ -44,7 +45,7 @@ func TestInvoicePublicLink_RotateRevokesTheOldLink(t *testing.T) {
 
 	e.must(403, rotate(w.member, id))
 	e.must(404, rotate(w.owner, w.strangerInvoice))
-	e.must(404, req{method: "POST", path: "/invoices/" + id + "/public-link/rotate", token: w.stranger.token, org: w.strangerOrg})
+	e.must(404, req{method: "POST", path: "/invoices/" + id + "/public-link/rotate", token: w.stranger.token, org: w.otherOrg})
 	e.must(401, req{method: "POST", path: "/invoices/" + id + "/public-link/rotate", org: w.org})
 	if !e.opens(emailed) {
 		t.Fatal("a refused rotation revoked the link")

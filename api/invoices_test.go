@@ -12,92 +12,6 @@ import (
 	"github.com/trcr/trcr/store/mail"
 )
 
-// billWorld is an organization with an owner, an admin and a member, a client with a project, and a stranger
-// with an organization and an invoice of their own. Clients and time entries are written with plain SQL.
-type billWorld struct {
-	e                      *env
-	owner, admin, member   user
-	stranger               user
-	org, strangerOrg       string
-	client, project        string
-	strangerInvoice        string
-	otherClient, otherProj string
-	strangerClient         string
-}
-
-func newBillWorld(t *testing.T) *billWorld {
-	t.Helper()
-	e := newEnv(t)
-	w := &billWorld{e: e}
-	w.owner = e.register("Bill Owner")
-	w.admin = e.register("Bill Admin")
-	w.member = e.register("Bill Member")
-	w.stranger = e.register("Bill Stranger")
-	w.org = e.org(w.owner, "Acme Studio")
-	e.join(w.owner, w.org, w.admin, "admin")
-	e.join(w.owner, w.org, w.member, "member")
-	w.client = w.sqlClient(w.org, "Zoë Müller GmbH", "billing@zoe.example", "EUR")
-	w.project = w.sqlProject(w.org, "Website", &w.client)
-	w.otherClient = w.sqlClient(w.org, "Other Client", "", "")
-	w.otherProj = w.sqlProject(w.org, "Other project", &w.otherClient)
-	w.strangerOrg = e.org(w.stranger, "Stranger Co")
-	w.strangerClient = w.sqlClient(w.strangerOrg, "Their client", "c@their.example", "")
-	w.strangerInvoice = e.must(201, req{method: "POST", path: "/invoices", token: w.stranger.token, org: w.strangerOrg,
-		body: map[string]any{"client_id": w.strangerClient, "due_date": "2099-01-01"}}).str("id")
-	return w
-}
-
-func (w *billWorld) sqlID(query string, args ...any) string {
-	w.e.t.Helper()
-	var id string
-	if err := w.e.db.Get(&id, query, args...); err != nil {
-		w.e.t.Fatalf("%s: %v", query, err)
-	}
-	return id
-}
-
-func (w *billWorld) count(query string, args ...any) int {
-	w.e.t.Helper()
-	var n int
-	if err := w.e.db.Get(&n, query, args...); err != nil {
-		w.e.t.Fatalf("%s: %v", query, err)
-	}
-	return n
-}
-
-func (w *billWorld) sqlClient(org, name, email, currency string) string {
-	var cur *string
-	if currency != "" {
-		cur = &currency
-	}
-	return w.sqlID(`INSERT INTO clients (organization_id, name, email, currency) VALUES ($1, $2, $3, $4) RETURNING id`, org, name, email, cur)
-}
-
-func (w *billWorld) sqlProject(org, name string, client *string) string {
-	return w.sqlID(`INSERT INTO projects (organization_id, name, client_id) VALUES ($1, $2, $3) RETURNING id`, org, name, client)
-}
-
-// sqlEntry records a stopped, billable time entry of the owner on the project.
-func (w *billWorld) sqlEntry(project, desc string, start time.Time, d time.Duration, rate int64) string {
-	return w.sqlID(`INSERT INTO time_entries (organization_id, user_id, project_id, description, started_at, stopped_at, billable, hourly_rate)
-		VALUES ($1, $2, $3, $4, $5, $6, true, $7) RETURNING id`, w.org, w.owner.id, project, desc, start, start.Add(d), rate)
-}
-
-func (w *billWorld) as(u user, method, path string, body any) req {
-	return req{method: method, path: path, token: u.token, org: w.org, body: body}
-}
-
-func (w *billWorld) invoice(body map[string]any) resp {
-	w.e.t.Helper()
-	if body["client_id"] == nil {
-		body["client_id"] = w.client
-	}
-	if body["due_date"] == nil {
-		body["due_date"] = "2099-12-31"
-	}
-	return w.e.must(201, w.as(w.owner, "POST", "/invoices", body))
-}
-
 func num(r resp, key string) float64 {
 	f, _ := r.json[key].(float64)
 	return f
@@ -106,9 +20,9 @@ func num(r resp, key string) float64 {
 func TestInvoicesAPI_CreateReadUpdateDelete(t *testing.T) {
 	t.Parallel()
 	w := newBillWorld(t)
-	e := w.e
+	e := w.env
 
-	inv := w.invoice(map[string]any{"project_id": w.project, "issue_date": "2026-03-01", "due_date": "2026-04-30",
+	inv := w.createInvoice(map[string]any{"project_id": w.project, "issue_date": "2026-03-01", "due_date": "2026-04-30",
 		"tax_rate": 21, "discount": 10, "notes": "Payment due within 30 days"})
 	id := inv.str("id")
 	for key, want := range map[string]any{
@@ -125,7 +39,7 @@ func TestInvoicesAPI_CreateReadUpdateDelete(t *testing.T) {
 		t.Fatalf("created: %s", inv.raw)
 	}
 	// Defaults: issue date today in the organization's timezone, currency of the org when the client has none.
-	second := w.invoice(map[string]any{"client_id": w.otherClient})
+	second := w.createInvoice(map[string]any{"client_id": w.secondClient})
 	if second.str("issue_date") != time.Now().UTC().Format("2006-01-02") && second.str("issue_date") != time.Now().Add(-time.Minute).UTC().Format("2006-01-02") {
 		t.Errorf("default issue_date %s", second.str("issue_date"))
 	}
@@ -149,10 +63,10 @@ func TestInvoicesAPI_CreateReadUpdateDelete(t *testing.T) {
 			{map[string]any{"client_id": w.client, "due_date": "2026-04-30", "tax_rate": 7.12345}, "tax_rate must be a number from 0 to 100 with at most 4 decimals"},
 			{map[string]any{"client_id": w.client, "due_date": "2026-04-30", "discount": -1}, "discount must be a number from 0 to 100 with at most 4 decimals"},
 			{map[string]any{"client_id": w.client, "due_date": "2026-04-30", "currency": "EURO"}, "currency must be an ISO 4217 currency code such as USD"},
-			{map[string]any{"client_id": w.client, "due_date": "2026-04-30", "project_id": w.otherProj}, "project_id must be a project of the client"},
+			{map[string]any{"client_id": w.client, "due_date": "2026-04-30", "project_id": w.secondProject}, "project_id must be a project of the client"},
 			{map[string]any{"client_id": w.client, "due_date": "2026-04-30", "project_id": otherOrgID}, "project_id must be a project of the organization"},
 		} {
-			wantMessage(t, e.do(w.as(w.owner, "POST", "/invoices", c.body)), 400, c.msg)
+			e.run(scenario{req: w.as(w.owner, "POST", "/invoices", c.body), status: 400, message: c.msg})
 		}
 		if r := e.must(400, w.as(w.owner, "POST", "/invoices", `{"client_id": "`+w.client+`", "due_date": "2026-04-30", "tax_rate": "lots"}`)); !strings.Contains(r.errMessage(), "tax_rate") {
 			t.Errorf("wrong type: %s", r.raw)
@@ -187,7 +101,7 @@ func TestInvoicesAPI_CreateReadUpdateDelete(t *testing.T) {
 		}
 		for query, want := range map[string]int{
 			"client_id=" + w.client:         1,
-			"client_id=" + w.otherClient:    1,
+			"client_id=" + w.secondClient:   1,
 			"status=draft":                  2,
 			"status=sent":                   0,
 			"from=2026-03-01&to=2026-03-01": 1,
@@ -197,7 +111,7 @@ func TestInvoicesAPI_CreateReadUpdateDelete(t *testing.T) {
 				t.Errorf("%s: %d invoices, want %d", query, got, want)
 			}
 		}
-		wantMessage(t, e.do(w.as(w.owner, "GET", "/invoices?status=late", nil)), 400, "status must be one of draft, sent, paid, overdue, void")
+		e.run(scenario{req: w.as(w.owner, "GET", "/invoices?status=late", nil), status: 400, message: "status must be one of draft, sent, paid, overdue, void"})
 		e.must(400, w.as(w.owner, "GET", "/invoices?client_id=nope", nil))
 		e.must(400, w.as(w.owner, "GET", "/invoices?from=yesterday", nil))
 	})
@@ -207,7 +121,7 @@ func TestInvoicesAPI_CreateReadUpdateDelete(t *testing.T) {
 		if up.str("notes") != "Net 15" || num(up, "discount") != 12.5 || up.str("due_date") != "2026-05-15" || num(up, "tax_rate") != 21 {
 			t.Fatalf("update: %s", up.raw)
 		}
-		wantMessage(t, e.do(w.as(w.owner, "PUT", "/invoices/"+id, map[string]any{"due_date": "2026-01-01"})), 400, "due_date must be on or after issue_date")
+		e.run(scenario{req: w.as(w.owner, "PUT", "/invoices/"+id, map[string]any{"due_date": "2026-01-01"}), status: 400, message: "due_date must be on or after issue_date"})
 		e.must(403, w.as(w.member, "PUT", "/invoices/"+id, map[string]any{"notes": "x"}))
 		e.must(404, w.as(w.owner, "PUT", "/invoices/"+w.strangerInvoice, map[string]any{"notes": "x"}))
 		e.must(404, w.as(w.owner, "PUT", "/invoices/nope", map[string]any{"notes": "x"}))
@@ -223,8 +137,8 @@ func TestInvoicesAPI_CreateReadUpdateDelete(t *testing.T) {
 	t.Run("non-drafts cannot be edited or deleted", func(t *testing.T) {
 		e.must(201, w.as(w.owner, "POST", "/invoices/"+id+"/line-items", map[string]any{"description": "Work", "quantity": 1, "unit_price": 100}))
 		e.must(200, w.as(w.owner, "POST", "/invoices/"+id+"/send", map[string]any{}))
-		wantMessage(t, e.do(w.as(w.owner, "PUT", "/invoices/"+id, map[string]any{"notes": "late"})), 409, "only draft invoices can be edited")
-		wantMessage(t, e.do(w.as(w.owner, "DELETE", "/invoices/"+id, nil)), 409, "only draft invoices can be deleted")
+		e.run(scenario{req: w.as(w.owner, "PUT", "/invoices/"+id, map[string]any{"notes": "late"}), status: 409, message: "only draft invoices can be edited"})
+		e.run(scenario{req: w.as(w.owner, "DELETE", "/invoices/"+id, nil), status: 409, message: "only draft invoices can be deleted"})
 		// Its due date has passed: it reads overdue, and lists under overdue rather than sent.
 		if got := e.must(200, w.as(w.owner, "GET", "/invoices/"+id, nil)); got.str("status") != "overdue" {
 			t.Errorf("status %s", got.str("status"))
@@ -251,8 +165,8 @@ func TestInvoicesAPI_CreateReadUpdateDelete(t *testing.T) {
 func TestInvoicesAPI_LineItems(t *testing.T) {
 	t.Parallel()
 	w := newBillWorld(t)
-	e := w.e
-	inv := w.invoice(map[string]any{"tax_rate": 21, "discount": 10})
+	e := w.env
+	inv := w.createInvoice(map[string]any{"tax_rate": 21, "discount": 10})
 	id := inv.str("id")
 	items := "/invoices/" + id + "/line-items"
 
@@ -292,7 +206,7 @@ func TestInvoicesAPI_LineItems(t *testing.T) {
 			{map[string]any{"description": "x", "quantity": 1, "unit_price": -5}, "unit_price must be a whole number of cents, 0 or more"},
 			{map[string]any{"description": "x", "quantity": 1, "unit_price": 1, "time_entry_ids": []string{otherOrgID}}, "time_entry_ids must be time entries of the organization"},
 		} {
-			wantMessage(t, e.do(w.as(w.owner, "POST", items, c.body)), 400, c.msg)
+			e.run(scenario{req: w.as(w.owner, "POST", items, c.body), status: 400, message: c.msg})
 		}
 		ok := map[string]any{"description": "x", "quantity": 1, "unit_price": 1}
 		e.must(403, w.as(w.member, "POST", items, ok))
@@ -313,7 +227,7 @@ func TestInvoicesAPI_LineItems(t *testing.T) {
 		if got := e.must(200, w.as(w.owner, "GET", "/invoices/"+id, nil)); num(got, "subtotal") != 189000 {
 			t.Fatalf("subtotal after update: %s", got.raw)
 		}
-		wantMessage(t, e.do(w.as(w.owner, "PUT", path, map[string]any{"description": ""})), 400, "description is required")
+		e.run(scenario{req: w.as(w.owner, "PUT", path, map[string]any{"description": ""}), status: 400, message: "description is required"})
 		e.must(403, w.as(w.member, "PUT", path, map[string]any{"quantity": 1}))
 		e.must(404, w.as(w.owner, "PUT", items+"/"+otherOrgID, map[string]any{"quantity": 1}))
 		e.must(404, w.as(w.owner, "PUT", items+"/nope", map[string]any{"quantity": 1}))
@@ -332,21 +246,23 @@ func TestInvoicesAPI_LineItems(t *testing.T) {
 	t.Run("only drafts", func(t *testing.T) {
 		e.must(200, w.as(w.owner, "POST", "/invoices/"+id+"/send", nil))
 		path := items + "/" + li.str("id")
-		wantMessage(t, e.do(w.as(w.owner, "POST", items, map[string]any{"description": "x", "quantity": 1, "unit_price": 1})), 409, "only draft invoices can be edited")
-		wantMessage(t, e.do(w.as(w.owner, "PUT", path, map[string]any{"quantity": 1})), 409, "only draft invoices can be edited")
-		wantMessage(t, e.do(w.as(w.owner, "DELETE", path, nil)), 409, "only draft invoices can be edited")
+		e.runAll([]scenario{
+			{req: w.as(w.owner, "POST", items, map[string]any{"description": "x", "quantity": 1, "unit_price": 1}), status: 409, message: "only draft invoices can be edited"},
+			{req: w.as(w.owner, "PUT", path, map[string]any{"quantity": 1}), status: 409, message: "only draft invoices can be edited"},
+			{req: w.as(w.owner, "DELETE", path, nil), status: 409, message: "only draft invoices can be edited"},
+		})
 	})
 }
 
 func TestInvoicesAPI_GenerateSendPDFAndMarkPaid(t *testing.T) {
 	t.Parallel()
 	w := newBillWorld(t)
-	e := w.e
+	e := w.env
 	day := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 	w.sqlEntry(w.project, "Design review", day, 90*time.Minute, 10000)
 	w.sqlEntry(w.project, "Design review", day.Add(3*time.Hour), 30*time.Minute, 10000)
 	w.sqlEntry(w.project, "April work", day.AddDate(0, 1, 0), time.Hour, 10000)
-	inv := w.invoice(map[string]any{"project_id": w.project, "issue_date": "2026-04-01", "due_date": "2026-04-30"})
+	inv := w.createInvoice(map[string]any{"project_id": w.project, "issue_date": "2026-04-01", "due_date": "2026-04-30"})
 	id := inv.str("id")
 
 	gen := e.must(200, w.as(w.owner, "POST", "/invoices/"+id+"/generate", map[string]any{"from": "2026-03-01", "to": "2026-03-31"}))
@@ -361,7 +277,7 @@ func TestInvoicesAPI_GenerateSendPDFAndMarkPaid(t *testing.T) {
 	if again := e.must(200, w.as(w.owner, "POST", "/invoices/"+id+"/generate", map[string]any{"from": "2026-03-01", "to": "2026-03-31"})); num(again, "subtotal") != 20000 {
 		t.Fatalf("second generate: %s", again.raw)
 	}
-	wantMessage(t, e.do(w.as(w.owner, "POST", "/invoices/"+id+"/generate", map[string]any{"from": "March"})), 400, "from must be a date (YYYY-MM-DD) or an RFC 3339 datetime")
+	e.run(scenario{req: w.as(w.owner, "POST", "/invoices/"+id+"/generate", map[string]any{"from": "March"}), status: 400, message: "from must be a date (YYYY-MM-DD) or an RFC 3339 datetime"})
 	e.must(403, w.as(w.member, "POST", "/invoices/"+id+"/generate", nil))
 	e.must(404, w.as(w.owner, "POST", "/invoices/"+w.strangerInvoice+"/generate", nil))
 
@@ -389,11 +305,11 @@ func TestInvoicesAPI_GenerateSendPDFAndMarkPaid(t *testing.T) {
 	})
 
 	t.Run("send", func(t *testing.T) {
-		empty := w.invoice(map[string]any{})
-		wantMessage(t, e.do(w.as(w.owner, "POST", "/invoices/"+empty.str("id")+"/send", nil)), 400, "the invoice has no line items")
+		empty := w.createInvoice(map[string]any{})
+		e.run(scenario{req: w.as(w.owner, "POST", "/invoices/"+empty.str("id")+"/send", nil), status: 400, message: "the invoice has no line items"})
 		e.must(403, w.as(w.member, "POST", "/invoices/"+id+"/send", nil))
 		e.must(404, w.as(w.owner, "POST", "/invoices/"+w.strangerInvoice+"/send", nil))
-		wantMessage(t, e.do(w.as(w.owner, "POST", "/invoices/"+id+"/send", map[string]any{"to": []string{"nope"}})), 400, "to must be a list of email addresses")
+		e.run(scenario{req: w.as(w.owner, "POST", "/invoices/"+id+"/send", map[string]any{"to": []string{"nope"}}), status: 400, message: "to must be a list of email addresses"})
 		if w.count(`SELECT count(*) FROM invoices WHERE id = $1 AND status = 'draft'`, id) != 1 {
 			t.Fatal("a refused send changed the status")
 		}
@@ -415,10 +331,12 @@ func TestInvoicesAPI_GenerateSendPDFAndMarkPaid(t *testing.T) {
 
 	t.Run("mark paid", func(t *testing.T) {
 		path := "/invoices/" + id + "/mark-paid"
-		draft := w.invoice(map[string]any{})
-		wantMessage(t, e.do(w.as(w.owner, "POST", "/invoices/"+draft.str("id")+"/mark-paid", nil)), 409, "send the invoice first")
-		wantMessage(t, e.do(w.as(w.owner, "POST", path, map[string]any{"payment_method": "cheque"})), 400, "payment_method must be one of bank_transfer, credit_card, cash, other")
-		wantMessage(t, e.do(w.as(w.owner, "POST", path, map[string]any{"paid_at": "soon"})), 400, "paid_at must be a date (YYYY-MM-DD) or an RFC 3339 datetime")
+		draft := w.createInvoice(map[string]any{})
+		e.runAll([]scenario{
+			{req: w.as(w.owner, "POST", "/invoices/"+draft.str("id")+"/mark-paid", nil), status: 409, message: "send the invoice first"},
+			{req: w.as(w.owner, "POST", path, map[string]any{"payment_method": "cheque"}), status: 400, message: "payment_method must be one of bank_transfer, credit_card, cash, other"},
+			{req: w.as(w.owner, "POST", path, map[string]any{"paid_at": "soon"}), status: 400, message: "paid_at must be a date (YYYY-MM-DD) or an RFC 3339 datetime"},
+		})
 		e.must(403, w.as(w.member, "POST", path, nil))
 		e.must(404, w.as(w.owner, "POST", "/invoices/"+w.strangerInvoice+"/mark-paid", nil))
 		paid := e.must(200, w.as(w.owner, "POST", path, map[string]any{"payment_method": "bank_transfer", "paid_at": "2026-04-15T10:00:00Z"}))
@@ -429,7 +347,7 @@ func TestInvoicesAPI_GenerateSendPDFAndMarkPaid(t *testing.T) {
 		if len(pays) != 1 || pays[0]["amount"] != 20000.0 || pays[0]["method"] != "bank_transfer" {
 			t.Fatalf("payments: %v", pays)
 		}
-		wantMessage(t, e.do(w.as(w.owner, "POST", path, nil)), 409, "the invoice is already paid")
+		e.run(scenario{req: w.as(w.owner, "POST", path, nil), status: 409, message: "the invoice is already paid"})
 		e.must(409, w.as(w.owner, "POST", "/invoices/"+id+"/send", nil))
 		// The other admin hears about it; the member does not.
 		if w.count(`SELECT count(*) FROM notifications WHERE type = 'invoice_paid' AND user_id = $1`, w.admin.id) != 1 ||
@@ -459,11 +377,11 @@ func apiPDFText(t *testing.T, doc []byte) string {
 func TestInvoicesAPI_Void(t *testing.T) {
 	t.Parallel()
 	w := newBillWorld(t)
-	e := w.e
+	e := w.env
 	// sent creates an invoice of the project that bills one hour of new time, and sends it.
 	sent := func(desc string) (id, entry string) {
 		entry = w.sqlEntry(w.project, desc, time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC), time.Hour, 10000)
-		id = w.invoice(map[string]any{"project_id": w.project, "issue_date": "2026-03-15"}).str("id")
+		id = w.createInvoice(map[string]any{"project_id": w.project, "issue_date": "2026-03-15"}).str("id")
 		e.must(200, w.as(w.owner, "POST", "/invoices/"+id+"/generate", nil))
 		e.must(200, w.as(w.owner, "POST", "/invoices/"+id+"/send", nil))
 		return id, entry
@@ -474,7 +392,7 @@ func TestInvoicesAPI_Void(t *testing.T) {
 	e.must(201, w.as(w.owner, "POST", "/payments", map[string]any{"invoice_id": withPayment, "amount": 100}))
 	paid, _ := sent("Hosting")
 	e.must(200, w.as(w.owner, "POST", "/invoices/"+paid+"/mark-paid", nil))
-	draft := w.invoice(map[string]any{}).str("id")
+	draft := w.createInvoice(map[string]any{}).str("id")
 	void := func(id string) string { return "/invoices/" + id + "/void" }
 
 	for _, c := range []struct {
@@ -516,7 +434,7 @@ func TestInvoicesAPI_Void(t *testing.T) {
 		t.Fatalf("refused voids changed invoices")
 	}
 	// The released entry is billed again by the next invoice; the void one is listed under void and takes no payments.
-	next := w.invoice(map[string]any{"project_id": w.project, "issue_date": "2026-03-20"}).str("id")
+	next := w.createInvoice(map[string]any{"project_id": w.project, "issue_date": "2026-03-20"}).str("id")
 	e.must(200, w.as(w.owner, "POST", "/invoices/"+next+"/generate", nil))
 	if w.count(`SELECT count(*) FROM time_entries WHERE id = $1 AND invoice_id = $2`, entry, next) != 1 {
 		t.Fatal("the released entry was not billed again")
@@ -524,5 +442,5 @@ func TestInvoicesAPI_Void(t *testing.T) {
 	if got := e.must(200, w.as(w.owner, "GET", "/invoices?status=void", nil)).data(); len(got) != 2 {
 		t.Fatalf("void filter: %v", got)
 	}
-	wantMessage(t, e.do(w.as(w.owner, "POST", "/payments", map[string]any{"invoice_id": target, "amount": 100})), 409, "a void invoice cannot take payments")
+	e.run(scenario{req: w.as(w.owner, "POST", "/payments", map[string]any{"invoice_id": target, "amount": 100}), status: 409, message: "a void invoice cannot take payments"})
 }

@@ -10,6 +10,7 @@ import (
 )
 
 func TestMembers_InviteAccept(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.register("Team Owner")
 	org := e.org(owner, "Team Co")
@@ -68,6 +69,7 @@ func (e *env) lastInvitationTo(addr string) (m store.OutboxEmail) {
 }
 
 func TestMembers_Permissions(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.register("Perm Owner")
 	org := e.org(owner, "Perm Co")
@@ -120,6 +122,7 @@ func TestMembers_Permissions(t *testing.T) {
 }
 
 func TestMembers_LastOwnerSurvivesConcurrentDemotions(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	a := e.register("Owner A")
 	org := e.org(a, "Race Co")
@@ -154,6 +157,7 @@ func TestMembers_LastOwnerSurvivesConcurrentDemotions(t *testing.T) {
 }
 
 func TestMembers_ListFilters(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.register("Filter Owner")
 	org := e.org(owner, "Filter Co")

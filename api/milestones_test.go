@@ -6,8 +6,9 @@ import (
 )
 
 func TestMilestones(t *testing.T) {
+	t.Parallel()
 	w := newTDWorld(t, "Milestone")
-	e := w.e
+	e := w.env
 	base := "/organizations/" + w.org
 	list := base + "/projects/" + w.project + "/milestones"
 	// Milestone routes name the organization in the path; no X-Organization-ID is sent.
@@ -38,7 +39,7 @@ func TestMilestones(t *testing.T) {
 		e.must(401, req{method: "GET", path: list})
 		// A stranger naming our organization is not a member of it; naming theirs, our project is not there.
 		e.must(404, as(w.stranger, "GET", list, nil))
-		e.must(404, as(w.stranger, "GET", "/organizations/"+w.strangerOrg+"/projects/"+w.project+"/milestones", nil))
+		e.must(404, as(w.stranger, "GET", "/organizations/"+w.otherOrg+"/projects/"+w.project+"/milestones", nil))
 		e.must(404, as(w.owner, "GET", "/organizations/"+otherOrgID+"/projects/"+w.project+"/milestones", nil))
 		e.must(404, as(w.owner, "GET", "/organizations/not-a-uuid/projects/"+w.project+"/milestones", nil))
 		for _, id := range []string{"not-a-uuid", "11111111-1111-4111-8111-111111111111", w.strangerProject} {
@@ -64,7 +65,7 @@ func TestMilestones(t *testing.T) {
 			{map[string]any{"title": "Bad color", "target_date": "2026-07-01", "color": "green"}, "color must be a hex color such as #6366f1"},
 			{map[string]any{"title": "Bad color", "target_date": "2026-07-01", "color": "#12345"}, "color must be a hex color such as #6366f1"},
 		} {
-			wantMessage(t, e.do(as(w.manager, "POST", list, c.body)), 400, c.msg)
+			e.run(scenario{req: as(w.manager, "POST", list, c.body), status: 400, message: c.msg})
 		}
 		e.must(400, as(w.manager, "POST", list, map[string]any{"title": 5, "target_date": "2026-07-01"}))
 		ok := map[string]any{"title": "Sneaky", "target_date": "2026-07-01"}
@@ -86,9 +87,9 @@ func TestMilestones(t *testing.T) {
 		}
 		e.must(404, as(w.outsider, "GET", one, nil))
 		e.must(404, as(w.stranger, "GET", one, nil))
-		e.must(404, as(w.stranger, "GET", "/organizations/"+w.strangerOrg+"/milestones/"+beta.str("id"), nil))
+		e.must(404, as(w.stranger, "GET", "/organizations/"+w.otherOrg+"/milestones/"+beta.str("id"), nil))
 		e.must(401, req{method: "GET", path: one})
-		foreign := e.must(201, as(w.stranger, "POST", "/organizations/"+w.strangerOrg+"/projects/"+w.strangerProject+"/milestones",
+		foreign := e.must(201, as(w.stranger, "POST", "/organizations/"+w.otherOrg+"/projects/"+w.strangerProject+"/milestones",
 			map[string]any{"title": "Theirs", "target_date": "2026-01-01"})).str("id")
 		for _, id := range []string{"not-a-uuid", "11111111-1111-4111-8111-111111111111", foreign} {
 			e.must(404, as(w.owner, "GET", base+"/milestones/"+id, nil))
@@ -109,9 +110,11 @@ func TestMilestones(t *testing.T) {
 		if r.str("description") != "Invite-only" {
 			t.Fatalf("set description: %s", r.raw)
 		}
-		wantMessage(t, e.do(as(w.manager, "PUT", one, map[string]any{"title": ""})), 400, "title is required")
-		wantMessage(t, e.do(as(w.manager, "PUT", one, map[string]any{"target_date": "soon"})), 400, "target_date must be a date (YYYY-MM-DD)")
-		wantMessage(t, e.do(as(w.manager, "PUT", one, map[string]any{"color": "red"})), 400, "color must be a hex color such as #6366f1")
+		e.runAll([]scenario{
+			{req: as(w.manager, "PUT", one, map[string]any{"title": ""}), status: 400, message: "title is required"},
+			{req: as(w.manager, "PUT", one, map[string]any{"target_date": "soon"}), status: 400, message: "target_date must be a date (YYYY-MM-DD)"},
+			{req: as(w.manager, "PUT", one, map[string]any{"color": "red"}), status: 400, message: "color must be a hex color such as #6366f1"},
+		})
 		e.must(400, as(w.manager, "PUT", one, map[string]any{"description": 3}))
 		e.must(403, as(w.member, "PUT", one, map[string]any{"title": "Mine"}))
 		e.must(404, as(w.outsider, "PUT", one, map[string]any{"title": "Mine"}))

@@ -7,19 +7,20 @@ import (
 
 // notifiedWorld is the task world where the member holds three notifications (two assignments, one status
 // change) and the stranger one of their own organization.
-func notifiedWorld(t *testing.T) *taskWorld {
+func notifiedWorld(t *testing.T) *world {
 	t.Helper()
 	w := newTaskWorld(t)
 	a := w.newTask("First", map[string]any{"assignee_id": w.member.id})
 	w.newTask("Second", map[string]any{"assignee_id": w.member.id})
 	w.must(200, req{method: "PUT", path: "/tasks/" + a.str("id") + "/status", token: w.owner.token, org: w.org, body: map[string]any{"status": "done"}})
 	theirs := w.must(201, req{method: "POST", path: "/tasks", token: w.stranger.token, org: w.otherOrg,
-		body: map[string]any{"title": "Theirs", "project_id": w.theirs}})
+		body: map[string]any{"title": "Theirs", "project_id": w.strangerProject}})
 	_ = theirs
 	return w
 }
 
 func TestNotifications_ListAndFilter(t *testing.T) {
+	t.Parallel()
 	w := notifiedWorld(t)
 	r := w.must(200, req{method: "GET", path: "/notifications", token: w.member.token, org: w.org})
 	data := r.json["data"].([]any)
@@ -53,6 +54,7 @@ func TestNotifications_ListAndFilter(t *testing.T) {
 }
 
 func TestNotifications_MarkRead(t *testing.T) {
+	t.Parallel()
 	w := notifiedWorld(t)
 	list := w.must(200, req{method: "GET", path: "/notifications", token: w.member.token, org: w.org}).json["data"].([]any)
 	one := list[0].(map[string]any)["id"].(string)
@@ -88,6 +90,7 @@ func TestNotifications_MarkRead(t *testing.T) {
 }
 
 func TestNotificationPreferences(t *testing.T) {
+	t.Parallel()
 	w := newTaskWorld(t)
 	r := w.must(200, req{method: "GET", path: "/notifications/preferences", token: w.member.token})
 	prefs := r.json["data"].([]any)

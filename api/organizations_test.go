@@ -5,6 +5,7 @@ import (
 )
 
 func TestOrganizations_CreateListRead(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	u := e.register("Org Owner")
 	r := e.must(201, req{method: "POST", path: "/organizations", token: u.token, body: map[string]string{"name": "Acme Corp"}})
@@ -47,6 +48,7 @@ func TestOrganizations_CreateListRead(t *testing.T) {
 }
 
 func TestOrganizations_Update(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.register("Update Owner")
 	org := e.org(owner, "Globex")
@@ -77,6 +79,7 @@ func TestOrganizations_Update(t *testing.T) {
 }
 
 func TestOrganizations_Delete(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.register("Delete Owner")
 	org := e.org(owner, "Doomed")
@@ -100,6 +103,7 @@ func TestOrganizations_Delete(t *testing.T) {
 }
 
 func TestOrganizations_Logo(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.register("Logo Owner")
 	org := e.org(owner, "Logo Co")

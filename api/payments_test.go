@@ -7,13 +7,13 @@ import (
 func TestPaymentsAPI(t *testing.T) {
 	t.Parallel()
 	w := newBillWorld(t)
-	e := w.e
-	inv := w.invoice(map[string]any{"issue_date": "2026-03-01", "due_date": "2099-03-31"})
+	e := w.env
+	inv := w.createInvoice(map[string]any{"issue_date": "2026-03-01", "due_date": "2099-03-31"})
 	id := inv.str("id")
 	e.must(201, w.as(w.owner, "POST", "/invoices/"+id+"/line-items", map[string]any{"description": "Work", "quantity": 10.5, "unit_price": 15000}))
 
 	t.Run("drafts take no payments", func(t *testing.T) {
-		wantMessage(t, e.do(w.as(w.owner, "POST", "/payments", map[string]any{"invoice_id": id, "amount": 100})), 409, "send the invoice before recording payments")
+		e.run(scenario{req: w.as(w.owner, "POST", "/payments", map[string]any{"invoice_id": id, "amount": 100}), status: 409, message: "send the invoice before recording payments"})
 	})
 	e.must(200, w.as(w.owner, "POST", "/invoices/"+id+"/send", nil))
 
@@ -48,7 +48,7 @@ func TestPaymentsAPI(t *testing.T) {
 			{map[string]any{"invoice_id": w.strangerInvoice, "amount": 100}, "invoice_id must be an invoice of the organization"},
 			{map[string]any{"invoice_id": "nope", "amount": 100}, "invoice_id must be an invoice of the organization"},
 		} {
-			wantMessage(t, e.do(w.as(w.owner, "POST", "/payments", c.body)), 400, c.msg)
+			e.run(scenario{req: w.as(w.owner, "POST", "/payments", c.body), status: 400, message: c.msg})
 		}
 		ok := map[string]any{"invoice_id": id, "amount": 100}
 		e.must(403, w.as(w.member, "POST", "/payments", ok))
@@ -87,7 +87,7 @@ func TestPaymentsAPI(t *testing.T) {
 		}
 		for query, want := range map[string]int{
 			"client_id=" + w.client:           2,
-			"client_id=" + w.otherClient:      0,
+			"client_id=" + w.secondClient:     0,
 			"invoice_id=" + id:                2,
 			"from=2026-03-11":                 1,
 			"to=2026-03-10":                   1,
@@ -104,8 +104,8 @@ func TestPaymentsAPI(t *testing.T) {
 
 	t.Run("update", func(t *testing.T) {
 		path := "/payments/" + second.str("id")
-		wantMessage(t, e.do(w.as(w.owner, "PUT", path, map[string]any{"amount": 100001})), 400, "amount exceeds the invoice balance")
-		wantMessage(t, e.do(w.as(w.owner, "PUT", path, map[string]any{"method": "barter"})), 400, "method must be one of bank_transfer, credit_card, cash, other")
+		e.run(scenario{req: w.as(w.owner, "PUT", path, map[string]any{"amount": 100001}), status: 400, message: "amount exceeds the invoice balance"})
+		e.run(scenario{req: w.as(w.owner, "PUT", path, map[string]any{"method": "barter"}), status: 400, message: "method must be one of bank_transfer, credit_card, cash, other"})
 		e.must(403, w.as(w.member, "PUT", path, map[string]any{"notes": "x"}))
 		e.must(404, w.as(w.owner, "PUT", "/payments/"+otherOrgID, map[string]any{"notes": "x"}))
 		up := e.must(200, w.as(w.owner, "PUT", path, map[string]any{"amount": 90000, "notes": "Wire transfer ref #12345", "method": "credit_card"}))

@@ -10,110 +10,8 @@ import (
 	"github.com/trcr/trcr/api"
 )
 
-// projectsFixture is an organization with a project and people in every relation to it.
-type projectsFixture struct {
-	*env
-	org, strangerOrg, project, strangerProject string
-	owner, admin, manager, member, outsider    user // outsider: an org member who is not on the project
-	stranger                                   user // owner of another organization
-}
-
-func newProjectsFixture(t *testing.T, opts ...envOption) *projectsFixture {
-	t.Helper()
-	e := newEnv(t, opts...)
-	f := &projectsFixture{env: e}
-	f.owner = e.register("Olive Owner")
-	f.org = e.org(f.owner, "Fixture Co")
-	f.admin = e.register("Adam Admin")
-	f.manager = e.register("Mona Manager")
-	f.member = e.register("Mel Member")
-	f.outsider = e.register("Otto Outsider")
-	e.join(f.owner, f.org, f.admin, "admin")
-	e.join(f.owner, f.org, f.manager, "member")
-	e.join(f.owner, f.org, f.member, "member")
-	e.join(f.owner, f.org, f.outsider, "member")
-	f.project = f.createProject(f.owner, "Website Redesign")
-	f.addMember(f.project, f.manager, "manager")
-	f.addMember(f.project, f.member, "member")
-	f.stranger = e.register("Sam Stranger")
-	f.strangerOrg = e.org(f.stranger, "Stranger Co")
-	f.strangerProject = e.must(201, req{method: "POST", path: "/projects", token: f.stranger.token, org: f.strangerOrg,
-		body: map[string]any{"name": "Their Project"}}).str("id")
-	return f
-}
-
-func (f *projectsFixture) createProject(u user, name string) string {
-	f.t.Helper()
-	return f.must(201, req{method: "POST", path: "/projects", token: u.token, org: f.org, body: map[string]any{"name": name}}).str("id")
-}
-
-// createClient creates a client of the fixture's organization.
-func (f *projectsFixture) createClient(name string) string {
-	f.t.Helper()
-	return f.must(201, req{method: "POST", path: "/clients", token: f.owner.token, org: f.org, body: map[string]any{"name": name}}).str("id")
-}
-
-// strangerClient creates a client of the other organization.
-func (f *projectsFixture) strangerClient() string {
-	f.t.Helper()
-	return f.must(201, req{method: "POST", path: "/clients", token: f.stranger.token, org: f.strangerOrg,
-		body: map[string]any{"name": "Their Client"}}).str("id")
-}
-
-func (f *projectsFixture) addMember(project string, u user, role string) {
-	f.t.Helper()
-	f.must(201, req{method: "POST", path: "/projects/" + project + "/members", token: f.owner.token, org: f.org,
-		body: map[string]any{"user_id": u.id, "role": role}})
-}
-
-// call runs a request as u in the fixture's organization.
-func (f *projectsFixture) call(want int, u user, method, path string, body any) resp {
-	f.t.Helper()
-	return f.must(want, req{method: method, path: path, token: u.token, org: f.org, body: body})
-}
-
-// auditCount counts audit entries of the organization with the given entity type and action.
-func (f *projectsFixture) auditCount(entityType, action string) int {
-	f.t.Helper()
-	var n int
-	if err := f.db.Get(&n, `SELECT count(*) FROM audit_logs WHERE organization_id = $1 AND entity_type = $2 AND action = $3`,
-		f.org, entityType, action); err != nil {
-		f.t.Fatal(err)
-	}
-	return n
-}
-
-// defaultGroupID reads a project's default task group.
-func (f *projectsFixture) defaultGroupID(project string) string {
-	f.t.Helper()
-	var id string
-	if err := f.db.Get(&id, `SELECT id FROM task_groups WHERE project_id = $1 AND is_default`, project); err != nil {
-		f.t.Fatal(err)
-	}
-	return id
-}
-
-// insertTask writes a task row directly; the tasks endpoints are tested elsewhere.
-func (f *projectsFixture) insertTask(project, group, title, status string, position int) string {
-	f.t.Helper()
-	var id string
-	if err := f.db.Get(&id, `
-		INSERT INTO tasks (organization_id, project_id, group_id, title, status, position)
-		VALUES ((SELECT organization_id FROM projects WHERE id = $1), $1, $2, $3, $4, $5) RETURNING id`,
-		project, group, title, status, position); err != nil {
-		f.t.Fatal(err)
-	}
-	return id
-}
-
-func expectError(t *testing.T, r resp, code, message string) {
-	t.Helper()
-	if r.errCode() != code || (message != "" && r.errMessage() != message) {
-		t.Fatalf("want %s %q, got %s", code, message, r.raw)
-	}
-}
-
 func TestProjects_CreateDefaultsAndManagerAndDefaultGroup(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	r := f.call(201, f.admin, "POST", "/projects", map[string]any{"name": "  Mobile App  "})
 	p := r.json
@@ -132,7 +30,7 @@ func TestProjects_CreateDefaultsAndManagerAndDefaultGroup(t *testing.T) {
 	if len(groups) != 1 || groups[0]["name"] != "To do" || groups[0]["is_default"] != true || groups[0]["position"] != 0.0 {
 		t.Fatalf("groups: %v", groups)
 	}
-	clientID := f.createClient("Acme Corp")
+	clientID := f.createClient(f.owner, map[string]any{"name": "Acme Corp"})
 	full := f.call(201, f.owner, "POST", "/projects", map[string]any{
 		"name": "Billing", "description": "Invoices", "client_id": clientID, "color": "#ABC", "billable": false, "hourly_rate": 15000,
 	})
@@ -150,6 +48,7 @@ func TestProjects_CreateDefaultsAndManagerAndDefaultGroup(t *testing.T) {
 }
 
 func TestProjects_CreateRefusals(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	var before int
 	_ = f.db.Get(&before, `SELECT count(*) FROM projects`)
@@ -166,21 +65,17 @@ func TestProjects_CreateRefusals(t *testing.T) {
 		{map[string]any{"name": "P", "hourly_rate": -1}, "hourly_rate", "hourly_rate must be zero or more (cents per hour)"},
 		{map[string]any{"name": "P", "client_id": "cli_abc"}, "client_id", "client_id must be a client of this organization"},
 		{map[string]any{"name": "P", "client_id": "5b0e4c52-4a44-4f0e-9a59-1f4b7d4c1a11"}, "client_id", "client_id must be a client of this organization"},
-		{map[string]any{"name": "P", "client_id": f.strangerClient()}, "client_id", "client_id must be a client of this organization"},
+		{map[string]any{"name": "P", "client_id": f.newStrangerClient()}, "client_id", "client_id must be a client of this organization"},
 		{map[string]any{"name": "P", "status": "paused"}, "status", "status must be active or archived"},
 	}
 	for _, c := range cases {
-		r := f.call(400, f.owner, "POST", "/projects", c.body)
-		expectError(t, r, "validation_failed", c.message)
-		if r.json["error"].(map[string]any)["fields"].(map[string]any)[c.field] == nil {
-			t.Fatalf("%v: fields %s", c.body, r.raw)
-		}
+		f.run(scenario{req: f.as(f.owner, "POST", "/projects", c.body), status: 400, code: "validation_failed", message: c.message, field: c.field})
 	}
 	for _, body := range []string{`{"name": "P", "hourly_rate": 1.5}`, `{"name": "P", "hourly_rate": "lots"}`, `{"name": 5}`, `{"name": "P", "billable": "yes"}`, `{`} {
 		f.call(400, f.owner, "POST", "/projects", body)
 	}
 	f.must(401, req{method: "POST", path: "/projects", org: f.org, body: map[string]any{"name": "P"}})
-	expectError(t, f.call(403, f.manager, "POST", "/projects", map[string]any{"name": "P"}), "forbidden", "")
+	f.run(scenario{req: f.as(f.manager, "POST", "/projects", map[string]any{"name": "P"}), status: 403, code: "forbidden"})
 	f.call(403, f.member, "POST", "/projects", map[string]any{"name": "P"})
 	var after int
 	_ = f.db.Get(&after, `SELECT count(*) FROM projects`)
@@ -190,6 +85,7 @@ func TestProjects_CreateRefusals(t *testing.T) {
 }
 
 func TestProjects_GetVisibility(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	path := "/projects/" + f.project
 	for _, u := range []user{f.owner, f.admin, f.manager, f.member} {
@@ -206,9 +102,10 @@ func TestProjects_GetVisibility(t *testing.T) {
 }
 
 func TestProjects_Update(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	path := "/projects/" + f.project
-	clientID := f.createClient("Acme Corp")
+	clientID := f.createClient(f.owner, map[string]any{"name": "Acme Corp"})
 	r := f.call(200, f.manager, "PUT", path, map[string]any{"name": "Site v2", "hourly_rate": 9000, "client_id": clientID, "color": "#F97316"})
 	if r.str("name") != "Site v2" || r.json["hourly_rate"] != 9000.0 || r.json["client_id"] != clientID || r.str("color") != "#f97316" {
 		t.Fatalf("update: %s", r.raw)
@@ -228,14 +125,15 @@ func TestProjects_Update(t *testing.T) {
 	if n := f.auditCount("project", "updated"); n != audits {
 		t.Fatalf("no-op update audited: %d → %d", audits, n)
 	}
-	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"status": "paused"}), "validation_failed", "status must be active or archived")
-	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"name": ""}), "validation_failed", "name is required")
-	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"hourly_rate": -5}), "validation_failed", "")
-	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"color": "blue"}), "validation_failed", "")
-	expectError(t, f.call(400, f.owner, "PUT", path, `{"hourly_rate": "x"}`), "invalid_body", "hourly_rate has the wrong type: expected a number")
-	for _, other := range []string{f.strangerClient(), "00000000-0000-4000-8000-000000000009", "cli_abc"} {
-		expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"client_id": other, "name": "Hijack"}),
-			"validation_failed", "client_id must be a client of this organization")
+	f.runAll([]scenario{
+		{req: f.as(f.owner, "PUT", path, map[string]any{"status": "paused"}), status: 400, code: "validation_failed", message: "status must be active or archived"},
+		{req: f.as(f.owner, "PUT", path, map[string]any{"name": ""}), status: 400, code: "validation_failed", message: "name is required"},
+		{req: f.as(f.owner, "PUT", path, map[string]any{"hourly_rate": -5}), status: 400, code: "validation_failed"},
+		{req: f.as(f.owner, "PUT", path, map[string]any{"color": "blue"}), status: 400, code: "validation_failed"},
+		{req: f.as(f.owner, "PUT", path, `{"hourly_rate": "x"}`), status: 400, code: "invalid_body", message: "hourly_rate has the wrong type: expected a number"},
+	})
+	for _, other := range []string{f.newStrangerClient(), "00000000-0000-4000-8000-000000000009", "cli_abc"} {
+		f.run(scenario{req: f.as(f.owner, "PUT", path, map[string]any{"client_id": other, "name": "Hijack"}), status: 400, code: "validation_failed", message: "client_id must be a client of this organization"})
 	}
 	f.call(403, f.member, "PUT", path, map[string]any{"name": "Hijack"})
 	f.call(404, f.outsider, "PUT", path, map[string]any{"name": "Hijack"})
@@ -253,6 +151,7 @@ func TestProjects_Update(t *testing.T) {
 }
 
 func TestProjects_ListFiltersAndVisibility(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	f.createProject(f.owner, "Alpha 100%")
 	archived := f.createProject(f.owner, "Archive Me")
@@ -290,18 +189,19 @@ func TestProjects_ListFiltersAndVisibility(t *testing.T) {
 	if names(p2) != "Website Redesign" || fmt.Sprint(p2.json["meta"]) != "map[page:2 per_page:2 total:3]" {
 		t.Fatalf("page 2: %s", p2.raw)
 	}
-	expectError(t, f.call(400, f.owner, "GET", "/projects?status=paused", nil), "validation_failed", "status must be active or archived")
+	f.run(scenario{req: f.as(f.owner, "GET", "/projects?status=paused", nil), status: 400, code: "validation_failed", message: "status must be active or archived"})
 	f.call(400, f.owner, "GET", "/projects?page=0", nil)
 	f.must(401, req{method: "GET", path: "/projects"})
-	if got := names(f.must(200, req{method: "GET", path: "/projects", token: f.stranger.token, org: f.strangerOrg})); got != "Their Project" {
+	if got := names(f.must(200, req{method: "GET", path: "/projects", token: f.stranger.token, org: f.otherOrg})); got != "Their Project" {
 		t.Fatalf("stranger list: %s", got)
 	}
 }
 
 func TestProjects_DeleteCascades(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	path := "/projects/" + f.project
-	f.insertTask(f.project, f.defaultGroupID(f.project), "Task", "open", 0)
+	f.sqlTask(f.project, f.defaultGroupID(f.project), "Task", map[string]any{"status": "open", "position": 0})
 	f.call(403, f.manager, "DELETE", path, nil)
 	f.call(403, f.member, "DELETE", path, nil)
 	f.call(404, f.outsider, "DELETE", path, nil)
@@ -321,10 +221,11 @@ func TestProjects_DeleteCascades(t *testing.T) {
 	if n := f.auditCount("project", "deleted"); n != 1 {
 		t.Fatalf("deleted audit entries: %d", n)
 	}
-	f.must(200, req{method: "GET", path: "/projects/" + f.strangerProject, token: f.stranger.token, org: f.strangerOrg})
+	f.must(200, req{method: "GET", path: "/projects/" + f.strangerProject, token: f.stranger.token, org: f.otherOrg})
 }
 
 func TestProjectMembers_AddListRemove(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	path := "/projects/" + f.project + "/members"
 	list := f.call(200, f.member, "GET", path, nil)
@@ -350,17 +251,19 @@ func TestProjectMembers_AddListRemove(t *testing.T) {
 		t.Fatalf("add: %s", r.raw)
 	}
 	f.call(200, f.outsider, "GET", "/projects/"+f.project, nil)
-	expectError(t, f.call(409, f.owner, "POST", path, map[string]any{"user_id": f.outsider.id, "role": "manager"}), "conflict", "")
+	f.run(scenario{req: f.as(f.owner, "POST", path, map[string]any{"user_id": f.outsider.id, "role": "manager"}), status: 409, code: "conflict"})
 
 	// Refusals.
 	notMember := "user_id must be an active member of the organization"
-	expectError(t, f.call(400, f.owner, "POST", path, map[string]any{"user_id": f.stranger.id}), "validation_failed", notMember)
-	expectError(t, f.call(400, f.owner, "POST", path, map[string]any{"user_id": "usr_xyz"}), "validation_failed", notMember)
-	expectError(t, f.call(400, f.owner, "POST", path, map[string]any{}), "validation_failed", "user_id is required")
-	expectError(t, f.call(400, f.owner, "POST", path, map[string]any{"user_id": f.admin.id, "role": "boss"}), "validation_failed", "role must be manager or member")
+	f.runAll([]scenario{
+		{req: f.as(f.owner, "POST", path, map[string]any{"user_id": f.stranger.id}), status: 400, code: "validation_failed", message: notMember},
+		{req: f.as(f.owner, "POST", path, map[string]any{"user_id": "usr_xyz"}), status: 400, code: "validation_failed", message: notMember},
+		{req: f.as(f.owner, "POST", path, map[string]any{}), status: 400, code: "validation_failed", message: "user_id is required"},
+		{req: f.as(f.owner, "POST", path, map[string]any{"user_id": f.admin.id, "role": "boss"}), status: 400, code: "validation_failed", message: "role must be manager or member"},
+	})
 	invited := f.register("Ivy Invited")
 	f.call(201, f.owner, "POST", "/members/invite", map[string]any{"email": invited.email})
-	expectError(t, f.call(400, f.owner, "POST", path, map[string]any{"user_id": invited.id}), "validation_failed", notMember)
+	f.run(scenario{req: f.as(f.owner, "POST", path, map[string]any{"user_id": invited.id}), status: 400, code: "validation_failed", message: notMember})
 	f.call(403, f.member, "POST", path, map[string]any{"user_id": f.admin.id})
 	f.call(404, f.owner, "POST", "/projects/"+f.strangerProject+"/members", map[string]any{"user_id": f.admin.id})
 	f.must(401, req{method: "POST", path: path, body: map[string]any{"user_id": f.admin.id}})
@@ -382,16 +285,17 @@ func TestProjectMembers_AddListRemove(t *testing.T) {
 }
 
 func TestProjectStats_CountsCompletedTasksOfVisibleProjects(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	f.call(201, f.owner, "POST", "/task-statuses", map[string]any{"code": "shipped", "label": "Shipped", "color": "#22c55e", "is_terminal": true})
 	f.call(201, f.owner, "POST", "/task-statuses", map[string]any{"code": "qa_review", "label": "QA", "color": "#8b5cf6"})
 	g := f.defaultGroupID(f.project)
 	for i, st := range []string{"open", "in_progress", "done", "closed", "shipped", "qa_review"} {
-		f.insertTask(f.project, g, "T"+st, st, i)
+		f.sqlTask(f.project, g, "T"+st, map[string]any{"status": st, "position": i})
 	}
 	empty := f.createProject(f.owner, "Empty")
 	hidden := f.createProject(f.owner, "Hidden")
-	f.insertTask(hidden, f.defaultGroupID(hidden), "secret", "done", 0)
+	f.sqlTask(hidden, f.defaultGroupID(hidden), "secret", map[string]any{"status": "done", "position": 0})
 	f.addMember(empty, f.member, "member")
 
 	stats := func(u user) map[string]string {
@@ -417,6 +321,7 @@ func TestProjectStats_CountsCompletedTasksOfVisibleProjects(t *testing.T) {
 }
 
 func TestOptional_DistinguishesAbsentNullAndValue(t *testing.T) {
+	t.Parallel()
 	var in struct {
 		Rate api.Optional[int64]  `json:"rate"`
 		Note api.Optional[string] `json:"note"`

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func (f *projectsFixture) createGroup(project, name string) string {
+func (f *world) createGroup(project, name string) string {
 	f.t.Helper()
 	return f.call(201, f.owner, "POST", "/projects/"+project+"/task-groups", map[string]any{"name": name}).str("id")
 }
@@ -35,6 +35,7 @@ func collapsedIDs(r resp) []string {
 }
 
 func TestTaskGroups_CreateListUpdate(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	base := "/projects/" + f.project + "/task-groups"
 	r := f.call(201, f.manager, "POST", base, map[string]any{"name": " Backlog "})
@@ -57,10 +58,12 @@ func TestTaskGroups_CreateListUpdate(t *testing.T) {
 	f.call(200, f.manager, "PUT", base+"/"+id, map[string]any{}) // nothing to change
 
 	// Refusals.
-	expectError(t, f.call(400, f.manager, "POST", base, map[string]any{}), "validation_failed", "name is required")
-	expectError(t, f.call(400, f.manager, "POST", base, map[string]any{"name": "  "}), "validation_failed", "name is required")
-	expectError(t, f.call(400, f.manager, "POST", base, map[string]any{"name": strings.Repeat("g", 256)}), "validation_failed", "name must be at most 255 characters")
-	expectError(t, f.call(400, f.manager, "PUT", base+"/"+id, map[string]any{"name": ""}), "validation_failed", "name is required")
+	f.runAll([]scenario{
+		{req: f.as(f.manager, "POST", base, map[string]any{}), status: 400, code: "validation_failed", message: "name is required"},
+		{req: f.as(f.manager, "POST", base, map[string]any{"name": "  "}), status: 400, code: "validation_failed", message: "name is required"},
+		{req: f.as(f.manager, "POST", base, map[string]any{"name": strings.Repeat("g", 256)}), status: 400, code: "validation_failed", message: "name must be at most 255 characters"},
+		{req: f.as(f.manager, "PUT", base+"/"+id, map[string]any{"name": ""}), status: 400, code: "validation_failed", message: "name is required"},
+	})
 	f.call(400, f.manager, "POST", base, `{"name": 3}`)
 	f.call(403, f.member, "POST", base, map[string]any{"name": "Mine"})
 	f.call(403, f.member, "PUT", base+"/"+id, map[string]any{"name": "Mine"})
@@ -74,7 +77,7 @@ func TestTaskGroups_CreateListUpdate(t *testing.T) {
 	other := f.createProject(f.owner, "Other")
 	otherGroup := f.createGroup(other, "Elsewhere")
 	f.call(404, f.owner, "PUT", base+"/"+otherGroup, map[string]any{"name": "Moved"})
-	theirGroup := f.must(200, req{method: "GET", path: theirBase, token: f.stranger.token, org: f.strangerOrg}).data()[0]["id"].(string)
+	theirGroup := f.must(200, req{method: "GET", path: theirBase, token: f.stranger.token, org: f.otherOrg}).data()[0]["id"].(string)
 	f.call(404, f.owner, "PUT", base+"/"+theirGroup, map[string]any{"name": "Mine"})
 	f.call(404, f.owner, "PUT", base+"/grp_001", map[string]any{"name": "Mine"})
 	f.must(401, req{method: "GET", path: base})
@@ -88,19 +91,20 @@ func TestTaskGroups_CreateListUpdate(t *testing.T) {
 }
 
 func TestTaskGroups_DeleteMovesTasksToDefaultGroup(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	base := "/projects/" + f.project + "/task-groups"
 	def := f.defaultGroupID(f.project)
 	doomed := f.createGroup(f.project, "Doomed")
 	f.createGroup(f.project, "Kept")
-	d0 := f.insertTask(f.project, def, "d0", "open", 0)
-	d1 := f.insertTask(f.project, def, "d1", "open", 1)
-	x1 := f.insertTask(f.project, doomed, "x1", "open", 1)
-	x0 := f.insertTask(f.project, doomed, "x0", "open", 0)
-	x2 := f.insertTask(f.project, doomed, "x2", "done", 2)
+	d0 := f.sqlTask(f.project, def, "d0", map[string]any{"status": "open", "position": 0})
+	d1 := f.sqlTask(f.project, def, "d1", map[string]any{"status": "open", "position": 1})
+	x1 := f.sqlTask(f.project, doomed, "x1", map[string]any{"status": "open", "position": 1})
+	x0 := f.sqlTask(f.project, doomed, "x0", map[string]any{"status": "open", "position": 0})
+	x2 := f.sqlTask(f.project, doomed, "x2", map[string]any{"status": "done", "position": 2})
 	f.call(200, f.member, "POST", base+"/"+doomed+"/toggle-collapsed", nil)
 
-	expectError(t, f.call(409, f.owner, "DELETE", base+"/"+def, nil), "conflict", "the default task group cannot be deleted")
+	f.run(scenario{req: f.as(f.owner, "DELETE", base+"/"+def, nil), status: 409, code: "conflict", message: "the default task group cannot be deleted"})
 	f.call(403, f.member, "DELETE", base+"/"+doomed, nil)
 	f.call(404, f.outsider, "DELETE", base+"/"+doomed, nil)
 	f.call(404, f.owner, "DELETE", base+"/nope", nil)
@@ -138,6 +142,7 @@ func TestTaskGroups_DeleteMovesTasksToDefaultGroup(t *testing.T) {
 }
 
 func TestTaskGroups_Reorder(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	base := "/projects/" + f.project + "/task-groups"
 	def := f.defaultGroupID(f.project)
@@ -151,7 +156,7 @@ func TestTaskGroups_Reorder(t *testing.T) {
 	}
 	bad := "order must list every task group id of the project exactly once"
 	for _, order := range [][]string{{b, def}, {b, def, a, a}, {b, def, def}, {b, def, otherGroup}, {b, def, a, otherGroup}, {b, def, "grp_001"}, {}} {
-		expectError(t, f.call(400, f.manager, "PUT", base+"/reorder", map[string]any{"order": order}), "validation_failed", bad)
+		f.run(scenario{req: f.as(f.manager, "PUT", base+"/reorder", map[string]any{"order": order}), status: 400, code: "validation_failed", message: bad})
 	}
 	f.call(400, f.manager, "PUT", base+"/reorder", map[string]any{})
 	f.call(403, f.member, "PUT", base+"/reorder", map[string]any{"order": []string{def, a, b}})
@@ -167,6 +172,7 @@ func TestTaskGroups_Reorder(t *testing.T) {
 }
 
 func TestCollapsedTaskGroups_PerUserPerProject(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	base := "/projects/" + f.project + "/task-groups"
 	def := f.defaultGroupID(f.project)
@@ -208,14 +214,16 @@ func TestCollapsedTaskGroups_PerUserPerProject(t *testing.T) {
 
 	// Refusals leave the state alone.
 	notOurs := "group_ids must be task groups of this project"
-	expectError(t, f.call(400, f.member, "PUT", base+"/collapsed/bulk", map[string]any{"group_ids": []string{a, otherGroup}}), "validation_failed", notOurs)
-	expectError(t, f.call(400, f.member, "PUT", base+"/collapsed/bulk", map[string]any{"group_ids": []string{"grp_001"}}), "validation_failed", notOurs)
-	expectError(t, f.call(400, f.member, "PUT", base+"/collapsed/bulk", map[string]any{}), "validation_failed", "group_ids is required")
+	f.runAll([]scenario{
+		{req: f.as(f.member, "PUT", base+"/collapsed/bulk", map[string]any{"group_ids": []string{a, otherGroup}}), status: 400, code: "validation_failed", message: notOurs},
+		{req: f.as(f.member, "PUT", base+"/collapsed/bulk", map[string]any{"group_ids": []string{"grp_001"}}), status: 400, code: "validation_failed", message: notOurs},
+		{req: f.as(f.member, "PUT", base+"/collapsed/bulk", map[string]any{}), status: 400, code: "validation_failed", message: "group_ids is required"},
+	})
 	many := make([]string, 201)
 	for i := range many {
 		many[i] = a
 	}
-	expectError(t, f.call(400, f.member, "PUT", base+"/collapsed/bulk", map[string]any{"group_ids": many}), "validation_failed", "group_ids must hold at most 200 ids")
+	f.run(scenario{req: f.as(f.member, "PUT", base+"/collapsed/bulk", map[string]any{"group_ids": many}), status: 400, code: "validation_failed", message: "group_ids must hold at most 200 ids"})
 	f.call(400, f.member, "PUT", base+"/collapsed/bulk", `{"group_ids": "x"}`)
 	f.call(404, f.outsider, "PUT", base+"/collapsed/bulk", map[string]any{"group_ids": []string{}})
 	f.call(404, f.outsider, "GET", base+"/collapsed", nil)

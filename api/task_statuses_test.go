@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func (f *projectsFixture) createStatus(code string, extra map[string]any) string {
+func (f *world) createStatus(code string, extra map[string]any) string {
 	f.t.Helper()
 	body := map[string]any{"code": code, "label": strings.ToUpper(code), "color": "#8b5cf6"}
 	for k, v := range extra {
@@ -23,6 +23,7 @@ func statusCodes(r resp) string {
 }
 
 func TestTaskStatuses_CreateAndList(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	r := f.call(201, f.admin, "POST", "/task-statuses", map[string]any{
 		"code": "qa_review", "label": "QA Review", "color": "#8B5CF6", "supports_progress": true,
@@ -47,11 +48,11 @@ func TestTaskStatuses_CreateAndList(t *testing.T) {
 	if _, paged := list.json["meta"]; paged {
 		t.Fatalf("paged: %s", list.raw)
 	}
-	if theirs := f.must(200, req{method: "GET", path: "/task-statuses", token: f.stranger.token, org: f.strangerOrg}); len(theirs.data()) != 0 {
+	if theirs := f.must(200, req{method: "GET", path: "/task-statuses", token: f.stranger.token, org: f.otherOrg}); len(theirs.data()) != 0 {
 		t.Fatalf("another organization sees our statuses: %s", theirs.raw)
 	}
 	// Another organization may use the same code.
-	f.must(201, req{method: "POST", path: "/task-statuses", token: f.stranger.token, org: f.strangerOrg,
+	f.must(201, req{method: "POST", path: "/task-statuses", token: f.stranger.token, org: f.otherOrg,
 		body: map[string]any{"code": "qa_review", "label": "QA", "color": "#000000"}})
 	f.must(401, req{method: "GET", path: "/task-statuses"})
 	if n := f.auditCount("task_status", "created"); n != 2 {
@@ -60,6 +61,7 @@ func TestTaskStatuses_CreateAndList(t *testing.T) {
 }
 
 func TestTaskStatuses_CreateRefusals(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	f.createStatus("qa_review", nil)
 	badCode := "code must be 2 to 50 lowercase letters, digits or underscores, starting with a letter"
@@ -81,14 +83,13 @@ func TestTaskStatuses_CreateRefusals(t *testing.T) {
 		{map[string]any{"code": "ok_code", "label": "X", "color": "#000000", "next_status_code": "ok_code"}, "next_status_code must differ from the status's own code"},
 	}
 	for _, c := range cases {
-		expectError(t, f.call(400, f.owner, "POST", "/task-statuses", c.body), "validation_failed", c.message)
+		f.run(scenario{req: f.as(f.owner, "POST", "/task-statuses", c.body), status: 400, code: "validation_failed", message: c.message})
 	}
 	for _, code := range []string{"open", "in_progress", "done", "closed"} {
-		r := f.call(409, f.owner, "POST", "/task-statuses", map[string]any{"code": code, "label": "X", "color": "#000000"})
-		expectError(t, r, "conflict", "duplicate status code: "+code+" is a built-in status")
+		f.run(scenario{req: f.as(f.owner, "POST", "/task-statuses", map[string]any{"code": code, "label": "X", "color": "#000000"}), status: 409, code: "conflict",
+			message: "duplicate status code: " + code + " is a built-in status"})
 	}
-	expectError(t, f.call(409, f.owner, "POST", "/task-statuses", map[string]any{"code": "qa_review", "label": "Again", "color": "#000000"}),
-		"conflict", "duplicate status code: qa_review already exists")
+	f.run(scenario{req: f.as(f.owner, "POST", "/task-statuses", map[string]any{"code": "qa_review", "label": "Again", "color": "#000000"}), status: 409, code: "conflict", message: "duplicate status code: qa_review already exists"})
 	f.call(400, f.owner, "POST", "/task-statuses", `{"code": "x_y", "label": "X", "color": "#000000", "is_terminal": "yes"}`)
 	f.call(403, f.manager, "POST", "/task-statuses", map[string]any{"code": "mine", "label": "X", "color": "#000000"})
 	f.must(401, req{method: "POST", path: "/task-statuses", body: map[string]any{"code": "mine", "label": "X", "color": "#000000"}})
@@ -98,10 +99,11 @@ func TestTaskStatuses_CreateRefusals(t *testing.T) {
 }
 
 func TestTaskStatuses_Update(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	id := f.createStatus("qa_review", map[string]any{"next_status_code": "done", "on_complete": "auto_advance"})
 	f.createStatus("staging", nil)
-	theirs := f.must(201, req{method: "POST", path: "/task-statuses", token: f.stranger.token, org: f.strangerOrg,
+	theirs := f.must(201, req{method: "POST", path: "/task-statuses", token: f.stranger.token, org: f.otherOrg,
 		body: map[string]any{"code": "theirs", "label": "T", "color": "#000000"}}).str("id")
 	path := "/task-statuses/" + id
 
@@ -116,11 +118,13 @@ func TestTaskStatuses_Update(t *testing.T) {
 	if r = f.call(200, f.owner, "PUT", path, map[string]any{"next_status_code": nil, "on_complete": "none"}); r.json["next_status_code"] != nil || r.str("on_complete") != "none" {
 		t.Fatalf("clear next status: %s", r.raw)
 	}
-	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"next_status_code": "qa_review"}), "validation_failed", "next_status_code must differ from the status's own code")
-	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"next_status_code": "theirs"}), "validation_failed", "next_status_code must be an existing status code")
-	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"label": ""}), "validation_failed", "label is required")
-	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"color": "x"}), "validation_failed", "color must be a hex color such as #6366f1")
-	expectError(t, f.call(400, f.owner, "PUT", path, map[string]any{"on_complete": "later"}), "validation_failed", "on_complete must be auto_advance or none")
+	f.runAll([]scenario{
+		{req: f.as(f.owner, "PUT", path, map[string]any{"next_status_code": "qa_review"}), status: 400, code: "validation_failed", message: "next_status_code must differ from the status's own code"},
+		{req: f.as(f.owner, "PUT", path, map[string]any{"next_status_code": "theirs"}), status: 400, code: "validation_failed", message: "next_status_code must be an existing status code"},
+		{req: f.as(f.owner, "PUT", path, map[string]any{"label": ""}), status: 400, code: "validation_failed", message: "label is required"},
+		{req: f.as(f.owner, "PUT", path, map[string]any{"color": "x"}), status: 400, code: "validation_failed", message: "color must be a hex color such as #6366f1"},
+		{req: f.as(f.owner, "PUT", path, map[string]any{"on_complete": "later"}), status: 400, code: "validation_failed", message: "on_complete must be auto_advance or none"},
+	})
 	f.call(403, f.manager, "PUT", path, map[string]any{"label": "Mine"})
 	f.call(404, f.owner, "PUT", "/task-statuses/"+theirs, map[string]any{"label": "Mine"})
 	f.call(404, f.owner, "PUT", "/task-statuses/ts_abc123", map[string]any{"label": "Mine"})
@@ -135,17 +139,18 @@ func TestTaskStatuses_Update(t *testing.T) {
 }
 
 func TestTaskStatuses_DeleteMovesTasksToOpenAndClearsNextStatus(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	f.createStatus("triage", nil)
 	review := f.createStatus("review", map[string]any{"is_terminal": true})
 	f.createStatus("pre_review", map[string]any{"next_status_code": "review", "on_complete": "auto_advance"})
 	f.createStatus("after", nil)
 	g := f.defaultGroupID(f.project)
-	inReview := f.insertTask(f.project, g, "In review", "review", 0)
+	inReview := f.sqlTask(f.project, g, "In review", map[string]any{"status": "review", "position": 0})
 	if _, err := f.db.Exec(`UPDATE tasks SET completed_at = now() WHERE id = $1`, inReview); err != nil {
 		t.Fatal(err)
 	}
-	other := f.insertTask(f.project, g, "Other", "triage", 1)
+	other := f.sqlTask(f.project, g, "Other", map[string]any{"status": "triage", "position": 1})
 
 	f.call(403, f.manager, "DELETE", "/task-statuses/"+review, nil)
 	f.call(404, f.owner, "DELETE", "/task-statuses/nope", nil)
@@ -183,11 +188,12 @@ func TestTaskStatuses_DeleteMovesTasksToOpenAndClearsNextStatus(t *testing.T) {
 }
 
 func TestTaskStatuses_Reorder(t *testing.T) {
+	t.Parallel()
 	f := newProjectsFixture(t)
 	a := f.createStatus("alpha", nil)
 	b := f.createStatus("beta", nil)
 	c := f.createStatus("gamma", nil)
-	theirs := f.must(201, req{method: "POST", path: "/task-statuses", token: f.stranger.token, org: f.strangerOrg,
+	theirs := f.must(201, req{method: "POST", path: "/task-statuses", token: f.stranger.token, org: f.otherOrg,
 		body: map[string]any{"code": "theirs", "label": "T", "color": "#000000"}}).str("id")
 	r := f.call(200, f.admin, "POST", "/task-statuses/reorder", map[string]any{"order": []string{c, a, b}})
 	if statusCodes(r) != "gamma,alpha,beta" {
@@ -200,7 +206,7 @@ func TestTaskStatuses_Reorder(t *testing.T) {
 	}
 	bad := "order must list every task status id of the organization exactly once"
 	for _, order := range [][]string{{c, a}, {c, a, b, b}, {c, a, a}, {c, a, theirs}, {c, a, b, theirs}, {c, a, "nope"}, {}} {
-		expectError(t, f.call(400, f.owner, "POST", "/task-statuses/reorder", map[string]any{"order": order}), "validation_failed", bad)
+		f.run(scenario{req: f.as(f.owner, "POST", "/task-statuses/reorder", map[string]any{"order": order}), status: 400, code: "validation_failed", message: bad})
 	}
 	f.call(400, f.owner, "POST", "/task-statuses/reorder", map[string]any{})
 	f.call(400, f.owner, "POST", "/task-statuses/reorder", `{"order": "alpha"}`)

@@ -12,116 +12,6 @@ import (
 	"time"
 )
 
-// taskWorld is an organization with one project and each kind of person the task rules tell apart. Projects,
-// groups and labels are written with SQL so these tests do not depend on the project endpoints.
-type taskWorld struct {
-	*env
-	owner    user // organization owner: manage_tasks on every project
-	manager  user // organization member, manager of the project
-	member   user // organization member, plain member of the project
-	outsider user // organization member, not in the project
-	stranger user // owner of another organization
-	org      string
-	otherOrg string
-	project  string // the project
-	group    string // its default group
-	theirs   string // a project of the other organization
-}
-
-func newTaskWorld(t *testing.T) *taskWorld {
-	t.Helper()
-	w := &taskWorld{env: newEnv(t)}
-	w.owner = w.register("Tara Owner")
-	w.manager = w.register("Mona Manager")
-	w.member = w.register("Mick Member")
-	w.outsider = w.register("Otto Outsider")
-	w.stranger = w.register("Sam Stranger")
-	w.org = w.env.org(w.owner, "Task Co")
-	for _, u := range []user{w.manager, w.member, w.outsider} {
-		w.join(w.owner, w.org, u, "member")
-	}
-	w.project, w.group = w.sqlProject(w.org, "Website", map[string]string{w.manager.id: "manager", w.member.id: "member"})
-	w.otherOrg = w.env.org(w.stranger, "Other Co")
-	w.theirs, _ = w.sqlProject(w.otherOrg, "Theirs", map[string]string{w.stranger.id: "manager"})
-	return w
-}
-
-func (w *taskWorld) sqlProject(org, name string, members map[string]string) (project, group string) {
-	w.t.Helper()
-	if err := w.db.Get(&project, `INSERT INTO projects (organization_id, name) VALUES ($1, $2) RETURNING id`, org, name); err != nil {
-		w.t.Fatal(err)
-	}
-	if err := w.db.Get(&group, `INSERT INTO task_groups (organization_id, project_id, name, position, is_default)
-		VALUES ($1, $2, 'To do', 0, true) RETURNING id`, org, project); err != nil {
-		w.t.Fatal(err)
-	}
-	for userID, role := range members {
-		w.db.MustExec(`INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, $3)`, project, userID, role)
-	}
-	return project, group
-}
-
-func (w *taskWorld) sqlGroup(project, name string, position int) string {
-	w.t.Helper()
-	var id string
-	if err := w.db.Get(&id, `INSERT INTO task_groups (organization_id, project_id, name, position)
-		SELECT organization_id, id, $2, $3 FROM projects WHERE id = $1 RETURNING id`, project, name, position); err != nil {
-		w.t.Fatal(err)
-	}
-	return id
-}
-
-func (w *taskWorld) sqlLabel(org, name string) string {
-	w.t.Helper()
-	var id string
-	if err := w.db.Get(&id, `INSERT INTO labels (organization_id, name) VALUES ($1, $2) RETURNING id`, org, name); err != nil {
-		w.t.Fatal(err)
-	}
-	return id
-}
-
-func (w *taskWorld) count(query string, args ...any) int {
-	w.t.Helper()
-	var n int
-	if err := w.db.Get(&n, query, args...); err != nil {
-		w.t.Fatal(err)
-	}
-	return n
-}
-
-// newTask creates a task in the project as the owner; fields override the defaults.
-func (w *taskWorld) newTask(title string, fields map[string]any) resp {
-	w.t.Helper()
-	body := map[string]any{"title": title, "project_id": w.project}
-	for k, v := range fields {
-		body[k] = v
-	}
-	return w.must(201, req{method: "POST", path: "/tasks", token: w.owner.token, org: w.org, body: body})
-}
-
-// as sends r as u in the world's organization.
-func (w *taskWorld) as(u user, method, path string, body any) resp {
-	w.t.Helper()
-	return w.do(req{method: method, path: path, token: u.token, org: w.org, body: body})
-}
-
-func expectTaskStatus(t *testing.T, r resp, status int, code string) {
-	t.Helper()
-	if r.status != status || (code != "" && r.errCode() != code) {
-		t.Fatalf("status %d code %q, want %d %q; body %s", r.status, r.errCode(), status, code, r.raw)
-	}
-}
-
-// expectInvalid checks a 400 validation answer with message on field.
-func expectTaskInvalid(t *testing.T, r resp, field, message string) {
-	t.Helper()
-	expectTaskStatus(t, r, 400, "validation_failed")
-	fields, _ := r.json["error"].(map[string]any)["fields"].(map[string]any)
-	if got, _ := fields[field].(string); got == "" || (message != "" && got != message) {
-		t.Fatalf("field %s: %q, want %q; body %s", field, got, message, r.raw)
-	}
-}
-
 func taskIDsOf(list []map[string]any) []string {
 	out := make([]string, len(list))
 	for i, x := range list {
@@ -131,6 +21,7 @@ func taskIDsOf(list []map[string]any) []string {
 }
 
 func TestCreateTask(t *testing.T) {
+	t.Parallel()
 	w := newTaskWorld(t)
 	label := w.sqlLabel(w.org, "Bug")
 	second := w.sqlGroup(w.project, "Doing", 1)
@@ -219,7 +110,7 @@ func TestCreateTask(t *testing.T) {
 			map[string]any{"assignee_id": w.stranger.id}},
 		{"assignee not an id", "assignee_id", "", map[string]any{"assignee_id": "nope"}},
 		{"group of another project", "group_id", "group_id must be a task group of the project",
-			map[string]any{"group_id": w.sqlGroup(w.theirs, "Elsewhere", 1)}},
+			map[string]any{"group_id": w.sqlGroup(w.strangerProject, "Elsewhere", 1)}},
 		{"label of another organization", "label_ids", "label_ids must be labels of the organization",
 			map[string]any{"label_ids": []string{w.sqlLabel(w.otherOrg, "Theirs")}}},
 	}
@@ -229,34 +120,32 @@ func TestCreateTask(t *testing.T) {
 			for k, v := range c.body {
 				body[k] = v
 			}
-			expectTaskInvalid(t, w.as(w.owner, "POST", "/tasks", body), c.field, c.message)
+			w.run(scenario{req: w.as(w.owner, "POST", "/tasks", body), status: 400, code: "validation_failed", field: c.field, fieldMessage: c.message})
 		})
 	}
 	t.Run("400 the date rule's message is verbatim", func(t *testing.T) {
-		r := w.as(w.owner, "POST", "/tasks", map[string]any{"title": "x", "project_id": w.project, "start_date": "2026-04-02", "due_date": "2026-04-01"})
-		if r.errMessage() != "start_date must be on or before due_date" {
-			t.Fatalf("message %q", r.errMessage())
-		}
+		w.run(scenario{req: w.as(w.owner, "POST", "/tasks", map[string]any{"title": "x", "project_id": w.project, "start_date": "2026-04-02", "due_date": "2026-04-01"}),
+			message: "start_date must be on or before due_date"})
 	})
 	t.Run("400 wrong type", func(t *testing.T) {
-		expectTaskStatus(t, w.as(w.owner, "POST", "/tasks", `{"title": 5, "project_id": "`+w.project+`"}`), 400, "invalid_body")
+		w.run(scenario{req: w.as(w.owner, "POST", "/tasks", `{"title": 5, "project_id": "`+w.project+`"}`), status: 400, code: "invalid_body"})
 	})
 	t.Run("401 without token", func(t *testing.T) {
-		expectTaskStatus(t, w.do(req{method: "POST", path: "/tasks", org: w.org, body: map[string]any{"title": "x", "project_id": w.project}}), 401, "unauthorized")
+		w.run(scenario{req: req{method: "POST", path: "/tasks", org: w.org, body: map[string]any{"title": "x", "project_id": w.project}}, status: 401, code: "unauthorized"})
 	})
 	t.Run("403 project member without manager role", func(t *testing.T) {
-		expectTaskStatus(t, w.as(w.member, "POST", "/tasks", map[string]any{"title": "x", "project_id": w.project}), 403, "forbidden")
+		w.run(scenario{req: w.as(w.member, "POST", "/tasks", map[string]any{"title": "x", "project_id": w.project}), status: 403, code: "forbidden"})
 	})
 	for name, project := range map[string]string{
 		"unknown project": "6f1f7a2e-8a55-4c43-9a52-0c6d2d1b7a11", "not a uuid": "prj_abc",
-		"another organization's project": w.theirs,
+		"another organization's project": w.strangerProject,
 	} {
 		t.Run("404 "+name, func(t *testing.T) {
-			expectTaskStatus(t, w.as(w.owner, "POST", "/tasks", map[string]any{"title": "x", "project_id": project}), 404, "not_found")
+			w.run(scenario{req: w.as(w.owner, "POST", "/tasks", map[string]any{"title": "x", "project_id": project}), status: 404, code: "not_found"})
 		})
 	}
 	t.Run("404 org member not in the project", func(t *testing.T) {
-		expectTaskStatus(t, w.as(w.outsider, "POST", "/tasks", map[string]any{"title": "x", "project_id": w.project}), 404, "not_found")
+		w.run(scenario{req: w.as(w.outsider, "POST", "/tasks", map[string]any{"title": "x", "project_id": w.project}), status: 404, code: "not_found"})
 	})
 	if after := w.count(`SELECT count(*) FROM tasks`); after != before {
 		t.Fatalf("refused requests created %d tasks", after-before)
@@ -264,28 +153,32 @@ func TestCreateTask(t *testing.T) {
 }
 
 func TestGetTask(t *testing.T) {
+	t.Parallel()
 	w := newTaskWorld(t)
 	id := w.newTask("Read me", nil).str("id")
 	var theirs string
 	if err := w.db.Get(&theirs, `INSERT INTO tasks (organization_id, project_id, group_id, title, position)
-		SELECT organization_id, project_id, id, 'Theirs', 0 FROM task_groups WHERE project_id = $1 RETURNING id`, w.theirs); err != nil {
+		SELECT organization_id, project_id, id, 'Theirs', 0 FROM task_groups WHERE project_id = $1 RETURNING id`, w.strangerProject); err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range []user{w.owner, w.manager, w.member} {
-		if r := w.as(u, "GET", "/tasks/"+id, nil); r.status != 200 || r.str("title") != "Read me" {
+		if r := w.do(w.as(u, "GET", "/tasks/"+id, nil)); r.status != 200 || r.str("title") != "Read me" {
 			t.Fatalf("%s: %d %s", u.name, r.status, r.raw)
 		}
 	}
-	expectTaskStatus(t, w.as(w.outsider, "GET", "/tasks/"+id, nil), 404, "not_found")
-	expectTaskStatus(t, w.as(w.owner, "GET", "/tasks/"+theirs, nil), 404, "not_found")
-	expectTaskStatus(t, w.as(w.owner, "GET", "/tasks/tsk_abc123", nil), 404, "not_found")
-	expectTaskStatus(t, w.as(w.owner, "GET", "/tasks/"+otherOrgID, nil), 404, "not_found")
-	expectTaskStatus(t, w.do(req{method: "GET", path: "/tasks/" + id, org: w.org}), 401, "unauthorized")
+	w.runAll([]scenario{
+		{req: w.as(w.outsider, "GET", "/tasks/"+id, nil), status: 404, code: "not_found"},
+		{req: w.as(w.owner, "GET", "/tasks/"+theirs, nil), status: 404, code: "not_found"},
+		{req: w.as(w.owner, "GET", "/tasks/tsk_abc123", nil), status: 404, code: "not_found"},
+		{req: w.as(w.owner, "GET", "/tasks/"+otherOrgID, nil), status: 404, code: "not_found"},
+		{req: req{method: "GET", path: "/tasks/" + id, org: w.org}, status: 401, code: "unauthorized"},
+	})
 	// The stranger names their own organization: the task is not in it.
-	expectTaskStatus(t, w.do(req{method: "GET", path: "/tasks/" + id, token: w.stranger.token, org: w.otherOrg}), 404, "not_found")
+	w.run(scenario{req: req{method: "GET", path: "/tasks/" + id, token: w.stranger.token, org: w.otherOrg}, status: 404, code: "not_found"})
 }
 
 func TestUpdateTask(t *testing.T) {
+	t.Parallel()
 	w := newTaskWorld(t)
 	label1, label2 := w.sqlLabel(w.org, "One"), w.sqlLabel(w.org, "Two")
 	task := w.newTask("Original", map[string]any{
@@ -333,12 +226,9 @@ func TestUpdateTask(t *testing.T) {
 	})
 	t.Run("the date rule applies to the resulting pair", func(t *testing.T) {
 		w.must(200, req{method: "PUT", path: path, token: w.owner.token, org: w.org, body: map[string]any{"start_date": "2026-04-05"}})
-		r := w.as(w.owner, "PUT", path, map[string]any{"due_date": "2026-04-04"})
-		expectTaskInvalid(t, r, "start_date", "start_date must be on or before due_date")
-		if r.errMessage() != "start_date must be on or before due_date" {
-			t.Fatalf("message %q", r.errMessage())
-		}
-		expectTaskInvalid(t, w.as(w.owner, "PUT", path, map[string]any{"start_date": "2026-04-11"}), "start_date", "start_date must be on or before due_date")
+		w.run(scenario{req: w.as(w.owner, "PUT", path, map[string]any{"due_date": "2026-04-04"}), status: 400, code: "validation_failed",
+			message: "start_date must be on or before due_date", field: "start_date", fieldMessage: "start_date must be on or before due_date"})
+		w.run(scenario{req: w.as(w.owner, "PUT", path, map[string]any{"start_date": "2026-04-11"}), status: 400, code: "validation_failed", field: "start_date", fieldMessage: "start_date must be on or before due_date"})
 		w.must(200, req{method: "PUT", path: path, token: w.owner.token, org: w.org, body: map[string]any{"start_date": "2026-04-11", "due_date": nil}})
 	})
 	t.Run("moving to another group puts it last and closes the gap", func(t *testing.T) {
@@ -355,11 +245,13 @@ func TestUpdateTask(t *testing.T) {
 		}
 	})
 	t.Run("400s", func(t *testing.T) {
-		expectTaskInvalid(t, w.as(w.owner, "PUT", path, map[string]any{"title": ""}), "title", "title is required")
-		expectTaskInvalid(t, w.as(w.owner, "PUT", path, map[string]any{"status": "nope"}), "status", "")
-		expectTaskInvalid(t, w.as(w.owner, "PUT", path, map[string]any{"group_id": w.sqlGroup(w.theirs, "X", 1)}), "group_id", "")
-		expectTaskInvalid(t, w.as(w.owner, "PUT", path, map[string]any{"complexity": 13}), "complexity", "")
-		expectTaskStatus(t, w.as(w.owner, "PUT", path, `{"complexity": "big"}`), 400, "invalid_body")
+		w.runAll([]scenario{
+			{req: w.as(w.owner, "PUT", path, map[string]any{"title": ""}), status: 400, code: "validation_failed", field: "title", fieldMessage: "title is required"},
+			{req: w.as(w.owner, "PUT", path, map[string]any{"status": "nope"}), status: 400, code: "validation_failed", field: "status"},
+			{req: w.as(w.owner, "PUT", path, map[string]any{"group_id": w.sqlGroup(w.strangerProject, "X", 1)}), status: 400, code: "validation_failed", field: "group_id"},
+			{req: w.as(w.owner, "PUT", path, map[string]any{"complexity": 13}), status: 400, code: "validation_failed", field: "complexity"},
+			{req: w.as(w.owner, "PUT", path, `{"complexity": "big"}`), status: 400, code: "invalid_body"},
+		})
 	})
 
 	t.Run("the assignee may change status and progress only", func(t *testing.T) {
@@ -368,17 +260,19 @@ func TestUpdateTask(t *testing.T) {
 		if r.str("status") != "in_progress" || r.json["progress"] != float64(50) {
 			t.Fatalf("body %s", r.raw)
 		}
-		expectTaskStatus(t, w.as(w.member, "PUT", path, map[string]any{"title": "Mine now"}), 403, "forbidden")
-		expectTaskStatus(t, w.as(w.member, "PUT", path, map[string]any{"status": "done", "priority": "low"}), 403, "forbidden")
+		w.run(scenario{req: w.as(w.member, "PUT", path, map[string]any{"title": "Mine now"}), status: 403, code: "forbidden"})
+		w.run(scenario{req: w.as(w.member, "PUT", path, map[string]any{"status": "done", "priority": "low"}), status: 403, code: "forbidden"})
 	})
 	t.Run("refusals change nothing", func(t *testing.T) {
 		before := w.must(200, req{method: "GET", path: path, token: w.owner.token, org: w.org}).raw
 		w.db.MustExec(`UPDATE tasks SET assignee_id = NULL WHERE id = $1`, id)
-		expectTaskStatus(t, w.as(w.member, "PUT", path, map[string]any{"status": "done"}), 403, "forbidden")
-		expectTaskStatus(t, w.as(w.outsider, "PUT", path, map[string]any{"title": "x"}), 404, "not_found")
-		expectTaskStatus(t, w.do(req{method: "PUT", path: path, token: w.stranger.token, org: w.otherOrg, body: map[string]any{"title": "x"}}), 404, "not_found")
-		expectTaskStatus(t, w.as(w.owner, "PUT", "/tasks/nope", map[string]any{"title": "x"}), 404, "not_found")
-		expectTaskStatus(t, w.do(req{method: "PUT", path: path, org: w.org, body: map[string]any{"title": "x"}}), 401, "unauthorized")
+		w.runAll([]scenario{
+			{req: w.as(w.member, "PUT", path, map[string]any{"status": "done"}), status: 403, code: "forbidden"},
+			{req: w.as(w.outsider, "PUT", path, map[string]any{"title": "x"}), status: 404, code: "not_found"},
+			{req: req{method: "PUT", path: path, token: w.stranger.token, org: w.otherOrg, body: map[string]any{"title": "x"}}, status: 404, code: "not_found"},
+			{req: w.as(w.owner, "PUT", "/tasks/nope", map[string]any{"title": "x"}), status: 404, code: "not_found"},
+			{req: req{method: "PUT", path: path, org: w.org, body: map[string]any{"title": "x"}}, status: 401, code: "unauthorized"},
+		})
 		w.db.MustExec(`UPDATE tasks SET assignee_id = $2 WHERE id = $1`, id, w.member.id)
 		after := w.must(200, req{method: "GET", path: path, token: w.owner.token, org: w.org}).raw
 		if string(before) != string(after) {
@@ -402,16 +296,19 @@ func TestUpdateTask(t *testing.T) {
 }
 
 func TestDeleteTask(t *testing.T) {
+	t.Parallel()
 	w := newTaskWorld(t)
 	a := w.newTask("A", nil).str("id")
 	b := w.newTask("B", nil).str("id")
 	c := w.newTask("C", nil).str("id")
 
-	expectTaskStatus(t, w.as(w.member, "DELETE", "/tasks/"+b, nil), 403, "forbidden")
-	expectTaskStatus(t, w.as(w.outsider, "DELETE", "/tasks/"+b, nil), 404, "not_found")
-	expectTaskStatus(t, w.do(req{method: "DELETE", path: "/tasks/" + b, token: w.stranger.token, org: w.otherOrg}), 404, "not_found")
-	expectTaskStatus(t, w.as(w.owner, "DELETE", "/tasks/123", nil), 404, "not_found")
-	expectTaskStatus(t, w.do(req{method: "DELETE", path: "/tasks/" + b, org: w.org}), 401, "unauthorized")
+	w.runAll([]scenario{
+		{req: w.as(w.member, "DELETE", "/tasks/"+b, nil), status: 403, code: "forbidden"},
+		{req: w.as(w.outsider, "DELETE", "/tasks/"+b, nil), status: 404, code: "not_found"},
+		{req: req{method: "DELETE", path: "/tasks/" + b, token: w.stranger.token, org: w.otherOrg}, status: 404, code: "not_found"},
+		{req: w.as(w.owner, "DELETE", "/tasks/123", nil), status: 404, code: "not_found"},
+		{req: req{method: "DELETE", path: "/tasks/" + b, org: w.org}, status: 401, code: "unauthorized"},
+	})
 	if n := w.count(`SELECT count(*) FROM tasks`); n != 3 {
 		t.Fatalf("%d tasks after refusals", n)
 	}
@@ -420,8 +317,8 @@ func TestDeleteTask(t *testing.T) {
 	if len(r.raw) != 0 {
 		t.Fatalf("body %s", r.raw)
 	}
-	expectTaskStatus(t, w.as(w.owner, "GET", "/tasks/"+b, nil), 404, "not_found")
-	expectTaskStatus(t, w.as(w.owner, "DELETE", "/tasks/"+b, nil), 404, "not_found")
+	w.run(scenario{req: w.as(w.owner, "GET", "/tasks/"+b, nil), status: 404, code: "not_found"})
+	w.run(scenario{req: w.as(w.owner, "DELETE", "/tasks/"+b, nil), status: 404, code: "not_found"})
 	var positions []string
 	if err := w.db.Select(&positions, `SELECT id || ':' || position FROM tasks ORDER BY position`); err != nil {
 		t.Fatal(err)
@@ -435,7 +332,7 @@ func TestDeleteTask(t *testing.T) {
 }
 
 // notificationsOf lists "type|title|link" of a user's notifications, oldest first.
-func (w *taskWorld) notificationsOf(u user) []string {
+func (w *world) notificationsOf(u user) []string {
 	w.t.Helper()
 	var out []string
 	if err := w.db.Select(&out, `SELECT type || '|' || title || '|' || (data->>'link') FROM notifications
@@ -447,7 +344,7 @@ func (w *taskWorld) notificationsOf(u user) []string {
 
 // nextEmailWindow ends every notification email window (one email per person and task in five minutes), as if
 // five minutes passed, and sends what the windows held, as the server's worker would.
-func (w *taskWorld) nextEmailWindow() {
+func (w *world) nextEmailWindow() {
 	w.t.Helper()
 	w.db.MustExec(`UPDATE notification_email_windows SET ends_at = now() - interval '1 second'`)
 	if _, err := w.store.FlushNotificationEmails(context.Background()); err != nil {
@@ -455,12 +352,13 @@ func (w *taskWorld) nextEmailWindow() {
 	}
 }
 
-func (w *taskWorld) emailsTo(u user, subject string) int {
+func (w *world) emailsTo(u user, subject string) int {
 	w.t.Helper()
 	return w.count(`SELECT count(*) FROM email_outbox WHERE $1 = ANY(to_addresses) AND subject = $2`, u.email, subject)
 }
 
 func TestTaskStatus(t *testing.T) {
+	t.Parallel()
 	w := newTaskWorld(t)
 	// Reported by the manager, assigned to the member.
 	task := w.must(201, req{method: "POST", path: "/tasks", token: w.manager.token, org: w.org,
@@ -545,13 +443,15 @@ func TestTaskStatus(t *testing.T) {
 		}
 	})
 	t.Run("4xx", func(t *testing.T) {
-		expectTaskInvalid(t, w.as(w.owner, "PUT", path, map[string]any{"status": "someday"}), "status", "")
-		expectTaskInvalid(t, w.as(w.owner, "PUT", path, map[string]any{}), "status", "status is required")
+		w.run(scenario{req: w.as(w.owner, "PUT", path, map[string]any{"status": "someday"}), status: 400, code: "validation_failed", field: "status"})
+		w.run(scenario{req: w.as(w.owner, "PUT", path, map[string]any{}), status: 400, code: "validation_failed", field: "status", fieldMessage: "status is required"})
 		w.db.MustExec(`UPDATE tasks SET assignee_id = NULL WHERE id = $1`, id)
-		expectTaskStatus(t, w.as(w.member, "PUT", path, map[string]any{"status": "done"}), 403, "forbidden")
-		expectTaskStatus(t, w.as(w.outsider, "PUT", path, map[string]any{"status": "done"}), 404, "not_found")
-		expectTaskStatus(t, w.as(w.owner, "PUT", "/tasks/"+otherOrgID+"/status", map[string]any{"status": "done"}), 404, "not_found")
-		expectTaskStatus(t, w.do(req{method: "PUT", path: path, org: w.org, body: map[string]any{"status": "done"}}), 401, "unauthorized")
+		w.runAll([]scenario{
+			{req: w.as(w.member, "PUT", path, map[string]any{"status": "done"}), status: 403, code: "forbidden"},
+			{req: w.as(w.outsider, "PUT", path, map[string]any{"status": "done"}), status: 404, code: "not_found"},
+			{req: w.as(w.owner, "PUT", "/tasks/"+otherOrgID+"/status", map[string]any{"status": "done"}), status: 404, code: "not_found"},
+			{req: req{method: "PUT", path: path, org: w.org, body: map[string]any{"status": "done"}}, status: 401, code: "unauthorized"},
+		})
 		if got := w.must(200, req{method: "GET", path: "/tasks/" + id, token: w.owner.token, org: w.org}).str("status"); got != "in_progress" {
 			t.Fatalf("status %s after refusals", got)
 		}
@@ -588,6 +488,7 @@ func TestTaskStatus(t *testing.T) {
 }
 
 func TestTaskAssignedNotification(t *testing.T) {
+	t.Parallel()
 	w := newTaskWorld(t)
 	task := w.newTask("Write docs", map[string]any{"assignee_id": w.member.id})
 	id := task.str("id")
@@ -612,7 +513,7 @@ func TestTaskAssignedNotification(t *testing.T) {
 }
 
 // groupOrder lists a group's task titles by position, and fails unless positions are 0..n-1.
-func (w *taskWorld) groupOrder(group string) []string {
+func (w *world) groupOrder(group string) []string {
 	w.t.Helper()
 	var rows []struct {
 		Title    string `db:"title"`
@@ -632,6 +533,7 @@ func (w *taskWorld) groupOrder(group string) []string {
 }
 
 func TestReorderTask(t *testing.T) {
+	t.Parallel()
 	w := newTaskWorld(t)
 	id := map[string]string{}
 	for _, title := range []string{"A", "B", "C", "D"} {
@@ -639,23 +541,22 @@ func TestReorderTask(t *testing.T) {
 	}
 	other := w.sqlGroup(w.project, "Done", 1)
 	x := w.newTask("X", map[string]any{"group_id": other}).str("id")
-	move := func(u user, title string, body any) resp {
+	move := func(u user, title string, body any) req {
 		return w.as(u, "PUT", "/tasks/"+id[title]+"/reorder", body)
 	}
 
-	r := move(w.manager, "A", map[string]any{"position": 2})
-	expectTaskStatus(t, r, 200, "")
+	r := w.run(scenario{req: move(w.manager, "A", map[string]any{"position": 2}), status: 200})
 	if r.json["position"] != float64(2) || r.str("id") != id["A"] {
 		t.Fatalf("body %s", r.raw)
 	}
 	if got := w.groupOrder(w.group); fmt.Sprint(got) != "[B C A D]" {
 		t.Fatalf("order %v", got)
 	}
-	expectTaskStatus(t, move(w.owner, "B", map[string]any{"position": 99}), 200, "")
+	w.run(scenario{req: move(w.owner, "B", map[string]any{"position": 99}), status: 200})
 	if got := w.groupOrder(w.group); fmt.Sprint(got) != "[C A D B]" {
 		t.Fatalf("clamped order %v", got)
 	}
-	r = move(w.owner, "D", map[string]any{"position": 0, "group_id": other})
+	r = w.do(move(w.owner, "D", map[string]any{"position": 0, "group_id": other}))
 	if r.status != 200 || r.str("group_id") != other || r.json["position"] != float64(0) {
 		t.Fatalf("%d %s", r.status, r.raw)
 	}
@@ -666,20 +567,23 @@ func TestReorderTask(t *testing.T) {
 		t.Fatalf("%d audit entries", n)
 	}
 
-	expectTaskInvalid(t, move(w.owner, "A", map[string]any{}), "position", "position is required")
-	expectTaskInvalid(t, move(w.owner, "A", map[string]any{"position": -1}), "position", "")
-	expectTaskInvalid(t, move(w.owner, "A", map[string]any{"position": 0, "group_id": w.sqlGroup(w.theirs, "T", 1)}), "group_id", "")
-	expectTaskInvalid(t, move(w.owner, "A", map[string]any{"position": 0, "group_id": "nope"}), "group_id", "")
-	expectTaskStatus(t, move(w.member, "A", map[string]any{"position": 0}), 403, "forbidden")
-	expectTaskStatus(t, move(w.outsider, "A", map[string]any{"position": 0}), 404, "not_found")
-	expectTaskStatus(t, w.as(w.owner, "PUT", "/tasks/"+otherOrgID+"/reorder", map[string]any{"position": 0}), 404, "not_found")
-	expectTaskStatus(t, w.do(req{method: "PUT", path: "/tasks/" + x + "/reorder", org: w.org, body: map[string]any{"position": 0}}), 401, "unauthorized")
+	w.runAll([]scenario{
+		{req: move(w.owner, "A", map[string]any{}), status: 400, code: "validation_failed", field: "position", fieldMessage: "position is required"},
+		{req: move(w.owner, "A", map[string]any{"position": -1}), status: 400, code: "validation_failed", field: "position"},
+		{req: move(w.owner, "A", map[string]any{"position": 0, "group_id": w.sqlGroup(w.strangerProject, "T", 1)}), status: 400, code: "validation_failed", field: "group_id"},
+		{req: move(w.owner, "A", map[string]any{"position": 0, "group_id": "nope"}), status: 400, code: "validation_failed", field: "group_id"},
+		{req: move(w.member, "A", map[string]any{"position": 0}), status: 403, code: "forbidden"},
+		{req: move(w.outsider, "A", map[string]any{"position": 0}), status: 404, code: "not_found"},
+		{req: w.as(w.owner, "PUT", "/tasks/"+otherOrgID+"/reorder", map[string]any{"position": 0}), status: 404, code: "not_found"},
+		{req: req{method: "PUT", path: "/tasks/" + x + "/reorder", org: w.org, body: map[string]any{"position": 0}}, status: 401, code: "unauthorized"},
+	})
 	if a, b := w.groupOrder(w.group), w.groupOrder(other); fmt.Sprint(a) != "[C A B]" || fmt.Sprint(b) != "[D X]" {
 		t.Fatalf("refusals changed orders: %v %v", a, b)
 	}
 }
 
 func TestReorderTask_ConcurrentReordersKeepPositionsDense(t *testing.T) {
+	t.Parallel()
 	w := newTaskWorld(t)
 	other := w.sqlGroup(w.project, "Other", 1)
 	var tasks []string
@@ -712,6 +616,7 @@ func TestReorderTask_ConcurrentReordersKeepPositionsDense(t *testing.T) {
 }
 
 func TestTaskLabels(t *testing.T) {
+	t.Parallel()
 	w := newTaskWorld(t)
 	id := w.newTask("Labelled", nil).str("id")
 	label := w.sqlLabel(w.org, "Bug")
@@ -722,14 +627,16 @@ func TestTaskLabels(t *testing.T) {
 	if l := r.json["label_ids"].([]any); len(l) != 1 || l[0] != label || r.str("id") != id {
 		t.Fatalf("body %s", r.raw)
 	}
-	expectTaskStatus(t, w.as(w.owner, "POST", path, map[string]any{"label_id": label}), 409, "conflict")
-	expectTaskInvalid(t, w.as(w.owner, "POST", path, map[string]any{}), "label_id", "label_id is required")
-	expectTaskStatus(t, w.as(w.owner, "POST", path, map[string]any{"label_id": theirs}), 404, "not_found")
-	expectTaskStatus(t, w.as(w.owner, "POST", path, map[string]any{"label_id": "lbl_bug"}), 404, "not_found")
-	expectTaskStatus(t, w.as(w.member, "POST", path, map[string]any{"label_id": w.sqlLabel(w.org, "Other")}), 403, "forbidden")
-	expectTaskStatus(t, w.as(w.outsider, "POST", path, map[string]any{"label_id": label}), 404, "not_found")
-	expectTaskStatus(t, w.do(req{method: "POST", path: path, org: w.org, body: map[string]any{"label_id": label}}), 401, "unauthorized")
-	expectTaskStatus(t, w.as(w.member, "DELETE", path+"/"+label, nil), 403, "forbidden")
+	w.runAll([]scenario{
+		{req: w.as(w.owner, "POST", path, map[string]any{"label_id": label}), status: 409, code: "conflict"},
+		{req: w.as(w.owner, "POST", path, map[string]any{}), status: 400, code: "validation_failed", field: "label_id", fieldMessage: "label_id is required"},
+		{req: w.as(w.owner, "POST", path, map[string]any{"label_id": theirs}), status: 404, code: "not_found"},
+		{req: w.as(w.owner, "POST", path, map[string]any{"label_id": "lbl_bug"}), status: 404, code: "not_found"},
+		{req: w.as(w.member, "POST", path, map[string]any{"label_id": w.sqlLabel(w.org, "Other")}), status: 403, code: "forbidden"},
+		{req: w.as(w.outsider, "POST", path, map[string]any{"label_id": label}), status: 404, code: "not_found"},
+		{req: req{method: "POST", path: path, org: w.org, body: map[string]any{"label_id": label}}, status: 401, code: "unauthorized"},
+		{req: w.as(w.member, "DELETE", path+"/"+label, nil), status: 403, code: "forbidden"},
+	})
 	if n := w.count(`SELECT count(*) FROM task_labels`); n != 1 {
 		t.Fatalf("%d task labels after refusals", n)
 	}
@@ -738,15 +645,18 @@ func TestTaskLabels(t *testing.T) {
 	}
 
 	w.must(204, req{method: "DELETE", path: path + "/" + label, token: w.owner.token, org: w.org})
-	expectTaskStatus(t, w.as(w.owner, "DELETE", path+"/"+label, nil), 404, "not_found")
-	expectTaskStatus(t, w.as(w.owner, "DELETE", path+"/nope", nil), 404, "not_found")
-	expectTaskStatus(t, w.as(w.owner, "DELETE", "/tasks/"+otherOrgID+"/labels/"+label, nil), 404, "not_found")
+	w.runAll([]scenario{
+		{req: w.as(w.owner, "DELETE", path+"/"+label, nil), status: 404, code: "not_found"},
+		{req: w.as(w.owner, "DELETE", path+"/nope", nil), status: 404, code: "not_found"},
+		{req: w.as(w.owner, "DELETE", "/tasks/"+otherOrgID+"/labels/"+label, nil), status: 404, code: "not_found"},
+	})
 	if l := w.must(200, req{method: "GET", path: "/tasks/" + id, token: w.owner.token, org: w.org}).json["label_ids"].([]any); len(l) != 0 {
 		t.Fatalf("label_ids %v", l)
 	}
 }
 
 func TestListTasks(t *testing.T) {
+	t.Parallel()
 	w := newTaskWorld(t)
 	second, _ := w.sqlProject(w.org, "Internal", nil) // only admins see it
 	bug, docs := w.sqlLabel(w.org, "Bug"), w.sqlLabel(w.org, "Docs")
@@ -758,7 +668,7 @@ func TestListTasks(t *testing.T) {
 	fix := mk("Fix footer", map[string]any{"priority": "medium", "label_ids": []string{bug, docs}})
 	hidden := mk("Budget", map[string]any{"project_id": second})
 	// The other organization's task never shows.
-	w.must(201, req{method: "POST", path: "/tasks", token: w.stranger.token, org: w.otherOrg, body: map[string]any{"title": "Design theirs", "project_id": w.theirs}})
+	w.must(201, req{method: "POST", path: "/tasks", token: w.stranger.token, org: w.otherOrg, body: map[string]any{"title": "Design theirs", "project_id": w.strangerProject}})
 
 	list := func(u user, query string) resp {
 		t.Helper()
@@ -832,15 +742,16 @@ func TestListTasks(t *testing.T) {
 		{"?order=up", "order"}, {"?page=0", "page"},
 	} {
 		t.Run("400 "+q.query, func(t *testing.T) {
-			expectTaskInvalid(t, w.as(w.owner, "GET", "/tasks"+q.query, nil), q.field, "")
+			w.run(scenario{req: w.as(w.owner, "GET", "/tasks"+q.query, nil), status: 400, code: "validation_failed", field: q.field})
 		})
 	}
 	t.Run("401", func(t *testing.T) {
-		expectTaskStatus(t, w.do(req{method: "GET", path: "/tasks", org: w.org}), 401, "unauthorized")
+		w.run(scenario{req: req{method: "GET", path: "/tasks", org: w.org}, status: 401, code: "unauthorized"})
 	})
 }
 
 func TestDashboardSummary(t *testing.T) {
+	t.Parallel()
 	w := newTaskWorld(t)
 	// Noon UTC on 10 March is already 11 March in Kiritimati (UTC+14).
 	w.store.SetClock(func() time.Time { return time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC) })
@@ -878,6 +789,6 @@ func TestDashboardSummary(t *testing.T) {
 	if string(empty.raw) != `{"total_tasks":0,"completed_tasks":0,"overdue_count":0,"overdue_urgent_tasks":[]}`+"\n" {
 		t.Fatalf("empty summary %s", empty.raw)
 	}
-	expectTaskStatus(t, w.do(req{method: "GET", path: "/dashboard/summary", org: w.org}), 401, "unauthorized")
-	expectTaskStatus(t, w.do(req{method: "GET", path: "/dashboard/summary", token: w.member.token, org: w.otherOrg}), 404, "not_found")
+	w.run(scenario{req: req{method: "GET", path: "/dashboard/summary", org: w.org}, status: 401, code: "unauthorized"})
+	w.run(scenario{req: req{method: "GET", path: "/dashboard/summary", token: w.member.token, org: w.otherOrg}, status: 404, code: "not_found"})
 }

@@ -7,43 +7,29 @@ import (
 	"time"
 )
 
-// teWorld is a tdWorld with an org admin too (not a member of any project), and helpers for time entries.
-type teWorld struct {
-	*tdWorld
-	admin user
-}
-
-func newTEWorld(t *testing.T, prefix string) *teWorld {
-	t.Helper()
-	w := &teWorld{tdWorld: newTDWorld(t, prefix)}
-	w.admin = w.e.register(prefix + " Admin")
-	w.e.join(w.owner, w.org, w.admin, "admin")
-	return w
-}
-
 // manual creates a stopped entry for u and returns its id.
-func (w *teWorld) manual(u user, body map[string]any) string {
-	w.e.t.Helper()
+func (w *world) manual(u user, body map[string]any) string {
+	w.t.Helper()
 	if body["started_at"] == nil {
 		body["started_at"] = "2026-03-10T09:00:00Z"
 	}
 	if body["stopped_at"] == nil {
 		body["stopped_at"] = "2026-03-10T10:00:00Z"
 	}
-	return w.e.must(201, w.call(u, "POST", "/time-entries", body)).str("id")
+	return w.must(201, w.as(u, "POST", "/time-entries", body)).str("id")
 }
 
-func (w *teWorld) entries() int { return w.count(`SELECT count(*) FROM time_entries`) }
+func (w *world) entries() int { return w.count(`SELECT count(*) FROM time_entries`) }
 
 func TestTimer_StartStopAndCurrent(t *testing.T) {
 	t.Parallel()
 	w := newTEWorld(t, "Timer")
-	e := w.e
+	e := w.env
 
-	if r := e.must(200, w.call(w.member, "GET", "/time/current", nil)); strings.TrimSpace(string(r.raw)) != "null" {
+	if r := e.must(200, w.as(w.member, "GET", "/time/current", nil)); strings.TrimSpace(string(r.raw)) != "null" {
 		t.Fatalf("no timer: %s", r.raw)
 	}
-	started := e.must(201, w.call(w.member, "POST", "/time-entries/start", map[string]any{"description": " Reading mail "}))
+	started := e.must(201, w.as(w.member, "POST", "/time-entries/start", map[string]any{"description": " Reading mail "}))
 	id := started.str("id")
 	if started.json["stopped_at"] != nil || started.json["project_id"] != nil || started.json["task_id"] != nil ||
 		started.json["billable"] != true || started.json["hourly_rate"] != nil || started.json["invoice_id"] != nil ||
@@ -52,70 +38,70 @@ func TestTimer_StartStopAndCurrent(t *testing.T) {
 		started.str("created_at") == "" || started.str("updated_at") == "" {
 		t.Fatalf("started: %s", started.raw)
 	}
-	if r := e.must(200, w.call(w.member, "GET", "/time/current", nil)); r.str("id") != id {
+	if r := e.must(200, w.as(w.member, "GET", "/time/current", nil)); r.str("id") != id {
 		t.Fatalf("current: %s", r.raw)
 	}
 	// Another user, and the same user in another organization, have no current timer here.
-	if r := e.must(200, w.call(w.manager, "GET", "/time/current", nil)); strings.TrimSpace(string(r.raw)) != "null" {
+	if r := e.must(200, w.as(w.manager, "GET", "/time/current", nil)); strings.TrimSpace(string(r.raw)) != "null" {
 		t.Fatalf("manager's current: %s", r.raw)
 	}
 	e.must(401, req{method: "GET", path: "/time/current"})
 
-	wantMessage(t, e.do(w.call(w.member, "POST", "/time-entries/start", nil)), 409, "a timer is already running")
+	e.run(scenario{req: w.as(w.member, "POST", "/time-entries/start", nil), status: 409, message: "a timer is already running"})
 
 	t.Run("running duration counts up to now", func(t *testing.T) {
 		e.db.MustExec(`UPDATE time_entries SET started_at = now() - interval '90 seconds' WHERE id = $1`, id)
-		r := e.must(200, w.call(w.member, "GET", "/time-entries/"+id, nil))
+		r := e.must(200, w.as(w.member, "GET", "/time-entries/"+id, nil))
 		if d := r.json["duration_seconds"].(float64); d < 90 || d > 120 || r.json["stopped_at"] != nil {
 			t.Fatalf("running: %s", r.raw)
 		}
-		if got := e.must(200, w.call(w.member, "GET", "/time-entries?running=true", nil)).data(); len(got) != 1 || got[0]["duration_seconds"].(float64) < 90 {
+		if got := e.must(200, w.as(w.member, "GET", "/time-entries?running=true", nil)).data(); len(got) != 1 || got[0]["duration_seconds"].(float64) < 90 {
 			t.Fatalf("running list: %v", got)
 		}
 	})
 	t.Run("only the owner stops", func(t *testing.T) {
 		path := "/time-entries/" + id + "/stop"
-		wantMessage(t, e.do(w.call(w.admin, "POST", path, nil)), 403, "only the owner of a timer can stop it")
-		e.must(403, w.call(w.owner, "POST", path, nil))
-		e.must(404, w.call(w.manager, "POST", path, nil))
-		e.must(404, req{method: "POST", path: path, token: w.stranger.token, org: w.strangerOrg})
+		e.run(scenario{req: w.as(w.admin, "POST", path, nil), status: 403, message: "only the owner of a timer can stop it"})
+		e.must(403, w.as(w.owner, "POST", path, nil))
+		e.must(404, w.as(w.manager, "POST", path, nil))
+		e.must(404, req{method: "POST", path: path, token: w.stranger.token, org: w.otherOrg})
 		e.must(404, req{method: "POST", path: path, token: w.stranger.token, org: w.org})
 		e.must(401, req{method: "POST", path: path})
 		for _, bad := range notFoundIDs("11111111-1111-4111-8111-111111111112") {
-			e.must(404, w.call(w.member, "POST", "/time-entries/"+bad+"/stop", nil))
+			e.must(404, w.as(w.member, "POST", "/time-entries/"+bad+"/stop", nil))
 		}
-		r := e.must(200, w.call(w.member, "POST", path, nil))
+		r := e.must(200, w.as(w.member, "POST", path, nil))
 		if r.json["stopped_at"] == nil || r.json["duration_seconds"].(float64) < 90 {
 			t.Fatalf("stopped: %s", r.raw)
 		}
-		wantMessage(t, e.do(w.call(w.member, "POST", path, nil)), 409, "the time entry is already stopped")
-		if r := e.must(200, w.call(w.member, "GET", "/time/current", nil)); strings.TrimSpace(string(r.raw)) != "null" {
+		e.run(scenario{req: w.as(w.member, "POST", path, nil), status: 409, message: "the time entry is already stopped"})
+		if r := e.must(200, w.as(w.member, "GET", "/time/current", nil)); strings.TrimSpace(string(r.raw)) != "null" {
 			t.Fatalf("current after stop: %s", r.raw)
 		}
 	})
 	t.Run("project, task and billable", func(t *testing.T) {
 		e.db.MustExec(`UPDATE projects SET billable = false WHERE id = $1`, w.project)
-		r := e.must(201, w.call(w.member, "POST", "/time-entries/start", map[string]any{"project_id": w.project}))
+		r := e.must(201, w.as(w.member, "POST", "/time-entries/start", map[string]any{"project_id": w.project}))
 		if r.str("project_id") != w.project || r.json["billable"] != false {
 			t.Fatalf("project default billable: %s", r.raw)
 		}
-		e.must(200, w.call(w.member, "POST", "/time-entries/"+r.str("id")+"/stop", nil))
-		r = e.must(201, w.call(w.member, "POST", "/time-entries/start", map[string]any{"project_id": w.project, "billable": true}))
+		e.must(200, w.as(w.member, "POST", "/time-entries/"+r.str("id")+"/stop", nil))
+		r = e.must(201, w.as(w.member, "POST", "/time-entries/start", map[string]any{"project_id": w.project, "billable": true}))
 		if r.json["billable"] != true {
 			t.Fatalf("billable override: %s", r.raw)
 		}
-		e.must(200, w.call(w.member, "POST", "/time-entries/"+r.str("id")+"/stop", nil))
+		e.must(200, w.as(w.member, "POST", "/time-entries/"+r.str("id")+"/stop", nil))
 		task := w.task("Write the docs", nil)
-		r = e.must(201, w.call(w.member, "POST", "/time-entries/start", map[string]any{"task_id": task, "description": "docs"}))
+		r = e.must(201, w.as(w.member, "POST", "/time-entries/start", map[string]any{"task_id": task, "description": "docs"}))
 		if r.str("task_id") != task || r.str("project_id") != w.project || r.json["billable"] != false {
 			t.Fatalf("task only: %s", r.raw)
 		}
-		e.must(200, w.call(w.member, "POST", "/time-entries/"+r.str("id")+"/stop", nil))
+		e.must(200, w.as(w.member, "POST", "/time-entries/"+r.str("id")+"/stop", nil))
 	})
 	t.Run("refused starts store nothing", func(t *testing.T) {
 		before := w.entries()
 		task := w.task("Task of the project", nil)
-		hiddenTask := w.taskIn(w.org, w.hiddenProject, w.hiddenGroup, "Hidden", nil)
+		hiddenTask := w.sqlTask(w.hiddenProject, w.hiddenGroup, "Hidden", nil)
 		archived, _ := w.newProject(w.org, "Old", map[user]string{w.member: "member"})
 		e.db.MustExec(`UPDATE projects SET status = 'archived' WHERE id = $1`, archived)
 		for _, c := range []struct {
@@ -127,28 +113,24 @@ func TestTimer_StartStopAndCurrent(t *testing.T) {
 			{map[string]any{"project_id": w.strangerProject}, "project_id", "project_id must be a project you can see"},
 			{map[string]any{"project_id": "not-a-uuid"}, "project_id", "project_id must be a project you can see"},
 			{map[string]any{"task_id": hiddenTask}, "task_id", "task_id must be a task you can see"},
-			{map[string]any{"task_id": w.strangerTaskID}, "task_id", "task_id must be a task you can see"},
+			{map[string]any{"task_id": w.strangerTask}, "task_id", "task_id must be a task you can see"},
 			{map[string]any{"task_id": "nope"}, "task_id", "task_id must be a task you can see"},
 			{map[string]any{"project_id": archived, "task_id": task}, "task_id", "task_id must be a task of project_id"},
 			{map[string]any{"project_id": archived}, "project_id", "time cannot be tracked on an archived project"},
 			{map[string]any{"description": strings.Repeat("d", 10001)}, "description", "description must be at most 10000 characters"},
 		} {
-			r := e.do(w.call(w.member, "POST", "/time-entries/start", c.body))
-			wantMessage(t, r, 400, c.msg)
-			if f := r.json["error"].(map[string]any)["fields"].(map[string]any); f[c.field] != c.msg {
-				t.Fatalf("%v: fields %v", c.body, f)
-			}
+			e.run(scenario{req: w.as(w.member, "POST", "/time-entries/start", c.body), status: 400, message: c.msg, field: c.field, fieldMessage: c.msg})
 		}
 		for _, b := range []string{`{"billable": "yes"}`, `{"project_id": 5}`, `{`} {
-			e.must(400, w.call(w.member, "POST", "/time-entries/start", b))
+			e.must(400, w.as(w.member, "POST", "/time-entries/start", b))
 		}
 		e.must(401, req{method: "POST", path: "/time-entries/start", body: map[string]any{}})
-		e.must(404, req{method: "POST", path: "/time-entries/start", token: w.member.token, org: w.strangerOrg})
+		e.must(404, req{method: "POST", path: "/time-entries/start", token: w.member.token, org: w.otherOrg})
 		if n := w.entries(); n != before {
 			t.Fatalf("refused starts stored entries: %d → %d", before, n)
 		}
 		// The owner sees the hidden project and may track time on it.
-		r := e.must(201, w.call(w.owner, "POST", "/time-entries/start", map[string]any{"task_id": hiddenTask}))
+		r := e.must(201, w.as(w.owner, "POST", "/time-entries/start", map[string]any{"task_id": hiddenTask}))
 		if r.str("project_id") != w.hiddenProject {
 			t.Fatalf("owner on hidden task: %s", r.raw)
 		}
@@ -165,7 +147,7 @@ func TestTimer_ConcurrentStartsLeaveOneRunning(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			statuses <- w.e.do(w.call(w.member, "POST", "/time-entries/start", `{"description": "race"}`)).status
+			statuses <- w.do(w.as(w.member, "POST", "/time-entries/start", `{"description": "race"}`)).status
 		}()
 	}
 	wg.Wait()
@@ -188,8 +170,8 @@ func TestTimer_ConcurrentStartsLeaveOneRunning(t *testing.T) {
 func TestTimeEntries_ManualCreate(t *testing.T) {
 	t.Parallel()
 	w := newTEWorld(t, "Manual")
-	e := w.e
-	r := e.must(201, w.call(w.member, "POST", "/time-entries", map[string]any{
+	e := w.env
+	r := e.must(201, w.as(w.member, "POST", "/time-entries", map[string]any{
 		"project_id": w.project, "description": "Client meeting", "started_at": "2026-03-28T10:00:00+01:00",
 		"stopped_at": "2026-03-28T10:30:00Z", "billable": false, "hourly_rate": 12500,
 	}))
@@ -199,8 +181,8 @@ func TestTimeEntries_ManualCreate(t *testing.T) {
 		t.Fatalf("manual: %s", r.raw)
 	}
 	// A manual entry does not count as a running timer, and can be made while one runs.
-	e.must(201, w.call(w.member, "POST", "/time-entries/start", nil))
-	exactly24h := e.must(201, w.call(w.member, "POST", "/time-entries", map[string]any{
+	e.must(201, w.as(w.member, "POST", "/time-entries/start", nil))
+	exactly24h := e.must(201, w.as(w.member, "POST", "/time-entries", map[string]any{
 		"started_at": "2026-03-01T00:00:00Z", "stopped_at": "2026-03-02T00:00:00Z", "hourly_rate": nil, "project_id": nil,
 	}))
 	if exactly24h.json["duration_seconds"] != float64(86400) || exactly24h.json["billable"] != true || exactly24h.json["hourly_rate"] != nil {
@@ -221,16 +203,16 @@ func TestTimeEntries_ManualCreate(t *testing.T) {
 		{map[string]any{"started_at": "2026-03-01T00:00:00Z", "stopped_at": "2026-03-02T00:00:01Z"}, "a time entry can last at most 24 hours"},
 		{map[string]any{"started_at": "2026-03-28T10:00:00Z", "stopped_at": "2026-03-28T10:30:00Z", "hourly_rate": -1}, "hourly_rate must be zero or more (cents per hour)"},
 		{map[string]any{"started_at": "2026-03-28T10:00:00Z", "stopped_at": "2026-03-28T10:30:00Z", "project_id": w.hiddenProject}, "project_id must be a project you can see"},
-		{map[string]any{"started_at": "2026-03-28T10:00:00Z", "stopped_at": "2026-03-28T10:30:00Z", "task_id": w.strangerTaskID}, "task_id must be a task you can see"},
+		{map[string]any{"started_at": "2026-03-28T10:00:00Z", "stopped_at": "2026-03-28T10:30:00Z", "task_id": w.strangerTask}, "task_id must be a task you can see"},
 	} {
-		wantMessage(t, e.do(w.call(w.member, "POST", "/time-entries", c.body)), 400, c.msg)
+		e.run(scenario{req: w.as(w.member, "POST", "/time-entries", c.body), status: 400, message: c.msg})
 	}
 	for _, b := range []string{
 		`{"started_at": "2026-03-28T10:00:00Z", "stopped_at": "2026-03-28T10:30:00Z", "hourly_rate": 125.5}`,
 		`{"started_at": "2026-03-28T10:00:00Z", "stopped_at": "2026-03-28T10:30:00Z", "hourly_rate": "125"}`,
 		`{"started_at": 5, "stopped_at": "2026-03-28T10:30:00Z"}`,
 	} {
-		e.must(400, w.call(w.member, "POST", "/time-entries", b))
+		e.must(400, w.as(w.member, "POST", "/time-entries", b))
 	}
 	e.must(401, req{method: "POST", path: "/time-entries", body: map[string]any{}})
 	if n := w.entries(); n != before {
@@ -241,62 +223,62 @@ func TestTimeEntries_ManualCreate(t *testing.T) {
 func TestTimeEntries_OwnerOrAdminOnly(t *testing.T) {
 	t.Parallel()
 	w := newTEWorld(t, "Private")
-	e := w.e
+	e := w.env
 	id := w.manual(w.member, map[string]any{"project_id": w.project, "description": "mine"})
 	path := "/time-entries/" + id
 
-	e.must(200, w.call(w.member, "GET", path, nil))
+	e.must(200, w.as(w.member, "GET", path, nil))
 	// Another member never learns the entry exists, whatever they try.
-	e.must(404, w.call(w.manager, "GET", path, nil))
-	e.must(404, w.call(w.manager, "PUT", path, map[string]any{"description": "theirs"}))
-	e.must(404, w.call(w.manager, "DELETE", path, nil))
+	e.must(404, w.as(w.manager, "GET", path, nil))
+	e.must(404, w.as(w.manager, "PUT", path, map[string]any{"description": "theirs"}))
+	e.must(404, w.as(w.manager, "DELETE", path, nil))
 	// Another organization's user, with either organization, and bad ids.
-	for _, org := range []string{w.org, w.strangerOrg} {
+	for _, org := range []string{w.org, w.otherOrg} {
 		e.must(404, req{method: "GET", path: path, token: w.stranger.token, org: org})
 		e.must(404, req{method: "PUT", path: path, token: w.stranger.token, org: org, body: map[string]any{"description": "x"}})
 		e.must(404, req{method: "DELETE", path: path, token: w.stranger.token, org: org})
 	}
-	strangerEntry := e.must(201, req{method: "POST", path: "/time-entries", token: w.stranger.token, org: w.strangerOrg,
+	strangerEntry := e.must(201, req{method: "POST", path: "/time-entries", token: w.stranger.token, org: w.otherOrg,
 		body: map[string]any{"started_at": "2026-03-10T09:00:00Z", "stopped_at": "2026-03-10T10:00:00Z"}}).str("id")
 	for _, bad := range notFoundIDs(strangerEntry) {
-		e.must(404, w.call(w.owner, "GET", "/time-entries/"+bad, nil))
-		e.must(404, w.call(w.owner, "PUT", "/time-entries/"+bad, map[string]any{"description": "x"}))
-		e.must(404, w.call(w.owner, "DELETE", "/time-entries/"+bad, nil))
+		e.must(404, w.as(w.owner, "GET", "/time-entries/"+bad, nil))
+		e.must(404, w.as(w.owner, "PUT", "/time-entries/"+bad, map[string]any{"description": "x"}))
+		e.must(404, w.as(w.owner, "DELETE", "/time-entries/"+bad, nil))
 	}
 	e.must(401, req{method: "GET", path: path})
 	e.must(401, req{method: "PUT", path: path, body: map[string]any{}})
 	e.must(401, req{method: "DELETE", path: path})
-	if r := e.must(200, w.call(w.member, "GET", path, nil)); r.str("description") != "mine" {
+	if r := e.must(200, w.as(w.member, "GET", path, nil)); r.str("description") != "mine" {
 		t.Fatalf("refused updates changed it: %s", r.raw)
 	}
 
 	// Owners and admins read and correct everyone's entries.
-	if r := e.must(200, w.call(w.admin, "GET", path, nil)); r.str("user_id") != w.member.id {
+	if r := e.must(200, w.as(w.admin, "GET", path, nil)); r.str("user_id") != w.member.id {
 		t.Fatalf("admin read: %s", r.raw)
 	}
-	if r := e.must(200, w.call(w.admin, "PUT", path, map[string]any{"description": "fixed by admin"})); r.str("description") != "fixed by admin" || r.str("user_id") != w.member.id {
+	if r := e.must(200, w.as(w.admin, "PUT", path, map[string]any{"description": "fixed by admin"})); r.str("description") != "fixed by admin" || r.str("user_id") != w.member.id {
 		t.Fatalf("admin update: %s", r.raw)
 	}
-	e.must(200, w.call(w.owner, "GET", path, nil))
-	e.must(204, w.call(w.admin, "DELETE", path, nil))
-	e.must(404, w.call(w.member, "GET", path, nil))
+	e.must(200, w.as(w.owner, "GET", path, nil))
+	e.must(204, w.as(w.admin, "DELETE", path, nil))
+	e.must(404, w.as(w.member, "GET", path, nil))
 	own := w.manual(w.member, map[string]any{})
-	e.must(204, w.call(w.member, "DELETE", "/time-entries/"+own, nil))
-	e.must(404, w.call(w.member, "DELETE", "/time-entries/"+own, nil))
+	e.must(204, w.as(w.member, "DELETE", "/time-entries/"+own, nil))
+	e.must(404, w.as(w.member, "DELETE", "/time-entries/"+own, nil))
 }
 
 func TestTimeEntries_Update(t *testing.T) {
 	t.Parallel()
 	w := newTEWorld(t, "Update")
-	e := w.e
+	e := w.env
 	task := w.task("Design", nil)
 	otherProject, otherGroup := w.newProject(w.org, "Second", map[user]string{w.member: "member"})
-	otherTask := w.taskIn(w.org, otherProject, otherGroup, "Elsewhere", nil)
+	otherTask := w.sqlTask(otherProject, otherGroup, "Elsewhere", nil)
 	id := w.manual(w.member, map[string]any{"task_id": task, "hourly_rate": 9000})
 	path := "/time-entries/" + id
-	put := func(body any) resp { return e.do(w.call(w.member, "PUT", path, body)) }
+	put := func(body any) req { return w.as(w.member, "PUT", path, body) }
 
-	r := e.must(200, w.call(w.member, "PUT", path, map[string]any{
+	r := e.must(200, w.as(w.member, "PUT", path, map[string]any{
 		"description": "Wireframes", "billable": false, "started_at": "2026-03-28T09:00:00Z", "stopped_at": "2026-03-28T10:30:00Z",
 	}))
 	if r.str("description") != "Wireframes" || r.json["billable"] != false || r.json["duration_seconds"] != float64(5400) ||
@@ -304,31 +286,31 @@ func TestTimeEntries_Update(t *testing.T) {
 		t.Fatalf("update: %s", r.raw)
 	}
 	t.Run("null clears project and its task", func(t *testing.T) {
-		r := put(map[string]any{"project_id": nil})
+		r := e.do(put(map[string]any{"project_id": nil}))
 		if r.status != 200 || r.json["project_id"] != nil || r.json["task_id"] != nil || r.str("description") != "Wireframes" {
 			t.Fatalf("clear: %d %s", r.status, r.raw)
 		}
 		// Naming only a task puts the entry on the task's project.
-		r = put(map[string]any{"task_id": otherTask})
+		r = e.do(put(map[string]any{"task_id": otherTask}))
 		if r.status != 200 || r.str("project_id") != otherProject || r.str("task_id") != otherTask {
 			t.Fatalf("task only: %d %s", r.status, r.raw)
 		}
 		// Moving to another project drops the task, which belongs to the old one.
-		r = put(map[string]any{"project_id": w.project})
+		r = e.do(put(map[string]any{"project_id": w.project}))
 		if r.status != 200 || r.str("project_id") != w.project || r.json["task_id"] != nil {
 			t.Fatalf("move: %d %s", r.status, r.raw)
 		}
-		r = put(map[string]any{"task_id": task, "project_id": w.project, "hourly_rate": nil})
+		r = e.do(put(map[string]any{"task_id": task, "project_id": w.project, "hourly_rate": nil}))
 		if r.status != 200 || r.str("task_id") != task || r.json["hourly_rate"] != nil {
 			t.Fatalf("set task, clear rate: %d %s", r.status, r.raw)
 		}
-		r = put(map[string]any{"task_id": nil})
+		r = e.do(put(map[string]any{"task_id": nil}))
 		if r.status != 200 || r.json["task_id"] != nil || r.str("project_id") != w.project {
 			t.Fatalf("clear task: %d %s", r.status, r.raw)
 		}
 	})
 	t.Run("refusals change nothing", func(t *testing.T) {
-		before := e.must(200, w.call(w.member, "GET", path, nil)).raw
+		before := e.must(200, w.as(w.member, "GET", path, nil)).raw
 		for _, c := range []struct {
 			body map[string]any
 			msg  string
@@ -341,45 +323,44 @@ func TestTimeEntries_Update(t *testing.T) {
 			{map[string]any{"hourly_rate": -5}, "hourly_rate must be zero or more (cents per hour)"},
 			{map[string]any{"project_id": w.hiddenProject}, "project_id must be a project you can see"},
 			{map[string]any{"project_id": "nope"}, "project_id must be a project you can see"},
-			{map[string]any{"task_id": w.strangerTaskID}, "task_id must be a task you can see"},
+			{map[string]any{"task_id": w.strangerTask}, "task_id must be a task you can see"},
 			{map[string]any{"task_id": otherTask, "project_id": w.project}, "task_id must be a task of project_id"},
 			{map[string]any{"task_id": task, "project_id": nil}, "task_id must be a task of project_id"},
 		} {
-			wantMessage(t, put(c.body), 400, c.msg)
+			e.run(scenario{req: put(c.body), status: 400, message: c.msg})
 		}
-		e.must(400, w.call(w.member, "PUT", path, `{"billable": 1}`))
-		if after := e.must(200, w.call(w.member, "GET", path, nil)).raw; string(after) != string(before) {
+		e.must(400, w.as(w.member, "PUT", path, `{"billable": 1}`))
+		if after := e.must(200, w.as(w.member, "GET", path, nil)).raw; string(after) != string(before) {
 			t.Fatalf("refused updates changed it:\n%s\n%s", before, after)
 		}
 	})
 	t.Run("an archived project is refused only when it is set", func(t *testing.T) {
 		e.db.MustExec(`UPDATE projects SET status = 'archived' WHERE id = $1`, otherProject)
-		wantMessage(t, put(map[string]any{"project_id": otherProject}), 400, "time cannot be tracked on an archived project")
+		e.run(scenario{req: put(map[string]any{"project_id": otherProject}), status: 400, message: "time cannot be tracked on an archived project"})
 		e.db.MustExec(`UPDATE projects SET status = 'archived' WHERE id = $1`, w.project)
-		if r := put(map[string]any{"description": "still editable"}); r.status != 200 {
+		if r := e.do(put(map[string]any{"description": "still editable"})); r.status != 200 {
 			t.Fatalf("edit on archived project: %d %s", r.status, r.raw)
 		}
 		e.db.MustExec(`UPDATE projects SET status = 'active' WHERE id IN ($1, $2)`, w.project, otherProject)
 	})
 	t.Run("a running timer", func(t *testing.T) {
-		run := e.must(201, w.call(w.member, "POST", "/time-entries/start", nil)).str("id")
+		run := e.must(201, w.as(w.member, "POST", "/time-entries/start", nil)).str("id")
 		runPath := "/time-entries/" + run
 		base := time.Now().UTC().Truncate(time.Second)
 		future := base.Add(time.Hour).Format(time.RFC3339)
-		wantMessage(t, e.do(w.call(w.member, "PUT", runPath, map[string]any{"started_at": future})), 400,
-			"started_at must not be in the future while the timer runs")
+		e.run(scenario{req: w.as(w.member, "PUT", runPath, map[string]any{"started_at": future}), status: 400, message: "started_at must not be in the future while the timer runs"})
 		earlier := base.Add(-time.Hour).Format(time.RFC3339)
-		r := e.must(200, w.call(w.member, "PUT", runPath, map[string]any{"started_at": earlier, "description": "catching up"}))
+		r := e.must(200, w.as(w.member, "PUT", runPath, map[string]any{"started_at": earlier, "description": "catching up"}))
 		if r.json["stopped_at"] != nil || r.json["duration_seconds"].(float64) < 3600 {
 			t.Fatalf("moved start: %s", r.raw)
 		}
 		// Setting stopped_at stops it, and an admin may do that for a member.
 		stop := base.Add(-30 * time.Minute).Format(time.RFC3339)
-		r = e.must(200, w.call(w.admin, "PUT", runPath, map[string]any{"stopped_at": stop}))
+		r = e.must(200, w.as(w.admin, "PUT", runPath, map[string]any{"stopped_at": stop}))
 		if r.str("stopped_at") != stop || r.json["duration_seconds"] != float64(1800) {
 			t.Fatalf("stopped by update: %s", r.raw)
 		}
-		if r := e.must(200, w.call(w.member, "GET", "/time/current", nil)); strings.TrimSpace(string(r.raw)) != "null" {
+		if r := e.must(200, w.as(w.member, "GET", "/time/current", nil)); strings.TrimSpace(string(r.raw)) != "null" {
 			t.Fatalf("current: %s", r.raw)
 		}
 	})
@@ -393,12 +374,12 @@ func TestTimeEntries_Update(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.db.MustExec(`UPDATE time_entries SET invoice_id = $2 WHERE id = $1`, id, invoice)
-		if r := e.must(200, w.call(w.member, "GET", path, nil)); r.str("invoice_id") != invoice {
+		if r := e.must(200, w.as(w.member, "GET", path, nil)); r.str("invoice_id") != invoice {
 			t.Fatalf("invoice_id: %s", r.raw)
 		}
-		wantMessage(t, put(map[string]any{"description": "sneaky"}), 409, "the time entry is billed on invoice INV-2026-0001")
-		wantMessage(t, e.do(w.call(w.admin, "DELETE", path, nil)), 409, "the time entry is billed on invoice INV-2026-0001")
-		e.must(200, w.call(w.member, "GET", path, nil))
+		e.run(scenario{req: put(map[string]any{"description": "sneaky"}), status: 409, message: "the time entry is billed on invoice INV-2026-0001"})
+		e.run(scenario{req: w.as(w.admin, "DELETE", path, nil), status: 409, message: "the time entry is billed on invoice INV-2026-0001"})
+		e.must(200, w.as(w.member, "GET", path, nil))
 	})
 
 	// Audit: the create, and each successful update of the entry.
@@ -415,8 +396,8 @@ func TestTimeEntries_Update(t *testing.T) {
 func TestTimeEntries_List(t *testing.T) {
 	t.Parallel()
 	w := newTEWorld(t, "List")
-	e := w.e
-	list := func(u user, query string) resp { return e.must(200, w.call(u, "GET", "/time-entries"+query, nil)) }
+	e := w.env
+	list := func(u user, query string) resp { return e.must(200, w.as(u, "GET", "/time-entries"+query, nil)) }
 	ids := func(r resp) []string {
 		var out []string
 		for _, d := range r.data() {
@@ -428,7 +409,7 @@ func TestTimeEntries_List(t *testing.T) {
 	w.manual(w.member, map[string]any{"description": "m2", "started_at": "2026-03-02T03:00:00Z", "stopped_at": "2026-03-02T04:00:00Z", "billable": false})
 	w.manual(w.member, map[string]any{"description": "m3", "project_id": w.project, "started_at": "2026-03-03T10:00:00Z", "stopped_at": "2026-03-03T11:00:00Z"})
 	w.manual(w.manager, map[string]any{"description": "g1", "project_id": w.project, "started_at": "2026-03-02T12:00:00Z", "stopped_at": "2026-03-02T13:00:00Z"})
-	e.must(201, w.call(w.member, "POST", "/time-entries/start", map[string]any{"description": "now"}))
+	e.must(201, w.as(w.member, "POST", "/time-entries/start", map[string]any{"description": "now"}))
 
 	if got := ids(list(w.member, "")); strings.Join(got, ",") != "now,m3,m2,m1" {
 		t.Fatalf("member sees own, newest first: %v", got)
@@ -460,7 +441,7 @@ func TestTimeEntries_List(t *testing.T) {
 	if got := strings.Join(ids(list(w.member, "?user_id="+w.member.id+"&project_id="+w.project)), ","); got != "m3,m1" {
 		t.Fatalf("member's own filter: %s", got)
 	}
-	wantMessage(t, e.do(w.call(w.member, "GET", "/time-entries?user_id="+w.manager.id, nil)), 403, "members can only list their own time entries")
+	e.run(scenario{req: w.as(w.member, "GET", "/time-entries?user_id="+w.manager.id, nil), status: 403, message: "members can only list their own time entries"})
 	for q, msg := range map[string]string{
 		"?user_id=me":                    "user_id must be a valid id",
 		"?project_id=x":                  "project_id must be a valid id",
@@ -470,10 +451,10 @@ func TestTimeEntries_List(t *testing.T) {
 		"?from=2026-03-03&to=2026-03-01": "from must be on or before to",
 		"?page=0":                        "page must be a positive integer",
 	} {
-		wantMessage(t, e.do(w.call(w.admin, "GET", "/time-entries"+q, nil)), 400, msg)
+		e.run(scenario{req: w.as(w.admin, "GET", "/time-entries"+q, nil), status: 400, message: msg})
 	}
 	e.must(401, req{method: "GET", path: "/time-entries"})
-	if got := e.must(200, req{method: "GET", path: "/time-entries", token: w.stranger.token, org: w.strangerOrg}).data(); len(got) != 0 {
+	if got := e.must(200, req{method: "GET", path: "/time-entries", token: w.stranger.token, org: w.otherOrg}).data(); len(got) != 0 {
 		t.Fatalf("stranger sees: %v", got)
 	}
 

@@ -7,7 +7,6 @@ import (
 	"image/png"
 	"io"
 	"mime/multipart"
-	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -46,6 +45,7 @@ func multipartBody(t *testing.T, field, filename, declaredType string, data []by
 }
 
 func TestMe(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	u := e.register("Profile User")
 	r := e.must(200, req{method: "GET", path: "/users/me", token: u.token})
@@ -67,6 +67,7 @@ func TestMe(t *testing.T) {
 }
 
 func TestAvatar(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	u := e.register("Avatar User")
 	ct, body := multipartBody(t, "file", "me.png", "image/png", pngImage(t, 1200, 600))
@@ -75,7 +76,7 @@ func TestAvatar(t *testing.T) {
 	if url == "" {
 		t.Fatalf("no avatar_url: %s", r.raw)
 	}
-	res, err := http.Get(url)
+	res, err := e.http.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +107,7 @@ func TestAvatar(t *testing.T) {
 	if got := e.must(200, req{method: "GET", path: "/users/me", token: u.token}); got.json["avatar_url"] != nil {
 		t.Fatal("avatar still set")
 	}
-	res, err = http.Get(url)
+	res, err = e.http.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,6 +120,7 @@ func TestAvatar(t *testing.T) {
 }
 
 func TestChangePassword(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	u := e.register("Password User")
 	e.must(400, req{method: "PUT", path: "/users/me/password", token: u.token, body: map[string]string{"current_password": "wrong one!", "new_password": "newPass456"}})

@@ -51,6 +51,7 @@ func smallPNG(t *testing.T) []byte {
 }
 
 func TestTaskPanel_AttachmentsUploadPreviewAndDelete(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	task := w.task(t, store.TaskInput{Title: "Mock-ups"})
 
@@ -128,6 +129,7 @@ func TestTaskPanel_AttachmentsUploadPreviewAndDelete(t *testing.T) {
 
 // A refused file answers its status with the reason as plain text, which attachments.js shows on the file's row.
 func TestTaskPanel_AttachmentRefusalsAnswerTheirReason(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	task := w.task(t, store.TaskInput{Title: "Mock-ups"})
 	w.member.get("/tasks?task=" + task.ID)

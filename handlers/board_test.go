@@ -13,110 +13,7 @@ import (
 	"github.com/trcr/trcr/store"
 )
 
-// workTeam is an organization with an owner (who manages the project), a member on the project, and another
-// organization with its own project, all signed in through the pages.
-type workTeam struct {
-	e       *env
-	owner   *browser
-	member  *browser
-	ownerA  store.Actor
-	memberA store.Actor
-	project store.Project
-	groups  []store.TaskGroup // "To do" (default), "Doing", "Done"
-	other   store.Project     // a project of another organization
-	otherB  *browser          // its owner
-}
-
-func newWorkTeam(t *testing.T) *workTeam {
-	t.Helper()
-	e := newEnv(t)
-	ctx := context.Background()
-	w := &workTeam{e: e}
-	w.owner = e.withOrg("Olga Owner", "olga@example.com", "Acme")
-	w.member = e.signUp("Milo Member", "milo@example.com")
-	var orgID, memberID string
-	if err := e.db.Get(&orgID, `SELECT id FROM organizations WHERE name = 'Acme'`); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.db.Get(&memberID, `SELECT id FROM users WHERE email = 'milo@example.com'`); err != nil {
-		t.Fatal(err)
-	}
-	e.db.MustExec(`INSERT INTO members (organization_id, user_id, email, role, status) VALUES ($1, $2, 'milo@example.com', 'member', 'active')`, orgID, memberID)
-	e.db.MustExec(`UPDATE users SET default_org_id = $1 WHERE id = $2`, orgID, memberID)
-	actor := func(email, org string) store.Actor {
-		var id string
-		if err := e.db.Get(&id, `SELECT id FROM users WHERE email = $1`, email); err != nil {
-			t.Fatal(err)
-		}
-		a, err := e.store.ActorFor(ctx, id, org, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a
-	}
-	w.ownerA, w.memberA = actor("olga@example.com", orgID), actor("milo@example.com", orgID)
-	name := "Website"
-	var err error
-	if w.project, err = e.store.CreateProject(ctx, w.ownerA, store.ProjectInput{Name: &name}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.store.AddProjectMember(ctx, w.ownerA, w.project.ID, store.ProjectMemberInput{UserID: w.memberA.UserID}); err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range []string{"Doing", "Done"} {
-		if _, err := e.store.CreateTaskGroup(ctx, w.ownerA, w.project.ID, store.TaskGroupInput{Name: &n}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if w.groups, err = e.store.TaskGroups(ctx, w.ownerA, w.project.ID); err != nil {
-		t.Fatal(err)
-	}
-	w.member.get("/")
-
-	w.otherB = e.withOrg("Ivan Intruder", "ivan@example.com", "Other Co")
-	var otherOrg string
-	if err := e.db.Get(&otherOrg, `SELECT id FROM organizations WHERE name = 'Other Co'`); err != nil {
-		t.Fatal(err)
-	}
-	otherName := "Secret"
-	if w.other, err = e.store.CreateProject(ctx, actor("ivan@example.com", otherOrg), store.ProjectInput{Name: &otherName}); err != nil {
-		t.Fatal(err)
-	}
-	return w
-}
-
-func (w *workTeam) task(t *testing.T, in store.TaskInput) store.Task {
-	t.Helper()
-	if in.ProjectID == "" {
-		in.ProjectID = w.project.ID
-	}
-	task, err := w.e.store.CreateTask(context.Background(), w.ownerA, in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return task
-}
-
-func (w *workTeam) label(t *testing.T, name, color string) store.Label {
-	t.Helper()
-	l, err := w.e.store.CreateLabel(context.Background(), w.ownerA, store.LabelInput{Name: &name, Color: &color})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return l
-}
-
-func (w *workTeam) boardPath() string { return "/projects/" + w.project.ID + "/board" }
-
-// htmxGet loads a page the way htmx does.
-func htmxGet(b *browser, path string) page {
-	b.e.t.Helper()
-	req, _ := http.NewRequest("GET", b.e.srv.URL+path, nil)
-	req.Header.Set("HX-Request", "true")
-	return b.read(b.c.Do(req))
-}
-
-func ptr[T any](v T) *T { return &v }
+func (w *world) boardPath() string { return "/projects/" + w.project.ID + "/board" }
 
 func cardTitles(p page) []string {
 	var out []string
@@ -127,6 +24,7 @@ func cardTitles(p page) []string {
 }
 
 func TestBoardPage_ColumnsCardsAndDetails(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	ctx := context.Background()
 	bug := w.label(t, "bug", "#dc2626")
@@ -179,6 +77,7 @@ func TestBoardPage_ColumnsCardsAndDetails(t *testing.T) {
 }
 
 func TestBoardPage_FiltersKeptInTheURL(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	bug := w.label(t, "bug", "#dc2626")
 	w.task(t, store.TaskInput{Title: "Urgent crash", Priority: "urgent", LabelIDs: []string{bug.ID}, AssigneeID: &w.memberA.UserID})
@@ -219,6 +118,7 @@ func TestBoardPage_FiltersKeptInTheURL(t *testing.T) {
 }
 
 func TestBoardPage_MemberWithoutManageTasks(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	task := w.task(t, store.TaskInput{Title: "Someone else's"})
 	p := w.member.get(w.boardPath())
@@ -228,42 +128,26 @@ func TestBoardPage_MemberWithoutManageTasks(t *testing.T) {
 	if p.doc.Find(`#board[data-sortable]`).Length() != 0 || p.has("quick-add-form") || p.has("new-column-form") {
 		t.Fatal("member sees manager controls")
 	}
-	if r := w.member.htmx("/tasks/"+task.ID+"/move", url.Values{"position": {"0"}, "group_id": {w.groups[1].ID}}); r.status != http.StatusForbidden {
-		t.Fatalf("move by member: %d", r.status)
-	}
-	if r := w.member.htmx(w.boardPath()+"/tasks", url.Values{"group_id": {w.groups[0].ID}, "title": {"Sneaky"}}); r.status != http.StatusForbidden {
-		t.Fatalf("quick add by member: %d", r.status)
-	}
-	if r := w.member.htmx(w.boardPath()+"/groups", url.Values{"name": {"Sneaky"}}); r.status != http.StatusForbidden {
-		t.Fatalf("add column by member: %d", r.status)
-	}
+	w.member.visit(visit{name: "move by member", method: http.MethodPost, htmx: true, path: "/tasks/" + task.ID + "/move", form: url.Values{"position": {"0"}, "group_id": {w.groups[1].ID}}, status: http.StatusForbidden})
+	w.member.visit(visit{name: "quick add by member", method: http.MethodPost, htmx: true, path: w.boardPath() + "/tasks", form: url.Values{"group_id": {w.groups[0].ID}, "title": {"Sneaky"}}, status: http.StatusForbidden})
+	w.member.visit(visit{name: "add column by member", method: http.MethodPost, htmx: true, path: w.boardPath() + "/groups", form: url.Values{"name": {"Sneaky"}}, status: http.StatusForbidden})
 	// Collapsing is the member's own view: allowed.
-	if r := w.member.htmx(w.boardPath()+"/groups/"+w.groups[2].ID+"/collapse", url.Values{}); r.status != http.StatusNoContent {
-		t.Fatalf("collapse by member: %d", r.status)
-	}
+	w.member.visit(visit{name: "collapse by member", method: http.MethodPost, htmx: true, path: w.boardPath() + "/groups/" + w.groups[2].ID + "/collapse", form: url.Values{}, status: http.StatusNoContent})
 }
 
 func TestBoardPage_AnotherOrganizationsProjectIsNotFound(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
-	if p := w.owner.get("/projects/" + w.other.ID + "/board"); p.status != http.StatusNotFound {
-		t.Fatalf("other org board: %d", p.status)
-	}
-	if p := w.owner.get("/projects/not-a-uuid/board"); p.status != http.StatusNotFound {
-		t.Fatalf("bad id: %d", p.status)
-	}
-	if r := w.owner.htmx("/projects/"+w.other.ID+"/board/tasks", url.Values{"title": {"x"}}); r.status != http.StatusNotFound {
-		t.Fatalf("quick add on another org: %d", r.status)
-	}
+	w.owner.visit(visit{name: "other org board", path: "/projects/" + w.other.ID + "/board", status: http.StatusNotFound})
+	w.owner.visit(visit{name: "bad id", path: "/projects/not-a-uuid/board", status: http.StatusNotFound})
+	w.owner.visit(visit{name: "quick add on another org", method: http.MethodPost, htmx: true, path: "/projects/" + w.other.ID + "/board/tasks", form: url.Values{"title": {"x"}}, status: http.StatusNotFound})
 	task := w.task(t, store.TaskInput{Title: "Mine"})
-	if r := w.otherB.htmx("/tasks/"+task.ID+"/move", url.Values{"position": {"0"}}); r.status != http.StatusNotFound {
-		t.Fatalf("move another org's task: %d", r.status)
-	}
-	if r := w.owner.htmx("/projects/"+w.other.ID+"/board/groups/"+w.groups[0].ID+"/collapse", nil); r.status != http.StatusNotFound {
-		t.Fatalf("collapse on another org: %d", r.status)
-	}
+	w.otherB.visit(visit{name: "move another org's task", method: http.MethodPost, htmx: true, path: "/tasks/" + task.ID + "/move", form: url.Values{"position": {"0"}}, status: http.StatusNotFound})
+	w.owner.visit(visit{name: "collapse on another org", method: http.MethodPost, htmx: true, path: "/projects/" + w.other.ID + "/board/groups/" + w.groups[0].ID + "/collapse", status: http.StatusNotFound})
 }
 
 func TestMoveTask_UsesReorderWithinAndAcrossColumns(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	ctx := context.Background()
 	a := w.task(t, store.TaskInput{Title: "A"})
@@ -272,13 +156,9 @@ func TestMoveTask_UsesReorderWithinAndAcrossColumns(t *testing.T) {
 	w.owner.get(w.boardPath())
 
 	// B to the top of its column.
-	if r := w.owner.htmx("/tasks/"+b.ID+"/move", url.Values{"position": {"0"}, "group_id": {w.groups[0].ID}}); r.status != http.StatusNoContent {
-		t.Fatalf("move: %d %s", r.status, r.body)
-	}
+	w.owner.visit(visit{name: "move", method: http.MethodPost, htmx: true, path: "/tasks/" + b.ID + "/move", form: url.Values{"position": {"0"}, "group_id": {w.groups[0].ID}}, status: http.StatusNoContent})
 	// A into "Doing", below C.
-	if r := w.owner.htmx("/tasks/"+a.ID+"/move", url.Values{"position": {"1"}, "group_id": {w.groups[1].ID}}); r.status != http.StatusNoContent {
-		t.Fatalf("move across: %d %s", r.status, r.body)
-	}
+	w.owner.visit(visit{name: "move across", method: http.MethodPost, htmx: true, path: "/tasks/" + a.ID + "/move", form: url.Values{"position": {"1"}, "group_id": {w.groups[1].ID}}, status: http.StatusNoContent})
 	board, err := w.e.store.Board(ctx, w.ownerA, w.project.ID, store.BoardFilter{})
 	if err != nil {
 		t.Fatal(err)
@@ -307,6 +187,7 @@ func TestMoveTask_UsesReorderWithinAndAcrossColumns(t *testing.T) {
 }
 
 func TestBoardQuickAddCollapseAndColumns(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	w.owner.get(w.boardPath())
 	// Quick add answers the card for htmx to append.
@@ -321,9 +202,7 @@ func TestBoardQuickAddCollapseAndColumns(t *testing.T) {
 		t.Fatalf("empty quick add: %d %q %s", r.status, r.header.Get("HX-Retarget"), r.body)
 	}
 	// Without JavaScript: back to the board, or the board with the message.
-	if r := w.owner.post(w.boardPath()+"/tasks", url.Values{"group_id": {w.groups[0].ID}, "title": {"Plain"}}); r.status != http.StatusSeeOther {
-		t.Fatalf("plain quick add: %d", r.status)
-	}
+	w.owner.visit(visit{name: "plain quick add", method: http.MethodPost, path: w.boardPath() + "/tasks", form: url.Values{"group_id": {w.groups[0].ID}, "title": {"Plain"}}, status: http.StatusSeeOther})
 	p := w.owner.get(w.boardPath())
 	if got := strings.Join(cardTitles(p), ","); got != "Plain,Ship it" {
 		t.Fatalf("cards %q", got)
@@ -335,9 +214,7 @@ func TestBoardQuickAddCollapseAndColumns(t *testing.T) {
 
 	// Collapse and expand: remembered for the user.
 	path := w.boardPath() + "/groups/" + w.groups[2].ID + "/collapse"
-	if r := w.owner.htmx(path, url.Values{}); r.status != http.StatusNoContent {
-		t.Fatalf("collapse: %d", r.status)
-	}
+	w.owner.visit(visit{name: "collapse", method: http.MethodPost, htmx: true, path: path, form: url.Values{}, status: http.StatusNoContent})
 	p = w.owner.get(w.boardPath())
 	if !p.doc.Find(`#col-` + w.groups[2].ID).HasClass("is-collapsed") {
 		t.Fatal("not collapsed")
@@ -368,7 +245,7 @@ func TestBoardQuickAddCollapseAndColumns(t *testing.T) {
 }
 
 // fill appends n tasks "<prefix> 0" … "<prefix> n-1" to the end of a group, every third one urgent.
-func (w *workTeam) fill(t *testing.T, group, prefix string, n int) []string {
+func (w *world) fill(t *testing.T, group, prefix string, n int) []string {
 	t.Helper()
 	w.e.db.MustExec(`
 		INSERT INTO tasks (organization_id, project_id, group_id, title, priority, position)
@@ -383,6 +260,7 @@ func (w *workTeam) fill(t *testing.T, group, prefix string, n int) []string {
 }
 
 func TestBoardPage_BigColumnsShowAPageAndAShowMoreButton(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	doing := w.groups[1].ID
 	ids := w.fill(t, doing, "Card", store.BoardPageSize+20)
@@ -456,6 +334,7 @@ func cardRangeTitles(prefix string, from, to int) []string {
 }
 
 func TestBoardColumnCards_Refusals(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	doing := w.groups[1].ID
 	ids := w.fill(t, doing, "Card", 3)
@@ -487,12 +366,8 @@ func TestBoardColumnCards_Refusals(t *testing.T) {
 	if err := w.e.db.Get(&otherGroup, `SELECT id FROM task_groups WHERE project_id = $1`, w.other.ID); err != nil {
 		t.Fatal(err)
 	}
-	if r := htmxGet(w.otherB, "/projects/"+w.other.ID+"/board/groups/"+otherGroup+"/cards?after="+ids[0]); r.status != http.StatusUnprocessableEntity {
-		t.Errorf("another organization's card as cursor: %d", r.status)
-	}
-	if r := htmxGet(w.owner, "/projects/"+w.project.ID+"/board/groups/"+otherGroup+"/cards"); r.status != http.StatusNotFound {
-		t.Errorf("another organization's group: %d", r.status)
-	}
+	w.otherB.visit(visit{name: "another organization's card as cursor", htmx: true, path: "/projects/" + w.other.ID + "/board/groups/" + otherGroup + "/cards?after=" + ids[0], status: http.StatusUnprocessableEntity})
+	w.owner.visit(visit{name: "another organization's group", htmx: true, path: "/projects/" + w.project.ID + "/board/groups/" + otherGroup + "/cards", status: http.StatusNotFound})
 	// A member of the project reads it.
 	if r := htmxGet(w.member, path+"?after="+ids[0]); r.status != http.StatusOK || strings.Join(cardTitles(r), ",") != "Card 1,Card 2" {
 		t.Errorf("member: %d %v", r.status, cardTitles(r))
@@ -500,12 +375,11 @@ func TestBoardColumnCards_Refusals(t *testing.T) {
 }
 
 func TestBoardPage_CollapsedColumnsLoadTheirCardsWhenExpanded(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	done := w.groups[2].ID
 	w.task(t, store.TaskInput{Title: "Shipped", GroupID: &done})
-	if r := w.owner.htmx(w.boardPath()+"/groups/"+done+"/collapse", url.Values{}); r.status != http.StatusNoContent {
-		t.Fatalf("collapse: %d", r.status)
-	}
+	w.owner.visit(visit{name: "collapse", method: http.MethodPost, htmx: true, path: w.boardPath() + "/groups/" + done + "/collapse", form: url.Values{}, status: http.StatusNoContent})
 	p := w.owner.get(w.boardPath())
 	col := p.doc.Find(`#col-` + done)
 	if !col.HasClass("is-collapsed") || !col.HasClass("is-unloaded") || col.Find(`[data-testid="board-card"]`).Length() != 0 ||

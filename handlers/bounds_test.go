@@ -23,9 +23,7 @@ func TestPages_PageNumbersPastTheDataShowAnEmptyPage(t *testing.T) {
 	}
 	for _, path := range []string{"/tasks", "/members", "/projects", "/clients", "/invoices", "/audit-logs", "/clients/" + client} {
 		for _, query := range []string{"?page=922337203685477581", "?page=9223372036854775807&per_page=100", "?page=99999999999999999999999"} {
-			if p := b.get(path + query); p.status != http.StatusOK {
-				t.Errorf("GET %s%s: %d", path, query, p.status)
-			}
+			b.visit(visit{path: path + query, status: http.StatusOK})
 		}
 	}
 }
@@ -35,16 +33,14 @@ func TestReports_LegacyHugeRatesShowTheBoundNotAnError(t *testing.T) {
 	r := newReportsTeam(t)
 	// Written before rates were bounded: 2^63-1 cents an hour, for two hours.
 	var legacy string
-	if err := r.e.db.Get(&legacy, `INSERT INTO projects (organization_id, name, hourly_rate) VALUES ($1, 'Legacy', 9223372036854775807) RETURNING id`, r.org); err != nil {
+	if err := r.e.db.Get(&legacy, `INSERT INTO projects (organization_id, name, hourly_rate) VALUES ($1, 'Legacy', 9223372036854775807) RETURNING id`, r.ownerA.OrgID); err != nil {
 		t.Fatal(err)
 	}
 	r.e.db.MustExec(`INSERT INTO time_entries (organization_id, user_id, project_id, started_at, stopped_at, billable)
-		VALUES ($1, $2, $3, '2026-03-04T09:00:00Z', '2026-03-04T11:00:00Z', true)`, r.org, r.olga, legacy)
+		VALUES ($1, $2, $3, '2026-03-04T09:00:00Z', '2026-03-04T11:00:00Z', true)`, r.ownerA.OrgID, r.ownerA.UserID, legacy)
 	for _, path := range []string{"/reports/profitability?" + march, "/reports/profitability?" + march + "&group_by=client",
 		"/reports/profitability.csv?" + march} {
-		if p := r.owner.get(path); p.status != http.StatusOK {
-			t.Errorf("GET %s: %d", path, p.status)
-		}
+		r.owner.visit(visit{path: path, status: http.StatusOK})
 	}
 	p := r.owner.get("/reports/profitability?" + march)
 	// The legacy row reads at the bound, and adding the other rows to it keeps the total there.
@@ -70,19 +66,13 @@ func TestPages_NULInFormsAndQueriesIs400WithTheErrorPage(t *testing.T) {
 			t.Errorf("project name %q: %d", name, p.status)
 		}
 	}
-	if p := b.post("/projects/new", url.Values{"name": {"Fine"}, "color": {"#336699"}, "bad\x00key": {"x"}}); p.status != http.StatusBadRequest {
-		t.Errorf("NUL in a field name: %d", p.status)
-	}
+	b.visit(visit{name: "NUL in a field name", method: http.MethodPost, path: "/projects/new", form: url.Values{"name": {"Fine"}, "color": {"#336699"}, "bad\x00key": {"x"}}, status: http.StatusBadRequest})
 	if n := count(`SELECT count(*) FROM projects`); n != 0 {
 		t.Errorf("refused forms stored %d projects", n)
 	}
 	b.get("/profile")
-	if p := b.post("/profile", url.Values{"name": {"Nora\x00"}, "timezone": {"UTC"}}); p.status != http.StatusBadRequest {
-		t.Errorf("profile: %d", p.status)
-	}
-	if p := b.htmx("/profile", url.Values{"name": {"Nora\x00"}, "timezone": {"UTC"}}); p.status != http.StatusBadRequest {
-		t.Errorf("profile over htmx: %d", p.status)
-	}
+	b.visit(visit{name: "profile", method: http.MethodPost, path: "/profile", form: url.Values{"name": {"Nora\x00"}, "timezone": {"UTC"}}, status: http.StatusBadRequest})
+	b.visit(visit{name: "profile over htmx", method: http.MethodPost, htmx: true, path: "/profile", form: url.Values{"name": {"Nora\x00"}, "timezone": {"UTC"}}, status: http.StatusBadRequest})
 	if n := count(`SELECT count(*) FROM users WHERE name LIKE 'Nora%' AND name <> 'Nora Nul'`); n != 0 {
 		t.Error("refused form changed the profile")
 	}
@@ -163,9 +153,9 @@ func TestPages_ImageBombUploadsAreRefusedInTheForm(t *testing.T) {
 
 func TestInvoicePDFs_EmojiInLineItemsAndClientStillRender(t *testing.T) {
 	t.Parallel()
-	w := ivSetup(t)
-	id := w.ivDraft(t)
-	w.ivAddLine(t, id, "Launch party 🎉 𝐀𝐁 \u202bשלום\u202c", "2", "50")
+	w := newInvoiceTeam(t)
+	id := w.draft(t)
+	w.addLine(t, id, "Launch party 🎉 𝐀𝐁 \u202bשלום\u202c", "2", "50")
 	w.e.db.MustExec(`UPDATE clients SET name = 'Acme 🚀 Corp' WHERE id = $1`, w.clientID)
 	w.e.db.MustExec(`UPDATE invoices SET status = 'sent', sent_at = now() WHERE id = $1`, id)
 	public := strings.Replace(strings.TrimPrefix(w.e.store.InvoiceLink(id, 0), "http://trcr.test"), "?sig=", "/pdf?sig=", 1)

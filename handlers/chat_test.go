@@ -52,6 +52,7 @@ func texts(s *goquery.Selection) []string {
 }
 
 func TestChatPage_ChannelsUnreadBadgesAndMessages(t *testing.T) {
+	t.Parallel()
 	w := newChatTeam(t)
 	general := w.channel(w.ownerA, "general", false)
 	random := w.channel(w.ownerA, "random", false)
@@ -128,6 +129,7 @@ func TestChatPage_ChannelsUnreadBadgesAndMessages(t *testing.T) {
 }
 
 func TestChatPage_EmptyStateAndNewChannel(t *testing.T) {
+	t.Parallel()
 	w := newChatTeam(t)
 	p := w.member.get("/chat")
 	if p.status != 200 || !p.has("empty-state") || !p.has("chat-new-channel-form") {
@@ -178,6 +180,7 @@ func TestChatPage_EmptyStateAndNewChannel(t *testing.T) {
 }
 
 func TestChatPage_SendEditDeleteAndReact(t *testing.T) {
+	t.Parallel()
 	w := newChatTeam(t)
 	c := w.channel(w.ownerA, "general", false)
 	w.member.get("/chat/" + c.ID)
@@ -251,6 +254,7 @@ func TestChatPage_SendEditDeleteAndReact(t *testing.T) {
 }
 
 func TestChatPage_OlderMessagesAndDeepLinks(t *testing.T) {
+	t.Parallel()
 	w := newChatTeam(t)
 	c := w.channel(w.ownerA, "history", false)
 	w.e.db.MustExec(`
@@ -304,6 +308,7 @@ func TestChatPage_OlderMessagesAndDeepLinks(t *testing.T) {
 }
 
 func TestChatPage_ChannelListFragment(t *testing.T) {
+	t.Parallel()
 	w := newChatTeam(t)
 	a := w.channel(w.ownerA, "alpha", false)
 	w.channel(w.ownerA, "beta", false)

@@ -8,36 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/PuerkitoBio/goquery"
-
 	"github.com/trcr/trcr/store"
 )
-
-// clJoin signs someone up and has them accept the owner's invitation to the owner's organization with role.
-func clJoin(t *testing.T, e *env, owner *browser, name, email, role string) *browser {
-	t.Helper()
-	owner.get("/members")
-	if p := owner.post("/members/invite", url.Values{"email": {email}, "role": {role}}); p.status != http.StatusSeeOther {
-		t.Fatalf("invite %s: %d", email, p.status)
-	}
-	b := e.signUp(name, email)
-	tok := e.tokenSentTo(email, "/invitations/accept")
-	b.get("/invitations/accept?token=" + tok)
-	if p := b.post("/invitations/"+tok+"/accept", nil); p.status != http.StatusSeeOther {
-		t.Fatalf("accept %s: %d %s", email, p.status, p.body)
-	}
-	b.get("/")
-	return b
-}
-
-func clID(t *testing.T, e *env, query string, args ...any) string {
-	t.Helper()
-	var id string
-	if err := e.db.Get(&id, query, args...); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	return id
-}
 
 // clCreate creates a client through the page form and returns its id.
 func clCreate(t *testing.T, e *env, b *browser, form url.Values) string {
@@ -50,35 +22,8 @@ func clCreate(t *testing.T, e *env, b *browser, form url.Values) string {
 	return strings.TrimPrefix(p.location, "/clients/")
 }
 
-// clGet reads a page as htmx would for the element with the given id.
-func clGet(b *browser, path, target string) page {
-	b.e.t.Helper()
-	req, _ := http.NewRequest("GET", b.e.srv.URL+path, nil)
-	req.Header.Set("HX-Request", "true")
-	req.Header.Set("HX-Target", target)
-	return b.read(b.c.Do(req))
-}
-
-func clTexts(p page, testid string) []string {
-	var out []string
-	p.doc.Find(`[data-testid="` + testid + `"]`).Each(func(_ int, s *goquery.Selection) {
-		out = append(out, strings.TrimSpace(s.Text()))
-	})
-	return out
-}
-
-// clFieldError is the message shown under the control named name, or "".
-func clFieldError(p page, name string) string {
-	ctl := p.doc.Find(`[name="` + name + `"]`).First()
-	for _, ref := range strings.Fields(ctl.AttrOr("aria-describedby", "")) {
-		if strings.HasSuffix(ref, "-error") {
-			return strings.TrimSpace(p.doc.Find("#" + ref).Text())
-		}
-	}
-	return ""
-}
-
 func TestClientPages_OwnerCreatesSearchesPagesAndEdits(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Olga Owner", "olga@example.com", "Clients Co")
 	e.db.MustExec(`UPDATE organizations SET currency = 'EUR'`)
@@ -90,7 +35,7 @@ func TestClientPages_OwnerCreatesSearchesPagesAndEdits(t *testing.T) {
 	if p.doc.Find(`a[aria-current="page"][href="/clients"]`).Length() != 1 {
 		t.Errorf("the Clients nav item is not current")
 	}
-	pwCheckPage(t, "empty list", p)
+	checkPage(t, "empty list", p)
 
 	form := owner.get("/clients/new")
 	if form.status != 200 || !form.has("client-form") {
@@ -99,30 +44,30 @@ func TestClientPages_OwnerCreatesSearchesPagesAndEdits(t *testing.T) {
 	if got := form.doc.Find(`select[name="currency"] option[selected]`).Text(); !strings.Contains(got, "EUR") {
 		t.Errorf("default currency option = %q", got)
 	}
-	pwCheckPage(t, "new form", form)
+	checkPage(t, "new form", form)
 
 	// Invalid input is shown in place, with what was typed kept.
 	bad := owner.post("/clients/new", url.Values{"name": {" "}, "email": {"not-an-email"}, "phone": {"+49 30 1234"}})
 	if bad.status != http.StatusUnprocessableEntity || !bad.has("client-form") {
 		t.Fatalf("invalid create: %d", bad.status)
 	}
-	if clFieldError(bad, "name") != "Name is required." || !strings.Contains(clFieldError(bad, "email"), "valid email") {
-		t.Errorf("messages: name=%q email=%q", clFieldError(bad, "name"), clFieldError(bad, "email"))
+	if bad.fieldError("name") != "Name is required." || !strings.Contains(bad.fieldError("email"), "valid email") {
+		t.Errorf("messages: name=%q email=%q", bad.fieldError("name"), bad.fieldError("email"))
 	}
 	if bad.doc.Find(`input[name="phone"]`).AttrOr("value", "") != "+49 30 1234" {
 		t.Errorf("typed phone was not kept")
 	}
-	pwCheckPage(t, "invalid form", bad)
+	checkPage(t, "invalid form", bad)
 	rate := owner.htmx("/clients/new", url.Values{"name": {"Acme"}, "hourly_rate": {"12.345"}})
 	if rate.status != http.StatusUnprocessableEntity || strings.Contains(rate.body, "<html") || !rate.has("client-form") {
 		t.Fatalf("htmx invalid rate: %d fragment=%v", rate.status, !strings.Contains(rate.body, "<html"))
 	}
-	if !strings.Contains(clFieldError(rate, "hourly_rate"), "decimals") {
-		t.Errorf("rate message = %q", clFieldError(rate, "hourly_rate"))
+	if !strings.Contains(rate.fieldError("hourly_rate"), "decimals") {
+		t.Errorf("rate message = %q", rate.fieldError("hourly_rate"))
 	}
 	cur := owner.post("/clients/new", url.Values{"name": {"Acme"}, "currency": {"XXX"}})
-	if cur.status != http.StatusUnprocessableEntity || !strings.Contains(clFieldError(cur, "currency"), "ISO 4217") {
-		t.Errorf("bad currency: %d %q", cur.status, clFieldError(cur, "currency"))
+	if cur.status != http.StatusUnprocessableEntity || !strings.Contains(cur.fieldError("currency"), "ISO 4217") {
+		t.Errorf("bad currency: %d %q", cur.status, cur.fieldError("currency"))
 	}
 
 	acme := clCreate(t, e, owner, url.Values{
@@ -151,28 +96,28 @@ func TestClientPages_OwnerCreatesSearchesPagesAndEdits(t *testing.T) {
 	if page.doc.Find(`a[data-testid="client-header-phone"]`).AttrOr("href", "") != "tel:+15550100" {
 		t.Errorf("phone link = %q", page.doc.Find(`a[data-testid="client-header-phone"]`).AttrOr("href", ""))
 	}
-	pwCheckPage(t, "client page", page)
+	checkPage(t, "client page", page)
 
 	clCreate(t, e, owner, url.Values{"name": {"Globex"}, "email": {"hello@globex.test"}})
 	list := owner.get("/clients")
-	if got := clTexts(list, "client-name"); strings.Join(got, ",") != "Acme Corp,Globex" {
+	if got := list.texts("client-name"); strings.Join(got, ",") != "Acme Corp,Globex" {
 		t.Fatalf("list = %v", got)
 	}
-	if got := clTexts(list, "client-rate"); got[0] != "1,120.50 USD" || got[1] != "—" {
+	if got := list.texts("client-rate"); got[0] != "1,120.50 USD" || got[1] != "—" {
 		t.Errorf("rates = %v", got)
 	}
-	if got := clTexts(list, "client-currency"); got[0] != "USD" || !strings.Contains(got[1], "EUR") || !strings.Contains(got[1], "default") {
+	if got := list.texts("client-currency"); got[0] != "USD" || !strings.Contains(got[1], "EUR") || !strings.Contains(got[1], "default") {
 		t.Errorf("currencies = %v", got)
 	}
-	pwCheckPage(t, "list", list)
+	checkPage(t, "list", list)
 
 	// Search by name or email, kept in the URL; htmx gets only the results.
-	if got := clTexts(owner.get("/clients?q=GLOBEX.TEST"), "client-name"); len(got) != 1 || got[0] != "Globex" {
+	if got := owner.get("/clients?q=GLOBEX.TEST").texts("client-name"); len(got) != 1 || got[0] != "Globex" {
 		t.Errorf("search by email = %v", got)
 	}
-	frag := clGet(owner, "/clients?q=acme", "clients-results")
-	if frag.status != 200 || strings.Contains(frag.body, "<html") || pwCount(frag, "client-row") != 1 {
-		t.Errorf("htmx search: %d rows=%d", frag.status, pwCount(frag, "client-row"))
+	frag := owner.send(visit{htmx: true, path: "/clients?q=acme", target: "clients-results"})
+	if frag.status != 200 || strings.Contains(frag.body, "<html") || frag.count("client-row") != 1 {
+		t.Errorf("htmx search: %d rows=%d", frag.status, frag.count("client-row"))
 	}
 	none := owner.get("/clients?q=zzz")
 	if !none.has("empty-state") || !none.has("clear-filters") || none.doc.Find(`#clients-q`).AttrOr("value", "") != "zzz" {
@@ -180,14 +125,14 @@ func TestClientPages_OwnerCreatesSearchesPagesAndEdits(t *testing.T) {
 	}
 
 	// Pagination keeps the search.
-	org := clID(t, e, `SELECT id FROM organizations`)
+	org := e.id(`SELECT id FROM organizations`)
 	e.db.MustExec(`INSERT INTO clients (organization_id, name) SELECT $1, 'Bulk ' || lpad(g::text, 2, '0') FROM generate_series(1, 30) g`, org)
 	first := owner.get("/clients?q=bulk")
 	next := first.doc.Find(`[data-testid="pagination-next"]`)
-	if pwCount(first, "client-row") != 25 || next.AttrOr("href", "") != "/clients?page=2&q=bulk" || next.AttrOr("hx-target", "") != "#clients-results" {
-		t.Fatalf("page 1: rows=%d next=%q", pwCount(first, "client-row"), next.AttrOr("href", ""))
+	if first.count("client-row") != 25 || next.AttrOr("href", "") != "/clients?page=2&q=bulk" || next.AttrOr("hx-target", "") != "#clients-results" {
+		t.Fatalf("page 1: rows=%d next=%q", first.count("client-row"), next.AttrOr("href", ""))
 	}
-	if got := clTexts(owner.get("/clients?q=bulk&page=2"), "client-name"); len(got) != 5 || got[0] != "Bulk 26" {
+	if got := owner.get("/clients?q=bulk&page=2").texts("client-name"); len(got) != 5 || got[0] != "Bulk 26" {
 		t.Errorf("page 2 = %v", got)
 	}
 
@@ -197,10 +142,10 @@ func TestClientPages_OwnerCreatesSearchesPagesAndEdits(t *testing.T) {
 		edit.doc.Find(`select[name="currency"] option[selected]`).AttrOr("value", "") != "USD" || !edit.has("client-delete-form") {
 		t.Fatalf("edit page: %d rate=%q", edit.status, edit.doc.Find(`input[name="hourly_rate"]`).AttrOr("value", ""))
 	}
-	pwCheckPage(t, "edit page", edit)
+	checkPage(t, "edit page", edit)
 	invalid := owner.htmx("/clients/"+acme+"/edit", url.Values{"name": {"Acme Corp"}, "email": {"nope"}})
-	if invalid.status != http.StatusUnprocessableEntity || !strings.Contains(clFieldError(invalid, "email"), "valid email") {
-		t.Errorf("invalid edit: %d %q", invalid.status, clFieldError(invalid, "email"))
+	if invalid.status != http.StatusUnprocessableEntity || !strings.Contains(invalid.fieldError("email"), "valid email") {
+		t.Errorf("invalid edit: %d %q", invalid.status, invalid.fieldError("email"))
 	}
 	saved := owner.post("/clients/"+acme+"/edit", url.Values{"name": {"Acme Corporation"}, "email": {"ap@acme.test"}, "city": {"Chicago"}})
 	if saved.status != http.StatusSeeOther || saved.location != "/clients/"+acme {
@@ -221,6 +166,7 @@ func TestClientPages_OwnerCreatesSearchesPagesAndEdits(t *testing.T) {
 }
 
 func TestClientPage_ContactsInlineWithHTMX(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Olga Owner", "olga@example.com", "Clients Co")
 	id := clCreate(t, e, owner, url.Values{"name": {"Acme"}})
@@ -233,36 +179,36 @@ func TestClientPage_ContactsInlineWithHTMX(t *testing.T) {
 	if bad.status != http.StatusUnprocessableEntity || strings.Contains(bad.body, "<html") || !bad.has("client-contacts") {
 		t.Fatalf("invalid add: %d", bad.status)
 	}
-	if clFieldError(bad, "name") != "Name is required." || clFieldError(bad, "email") == "" {
-		t.Errorf("messages: %q %q", clFieldError(bad, "name"), clFieldError(bad, "email"))
+	if bad.fieldError("name") != "Name is required." || bad.fieldError("email") == "" {
+		t.Errorf("messages: %q %q", bad.fieldError("name"), bad.fieldError("email"))
 	}
 	if _, open := bad.doc.Find(`[data-testid="contact-add"]`).Attr("open"); !open || bad.doc.Find(`input[name="role"]`).AttrOr("value", "") != "CFO" {
 		t.Errorf("the add form is not open with the typed role")
 	}
 
 	ok := owner.htmx("/clients/"+id+"/contacts", url.Values{"name": {"Wile Coyote"}, "email": {"wile@acme.test"}, "phone": {"555-0199"}, "role": {"Buyer"}})
-	if ok.status != 200 || pwCount(ok, "contact-row") != 1 || ok.text("contact-name") != "Wile Coyote" || ok.text("contact-role") != "Buyer" {
-		t.Fatalf("add: %d rows=%d", ok.status, pwCount(ok, "contact-row"))
+	if ok.status != 200 || ok.count("contact-row") != 1 || ok.text("contact-name") != "Wile Coyote" || ok.text("contact-role") != "Buyer" {
+		t.Fatalf("add: %d rows=%d", ok.status, ok.count("contact-row"))
 	}
 	if ok.doc.Find(`#flashes[hx-swap-oob] [data-testid="flash"]`).Length() != 1 {
 		t.Errorf("no flash with the added contact")
 	}
-	cid := clID(t, e, `SELECT id FROM client_contacts WHERE name = 'Wile Coyote'`)
+	cid := e.id(`SELECT id FROM client_contacts WHERE name = 'Wile Coyote'`)
 
 	// Edit in place: the row becomes a form, then the row again.
-	form := clGet(owner, "/clients/"+id+"/contacts/"+cid+"/edit", "contact-"+cid)
+	form := owner.send(visit{htmx: true, path: "/clients/" + id + "/contacts/" + cid + "/edit", target: "contact-" + cid})
 	if form.status != 200 || !form.has("contact-edit-form") || form.doc.Find(`input[name="email"]`).AttrOr("value", "") != "wile@acme.test" {
 		t.Fatalf("edit row: %d", form.status)
 	}
 	invalid := owner.htmx("/clients/"+id+"/contacts/"+cid+"/edit", url.Values{"name": {"Wile E. Coyote"}, "email": {"bad"}})
-	if invalid.status != http.StatusUnprocessableEntity || !invalid.has("contact-edit-form") || clFieldError(invalid, "email") == "" {
+	if invalid.status != http.StatusUnprocessableEntity || !invalid.has("contact-edit-form") || invalid.fieldError("email") == "" {
 		t.Errorf("invalid edit: %d", invalid.status)
 	}
 	saved := owner.htmx("/clients/"+id+"/contacts/"+cid+"/edit", url.Values{"name": {"Wile E. Coyote"}, "email": {"wile@acme.test"}, "role": {"Head buyer"}})
 	if saved.status != 200 || saved.has("contact-edit-form") || saved.text("contact-name") != "Wile E. Coyote" || saved.text("contact-role") != "Head buyer" {
 		t.Errorf("saved row: %d %q", saved.status, saved.text("contact-name"))
 	}
-	cancel := clGet(owner, "/clients/"+id+"/contacts/"+cid, "contact-"+cid)
+	cancel := owner.send(visit{htmx: true, path: "/clients/" + id + "/contacts/" + cid, target: "contact-" + cid})
 	if cancel.status != 200 || cancel.has("contact-edit-form") || !cancel.has("contact-edit") {
 		t.Errorf("cancel: %d", cancel.status)
 	}
@@ -271,7 +217,7 @@ func TestClientPage_ContactsInlineWithHTMX(t *testing.T) {
 	if full.status != 200 || !full.has("client-header") || !full.has("contact-edit-form") {
 		t.Errorf("plain edit link: %d", full.status)
 	}
-	pwCheckPage(t, "page with an edited contact", full)
+	checkPage(t, "page with an edited contact", full)
 
 	gone := owner.htmx("/clients/"+id+"/contacts/"+cid+"/delete", nil)
 	if gone.status != 200 || !gone.has("contacts-empty") {
@@ -284,6 +230,7 @@ func TestClientPage_ContactsInlineWithHTMX(t *testing.T) {
 }
 
 func TestClientPage_ActivityTimelineFiltersAndLogs(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Olga Owner", "olga@example.com", "Clients Co")
 	id := clCreate(t, e, owner, url.Values{"name": {"Acme"}})
@@ -297,8 +244,8 @@ func TestClientPage_ActivityTimelineFiltersAndLogs(t *testing.T) {
 	if bad.status != http.StatusUnprocessableEntity || !bad.has("client-activity") {
 		t.Fatalf("invalid log: %d", bad.status)
 	}
-	if clFieldError(bad, "title") != "Title is required." || clFieldError(bad, "date") == "" {
-		t.Errorf("messages: title=%q date=%q", clFieldError(bad, "title"), clFieldError(bad, "date"))
+	if bad.fieldError("title") != "Title is required." || bad.fieldError("date") == "" {
+		t.Errorf("messages: title=%q date=%q", bad.fieldError("title"), bad.fieldError("date"))
 	}
 	if !strings.Contains(bad.body, "Type must be meeting, call, email or note.") {
 		t.Errorf("type message missing")
@@ -316,36 +263,36 @@ func TestClientPage_ActivityTimelineFiltersAndLogs(t *testing.T) {
 		}
 	}
 	p = owner.get("/clients/" + id)
-	if got := clTexts(p, "activity-title"); strings.Join(got, "|") != "Prefers email|Budget call|Kick-off" {
+	if got := p.texts("activity-title"); strings.Join(got, "|") != "Prefers email|Budget call|Kick-off" {
 		t.Errorf("timeline = %v", got)
 	}
-	if got := clTexts(p, "activity-type"); strings.Join(got, "|") != "Note|Call|Meeting" {
+	if got := p.texts("activity-type"); strings.Join(got, "|") != "Note|Call|Meeting" {
 		t.Errorf("types = %v", got)
 	}
-	pwCheckPage(t, "timeline", p)
+	checkPage(t, "timeline", p)
 
 	calls := owner.get("/clients/" + id + "?type=call")
-	if got := clTexts(calls, "activity-title"); len(got) != 1 || got[0] != "Budget call" {
+	if got := calls.texts("activity-title"); len(got) != 1 || got[0] != "Budget call" {
 		t.Errorf("calls = %v", got)
 	}
 	if _, checked := calls.doc.Find(`[data-testid="activity-filter-call"]`).Attr("checked"); !checked {
 		t.Errorf("the call filter is not checked")
 	}
-	frag := clGet(owner, "/clients/"+id+"?type=meeting", "client-activity")
-	if frag.status != 200 || strings.Contains(frag.body, "<html") || strings.Join(clTexts(frag, "activity-title"), "|") != "Kick-off" {
-		t.Errorf("htmx filter: %d %v", frag.status, clTexts(frag, "activity-title"))
+	frag := owner.send(visit{htmx: true, path: "/clients/" + id + "?type=meeting", target: "client-activity"})
+	if frag.status != 200 || strings.Contains(frag.body, "<html") || strings.Join(frag.texts("activity-title"), "|") != "Kick-off" {
+		t.Errorf("htmx filter: %d %v", frag.status, frag.texts("activity-title"))
 	}
 	emails := owner.get("/clients/" + id + "?type=email")
-	if !emails.has("activity-clear-filter") || pwCount(emails, "activity-item") != 0 {
+	if !emails.has("activity-clear-filter") || emails.count("activity-item") != 0 {
 		t.Errorf("empty filter state missing")
 	}
-	if got := pwCount(owner.get("/clients/"+id+"?type=bogus"), "activity-item"); got != 3 {
+	if got := owner.get("/clients/" + id + "?type=bogus").count("activity-item"); got != 3 {
 		t.Errorf("unknown type filter shows %d items", got)
 	}
 
 	// Logging while filtered keeps the filter.
 	r := owner.htmx("/clients/"+id+"/activities", url.Values{"type": {"call"}, "title": {"Follow-up"}, "date": {today}, "filter_type": {"call"}})
-	if got := clTexts(r, "activity-title"); strings.Join(got, "|") != "Follow-up|Budget call" {
+	if got := r.texts("activity-title"); strings.Join(got, "|") != "Follow-up|Budget call" {
 		t.Errorf("filtered after log = %v", got)
 	}
 	plain := owner.post("/clients/"+id+"/activities", url.Values{"type": {"email"}, "title": {"Sent the quote"}, "date": {today}})
@@ -355,18 +302,19 @@ func TestClientPage_ActivityTimelineFiltersAndLogs(t *testing.T) {
 }
 
 func TestClientPages_MemberReadsWithoutWriteControlsOrMoney(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Olga Owner", "olga@example.com", "Clients Co")
 	id := clCreate(t, e, owner, url.Values{"name": {"Acme"}, "hourly_rate": {"90"}})
 	owner.get("/clients/" + id)
 	owner.post("/clients/"+id+"/contacts", url.Values{"name": {"Wile"}})
 	owner.post("/clients/"+id+"/activities", url.Values{"type": {"call"}, "title": {"Intro call"}})
-	cid := clID(t, e, `SELECT id FROM client_contacts`)
-	member := clJoin(t, e, owner, "Mia Member", "mia@example.com", "member")
+	cid := e.id(`SELECT id FROM client_contacts`)
+	member := e.join(owner, "Mia Member", "mia@example.com", "member")
 
 	list := member.get("/clients")
-	if list.status != 200 || pwCount(list, "client-row") != 1 || list.has("new-client") || list.has("client-edit-link") {
-		t.Errorf("member list: %d rows=%d new=%v edit=%v", list.status, pwCount(list, "client-row"), list.has("new-client"), list.has("client-edit-link"))
+	if list.status != 200 || list.count("client-row") != 1 || list.has("new-client") || list.has("client-edit-link") {
+		t.Errorf("member list: %d rows=%d new=%v edit=%v", list.status, list.count("client-row"), list.has("new-client"), list.has("client-edit-link"))
 	}
 	p := member.get("/clients/" + id)
 	if p.status != 200 || p.text("contact-name") != "Wile" || p.text("activity-title") != "Intro call" {
@@ -380,7 +328,7 @@ func TestClientPages_MemberReadsWithoutWriteControlsOrMoney(t *testing.T) {
 	if !p.has("client-rate-stat") {
 		t.Errorf("member does not see the hourly rate")
 	}
-	pwCheckPage(t, "member page", p)
+	checkPage(t, "member page", p)
 
 	forbidden := []page{
 		member.get("/clients/new"),
@@ -418,13 +366,14 @@ func TestClientPages_MemberReadsWithoutWriteControlsOrMoney(t *testing.T) {
 }
 
 func TestClientPages_AdminGetsTheForms(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Olga Owner", "olga@example.com", "Clients Co")
 	id := clCreate(t, e, owner, url.Values{"name": {"Acme"}, "currency": {"JPY"}, "hourly_rate": {"1,500"}})
 	owner.get("/clients/" + id)
 	owner.post("/clients/"+id+"/contacts", url.Values{"name": {"Wile"}})
-	cid := clID(t, e, `SELECT id FROM client_contacts`)
-	admin := clJoin(t, e, owner, "Adam Admin", "adam@example.com", "admin")
+	cid := e.id(`SELECT id FROM client_contacts`)
+	admin := e.join(owner, "Adam Admin", "adam@example.com", "admin")
 
 	if p := admin.get("/clients/new"); p.status != 200 || !p.has("client-form") {
 		t.Fatalf("admin new page: %d", p.status)
@@ -436,8 +385,8 @@ func TestClientPages_AdminGetsTheForms(t *testing.T) {
 	}
 	// Yen have no minor units: the store reads the rate in the client's currency.
 	bad := admin.post("/clients/"+id+"/edit", url.Values{"name": {"Acme"}, "currency": {"JPY"}, "hourly_rate": {"15.50"}})
-	if bad.status != http.StatusUnprocessableEntity || !strings.Contains(clFieldError(bad, "hourly_rate"), "whole amount") {
-		t.Fatalf("yen with decimals: %d %q", bad.status, clFieldError(bad, "hourly_rate"))
+	if bad.status != http.StatusUnprocessableEntity || !strings.Contains(bad.fieldError("hourly_rate"), "whole amount") {
+		t.Fatalf("yen with decimals: %d %q", bad.status, bad.fieldError("hourly_rate"))
 	}
 	if p := admin.get("/clients/" + id + "/contacts/" + cid + "/edit"); p.status != 200 || !p.has("contact-edit-form") {
 		t.Fatalf("admin contact edit: %d", p.status)
@@ -445,12 +394,13 @@ func TestClientPages_AdminGetsTheForms(t *testing.T) {
 }
 
 func TestClientPages_AnotherOrganizationsClientIsNotFound(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Olga Owner", "olga@example.com", "Clients Co")
 	id := clCreate(t, e, owner, url.Values{"name": {"Acme"}})
 	owner.get("/clients/" + id)
 	owner.post("/clients/"+id+"/contacts", url.Values{"name": {"Wile"}})
-	cid := clID(t, e, `SELECT id FROM client_contacts`)
+	cid := e.id(`SELECT id FROM client_contacts`)
 	other := clCreate(t, e, owner, url.Values{"name": {"Globex"}})
 
 	stranger := e.withOrg("Sam Stranger", "sam@example.com", "Elsewhere")
@@ -469,19 +419,16 @@ func TestClientPages_AnotherOrganizationsClientIsNotFound(t *testing.T) {
 			t.Errorf("stranger: status %d, want 404", p.status)
 		}
 	}
-	if got := pwCount(stranger.get("/clients"), "client-row"); got != 0 {
+	if got := stranger.get("/clients").count("client-row"); got != 0 {
 		t.Errorf("stranger lists %d clients", got)
 	}
 	// A contact is reached only through its own client.
-	if p := owner.get("/clients/" + other + "/contacts/" + cid + "/edit"); p.status != http.StatusNotFound {
-		t.Errorf("contact through another client: %d", p.status)
-	}
-	if p := owner.post("/clients/"+other+"/contacts/"+cid+"/delete", nil); p.status != http.StatusNotFound {
-		t.Errorf("delete contact through another client: %d", p.status)
-	}
+	owner.visit(visit{name: "contact through another client", path: "/clients/" + other + "/contacts/" + cid + "/edit", status: http.StatusNotFound})
+	owner.visit(visit{name: "delete contact through another client", method: http.MethodPost, path: "/clients/" + other + "/contacts/" + cid + "/delete", status: http.StatusNotFound})
 }
 
 func TestClientPage_InvoicesBalanceProjectsAndDeleteRefusedWithInvoices(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	owner := e.withOrg("Olga Owner", "olga@example.com", "Clients Co")
@@ -489,13 +436,11 @@ func TestClientPage_InvoicesBalanceProjectsAndDeleteRefusedWithInvoices(t *testi
 	id := clCreate(t, e, owner, url.Values{"name": {"Acme"}})
 	spare := clCreate(t, e, owner, url.Values{"name": {"Spare"}})
 	owner.get("/projects/new")
-	if p := owner.post("/projects/new", url.Values{"name": {"Website"}, "color": {"#22c55e"}}); p.status != http.StatusSeeOther {
-		t.Fatalf("create project: %d", p.status)
-	}
-	project := clID(t, e, `SELECT id FROM projects WHERE name = 'Website'`)
+	owner.visit(visit{name: "create project", method: http.MethodPost, path: "/projects/new", form: url.Values{"name": {"Website"}, "color": {"#22c55e"}}, status: http.StatusSeeOther})
+	project := e.id(`SELECT id FROM projects WHERE name = 'Website'`)
 	e.db.MustExec(`UPDATE projects SET client_id = $1 WHERE id = $2`, spare, project)
 
-	a, err := e.store.ActorFor(ctx, clID(t, e, `SELECT id FROM users WHERE email = 'olga@example.com'`), "", "127.0.0.1")
+	a, err := e.store.ActorFor(ctx, e.id(`SELECT id FROM users WHERE email = 'olga@example.com'`), "", "127.0.0.1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -515,17 +460,17 @@ func TestClientPage_InvoicesBalanceProjectsAndDeleteRefusedWithInvoices(t *testi
 	}
 
 	p := owner.get("/clients/" + id)
-	if got := clTexts(p, "client-invoice-status"); strings.Join(got, "|") != "Draft|Overdue" {
+	if got := p.texts("client-invoice-status"); strings.Join(got, "|") != "Draft|Overdue" {
 		t.Errorf("statuses = %v", got)
 	}
 	link := p.doc.Find(`[data-testid="client-invoice-link"]`).Last()
 	if link.AttrOr("href", "") != "/invoices/"+inv.ID || link.Find(`[data-testid="client-invoice-number"]`).Text() != inv.Number {
 		t.Errorf("invoice link = %q %q", link.AttrOr("href", ""), link.Text())
 	}
-	if got := clTexts(p, "client-invoice-total"); got[1] != "300.50 EUR" {
+	if got := p.texts("client-invoice-total"); got[1] != "300.50 EUR" {
 		t.Errorf("totals = %v", got)
 	}
-	if got := clTexts(p, "client-invoice-balance"); got[1] != "300.50 EUR" {
+	if got := p.texts("client-invoice-balance"); got[1] != "300.50 EUR" {
 		t.Errorf("balances = %v", got)
 	}
 	if got := p.text("client-open-balance-value"); got != "300.50 EUR" {
@@ -543,7 +488,7 @@ func TestClientPage_InvoicesBalanceProjectsAndDeleteRefusedWithInvoices(t *testi
 	// Delete asks for the name, and is refused in place while the client has invoices.
 	owner.get("/clients/" + id + "/edit")
 	wrong := owner.htmx("/clients/"+id+"/delete", url.Values{"confirm_name": {"acme"}})
-	if wrong.status != http.StatusUnprocessableEntity || clFieldError(wrong, "confirm_name") == "" {
+	if wrong.status != http.StatusUnprocessableEntity || wrong.fieldError("confirm_name") == "" {
 		t.Errorf("wrong name: %d", wrong.status)
 	}
 	refused := owner.htmx("/clients/"+id+"/delete", url.Values{"confirm_name": {"Acme"}})
@@ -565,7 +510,7 @@ func TestClientPage_InvoicesBalanceProjectsAndDeleteRefusedWithInvoices(t *testi
 	if clientID != nil {
 		t.Errorf("project still has client %v", *clientID)
 	}
-	if got := clTexts(owner.get("/clients"), "client-name"); strings.Join(got, ",") != "Acme" {
+	if got := owner.get("/clients").texts("client-name"); strings.Join(got, ",") != "Acme" {
 		t.Errorf("list after delete = %v", got)
 	}
 }

@@ -15,16 +15,17 @@ import (
 // Every page takes "today" from the store's clock, as the rules do: a task due on the clock's day reads Today, one
 // due the day before is overdue, and the default dates of the report filter, the client activity form and the payment forms are the clock's.
 func TestPages_TodayFollowsTheStoreClock(t *testing.T) {
-	w := ivSetup(t)
+	t.Parallel()
+	w := newInvoiceTeam(t)
 	clock := time.Date(2031, 7, 15, 12, 0, 0, 0, time.UTC) // the users and the organization are on UTC
 	w.e.store.SetClock(func() time.Time { return clock })
 	ctx := context.Background()
 
 	due, yesterday := "2031-07-15", "2031-07-14"
-	if _, err := w.e.store.CreateTask(ctx, w.actor, store.TaskInput{ProjectID: w.projectID, Title: "Ship", DueDate: &due}); err != nil {
+	if _, err := w.e.store.CreateTask(ctx, w.ownerA, store.TaskInput{ProjectID: w.project.ID, Title: "Ship", DueDate: &due}); err != nil {
 		t.Fatal(err)
 	}
-	late, err := w.e.store.CreateTask(ctx, w.actor, store.TaskInput{ProjectID: w.projectID, Title: "Late", DueDate: &yesterday})
+	late, err := w.e.store.CreateTask(ctx, w.ownerA, store.TaskInput{ProjectID: w.project.ID, Title: "Late", DueDate: &yesterday})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +51,7 @@ func TestPages_TodayFollowsTheStoreClock(t *testing.T) {
 		t.Errorf("client activity date %q, want %s", got, due)
 	}
 
-	inv, err := w.e.store.CreateInvoice(ctx, w.actor, store.InvoiceInput{ClientID: &w.clientID, DueDate: &[]string{"2031-08-14"}[0]})
+	inv, err := w.e.store.CreateInvoice(ctx, w.ownerA, store.InvoiceInput{ClientID: &w.clientID, DueDate: &[]string{"2031-08-14"}[0]})
 	if err != nil {
 		t.Fatal(err)
 	}

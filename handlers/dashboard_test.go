@@ -11,12 +11,13 @@ import (
 )
 
 func TestDashboard_WorkComesFirstWithCountersAndLists(t *testing.T) {
+	t.Parallel()
 	g := newGanttTeam(t)
-	me := &g.actor.UserID
+	me := &g.ownerA.UserID
 	today := time.Now().UTC()
-	day := func(offset int) *string { return ganttStr(today.AddDate(0, 0, offset).Format("2006-01-02")) }
+	day := func(offset int) *string { return ptr(today.AddDate(0, 0, offset).Format("2006-01-02")) }
 	late := g.task(t, store.TaskInput{Title: "Fix the checkout", AssigneeID: me, DueDate: day(-3), Priority: "urgent"})
-	g.task(t, store.TaskInput{Title: "Review the copy", AssigneeID: me, DueDate: day(2), Progress: ganttInt(30)})
+	g.task(t, store.TaskInput{Title: "Review the copy", AssigneeID: me, DueDate: day(2), Progress: ptr(30)})
 	g.task(t, store.TaskInput{Title: "Someday", AssigneeID: me})
 	g.task(t, store.TaskInput{Title: "Shipped", AssigneeID: me, DueDate: day(-10), Status: "done"})
 	g.task(t, store.TaskInput{Title: "Not mine", DueDate: day(1)})
@@ -68,8 +69,9 @@ func TestDashboard_WorkComesFirstWithCountersAndLists(t *testing.T) {
 }
 
 func TestDashboard_EmptyStatesForSomeoneWithoutTasks(t *testing.T) {
+	t.Parallel()
 	g := newGanttTeam(t)
-	g.task(t, store.TaskInput{Title: "Not Mia's", AssigneeID: &g.actor.UserID, DueDate: ganttStr("2020-01-01"), Priority: "urgent"})
+	g.task(t, store.TaskInput{Title: "Not Mia's", AssigneeID: &g.ownerA.UserID, DueDate: ptr("2020-01-01"), Priority: "urgent"})
 	p := g.member.get("/")
 	if p.status != http.StatusOK {
 		t.Fatalf("dashboard: %d", p.status)
@@ -85,12 +87,12 @@ func TestDashboard_EmptyStatesForSomeoneWithoutTasks(t *testing.T) {
 		t.Fatalf("total %q", got)
 	}
 	// A task in a project Mia cannot see is not counted even when assigned to her.
-	hidden, err := g.e.store.CreateProject(context.Background(), g.actor, store.ProjectInput{Name: ganttStr("Secret")})
+	hidden, err := g.e.store.CreateProject(context.Background(), g.ownerA, store.ProjectInput{Name: ptr("Secret")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	mia := ganttActor(t, g.e, "mia@example.com")
-	if _, err := g.e.store.CreateTask(context.Background(), g.actor, store.TaskInput{ProjectID: hidden.ID, Title: "Hidden"}); err != nil {
+	mia := g.e.actor("mia@example.com")
+	if _, err := g.e.store.CreateTask(context.Background(), g.ownerA, store.TaskInput{ProjectID: hidden.ID, Title: "Hidden"}); err != nil {
 		t.Fatal(err)
 	}
 	g.e.db.MustExec(`UPDATE tasks SET assignee_id = $1 WHERE title = 'Hidden'`, mia.UserID)

@@ -18,13 +18,12 @@ func memberRow(p page, email string) *goquery.Selection {
 
 // The members page shows an invitation by its address only, whoever the address belongs to, until it is accepted.
 func TestMembersPage_InvitationShowsNothingOfAnExistingAccount(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Olga Owner", "olga@example.com", "Oracle Co")
 	agent := e.signUp("Mata Hari", "agent7@example.com")
 	owner.get("/members")
-	if p := owner.post("/members/invite", url.Values{"email": {"agent7@example.com"}, "role": {"member"}}); p.status != http.StatusSeeOther {
-		t.Fatalf("invite: %d %s", p.status, p.body)
-	}
+	owner.visit(visit{name: "invite", method: http.MethodPost, path: "/members/invite", form: url.Values{"email": {"agent7@example.com"}, "role": {"member"}}, status: http.StatusSeeOther})
 	p := owner.get("/members")
 	row := memberRow(p, "agent7@example.com")
 	if row.Length() != 1 || row.Find(`[data-testid="member-name"]`).Length() != 0 || strings.Contains(p.body, "Mata Hari") ||
@@ -37,9 +36,7 @@ func TestMembersPage_InvitationShowsNothingOfAnExistingAccount(t *testing.T) {
 
 	tok := e.tokenSentTo("agent7@example.com", "/invitations/accept")
 	agent.get("/invitations/accept?token=" + tok)
-	if p := agent.post("/invitations/"+tok+"/accept", nil); p.status != http.StatusSeeOther {
-		t.Fatalf("accept: %d", p.status)
-	}
+	agent.visit(visit{name: "accept", method: http.MethodPost, path: "/invitations/" + tok + "/accept", status: http.StatusSeeOther})
 	if row := memberRow(owner.get("/members"), "agent7@example.com"); strings.TrimSpace(row.Find(`[data-testid="member-name"]`).Text()) != "Mata Hari" {
 		t.Fatalf("the accepted member: %s", row.Text())
 	}
@@ -48,10 +45,11 @@ func TestMembersPage_InvitationShowsNothingOfAnExistingAccount(t *testing.T) {
 // An owner whose address is unverified is told so where invitations and invoices are sent, with a button that
 // emails a new verification link; a submitted form is refused with the same notice and sends nothing.
 func TestUnverifiedOwner_PagesAskToVerifyBeforeInvitingOrSending(t *testing.T) {
-	w := ivSetup(t)
+	t.Parallel()
+	w := newInvoiceTeam(t)
 	e, owner := w.e, w.owner
-	id := w.ivDraft(t)
-	w.ivAddLine(t, id, "Consulting", "1", "100")
+	id := w.draft(t)
+	w.addLine(t, id, "Consulting", "1", "100")
 	e.db.MustExec(`UPDATE users SET email_verified_at = NULL WHERE email = 'olivia@example.com'`)
 	emails := func() int {
 		var n int
@@ -71,7 +69,7 @@ func TestUnverifiedOwner_PagesAskToVerifyBeforeInvitingOrSending(t *testing.T) {
 	if p.has("invite-form") {
 		t.Error("the members page offers the invite form")
 	}
-	ivCheckPage(t, "members page, unverified", p)
+	checkPage(t, "members page, unverified", p)
 	notice("invite", owner.post("/members/invite", url.Values{"email": {"victim@example.com"}, "role": {"member"}}), http.StatusForbidden)
 	notice("invite with htmx", owner.htmx("/members/invite", url.Values{"email": {"victim@example.com"}, "role": {"member"}}), http.StatusUnprocessableEntity)
 
@@ -80,7 +78,7 @@ func TestUnverifiedOwner_PagesAskToVerifyBeforeInvitingOrSending(t *testing.T) {
 	if p.has("send-form") {
 		t.Error("the send page offers the form")
 	}
-	ivCheckPage(t, "send page, unverified", p)
+	checkPage(t, "send page, unverified", p)
 	notice("send", owner.post("/invoices/"+id+"/send", url.Values{"to": {"victim@example.com"}, "message": {"Hi"}}), http.StatusForbidden)
 	notice("send with htmx", owner.htmx("/invoices/"+id+"/send", url.Values{"to": {"victim@example.com"}}), http.StatusUnprocessableEntity)
 	if n := emails(); n != 0 {
@@ -93,9 +91,7 @@ func TestUnverifiedOwner_PagesAskToVerifyBeforeInvitingOrSending(t *testing.T) {
 
 	// The notice's button sends a new link; following it opens the forms again.
 	owner.get("/members")
-	if p := owner.post("/verify-email/resend", nil); p.status != http.StatusSeeOther {
-		t.Fatalf("resend: %d", p.status)
-	}
+	owner.visit(visit{name: "resend", method: http.MethodPost, path: "/verify-email/resend", status: http.StatusSeeOther})
 	owner.get("/verify-email?token=" + e.tokenSentTo("olivia@example.com", "/verify-email"))
 	if p := owner.get("/members"); !p.has("invite-form") || p.has("verify-email-notice") {
 		t.Fatal("the verified owner gets no invite form")
@@ -107,37 +103,28 @@ func TestUnverifiedOwner_PagesAskToVerifyBeforeInvitingOrSending(t *testing.T) {
 
 // "New link" on the invoice page revokes the public link given out so far; only owners and admins may use it.
 func TestInvoicePage_NewPublicLinkRevokesTheOldOne(t *testing.T) {
-	w := ivSetup(t)
-	id := w.ivDraft(t)
-	w.ivAddLine(t, id, "Consulting", "2", "50")
+	t.Parallel()
+	w := newInvoiceTeam(t)
+	id := w.draft(t)
+	w.addLine(t, id, "Consulting", "2", "50")
 	w.owner.get("/invoices/" + id + "/send")
-	if p := w.owner.post("/invoices/"+id+"/send", url.Values{"to": {"billing@acme.test"}}); p.status != http.StatusSeeOther {
-		t.Fatalf("send: %d", p.status)
-	}
+	w.owner.visit(visit{name: "send", method: http.MethodPost, path: "/invoices/" + id + "/send", form: url.Values{"to": {"billing@acme.test"}}, status: http.StatusSeeOther})
 	p := w.owner.get("/invoices/" + id)
 	old := p.doc.Find(`[data-testid="invoice-public-link"]`).AttrOr("value", "")
 	if !p.has("invoice-rotate-link-form") || !strings.HasPrefix(old, "http://trcr.test/i/"+id+"?sig=") {
 		t.Fatalf("invoice page: link %q, rotate form %v", old, p.has("invoice-rotate-link-form"))
 	}
-	ivCheckPage(t, "invoice page with its link", p)
+	checkPage(t, "invoice page with its link", p)
 	anon := w.e.browser()
 	path := func(link string) string { return strings.TrimPrefix(link, "http://trcr.test") }
-	if p := anon.get(path(old)); p.status != http.StatusOK {
-		t.Fatalf("the link before rotating: %d", p.status)
-	}
+	anon.visit(visit{name: "the link before rotating", path: path(old), status: http.StatusOK})
 
-	member := w.ivMember(t)
+	member := w.e.join(w.owner, "Mia Member", "mia@example.com", "member")
 	member.get("/")
-	if p := member.post("/invoices/"+id+"/public-link/rotate", nil); p.status != http.StatusForbidden {
-		t.Fatalf("a member rotates: %d", p.status)
-	}
+	member.visit(visit{name: "a member rotates", method: http.MethodPost, path: "/invoices/" + id + "/public-link/rotate", status: http.StatusForbidden})
 	stranger := w.e.withOrg("Sam Stranger", "sam@example.com", "Stranger Co")
-	if p := stranger.post("/invoices/"+id+"/public-link/rotate", nil); p.status != http.StatusNotFound {
-		t.Fatalf("another organization rotates: %d", p.status)
-	}
-	if p := anon.get(path(old)); p.status != http.StatusOK {
-		t.Fatalf("a refused rotation revoked the link: %d", p.status)
-	}
+	stranger.visit(visit{name: "another organization rotates", method: http.MethodPost, path: "/invoices/" + id + "/public-link/rotate", status: http.StatusNotFound})
+	anon.visit(visit{name: "a refused rotation revoked the link", path: path(old), status: http.StatusOK})
 
 	w.owner.get("/invoices/" + id)
 	if p := w.owner.post("/invoices/"+id+"/public-link/rotate", nil); p.status != http.StatusSeeOther || p.location != "/invoices/"+id {
@@ -151,9 +138,7 @@ func TestInvoicePage_NewPublicLinkRevokesTheOldOne(t *testing.T) {
 	if p := anon.get(path(old)); p.status != http.StatusNotFound || p.has("public-invoice") {
 		t.Fatalf("the old link after rotating: %d", p.status)
 	}
-	if p := anon.get(strings.Replace(path(old), "?sig=", "/pdf?sig=", 1)); p.status != http.StatusNotFound {
-		t.Fatalf("the old PDF link after rotating: %d", p.status)
-	}
+	anon.visit(visit{name: "the old PDF link after rotating", path: strings.Replace(path(old), "?sig=", "/pdf?sig=", 1), status: http.StatusNotFound})
 	if p := anon.get(path(fresh)); p.status != http.StatusOK || p.text("public-invoice-number") != "INV-2026-0001" {
 		t.Fatalf("the new link: %d", p.status)
 	}

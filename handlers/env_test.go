@@ -14,22 +14,20 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/alexedwards/scs/postgresstore"
-	"github.com/alexedwards/scs/v2"
 	"github.com/jmoiron/sqlx"
 	"github.com/labstack/echo/v4"
 	_ "github.com/lib/pq"
 
-	"github.com/trcr/trcr/handlers"
+	"github.com/trcr/trcr/cmd/trcr/app"
 	"github.com/trcr/trcr/migrations"
 	"github.com/trcr/trcr/store"
-	"github.com/trcr/trcr/store/blob"
 	"github.com/trcr/trcr/store/storetest"
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
 
-// env is a real page server over a fresh database.
+// env is a real page server over a fresh database: the app as cmd/trcr wires it (its middleware, error routing
+// and routes), served on a loopback port.
 type env struct {
 	t     *testing.T
 	store *store.Store
@@ -40,27 +38,25 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	db, err := sqlx.Open("postgres", storetest.New(t, migrations.Checksum(), migrations.Up))
+	url := storetest.New(t, migrations.Checksum(), migrations.Up)
+	db, err := sqlx.Open("postgres", url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	files, err := blob.NewLocal(t.TempDir(), "http://trcr.test", []byte(strings.Repeat("k", 32)))
+	a, err := app.New(context.Background(), app.Config{
+		Store:   store.Config{BaseURL: "http://trcr.test", Secret: []byte(strings.Repeat("s", 32)), AuthRateLimit: 10000},
+		DataDir: t.TempDir(), DatabaseURL: url, DevMailbox: true, RequestTimeout: 30 * time.Second, UploadTimeout: 5 * time.Minute,
+	}, db, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := store.New(db, files, store.Config{BaseURL: "http://trcr.test", Secret: []byte(strings.Repeat("s", 32)), AuthRateLimit: 10000}, log)
-	sessions := scs.New()
-	sessions.Store = postgresstore.NewWithCleanupInterval(db.DB, 0)
-	sessions.Cookie.HttpOnly = true
-	h := handlers.New(s, sessions, handlers.Options{DevMailbox: true, Logger: log})
-	e := echo.New()
-	e.HTTPErrorHandler = h.HandleError
-	h.Mount(e)
-	srv := httptest.NewServer(e)
+	t.Cleanup(a.Close)
+	// Hundreds of accounts: at OWASP's cost, hashing their passwords would be most of the tests' CPU time.
+	a.Store.SetPasswordCost(64, 1)
+	srv := httptest.NewServer(a)
 	t.Cleanup(srv.Close)
-	return &env{t: t, store: s, db: db, srv: srv, echo: e}
+	return &env{t: t, store: a.Store, db: db, srv: srv, echo: a.Echo}
 }
 
 // browser is a cookie-keeping client that does not follow redirects, so tests see them.
@@ -116,29 +112,19 @@ func (b *browser) read(res *http.Response, err error) page {
 
 func (b *browser) get(path string) page {
 	b.e.t.Helper()
-	return b.read(b.c.Get(b.e.srv.URL + path))
+	return b.send(visit{path: path})
 }
 
 // post submits a form with the CSRF token of the last page read.
 func (b *browser) post(path string, form url.Values) page {
 	b.e.t.Helper()
-	if form == nil {
-		form = url.Values{}
-	}
-	if form.Get("_csrf") == "" {
-		form.Set("_csrf", b.csrf)
-	}
-	return b.read(b.c.PostForm(b.e.srv.URL+path, form))
+	return b.send(visit{method: http.MethodPost, path: path, form: form})
 }
 
 // htmx submits like htmx does: CSRF in the header, HX-Request set.
 func (b *browser) htmx(path string, form url.Values) page {
 	b.e.t.Helper()
-	req, _ := http.NewRequest("POST", b.e.srv.URL+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("HX-Request", "true")
-	req.Header.Set("X-CSRF-Token", b.csrf)
-	return b.read(b.c.Do(req))
+	return b.send(visit{method: http.MethodPost, htmx: true, path: path, form: form})
 }
 
 // signUp registers through the page and returns the signed-in browser.

@@ -9,6 +9,7 @@ import (
 
 // TestStoreErrorView_EveryClientKindIsA4xx: a store error the user caused never shows as a server failure.
 func TestStoreErrorView_EveryClientKindIsA4xx(t *testing.T) {
+	t.Parallel()
 	for kind, want := range map[error]int{
 		store.ErrInvalid:             http.StatusBadRequest,
 		store.ErrNotFound:            http.StatusNotFound,

@@ -7,6 +7,7 @@ import (
 
 // A form field with a NUL byte answers 400 with a message, not a 500 page.
 func TestNULByteInAFormIsABadRequest(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.signUp("Nul Tester", "nul@example.com")
 	p := b.post("/onboarding", url.Values{"name": {"Acme\x00Corp"}})

@@ -13,70 +13,7 @@ import (
 	"github.com/trcr/trcr/store"
 )
 
-// ganttTeam is an organization whose owner runs one project with two groups, and a plain member who belongs to
-// the project without managing it.
-type ganttTeam struct {
-	e       *env
-	owner   *browser
-	member  *browser
-	actor   store.Actor
-	project store.Project
-	design  store.TaskGroup
-}
-
-func ganttStr(s string) *string { return &s }
-
-func ganttActor(t *testing.T, e *env, email string) store.Actor {
-	t.Helper()
-	var userID, orgID string
-	if err := e.db.Get(&userID, `SELECT id FROM users WHERE email = $1`, email); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.db.Get(&orgID, `SELECT organization_id FROM members WHERE user_id = $1 ORDER BY created_at LIMIT 1`, userID); err != nil {
-		t.Fatal(err)
-	}
-	a, err := e.store.ActorFor(context.Background(), userID, orgID, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
-
-func newGanttTeam(t *testing.T) *ganttTeam {
-	t.Helper()
-	e := newEnv(t)
-	g := &ganttTeam{e: e, owner: e.withOrg("Olga Owner", "olga@example.com", "Plan Co")}
-	g.actor = ganttActor(t, e, "olga@example.com")
-	ctx := context.Background()
-	var err error
-	if g.project, err = e.store.CreateProject(ctx, g.actor, store.ProjectInput{Name: ganttStr("Website relaunch"), Color: ganttStr("#0ea5e9")}); err != nil {
-		t.Fatal(err)
-	}
-	if g.design, err = e.store.CreateTaskGroup(ctx, g.actor, g.project.ID, store.TaskGroupInput{Name: ganttStr("Design")}); err != nil {
-		t.Fatal(err)
-	}
-	g.member = e.signUp("Mia Member", "mia@example.com")
-	var miaID string
-	if err := e.db.Get(&miaID, `SELECT id FROM users WHERE email = 'mia@example.com'`); err != nil {
-		t.Fatal(err)
-	}
-	e.db.MustExec(`INSERT INTO members (organization_id, user_id, email, role, status) VALUES ($1, $2, 'mia@example.com', 'member', 'active')`,
-		g.actor.OrgID, miaID)
-	e.db.MustExec(`INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, 'member')`, g.project.ID, miaID)
-	return g
-}
-
-func (g *ganttTeam) task(t *testing.T, in store.TaskInput) store.Task {
-	t.Helper()
-	in.ProjectID = g.project.ID
-	task, err := g.e.store.CreateTask(context.Background(), g.actor, in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return task
-}
-
-func (g *ganttTeam) path() string { return "/projects/" + g.project.ID + "/gantt" }
+func (g *world) ganttPath() string { return "/projects/" + g.project.ID + "/gantt" }
 
 // moveDates posts new dates the way gantt.js does: CSRF header, form body, JSON answer.
 func moveDates(t *testing.T, b *browser, taskID string, form url.Values) (int, map[string]any) {
@@ -96,19 +33,20 @@ func moveDates(t *testing.T, b *browser, taskID string, form url.Values) (int, m
 }
 
 func TestGanttPage_BarsSectionsLinksMilestonesAndUnscheduled(t *testing.T) {
+	t.Parallel()
 	g := newGanttTeam(t)
 	ctx := context.Background()
-	a := g.task(t, store.TaskInput{Title: "Wireframes", StartDate: ganttStr("2026-03-02"), DueDate: ganttStr("2026-03-06"), Progress: ganttInt(50)})
-	b := g.task(t, store.TaskInput{Title: "Visual design", GroupID: &g.design.ID, StartDate: ganttStr("2026-03-09"), DueDate: ganttStr("2026-03-13")})
+	a := g.task(t, store.TaskInput{Title: "Wireframes", StartDate: ptr("2026-03-02"), DueDate: ptr("2026-03-06"), Progress: ptr(50)})
+	b := g.task(t, store.TaskInput{Title: "Visual design", GroupID: &g.groups[1].ID, StartDate: ptr("2026-03-09"), DueDate: ptr("2026-03-13")})
 	c := g.task(t, store.TaskInput{Title: "Write copy"})
-	if _, err := g.e.store.AddDependency(ctx, g.actor, b.ID, store.DependencyInput{DependsOnID: a.ID, DependencyType: store.DependencyBlockedBy}); err != nil {
+	if _, err := g.e.store.AddDependency(ctx, g.ownerA, b.ID, store.DependencyInput{DependsOnID: a.ID, DependencyType: store.DependencyBlockedBy}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := g.e.store.CreateMilestone(ctx, g.actor, g.project.ID, store.MilestoneInput{Title: ganttStr("Launch"), TargetDate: ganttStr("2026-03-16"), Color: ganttStr("#f97316")}); err != nil {
+	if _, err := g.e.store.CreateMilestone(ctx, g.ownerA, g.project.ID, store.MilestoneInput{Title: ptr("Launch"), TargetDate: ptr("2026-03-16"), Color: ptr("#f97316")}); err != nil {
 		t.Fatal(err)
 	}
 
-	p := g.owner.get(g.path() + "?zoom=day")
+	p := g.owner.get(g.ganttPath() + "?zoom=day")
 	if p.status != http.StatusOK {
 		t.Fatalf("project gantt: %d", p.status)
 	}
@@ -166,57 +104,49 @@ func TestGanttPage_BarsSectionsLinksMilestonesAndUnscheduled(t *testing.T) {
 	}
 
 	// The zoom control swaps the chart only.
-	frag := g.owner.read(ganttHTMX(g.owner, g.path()+"?zoom=month"))
+	frag := htmxGet(g.owner, g.ganttPath()+"?zoom=month")
 	if frag.status != http.StatusOK || strings.Contains(frag.body, "<html") || !frag.has("gantt-chart") ||
 		frag.doc.Find(`[data-testid="gantt-zoom-month"][aria-current="true"]`).Length() != 1 {
 		t.Fatalf("htmx zoom: %d", frag.status)
 	}
 	// Across projects: the project is a section of its own, linking to its chart.
 	all := g.owner.get("/gantt?zoom=bogus")
-	if all.status != http.StatusOK || all.doc.Find(`.gantt-label--project[href="`+g.path()+`"]`).Length() != 1 ||
+	if all.status != http.StatusOK || all.doc.Find(`.gantt-label--project[href="`+g.ganttPath()+`"]`).Length() != 1 ||
 		all.doc.Find(`[data-testid="gantt-zoom-week"][aria-current="true"]`).Length() != 1 {
 		t.Fatalf("all projects: %d", all.status)
 	}
 }
 
-func ganttInt(n int) *int { return &n }
-
-func ganttHTMX(b *browser, path string) (*http.Response, error) {
-	req, _ := http.NewRequest("GET", b.e.srv.URL+path, nil)
-	req.Header.Set("HX-Request", "true")
-	return b.c.Do(req)
-}
-
 func TestGanttPage_EmptyStates(t *testing.T) {
+	t.Parallel()
 	g := newGanttTeam(t)
 	p := g.owner.get("/gantt")
 	if p.status != http.StatusOK || !p.has("empty-state") || p.has("gantt-chart") {
 		t.Fatalf("empty timeline: %d", p.status)
 	}
 	g.task(t, store.TaskInput{Title: "Someday"})
-	p = g.owner.get(g.path())
+	p = g.owner.get(g.ganttPath())
 	if !p.has("empty-state") || !p.has("gantt-unscheduled-task") {
 		t.Fatal("a project with only undated tasks shows the empty chart and the unscheduled list")
 	}
 }
 
 func TestGanttPage_MemberSeesItsProjectsButCannotDrag(t *testing.T) {
+	t.Parallel()
 	g := newGanttTeam(t)
-	task := g.task(t, store.TaskInput{Title: "Wireframes", StartDate: ganttStr("2026-03-02"), DueDate: ganttStr("2026-03-06")})
-	hidden, err := g.e.store.CreateProject(context.Background(), g.actor, store.ProjectInput{Name: ganttStr("Secret")})
+	task := g.task(t, store.TaskInput{Title: "Wireframes", StartDate: ptr("2026-03-02"), DueDate: ptr("2026-03-06")})
+	hidden, err := g.e.store.CreateProject(context.Background(), g.ownerA, store.ProjectInput{Name: ptr("Secret")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := g.member.get(g.path())
+	p := g.member.get(g.ganttPath())
 	if p.status != http.StatusOK {
 		t.Fatalf("member's project chart: %d", p.status)
 	}
 	if _, ok := p.doc.Find(`[data-testid="gantt-bar"]`).Attr("data-draggable"); ok {
 		t.Error("a member without manage_tasks gets draggable bars")
 	}
-	if p := g.member.get("/projects/" + hidden.ID + "/gantt"); p.status != http.StatusNotFound {
-		t.Errorf("a project the member is not in: %d", p.status)
-	}
+	g.member.visit(visit{name: "a project the member is not in", path: "/projects/" + hidden.ID + "/gantt", status: http.StatusNotFound})
 	status, body := moveDates(t, g.member, task.ID, url.Values{"start_date": {"2026-03-03"}, "due_date": {"2026-03-07"}})
 	if status != http.StatusForbidden || !strings.Contains(body["error"].(string), "manage_tasks") {
 		t.Fatalf("member moving a task: %d %v", status, body)
@@ -224,13 +154,12 @@ func TestGanttPage_MemberSeesItsProjectsButCannotDrag(t *testing.T) {
 }
 
 func TestGanttPage_AnotherOrganizationsIDsAreNotFound(t *testing.T) {
+	t.Parallel()
 	g := newGanttTeam(t)
-	task := g.task(t, store.TaskInput{Title: "Wireframes", DueDate: ganttStr("2026-03-06")})
+	task := g.task(t, store.TaskInput{Title: "Wireframes", DueDate: ptr("2026-03-06")})
 	other := g.e.withOrg("Otto Other", "otto@example.com", "Other Co")
-	for _, path := range []string{g.path(), "/projects/not-a-uuid/gantt"} {
-		if p := other.get(path); p.status != http.StatusNotFound {
-			t.Errorf("%s: %d", path, p.status)
-		}
+	for _, path := range []string{g.ganttPath(), "/projects/not-a-uuid/gantt"} {
+		other.visit(visit{path: path, status: http.StatusNotFound})
 	}
 	status, body := moveDates(t, other, task.ID, url.Values{"due_date": {"2026-03-09"}})
 	if status != http.StatusNotFound || body["error"] == "" {
@@ -242,16 +171,17 @@ func TestGanttPage_AnotherOrganizationsIDsAreNotFound(t *testing.T) {
 }
 
 func TestGanttMoveTask_SavesThroughUpdateTaskAndExplainsRefusals(t *testing.T) {
+	t.Parallel()
 	g := newGanttTeam(t)
-	task := g.task(t, store.TaskInput{Title: "Wireframes", StartDate: ganttStr("2026-03-02"), DueDate: ganttStr("2026-03-06")})
-	dueOnly := g.task(t, store.TaskInput{Title: "Review", DueDate: ganttStr("2026-03-10")})
-	g.owner.get(g.path())
+	task := g.task(t, store.TaskInput{Title: "Wireframes", StartDate: ptr("2026-03-02"), DueDate: ptr("2026-03-06")})
+	dueOnly := g.task(t, store.TaskInput{Title: "Review", DueDate: ptr("2026-03-10")})
+	g.owner.get(g.ganttPath())
 
 	status, body := moveDates(t, g.owner, task.ID, url.Values{"start_date": {"2026-03-04"}, "due_date": {"2026-03-08"}})
 	if status != http.StatusOK || body["start_date"] != "2026-03-04" || body["due_date"] != "2026-03-08" {
 		t.Fatalf("move: %d %v", status, body)
 	}
-	saved, err := g.e.store.Task(context.Background(), g.actor, task.ID)
+	saved, err := g.e.store.Task(context.Background(), g.ownerA, task.ID)
 	if err != nil || saved.StartDate.String() != "2026-03-04" || saved.DueDate.String() != "2026-03-08" {
 		t.Fatalf("stored dates %v..%v (%v)", saved.StartDate, saved.DueDate, err)
 	}
@@ -272,7 +202,7 @@ func TestGanttMoveTask_SavesThroughUpdateTaskAndExplainsRefusals(t *testing.T) {
 	if status, _ = moveDates(t, g.owner, task.ID, url.Values{}); status != http.StatusUnprocessableEntity {
 		t.Fatalf("nothing sent: %d", status)
 	}
-	if saved, _ = g.e.store.Task(context.Background(), g.actor, task.ID); saved.StartDate.String() != "2026-03-04" {
+	if saved, _ = g.e.store.Task(context.Background(), g.ownerA, task.ID); saved.StartDate.String() != "2026-03-04" {
 		t.Fatalf("a refused change was saved: %v", saved.StartDate)
 	}
 	// Without the CSRF token the change is refused.

@@ -31,6 +31,7 @@ func (w *workTeam) gitHook(t *testing.T, repo, secret, event, delivery, body str
 }
 
 func TestGitSettings_ConnectShowsTheSecretOnceWithSetupAndDeliveries(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	p := w.owner.get("/settings/git")
 	if p.status != http.StatusOK || !p.has("git-connect-form") || !p.has("empty-state") || !p.has("nav-git") {
@@ -136,6 +137,7 @@ func TestGitSettings_ConnectShowsTheSecretOnceWithSetupAndDeliveries(t *testing.
 // The task panel shows the task's reference and its Development section: pull requests in their latest state,
 // branches whose name names it and commits whose message does; the board shows the reference on the card.
 func TestTaskPanel_DevelopmentSectionAndReferences(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	ctx := context.Background()
 	task := w.task(t, store.TaskInput{Title: "Login form"})
@@ -198,6 +200,7 @@ func TestTaskPanel_DevelopmentSectionAndReferences(t *testing.T) {
 // The project form sets the key (made from the name when left empty, kept when an edit leaves it empty) and shows
 // a key that is taken or malformed beside the field.
 func TestProjectForm_Key(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	form := w.owner.get("/projects/new")
 	if !form.has("project-key") {

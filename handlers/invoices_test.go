@@ -4,206 +4,41 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/PuerkitoBio/goquery"
-
-	"github.com/trcr/trcr/store"
 )
 
-// ivWorld is an organization with a client (with a contact) and a project of that client, set up through the
-// store, and its owner's browser.
-type ivWorld struct {
-	e         *env
-	owner     *browser
-	actor     store.Actor
-	clientID  string
-	projectID string
-}
-
-func ivSetup(t *testing.T) *ivWorld {
-	t.Helper()
-	e := newEnv(t)
-	owner := e.withOrg("Olivia Owner", "olivia@example.com", "Invoice Co")
-	e.db.MustExec(`UPDATE organizations SET currency = 'EUR'`)
-	w := &ivWorld{e: e, owner: owner, actor: ivActor(t, e, "olivia@example.com")}
-	ctx := context.Background()
-	name, email, rate := "Acme Corp", "billing@acme.test", int64(9000)
-	cl, err := e.store.CreateClient(ctx, w.actor, store.ClientInput{Name: &name, Email: &email, HourlyRate: &rate})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.clientID = cl.ID
-	cname, cemail := "Carla Contact", "carla@acme.test"
-	if _, err := e.store.CreateClientContact(ctx, w.actor, cl.ID, store.ClientContactInput{Name: &cname, Email: &cemail}); err != nil {
-		t.Fatal(err)
-	}
-	pname, billable := "Website", true
-	pr, err := e.store.CreateProject(ctx, w.actor, store.ProjectInput{Name: &pname, ClientID: &cl.ID, Billable: &billable})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.projectID = pr.ID
-	return w
-}
-
-func ivActor(t *testing.T, e *env, email string) store.Actor {
-	t.Helper()
-	var userID string
-	if err := e.db.Get(&userID, `SELECT id FROM users WHERE email = $1`, email); err != nil {
-		t.Fatal(err)
-	}
-	a, err := e.store.ActorFor(context.Background(), userID, "", "127.0.0.1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
-
-// ivEntry records a finished, billable time entry of the project.
-func (w *ivWorld) ivEntry(t *testing.T, desc string, start time.Time, d time.Duration) {
-	t.Helper()
-	s, stop, billable := start.UTC().Format(time.RFC3339), start.Add(d).UTC().Format(time.RFC3339), true
-	if _, err := w.e.store.CreateTimeEntry(context.Background(), w.actor, store.TimeEntryInput{
-		ProjectID: &w.projectID, Description: &desc, StartedAt: &s, StoppedAt: &stop, Billable: &billable,
-	}); err != nil {
-		t.Fatal(err)
-	}
-}
-
-var ivInvoicePath = regexp.MustCompile(`^/invoices/([0-9a-f-]{36})$`)
-
-// ivCreate creates a draft through the page and returns its id.
-func (w *ivWorld) ivCreate(t *testing.T, form url.Values) string {
-	t.Helper()
-	w.owner.get("/invoices/new")
-	p := w.owner.post("/invoices/new", form)
-	m := ivInvoicePath.FindStringSubmatch(p.location)
-	if p.status != http.StatusSeeOther || m == nil {
-		t.Fatalf("create invoice: %d %q %s", p.status, p.location, p.body)
-	}
-	return m[1]
-}
-
-func (w *ivWorld) ivDraft(t *testing.T) string {
-	t.Helper()
-	return w.ivCreate(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2026-03-01"}, "due_date": {"2099-03-31"}})
-}
-
-// ivAddLine adds a line through the editor, as htmx does, and returns its id.
-func (w *ivWorld) ivAddLine(t *testing.T, id, desc, qty, price string) string {
-	t.Helper()
-	w.owner.get("/invoices/" + id)
-	p := w.owner.htmx("/invoices/"+id+"/items", url.Values{"description": {desc}, "quantity": {qty}, "unit_price": {price}})
-	if p.status != http.StatusOK {
-		t.Fatalf("add line: %d %s", p.status, p.body)
-	}
-	lineID := p.doc.Find(`form[data-testid="line-item"]`).AttrOr("data-line-id", "")
-	if lineID == "" {
-		t.Fatalf("add line answered no line: %s", p.body)
-	}
-	return lineID
-}
-
-// ivMember invites Mia as a member of the organization and returns her signed-in browser.
-func (w *ivWorld) ivMember(t *testing.T) *browser {
-	t.Helper()
-	w.owner.get("/members")
-	if p := w.owner.post("/members/invite", url.Values{"email": {"mia@example.com"}, "role": {"member"}}); p.status != http.StatusSeeOther {
-		t.Fatalf("invite: %d", p.status)
-	}
-	member := w.e.signUp("Mia Member", "mia@example.com")
-	tok := w.e.tokenSentTo("mia@example.com", "/invitations/accept")
-	member.get("/invitations/accept?token=" + tok)
-	if p := member.post("/invitations/"+tok+"/accept", nil); p.status != http.StatusSeeOther {
-		t.Fatalf("accept: %d", p.status)
-	}
-	member.get("/")
-	return member
-}
-
-// ivCheckPage holds a page to the rules of the views tests: no inline styles or scripts (CSP), every POST form
-// with its CSRF field and an hx-post equal to its action, unique ids, labels that point at controls.
-func ivCheckPage(t *testing.T, what string, p page) {
-	t.Helper()
-	if p.doc.Find(`[style]`).Length() > 0 {
-		t.Errorf("%s: inline style attribute", what)
-	}
-	if p.doc.Find(`script:not([src])`).Length() > 0 {
-		t.Errorf("%s: inline script", what)
-	}
-	ids := map[string]int{}
-	p.doc.Find("[id]").Each(func(_ int, s *goquery.Selection) { ids[s.AttrOr("id", "")]++ })
-	for id, n := range ids {
-		if n > 1 {
-			t.Errorf("%s: duplicate id %q", what, id)
-		}
-	}
-	p.doc.Find("label[for]").Each(func(_ int, s *goquery.Selection) {
-		if ids[s.AttrOr("for", "")] == 0 {
-			t.Errorf("%s: label for=%q has no control", what, s.AttrOr("for", ""))
-		}
-	})
-	p.doc.Find("[aria-describedby]").Each(func(_ int, s *goquery.Selection) {
-		for _, ref := range strings.Fields(s.AttrOr("aria-describedby", "")) {
-			if ids[ref] == 0 {
-				t.Errorf("%s: aria-describedby %q has no target", what, ref)
-			}
-		}
-	})
-	p.doc.Find(`form[method="post"]`).Each(func(_ int, f *goquery.Selection) {
-		if f.Find(`input[type="hidden"][name="_csrf"]`).Length() != 1 {
-			t.Errorf("%s: form %s without CSRF field", what, f.AttrOr("action", "?"))
-		}
-		if hx := f.AttrOr("hx-post", ""); hx != "" && hx != f.AttrOr("action", "") {
-			t.Errorf("%s: hx-post %q differs from action %q", what, hx, f.AttrOr("action", ""))
-		}
-	})
-	p.doc.Find("input, select, textarea").Each(func(_ int, s *goquery.Selection) {
-		if typ := s.AttrOr("type", ""); typ == "hidden" || typ == "submit" {
-			return
-		}
-		id := s.AttrOr("id", "")
-		if s.AttrOr("aria-label", "") == "" && (id == "" || p.doc.Find(`label[for="`+id+`"]`).Length() == 0) {
-			t.Errorf("%s: control %q has no label", what, s.AttrOr("name", ""))
-		}
-	})
-}
-
-func ivText(p page, sel string) string { return strings.TrimSpace(p.doc.Find(sel).First().Text()) }
-
 func TestInvoicePages_CreateListAndFilter(t *testing.T) {
-	w := ivSetup(t)
+	t.Parallel()
+	w := newInvoiceTeam(t)
 	b := w.owner
 
 	p := b.get("/invoices")
 	if p.status != http.StatusOK || !p.has("empty-new-invoice") || !p.has("new-invoice") {
 		t.Fatalf("empty list: %d", p.status)
 	}
-	ivCheckPage(t, "empty list", p)
+	checkPage(t, "empty list", p)
 
 	// The form: today and 30 days later, the client's projects after choosing it.
 	p = b.get("/invoices/new?client_id=" + w.clientID)
 	if p.status != http.StatusOK || !p.has("invoice-form") {
 		t.Fatalf("new: %d", p.status)
 	}
-	ivCheckPage(t, "new invoice", p)
+	checkPage(t, "new invoice", p)
 	issue, _ := time.Parse("2006-01-02", p.doc.Find("#inv-issue").AttrOr("value", ""))
 	due, _ := time.Parse("2006-01-02", p.doc.Find("#inv-due").AttrOr("value", ""))
 	if issue.IsZero() || due.Sub(issue) != 30*24*time.Hour {
 		t.Errorf("default dates %v → %v", issue, due)
 	}
-	if p.doc.Find(`#inv-project option[value="`+w.projectID+`"]`).Length() != 1 {
+	if p.doc.Find(`#inv-project option[value="`+w.project.ID+`"]`).Length() != 1 {
 		t.Errorf("project of the chosen client not offered")
 	}
-	if got := ivText(p, `#inv-currency option[value=""]`); !strings.Contains(got, "EUR") {
+	if got := p.find(`#inv-currency option[value=""]`); !strings.Contains(got, "EUR") {
 		t.Errorf("default currency option %q", got)
 	}
 	frag := b.get("/invoices/new/client-fields?client_id=" + w.clientID)
-	if frag.status != http.StatusOK || frag.doc.Find(`#inv-project option[value="`+w.projectID+`"]`).Length() != 1 {
+	if frag.status != http.StatusOK || frag.doc.Find(`#inv-project option[value="`+w.project.ID+`"]`).Length() != 1 {
 		t.Errorf("client fields: %d %s", frag.status, frag.body)
 	}
 
@@ -214,39 +49,37 @@ func TestInvoicePages_CreateListAndFilter(t *testing.T) {
 		t.Fatalf("invalid create (htmx): %d %s", p.status, p.body)
 	}
 	p = b.post("/invoices/new", url.Values{"client_id": {w.clientID}, "issue_date": {"2026-03-10"}, "due_date": {"2026-03-01"}})
-	if p.status != http.StatusUnprocessableEntity || !strings.Contains(ivText(p, "#inv-due-error"), "Due date must be on or after issue date") {
-		t.Fatalf("due before issue: %d %q", p.status, ivText(p, "#inv-due-error"))
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.find("#inv-due-error"), "Due date must be on or after issue date") {
+		t.Fatalf("due before issue: %d %q", p.status, p.find("#inv-due-error"))
 	}
 
-	id := w.ivCreate(t, url.Values{"client_id": {w.clientID}, "project_id": {w.projectID}, "issue_date": {"2026-03-01"}, "due_date": {"2026-03-31"}, "tax_rate": {"20"}})
+	id := w.createInvoice(t, url.Values{"client_id": {w.clientID}, "project_id": {w.project.ID}, "issue_date": {"2026-03-01"}, "due_date": {"2026-03-31"}, "tax_rate": {"20"}})
 	p = b.get("/invoices/" + id)
-	if p.status != http.StatusOK || ivText(p, `[data-testid="invoice-number"]`) != "INV-2026-0001" || !p.has("flash") {
-		t.Fatalf("invoice page: %d %q", p.status, ivText(p, `[data-testid="invoice-number"]`))
+	if p.status != http.StatusOK || p.find(`[data-testid="invoice-number"]`) != "INV-2026-0001" || !p.has("flash") {
+		t.Fatalf("invoice page: %d %q", p.status, p.find(`[data-testid="invoice-number"]`))
 	}
-	ivCheckPage(t, "draft", p)
+	checkPage(t, "draft", p)
 	if p.doc.Find(`[data-testid="invoice-pdf"]`).AttrOr("href", "") != "/invoices/"+id+"/pdf" || !p.has("invoice-send") || !p.has("invoice-delete") || !p.has("generate-form") {
 		t.Errorf("draft actions missing")
 	}
-	if !strings.Contains(ivText(p, `[data-testid="invoice-client-link"]`), "Acme Corp") || !strings.Contains(p.body, "Website") {
+	if !strings.Contains(p.find(`[data-testid="invoice-client-link"]`), "Acme Corp") || !strings.Contains(p.body, "Website") {
 		t.Errorf("client and project not shown")
 	}
-	old := w.ivCreate(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2025-12-20"}, "due_date": {"2026-01-10"}})
-	w.ivAddLine(t, old, "December retainer", "1", "500")
+	old := w.createInvoice(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2025-12-20"}, "due_date": {"2026-01-10"}})
+	w.addLine(t, old, "December retainer", "1", "500")
 	b.get("/invoices/" + old + "/send")
-	if p := b.post("/invoices/"+old+"/send", url.Values{"to": {"billing@acme.test"}}); p.status != http.StatusSeeOther {
-		t.Fatalf("send: %d %s", p.status, p.body)
-	}
+	b.visit(visit{name: "send", method: http.MethodPost, path: "/invoices/" + old + "/send", form: url.Values{"to": {"billing@acme.test"}}, status: http.StatusSeeOther})
 
 	// The list, its tabs and filters.
 	p = b.get("/invoices")
 	if n := p.doc.Find(`[data-testid="invoice-row"]`).Length(); n != 2 {
 		t.Fatalf("rows = %d", n)
 	}
-	ivCheckPage(t, "list", p)
-	if ivText(p, `[data-testid="invoice-row"] [data-testid="invoice-link"]`) != "INV-2026-0001" || !strings.Contains(p.body, "Acme Corp") {
-		t.Errorf("first row: %q", ivText(p, `[data-testid="invoice-row"] [data-testid="invoice-link"]`))
+	checkPage(t, "list", p)
+	if p.find(`[data-testid="invoice-row"] [data-testid="invoice-link"]`) != "INV-2026-0001" || !strings.Contains(p.body, "Acme Corp") {
+		t.Errorf("first row: %q", p.find(`[data-testid="invoice-row"] [data-testid="invoice-link"]`))
 	}
-	if ivText(p, `[data-testid="invoice-row"] [data-testid="invoice-status"]`) != "Draft" {
+	if p.find(`[data-testid="invoice-row"] [data-testid="invoice-status"]`) != "Draft" {
 		t.Errorf("status badge")
 	}
 	p = b.get("/invoices?status=draft&from=2026-01-01")
@@ -254,8 +87,8 @@ func TestInvoicePages_CreateListAndFilter(t *testing.T) {
 		t.Errorf("draft from 2026: %d rows", n)
 	}
 	p = b.get("/invoices?status=overdue")
-	if n := p.doc.Find(`[data-testid="invoice-row"].is-overdue`).Length(); n != 1 || ivText(p, `[data-testid="invoice-status"]`) != "Overdue" ||
-		p.doc.Find(`.badge--danger[data-testid="invoice-status"]`).Length() != 1 || ivText(p, `[data-testid="invoice-balance"]`) != "500.00 EUR" {
+	if n := p.doc.Find(`[data-testid="invoice-row"].is-overdue`).Length(); n != 1 || p.find(`[data-testid="invoice-status"]`) != "Overdue" ||
+		p.doc.Find(`.badge--danger[data-testid="invoice-status"]`).Length() != 1 || p.find(`[data-testid="invoice-balance"]`) != "500.00 EUR" {
 		t.Errorf("overdue tab: %d rows", n)
 	}
 	p = b.get("/invoices?status=paid")
@@ -263,12 +96,12 @@ func TestInvoicePages_CreateListAndFilter(t *testing.T) {
 		t.Errorf("paid tab should be empty")
 	}
 	p = b.get("/invoices?client_id=" + w.clientID + "&from=2026-04-01&to=2026-03-01")
-	if !p.has("form-error") || !strings.Contains(ivText(p, `[data-testid="form-error"]`), "From must be on or before to") {
-		t.Errorf("bad range: %q", ivText(p, `[data-testid="form-error"]`))
+	if !p.has("form-error") || !strings.Contains(p.find(`[data-testid="form-error"]`), "From must be on or before to") {
+		t.Errorf("bad range: %q", p.find(`[data-testid="form-error"]`))
 	}
 	// The pagination keeps the filters.
 	for range 25 {
-		w.ivCreate(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2026-02-01"}, "due_date": {"2026-03-01"}})
+		w.createInvoice(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2026-02-01"}, "due_date": {"2026-03-01"}})
 	}
 	p = b.get("/invoices?status=draft")
 	if next := p.doc.Find(`[data-testid="pagination-next"]`).AttrOr("href", ""); next != "/invoices?page=2&status=draft" {
@@ -277,15 +110,16 @@ func TestInvoicePages_CreateListAndFilter(t *testing.T) {
 }
 
 func TestInvoicePage_LineEditorKeepsTotalsLive(t *testing.T) {
-	w := ivSetup(t)
+	t.Parallel()
+	w := newInvoiceTeam(t)
 	b := w.owner
-	id := w.ivDraft(t)
+	id := w.draft(t)
 
 	// Add: the new line, a fresh add form and the totals out of band.
 	b.get("/invoices/" + id)
 	p := b.htmx("/invoices/"+id+"/items", url.Values{"description": {"Design workshop"}, "quantity": {"2"}, "unit_price": {"150.50"}})
 	if p.status != http.StatusOK || p.doc.Find(`form[data-testid="line-item"]`).Length() != 1 ||
-		p.doc.Find(`#li-add[hx-swap-oob]`).Length() != 1 || ivText(p, `#invoice-totals[hx-swap-oob] [data-testid="totals-total"]`) != "301.00 EUR" {
+		p.doc.Find(`#li-add[hx-swap-oob]`).Length() != 1 || p.find(`#invoice-totals[hx-swap-oob] [data-testid="totals-total"]`) != "301.00 EUR" {
 		t.Fatalf("add: %d %s", p.status, p.body)
 	}
 	line := p.doc.Find(`form[data-testid="line-item"]`).AttrOr("data-line-id", "")
@@ -298,12 +132,12 @@ func TestInvoicePage_LineEditorKeepsTotalsLive(t *testing.T) {
 
 	// Change: the line stays, its amount and the totals follow.
 	p = b.htmx("/invoices/"+id+"/items/"+line, url.Values{"description": {"Design workshop"}, "quantity": {"3"}, "unit_price": {"150.50"}})
-	if p.status != http.StatusOK || p.header.Get("HX-Reswap") != "none" || ivText(p, "#li-amount-"+line) != "451.50 EUR" ||
-		ivText(p, `#invoice-totals [data-testid="totals-total"]`) != "451.50 EUR" || !p.has("line-saved") {
+	if p.status != http.StatusOK || p.header.Get("HX-Reswap") != "none" || p.find("#li-amount-"+line) != "451.50 EUR" ||
+		p.find(`#invoice-totals [data-testid="totals-total"]`) != "451.50 EUR" || !p.has("line-saved") {
 		t.Fatalf("update: %d %v %s", p.status, p.header, p.body)
 	}
 	p = b.htmx("/invoices/"+id+"/items/"+line, url.Values{"description": {"Design workshop"}, "quantity": {"-1"}, "unit_price": {"150.50"}})
-	if p.status != http.StatusUnprocessableEntity || !strings.Contains(ivText(p, "#li-qty-"+line+"-error"), "Quantity must be a number of 0 or more") ||
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.find("#li-qty-"+line+"-error"), "Quantity must be a number of 0 or more") ||
 		p.doc.Find(`input[name="had_error"]`).Length() != 1 {
 		t.Fatalf("invalid update: %d %s", p.status, p.body)
 	}
@@ -314,8 +148,8 @@ func TestInvoicePage_LineEditorKeepsTotalsLive(t *testing.T) {
 
 	// Tax and discount from the details form.
 	p = b.htmx("/invoices/"+id, url.Values{"issue_date": {"2026-03-01"}, "due_date": {"2099-03-31"}, "currency": {"EUR"}, "tax_rate": {"10"}, "discount": {"50"}, "notes": {"Thanks!"}})
-	if p.status != http.StatusOK || !p.has("invoice-details-saved") || ivText(p, `[data-testid="totals-discount"]`) != "−75.25 EUR" ||
-		ivText(p, `[data-testid="totals-tax"]`) != "7.53 EUR" || ivText(p, `#invoice-totals [data-testid="totals-total"]`) != "82.78 EUR" {
+	if p.status != http.StatusOK || !p.has("invoice-details-saved") || p.find(`[data-testid="totals-discount"]`) != "−75.25 EUR" ||
+		p.find(`[data-testid="totals-tax"]`) != "7.53 EUR" || p.find(`#invoice-totals [data-testid="totals-total"]`) != "82.78 EUR" {
 		t.Fatalf("details: %d %s", p.status, p.body)
 	}
 	p = b.htmx("/invoices/"+id, url.Values{"issue_date": {"2026-03-01"}, "due_date": {"2026-02-01"}, "currency": {"EUR"}, "tax_rate": {"abc"}})
@@ -325,14 +159,14 @@ func TestInvoicePage_LineEditorKeepsTotalsLive(t *testing.T) {
 
 	// The page without htmx shows the same.
 	p = b.get("/invoices/" + id)
-	if ivText(p, `#invoice-summary [data-testid="invoice-summary-total"]`) != "82.78 EUR" || p.doc.Find(`form[data-testid="line-item"]`).Length() != 1 {
-		t.Errorf("page after edits: %q", ivText(p, `[data-testid="invoice-summary-total"]`))
+	if p.find(`#invoice-summary [data-testid="invoice-summary-total"]`) != "82.78 EUR" || p.doc.Find(`form[data-testid="line-item"]`).Length() != 1 {
+		t.Errorf("page after edits: %q", p.find(`[data-testid="invoice-summary-total"]`))
 	}
-	ivCheckPage(t, "draft with a line", p)
+	checkPage(t, "draft with a line", p)
 
 	// Remove: the line goes, the totals fall back to zero.
 	p = b.htmx("/invoices/"+id+"/items/"+line+"/delete", url.Values{})
-	if p.status != http.StatusOK || ivText(p, `#invoice-totals [data-testid="totals-total"]`) != "0.00 EUR" || p.has("line-item") {
+	if p.status != http.StatusOK || p.find(`#invoice-totals [data-testid="totals-total"]`) != "0.00 EUR" || p.has("line-item") {
 		t.Fatalf("remove: %d %s", p.status, p.body)
 	}
 	// Without JavaScript the forms post and come back to the page.
@@ -343,33 +177,34 @@ func TestInvoicePage_LineEditorKeepsTotalsLive(t *testing.T) {
 }
 
 func TestInvoicePage_GenerateFromTimeSaysWhatWasBilled(t *testing.T) {
-	w := ivSetup(t)
+	t.Parallel()
+	w := newInvoiceTeam(t)
 	b := w.owner
 	base := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	w.ivEntry(t, "Homepage", base, 90*time.Minute)
-	w.ivEntry(t, "Homepage", base.Add(24*time.Hour), 60*time.Minute)
-	w.ivEntry(t, "Checkout", base.Add(48*time.Hour), 30*time.Minute)
-	w.ivEntry(t, "Later", base.AddDate(0, 1, 0), time.Hour)
-	id := w.ivCreate(t, url.Values{"client_id": {w.clientID}, "project_id": {w.projectID}, "issue_date": {"2026-03-31"}, "due_date": {"2026-04-30"}})
-	manual := w.ivAddLine(t, id, "Setup fee", "1", "100")
+	w.billable(t, "Homepage", base, 90*time.Minute)
+	w.billable(t, "Homepage", base.Add(24*time.Hour), 60*time.Minute)
+	w.billable(t, "Checkout", base.Add(48*time.Hour), 30*time.Minute)
+	w.billable(t, "Later", base.AddDate(0, 1, 0), time.Hour)
+	id := w.createInvoice(t, url.Values{"client_id": {w.clientID}, "project_id": {w.project.ID}, "issue_date": {"2026-03-31"}, "due_date": {"2026-04-30"}})
+	manual := w.addLine(t, id, "Setup fee", "1", "100")
 
 	p := b.get("/invoices/" + id)
 	known := p.doc.Find(`#invoice-generate input[name="known"]`).AttrOr("value", "")
-	if known != manual || !strings.Contains(ivText(p, "#invoice-generate .card__subtitle"), "the Website project") {
+	if known != manual || !strings.Contains(p.find("#invoice-generate .card__subtitle"), "the Website project") {
 		t.Fatalf("generate form: known=%q", known)
 	}
 	p = b.htmx("/invoices/"+id+"/generate", url.Values{"from": {"2026-03-01"}, "to": {"2026-03-31"}, "known": {known}})
-	if p.status != http.StatusOK || !strings.Contains(ivText(p, `[data-testid="generate-result"]`), "Billed 3 time entries (3 h) in 2 lines") {
-		t.Fatalf("generate: %d %q %s", p.status, ivText(p, `[data-testid="generate-result"]`), p.body)
+	if p.status != http.StatusOK || !strings.Contains(p.find(`[data-testid="generate-result"]`), "Billed 3 time entries (3 h) in 2 lines") {
+		t.Fatalf("generate: %d %q %s", p.status, p.find(`[data-testid="generate-result"]`), p.body)
 	}
 	if n := p.doc.Find(`#invoice-lines[hx-swap-oob] [data-testid="line-item"]`).Length(); n != 3 {
 		t.Errorf("lines after generation = %d", n)
 	}
 	// 3 h at the client's 90.00 plus the 100.00 line.
-	if got := ivText(p, `#invoice-totals [data-testid="totals-total"]`); got != "370.00 EUR" {
+	if got := p.find(`#invoice-totals [data-testid="totals-total"]`); got != "370.00 EUR" {
 		t.Errorf("total %q", got)
 	}
-	if got := ivText(p, `[data-testid="line-entries"]`); got != "2 time entries" {
+	if got := p.find(`[data-testid="line-entries"]`); got != "2 time entries" {
 		t.Errorf("entries of the first generated line %q", got)
 	}
 	known = p.doc.Find(`#invoice-generate input[name="known"]`).AttrOr("value", "")
@@ -384,23 +219,24 @@ func TestInvoicePage_GenerateFromTimeSaysWhatWasBilled(t *testing.T) {
 }
 
 func TestInvoicePage_SendPayAndConflicts(t *testing.T) {
-	w := ivSetup(t)
+	t.Parallel()
+	w := newInvoiceTeam(t)
 	b := w.owner
-	id := w.ivDraft(t)
-	line := w.ivAddLine(t, id, "Consulting", "10", "100")
+	id := w.draft(t)
+	line := w.addLine(t, id, "Consulting", "10", "100")
 
 	// The send page: recipients from the client and its contacts.
 	p := b.get("/invoices/" + id + "/send")
 	if p.status != http.StatusOK || p.doc.Find("#send-to").Text() != "billing@acme.test\ncarla@acme.test" || !p.has("send-contacts") {
 		t.Fatalf("send page: %d %q", p.status, p.doc.Find("#send-to").Text())
 	}
-	ivCheckPage(t, "send page", p)
+	checkPage(t, "send page", p)
 	p = b.htmx("/invoices/"+id+"/send", url.Values{"to": {"  "}, "message": {"Hi"}})
-	if p.status != http.StatusUnprocessableEntity || !strings.Contains(ivText(p, "#send-to-error"), "Add at least one email address") {
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.find("#send-to-error"), "Add at least one email address") {
 		t.Fatalf("empty to: %d %s", p.status, p.body)
 	}
 	p = b.htmx("/invoices/"+id+"/send", url.Values{"to": {"not an email"}})
-	if p.status != http.StatusUnprocessableEntity || !strings.Contains(ivText(p, "#send-to-error"), "To must be a list of email addresses") {
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.find("#send-to-error"), "To must be a list of email addresses") {
 		t.Fatalf("bad to: %d %s", p.status, p.body)
 	}
 	p = b.post("/invoices/"+id+"/send", url.Values{"to": {"billing@acme.test, boss@acme.test"}, "message": {"Thanks for the work!"}})
@@ -415,18 +251,18 @@ func TestInvoicePage_SendPayAndConflicts(t *testing.T) {
 	// Sent: the public link, the payment forms; the lines are read-only.
 	p = b.get("/invoices/" + id)
 	link := p.doc.Find(`[data-testid="invoice-public-link"]`).AttrOr("value", "")
-	if ivText(p, `[data-testid="invoice-status"]`) != "Sent" || !strings.HasPrefix(link, "http://trcr.test/i/"+id+"?sig=") ||
-		!strings.Contains(ivText(p, `[data-testid="flash"]`), "billing@acme.test, boss@acme.test") {
-		t.Fatalf("sent page: %q %q", ivText(p, `[data-testid="invoice-status"]`), link)
+	if p.find(`[data-testid="invoice-status"]`) != "Sent" || !strings.HasPrefix(link, "http://trcr.test/i/"+id+"?sig=") ||
+		!strings.Contains(p.find(`[data-testid="flash"]`), "billing@acme.test, boss@acme.test") {
+		t.Fatalf("sent page: %q %q", p.find(`[data-testid="invoice-status"]`), link)
 	}
-	ivCheckPage(t, "sent", p)
+	checkPage(t, "sent", p)
 	if p.has("generate-form") || p.doc.Find(`form[data-testid="line-item"]`).Length() != 0 || !p.has("payment-form") || !p.has("mark-paid-form") {
 		t.Errorf("sent invoice controls")
 	}
 
 	// A stale editor: 422 with the message in place, like every refused form.
 	p = b.htmx("/invoices/"+id+"/items/"+line, url.Values{"description": {"Consulting"}, "quantity": {"11"}, "unit_price": {"100"}})
-	if p.status != http.StatusUnprocessableEntity || !strings.Contains(ivText(p, `[data-testid="line-error"]`), "Only draft invoices can be edited.") {
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.find(`[data-testid="line-error"]`), "Only draft invoices can be edited.") {
 		t.Fatalf("edit sent: %d %s", p.status, p.body)
 	}
 	p = b.post("/invoices/"+id+"/items/"+line, url.Values{"description": {"Consulting"}, "quantity": {"11"}, "unit_price": {"100"}})
@@ -436,7 +272,7 @@ func TestInvoicePage_SendPayAndConflicts(t *testing.T) {
 
 	// Payments: refused over the balance, recorded, deleted.
 	p = b.htmx("/invoices/"+id+"/payments", url.Values{"amount": {"2000"}, "method": {"cash"}, "paid_at": {"2026-03-05"}})
-	if p.status != http.StatusUnprocessableEntity || !strings.Contains(ivText(p, "#pay-amount-error"), "Amount exceeds the invoice balance") {
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.find("#pay-amount-error"), "Amount exceeds the invoice balance") {
 		t.Fatalf("over balance: %d %s", p.status, p.body)
 	}
 	p = b.post("/invoices/"+id+"/payments", url.Values{"amount": {"400"}, "method": {"cash"}, "paid_at": {"2026-03-05"}, "notes": {"Deposit"}})
@@ -444,9 +280,9 @@ func TestInvoicePage_SendPayAndConflicts(t *testing.T) {
 		t.Fatalf("payment: %d %s", p.status, p.body)
 	}
 	p = b.get("/invoices/" + id)
-	if p.doc.Find(`[data-testid="payment-row"]`).Length() != 1 || ivText(p, `[data-testid="invoice-summary-balance"]`) != "600.00 EUR" ||
+	if p.doc.Find(`[data-testid="payment-row"]`).Length() != 1 || p.find(`[data-testid="invoice-summary-balance"]`) != "600.00 EUR" ||
 		p.doc.Find(`#pay-amount`).AttrOr("value", "") != "600.00" {
-		t.Fatalf("after payment: balance %q", ivText(p, `[data-testid="invoice-summary-balance"]`))
+		t.Fatalf("after payment: balance %q", p.find(`[data-testid="invoice-summary-balance"]`))
 	}
 	del := p.doc.Find(`[data-testid="payment-delete-form"]`).AttrOr("action", "")
 	if p = b.post(del, nil); p.status != http.StatusSeeOther {
@@ -464,11 +300,11 @@ func TestInvoicePage_SendPayAndConflicts(t *testing.T) {
 		t.Fatalf("mark paid: %d %v", p.status, p.header)
 	}
 	p = b.get("/invoices/" + id)
-	if ivText(p, `[data-testid="invoice-status"]`) != "Paid" || p.has("payment-form") || p.has("invoice-send") || ivText(p, `[data-testid="invoice-summary-balance"]`) != "0.00 EUR" {
-		t.Errorf("paid page: %q", ivText(p, `[data-testid="invoice-status"]`))
+	if p.find(`[data-testid="invoice-status"]`) != "Paid" || p.has("payment-form") || p.has("invoice-send") || p.find(`[data-testid="invoice-summary-balance"]`) != "0.00 EUR" {
+		t.Errorf("paid page: %q", p.find(`[data-testid="invoice-status"]`))
 	}
 	p = b.htmx("/invoices/"+id+"/send", url.Values{"to": {"billing@acme.test"}})
-	if p.status != http.StatusUnprocessableEntity || !strings.Contains(ivText(p, `[data-testid="form-error"]`), "A paid invoice cannot be sent again.") {
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.find(`[data-testid="form-error"]`), "A paid invoice cannot be sent again.") {
 		t.Fatalf("send paid: %d %s", p.status, p.body)
 	}
 	p = b.get("/invoices?status=paid")
@@ -491,16 +327,15 @@ func TestInvoicePage_SendPayAndConflicts(t *testing.T) {
 // Forms the invoice's state refuses (a sent invoice's lines, details, a second send of a paid one) answer 422 like
 // every other refused form, so htmx swaps their messages in place without a script of their own.
 func TestInvoicePage_StaleFormsAnswer422(t *testing.T) {
-	w := ivSetup(t)
+	t.Parallel()
+	w := newInvoiceTeam(t)
 	b := w.owner
-	id := w.ivDraft(t)
-	line := w.ivAddLine(t, id, "Consulting", "10", "100")
-	if p := b.post("/invoices/"+id+"/send", url.Values{"to": {"billing@acme.test"}}); p.status != http.StatusSeeOther {
-		t.Fatalf("send: %d %s", p.status, p.body)
-	}
+	id := w.draft(t)
+	line := w.addLine(t, id, "Consulting", "10", "100")
+	b.visit(visit{name: "send", method: http.MethodPost, path: "/invoices/" + id + "/send", form: url.Values{"to": {"billing@acme.test"}}, status: http.StatusSeeOther})
 	b.get("/invoices/" + id)
 	p := b.htmx("/invoices/"+id+"/items/"+line+"/delete", nil)
-	if p.status != http.StatusUnprocessableEntity || p.header.Get("HX-Reswap") != "none" || !strings.Contains(ivText(p, `[data-testid="flash"]`), "draft") {
+	if p.status != http.StatusUnprocessableEntity || p.header.Get("HX-Reswap") != "none" || !strings.Contains(p.find(`[data-testid="flash"]`), "draft") {
 		t.Errorf("delete a sent invoice's line: %d %v %s", p.status, p.header, p.body)
 	}
 	p = b.htmx("/invoices/"+id, url.Values{"issue_date": {"2026-03-01"}, "due_date": {"2026-04-01"}, "currency": {"EUR"}})
@@ -513,8 +348,9 @@ func TestInvoicePage_StaleFormsAnswer422(t *testing.T) {
 }
 
 func TestInvoicePage_DeleteDraft(t *testing.T) {
-	w := ivSetup(t)
-	id := w.ivDraft(t)
+	t.Parallel()
+	w := newInvoiceTeam(t)
+	id := w.draft(t)
 	w.owner.get("/invoices/" + id)
 	p := w.owner.post("/invoices/"+id+"/delete", nil)
 	if p.status != http.StatusSeeOther || p.location != "/invoices" {
@@ -526,26 +362,23 @@ func TestInvoicePage_DeleteDraft(t *testing.T) {
 }
 
 func TestPublicInvoice_OpensWithoutSessionAndDownloadsPDF(t *testing.T) {
-	w := ivSetup(t)
-	id := w.ivDraft(t)
-	w.ivAddLine(t, id, "Consulting", "2", "50")
+	t.Parallel()
+	w := newInvoiceTeam(t)
+	id := w.draft(t)
+	w.addLine(t, id, "Consulting", "2", "50")
 	link := w.e.store.InvoiceLink(id, 0)
 	path := strings.TrimPrefix(link, "http://trcr.test")
 	anon := w.e.browser()
 
 	// A draft has never been sent: no public page.
-	if p := anon.get(path); p.status != http.StatusNotFound {
-		t.Fatalf("draft: %d", p.status)
-	}
+	anon.visit(visit{name: "draft", path: path, status: http.StatusNotFound})
 	w.owner.get("/invoices/" + id + "/send")
-	if p := w.owner.post("/invoices/"+id+"/send", url.Values{"to": {"billing@acme.test"}}); p.status != http.StatusSeeOther {
-		t.Fatalf("send: %d", p.status)
-	}
+	w.owner.visit(visit{name: "send", method: http.MethodPost, path: "/invoices/" + id + "/send", form: url.Values{"to": {"billing@acme.test"}}, status: http.StatusSeeOther})
 
 	p := anon.get(path)
-	if p.status != http.StatusOK || ivText(p, `[data-testid="public-invoice-number"]`) != "INV-2026-0001" ||
-		ivText(p, `[data-testid="public-org-name"]`) != "Invoice Co" || ivText(p, `[data-testid="public-client-name"]`) != "Acme Corp" ||
-		ivText(p, `[data-testid="public-balance"]`) != "100.00 EUR" || p.doc.Find(`[data-testid="public-line-item"]`).Length() != 1 {
+	if p.status != http.StatusOK || p.find(`[data-testid="public-invoice-number"]`) != "INV-2026-0001" ||
+		p.find(`[data-testid="public-org-name"]`) != "Invoice Co" || p.find(`[data-testid="public-client-name"]`) != "Acme Corp" ||
+		p.find(`[data-testid="public-balance"]`) != "100.00 EUR" || p.doc.Find(`[data-testid="public-line-item"]`).Length() != 1 {
 		t.Fatalf("public page: %d %s", p.status, p.body)
 	}
 	if p.header.Get("Cache-Control") != "private, no-store" || p.header.Get("X-Robots-Tag") != "noindex" {
@@ -554,7 +387,7 @@ func TestPublicInvoice_OpensWithoutSessionAndDownloadsPDF(t *testing.T) {
 	if p.has("sidebar") || p.has("user-menu") || p.doc.Find("form").Length() != 0 {
 		t.Errorf("the public page has app chrome")
 	}
-	ivCheckPage(t, "public page", p)
+	checkPage(t, "public page", p)
 	pdfURL := p.doc.Find(`[data-testid="public-download-pdf"]`).AttrOr("href", "")
 	if !strings.HasPrefix(pdfURL, "/i/"+id+"/pdf?sig=") {
 		t.Fatalf("download link %q", pdfURL)
@@ -583,33 +416,26 @@ func TestPublicInvoice_OpensWithoutSessionAndDownloadsPDF(t *testing.T) {
 	w.owner.get("/invoices/" + id)
 	w.owner.post("/invoices/"+id+"/mark-paid", url.Values{"paid_at": {"2026-03-20"}})
 	p = anon.get(path)
-	if ivText(p, `[data-testid="public-invoice-status"]`) != "Paid" || !strings.Contains(p.body, "Paid in full") {
-		t.Errorf("paid public page: %q", ivText(p, `[data-testid="public-invoice-status"]`))
+	if p.find(`[data-testid="public-invoice-status"]`) != "Paid" || !strings.Contains(p.body, "Paid in full") {
+		t.Errorf("paid public page: %q", p.find(`[data-testid="public-invoice-status"]`))
 	}
 }
 
 func TestInvoicePages_MembersAreForbiddenAndOtherOrganizationsNotFound(t *testing.T) {
-	w := ivSetup(t)
-	id := w.ivDraft(t)
-	line := w.ivAddLine(t, id, "Consulting", "1", "10")
+	t.Parallel()
+	w := newInvoiceTeam(t)
+	id := w.draft(t)
+	line := w.addLine(t, id, "Consulting", "1", "10")
 
 	// A member of the organization.
-	member := w.ivMember(t)
+	member := w.e.join(w.owner, "Mia Member", "mia@example.com", "member")
 	for _, path := range []string{"/invoices", "/invoices/new", "/invoices/new/client-fields?client_id=" + w.clientID,
 		"/invoices/" + id, "/invoices/" + id + "/pdf", "/invoices/" + id + "/send"} {
-		if p := member.get(path); p.status != http.StatusForbidden {
-			t.Errorf("member GET %s: %d", path, p.status)
-		}
+		member.visit(visit{name: "member GET", path: path, status: http.StatusForbidden})
 	}
-	if p := member.post("/invoices/new", url.Values{"client_id": {w.clientID}, "due_date": {"2026-05-01"}}); p.status != http.StatusForbidden {
-		t.Errorf("member create: %d", p.status)
-	}
-	if p := member.post("/invoices/"+id+"/items/"+line, url.Values{"description": {"x"}, "quantity": {"1"}, "unit_price": {"1"}}); p.status != http.StatusForbidden {
-		t.Errorf("member edit line: %d", p.status)
-	}
-	if p := member.post("/invoices/"+id+"/void", nil); p.status != http.StatusForbidden {
-		t.Errorf("member void: %d", p.status)
-	}
+	member.visit(visit{name: "member create", method: http.MethodPost, path: "/invoices/new", form: url.Values{"client_id": {w.clientID}, "due_date": {"2026-05-01"}}, status: http.StatusForbidden})
+	member.visit(visit{name: "member edit line", method: http.MethodPost, path: "/invoices/" + id + "/items/" + line, form: url.Values{"description": {"x"}, "quantity": {"1"}, "unit_price": {"1"}}, status: http.StatusForbidden})
+	member.visit(visit{name: "member void", method: http.MethodPost, path: "/invoices/" + id + "/void", status: http.StatusForbidden})
 	if nav := member.get("/"); nav.doc.Find(`.sidebar a[href="/invoices"]`).Length() != 0 {
 		t.Errorf("members see the invoices link")
 	}
@@ -617,21 +443,15 @@ func TestInvoicePages_MembersAreForbiddenAndOtherOrganizationsNotFound(t *testin
 	// Another organization's owner.
 	other := w.e.withOrg("Oscar Other", "oscar@example.com", "Other Co")
 	for _, path := range []string{"/invoices/" + id, "/invoices/" + id + "/pdf", "/invoices/" + id + "/send"} {
-		if p := other.get(path); p.status != http.StatusNotFound {
-			t.Errorf("other org GET %s: %d", path, p.status)
-		}
+		other.visit(visit{name: "other org GET", path: path, status: http.StatusNotFound})
 	}
 	for _, path := range []string{"/invoices/" + id + "/items", "/invoices/" + id + "/items/" + line, "/invoices/" + id + "/generate", "/invoices/" + id + "/mark-paid", "/invoices/" + id + "/delete", "/invoices/" + id + "/void", "/invoices/" + id + "/payments"} {
-		if p := other.post(path, url.Values{"description": {"x"}, "quantity": {"1"}, "unit_price": {"1"}}); p.status != http.StatusNotFound {
-			t.Errorf("other org POST %s: %d", path, p.status)
-		}
+		other.visit(visit{name: "other org POST", method: http.MethodPost, path: path, form: url.Values{"description": {"x"}, "quantity": {"1"}, "unit_price": {"1"}}, status: http.StatusNotFound})
 	}
 	if p := other.get("/invoices"); p.has("invoice-row") {
 		t.Errorf("other org lists our invoices")
 	}
-	if p := other.post("/invoices/new", url.Values{"client_id": {w.clientID}, "due_date": {"2099-05-01"}}); p.status != http.StatusUnprocessableEntity {
-		t.Errorf("other org invoice for our client: %d", p.status)
-	}
+	other.visit(visit{name: "other org invoice for our client", method: http.MethodPost, path: "/invoices/new", form: url.Values{"client_id": {w.clientID}, "due_date": {"2099-05-01"}}, status: http.StatusUnprocessableEntity})
 	var n int
 	if err := w.e.db.Get(&n, `SELECT count(*) FROM invoices`); err != nil || n != 1 {
 		t.Errorf("invoices = %d (%v)", n, err)
@@ -639,14 +459,13 @@ func TestInvoicePages_MembersAreForbiddenAndOtherOrganizationsNotFound(t *testin
 }
 
 func TestInvoicePage_VoidASentInvoice(t *testing.T) {
-	w := ivSetup(t)
+	t.Parallel()
+	w := newInvoiceTeam(t)
 	b := w.owner
-	w.ivEntry(t, "Homepage", time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), 2*time.Hour)
-	id := w.ivCreate(t, url.Values{"client_id": {w.clientID}, "project_id": {w.projectID}, "issue_date": {"2026-03-31"}, "due_date": {"2099-04-30"}})
+	w.billable(t, "Homepage", time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), 2*time.Hour)
+	id := w.createInvoice(t, url.Values{"client_id": {w.clientID}, "project_id": {w.project.ID}, "issue_date": {"2026-03-31"}, "due_date": {"2099-04-30"}})
 	b.get("/invoices/" + id)
-	if p := b.htmx("/invoices/"+id+"/generate", url.Values{}); p.status != http.StatusOK {
-		t.Fatalf("generate: %d", p.status)
-	}
+	b.visit(visit{name: "generate", method: http.MethodPost, htmx: true, path: "/invoices/" + id + "/generate", form: url.Values{}, status: http.StatusOK})
 	billed := func() int {
 		var n int
 		if err := w.e.db.Get(&n, `SELECT count(*) FROM time_entries WHERE invoice_id IS NOT NULL`); err != nil {
@@ -661,9 +480,7 @@ func TestInvoicePage_VoidASentInvoice(t *testing.T) {
 		t.Errorf("a draft offers void (it is deleted instead)")
 	}
 	b.get("/invoices/" + id + "/send")
-	if p := b.post("/invoices/"+id+"/send", url.Values{"to": {"billing@acme.test"}}); p.status != http.StatusSeeOther {
-		t.Fatalf("send: %d", p.status)
-	}
+	b.visit(visit{name: "send", method: http.MethodPost, path: "/invoices/" + id + "/send", form: url.Values{"to": {"billing@acme.test"}}, status: http.StatusSeeOther})
 
 	// Sent, it can be voided; with a payment the button is disabled with its reason, and the action refuses.
 	p := b.get("/invoices/" + id)
@@ -675,17 +492,17 @@ func TestInvoicePage_VoidASentInvoice(t *testing.T) {
 		t.Fatalf("payment: %d %s", p.status, p.body)
 	}
 	p = b.get("/invoices/" + id)
-	if p.has("invoice-void-form") || !strings.Contains(ivText(p, `[data-testid="invoice-void-blocked"]`), "Delete its payments first") {
-		t.Fatalf("void with a payment: %s", ivText(p, `[data-testid="invoice-void-blocked"]`))
+	if p.has("invoice-void-form") || !strings.Contains(p.find(`[data-testid="invoice-void-blocked"]`), "Delete its payments first") {
+		t.Fatalf("void with a payment: %s", p.find(`[data-testid="invoice-void-blocked"]`))
 	}
-	ivCheckPage(t, "sent with a payment", p)
+	checkPage(t, "sent with a payment", p)
 	if p = b.post("/invoices/"+id+"/void", nil); p.status != http.StatusSeeOther || p.location != "/invoices/"+id {
 		t.Fatalf("refused void: %d %s", p.status, p.location)
 	}
 	p = b.get("/invoices/" + id)
-	if !strings.Contains(ivText(p, `[data-testid="flash"]`), "The invoice has payments: refund or delete them before voiding it.") ||
-		ivText(p, `[data-testid="invoice-status"]`) != "Sent" {
-		t.Fatalf("refused void page: %q %q", ivText(p, `[data-testid="flash"]`), ivText(p, `[data-testid="invoice-status"]`))
+	if !strings.Contains(p.find(`[data-testid="flash"]`), "The invoice has payments: refund or delete them before voiding it.") ||
+		p.find(`[data-testid="invoice-status"]`) != "Sent" {
+		t.Fatalf("refused void page: %q %q", p.find(`[data-testid="flash"]`), p.find(`[data-testid="invoice-status"]`))
 	}
 	if p = b.post(p.doc.Find(`[data-testid="payment-delete-form"]`).AttrOr("action", ""), nil); p.status != http.StatusSeeOther {
 		t.Fatalf("delete payment: %d", p.status)
@@ -697,7 +514,7 @@ func TestInvoicePage_VoidASentInvoice(t *testing.T) {
 	if form.AttrOr("action", "") != "/invoices/"+id+"/void" || !strings.Contains(form.AttrOr("hx-confirm", ""), "Void INV-2026-0001?") || !p.has("invoice-void") {
 		t.Fatalf("void form: %q %q", form.AttrOr("action", ""), form.AttrOr("hx-confirm", ""))
 	}
-	ivCheckPage(t, "sent", p)
+	checkPage(t, "sent", p)
 	p = b.htmx("/invoices/"+id+"/void", url.Values{})
 	if p.status != http.StatusNoContent || p.header.Get("HX-Redirect") != "/invoices/"+id {
 		t.Fatalf("void: %d %v", p.status, p.header)
@@ -708,25 +525,25 @@ func TestInvoicePage_VoidASentInvoice(t *testing.T) {
 
 	// The void page: VOID, nothing to pay, no actions but the PDF.
 	p = b.get("/invoices/" + id)
-	if ivText(p, `[data-testid="invoice-status"]`) != "Void" || !strings.Contains(ivText(p, `[data-testid="invoice-void-banner"]`), "VOID") ||
-		ivText(p, `[data-testid="invoice-summary-balance"]`) != "Nothing, void" || ivText(p, `[data-testid="totals-balance"]`) != "Nothing, void" ||
-		!strings.Contains(ivText(p, `[data-testid="flash"]`), "INV-2026-0001 is void.") || ivText(p, `[data-testid="invoice-number"]`) != "INV-2026-0001" {
-		t.Fatalf("void page: %q %q", ivText(p, `[data-testid="invoice-status"]`), ivText(p, `[data-testid="invoice-summary-balance"]`))
+	if p.find(`[data-testid="invoice-status"]`) != "Void" || !strings.Contains(p.find(`[data-testid="invoice-void-banner"]`), "VOID") ||
+		p.find(`[data-testid="invoice-summary-balance"]`) != "Nothing, void" || p.find(`[data-testid="totals-balance"]`) != "Nothing, void" ||
+		!strings.Contains(p.find(`[data-testid="flash"]`), "INV-2026-0001 is void.") || p.find(`[data-testid="invoice-number"]`) != "INV-2026-0001" {
+		t.Fatalf("void page: %q %q", p.find(`[data-testid="invoice-status"]`), p.find(`[data-testid="invoice-summary-balance"]`))
 	}
 	for _, testid := range []string{"invoice-send", "invoice-mark-paid", "invoice-record-payment", "payment-form", "invoice-void-form", "invoice-void-blocked", "invoice-delete-form"} {
 		if p.has(testid) {
 			t.Errorf("a void invoice shows %s", testid)
 		}
 	}
-	if !p.has("invoice-pdf") || !strings.Contains(ivText(p, `[data-testid="payments-empty"]`), "A void invoice takes no payments") {
+	if !p.has("invoice-pdf") || !strings.Contains(p.find(`[data-testid="payments-empty"]`), "A void invoice takes no payments") {
 		t.Errorf("void page: pdf link or payments text missing")
 	}
-	ivCheckPage(t, "void", p)
+	checkPage(t, "void", p)
 	if p = b.post("/invoices/"+id+"/void", nil); p.status != http.StatusSeeOther {
 		t.Fatalf("void twice: %d", p.status)
 	}
-	if p = b.get("/invoices/" + id); !strings.Contains(ivText(p, `[data-testid="flash"]`), "The invoice is already void.") {
-		t.Errorf("void twice: %q", ivText(p, `[data-testid="flash"]`))
+	if p = b.get("/invoices/" + id); !strings.Contains(p.find(`[data-testid="flash"]`), "The invoice is already void.") {
+		t.Errorf("void twice: %q", p.find(`[data-testid="flash"]`))
 	}
 
 	// The list's void tab, and the client's link: it says the invoice is void, with nothing to pay, and no longer
@@ -738,72 +555,65 @@ func TestInvoicePage_VoidASentInvoice(t *testing.T) {
 	anon := w.e.browser()
 	publicPath := strings.TrimPrefix(w.e.store.InvoiceLink(id, 0), "http://trcr.test")
 	p = anon.get(publicPath)
-	if p.status != http.StatusOK || ivText(p, `[data-testid="public-invoice-status"]`) != "Void" || ivText(p, `[data-testid="public-void"]`) != "Nothing to pay" ||
+	if p.status != http.StatusOK || p.find(`[data-testid="public-invoice-status"]`) != "Void" || p.find(`[data-testid="public-void"]`) != "Nothing to pay" ||
 		strings.Contains(p.body, "Amount due") || p.has("public-download-pdf") || p.has("public-line-items") || p.has("public-client-name") {
 		t.Fatalf("public page of a void invoice: %d %s", p.status, p.body)
 	}
-	ivCheckPage(t, "public void", p)
-	if pdf := anon.get(strings.Replace(publicPath, "?sig=", "/pdf?sig=", 1)); pdf.status != http.StatusNotFound {
-		t.Fatalf("public PDF of a void invoice: %d", pdf.status)
-	}
+	checkPage(t, "public void", p)
+	anon.visit(visit{name: "public PDF of a void invoice", path: strings.Replace(publicPath, "?sig=", "/pdf?sig=", 1), status: http.StatusNotFound})
 
 	// The released time is billed by the next invoice.
-	next := w.ivCreate(t, url.Values{"client_id": {w.clientID}, "project_id": {w.projectID}, "issue_date": {"2026-04-01"}, "due_date": {"2099-04-30"}})
+	next := w.createInvoice(t, url.Values{"client_id": {w.clientID}, "project_id": {w.project.ID}, "issue_date": {"2026-04-01"}, "due_date": {"2099-04-30"}})
 	b.get("/invoices/" + next)
-	if p := b.htmx("/invoices/"+next+"/generate", url.Values{}); p.status != http.StatusOK || !strings.Contains(ivText(p, `[data-testid="generate-result"]`), "Billed 1 time entry") {
-		t.Fatalf("billing the released time: %d %q", p.status, ivText(p, `[data-testid="generate-result"]`))
+	if p := b.htmx("/invoices/"+next+"/generate", url.Values{}); p.status != http.StatusOK || !strings.Contains(p.find(`[data-testid="generate-result"]`), "Billed 1 time entry") {
+		t.Fatalf("billing the released time: %d %q", p.status, p.find(`[data-testid="generate-result"]`))
 	}
 }
 
 func TestInvoicePage_AmountsAreTypedInTheInvoiceCurrencyAndMembersGet403First(t *testing.T) {
-	w := ivSetup(t)
+	t.Parallel()
+	w := newInvoiceTeam(t)
 	b := w.owner
-	id := w.ivCreate(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2026-03-01"}, "due_date": {"2099-03-31"}, "currency": {"JPY"}})
+	id := w.createInvoice(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2026-03-01"}, "due_date": {"2099-03-31"}, "currency": {"JPY"}})
 	b.get("/invoices/" + id)
 	p := b.htmx("/invoices/"+id+"/items", url.Values{"description": {"Translation"}, "quantity": {"2"}, "unit_price": {"1,500"}})
-	if p.status != http.StatusOK || ivText(p, `#invoice-totals [data-testid="totals-total"]`) != "3,000 JPY" {
+	if p.status != http.StatusOK || p.find(`#invoice-totals [data-testid="totals-total"]`) != "3,000 JPY" {
 		t.Fatalf("yen line: %d %s", p.status, p.body)
 	}
 	line := p.doc.Find(`form[data-testid="line-item"]`).AttrOr("data-line-id", "")
 	p = b.htmx("/invoices/"+id+"/items", url.Values{"description": {"Extra"}, "quantity": {"1"}, "unit_price": {"12.5"}})
-	if p.status != http.StatusUnprocessableEntity || !strings.Contains(ivText(p, "#li-add-price-error"), "Unit price must be a whole amount") {
-		t.Fatalf("decimals in yen: %d %q", p.status, ivText(p, "#li-add-price-error"))
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.find("#li-add-price-error"), "Unit price must be a whole amount") {
+		t.Fatalf("decimals in yen: %d %q", p.status, p.find("#li-add-price-error"))
 	}
 	p = b.htmx("/invoices/"+id+"/items/"+line, url.Values{"description": {"Translation"}, "quantity": {"2"}, "unit_price": {""}})
 	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, "Unit price is required.") {
 		t.Fatalf("blank price on update: %d %s", p.status, p.body)
 	}
 	b.get("/invoices/" + id + "/send")
-	if p := b.post("/invoices/"+id+"/send", url.Values{"to": {"billing@acme.test"}}); p.status != http.StatusSeeOther {
-		t.Fatalf("send: %d", p.status)
-	}
+	b.visit(visit{name: "send", method: http.MethodPost, path: "/invoices/" + id + "/send", form: url.Values{"to": {"billing@acme.test"}}, status: http.StatusSeeOther})
 	b.get("/invoices/" + id)
 	p = b.htmx("/invoices/"+id+"/payments", url.Values{"amount": {"0"}, "method": {"cash"}})
-	if p.status != http.StatusUnprocessableEntity || !strings.Contains(ivText(p, "#pay-amount-error"), "Amount must be more than 0") {
-		t.Fatalf("zero payment: %d %q", p.status, ivText(p, "#pay-amount-error"))
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.find("#pay-amount-error"), "Amount must be more than 0") {
+		t.Fatalf("zero payment: %d %q", p.status, p.find("#pay-amount-error"))
 	}
 	if p = b.post("/invoices/"+id+"/payments", url.Values{"amount": {"1,000"}, "method": {"cash"}}); p.status != http.StatusSeeOther {
 		t.Fatalf("payment: %d %s", p.status, p.body)
 	}
-	if p = b.get("/invoices/" + id); !strings.Contains(ivText(p, `[data-testid="flash"]`), "Payment of 1,000 JPY recorded.") ||
-		ivText(p, `[data-testid="invoice-summary-balance"]`) != "2,000 JPY" {
-		t.Errorf("after payment: %q %q", ivText(p, `[data-testid="flash"]`), ivText(p, `[data-testid="invoice-summary-balance"]`))
+	if p = b.get("/invoices/" + id); !strings.Contains(p.find(`[data-testid="flash"]`), "Payment of 1,000 JPY recorded.") ||
+		p.find(`[data-testid="invoice-summary-balance"]`) != "2,000 JPY" {
+		t.Errorf("after payment: %q %q", p.find(`[data-testid="flash"]`), p.find(`[data-testid="invoice-summary-balance"]`))
 	}
 
 	// A member who types an invalid amount is told they may not act, not how to type it.
-	member := w.ivMember(t)
-	draft := w.ivDraft(t)
+	member := w.e.join(w.owner, "Mia Member", "mia@example.com", "member")
+	draft := w.draft(t)
 	for path, form := range map[string]url.Values{
 		"/invoices/" + draft + "/items":      {"description": {"x"}, "quantity": {"1"}, "unit_price": {"12.345"}},
 		"/invoices/" + id + "/items/" + line: {"description": {"x"}, "quantity": {"1"}, "unit_price": {"abc"}},
 		"/invoices/" + id + "/payments":      {"amount": {"-5"}},
 	} {
-		if p := member.htmx(path, form); p.status != http.StatusForbidden {
-			t.Errorf("member htmx POST %s: %d", path, p.status)
-		}
-		if p := member.post(path, form); p.status != http.StatusForbidden {
-			t.Errorf("member POST %s: %d", path, p.status)
-		}
+		member.visit(visit{name: "member htmx POST", method: http.MethodPost, htmx: true, path: path, form: form, status: http.StatusForbidden})
+		member.visit(visit{name: "member POST", method: http.MethodPost, path: path, form: form, status: http.StatusForbidden})
 	}
 	var n int
 	if err := w.e.db.Get(&n, `SELECT count(*) FROM invoice_line_items`); err != nil || n != 1 {

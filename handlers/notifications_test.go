@@ -50,12 +50,8 @@ func TestBell_CountsAndListsTheNewestNotifications(t *testing.T) {
 		t.Fatalf("after opening one: %q", p.text("bell-count"))
 	}
 	// Another person cannot open it (nor learn it exists); another organization's ids are not found either.
-	if p := w.owner.get(href); p.status != http.StatusNotFound {
-		t.Fatalf("someone else's notification: %d", p.status)
-	}
-	if p := w.otherB.get(href); p.status != http.StatusNotFound {
-		t.Fatalf("another organization: %d", p.status)
-	}
+	w.owner.visit(visit{name: "someone else's notification", path: href, status: http.StatusNotFound})
+	w.otherB.visit(visit{name: "another organization", path: href, status: http.StatusNotFound})
 	// Mark all read from the bell.
 	w.member.get("/")
 	r := w.member.htmx("/notifications/mark-read", url.Values{})

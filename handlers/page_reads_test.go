@@ -15,6 +15,7 @@ import (
 // package's source, follows every page (a GET route) through the handlers' own functions and collects the store
 // methods it can reach, the shared chrome aside; more than one method is a page assembled in its handler.
 func TestPages_ReadTheirContentWithOneStoreRead(t *testing.T) {
+	t.Parallel()
 	funcs := parseHandlerFuncs(t)
 	// What every page shares is read by h.page (and accountPage, which picks its organization); resolving the
 	// actor and reading the clock are not page data either.

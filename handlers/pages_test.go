@@ -8,6 +8,7 @@ import (
 )
 
 func TestAnonymousIsSentToLogin(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.browser()
 	for _, path := range []string{"/", "/members", "/profile", "/settings/organization", "/audit-logs"} {
@@ -21,6 +22,7 @@ func TestAnonymousIsSentToLogin(t *testing.T) {
 }
 
 func TestRegisterAndLogin(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.browser()
 	b.get("/register")
@@ -78,7 +80,7 @@ func TestRegisterAndLogin(t *testing.T) {
 func sessionCookie(t *testing.T, e *env, b *browser) string {
 	u, _ := url.Parse(e.srv.URL)
 	for _, c := range b.c.Jar.Cookies(u) {
-		if c.Name == "session" {
+		if c.Name == "trcr_session" {
 			return c.Value
 		}
 	}
@@ -86,6 +88,7 @@ func sessionCookie(t *testing.T, e *env, b *browser) string {
 }
 
 func TestCSRFIsRequired(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.withOrg("Cee", "cee@example.com", "Csrf Co")
 	for _, path := range []string{"/profile", "/members/invite", "/logout", "/settings/organization"} {
@@ -100,12 +103,11 @@ func TestCSRFIsRequired(t *testing.T) {
 	}
 	// Nothing changed; the real token works.
 	b.get("/profile")
-	if p := b.htmx("/profile", url.Values{"name": {"Cee Changed"}, "timezone": {"Europe/Paris"}}); p.status != 200 {
-		t.Fatalf("profile with header token: %d %s", p.status, p.body)
-	}
+	b.visit(visit{name: "profile with header token", method: http.MethodPost, htmx: true, path: "/profile", form: url.Values{"name": {"Cee Changed"}, "timezone": {"Europe/Paris"}}, status: 200})
 }
 
 func TestForgotResetAndVerifyPages(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.signUp("Vera", "vera@example.com")
 	b := e.browser()
@@ -121,19 +123,14 @@ func TestForgotResetAndVerifyPages(t *testing.T) {
 	}
 	tok := e.tokenSentTo("vera@example.com", "/reset-password")
 	b.get("/reset-password?token=" + tok)
-	if p := b.post("/reset-password", url.Values{"token": {tok}, "password": {"short"}}); p.status != 422 {
-		t.Fatalf("short reset: %d", p.status)
-	}
-	if p := b.post("/reset-password", url.Values{"token": {tok}, "password": {"a new password"}}); p.status != http.StatusSeeOther {
-		t.Fatalf("reset: %d %s", p.status, p.body)
-	}
+	b.visit(visit{name: "short reset", method: http.MethodPost, path: "/reset-password", form: url.Values{"token": {tok}, "password": {"short"}}, status: 422})
+	b.visit(visit{name: "reset", method: http.MethodPost, path: "/reset-password", form: url.Values{"token": {tok}, "password": {"a new password"}}, status: http.StatusSeeOther})
 	b.get("/reset-password?token=" + tok) // the session was renewed at sign-in: fetch the new CSRF token
-	if p := b.post("/reset-password", url.Values{"token": {tok}, "password": {"again new password"}}); p.status != 422 {
-		t.Fatalf("reused reset token: %d", p.status)
-	}
+	b.visit(visit{name: "reused reset token", method: http.MethodPost, path: "/reset-password", form: url.Values{"token": {tok}, "password": {"again new password"}}, status: 422})
 }
 
 func TestMembersPage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Olive Owner", "olive@example.com", "Members Co")
 	p := owner.get("/members")
@@ -143,9 +140,7 @@ func TestMembersPage(t *testing.T) {
 	if inv := owner.htmx("/members/invite", url.Values{"email": {"not-an-email"}, "role": {"member"}}); inv.status != 422 || !strings.Contains(inv.body, "valid email") {
 		t.Fatalf("bad invite: %d", inv.status)
 	}
-	if inv := owner.post("/members/invite", url.Values{"email": {"max@example.com"}, "role": {"member"}}); inv.status != http.StatusSeeOther {
-		t.Fatalf("invite: %d %s", inv.status, inv.body)
-	}
+	owner.visit(visit{name: "invite", method: http.MethodPost, path: "/members/invite", form: url.Values{"email": {"max@example.com"}, "role": {"member"}}, status: http.StatusSeeOther})
 	p = owner.get("/members?q=max")
 	rows := p.doc.Find(`[data-testid="member-row"]`)
 	if rows.Length() != 1 || !strings.Contains(rows.Text(), "max@example.com") {
@@ -157,9 +152,7 @@ func TestMembersPage(t *testing.T) {
 	if inv := max.get("/invitations/accept?token=" + tok); inv.status != 200 || inv.text("invitation-org") != "Members Co" || !inv.has("accept-invitation-form") {
 		t.Fatalf("invitation page: %d", inv.status)
 	}
-	if acc := max.post("/invitations/"+tok+"/accept", nil); acc.status != http.StatusSeeOther {
-		t.Fatalf("accept: %d %s", acc.status, acc.body)
-	}
+	max.visit(visit{name: "accept", method: http.MethodPost, path: "/invitations/" + tok + "/accept", status: http.StatusSeeOther})
 	if again := max.get("/invitations/" + tok); again.status != 404 || !again.has("invitation-invalid") {
 		t.Fatalf("used invitation: %d", again.status)
 	}
@@ -194,12 +187,11 @@ func TestMembersPage(t *testing.T) {
 	// Another organization's member is not found.
 	stranger := e.withOrg("Stan", "stan@example.com", "Stranger Co")
 	stranger.get("/members")
-	if p := stranger.post("/members/"+maxID+"/remove", nil); p.status != 404 {
-		t.Fatalf("cross-org remove: %d", p.status)
-	}
+	stranger.visit(visit{name: "cross-org remove", method: http.MethodPost, path: "/members/" + maxID + "/remove", status: 404})
 }
 
 func TestOrganizationSettingsPage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Sid Owner", "sid@example.com", "Settings Co")
 	p := owner.get("/settings/organization")
@@ -228,20 +220,12 @@ func TestOrganizationSettingsPage(t *testing.T) {
 	mo.post("/login", url.Values{"email": {"mo@example.com"}, "password": {"secret123!"}})
 	mo.get("/invitations/accept?token=" + e.tokenSentTo("mo@example.com", "/invitations/accept"))
 	mo.post("/invitations/"+e.tokenSentTo("mo@example.com", "/invitations/accept")+"/accept", nil)
-	if p := mo.get("/settings/organization"); p.status != 403 {
-		t.Fatalf("member settings: %d", p.status)
-	}
-	if p := mo.get("/audit-logs"); p.status != 403 {
-		t.Fatalf("member audit log: %d", p.status)
-	}
+	mo.visit(visit{name: "member settings", path: "/settings/organization", status: 403})
+	mo.visit(visit{name: "member audit log", path: "/audit-logs", status: 403})
 	// Delete needs the name typed.
 	owner.get("/settings/organization")
-	if p := owner.post("/settings/organization/delete", url.Values{"confirm_name": {"wrong"}}); p.status != 422 {
-		t.Fatalf("delete without confirmation: %d", p.status)
-	}
-	if p := owner.post("/settings/organization/delete", url.Values{"confirm_name": {"Settings Corp"}}); p.status != http.StatusSeeOther {
-		t.Fatalf("delete: %d %s", p.status, p.body)
-	}
+	owner.visit(visit{name: "delete without confirmation", method: http.MethodPost, path: "/settings/organization/delete", form: url.Values{"confirm_name": {"wrong"}}, status: 422})
+	owner.visit(visit{name: "delete", method: http.MethodPost, path: "/settings/organization/delete", form: url.Values{"confirm_name": {"Settings Corp"}}, status: http.StatusSeeOther})
 	var n int
 	e.db.Get(&n, `SELECT count(*) FROM organizations`)
 	if n != 0 {
@@ -250,13 +234,12 @@ func TestOrganizationSettingsPage(t *testing.T) {
 }
 
 func TestAuditLogPageAndSwitcher(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Ada", "ada@example.com", "First Co")
 	owner.get("/onboarding")
 	owner.get("/organizations/new")
-	if p := owner.post("/organizations/new", url.Values{"name": {"Second Co"}}); p.status != http.StatusSeeOther {
-		t.Fatalf("new org: %d", p.status)
-	}
+	owner.visit(visit{name: "new org", method: http.MethodPost, path: "/organizations/new", form: url.Values{"name": {"Second Co"}}, status: http.StatusSeeOther})
 	home := owner.get("/")
 	if home.doc.Find(`[data-testid="org-switch-form"]`).Length() < 2 {
 		t.Fatalf("switcher lists %d organizations", home.doc.Find(`[data-testid="org-switch-form"]`).Length())
@@ -273,9 +256,7 @@ func TestAuditLogPageAndSwitcher(t *testing.T) {
 	var otherID string
 	e.db.Get(&otherID, `SELECT id FROM organizations WHERE name = 'Not Yours'`)
 	owner.get("/")
-	if p := owner.post("/orgs/switch", url.Values{"org_id": {otherID}}); p.status != 404 {
-		t.Fatalf("switch to a foreign org: %d", p.status)
-	}
+	owner.visit(visit{name: "switch to a foreign org", method: http.MethodPost, path: "/orgs/switch", form: url.Values{"org_id": {otherID}}, status: 404})
 	_ = other
 }
 
@@ -283,12 +264,13 @@ func TestAuditLogPageAndSwitcher(t *testing.T) {
 // danger zone and cannot touch the owner's row; a member gets 403 for the settings and for every member change,
 // whatever it typed.
 func TestSettingsAndMembers_TheStoreDecidesWhoMay(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Olive Owner", "olive@example.com", "Roles Co")
-	admin := clJoin(t, e, owner, "Adam Admin", "adam@example.com", "admin")
-	member := clJoin(t, e, owner, "Mia Member", "mia@example.com", "member")
-	memberID := clID(t, e, `SELECT id FROM members WHERE email = 'mia@example.com'`)
-	ownerID := clID(t, e, `SELECT id FROM members WHERE email = 'olive@example.com'`)
+	admin := e.join(owner, "Adam Admin", "adam@example.com", "admin")
+	member := e.join(owner, "Mia Member", "mia@example.com", "member")
+	memberID := e.id(`SELECT id FROM members WHERE email = 'mia@example.com'`)
+	ownerID := e.id(`SELECT id FROM members WHERE email = 'olive@example.com'`)
 
 	if p := admin.get("/settings/organization"); p.status != 200 || !p.has("org-settings-form") || !p.has("logo-form") || p.has("delete-org-form") {
 		t.Fatalf("admin settings: %d delete form %v", p.status, p.has("delete-org-form"))
@@ -332,9 +314,7 @@ func TestSettingsAndMembers_TheStoreDecidesWhoMay(t *testing.T) {
 	if bad.status != http.StatusUnprocessableEntity || !strings.Contains(bad.text("member-row-error"), "Cost rate must have at most 2 decimals") {
 		t.Fatalf("admin bad rate: %d %q", bad.status, bad.text("member-row-error"))
 	}
-	if ok := admin.htmx("/members/"+memberID+"/cost-rate", url.Values{"cost_rate": {"1,200.50"}}); ok.status != 200 {
-		t.Fatalf("admin rate: %d", ok.status)
-	}
+	admin.visit(visit{name: "admin rate", method: http.MethodPost, htmx: true, path: "/members/" + memberID + "/cost-rate", form: url.Values{"cost_rate": {"1,200.50"}}, status: 200})
 	e.db.Get(&rate, `SELECT cost_rate FROM members WHERE id = $1`, memberID)
 	if rate != 120050 {
 		t.Fatalf("rate %d", rate)

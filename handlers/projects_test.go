@@ -6,36 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/PuerkitoBio/goquery"
 )
-
-// pwJoin signs someone up and has them accept the owner's invitation to the owner's organization as a member.
-func pwJoin(t *testing.T, e *env, owner *browser, name, email string) *browser {
-	t.Helper()
-	owner.get("/members")
-	if p := owner.post("/members/invite", url.Values{"email": {email}, "role": {"member"}}); p.status != http.StatusSeeOther {
-		t.Fatalf("invite %s: %d", email, p.status)
-	}
-	b := e.signUp(name, email)
-	tok := e.tokenSentTo(email, "/invitations/accept")
-	b.get("/invitations/accept?token=" + tok)
-	if p := b.post("/invitations/"+tok+"/accept", nil); p.status != http.StatusSeeOther {
-		t.Fatalf("accept %s: %d %s", email, p.status, p.body)
-	}
-	b.get("/")
-	return b
-}
-
-func pwProjectID(t *testing.T, e *env, name string) string {
-	t.Helper()
-	return clID(t, e, `SELECT id FROM projects WHERE name = $1`, name)
-}
-
-func pwUserID(t *testing.T, e *env, email string) string {
-	t.Helper()
-	return clID(t, e, `SELECT id FROM users WHERE email = $1`, email)
-}
 
 // pwCreateProject creates a project through the page form and returns its id.
 func pwCreateProject(t *testing.T, e *env, b *browser, name string) string {
@@ -45,63 +16,11 @@ func pwCreateProject(t *testing.T, e *env, b *browser, name string) string {
 	if p.status != http.StatusSeeOther {
 		t.Fatalf("create project %q: %d %s", name, p.status, p.body)
 	}
-	return pwProjectID(t, e, name)
-}
-
-func pwCount(p page, testid string) int { return p.doc.Find(`[data-testid="` + testid + `"]`).Length() }
-
-// pwCheckPage holds the pages to the rules of the views tests: no inline styles or scripts (CSP), every POST form
-// with its CSRF field, unique ids, labels and descriptions that point at something.
-func pwCheckPage(t *testing.T, what string, p page) {
-	t.Helper()
-	if p.doc.Find(`[style]`).Length() > 0 {
-		t.Errorf("%s: inline style attribute", what)
-	}
-	if p.doc.Find(`script:not([src])`).Length() > 0 {
-		t.Errorf("%s: inline script", what)
-	}
-	ids := map[string]int{}
-	p.doc.Find("[id]").Each(func(_ int, s *goquery.Selection) { ids[s.AttrOr("id", "")]++ })
-	for id, n := range ids {
-		if n > 1 {
-			t.Errorf("%s: duplicate id %q", what, id)
-		}
-	}
-	p.doc.Find("label[for]").Each(func(_ int, s *goquery.Selection) {
-		if ids[s.AttrOr("for", "")] == 0 {
-			t.Errorf("%s: label for=%q has no control", what, s.AttrOr("for", ""))
-		}
-	})
-	p.doc.Find("[aria-describedby]").Each(func(_ int, s *goquery.Selection) {
-		for _, ref := range strings.Fields(s.AttrOr("aria-describedby", "")) {
-			if ids[ref] == 0 {
-				t.Errorf("%s: aria-describedby %q has no target", what, ref)
-			}
-		}
-	})
-	p.doc.Find(`form[method="post"]`).Each(func(_ int, f *goquery.Selection) {
-		if f.Find(`input[type="hidden"][name="_csrf"]`).Length() != 1 {
-			t.Errorf("%s: form %s without CSRF field", what, f.AttrOr("action", "?"))
-		}
-		if hx := f.AttrOr("hx-post", ""); hx != "" && hx != f.AttrOr("action", "") {
-			t.Errorf("%s: hx-post %q differs from action %q", what, hx, f.AttrOr("action", ""))
-		}
-		if f.AttrOr("data-testid", "") == "" {
-			t.Errorf("%s: form %s without data-testid", what, f.AttrOr("action", "?"))
-		}
-	})
-	p.doc.Find("input, select, textarea").Each(func(_ int, s *goquery.Selection) {
-		if typ := s.AttrOr("type", ""); typ == "hidden" || typ == "submit" {
-			return
-		}
-		id := s.AttrOr("id", "")
-		if s.AttrOr("aria-label", "") == "" && (id == "" || p.doc.Find(`label[for="`+id+`"]`).Length() == 0) {
-			t.Errorf("%s: control %q has no label", what, s.AttrOr("name", ""))
-		}
-	})
+	return e.id(`SELECT id FROM projects WHERE name = $1`, name)
 }
 
 func TestProjectPages_OwnerCreatesFiltersEditsAndDeletes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Olga Owner", "olga@example.com", "Projects Co")
 	e.db.MustExec(`UPDATE organizations SET currency = 'EUR'`)
@@ -110,12 +29,12 @@ func TestProjectPages_OwnerCreatesFiltersEditsAndDeletes(t *testing.T) {
 	if p.status != 200 || !p.has("new-project") || !p.has("empty-new-project") {
 		t.Fatalf("empty list: %d new=%v empty=%v", p.status, p.has("new-project"), p.has("empty-new-project"))
 	}
-	pwCheckPage(t, "empty list", p)
+	checkPage(t, "empty list", p)
 	form := owner.get("/projects/new")
 	if form.status != 200 || !form.has("project-form") || form.doc.Find(`input[name="color"][value="#6366f1"]`).AttrOr("checked", "x") == "x" {
 		t.Fatalf("new project page: %d", form.status)
 	}
-	pwCheckPage(t, "new project", form)
+	checkPage(t, "new project", form)
 
 	// Invalid input is shown in place: htmx gets the form alone with a 422.
 	bad := owner.htmx("/projects/new", url.Values{"name": {"  "}, "hourly_rate": {"12"}})
@@ -138,7 +57,7 @@ func TestProjectPages_OwnerCreatesFiltersEditsAndDeletes(t *testing.T) {
 		"name": {"Website relaunch"}, "description": {"New marketing site"}, "color": {"#6366f1"},
 		"color_custom": {"#123456"}, "color_custom_was": {"#6366f1"}, "billable": {"true"}, "hourly_rate": {"120.50"},
 	})
-	id := pwProjectID(t, e, "Website relaunch")
+	id := e.id(`SELECT id FROM projects WHERE name = $1`, "Website relaunch")
 	if ok.status != http.StatusSeeOther || ok.location != "/projects/"+id+"/board" {
 		t.Fatalf("create: %d %q", ok.status, ok.location)
 	}
@@ -173,7 +92,7 @@ func TestProjectPages_OwnerCreatesFiltersEditsAndDeletes(t *testing.T) {
 	if web.Find(`svg rect[fill="#123456"]`).Length() == 0 {
 		t.Fatalf("card without its color")
 	}
-	pwCheckPage(t, "list", list)
+	checkPage(t, "list", list)
 
 	// Edit: archive, clear the rate, not billable, a preset color.
 	edit := owner.get("/projects/" + id + "/edit")
@@ -186,7 +105,7 @@ func TestProjectPages_OwnerCreatesFiltersEditsAndDeletes(t *testing.T) {
 	if edit.doc.Find(`input[name="color"][value="custom"][checked]`).Length() != 1 {
 		t.Fatalf("custom color not selected")
 	}
-	pwCheckPage(t, "edit", edit)
+	checkPage(t, "edit", edit)
 	if p := owner.htmx("/projects/"+id+"/edit", url.Values{"name": {""}, "status": {"active"}}); p.status != 422 || !strings.Contains(p.body, "Name is required.") || strings.Contains(p.body, "<html") {
 		t.Fatalf("blank name on edit: %d", p.status)
 	}
@@ -203,18 +122,18 @@ func TestProjectPages_OwnerCreatesFiltersEditsAndDeletes(t *testing.T) {
 	}
 
 	// Filters live in the URL; htmx gets the results alone.
-	if n := pwCount(owner.get("/projects"), "project-card"); n != 1 {
+	if n := owner.get("/projects").count("project-card"); n != 1 {
 		t.Fatalf("active: %d cards", n)
 	}
 	arch := owner.get("/projects?status=archived")
-	if pwCount(arch, "project-card") != 1 || !arch.has("project-archived") || arch.doc.Find(`#projects-status-archived[checked]`).Length() != 1 {
+	if arch.count("project-card") != 1 || !arch.has("project-archived") || arch.doc.Find(`#projects-status-archived[checked]`).Length() != 1 {
 		t.Fatalf("archived filter")
 	}
-	if n := pwCount(owner.get("/projects?status=all"), "project-card"); n != 2 {
+	if n := owner.get("/projects?status=all").count("project-card"); n != 2 {
 		t.Fatalf("all: %d cards", n)
 	}
 	q := owner.get("/projects?status=all&q=intern")
-	if pwCount(q, "project-card") != 1 || q.doc.Find(`#projects-q`).AttrOr("value", "") != "intern" {
+	if q.count("project-card") != 1 || q.doc.Find(`#projects-q`).AttrOr("value", "") != "intern" {
 		t.Fatalf("search")
 	}
 	none := owner.get("/projects?q=zebra")
@@ -224,7 +143,7 @@ func TestProjectPages_OwnerCreatesFiltersEditsAndDeletes(t *testing.T) {
 	req, _ := http.NewRequest("GET", e.srv.URL+"/projects?status=all&q=web", nil)
 	req.Header.Set("HX-Request", "true")
 	frag := owner.read(owner.c.Do(req))
-	if frag.status != 200 || strings.Contains(frag.body, "<html") || !frag.has("projects-results") || pwCount(frag, "project-card") != 1 {
+	if frag.status != 200 || strings.Contains(frag.body, "<html") || !frag.has("projects-results") || frag.count("project-card") != 1 {
 		t.Fatalf("htmx results: %d %s", frag.status, frag.body)
 	}
 
@@ -244,48 +163,41 @@ func TestProjectPages_OwnerCreatesFiltersEditsAndDeletes(t *testing.T) {
 }
 
 func TestProjectPages_MembersManagersAndOtherOrganizations(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Olga Owner", "olga@example.com", "Projects Co")
 	id := pwCreateProject(t, e, owner, "Apollo")
-	mia := pwJoin(t, e, owner, "Mia Member", "mia@example.com")
-	miaID := pwUserID(t, e, "mia@example.com")
+	mia := e.join(owner, "Mia Member", "mia@example.com", "member")
+	miaID := e.userID("mia@example.com")
 
 	// A member on no project: no create button, a friendly empty state; creating is forbidden; the project is
 	// invisible.
 	list := mia.get("/projects")
-	if list.status != 200 || list.has("new-project") || pwCount(list, "project-card") != 0 || !list.has("empty-state") {
+	if list.status != 200 || list.has("new-project") || list.count("project-card") != 0 || !list.has("empty-state") {
 		t.Fatalf("member list: %d", list.status)
 	}
-	if p := mia.get("/projects/new"); p.status != 403 {
-		t.Fatalf("member new page: %d", p.status)
-	}
-	if p := mia.post("/projects/new", url.Values{"name": {"Sneaky"}}); p.status != 403 {
-		t.Fatalf("member create: %d", p.status)
-	}
+	mia.visit(visit{name: "member new page", path: "/projects/new", status: 403})
+	mia.visit(visit{name: "member create", method: http.MethodPost, path: "/projects/new", form: url.Values{"name": {"Sneaky"}}, status: 403})
 	// The store refuses a member before it reads the rate: a rate it cannot read changes nothing.
-	if p := mia.post("/projects/new", url.Values{"name": {"Sneaky"}, "hourly_rate": {"lots"}}); p.status != 403 {
-		t.Fatalf("member create with a bad rate: %d", p.status)
-	}
+	mia.visit(visit{name: "member create with a bad rate", method: http.MethodPost, path: "/projects/new", form: url.Values{"name": {"Sneaky"}, "hourly_rate": {"lots"}}, status: 403})
 	for _, path := range []string{"/projects/" + id + "/edit", "/projects/" + id + "/members", "/projects/not-a-uuid/members"} {
-		if p := mia.get(path); p.status != 404 {
-			t.Fatalf("member %s: %d", path, p.status)
-		}
+		mia.visit(visit{name: "member", path: path, status: 404})
 	}
 
 	// The owner adds Mia as a member with htmx: the section comes back with her and a flash.
 	mp := owner.get("/projects/" + id + "/members")
-	if mp.status != 200 || !mp.has("project-member-add-form") || pwCount(mp, "project-member-row") != 1 {
+	if mp.status != 200 || !mp.has("project-member-add-form") || mp.count("project-member-row") != 1 {
 		t.Fatalf("members page: %d", mp.status)
 	}
 	if mp.doc.Find(`#pm-add-user option[value="`+miaID+`"]`).Length() != 1 {
 		t.Fatalf("Mia is not offered")
 	}
-	pwCheckPage(t, "members", mp)
+	checkPage(t, "members", mp)
 	if p := owner.htmx("/projects/"+id+"/members", url.Values{"user_id": {""}, "role": {"member"}}); p.status != 422 || !strings.Contains(p.body, "Choose a person to add.") {
 		t.Fatalf("add nobody: %d", p.status)
 	}
 	added := owner.htmx("/projects/"+id+"/members", url.Values{"user_id": {miaID}, "role": {"member"}})
-	if added.status != 200 || strings.Contains(added.body, "<html") || pwCount(added, "project-member-row") != 2 || !strings.Contains(added.body, "Mia Member was added") {
+	if added.status != 200 || strings.Contains(added.body, "<html") || added.count("project-member-row") != 2 || !strings.Contains(added.body, "Mia Member was added") {
 		t.Fatalf("add: %d %s", added.status, added.body)
 	}
 	if !added.has("project-member-none") {
@@ -297,50 +209,36 @@ func TestProjectPages_MembersManagersAndOtherOrganizations(t *testing.T) {
 
 	// As a member, Mia sees the project and its people, but cannot manage it.
 	list = mia.get("/projects")
-	if pwCount(list, "project-card") != 1 || list.has("project-edit-link") {
-		t.Fatalf("member sees %d cards, edit link %v", pwCount(list, "project-card"), list.has("project-edit-link"))
+	if list.count("project-card") != 1 || list.has("project-edit-link") {
+		t.Fatalf("member sees %d cards, edit link %v", list.count("project-card"), list.has("project-edit-link"))
 	}
 	mm := mia.get("/projects/" + id + "/members")
 	if mm.status != 200 || mm.has("project-member-add-form") || mm.has("project-member-remove-form") || mm.has("project-tab-settings") {
 		t.Fatalf("member view of members: %d", mm.status)
 	}
-	if p := mia.get("/projects/" + id + "/edit"); p.status != 403 {
-		t.Fatalf("member edit page: %d", p.status)
-	}
-	if p := mia.post("/projects/"+id+"/edit", url.Values{"name": {"Renamed"}, "status": {"active"}}); p.status != 403 {
-		t.Fatalf("member edit: %d", p.status)
-	}
-	if p := mia.post("/projects/"+id+"/edit", url.Values{"name": {"Renamed"}, "status": {"active"}, "hourly_rate": {"12.345"}}); p.status != 403 {
-		t.Fatalf("member edit with a bad rate: %d", p.status)
-	}
-	if p := mia.post("/projects/"+id+"/members/"+miaID+"/remove", nil); p.status != 403 {
-		t.Fatalf("member removes: %d", p.status)
-	}
+	mia.visit(visit{name: "member edit page", path: "/projects/" + id + "/edit", status: 403})
+	mia.visit(visit{name: "member edit", method: http.MethodPost, path: "/projects/" + id + "/edit", form: url.Values{"name": {"Renamed"}, "status": {"active"}}, status: 403})
+	mia.visit(visit{name: "member edit with a bad rate", method: http.MethodPost, path: "/projects/" + id + "/edit", form: url.Values{"name": {"Renamed"}, "status": {"active"}, "hourly_rate": {"12.345"}}, status: 403})
+	mia.visit(visit{name: "member removes", method: http.MethodPost, path: "/projects/" + id + "/members/" + miaID + "/remove", status: 403})
 
 	// Made a manager, Mia may edit the project but not delete it.
 	owner.get("/projects/" + id + "/members")
-	if p := owner.htmx("/projects/"+id+"/members/"+miaID+"/remove", nil); p.status != 200 || pwCount(p, "project-member-row") != 1 {
+	if p := owner.htmx("/projects/"+id+"/members/"+miaID+"/remove", nil); p.status != 200 || p.count("project-member-row") != 1 {
 		t.Fatalf("remove: %d", p.status)
 	}
-	if p := owner.post("/projects/"+id+"/members", url.Values{"user_id": {miaID}, "role": {"manager"}}); p.status != http.StatusSeeOther {
-		t.Fatalf("add manager: %d", p.status)
-	}
+	owner.visit(visit{name: "add manager", method: http.MethodPost, path: "/projects/" + id + "/members", form: url.Values{"user_id": {miaID}, "role": {"manager"}}, status: http.StatusSeeOther})
 	me := mia.get("/projects/" + id + "/edit")
 	if me.status != 200 || me.has("project-delete-form") || !me.has("project-tab-settings") {
 		t.Fatalf("manager edit page: %d delete form %v", me.status, me.has("project-delete-form"))
 	}
-	if p := mia.post("/projects/"+id+"/edit", url.Values{"name": {"Apollo 11"}, "color": {"#3b82f6"}, "status": {"active"}, "billable": {"true"}}); p.status != http.StatusSeeOther {
-		t.Fatalf("manager save: %d %s", p.status, p.body)
-	}
-	if p := mia.post("/projects/"+id+"/delete", url.Values{"confirm_name": {"Apollo 11"}}); p.status != 403 {
-		t.Fatalf("manager delete: %d", p.status)
-	}
+	mia.visit(visit{name: "manager save", method: http.MethodPost, path: "/projects/" + id + "/edit", form: url.Values{"name": {"Apollo 11"}, "color": {"#3b82f6"}, "status": {"active"}, "billable": {"true"}}, status: http.StatusSeeOther})
+	mia.visit(visit{name: "manager delete", method: http.MethodPost, path: "/projects/" + id + "/delete", form: url.Values{"confirm_name": {"Apollo 11"}}, status: 403})
 	if mm := mia.get("/projects/" + id + "/members"); !mm.has("project-member-add-form") || !mm.has("project-member-remove-form") {
 		t.Fatalf("manager cannot manage members")
 	}
 
 	// An admin gets both forms and may delete.
-	adam := clJoin(t, e, owner, "Adam Admin", "adam@example.com", "admin")
+	adam := e.join(owner, "Adam Admin", "adam@example.com", "admin")
 	if p := adam.get("/projects/new"); p.status != 200 || !p.has("project-form") {
 		t.Fatalf("admin new page: %d", p.status)
 	}
@@ -353,24 +251,18 @@ func TestProjectPages_MembersManagersAndOtherOrganizations(t *testing.T) {
 	if p := mia.post("/projects/"+id+"/members/"+miaID+"/remove", nil); p.status != http.StatusSeeOther || p.location != "/projects" {
 		t.Fatalf("manager leaves: %d %q", p.status, p.location)
 	}
-	if p := mia.get("/projects/" + id + "/edit"); p.status != 404 {
-		t.Fatalf("after leaving: %d", p.status)
-	}
+	mia.visit(visit{name: "after leaving", path: "/projects/" + id + "/edit", status: 404})
 
 	// Another organization's admin never sees the project.
 	stranger := e.withOrg("Stan", "stan@example.com", "Stranger Co")
 	for _, path := range []string{"/projects/" + id + "/edit", "/projects/" + id + "/members"} {
-		if p := stranger.get(path); p.status != 404 {
-			t.Fatalf("stranger %s: %d", path, p.status)
-		}
+		stranger.visit(visit{name: "stranger", path: path, status: 404})
 	}
 	stranger.get("/projects")
 	for _, path := range []string{"/projects/" + id + "/edit", "/projects/" + id + "/delete", "/projects/" + id + "/members", "/projects/" + id + "/members/" + miaID + "/remove"} {
-		if p := stranger.post(path, url.Values{"name": {"x"}, "confirm_name": {"Apollo 11"}, "user_id": {miaID}}); p.status != 404 {
-			t.Fatalf("stranger POST %s: %d", path, p.status)
-		}
+		stranger.visit(visit{name: "stranger POST", method: http.MethodPost, path: path, form: url.Values{"name": {"x"}, "confirm_name": {"Apollo 11"}, "user_id": {miaID}}, status: 404})
 	}
-	if pwCount(stranger.get("/projects"), "project-card") != 0 {
+	if stranger.get("/projects").count("project-card") != 0 {
 		t.Fatal("stranger lists another organization's project")
 	}
 }

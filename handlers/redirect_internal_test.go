@@ -3,6 +3,7 @@ package handlers
 import "testing"
 
 func TestSafeNext_KeepsOnlyLocalPaths(t *testing.T) {
+	t.Parallel()
 	for next, want := range map[string]string{
 		"/":                              "/",
 		"/tasks?task=1&view=board#c":     "/tasks?task=1&view=board#c",

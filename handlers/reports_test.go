@@ -11,68 +11,6 @@ import (
 	"github.com/PuerkitoBio/goquery"
 )
 
-// reportsTeam is an organization with an owner (Olga) and a plain member (Mia), a client with a project, time
-// in March 2026 for both, an invoice and a payment; and another organization with its own client and time.
-type reportsTeam struct {
-	e                 *env
-	owner, member     *browser
-	org, olga, mia    string
-	client, project   string
-	otherClient       string
-	otherOrgUserEmail string
-}
-
-func newReportsTeam(t *testing.T) *reportsTeam {
-	t.Helper()
-	e := newEnv(t)
-	r := &reportsTeam{e: e, owner: e.withOrg("Olga Owner", "olga@example.com", "Report Co")}
-	id := func(query string, args ...any) string {
-		t.Helper()
-		var s string
-		if err := e.db.Get(&s, query, args...); err != nil {
-			t.Fatalf("%s: %v", query, err)
-		}
-		return s
-	}
-	r.olga = id(`SELECT id FROM users WHERE email = 'olga@example.com'`)
-	r.org = id(`SELECT organization_id FROM members WHERE user_id = $1`, r.olga)
-	r.member = e.signUp("Mia Member", "mia@example.com")
-	r.mia = id(`SELECT id FROM users WHERE email = 'mia@example.com'`)
-	e.db.MustExec(`INSERT INTO members (organization_id, user_id, email, role, status, cost_rate) VALUES ($1, $2, 'mia@example.com', 'member', 'active', 3000)`, r.org, r.mia)
-	e.db.MustExec(`UPDATE members SET cost_rate = 5000 WHERE user_id = $1`, r.olga)
-	e.db.MustExec(`UPDATE users SET default_org_id = $1 WHERE id = $2`, r.org, r.mia)
-	r.client = id(`INSERT INTO clients (organization_id, name, hourly_rate) VALUES ($1, 'Acme', 9000) RETURNING id`, r.org)
-	r.project = id(`INSERT INTO projects (organization_id, name, client_id, hourly_rate) VALUES ($1, 'Website', $2, 12000) RETURNING id`, r.org, r.client)
-	entry := func(user, project, start, stop string, billable bool, desc string) {
-		t.Helper()
-		var p any
-		if project != "" {
-			p = project
-		}
-		e.db.MustExec(`INSERT INTO time_entries (organization_id, user_id, project_id, started_at, stopped_at, billable, description)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, r.org, user, p, start, stop, billable, desc)
-	}
-	entry(r.olga, r.project, "2026-03-02T09:00:00Z", "2026-03-02T12:30:00Z", true, "Design")            // 3.5 h
-	entry(r.olga, "", "2026-03-03T09:00:00Z", "2026-03-03T10:00:00Z", false, "Internal")                // 1 h
-	entry(r.mia, r.project, "2026-03-02T13:00:00Z", "2026-03-02T15:15:00Z", true, "Build")              // 2.25 h
-	entry(r.mia, r.project, "2026-03-10T08:00:00Z", "2026-03-10T10:00:00Z", true, "=cmd|' /C calc'!A0") // 2 h
-	inv := id(`INSERT INTO invoices (organization_id, client_id, number, status, issue_date, due_date, currency, subtotal, total, amount_paid)
-		VALUES ($1, $2, 'INV-2026-0001', 'sent', '2026-03-05', '2026-04-04', 'EUR', 50000, 50000, 20000) RETURNING id`, r.org, r.client)
-	e.db.MustExec(`INSERT INTO payments (organization_id, invoice_id, client_id, amount, paid_at) VALUES ($1, $2, $3, 20000, '2026-03-20T10:00:00Z')`,
-		r.org, inv, r.client)
-
-	// Another organization, whose figures must never show.
-	other := e.withOrg("Otto Other", "otto@example.com", "Other Co")
-	_ = other
-	otto := id(`SELECT id FROM users WHERE email = 'otto@example.com'`)
-	otherOrg := id(`SELECT organization_id FROM members WHERE user_id = $1`, otto)
-	r.otherClient = id(`INSERT INTO clients (organization_id, name, hourly_rate) VALUES ($1, 'Secret client', 50000) RETURNING id`, otherOrg)
-	otherProject := id(`INSERT INTO projects (organization_id, name, client_id) VALUES ($1, 'Secret project', $2) RETURNING id`, otherOrg, r.otherClient)
-	e.db.MustExec(`INSERT INTO time_entries (organization_id, user_id, project_id, started_at, stopped_at) VALUES ($1, $2, $3, '2026-03-02T09:00:00Z', '2026-03-02T17:00:00Z')`,
-		otherOrg, otto, otherProject)
-	return r
-}
-
 const march = "from=2026-03-01&to=2026-03-31"
 
 // tableSums adds up the numeric columns of a report table's body and reads its totals row.
@@ -110,6 +48,7 @@ func parseNumber(t *testing.T, s string) float64 {
 }
 
 func TestReports_IndexOpensTheTimesheet(t *testing.T) {
+	t.Parallel()
 	r := newReportsTeam(t)
 	p := r.owner.get("/reports?" + march)
 	if p.status != http.StatusSeeOther || p.location != "/reports/timesheet?"+march {
@@ -126,6 +65,7 @@ func TestReports_IndexOpensTheTimesheet(t *testing.T) {
 }
 
 func TestReports_TimesheetForAnOwner(t *testing.T) {
+	t.Parallel()
 	r := newReportsTeam(t)
 	p := r.owner.get("/reports/timesheet?" + march)
 	if p.status != http.StatusOK {
@@ -152,15 +92,15 @@ func TestReports_TimesheetForAnOwner(t *testing.T) {
 		t.Errorf("total %q, or another organization leaks", got)
 	}
 	// Filters are kept in the URL and the form: one member, one project.
-	p = r.owner.get("/reports/timesheet?" + march + "&group_by=week&user_id=" + r.mia + "&project_id=" + r.project)
+	p = r.owner.get("/reports/timesheet?" + march + "&group_by=week&user_id=" + r.memberA.UserID + "&project_id=" + r.project.ID)
 	rows, _, totals = tableSums(t, p)
 	if rows != 2 || totals[0] != 4.25 {
 		t.Errorf("Mia on Website by week: %d rows, totals %v", rows, totals)
 	}
-	if p.doc.Find(`#report-user option[selected]`).AttrOr("value", "") != r.mia || p.doc.Find(`#report-group-by option[selected]`).AttrOr("value", "") != "week" {
+	if p.doc.Find(`#report-user option[selected]`).AttrOr("value", "") != r.memberA.UserID || p.doc.Find(`#report-group-by option[selected]`).AttrOr("value", "") != "week" {
 		t.Error("the form does not show the filters")
 	}
-	if href := p.doc.Find(`[data-testid="report-csv"]`).AttrOr("href", ""); !strings.Contains(href, "user_id="+r.mia) || !strings.Contains(href, "group_by=week") {
+	if href := p.doc.Find(`[data-testid="report-csv"]`).AttrOr("href", ""); !strings.Contains(href, "user_id="+r.memberA.UserID) || !strings.Contains(href, "group_by=week") {
 		t.Errorf("CSV link %q loses the filters", href)
 	}
 	// The chart has a bar tooltip per period with time, and the 100% line is the utilization chart's only.
@@ -170,6 +110,7 @@ func TestReports_TimesheetForAnOwner(t *testing.T) {
 }
 
 func TestReports_MemberSeesOnlyTheirOwnTimeAndNoMoney(t *testing.T) {
+	t.Parallel()
 	r := newReportsTeam(t)
 	p := r.member.get("/reports/timesheet?" + march)
 	if p.status != http.StatusOK {
@@ -183,10 +124,8 @@ func TestReports_MemberSeesOnlyTheirOwnTimeAndNoMoney(t *testing.T) {
 		t.Errorf("member timesheet: %d rows, totals %v", rows, totals)
 	}
 	for _, path := range []string{"/reports/revenue?" + march, "/reports/profitability?" + march, "/reports/revenue.csv?" + march,
-		"/reports/profitability.csv?" + march, "/reports/timesheet?" + march + "&user_id=" + r.olga} {
-		if p := r.member.get(path); p.status != http.StatusForbidden {
-			t.Errorf("member GET %s: %d, want 403", path, p.status)
-		}
+		"/reports/profitability.csv?" + march, "/reports/timesheet?" + march + "&user_id=" + r.ownerA.UserID} {
+		r.member.visit(visit{name: "member GET", path: path, status: http.StatusForbidden})
 	}
 	p = r.member.get("/reports/utilization?" + march)
 	if p.status != http.StatusOK || p.doc.Find(`[data-testid="report-table"] tbody tr`).Length() != 1 || !p.has("chart-ref") {
@@ -195,6 +134,7 @@ func TestReports_MemberSeesOnlyTheirOwnTimeAndNoMoney(t *testing.T) {
 }
 
 func TestReports_RevenueUtilizationAndProfitability(t *testing.T) {
+	t.Parallel()
 	r := newReportsTeam(t)
 	p := r.owner.get("/reports/revenue?from=2026-01-01&to=2026-06-30")
 	if p.status != http.StatusOK {
@@ -241,6 +181,7 @@ func TestReports_RevenueUtilizationAndProfitability(t *testing.T) {
 }
 
 func TestReports_InvalidFiltersAreShownInPlace(t *testing.T) {
+	t.Parallel()
 	r := newReportsTeam(t)
 	p := r.owner.get("/reports/timesheet?from=2026-03-31&to=2026-03-01")
 	if p.status != http.StatusUnprocessableEntity {
@@ -272,8 +213,9 @@ func TestReports_InvalidFiltersAreShownInPlace(t *testing.T) {
 }
 
 func TestReports_CSVExport(t *testing.T) {
+	t.Parallel()
 	r := newReportsTeam(t)
-	res, err := r.owner.c.Get(r.e.srv.URL + "/reports/timesheet.csv?" + march + "&user_id=" + r.mia)
+	res, err := r.owner.c.Get(r.e.srv.URL + "/reports/timesheet.csv?" + march + "&user_id=" + r.memberA.UserID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,8 +230,8 @@ func TestReports_CSVExport(t *testing.T) {
 	}
 	want := [][]string{
 		{"period", "user_id", "user_name", "hours", "billable_hours"},
-		{"2026-03-02", r.mia, "Mia Member", "2.25", "2.25"},
-		{"2026-03-10", r.mia, "Mia Member", "2", "2"},
+		{"2026-03-02", r.memberA.UserID, "Mia Member", "2.25", "2.25"},
+		{"2026-03-10", r.memberA.UserID, "Mia Member", "2", "2"},
 	}
 	if len(records) != len(want) {
 		t.Fatalf("records %v", records)
@@ -324,8 +266,9 @@ func TestReports_CSVExport(t *testing.T) {
 }
 
 func TestReports_CSVNeutralizesFormulas(t *testing.T) {
+	t.Parallel()
 	r := newReportsTeam(t)
-	r.e.db.MustExec(`UPDATE projects SET name = '=HYPERLINK("http://evil")' WHERE id = $1`, r.project)
+	r.e.db.MustExec(`UPDATE projects SET name = '=HYPERLINK("http://evil")' WHERE id = $1`, r.project.ID)
 	res, err := r.owner.c.Get(r.e.srv.URL + "/reports/profitability.csv?" + march)
 	if err != nil {
 		t.Fatal(err)
@@ -343,8 +286,9 @@ func TestReports_CSVNeutralizesFormulas(t *testing.T) {
 }
 
 func TestReports_QuickRangesKeepTheFilters(t *testing.T) {
+	t.Parallel()
 	r := newReportsTeam(t)
-	p := r.owner.get("/reports/timesheet?" + march + "&group_by=week&client_id=" + r.client)
+	p := r.owner.get("/reports/timesheet?" + march + "&group_by=week&client_id=" + r.clientID)
 	var hrefs []string
 	p.doc.Find(`[data-testid="report-range"]`).Each(func(_ int, a *goquery.Selection) { hrefs = append(hrefs, a.AttrOr("href", "")) })
 	if len(hrefs) != 4 {
@@ -352,7 +296,7 @@ func TestReports_QuickRangesKeepTheFilters(t *testing.T) {
 	}
 	for _, h := range hrefs {
 		u, err := url.Parse(h)
-		if err != nil || u.Path != "/reports/timesheet" || u.Query().Get("group_by") != "week" || u.Query().Get("client_id") != r.client || u.Query().Get("from") == "" {
+		if err != nil || u.Path != "/reports/timesheet" || u.Query().Get("group_by") != "week" || u.Query().Get("client_id") != r.clientID || u.Query().Get("from") == "" {
 			t.Errorf("quick range %q", h)
 		}
 	}

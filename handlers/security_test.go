@@ -60,9 +60,7 @@ func (e *env) signIn(email string) *browser {
 	e.t.Helper()
 	b := e.browser()
 	b.get("/login")
-	if p := b.post("/login", url.Values{"email": {email}, "password": {"secret123!"}}); p.status != http.StatusSeeOther {
-		e.t.Fatalf("sign in %s: %d %s", email, p.status, p.body)
-	}
+	b.visit(visit{name: "sign in", method: http.MethodPost, path: "/login", form: url.Values{"email": {email}, "password": {"secret123!"}}, status: http.StatusSeeOther})
 	b.get("/profile")
 	return b
 }
@@ -86,9 +84,7 @@ func TestPasswordChange_SignsOutOtherSessions(t *testing.T) {
 	if p := phone.get("/profile"); p.status != http.StatusSeeOther || !strings.HasPrefix(p.location, "/login") {
 		t.Fatalf("the other browser is still signed in: %d %q", p.status, p.location)
 	}
-	if p := laptop.htmx("/profile", url.Values{"name": {"Ann B"}, "timezone": {"UTC"}}); p.status != http.StatusOK {
-		t.Fatalf("the browser that changed the password lost its session or token: %d %s", p.status, p.body)
-	}
+	laptop.visit(visit{name: "the browser that changed the password lost its session or token", method: http.MethodPost, htmx: true, path: "/profile", form: url.Values{"name": {"Ann B"}, "timezone": {"UTC"}}, status: http.StatusOK})
 
 	// A reset, requested from a third browser, signs out the laptop too.
 	other := e.browser()
@@ -96,15 +92,9 @@ func TestPasswordChange_SignsOutOtherSessions(t *testing.T) {
 	other.post("/forgot-password", url.Values{"email": {"ann@example.com"}})
 	tok := e.tokenSentTo("ann@example.com", "/reset-password")
 	other.get("/reset-password?token=" + tok)
-	if p := other.post("/reset-password", url.Values{"token": {tok}, "password": {"third secret 3"}}); p.status != http.StatusSeeOther {
-		t.Fatalf("reset: %d %s", p.status, p.body)
-	}
-	if p := laptop.get("/profile"); p.status != http.StatusSeeOther {
-		t.Fatalf("the laptop is still signed in after a reset: %d", p.status)
-	}
-	if p := other.get("/profile"); p.status != http.StatusOK {
-		t.Fatalf("the browser that reset is signed in: %d", p.status)
-	}
+	other.visit(visit{name: "reset", method: http.MethodPost, path: "/reset-password", form: url.Values{"token": {tok}, "password": {"third secret 3"}}, status: http.StatusSeeOther})
+	laptop.visit(visit{name: "the laptop is still signed in after a reset", path: "/profile", status: http.StatusSeeOther})
+	other.visit(visit{name: "the browser that reset is signed in", path: "/profile", status: http.StatusOK})
 }
 
 // TestAnonymousVisitors_StoreNoSessions: looking at the sign-in page stores nothing; signing in still needs the
@@ -130,12 +120,8 @@ func TestAnonymousVisitors_StoreNoSessions(t *testing.T) {
 		t.Fatalf("forged token: %d", p.status)
 	}
 	stranger := e.browser() // never saw a page, so has no cookie
-	if p := stranger.post("/login", url.Values{"email": {"ann@example.com"}, "password": {"secret123!"}, "_csrf": {b.csrf}}); p.status != http.StatusForbidden {
-		t.Fatalf("another browser's token: %d", p.status)
-	}
-	if p := b.post("/login", url.Values{"email": {"ann@example.com"}, "password": {"secret123!"}}); p.status != http.StatusSeeOther {
-		t.Fatalf("sign in with the page's token: %d %s", p.status, p.body)
-	}
+	stranger.visit(visit{name: "another browser's token", method: http.MethodPost, path: "/login", form: url.Values{"email": {"ann@example.com"}, "password": {"secret123!"}, "_csrf": {b.csrf}}, status: http.StatusForbidden})
+	b.visit(visit{name: "sign in with the page's token", method: http.MethodPost, path: "/login", form: url.Values{"email": {"ann@example.com"}, "password": {"secret123!"}}, status: http.StatusSeeOther})
 	if n := countSessions(t, e); n != base+1 {
 		t.Fatalf("signing in stored %d sessions, want 1", n-base)
 	}
@@ -160,9 +146,7 @@ func TestLockedAccount_KnownBrowserStillSignsIn(t *testing.T) {
 		t.Fatalf("new browser on a locked account: %d", p.status)
 	}
 	owner.get("/login")
-	if p := owner.post("/login", url.Values{"email": {"ann@example.com"}, "password": {"secret123!"}}); p.status != http.StatusSeeOther {
-		t.Fatalf("known browser on a locked account: %d %s", p.status, p.body)
-	}
+	owner.visit(visit{name: "known browser on a locked account", method: http.MethodPost, path: "/login", form: url.Values{"email": {"ann@example.com"}, "password": {"secret123!"}}, status: http.StatusSeeOther})
 }
 
 // TestAnswers_AreNotCached: pages and API answers carry one person's data.

@@ -13,6 +13,7 @@ import (
 )
 
 func TestTaskPanel_FragmentDeepLinkAndRedirect(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	task := w.task(t, store.TaskInput{Title: "Plan <launch>", Description: "Read **this**"})
 
@@ -43,15 +44,12 @@ func TestTaskPanel_FragmentDeepLinkAndRedirect(t *testing.T) {
 	if p.status != http.StatusNotFound || p.has("task-panel") || !strings.Contains(p.text("flashes"), "doesn't exist") {
 		t.Fatalf("other org deep link: %d", p.status)
 	}
-	if r := htmxGet(w.otherB, "/tasks/"+task.ID+"/panel"); r.status != http.StatusNotFound {
-		t.Fatalf("other org fragment: %d", r.status)
-	}
-	if r := w.owner.get("/tasks?task=nope"); r.status != http.StatusNotFound {
-		t.Fatalf("bad id: %d", r.status)
-	}
+	w.otherB.visit(visit{name: "other org fragment", htmx: true, path: "/tasks/" + task.ID + "/panel", status: http.StatusNotFound})
+	w.owner.visit(visit{name: "bad id", path: "/tasks?task=nope", status: http.StatusNotFound})
 }
 
 func TestTaskPanel_FieldsSaveWithMessagesInPlace(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	ctx := context.Background()
 	w.e.db.MustExec(`INSERT INTO task_statuses (organization_id, code, label, color, position) VALUES ($1, 'review', 'In review', '#7c3aed', 0)`, w.ownerA.OrgID)
@@ -102,9 +100,7 @@ func TestTaskPanel_FieldsSaveWithMessagesInPlace(t *testing.T) {
 			t.Errorf("%s=%q: %d %q", c.field, c.value, r.status, r.doc.Find(c.id).Text())
 		}
 	}
-	if r := w.owner.htmx(path, url.Values{"field": {"reporter_id"}}); r.status != http.StatusBadRequest {
-		t.Fatalf("unknown field: %d", r.status)
-	}
+	w.owner.visit(visit{name: "unknown field", method: http.MethodPost, htmx: true, path: path, form: url.Values{"field": {"reporter_id"}}, status: http.StatusBadRequest})
 	// Without JavaScript: saved and back to the deep link; errors render the page with the panel.
 	if r := w.owner.post(path, url.Values{"field": {"title"}, "title": {"Plain title"}}); r.status != http.StatusSeeOther || r.location != "/tasks?task="+task.ID {
 		t.Fatalf("plain save: %d %s", r.status, r.location)
@@ -115,21 +111,18 @@ func TestTaskPanel_FieldsSaveWithMessagesInPlace(t *testing.T) {
 	}
 	// Clearing optional fields.
 	for _, f := range []string{"assignee_id", "start_date", "due_date", "estimated_hours", "complexity"} {
-		if r := w.owner.htmx(path, url.Values{"field": {f}, f: {""}}); r.status != http.StatusOK {
-			t.Fatalf("clear %s: %d %s", f, r.status, r.body)
-		}
+		w.owner.visit(visit{name: "clear", method: http.MethodPost, htmx: true, path: path, form: url.Values{"field": {f}, f: {""}}, status: http.StatusOK})
 	}
 	if got, _ = w.e.store.Task(ctx, w.ownerA, task.ID); got.AssigneeID != nil || got.DueDate != nil || got.EstimatedHours != nil || got.Complexity != nil {
 		t.Fatalf("not cleared: %+v", got)
 	}
 	// Another organization's task.
 	w.otherB.get("/")
-	if r := w.otherB.htmx(path, url.Values{"field": {"title"}, "title": {"x"}}); r.status != http.StatusNotFound {
-		t.Fatalf("other org: %d", r.status)
-	}
+	w.otherB.visit(visit{name: "other org", method: http.MethodPost, htmx: true, path: path, form: url.Values{"field": {"title"}, "title": {"x"}}, status: http.StatusNotFound})
 }
 
 func TestTaskPanel_PermissionsShapeTheControls(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	mine := w.task(t, store.TaskInput{Title: "Assigned to Milo", AssigneeID: &w.memberA.UserID})
 	theirs := w.task(t, store.TaskInput{Title: "Not Milo's"})
@@ -148,29 +141,20 @@ func TestTaskPanel_PermissionsShapeTheControls(t *testing.T) {
 		t.Fatalf("member panel: %s", p.body)
 	}
 	w.member.get("/tasks?task=" + theirs.ID)
-	if r := w.member.htmx("/tasks/"+theirs.ID+"/update", url.Values{"field": {"status"}, "status": {"done"}}); r.status != http.StatusForbidden {
-		t.Fatalf("member status: %d", r.status)
-	}
-	if r := w.member.htmx("/tasks/"+theirs.ID+"/delete", nil); r.status != http.StatusForbidden {
-		t.Fatalf("member delete: %d", r.status)
-	}
+	w.member.visit(visit{name: "member status", method: http.MethodPost, htmx: true, path: "/tasks/" + theirs.ID + "/update", form: url.Values{"field": {"status"}, "status": {"done"}}, status: http.StatusForbidden})
+	w.member.visit(visit{name: "member delete", method: http.MethodPost, htmx: true, path: "/tasks/" + theirs.ID + "/delete", status: http.StatusForbidden})
 	// The assignee: status and progress only.
 	p = htmxGet(w.member, "/tasks/"+mine.ID+"/panel")
 	if !p.has("tp-form-status") || !p.has("tp-form-progress") || p.has("tp-form-priority") || p.has("tp-form-title") {
 		t.Fatalf("assignee panel: %s", p.body)
 	}
-	if r := w.member.htmx("/tasks/"+mine.ID+"/update", url.Values{"field": {"status"}, "status": {"in_progress"}}); r.status != http.StatusOK {
-		t.Fatalf("assignee status: %d %s", r.status, r.body)
-	}
-	if r := w.member.htmx("/tasks/"+mine.ID+"/update", url.Values{"field": {"progress"}, "progress": {"100"}}); r.status != http.StatusOK {
-		t.Fatalf("assignee progress: %d", r.status)
-	}
-	if r := w.member.htmx("/tasks/"+mine.ID+"/update", url.Values{"field": {"priority"}, "priority": {"low"}}); r.status != http.StatusForbidden {
-		t.Fatalf("assignee priority: %d", r.status)
-	}
+	w.member.visit(visit{name: "assignee status", method: http.MethodPost, htmx: true, path: "/tasks/" + mine.ID + "/update", form: url.Values{"field": {"status"}, "status": {"in_progress"}}, status: http.StatusOK})
+	w.member.visit(visit{name: "assignee progress", method: http.MethodPost, htmx: true, path: "/tasks/" + mine.ID + "/update", form: url.Values{"field": {"progress"}, "progress": {"100"}}, status: http.StatusOK})
+	w.member.visit(visit{name: "assignee priority", method: http.MethodPost, htmx: true, path: "/tasks/" + mine.ID + "/update", form: url.Values{"field": {"priority"}, "priority": {"low"}}, status: http.StatusForbidden})
 }
 
 func TestTaskPanel_CommentsRenderSafeMarkdown(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	task := w.task(t, store.TaskInput{Title: "Talk"})
 	w.member.get("/tasks?task=" + task.ID)
@@ -204,9 +188,7 @@ func TestTaskPanel_CommentsRenderSafeMarkdown(t *testing.T) {
 	if n := p.doc.Find(`[data-testid="tp-comment-delete-form"]`).Length(); n != 1 {
 		t.Fatalf("member sees %d delete buttons", n)
 	}
-	if r := w.member.htmx(path+"/"+owners.ID+"/delete", nil); r.status != http.StatusForbidden {
-		t.Fatalf("delete someone else's comment: %d", r.status)
-	}
+	w.member.visit(visit{name: "delete someone else's comment", method: http.MethodPost, htmx: true, path: path + "/" + owners.ID + "/delete", status: http.StatusForbidden})
 	if r := w.member.htmx(path+"/"+comments[0].ID+"/delete", nil); r.status != http.StatusOK || r.doc.Find(`[data-testid="tp-comment"]`).Length() != 1 {
 		t.Fatalf("delete own comment: %d", r.status)
 	}
@@ -218,6 +200,7 @@ func TestTaskPanel_CommentsRenderSafeMarkdown(t *testing.T) {
 }
 
 func TestTaskPanel_ChecklistLabelsDependenciesRecurrenceAndDelete(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	ctx := context.Background()
 	bug := w.label(t, "bug", "#dc2626")
@@ -240,9 +223,7 @@ func TestTaskPanel_ChecklistLabelsDependenciesRecurrenceAndDelete(t *testing.T) 
 		r.doc.Find(`[data-testid="tp-checklist-toggle"][aria-checked="true"]`).Length() != 1 {
 		t.Fatalf("toggle: %d %s", r.status, r.body)
 	}
-	if r := w.member.htmx(base+"/checklist/"+items[0].ID+"/delete", nil); r.status != http.StatusForbidden {
-		t.Fatalf("member deletes item: %d", r.status)
-	}
+	w.member.visit(visit{name: "member deletes item", method: http.MethodPost, htmx: true, path: base + "/checklist/" + items[0].ID + "/delete", status: http.StatusForbidden})
 	if r := w.owner.htmx(base+"/checklist/"+items[0].ID+"/delete", nil); r.status != http.StatusOK || r.has("tp-checklist-item") {
 		t.Fatalf("delete item: %d", r.status)
 	}
@@ -252,9 +233,7 @@ func TestTaskPanel_ChecklistLabelsDependenciesRecurrenceAndDelete(t *testing.T) 
 	if r.status != http.StatusOK || r.doc.Find(`[data-testid="tp-label-toggle"][aria-pressed="true"]`).Length() != 1 {
 		t.Fatalf("label on: %d %s", r.status, r.body)
 	}
-	if r := w.owner.htmx(base+"/labels/"+bug.ID+"/toggle", url.Values{"on": {"true"}}); r.status != http.StatusOK {
-		t.Fatalf("label on twice: %d", r.status)
-	}
+	w.owner.visit(visit{name: "label on twice", method: http.MethodPost, htmx: true, path: base + "/labels/" + bug.ID + "/toggle", form: url.Values{"on": {"true"}}, status: http.StatusOK})
 	if r := w.owner.htmx(base+"/labels/"+bug.ID+"/toggle", url.Values{"on": {"false"}}); r.doc.Find(`[aria-pressed="true"]`).Length() != 0 {
 		t.Fatal("label off")
 	}
@@ -285,9 +264,7 @@ func TestTaskPanel_ChecklistLabelsDependenciesRecurrenceAndDelete(t *testing.T) 
 		!strings.Contains(r.doc.Find("#tp-dep-q-error").Text(), "cannot depend on itself") {
 		t.Fatalf("self dependency: %d %s", r.status, r.body)
 	}
-	if r := w.owner.htmx(base+"/dependencies", url.Values{"depends_on_id": {task.ID}, "dependency_type": {"blocked_by"}}); r.status != http.StatusUnprocessableEntity {
-		t.Fatalf("self: %d", r.status)
-	}
+	w.owner.visit(visit{name: "self", method: http.MethodPost, htmx: true, path: base + "/dependencies", form: url.Values{"depends_on_id": {task.ID}, "dependency_type": {"blocked_by"}}, status: http.StatusUnprocessableEntity})
 	if r := w.owner.htmx("/tasks/"+other.ID+"/dependencies", url.Values{"depends_on_id": {task.ID}, "dependency_type": {"blocked_by"}}); r.status != http.StatusUnprocessableEntity ||
 		!r.has("tp-error") && r.doc.Find("#tp-dep-q-error").Length() == 0 {
 		t.Fatalf("cycle: %d %s", r.status, r.body)
@@ -320,15 +297,14 @@ func TestTaskPanel_ChecklistLabelsDependenciesRecurrenceAndDelete(t *testing.T) 
 	if r.status != http.StatusOK || !strings.Contains(r.header.Get("HX-Trigger"), "trcr:task-deleted") || !strings.Contains(r.text("flash"), "Task deleted") {
 		t.Fatalf("delete: %d %s", r.status, r.body)
 	}
-	if p := htmxGet(w.owner, base+"/panel"); p.status != http.StatusNotFound {
-		t.Fatalf("deleted task panel: %d", p.status)
-	}
+	w.owner.visit(visit{name: "deleted task panel", htmx: true, path: base + "/panel", status: http.StatusNotFound})
 	if r := w.owner.post("/tasks/"+other.ID+"/delete", nil); r.status != http.StatusSeeOther || r.location != "/tasks" {
 		t.Fatalf("plain delete: %d %s", r.status, r.location)
 	}
 }
 
 func TestTasksPage_ListFiltersAndEmptyStates(t *testing.T) {
+	t.Parallel()
 	w := newWorkTeam(t)
 	bug := w.label(t, "bug", "#dc2626")
 	p := w.owner.get("/tasks")

@@ -15,22 +15,20 @@ func TestTimer_StartFromTheHeaderTickAndStop(t *testing.T) {
 		t.Fatalf("every page has the stopped timer and its script")
 	}
 
-	form := ttGet(tt.owner, "/timer/form")
+	form := htmxGet(tt.owner, "/timer/form")
 	if !form.has("timer-form") || form.doc.Find(`#timer-project option[value="`+tt.project.ID+`"]`).Length() != 1 {
 		t.Fatalf("popover form: %s", form.body)
 	}
-	if form.doc.Find(`#timer-project option[value="`+tt.otherProjectID+`"]`).Length() != 0 {
+	if form.doc.Find(`#timer-project option[value="`+tt.other.ID+`"]`).Length() != 0 {
 		t.Errorf("another organization's project is offered")
 	}
-	tasks := ttGet(tt.owner, "/time/tasks?target=timer-task&project_id="+tt.project.ID)
-	if got := tasks.doc.Find(`select#timer-task option[value="` + tt.task.ID + `"]`).Text(); got != "Landing page" {
+	tasks := htmxGet(tt.owner, "/time/tasks?target=timer-task&project_id="+tt.project.ID)
+	if got := tasks.doc.Find(`select#timer-task option[value="` + tt.projectTask.ID + `"]`).Text(); got != "Landing page" {
 		t.Errorf("tasks of the project: %s", tasks.body)
 	}
-	if p := ttGet(tt.owner, "/time/tasks?target=%3Cscript%3E&project_id="+tt.project.ID); p.status != http.StatusBadRequest {
-		t.Errorf("a target that is not an id: %d", p.status)
-	}
+	tt.owner.visit(visit{name: "a target that is not an id", htmx: true, path: "/time/tasks?target=%3Cscript%3E&project_id=" + tt.project.ID, status: http.StatusBadRequest})
 
-	start := url.Values{"project_id": {tt.project.ID}, "task_id": {tt.task.ID}, "description": {"Wireframes"}, "billable_set": {"1"}}
+	start := url.Values{"project_id": {tt.project.ID}, "task_id": {tt.projectTask.ID}, "description": {"Wireframes"}, "billable_set": {"1"}}
 	p := tt.owner.htmx("/timer/start", start)
 	if p.status != http.StatusNoContent {
 		t.Fatalf("start: %d %s", p.status, p.body)
@@ -56,7 +54,7 @@ func TestTimer_StartFromTheHeaderTickAndStop(t *testing.T) {
 	if !strings.Contains(home.doc.Find(`[data-testid="timer-info"]`).AttrOr("title", ""), "Landing page · Website") {
 		t.Errorf("the timer names its task and project: %q", home.doc.Find(`[data-testid="timer-info"]`).AttrOr("title", ""))
 	}
-	if frag := ttGet(tt.owner, "/timer"); frag.text("timer-label") != "Wireframes" || frag.has("sidebar") {
+	if frag := htmxGet(tt.owner, "/timer"); frag.text("timer-label") != "Wireframes" || frag.has("sidebar") {
 		t.Errorf("GET /timer answers the fragment: %s", frag.body)
 	}
 
@@ -69,10 +67,8 @@ func TestTimer_StartFromTheHeaderTickAndStop(t *testing.T) {
 	var id string
 	tt.e.db.Get(&id, `SELECT id FROM time_entries WHERE description = 'Wireframes'`)
 	// Another organization's user cannot stop it.
-	tt.other.get("/")
-	if p := tt.other.htmx("/timer/stop", url.Values{"id": {id}}); p.status != http.StatusNotFound {
-		t.Errorf("stop from another organization: %d", p.status)
-	}
+	tt.otherB.get("/")
+	tt.otherB.visit(visit{name: "stop from another organization", method: http.MethodPost, htmx: true, path: "/timer/stop", form: url.Values{"id": {id}}, status: http.StatusNotFound})
 	p = tt.owner.htmx("/timer/stop", url.Values{"id": {id}})
 	if p.status != http.StatusOK || !p.has("timer-start-button") || p.header.Get("HX-Trigger") != "timer-changed" {
 		t.Fatalf("stop: %d %q %s", p.status, p.header.Get("HX-Trigger"), p.body)
@@ -82,7 +78,7 @@ func TestTimer_StartFromTheHeaderTickAndStop(t *testing.T) {
 		t.Errorf("second stop: %d %q", p.status, p.header.Get("HX-Trigger"))
 	}
 	page := tt.owner.get("/time")
-	if got := ttTexts(page, "time-entry-description"); len(got) != 1 || got[0] != "Wireframes" {
+	if got := page.texts("time-entry-description"); len(got) != 1 || got[0] != "Wireframes" {
 		t.Errorf("the stopped entry on /time: %q", got)
 	}
 }
@@ -91,15 +87,15 @@ func TestTimer_StartRefusalsShownInPlace(t *testing.T) {
 	t.Parallel()
 	tt := newTimeTeam(t)
 	tt.owner.get("/")
-	p := tt.owner.htmx("/timer/start", url.Values{"project_id": {tt.otherProjectID}})
-	if p.status != http.StatusUnprocessableEntity || ttFieldError(p, "timer-project") != "Choose a project you are a member of." {
+	p := tt.owner.htmx("/timer/start", url.Values{"project_id": {tt.other.ID}})
+	if p.status != http.StatusUnprocessableEntity || p.fieldError("timer-project") != "Choose a project you are a member of." {
 		t.Errorf("another organization's project: %d %s", p.status, p.body)
 	}
 	if p.doc.Find(`[hx-swap-oob="true"]#timer-task-error`).Length() != 1 {
 		t.Errorf("the other slots are emptied out of band")
 	}
 	p = tt.owner.htmx("/timer/start", url.Values{"project_id": {tt.project.ID}, "description": {strings.Repeat("x", 10001)}})
-	if p.status != http.StatusUnprocessableEntity || !strings.Contains(ttFieldError(p, "timer-description"), "at most 10000") {
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.fieldError("timer-description"), "at most 10000") {
 		t.Errorf("long description: %d %s", p.status, p.body)
 	}
 	// Without JavaScript: back where the form was, with a flash.
@@ -120,26 +116,26 @@ func TestTaskTimerButton_StartsAndStopsOnTheTask(t *testing.T) {
 	t.Parallel()
 	tt := newTimeTeam(t)
 	tt.member.get("/")
-	path := "/timer/task-button?task_id=" + tt.task.ID + "&project_id=" + tt.project.ID
-	b := ttGet(tt.member, path)
-	if !b.has("task-timer-start") || b.doc.Find(`input[name="task_id"][value="`+tt.task.ID+`"]`).Length() != 1 {
+	path := "/timer/task-button?task_id=" + tt.projectTask.ID + "&project_id=" + tt.project.ID
+	b := htmxGet(tt.member, path)
+	if !b.has("task-timer-start") || b.doc.Find(`input[name="task_id"][value="`+tt.projectTask.ID+`"]`).Length() != 1 {
 		t.Fatalf("button: %s", b.body)
 	}
 	if !strings.Contains(b.doc.Find(`[data-testid="task-timer"]`).AttrOr("hx-trigger", ""), "timer-changed from:body") {
 		t.Errorf("the button follows the timer")
 	}
-	p := tt.member.htmx("/timer/start", url.Values{"source": {"task"}, "task_id": {tt.task.ID}, "project_id": {tt.project.ID}})
+	p := tt.member.htmx("/timer/start", url.Values{"source": {"task"}, "task_id": {tt.projectTask.ID}, "project_id": {tt.project.ID}})
 	if p.status != http.StatusNoContent {
 		t.Fatalf("start on the task: %d %s", p.status, p.body)
 	}
-	if b := ttGet(tt.member, path); !b.has("task-timer-stop") {
+	if b := htmxGet(tt.member, path); !b.has("task-timer-stop") {
 		t.Errorf("the button stops the task's timer: %s", b.body)
 	}
 	// The header names the task (its project is the task's, its billable flag the project's).
 	if got := tt.member.get("/").text("timer-label"); got != "Landing page" {
 		t.Errorf("timer label %q", got)
 	}
-	p = tt.member.htmx("/timer/start", url.Values{"source": {"task"}, "task_id": {tt.task.ID}})
+	p = tt.member.htmx("/timer/start", url.Values{"source": {"task"}, "task_id": {tt.projectTask.ID}})
 	if p.status != http.StatusConflict || !p.has("flash") {
 		t.Errorf("a second start from the panel answers a flash: %d %s", p.status, p.body)
 	}
@@ -147,7 +143,7 @@ func TestTaskTimerButton_StartsAndStopsOnTheTask(t *testing.T) {
 	if p.status != http.StatusNoContent || !strings.Contains(p.header.Get("HX-Trigger"), "timer-changed") {
 		t.Fatalf("stop from the panel: %d %s", p.status, p.body)
 	}
-	if b := ttGet(tt.member, path); !b.has("task-timer-start") {
+	if b := htmxGet(tt.member, path); !b.has("task-timer-start") {
 		t.Errorf("stopped: %s", b.body)
 	}
 	var running int

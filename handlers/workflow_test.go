@@ -10,16 +10,6 @@ import (
 	"github.com/PuerkitoBio/goquery"
 )
 
-func pwLabelID(t *testing.T, e *env, name string) string {
-	t.Helper()
-	return clID(t, e, `SELECT id FROM labels WHERE name = $1`, name)
-}
-
-func pwStatusID(t *testing.T, e *env, code string) string {
-	t.Helper()
-	return clID(t, e, `SELECT id FROM task_statuses WHERE code = $1`, code)
-}
-
 // pwFormValues reads the hidden inputs (but the CSRF token) of the first form matching sel.
 func pwFormValues(p page, sel string) url.Values {
 	v := url.Values{}
@@ -32,13 +22,14 @@ func pwFormValues(p page, sel string) url.Values {
 }
 
 func TestWorkflowPage_Labels(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Ada Admin", "ada@example.com", "Flow Co")
 	p := owner.get("/settings/workflow")
-	if p.status != 200 || !p.has("label-create-form") || !p.has("status-create-form") || pwCount(p, "builtin-status") != 4 || pwCount(p, "empty-state") != 2 {
-		t.Fatalf("workflow page: %d builtins %d", p.status, pwCount(p, "builtin-status"))
+	if p.status != 200 || !p.has("label-create-form") || !p.has("status-create-form") || p.count("builtin-status") != 4 || p.count("empty-state") != 2 {
+		t.Fatalf("workflow page: %d builtins %d", p.status, p.count("builtin-status"))
 	}
-	pwCheckPage(t, "workflow", p)
+	checkPage(t, "workflow", p)
 
 	blank := owner.htmx("/settings/workflow/labels", url.Values{"name": {""}, "color": {"#ef4444"}})
 	if blank.status != 422 || strings.Contains(blank.body, "<html") || !strings.Contains(blank.text("field-error"), "Name is required.") ||
@@ -46,7 +37,7 @@ func TestWorkflowPage_Labels(t *testing.T) {
 		t.Fatalf("blank label: %d %q", blank.status, blank.text("field-error"))
 	}
 	made := owner.htmx("/settings/workflow/labels", url.Values{"name": {"Bug"}, "color": {"#ef4444"}})
-	if made.status != 200 || pwCount(made, "label-row") != 1 || !strings.Contains(made.body, "Label “Bug” created.") || !made.has("flash") {
+	if made.status != 200 || made.count("label-row") != 1 || !strings.Contains(made.body, "Label “Bug” created.") || !made.has("flash") {
 		t.Fatalf("create label: %d %s", made.status, made.body)
 	}
 	if made.doc.Find(`#label-new-name`).AttrOr("value", "") != "" {
@@ -55,7 +46,7 @@ func TestWorkflowPage_Labels(t *testing.T) {
 	if dup := owner.htmx("/settings/workflow/labels", url.Values{"name": {"bug"}, "color": {"#000000"}}); dup.status != 422 || !strings.Contains(dup.text("field-error"), "already exists") {
 		t.Fatalf("duplicate label: %d %q", dup.status, dup.text("field-error"))
 	}
-	id := pwLabelID(t, e, "Bug")
+	id := e.id(`SELECT id FROM labels WHERE name = $1`, "Bug")
 
 	// Inline rename and recolor: htmx gets the list back with the row marked saved; a plain form goes back to the
 	// page.
@@ -87,24 +78,21 @@ func TestWorkflowPage_Labels(t *testing.T) {
 	stranger := e.withOrg("Stan", "stan@example.com", "Stranger Co")
 	stranger.get("/settings/workflow")
 	for _, path := range []string{"/settings/workflow/labels/" + id, "/settings/workflow/labels/" + id + "/delete"} {
-		if p := stranger.post(path, url.Values{"name": {"Mine"}, "color": {"#000000"}}); p.status != 404 {
-			t.Fatalf("stranger %s: %d", path, p.status)
-		}
+		stranger.visit(visit{name: "stranger", method: http.MethodPost, path: path, form: url.Values{"name": {"Mine"}, "color": {"#000000"}}, status: 404})
 	}
-	mo := pwJoin(t, e, owner, "Mo Member", "mo@example.com")
+	mo := e.join(owner, "Mo Member", "mo@example.com", "member")
 	mo.get("/settings/workflow")
-	if p := mo.post("/settings/workflow/labels/"+id+"/delete", nil); p.status != 403 {
-		t.Fatalf("member delete: %d", p.status)
-	}
+	mo.visit(visit{name: "member delete", method: http.MethodPost, path: "/settings/workflow/labels/" + id + "/delete", status: 403})
 
 	owner.get("/settings/workflow")
 	del := owner.htmx("/settings/workflow/labels/"+id+"/delete", nil)
-	if del.status != 200 || pwCount(del, "label-row") != 0 || !del.has("empty-state") {
+	if del.status != 200 || del.count("label-row") != 0 || !del.has("empty-state") {
 		t.Fatalf("delete: %d", del.status)
 	}
 }
 
 func TestWorkflowPage_Statuses(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Ada Admin", "ada@example.com", "Flow Co")
 	owner.get("/settings/workflow")
@@ -115,10 +103,10 @@ func TestWorkflowPage_Statuses(t *testing.T) {
 		}
 		return owner.htmx("/settings/workflow/statuses", v)
 	}
-	if p := add("In review", "in_review", nil); p.status != 200 || pwCount(p, "status-row") != 1 || strings.Contains(p.body, "<html") {
+	if p := add("In review", "in_review", nil); p.status != 200 || p.count("status-row") != 1 || strings.Contains(p.body, "<html") {
 		t.Fatalf("create: %d %s", p.status, p.body)
 	}
-	if p := add("Blocked", "blocked", url.Values{"is_terminal": {"true"}}); p.status != 200 || pwCount(p, "status-row") != 2 {
+	if p := add("Blocked", "blocked", url.Values{"is_terminal": {"true"}}); p.status != 200 || p.count("status-row") != 2 {
 		t.Fatalf("create second: %d", p.status)
 	}
 	for code, want := range map[string]string{
@@ -134,7 +122,7 @@ func TestWorkflowPage_Statuses(t *testing.T) {
 			t.Fatalf("create form lost its input")
 		}
 	}
-	review, blocked := pwStatusID(t, e, "in_review"), pwStatusID(t, e, "blocked")
+	review, blocked := e.id(`SELECT id FROM task_statuses WHERE code = $1`, "in_review"), e.id(`SELECT id FROM task_statuses WHERE code = $1`, "blocked")
 
 	// Edit: progress with auto-advance to Done.
 	upd := owner.htmx("/settings/workflow/statuses/"+review, url.Values{
@@ -166,14 +154,12 @@ func TestWorkflowPage_Statuses(t *testing.T) {
 
 	// Reorder with the "move down" form of the first row, as rendered.
 	page := owner.get("/settings/workflow")
-	pwCheckPage(t, "workflow with statuses", page)
+	checkPage(t, "workflow with statuses", page)
 	order := pwFormValues(page, `#status-`+review+` [data-testid="status-move-down-form"]`)
 	if strings.Join(order["order"], ",") != blocked+","+review {
 		t.Fatalf("move-down order %v", order["order"])
 	}
-	if p := owner.htmx("/settings/workflow/statuses/reorder", order); p.status != 200 {
-		t.Fatalf("reorder: %d", p.status)
-	}
+	owner.visit(visit{name: "reorder", method: http.MethodPost, htmx: true, path: "/settings/workflow/statuses/reorder", form: order, status: 200})
 	e.db.Get(&st.Position, `SELECT position FROM task_statuses WHERE id = $1`, review)
 	if st.Position != 1 {
 		t.Fatalf("position after move down: %d", st.Position)
@@ -186,17 +172,13 @@ func TestWorkflowPage_Statuses(t *testing.T) {
 	}
 
 	// Members get 403; another organization's statuses are not found.
-	mo := pwJoin(t, e, owner, "Mo Member", "mo@example.com")
+	mo := e.join(owner, "Mo Member", "mo@example.com", "member")
 	mo.get("/settings/workflow")
-	if p := mo.post("/settings/workflow/statuses", url.Values{"label": {"X"}, "code": {"xx"}, "color": {"#000000"}}); p.status != 403 {
-		t.Fatalf("member create: %d", p.status)
-	}
+	mo.visit(visit{name: "member create", method: http.MethodPost, path: "/settings/workflow/statuses", form: url.Values{"label": {"X"}, "code": {"xx"}, "color": {"#000000"}}, status: 403})
 	stranger := e.withOrg("Stan", "stan@example.com", "Stranger Co")
 	stranger.get("/settings/workflow")
 	for _, path := range []string{"/settings/workflow/statuses/" + review, "/settings/workflow/statuses/" + review + "/delete"} {
-		if p := stranger.post(path, url.Values{"label": {"Mine"}, "color": {"#000000"}}); p.status != 404 {
-			t.Fatalf("stranger %s: %d", path, p.status)
-		}
+		stranger.visit(visit{name: "stranger", method: http.MethodPost, path: path, form: url.Values{"label": {"Mine"}, "color": {"#000000"}}, status: 404})
 	}
 
 	owner.get("/settings/workflow")
@@ -204,7 +186,7 @@ func TestWorkflowPage_Statuses(t *testing.T) {
 		t.Fatal("delete does not warn about the tasks")
 	}
 	del := owner.htmx("/settings/workflow/statuses/"+blocked+"/delete", nil)
-	if del.status != 200 || pwCount(del, "status-row") != 1 || !strings.Contains(del.body, "moved to Open") {
+	if del.status != 200 || del.count("status-row") != 1 || !strings.Contains(del.body, "moved to Open") {
 		t.Fatalf("delete: %d", del.status)
 	}
 }
@@ -212,28 +194,25 @@ func TestWorkflowPage_Statuses(t *testing.T) {
 // The page shows each role what the store lets it do: members add labels and see the statuses, and every other
 // change is refused with 403, changing nothing.
 func TestWorkflowPage_MembersAddLabelsAndSeeTheRestReadOnly(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	owner := e.withOrg("Ada Admin", "ada@example.com", "Flow Co")
 	owner.get("/settings/workflow")
-	if p := owner.htmx("/settings/workflow/labels", url.Values{"name": {"Bug"}, "color": {"#ef4444"}}); p.status != 200 {
-		t.Fatalf("owner label: %d", p.status)
-	}
-	if p := owner.htmx("/settings/workflow/statuses", url.Values{"label": {"In review"}, "code": {"in_review"}, "color": {"#f59e0b"}, "on_complete": {"none"}}); p.status != 200 {
-		t.Fatalf("owner status: %d", p.status)
-	}
-	bug, review := pwLabelID(t, e, "Bug"), pwStatusID(t, e, "in_review")
+	owner.visit(visit{name: "owner label", method: http.MethodPost, htmx: true, path: "/settings/workflow/labels", form: url.Values{"name": {"Bug"}, "color": {"#ef4444"}}, status: 200})
+	owner.visit(visit{name: "owner status", method: http.MethodPost, htmx: true, path: "/settings/workflow/statuses", form: url.Values{"label": {"In review"}, "code": {"in_review"}, "color": {"#f59e0b"}, "on_complete": {"none"}}, status: 200})
+	bug, review := e.id(`SELECT id FROM labels WHERE name = $1`, "Bug"), e.id(`SELECT id FROM task_statuses WHERE code = $1`, "in_review")
 	if p := owner.get("/settings/workflow"); !p.has("label-edit-form") || !p.has("label-delete-form") || !p.has("status-edit-form") ||
 		!p.has("status-create-form") || !p.has("status-delete-form") {
 		t.Fatal("the owner lacks the edit controls")
 	}
 
-	mo := pwJoin(t, e, owner, "Mo Member", "mo@example.com")
+	mo := e.join(owner, "Mo Member", "mo@example.com", "member")
 	if nav := mo.get("/"); nav.doc.Find(`nav a[href="/settings/workflow"]`).Length() != 1 {
 		t.Error("no navigation link to labels and statuses for a member")
 	}
 	p := mo.get("/settings/workflow")
-	if p.status != 200 || !p.has("label-create-form") || pwCount(p, "label-row") != 1 || pwCount(p, "status-row") != 1 || pwCount(p, "builtin-status") != 4 {
-		t.Fatalf("member page: %d labels %d statuses %d", p.status, pwCount(p, "label-row"), pwCount(p, "status-row"))
+	if p.status != 200 || !p.has("label-create-form") || p.count("label-row") != 1 || p.count("status-row") != 1 || p.count("builtin-status") != 4 {
+		t.Fatalf("member page: %d labels %d statuses %d", p.status, p.count("label-row"), p.count("status-row"))
 	}
 	for _, hidden := range []string{"label-edit-form", "label-delete-form", "status-edit-form", "status-delete-form", "status-create-form",
 		"status-reorder-form", "status-move-up-form", "status-move-down-form"} {
@@ -244,10 +223,10 @@ func TestWorkflowPage_MembersAddLabelsAndSeeTheRestReadOnly(t *testing.T) {
 	if !strings.Contains(p.text("label-row"), "Bug") || !strings.Contains(p.text("status-row"), "In review") {
 		t.Errorf("read-only rows: %q %q", p.text("label-row"), p.text("status-row"))
 	}
-	pwCheckPage(t, "member workflow", p)
+	checkPage(t, "member workflow", p)
 
 	made := mo.htmx("/settings/workflow/labels", url.Values{"name": {"Design"}, "color": {"#22C55E"}})
-	if made.status != 200 || pwCount(made, "label-row") != 2 || made.has("label-edit-form") || !strings.Contains(made.body, "Label “Design” created.") {
+	if made.status != 200 || made.count("label-row") != 2 || made.has("label-edit-form") || !strings.Contains(made.body, "Label “Design” created.") {
 		t.Fatalf("member creates a label: %d %s", made.status, made.body)
 	}
 	for i, r := range []page{

@@ -17,6 +17,7 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 // organization in creation order, and each project's tasks numbered from 1 in creation order, with the counter
 // ready for the next task.
 func TestMigration23_BackfillsProjectKeysAndTaskNumbers(t *testing.T) {
+	t.Parallel()
 	url := storetest.New(t, "backfill-00023-"+Checksum(), func(ctx context.Context, db *sql.DB) error {
 		provider, err := goose.NewProvider(goose.DialectPostgres, db, files, goose.WithAllowOutofOrder(true))
 		if err != nil {

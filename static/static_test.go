@@ -12,6 +12,7 @@ import (
 )
 
 func TestPath(t *testing.T) {
+	t.Parallel()
 	b, err := fs.ReadFile(FS, "css/app.css")
 	if err != nil {
 		t.Fatal(err)
@@ -35,6 +36,7 @@ func TestPath(t *testing.T) {
 }
 
 func TestHandler(t *testing.T) {
+	t.Parallel()
 	h := Handler()
 	get := func(url string, hdr ...string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodGet, url, nil)

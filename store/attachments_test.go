@@ -47,6 +47,7 @@ func newFileFixture(t *testing.T, blobs blob.Store, cfg store.Config) fileFixtur
 	t.Cleanup(func() { db.Close() })
 	cfg.BaseURL, cfg.Secret = "https://trcr.example", []byte(strings.Repeat("k", 32))
 	s := store.New(db, blobs, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s.SetPasswordCost(64, 1)
 	ctx := context.Background()
 	f := fileFixture{s: s, db: db, blobs: blobs}
 	f.owner = registerActor(t, s, db, "owner@example.com", "", "")
@@ -162,6 +163,7 @@ func (f fileFixture) keys(t *testing.T, id string) (string, *string) {
 }
 
 func TestUploadAttachment_StoresTheFileAThumbnailAndTheRecord(t *testing.T) {
+	t.Parallel()
 	local, _ := newLocalBlobs(t)
 	f := newFileFixture(t, local, store.Config{})
 	ctx := context.Background()
@@ -215,6 +217,7 @@ func TestUploadAttachment_StoresTheFileAThumbnailAndTheRecord(t *testing.T) {
 
 // Deleting a task or an organization removes its files from storage: local disk and S3 alike.
 func TestBlobSweep_RemovesTheFilesOfDeletedTasksAndOrganizations(t *testing.T) {
+	t.Parallel()
 	local, _ := newLocalBlobs(t)
 	for name, b := range map[string]blob.Store{"local": local, "s3": newS3Blobs(t)} {
 		t.Run(name, func(t *testing.T) {
@@ -291,6 +294,7 @@ func (f *flakyDeletes) Delete(ctx context.Context, key string) error {
 }
 
 func TestBlobSweep_RetriesAFailedDeletionLater(t *testing.T) {
+	t.Parallel()
 	local, _ := newLocalBlobs(t)
 	flaky := &flakyDeletes{Store: local}
 	f := newFileFixture(t, flaky, store.Config{})
@@ -330,6 +334,7 @@ func TestBlobSweep_RetriesAFailedDeletionLater(t *testing.T) {
 
 // Two uploads that each fit the quota but not together: exactly one is kept, and the other's object is removed.
 func TestUploadAttachment_ConcurrentUploadsCannotPassTheQuotaTogether(t *testing.T) {
+	t.Parallel()
 	local, dir := newLocalBlobs(t)
 	f := newFileFixture(t, local, store.Config{OrgStorageQuota: 1000})
 	ctx := context.Background()
@@ -411,6 +416,7 @@ func countFiles(t *testing.T, dir string) int {
 
 // Refused uploads answer their kind and leave nothing behind: no row, no object, no temp file, nothing queued.
 func TestUploadAttachment_RefusalsLeaveNothingBehind(t *testing.T) {
+	t.Parallel()
 	local, dir := newLocalBlobs(t)
 	f := newFileFixture(t, local, store.Config{MaxFileSize: 100 << 10})
 	ctx := context.Background()
@@ -455,6 +461,7 @@ func TestUploadAttachment_RefusalsLeaveNothingBehind(t *testing.T) {
 }
 
 func TestAttachments_VisibilityAndDeletion(t *testing.T) {
+	t.Parallel()
 	local, _ := newLocalBlobs(t)
 	f := newFileFixture(t, local, store.Config{})
 	ctx := context.Background()
@@ -507,6 +514,7 @@ func TestAttachments_VisibilityAndDeletion(t *testing.T) {
 }
 
 func TestViewTickets(t *testing.T) {
+	t.Parallel()
 	local, _ := newLocalBlobs(t)
 	f := newFileFixture(t, local, store.Config{})
 	ctx := context.Background()

@@ -40,7 +40,7 @@ func BenchmarkHubFanOut2000Streams(b *testing.B) {
 	}
 	b.Cleanup(func() { db.Close() })
 	t := &testing.T{}
-	f := newPermFixtureOn(t, db)
+	f := permWorldOn(t, testStore(db), db)
 	hub := f.s.NewHub(url)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -100,7 +100,7 @@ func BenchmarkEventQueue2000PerSecond(b *testing.B) {
 	db.SetMaxIdleConns(20)
 	b.Cleanup(func() { db.Close() })
 	t := &testing.T{}
-	f := newPermFixtureOn(t, db)
+	f := permWorldOn(t, testStore(db), db)
 	f.s.SubscribersForBench(false)
 	db.MustExec(`CREATE TABLE bench_effects (event_id bigint PRIMARY KEY, done_at timestamptz NOT NULL DEFAULT clock_timestamp())`)
 	f.s.AddSubscriber("bench", func(typ string) bool { return typ == "bench.queue" }, func(ctx context.Context, tx *sqlx.Tx, e store.Event) error {

@@ -2,11 +2,8 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"database/sql/driver"
 	"errors"
-	"io"
-	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,12 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
-	"github.com/trcr/trcr/migrations"
 	"github.com/trcr/trcr/store"
-	"github.com/trcr/trcr/store/storetest"
 )
 
 // countingConnector counts the statements sent to PostgreSQL, so tests can see that a read runs a fixed number
@@ -70,100 +64,6 @@ func (c countingConn) ResetSession(ctx context.Context) error {
 	return nil
 }
 
-// boardFixture is an organization with an owner (manager of the project), a plain project member, an outsider
-// member who is not on the project, and one project with three groups.
-type boardFixture struct {
-	s        *store.Store
-	db       *sqlx.DB
-	queries  *atomic.Int64
-	owner    store.Actor
-	member   store.Actor
-	outsider store.Actor
-	project  string
-	groups   []string // default "To do", then "Doing", "Done"
-}
-
-func newBoardFixture(t *testing.T) boardFixture {
-	t.Helper()
-	conn, err := pq.NewConnector(storetest.New(t, migrations.Checksum(), migrations.Up))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := boardFixture{queries: &atomic.Int64{}}
-	f.db = sqlx.NewDb(sql.OpenDB(countingConnector{inner: conn, n: f.queries}), "postgres")
-	t.Cleanup(func() { f.db.Close() })
-	f.s = store.New(f.db, nil, store.Config{BaseURL: "https://trcr.example", Secret: []byte(strings.Repeat("k", 32))},
-		slog.New(slog.NewTextHandler(io.Discard, nil)))
-	ctx := context.Background()
-	register := func(email, name string) string {
-		sess, err := f.s.Register(ctx, store.RegisterInput{Email: email, Password: "secret123", Name: name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return sess.User.ID
-	}
-	ownerID := register("owner@example.com", "Olga Owner")
-	memberID, outsiderID := register("mia@example.com", "Mia Member"), register("otto@example.com", "Otto Outsider")
-	name := "Board Co"
-	org, err := f.s.CreateOrganization(ctx, ownerID, "", store.OrganizationInput{Name: &name})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, id := range []string{memberID, outsiderID} {
-		f.db.MustExec(`INSERT INTO members (organization_id, user_id, email, role, status)
-			SELECT $1, id, email, 'member', 'active' FROM users WHERE id = $2`, org.ID, id)
-	}
-	actor := func(id string) store.Actor {
-		a, err := f.s.ActorFor(ctx, id, org.ID, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a
-	}
-	f.owner, f.member, f.outsider = actor(ownerID), actor(memberID), actor(outsiderID)
-	pname := "Website"
-	p, err := f.s.CreateProject(ctx, f.owner, store.ProjectInput{Name: &pname})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.project = p.ID
-	if _, err := f.s.AddProjectMember(ctx, f.owner, p.ID, store.ProjectMemberInput{UserID: memberID}); err != nil {
-		t.Fatal(err)
-	}
-	groups, err := f.s.TaskGroups(ctx, f.owner, p.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.groups = []string{groups[0].ID}
-	for _, n := range []string{"Doing", "Done"} {
-		g, err := f.s.CreateTaskGroup(ctx, f.owner, p.ID, store.TaskGroupInput{Name: &n})
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.groups = append(f.groups, g.ID)
-	}
-	return f
-}
-
-func (f boardFixture) task(t *testing.T, in store.TaskInput) store.Task {
-	t.Helper()
-	in.ProjectID = f.project
-	task, err := f.s.CreateTask(context.Background(), f.owner, in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return task
-}
-
-func (f boardFixture) label(t *testing.T, name, color string) store.Label {
-	t.Helper()
-	l, err := f.s.CreateLabel(context.Background(), f.owner, store.LabelInput{Name: &name, Color: &color})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return l
-}
-
 func cardTitles(b store.Board) [][]string {
 	out := make([][]string, len(b.Groups))
 	for i, g := range b.Groups {
@@ -176,14 +76,15 @@ func cardTitles(b store.Board) [][]string {
 }
 
 func TestBoard_GroupsAndCardsInPositionOrderWithTheirDetails(t *testing.T) {
-	f := newBoardFixture(t)
+	t.Parallel()
+	f := newBoardWorld(t)
 	ctx := context.Background()
 	bug, ux := f.label(t, "bug", "#dc2626"), f.label(t, "UX", "#2563eb")
 	due := "2026-03-01"
-	a := f.task(t, store.TaskInput{Title: "Write copy", Priority: "urgent", AssigneeID: &f.member.UserID, DueDate: &due,
+	a := f.createTask(t, store.TaskInput{Title: "Write copy", Priority: "urgent", AssigneeID: &f.member.UserID, DueDate: &due,
 		LabelIDs: []string{ux.ID, bug.ID}})
-	f.task(t, store.TaskInput{Title: "Pick fonts"})
-	c := f.task(t, store.TaskInput{Title: "Deploy", GroupID: &f.groups[2], Status: "done"})
+	f.createTask(t, store.TaskInput{Title: "Pick fonts"})
+	c := f.createTask(t, store.TaskInput{Title: "Deploy", GroupID: &f.groups[2], Status: "done"})
 	for _, title := range []string{"one", "two", "three"} {
 		if _, err := f.s.AddChecklistItem(ctx, f.owner, a.ID, title); err != nil {
 			t.Fatal(err)
@@ -197,7 +98,7 @@ func TestBoard_GroupsAndCardsInPositionOrderWithTheirDetails(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Move "Write copy" below "Pick fonts": order follows positions.
-	if _, err := f.s.ReorderTask(ctx, f.owner, a.ID, store.ReorderInput{Position: taskPtr(1)}); err != nil {
+	if _, err := f.s.ReorderTask(ctx, f.owner, a.ID, store.ReorderInput{Position: ptr(1)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.s.ToggleCollapsedTaskGroup(ctx, f.member, f.project, f.groups[2]); err != nil {
@@ -250,12 +151,13 @@ func TestBoard_GroupsAndCardsInPositionOrderWithTheirDetails(t *testing.T) {
 }
 
 func TestBoard_Filters(t *testing.T) {
-	f := newBoardFixture(t)
+	t.Parallel()
+	f := newBoardWorld(t)
 	ctx := context.Background()
 	bug := f.label(t, "bug", "#dc2626")
-	f.task(t, store.TaskInput{Title: "Fix login crash", Priority: "high", AssigneeID: &f.member.UserID, LabelIDs: []string{bug.ID}})
-	f.task(t, store.TaskInput{Title: "Write onboarding guide", Description: "explain the login flow", AssigneeID: &f.owner.UserID})
-	f.task(t, store.TaskInput{Title: "Unowned chore", Priority: "low", GroupID: &f.groups[1]})
+	f.createTask(t, store.TaskInput{Title: "Fix login crash", Priority: "high", AssigneeID: &f.member.UserID, LabelIDs: []string{bug.ID}})
+	f.createTask(t, store.TaskInput{Title: "Write onboarding guide", Description: "explain the login flow", AssigneeID: &f.owner.UserID})
+	f.createTask(t, store.TaskInput{Title: "Unowned chore", Priority: "low", GroupID: &f.groups[1]})
 	for _, c := range []struct {
 		f    store.BoardFilter
 		want string
@@ -302,12 +204,13 @@ func TestBoard_Filters(t *testing.T) {
 }
 
 func TestBoard_OnlyForThoseWhoSeeTheProject(t *testing.T) {
-	f := newBoardFixture(t)
+	t.Parallel()
+	f := newBoardWorld(t)
 	ctx := context.Background()
 	if _, err := f.s.Board(ctx, f.outsider, f.project, store.BoardFilter{}); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("outsider: %v", err)
 	}
-	other := newBoardFixture(t)
+	other := newBoardWorld(t)
 	if _, err := f.s.Board(ctx, f.owner, other.project, store.BoardFilter{}); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("another organization's project: %v", err)
 	}
@@ -319,7 +222,8 @@ func TestBoard_OnlyForThoseWhoSeeTheProject(t *testing.T) {
 // TestBoard_QueryCountDoesNotGrowWithTasks guards against N+1 reads: a board of 3 tasks and one of 120 tasks,
 // with labels, checklists and comments on every task, take the same number of queries.
 func TestBoard_QueryCountDoesNotGrowWithTasks(t *testing.T) {
-	f := newBoardFixture(t)
+	t.Parallel()
+	f := newBoardWorld(t)
 	ctx := context.Background()
 	bug := f.label(t, "bug", "#dc2626")
 	count := func() int64 {
@@ -363,10 +267,11 @@ func TestBoard_QueryCountDoesNotGrowWithTasks(t *testing.T) {
 
 // TestBoard_TwoThousandTasksStayFast reads a board of 2,000 tasks, most with labels, a checklist and a comment.
 func TestBoard_TwoThousandTasksStayFast(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("large board: skipped with -short")
 	}
-	f := newBoardFixture(t)
+	f := newBoardWorld(t)
 	ctx := context.Background()
 	bug, ux := f.label(t, "bug", "#dc2626"), f.label(t, "ux", "#2563eb")
 	f.db.MustExec(`
@@ -414,7 +319,7 @@ func TestBoard_TwoThousandTasksStayFast(t *testing.T) {
 
 // fillGroup appends n tasks "<prefix> 0" … "<prefix> n-1" to the end of a group, every third one high priority and
 // assigned to the member, the others low and unassigned, and returns their ids in position order.
-func (f boardFixture) fillGroup(t *testing.T, group, prefix string, n int) []string {
+func (f *world) fillGroup(t *testing.T, group, prefix string, n int) []string {
 	t.Helper()
 	f.db.MustExec(`
 		INSERT INTO tasks (organization_id, project_id, group_id, title, priority, assignee_id, position)
@@ -430,7 +335,7 @@ func (f boardFixture) fillGroup(t *testing.T, group, prefix string, n int) []str
 
 // otherOrganization is another organization in the same database, with a project, a group and a task, for
 // checks that its ids never reach f's board.
-func (f boardFixture) otherOrganization(t *testing.T) (project, group, task string) {
+func (f *world) otherOrganization(t *testing.T) (project, group, task string) {
 	t.Helper()
 	ctx := context.Background()
 	sess, err := f.s.Register(ctx, store.RegisterInput{Email: "ivan@example.com", Password: "secret123", Name: "Ivan"})
@@ -476,10 +381,11 @@ func cardRange(prefix string, from, to, step int) []string {
 }
 
 func TestBoard_ColumnsShowTheirFirstPageWithTheirCounts(t *testing.T) {
-	f := newBoardFixture(t)
+	t.Parallel()
+	f := newBoardWorld(t)
 	ctx := context.Background()
 	f.fillGroup(t, f.groups[1], "Card", 180)
-	f.task(t, store.TaskInput{Title: "Lone", Priority: "high", AssigneeID: &f.member.UserID})
+	f.createTask(t, store.TaskInput{Title: "Lone", Priority: "high", AssigneeID: &f.member.UserID})
 
 	b, err := f.s.Board(ctx, f.member, f.project, store.BoardFilter{})
 	if err != nil {
@@ -553,7 +459,8 @@ func TestBoard_ColumnsShowTheirFirstPageWithTheirCounts(t *testing.T) {
 }
 
 func TestBoardColumn_PagesInPositionOrderAfterACard(t *testing.T) {
-	f := newBoardFixture(t)
+	t.Parallel()
+	f := newBoardWorld(t)
 	ctx := context.Background()
 	ids := f.fillGroup(t, f.groups[1], "Card", 180)
 	bug := f.label(t, "bug", "#dc2626")
@@ -619,7 +526,7 @@ func TestBoardColumn_PagesInPositionOrderAfterACard(t *testing.T) {
 
 	// Moving cards above the cursor (a drop into another column) does not skip or repeat the cards after it.
 	for _, id := range []string{ids[10], ids[20]} {
-		if _, err := f.s.ReorderTask(ctx, f.owner, id, store.ReorderInput{GroupID: &f.groups[2], Position: taskPtr(0)}); err != nil {
+		if _, err := f.s.ReorderTask(ctx, f.owner, id, store.ReorderInput{GroupID: &f.groups[2], Position: ptr(0)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -629,10 +536,11 @@ func TestBoardColumn_PagesInPositionOrderAfterACard(t *testing.T) {
 }
 
 func TestBoardColumn_Refusals(t *testing.T) {
-	f := newBoardFixture(t)
+	t.Parallel()
+	f := newBoardWorld(t)
 	ctx := context.Background()
 	ids := f.fillGroup(t, f.groups[1], "Card", 3)
-	elsewhere := f.task(t, store.TaskInput{Title: "In To do"})
+	elsewhere := f.createTask(t, store.TaskInput{Title: "In To do"})
 	otherProject, otherGroup, otherTask := f.otherOrganization(t)
 	var invalid *store.Error
 	for _, c := range []struct {
@@ -670,11 +578,12 @@ func TestBoardColumn_Refusals(t *testing.T) {
 }
 
 func TestTaskDetail_EverythingThePanelShowsWithPermissions(t *testing.T) {
-	f := newBoardFixture(t)
+	t.Parallel()
+	f := newBoardWorld(t)
 	ctx := context.Background()
 	bug := f.label(t, "bug", "#dc2626")
-	task := f.task(t, store.TaskInput{Title: "Launch", AssigneeID: &f.member.UserID, LabelIDs: []string{bug.ID}})
-	other := f.task(t, store.TaskInput{Title: "Prepare"})
+	task := f.createTask(t, store.TaskInput{Title: "Launch", AssigneeID: &f.member.UserID, LabelIDs: []string{bug.ID}})
+	other := f.createTask(t, store.TaskInput{Title: "Prepare"})
 	if _, err := f.s.AddDependency(ctx, f.owner, task.ID, store.DependencyInput{DependsOnID: other.ID, DependencyType: store.DependencyBlockedBy}); err != nil {
 		t.Fatal(err)
 	}

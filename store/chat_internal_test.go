@@ -6,6 +6,7 @@ import (
 )
 
 func TestMentionedHandles(t *testing.T) {
+	t.Parallel()
 	cases := []struct{ text, want string }{
 		{"@ann hi", "ann"},
 		{"hi @Ann.Lee, and @bob.", "ann.lee,bob.,bob"},
@@ -27,6 +28,7 @@ func TestMentionedHandles(t *testing.T) {
 }
 
 func TestValidEmoji(t *testing.T) {
+	t.Parallel()
 	for _, ok := range []string{"thumbsup", "+1", "-1", "white_check_mark", "100", "👍", "👍🏽", "❤️", "🇫🇷", "👩‍💻", "👨‍👩‍👧", "1️⃣", "#⃣", "🏳️‍🌈", "🏴󠁧󠁢󠁳󠁣󠁴󠁿"} {
 		if !ValidEmoji(ok) {
 			t.Errorf("%q refused", ok)

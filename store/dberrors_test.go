@@ -18,6 +18,7 @@ import (
 // The failures a real PostgreSQL and a real network produce are classified: the server or the connection gone
 // is unavailable (503), text PostgreSQL refuses is invalid (400), and what the request did wrong keeps its kind.
 func TestClassify_RealDriverErrors(t *testing.T) {
+	t.Parallel()
 	_, db := newStore(t)
 	ctx := context.Background()
 	unavailable := func(t *testing.T, err error) {

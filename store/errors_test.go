@@ -12,6 +12,7 @@ import (
 // One error type: its kind is found through any wrapping with errors.Is, a bare sentinel still has a kind, and
 // front ends read the message, fields and extras from ErrorOf.
 func TestError_KindsSurviveWrappingAndBareSentinelsHaveOne(t *testing.T) {
+	t.Parallel()
 	invalid := fmt.Errorf("create task: %w", store.Invalid("title", "title is required"))
 	if !errors.Is(invalid, store.ErrInvalid) || errors.Is(invalid, store.ErrConflict) || store.KindOf(invalid) != store.ErrInvalid {
 		t.Fatalf("wrapped invalid: kind %v", store.KindOf(invalid))
@@ -38,6 +39,7 @@ func TestError_KindsSurviveWrappingAndBareSentinelsHaveOne(t *testing.T) {
 }
 
 func TestError_RetryAfterRoundsUpToWholeSeconds(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		wait time.Duration
 		want int
@@ -50,6 +52,7 @@ func TestError_RetryAfterRoundsUpToWholeSeconds(t *testing.T) {
 
 // Error() is for logs: the message, then the cause.
 func TestError_StringCarriesTheCauseForLogs(t *testing.T) {
+	t.Parallel()
 	cause := errors.New("dial tcp: connection refused")
 	e := &store.Error{Kind: store.ErrUnavailable, Message: "the database is temporarily unavailable", Err: cause}
 	if e.Error() != "the database is temporarily unavailable: dial tcp: connection refused" || !errors.Is(e, cause) || !errors.Is(e, store.ErrUnavailable) {

@@ -11,33 +11,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"github.com/trcr/trcr/migrations"
 	"github.com/trcr/trcr/store"
-	"github.com/trcr/trcr/store/storetest"
 )
-
-// hubFixture is the permission fixture with a running hub on its database.
-type hubFixture struct {
-	permFixture
-	hub *store.Hub
-}
-
-func newHubFixture(t *testing.T) hubFixture {
-	t.Helper()
-	url := storetest.New(t, migrations.Checksum(), migrations.Up)
-	db, err := sqlx.Open("postgres", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	f := newPermFixtureOn(t, db)
-	hub := f.s.NewHub(url)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = hub.Run(ctx, 200*time.Millisecond) }()
-	t.Cleanup(func() { cancel(); <-done })
-	return hubFixture{permFixture: f, hub: hub}
-}
 
 func subscribe(t *testing.T, hub *store.Hub, a store.Actor, last string) (*store.Stream, []store.Event) {
 	t.Helper()
@@ -84,7 +59,7 @@ func collect(st *store.Stream, want int, quiet time.Duration) []string {
 
 func TestHub_DeliversEachEventToWhoMaySeeIt(t *testing.T) {
 	t.Parallel()
-	f := newHubFixture(t)
+	f := newHubWorld(t)
 	ctx := context.Background()
 	owner, _ := subscribe(t, f.hub, f.owner, "")
 	member, _ := subscribe(t, f.hub, f.member, "")
@@ -135,7 +110,7 @@ func TestHub_DeliversEachEventToWhoMaySeeIt(t *testing.T) {
 // the order in which events can no longer be preceded.
 func TestHub_LateCommitIsNeitherSkippedNorReordered(t *testing.T) {
 	t.Parallel()
-	f := newHubFixture(t)
+	f := newHubWorld(t)
 	ctx := context.Background()
 	st, _ := subscribe(t, f.hub, f.owner, "")
 	slow, err := f.db.Beginx()
@@ -161,7 +136,7 @@ func TestHub_LateCommitIsNeitherSkippedNorReordered(t *testing.T) {
 
 func TestHub_ReconnectReplaysWhatWasMissed(t *testing.T) {
 	t.Parallel()
-	f := newHubFixture(t)
+	f := newHubWorld(t)
 	ctx := context.Background()
 	st, _ := subscribe(t, f.hub, f.member, "")
 	if err := f.s.RecordEvent(ctx, f.owner, "test.seen", "org", "", map[string]string{"n": "1"}); err != nil {
@@ -207,7 +182,7 @@ func TestHub_ReconnectReplaysWhatWasMissed(t *testing.T) {
 // Event jobs run once each, after commit, and a failing one is retried alone.
 func TestEventJobs_RetryAloneAndRunOnce(t *testing.T) {
 	t.Parallel()
-	f := newPermFixture(t)
+	f := newPermWorld(t)
 	ctx := context.Background()
 	var calls, fails atomic.Int32
 	f.s.AddSubscriber("counter", func(typ string) bool { return typ == "test.count" }, func(ctx context.Context, tx *sqlx.Tx, e store.Event) error {

@@ -15,6 +15,7 @@ import (
 // File storage errors get their kind: full or read-only storage is insufficient storage (507), an unreachable
 // object server is unavailable file storage (503); anything else is left alone.
 func TestStorageFailure_Classified(t *testing.T) {
+	t.Parallel()
 	// A real ENOSPC from the kernel: /dev/full refuses every write with it.
 	f, full := os.OpenFile("/dev/full", os.O_WRONLY, 0)
 	if full == nil {

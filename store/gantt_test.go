@@ -22,21 +22,22 @@ func ganttSpanOf(t store.GanttTask) string {
 }
 
 func TestGantt_ProjectTimelineHasTasksGroupsMilestonesAndEdges(t *testing.T) {
-	f := newTaskFixture(t)
+	t.Parallel()
+	f := newTaskWorld(t)
 	ctx := context.Background()
-	design, err := f.s.CreateTaskGroup(ctx, f.owner, f.project, store.TaskGroupInput{Name: taskPtr("Design")})
+	design, err := f.s.CreateTaskGroup(ctx, f.owner, f.project, store.TaskGroupInput{Name: ptr("Design")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := f.create(t, store.TaskInput{Title: "A", StartDate: taskPtr("2026-03-02"), DueDate: taskPtr("2026-03-06"), Progress: taskPtr(40),
-		AssigneeID: &f.worker.UserID})
-	b := f.create(t, store.TaskInput{Title: "B", GroupID: &design.ID, StartDate: taskPtr("2026-03-09"), DueDate: taskPtr("2026-03-13")})
-	c := f.create(t, store.TaskInput{Title: "C undated"})
-	d := f.create(t, store.TaskInput{Title: "D done", Status: "done", DueDate: taskPtr("2026-03-01")})
+	a := f.createTask(t, store.TaskInput{Title: "A", StartDate: ptr("2026-03-02"), DueDate: ptr("2026-03-06"), Progress: ptr(40),
+		AssigneeID: &f.member.UserID})
+	b := f.createTask(t, store.TaskInput{Title: "B", GroupID: &design.ID, StartDate: ptr("2026-03-09"), DueDate: ptr("2026-03-13")})
+	c := f.createTask(t, store.TaskInput{Title: "C undated"})
+	d := f.createTask(t, store.TaskInput{Title: "D done", Status: "done", DueDate: ptr("2026-03-01")})
 	if _, err := f.s.AddDependency(ctx, f.owner, b.ID, store.DependencyInput{DependsOnID: a.ID, DependencyType: store.DependencyBlockedBy}); err != nil {
 		t.Fatal(err)
 	}
-	ms, err := f.s.CreateMilestone(ctx, f.owner, f.project, store.MilestoneInput{Title: taskPtr("Beta"), TargetDate: taskPtr("2026-03-20")})
+	ms, err := f.s.CreateMilestone(ctx, f.owner, f.project, store.MilestoneInput{Title: ptr("Beta"), TargetDate: ptr("2026-03-20")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +50,7 @@ func TestGantt_ProjectTimelineHasTasksGroupsMilestonesAndEdges(t *testing.T) {
 		VALUES ($1, $2, 'To do', 0, true) RETURNING id`, f.owner.OrgID, other); err != nil {
 		t.Fatal(err)
 	}
-	e, err := f.s.CreateTask(ctx, f.owner, store.TaskInput{ProjectID: other, Title: "E", DueDate: taskPtr("2026-03-30")})
+	e, err := f.s.CreateTask(ctx, f.owner, store.TaskInput{ProjectID: other, Title: "E", DueDate: ptr("2026-03-30")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +112,7 @@ func TestGantt_ProjectTimelineHasTasksGroupsMilestonesAndEdges(t *testing.T) {
 	}
 
 	// The worker sees only its project, cannot move its tasks, and not the edge into the hidden one.
-	w, err := f.s.Gantt(ctx, f.worker, "")
+	w, err := f.s.Gantt(ctx, f.member, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +120,7 @@ func TestGantt_ProjectTimelineHasTasksGroupsMilestonesAndEdges(t *testing.T) {
 		t.Fatalf("worker: %+v, %d tasks, %d edges", w.Projects, len(w.Tasks), len(w.Dependencies))
 	}
 	for _, id := range []string{other, "not-a-uuid", "00000000-0000-0000-0000-000000000000"} {
-		if _, err := f.s.Gantt(ctx, f.worker, id); !errors.Is(err, store.ErrNotFound) {
+		if _, err := f.s.Gantt(ctx, f.member, id); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("worker, project %s: %v, want not found", id, err)
 		}
 	}
@@ -135,7 +136,8 @@ func TestGantt_ProjectTimelineHasTasksGroupsMilestonesAndEdges(t *testing.T) {
 }
 
 func TestGantt_AnotherOrganizationsProjectIsNotFound(t *testing.T) {
-	f := newTaskFixture(t)
+	t.Parallel()
+	f := newTaskWorld(t)
 	ctx := context.Background()
 	sess, err := f.s.Register(ctx, store.RegisterInput{Email: "stranger@example.com", Password: "secret123", Name: "Stranger"})
 	if err != nil {
@@ -160,7 +162,8 @@ func TestGantt_AnotherOrganizationsProjectIsNotFound(t *testing.T) {
 }
 
 func TestGantt_TodayIsInTheUsersTimezone(t *testing.T) {
-	f := newTaskFixture(t)
+	t.Parallel()
+	f := newTaskWorld(t)
 	f.db.MustExec(`UPDATE users SET timezone = 'Pacific/Kiritimati' WHERE id = $1`, f.owner.UserID) // UTC+14
 	f.s.SetClock(func() time.Time { return time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC) })
 	g, err := f.s.Gantt(context.Background(), f.owner, f.project)
@@ -175,7 +178,8 @@ func TestGantt_TodayIsInTheUsersTimezone(t *testing.T) {
 // The chart's data comes from a fixed number of queries whatever the number of tasks: a chart of 600 tasks (the
 // brief is 2,000 on the page) loads in one call, with every task and edge.
 func TestGantt_ManyTasksLoadInOneCall(t *testing.T) {
-	f := newTaskFixture(t)
+	t.Parallel()
+	f := newTaskWorld(t)
 	f.db.MustExec(`
 		INSERT INTO tasks (organization_id, project_id, group_id, title, start_date, due_date, progress, position)
 		SELECT $1, $2, $3, 'Task ' || i, date '2026-01-01' + i, date '2026-01-05' + i, i % 101, i
@@ -199,20 +203,21 @@ func TestGantt_ManyTasksLoadInOneCall(t *testing.T) {
 }
 
 func TestDashboardWork_OpenTasksSoonestDueFirst(t *testing.T) {
-	f := newTaskFixture(t)
+	t.Parallel()
+	f := newTaskWorld(t)
 	ctx := context.Background()
 	f.s.SetClock(func() time.Time { return time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC) })
 	f.status(t, "qa_review", false, false, "")
 	f.db.MustExec(`UPDATE task_statuses SET label = 'QA review' WHERE code = 'qa_review'`)
 	me := &f.owner.UserID
-	f.create(t, store.TaskInput{Title: "Later", AssigneeID: me, DueDate: taskPtr("2026-03-20")})
-	f.create(t, store.TaskInput{Title: "Undated", AssigneeID: me})
-	f.create(t, store.TaskInput{Title: "Soon", AssigneeID: me, DueDate: taskPtr("2026-03-12"), Status: "qa_review"})
-	f.create(t, store.TaskInput{Title: "Late urgent", AssigneeID: me, DueDate: taskPtr("2026-03-02"), Priority: "urgent"})
-	f.create(t, store.TaskInput{Title: "Done", AssigneeID: me, DueDate: taskPtr("2026-03-01"), Status: "done"})
-	f.create(t, store.TaskInput{Title: "Someone else's", AssigneeID: &f.worker.UserID, DueDate: taskPtr("2026-03-11")})
+	f.createTask(t, store.TaskInput{Title: "Later", AssigneeID: me, DueDate: ptr("2026-03-20")})
+	f.createTask(t, store.TaskInput{Title: "Undated", AssigneeID: me})
+	f.createTask(t, store.TaskInput{Title: "Soon", AssigneeID: me, DueDate: ptr("2026-03-12"), Status: "qa_review"})
+	f.createTask(t, store.TaskInput{Title: "Late urgent", AssigneeID: me, DueDate: ptr("2026-03-02"), Priority: "urgent"})
+	f.createTask(t, store.TaskInput{Title: "Done", AssigneeID: me, DueDate: ptr("2026-03-01"), Status: "done"})
+	f.createTask(t, store.TaskInput{Title: "Someone else's", AssigneeID: &f.member.UserID, DueDate: ptr("2026-03-11")})
 	for i := 0; i < 8; i++ {
-		f.create(t, store.TaskInput{Title: fmt.Sprintf("Filler %d", i), AssigneeID: me, DueDate: taskPtr("2026-04-01")})
+		f.createTask(t, store.TaskInput{Title: fmt.Sprintf("Filler %d", i), AssigneeID: me, DueDate: ptr("2026-04-01")})
 	}
 
 	w, err := f.s.DashboardWork(ctx, f.owner)
@@ -248,7 +253,7 @@ func TestDashboardWork_OpenTasksSoonestDueFirst(t *testing.T) {
 	}
 
 	// The worker's dashboard has only its own task.
-	ww, err := f.s.DashboardWork(ctx, f.worker)
+	ww, err := f.s.DashboardWork(ctx, f.member)
 	if err != nil || len(ww.OpenTasks) != 1 || ww.OpenTasks[0].Title != "Someone else's" || ww.DueSoon != 1 {
 		t.Fatalf("worker: %+v, %v", ww.OpenTasks, err)
 	}

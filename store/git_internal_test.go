@@ -9,6 +9,7 @@ import (
 )
 
 func TestMentions_FindReferencesAndIDsOnWordBoundaries(t *testing.T) {
+	t.Parallel()
 	id := "3f2a1c4e-abcd-4123-a0b1-c2d3e4f5a6b7"
 	m := newMentions()
 	m.scan("feature/trc-12-login", linkOnly)
@@ -25,6 +26,7 @@ func TestMentions_FindReferencesAndIDsOnWordBoundaries(t *testing.T) {
 }
 
 func TestMentions_ClosingWords(t *testing.T) {
+	t.Parallel()
 	m := newMentions()
 	m.scan("Login form for TRC-1", linkClosable)
 	m.scan("Fixes TRC-1. closes: TRC-2, Resolved TRC-3\nAlso TRC-4, prefixes TRC-5", closingOnly)
@@ -48,6 +50,7 @@ func TestMentions_ClosingWords(t *testing.T) {
 }
 
 func TestParseGitPayload_StatesAndKinds(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		provider, event, body string
 		kind, branch, state   string
@@ -94,6 +97,7 @@ func TestParseGitPayload_StatesAndKinds(t *testing.T) {
 }
 
 func TestVerifyGitHook_ConstantTimeChecksPerProvider(t *testing.T) {
+	t.Parallel()
 	body := []byte(`{"a":1}`)
 	sig := "5f0d8c4b2a1bb5e3b9bd62f8f7e0d3c2ac5b6bb31d2c1cf7b6cc3e0b2c5cdd71"
 	h := func(kv ...string) func(string) string {

@@ -41,6 +41,7 @@ func newGitStore(t *testing.T) *gitStore {
 	t.Cleanup(func() { db.Close() })
 	g := &gitStore{db: db, s: store.New(db, nil, store.Config{BaseURL: "https://trcr.example", Secret: []byte(strings.Repeat("k", 32)),
 		WebhookAllowPrivate: true}, slog.New(slog.NewTextHandler(io.Discard, nil)))}
+	g.s.SetPasswordCost(64, 1)
 	ctx := context.Background()
 	g.owner = projectOwner(t, g.s)
 	for i, key := range []string{"ONE", "TWO"} {
@@ -87,6 +88,7 @@ func (g *gitStore) push(t *testing.T, delivery, message string) store.GitHookRes
 // A webhook request waits on another server: it is made with no transaction open, since any open transaction
 // holding an id keeps every live stream from reading events committed after it began.
 func TestGitWebhooks_DeliveredWithNoTransactionOpen(t *testing.T) {
+	t.Parallel()
 	g := newGitStore(t)
 	ctx := context.Background()
 	var open atomic.Int64
@@ -115,6 +117,7 @@ func TestGitWebhooks_DeliveredWithNoTransactionOpen(t *testing.T) {
 // An event about tasks of two projects reaches the members of each (each copy with its own project's tasks), and
 // is delivered to webhooks once.
 func TestGitEvent_OneCopyPerProjectOneDelivery(t *testing.T) {
+	t.Parallel()
 	g := newGitStore(t)
 	ctx := context.Background()
 	var calls atomic.Int64
@@ -155,6 +158,7 @@ func TestGitEvent_OneCopyPerProjectOneDelivery(t *testing.T) {
 // The task panel's Development section keeps the latest state of each pull request, the branches whose name names
 // the task, and the commits whose message names it.
 func TestTaskDetail_DevelopmentSection(t *testing.T) {
+	t.Parallel()
 	g := newGitStore(t)
 	ctx := context.Background()
 	g.push(t, "d-4", "ONE-1 first")
@@ -171,6 +175,7 @@ func TestTaskDetail_DevelopmentSection(t *testing.T) {
 
 // The event worker delivers webhooks in a loop of their own, woken with the others, and stops with its context.
 func TestRunEventJobs_DeliversWebhooksAndStops(t *testing.T) {
+	t.Parallel()
 	g := newGitStore(t)
 	got := make(chan struct{}, 1)
 	rc := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { got <- struct{}{} }))

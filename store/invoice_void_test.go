@@ -13,15 +13,15 @@ import (
 
 // sentInvoiceWithTime bills two entries of the project on a new invoice and sends it; due in the past it reads
 // overdue.
-func (b *billing) sentInvoiceWithTime(issue, due string) (store.Invoice, []string) {
+func (b *world) sentInvoiceWithTime(issue, due string) (store.Invoice, []string) {
 	b.t.Helper()
 	day := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	rate := int64(10000)
 	entries := []string{
-		b.entry(b.projectID, "", "Design", day, time.Hour, true, &rate),
-		b.entry(b.projectID, "", "Design", day.Add(24*time.Hour), 30*time.Minute, true, &rate),
+		b.entry(b.project, "", "Design", day, time.Hour, true, &rate),
+		b.entry(b.project, "", "Design", day.Add(24*time.Hour), 30*time.Minute, true, &rate),
 	}
-	inv := b.invoice(store.InvoiceInput{ProjectID: &b.projectID, IssueDate: &issue, DueDate: &due})
+	inv := b.invoice(store.InvoiceInput{ProjectID: &b.project, IssueDate: &issue, DueDate: &due})
 	if _, err := b.s.GenerateInvoiceLineItems(b.ctx, b.owner, inv.ID, store.GenerateInput{}); err != nil {
 		b.t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func TestVoidInvoice_KeepsTheNumberAndReleasesTheTimeToBeBilledAgain(t *testing.
 	}
 
 	// The released time is billed on the next invoice, whose number follows: numbering has no gap.
-	next := b.invoice(store.InvoiceInput{ProjectID: &b.projectID, IssueDate: ptr("2026-03-25")})
+	next := b.invoice(store.InvoiceInput{ProjectID: &b.project, IssueDate: ptr("2026-03-25")})
 	again, err := b.s.GenerateInvoiceLineItems(b.ctx, b.owner, next.ID, store.GenerateInput{})
 	if err != nil || again.Total != 15000 || len(again.LineItems) != 1 || len(again.LineItems[0].TimeEntryIDs) != len(entries) {
 		t.Fatalf("billing the released time again: %v %+v", err, again)

@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,93 +14,46 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/trcr/trcr/store"
 	"github.com/trcr/trcr/store/mail"
 	"github.com/trcr/trcr/store/mail/mailtest"
 )
 
-// billing is one test's organization with an owner, a client and a project of that client; clients, tasks and
-// time entries are written with plain SQL so these tests depend only on the schema.
-type billing struct {
-	t         *testing.T
-	s         *store.Store
-	db        *sqlx.DB
-	ctx       context.Context
-	owner     store.Actor
-	clientID  string
-	projectID string
-}
-
-func newBilling(t *testing.T) *billing {
+// newBilling: an organization with an owner, a client and a project of that client; clients, tasks and time
+// entries are written with plain SQL so these tests depend only on the schema.
+func newBilling(t *testing.T) *world {
 	t.Helper()
-	s, db := newStore(t)
-	ctx := context.Background()
-	b := &billing{t: t, s: s, db: db, ctx: ctx}
-	b.owner = b.actor("Olga Owner", "")
+	b := newWorld(t).ownedBy("Olga Owner", "olga.owner@example.com", "Acme Studio")
 	b.clientID = b.client("Zoë Müller GmbH", "billing@zoe.example", nil)
-	b.projectID = b.project("Website", &b.clientID, nil)
+	b.project = b.clientProject("Website", &b.clientID, nil)
 	return b
 }
 
 // actor registers a user; with orgID it joins that organization as an admin, else it creates one.
-func (b *billing) actor(name, orgID string) store.Actor {
+func (b *world) actor(name, orgID string) store.Actor {
 	b.t.Helper()
 	email := strings.ToLower(strings.ReplaceAll(name, " ", ".")) + "@example.com"
-	sess, err := b.s.Register(b.ctx, store.RegisterInput{Email: email, Password: "secret123", Name: name})
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	// Only verified accounts email invoices.
-	b.exec(`UPDATE users SET email_verified_at = now() WHERE id = $1`, sess.User.ID)
+	id := b.register(name, email)
 	if orgID == "" {
-		orgName := "Acme Studio"
-		org, err := b.s.CreateOrganization(b.ctx, sess.User.ID, "", store.OrganizationInput{Name: &orgName})
-		if err != nil {
-			b.t.Fatal(err)
-		}
-		orgID = org.ID
-	} else {
-		b.exec(`INSERT INTO members (organization_id, user_id, email, role, status) VALUES ($1, $2, $3, 'admin', 'active')`,
-			orgID, sess.User.ID, email)
+		return b.organizationOf(id, "Acme Studio")
 	}
-	a, err := b.s.ActorFor(b.ctx, sess.User.ID, orgID, "")
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	return a
+	b.exec(`INSERT INTO members (organization_id, user_id, email, role, status) VALUES ($1, $2, $3, 'admin', 'active')`, orgID, id, email)
+	return b.actorIn(id, orgID)
 }
 
-func (b *billing) exec(sql string, args ...any) {
-	b.t.Helper()
-	if _, err := b.db.ExecContext(b.ctx, sql, args...); err != nil {
-		b.t.Fatalf("%s: %v", sql, err)
-	}
-}
-
-func (b *billing) id(sql string, args ...any) string {
-	b.t.Helper()
-	var id string
-	if err := b.db.GetContext(b.ctx, &id, sql, args...); err != nil {
-		b.t.Fatalf("%s: %v", sql, err)
-	}
-	return id
-}
-
-func (b *billing) client(name, email string, rate *int64) string {
+func (b *world) client(name, email string, rate *int64) string {
 	b.t.Helper()
 	return b.id(`INSERT INTO clients (organization_id, name, email, hourly_rate, currency) VALUES ($1, $2, $3, $4, 'EUR') RETURNING id`,
 		b.owner.OrgID, name, email, rate)
 }
 
-func (b *billing) project(name string, clientID *string, rate *int64) string {
+func (b *world) clientProject(name string, clientID *string, rate *int64) string {
 	b.t.Helper()
 	return b.id(`INSERT INTO projects (organization_id, name, client_id, hourly_rate) VALUES ($1, $2, $3, $4) RETURNING id`,
 		b.owner.OrgID, name, clientID, rate)
 }
 
-func (b *billing) task(projectID, title string) string {
+func (b *world) taskIn(projectID, title string) string {
 	b.t.Helper()
 	group := b.id(`INSERT INTO task_groups (organization_id, project_id, name, position) VALUES ($1, $2, 'Tasks', 1) RETURNING id`,
 		b.owner.OrgID, projectID)
@@ -110,7 +62,7 @@ func (b *billing) task(projectID, title string) string {
 }
 
 // entry records a stopped time entry of the owner; taskID may be "" and rate nil.
-func (b *billing) entry(projectID, taskID, desc string, start time.Time, d time.Duration, billable bool, rate *int64) string {
+func (b *world) entry(projectID, taskID, desc string, start time.Time, d time.Duration, billable bool, rate *int64) string {
 	b.t.Helper()
 	var task *string
 	if taskID != "" {
@@ -121,7 +73,7 @@ func (b *billing) entry(projectID, taskID, desc string, start time.Time, d time.
 		b.owner.OrgID, b.owner.UserID, projectID, task, desc, start, start.Add(d), billable, rate)
 }
 
-func (b *billing) invoice(in store.InvoiceInput) store.Invoice {
+func (b *world) invoice(in store.InvoiceInput) store.Invoice {
 	b.t.Helper()
 	if in.ClientID == nil {
 		in.ClientID = &b.clientID
@@ -137,7 +89,7 @@ func (b *billing) invoice(in store.InvoiceInput) store.Invoice {
 	return inv
 }
 
-func (b *billing) line(invoiceID, desc, qty, price string) store.InvoiceLineItem {
+func (b *world) line(invoiceID, desc, qty, price string) store.InvoiceLineItem {
 	b.t.Helper()
 	it, err := b.s.AddInvoiceLineItem(b.ctx, b.owner, invoiceID, store.LineItemInput{Description: &desc, Quantity: &qty, UnitPrice: &price})
 	if err != nil {
@@ -255,17 +207,17 @@ func TestGenerate_OneLinePerTaskAndRateWithRateFallback(t *testing.T) {
 	b := newBilling(t)
 	clientRate, projectRate, entryRate := int64(10000), int64(12000), int64(20000)
 	b.exec(`UPDATE clients SET hourly_rate = $2 WHERE id = $1`, b.clientID, clientRate)
-	rated := b.project("Rated", &b.clientID, &projectRate)
-	design := b.task(b.projectID, "Design")
+	rated := b.clientProject("Rated", &b.clientID, &projectRate)
+	design := b.taskIn(b.project, "Design")
 	day := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
-	e1 := b.entry(b.projectID, design, "", day, time.Hour, true, nil)                       // client rate
-	e2 := b.entry(b.projectID, design, "", day.Add(2*time.Hour), 30*time.Minute, true, nil) // same line
-	e3 := b.entry(b.projectID, design, "", day.Add(4*time.Hour), time.Hour, true, &entryRate)
+	e1 := b.entry(b.project, design, "", day, time.Hour, true, nil)                       // client rate
+	e2 := b.entry(b.project, design, "", day.Add(2*time.Hour), 30*time.Minute, true, nil) // same line
+	e3 := b.entry(b.project, design, "", day.Add(4*time.Hour), time.Hour, true, &entryRate)
 	e4 := b.entry(rated, "", "Meeting", day.Add(24*time.Hour), 90*time.Minute, true, nil) // project rate
-	b.entry(b.projectID, "", "Not billable", day, time.Hour, false, nil)
-	b.entry(b.projectID, "", "Outside range", day.AddDate(0, 1, 0), time.Hour, true, nil)
+	b.entry(b.project, "", "Not billable", day, time.Hour, false, nil)
+	b.entry(b.project, "", "Outside range", day.AddDate(0, 1, 0), time.Hour, true, nil)
 	other := b.client("Other", "", nil)
-	b.entry(b.project("Other's", &other, nil), "", "Other client", day, time.Hour, true, nil)
+	b.entry(b.clientProject("Other's", &other, nil), "", "Other client", day, time.Hour, true, nil)
 
 	inv := b.invoice(store.InvoiceInput{})
 	got, err := b.s.GenerateInvoiceLineItems(b.ctx, b.owner, inv.ID, store.GenerateInput{From: "2026-03-01", To: "2026-03-31"})
@@ -324,14 +276,14 @@ func TestGenerate_OneLinePerTaskAndRateWithRateFallback(t *testing.T) {
 func TestGenerate_ConcurrentInvoicesBillEachEntryOnce(t *testing.T) {
 	t.Parallel()
 	b := newBilling(t)
-	second := b.project("Second", &b.clientID, nil)
-	tasks := []string{b.task(b.projectID, "A"), b.task(b.projectID, "B"), b.task(second, "C")}
+	second := b.clientProject("Second", &b.clientID, nil)
+	tasks := []string{b.taskIn(b.project, "A"), b.taskIn(b.project, "B"), b.taskIn(second, "C")}
 	start := time.Date(2026, 4, 1, 8, 0, 0, 0, time.UTC)
 	var total time.Duration
 	for i := range 60 {
 		d := time.Duration(15*(i%4+1)) * time.Minute
 		total += d
-		p := b.projectID
+		p := b.project
 		if i%3 == 2 {
 			p = second
 		}
@@ -385,9 +337,9 @@ func TestLineItems_LinkEntriesOnceAndOnlyOnDrafts(t *testing.T) {
 	t.Parallel()
 	b := newBilling(t)
 	day := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	e := b.entry(b.projectID, "", "Work", day, time.Hour, true, nil)
+	e := b.entry(b.project, "", "Work", day, time.Hour, true, nil)
 	running := b.id(`INSERT INTO time_entries (organization_id, user_id, project_id, started_at) VALUES ($1, $2, $3, now()) RETURNING id`,
-		b.owner.OrgID, b.owner.UserID, b.projectID)
+		b.owner.OrgID, b.owner.UserID, b.project)
 	inv := b.invoice(store.InvoiceInput{})
 	add := func(ids ...string) error {
 		_, err := b.s.AddInvoiceLineItem(b.ctx, b.owner, inv.ID, store.LineItemInput{

@@ -9,6 +9,7 @@ import (
 // The domain sits below both front ends and the rendering code: an import of any of them from store/ (its tests
 // included, directly or through another package) would let HTTP or templates leak into the rules.
 func TestStore_ImportsNoFrontEndOrRendering(t *testing.T) {
+	t.Parallel()
 	// Every package store/ reaches, tests included, each followed by what it imports.
 	out, err := exec.Command("go", "list", "-deps", "-test", "-f", "{{.ImportPath}}|{{join .Imports \" \"}}", "./...").CombinedOutput()
 	if err != nil {

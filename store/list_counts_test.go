@@ -15,7 +15,7 @@ import (
 
 func TestTasks_LabelOnlyTotalsMatchRowCounts(t *testing.T) {
 	t.Parallel()
-	f := newTaskFixture(t)
+	f := newTaskWorld(t)
 	ctx := context.Background()
 	label := func(name string) string {
 		var id string
@@ -36,19 +36,19 @@ func TestTasks_LabelOnlyTotalsMatchRowCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.db.MustExec(`INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, 'manager')`, hidden, f.owner.UserID)
-	t1 := f.create(t, store.TaskInput{Title: "One", LabelIDs: []string{a}})
-	f.create(t, store.TaskInput{Title: "Two", LabelIDs: []string{a, b}})
-	f.create(t, store.TaskInput{Title: "Three"})
+	t1 := f.createTask(t, store.TaskInput{Title: "One", LabelIDs: []string{a}})
+	f.createTask(t, store.TaskInput{Title: "Two", LabelIDs: []string{a, b}})
+	f.createTask(t, store.TaskInput{Title: "Three"})
 	if _, err := f.s.CreateTask(ctx, f.owner, store.TaskInput{ProjectID: hidden, Title: "Four", LabelIDs: []string{a}}); err != nil {
 		t.Fatal(err)
 	}
 	// Another organization's label with a task of its own: never counted here.
-	other := newTaskFixture(t)
+	other := newTaskWorld(t)
 	var foreign string
 	if err := other.db.Get(&foreign, `INSERT INTO labels (organization_id, name, color) VALUES ($1, 'Bug', '#336699') RETURNING id`, other.owner.OrgID); err != nil {
 		t.Fatal(err)
 	}
-	other.create(t, store.TaskInput{Title: "Theirs", LabelIDs: []string{foreign}})
+	other.createTask(t, store.TaskInput{Title: "Theirs", LabelIDs: []string{foreign}})
 
 	total := func(actor store.Actor, filter store.TaskFilter) (labelOnly, exact int) {
 		t.Helper()
@@ -77,8 +77,8 @@ func TestTasks_LabelOnlyTotalsMatchRowCounts(t *testing.T) {
 		{"owner, two labels count each task once", f.owner, store.TaskFilter{LabelIDs: a + "," + b}, 3},
 		{"owner, rarer label", f.owner, store.TaskFilter{LabelIDs: b}, 1},
 		{"owner, label in one project", f.owner, store.TaskFilter{LabelIDs: a, ProjectID: f.project}, 2},
-		{"member sees only their projects", f.worker, store.TaskFilter{LabelIDs: a}, 2},
-		{"member asking for a hidden project", f.worker, store.TaskFilter{LabelIDs: a, ProjectID: hidden}, 0},
+		{"member sees only their projects", f.member, store.TaskFilter{LabelIDs: a}, 2},
+		{"member asking for a hidden project", f.member, store.TaskFilter{LabelIDs: a, ProjectID: hidden}, 0},
 		{"another organization's label", f.owner, store.TaskFilter{LabelIDs: foreign}, 0},
 	}
 	for _, c := range cases {
@@ -96,7 +96,7 @@ func TestTasks_LabelOnlyTotalsMatchRowCounts(t *testing.T) {
 		WHERE tl.project_id <> t.project_id`); err != nil || stale != 0 {
 		t.Fatalf("%d links with another project than their task's (%v)", stale, err)
 	}
-	if labelOnly, exact := total(f.worker, store.TaskFilter{LabelIDs: a}); labelOnly != 1 || exact != 1 {
+	if labelOnly, exact := total(f.member, store.TaskFilter{LabelIDs: a}); labelOnly != 1 || exact != 1 {
 		t.Fatalf("after the move the member counts %d (%d), want 1", labelOnly, exact)
 	}
 	// A link to a task that does not exist is refused like the foreign key would.
@@ -126,7 +126,7 @@ func checkTimeEntryCounters(t *testing.T, db *sqlx.DB, when string) {
 
 func TestTimeEntries_TotalsFromCountersMatchRows(t *testing.T) {
 	t.Parallel()
-	f := newTaskFixture(t)
+	f := newTaskWorld(t)
 	ctx := context.Background()
 	base := time.Date(2026, 2, 2, 8, 0, 0, 0, time.UTC)
 	add := func(a store.Actor, i int) store.TimeEntry {
@@ -141,7 +141,7 @@ func TestTimeEntries_TotalsFromCountersMatchRows(t *testing.T) {
 	}
 	var workerEntries []store.TimeEntry
 	for i := range 3 {
-		workerEntries = append(workerEntries, add(f.worker, i))
+		workerEntries = append(workerEntries, add(f.member, i))
 	}
 	add(f.owner, 10)
 	add(f.owner, 11)
@@ -149,7 +149,7 @@ func TestTimeEntries_TotalsFromCountersMatchRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Another organization's entries never reach these totals.
-	other := newTaskFixture(t)
+	other := newTaskWorld(t)
 	add2 := other.owner
 	from, to := base.Format(time.RFC3339), base.Add(time.Hour).Format(time.RFC3339)
 	if _, err := other.s.CreateTimeEntry(ctx, add2, store.TimeEntryInput{StartedAt: &from, StoppedAt: &to}); err != nil {
@@ -165,8 +165,8 @@ func TestTimeEntries_TotalsFromCountersMatchRows(t *testing.T) {
 			want   int
 		}{
 			{f.owner, store.TimeEntryFilter{}, wantOrg},
-			{f.owner, store.TimeEntryFilter{UserID: f.worker.UserID}, wantWorker},
-			{f.worker, store.TimeEntryFilter{}, wantWorker},
+			{f.owner, store.TimeEntryFilter{UserID: f.member.UserID}, wantWorker},
+			{f.member, store.TimeEntryFilter{}, wantWorker},
 		} {
 			got, err := f.s.TimeEntries(ctx, c.actor, c.filter)
 			if err != nil {
@@ -185,7 +185,7 @@ func TestTimeEntries_TotalsFromCountersMatchRows(t *testing.T) {
 	}
 	totals("after creating", 6, 3)
 
-	if err := f.s.DeleteTimeEntry(ctx, f.worker, workerEntries[0].ID); err != nil {
+	if err := f.s.DeleteTimeEntry(ctx, f.member, workerEntries[0].ID); err != nil {
 		t.Fatal(err)
 	}
 	totals("after a delete", 5, 2)
@@ -193,12 +193,12 @@ func TestTimeEntries_TotalsFromCountersMatchRows(t *testing.T) {
 	// Bulk writes, as the seed's COPY and a reassignment do, in one statement each.
 	f.db.MustExec(`INSERT INTO time_entries (organization_id, user_id, started_at, stopped_at)
 		SELECT $1, u, $3::timestamptz + g * interval '1 day', $3::timestamptz + g * interval '1 day' + interval '1 hour'
-		FROM generate_series(1, 40) g, unnest(ARRAY[$2::uuid, $4::uuid]) u`, f.owner.OrgID, f.worker.UserID, base, f.owner.UserID)
+		FROM generate_series(1, 40) g, unnest(ARRAY[$2::uuid, $4::uuid]) u`, f.owner.OrgID, f.member.UserID, base, f.owner.UserID)
 	totals("after a bulk insert", 85, 42)
 	f.db.MustExec(`UPDATE time_entries SET user_id = $1 WHERE user_id = $2 AND stopped_at IS NOT NULL AND started_at > $3`,
-		f.owner.UserID, f.worker.UserID, base.Add(24*time.Hour*20))
+		f.owner.UserID, f.member.UserID, base.Add(24*time.Hour*20))
 	var moved int
-	if err := f.db.Get(&moved, `SELECT count(*) FROM time_entries WHERE user_id = $1`, f.worker.UserID); err != nil {
+	if err := f.db.Get(&moved, `SELECT count(*) FROM time_entries WHERE user_id = $1`, f.member.UserID); err != nil {
 		t.Fatal(err)
 	}
 	totals("after moving entries to another user", 85, moved)
@@ -206,7 +206,7 @@ func TestTimeEntries_TotalsFromCountersMatchRows(t *testing.T) {
 	totals("after an update that moves nothing", 85, moved)
 
 	// Deleting the member deletes their entries by cascade.
-	f.db.MustExec(`DELETE FROM users WHERE id = $1`, f.worker.UserID)
+	f.db.MustExec(`DELETE FROM users WHERE id = $1`, f.member.UserID)
 	checkTimeEntryCounters(t, f.db, "after deleting a user")
 	got, err := f.s.TimeEntries(ctx, f.owner, store.TimeEntryFilter{})
 	if err != nil || got.Total != 85-moved {

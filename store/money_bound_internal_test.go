@@ -3,6 +3,7 @@ package store
 import "testing"
 
 func TestParseMajorUnits_RefusesAmountsAboveTenToTheTwelveMinorUnits(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		text     string
 		decimals int

@@ -46,6 +46,7 @@ func (c crashAfterSend) Send(ctx context.Context, m mail.Message) error {
 // An email whose outcome was never recorded is known to have been attempted, is not sent again while its claim
 // lasts, and is sent again afterwards with the same Message-ID, so the receiver can drop the copy.
 func TestOutbox_ResendAfterCrashKeepsMessageID(t *testing.T) {
+	t.Parallel()
 	s, db := newStore(t)
 	srv := mailtest.Start(t)
 	sender := smtpSender(t, srv)
@@ -112,6 +113,7 @@ func headerOf(t *testing.T, raw []byte, name string) string {
 // A slow failure is retried firstRetryDelay after the attempt ended, not after it began (which could already
 // be past when the failure is recorded).
 func TestOutbox_RetryIsDueAfterTheEndOfTheAttempt(t *testing.T) {
+	t.Parallel()
 	s, db := newStore(t)
 	relay := mailtest.StartHung(t)
 	const sendTimeout = 1500 * time.Millisecond
@@ -143,6 +145,7 @@ func TestOutbox_RetryIsDueAfterTheEndOfTheAttempt(t *testing.T) {
 // Stopping the mailer abandons a send to a relay that hangs instead of waiting for the send timeout; the attempt
 // is recorded, so the email is retried later.
 func TestOutbox_StoppingTheMailerAbandonsAHungSend(t *testing.T) {
+	t.Parallel()
 	s, db := newStore(t)
 	relay := mailtest.StartHung(t)
 	sender, err := mail.NewSMTP(relay.URL(), "TRCR <no-reply@trcr.example>") // the default 60 s timeout

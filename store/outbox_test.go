@@ -2,8 +2,6 @@ package store_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/url"
 	"strings"
 	"sync"
@@ -29,8 +27,7 @@ func newStore(t *testing.T) (*store.Store, *sqlx.DB) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	return store.New(db, nil, store.Config{BaseURL: "https://trcr.example", Secret: []byte(strings.Repeat("k", 32))}, log), db
+	return testStore(db), db
 }
 
 func smtpSender(t *testing.T, srv *mailtest.Server) mail.Sender {
@@ -44,6 +41,7 @@ func smtpSender(t *testing.T, srv *mailtest.Server) mail.Sender {
 
 // The account emails travel from the outbox to a real SMTP server with absolute links from the base URL.
 func TestOutbox_AccountEmailsReachSMTP(t *testing.T) {
+	t.Parallel()
 	s, db := newStore(t)
 	srv := mailtest.Start(t)
 	sender := smtpSender(t, srv)
@@ -124,6 +122,7 @@ func TestOutbox_AccountEmailsReachSMTP(t *testing.T) {
 }
 
 func TestOutbox_TemporaryFailureRetriesPermanentFailureStops(t *testing.T) {
+	t.Parallel()
 	s, db := newStore(t)
 	srv := mailtest.Start(t)
 	sender := smtpSender(t, srv)
@@ -174,6 +173,7 @@ func TestOutbox_TemporaryFailureRetriesPermanentFailureStops(t *testing.T) {
 // A relay refusing our credentials (535) is a misconfiguration an admin fixes: the email waits with backoff and
 // goes out once the credentials are right, instead of failing for good.
 func TestOutbox_RelayAuthFailureIsRetried(t *testing.T) {
+	t.Parallel()
 	s, db := newStore(t)
 	srv := mailtest.StartWithAuth(t, "relay", "right")
 	ctx := context.Background()
@@ -221,6 +221,7 @@ func TestOutbox_RelayAuthFailureIsRetried(t *testing.T) {
 
 // Two mailers sharing the outbox send each email exactly once.
 func TestOutbox_ConcurrentMailersSendEachEmailOnce(t *testing.T) {
+	t.Parallel()
 	s, _ := newStore(t)
 	srv := mailtest.Start(t)
 	ctx := context.Background()

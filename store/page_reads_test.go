@@ -11,10 +11,11 @@ import (
 // The tasks page is one read: the list, what its filters offer and the panel of the task asked for, in a number of
 // queries that does not grow with the tasks; the panel of a task the actor cannot see is missing, not an error.
 func TestTasksPage_OneReadWithItsPanelInFixedQueries(t *testing.T) {
-	f := newBoardFixture(t)
+	t.Parallel()
+	f := newBoardWorld(t)
 	ctx := context.Background()
-	design := f.task(t, store.TaskInput{Title: "Design the site"})
-	f.task(t, store.TaskInput{Title: "Site map"})
+	design := f.createTask(t, store.TaskInput{Title: "Design the site"})
+	f.createTask(t, store.TaskInput{Title: "Site map"})
 	f.label(t, "bug", "#dc2626")
 
 	p, err := f.s.TasksPage(ctx, f.member, store.TasksPageQuery{TaskID: design.ID, DependencySearch: "site"})
@@ -59,7 +60,7 @@ func TestTasksPage_OneReadWithItsPanelInFixedQueries(t *testing.T) {
 	}
 	small := count()
 	for range 30 {
-		f.task(t, store.TaskInput{Title: "More work"})
+		f.createTask(t, store.TaskInput{Title: "More work"})
 	}
 	if large := count(); large != small {
 		t.Fatalf("tasks page of 2 tasks: %d queries; of 32: %d", small, large)
@@ -68,7 +69,8 @@ func TestTasksPage_OneReadWithItsPanelInFixedQueries(t *testing.T) {
 
 // The invoice pages are for those who manage billing, and each reads what its page shows at once.
 func TestInvoicePages_ForBillingOnlyEachOneRead(t *testing.T) {
-	f := newBoardFixture(t)
+	t.Parallel()
+	f := newBoardWorld(t)
 	ctx := context.Background()
 	name, email := "Acme Corp", "billing@acme.test"
 	cl, err := f.s.CreateClient(ctx, f.owner, store.ClientInput{Name: &name, Email: &email})

@@ -40,6 +40,13 @@ func (h passwordHasher) hash(password string) (string, error) {
 		argon2.Version, h.memoryKiB, h.time, h.threads, enc.EncodeToString(salt), enc.EncodeToString(key)), nil
 }
 
+// SetPasswordCost replaces the argon2id cost of the hashes this store writes from now on (hashes already stored
+// keep verifying with their own parameters), for tests: they register hundreds of accounts, and at OWASP's cost
+// hashing was most of their CPU time. Servers keep the default.
+func (s *Store) SetPasswordCost(memoryKiB, iterations uint32) {
+	s.hasher.memoryKiB, s.hasher.time = memoryKiB, iterations
+}
+
 // HashPassword returns the stored form of password, for code under store/ that writes users in bulk (the seeds).
 func (s *Store) HashPassword(password string) (string, error) { return s.hasher.hash(password) }
 

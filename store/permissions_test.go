@@ -4,69 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"reflect"
-	"strings"
 	"testing"
-
-	"github.com/jmoiron/sqlx"
 
 	"github.com/trcr/trcr/store"
 )
-
-// permFixture is an organization with an owner, an admin and a member, and another organization.
-type permFixture struct {
-	s                           *store.Store
-	db                          *sqlx.DB
-	owner, admin, member, other store.Actor
-}
-
-func newPermFixture(t *testing.T) permFixture {
-	t.Helper()
-	_, db := newStore(t)
-	return newPermFixtureOn(t, db)
-}
-
-// newPermFixtureOn builds the fixture on an open test database.
-func newPermFixtureOn(t *testing.T, db *sqlx.DB) permFixture {
-	t.Helper()
-	s := store.New(db, nil, store.Config{BaseURL: "https://trcr.example", Secret: []byte(strings.Repeat("k", 32))}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	ctx := context.Background()
-	f := permFixture{s: s, db: db}
-	register := func(email string) string {
-		sess, err := s.Register(ctx, store.RegisterInput{Email: email, Password: "secret123", Name: email})
-		if err != nil {
-			t.Fatal(err)
-		}
-		// Verified, so that only the role decides what the use cases allow (unverified accounts email no one).
-		db.MustExec(`UPDATE users SET email_verified_at = now() WHERE id = $1`, sess.User.ID)
-		return sess.User.ID
-	}
-	org := func(userID, name string) string {
-		o, err := s.CreateOrganization(ctx, userID, "", store.OrganizationInput{Name: &name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return o.ID
-	}
-	actor := func(userID, orgID string) store.Actor {
-		a, err := s.ActorFor(ctx, userID, orgID, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a
-	}
-	ownerID, adminID, memberID, otherID := register("owner@example.com"), register("admin@example.com"), register("member@example.com"), register("other@example.com")
-	orgID := org(ownerID, "Perm Co")
-	for id, role := range map[string]string{adminID: "admin", memberID: "member"} {
-		db.MustExec(`INSERT INTO members (organization_id, user_id, email, role, status)
-			SELECT $1, id, email, $3, 'active' FROM users WHERE id = $2`, orgID, id, role)
-	}
-	f.owner, f.admin, f.member = actor(ownerID, orgID), actor(adminID, orgID), actor(memberID, orgID)
-	f.other = actor(otherID, org(otherID, "Other Co"))
-	return f
-}
 
 // allowed is whether a use case let the actor through: anything but a refusal for permission.
 func allowed(t *testing.T, what string, err error) bool {
@@ -80,7 +22,8 @@ func allowed(t *testing.T, what string, err error) bool {
 // What Permissions says each role may do is exactly what the use cases let it do, so pages that show controls
 // from Permissions never offer a refused action nor hide an allowed one.
 func TestPermissions_MatchWhatTheUseCasesAllow(t *testing.T) {
-	f := newPermFixture(t)
+	t.Parallel()
+	f := newPermWorld(t)
 	ctx := context.Background()
 	name, color := "Seed", "#123456"
 	label, err := f.s.CreateLabel(ctx, f.owner, store.LabelInput{Name: &name, Color: &color})
@@ -171,7 +114,8 @@ func TestPermissions_MatchWhatTheUseCasesAllow(t *testing.T) {
 }
 
 func TestOrganizationSettings_ForOwnersAndAdminsOnly(t *testing.T) {
-	f := newPermFixture(t)
+	t.Parallel()
+	f := newPermWorld(t)
 	ctx := context.Background()
 	o, err := f.s.OrganizationSettings(ctx, f.owner)
 	if err != nil || o.Name != "Perm Co" || !o.CanDelete {
@@ -186,7 +130,8 @@ func TestOrganizationSettings_ForOwnersAndAdminsOnly(t *testing.T) {
 }
 
 func TestCanManageMember_OnlyOwnersTouchOwners(t *testing.T) {
-	f := newPermFixture(t)
+	t.Parallel()
+	f := newPermWorld(t)
 	owner := store.Member{Role: store.RoleOwner}
 	member := store.Member{Role: store.RoleMember}
 	for _, c := range []struct {
@@ -212,7 +157,8 @@ func TestCanManageMember_OnlyOwnersTouchOwners(t *testing.T) {
 }
 
 func TestClientForm_ReadsTheClientForThoseWhoMayChangeIt(t *testing.T) {
-	f := newPermFixture(t)
+	t.Parallel()
+	f := newPermWorld(t)
 	ctx := context.Background()
 	name, cur := "Acme", "JPY"
 	c, err := f.s.CreateClient(ctx, f.owner, store.ClientInput{Name: &name, Currency: &cur})
@@ -258,7 +204,8 @@ func TestClientForm_ReadsTheClientForThoseWhoMayChangeIt(t *testing.T) {
 }
 
 func TestProjectForm_CreatingIsForAdminsChangingForManagers(t *testing.T) {
-	f := newPermFixture(t)
+	t.Parallel()
+	f := newPermWorld(t)
 	ctx := context.Background()
 	name := "Apollo"
 	p, err := f.s.CreateProject(ctx, f.owner, store.ProjectInput{Name: &name})
@@ -302,7 +249,8 @@ func TestProjectForm_CreatingIsForAdminsChangingForManagers(t *testing.T) {
 // Forms send rates as typed; the store checks the permission before it reads them, and reads them in the right
 // currency.
 func TestRateText_PermissionFirstThenTheCurrencysDecimals(t *testing.T) {
-	f := newPermFixture(t)
+	t.Parallel()
+	f := newPermWorld(t)
 	ctx := context.Background()
 	text := func(s string) *string { return &s }
 	name := "Rates"
@@ -391,7 +339,8 @@ var permissionsByRole = map[string][3]bool{
 }
 
 func TestPermissions_EveryFieldIsDecidedPerRole(t *testing.T) {
-	f := newPermFixture(t)
+	t.Parallel()
+	f := newPermWorld(t)
 	typ := reflect.TypeOf(store.Permissions{})
 	if typ.NumField() != len(permissionsByRole) {
 		t.Errorf("Permissions has %d fields, the table %d: decide who has the new one", typ.NumField(), len(permissionsByRole))
@@ -418,7 +367,8 @@ func TestPermissions_EveryFieldIsDecidedPerRole(t *testing.T) {
 // Billing, reports on money, everyone's time, every project, others' comments and cost rates: the use cases allow
 // exactly what Permissions says, for each role.
 func TestPermissions_BillingTimeProjectsAndCommentsMatchTheUseCases(t *testing.T) {
-	f := newPermFixture(t)
+	t.Parallel()
+	f := newPermWorld(t)
 	ctx := context.Background()
 	name := "Acme"
 	client, err := f.s.CreateClient(ctx, f.owner, store.ClientInput{Name: &name})

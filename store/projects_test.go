@@ -31,6 +31,7 @@ func projectOwner(t *testing.T, s *store.Store) store.Actor {
 }
 
 func TestCreateTaskGroup_ConcurrentCreatesGetDistinctDensePositions(t *testing.T) {
+	t.Parallel()
 	s, _ := newStore(t)
 	ctx := context.Background()
 	a := projectOwner(t, s)
@@ -73,6 +74,7 @@ func TestCreateTaskGroup_ConcurrentCreatesGetDistinctDensePositions(t *testing.T
 }
 
 func TestCreateTaskStatus_ConcurrentDuplicateCodeConflicts(t *testing.T) {
+	t.Parallel()
 	s, _ := newStore(t)
 	ctx := context.Background()
 	a := projectOwner(t, s)
@@ -106,6 +108,7 @@ func TestCreateTaskStatus_ConcurrentDuplicateCodeConflicts(t *testing.T) {
 }
 
 func TestProjectsOfAMember_OnlyTheirOwn(t *testing.T) {
+	t.Parallel()
 	s, db := newStore(t)
 	ctx := context.Background()
 	a := projectOwner(t, s)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestParsePage_HugeNumbersAreBoundedNotRefused(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		page, perPage string
 		wantNum       int
@@ -44,8 +45,8 @@ func TestParsePage_HugeNumbersAreBoundedNotRefused(t *testing.T) {
 
 func TestTasks_PagePastEveryRowIsEmptyNotAnOverflow(t *testing.T) {
 	t.Parallel()
-	f := newTaskFixture(t)
-	f.create(t, store.TaskInput{Title: "Only task"})
+	f := newTaskWorld(t)
+	f.createTask(t, store.TaskInput{Title: "Only task"})
 	ctx := context.Background()
 	for _, pg := range []store.Page{{Num: 922337203685477581, Per: 100}, {Num: 1 << 62, Per: 100}, {Num: store.MaxPageNumber + 1}} {
 		l, err := f.s.Tasks(ctx, f.owner, store.TaskFilter{Page: pg})

@@ -7,6 +7,7 @@ import (
 )
 
 func TestJanitor_PrunesOldCountersAndStops(t *testing.T) {
+	t.Parallel()
 	s, db := newStore(t)
 	if _, err := db.Exec(`INSERT INTO rate_limits (key, window_start, count) VALUES ('old', now() - interval '2 hours', 5), ('new', now(), 1)`); err != nil {
 		t.Fatal(err)

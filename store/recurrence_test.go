@@ -101,7 +101,7 @@ func TestNormalizePattern_RejectsInvalid(t *testing.T) {
 }
 
 // completeAndRecur runs the completion hook the way the task use cases do: inside one transaction.
-func completeAndRecur(t *testing.T, f detailFixture, taskID string) {
+func completeAndRecur(t *testing.T, f *world, taskID string) {
 	t.Helper()
 	tx := f.db.MustBeginTx(context.Background(), nil)
 	defer tx.Rollback()
@@ -158,14 +158,14 @@ func strOrNil(s *string) string {
 
 func TestCreateNextOccurrence_CopiesTheTaskAndTheRuleFollowsIt(t *testing.T) {
 	t.Parallel()
-	f := newDetailFixture(t)
+	f := newDetailWorld(t)
 	ctx := context.Background()
-	first := f.task(t, "Pay rent", map[string]any{
+	first := f.sqlTask(t, "Pay rent", map[string]any{
 		"description": "Transfer to **landlord**", "priority": "high", "assignee_id": f.owner.UserID,
 		"reporter_id": f.owner.UserID, "start_date": "2026-01-28", "due_date": "2026-01-31",
 		"estimated_hours": 1.5, "complexity": 3, "status": "in_progress", "progress": 40,
 	})
-	f.task(t, "Something else in the group", nil)
+	f.sqlTask(t, "Something else in the group", nil)
 	var label string
 	f.db.Get(&label, `INSERT INTO labels (organization_id, name) VALUES ($1, 'finance') RETURNING id`, f.owner.OrgID)
 	f.db.MustExec(`INSERT INTO task_labels (task_id, label_id) VALUES ($1, $2)`, first, label)
@@ -222,10 +222,10 @@ func TestCreateNextOccurrence_CopiesTheTaskAndTheRuleFollowsIt(t *testing.T) {
 
 func TestCreateNextOccurrence_WithoutRuleOrDueDate(t *testing.T) {
 	t.Parallel()
-	f := newDetailFixture(t)
+	f := newDetailWorld(t)
 	ctx := context.Background()
 
-	plain := f.task(t, "One-off", nil)
+	plain := f.sqlTask(t, "One-off", nil)
 	completeAndRecur(t, f, plain)
 	var n int
 	f.db.Get(&n, `SELECT count(*) FROM tasks`)
@@ -235,7 +235,7 @@ func TestCreateNextOccurrence_WithoutRuleOrDueDate(t *testing.T) {
 
 	// Without a due date the series counts from today in the organization's timezone; a start date without a
 	// due date has nothing to keep its distance to and is not copied.
-	undated := f.task(t, "Water plants", map[string]any{"start_date": "2026-01-01"})
+	undated := f.sqlTask(t, "Water plants", map[string]any{"start_date": "2026-01-01"})
 	rule, err := f.s.CreateRecurrence(ctx, f.owner, undated, "daily")
 	if err != nil {
 		t.Fatal(err)
@@ -254,7 +254,7 @@ func TestCreateNextOccurrence_WithoutRuleOrDueDate(t *testing.T) {
 	}
 
 	// A weekly cron series: every Monday.
-	monday := f.task(t, "Standup notes", map[string]any{"due_date": "2026-03-11"})
+	monday := f.sqlTask(t, "Standup notes", map[string]any{"due_date": "2026-03-11"})
 	if _, err := f.s.CreateRecurrence(ctx, f.owner, monday, "0 9 * * 1"); err != nil {
 		t.Fatal(err)
 	}

@@ -15,23 +15,23 @@ import (
 func TestProfitability_AmountsAtTheBoundDoNotOverflow(t *testing.T) {
 	t.Parallel()
 	s, db := newStore(t)
-	f := &reportFixture{t: t, db: db}
+	f := worldOn(t, s, db)
 	const bound = 1_000_000_000_000 // the largest rate the store accepts, in cents
-	org := f.org("Big Rates")
-	olga := f.user("Olga", "UTC")
-	f.member(org, olga, "owner", bound)
-	huge := f.project(org, "Huge", nil, bound)
-	normal := f.project(org, "Normal", nil, 10000)
-	legacy := f.project(org, "Legacy", nil, nil)
+	org := f.rowOrg("Big Rates")
+	olga := f.rowUser("Olga", "UTC")
+	f.rowMember(org, olga, "owner", bound)
+	huge := f.rowProject(org, "Huge", nil, bound)
+	normal := f.rowProject(org, "Normal", nil, 10000)
+	legacy := f.rowProject(org, "Legacy", nil, nil)
 	// 10,000 timers of 1,000 hours each at the bound: 10^19 cents of revenue and as much cost, past int64.
 	f.exec(`
 		INSERT INTO time_entries (organization_id, user_id, project_id, started_at, stopped_at, billable)
 		SELECT $1, $2, $3, '2026-03-01T00:00:00Z'::timestamptz + make_interval(secs => i),
 			'2026-03-01T00:00:00Z'::timestamptz + make_interval(secs => i) + interval '1000 hours', true
 		FROM generate_series(1, 10000) i`, org, olga, huge)
-	f.entry(reportEntry{org: org, user: olga, project: normal, start: "2026-03-02T09:00:00Z", seconds: 3600, billable: true})
+	f.rowEntry(reportEntry{org: org, user: olga, project: normal, start: "2026-03-02T09:00:00Z", seconds: 3600, billable: true})
 	// A rate written before the bound existed.
-	f.entry(reportEntry{org: org, user: olga, project: legacy, start: "2026-03-03T09:00:00Z", seconds: 7200, billable: true,
+	f.rowEntry(reportEntry{org: org, user: olga, project: legacy, start: "2026-03-03T09:00:00Z", seconds: 7200, billable: true,
 		rate: int64(math.MaxInt64)})
 
 	rows, err := s.Profitability(context.Background(), reportActor(t, s, olga, org), store.ProfitabilityFilter{From: "2026-03-01", To: "2026-03-31"})
@@ -59,14 +59,14 @@ func TestProfitability_AmountsAtTheBoundDoNotOverflow(t *testing.T) {
 func TestRevenue_SumsPastInt64AnswerTheBound(t *testing.T) {
 	t.Parallel()
 	s, db := newStore(t)
-	f := &reportFixture{t: t, db: db}
-	org := f.org("Big Invoices")
-	olga := f.user("Olga", "UTC")
-	f.member(org, olga, "owner", 0)
-	client := f.client(org, "Whale", nil)
+	f := worldOn(t, s, db)
+	org := f.rowOrg("Big Invoices")
+	olga := f.rowUser("Olga", "UTC")
+	f.rowMember(org, olga, "owner", 0)
+	client := f.rowClient(org, "Whale", nil)
 	for _, n := range []string{"INV-1", "INV-2", "INV-3"} {
-		inv := f.invoice(org, client, n, "paid", "2026-03-10", math.MaxInt64/2)
-		f.payment(org, inv, client, math.MaxInt64/2, "2026-03-11T10:00:00Z")
+		inv := f.rowInvoice(org, client, n, "paid", "2026-03-10", math.MaxInt64/2)
+		f.rowPayment(org, inv, client, math.MaxInt64/2, "2026-03-11T10:00:00Z")
 	}
 	rows, err := s.Revenue(context.Background(), reportActor(t, s, olga, org), store.RevenueFilter{From: "2026-03-01", To: "2026-03-31"})
 	if err != nil {
@@ -81,13 +81,13 @@ func TestRevenue_SumsPastInt64AnswerTheBound(t *testing.T) {
 func TestClient_OpenBalancePastInt64AnswersTheBound(t *testing.T) {
 	t.Parallel()
 	s, db := newStore(t)
-	f := &reportFixture{t: t, db: db}
-	org := f.org("Big Invoices")
-	olga := f.user("Olga", "UTC")
-	f.member(org, olga, "owner", 0)
-	client := f.client(org, "Whale", nil)
+	f := worldOn(t, s, db)
+	org := f.rowOrg("Big Invoices")
+	olga := f.rowUser("Olga", "UTC")
+	f.rowMember(org, olga, "owner", 0)
+	client := f.rowClient(org, "Whale", nil)
 	for _, n := range []string{"INV-1", "INV-2", "INV-3"} {
-		f.invoice(org, client, n, "sent", "2026-03-10", math.MaxInt64/2)
+		f.rowInvoice(org, client, n, "sent", "2026-03-10", math.MaxInt64/2)
 	}
 	d, err := s.Client(context.Background(), reportActor(t, s, olga, org), client)
 	if err != nil {

@@ -12,84 +12,6 @@ import (
 	"github.com/trcr/trcr/store"
 )
 
-// reportFixture writes rows with plain SQL, so the report tests depend on nothing but the schema.
-type reportFixture struct {
-	t  *testing.T
-	db *sqlx.DB
-	n  int
-}
-
-func (f *reportFixture) id(query string, args ...any) string {
-	f.t.Helper()
-	var id string
-	if err := f.db.Get(&id, query+" RETURNING id", args...); err != nil {
-		f.t.Fatalf("%s: %v", query, err)
-	}
-	return id
-}
-
-func (f *reportFixture) user(name, tz string) string {
-	f.n++
-	return f.id(`INSERT INTO users (email, name, password_hash, timezone) VALUES ($1, $2, 'x', $3)`,
-		fmt.Sprintf("u%d@example.com", f.n), name, tz)
-}
-
-func (f *reportFixture) org(name string) string {
-	f.n++
-	return f.id(`INSERT INTO organizations (name, slug) VALUES ($1, $2)`, name, fmt.Sprintf("org-%d", f.n))
-}
-
-func (f *reportFixture) member(org, user, role string, costRate int64) string {
-	f.n++
-	return f.id(`INSERT INTO members (organization_id, user_id, email, role, status, cost_rate) VALUES ($1, $2, $3, $4, 'active', $5)`,
-		org, user, fmt.Sprintf("m%d@example.com", f.n), role, costRate)
-}
-
-// client and project take a nil rate for "no rate".
-func (f *reportFixture) client(org, name string, rate any) string {
-	return f.id(`INSERT INTO clients (organization_id, name, hourly_rate) VALUES ($1, $2, $3)`, org, name, rate)
-}
-
-func (f *reportFixture) project(org, name string, client, rate any) string {
-	return f.id(`INSERT INTO projects (organization_id, name, client_id, hourly_rate) VALUES ($1, $2, $3, $4)`, org, name, client, rate)
-}
-
-// reportEntry is a stopped time entry of seconds starting at start (RFC 3339); project and rate may be nil.
-type reportEntry struct {
-	org, user   string
-	project     any
-	start       string
-	seconds     int
-	billable    bool
-	rate        any
-	description string
-}
-
-func (f *reportFixture) entry(e reportEntry) string {
-	return f.id(`
-		INSERT INTO time_entries (organization_id, user_id, project_id, description, started_at, stopped_at, billable, hourly_rate)
-		VALUES ($1, $2, $3, $4, $5::timestamptz, $5::timestamptz + make_interval(secs => $6), $7, $8)`,
-		e.org, e.user, e.project, e.description, e.start, e.seconds, e.billable, e.rate)
-}
-
-func (f *reportFixture) invoice(org, client, number, status, issue string, total int64) string {
-	return f.id(`
-		INSERT INTO invoices (organization_id, client_id, number, status, issue_date, due_date, currency, subtotal, total)
-		VALUES ($1, $2, $3, $4, $5::date, $5::date + 14, 'USD', $6, $6)`, org, client, number, status, issue, total)
-}
-
-func (f *reportFixture) payment(org, invoice, client string, amount int64, paidAt string) {
-	f.id(`INSERT INTO payments (organization_id, invoice_id, client_id, amount, paid_at) VALUES ($1, $2, $3, $4, $5)`,
-		org, invoice, client, amount, paidAt)
-}
-
-func (f *reportFixture) exec(query string, args ...any) {
-	f.t.Helper()
-	if _, err := f.db.Exec(query, args...); err != nil {
-		f.t.Fatalf("%s: %v", query, err)
-	}
-}
-
 // reportData is the dataset the store report tests share. Figures are worked out by hand in each test.
 //
 // Organization A. Olga (owner, UTC, cost 30.00/h), Mia (member, America/New_York, cost 20.00/h), Nils
@@ -121,59 +43,59 @@ type reportData struct {
 
 func seedReports(t *testing.T, db *sqlx.DB) reportData {
 	t.Helper()
-	f := &reportFixture{t: t, db: db}
+	f := worldOn(t, nil, db)
 	var d reportData
-	d.orgA, d.orgB = f.org("Org A"), f.org("Org B")
-	d.olga = f.user("Olga Owner", "UTC")
-	d.mia = f.user("Mia Member", "America/New_York")
-	d.nils = f.user("Nils Member", "UTC")
-	d.zed = f.user("Zed Idle", "UTC")
-	f.member(d.orgA, d.olga, "owner", 3000)
-	f.member(d.orgA, d.mia, "member", 2000)
-	f.member(d.orgA, d.nils, "member", 1000)
-	f.member(d.orgA, d.zed, "member", 5000)
+	d.orgA, d.orgB = f.rowOrg("Org A"), f.rowOrg("Org B")
+	d.olga = f.rowUser("Olga Owner", "UTC")
+	d.mia = f.rowUser("Mia Member", "America/New_York")
+	d.nils = f.rowUser("Nils Member", "UTC")
+	d.zed = f.rowUser("Zed Idle", "UTC")
+	f.rowMember(d.orgA, d.olga, "owner", 3000)
+	f.rowMember(d.orgA, d.mia, "member", 2000)
+	f.rowMember(d.orgA, d.nils, "member", 1000)
+	f.rowMember(d.orgA, d.zed, "member", 5000)
 	f.exec(`INSERT INTO members (organization_id, email, role, status) VALUES ($1, 'invited@example.com', 'member', 'invited')`, d.orgA)
-	d.acme = f.client(d.orgA, "Acme", 10000)
-	d.beta = f.client(d.orgA, "Beta", nil)
-	d.web = f.project(d.orgA, "Web", d.acme, nil)
-	d.app = f.project(d.orgA, "App", d.acme, 12000)
-	d.internal = f.project(d.orgA, "Internal", nil, nil)
-	d.betaSite = f.project(d.orgA, "Beta Site", d.beta, nil)
+	d.acme = f.rowClient(d.orgA, "Acme", 10000)
+	d.beta = f.rowClient(d.orgA, "Beta", nil)
+	d.web = f.rowProject(d.orgA, "Web", d.acme, nil)
+	d.app = f.rowProject(d.orgA, "App", d.acme, 12000)
+	d.internal = f.rowProject(d.orgA, "Internal", nil, nil)
+	d.betaSite = f.rowProject(d.orgA, "Beta Site", d.beta, nil)
 
 	A := d.orgA
-	f.entry(reportEntry{org: A, user: d.mia, project: d.web, start: "2026-03-02T03:00:00Z", seconds: 5400, billable: true})
-	f.entry(reportEntry{org: A, user: d.mia, project: d.app, start: "2026-03-03T14:00:00Z", seconds: 1818, billable: true, rate: 15000})
-	e3 := f.entry(reportEntry{org: A, user: d.olga, project: d.app, start: "2026-03-10T09:00:00Z", seconds: 7200, billable: true, description: "review code"})
-	f.entry(reportEntry{org: A, user: d.olga, project: d.internal, start: "2026-03-10T13:00:00Z", seconds: 2700, description: "Review 50%_done"})
-	f.entry(reportEntry{org: A, user: d.nils, project: d.betaSite, start: "2026-03-16T10:00:00Z", seconds: 3600, billable: true})
-	f.entry(reportEntry{org: A, user: d.nils, project: d.betaSite, start: "2026-03-17T10:00:00Z", seconds: 2709, billable: true, rate: 200})
-	f.entry(reportEntry{org: A, user: d.nils, project: d.betaSite, start: "2026-03-17T12:00:00Z", seconds: 9, billable: true, rate: 200})
-	f.entry(reportEntry{org: A, user: d.nils, start: "2026-03-31T23:30:00Z", seconds: 3654, billable: true, rate: 5000})
-	f.entry(reportEntry{org: A, user: d.mia, start: "2026-04-01T02:00:00Z", seconds: 3600})
-	f.entry(reportEntry{org: A, user: d.mia, project: d.web, start: "2026-02-28T12:00:00Z", seconds: 3600, billable: true})
-	f.entry(reportEntry{org: A, user: d.olga, project: d.app, start: "2026-04-01T10:00:00Z", seconds: 3600, billable: true})
+	f.rowEntry(reportEntry{org: A, user: d.mia, project: d.web, start: "2026-03-02T03:00:00Z", seconds: 5400, billable: true})
+	f.rowEntry(reportEntry{org: A, user: d.mia, project: d.app, start: "2026-03-03T14:00:00Z", seconds: 1818, billable: true, rate: 15000})
+	e3 := f.rowEntry(reportEntry{org: A, user: d.olga, project: d.app, start: "2026-03-10T09:00:00Z", seconds: 7200, billable: true, description: "review code"})
+	f.rowEntry(reportEntry{org: A, user: d.olga, project: d.internal, start: "2026-03-10T13:00:00Z", seconds: 2700, description: "Review 50%_done"})
+	f.rowEntry(reportEntry{org: A, user: d.nils, project: d.betaSite, start: "2026-03-16T10:00:00Z", seconds: 3600, billable: true})
+	f.rowEntry(reportEntry{org: A, user: d.nils, project: d.betaSite, start: "2026-03-17T10:00:00Z", seconds: 2709, billable: true, rate: 200})
+	f.rowEntry(reportEntry{org: A, user: d.nils, project: d.betaSite, start: "2026-03-17T12:00:00Z", seconds: 9, billable: true, rate: 200})
+	f.rowEntry(reportEntry{org: A, user: d.nils, start: "2026-03-31T23:30:00Z", seconds: 3654, billable: true, rate: 5000})
+	f.rowEntry(reportEntry{org: A, user: d.mia, start: "2026-04-01T02:00:00Z", seconds: 3600})
+	f.rowEntry(reportEntry{org: A, user: d.mia, project: d.web, start: "2026-02-28T12:00:00Z", seconds: 3600, billable: true})
+	f.rowEntry(reportEntry{org: A, user: d.olga, project: d.app, start: "2026-04-01T10:00:00Z", seconds: 3600, billable: true})
 	f.exec(`INSERT INTO time_entries (organization_id, user_id, project_id, started_at) VALUES ($1, $2, $3, '2026-03-20T09:00:00Z')`, A, d.olga, d.app)
 
 	// Invoices of A: only sent (overdue included) and paid ones are revenue.
-	d.inv1 = f.invoice(A, d.acme, "INV-1", "sent", "2026-01-15", 100000)
-	d.inv2 = f.invoice(A, d.acme, "INV-2", "paid", "2026-03-31", 50000)
-	f.invoice(A, d.beta, "INV-3", "draft", "2026-02-10", 99999)
-	f.invoice(A, d.beta, "INV-4", "void", "2026-02-11", 77777)
-	d.inv5 = f.invoice(A, d.beta, "INV-5", "sent", "2026-02-01", 20000) // due 2026-02-15: reads overdue
-	f.invoice(A, d.acme, "INV-6", "sent", "2026-04-01", 33300)
-	f.payment(A, d.inv2, d.acme, 30000, "2026-03-31T23:30:00Z")
-	f.payment(A, d.inv2, d.acme, 20000, "2026-04-01T02:00:00Z") // NY: 2026-03-31 22:00
-	f.payment(A, d.inv5, d.beta, 5000, "2026-02-15T12:00:00Z")
+	d.inv1 = f.rowInvoice(A, d.acme, "INV-1", "sent", "2026-01-15", 100000)
+	d.inv2 = f.rowInvoice(A, d.acme, "INV-2", "paid", "2026-03-31", 50000)
+	f.rowInvoice(A, d.beta, "INV-3", "draft", "2026-02-10", 99999)
+	f.rowInvoice(A, d.beta, "INV-4", "void", "2026-02-11", 77777)
+	d.inv5 = f.rowInvoice(A, d.beta, "INV-5", "sent", "2026-02-01", 20000) // due 2026-02-15: reads overdue
+	f.rowInvoice(A, d.acme, "INV-6", "sent", "2026-04-01", 33300)
+	f.rowPayment(A, d.inv2, d.acme, 30000, "2026-03-31T23:30:00Z")
+	f.rowPayment(A, d.inv2, d.acme, 20000, "2026-04-01T02:00:00Z") // NY: 2026-03-31 22:00
+	f.rowPayment(A, d.inv5, d.beta, 5000, "2026-02-15T12:00:00Z")
 	f.exec(`UPDATE time_entries SET invoice_id = $1 WHERE id = $2`, d.inv1, e3)
 
 	// Organization B.
 	B := d.orgB
-	f.member(B, d.mia, "admin", 1)
-	bClient := f.client(B, "Acme", 99999)
-	bProject := f.project(B, "Web", bClient, 99999)
-	f.entry(reportEntry{org: B, user: d.mia, project: bProject, start: "2026-03-05T10:00:00Z", seconds: 36000, billable: true, description: "review code"})
-	bInv := f.invoice(B, bClient, "INV-1", "sent", "2026-03-01", 999999)
-	f.payment(B, bInv, bClient, 999999, "2026-03-15T12:00:00Z")
+	f.rowMember(B, d.mia, "admin", 1)
+	bClient := f.rowClient(B, "Acme", 99999)
+	bProject := f.rowProject(B, "Web", bClient, 99999)
+	f.rowEntry(reportEntry{org: B, user: d.mia, project: bProject, start: "2026-03-05T10:00:00Z", seconds: 36000, billable: true, description: "review code"})
+	bInv := f.rowInvoice(B, bClient, "INV-1", "sent", "2026-03-01", 999999)
+	f.rowPayment(B, bInv, bClient, 999999, "2026-03-15T12:00:00Z")
 	return d
 }
 

@@ -3,86 +3,11 @@ package store_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 	"testing"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/trcr/trcr/store"
 )
-
-// detailFixture is an organization with one project (and its default group) owned by an admin actor; tasks are
-// inserted with plain SQL so these tests do not depend on the task use cases.
-type detailFixture struct {
-	s       *store.Store
-	db      *sqlx.DB
-	owner   store.Actor
-	project string
-	group   string
-}
-
-func newDetailFixture(t *testing.T) detailFixture {
-	t.Helper()
-	s, db := newStore(t)
-	ctx := context.Background()
-	sess, err := s.Register(ctx, store.RegisterInput{Email: "owner@example.com", Password: "secret123", Name: "Olga Owner"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	name := "Fixture Co"
-	org, err := s.CreateOrganization(ctx, sess.User.ID, "", store.OrganizationInput{Name: &name})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := s.ActorFor(ctx, sess.User.ID, org.ID, "127.0.0.1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := detailFixture{s: s, db: db, owner: a}
-	f.project, f.group = f.newProject(t, "Fixture project")
-	return f
-}
-
-func (f detailFixture) newProject(t *testing.T, name string) (projectID, groupID string) {
-	t.Helper()
-	if err := f.db.Get(&projectID, `INSERT INTO projects (organization_id, name, created_by) VALUES ($1, $2, $3) RETURNING id`,
-		f.owner.OrgID, name, f.owner.UserID); err != nil {
-		t.Fatal(err)
-	}
-	f.db.MustExec(`INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, 'manager')`, projectID, f.owner.UserID)
-	if err := f.db.Get(&groupID, `INSERT INTO task_groups (organization_id, project_id, name, position, is_default)
-		VALUES ($1, $2, 'To do', 0, true) RETURNING id`, f.owner.OrgID, projectID); err != nil {
-		t.Fatal(err)
-	}
-	return projectID, groupID
-}
-
-// task inserts a task at the end of the fixture's default group; cols sets further columns.
-func (f detailFixture) task(t *testing.T, title string, cols map[string]any) string {
-	t.Helper()
-	names := "organization_id, project_id, group_id, title, position"
-	vals := "$1, $2, $3, $4, (SELECT count(*) FROM tasks WHERE group_id = $3)"
-	args := []any{f.owner.OrgID, f.project, f.group, title}
-	for k, v := range cols {
-		args = append(args, v)
-		names += ", " + k
-		vals += fmt.Sprintf(", $%d", len(args))
-	}
-	var id string
-	if err := f.db.Get(&id, `INSERT INTO tasks (`+names+`) VALUES (`+vals+`) RETURNING id`, args...); err != nil {
-		t.Fatal(err)
-	}
-	return id
-}
-
-func (f detailFixture) tasks(t *testing.T, n int) []string {
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = f.task(t, fmt.Sprintf("Task %d", i), nil)
-	}
-	return ids
-}
 
 type depEdge struct {
 	from, to int    // indexes into the fixture's tasks
@@ -119,9 +44,9 @@ func TestAddDependency_CycleDetection(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			f := newDetailFixture(t)
+			f := newDetailWorld(t)
 			ctx := context.Background()
-			ids := f.tasks(t, 4)
+			ids := f.sqlTasks(t, 4)
 			for _, e := range c.existing {
 				if _, err := f.s.AddDependency(ctx, f.owner, ids[e.from], store.DependencyInput{DependsOnID: ids[e.to], DependencyType: e.typ}); err != nil {
 					t.Fatalf("existing edge %v: %v", e, err)
@@ -162,10 +87,10 @@ func TestAddDependency_CycleDetection(t *testing.T) {
 // Two transactions each adding one half of a 2-cycle at the same time: the organization lock lets only one in.
 func TestAddDependency_ConcurrentHalvesOfACycle(t *testing.T) {
 	t.Parallel()
-	f := newDetailFixture(t)
+	f := newDetailWorld(t)
 	ctx := context.Background()
 	for round := 0; round < 10; round++ {
-		ids := f.tasks(t, 2)
+		ids := f.sqlTasks(t, 2)
 		var wg sync.WaitGroup
 		errs := make([]error, 2)
 		for i := 0; i < 2; i++ {
@@ -198,9 +123,9 @@ func uuidArrayLiteral(ids []string) string {
 // The bulk list shows the stored, canonical direction: "A blocks B" is listed as B blocked_by A.
 func TestAllDependencies_CanonicalDirection(t *testing.T) {
 	t.Parallel()
-	f := newDetailFixture(t)
+	f := newDetailWorld(t)
 	ctx := context.Background()
-	ids := f.tasks(t, 2)
+	ids := f.sqlTasks(t, 2)
 	d, err := f.s.AddDependency(ctx, f.owner, ids[0], store.DependencyInput{DependsOnID: ids[1], DependencyType: store.DependencyBlocks})
 	if err != nil {
 		t.Fatal(err)

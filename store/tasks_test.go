@@ -14,88 +14,17 @@ import (
 	"github.com/trcr/trcr/store"
 )
 
-// taskFixture is an organization with an owner, a plain member assigned to work, and one project (with its
-// default group) of which both are members. Projects and statuses are written with SQL so these tests depend
-// only on the task use cases.
-type taskFixture struct {
-	s       *store.Store
-	db      *sqlx.DB
-	owner   store.Actor
-	worker  store.Actor
-	project string
-	group   string
-}
-
-func newTaskFixture(t *testing.T) taskFixture {
-	t.Helper()
-	s, db := newStore(t)
-	ctx := context.Background()
-	register := func(email, name string) string {
-		sess, err := s.Register(ctx, store.RegisterInput{Email: email, Password: "secret123", Name: name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return sess.User.ID
-	}
-	ownerID, workerID := register("owner@example.com", "Olga Owner"), register("worker@example.com", "Will Worker")
-	name := "Task Co"
-	org, err := s.CreateOrganization(ctx, ownerID, "", store.OrganizationInput{Name: &name})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.MustExec(`INSERT INTO members (organization_id, user_id, email, role, status) VALUES ($1, $2, 'worker@example.com', 'member', 'active')`, org.ID, workerID)
-	f := taskFixture{s: s, db: db}
-	if f.owner, err = s.ActorFor(ctx, ownerID, org.ID, ""); err != nil {
-		t.Fatal(err)
-	}
-	if f.worker, err = s.ActorFor(ctx, workerID, org.ID, ""); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Get(&f.project, `INSERT INTO projects (organization_id, name) VALUES ($1, 'Work') RETURNING id`, org.ID); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Get(&f.group, `INSERT INTO task_groups (organization_id, project_id, name, position, is_default)
-		VALUES ($1, $2, 'To do', 0, true) RETURNING id`, org.ID, f.project); err != nil {
-		t.Fatal(err)
-	}
-	db.MustExec(`INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, 'manager'), ($1, $3, 'member')`,
-		f.project, ownerID, workerID)
-	return f
-}
-
-// status adds a custom status; next may be empty.
-func (f taskFixture) status(t *testing.T, code string, terminal, progress bool, next string) {
-	t.Helper()
-	onComplete, nextCode := "none", any(nil)
-	if next != "" {
-		onComplete, nextCode = "auto_advance", next
-	}
-	f.db.MustExec(`INSERT INTO task_statuses (organization_id, code, label, color, position, is_terminal, supports_progress, on_complete, next_status_code)
-		VALUES ($1, $2, $2, '#000000', 0, $3, $4, $5, $6)`, f.owner.OrgID, code, terminal, progress, onComplete, nextCode)
-}
-
-func (f taskFixture) create(t *testing.T, in store.TaskInput) store.Task {
-	t.Helper()
-	in.ProjectID = f.project
-	task, err := f.s.CreateTask(context.Background(), f.owner, in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return task
-}
-
-func taskPtr[T any](v T) *T { return &v }
-
 func TestTaskWorkflow_ProgressReaching100AdvancesOneStep(t *testing.T) {
-	f := newTaskFixture(t)
+	t.Parallel()
+	f := newTaskWorld(t)
 	ctx := context.Background()
 	f.status(t, "review", false, true, "qa")
 	f.status(t, "qa", false, true, "shipped")
 	f.status(t, "shipped", true, false, "")
-	task := f.create(t, store.TaskInput{Title: "Ship", Status: "review", AssigneeID: &f.worker.UserID})
+	task := f.createTask(t, store.TaskInput{Title: "Ship", Status: "review", AssigneeID: &f.member.UserID})
 
 	// The assignee may move progress; reaching 100 hands the task on one step, not two.
-	got, err := f.s.UpdateTask(ctx, f.worker, task.ID, store.TaskPatch{Progress: taskPtr(100)})
+	got, err := f.s.UpdateTask(ctx, f.member, task.ID, store.TaskPatch{Progress: ptr(100)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,43 +40,45 @@ func TestTaskWorkflow_ProgressReaching100AdvancesOneStep(t *testing.T) {
 		t.Fatalf("reporter notified %d times (%v)", notified, err)
 	}
 	// Progress already at 100: changing something else does not advance again.
-	if got, err = f.s.UpdateTask(ctx, f.worker, task.ID, store.TaskPatch{Progress: taskPtr(100)}); err != nil || got.Status != "qa" {
+	if got, err = f.s.UpdateTask(ctx, f.member, task.ID, store.TaskPatch{Progress: ptr(100)}); err != nil || got.Status != "qa" {
 		t.Fatalf("status %s, %v", got.Status, err)
 	}
 	// A terminal custom status completes the task; leaving it clears completed_at.
-	if got, err = f.s.SetTaskStatus(ctx, f.worker, task.ID, "shipped"); err != nil || got.CompletedAt == nil {
+	if got, err = f.s.SetTaskStatus(ctx, f.member, task.ID, "shipped"); err != nil || got.CompletedAt == nil {
 		t.Fatalf("shipped: completed_at %v, %v", got.CompletedAt, err)
 	}
-	if got, err = f.s.SetTaskStatus(ctx, f.worker, task.ID, "review"); err != nil || got.CompletedAt != nil {
+	if got, err = f.s.SetTaskStatus(ctx, f.member, task.ID, "review"); err != nil || got.CompletedAt != nil {
 		t.Fatalf("back to review: completed_at %v, %v", got.CompletedAt, err)
 	}
 
 	// Created at 100 in an advancing status: it starts in the next one.
-	if created := f.create(t, store.TaskInput{Title: "Born done", Status: "qa", Progress: taskPtr(100)}); created.Status != "shipped" || created.CompletedAt == nil {
+	if created := f.createTask(t, store.TaskInput{Title: "Born done", Status: "qa", Progress: ptr(100)}); created.Status != "shipped" || created.CompletedAt == nil {
 		t.Fatalf("created in %s, completed %v", created.Status, created.CompletedAt)
 	}
 	// Status and progress in one request: the status given, then the rule.
-	fresh := f.create(t, store.TaskInput{Title: "Both"})
-	if got, err = f.s.UpdateTask(ctx, f.owner, fresh.ID, store.TaskPatch{Status: taskPtr("review"), Progress: taskPtr(100)}); err != nil || got.Status != "qa" {
+	fresh := f.createTask(t, store.TaskInput{Title: "Both"})
+	if got, err = f.s.UpdateTask(ctx, f.owner, fresh.ID, store.TaskPatch{Status: ptr("review"), Progress: ptr(100)}); err != nil || got.Status != "qa" {
 		t.Fatalf("status %s, %v", got.Status, err)
 	}
 }
 
 func TestTaskWorkflow_AssigneeMayNotEditOtherFields(t *testing.T) {
-	f := newTaskFixture(t)
-	task := f.create(t, store.TaskInput{Title: "Mine", AssigneeID: &f.worker.UserID})
-	_, err := f.s.UpdateTask(context.Background(), f.worker, task.ID, store.TaskPatch{Status: taskPtr("done"), DueDate: store.Clearable[string]{Set: true}})
+	t.Parallel()
+	f := newTaskWorld(t)
+	task := f.createTask(t, store.TaskInput{Title: "Mine", AssigneeID: &f.member.UserID})
+	_, err := f.s.UpdateTask(context.Background(), f.member, task.ID, store.TaskPatch{Status: ptr("done"), DueDate: store.Clearable[string]{Set: true}})
 	if !errors.Is(err, store.ErrForbidden) {
 		t.Fatalf("err %v", err)
 	}
-	_, err = f.s.ReorderTask(context.Background(), f.worker, task.ID, store.ReorderInput{Position: taskPtr(0)})
+	_, err = f.s.ReorderTask(context.Background(), f.member, task.ID, store.ReorderInput{Position: ptr(0)})
 	if !errors.Is(err, store.ErrForbidden) {
 		t.Fatalf("reorder by assignee: %v", err)
 	}
 }
 
 func TestCreateTask_ConcurrentCreatesGetDistinctPositions(t *testing.T) {
-	f := newTaskFixture(t)
+	t.Parallel()
+	f := newTaskWorld(t)
 	var wg sync.WaitGroup
 	errs := make(chan error, 15)
 	for i := range 15 {
@@ -177,16 +108,17 @@ func TestCreateTask_ConcurrentCreatesGetDistinctPositions(t *testing.T) {
 }
 
 func TestNotify_OnlyActiveMembersOfTheOrganization(t *testing.T) {
-	f := newTaskFixture(t)
+	t.Parallel()
+	f := newTaskWorld(t)
 	ctx := context.Background()
-	task := f.create(t, store.TaskInput{Title: "Leaving", AssigneeID: &f.worker.UserID})
+	task := f.createTask(t, store.TaskInput{Title: "Leaving", AssigneeID: &f.member.UserID})
 	// The worker leaves the organization; the task still names them.
-	f.db.MustExec(`DELETE FROM members WHERE user_id = $1`, f.worker.UserID)
-	before := taskRowCount(t, f.db, `SELECT count(*) FROM notifications WHERE user_id = $1`, f.worker.UserID)
+	f.db.MustExec(`DELETE FROM members WHERE user_id = $1`, f.member.UserID)
+	before := taskRowCount(t, f.db, `SELECT count(*) FROM notifications WHERE user_id = $1`, f.member.UserID)
 	if _, err := f.s.SetTaskStatus(ctx, f.owner, task.ID, "done"); err != nil {
 		t.Fatal(err)
 	}
-	if after := taskRowCount(t, f.db, `SELECT count(*) FROM notifications WHERE user_id = $1`, f.worker.UserID); after != before {
+	if after := taskRowCount(t, f.db, `SELECT count(*) FROM notifications WHERE user_id = $1`, f.member.UserID); after != before {
 		t.Fatal("a former member was notified")
 	}
 	if n := taskRowCount(t, f.db, `SELECT count(*) FROM email_outbox WHERE subject LIKE 'Task status changed%'`); n != 0 {
@@ -195,8 +127,9 @@ func TestNotify_OnlyActiveMembersOfTheOrganization(t *testing.T) {
 }
 
 func TestNotify_EmailCarriesTitleBodyAndAbsoluteLink(t *testing.T) {
-	f := newTaskFixture(t)
-	task := f.create(t, store.TaskInput{Title: "Fix <login>", AssigneeID: &f.worker.UserID})
+	t.Parallel()
+	f := newTaskWorld(t)
+	task := f.createTask(t, store.TaskInput{Title: "Fix <login>", AssigneeID: &f.member.UserID})
 	if _, err := f.s.ProcessEventJobs(context.Background()); err != nil { // the notifications subscriber
 		t.Fatal(err)
 	}
@@ -222,6 +155,7 @@ func TestNotify_EmailCarriesTitleBodyAndAbsoluteLink(t *testing.T) {
 }
 
 func TestDate_JSON(t *testing.T) {
+	t.Parallel()
 	var d store.Date
 	if err := json.Unmarshal([]byte(`"2026-02-28"`), &d); err != nil || d.String() != "2026-02-28" {
 		t.Fatalf("%v %v", d, err)

@@ -1,97 +1,59 @@
 package store_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/trcr/trcr/store"
 )
 
-// weekFixture is an organization whose owner, Olga, works in New York and whose member, Mia, in UTC, with a
+// newWeekWorld: an organization whose owner, Olga, works in New York and whose member, Mia, in UTC, with a
 // billable project of a client and entries around the week 2026-W10 (Monday 2 March to Sunday 8 March 2026, the
 // Sunday on which New York moves to summer time). The clock stands on Thursday 5 March.
-type weekFixture struct {
-	t         *testing.T
-	s         *store.Store
-	db        *sqlx.DB
-	ctx       context.Context
-	olga, mia store.Actor
-	project   string // "Website", billable, rate 90.00 through its client
-	archived  string // "Old site", archived
-	now       *time.Time
-}
-
-func newWeekFixture(t *testing.T) weekFixture {
+func newWeekWorld(t *testing.T) *world {
 	t.Helper()
-	s, db := newStore(t)
-	f := weekFixture{t: t, s: s, db: db, ctx: context.Background()}
+	f := newWorld(t)
 	f.now = new(time.Time)
 	*f.now = time.Date(2026, 3, 5, 15, 0, 0, 0, time.UTC)
-	s.SetClock(func() time.Time { return *f.now })
-	register := func(email, name, tz string) string {
-		sess, err := s.Register(f.ctx, store.RegisterInput{Email: email, Password: "secret123", Name: name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		db.MustExec(`UPDATE users SET timezone = $2 WHERE id = $1`, sess.User.ID, tz)
-		return sess.User.ID
-	}
-	olga, mia := register("olga@example.com", "Olga Owner", "America/New_York"), register("mia@example.com", "Mia Member", "UTC")
-	name := "Week Co"
-	org, err := s.CreateOrganization(f.ctx, olga, "", store.OrganizationInput{Name: &name})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.MustExec(`INSERT INTO members (organization_id, user_id, email, role, status) VALUES ($1, $2, 'mia@example.com', 'member', 'active')`, org.ID, mia)
-	f.olga, f.mia = reportActor(t, s, olga, org.ID), reportActor(t, s, mia, org.ID)
-	var client string
-	if err := db.Get(&client, `INSERT INTO clients (organization_id, name, hourly_rate) VALUES ($1, 'Acme', 9000) RETURNING id`, org.ID); err != nil {
-		t.Fatal(err)
-	}
+	f.s.SetClock(func() time.Time { return *f.now })
+	f.ownedBy("Olga Owner", "olga@example.com", "Week Co").withMember("Mia Member", "mia@example.com")
+	f.exec(`UPDATE users SET timezone = 'America/New_York' WHERE id = $1`, f.owner.UserID)
+	f.exec(`UPDATE users SET timezone = 'UTC' WHERE id = $1`, f.member.UserID)
+	client := f.id(`INSERT INTO clients (organization_id, name, hourly_rate) VALUES ($1, 'Acme', 9000) RETURNING id`, f.owner.OrgID)
 	pname, color, billable := "Website", "#10b981", true
-	p, err := s.CreateProject(f.ctx, f.olga, store.ProjectInput{Name: &pname, Color: &color, Billable: &billable})
+	p, err := f.s.CreateProject(f.ctx, f.owner, store.ProjectInput{Name: &pname, Color: &color, Billable: &billable})
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.project = p.ID
-	db.MustExec(`UPDATE projects SET client_id = $2 WHERE id = $1`, f.project, client)
-	if err := db.Get(&f.archived, `INSERT INTO projects (organization_id, name, status) VALUES ($1, 'Old site', 'archived') RETURNING id`, org.ID); err != nil {
-		t.Fatal(err)
-	}
-	db.MustExec(`INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, 'member')`, f.project, mia)
+	f.exec(`UPDATE projects SET client_id = $2 WHERE id = $1`, f.project, client)
+	f.archived = f.id(`INSERT INTO projects (organization_id, name, status) VALUES ($1, 'Old site', 'archived') RETURNING id`, f.owner.OrgID)
+	f.exec(`INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, 'member')`, f.project, f.member.UserID)
 	return f
 }
 
 // entry writes a stopped (or, with an empty stop, running) entry and returns its id.
-func (f weekFixture) entry(a store.Actor, project *string, description, start, stop string, billable bool, rate *int64) string {
+func (f *world) entryOf(a store.Actor, project *string, description, start, stop string, billable bool, rate *int64) string {
 	f.t.Helper()
 	var stopped *string
 	if stop != "" {
 		stopped = &stop
 	}
-	var id string
-	err := f.db.Get(&id, `INSERT INTO time_entries (organization_id, user_id, project_id, description, started_at, stopped_at, billable, hourly_rate)
+	return f.id(`INSERT INTO time_entries (organization_id, user_id, project_id, description, started_at, stopped_at, billable, hourly_rate)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, a.OrgID, a.UserID, project, description, start, stopped, billable, rate)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	return id
 }
 
-func (f weekFixture) seedWeek() {
+func (f *world) seedWeek() {
 	f.t.Helper()
 	p := &f.project
 	rate := int64(12000)
-	f.entry(f.olga, p, "before the week", "2026-03-02T04:00:00Z", "2026-03-02T04:30:00Z", true, nil) // Sun 1 March, 23:00 in New York
-	f.entry(f.olga, p, "monday", "2026-03-02T05:30:00Z", "2026-03-02T06:30:00Z", true, &rate)        // Mon 00:30 EST
-	f.entry(f.olga, nil, "tuesday", "2026-03-03T14:00:00Z", "2026-03-03T14:30:00Z", false, nil)
-	f.entry(f.olga, p, "sunday night", "2026-03-09T03:30:00Z", "2026-03-09T04:00:00Z", true, nil) // Sun 8 March, 23:30 EDT
-	f.entry(f.olga, p, "next monday", "2026-03-09T05:00:00Z", "2026-03-09T06:00:00Z", true, nil)  // Mon 9 March, 01:00 EDT
-	f.entry(f.mia, p, "mia wednesday", "2026-03-04T15:00:00Z", "2026-03-04T17:00:00Z", true, nil)
+	f.entryOf(f.owner, p, "before the week", "2026-03-02T04:00:00Z", "2026-03-02T04:30:00Z", true, nil) // Sun 1 March, 23:00 in New York
+	f.entryOf(f.owner, p, "monday", "2026-03-02T05:30:00Z", "2026-03-02T06:30:00Z", true, &rate)        // Mon 00:30 EST
+	f.entryOf(f.owner, nil, "tuesday", "2026-03-03T14:00:00Z", "2026-03-03T14:30:00Z", false, nil)
+	f.entryOf(f.owner, p, "sunday night", "2026-03-09T03:30:00Z", "2026-03-09T04:00:00Z", true, nil) // Sun 8 March, 23:30 EDT
+	f.entryOf(f.owner, p, "next monday", "2026-03-09T05:00:00Z", "2026-03-09T06:00:00Z", true, nil)  // Mon 9 March, 01:00 EDT
+	f.entryOf(f.member, p, "mia wednesday", "2026-03-04T15:00:00Z", "2026-03-04T17:00:00Z", true, nil)
 }
 
 func descriptions(lines []store.TimeLine) []string {
@@ -116,20 +78,20 @@ func sameStrings(a, b []string) bool {
 
 func TestTimeWeek_GridSumsStoppedEntriesByProjectAndLocalDay(t *testing.T) {
 	t.Parallel()
-	f := newWeekFixture(t)
+	f := newWeekWorld(t)
 	f.seedWeek()
-	if _, err := f.s.StartTimer(f.ctx, f.olga, store.StartTimerInput{ProjectID: &f.project, Description: ptr("running")}); err != nil {
+	if _, err := f.s.StartTimer(f.ctx, f.owner, store.StartTimerInput{ProjectID: &f.project, Description: ptr("running")}); err != nil {
 		t.Fatal(err)
 	}
 	*f.now = f.now.Add(time.Hour)
-	w, err := f.s.TimeWeek(f.ctx, f.olga, store.TimeWeekFilter{})
+	w, err := f.s.TimeWeek(f.ctx, f.owner, store.TimeWeekFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := w.Monday.Format(time.DateOnly); got != "2026-03-02" {
 		t.Fatalf("current week starts %s", got)
 	}
-	if got := w.Today.Format(time.DateOnly); got != "2026-03-05" || w.Location.String() != "America/New_York" || w.UserID != f.olga.UserID {
+	if got := w.Today.Format(time.DateOnly); got != "2026-03-05" || w.Location.String() != "America/New_York" || w.UserID != f.owner.UserID {
 		t.Fatalf("today %s in %s for %s", got, w.Location, w.UserID)
 	}
 	// Entries belong to the New York day they started on, across the change to summer time; the running timer
@@ -169,7 +131,7 @@ func TestTimeWeek_GridSumsStoppedEntriesByProjectAndLocalDay(t *testing.T) {
 
 func TestTimeWeek_WeekFromISOWeekOrDay(t *testing.T) {
 	t.Parallel()
-	f := newWeekFixture(t)
+	f := newWeekWorld(t)
 	f.seedWeek()
 	for _, tc := range []struct {
 		name string
@@ -180,7 +142,7 @@ func TestTimeWeek_WeekFromISOWeekOrDay(t *testing.T) {
 		{"any day", store.TimeWeekFilter{Start: "2026-03-08"}, "2026-03-02"},
 		{"week wins", store.TimeWeekFilter{Week: "2026-W09", Start: "2026-03-08"}, "2026-02-23"},
 	} {
-		w, err := f.s.TimeWeek(f.ctx, f.olga, tc.f)
+		w, err := f.s.TimeWeek(f.ctx, f.owner, tc.f)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
@@ -188,14 +150,14 @@ func TestTimeWeek_WeekFromISOWeekOrDay(t *testing.T) {
 			t.Errorf("%s: monday %s, want %s", tc.name, got, tc.want)
 		}
 	}
-	w, _ := f.s.TimeWeek(f.ctx, f.olga, store.TimeWeekFilter{Week: "2026-W11"})
+	w, _ := f.s.TimeWeek(f.ctx, f.owner, store.TimeWeekFilter{Week: "2026-W11"})
 	if got := descriptions(w.Entries); !sameStrings(got, []string{"next monday"}) || w.Total != 3600 {
 		t.Errorf("W11: %v %d", got, w.Total)
 	}
 	for _, bad := range []store.TimeWeekFilter{{Week: "2026-W54"}, {Week: "2025-W53"}, {Week: "48"}, {Start: "March"},
 		{Billable: "yes"}, {ProjectID: "nope"}, {UserID: "nope"}} {
 		var v *store.Error
-		if _, err := f.s.TimeWeek(f.ctx, f.olga, bad); !asKind(err, store.ErrInvalid, &v) {
+		if _, err := f.s.TimeWeek(f.ctx, f.owner, bad); !asKind(err, store.ErrInvalid, &v) {
 			t.Errorf("%+v: %v, want a validation error", bad, err)
 		}
 	}
@@ -203,7 +165,7 @@ func TestTimeWeek_WeekFromISOWeekOrDay(t *testing.T) {
 
 func TestTimeWeek_FiltersByProjectBillableAndUser(t *testing.T) {
 	t.Parallel()
-	f := newWeekFixture(t)
+	f := newWeekWorld(t)
 	f.seedWeek()
 	cases := []struct {
 		name    string
@@ -212,14 +174,14 @@ func TestTimeWeek_FiltersByProjectBillableAndUser(t *testing.T) {
 		entries []string
 		total   int64
 	}{
-		{"non-billable", f.olga, store.TimeWeekFilter{Billable: "false"}, []string{"tuesday"}, 1800},
-		{"billable", f.olga, store.TimeWeekFilter{Billable: "true"}, []string{"sunday night", "monday"}, 5400},
-		{"no project", f.olga, store.TimeWeekFilter{ProjectID: store.TimeNoProject}, []string{"tuesday"}, 1800},
-		{"project", f.olga, store.TimeWeekFilter{ProjectID: f.project}, []string{"sunday night", "monday"}, 5400},
-		{"a member's time", f.olga, store.TimeWeekFilter{UserID: f.mia.UserID}, []string{"mia wednesday"}, 7200},
-		{"everyone's", f.olga, store.TimeWeekFilter{UserID: store.TimeAllUsers}, []string{"sunday night", "mia wednesday", "tuesday", "monday"}, 14400},
-		{"a member sees their own", f.mia, store.TimeWeekFilter{}, []string{"mia wednesday"}, 7200},
-		{"a member naming themselves", f.mia, store.TimeWeekFilter{UserID: f.mia.UserID}, []string{"mia wednesday"}, 7200},
+		{"non-billable", f.owner, store.TimeWeekFilter{Billable: "false"}, []string{"tuesday"}, 1800},
+		{"billable", f.owner, store.TimeWeekFilter{Billable: "true"}, []string{"sunday night", "monday"}, 5400},
+		{"no project", f.owner, store.TimeWeekFilter{ProjectID: store.TimeNoProject}, []string{"tuesday"}, 1800},
+		{"project", f.owner, store.TimeWeekFilter{ProjectID: f.project}, []string{"sunday night", "monday"}, 5400},
+		{"a member's time", f.owner, store.TimeWeekFilter{UserID: f.member.UserID}, []string{"mia wednesday"}, 7200},
+		{"everyone's", f.owner, store.TimeWeekFilter{UserID: store.TimeAllUsers}, []string{"sunday night", "mia wednesday", "tuesday", "monday"}, 14400},
+		{"a member sees their own", f.member, store.TimeWeekFilter{}, []string{"mia wednesday"}, 7200},
+		{"a member naming themselves", f.member, store.TimeWeekFilter{UserID: f.member.UserID}, []string{"mia wednesday"}, 7200},
 	}
 	for _, tc := range cases {
 		w, err := f.s.TimeWeek(f.ctx, tc.a, tc.f)
@@ -230,7 +192,7 @@ func TestTimeWeek_FiltersByProjectBillableAndUser(t *testing.T) {
 			t.Errorf("%s: entries %v total %d, want %v %d", tc.name, got, w.Total, tc.entries, tc.total)
 		}
 	}
-	w, _ := f.s.TimeWeek(f.ctx, f.mia, store.TimeWeekFilter{})
+	w, _ := f.s.TimeWeek(f.ctx, f.member, store.TimeWeekFilter{})
 	if len(w.Members) != 0 || len(w.Projects) != 1 || w.Projects[0].ID != f.project {
 		t.Errorf("a member is offered no members and only their projects: %+v %+v", w.Members, w.Projects)
 	}
@@ -238,8 +200,8 @@ func TestTimeWeek_FiltersByProjectBillableAndUser(t *testing.T) {
 	if w.Rows[0].Seconds[2] != 7200 {
 		t.Errorf("mia's row: %+v", w.Rows[0])
 	}
-	for _, other := range []string{f.olga.UserID, store.TimeAllUsers} {
-		if _, err := f.s.TimeWeek(f.ctx, f.mia, store.TimeWeekFilter{UserID: other}); !errors.Is(err, store.ErrForbidden) {
+	for _, other := range []string{f.owner.UserID, store.TimeAllUsers} {
+		if _, err := f.s.TimeWeek(f.ctx, f.member, store.TimeWeekFilter{UserID: other}); !errors.Is(err, store.ErrForbidden) {
 			t.Errorf("a member asking for %s: %v, want forbidden", other, err)
 		}
 	}
@@ -247,12 +209,12 @@ func TestTimeWeek_FiltersByProjectBillableAndUser(t *testing.T) {
 
 func TestTimeWeek_ListsAtMostMaxWeekEntries(t *testing.T) {
 	t.Parallel()
-	f := newWeekFixture(t)
+	f := newWeekWorld(t)
 	f.db.MustExec(`INSERT INTO time_entries (organization_id, user_id, description, started_at, stopped_at, billable)
 		SELECT $1, $2, 'e' || i, '2026-03-03T10:00:00Z'::timestamptz + i * interval '1 second',
 			'2026-03-03T10:00:00Z'::timestamptz + i * interval '1 second' + interval '1 minute', true
-		FROM generate_series(1, $3) i`, f.olga.OrgID, f.olga.UserID, store.MaxWeekEntries+2)
-	w, err := f.s.TimeWeek(f.ctx, f.olga, store.TimeWeekFilter{})
+		FROM generate_series(1, $3) i`, f.owner.OrgID, f.owner.UserID, store.MaxWeekEntries+2)
+	w, err := f.s.TimeWeek(f.ctx, f.owner, store.TimeWeekFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,9 +228,9 @@ func TestTimeWeek_ListsAtMostMaxWeekEntries(t *testing.T) {
 
 func TestExportTimeEntries_StreamsTheRangeOldestFirst(t *testing.T) {
 	t.Parallel()
-	f := newWeekFixture(t)
+	f := newWeekWorld(t)
 	f.seedWeek()
-	if _, err := f.s.StartTimer(f.ctx, f.olga, store.StartTimerInput{Description: ptr("running")}); err != nil {
+	if _, err := f.s.StartTimer(f.ctx, f.owner, store.StartTimerInput{Description: ptr("running")}); err != nil {
 		t.Fatal(err)
 	}
 	collect := func(a store.Actor, ef store.TimeExportFilter) ([]string, error) {
@@ -279,7 +241,7 @@ func TestExportTimeEntries_StreamsTheRangeOldestFirst(t *testing.T) {
 		})
 		return got, err
 	}
-	got, err := collect(f.olga, store.TimeExportFilter{From: "2026-03-01", To: "2026-03-09"})
+	got, err := collect(f.owner, store.TimeExportFilter{From: "2026-03-01", To: "2026-03-09"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,24 +249,24 @@ func TestExportTimeEntries_StreamsTheRangeOldestFirst(t *testing.T) {
 	if !sameStrings(got, want) {
 		t.Errorf("range: %v, want %v", got, want)
 	}
-	got, _ = collect(f.olga, store.TimeExportFilter{TimeWeekFilter: store.TimeWeekFilter{Week: "2026-W10", Billable: "true"}})
+	got, _ = collect(f.owner, store.TimeExportFilter{TimeWeekFilter: store.TimeWeekFilter{Week: "2026-W10", Billable: "true"}})
 	if !sameStrings(got, []string{"monday", "running", "sunday night"}) {
 		t.Errorf("billable entries of the week: %v", got)
 	}
-	got, _ = collect(f.olga, store.TimeExportFilter{TimeWeekFilter: store.TimeWeekFilter{UserID: store.TimeAllUsers}})
+	got, _ = collect(f.owner, store.TimeExportFilter{TimeWeekFilter: store.TimeWeekFilter{UserID: store.TimeAllUsers}})
 	if len(got) != 5 {
 		t.Errorf("everyone's current week: %v", got)
 	}
-	if _, err := collect(f.mia, store.TimeExportFilter{TimeWeekFilter: store.TimeWeekFilter{UserID: store.TimeAllUsers}}); !errors.Is(err, store.ErrForbidden) {
+	if _, err := collect(f.member, store.TimeExportFilter{TimeWeekFilter: store.TimeWeekFilter{UserID: store.TimeAllUsers}}); !errors.Is(err, store.ErrForbidden) {
 		t.Errorf("a member exporting everyone's: %v", err)
 	}
 	var v *store.Error
-	if _, err := collect(f.olga, store.TimeExportFilter{From: "2026-03-09", To: "2026-03-01"}); !asKind(err, store.ErrInvalid, &v) {
+	if _, err := collect(f.owner, store.TimeExportFilter{From: "2026-03-09", To: "2026-03-01"}); !asKind(err, store.ErrInvalid, &v) {
 		t.Errorf("reversed range: %v", err)
 	}
 	stop := errors.New("stop")
 	n := 0
-	err = f.s.ExportTimeEntries(f.ctx, f.olga, store.TimeExportFilter{From: "2026-03-01", To: "2026-03-09"}, func(store.TimeLine) error {
+	err = f.s.ExportTimeEntries(f.ctx, f.owner, store.TimeExportFilter{From: "2026-03-01", To: "2026-03-09"}, func(store.TimeLine) error {
 		n++
 		return stop
 	})
@@ -315,49 +277,49 @@ func TestExportTimeEntries_StreamsTheRangeOldestFirst(t *testing.T) {
 
 func TestRunningTimerLine_NamesProjectAndTask(t *testing.T) {
 	t.Parallel()
-	f := newWeekFixture(t)
-	if cur, err := f.s.RunningTimerLine(f.ctx, f.olga); err != nil || cur != nil {
+	f := newWeekWorld(t)
+	if cur, err := f.s.RunningTimerLine(f.ctx, f.owner); err != nil || cur != nil {
 		t.Fatalf("no timer: %v %v", cur, err)
 	}
-	task, err := f.s.CreateTask(f.ctx, f.olga, store.TaskInput{ProjectID: f.project, Title: "Landing page"})
+	task, err := f.s.CreateTask(f.ctx, f.owner, store.TaskInput{ProjectID: f.project, Title: "Landing page"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := f.s.StartTimer(f.ctx, f.olga, store.StartTimerInput{TaskID: &task.ID})
+	e, err := f.s.StartTimer(f.ctx, f.owner, store.StartTimerInput{TaskID: &task.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cur, err := f.s.RunningTimerLine(f.ctx, f.olga)
+	cur, err := f.s.RunningTimerLine(f.ctx, f.owner)
 	if err != nil || cur == nil {
 		t.Fatalf("running: %v %v", cur, err)
 	}
 	if cur.ID != e.ID || strOf(cur.ProjectName) != "Website" || strOf(cur.ProjectColor) != "#10b981" || strOf(cur.TaskTitle) != "Landing page" {
 		t.Errorf("line: %+v", cur)
 	}
-	if other, err := f.s.RunningTimerLine(f.ctx, f.mia); err != nil || other != nil {
+	if other, err := f.s.RunningTimerLine(f.ctx, f.member); err != nil || other != nil {
 		t.Errorf("mia has no timer: %v %v", other, err)
 	}
 	// Mia never sees Olga's entry; Olga, an owner, sees Mia's.
-	if _, err := f.s.TimeLine(f.ctx, f.mia, e.ID); !errors.Is(err, store.ErrNotFound) {
+	if _, err := f.s.TimeLine(f.ctx, f.member, e.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("member reading another's entry: %v", err)
 	}
-	mias := f.entry(f.mia, &f.project, "mia", "2026-03-04T15:00:00Z", "2026-03-04T16:00:00Z", true, nil)
-	if l, err := f.s.TimeLine(f.ctx, f.olga, mias); err != nil || l.UserName != "Mia Member" || l.DurationSeconds != 3600 {
+	mias := f.entryOf(f.member, &f.project, "mia", "2026-03-04T15:00:00Z", "2026-03-04T16:00:00Z", true, nil)
+	if l, err := f.s.TimeLine(f.ctx, f.owner, mias); err != nil || l.UserName != "Mia Member" || l.DurationSeconds != 3600 {
 		t.Errorf("owner reading a member's entry: %+v %v", l, err)
 	}
 }
 
 func TestStopRunningTimer_StopsWhicheverRuns(t *testing.T) {
 	t.Parallel()
-	f := newWeekFixture(t)
-	if _, err := f.s.StopRunningTimer(f.ctx, f.olga); !errors.Is(err, store.ErrConflict) {
+	f := newWeekWorld(t)
+	if _, err := f.s.StopRunningTimer(f.ctx, f.owner); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("without a timer: %v, want a conflict", err)
 	}
-	e, err := f.s.StartTimer(f.ctx, f.olga, store.StartTimerInput{})
+	e, err := f.s.StartTimer(f.ctx, f.owner, store.StartTimerInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	stopped, err := f.s.StopRunningTimer(f.ctx, f.olga)
+	stopped, err := f.s.StopRunningTimer(f.ctx, f.owner)
 	if err != nil || stopped.ID != e.ID || stopped.Running() {
 		t.Fatalf("stopped: %+v %v", stopped, err)
 	}
@@ -365,10 +327,10 @@ func TestStopRunningTimer_StopsWhicheverRuns(t *testing.T) {
 
 func TestTimeTasks_OpenTasksOfAVisibleProjectPlusTheKeptOne(t *testing.T) {
 	t.Parallel()
-	f := newWeekFixture(t)
+	f := newWeekWorld(t)
 	var ids []string
 	for _, title := range []string{"Beta", "alpha", "Done thing"} {
-		task, err := f.s.CreateTask(f.ctx, f.olga, store.TaskInput{ProjectID: f.project, Title: title})
+		task, err := f.s.CreateTask(f.ctx, f.owner, store.TaskInput{ProjectID: f.project, Title: title})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -382,19 +344,19 @@ func TestTimeTasks_OpenTasksOfAVisibleProjectPlusTheKeptOne(t *testing.T) {
 		}
 		return out
 	}
-	got, err := f.s.TimeTasks(f.ctx, f.mia, f.project, "")
+	got, err := f.s.TimeTasks(f.ctx, f.member, f.project, "")
 	if err != nil || !sameStrings(titles(got), []string{"alpha", "Beta"}) {
 		t.Errorf("open tasks: %v %v", titles(got), err)
 	}
-	got, _ = f.s.TimeTasks(f.ctx, f.mia, f.project, ids[2])
+	got, _ = f.s.TimeTasks(f.ctx, f.member, f.project, ids[2])
 	if !sameStrings(titles(got), []string{"alpha", "Beta", "Done thing"}) || !got[2].Completed {
 		t.Errorf("with the kept one: %+v", got)
 	}
 	// Mia is not on the archived project: it has no tasks for her, whatever the id.
-	if got, _ := f.s.TimeTasks(f.ctx, f.mia, f.archived, ""); len(got) != 0 {
+	if got, _ := f.s.TimeTasks(f.ctx, f.member, f.archived, ""); len(got) != 0 {
 		t.Errorf("invisible project: %v", got)
 	}
-	if got, err := f.s.TimeTasks(f.ctx, f.mia, "not-an-id", ""); err != nil || len(got) != 0 {
+	if got, err := f.s.TimeTasks(f.ctx, f.member, "not-an-id", ""); err != nil || len(got) != 0 {
 		t.Errorf("bad id: %v %v", got, err)
 	}
 }

@@ -35,6 +35,7 @@ func checkValues(t *testing.T, db *sqlx.DB, table, column string) []string {
 // The database refuses what the store must refuse: every list the schema constrains is the vocabulary's (the
 // invoice statuses without overdue, which is never stored).
 func TestVocab_IsWhatTheSchemaAllows(t *testing.T) {
+	t.Parallel()
 	_, db := newStore(t)
 	var complexities []string
 	for _, n := range vocab.Complexities {
@@ -70,6 +71,7 @@ func TestVocab_IsWhatTheSchemaAllows(t *testing.T) {
 
 // Sorting by priority uses the generated priority_rank: a priority's position in vocab.Priorities, from 1.
 func TestVocab_PriorityRankIsThePrioritysOrder(t *testing.T) {
+	t.Parallel()
 	s, db := newStore(t)
 	ctx := context.Background()
 	a := projectOwner(t, s)
@@ -103,6 +105,7 @@ func TestVocab_PriorityRankIsThePrioritysOrder(t *testing.T) {
 
 // The queries that count completed tasks agree with vocab.BuiltinCompletes about the built-in statuses.
 func TestVocab_BuiltinsThatCompleteATaskCountAsCompleted(t *testing.T) {
+	t.Parallel()
 	s, _ := newStore(t)
 	ctx := context.Background()
 	a := projectOwner(t, s)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestNiceScale(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		lo, hi         float64
 		ticks          int
@@ -48,6 +49,7 @@ func TestNiceScale(t *testing.T) {
 }
 
 func TestScalePos(t *testing.T) {
+	t.Parallel()
 	s := Scale{Min: -100, Max: 300, Step: 100}
 	for _, c := range []struct{ v, want float64 }{{-100, 0}, {0, 50}, {300, 200}, {100, 100}, {1000, 200}, {-500, 0}} {
 		if got := s.Pos(c.v, 200); got != c.want {
@@ -57,6 +59,7 @@ func TestScalePos(t *testing.T) {
 }
 
 func TestBarChartLayoutStacked(t *testing.T) {
+	t.Parallel()
 	c := BarChart{
 		Categories: []string{"a", "b", "c"},
 		Series:     []ChartSeries{{Name: "Billable", Tone: "billable"}, {Name: "Other", Tone: "nonbillable"}},
@@ -87,6 +90,7 @@ func TestBarChartLayoutStacked(t *testing.T) {
 }
 
 func TestBarChartLayoutGroupedAndLabels(t *testing.T) {
+	t.Parallel()
 	var cats []string
 	var vals [][]float64
 	for i := range 60 {
@@ -121,6 +125,7 @@ func TestBarChartLayoutGroupedAndLabels(t *testing.T) {
 }
 
 func TestBarChartLayoutManyCategoriesWidens(t *testing.T) {
+	t.Parallel()
 	cats := make([]string, 365)
 	vals := make([][]float64, 365)
 	for i := range cats {
@@ -133,6 +138,7 @@ func TestBarChartLayoutManyCategoriesWidens(t *testing.T) {
 }
 
 func TestHBarChartLayoutNegativeAndRef(t *testing.T) {
+	t.Parallel()
 	c := HBarChart{
 		Series:   []ChartSeries{{Name: "Revenue", Tone: "revenue"}, {Name: "Profit", Tone: "profit"}},
 		Items:    []HBarItem{{Label: "Gain", Values: []float64{100, 40}}, {Label: "Loss", Values: []float64{20, -30}, Tones: []string{"", "loss"}}},
@@ -157,6 +163,7 @@ func TestHBarChartLayoutNegativeAndRef(t *testing.T) {
 }
 
 func TestFormatNumber(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		v    float64
 		d    int
@@ -180,6 +187,7 @@ func TestFormatNumber(t *testing.T) {
 }
 
 func TestTimesheetPeriods(t *testing.T) {
+	t.Parallel()
 	days := TimesheetPeriods("2026-03-01", "2026-03-31", "day")
 	if len(days) != 31 || days[0].Key != "2026-03-01" || days[30].Key != "2026-03-31" || days[1].Label != "Mar 2" {
 		t.Errorf("days: %d, %+v … %+v", len(days), days[0], days[len(days)-1])
@@ -205,6 +213,7 @@ func TestTimesheetPeriods(t *testing.T) {
 }
 
 func TestQuickRanges(t *testing.T) {
+	t.Parallel()
 	v := ReportsView{Report: ReportTimesheet, Today: time.Date(2026, 5, 20, 0, 0, 0, 0, time.UTC),
 		Filter: ReportFilter{From: "2026-04-01", To: "2026-04-30", GroupBy: "week", ProjectID: "p1", TargetHours: "6"}}
 	want := map[string][2]string{
@@ -298,6 +307,7 @@ func sampleReports() map[string]ReportsView {
 // TestReportPages renders every report state and checks its parts, the forms and accessibility wiring, and that
 // nothing uses an inline style (CSP).
 func TestReportPages(t *testing.T) {
+	t.Parallel()
 	for name, v := range sampleReports() {
 		t.Run(name, func(t *testing.T) {
 			p := appPage("", NavReports)

@@ -17,6 +17,7 @@ func chatHTML(t *testing.T, content, host string, chips map[string]ChatTaskChip,
 }
 
 func TestChatContent_TaskChipsAndMentions(t *testing.T) {
+	t.Parallel()
 	const id = "0b7c6f2e-8a61-4c1e-9d7a-3f1e2d4c5b6a"
 	chips := map[string]ChatTaskChip{id: {ID: id, Title: `<script>alert(1)</script> & co`, Status: "Open"}}
 	cases := []struct {
@@ -55,6 +56,7 @@ func TestChatContent_TaskChipsAndMentions(t *testing.T) {
 }
 
 func TestChatPlain(t *testing.T) {
+	t.Parallel()
 	if got := ChatPlain("**Ship** _it_ now: [the task](/tasks?task=x) and `code`", 200); got != "Ship it now: the task and code" {
 		t.Fatalf("%q", got)
 	}

@@ -8,6 +8,7 @@ import (
 
 // The pages and the handlers' flash messages count, write dates and link to tasks through these alone.
 func TestPlural(t *testing.T) {
+	t.Parallel()
 	for n, want := range map[int]string{0: "0 time entries", 1: "1 time entry", 2: "2 time entries"} {
 		if got := views.Plural(n, "time entry", "time entries"); got != want {
 			t.Errorf("Plural(%d) = %q, want %q", n, got, want)
@@ -16,6 +17,7 @@ func TestPlural(t *testing.T) {
 }
 
 func TestFormatDate(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{"2026-03-12": "Mar 12, 2026", "2027-01-01": "Jan 1, 2027", "soon": "soon", "": ""} {
 		if got := views.FormatDate(in); got != want {
 			t.Errorf("FormatDate(%q) = %q, want %q", in, got, want)
@@ -24,6 +26,7 @@ func TestFormatDate(t *testing.T) {
 }
 
 func TestTaskDeepLink(t *testing.T) {
+	t.Parallel()
 	if got := views.TaskDeepLink("5f0c6a52-9f1e-4c1b-8d7a-2b1f6c3e9a10"); got != "/tasks?task=5f0c6a52-9f1e-4c1b-8d7a-2b1f6c3e9a10" {
 		t.Errorf("TaskDeepLink = %q", got)
 	}

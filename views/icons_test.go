@@ -14,6 +14,7 @@ import (
 // Icons are declared in one map literal, where the compiler refuses a name given twice; an assignment elsewhere
 // could silently redraw an icon, depending on the order files are initialized in.
 func TestIcons_DeclaredOnlyInTheirMapLiteral(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
@@ -46,6 +47,7 @@ func TestIcons_DeclaredOnlyInTheirMapLiteral(t *testing.T) {
 
 // Every icon a template names exists.
 func TestIcons_EveryNamedIconExists(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob("*.templ")
 	if err != nil {
 		t.Fatal(err)

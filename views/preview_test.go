@@ -338,6 +338,7 @@ func checkA11y(t *testing.T, doc *goquery.Document) {
 }
 
 func TestPages(t *testing.T) {
+	t.Parallel()
 	for _, p := range previews() {
 		t.Run(p.name, func(t *testing.T) {
 			b := render(t, p.c)
@@ -392,6 +393,7 @@ func TestPages(t *testing.T) {
 }
 
 func TestAppLayoutNav(t *testing.T) {
+	t.Parallel()
 	p := appPage("", NavMembers)
 	doc := parse(t, render(t, MembersPage(p, MembersView{Currency: "EUR"})))
 	if got := doc.Find(`a[aria-current="page"]`).AttrOr("href", ""); got != "/members" {
@@ -420,6 +422,7 @@ func TestAppLayoutNav(t *testing.T) {
 }
 
 func TestCSRFHeaderEscaping(t *testing.T) {
+	t.Parallel()
 	p := appPage("", "")
 	p.CSRFToken = `a"b'<c>&`
 	b := render(t, ErrorPage(p, ErrorView{Status: 404}))
@@ -434,6 +437,7 @@ func TestCSRFHeaderEscaping(t *testing.T) {
 }
 
 func TestFragments(t *testing.T) {
+	t.Parallel()
 	cases := map[string]templ.Component{
 		"login":         LoginFormFragment(sampleCSRF, LoginForm{Errors: map[string]string{"email": "Required"}}),
 		"register":      RegisterFormFragment(sampleCSRF, RegisterForm{}),
@@ -504,6 +508,7 @@ func memberRowTable(row templ.Component) templ.Component {
 }
 
 func TestPagination(t *testing.T) {
+	t.Parallel()
 	p := Pagination{Page: 2, PerPage: 10, Total: 35, Path: "/audit-logs", Query: url.Values{"action": {"member.invited"}, "page": {"2"}}}
 	if p.Pages() != 4 || !p.HasPrev() || !p.HasNext() || p.First() != 11 || p.Last() != 20 {
 		t.Errorf("pages=%d prev=%v next=%v first=%d last=%d", p.Pages(), p.HasPrev(), p.HasNext(), p.First(), p.Last())
@@ -527,6 +532,7 @@ func TestPagination(t *testing.T) {
 }
 
 func TestMoney(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		minor int64
 		cur   string
@@ -550,6 +556,7 @@ func TestMoney(t *testing.T) {
 }
 
 func TestRelTime(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		ago  time.Duration
 		want string
@@ -571,6 +578,7 @@ func TestRelTime(t *testing.T) {
 //	python3 -m http.server -d /tmp/preview 8099
 //	open http://localhost:8099/
 func TestWritePreviews(t *testing.T) {
+	t.Parallel()
 	dir := os.Getenv("VIEWS_PREVIEW_DIR")
 	if dir == "" {
 		t.Skip("set VIEWS_PREVIEW_DIR to write HTML previews")

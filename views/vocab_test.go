@@ -9,6 +9,7 @@ import (
 
 // The currency selects offer the store's list, in its order; a stored code outside it stays selectable.
 func TestCurrencyOptions_AreTheCurrenciesTheStoreAccepts(t *testing.T) {
+	t.Parallel()
 	var got []string
 	for _, o := range currencyOptions("") {
 		got = append(got, o.Value)
@@ -26,6 +27,7 @@ func TestCurrencyOptions_AreTheCurrenciesTheStoreAccepts(t *testing.T) {
 
 // The pages name codes as they did before the vocabulary moved to one package.
 func TestLabels_AreThePagesLabels(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ got, want string }{
 		{roleLabel(RoleOwner), "Owner"}, {roleLabel(RoleAdmin), "Admin"}, {roleLabel(RoleMember), "Member"}, {roleLabel(""), ""},
 		{pwProjectRoleLabel(ProjectRoleManager), "Manager"}, {pwProjectRoleLabel(ProjectRoleMember), "Member"},

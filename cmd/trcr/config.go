@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/trcr/trcr/cmd/trcr/app"
 	"github.com/trcr/trcr/store"
 )
 
@@ -64,7 +65,7 @@ type config struct {
 const (
 	defaultReadTimeout   = 30 * time.Second
 	defaultUploadTimeout = 5 * time.Minute
-	writeSlack           = 30 * time.Second
+	writeSlack           = app.WriteSlack
 )
 
 func loadConfig() (config, error) {
@@ -99,7 +100,7 @@ func loadConfig() (config, error) {
 	if c.DevMailbox && c.SMTPURL != "" {
 		return c, errors.New("TRCR_DEV_MAILBOX=true cannot be combined with TRCR_SMTP_URL: emails go to the SMTP server")
 	}
-	if c.DevMailbox && !isLoopbackURL(c.BaseURL) {
+	if c.DevMailbox && !app.IsLoopbackURL(c.BaseURL) {
 		return c, fmt.Errorf("TRCR_DEV_MAILBOX=true needs a loopback TRCR_BASE_URL (http://127.0.0.1:…), got %q: the mailbox shows password-reset links", c.BaseURL)
 	}
 	if c.TrustedProxies, err = parsePrefixes(env("TRCR_TRUSTED_PROXIES", "")); err != nil {
@@ -255,4 +256,22 @@ func (c config) secret() ([]byte, error) {
 		return nil, err
 	}
 	return []byte(s), nil
+}
+
+// app is the part of the configuration the wiring needs, with the secret resolved.
+func (c config) app() (app.Config, error) {
+	secret, err := c.secret()
+	if err != nil {
+		return app.Config{}, err
+	}
+	return app.Config{
+		Store: store.Config{BaseURL: c.BaseURL, Secret: secret, AuthRateLimit: c.AuthRateLimit,
+			OrgEmailsPerHour: c.OrgEmailsPerHour, OrgEmailsPerDay: c.OrgEmailsPerDay,
+			MaxFileSize: c.MaxFileSize, OrgStorageQuota: c.OrgStorageQuota, WebhookAllowPrivate: c.WebhookAllowPrivate},
+		DataDir: c.DataDir, DatabaseURL: c.DatabaseURL, SMTPURL: c.SMTPURL, SMTPFrom: c.SMTPFrom,
+		S3Endpoint: c.S3Endpoint, S3Bucket: c.S3Bucket, S3AccessKey: c.S3AccessKey, S3SecretKey: c.S3SecretKey,
+		S3Region: c.S3Region, S3PublicEndpoint: c.S3PublicEndpoint,
+		DevMailbox: c.DevMailbox, TrustedProxies: c.TrustedProxies,
+		RequestTimeout: c.RequestTimeout, UploadTimeout: c.UploadTimeout,
+	}, nil
 }

@@ -127,6 +127,7 @@ func (b *e2eBrowser) dragCard(taskID, groupID string) {
 }
 
 func TestBrowser_BoardDragCardToAnotherColumnPersists(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("browser test: skipped with -short")
 	}
@@ -176,6 +177,7 @@ func TestBrowser_BoardDragCardToAnotherColumnPersists(t *testing.T) {
 }
 
 func TestBrowser_TaskDeepLinkOpensThePanel(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("browser test: skipped with -short")
 	}
@@ -209,6 +211,7 @@ func cardIDs(listID string) string {
 }
 
 func TestBrowser_BoardShowMoreAppendsTheRestOfAColumn(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("browser test: skipped with -short")
 	}

@@ -65,6 +65,7 @@ func (b *e2eBrowser) throttleUploads(bytesPerSecond float64) {
 }
 
 func TestBrowser_AttachmentUploadsWithProgressAndOpensItsPreview(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("browser test: skipped with -short")
 	}

@@ -61,6 +61,7 @@ func (c *apiClient) call(method, path string, body any, want int) map[string]any
 }
 
 func TestBrowser_GanttDragChangesTaskDates(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("browser test: skipped with -short")
 	}

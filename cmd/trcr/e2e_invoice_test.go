@@ -65,6 +65,7 @@ func (a *e2eAPI) call(method, path string, body any, want int, out any) {
 var invoicePagePath = regexp.MustCompile(`^/invoices/[0-9a-f-]{36}$`)
 
 func TestBrowser_InvoiceFromTimeSentAndOpenedFromItsPublicLink(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("browser test: skipped with -short")
 	}

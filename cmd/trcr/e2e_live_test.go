@@ -41,6 +41,7 @@ func newLiveTeam(t *testing.T, b *e2eBrowser) liveTeam {
 }
 
 func TestBrowser_LiveBoardBellPanelAndTimer(t *testing.T) {
+	t.Parallel()
 	s := e2eServerFor(t)
 	b := newE2EBrowser(t, s.BaseURL)
 	f := newLiveTeam(t, b)

@@ -19,6 +19,7 @@ import (
 )
 
 func TestBrowser_SignupOrganizationInvitationFlow(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("browser test: skipped with -short")
 	}
@@ -168,6 +169,7 @@ func writeDashboardScreenshot(t *testing.T, b *e2eBrowser) {
 }
 
 func TestBrowser_InvalidLoginShowsMessage(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("browser test: skipped with -short")
 	}

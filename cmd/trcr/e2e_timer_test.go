@@ -42,6 +42,7 @@ func timerAPICall(t *testing.T, base, token, method, path string, body any, want
 }
 
 func TestBrowser_TimerStartsTicksStopsAndShowsOnTheTimePage(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("browser test")
 	}

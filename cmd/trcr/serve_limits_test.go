@@ -6,7 +6,6 @@ import (
 	"image"
 	"image/png"
 	"io"
-	"log/slog"
 	"mime/multipart"
 	"net"
 	"net/http"
@@ -250,31 +249,4 @@ type zeroReader struct{}
 func (zeroReader) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
-}
-
-// Each upload route named for a longer read deadline is a route the app serves, so a renamed route cannot
-// silently lose it.
-func TestUploadRoutesAreRoutes(t *testing.T) {
-	cfg := testConfig(t, "")
-	db, err := connect(t.Context(), cfg.DatabaseURL, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	cfg.BaseURL = "http://127.0.0.1:8080"
-	a, err := newApp(t.Context(), cfg, db, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	posts := map[string]bool{}
-	for _, r := range a.echo.Routes() {
-		if r.Method == http.MethodPost {
-			posts[r.Path] = true
-		}
-	}
-	for path := range uploadRoutes {
-		if !posts[path] {
-			t.Errorf("upload route %s is not a POST route of the app", path)
-		}
-	}
 }

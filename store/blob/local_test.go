@@ -33,12 +33,14 @@ func newTestLocal(t *testing.T) (*Local, *httptest.Server) {
 }
 
 func TestLocalStore(t *testing.T) {
+	t.Parallel()
 	l, _ := newTestLocal(t)
 	testStore(t, l)
 	assertNoTempFiles(t, l.dir)
 }
 
 func TestNewLocalValidation(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	tests := []struct {
 		name    string
@@ -71,6 +73,7 @@ func TestNewLocalValidation(t *testing.T) {
 }
 
 func TestLocalSecretIsCopied(t *testing.T) {
+	t.Parallel()
 	secret := []byte("0123456789abcdef")
 	l, err := NewLocal(t.TempDir(), "http://localhost", secret)
 	if err != nil {
@@ -85,6 +88,7 @@ func TestLocalSecretIsCopied(t *testing.T) {
 }
 
 func TestLocalURLFormat(t *testing.T) {
+	t.Parallel()
 	l, err := NewLocal(t.TempDir(), "https://trcr.example.com", testSecret)
 	if err != nil {
 		t.Fatal(err)
@@ -118,6 +122,7 @@ func TestLocalURLFormat(t *testing.T) {
 }
 
 func TestLocalHandlerRejectsBadSignatures(t *testing.T) {
+	t.Parallel()
 	l, _ := newTestLocal(t)
 	put(t, l, "avatars/a.png", []byte("png"), "image/png")
 	put(t, l, "avatars/b.png", []byte("other"), "image/png")
@@ -165,6 +170,7 @@ func TestLocalHandlerRejectsBadSignatures(t *testing.T) {
 }
 
 func TestLocalHandlerExpiry(t *testing.T) {
+	t.Parallel()
 	l, _ := newTestLocal(t)
 	put(t, l, "avatars/a.png", []byte("png"), "image/png")
 	start := time.Now()
@@ -194,6 +200,7 @@ func TestLocalHandlerExpiry(t *testing.T) {
 }
 
 func TestLocalHandlerHeaders(t *testing.T) {
+	t.Parallel()
 	l, _ := newTestLocal(t)
 	content := []byte("0123456789")
 	put(t, l, "logos/acme.png", content, "image/png")
@@ -261,6 +268,7 @@ func TestLocalHandlerHeaders(t *testing.T) {
 }
 
 func TestLocalHandlerPaths(t *testing.T) {
+	t.Parallel()
 	l, srv := newTestLocal(t)
 	put(t, l, "avatars/a.png", []byte("png"), "image/png")
 	signed, _ := l.URL(t.Context(), "avatars/a.png", time.Minute, "")
@@ -289,6 +297,7 @@ func TestLocalHandlerPaths(t *testing.T) {
 }
 
 func TestLocalFailedPutKeepsOldContent(t *testing.T) {
+	t.Parallel()
 	l, _ := newTestLocal(t)
 	put(t, l, "avatars/a.png", []byte("original"), "image/png")
 
@@ -304,6 +313,7 @@ func TestLocalFailedPutKeepsOldContent(t *testing.T) {
 }
 
 func TestLocalOnDiskLayout(t *testing.T) {
+	t.Parallel()
 	l, _ := newTestLocal(t)
 	put(t, l, "avatars/a.png", []byte("png"), "image/png")
 
@@ -339,6 +349,7 @@ func TestLocalOnDiskLayout(t *testing.T) {
 }
 
 func TestLocalRejectsSymlinkEscape(t *testing.T) {
+	t.Parallel()
 	l, _ := newTestLocal(t)
 	outside := t.TempDir()
 	writeFile(t, filepath.Join(outside, "secret.txt"), "top secret")
@@ -392,6 +403,7 @@ func bump(exp string, by int64) string {
 // A PDF is served so that the app's own pages can preview it in a frame: outside the sandbox (which the browser's
 // PDF viewer cannot run in), framed only by the app. Everything else stays sandboxed.
 func TestLocalHandler_PDFCanBeFramedByTheAppOnly(t *testing.T) {
+	t.Parallel()
 	l, _ := newTestLocal(t)
 	put(t, l, "attachments/plan", []byte("%PDF-1.4\n%%EOF\n"), "application/pdf")
 	put(t, l, "attachments/page", []byte("<html><script>alert(1)</script></html>"), "text/html")

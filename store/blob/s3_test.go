@@ -39,11 +39,13 @@ func newTestS3(t *testing.T, endpoint string) *S3 {
 }
 
 func TestS3Store(t *testing.T) {
+	t.Parallel()
 	srv := newFakeS3(t)
 	testStore(t, newTestS3(t, srv.URL))
 }
 
 func TestS3EndpointForms(t *testing.T) {
+	t.Parallel()
 	srv := newFakeS3(t)
 	hostPort := strings.TrimPrefix(srv.URL, "http://")
 
@@ -58,6 +60,7 @@ func TestS3EndpointForms(t *testing.T) {
 }
 
 func TestS3PresignedURL(t *testing.T) {
+	t.Parallel()
 	srv := newFakeS3(t)
 	s := newTestS3(t, srv.URL)
 	put(t, s, "avatars/a.png", []byte("png bytes"), "image/png")
@@ -95,6 +98,7 @@ func TestS3PresignedURL(t *testing.T) {
 }
 
 func TestS3PresignedURL_UsesPublicEndpoint(t *testing.T) {
+	t.Parallel()
 	srv := newFakeS3(t)
 	// Browsers reach the bucket through a proxy on another host than the one the server uses.
 	target, err := url.Parse(srv.URL)
@@ -126,6 +130,7 @@ func TestS3PresignedURL_UsesPublicEndpoint(t *testing.T) {
 }
 
 func TestS3LargeStreamOfUnknownSize(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("uploads 17 MiB")
 	}
@@ -144,6 +149,7 @@ func TestS3LargeStreamOfUnknownSize(t *testing.T) {
 }
 
 func TestBufferSmall(t *testing.T) {
+	t.Parallel()
 	for _, n := range []int{0, 1, 9, 10, 11, 25} {
 		content := strings.Repeat("x", n)
 		r, size, err := bufferSmall(strings.NewReader(content), 10)
@@ -162,6 +168,7 @@ func TestBufferSmall(t *testing.T) {
 }
 
 func TestNewS3Validation(t *testing.T) {
+	t.Parallel()
 	if _, err := NewS3(t.Context(), S3Config{Endpoint: "127.0.0.1:9000"}); err == nil {
 		t.Error("NewS3 without bucket succeeded")
 	}
@@ -171,6 +178,7 @@ func TestNewS3Validation(t *testing.T) {
 }
 
 func TestParseEndpoint(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		endpoint   string
 		useSSL     bool

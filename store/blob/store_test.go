@@ -303,6 +303,7 @@ func do(t *testing.T, method, u string, header http.Header) (*http.Response, []b
 }
 
 func TestValidateKey(t *testing.T) {
+	t.Parallel()
 	good := []string{
 		"a",
 		"avatars/0b6e1c7a-3f5e-4d2a-9c1b-8e7f6a5d4c3b.png",
@@ -323,6 +324,7 @@ func TestValidateKey(t *testing.T) {
 }
 
 func TestContentDisposition(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ name, want string }{
 		{"", "inline"},
 		{"report.pdf", "attachment; filename=report.pdf"},

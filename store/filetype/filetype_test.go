@@ -63,6 +63,7 @@ func sampleZIP(t *testing.T, content string, names ...string) []byte {
 }
 
 func TestDecide(t *testing.T) {
+	t.Parallel()
 	webp, err := os.ReadFile("../imaging/testdata/opaque-lossy.webp")
 	if err != nil {
 		t.Fatal(err)
@@ -140,6 +141,7 @@ func TestDecide(t *testing.T) {
 // The entries of a document written by Office lie past mimetype's own 3 KB window when its first parts are large;
 // the 64 KB head still shows them.
 func TestDecide_OfficeEntriesPastTheFirstKilobytes(t *testing.T) {
+	t.Parallel()
 	var b bytes.Buffer
 	zw := zip.NewWriter(&b)
 	for _, n := range []string{"[Content_Types].xml", "docProps/thumbnail.jpeg", "word/document.xml"} {
@@ -164,6 +166,7 @@ func TestDecide_OfficeEntriesPastTheFirstKilobytes(t *testing.T) {
 }
 
 func TestKinds(t *testing.T) {
+	t.Parallel()
 	if !IsImage(PNG) || IsImage(PDF) || !IsText(CSV) || IsText(ZIP) {
 		t.Fatal("IsImage/IsText")
 	}

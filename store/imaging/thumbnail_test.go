@@ -11,6 +11,7 @@ import (
 )
 
 func TestThumbnail(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name         string
 		input        []byte
@@ -43,6 +44,7 @@ func TestThumbnail(t *testing.T) {
 // A decompression bomb is refused from its header: the stream is read no further than the header, and no canvas
 // is allocated.
 func TestThumbnail_RefusesBombsFromTheHeader(t *testing.T) {
+	t.Parallel()
 	bomb := grayPNG(t, 8000, 8000, 16)
 	r := &countingReader{r: bytes.NewReader(bomb)}
 	_, _, err := Thumbnail(context.Background(), r, TypePNG, 320)
@@ -60,6 +62,7 @@ func TestThumbnail_RefusesBombsFromTheHeader(t *testing.T) {
 }
 
 func TestThumbnail_Refusals(t *testing.T) {
+	t.Parallel()
 	if _, _, err := Thumbnail(context.Background(), bytes.NewReader([]byte("%PDF-1.7")), "application/pdf", 320); !errors.Is(err, ErrUnsupportedType) {
 		t.Errorf("pdf: %v", err)
 	}

@@ -40,6 +40,7 @@ func send(t *testing.T, s mail.Sender, m mail.Message) {
 }
 
 func TestTemplatesOverSMTP(t *testing.T) {
+	t.Parallel()
 	const (
 		evil = `<script>alert("x")</script>`
 		// A query string with & checks that the link survives both
@@ -128,6 +129,7 @@ func TestTemplatesOverSMTP(t *testing.T) {
 }
 
 func TestAttachmentRoundTrip(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t)
 	sender := newSender(t, srv.URL())
 
@@ -163,6 +165,7 @@ func TestAttachmentRoundTrip(t *testing.T) {
 }
 
 func TestNonASCIISubject(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t)
 	sender := newSender(t, srv.URL())
 	const subject = "Zoë Müller — 5 €"
@@ -186,6 +189,7 @@ func TestNonASCIISubject(t *testing.T) {
 }
 
 func TestSubjectLineBreaksFlattened(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t)
 	sender := newSender(t, srv.URL())
 
@@ -204,6 +208,7 @@ func TestSubjectLineBreaksFlattened(t *testing.T) {
 }
 
 func TestMultipleRecipients(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t)
 	sender := newSender(t, srv.URL())
 
@@ -215,6 +220,7 @@ func TestMultipleRecipients(t *testing.T) {
 }
 
 func TestAuth(t *testing.T) {
+	t.Parallel()
 	const user, pass = "relay-user", "p@ss:w/rd"
 	srv := mailtest.StartWithAuth(t, user, pass)
 	withCreds := func(u *url.Userinfo) string {
@@ -262,6 +268,7 @@ func TestAuth(t *testing.T) {
 }
 
 func TestOptionalAuthAcceptsAnyCredentials(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t)
 	u, _ := url.Parse(srv.URL())
 	u.User = url.UserPassword("anyone", "anything")
@@ -272,6 +279,7 @@ func TestOptionalAuthAcceptsAnyCredentials(t *testing.T) {
 }
 
 func TestSTARTTLS(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t, mailtest.WithSTARTTLS())
 	msg := mail.Message{To: []string{"ada@example.com"}, Subject: "tls", Text: "hi"}
 
@@ -288,6 +296,7 @@ func TestSTARTTLS(t *testing.T) {
 }
 
 func TestImplicitTLSWithAuth(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t, mailtest.WithImplicitTLS(), mailtest.WithAuth("u", "p"))
 	if !strings.HasPrefix(srv.URL(), "smtps://") {
 		t.Fatalf("URL = %q, want smtps://", srv.URL())
@@ -303,6 +312,7 @@ func TestImplicitTLSWithAuth(t *testing.T) {
 }
 
 func TestFailNext(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		code          int
 		wantPermanent bool
@@ -341,6 +351,7 @@ func TestFailNext(t *testing.T) {
 }
 
 func TestInvalidMessagesArePermanent(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t)
 	sender := newSender(t, srv.URL())
 	tests := map[string]mail.Message{
@@ -390,6 +401,7 @@ func silentServer(t *testing.T) string {
 }
 
 func TestContextBoundsWholeSend(t *testing.T) {
+	t.Parallel()
 	msg := mail.Message{To: []string{"ada@example.com"}, Subject: "s", Text: "t"}
 
 	t.Run("deadline", func(t *testing.T) {
@@ -434,6 +446,7 @@ func TestContextBoundsWholeSend(t *testing.T) {
 }
 
 func TestIsPermanent(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		err  error
 		want bool
@@ -458,6 +471,7 @@ func TestIsPermanent(t *testing.T) {
 }
 
 func TestNewSMTP(t *testing.T) {
+	t.Parallel()
 	valid := []string{
 		"smtp://localhost:1025",
 		"smtp://mail.example.com",
@@ -504,6 +518,7 @@ func TestNewSMTP(t *testing.T) {
 // A message with an ID goes out with the same Message-ID every time it is sent, so a receiver can drop a second
 // copy; without one, each send gets a fresh Message-ID.
 func TestMessageIDStableForGivenID(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t)
 	sender := newSender(t, srv.URL())
 	m := mail.Message{ID: "outbox.0b6e1c7a-3f5e-4d2a-9c1b-8e7f6a5d4c3b", To: []string{"ada@example.com"}, Subject: "s", Text: "t"}

@@ -11,6 +11,7 @@ import (
 const testLink = "https://app.trcr.test/t?token=xyz"
 
 func TestTemplatesRejectUnusableLinks(t *testing.T) {
+	t.Parallel()
 	for _, link := range []string{
 		"",
 		"/auth/confirm?token=abc", // relative: no base URL in an inbox
@@ -31,6 +32,7 @@ func TestTemplatesRejectUnusableLinks(t *testing.T) {
 }
 
 func TestTemplateContent(t *testing.T) {
+	t.Parallel()
 	t.Run("greeting falls back without a name", func(t *testing.T) {
 		m, err := mail.VerifyEmail("a@example.com", "  ", testLink)
 		if err != nil {

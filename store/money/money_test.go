@@ -7,6 +7,7 @@ import (
 )
 
 func TestGrouped_UsesTheCurrencysDecimals(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		minor    int64
 		currency string

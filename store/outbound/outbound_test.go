@@ -15,6 +15,7 @@ import (
 )
 
 func TestPost_RefusesInternalAddressesWhenDialing(t *testing.T) {
+	t.Parallel()
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits.Add(1) }))
 	defer srv.Close()
@@ -41,6 +42,7 @@ func TestPost_RefusesInternalAddressesWhenDialing(t *testing.T) {
 }
 
 func TestPost_AllowPrivateReachesLoopbackWithHeadersAndBody(t *testing.T) {
+	t.Parallel()
 	var got struct {
 		body   string
 		header http.Header
@@ -61,6 +63,7 @@ func TestPost_AllowPrivateReachesLoopbackWithHeadersAndBody(t *testing.T) {
 }
 
 func TestPost_DoesNotFollowRedirects(t *testing.T) {
+	t.Parallel()
 	var reached atomic.Bool
 	target := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { reached.Store(true) }))
 	defer target.Close()
@@ -75,6 +78,7 @@ func TestPost_DoesNotFollowRedirects(t *testing.T) {
 }
 
 func TestCheckURL(t *testing.T) {
+	t.Parallel()
 	for u, ok := range map[string]bool{
 		"https://hooks.example.com/x": true, "http://example.com": true,
 		"ftp://example.com/": false, "/relative": false, "https://": false, "https://user:pw@example.com/": false,
@@ -87,6 +91,7 @@ func TestCheckURL(t *testing.T) {
 }
 
 func TestPublicAddress(t *testing.T) {
+	t.Parallel()
 	for addr, public := range map[string]bool{
 		"93.184.216.34": true, "2606:2800:220:1:248:1893:25c8:1946": true, "8.8.8.8": true,
 		"127.0.0.1": false, "10.0.0.1": false, "172.16.5.4": false, "192.168.0.1": false, "169.254.169.254": false,

@@ -51,6 +51,7 @@ func sampleDoc() pdf.InvoiceDoc {
 }
 
 func TestInvoice_PrintsNonASCIITextAndTotals(t *testing.T) {
+	t.Parallel()
 	doc, err := pdf.Invoice(sampleDoc())
 	if err != nil {
 		t.Fatal(err)
@@ -81,6 +82,7 @@ func TestInvoice_PrintsNonASCIITextAndTotals(t *testing.T) {
 }
 
 func TestInvoice_TwoHundredItemsRepeatTheHeaderOnEveryPage(t *testing.T) {
+	t.Parallel()
 	d := sampleDoc()
 	d.Items = nil
 	for i := 1; i <= 200; i++ {
@@ -118,6 +120,7 @@ func TestInvoice_TwoHundredItemsRepeatTheHeaderOnEveryPage(t *testing.T) {
 }
 
 func TestInvoice_StampsAndLogo(t *testing.T) {
+	t.Parallel()
 	img := image.NewNRGBA(image.Rect(0, 0, 120, 40))
 	for x := 0; x < 120; x++ {
 		for y := 0; y < 40; y++ {
@@ -162,6 +165,7 @@ func TestInvoice_StampsAndLogo(t *testing.T) {
 }
 
 func TestInvoice_ZeroDecimalCurrencyPrintsNoMinorUnits(t *testing.T) {
+	t.Parallel()
 	d := sampleDoc()
 	d.Currency = "JPY"
 	d.Items = []pdf.Item{{Description: "Translation", Quantity: "3", UnitPrice: 52500, Amount: 157500}}
@@ -184,6 +188,7 @@ func TestInvoice_ZeroDecimalCurrencyPrintsNoMinorUnits(t *testing.T) {
 }
 
 func TestMoney(t *testing.T) {
+	t.Parallel()
 	for cents, want := range map[int64]string{
 		0: "EUR 0.00", 5: "EUR 0.05", 157500: "EUR 1,575.00", 123456789: "EUR 1,234,567.89", -2550: "EUR -25.50",
 	} {

@@ -3,6 +3,7 @@ package pdf
 import "testing"
 
 func TestPrintable(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		in        string
 		multiline bool

@@ -13,6 +13,7 @@ import (
 const hostile = "🎉 Party 👍🏽 👨\u200d👩\u200d👧 𝐀𝐜𝐦𝐞 𐌰𐌱 \u202bשלום\u202c مرحبا 你好 Zoe\u0308 e\u0301\u0323 a\x01b\x1fc\x7f \ufeffend"
 
 func TestInvoice_TextTheFontCannotDrawIsReplacedNotAFailure(t *testing.T) {
+	t.Parallel()
 	d := sampleDoc()
 	d.Number, d.IssueDate, d.DueDate, d.Status = "INV-🎉-1", "2026-03-01\x01", "2026-03-31👍", "paid"
 	d.Discount, d.TaxRate = "10🎉", "21\u200f"

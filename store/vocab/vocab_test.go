@@ -32,6 +32,7 @@ var (
 )
 
 func TestTerms_EveryCodeIsWellFormedUniqueAndLabelled(t *testing.T) {
+	t.Parallel()
 	for name, ts := range lists() {
 		pattern := codePattern
 		if name == "Currencies" {
@@ -64,6 +65,7 @@ func TestTerms_EveryCodeIsWellFormedUniqueAndLabelled(t *testing.T) {
 
 // The pages offer codes in this order and priority_rank sorts by it, so a change here is a visible change.
 func TestTerms_OrderIsStable(t *testing.T) {
+	t.Parallel()
 	var builtins []string
 	for _, b := range vocab.BuiltinStatuses {
 		builtins = append(builtins, b.Code)
@@ -96,6 +98,7 @@ func TestTerms_OrderIsStable(t *testing.T) {
 }
 
 func TestBuiltinStatuses_OpenStartsAndDoneAndClosedComplete(t *testing.T) {
+	t.Parallel()
 	if !vocab.IsBuiltinStatus(vocab.DefaultStatus) || vocab.BuiltinCompletes(vocab.DefaultStatus) {
 		t.Errorf("the default status %q must be a built-in that does not complete a task", vocab.DefaultStatus)
 	}
@@ -124,6 +127,7 @@ func TestBuiltinStatuses_OpenStartsAndDoneAndClosedComplete(t *testing.T) {
 }
 
 func TestDefaults_AreListedCodes(t *testing.T) {
+	t.Parallel()
 	if !vocab.Priorities.Has(vocab.DefaultPriority) || !vocab.PaymentMethods.Has(vocab.DefaultPaymentMethod) {
 		t.Error("a default is not one of its list")
 	}
@@ -134,6 +138,7 @@ func TestDefaults_AreListedCodes(t *testing.T) {
 
 // Pages name several roles ("Owners") and activity types ("Meetings").
 func TestPlurals_ForTheListsPagesPluralize(t *testing.T) {
+	t.Parallel()
 	for _, ts := range []vocab.Terms{vocab.OrgRoles, vocab.ActivityTypes} {
 		for _, term := range ts {
 			if term.Plural == "" || term.Plural == term.Label {
@@ -145,6 +150,7 @@ func TestPlurals_ForTheListsPagesPluralize(t *testing.T) {
 
 // The store accepted MAD and PEN while the pages never offered them; both read the one list now.
 func TestCurrencies_IncludeEveryCodeTheStoreAccepted(t *testing.T) {
+	t.Parallel()
 	accepted := []string{"USD", "EUR", "GBP", "CHF", "CAD", "AUD", "NZD", "JPY", "CNY", "HKD", "SGD", "INR", "SEK",
 		"NOK", "DKK", "PLN", "CZK", "HUF", "RON", "BGN", "ISK", "TRY", "ILS", "AED", "SAR", "ZAR", "BRL", "MXN", "ARS",
 		"CLP", "COP", "PEN", "KRW", "TWD", "THB", "MYR", "IDR", "PHP", "VND", "UAH", "EGP", "NGN", "KES", "MAD"}

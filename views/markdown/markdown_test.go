@@ -19,6 +19,7 @@ func parse(t *testing.T, html string) *goquery.Document {
 }
 
 func TestHTML_RendersCommonMarkdown(t *testing.T) {
+	t.Parallel()
 	src := "# Plan\n\nSome **bold** and _italic_ text with `code`.\nSecond line.\n\n" +
 		"- [x] done\n- [ ] todo\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n" +
 		"See [the docs](https://example.com/docs) or https://example.org and [home](/projects).\n\n```go\nfmt.Println(\"hi\")\n```\n"
@@ -45,6 +46,7 @@ func TestHTML_RendersCommonMarkdown(t *testing.T) {
 // output structurally: no active elements, no event handlers, no styles, no data-* or htmx attributes, no
 // script URLs.
 func TestHTML_NothingDangerousSurvives(t *testing.T) {
+	t.Parallel()
 	attacks := []string{
 		`<script>alert(1)</script>`,
 		`<img src="x" onerror="alert(1)">`,
@@ -106,6 +108,7 @@ func TestHTML_NothingDangerousSurvives(t *testing.T) {
 }
 
 func TestRender_WritesTheSameHTML(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	if err := Render("**hi** <b onclick=x>").Render(context.Background(), &buf); err != nil {
 		t.Fatal(err)
@@ -121,6 +124,7 @@ func TestRender_WritesTheSameHTML(t *testing.T) {
 // An image on another host would be fetched by every reader's browser, telling that host who read the page and
 // when (a tracking pixel): it is shown as a link instead. Images of the app itself stay images.
 func TestHTML_RemoteImagesBecomeLinks(t *testing.T) {
+	t.Parallel()
 	for src, link := range map[string]string{
 		"![pixel](https://tracker.example/p.gif)":                       "https://tracker.example/p.gif",
 		"![](http://tracker.example/p.gif)":                             "http://tracker.example/p.gif",

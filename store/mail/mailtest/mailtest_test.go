@@ -11,6 +11,7 @@ import (
 )
 
 func TestWaitForConsumesInOrder(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t)
 	sender, err := mail.NewSMTP(srv.URL(), "no-reply@trcr.test")
 	if err != nil {
@@ -33,6 +34,7 @@ func TestWaitForConsumesInOrder(t *testing.T) {
 }
 
 func TestWaitForBlocksUntilArrival(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t)
 	sender, err := mail.NewSMTP(srv.URL(), "no-reply@trcr.test")
 	if err != nil {
@@ -51,6 +53,7 @@ func TestWaitForBlocksUntilArrival(t *testing.T) {
 }
 
 func TestParsesNonASCIIAttachmentName(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t)
 	sender, err := mail.NewSMTP(srv.URL(), "no-reply@trcr.test")
 	if err != nil {
@@ -85,6 +88,7 @@ func TestParsesNonASCIIAttachmentName(t *testing.T) {
 }
 
 func TestMessagesWithoutHTML(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t)
 	sender, err := mail.NewSMTP(srv.URL(), "no-reply@trcr.test")
 	if err != nil {
@@ -100,6 +104,7 @@ func TestMessagesWithoutHTML(t *testing.T) {
 }
 
 func TestHTMLOnly(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t)
 	sender, err := mail.NewSMTP(srv.URL(), "no-reply@trcr.test")
 	if err != nil {

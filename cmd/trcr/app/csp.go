@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"net/url"
@@ -9,9 +9,9 @@ import (
 // where local file links point, in case browsers reach the app by another name), data: URLs and, with S3, the
 // bucket's public endpoint: an image that Markdown or anything else points at another host is not fetched, so it
 // cannot track who reads the page. Frames load only from the app and the bucket (previews of PDF attachments).
-func contentSecurityPolicy(cfg config) string {
+func contentSecurityPolicy(cfg Config) string {
 	img := []string{"'self'", "data:"}
-	for _, origin := range []string{httpOrigin(cfg.BaseURL), s3ImageOrigin(cfg)} {
+	for _, origin := range []string{httpOrigin(cfg.Store.BaseURL), s3ImageOrigin(cfg)} {
 		if origin != "" {
 			img = append(img, origin)
 		}
@@ -27,7 +27,7 @@ func contentSecurityPolicy(cfg config) string {
 }
 
 // s3ImageOrigin is the scheme and host browsers fetch files from when they are stored in S3, or "".
-func s3ImageOrigin(cfg config) string {
+func s3ImageOrigin(cfg Config) string {
 	if cfg.S3Endpoint == "" {
 		return ""
 	}

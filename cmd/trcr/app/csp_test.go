@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/trcr/trcr/static"
+	"github.com/trcr/trcr/store"
 )
 
 // imgSources is the img-src list of a policy.
@@ -27,14 +28,15 @@ func imgSources(t *testing.T, policy string) []string {
 // Images load from the app and from where its files are stored, never from any host: a remote image in a
 // comment would otherwise be a tracking pixel.
 func TestContentSecurityPolicy_ImagesOnlyFromTheAppAndItsStorage(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name string
-		cfg  config
+		cfg  Config
 		want string
 	}{
-		{"local files", config{BaseURL: "https://trcr.example.com"}, "'self' data: https://trcr.example.com"},
-		{"s3", config{BaseURL: "https://trcr.example.com", S3Endpoint: "http://minio:9000/"}, "'self' data: https://trcr.example.com http://minio:9000"},
-		{"s3 public endpoint", config{BaseURL: "https://trcr.example.com", S3Endpoint: "http://10.0.0.5:9000", S3PublicEndpoint: "https://files.example.com/trcr"},
+		{"local files", Config{Store: store.Config{BaseURL: "https://trcr.example.com"}}, "'self' data: https://trcr.example.com"},
+		{"s3", Config{Store: store.Config{BaseURL: "https://trcr.example.com"}, S3Endpoint: "http://minio:9000/"}, "'self' data: https://trcr.example.com http://minio:9000"},
+		{"s3 public endpoint", Config{Store: store.Config{BaseURL: "https://trcr.example.com"}, S3Endpoint: "http://10.0.0.5:9000", S3PublicEndpoint: "https://files.example.com/trcr"},
 			"'self' data: https://trcr.example.com https://files.example.com"},
 	} {
 		policy := contentSecurityPolicy(c.cfg)
@@ -47,21 +49,41 @@ func TestContentSecurityPolicy_ImagesOnlyFromTheAppAndItsStorage(t *testing.T) {
 	}
 }
 
+// PDF attachments are previewed in a frame of their signed link: the app's own with local files, the bucket's with
+// S3. Nothing else may be framed.
+func TestContentSecurityPolicy_FramesOnlyFromTheAppAndItsStorage(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"local files", Config{Store: store.Config{BaseURL: "https://trcr.example.com"}}, "frame-src 'self';"},
+		{"s3 public endpoint", Config{Store: store.Config{BaseURL: "https://trcr.example.com"}, S3Endpoint: "http://10.0.0.5:9000", S3PublicEndpoint: "https://files.example.com/trcr"},
+			"frame-src 'self' https://files.example.com;"},
+	} {
+		if policy := contentSecurityPolicy(c.cfg); !strings.Contains(policy, c.want) {
+			t.Errorf("%s: %q lacks %q", c.name, policy, c.want)
+		}
+	}
+}
+
 // The header the server actually sends has no scheme wildcard for images.
 func TestServe_ContentSecurityPolicyHeaderAllowsNoRemoteImages(t *testing.T) {
+	t.Parallel()
 	// Nothing here reaches the database: sql.Open does not connect.
 	db, err := sqlx.Open("postgres", "postgres://nobody@127.0.0.1:1/none?sslmode=disable")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	cfg := config{BaseURL: "http://127.0.0.1:8080", DataDir: t.TempDir(), Secret: strings.Repeat("s", 32)}
-	a, err := newApp(context.Background(), cfg, db, nil)
+	cfg := Config{Store: store.Config{BaseURL: "http://127.0.0.1:8080", Secret: []byte(strings.Repeat("s", 32))}, DataDir: t.TempDir()}
+	a, err := New(context.Background(), cfg, db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rec := httptest.NewRecorder()
-	a.echo.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, static.Path("css/app.css"), nil))
+	a.Echo.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, static.Path("css/app.css"), nil))
 	policy := rec.Header().Get("Content-Security-Policy")
 	if rec.Code != http.StatusOK || policy == "" {
 		t.Fatalf("GET app.css: %d, policy %q", rec.Code, policy)
