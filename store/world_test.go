@@ -375,3 +375,13 @@ func testStore(db *sqlx.DB) *store.Store {
 	s.SetPasswordCost(64, 1)
 	return s
 }
+
+// The fixture constructors' former names, kept for tests written against them.
+var (
+	newPermFixture   = newPermWorld
+	newTaskFixture   = newTaskWorld
+	newHubFixture    = newHubWorld
+	newBoardFixture  = newBoardWorld
+	newDetailFixture = newDetailWorld
+	newWeekFixture   = newWeekWorld
+)
