@@ -194,6 +194,7 @@ func newApp(ctx context.Context, cfg config, db *sqlx.DB, log *slog.Logger) (*ap
 		e.Match([]string{http.MethodGet, http.MethodHead}, "/blobs/*", echo.WrapHandler(a.local.Handler()))
 	}
 	apiV1.Mount(e.Group("/api/v1"))
+	apiV1.MountDocs(e)
 	pages.Mount(e)
 	a.echo = e
 	return a, nil
