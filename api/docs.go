@@ -1,14 +1,17 @@
 package api
 
 import (
+	"bytes"
 	"html/template"
 	"net/http"
+	"sync"
 
 	"github.com/labstack/echo/v4"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
 
 	"github.com/trcr/trcr/docs"
 	"github.com/trcr/trcr/static"
-	"github.com/trcr/trcr/views/markdown"
 )
 
 // MountDocs serves the reference (/api/docs, the OpenAPI document rendered by the vendored Swagger UI, no CDN)
@@ -23,9 +26,21 @@ func (a *API) MountDocs(e *echo.Echo) {
 		})
 	})
 	e.GET("/api/docs/integrations", func(c echo.Context) error {
-		return render(c, guidePage, map[string]any{"Own": static.Path("css/api-docs.css"), "Body": markdown.HTML(docs.Integrations)})
+		body, err := guideHTML()
+		if err != nil {
+			return err
+		}
+		return render(c, guidePage, map[string]any{"Own": static.Path("css/api-docs.css"), "Body": body})
 	})
 }
+
+// guideHTML renders the guide once. It is the project's own text, so it is not sanitized as users' Markdown is
+// (views/markdown), and its line breaks are not hard.
+var guideHTML = sync.OnceValues(func() (template.HTML, error) {
+	var b bytes.Buffer
+	err := goldmark.New(goldmark.WithExtensions(extension.GFM)).Convert([]byte(docs.Integrations), &b)
+	return template.HTML(b.String()), err //nolint:gosec // the repository's own document
+})
 
 func render(c echo.Context, t *template.Template, data any) error {
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)

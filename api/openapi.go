@@ -317,9 +317,10 @@ func envelope(s *schemas, item reflect.Type, paged bool) map[string]any {
 
 // errorStatuses are the client errors (and 503) a route may answer besides what its handler writes itself.
 func errorStatuses(r mountedRoute) []int {
-	out := []int{http.StatusBadRequest, http.StatusNotFound, http.StatusTooManyRequests, http.StatusServiceUnavailable}
-	if authenticated(r) || r.bodyKind == "raw" || slices.Contains(r.query, "token") {
-		out = append(out, http.StatusUnauthorized, http.StatusForbidden)
+	// Public routes answer 401 too: a wrong password, refresh token or hook signature.
+	out := []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusNotFound, http.StatusTooManyRequests, http.StatusServiceUnavailable}
+	if authenticated(r) || slices.Contains(r.query, "token") {
+		out = append(out, http.StatusForbidden)
 	}
 	if r.method != http.MethodGet {
 		out = append(out, http.StatusConflict)
@@ -328,7 +329,7 @@ func errorStatuses(r mountedRoute) []int {
 		out = append(out, http.StatusRequestEntityTooLarge)
 	}
 	if r.bodyKind == "multipart" {
-		out = append(out, http.StatusUnsupportedMediaType)
+		out = append(out, http.StatusUnsupportedMediaType, http.StatusInsufficientStorage)
 	}
 	if r.method == http.MethodPost {
 		out = append(out, http.StatusUnprocessableEntity)
@@ -348,6 +349,7 @@ var errorNames = map[int]string{
 	http.StatusUnprocessableEntity:   "IdempotencyKeyReused",
 	http.StatusTooManyRequests:       "RateLimited",
 	http.StatusServiceUnavailable:    "Unavailable",
+	http.StatusInsufficientStorage:   "StorageFull",
 }
 
 var errorNotes = map[int]string{
@@ -361,6 +363,7 @@ var errorNotes = map[int]string{
 	http.StatusUnprocessableEntity:   "The Idempotency-Key was used with another request (idempotency_key_reused).",
 	http.StatusTooManyRequests:       "Rate limited: wait Retry-After seconds.",
 	http.StatusServiceUnavailable:    "The database (or the event hub) is unreachable: retry after Retry-After seconds.",
+	http.StatusInsufficientStorage:   "The organization's file storage is full: delete files to make room.",
 }
 
 func errorResponseName(status int) string { return errorNames[status] }
