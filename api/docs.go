@@ -23,6 +23,7 @@ func (a *API) MountDocs(e *echo.Echo) {
 			"Own":    static.Path("css/api-docs.css"),
 			"Bundle": static.Path("vendor/swagger-ui/swagger-ui-bundle.js"),
 			"Init":   static.Path("js/api-docs.js"),
+			"Icon":   static.Path("img/favicon.svg"),
 		})
 	})
 	e.GET("/api/docs/integrations", func(c echo.Context) error {
@@ -30,7 +31,7 @@ func (a *API) MountDocs(e *echo.Echo) {
 		if err != nil {
 			return err
 		}
-		return render(c, guidePage, map[string]any{"Own": static.Path("css/api-docs.css"), "Body": body})
+		return render(c, guidePage, map[string]any{"Own": static.Path("css/api-docs.css"), "Icon": static.Path("img/favicon.svg"), "Body": body})
 	})
 }
 
@@ -53,6 +54,7 @@ func render(c echo.Context, t *template.Template, data any) error {
 var docsPage = template.Must(template.New("docs").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>TRCR API reference</title>
+<link rel="icon" type="image/svg+xml" href="{{.Icon}}">
 <link rel="stylesheet" href="{{.CSS}}"><link rel="stylesheet" href="{{.Own}}"></head>
 <body><header class="api-docs-bar"><strong>TRCR API</strong>
 <nav><a href="/api/docs/integrations">Integration guide</a> <a href="/api/v1/openapi.json">openapi.json</a> <a href="/">Back to the app</a></nav></header>
@@ -62,7 +64,8 @@ var docsPage = template.Must(template.New("docs").Parse(`<!doctype html>
 
 var guidePage = template.Must(template.New("guide").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>TRCR integration guide</title><link rel="stylesheet" href="{{.Own}}"></head>
+<title>TRCR integration guide</title><link rel="icon" type="image/svg+xml" href="{{.Icon}}">
+<link rel="stylesheet" href="{{.Own}}"></head>
 <body><header class="api-docs-bar"><strong>TRCR API</strong>
 <nav><a href="/api/docs">API reference</a> <a href="/api/v1/openapi.json">openapi.json</a> <a href="/">Back to the app</a></nav></header>
 <main class="api-guide">{{.Body}}</main></body></html>
