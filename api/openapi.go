@@ -238,6 +238,14 @@ var queryNotes = map[string]paramNote{
 	"token":         {"An access token or personal access token, for links that cannot send headers (<img src>).", map[string]any{"type": "string"}},
 	"ticket":        {"A view ticket from POST /files/view-ticket.", map[string]any{"type": "string"}},
 	"last_event_id": {"The id of the last event received, for clients that cannot send Last-Event-ID.", map[string]any{"type": "string"}},
+	"limit":         {"Messages per page.", map[string]any{"type": "integer", "minimum": 1}},
+	"before":        {"A message id: the page of messages just older than it.", map[string]any{"type": "string"}},
+	"after":         {"A message id: the page of messages just newer than it.", map[string]any{"type": "string"}},
+	"unread":        {"true: only unread notifications; false: only read ones.", map[string]any{"type": "boolean"}},
+	"billable":      {"true or false: only billable, or only non-billable entries.", map[string]any{"type": "boolean"}},
+	"running":       {"true: only running timers; false: only stopped entries.", map[string]any{"type": "boolean"}},
+	"label_ids":     {"Comma-separated label ids: tasks carrying any of them.", map[string]any{"type": "string"}},
+	"order":         {"Sort direction.", map[string]any{"type": "string", "enum": []any{"asc", "desc"}}},
 }
 
 var headerNotes = map[string]string{
