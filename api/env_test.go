@@ -153,7 +153,7 @@ func (e *env) do(r req) resp {
 	}
 	rec := httptest.NewRecorder()
 	e.echo.ServeHTTP(rec, hr)
-	e.checkOpenAPI(hr, rec) // api/openapi_check_test.go
+	e.checkOpenAPI(hr, rec.Code, rec.Header(), rec.Body.Bytes()) // api/openapi_check_test.go
 	// What the event workers of a server do after a commit (notifications, their emails), done before the test looks.
 	if _, err := e.store.ProcessEventJobs(context.Background()); err != nil {
 		e.t.Fatalf("event jobs: %v", err)
