@@ -168,6 +168,7 @@ func (e *env) do(r req) resp {
 	if err != nil {
 		e.t.Fatalf("%s %s: %v", r.method, r.path, err)
 	}
+	e.checkOpenAPI(hr, res.StatusCode, res.Header, raw) // api/openapi_check_test.go
 	// What the event workers of a server do after a commit (notifications, their emails), done before the test looks.
 	if _, err := e.store.ProcessEventJobs(context.Background()); err != nil {
 		e.t.Fatalf("event jobs: %v", err)

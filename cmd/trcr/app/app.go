@@ -140,6 +140,7 @@ func New(ctx context.Context, cfg Config, db *sqlx.DB, log *slog.Logger) (*App, 
 		e.Match([]string{http.MethodGet, http.MethodHead}, "/blobs/*", echo.WrapHandler(a.local.Handler()))
 	}
 	apiV1.Mount(e.Group("/api/v1"))
+	apiV1.MountDocs(e)
 	pages.Mount(e)
 	a.Echo = e
 	return a, nil
