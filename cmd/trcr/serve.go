@@ -148,7 +148,8 @@ func newApp(ctx context.Context, cfg config, db *sqlx.DB, log *slog.Logger) (*ap
 	}
 	a.store = store.New(db, a.blobs, store.Config{BaseURL: cfg.BaseURL, Secret: secret, AuthRateLimit: cfg.AuthRateLimit,
 		OrgEmailsPerHour: cfg.OrgEmailsPerHour, OrgEmailsPerDay: cfg.OrgEmailsPerDay,
-		MaxFileSize: cfg.MaxFileSize, OrgStorageQuota: cfg.OrgStorageQuota, WebhookAllowPrivate: cfg.WebhookAllowPrivate}, log)
+		MaxFileSize: cfg.MaxFileSize, OrgStorageQuota: cfg.OrgStorageQuota, WebhookAllowPrivate: cfg.WebhookAllowPrivate,
+		AuthCacheTTL: store.DefaultAuthCacheTTL}, log)
 
 	sessions := scs.New()
 	sessions.Store = postgresstore.NewWithCleanupInterval(db.DB, 30*time.Minute)
