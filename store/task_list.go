@@ -131,7 +131,7 @@ func (s *Store) Tasks(ctx context.Context, a Actor, f TaskFilter) (List[Task], e
 	if sort == "position" {
 		from = `tasks t JOIN task_groups g ON g.id = t.group_id`
 	}
-	var limit, offset any = f.Page.Size(), (f.Page.Number()-1)*f.Page.Size()
+	var limit, offset any = f.Page.Size(), (f.Page.Number() - 1) * f.Page.Size()
 	if f.Page.None {
 		limit, offset = nil, 0 // LIMIT NULL: every row
 	}
