@@ -152,7 +152,8 @@ func newApp(ctx context.Context, cfg config, db *sqlx.DB, log *slog.Logger) (*ap
 		AuthCacheTTL: store.DefaultAuthCacheTTL}, log)
 
 	sessions := scs.New()
-	sessions.Store = postgresstore.NewWithCleanupInterval(db.DB, 30*time.Minute)
+	// Without QuietSessionStore every page view would write its session to push the idle expiry forward.
+	sessions.Store = handlers.QuietSessionStore(postgresstore.NewWithCleanupInterval(db.DB, 30*time.Minute), 5*time.Minute)
 	sessions.Lifetime = 30 * 24 * time.Hour
 	sessions.IdleTimeout = 7 * 24 * time.Hour
 	sessions.Cookie.Name = "trcr_session"
