@@ -124,7 +124,7 @@ func (s *Store) Tasks(ctx context.Context, a Actor, f TaskFilter) (List[Task], e
 	// The total and the page are independent reads, run side by side on two connections: the call waits for the
 	// slower of them rather than their sum. The count is often the costlier (a search across every project
 	// rechecks each match; docs/PERFORMANCE.md). Both are prepared: their text depends only on which filters
-	// are present and the sort, and planning cost more than running them (docs/PERFORMANCE.md, "Throughput").
+	// are present and the sort, and planning was a large part of their cost (docs/PERFORMANCE.md, "Throughput").
 	counted := make(chan error, 1)
 	go func() { counted <- s.getPrepared(ctx, &out.Total, count, countArgs...) }()
 	from := `tasks t`
