@@ -7,7 +7,7 @@ RUN_PACKAGES := postgresql
 TEST_PACKAGES := postgresql chromium poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run build serve test test-short generate check-generated vet deps-run deps-test seed clean
+.PHONY: run build serve test test-short generate check-generated vet deps-run deps-test seed clean bench-http
 
 # The dev mailbox (emails shown at /dev/mailbox to this machine) is on for `make run` unless SMTP is configured.
 run: deps-run build ## install what is missing, build and serve on the embedded default
@@ -38,6 +38,10 @@ test: deps-test check-generated vet ## run every test (starts its own PostgreSQL
 
 test-short: ## the tests without the browser
 	$(GO) test -count=1 -short ./...
+
+# Whole requests beside pgbench -S on one private PostgreSQL (docs/PERFORMANCE.md, "Throughput of whole requests").
+bench-http: deps-run ## API and page throughput as shares of pgbench -S (slow: seeds 100,000 tasks)
+	scripts/bench-http
 
 deps-run:
 	@if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \

@@ -291,38 +291,63 @@ func actor(c echo.Context) store.Actor { return c.Get(ctxActor).(store.Actor) }
 // requireUser authenticates the Bearer access token.
 func (a *API) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		h := c.Request().Header.Get(echo.HeaderAuthorization)
-		token, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok || strings.TrimSpace(token) == "" {
-			return store.ErrUnauthorized
-		}
-		creds, err := a.store.AuthenticateBearer(c.Request().Context(), strings.TrimSpace(token))
+		token, err := bearerToken(c)
 		if err != nil {
 			return err
 		}
-		if err := nulInURL(c); err != nil {
+		creds, err := a.store.AuthenticateBearer(c.Request().Context(), token)
+		if err != nil {
 			return err
 		}
-		if m := c.Request().Method; !creds.WriteAllowed && m != http.MethodGet && m != http.MethodHead {
-			return errInsufficientScope
+		if err := admit(c, creds); err != nil {
+			return err
 		}
-		c.Set(ctxUserID, creds.UserID)
-		c.Set(ctxCredentials, creds)
 		return next(c)
 	}
 }
 
-// requireOrg resolves the organization of the request from X-Organization-ID or the user's default, after
-// requireUser.
+func bearerToken(c echo.Context) (string, error) {
+	token, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer ")
+	if !ok || strings.TrimSpace(token) == "" {
+		return "", store.ErrUnauthorized
+	}
+	return strings.TrimSpace(token), nil
+}
+
+// admit refuses what valid credentials may still not do here, and keeps them for the handler.
+func admit(c echo.Context, creds store.Credentials) error {
+	if err := nulInURL(c); err != nil {
+		return err
+	}
+	if m := c.Request().Method; !creds.WriteAllowed && m != http.MethodGet && m != http.MethodHead {
+		return errInsufficientScope
+	}
+	c.Set(ctxUserID, creds.UserID)
+	c.Set(ctxCredentials, creds)
+	return nil
+}
+
+// requireOrg authenticates the Bearer token and resolves the organization of the request from X-Organization-ID
+// or the user's default, with one store call.
 func (a *API) requireOrg(next echo.HandlerFunc) echo.HandlerFunc {
-	return a.requireUser(func(c echo.Context) error {
-		act, err := a.store.ActorFor(c.Request().Context(), userID(c), c.Request().Header.Get("X-Organization-ID"), c.RealIP())
+	return func(c echo.Context) error {
+		token, err := bearerToken(c)
+		if err != nil {
+			return err
+		}
+		creds, act, err := a.store.BearerActor(c.Request().Context(), token, c.Request().Header.Get("X-Organization-ID"), c.RealIP())
+		if creds.UserID == "" {
+			return err
+		}
+		if err := admit(c, creds); err != nil {
+			return err
+		}
 		if err != nil {
 			return err
 		}
 		c.Set(ctxActor, act)
 		return next(c)
-	})
+	}
 }
 
 // orgFromPath resolves the organization named in the path (:id) for /organizations/:id routes.

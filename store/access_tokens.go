@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -151,6 +152,29 @@ type Credentials struct {
 	WriteAllowed bool
 	// Personal is true for a personal access token (which cannot manage tokens).
 	Personal bool
+}
+
+// BearerActor is AuthenticateBearer and ActorFor in one call: for an access token from sign-in, one statement (or
+// none while the authentication cache holds the answer) checks the user and their membership. The credentials are
+// returned whenever the token is valid, also when the actor is not (the caller may answer a scope error first).
+func (s *Store) BearerActor(ctx context.Context, token, orgID, ip string) (Credentials, Actor, error) {
+	if strings.HasPrefix(token, PersonalTokenPrefix) {
+		c, err := s.AuthenticateBearer(ctx, token)
+		if err != nil {
+			return c, Actor{}, err
+		}
+		a, err := s.ActorFor(ctx, c.UserID, orgID, ip)
+		return c, a, err
+	}
+	userID, err := s.verifyAccessToken(token)
+	if err != nil {
+		return Credentials{}, Actor{}, err
+	}
+	a, err := s.resolveActor(ctx, userID, orgID, ip)
+	if errors.Is(err, errUserGone) {
+		return Credentials{}, Actor{}, ErrUnauthorized
+	}
+	return Credentials{UserID: userID, WriteAllowed: true}, a, err
 }
 
 // AuthenticateBearer checks a Bearer token: a personal access token (trcr_pat_…) or an access token from sign-in.

@@ -46,27 +46,63 @@ func validID(s string) bool {
 // ActorFor resolves the organization a request acts in: orgID when given (the X-Organization-ID header or a
 // path), else the user's default organization. The user must be an active member of it.
 func (s *Store) ActorFor(ctx context.Context, userID, orgID, ip string) (Actor, error) {
-	if orgID == "" {
-		var def sql.NullString
-		err := s.db.GetContext(ctx, &def, `SELECT default_org_id FROM users WHERE id = $1`, userID)
-		if err != nil {
-			return Actor{}, notFoundIfNoRows(err, "user")
-		}
-		if !def.Valid {
-			// The default may have been removed; fall back to any active membership, newest first.
-			err := s.db.GetContext(ctx, &def, `
-				SELECT organization_id FROM members
-				WHERE user_id = $1 AND status = 'active' ORDER BY updated_at DESC LIMIT 1`, userID)
-			if errors.Is(err, sql.ErrNoRows) {
-				return Actor{}, ErrNoOrganization
-			}
-			if err != nil {
-				return Actor{}, err
-			}
-		}
-		orgID = def.String
+	a, err := s.resolveActor(ctx, userID, orgID, ip)
+	if errors.Is(err, errUserGone) {
+		return Actor{}, fmt.Errorf("user: %w", ErrNotFound)
 	}
-	return loadActor(ctx, s.db, userID, orgID, ip)
+	return a, err
+}
+
+// errUserGone is resolveActor's answer for a user who does not exist (any more).
+var errUserGone = errors.New("user does not exist")
+
+// actorQuery reads, in one statement, that the user exists, the organization the request acts in (the one named,
+// else the default, else the newest active membership) and the user's active membership of it.
+const actorQuery = `
+	SELECT u.name, o.org_id, m.id AS member_id, m.role
+	FROM users u
+	CROSS JOIN LATERAL (SELECT COALESCE($2::uuid, u.default_org_id, (
+		SELECT organization_id FROM members
+		WHERE user_id = u.id AND status = 'active' ORDER BY updated_at DESC LIMIT 1)) AS org_id) o
+	LEFT JOIN members m ON m.organization_id = o.org_id AND m.user_id = u.id AND m.status = 'active'
+	WHERE u.id = $1`
+
+// resolveActor is ActorFor answering errUserGone when the user does not exist. It reads through the
+// authentication cache.
+func (s *Store) resolveActor(ctx context.Context, userID, orgID, ip string) (Actor, error) {
+	if orgID != "" && !validID(orgID) {
+		return Actor{}, fmt.Errorf("organization: %w", ErrNotFound)
+	}
+	if !validID(userID) {
+		return Actor{}, errUserGone
+	}
+	now := s.now()
+	if a, ok := s.auth.actor(userID, orgID, now); ok {
+		a.IP = ip
+		return a, nil
+	}
+	var row struct {
+		Name     string         `db:"name"`
+		OrgID    sql.NullString `db:"org_id"`
+		MemberID sql.NullString `db:"member_id"`
+		Role     sql.NullString `db:"role"`
+	}
+	switch err := s.getPrepared(ctx, &row, actorQuery, userID, nilIfEmpty(orgID)); {
+	case isNoRows(err):
+		return Actor{}, errUserGone
+	case err != nil:
+		return Actor{}, err
+	}
+	if !row.OrgID.Valid {
+		return Actor{}, ErrNoOrganization
+	}
+	if !row.MemberID.Valid {
+		return Actor{}, fmt.Errorf("organization: %w", ErrNotFound)
+	}
+	a := Actor{UserID: userID, UserName: row.Name, OrgID: row.OrgID.String, MemberID: row.MemberID.String, Role: row.Role.String}
+	s.auth.rememberActor(orgID, a, now)
+	a.IP = ip
+	return a, nil
 }
 
 // loadActor reads the caller's membership of orgID; a user who is not an active member gets ErrNotFound so an

@@ -436,5 +436,6 @@ func (s *Store) SwitchOrganization(ctx context.Context, userID, orgID string) er
 		return err
 	}
 	_, err := s.db.ExecContext(ctx, `UPDATE users SET default_org_id = $2 WHERE id = $1`, userID, orgID)
+	s.auth.forget()
 	return err
 }

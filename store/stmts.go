@@ -16,6 +16,11 @@ type stmtCache struct {
 	m  map[string]*sqlx.Stmt
 }
 
+// maxPrepared bounds the statements kept prepared, each on every pooled connection. The reads that are prepared
+// build their text from a bounded set of parts (filters present, sort, direction; never a value), so this is a
+// safety net: past it, statements run unprepared.
+const maxPrepared = 512
+
 // prepared returns the statement prepared on the pool, preparing it on first use.
 func (s *Store) prepared(ctx context.Context, query string) (*sqlx.Stmt, error) {
 	s.stmts.mu.Lock()
@@ -32,4 +37,41 @@ func (s *Store) prepared(ctx context.Context, query string) (*sqlx.Stmt, error) 
 	}
 	s.stmts.m[query] = st
 	return st, nil
+}
+
+// preparedBounded is prepared, or nil and no error once maxPrepared statements are kept.
+func (s *Store) preparedBounded(ctx context.Context, query string) (*sqlx.Stmt, error) {
+	s.stmts.mu.Lock()
+	full := len(s.stmts.m) >= maxPrepared
+	_, known := s.stmts.m[query]
+	s.stmts.mu.Unlock()
+	if full && !known {
+		return nil, nil
+	}
+	return s.prepared(ctx, query)
+}
+
+// selectPrepared is SelectContext through a statement prepared on the pool: one round trip to PostgreSQL and no
+// planning per call, where lib/pq otherwise spends two round trips and a plan on every statement with parameters.
+func (s *Store) selectPrepared(ctx context.Context, dest any, query string, args ...any) error {
+	st, err := s.preparedBounded(ctx, query)
+	if err != nil {
+		return err
+	}
+	if st == nil {
+		return s.db.SelectContext(ctx, dest, query, args...)
+	}
+	return st.SelectContext(ctx, dest, args...)
+}
+
+// getPrepared is GetContext through a statement prepared on the pool (selectPrepared).
+func (s *Store) getPrepared(ctx context.Context, dest any, query string, args ...any) error {
+	st, err := s.preparedBounded(ctx, query)
+	if err != nil {
+		return err
+	}
+	if st == nil {
+		return s.db.GetContext(ctx, dest, query, args...)
+	}
+	return st.GetContext(ctx, dest, args...)
 }

@@ -49,6 +49,9 @@ type Config struct {
 	OrgStorageQuota int64
 	// WebhookAllowPrivate lets outgoing webhooks reach loopback and private addresses (TRCR_WEBHOOK_ALLOW_PRIVATE).
 	WebhookAllowPrivate bool
+	// AuthCacheTTL is how long who a request is (the user exists, their membership and role) is trusted without
+	// reading it again (auth_cache.go); zero reads it on every request. The server uses DefaultAuthCacheTTL.
+	AuthCacheTTL time.Duration
 }
 
 // Default email quotas of an organization.
@@ -79,6 +82,10 @@ type Store struct {
 	stmts stmtCache
 	// outbound posts to integrators' webhook URLs, refusing internal addresses unless WebhookAllowPrivate.
 	outbound *outbound.Client
+	// auth remembers for a few seconds who requests are (auth_cache.go).
+	auth authCache
+	// accessKey signs access tokens, derived once from the secret rather than on every request.
+	accessKey []byte
 }
 
 // New wires a Store. blobs may be nil in code paths that never touch files.
@@ -103,6 +110,8 @@ func New(db *sqlx.DB, blobs blob.Store, cfg Config, log *slog.Logger) *Store {
 	}
 	s := &Store{db: db, blobs: blobs, cfg: cfg, log: log, now: time.Now, hasher: defaultHasher, authMailWake: make(chan struct{}, 1)}
 	s.outbound = outbound.New(cfg.WebhookAllowPrivate)
+	s.auth.ttl = cfg.AuthCacheTTL
+	s.accessKey = s.deriveKey("access-token")
 	s.subscribers = []subscriber{s.notificationSubscriber(), s.gitWebhookSubscriber()}
 	return s
 }
@@ -117,9 +126,14 @@ func (s *Store) Now() time.Time { return s.now() }
 // DB exposes the pool for health checks and wiring; use cases never leak it further.
 func (s *Store) DB() *sqlx.DB { return s.db }
 
-// withTx runs fn in one transaction, committing when it returns nil and rolling back otherwise.
+// withTx runs fn in one transaction, committing when it returns nil and rolling back otherwise. A commit empties
+// the authentication cache: the write may have removed a member or changed a role.
 func (s *Store) withTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
-	return dbtx.Run(ctx, s.db, fn)
+	err := dbtx.Run(ctx, s.db, fn)
+	if err == nil {
+		s.auth.forget()
+	}
+	return err
 }
 
 // notFoundIfNoRows turns sql.ErrNoRows into ErrNotFound so callers never see the driver's sentinel.

@@ -123,14 +123,25 @@ func (s *Store) Tasks(ctx context.Context, a Actor, f TaskFilter) (List[Task], e
 	}
 	// The total and the page are independent reads, run side by side on two connections: the call waits for the
 	// slower of them rather than their sum. The count is often the costlier (a search across every project
-	// rechecks each match; docs/PERFORMANCE.md).
+	// rechecks each match; docs/PERFORMANCE.md). Both are prepared: their text depends only on which filters
+	// are present and the sort, and planning was a large part of their cost (docs/PERFORMANCE.md, "Throughput").
 	counted := make(chan error, 1)
-	go func() { counted <- s.db.GetContext(ctx, &out.Total, count, countArgs...) }()
-	err := s.db.SelectContext(ctx, &out.Items, `
-		SELECT `+taskColumns+` FROM tasks t JOIN task_groups g ON g.id = t.group_id
-		WHERE `+q.cond()+` ORDER BY `+fmt.Sprintf(orderBy, dir)+` `+q.limit(f.Page), q.args...)
-	if err == nil {
-		err = loadTaskLabels(ctx, s.db, out.Items)
+	go func() { counted <- s.getPrepared(ctx, &out.Total, count, countArgs...) }()
+	from := `tasks t`
+	if sort == "position" {
+		from = `tasks t JOIN task_groups g ON g.id = t.group_id`
+	}
+	var limit, offset any = f.Page.Size(), (f.Page.Number() - 1) * f.Page.Size()
+	if f.Page.None {
+		limit, offset = nil, 0 // LIMIT NULL: every row
+	}
+	args := append(q.args[:len(q.args):len(q.args)], limit, offset)
+	var rows []taskRow
+	err := s.selectPrepared(ctx, &rows, `
+		SELECT `+taskColumns+`, `+taskLabelIDs+` FROM `+from+`
+		WHERE `+q.cond()+` ORDER BY `+fmt.Sprintf(orderBy, dir)+fmt.Sprintf(` LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+	for _, r := range rows {
+		out.Items = append(out.Items, r.task())
 	}
 	if countErr := <-counted; err == nil && countErr != nil {
 		err = countErr

@@ -88,24 +88,37 @@ func (p TaskPatch) onlyWorkflow() bool {
 		!p.DueDate.Set && !p.EstimatedHours.Set && !p.Complexity.Set && p.GroupID == nil && p.LabelIDs == nil
 }
 
+// taskLabelIDs is a column of a task's label ids, read with the task so that reading it takes one statement.
+const taskLabelIDs = `ARRAY(SELECT tl.label_id FROM task_labels tl WHERE tl.task_id = t.id ORDER BY tl.label_id) AS label_ids`
+
+// taskRow is a task read with taskLabelIDs.
+type taskRow struct {
+	Task
+	LabelIDs pq.StringArray `db:"label_ids"`
+}
+
+func (r taskRow) task() Task {
+	r.Task.LabelIDs = []string(r.LabelIDs)
+	if r.Task.LabelIDs == nil {
+		r.Task.LabelIDs = []string{}
+	}
+	return r.Task
+}
+
 // getTask reads a task of the organization with its labels; lock takes its row lock.
 func getTask(ctx context.Context, q sqlx.QueryerContext, orgID, id string, lock bool) (Task, error) {
-	var t Task
 	if !validID(id) {
-		return t, fmt.Errorf("task: %w", ErrNotFound)
+		return Task{}, fmt.Errorf("task: %w", ErrNotFound)
 	}
-	query := `SELECT ` + taskColumns + ` FROM tasks t WHERE t.id = $1 AND t.organization_id = $2`
+	query := `SELECT ` + taskColumns + `, ` + taskLabelIDs + ` FROM tasks t WHERE t.id = $1 AND t.organization_id = $2`
 	if lock {
-		query += ` FOR UPDATE`
+		query += ` FOR UPDATE OF t`
 	}
-	if err := sqlx.GetContext(ctx, q, &t, query, id, orgID); err != nil {
-		return t, notFoundIfNoRows(err, "task")
+	var r taskRow
+	if err := sqlx.GetContext(ctx, q, &r, query, id, orgID); err != nil {
+		return Task{}, notFoundIfNoRows(err, "task")
 	}
-	list := []Task{t}
-	if err := loadTaskLabels(ctx, q, list); err != nil {
-		return t, err
-	}
-	return list[0], nil
+	return r.task(), nil
 }
 
 // loadTaskLabels fills label_ids of a page of tasks with one query.
@@ -296,12 +309,19 @@ func (s *Store) CreateTask(ctx context.Context, a Actor, in TaskInput) (Task, er
 	return t, nil
 }
 
-// Task reads a task the actor can see.
+// Task reads a task the actor can see: the permission, the task and its labels in one prepared statement.
 func (s *Store) Task(ctx context.Context, a Actor, id string) (Task, error) {
-	if _, err := visibleTask(ctx, s.db, a, id, false); err != nil {
-		return Task{}, err
+	if !validID(id) {
+		return Task{}, fmt.Errorf("task: %w", ErrNotFound)
 	}
-	return getTask(ctx, s.db, a.OrgID, id, false)
+	q := newQuery("t.id = $1", id)
+	q.where("t.organization_id = ?", a.OrgID)
+	visibleProjectsCond(q, a, "t.project_id")
+	var r taskRow
+	if err := s.getPrepared(ctx, &r, `SELECT `+taskColumns+`, `+taskLabelIDs+` FROM tasks t WHERE `+q.cond(), q.args...); err != nil {
+		return Task{}, notFoundIfNoRows(err, "task")
+	}
+	return r.task(), nil
 }
 
 // UpdateTask changes the fields given. Requires manage_tasks; the assignee may change only status and progress.

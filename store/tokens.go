@@ -53,15 +53,37 @@ func (s *Store) accessToken(userID string) (string, error) {
 		ExpiresAt: jwt.NewNumericDate(now.Add(AccessTokenTTL)),
 		ID:        uuid.NewString(),
 	}
-	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(s.deriveKey("access-token"))
+	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(s.accessKey)
 }
 
 // Authenticate checks an access token and returns its user id. Only HS256 with our key is accepted: the
-// algorithm is pinned, so "alg: none" and tokens signed with another key or algorithm are refused.
+// algorithm is pinned, so "alg: none" and tokens signed with another key or algorithm are refused. The user must
+// still exist (trusted for the authentication cache's TTL once read).
 func (s *Store) Authenticate(ctx context.Context, accessToken string) (string, error) {
+	userID, err := s.verifyAccessToken(accessToken)
+	if err != nil {
+		return "", err
+	}
+	now := s.now()
+	if s.auth.userExists(userID, now) {
+		return userID, nil
+	}
+	var exists bool
+	if err := s.getPrepared(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM users WHERE id = $1)`, userID); err != nil {
+		return "", err
+	}
+	if !exists {
+		return "", ErrUnauthorized
+	}
+	s.auth.rememberUser(userID, now)
+	return userID, nil
+}
+
+// verifyAccessToken checks an access token's signature, issuer and expiry, and returns its subject.
+func (s *Store) verifyAccessToken(accessToken string) (string, error) {
 	var claims jwt.RegisteredClaims
 	_, err := jwt.ParseWithClaims(accessToken, &claims, func(*jwt.Token) (any, error) {
-		return s.deriveKey("access-token"), nil
+		return s.accessKey, nil
 	},
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithIssuer(jwtIssuer),
@@ -69,13 +91,6 @@ func (s *Store) Authenticate(ctx context.Context, accessToken string) (string, e
 		jwt.WithTimeFunc(s.now),
 	)
 	if err != nil || !validID(claims.Subject) {
-		return "", ErrUnauthorized
-	}
-	var exists bool
-	if err := s.db.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM users WHERE id = $1)`, claims.Subject); err != nil {
-		return "", err
-	}
-	if !exists {
 		return "", ErrUnauthorized
 	}
 	return claims.Subject, nil

@@ -267,7 +267,8 @@ func (c config) app() (app.Config, error) {
 	return app.Config{
 		Store: store.Config{BaseURL: c.BaseURL, Secret: secret, AuthRateLimit: c.AuthRateLimit,
 			OrgEmailsPerHour: c.OrgEmailsPerHour, OrgEmailsPerDay: c.OrgEmailsPerDay,
-			MaxFileSize: c.MaxFileSize, OrgStorageQuota: c.OrgStorageQuota, WebhookAllowPrivate: c.WebhookAllowPrivate},
+			MaxFileSize: c.MaxFileSize, OrgStorageQuota: c.OrgStorageQuota, WebhookAllowPrivate: c.WebhookAllowPrivate,
+			AuthCacheTTL: store.DefaultAuthCacheTTL},
 		DataDir: c.DataDir, DatabaseURL: c.DatabaseURL, SMTPURL: c.SMTPURL, SMTPFrom: c.SMTPFrom,
 		S3Endpoint: c.S3Endpoint, S3Bucket: c.S3Bucket, S3AccessKey: c.S3AccessKey, S3SecretKey: c.S3SecretKey,
 		S3Region: c.S3Region, S3PublicEndpoint: c.S3PublicEndpoint,

@@ -97,7 +97,8 @@ func New(ctx context.Context, cfg Config, db *sqlx.DB, log *slog.Logger) (*App, 
 
 	sessions := scs.New()
 	a.sessions = postgresstore.NewWithCleanupInterval(db.DB, 30*time.Minute)
-	sessions.Store = a.sessions
+	// Without QuietSessionStore every page view would write its session to push the idle expiry forward.
+	sessions.Store = handlers.QuietSessionStore(a.sessions, 5*time.Minute)
 	sessions.Lifetime = 30 * 24 * time.Hour
 	sessions.IdleTimeout = 7 * 24 * time.Hour
 	sessions.Cookie.Name = "trcr_session"
