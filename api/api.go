@@ -74,6 +74,7 @@ func (a *API) Mount(group *echo.Group) {
 	a.mountChat(g)
 	a.mountFiles(g)
 	a.mountGit(g)
+	a.mountWebhooks(g)
 }
 
 // router registers routes with the middleware every route shares in front. (Group.Use would do it, but it also

@@ -103,7 +103,7 @@ func New(db *sqlx.DB, blobs blob.Store, cfg Config, log *slog.Logger) *Store {
 	}
 	s := &Store{db: db, blobs: blobs, cfg: cfg, log: log, now: time.Now, hasher: defaultHasher, authMailWake: make(chan struct{}, 1)}
 	s.outbound = outbound.New(cfg.WebhookAllowPrivate)
-	s.subscribers = []subscriber{s.notificationSubscriber(), s.gitWebhookSubscriber()}
+	s.subscribers = []subscriber{s.notificationSubscriber(), s.gitWebhookSubscriber(), s.webhookSubscriber(), s.webhookAlertSubscriber()}
 	return s
 }
 
