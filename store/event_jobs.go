@@ -28,9 +28,10 @@ type subscriber struct {
 	deliver func(ctx context.Context, e Event) error
 }
 
-// outsideSubscribers names the subscribers whose jobs run outside transactions.
+// outsideSubscribers names the subscribers whose jobs run outside transactions. The list is never nil: a nil
+// array is NULL in SQL, and "subscriber <> ALL(NULL)" would select no job at all.
 func (s *Store) outsideSubscribers() []string {
-	var names []string
+	names := []string{}
 	for _, sub := range s.subscribers {
 		if sub.deliver != nil {
 			names = append(names, sub.name)

@@ -48,10 +48,12 @@ func New(allowPrivate bool) *Client {
 		dialer.Control = refusePrivate
 	}
 	transport := &http.Transport{
-		Proxy:                  nil,
-		DialContext:            dialer.DialContext,
-		ForceAttemptHTTP2:      true,
-		MaxIdleConns:           20,
+		Proxy:             nil,
+		DialContext:       dialer.DialContext,
+		ForceAttemptHTTP2: true,
+		MaxIdleConns:      64,
+		// Several webhooks often share a receiver (one integrator's host); each is sent on its own connection.
+		MaxIdleConnsPerHost:    16,
 		IdleConnTimeout:        90 * time.Second,
 		TLSHandshakeTimeout:    ConnectTimeout,
 		ResponseHeaderTimeout:  TotalTimeout,
