@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/trcr/trcr/store"
 	"github.com/trcr/trcr/store/mail/mailtest"
 )
@@ -446,4 +448,23 @@ func hmacHex(secret, message string) string {
 	mac := hmac.New(sha256.New, []byte(secret))
 	mac.Write([]byte(message))
 	return hex.EncodeToString(mac.Sum(nil))
+}
+
+// With no subscriber that runs outside transactions (a store configured with subscribers of its own), the jobs of
+// those that run inside are still done: the list of outside subscribers given to SQL must not be NULL.
+func TestEventJobs_DoneWithoutSubscribersOutsideTransactions(t *testing.T) {
+	f := newPermFixture(t)
+	s := f.s
+	s.SubscribersForBench(false)
+	var done int
+	s.AddSubscriber("only", func(typ string) bool { return typ == "test.only" }, func(context.Context, *sqlx.Tx, store.Event) error {
+		done++
+		return nil
+	})
+	if err := s.RecordEvent(context.Background(), f.owner, "test.only", "org", "", nil); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.ProcessEventJobs(context.Background()); err != nil || n != 1 || done != 1 {
+		t.Fatalf("processed %d (%v), handled %d", n, err, done)
+	}
 }
