@@ -75,6 +75,7 @@ func (a *API) Mount(group *echo.Group) {
 	a.mountFiles(g)
 	a.mountGit(g)
 	a.mountOpenAPI(g)
+	a.mountWebhooks(g)
 }
 
 // router registers routes with the middleware every route shares in front. (Group.Use would do it, but it also

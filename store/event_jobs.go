@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -27,9 +28,10 @@ type subscriber struct {
 	deliver func(ctx context.Context, e Event) error
 }
 
-// outsideSubscribers names the subscribers whose jobs run outside transactions.
+// outsideSubscribers names the subscribers whose jobs run outside transactions. The list is never nil: a nil
+// array is NULL in SQL, and "subscriber <> ALL(NULL)" would select no job at all.
 func (s *Store) outsideSubscribers() []string {
-	names := []string{} // never nil: pq sends a nil slice as NULL, and "<> ALL(NULL)" matches nothing
+	names := []string{}
 	for _, sub := range s.subscribers {
 		if sub.deliver != nil {
 			names = append(names, sub.name)
@@ -57,7 +59,11 @@ func (s *Store) ProcessEventJobs(ctx context.Context) (int, error) {
 		return n, err
 	}
 	m, err := s.processOutsideEventJobs(ctx)
-	return n + m, err
+	if err != nil {
+		return n + m, err
+	}
+	w, err := s.processWebhookDeliveries(ctx)
+	return n + m + w, err
 }
 
 // processTxEventJobs does the due jobs of the subscribers that run in transactions, a batch per transaction.
@@ -194,27 +200,41 @@ func eventRetryDelay(attempts int) time.Duration {
 }
 
 // RunEventJobs does due event jobs until ctx ends: when wake fires (the listener saw an event commit, on any
-// process) and every interval, for retries and for a wake that was missed. Jobs run outside transactions have a
-// loop of their own, so a slow webhook receiver never holds up notifications.
+// process) and every interval, for retries and for a wake that was missed. Jobs run outside transactions, and the
+// deliveries of the organization's webhooks, have a loop each, so a slow webhook receiver never holds up
+// notifications, nor Git's receivers the organization's.
 func (s *Store) RunEventJobs(ctx context.Context, wake <-chan struct{}, interval time.Duration) {
-	outside := make(chan struct{}, 1)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		runEvery(ctx, outside, interval, func() {
-			if _, err := s.processOutsideEventJobs(ctx); err != nil && ctx.Err() == nil {
-				s.log.Error("event jobs outside transactions", "err", err)
-			}
-		})
-	}()
-	defer func() { <-done }()
+	after := []struct {
+		name string
+		work func(context.Context) (int, error)
+	}{
+		{"event jobs outside transactions", s.processOutsideEventJobs},
+		{"webhook deliveries", s.processWebhookDeliveries},
+	}
+	pokes := make([]chan struct{}, len(after))
+	var wg sync.WaitGroup
+	for i, loop := range after {
+		pokes[i] = make(chan struct{}, 1)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			runEvery(ctx, pokes[i], interval, func() {
+				if _, err := loop.work(ctx); err != nil && ctx.Err() == nil {
+					s.log.Error(loop.name, "err", err)
+				}
+			})
+		}()
+	}
+	defer wg.Wait()
 	runEvery(ctx, wake, interval, func() {
 		if _, err := s.processTxEventJobs(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("event jobs", "err", err)
 		}
-		select {
-		case outside <- struct{}{}:
-		default:
+		for _, poke := range pokes {
+			select {
+			case poke <- struct{}{}:
+			default:
+			}
 		}
 	})
 }

@@ -38,6 +38,7 @@ const (
 	EventProjectMembersSet   = "project.members.changed"
 	EventMemberChanged       = "member.changed"
 	EventGit                 = "git.event"
+	EventWebhookDisabled     = "webhook.disabled"
 )
 
 // Audience kinds: who may see an event.

@@ -2,15 +2,9 @@ package store
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/netip"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -20,7 +14,6 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
-	"github.com/trcr/trcr/store/outbound"
 	"github.com/trcr/trcr/store/vocab"
 )
 
@@ -84,16 +77,7 @@ func (in *GitWebhookInput) validate(v *validator, allowPrivate bool) {
 	case !validID(in.RepositoryID):
 		v.add("repository_id", msgWebhookRepository)
 	}
-	switch {
-	case in.URL == "":
-		v.add("url", "url is required")
-	case len(in.URL) > maxWebhookURL || strings.ContainsRune(in.URL, 0):
-		v.add("url", fmt.Sprintf("url must be at most %d characters", maxWebhookURL))
-	case outbound.CheckURL(in.URL) != nil:
-		v.add("url", outbound.CheckURL(in.URL).Error())
-	case !allowPrivate && internalHost(in.URL):
-		v.add("url", "url must not point to a loopback, private or link-local address")
-	}
+	checkWebhookURL(v, in.URL, allowPrivate)
 	if len(in.Events) == 0 {
 		v.add("events", "events is required: one or more of push, pull_request, branch_created, branch_deleted")
 	}
@@ -112,21 +96,6 @@ func (in *GitWebhookInput) validate(v *validator, allowPrivate bool) {
 		v.check(n >= minWebhookSecret && n <= maxWebhookSecret && !strings.ContainsRune(*in.Secret, 0), "secret",
 			fmt.Sprintf("secret must be %d to %d characters", minWebhookSecret, maxWebhookSecret))
 	}
-}
-
-// internalHost reports whether a URL names this machine or an internal address literally. (Names that resolve to
-// one are refused when dialing; this only makes the obvious mistake a clear 400.)
-func internalHost(rawURL string) bool {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return false
-	}
-	host := strings.ToLower(u.Hostname())
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
-		return true
-	}
-	ip, err := netip.ParseAddr(host)
-	return err == nil && !outbound.PublicAddress(ip)
 }
 
 // CreateGitWebhook registers a webhook of a repository's events. The answer shows the secret when TRCR made it up,
@@ -305,20 +274,10 @@ func (s *Store) deliverGitEvent(ctx context.Context, e Event) error {
 // a failure to record.
 func (s *Store) postGitWebhook(ctx context.Context, w webhookTarget, ev GitEvent, body []byte) (ok bool, err error) {
 	deliveryID := uuid.NewSHA1(uuid.MustParse(w.ID), []byte(ev.ID)).String()
-	header := http.Header{}
-	header.Set("X-TRCR-Event", ev.Kind)
-	header.Set("X-TRCR-Delivery", deliveryID)
-	header.Set("X-TRCR-Signature", SignWebhookBody(w.Secret, body))
-	ans, postErr := s.outbound.Post(ctx, w.URL, header, body)
-	d := GitWebhookDelivery{Status: "delivered", DurationMS: int(ans.Duration.Milliseconds())}
-	switch {
-	case postErr != nil:
-		d.Status, d.Error = "failed", clip(postErr.Error(), 500)
-	case ans.Status < 200 || ans.Status > 299:
-		d.Status, d.Error = "failed", fmt.Sprintf("the receiver answered %d", ans.Status)
-	}
-	if ans.Status != 0 {
-		d.ResponseCode = &ans.Status
+	at := s.sendWebhook(ctx, webhookRequest{URL: w.URL, Secret: w.Secret, EventType: ev.Kind, DeliveryID: deliveryID, Body: body})
+	d := GitWebhookDelivery{Status: "delivered", ResponseCode: at.ResponseCode, DurationMS: at.DurationMS, Error: at.Error}
+	if !at.Delivered {
+		d.Status = "failed"
 	}
 	recordCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTime)
 	defer cancel()
@@ -334,11 +293,4 @@ func (s *Store) postGitWebhook(ctx context.Context, w webhookTarget, ev GitEvent
 		return false, fmt.Errorf("record git webhook delivery: %w", err)
 	}
 	return d.Status == "delivered", nil
-}
-
-// SignWebhookBody is the X-TRCR-Signature of a body: sha256= and the hex HMAC-SHA256 of the body with the secret.
-func SignWebhookBody(secret string, body []byte) string {
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write(body)
-	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
 }

@@ -27,6 +27,7 @@ type Permissions struct {
 	ManageChannels     bool // rename, describe, choose the members of and delete any chat channel one can see
 	DeleteAnyMessage   bool // delete other people's chat messages, not only one's own
 	ManageGit          bool // connect and disconnect repositories, register webhooks of their events
+	ManageWebhooks     bool // subscribe URLs to the organization's events, see and repeat their deliveries
 }
 
 // Permissions says what the actor may do in its organization.
@@ -55,6 +56,7 @@ func (a Actor) Permissions() Permissions {
 		ManageChannels:     admin,
 		DeleteAnyMessage:   admin,
 		ManageGit:          admin,
+		ManageWebhooks:     admin,
 	}
 }
 

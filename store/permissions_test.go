@@ -336,6 +336,7 @@ var permissionsByRole = map[string][3]bool{
 	"ManageChannels":     {true, true, false},
 	"DeleteAnyMessage":   {true, true, false},
 	"ManageGit":          {true, true, false},
+	"ManageWebhooks":     {true, true, false},
 }
 
 func TestPermissions_EveryFieldIsDecidedPerRole(t *testing.T) {

@@ -112,7 +112,7 @@ func New(db *sqlx.DB, blobs blob.Store, cfg Config, log *slog.Logger) *Store {
 	s.outbound = outbound.New(cfg.WebhookAllowPrivate)
 	s.auth.ttl = cfg.AuthCacheTTL
 	s.accessKey = s.deriveKey("access-token")
-	s.subscribers = []subscriber{s.notificationSubscriber(), s.gitWebhookSubscriber()}
+	s.subscribers = []subscriber{s.notificationSubscriber(), s.gitWebhookSubscriber(), s.webhookSubscriber(), s.webhookAlertSubscriber()}
 	return s
 }
 

@@ -59,6 +59,7 @@ func TestVocab_IsWhatTheSchemaAllows(t *testing.T) {
 		{"git_repositories", "provider", vocab.GitProviders.Codes()},
 		{"git_events", "kind", vocab.GitEventKinds.Codes()},
 		{"git_hook_deliveries", "status", vocab.HookDeliveryStatuses.Codes()},
+		{"webhook_deliveries", "status", vocab.WebhookDeliveryStatuses.Codes()},
 	} {
 		got := checkValues(t, db, c.table, c.column)
 		slices.Sort(got)

@@ -385,3 +385,7 @@ var (
 	newDetailFixture = newDetailWorld
 	newWeekFixture   = newWeekWorld
 )
+
+type permFixture = world
+
+func newPermFixtureOn(t *testing.T, db *sqlx.DB) *world { return permWorldOn(t, testStore(db), db) }

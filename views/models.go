@@ -46,6 +46,7 @@ type Permissions struct {
 	ManageChannels     bool
 	DeleteAnyMessage   bool
 	ManageGit          bool
+	ManageWebhooks     bool
 }
 
 // Member statuses (aliases kept for existing callers; new code uses vocab).

@@ -30,6 +30,9 @@ const (
 	MaxAnswerRead = 64 << 10
 )
 
+// UserAgent names TRCR to receivers.
+const UserAgent = "TRCR-Webhook/1"
+
 // ErrForbiddenAddress is the refusal of a destination on a private or otherwise internal address.
 var ErrForbiddenAddress = errors.New("destination address is not allowed")
 
@@ -45,10 +48,12 @@ func New(allowPrivate bool) *Client {
 		dialer.Control = refusePrivate
 	}
 	transport := &http.Transport{
-		Proxy:                  nil,
-		DialContext:            dialer.DialContext,
-		ForceAttemptHTTP2:      true,
-		MaxIdleConns:           20,
+		Proxy:             nil,
+		DialContext:       dialer.DialContext,
+		ForceAttemptHTTP2: true,
+		MaxIdleConns:      64,
+		// Several webhooks often share a receiver (one integrator's host); each is sent on its own connection.
+		MaxIdleConnsPerHost:    16,
 		IdleConnTimeout:        90 * time.Second,
 		TLSHandshakeTimeout:    ConnectTimeout,
 		ResponseHeaderTimeout:  TotalTimeout,
@@ -86,7 +91,7 @@ func (c *Client) Post(ctx context.Context, rawURL string, header http.Header, bo
 		req.Header[k] = vs
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", "TRCR-Webhook/1")
+	req.Header.Set("User-Agent", UserAgent)
 	began := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {

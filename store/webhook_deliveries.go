@@ -1,0 +1,459 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/trcr/trcr/store/vocab"
+)
+
+// Deliveries of the organization's webhooks. The webhooks subscriber of the event queue writes one pending
+// delivery per event and subscribed webhook, in the transaction that handles the event's job (so exactly once, and
+// only for events that committed). The delivery loop sends them outside transactions: it claims a batch of due
+// deliveries with FOR UPDATE SKIP LOCKED (any process may run it), leases them, sends each webhook's in order while
+// different webhooks are sent side by side, and records the outcomes with one statement. A failed delivery is
+// retried with exponential backoff (eventRetryDelay) for webhookRetryFor; then it fails, its webhook is turned off,
+// and the organization's owners and admins get an email.
+
+// Delivery policy of webhooks.
+const (
+	webhookBatch    = 500
+	webhookSenders  = 16
+	webhookRetryFor = 24 * time.Hour
+	// webhookGroupBudget bounds the time one webhook's deliveries of a batch may take; the rest wait for the next
+	// batch, so a receiver that answers slowly holds up the others for a bounded time only.
+	webhookGroupBudget = 20 * time.Second
+	// webhookLease outlasts a batch (the group budget plus one request), so a delivery is claimed again only when
+	// its sender died.
+	webhookLease = 2 * time.Minute
+	// maxWebhookLog is how many deliveries a page of the log holds at most.
+	maxWebhookLog = 100
+)
+
+// WebhookDelivery is one event sent (or to send) to one webhook: its last attempt and the request it made.
+type WebhookDelivery struct {
+	ID            string            `db:"id" json:"id"`
+	WebhookID     string            `db:"webhook_id" json:"webhook_id"`
+	EventID       string            `db:"event_id" json:"event_id"`
+	EventType     string            `db:"event_type" json:"event_type"`
+	RedeliveryOf  *string           `db:"redelivery_of" json:"redelivery_of"`
+	Status        string            `db:"status" json:"status"`
+	Attempts      int               `db:"attempts" json:"attempts"`
+	ResponseCode  *int              `db:"response_code" json:"response_code"`
+	DurationMS    int               `db:"duration_ms" json:"duration_ms"`
+	Error         string            `db:"error" json:"error"`
+	Request       WebhookRequestLog `db:"-" json:"request"`
+	NextAttemptAt *time.Time        `db:"-" json:"next_attempt_at"`
+	LastAttemptAt *time.Time        `db:"last_attempt_at" json:"last_attempt_at"`
+	CreatedAt     time.Time         `db:"created_at" json:"created_at"`
+
+	NextAt        time.Time       `db:"next_attempt_at" json:"-"`
+	StoredHeaders json.RawMessage `db:"request_headers" json:"-"`
+	deliveryEvent `json:"-"`
+}
+
+// WebhookRequestLog is the request of a delivery's last attempt (the headers are empty before the first).
+type WebhookRequestLog struct {
+	Headers map[string]string `json:"headers"`
+	Body    json.RawMessage   `json:"body"`
+}
+
+// deliveryEvent is what a delivery needs of its event to rebuild the body it sends.
+type deliveryEvent struct {
+	EventOrgID     string          `db:"event_org"`
+	EventActorID   *string         `db:"event_actor"`
+	EventCreatedAt time.Time       `db:"event_created_at"`
+	EventData      json.RawMessage `db:"event_data"`
+	EventChanges   json.RawMessage `db:"event_changes"`
+}
+
+const webhookDeliveryColumns = `d.id::text AS id, d.webhook_id, d.event_id::text AS event_id, e.type AS event_type,
+	d.redelivery_of::text AS redelivery_of, d.status, d.attempts, d.response_code, d.duration_ms, d.error,
+	d.last_attempt_at, d.created_at, d.next_attempt_at, d.request_headers,
+	e.organization_id AS event_org, e.actor_id AS event_actor, e.created_at AS event_created_at,
+	e.data AS event_data, e.changes AS event_changes`
+
+// finish fills what is derived from the stored columns: the request's headers and body, and when the next
+// attempt is due.
+func (d *WebhookDelivery) finish() error {
+	d.Request.Headers = map[string]string{}
+	if len(d.StoredHeaders) > 0 {
+		if err := json.Unmarshal(d.StoredHeaders, &d.Request.Headers); err != nil {
+			return fmt.Errorf("delivery headers: %w", err)
+		}
+	}
+	id, _ := strconv.ParseInt(d.EventID, 10, 64)
+	body, err := json.Marshal(Event{ID: id, OrgID: d.EventOrgID, Type: d.EventType, ActorID: d.EventActorID,
+		CreatedAt: d.EventCreatedAt, Data: d.EventData, Changes: d.EventChanges}.Wire())
+	if err != nil {
+		return err
+	}
+	d.Request.Body = body
+	if d.Status == vocab.WebhookPending {
+		at := d.NextAt.UTC()
+		d.NextAttemptAt = &at
+	}
+	return nil
+}
+
+// webhookSubscriber queues the deliveries of an event to the webhooks that subscribe to its type. Events meant for
+// one person or for the members of a private channel are not sent anywhere.
+func (s *Store) webhookSubscriber() subscriber {
+	return subscriber{
+		name:  "webhooks",
+		wants: vocab.WebhookEventTypes.Has,
+		handle: func(ctx context.Context, tx *sqlx.Tx, e Event) error {
+			if e.Audience == audienceUser || e.Audience == audienceChannel {
+				return nil
+			}
+			_, err := tx.ExecContext(ctx, `
+				INSERT INTO webhook_deliveries (webhook_id, event_id)
+				SELECT id, $2 FROM webhooks WHERE organization_id = $1 AND active AND events && ARRAY[$3, $4]
+				ORDER BY created_at, id`, e.OrgID, e.ID, e.Type, vocab.WebhookAllEvents)
+			return err
+		},
+	}
+}
+
+// dueDelivery is a claimed delivery with its webhook and event.
+type dueDelivery struct {
+	Event
+	DeliveryID int64     `db:"delivery_id"`
+	WebhookID  string    `db:"webhook_id"`
+	Attempts   int       `db:"attempts"`
+	QueuedAt   time.Time `db:"queued_at"`
+	URL        string    `db:"url"`
+	Secret     string    `db:"secret"`
+}
+
+// deliveryOutcome is what the record of a batch writes for one delivery.
+type deliveryOutcome struct {
+	ID        int64     `json:"id"`
+	Claimed   int       `json:"claimed"` // its attempts when claimed: an outcome is kept only if nobody claimed it since
+	Status    string    `json:"status"`
+	Attempts  int       `json:"attempts"`
+	NextAt    time.Time `json:"next_attempt_at"`
+	Attempted bool      `json:"attempted"`
+	At        time.Time `json:"last_attempt_at"`
+	Headers   any       `json:"request_headers"`
+	Code      *int      `json:"response_code"`
+	Duration  int       `json:"duration_ms"`
+	Error     string    `json:"error"`
+	giveUp    bool
+	orgID     string
+}
+
+// ProcessWebhookDeliveries sends the due deliveries, batch after batch, and returns how many it handled.
+func (s *Store) processWebhookDeliveries(ctx context.Context) (int, error) {
+	total := 0
+	for ctx.Err() == nil {
+		n, err := s.runWebhookBatch(ctx)
+		total += n
+		if err != nil || n < webhookBatch {
+			return total, err
+		}
+	}
+	return total, ctx.Err()
+}
+
+func (s *Store) runWebhookBatch(ctx context.Context) (int, error) {
+	var due []dueDelivery
+	err := s.db.SelectContext(ctx, &due, `
+		WITH due AS (
+			SELECT d.id FROM webhook_deliveries d
+			WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+				AND EXISTS (SELECT 1 FROM webhooks w WHERE w.id = d.webhook_id AND w.active)
+			ORDER BY d.next_attempt_at, d.id LIMIT $1 FOR UPDATE OF d SKIP LOCKED
+		)
+		UPDATE webhook_deliveries d SET attempts = d.attempts + 1, next_attempt_at = now() + $2 * interval '1 second'
+		FROM due, webhooks w, events e
+		WHERE d.id = due.id AND w.id = d.webhook_id AND e.id = d.event_id
+		RETURNING d.id AS delivery_id, d.webhook_id, d.attempts, d.created_at AS queued_at, w.url, w.secret,
+			e.id, e.xid::text::bigint AS xid, e.organization_id, e.type, e.actor_id, e.entity_type, e.entity_id,
+			e.audience, e.audience_id, e.data, e.changes, e.created_at`, webhookBatch, webhookLease.Seconds())
+	if err != nil {
+		return 0, fmt.Errorf("claim webhook deliveries: %w", err)
+	}
+	if len(due) == 0 {
+		return 0, nil
+	}
+	// RETURNING comes in no particular order; each webhook's deliveries are sent in the order they were queued.
+	slices.SortFunc(due, func(a, b dueDelivery) int { return cmp.Compare(a.DeliveryID, b.DeliveryID) })
+	outcomes := make([]deliveryOutcome, len(due))
+	groups, order := map[string][]int{}, []string{}
+	for i, d := range due {
+		if _, ok := groups[d.WebhookID]; !ok {
+			order = append(order, d.WebhookID)
+		}
+		groups[d.WebhookID] = append(groups[d.WebhookID], i)
+	}
+	sem := make(chan struct{}, webhookSenders)
+	var wg sync.WaitGroup
+	for _, id := range order {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(idx []int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			s.sendWebhookGroup(ctx, due, idx, outcomes)
+		}(groups[id])
+	}
+	wg.Wait()
+	return len(due), s.recordWebhookOutcomes(ctx, outcomes)
+}
+
+// sendWebhookGroup sends one webhook's deliveries of a batch in order. After a failure, or when the group's time
+// is up, the rest are put back without an attempt, due when the failed one is, so that they stay behind it.
+func (s *Store) sendWebhookGroup(ctx context.Context, due []dueDelivery, idx []int, outcomes []deliveryOutcome) {
+	began := time.Now()
+	var holdUntil time.Time
+	for _, i := range idx {
+		d := due[i]
+		if !holdUntil.IsZero() || ctx.Err() != nil || time.Since(began) > webhookGroupBudget {
+			if holdUntil.IsZero() {
+				holdUntil = s.now()
+			}
+			outcomes[i] = deliveryOutcome{ID: d.DeliveryID, Claimed: d.Attempts, Status: vocab.WebhookPending,
+				Attempts: d.Attempts - 1, NextAt: holdUntil}
+			continue
+		}
+		body, err := json.Marshal(d.Event.Wire())
+		if err != nil {
+			body = []byte("{}")
+		}
+		now := s.now()
+		at := s.sendWebhook(ctx, webhookRequest{URL: d.URL, Secret: d.Secret, EventType: d.Type,
+			DeliveryID: strconv.FormatInt(d.DeliveryID, 10), Body: body, Timestamp: now.Unix()})
+		o := deliveryOutcome{ID: d.DeliveryID, Claimed: d.Attempts, Status: vocab.WebhookDelivered, Attempts: d.Attempts,
+			NextAt: now, Attempted: true, At: now, Headers: flatHeaders(at.Header), Code: at.ResponseCode,
+			Duration: at.DurationMS, Error: at.Error, orgID: d.OrgID}
+		if !at.Delivered {
+			o.Status = vocab.WebhookPending
+			o.NextAt = s.now().Add(eventRetryDelay(d.Attempts))
+			if s.now().Sub(d.QueuedAt) >= webhookRetryFor {
+				o.Status, o.giveUp = vocab.WebhookFailed, true
+			}
+			holdUntil = o.NextAt
+		}
+		outcomes[i] = o
+	}
+}
+
+// flatHeaders are the headers of a request as the log shows them, named as DECISIONS.md spells them.
+func flatHeaders(h http.Header) map[string]string {
+	out := map[string]string{}
+	for _, name := range []string{headerWebhookEvent, headerWebhookDelivery, headerWebhookTimestamp, headerWebhookSignature, headerWebhookTimestampSignature,
+		"Content-Type", "User-Agent"} {
+		if v := h.Get(name); v != "" {
+			out[name] = v
+		}
+	}
+	return out
+}
+
+// recordWebhookOutcomes writes a batch's outcomes with one statement, then turns off the webhooks whose delivery
+// was given up.
+func (s *Store) recordWebhookOutcomes(ctx context.Context, outcomes []deliveryOutcome) error {
+	raw, err := json.Marshal(outcomes)
+	if err != nil {
+		return err
+	}
+	recordCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTime)
+	defer cancel()
+	_, err = s.db.ExecContext(recordCtx, `
+		UPDATE webhook_deliveries d SET status = o.status, attempts = o.attempts, next_attempt_at = o.next_attempt_at,
+			last_attempt_at = CASE WHEN o.attempted THEN o.last_attempt_at ELSE d.last_attempt_at END,
+			request_headers = CASE WHEN o.attempted THEN o.request_headers ELSE d.request_headers END,
+			response_code = CASE WHEN o.attempted THEN o.response_code ELSE d.response_code END,
+			duration_ms = CASE WHEN o.attempted THEN o.duration_ms ELSE d.duration_ms END,
+			error = CASE WHEN o.attempted THEN o.error ELSE d.error END
+		FROM jsonb_to_recordset($1) AS o(id bigint, claimed int, status text, attempts int, next_attempt_at timestamptz,
+			attempted boolean, last_attempt_at timestamptz, request_headers jsonb, response_code int, duration_ms int, error text)
+		WHERE d.id = o.id AND d.attempts = o.claimed`, raw)
+	if err != nil {
+		return fmt.Errorf("record webhook deliveries: %w", err)
+	}
+	done := map[int64]bool{}
+	for _, o := range outcomes {
+		if o.giveUp && !done[o.ID] {
+			done[o.ID] = true
+			if err := s.disableWebhookOf(recordCtx, o.orgID, o.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// disableWebhookOf turns off the webhook of a delivery that failed for webhookRetryFor, gives up its other pending
+// deliveries, and records webhook.disabled, whose subscriber emails the organization's owners and admins.
+func (s *Store) disableWebhookOf(ctx context.Context, orgID string, deliveryID int64) error {
+	reason := fmt.Sprintf("Deliveries failed for %d hours.", int(webhookRetryFor.Hours()))
+	system := Actor{OrgID: orgID, UserName: "TRCR"}
+	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
+		var w Webhook
+		err := tx.GetContext(ctx, &w, `
+			UPDATE webhooks SET active = false, disabled_reason = $2, updated_at = now()
+			WHERE id = (SELECT webhook_id FROM webhook_deliveries WHERE id = $1) AND active RETURNING `+webhookColumns,
+			deliveryID, reason)
+		if isNoRows(err) {
+			return nil // turned off meanwhile, or deleted
+		}
+		if err != nil {
+			return err
+		}
+		if err := failPendingDeliveries(ctx, tx, w.ID, "the webhook was turned off after failing deliveries"); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, system, ActionUpdated, "webhook", w.ID, Changes{"active": {From: true, To: false}}); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, system, newEvent{Type: EventWebhookDisabled, To: toAdmins(), EntityType: "webhook",
+			EntityID: w.ID, Data: w})
+	})
+	if err != nil {
+		return fmt.Errorf("disable webhook: %w", err)
+	}
+	return nil
+}
+
+// failPendingDeliveries gives up the deliveries of a webhook that is turned off.
+func failPendingDeliveries(ctx context.Context, tx *sqlx.Tx, webhookID, why string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = 'failed', error = $2
+		WHERE webhook_id = $1 AND status = 'pending'`, webhookID, why)
+	return err
+}
+
+// webhookAlertSubscriber emails the owners and admins of an organization when TRCR turns one of its webhooks off,
+// through the outbox, like notification emails.
+func (s *Store) webhookAlertSubscriber() subscriber {
+	return subscriber{
+		name:  "webhook_alerts",
+		wants: func(t string) bool { return t == EventWebhookDisabled },
+		handle: func(ctx context.Context, tx *sqlx.Tx, e Event) error {
+			var w Webhook
+			if err := json.Unmarshal(e.Data, &w); err != nil {
+				return err
+			}
+			var admins []struct {
+				Email string `db:"email"`
+				Name  string `db:"name"`
+			}
+			err := tx.SelectContext(ctx, &admins, `
+				SELECT u.email, u.name FROM members m JOIN users u ON u.id = m.user_id
+				WHERE m.organization_id = $1 AND m.status = $2 AND m.role = ANY($3) ORDER BY u.email`,
+				e.OrgID, vocab.MemberActive, pq.Array([]string{vocab.RoleOwner, vocab.RoleAdmin}))
+			if err != nil {
+				return err
+			}
+			title := "Webhook turned off: " + webhookHost(w.URL)
+			body := fmt.Sprintf("Deliveries to %s failed for %d hours, so TRCR stopped sending events to it. "+
+				"Fix the receiver, then turn the webhook on again and redeliver what it missed.", webhookHost(w.URL), int(webhookRetryFor.Hours()))
+			for _, a := range admins {
+				if err := s.enqueueNotificationEmail(ctx, tx, e.OrgID, a.Email, a.Name, title, body, WebhooksPath); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+}
+
+// WebhooksPath is the settings page of webhooks.
+const WebhooksPath = "/settings/webhooks"
+
+// webhookHost is a webhook's host, which messages name instead of the URL (its path or query may carry a token).
+func webhookHost(rawURL string) string {
+	if u, err := url.Parse(rawURL); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return "the webhook's URL"
+}
+
+// WebhookDeliveries is a page of a webhook's deliveries, newest first. Owners and admins.
+func (s *Store) WebhookDeliveries(ctx context.Context, a Actor, webhookID string, p Page) (List[WebhookDelivery], error) {
+	if err := require(a.Permissions().ManageWebhooks, msgWebhookAdmins); err != nil {
+		return List[WebhookDelivery]{}, err
+	}
+	if !validID(webhookID) {
+		return List[WebhookDelivery]{}, fmt.Errorf("webhook: %w", ErrNotFound)
+	}
+	return webhookDeliveries(ctx, s.db, a.OrgID, webhookID, p)
+}
+
+func webhookDeliveries(ctx context.Context, q sqlx.QueryerContext, orgID, webhookID string, p Page) (List[WebhookDelivery], error) {
+	per := min(p.Size(), maxWebhookLog)
+	l := List[WebhookDelivery]{Page: p.Number(), PerPage: per, Items: []WebhookDelivery{}}
+	var exists bool
+	err := sqlx.GetContext(ctx, q, &exists, `SELECT true FROM webhooks WHERE id = $1 AND organization_id = $2`, webhookID, orgID)
+	if err != nil {
+		return l, notFoundIfNoRows(err, "webhook")
+	}
+	if err := sqlx.GetContext(ctx, q, &l.Total, `SELECT count(*) FROM webhook_deliveries WHERE webhook_id = $1`, webhookID); err != nil {
+		return l, err
+	}
+	err = sqlx.SelectContext(ctx, q, &l.Items, `SELECT `+webhookDeliveryColumns+`
+		FROM webhook_deliveries d JOIN events e ON e.id = d.event_id
+		WHERE d.webhook_id = $1 ORDER BY d.id DESC LIMIT $2 OFFSET $3`, webhookID, per, (l.Page-1)*per)
+	if err != nil {
+		return l, fmt.Errorf("webhook deliveries: %w", err)
+	}
+	for i := range l.Items {
+		if err := l.Items[i].finish(); err != nil {
+			return l, err
+		}
+	}
+	return l, nil
+}
+
+// RedeliverWebhook queues a delivery's event again to its webhook, as a new delivery sent at once (with a new
+// X-TRCR-Delivery). The webhook must be on. Owners and admins.
+func (s *Store) RedeliverWebhook(ctx context.Context, a Actor, webhookID, deliveryID string) (WebhookDelivery, error) {
+	if err := require(a.Permissions().ManageWebhooks, msgWebhookAdmins); err != nil {
+		return WebhookDelivery{}, err
+	}
+	id, err := strconv.ParseInt(deliveryID, 10, 64)
+	if !validID(webhookID) || err != nil || id <= 0 {
+		return WebhookDelivery{}, fmt.Errorf("webhook delivery: %w", ErrNotFound)
+	}
+	var d WebhookDelivery
+	err = s.withTx(ctx, func(tx *sqlx.Tx) error {
+		var active bool
+		err := tx.GetContext(ctx, &active, `
+			SELECT w.active FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+			WHERE d.id = $1 AND w.id = $2 AND w.organization_id = $3`, id, webhookID, a.OrgID)
+		if err != nil {
+			return notFoundIfNoRows(err, "webhook delivery")
+		}
+		if !active {
+			return conflict("turn the webhook on before redelivering")
+		}
+		err = tx.GetContext(ctx, &d, `
+			WITH d AS (
+				INSERT INTO webhook_deliveries (webhook_id, event_id, redelivery_of)
+				SELECT webhook_id, event_id, id FROM webhook_deliveries WHERE id = $1 RETURNING *
+			)
+			SELECT `+webhookDeliveryColumns+` FROM d JOIN events e ON e.id = d.event_id`, id)
+		if err != nil {
+			return err
+		}
+		// Wakes the event workers, which send due deliveries right after the event jobs.
+		_, err = tx.ExecContext(ctx, `SELECT pg_notify('`+eventsChannel+`', '')`)
+		return err
+	})
+	if err != nil {
+		return WebhookDelivery{}, fmt.Errorf("redeliver: %w", err)
+	}
+	return d, d.finish()
+}
