@@ -72,6 +72,7 @@ func (a *API) Mount(group *echo.Group) {
 	a.mountAccessTokens(g)
 	a.mountNotifications(g)
 	a.mountChat(g)
+	a.mountSearch(g)
 }
 
 // router registers routes with the middleware every route shares in front. (Group.Use would do it, but it also
