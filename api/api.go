@@ -72,6 +72,8 @@ func (a *API) Mount(group *echo.Group) {
 	a.mountAccessTokens(g)
 	a.mountNotifications(g)
 	a.mountChat(g)
+	a.mountFiles(g)
+	a.mountGit(g)
 	a.mountSearch(g)
 }
 

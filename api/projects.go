@@ -23,6 +23,7 @@ func (a *API) mountProjects(g *router) {
 // projectInput is the body of create and update; client_id and hourly_rate accept null to clear them.
 type projectInput struct {
 	Name        *string          `json:"name"`
+	Key         *string          `json:"key"`
 	Description *string          `json:"description"`
 	ClientID    Optional[string] `json:"client_id"`
 	Color       *string          `json:"color"`
@@ -33,7 +34,7 @@ type projectInput struct {
 
 func (in projectInput) store() store.ProjectInput {
 	return store.ProjectInput{
-		Name: in.Name, Description: in.Description, Color: in.Color, Status: in.Status, Billable: in.Billable,
+		Name: in.Name, Key: in.Key, Description: in.Description, Color: in.Color, Status: in.Status, Billable: in.Billable,
 		ClientID: in.ClientID.Ptr(), ClearClientID: in.ClientID.Cleared(),
 		HourlyRate: in.HourlyRate.Ptr(), ClearHourlyRate: in.HourlyRate.Cleared(),
 	}

@@ -18,9 +18,9 @@ type projectsFixture struct {
 	stranger                                   user // owner of another organization
 }
 
-func newProjectsFixture(t *testing.T) *projectsFixture {
+func newProjectsFixture(t *testing.T, opts ...envOption) *projectsFixture {
 	t.Helper()
-	e := newEnv(t)
+	e := newEnv(t, opts...)
 	f := &projectsFixture{env: e}
 	f.owner = e.register("Olive Owner")
 	f.org = e.org(f.owner, "Fixture Co")

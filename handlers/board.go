@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -77,7 +78,7 @@ func (h *Handlers) boardView(c echo.Context, projectID string, f views.BoardFilt
 		col := views.BoardColumn{ID: g.ID, Name: g.Name, IsDefault: g.IsDefault, Collapsed: g.Collapsed, Total: g.Total,
 			Matching: g.Matching, Cards: make([]views.TaskCard, 0, len(g.Cards))}
 		for _, card := range g.Cards {
-			col.Cards = append(col.Cards, cardView(card, statuses, today))
+			col.Cards = append(col.Cards, cardView(card, b.Project.Key, statuses, today))
 		}
 		remaining := g.Matching - len(g.Cards)
 		if !g.HasMore {
@@ -91,9 +92,9 @@ func (h *Handlers) boardView(c echo.Context, projectID string, f views.BoardFilt
 	return v, nil
 }
 
-func cardView(c store.BoardCard, statuses []views.TaskStatusOption, today string) views.TaskCard {
+func cardView(c store.BoardCard, projectKey string, statuses []views.TaskStatusOption, today string) views.TaskCard {
 	card := views.TaskCard{
-		ID: c.ID, Title: c.Title, Priority: c.Priority, Status: c.Status, Completed: c.Completed,
+		ID: c.ID, Reference: fmt.Sprintf("%s-%d", projectKey, c.Number), Title: c.Title, Priority: c.Priority, Status: c.Status, Completed: c.Completed,
 		StatusLabel: views.StatusLabel(c.Status, statuses), StatusColor: views.StatusColor(c.Status, statuses),
 		Due: views.MakeDue(dateString(c.DueDate), today, c.Completed), ChecklistDone: c.ChecklistDone,
 		ChecklistTotal: c.ChecklistTotal, Comments: c.Comments, Progress: c.Progress,
@@ -131,7 +132,7 @@ func (h *Handlers) boardColumnCards(c echo.Context) error {
 	statuses, today := statusOptions(page.Statuses), h.today(c)
 	v := views.BoardCardsPage{Cards: make([]views.TaskCard, 0, len(page.Cards))}
 	for _, card := range page.Cards {
-		v.Cards = append(v.Cards, cardView(card, statuses, today))
+		v.Cards = append(v.Cards, cardView(card, page.Key, statuses, today))
 	}
 	v.More = boardMore(projectID, groupID, f, v.Cards, page.Remaining)
 	return render(c, http.StatusOK, views.BoardCardsFragment(v))
@@ -159,7 +160,7 @@ func (h *Handlers) boardQuickAdd(c echo.Context) error {
 		if !isHTMX(c) {
 			return redirect(c, boardPath(projectID))
 		}
-		card := views.TaskCard{ID: t.ID, Title: t.Title, Priority: t.Priority, Status: t.Status,
+		card := views.TaskCard{ID: t.ID, Reference: t.Reference, Title: t.Title, Priority: t.Priority, Status: t.Status,
 			StatusLabel: views.StatusLabel(t.Status, nil), Completed: t.CompletedAt != nil,
 			Due: views.MakeDue(dateString(t.DueDate), h.today(c), t.CompletedAt != nil)}
 		return render(c, http.StatusOK, views.BoardCard(card))

@@ -36,25 +36,15 @@ func chatPath(channelID string) string { return "/chat/" + url.PathEscape(channe
 // chatIndex opens the user's first channel (#general when there is one); ?channels=1 shows the channel list on a
 // narrow screen.
 func (h *Handlers) chatIndex(c echo.Context) error {
-	if c.QueryParam("channels") == "" {
-		channels, err := h.store.ChatChannels(c.Request().Context(), currentActor(c))
-		if err != nil {
-			return err
-		}
-		if len(channels) > 0 {
-			return redirect(c, chatPath(firstChannel(channels)))
-		}
+	toChannel := c.QueryParam("channels") == ""
+	v, err := h.chatView(c, "", store.ChatCursor{ChannelsOnly: toChannel})
+	if err != nil {
+		return err
 	}
-	return h.renderChat(c, http.StatusOK, "", store.ChatCursor{}, &chatForms{showChannels: true})
-}
-
-func firstChannel(channels []store.ChatChannel) string {
-	for _, ch := range channels {
-		if strings.EqualFold(ch.Name, "general") {
-			return ch.ID
-		}
+	if toChannel && v.Channel != nil {
+		return redirect(c, chatPath(v.Channel.ID))
 	}
-	return channels[0].ID
+	return h.renderChatView(c, http.StatusOK, v, &chatForms{showChannels: true})
 }
 
 // chatChannelPage is a channel's conversation; ?message= opens it around that message (the mention link).
@@ -74,6 +64,11 @@ func (h *Handlers) renderChat(c echo.Context, status int, channelID string, cur 
 	if err != nil {
 		return err
 	}
+	return h.renderChatView(c, status, v, forms)
+}
+
+// renderChatView renders the chat page from its view and the forms to show again.
+func (h *Handlers) renderChatView(c echo.Context, status int, v views.ChatView, forms *chatForms) error {
 	if forms != nil && forms.newChannel != nil {
 		v.NewChannel = *forms.newChannel
 	}

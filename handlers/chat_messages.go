@@ -25,18 +25,14 @@ func (h *Handlers) chatMarkRead(c echo.Context) error {
 func (h *Handlers) chatMessages(c echo.Context) error {
 	ctx, a := c.Request().Context(), currentActor(c)
 	cur := store.ChatCursor{Before: c.QueryParam("before"), After: c.QueryParam("after")}
-	page, err := h.store.ChatMessages(ctx, a, c.Param("channel"), cur)
+	history, err := h.store.ChatHistoryPage(ctx, a, c.Param("channel"), cur)
 	if invalid, ok := store.AsKind(err, store.ErrInvalid); ok {
 		return h.flashError(c, http.StatusUnprocessableEntity, "Messages could not be loaded: "+invalid.Message+". Reload the page.")
 	}
 	if err != nil {
 		return err
 	}
-	chips, err := h.store.ChatTaskChips(ctx, a, page.Messages)
-	if err != nil {
-		return err
-	}
-	v := h.chatMessagesView(c, c.Param("channel"), page, chips)
+	v := h.chatMessagesView(c, c.Param("channel"), history.Page, history.TaskChips)
 	if cur.After != "" && len(v.Messages) > 0 {
 		v.Messages[0].DayBreak = false // chat.js adds the divider when the day changes
 	}
@@ -46,15 +42,11 @@ func (h *Handlers) chatMessages(c echo.Context) error {
 // oneMessage reads the message of the path for its fragment.
 func (h *Handlers) oneMessage(c echo.Context) (views.ChatMessageView, error) {
 	ctx, a := c.Request().Context(), currentActor(c)
-	m, err := h.store.ChatMessage(ctx, a, c.Param("channel"), c.Param("mid"))
+	m, err := h.store.ChatMessageCardOf(ctx, a, c.Param("channel"), c.Param("mid"))
 	if err != nil {
 		return views.ChatMessageView{}, err
 	}
-	chips, err := h.store.ChatTaskChips(ctx, a, []store.ChatMessage{m})
-	if err != nil {
-		return views.ChatMessageView{}, err
-	}
-	return h.chatMessageView(c, m, chips), nil
+	return h.chatMessageView(c, m.Message, m.TaskChips), nil
 }
 
 // chatMessage is one message, for chat.js to put in place when it arrives, is edited or gets a reaction.

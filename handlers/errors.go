@@ -58,7 +58,7 @@ func (h *Handlers) errorView(err error, r *http.Request, route, requestID string
 	if ev.Status >= 500 {
 		h.log.Error("page failed", "request_id", requestID, "method", r.Method, "route", route, "status", ev.Status, "err", err)
 	}
-	if ev.Status != http.StatusServiceUnavailable {
+	if ev.Status != http.StatusServiceUnavailable && ev.Status != http.StatusTooManyRequests {
 		retryAfter = 0
 	}
 	return ev, retryAfter
@@ -85,6 +85,18 @@ func storeErrorView(se *store.Error) views.ErrorView {
 			return page(http.StatusForbidden, "Not allowed", "You do not have permission to do this.")
 		}
 		return page(http.StatusForbidden, "Not allowed", sentence(se.Message))
+	case store.ErrUnauthorized:
+		return page(http.StatusUnauthorized, "Please sign in", orDefault(sentence(se.Message), "Sign in to continue."))
+	case store.ErrConflict:
+		return page(http.StatusConflict, "Could not be done", orDefault(sentence(se.Message), "Something changed in the meantime. Reload the page and try again."))
+	case store.ErrRateLimited:
+		return page(http.StatusTooManyRequests, "Too many requests", orDefault(sentence(se.Message), "Please wait a moment and try again."))
+	case store.ErrTooLarge:
+		return page(http.StatusRequestEntityTooLarge, "Too large", sentence(se.Error()))
+	case store.ErrUnsupportedType:
+		return page(http.StatusUnsupportedMediaType, "File type not allowed", sentence(se.Message))
+	case store.ErrNoOrganization:
+		return page(http.StatusBadRequest, "No organization", "Create or join an organization first.")
 	}
 	return page(http.StatusInternalServerError, "Something went wrong", "We could not complete this request. Please try again.")
 }

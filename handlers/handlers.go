@@ -94,6 +94,7 @@ func (h *Handlers) Mount(e *echo.Echo) {
 	h.mountOrganization(g)
 	h.mountBoard(g)
 	h.mountTaskPanel(g)
+	h.mountAttachments(g)
 	h.mountTasksPage(g)
 	h.mountGantt(g)
 	h.mountProjects(g)
@@ -107,6 +108,7 @@ func (h *Handlers) Mount(e *echo.Echo) {
 	h.mountNotifications(g)
 	h.mountTokens(g)
 	h.mountChat(g)
+	h.mountGit(g)
 	if h.opts.DevMailbox {
 		g.GET("/dev/mailbox", h.devMailbox, loopbackOnly)
 		g.GET("/dev/mailbox/:id", h.devMailbox, loopbackOnly)
@@ -130,6 +132,12 @@ func (r *router) POST(path string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc
 // UPLOAD registers a POST route that takes a multipart file (read with formFile) and a larger body.
 func (r *router) UPLOAD(path string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
 	r.e.POST(path, h, r.chain(limitBody(maxUploadBody, true), mw)...)
+}
+
+// STREAM registers a POST route that streams a multipart file of up to limit bytes (read with filePart, never
+// parsed into memory or spooled to disk).
+func (r *router) STREAM(path string, h echo.HandlerFunc, limit int64, mw ...echo.MiddlewareFunc) {
+	r.e.POST(path, h, r.chain(limitBody(limit, true), mw)...)
 }
 
 // chain puts the body limit first, so an oversized body is refused before a session is loaded or a form parsed.

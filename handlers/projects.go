@@ -100,6 +100,9 @@ func pwProjectInput(c echo.Context, currency string, withStatus bool) (store.Pro
 		Currency: currency,
 	}
 	in := store.ProjectInput{Name: &f.Name, Description: &f.Description, Billable: &f.Billable, HourlyRateText: &f.HourlyRate}
+	if f.Key = strings.TrimSpace(c.FormValue("key")); f.Key != "" { // empty: derived on create, kept on edit
+		in.Key = &f.Key
+	}
 	if f.Color != "" {
 		in.Color = &f.Color
 	}
@@ -121,7 +124,7 @@ func pwFormColor(c echo.Context) string {
 }
 
 var pwProjectFields = map[string]string{
-	"name": "Name", "description": "Description", "color": "Color", "status": "Status", "billable": "Billable",
+	"name": "Name", "key": "Key", "description": "Description", "color": "Color", "status": "Status", "billable": "Billable",
 	"hourly_rate": "Hourly rate", "client_id": "Client", "user_id": "Person", "role": "Role",
 }
 
@@ -169,7 +172,7 @@ func pwProjectHeader(pa store.ProjectAccess, tab string) views.ProjectHeader {
 
 func pwProjectForm(pr store.Project, currency string) views.ProjectForm {
 	f := views.ProjectForm{
-		ID: pr.ID, Name: pr.Name, Description: pr.Description, Color: pr.Color, Status: pr.Status,
+		ID: pr.ID, Name: pr.Name, Key: pr.Key, Description: pr.Description, Color: pr.Color, Status: pr.Status,
 		Billable: pr.Billable, Currency: currency,
 	}
 	if pr.HourlyRate != nil {

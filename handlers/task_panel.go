@@ -43,7 +43,7 @@ func (h *Handlers) panelView(c echo.Context, d store.TaskDetail) views.TaskPanel
 	t := d.Task
 	completed := t.CompletedAt != nil
 	v := views.TaskPanelView{
-		CSRFToken: csrfToken(c), ID: t.ID, Title: t.Title, Description: t.Description,
+		CSRFToken: csrfToken(c), ID: t.ID, Reference: t.Reference, Title: t.Title, Description: t.Description,
 		ProjectID: d.Project.ID, ProjectName: d.Project.Name, ProjectColor: d.Project.Color,
 		Status: t.Status, Statuses: statusOptions(d.Statuses), Completed: completed, Priority: t.Priority,
 		AssigneeID: deref(t.AssigneeID), StartDate: dateString(t.StartDate), DueDate: dateString(t.DueDate),
@@ -52,6 +52,7 @@ func (h *Handlers) panelView(c echo.Context, d store.TaskDetail) views.TaskPanel
 		CanManage: d.CanManage, CanWorkflow: d.CanChangeWorkflow(), CloseURL: "/tasks", Now: h.now(),
 		TimerRunning: d.TimerRunning,
 	}
+	v.Development = developmentView(t.Reference, d.Development)
 	if t.EstimatedHours != nil {
 		v.Estimate = strconv.FormatFloat(*t.EstimatedHours, 'f', -1, 64)
 	}
@@ -90,6 +91,7 @@ func (h *Handlers) panelView(c echo.Context, d store.TaskDetail) views.TaskPanel
 		v.Comments = append(v.Comments, views.CommentView{ID: cm.ID, Author: author, Body: cm.Body, At: cm.CreatedAt,
 			CanDelete: d.CanDeleteComment(cm)})
 	}
+	v.Attachments, v.MaxFileSize = attachmentViews(d), d.MaxFileSize
 	for _, it := range d.Checklist {
 		v.Checklist = append(v.Checklist, views.ChecklistItemView{ID: it.ID, Title: it.Title, Done: it.Completed})
 	}

@@ -38,7 +38,7 @@ func visibleProject(ctx context.Context, q sqlx.QueryerContext, a Actor, project
 	err := sqlx.GetContext(ctx, q, &p, `
 		SELECT p.id, p.name, p.status, pm.role AS project_role
 		FROM projects p LEFT JOIN project_members pm ON pm.project_id = p.id AND pm.user_id = $3
-		WHERE p.id = $1 AND p.organization_id = $2`, projectID, a.OrgID, a.UserID)
+		WHERE p.id = $1 AND p.organization_id = $2`, projectID, a.OrgID, nilIfEmpty(a.UserID)) // no user: a system actor
 	if err != nil {
 		return p, notFoundIfNoRows(err, "project")
 	}

@@ -83,6 +83,7 @@ type BoardCard struct {
 	ChecklistDone  int
 	ChecklistTotal int
 	Comments       int
+	Number         int // with the board's project key, the card's reference (TRC-123)
 	Labels         []BoardLabel
 }
 
@@ -100,6 +101,7 @@ type BoardCardPage struct {
 	HasMore   bool         // matching tasks after Cards
 	Remaining int          // how many
 	Statuses  []TaskStatus // the organization's custom statuses, for the cards' status pills
+	Key       string       // the project's key, the prefix of the cards' references
 }
 
 // boardFilterCond adds the filter's conditions on tasks aliased t, of the project, to q.
@@ -161,7 +163,7 @@ func boardFilterSQL(a Actor, projectID string, f BoardFilter, args ...any) (stri
 // for the page or two of cards a column shows, where counting the whole project's would not be.
 const boardCardColumns = `t.id, t.group_id, t.title, t.status, t.priority, t.position, t.assignee_id,
 	coalesce(u.name, ''), u.avatar_key, t.start_date, t.due_date, t.progress, t.completed_at IS NOT NULL,
-	cl.done, cl.total, cm.n`
+	cl.done, cl.total, cm.n, t.number`
 
 const boardCardJoins = `
 	LEFT JOIN users u ON u.id = t.assignee_id
@@ -212,7 +214,7 @@ func (s *Store) Board(ctx context.Context, a Actor, projectID string, f BoardFil
 
 // boardChrome reads the project of a board and the choices its filters and cards offer into b.
 func (s *Store) boardChrome(ctx context.Context, a Actor, projectID string, b *Board) (err error) {
-	if err := s.db.GetContext(ctx, &b.Project, `SELECT id, name, color, status FROM projects WHERE id = $1`, projectID); err != nil {
+	if err := s.db.GetContext(ctx, &b.Project, `SELECT id, name, key, color, status FROM projects WHERE id = $1`, projectID); err != nil {
 		return fmt.Errorf("board: %w", notFoundIfNoRows(err, "project"))
 	}
 	if b.Members, err = s.people(ctx, a.OrgID); err != nil {
@@ -303,7 +305,7 @@ func boardFirstPages(filtered bool, cond string) string {
 			LEFT JOIN collapsed_task_groups c ON c.group_id = g.id AND c.user_id = $2
 			CROSS JOIN LATERAL (
 				SELECT t.id, t.group_id, t.title, t.status, t.priority, t.position, t.assignee_id, t.start_date,
-					t.due_date, t.progress, t.completed_at
+					t.due_date, t.progress, t.completed_at, t.number
 				FROM tasks t WHERE t.group_id = g.id ORDER BY t.position ` + boardPageLimit + `) t` +
 			boardCardJoins + `
 			WHERE g.project_id = $1 AND c.group_id IS NULL
@@ -312,7 +314,7 @@ func boardFirstPages(filtered bool, cond string) string {
 	return `SELECT ` + boardCardColumns + `
 		FROM (
 			SELECT t.id, t.group_id, t.title, t.status, t.priority, t.position, t.assignee_id, t.start_date,
-				t.due_date, t.progress, t.completed_at,
+				t.due_date, t.progress, t.completed_at, t.number,
 				row_number() OVER (PARTITION BY t.group_id ORDER BY t.position) AS n
 			FROM tasks t
 			WHERE t.project_id = $1 AND ` + cond + ` AND t.group_id NOT IN (
@@ -346,14 +348,15 @@ func (s *Store) BoardColumn(ctx context.Context, a Actor, projectID, groupID str
 	if err != nil {
 		return page, err
 	}
-	// The group, where the cursor card is in it, and how many matching cards follow.
+	// The group, where the cursor card is in it, how many matching cards follow, and the project's key.
 	var from *int
 	var following int
 	err = s.db.QueryRowContext(ctx, `
 		SELECT cur.position, (SELECT count(*) FROM tasks t
-			WHERE t.group_id = g.id AND t.position > coalesce(cur.position, -1) AND `+countCond+`)
+			WHERE t.group_id = g.id AND t.position > coalesce(cur.position, -1) AND `+countCond+`),
+			(SELECT key FROM projects WHERE id = g.project_id)
 		FROM task_groups g LEFT JOIN tasks cur ON cur.id = $3 AND cur.group_id = g.id
-		WHERE g.id = $2 AND g.project_id = $1`, countArgs...).Scan(&from, &following)
+		WHERE g.id = $2 AND g.project_id = $1`, countArgs...).Scan(&from, &following, &page.Key)
 	if err != nil {
 		return page, fmt.Errorf("board column: %w", notFoundIfNoRows(err, "task group"))
 	}
@@ -421,7 +424,7 @@ func (s *Store) scanBoardCards(ctx context.Context, rows *sql.Rows, add func(Boa
 		var c BoardCard
 		err := rows.Scan(&c.ID, &c.GroupID, &c.Title, &c.Status, &c.Priority, &c.Position, &c.AssigneeID,
 			&c.AssigneeName, &c.AssigneeAvatar, &c.StartDate, &c.DueDate, &c.Progress, &c.Completed,
-			&c.ChecklistDone, &c.ChecklistTotal, &c.Comments)
+			&c.ChecklistDone, &c.ChecklistTotal, &c.Comments, &c.Number)
 		if err != nil {
 			return err
 		}

@@ -91,6 +91,8 @@ type ChatCursor struct {
 	After  string
 	Around string
 	Limit  int
+	// ChannelsOnly reads no messages: the chat page only needs to know which channel to open.
+	ChannelsOnly bool
 }
 
 // ChatPage is a page of messages in chronological order. HasMore says older messages exist, HasNewer newer ones

@@ -48,7 +48,7 @@ func (s *Store) ChatRoom(ctx context.Context, a Actor, channelID string, cur Cha
 		}
 	}
 	r.Page, r.TaskChips = ChatPage{Messages: []ChatMessage{}}, map[string]TaskChip{}
-	if r.Channel == nil {
+	if r.Channel == nil || cur.ChannelsOnly {
 		return r, nil
 	}
 	if r.Page, err = s.ChatMessages(ctx, a, r.Channel.ID, cur); err != nil {
@@ -56,4 +56,38 @@ func (s *Store) ChatRoom(ctx context.Context, a Actor, channelID string, cur Cha
 	}
 	r.TaskChips, err = s.ChatTaskChips(ctx, a, r.Page.Messages)
 	return r, err
+}
+
+// ChatHistory is a page of a channel's messages with the tasks they link to ("load older", "load newer").
+type ChatHistory struct {
+	Page      ChatPage
+	TaskChips map[string]TaskChip
+}
+
+// ChatHistoryPage reads a page of a channel's history for the chat page.
+func (s *Store) ChatHistoryPage(ctx context.Context, a Actor, channelID string, cur ChatCursor) (ChatHistory, error) {
+	var h ChatHistory
+	var err error
+	if h.Page, err = s.ChatMessages(ctx, a, channelID, cur); err != nil {
+		return h, err
+	}
+	h.TaskChips, err = s.ChatTaskChips(ctx, a, h.Page.Messages)
+	return h, err
+}
+
+// ChatMessageCard is one message with the tasks it links to, for the chat page to put in place.
+type ChatMessageCard struct {
+	Message   ChatMessage
+	TaskChips map[string]TaskChip
+}
+
+// ChatMessageCardOf reads one message of a channel for the chat page.
+func (s *Store) ChatMessageCardOf(ctx context.Context, a Actor, channelID, messageID string) (ChatMessageCard, error) {
+	var m ChatMessageCard
+	var err error
+	if m.Message, err = s.ChatMessage(ctx, a, channelID, messageID); err != nil {
+		return m, err
+	}
+	m.TaskChips, err = s.ChatTaskChips(ctx, a, []ChatMessage{m.Message})
+	return m, err
 }

@@ -20,6 +20,22 @@ type subscriber struct {
 	// handle does the work of one event inside the transaction that deletes its job, so effects kept in the
 	// database (notification rows, outbox emails, new events) happen exactly once. An error retries it later.
 	handle func(ctx context.Context, tx *sqlx.Tx, e Event) error
+	// deliver, set instead of handle, does work that waits on other servers (webhook requests) outside any
+	// transaction: an open transaction would hold back every live stream (the hub reads only events older than
+	// the oldest running transaction) for as long as a receiver takes to answer. Its job is leased while it runs
+	// and deleted afterwards, so the work is done at least once; an error retries it later.
+	deliver func(ctx context.Context, e Event) error
+}
+
+// outsideSubscribers names the subscribers whose jobs run outside transactions.
+func (s *Store) outsideSubscribers() []string {
+	var names []string
+	for _, sub := range s.subscribers {
+		if sub.deliver != nil {
+			names = append(names, sub.name)
+		}
+	}
+	return names
 }
 
 // Delivery policy of event jobs.
@@ -28,12 +44,26 @@ const (
 	firstEventRetry     = 5 * time.Second
 	maxEventRetry       = time.Hour
 	eventJobBatch       = 100
+	// eventJobLease is how long a job run outside a transaction is left alone by other workers; it outlasts the
+	// work (a few webhook requests of at most 10 s each), so a job is taken again only when its worker died.
+	eventJobLease = 5 * time.Minute
 )
 
-// ProcessEventJobs does the due jobs of every subscriber, a batch per transaction, and returns how many it handled.
+// ProcessEventJobs does the due jobs of every subscriber and returns how many it handled: those run in
+// transactions first, then those run outside (RunEventJobs runs the two kinds side by side instead).
+func (s *Store) ProcessEventJobs(ctx context.Context) (int, error) {
+	n, err := s.processTxEventJobs(ctx)
+	if err != nil {
+		return n, err
+	}
+	m, err := s.processOutsideEventJobs(ctx)
+	return n + m, err
+}
+
+// processTxEventJobs does the due jobs of the subscribers that run in transactions, a batch per transaction.
 // Jobs are claimed with FOR UPDATE SKIP LOCKED, so every process can run it at once; each job runs under a
 // savepoint, so one failing job is retried alone with exponential backoff and the rest of the batch commits.
-func (s *Store) ProcessEventJobs(ctx context.Context) (int, error) {
+func (s *Store) processTxEventJobs(ctx context.Context) (int, error) {
 	total := 0
 	for {
 		n, err := s.processEventJobBatch(ctx)
@@ -73,9 +103,9 @@ func (s *Store) runEventJobBatch(ctx context.Context, isolate bool) (n int, fail
 			SELECT j.subscriber, j.attempts, e.id, e.xid::text::bigint AS xid, e.organization_id, e.type, e.actor_id,
 				e.entity_type, e.entity_id, e.audience, e.audience_id, e.data, e.changes, e.created_at
 			FROM event_jobs j JOIN events e ON e.id = j.event_id
-			WHERE j.failed_at IS NULL AND j.next_attempt_at <= now()
+			WHERE j.failed_at IS NULL AND j.next_attempt_at <= now() AND j.subscriber <> ALL($2::text[])
 			ORDER BY j.next_attempt_at, j.event_id
-			LIMIT $1 FOR UPDATE OF j SKIP LOCKED`, eventJobBatch)
+			LIMIT $1 FOR UPDATE OF j SKIP LOCKED`, eventJobBatch, pq.Array(s.outsideSubscribers()))
 		if err != nil {
 			return err
 		}
@@ -164,14 +194,37 @@ func eventRetryDelay(attempts int) time.Duration {
 }
 
 // RunEventJobs does due event jobs until ctx ends: when wake fires (the listener saw an event commit, on any
-// process) and every interval, for retries and for a wake that was missed.
+// process) and every interval, for retries and for a wake that was missed. Jobs run outside transactions have a
+// loop of their own, so a slow webhook receiver never holds up notifications.
 func (s *Store) RunEventJobs(ctx context.Context, wake <-chan struct{}, interval time.Duration) {
+	outside := make(chan struct{}, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		runEvery(ctx, outside, interval, func() {
+			if _, err := s.processOutsideEventJobs(ctx); err != nil && ctx.Err() == nil {
+				s.log.Error("event jobs outside transactions", "err", err)
+			}
+		})
+	}()
+	defer func() { <-done }()
+	runEvery(ctx, wake, interval, func() {
+		if _, err := s.processTxEventJobs(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("event jobs", "err", err)
+		}
+		select {
+		case outside <- struct{}{}:
+		default:
+		}
+	})
+}
+
+// runEvery runs work now, then whenever wake fires or interval passes, until ctx ends.
+func runEvery(ctx context.Context, wake <-chan struct{}, interval time.Duration, work func()) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if _, err := s.ProcessEventJobs(ctx); err != nil && ctx.Err() == nil {
-			s.log.Error("event jobs", "err", err)
-		}
+		work()
 		select {
 		case <-ctx.Done():
 			return
@@ -179,6 +232,75 @@ func (s *Store) RunEventJobs(ctx context.Context, wake <-chan struct{}, interval
 		case <-t.C:
 		}
 	}
+}
+
+// processOutsideEventJobs does the due jobs of the subscribers that run outside transactions, one at a time.
+func (s *Store) processOutsideEventJobs(ctx context.Context) (int, error) {
+	subs := s.outsideSubscribers()
+	if len(subs) == 0 {
+		return 0, nil
+	}
+	n := 0
+	for ctx.Err() == nil {
+		did, err := s.runOutsideEventJob(ctx, subs)
+		if err != nil || !did {
+			return n, err
+		}
+		n++
+	}
+	return n, ctx.Err()
+}
+
+// runOutsideEventJob leases the oldest due job of subs, runs it, and records the outcome: done, the job is
+// deleted; failed, it is due again after a backoff, or given up after maxEventJobAttempts. Attempts are counted
+// when the job is leased, so one whose worker dies counts too.
+func (s *Store) runOutsideEventJob(ctx context.Context, subs []string) (bool, error) {
+	var j eventJob
+	err := s.db.GetContext(ctx, &j, `
+		UPDATE event_jobs j SET attempts = j.attempts + 1, next_attempt_at = now() + $2 * interval '1 second'
+		FROM events e
+		WHERE e.id = j.event_id AND (j.event_id, j.subscriber) = (
+			SELECT event_id, subscriber FROM event_jobs
+			WHERE failed_at IS NULL AND next_attempt_at <= now() AND subscriber = ANY($1::text[])
+			ORDER BY next_attempt_at, event_id LIMIT 1 FOR UPDATE SKIP LOCKED)
+		RETURNING j.subscriber, j.attempts, e.id, e.xid::text::bigint AS xid, e.organization_id, e.type, e.actor_id,
+			e.entity_type, e.entity_id, e.audience, e.audience_id, e.data, e.changes, e.created_at`,
+		pq.Array(subs), eventJobLease.Seconds())
+	if isNoRows(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("lease event job: %w", err)
+	}
+	var workErr error
+	for _, sub := range s.subscribers {
+		if sub.name == j.Subscriber {
+			workErr = sub.deliver(ctx, j.Event)
+		}
+	}
+	recordCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTime)
+	defer cancel()
+	switch {
+	case workErr == nil:
+		_, err = s.db.ExecContext(recordCtx, `DELETE FROM event_jobs WHERE event_id = $1 AND subscriber = $2 AND attempts = $3`,
+			j.ID, j.Subscriber, j.Attempts)
+	case j.Attempts >= maxEventJobAttempts:
+		s.log.Error("event job failed for good", "event", j.ID, "type", j.Type, "subscriber", j.Subscriber, "err", workErr)
+		_, err = s.db.ExecContext(recordCtx, `
+			UPDATE event_jobs SET last_error = $4, failed_at = now() WHERE event_id = $1 AND subscriber = $2 AND attempts = $3`,
+			j.ID, j.Subscriber, j.Attempts, workErr.Error())
+	default:
+		delay := eventRetryDelay(j.Attempts)
+		s.log.Warn("event job failed, will retry", "event", j.ID, "type", j.Type, "subscriber", j.Subscriber, "in", delay, "err", workErr)
+		_, err = s.db.ExecContext(recordCtx, `
+			UPDATE event_jobs SET last_error = $4, next_attempt_at = clock_timestamp() + $5 * interval '1 second'
+			WHERE event_id = $1 AND subscriber = $2 AND attempts = $3`,
+			j.ID, j.Subscriber, j.Attempts, workErr.Error(), delay.Seconds())
+	}
+	if err != nil {
+		return true, fmt.Errorf("record event job: %w", err)
+	}
+	return true, nil
 }
 
 // eventRetention is how long events stay for replay (Last-Event-ID) once their jobs are done.

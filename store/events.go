@@ -18,6 +18,8 @@ const (
 	EventTaskDeleted         = "task.deleted"
 	EventTaskMoved           = "task.moved"
 	EventCommentCreated      = "comment.created"
+	EventAttachmentCreated   = "attachment.created"
+	EventAttachmentDeleted   = "attachment.deleted"
 	EventChatMessageCreated  = "chat.message.created"
 	EventChatMessageUpdated  = "chat.message.updated"
 	EventChatMessageDeleted  = "chat.message.deleted"
@@ -35,6 +37,7 @@ const (
 	EventInvoicePaid         = "invoice.paid"
 	EventProjectMembersSet   = "project.members.changed"
 	EventMemberChanged       = "member.changed"
+	EventGit                 = "git.event"
 )
 
 // Audience kinds: who may see an event.
@@ -116,6 +119,9 @@ type newEvent struct {
 	EntityID   string
 	Data       any     // marshalled as the event's data: the API's object, or a small map
 	Changes    Changes // for updates: what changed
+	// LiveOnly events reach the live streams but queue no subscriber work: the copy of an event for a further
+	// audience (a git event about tasks of several projects) whose effects the first copy carries.
+	LiveOnly bool
 }
 
 // record writes an event in the use case's transaction, queues the work of every subscriber that wants its type,
@@ -137,7 +143,7 @@ func (s *Store) record(ctx context.Context, tx *sqlx.Tx, a Actor, e newEvent) er
 	}
 	var subs []string
 	for _, sub := range s.subscribers {
-		if sub.wants(e.Type) {
+		if !e.LiveOnly && sub.wants(e.Type) {
 			subs = append(subs, sub.name)
 		}
 	}

@@ -20,11 +20,13 @@ type Permissions struct {
 	ManageAllProjects  bool // manage_tasks on every project, not only those the actor manages
 	DeleteProjects     bool
 	DeleteAnyComment   bool // delete other people's comments, not only one's own
+	ManageAllFiles     bool // see and delete every file of the organization, also those attached to nothing
 	CreateLabels       bool
 	EditLabels         bool // rename, recolor and delete labels
 	ManageTaskStatuses bool // create, change, reorder and delete custom statuses
 	ManageChannels     bool // rename, describe, choose the members of and delete any chat channel one can see
 	DeleteAnyMessage   bool // delete other people's chat messages, not only one's own
+	ManageGit          bool // connect and disconnect repositories, register webhooks of their events
 }
 
 // Permissions says what the actor may do in its organization.
@@ -46,11 +48,13 @@ func (a Actor) Permissions() Permissions {
 		ManageAllProjects:  admin,
 		DeleteProjects:     admin,
 		DeleteAnyComment:   admin,
+		ManageAllFiles:     admin,
 		CreateLabels:       validRole(a.Role),
 		EditLabels:         admin,
 		ManageTaskStatuses: admin,
 		ManageChannels:     admin,
 		DeleteAnyMessage:   admin,
+		ManageGit:          admin,
 	}
 }
 

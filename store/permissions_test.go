@@ -381,11 +381,13 @@ var permissionsByRole = map[string][3]bool{
 	"ManageAllProjects":  {true, true, false},
 	"DeleteProjects":     {true, true, false},
 	"DeleteAnyComment":   {true, true, false},
+	"ManageAllFiles":     {true, true, false},
 	"CreateLabels":       {true, true, true},
 	"EditLabels":         {true, true, false},
 	"ManageTaskStatuses": {true, true, false},
 	"ManageChannels":     {true, true, false},
 	"DeleteAnyMessage":   {true, true, false},
+	"ManageGit":          {true, true, false},
 }
 
 func TestPermissions_EveryFieldIsDecidedPerRole(t *testing.T) {

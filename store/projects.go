@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -17,6 +18,7 @@ type Project struct {
 	ID             string    `db:"id" json:"id"`
 	OrganizationID string    `db:"organization_id" json:"organization_id"`
 	Name           string    `db:"name" json:"name"`
+	Key            string    `db:"key" json:"key"` // the prefix of its tasks' short references: TRC in TRC-123
 	Description    string    `db:"description" json:"description"`
 	ClientID       *string   `db:"client_id" json:"client_id"`
 	Color          string    `db:"color" json:"color"`
@@ -37,7 +39,7 @@ const (
 // DefaultProjectColor is the color of a project created without one.
 const DefaultProjectColor = "#6366f1"
 
-const projectColumns = `id, organization_id, name, description, client_id, color, status, billable, hourly_rate,
+const projectColumns = `id, organization_id, name, key, description, client_id, color, status, billable, hourly_rate,
 	created_by, created_at, updated_at`
 
 const maxDescription = 10000
@@ -61,6 +63,12 @@ func checkProjectClient(ctx context.Context, tx *sqlx.Tx, orgID string, clientID
 }
 
 func validProjectStatus(s string) bool { return vocab.ProjectStatuses.Has(s) }
+
+// projectKeyPattern is a project key as stored (projects_key_format).
+var projectKeyPattern = regexp.MustCompile(`^[A-Z]{2,10}$`)
+
+// errDuplicateProjectKey refuses a key another project of the organization has.
+var errDuplicateProjectKey = conflict("a project with this key already exists")
 
 // ProjectFilter narrows GET /projects.
 type ProjectFilter struct {
@@ -116,6 +124,7 @@ func (s *Store) Project(ctx context.Context, a Actor, id string) (Project, error
 // major units of the organization's currency; it takes the place of HourlyRate, and blank clears it.
 type ProjectInput struct {
 	Name            *string
+	Key             *string // 2 to 10 letters, stored in capitals; derived from the name when not given on create
 	Description     *string
 	ClientID        *string
 	ClearClientID   bool
@@ -149,6 +158,11 @@ func (in *ProjectInput) validate(v *validator) {
 	if in.Name != nil {
 		n := validateName(v, "name", *in.Name)
 		in.Name = &n
+	}
+	if in.Key != nil {
+		k := strings.ToUpper(strings.TrimSpace(*in.Key))
+		v.check(projectKeyPattern.MatchString(k), "key", "key must be 2 to 10 letters (A-Z)")
+		in.Key = &k
 	}
 	if in.Description != nil {
 		d := strings.TrimSpace(*in.Description)
@@ -214,9 +228,12 @@ func (s *Store) CreateProject(ctx context.Context, a Actor, in ProjectInput) (Pr
 			return err
 		}
 		err := tx.GetContext(ctx, &p, `
-			INSERT INTO projects (organization_id, name, description, client_id, color, status, billable, hourly_rate, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING `+projectColumns,
-			a.OrgID, *in.Name, description, clientID, color, status, billable, rate, a.UserID)
+			INSERT INTO projects (organization_id, name, key, description, client_id, color, status, billable, hourly_rate, created_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+projectColumns,
+			a.OrgID, *in.Name, in.Key, description, clientID, color, status, billable, rate, a.UserID)
+		if isUniqueViolation(err, "projects_org_key") {
+			return errDuplicateProjectKey
+		}
 		if err != nil {
 			return err
 		}
@@ -228,7 +245,7 @@ func (s *Store) CreateProject(ctx context.Context, a Actor, in ProjectInput) (Pr
 			return err
 		}
 		return audit(ctx, tx, a, ActionCreated, "project", p.ID, Changes{
-			"name": {To: p.Name}, "description": {To: p.Description}, "client_id": {To: p.ClientID},
+			"name": {To: p.Name}, "key": {To: p.Key}, "description": {To: p.Description}, "client_id": {To: p.ClientID},
 			"color": {To: p.Color}, "status": {To: p.Status}, "billable": {To: p.Billable}, "hourly_rate": {To: p.HourlyRate},
 		})
 	})
@@ -317,6 +334,9 @@ func (s *Store) UpdateProject(ctx context.Context, a Actor, id string, in Projec
 		if in.Name != nil {
 			p.Name = *in.Name
 		}
+		if in.Key != nil {
+			p.Key = *in.Key
+		}
 		if in.Description != nil {
 			p.Description = *in.Description
 		}
@@ -346,6 +366,7 @@ func (s *Store) UpdateProject(ctx context.Context, a Actor, id string, in Projec
 		}
 		ch := Changes{}
 		ch.set("name", before.Name, p.Name)
+		ch.set("key", before.Key, p.Key)
 		ch.set("description", before.Description, p.Description)
 		ch.set("client_id", before.ClientID, p.ClientID)
 		ch.set("color", before.Color, p.Color)
@@ -357,9 +378,12 @@ func (s *Store) UpdateProject(ctx context.Context, a Actor, id string, in Projec
 		}
 		err = tx.GetContext(ctx, &p, `
 			UPDATE projects SET name = $2, description = $3, client_id = $4, color = $5, status = $6, billable = $7,
-				hourly_rate = $8, updated_at = now()
+				hourly_rate = $8, key = $9, updated_at = now()
 			WHERE id = $1 RETURNING `+projectColumns,
-			id, p.Name, p.Description, p.ClientID, p.Color, p.Status, p.Billable, p.HourlyRate)
+			id, p.Name, p.Description, p.ClientID, p.Color, p.Status, p.Billable, p.HourlyRate, p.Key)
+		if isUniqueViolation(err, "projects_org_key") {
+			return errDuplicateProjectKey
+		}
 		if err != nil {
 			return err
 		}

@@ -28,6 +28,7 @@ import (
 
 	"github.com/trcr/trcr/store/blob"
 	"github.com/trcr/trcr/store/internal/dbtx"
+	"github.com/trcr/trcr/store/outbound"
 )
 
 // Config is what the domain needs from the process configuration.
@@ -42,12 +43,24 @@ type Config struct {
 	// of its choosing (invoices and invitations), per clock hour and per UTC day.
 	OrgEmailsPerHour int
 	OrgEmailsPerDay  int
+	// MaxFileSize is the largest attachment accepted, in bytes; OrgStorageQuota bounds the sum of an organization's
+	// attachments.
+	MaxFileSize     int64
+	OrgStorageQuota int64
+	// WebhookAllowPrivate lets outgoing webhooks reach loopback and private addresses (TRCR_WEBHOOK_ALLOW_PRIVATE).
+	WebhookAllowPrivate bool
 }
 
 // Default email quotas of an organization.
 const (
 	DefaultOrgEmailsPerHour = 50
 	DefaultOrgEmailsPerDay  = 200
+)
+
+// Default file limits: an attachment of at most 25 MB, 5 GB of attachments per organization.
+const (
+	DefaultMaxFileSize     int64 = 25 << 20
+	DefaultOrgStorageQuota int64 = 5 << 30
 )
 
 // Store runs use cases against PostgreSQL.
@@ -64,6 +77,8 @@ type Store struct {
 	subscribers []subscriber
 	// stmts are the prepared statements of the hottest reads (stmts.go).
 	stmts stmtCache
+	// outbound posts to integrators' webhook URLs, refusing internal addresses unless WebhookAllowPrivate.
+	outbound *outbound.Client
 }
 
 // New wires a Store. blobs may be nil in code paths that never touch files.
@@ -80,8 +95,15 @@ func New(db *sqlx.DB, blobs blob.Store, cfg Config, log *slog.Logger) *Store {
 	if cfg.OrgEmailsPerDay <= 0 {
 		cfg.OrgEmailsPerDay = DefaultOrgEmailsPerDay
 	}
+	if cfg.MaxFileSize <= 0 {
+		cfg.MaxFileSize = DefaultMaxFileSize
+	}
+	if cfg.OrgStorageQuota <= 0 {
+		cfg.OrgStorageQuota = DefaultOrgStorageQuota
+	}
 	s := &Store{db: db, blobs: blobs, cfg: cfg, log: log, now: time.Now, hasher: defaultHasher, authMailWake: make(chan struct{}, 1)}
-	s.subscribers = []subscriber{s.notificationSubscriber()}
+	s.outbound = outbound.New(cfg.WebhookAllowPrivate)
+	s.subscribers = []subscriber{s.notificationSubscriber(), s.gitWebhookSubscriber()}
 	return s
 }
 

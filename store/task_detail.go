@@ -14,6 +14,7 @@ import (
 type BoardProject struct {
 	ID     string `db:"id"`
 	Name   string `db:"name"`
+	Key    string `db:"key"` // the prefix of its tasks' references
 	Color  string `db:"color"`
 	Status string `db:"status"`
 }
@@ -53,11 +54,14 @@ type TaskDetail struct {
 	Members      []Person
 	Labels       []Label
 	Comments     []Comment
+	Attachments  []Attachment
+	MaxFileSize  int64 // the largest file an upload takes, for the upload control to say and check
 	Checklist    []ChecklistItem
 	Dependencies []TaskDependency
 	Recurrence   *Recurrence
 	ReporterName string
-	TimerRunning bool // the actor's running timer is on this task: the panel offers Stop rather than Start
+	TimerRunning bool            // the actor's running timer is on this task: the panel offers Stop rather than Start
+	Development  TaskDevelopment // pull requests, branches and commits of connected repositories naming it
 
 	actor Actor
 }
@@ -68,6 +72,12 @@ func (d TaskDetail) CanChangeWorkflow() bool { return d.CanManage || d.IsAssigne
 // CanDeleteComment reports whether the actor may delete c: its author, or an owner or admin.
 func (d TaskDetail) CanDeleteComment(c Comment) bool {
 	return d.actor.Permissions().DeleteAnyComment || (c.UserID != nil && *c.UserID == d.actor.UserID)
+}
+
+// CanDeleteAttachment reports whether the actor may delete the task's file f: its uploader, a manager of the
+// project, an owner or admin.
+func (d TaskDetail) CanDeleteAttachment(f Attachment) bool {
+	return canDeleteAttachment(d.actor, f, d.CanManage)
 }
 
 // IsCompletedStatus reports whether a task in the status is completed: done, closed, or a terminal custom status.
@@ -83,11 +93,11 @@ func (d TaskDetail) IsCompletedStatus(code string) bool {
 	return false
 }
 
-// TaskDetail reads a task with its project, comments, checklist, dependencies (both directions, only those whose
-// other task the actor may see), recurrence, whether the actor's timer runs on it, and the choices its fields
-// offer, for anyone who can see the task: the task panel's page read.
+// TaskDetail reads a task with its project, comments, files, checklist, dependencies (both directions, only those
+// whose other task the actor may see), recurrence, whether the actor's timer runs on it, and the choices its
+// fields offer, for anyone who can see the task: the task panel's page read.
 func (s *Store) TaskDetail(ctx context.Context, a Actor, taskID string) (TaskDetail, error) {
-	d := TaskDetail{actor: a}
+	d := TaskDetail{actor: a, MaxFileSize: s.cfg.MaxFileSize}
 	ref, err := visibleTask(ctx, s.db, a, taskID, false)
 	if err != nil {
 		return d, err
@@ -97,7 +107,7 @@ func (s *Store) TaskDetail(ctx context.Context, a Actor, taskID string) (TaskDet
 	if d.Task, err = getTask(ctx, s.db, a.OrgID, taskID, false); err != nil {
 		return d, err
 	}
-	if err := s.db.GetContext(ctx, &d.Project, `SELECT id, name, color, status FROM projects WHERE id = $1`, ref.ProjectID); err != nil {
+	if err := s.db.GetContext(ctx, &d.Project, `SELECT id, name, key, color, status FROM projects WHERE id = $1`, ref.ProjectID); err != nil {
 		return d, fmt.Errorf("task detail: %w", notFoundIfNoRows(err, "project"))
 	}
 	if d.Task.ReporterID != nil {
@@ -115,6 +125,7 @@ func (s *Store) TaskDetail(ctx context.Context, a Actor, taskID string) (TaskDet
 			return s.db.SelectContext(ctx, &d.Comments, commentSelect+`
 				WHERE c.task_id = $1 AND c.organization_id = $2 ORDER BY c.created_at, c.id`, taskID, a.OrgID)
 		},
+		func() (err error) { d.Attachments, err = s.taskAttachments(ctx, s.db, a.OrgID, taskID); return },
 		func() error {
 			d.Checklist = []ChecklistItem{}
 			return s.db.SelectContext(ctx, &d.Checklist, `SELECT `+checklistColumns+` FROM task_checklist_items
@@ -137,6 +148,7 @@ func (s *Store) TaskDetail(ctx context.Context, a Actor, taskID string) (TaskDet
 			d.Recurrence = &r
 			return err
 		},
+		func() (err error) { d.Development, err = taskDevelopment(ctx, s.db, d.Task); return },
 		func() error {
 			return s.db.GetContext(ctx, &d.TimerRunning, `SELECT EXISTS (SELECT 1 FROM time_entries
 				WHERE user_id = $1 AND organization_id = $2 AND stopped_at IS NULL AND task_id = $3)`, a.UserID, a.OrgID, taskID)

@@ -127,7 +127,21 @@ func (s *Store) patchTask(ctx context.Context, a Actor, id string, p TaskPatch) 
 		return Task{}, err
 	}
 	var after Task
-	err := s.withTaskTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.withTaskTx(ctx, func(tx *sqlx.Tx) (err error) {
+		after, err = s.patchTaskIn(ctx, tx, a, id, p, start, due)
+		return err
+	})
+	return after, err
+}
+
+// patchTaskIn is patchTask's work in the caller's transaction, for a patch already validated (start and due are
+// its parsed dates): the permission, the workflow rules, the row, its audit entry and its events. A use case of
+// its own that changes a task as part of its work (a merged pull request closing one) calls it to have the same
+// rules and effects; its transaction must be retried on errTaskMoved, as withTaskTx does.
+func (s *Store) patchTaskIn(ctx context.Context, tx *sqlx.Tx, a Actor, id string, p TaskPatch, start, due *Date) (Task, error) {
+	var v validator
+	var after Task
+	err := func() error {
 		ref, err := visibleTask(ctx, tx, a, id, false)
 		if err != nil {
 			return err
@@ -221,7 +235,7 @@ func (s *Store) patchTask(ctx context.Context, a Actor, id string, p TaskPatch) 
 			return s.onTaskCompleted(ctx, tx, a, id)
 		}
 		return nil
-	})
+	}()
 	return after, err
 }
 

@@ -16,6 +16,8 @@ type Task struct {
 	ID             string     `db:"id" json:"id"`
 	OrganizationID string     `db:"organization_id" json:"organization_id"`
 	ProjectID      string     `db:"project_id" json:"project_id"`
+	Number         int        `db:"number" json:"number"`       // counted per project from 1
+	Reference      string     `db:"reference" json:"reference"` // the project's key and the number: TRC-123
 	GroupID        string     `db:"group_id" json:"group_id"`
 	Title          string     `db:"title" json:"title"`
 	Description    string     `db:"description" json:"description"`
@@ -37,7 +39,8 @@ type Task struct {
 
 const taskColumns = `t.id, t.organization_id, t.project_id, t.group_id, t.title, t.description, t.status, t.priority,
 	t.assignee_id, t.reporter_id, t.start_date, t.due_date, t.estimated_hours, t.complexity, t.progress, t.position,
-	t.completed_at, t.created_at, t.updated_at`
+	t.completed_at, t.created_at, t.updated_at, t.number,
+	(SELECT p.key FROM projects p WHERE p.id = t.project_id) || '-' || t.number AS reference`
 
 // Limits of task fields.
 const (

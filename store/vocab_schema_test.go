@@ -55,6 +55,9 @@ func TestVocab_IsWhatTheSchemaAllows(t *testing.T) {
 		{"invoices", "status", stored},
 		{"payments", "method", vocab.PaymentMethods.Codes()},
 		{"client_activities", "type", vocab.ActivityTypes.Codes()},
+		{"git_repositories", "provider", vocab.GitProviders.Codes()},
+		{"git_events", "kind", vocab.GitEventKinds.Codes()},
+		{"git_hook_deliveries", "status", vocab.HookDeliveryStatuses.Codes()},
 	} {
 		got := checkValues(t, db, c.table, c.column)
 		slices.Sort(got)

@@ -39,11 +39,13 @@ type Permissions struct {
 	ManageAllProjects  bool
 	DeleteProjects     bool
 	DeleteAnyComment   bool
+	ManageAllFiles     bool
 	CreateLabels       bool
 	EditLabels         bool
 	ManageTaskStatuses bool
 	ManageChannels     bool
 	DeleteAnyMessage   bool
+	ManageGit          bool
 }
 
 // Member statuses (aliases kept for existing callers; new code uses vocab).

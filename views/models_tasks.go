@@ -213,6 +213,7 @@ type NewColumnForm struct {
 // TaskCard is a task on the board.
 type TaskCard struct {
 	ID             string
+	Reference      string // TRC-123
 	Title          string
 	Priority       string
 	Status         string
@@ -236,6 +237,7 @@ type TaskPanelView struct {
 	CSRFToken string
 
 	ID           string
+	Reference    string // TRC-123
 	Title        string
 	Description  string
 	ProjectID    string
@@ -260,11 +262,16 @@ type TaskPanelView struct {
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 
-	Comments   []CommentView
-	Checklist  []ChecklistItemView
-	BlockedBy  []DependencyView
-	Blocks     []DependencyView
-	Recurrence *RecurrenceView
+	Comments    []CommentView
+	Attachments []AttachmentView
+	// MaxFileSize is the largest file an upload takes, in bytes.
+	MaxFileSize int64
+	Checklist   []ChecklistItemView
+	BlockedBy   []DependencyView
+	Blocks      []DependencyView
+	Recurrence  *RecurrenceView
+	// Development lists the pull requests, branches and commits of connected repositories that name the task.
+	Development DevelopmentView
 
 	// TimerRunning is true when the viewer's running timer is on this task.
 	TimerRunning bool

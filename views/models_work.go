@@ -97,6 +97,7 @@ type ProjectForm struct {
 	// ID is empty when creating.
 	ID          string
 	Name        string
+	Key         string // the prefix of its tasks' references (TRC in TRC-123)
 	Description string
 	Color       string
 	Status      string

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -40,6 +41,9 @@ type config struct {
 	TrustedProxies   []netip.Prefix
 	OrgEmailsPerHour int
 	OrgEmailsPerDay  int
+	// MaxFileSize bounds one attachment and OrgStorageQuota the attachments of an organization, in bytes.
+	MaxFileSize     int64
+	OrgStorageQuota int64
 
 	// RequestTimeout bounds a request's work and each database statement (statement_timeout), so a stalled
 	// database cannot hold requests forever.
@@ -113,6 +117,12 @@ func loadConfig() (config, error) {
 	if c.OrgEmailsPerDay, err = envPositiveInt("TRCR_ORG_EMAIL_DAILY", store.DefaultOrgEmailsPerDay); err != nil {
 		return c, err
 	}
+	if c.MaxFileSize, err = envBytes("TRCR_MAX_FILE_SIZE", store.DefaultMaxFileSize); err != nil {
+		return c, err
+	}
+	if c.OrgStorageQuota, err = envBytes("TRCR_ORG_STORAGE_QUOTA", store.DefaultOrgStorageQuota); err != nil {
+		return c, err
+	}
 	if c.RequestTimeout, err = envDuration("TRCR_REQUEST_TIMEOUT", 30*time.Second); err != nil {
 		return c, err
 	}
@@ -176,6 +186,26 @@ func envPositiveInt(k string, def int) (int, error) {
 		return 0, fmt.Errorf("%s must be a positive integer, got %q", k, v)
 	}
 	return n, nil
+}
+
+// envBytes reads a positive size in bytes, with an optional KB, MB, GB or TB suffix (powers of 1024): 25MB, 5GB.
+func envBytes(k string, def int64) (int64, error) {
+	v := strings.ToUpper(strings.TrimSpace(os.Getenv(k)))
+	if v == "" {
+		return def, nil
+	}
+	unit := int64(1)
+	for i, suffix := range []string{"KB", "MB", "GB", "TB"} {
+		if n, ok := strings.CutSuffix(v, suffix); ok {
+			v, unit = strings.TrimSpace(n), int64(1)<<(10*(i+1))
+			break
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSuffix(v, "B"), 10, 64)
+	if err != nil || n < 1 || n > math.MaxInt64/unit {
+		return 0, fmt.Errorf("%s must be a size such as 25MB or 5GB, got %q", k, os.Getenv(k))
+	}
+	return n * unit, nil
 }
 
 // envDuration reads a duration such as "30s" or "1m", def when unset.

@@ -147,7 +147,8 @@ func newApp(ctx context.Context, cfg config, db *sqlx.DB, log *slog.Logger) (*ap
 		a.mailer = sender
 	}
 	a.store = store.New(db, a.blobs, store.Config{BaseURL: cfg.BaseURL, Secret: secret, AuthRateLimit: cfg.AuthRateLimit,
-		OrgEmailsPerHour: cfg.OrgEmailsPerHour, OrgEmailsPerDay: cfg.OrgEmailsPerDay}, log)
+		OrgEmailsPerHour: cfg.OrgEmailsPerHour, OrgEmailsPerDay: cfg.OrgEmailsPerDay,
+		MaxFileSize: cfg.MaxFileSize, OrgStorageQuota: cfg.OrgStorageQuota, WebhookAllowPrivate: cfg.WebhookAllowPrivate}, log)
 
 	sessions := scs.New()
 	sessions.Store = postgresstore.NewWithCleanupInterval(db.DB, 30*time.Minute)
@@ -261,12 +262,15 @@ func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
 	})
 }
 
-// uploadRoutes take an image in the body, which over a slow link may need longer than ReadTimeout.
+// uploadRoutes take a file in the body (an image, an attachment), which over a slow link may need longer than
+// ReadTimeout.
 var uploadRoutes = map[string]bool{
 	"/api/v1/users/me/avatar/upload":        true,
 	"/api/v1/organizations/:id/logo/upload": true,
 	"/profile/avatar":                       true,
 	"/settings/organization/logo":           true,
+	"/api/v1/files/upload":                  true,
+	"/tasks/:id/attachments":                true,
 }
 
 // deadlines ends a request's context after RequestTimeout, so that a stalled database cannot hold it forever,
@@ -373,6 +377,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	go func() { defer bg.Done(); a.store.RunJanitor(bgCtx, 5*time.Minute) }()
 	bg.Add(1)
 	go func() { defer bg.Done(); a.store.RunAuthMail(bgCtx, 2*time.Second) }()
+	bg.Add(1)
+	go func() { defer bg.Done(); a.store.RunBlobSweeper(bgCtx, time.Minute) }()
 	bg.Add(1)
 	go func() { defer bg.Done(); a.store.RunEventJobs(bgCtx, a.hub.WorkerWake(), time.Second) }()
 	// The hub stops first at shutdown, so that open live streams end and do not hold up the drain.

@@ -9,10 +9,11 @@
   // Named SSE events reach only listeners registered for their name.
   var TYPES = [
     "task.created", "task.updated", "task.deleted", "task.moved", "comment.created",
+    "attachment.created", "attachment.deleted",
     "chat.message.created", "chat.message.updated", "chat.message.deleted", "chat.reaction.added",
     "chat.reaction.removed", "chat.channel.created", "chat.channel.updated", "chat.channel.deleted", "chat.channel.read",
     "notification.created", "notification.read", "timer.started", "timer.stopped", "invoice.sent", "invoice.paid",
-    "project.members.changed", "member.changed"
+    "project.members.changed", "member.changed", "git.event"
   ];
 
   var source = null;

@@ -170,6 +170,8 @@
       }
     }
     if (!panel()) return;
+    // A preview open in a dialog (attachments.js) has the keyboard: Escape closes it, Tab stays in it.
+    if (document.querySelector(".tp dialog[open]")) return;
     if (e.key === "Escape") {
       // Escape first closes an open menu or a preview inside the panel, then the panel.
       if (document.querySelector(".tp details[open]")) return;
@@ -307,5 +309,21 @@
     if (!panel || !window.htmx || !env.data || env.data.task_id !== panel.getAttribute("data-task-id") || env.actor_id === me) return;
     var url = "/tasks/" + encodeURIComponent(env.data.task_id) + "/panel";
     window.htmx.ajax("GET", url, { target: "#tp-comment-thread", select: "#tp-comment-thread", swap: "outerHTML" });
+  });
+})();
+
+// Live: a git event about the open task (a push naming it, a pull request changing state) refreshes its Development
+// section; a task it moved to done comes with its own task.updated.
+(function () {
+  "use strict";
+  document.addEventListener("trcr:git.event", function (e) {
+    var env = e.detail || {};
+    var panel = document.getElementById("tp");
+    if (!panel || !window.htmx || !env.data || !Array.isArray(env.data.tasks)) return;
+    var id = panel.getAttribute("data-task-id");
+    var named = env.data.tasks.some(function (t) { return t && t.id === id; });
+    if (!named) return;
+    var url = "/tasks/" + encodeURIComponent(id) + "/panel?section=development";
+    window.htmx.ajax("GET", url, { target: "#tp-dev", select: "#tp-dev", swap: "outerHTML" });
   });
 })();

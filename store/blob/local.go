@@ -459,10 +459,21 @@ func (l *Local) serve(w http.ResponseWriter, r *http.Request) {
 	// Caches must not outlive the link; private because the URL is a secret.
 	h.Set("Cache-Control", "private, max-age="+strconv.FormatInt(int64(remaining/time.Second), 10))
 	h.Set("X-Content-Type-Options", "nosniff")
-	// Objects are user uploads served from the app's own origin: should one
-	// be HTML or SVG, keep it from running script with the app's cookies.
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	h.Set("Content-Security-Policy", objectPolicy(info.ContentType))
+	// The app's own pages may show an object in a frame (a PDF preview); no other site may.
+	h.Set("X-Frame-Options", "SAMEORIGIN")
 	http.ServeContent(w, r, "", modTime, f)
+}
+
+// objectPolicy is the Content-Security-Policy of a served object. Objects are user uploads served from the app's
+// own origin: should one be HTML or SVG, the sandbox keeps it from running script with the app's cookies. A PDF is
+// shown by the browser's own viewer, which a sandboxed document cannot load, and which never runs the file's
+// scripts with the page's origin; it is left out of the sandbox so that it can be previewed.
+func objectPolicy(contentType string) string {
+	if ct, _, _ := strings.Cut(contentType, ";"); strings.TrimSpace(ct) == "application/pdf" {
+		return "default-src 'none'; frame-ancestors 'self'"
+	}
+	return "default-src 'none'; sandbox"
 }
 
 func keyFromPath(p string) string {

@@ -388,3 +388,27 @@ func bump(exp string, by int64) string {
 	n, _ := strconv.ParseInt(exp, 10, 64)
 	return strconv.FormatInt(n+by, 10)
 }
+
+// A PDF is served so that the app's own pages can preview it in a frame: outside the sandbox (which the browser's
+// PDF viewer cannot run in), framed only by the app. Everything else stays sandboxed.
+func TestLocalHandler_PDFCanBeFramedByTheAppOnly(t *testing.T) {
+	l, _ := newTestLocal(t)
+	put(t, l, "attachments/plan", []byte("%PDF-1.4\n%%EOF\n"), "application/pdf")
+	put(t, l, "attachments/page", []byte("<html><script>alert(1)</script></html>"), "text/html")
+	for key, wantCSP := range map[string]string{
+		"attachments/plan": "default-src 'none'; frame-ancestors 'self'",
+		"attachments/page": "default-src 'none'; sandbox",
+	} {
+		u, err := l.URL(t.Context(), key, time.Minute, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, _ := fetch(t, u)
+		if got := resp.Header.Get("Content-Security-Policy"); got != wantCSP {
+			t.Errorf("%s: Content-Security-Policy %q, want %q", key, got, wantCSP)
+		}
+		if got := resp.Header.Get("X-Frame-Options"); got != "SAMEORIGIN" {
+			t.Errorf("%s: X-Frame-Options %q", key, got)
+		}
+	}
+}

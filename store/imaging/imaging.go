@@ -186,12 +186,18 @@ func checkHeader(data []byte, contentType string) error {
 	if err != nil {
 		return fmt.Errorf("%w: %s header: %v", ErrInvalidImage, contentType, err)
 	}
+	return checkConfig(cfg, contentType, data)
+}
+
+// checkConfig refuses a canvas that decoding must not allocate, from the header DecodeConfig read at the start of
+// data.
+func checkConfig(cfg image.Config, contentType string, data []byte) error {
 	if err := checkDimensions(cfg.Width, cfg.Height); err != nil {
 		return err
 	}
 	// DecodeConfig has read a valid IHDR, which starts after the 8-byte
 	// signature, its 8-byte chunk header and the 8 bytes of width and height.
-	if contentType == TypePNG && data[24] == 16 {
+	if contentType == TypePNG && len(data) > 24 && data[24] == 16 {
 		return fmt.Errorf("%w: 16 bits per channel", ErrImageTooLarge)
 	}
 	return nil

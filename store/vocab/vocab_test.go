@@ -19,6 +19,8 @@ func lists() map[string]vocab.Terms {
 		"RecurrencePatterns": vocab.RecurrencePatterns, "OrgRoles": vocab.OrgRoles, "MemberStatuses": vocab.MemberStatuses,
 		"ProjectRoles": vocab.ProjectRoles, "ProjectStatuses": vocab.ProjectStatuses, "InvoiceStatuses": vocab.InvoiceStatuses,
 		"PaymentMethods": vocab.PaymentMethods, "ActivityTypes": vocab.ActivityTypes, "Currencies": vocab.Currencies,
+		"GitProviders": vocab.GitProviders, "GitEventKinds": vocab.GitEventKinds, "PullRequestStates": vocab.PullRequestStates,
+		"HookDeliveryStatuses": vocab.HookDeliveryStatuses,
 	}
 }
 
@@ -81,6 +83,8 @@ func TestTerms_OrderIsStable(t *testing.T) {
 		{"InvoiceStatuses", vocab.InvoiceStatuses.Codes(), []string{"draft", "sent", "overdue", "paid", "void"}},
 		{"PaymentMethods", vocab.PaymentMethods.Codes(), []string{"bank_transfer", "credit_card", "cash", "other"}},
 		{"ActivityTypes", vocab.ActivityTypes.Codes(), []string{"meeting", "call", "email", "note"}},
+		{"GitProviders", vocab.GitProviders.Codes(), []string{"github", "gitlab", "gitea"}},
+		{"GitEventKinds", vocab.GitEventKinds.Codes(), []string{"push", "pull_request", "branch_created", "branch_deleted"}},
 	} {
 		if !slices.Equal(c.got, c.want) {
 			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
