@@ -109,6 +109,7 @@ func (h *Handlers) Mount(e *echo.Echo) {
 	h.mountTokens(g)
 	h.mountChat(g)
 	h.mountGit(g)
+	h.mountSearch(g)
 	if h.opts.DevMailbox {
 		g.GET("/dev/mailbox", h.devMailbox, loopbackOnly)
 		g.GET("/dev/mailbox/:id", h.devMailbox, loopbackOnly)

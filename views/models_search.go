@@ -42,13 +42,16 @@ type SearchGroup struct {
 }
 
 // Label is the group's heading ("Tasks").
-func (g SearchGroup) Label() string {
+func (g SearchGroup) Label() string { return SearchTypePlural(g.Type) }
+
+// SearchTypePlural names a result type in the plural ("Time entries"), for headings and tabs.
+func SearchTypePlural(typ string) string {
 	for _, t := range vocab.SearchTypes {
-		if t.Code == g.Type {
+		if t.Code == typ {
 			return t.Plural
 		}
 	}
-	return g.Type
+	return typ
 }
 
 // GroupSearchResults groups results by type in vocab order, keeping their ranked order within each type.
