@@ -34,10 +34,13 @@ const (
 )
 
 // Private-use characters that ts_headline puts around matches, so that the text around them can be escaped
-// wherever it is shown; they are removed from the text beforehand, so content cannot forge a match.
+// wherever it is shown; they are removed from the text beforehand, so content cannot forge a match. "<" stands in
+// as ltStandIn while ts_headline works: its parser reads "<b>" or "<img …>" as markup and drops it from
+// fragments, and a snippet shows the text as written (escaped), markup-looking words included.
 const (
 	markStart = "\uE000"
 	markStop  = "\uE001"
+	ltStandIn = "\uE002"
 )
 
 // SearchFilter is a search as GET /search reads it: q, type and limit, validated here.
@@ -83,6 +86,7 @@ func (m Marked) String() string {
 // parseMarked splits ts_headline's output at the markers.
 func parseMarked(s string) Marked {
 	var out Marked
+	s = strings.ReplaceAll(s, ltStandIn, "<")
 	for s != "" {
 		i := strings.Index(s, markStart)
 		if i < 0 {
@@ -255,10 +259,10 @@ const searchShown = `
 				WHEN 'comment' THEN coalesce((SELECT t.title FROM tasks t WHERE t.id = r.parent_id), '')
 				WHEN 'chat_message' THEN '#' || coalesce((SELECT c.name FROM chat_channels c WHERE c.id = r.channel_id), '')
 				WHEN 'time_entry' THEN left(split_part(btrim(r.body), E'\n', 1), 120)
-				ELSE r.title END, ` + markChars + `, ''),
+				ELSE r.title END, ` + markChars + `),
 			to_tsquery('simple', $3), $5) AS title,
 		CASE WHEN r.body = '' THEN '' ELSE
-			ts_headline('simple', translate(left(r.body, ` + snippetSourceSQL + `), ` + markChars + `, ''),
+			ts_headline('simple', translate(left(r.body, ` + snippetSourceSQL + `), ` + markChars + `),
 				to_tsquery('simple', $3), $4) END AS snippet,
 		coalesce(CASE r.type
 			WHEN 'task' THEN (SELECT p.name FROM projects p WHERE p.id = r.project_id)
@@ -274,7 +278,8 @@ const searchShown = `
 	ORDER BY r.rank DESC, r.changed_at DESC, r.entity_id`
 
 const (
-	markChars = `U&'\E000\E001'`
+	// markChars are translate()'s arguments that remove the marks from a text and put ltStandIn for "<".
+	markChars = `U&'<\E000\E001', U&'\E002'`
 	// snippetSourceSQL bounds the text a snippet is cut from, in characters: ts_headline's work grows with it.
 	snippetSourceSQL = "5000"
 )
