@@ -394,10 +394,15 @@ func (p searchPlan) similarQuery(a Actor, found []SearchResult) (string, []any) 
 func searchResults(a Actor, rows []searchRow, similar bool) []SearchResult {
 	out := make([]SearchResult, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, SearchResult{
+		res := SearchResult{
 			Type: r.Type, ID: r.ID, Title: parseMarked(r.Title), Snippet: parseMarked(r.Snippet), Context: r.Context,
 			URL: r.url(a), Similar: similar,
-		})
+		}
+		// A time entry's title is its description's first line: a one-line description would say it twice.
+		if res.Type == vocab.SearchTimeEntry && res.Snippet.String() == res.Title.String() {
+			res.Snippet = Marked{}
+		}
+		out = append(out, res)
 	}
 	return out
 }
