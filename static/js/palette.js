@@ -274,11 +274,11 @@
           return;
         }
         case "Tab": {
-          // Focus stays in the dialog: the input and its Esc button.
+          // Focus stays in the dialog (the input and its Esc button), whatever traps focus below it.
           var esc = palette().querySelector(".palette__esc");
-          if (e.target === input() && !e.shiftKey) return;
           e.preventDefault();
-          (e.target === esc ? input() : esc).focus();
+          e.stopPropagation();
+          (e.target === input() ? esc : input()).focus();
           return;
         }
       }
