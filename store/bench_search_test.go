@@ -171,7 +171,9 @@ func BenchmarkSearch(b *testing.B) {
 			}
 			f.explainSearch(b, who.name+"/"+c.name, who.actor, c.query)
 			b.Run(who.name+"/"+c.name, func(b *testing.B) {
-				f.measure(b, search(""), search("5"), search("50"))
+				// The N+1 check compares the default limit with the largest: a query that finds fewer results than
+				// the limit adds the typo statement, by design, so a smaller limit would compare two paths.
+				f.measure(b, search(""), search(""), search("50"))
 			})
 		}
 	}
