@@ -216,7 +216,13 @@
     } catch (e) {}
   }
 
+  var activating = false;
+
   function activate(o) {
+    activating = true;
+    window.setTimeout(function () {
+      activating = false;
+    }, 0);
     if (run(o)) return;
     close(false);
     window.location.assign(o.href);
@@ -306,9 +312,29 @@
     }
   });
 
+  // The pointer chooses an option only when it really moves: browsers also send mousemove when the list changes
+  // under a resting pointer, which must not take the choice away from the arrow keys.
+  var pointer = { x: -1, y: -1 };
+  // Enter in the field also submits its form (the page of all results) unless an option was chosen: the keydown
+  // above opens the option, and a submit that still follows it (a separate keypress) is dropped.
+  document.addEventListener("submit", function (e) {
+    if (!(e.target instanceof Element) || !e.target.matches("[data-palette-form]")) return;
+    if (activating) {
+      e.preventDefault();
+      return;
+    }
+    var o = selected();
+    if (o) {
+      e.preventDefault();
+      activate(o);
+    }
+  });
+
   document.addEventListener("mousemove", function (e) {
     var t = e.target;
-    if (!(t instanceof Element) || !isOpen()) return;
+    var moved = e.clientX !== pointer.x || e.clientY !== pointer.y;
+    pointer = { x: e.clientX, y: e.clientY };
+    if (!moved || !(t instanceof Element) || !isOpen()) return;
     var o = t.closest("#palette-results [role=option]");
     if (o && o.getAttribute("aria-selected") !== "true") select(o);
   });
