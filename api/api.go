@@ -76,6 +76,7 @@ func (a *API) Mount(group *echo.Group) {
 	a.mountGit(g)
 	a.mountOpenAPI(g)
 	a.mountWebhooks(g)
+	a.mountSearch(g)
 }
 
 // router registers routes with the middleware every route shares in front. (Group.Use would do it, but it also

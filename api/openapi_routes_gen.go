@@ -665,6 +665,10 @@ var mountedRoutes = []mountedRoute{
 	{method: "POST", path: "/webhooks/:id/deliveries/:delivery_id/redeliver", handler: "redeliverWebhook", file: "webhooks.go",
 		middleware: []string{"requireOrg"},
 		responses:  []mountedResponse{{status: 201, kind: "json", typ: reflect.TypeFor[store.WebhookDelivery]()}}},
+	{method: "GET", path: "/search", handler: "search", file: "search.go",
+		middleware: []string{"requireOrg"},
+		query:      []string{"limit", "q", "type"},
+		responses:  []mountedResponse{{status: 200, kind: "json", typ: reflect.TypeFor[dataBody[searchResult]]()}}},
 }
 
 // The handlers' anonymous request bodies, named so that they can be documented.

@@ -110,6 +110,7 @@ func (h *Handlers) Mount(e *echo.Echo) {
 	h.mountChat(g)
 	h.mountGit(g)
 	h.mountWebhooks(g)
+	h.mountSearch(g)
 	if h.opts.DevMailbox {
 		g.GET("/dev/mailbox", h.devMailbox, loopbackOnly)
 		g.GET("/dev/mailbox/:id", h.devMailbox, loopbackOnly)

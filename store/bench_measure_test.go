@@ -164,7 +164,7 @@ func (c *countedConn) ResetSession(ctx context.Context) error {
 
 func (c *countedConn) IsValid() bool { return c.Conn.(driver.Validator).IsValid() }
 
-// measure runs op b.N times and reports, besides ns/op: p50-ms and p95-ms (the median and 95th percentile of one
+// measure runs op b.N times and reports, besides ns/op: p50-ms, p95-ms and p99-ms (percentiles of one
 // call, wall clock), queries/op, go-cpu-ms/op (this process) and, where /proc can tell (Linux, a local server),
 // db-cpu-ms/op and db-wait-ms/op: the time the pool's PostgreSQL backends spent on a CPU per call, and waiting for
 // one. On a busy machine the wall clock mostly measures the wait; the CPU time is what the call costs (parallel
@@ -212,6 +212,7 @@ func (f *benchDB) measure(b *testing.B, op, fewer, more func() (rows int, err er
 	}
 	b.ReportMetric(pct(50), "p50-ms")
 	b.ReportMetric(pct(95), "p95-ms")
+	b.ReportMetric(pct(99), "p99-ms")
 	b.ReportMetric(float64(f.queries.Load()-before)/float64(len(durations)), "queries/op")
 	// CPU time per call, which other load on the machine changes much less than the elapsed time: the benchmark
 	// process (Go, including its scheduler's spinning) and the PostgreSQL backends serving it, when they run on this

@@ -37,3 +37,13 @@ func (s *Store) SubscribersForBench(keep bool) {
 		s.subscribers = nil
 	}
 }
+
+// SearchSQL is the full-text statement of a search with its arguments, for EXPLAIN in the search benchmark.
+func (s *Store) SearchSQL(a Actor, f SearchFilter) (string, []any, error) {
+	p, err := f.plan(a)
+	if err != nil {
+		return "", nil, err
+	}
+	sql, args := p.wordsQuery(a)
+	return sql, args, nil
+}
