@@ -56,3 +56,8 @@ deps-test:
 
 clean:
 	rm -rf bin
+
+.PHONY: icons
+
+icons: ## rewrite the icon sprite static/img/icons.svg from views/icons.go
+	TRCR_UPDATE_ICONS=1 $(GO) test -count=1 -run TestIconSprite_UpToDate ./views/

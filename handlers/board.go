@@ -109,10 +109,25 @@ func cardView(c store.BoardCard, projectKey string, statuses []views.TaskStatusO
 	return card
 }
 
+// boardPage answers the board. htmx asking for the board (the filters, a refresh) or one of its columns (a
+// refresh after a refused move or an edit in the task panel) gets that part alone, not the page around it: a
+// search answered the whole page and swapped ~6,300 elements for a few cards (issue 15).
 func (h *Handlers) boardPage(c echo.Context) error {
 	v, err := h.boardView(c, c.Param("id"), boardFilterFrom(c))
 	if err != nil {
 		return err
+	}
+	c.Response().Header().Add("Vary", "HX-Target")
+	if isHTMX(c) {
+		target := c.Request().Header.Get("HX-Target")
+		if target == "board" {
+			return render(c, http.StatusOK, views.Board(csrfToken(c), v))
+		}
+		for _, col := range v.Columns {
+			if target == "col-"+col.ID {
+				return render(c, http.StatusOK, views.BoardColumnFragment(csrfToken(c), v, col))
+			}
+		}
 	}
 	return h.renderBoard(c, http.StatusOK, v)
 }

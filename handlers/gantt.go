@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,6 +28,7 @@ func (h *Handlers) ganttPage(c echo.Context) error {
 		return err
 	}
 	in := ganttInput(g, projectID, views.GanttZoom(c.QueryParam("zoom")))
+	in.RowStart, _ = strconv.Atoi(c.QueryParam("rows")) // anything else: the first rows, as an unknown zoom is the week
 	v := views.BuildGantt(in)
 	if isHTMX(c) {
 		return render(c, http.StatusOK, views.GanttChart(v))

@@ -139,7 +139,8 @@ func readOccurrence(t *testing.T, db *sqlx.DB, id string) occurrence {
 	err := db.Get(&o, `
 		SELECT id, title, description, project_id, group_id, status, priority, assignee_id,
 			to_char(start_date, 'YYYY-MM-DD') AS start_date, to_char(due_date, 'YYYY-MM-DD') AS due_date,
-			estimated_hours, complexity, progress, position, completed_at::text,
+			estimated_hours, complexity, progress, completed_at::text,
+			(SELECT count(*) FROM tasks s WHERE s.group_id = t.group_id AND s.position < t.position) AS position,
 			coalesce((SELECT string_agg(l.name, ',' ORDER BY l.name) FROM task_labels tl JOIN labels l ON l.id = tl.label_id
 				WHERE tl.task_id = t.id), '') AS labels
 		FROM tasks t WHERE id = $1`, id)

@@ -144,7 +144,7 @@ func (s *Store) UpdateTaskGroup(ctx context.Context, a Actor, projectID, groupID
 }
 
 // DeleteTaskGroup deletes a group other than the default one. Its tasks move to the end of the project's default
-// group, keeping their order, and positions of tasks and groups stay dense. Requires manage_tasks on the project.
+// group, keeping their order, and positions of groups stay dense. Requires manage_tasks on the project.
 func (s *Store) DeleteTaskGroup(ctx context.Context, a Actor, projectID, groupID string) error {
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := manageableProject(ctx, tx, a, projectID); err != nil {
@@ -164,8 +164,7 @@ func (s *Store) DeleteTaskGroup(ctx context.Context, a Actor, projectID, groupID
 		if err != nil {
 			return err
 		}
-		// Lock both groups, then their tasks, then append the moved tasks after the default group's and renumber
-		// it densely.
+		// Lock both groups, then their tasks, then append the moved tasks after the default group's, RankStep apart.
 		if _, err := tx.ExecContext(ctx, `SELECT id FROM task_groups WHERE id IN ($1, $2) ORDER BY id FOR UPDATE`, groupID, def); err != nil {
 			return err
 		}
@@ -173,20 +172,14 @@ func (s *Store) DeleteTaskGroup(ctx context.Context, a Actor, projectID, groupID
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `
-			UPDATE tasks t SET group_id = $2, position = base.p + r.n - 1, updated_at = now()
+			UPDATE tasks t SET group_id = $2, position = base.p + (r.n - 1) * $3, updated_at = now()
 			FROM (SELECT id, row_number() OVER (ORDER BY position, id) AS n FROM tasks WHERE group_id = $1) r,
-				(SELECT coalesce(max(position) + 1, 0) AS p FROM tasks WHERE group_id = $2) base
-			WHERE t.id = r.id`, groupID, def)
+				(SELECT coalesce(max(position) + $3, 0) AS p FROM tasks WHERE group_id = $2) base
+			WHERE t.id = r.id`, groupID, def, RankStep)
 		if err != nil {
 			return err
 		}
 		moved, _ := res.RowsAffected()
-		if _, err := tx.ExecContext(ctx, `
-			UPDATE tasks t SET position = r.n - 1
-			FROM (SELECT id, row_number() OVER (ORDER BY position, id) AS n FROM tasks WHERE group_id = $1) r
-			WHERE t.id = r.id AND t.position <> r.n - 1`, def); err != nil {
-			return err
-		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM task_groups WHERE id = $1`, groupID); err != nil {
 			return err
 		}

@@ -246,7 +246,7 @@ func (s *Store) createNextOccurrence(ctx context.Context, tx *sqlx.Tx, a Actor, 
 		}
 	}
 	dueStr := calendarDate(due)
-	// The group's row lock serializes appends to it, keeping positions dense and unique.
+	// The group's row lock serializes appends to it, keeping ranks unique.
 	if err := lockGroups(ctx, tx, t.GroupID); err != nil {
 		return fmt.Errorf("next occurrence: %w", err)
 	}
@@ -255,7 +255,7 @@ func (s *Store) createNextOccurrence(ctx context.Context, tx *sqlx.Tx, a Actor, 
 		INSERT INTO tasks (organization_id, project_id, group_id, title, description, status, priority, assignee_id,
 			reporter_id, start_date, due_date, estimated_hours, complexity, progress, position)
 		VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, $10, $11, $12, 0,
-			(SELECT count(*) FROM tasks WHERE group_id = $3))
+			`+appendRankSQL+`)
 		RETURNING id`,
 		t.OrganizationID, t.ProjectID, t.GroupID, t.Title, t.Description, t.Priority, t.AssigneeID, t.ReporterID,
 		start, dueStr, t.EstimatedHours, t.Complexity)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -10,7 +11,7 @@ import (
 	"github.com/lib/pq"
 )
 
-// Positions of tasks are dense (0..n-1) and unique within their group. Every use case that moves tasks between
+// Ranks of tasks (tasks.position, store/task_ranks.go) are unique within their group. Every use case that moves tasks between
 // positions or groups takes its locks in one order: the task_groups rows involved, by id, then the task rows.
 // Concurrent reorders, moves, creates and deletes in a group therefore run one after the other and cannot
 // deadlock; the unique (group_id, position) constraint is deferred, so renumbering inside a transaction may pass
@@ -59,30 +60,6 @@ func lockTaskAndGroups(ctx context.Context, tx *sqlx.Tx, a Actor, ref taskRef, e
 		return t, errTaskMoved
 	}
 	return t, nil
-}
-
-// placeInGroup puts the tasks of ordered into groupID at positions 0, 1, … in that order.
-func placeInGroup(ctx context.Context, tx *sqlx.Tx, groupID string, ordered []string) error {
-	_, err := tx.ExecContext(ctx, `
-		UPDATE tasks t SET group_id = $1, position = v.ord - 1
-		FROM unnest($2::uuid[]) WITH ORDINALITY AS v(id, ord)
-		WHERE t.id = v.id AND (t.position <> v.ord - 1 OR t.group_id <> $1)`, groupID, pq.Array(ordered))
-	if err != nil {
-		return fmt.Errorf("place tasks: %w", err)
-	}
-	return nil
-}
-
-// compactGroup closes gaps in a group's positions, keeping the order.
-func compactGroup(ctx context.Context, tx *sqlx.Tx, groupID string) error {
-	_, err := tx.ExecContext(ctx, `
-		UPDATE tasks t SET position = r.pos
-		FROM (SELECT id, row_number() OVER (ORDER BY position, id) - 1 AS pos FROM tasks WHERE group_id = $1) r
-		WHERE t.id = r.id AND t.position <> r.pos`, groupID)
-	if err != nil {
-		return fmt.Errorf("compact group: %w", err)
-	}
-	return nil
 }
 
 // advanceOnProgress applies the workflow rule for a task whose progress reached 100 in status st: a status with
@@ -190,11 +167,14 @@ func (s *Store) patchTaskIn(ctx context.Context, tx *sqlx.Tx, a Actor, id string
 			after.Status = st.Code
 			completed = &st.IsTerminal
 		}
+		rank := sql.NullInt64{} // NULL: the task keeps its rank
 		if p.GroupID != nil && *p.GroupID != before.GroupID {
 			after.GroupID = *p.GroupID
-			if err := tx.GetContext(ctx, &after.Position, `SELECT count(*) FROM tasks WHERE group_id = $1`, after.GroupID); err != nil {
+			if rank.Int64, err = appendRank(ctx, tx, after.GroupID); err != nil {
 				return err
 			}
+			rank.Valid = true
+			after.Position = -1 // changed; getTask reads the index below
 		}
 		if len(taskChanges(before, after)) == 0 {
 			return nil
@@ -202,20 +182,15 @@ func (s *Store) patchTaskIn(ctx context.Context, tx *sqlx.Tx, a Actor, id string
 		_, err = tx.ExecContext(ctx, `
 			UPDATE tasks SET title = $2, description = $3, status = $4, priority = $5, assignee_id = $6,
 				start_date = $7, due_date = $8, estimated_hours = $9, complexity = $10, progress = $11,
-				group_id = $12, position = $13,
+				group_id = $12, position = coalesce($13, position),
 				completed_at = CASE WHEN $14::boolean IS NULL THEN completed_at WHEN $14 THEN coalesce(completed_at, now()) END,
 				updated_at = now()
 			WHERE id = $1`,
 			id, after.Title, after.Description, after.Status, after.Priority, after.AssigneeID,
 			after.StartDate, after.DueDate, after.EstimatedHours, after.Complexity, after.Progress,
-			after.GroupID, after.Position, completed)
+			after.GroupID, rank, completed)
 		if err != nil {
 			return err
-		}
-		if after.GroupID != before.GroupID {
-			if err := compactGroup(ctx, tx, before.GroupID); err != nil {
-				return err
-			}
 		}
 		if p.LabelIDs != nil {
 			if err := setTaskLabels(ctx, tx, id, *p.LabelIDs); err != nil {
@@ -324,8 +299,9 @@ type ReorderInput struct {
 	GroupID  *string
 }
 
-// ReorderTask moves a task within its group or to another group of the project, keeping positions dense in both.
-// A position past the end puts the task last. Requires manage_tasks.
+// ReorderTask moves a task to an index within its group or another group of the project, writing the task's row
+// alone (a rank between its new neighbours; rankAt). A position past the end puts the task last. Requires
+// manage_tasks.
 func (s *Store) ReorderTask(ctx context.Context, a Actor, id string, in ReorderInput) (Task, error) {
 	var v validator
 	v.check(in.Position != nil, "position", "position is required")
@@ -360,25 +336,16 @@ func (s *Store) ReorderTask(ctx context.Context, a Actor, id string, in ReorderI
 		if in.GroupID != nil {
 			target = *in.GroupID
 		}
-		var ids []string
-		if err := tx.SelectContext(ctx, &ids, `
-			SELECT id FROM tasks WHERE group_id = $1 AND id <> $2 ORDER BY position, id`, target, id); err != nil {
+		rank, err := rankAt(ctx, tx, target, id, *in.Position)
+		if err != nil {
 			return err
 		}
-		pos := min(*in.Position, len(ids))
-		if target == before.GroupID && pos == before.Position {
+		if rank == nil { // already there
 			after = before
 			return nil
 		}
-		if err := placeInGroup(ctx, tx, target, slices.Insert(ids, pos, id)); err != nil {
-			return err
-		}
-		if target != before.GroupID {
-			if err := compactGroup(ctx, tx, before.GroupID); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET updated_at = now() WHERE id = $1`, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET group_id = $2, position = $3, updated_at = now() WHERE id = $1`,
+			id, target, *rank); err != nil {
 			return err
 		}
 		if after, err = getTask(ctx, tx, a.OrgID, id, false); err != nil {

@@ -38,7 +38,8 @@ type Task struct {
 }
 
 const taskColumns = `t.id, t.organization_id, t.project_id, t.group_id, t.title, t.description, t.status, t.priority,
-	t.assignee_id, t.reporter_id, t.start_date, t.due_date, t.estimated_hours, t.complexity, t.progress, t.position,
+	t.assignee_id, t.reporter_id, t.start_date, t.due_date, t.estimated_hours, t.complexity, t.progress,
+	(SELECT count(*) FROM tasks s WHERE s.group_id = t.group_id AND s.position < t.position) AS position,
 	t.completed_at, t.created_at, t.updated_at, t.number,
 	(SELECT p.key FROM projects p WHERE p.id = t.project_id) || '-' || t.number AS reference`
 
@@ -273,7 +274,7 @@ func (s *Store) CreateTask(ctx context.Context, a Actor, in TaskInput) (Task, er
 			INSERT INTO tasks (organization_id, project_id, group_id, title, description, status, priority, assignee_id,
 				reporter_id, start_date, due_date, estimated_hours, complexity, progress, position, completed_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
-				(SELECT count(*) FROM tasks WHERE group_id = $3), CASE WHEN $15 THEN now() END)
+				`+appendRankSQL+`, CASE WHEN $15 THEN now() END)
 			RETURNING id`,
 			a.OrgID, p.ID, groupID, in.Title, in.Description, st.Code, in.Priority, in.AssigneeID,
 			a.UserID, start, due, in.EstimatedHours, in.Complexity, progress, st.IsTerminal)
@@ -333,7 +334,7 @@ func (s *Store) UpdateTask(ctx context.Context, a Actor, id string, p TaskPatch)
 	return t, nil
 }
 
-// DeleteTask removes a task and closes the gap in its group. Requires manage_tasks.
+// DeleteTask removes a task; the ranks of its group need no closing up. Requires manage_tasks.
 func (s *Store) DeleteTask(ctx context.Context, a Actor, id string) error {
 	err := s.withTaskTx(ctx, func(tx *sqlx.Tx) error {
 		ref, err := manageableTask(ctx, tx, a, id, false)
@@ -345,9 +346,6 @@ func (s *Store) DeleteTask(ctx context.Context, a Actor, id string) error {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM tasks WHERE id = $1`, id); err != nil {
-			return err
-		}
-		if err := compactGroup(ctx, tx, t.GroupID); err != nil {
 			return err
 		}
 		if err := audit(ctx, tx, a, ActionDeleted, "task", id, Changes{

@@ -100,8 +100,9 @@ func TestCreateTask_ConcurrentCreatesGetDistinctPositions(t *testing.T) {
 	if err := f.db.Select(&positions, `SELECT position FROM tasks WHERE group_id = $1 ORDER BY position`, f.group); err != nil {
 		t.Fatal(err)
 	}
+	// Ranks are gapped since issue 15 (store/task_ranks.go): distinct, each after the one before.
 	for i, p := range positions {
-		if p != i {
+		if len(positions) != 15 || i > 0 && p <= positions[i-1] {
 			t.Fatalf("positions %v", positions)
 		}
 	}

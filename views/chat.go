@@ -65,8 +65,8 @@ func taskChipHTML(c ChatTaskChip) string {
 	var b strings.Builder
 	b.WriteString(`<a class="task-chip task-chip--` + state + `" href="` + html.EscapeString(TaskDeepLink(c.ID)) + `"`)
 	b.WriteString(` hx-get="` + html.EscapeString(taskPanelURL(c.ID)) + `" hx-target="#task-panel" data-testid="chat-task-chip">`)
-	b.WriteString(`<svg class="icon" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="14" height="14" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">`)
-	b.WriteString(iconPaths[icon] + `</svg>`)
+	b.WriteString(`<svg class="icon" viewBox="0 0 24 24" width="14" height="14" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">`)
+	b.WriteString(`<use href="` + html.EscapeString(iconHref(icon)) + `"></use></svg>`)
 	b.WriteString(`<span class="task-chip__title">` + html.EscapeString(c.Title) + `</span>`)
 	if c.Status != "" {
 		b.WriteString(`<span class="task-chip__status">` + html.EscapeString(c.Status) + `</span>`)

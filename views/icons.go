@@ -18,6 +18,7 @@ var iconPaths = map[string]string{
 	"monitor":          `<rect width="20" height="14" x="2" y="3" rx="2"/><line x1="8" x2="16" y1="21" y2="21"/><line x1="12" x2="12" y1="17" y2="21"/>`,
 	"chevrons-up-down": `<path d="m7 15 5 5 5-5"/><path d="m7 9 5-5 5 5"/>`,
 	"chevron-down":     `<path d="m6 9 6 6 6-6"/>`,
+	"chevron-up":       `<path d="m18 15-6-6-6 6"/>`,
 	"check":            `<path d="M20 6 9 17l-5-5"/>`,
 	"x":                `<path d="M18 6 6 18"/><path d="m6 6 12 12"/>`,
 	"menu":             `<path d="M4 5h16"/><path d="M4 12h16"/><path d="M4 19h16"/>`,

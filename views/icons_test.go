@@ -65,3 +65,18 @@ func TestIcons_EveryNamedIconExists(t *testing.T) {
 		}
 	}
 }
+
+// The checked-in sprite is the one iconPaths makes; TRCR_UPDATE_ICONS=1 (`make icons`) rewrites it.
+func TestIconSprite_UpToDate(t *testing.T) {
+	path := filepath.Join("..", "static", filepath.FromSlash(iconSpriteAsset))
+	want := IconSprite()
+	if os.Getenv("TRCR_UPDATE_ICONS") != "" {
+		if err := os.WriteFile(path, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(path)
+	if err != nil || string(got) != string(want) {
+		t.Fatalf("%s is stale (%v): run make icons", path, err)
+	}
+}

@@ -95,17 +95,33 @@
     return col.querySelector("[data-board-more]");
   }
 
-  // reloadColumns replaces columns with the server's version after a refused move.
+  // reloadColumns replaces columns with the server's version (after a refused move, an edit in the task panel, a
+  // change by someone else): the server answers a column alone for a request that targets it.
   function reloadColumns(lists) {
     var seen = {};
+    var loads = [];
     lists.forEach(function (list) {
       var col = list && columnOf(list);
       if (!col || seen[col.id]) return;
       seen[col.id] = true;
       var sel = "#" + col.id;
-      window.htmx.ajax("GET", location.pathname + location.search, { target: sel, select: sel, swap: "outerHTML" });
+      loads.push(window.htmx.ajax("GET", location.pathname + location.search, { target: sel, select: sel, swap: "outerHTML" }));
     });
+    return loads;
   }
+
+  // Closing the task panel after an edit reloads the columns the task was and is in, not the whole board.
+  document.addEventListener("trcr:refresh-task", function (e) {
+    var b = board();
+    if (!b || e.target !== b || !e.detail) return;
+    var card = b.querySelector('.tcard[data-task-id="' + CSS.escape(e.detail.id) + '"]');
+    var now = e.detail.group && b.querySelector('.board-col__cards[data-group-id="' + CSS.escape(e.detail.group) + '"]');
+    if (!card && !now) return; // not on the board: reload all of it
+    e.preventDefault();
+    reloadColumns([card && card.closest(".board-col__cards"), now]).forEach(function (p) {
+      e.detail.wait.push(p);
+    });
+  });
 
   function save(card, toList, index, lists) {
     var id = card.getAttribute("data-task-id");

@@ -336,14 +336,18 @@
     return { start: d.from.start, due: isoDay(Math.max(e + shift, s)) };
   }
 
+  // autoScroll scrolls the chart while a bar is dragged near its edges. The scroller's box and scroll range are
+  // measured when the drag starts; a frame writes scrollLeft and the bar's transform and reads nothing back.
   function autoScroll() {
     if (!drag || !drag.scroller) return;
-    var r = drag.scroller.getBoundingClientRect(),
+    var r = drag.box,
       v = 0;
     if (drag.clientX > r.right - 40) v = 14;
     else if (drag.clientX < r.left + drag.labelsW + 40) v = -14;
+    v = Math.max(-drag.scrolled - drag.scroll0, Math.min(v, drag.maxScroll - drag.scroll0 - drag.scrolled));
     if (v) {
-      drag.scroller.scrollLeft += v;
+      drag.scrolled += v;
+      drag.scroller.scrollLeft = drag.scroll0 + drag.scrolled;
       follow(drag.clientX);
     }
     drag.raf = requestAnimationFrame(autoScroll);
@@ -351,7 +355,7 @@
 
   function follow(clientX) {
     var d = drag;
-    var dx = clientX - d.svg.getBoundingClientRect().left - d.x0;
+    var dx = clientX - (d.svgLeft - d.scrolled) - d.x0;
     if (!d.moved && Math.abs(dx) < 4) return;
     if (!d.moved) {
       d.moved = true;
@@ -418,6 +422,11 @@
       labelsW: labels ? labels.getBoundingClientRect().width : 0,
       clientX: e.clientX,
       raf: 0,
+      svgLeft: svg.getBoundingClientRect().left,
+      box: scroller ? scroller.getBoundingClientRect() : null,
+      scroll0: scroller ? scroller.scrollLeft : 0,
+      maxScroll: scroller ? scroller.scrollWidth - scroller.clientWidth : 0,
+      scrolled: 0,
     };
     try {
       bar.setPointerCapture(e.pointerId);
@@ -565,14 +574,25 @@
   }
 
   // The month (or year) names of the scale follow the scroll, so the one in view is always named.
-  function stickMonths(p) {
-    var left = p.scroller.scrollLeft;
-    p.scroller.querySelectorAll(".gantt-scale__month").forEach(function (t) {
-      var x = +t.getAttribute("data-x"),
-        w = +t.getAttribute("data-w");
-      if (x > left + p.scroller.clientWidth || x + w < left) return;
-      var at = Math.min(Math.max(x, left) + 8, x + w - t.getComputedTextLength() - 8);
-      t.setAttribute("x", Math.max(x + 8, at));
+  // stickMonths keeps the month names in view while the chart scrolls. Everything it reads (the months' text
+  // widths, the visible width) is measured once per chart, so a frame only reads scrollLeft and writes
+  // transforms: measuring each label between writes forced a layout per label per frame (issue 15).
+  function stickMonths(scroller) {
+    var m = scroller._months;
+    if (!m) {
+      m = scroller._months = { width: scroller.clientWidth, items: [] };
+      scroller.querySelectorAll(".gantt-scale__month").forEach(function (t) {
+        m.items.push({ el: t, x: +t.getAttribute("data-x"), w: +t.getAttribute("data-w"), text: t.getComputedTextLength(), dx: 0 });
+      });
+    }
+    var left = scroller.scrollLeft;
+    m.items.forEach(function (it) {
+      if (it.x > left + m.width || it.x + it.w < left) return;
+      var at = Math.max(it.x + 8, Math.min(Math.max(it.x, left) + 8, it.x + it.w - it.text - 8));
+      var dx = at - (it.x + 8);
+      if (dx === it.dx) return;
+      it.dx = dx;
+      it.el.setAttribute("transform", "translate(" + dx + " 0)");
     });
   }
 
@@ -582,21 +602,26 @@
     function (e) {
       if (stickPending || !(e.target instanceof Element) || !e.target.matches("[data-gantt-scroller]")) return;
       stickPending = true;
-      var p = parts(e.target.closest(".gantt"));
+      var scroller = e.target;
       requestAnimationFrame(function () {
         stickPending = false;
-        if (p) stickMonths(p);
+        stickMonths(scroller);
       });
     },
     { capture: true, passive: true }
   );
+  window.addEventListener("resize", function () {
+    document.querySelectorAll("[data-gantt-scroller]").forEach(function (s) {
+      s._months = null;
+    });
+  });
 
   var keepDay = NaN; // the day in the middle of the chart across a zoom change
 
   function init(root) {
     var p = parts(root);
     if (!p) return;
-    stickMonths(p);
+    stickMonths(p.scroller);
     var g = geom(p.svg);
     if (!isNaN(keepDay)) {
       scrollToX(p, ((keepDay - g.origin) / DAY) * g.dayW, 0.5, false);

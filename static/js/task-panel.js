@@ -69,6 +69,8 @@
     var r = root();
     var p = panel();
     var wasOpen = document.documentElement.classList.contains("has-task-panel");
+    // What the page needs to refresh only the task's own parts: the task, and the group the panel left it in.
+    var task = p ? { id: p.getAttribute("data-task-id"), group: (p.querySelector("#tp-group") || {}).value } : {};
     if (p) p.remove();
     if (r) r.innerHTML = "";
     document.documentElement.classList.remove("has-task-panel");
@@ -84,7 +86,7 @@
     opener = null;
     if (dirty) {
       dirty = false;
-      refreshPage().then(function () {
+      refreshPage(task).then(function () {
         refocus(back, backID);
       });
     } else {
@@ -107,11 +109,17 @@
   // refreshPage reloads, in place, the parts of the page that show tasks.
   // Around it, "trcr:before-refresh" and "trcr:refreshed" let a page keep what it loaded on demand (the board's
   // extra cards): a listener of the latter may push a promise to detail.wait, which the refresh then waits for.
-  function refreshPage() {
+  // A part that can refresh less than itself for one task (the board: the task's columns) handles
+  // "trcr:refresh-task" on itself, detail {id, group, wait}, and cancels it.
+  function refreshPage(task) {
     if (!window.htmx) return Promise.resolve();
     var loads = [];
     document.body.dispatchEvent(new CustomEvent("trcr:before-refresh"));
     document.querySelectorAll("[data-refresh-on-task-change][id]").forEach(function (el) {
+      if (task && task.id) {
+        var ev = new CustomEvent("trcr:refresh-task", { cancelable: true, detail: { id: task.id, group: task.group, wait: loads } });
+        if (!el.dispatchEvent(ev)) return;
+      }
       var sel = "#" + el.id;
       loads.push(window.htmx.ajax("GET", location.pathname + location.search, { target: sel, select: sel, swap: "outerHTML" }));
     });
