@@ -177,10 +177,12 @@ type InvoiceLineRow struct {
 	InvoiceID   string
 	Description string
 	Quantity    string
-	// UnitPrice is the price in major units as typed or formatted ("85.00").
-	UnitPrice string
-	Amount    int64
-	Currency  string
+	// UnitPrice is the price in major units as typed or formatted ("85.00"); UnitPriceAmount the stored price in
+	// minor units, for read-only rows.
+	UnitPrice       string
+	UnitPriceAmount int64
+	Amount          int64
+	Currency        string
 	// Entries is the number of time entries the line bills.
 	Entries  int
 	Editable bool
