@@ -38,6 +38,7 @@ func (h *Handlers) mountOrganization(g *router) {
 	g.POST("/members/:id/remove", h.removeMember, h.requireOrg)
 
 	g.GET("/audit-logs", h.auditLogPage, h.requireOrg)
+	g.POST("/dashboard/setup/dismiss", h.dismissSetupChecklist, h.requireOrg)
 }
 
 func (h *Handlers) dashboard(c echo.Context) error {
@@ -50,22 +51,57 @@ func (h *Handlers) dashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	u := currentUser(c)
 	d := views.DashboardView{
 		MemberCount: dp.ActiveMembers, PendingInvites: dp.InvitedMembers, Role: a.Role,
 		Currency: dp.Currency, Timezone: dp.Timezone, Now: h.now(),
-		Checklist: []views.ChecklistItem{
-			{Label: "Verify your email", Hint: "Follow the link we emailed you.", Href: "/profile", Done: u.EmailVerified},
-			{Label: "Create your organization", Href: "/settings/organization", Done: true},
-			{Label: "Invite your team", Hint: "Send an invitation by email.", Href: "/members#invite", Done: dp.ActiveMembers+dp.InvitedMembers > 1},
-			{Label: "Add your logo", Hint: "It appears on invoices.", Href: "/settings/organization", Done: dp.HasLogo},
-			{Label: "Add a profile photo", Href: "/profile", Done: u.AvatarKey != nil},
-		},
+		Checklist: setupChecklist(currentUser(c), a.Permissions(), dp), FirstVisit: dp.Overview.FirstVisit,
+		WeekSeconds: dp.Overview.WeekSeconds, SetupDismissed: dp.Overview.Setup.Dismissed,
+	}
+	if t := dp.Overview.Running; t != nil {
+		d.Running = &views.DashboardTimerView{StartedAt: t.StartedAt, Project: t.ProjectName, Description: t.Description}
+	}
+	if b := dp.Overview.Billing; b != nil {
+		d.Billing = &views.DashboardBillingView{UnbilledSeconds: b.UnbilledSeconds, Outstanding: b.Outstanding,
+			OutstandingCount: b.OutstandingCount, Overdue: b.Overdue, OverdueCount: b.OverdueCount}
 	}
 	if dp.RecentActivity != nil {
 		d.RecentActivity = auditEntries(dp.RecentActivity)
 	}
 	return render(c, http.StatusOK, views.DashboardPage(p, d, dashboardWork(dp.Work)))
+}
+
+// setupChecklist is the dashboard's "Get set up" list: the steps of a new organization the viewer may take.
+func setupChecklist(u *store.User, perm store.Permissions, dp store.DashboardPage) []views.ChecklistItem {
+	setup := dp.Overview.Setup
+	items := []views.ChecklistItem{
+		{Label: "Verify your email", Hint: "Follow the link we emailed you.", Href: "/profile", Done: u.EmailVerified},
+		{Label: "Create your organization", Href: "/settings/organization", Done: true},
+	}
+	if perm.ManageClients {
+		items = append(items, views.ChecklistItem{Label: "Add your first client", Hint: "Who you bill for your work.", Href: "/clients/new", Done: setup.HasClient})
+	}
+	if perm.CreateProjects || setup.HasProject {
+		items = append(items, views.ChecklistItem{Label: "Create your first project", Hint: "Link it to a client to bill its time.", Href: "/projects/new", Done: setup.HasProject})
+	}
+	items = append(items, views.ChecklistItem{Label: "Track your first time", Hint: "Start the timer in the top bar, or type hours into the timesheet.", Href: "/time", Done: setup.HasTimeEntry})
+	if perm.ManageMembers {
+		items = append(items, views.ChecklistItem{Label: "Invite your team", Hint: "Send an invitation by email.", Href: "/members#invite", Done: dp.ActiveMembers+dp.InvitedMembers > 1})
+	}
+	if perm.ManageOrganization {
+		items = append(items, views.ChecklistItem{Label: "Add your logo", Hint: "It appears on invoices.", Href: "/settings/organization", Done: dp.HasLogo})
+	}
+	return append(items, views.ChecklistItem{Label: "Add a profile photo", Href: "/profile", Done: u.AvatarKey != nil})
+}
+
+// dismissSetupChecklist hides the checklist for the member: htmx removes the card, a plain form goes home.
+func (h *Handlers) dismissSetupChecklist(c echo.Context) error {
+	if err := h.store.DismissSetupChecklist(c.Request().Context(), currentActor(c)); err != nil {
+		return err
+	}
+	if isHTMX(c) {
+		return c.NoContent(http.StatusOK)
+	}
+	return redirect(c, "/")
 }
 
 // dashboardWork translates the caller's work for the dashboard.
