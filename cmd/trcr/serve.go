@@ -30,6 +30,7 @@ import (
 	"github.com/trcr/trcr/store/blob"
 	"github.com/trcr/trcr/store/mail"
 	"github.com/trcr/trcr/store/pgembed"
+	"github.com/trcr/trcr/store/seed"
 )
 
 // databaseURL returns the configured database's URL, or starts the embedded cluster under the data dir when
@@ -51,7 +52,7 @@ func databaseURL(ctx context.Context, cfg config, log *slog.Logger) (string, fun
 		stop()
 		return "", nil, err
 	}
-	log.Info("embedded postgres running", "dir", filepath.Join(cfg.DataDir, "postgres"))
+	log.Info("embedded postgres running", "dir", cluster.Dir())
 	return cluster.URL("trcr"), stop, nil
 }
 
@@ -163,7 +164,7 @@ func newApp(ctx context.Context, cfg config, db *sqlx.DB, log *slog.Logger) (*ap
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = clientIP(cfg.TrustedProxies)
 	e.Use(middleware.RequestID())
-	e.Use(requestLogger(log))
+	e.Use(requestLogger(log, cfg.RequestLogLevel))
 	e.Use(deadlines(cfg))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 		log.Error("panic", "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err, "stack", string(stack))
@@ -244,9 +245,20 @@ func isLoopbackURL(raw string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// readyBanner is printed last when the server is up: where to open it and, on a development machine (the dev
+// mailbox is on), the demo login that `make seed` creates.
+func readyBanner(cfg config) string {
+	b := "\n  TRCR is running at " + cfg.BaseURL + "\n"
+	if cfg.DevMailbox {
+		b += "  Demo login: " + seed.DemoOwnerEmail + " / " + seed.DemoPassword + " (run `make seed` in another terminal to create it)\n" +
+			"  Emails: " + cfg.BaseURL + "/dev/mailbox\n"
+	}
+	return b + "\n"
+}
+
 // requestLogger logs each request once its answer is decided: errors go through the error handler first
 // (HandleError), so the status logged is the one the client got. Secrets in the URI are redacted.
-func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
+func requestLogger(log *slog.Logger, level slog.Level) echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true, LogRequestID: true, LogRemoteIP: true,
 		HandleError: true,
@@ -254,7 +266,7 @@ func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
 			if strings.HasPrefix(v.URI, "/static/") || v.URI == "/healthz" {
 				return nil
 			}
-			log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
+			log.LogAttrs(c.Request().Context(), level, "request",
 				slog.String("id", v.RequestID), slog.String("method", v.Method), slog.String("uri", redactURI(v.URI)),
 				slog.Int("status", v.Status), slog.Duration("latency", v.Latency), slog.String("ip", v.RemoteIP))
 			return nil
@@ -401,7 +413,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("TRCR is running", "url", cfg.BaseURL)
-	fmt.Printf("\n  TRCR is running at %s\n\n", cfg.BaseURL)
+	fmt.Print(readyBanner(cfg))
 
 	select {
 	case err := <-errc:
