@@ -198,6 +198,7 @@ func (h *Handlers) invoicesPage(c echo.Context) error {
 			Total: inv.Total, Balance: inv.Balance,
 		})
 	}
+	v.Counts, v.Currency, v.Outstanding, v.Overdue = ip.Summary.Counts, ip.Summary.Currency, ip.Summary.Outstanding, ip.Summary.Overdue
 	query := f.Query()
 	v.Pagination = views.Pagination{Page: l.Page, PerPage: ivPerPage, Total: l.Total, Path: "/invoices", Query: query, Target: "#invoice-results"}
 	p, err := h.page(c, "Invoices", views.NavInvoices)

@@ -34,6 +34,11 @@ type InvoiceListView struct {
 	Pagination Pagination
 	// Error explains a filter the server could not apply (e.g. a range that ends before it starts).
 	Error string
+	// Counts are the organization's invoices by status ("" is all); Outstanding and Overdue the unpaid balances,
+	// in Currency.
+	Counts               map[string]int
+	Currency             string
+	Outstanding, Overdue int64
 }
 
 // InvoiceListFilter is the list's query; From and To are YYYY-MM-DD on the issue date.
