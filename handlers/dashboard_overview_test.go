@@ -117,3 +117,17 @@ func TestDashboard_TimeAndBillingFiguresFollowPermissions(t *testing.T) {
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+// The audit log shows when things happened in the viewer's timezone, not the server's.
+func TestAuditLog_TimesInTheViewersTimezone(t *testing.T) {
+	w := ivSetup(t)
+	w.e.db.MustExec(`UPDATE users SET timezone = 'Asia/Tokyo' WHERE email = 'olivia@example.com'`)
+	p := w.owner.get("/audit-logs")
+	when := p.doc.Find(`[data-testid="audit-when"]`).First()
+	if title := when.AttrOr("title", ""); !strings.HasSuffix(title, " JST") {
+		t.Errorf("audit time %q, want Tokyo time", title)
+	}
+	if dt := when.AttrOr("datetime", ""); !strings.HasSuffix(dt, "+09:00") {
+		t.Errorf("datetime %q", dt)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -65,7 +66,7 @@ func (h *Handlers) dashboard(c echo.Context) error {
 			OutstandingCount: b.OutstandingCount, Overdue: b.Overdue, OverdueCount: b.OverdueCount}
 	}
 	if dp.RecentActivity != nil {
-		d.RecentActivity = auditEntries(dp.RecentActivity)
+		d.RecentActivity = auditEntries(dp.RecentActivity, location(currentUser(c).Timezone))
 	}
 	return render(c, http.StatusOK, views.DashboardPage(p, d, dashboardWork(dp.Work)))
 }
@@ -493,10 +494,11 @@ func (h *Handlers) removeMember(c echo.Context) error {
 
 // --- audit log ---
 
-func auditEntries(items []store.AuditEntry) []views.AuditEntry {
+// auditEntries translates audit entries, their times in the viewer's timezone (loc).
+func auditEntries(items []store.AuditEntry, loc *time.Location) []views.AuditEntry {
 	out := make([]views.AuditEntry, 0, len(items))
 	for _, e := range items {
-		ve := views.AuditEntry{ID: e.ID, At: e.CreatedAt, ActorName: e.UserName, Action: e.Action, EntityType: e.EntityType, EntityID: e.EntityID}
+		ve := views.AuditEntry{ID: e.ID, At: e.CreatedAt.In(loc), ActorName: e.UserName, Action: e.Action, EntityType: e.EntityType, EntityID: e.EntityID}
 		ve.ActorInitials = initials(e.UserName, "")
 		ve.EntityLabel = entityLabel(e.Changes)
 		fields := make([]string, 0, len(e.Changes))
@@ -573,7 +575,7 @@ func (h *Handlers) auditLogPage(c echo.Context) error {
 	}
 	l := ap.Entries
 	v := views.AuditLogView{
-		Entries: auditEntries(l.Items), Filter: f, Now: h.now(),
+		Entries: auditEntries(l.Items, location(currentUser(c).Timezone)), Filter: f, Now: h.now(),
 		Actions:     []string{store.ActionCreated, store.ActionUpdated, store.ActionDeleted},
 		EntityTypes: []string{"organization", "member"},
 		Pagination:  views.Pagination{Page: l.Page, PerPage: l.PerPage, Total: l.Total, Path: "/audit-logs", Query: url.Values(c.QueryParams()), Target: "#audit-results"},

@@ -374,7 +374,7 @@ func DashboardPage(p Page, d DashboardView, work ...DashboardWork) templ.Compone
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "</progress><form method=\"post\" action=\"/dashboard/setup/dismiss\" hx-post=\"/dashboard/setup/dismiss\" hx-target=\"#setup-checklist\" hx-swap=\"outerHTML\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "</progress><form method=\"post\" action=\"/dashboard/setup/dismiss\" hx-post=\"/dashboard/setup/dismiss\" hx-target=\"#setup-checklist\" hx-swap=\"outerHTML\" data-testid=\"checklist-dismiss-form\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
