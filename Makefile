@@ -10,11 +10,15 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: run build serve test test-short generate check-generated vet deps-run deps-test seed clean bench-http
 
 # The dev mailbox (emails shown at /dev/mailbox to this machine) is on for `make run` unless SMTP is configured.
+# Requests are logged at debug (TRCR_LOG_LEVEL=debug shows them), so the log shows what else happens.
 run: deps-run build ## install what is missing, build and serve on the embedded default
+	@echo "==> Starting TRCR: PostgreSQL under $${TRCR_DATA_DIR:-./data}/postgres, migrations, then the server"
+	@TRCR_REQUEST_LOG_LEVEL="$${TRCR_REQUEST_LOG_LEVEL:-debug}" \
 	TRCR_DEV_MAILBOX="$${TRCR_DEV_MAILBOX:-$$([ -n "$$TRCR_SMTP_URL" ] && echo false || echo true)}" $(BIN) serve
 
 build: ## build bin/trcr
-	$(GO) build -o $(BIN) ./cmd/trcr
+	@echo "==> Building $(BIN) (the first build downloads and compiles every module: a minute or two)"
+	@$(GO) build -o $(BIN) ./cmd/trcr
 
 seed: deps-run build ## create the demo organization
 	$(BIN) seed
@@ -24,6 +28,7 @@ generate: ## regenerate templ components
 
 # check-generated fails when `templ generate` would change a committed *_templ.go file.
 check-generated:
+	@echo "==> Checking that templ generate leaves the committed *_templ.go files unchanged"
 	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
 	git ls-files -z '*_templ.go' | xargs -0 -I{} cp --parents {} $$tmp; \
 	$(GO) tool templ generate >/dev/null 2>&1 || { echo "templ generate failed"; exit 1; }; \
@@ -31,13 +36,19 @@ check-generated:
 	exit $$status
 
 vet:
-	$(GO) vet ./...
+	@echo "==> go vet ./..."
+	@$(GO) vet ./...
 
+# go test -json piped to cmd/testsum: a line per package as it finishes (and what is still running), failed
+# tests' output in full, a summary last; the exit status is go test's or testsum's, whichever failed.
 test: deps-test check-generated vet ## run every test (starts its own PostgreSQL)
-	$(GO) test -count=1 -timeout 30m ./...
+	@echo "==> go test ./... (every package; the first line appears when the first package is done)"
+	@$(GO) build -o bin/testsum ./cmd/testsum
+	@set -o pipefail; $(GO) test -count=1 -timeout 30m -json ./... | bin/testsum
 
 test-short: ## the tests without the browser
-	$(GO) test -count=1 -short ./...
+	@$(GO) build -o bin/testsum ./cmd/testsum
+	@set -o pipefail; $(GO) test -count=1 -short -json ./... | bin/testsum
 
 # Whole requests beside pgbench -S on one private PostgreSQL (docs/PERFORMANCE.md, "Throughput of whole requests").
 bench-http: deps-run ## API and page throughput as shares of pgbench -S (slow: seeds 100,000 tasks)

@@ -68,7 +68,7 @@ func (h *Handlers) clientsPage(c echo.Context) error {
 		query.Set("q", q)
 	}
 	v := views.ClientsView{
-		Q: q, CanManage: a.Permissions().ManageClients,
+		Q: q, CanManage: a.Permissions().ManageClients, ShowBilling: cp.Billing != nil,
 		Pagination: views.Pagination{Page: l.Page, PerPage: l.PerPage, Total: l.Total, Path: "/clients", Query: query, Target: "#clients-results"},
 	}
 	for _, cl := range l.Items {
@@ -80,6 +80,8 @@ func (h *Handlers) clientsPage(c echo.Context) error {
 		if cl.HourlyRate != nil {
 			row.HasRate, row.RateCents = true, *cl.HourlyRate
 		}
+		b := cp.Billing[cl.ID]
+		row.OpenBalance, row.UnbilledSeconds = b.OpenBalance, b.UnbilledSeconds
 		v.Clients = append(v.Clients, row)
 	}
 	if clFragment(c, "clients-results") {

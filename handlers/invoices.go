@@ -68,8 +68,8 @@ func ivTotals(inv store.Invoice) views.InvoiceTotalsView {
 
 func ivLineRow(inv store.Invoice, it store.InvoiceLineItem) views.InvoiceLineRow {
 	return views.InvoiceLineRow{
-		ID: it.ID, InvoiceID: inv.ID, Description: it.Description, Quantity: it.Quantity.String(),
-		UnitPrice: views.MajorUnits(it.UnitPrice, inv.Currency), Amount: it.Amount, Currency: inv.Currency,
+		ID: it.ID, InvoiceID: inv.ID, Description: it.Description, Quantity: views.FormatQuantity(it.Quantity.String()),
+		UnitPrice: views.MajorUnits(it.UnitPrice, inv.Currency), UnitPriceAmount: it.UnitPrice, Amount: it.Amount, Currency: inv.Currency,
 		Entries: len(it.TimeEntryIDs), Editable: inv.Status == store.InvoiceDraft,
 	}
 }
@@ -198,6 +198,7 @@ func (h *Handlers) invoicesPage(c echo.Context) error {
 			Total: inv.Total, Balance: inv.Balance,
 		})
 	}
+	v.Counts, v.Currency, v.Outstanding, v.Overdue = ip.Summary.Counts, ip.Summary.Currency, ip.Summary.Outstanding, ip.Summary.Overdue
 	query := f.Query()
 	v.Pagination = views.Pagination{Page: l.Page, PerPage: ivPerPage, Total: l.Total, Path: "/invoices", Query: query, Target: "#invoice-results"}
 	p, err := h.page(c, "Invoices", views.NavInvoices)
@@ -433,13 +434,18 @@ func (h *Handlers) updateInvoiceDetails(c echo.Context) error {
 // --- line items ---
 
 // ivLineInput reads a line's fields. The unit price goes to the store as typed, in major units of the invoice's
-// currency: the store reads it after its permission check.
+// currency: the store reads it after its permission check. A line shows its quantity rounded to two decimals
+// (quantity_shown); sent back untouched it leaves the stored quantity (say 0.0522 hours) and its amount as they are.
 func ivLineInput(c echo.Context) (store.LineItemInput, views.InvoiceLineRow) {
 	r := views.InvoiceLineRow{
 		Description: c.FormValue("description"), Quantity: strings.TrimSpace(c.FormValue("quantity")),
 		UnitPrice: strings.TrimSpace(c.FormValue("unit_price")),
 	}
-	return store.LineItemInput{Description: &r.Description, Quantity: &r.Quantity, UnitPriceText: &r.UnitPrice}, r
+	in := store.LineItemInput{Description: &r.Description, Quantity: &r.Quantity, UnitPriceText: &r.UnitPrice}
+	if shown := c.FormValue("quantity_shown"); shown != "" && shown == r.Quantity {
+		in.Quantity = nil
+	}
+	return in, r
 }
 
 // addInvoiceLine adds a line. The use case answers first (403 for members, 404 for other organizations'

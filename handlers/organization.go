@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -38,6 +39,7 @@ func (h *Handlers) mountOrganization(g *router) {
 	g.POST("/members/:id/remove", h.removeMember, h.requireOrg)
 
 	g.GET("/audit-logs", h.auditLogPage, h.requireOrg)
+	g.POST("/dashboard/setup/dismiss", h.dismissSetupChecklist, h.requireOrg)
 }
 
 func (h *Handlers) dashboard(c echo.Context) error {
@@ -50,22 +52,57 @@ func (h *Handlers) dashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	u := currentUser(c)
 	d := views.DashboardView{
 		MemberCount: dp.ActiveMembers, PendingInvites: dp.InvitedMembers, Role: a.Role,
 		Currency: dp.Currency, Timezone: dp.Timezone, Now: h.now(),
-		Checklist: []views.ChecklistItem{
-			{Label: "Verify your email", Hint: "Follow the link we emailed you.", Href: "/profile", Done: u.EmailVerified},
-			{Label: "Create your organization", Href: "/settings/organization", Done: true},
-			{Label: "Invite your team", Hint: "Send an invitation by email.", Href: "/members#invite", Done: dp.ActiveMembers+dp.InvitedMembers > 1},
-			{Label: "Add your logo", Hint: "It appears on invoices.", Href: "/settings/organization", Done: dp.HasLogo},
-			{Label: "Add a profile photo", Href: "/profile", Done: u.AvatarKey != nil},
-		},
+		Checklist: setupChecklist(currentUser(c), a.Permissions(), dp), FirstVisit: dp.Overview.FirstVisit,
+		WeekSeconds: dp.Overview.WeekSeconds, SetupDismissed: dp.Overview.Setup.Dismissed,
+	}
+	if t := dp.Overview.Running; t != nil {
+		d.Running = &views.DashboardTimerView{StartedAt: t.StartedAt, Project: t.ProjectName, Description: t.Description}
+	}
+	if b := dp.Overview.Billing; b != nil {
+		d.Billing = &views.DashboardBillingView{UnbilledSeconds: b.UnbilledSeconds, Outstanding: b.Outstanding,
+			OutstandingCount: b.OutstandingCount, Overdue: b.Overdue, OverdueCount: b.OverdueCount}
 	}
 	if dp.RecentActivity != nil {
-		d.RecentActivity = auditEntries(dp.RecentActivity)
+		d.RecentActivity = auditEntries(dp.RecentActivity, location(currentUser(c).Timezone))
 	}
 	return render(c, http.StatusOK, views.DashboardPage(p, d, dashboardWork(dp.Work)))
+}
+
+// setupChecklist is the dashboard's "Get set up" list: the steps of a new organization the viewer may take.
+func setupChecklist(u *store.User, perm store.Permissions, dp store.DashboardPage) []views.ChecklistItem {
+	setup := dp.Overview.Setup
+	items := []views.ChecklistItem{
+		{Label: "Verify your email", Hint: "Follow the link we emailed you.", Href: "/profile", Done: u.EmailVerified},
+		{Label: "Create your organization", Href: "/settings/organization", Done: true},
+	}
+	if perm.ManageClients {
+		items = append(items, views.ChecklistItem{Label: "Add your first client", Hint: "Who you bill for your work.", Href: "/clients/new", Done: setup.HasClient})
+	}
+	if perm.CreateProjects || setup.HasProject {
+		items = append(items, views.ChecklistItem{Label: "Create your first project", Hint: "Link it to a client to bill its time.", Href: "/projects/new", Done: setup.HasProject})
+	}
+	items = append(items, views.ChecklistItem{Label: "Track your first time", Hint: "Start the timer in the top bar, or type hours into the timesheet.", Href: "/time", Done: setup.HasTimeEntry})
+	if perm.ManageMembers {
+		items = append(items, views.ChecklistItem{Label: "Invite your team", Hint: "Send an invitation by email.", Href: "/members#invite", Done: dp.ActiveMembers+dp.InvitedMembers > 1})
+	}
+	if perm.ManageOrganization {
+		items = append(items, views.ChecklistItem{Label: "Add your logo", Hint: "It appears on invoices.", Href: "/settings/organization", Done: dp.HasLogo})
+	}
+	return append(items, views.ChecklistItem{Label: "Add a profile photo", Href: "/profile", Done: u.AvatarKey != nil})
+}
+
+// dismissSetupChecklist hides the checklist for the member: htmx removes the card, a plain form goes home.
+func (h *Handlers) dismissSetupChecklist(c echo.Context) error {
+	if err := h.store.DismissSetupChecklist(c.Request().Context(), currentActor(c)); err != nil {
+		return err
+	}
+	if isHTMX(c) {
+		return c.NoContent(http.StatusOK)
+	}
+	return redirect(c, "/")
 }
 
 // dashboardWork translates the caller's work for the dashboard.
@@ -457,10 +494,11 @@ func (h *Handlers) removeMember(c echo.Context) error {
 
 // --- audit log ---
 
-func auditEntries(items []store.AuditEntry) []views.AuditEntry {
+// auditEntries translates audit entries, their times in the viewer's timezone (loc).
+func auditEntries(items []store.AuditEntry, loc *time.Location) []views.AuditEntry {
 	out := make([]views.AuditEntry, 0, len(items))
 	for _, e := range items {
-		ve := views.AuditEntry{ID: e.ID, At: e.CreatedAt, ActorName: e.UserName, Action: e.Action, EntityType: e.EntityType, EntityID: e.EntityID}
+		ve := views.AuditEntry{ID: e.ID, At: e.CreatedAt.In(loc), ActorName: e.UserName, Action: e.Action, EntityType: e.EntityType, EntityID: e.EntityID}
 		ve.ActorInitials = initials(e.UserName, "")
 		ve.EntityLabel = entityLabel(e.Changes)
 		fields := make([]string, 0, len(e.Changes))
@@ -537,7 +575,7 @@ func (h *Handlers) auditLogPage(c echo.Context) error {
 	}
 	l := ap.Entries
 	v := views.AuditLogView{
-		Entries: auditEntries(l.Items), Filter: f, Now: h.now(),
+		Entries: auditEntries(l.Items, location(currentUser(c).Timezone)), Filter: f, Now: h.now(),
 		Actions:     []string{store.ActionCreated, store.ActionUpdated, store.ActionDeleted},
 		EntityTypes: []string{"organization", "member"},
 		Pagination:  views.Pagination{Page: l.Page, PerPage: l.PerPage, Total: l.Total, Path: "/audit-logs", Query: url.Values(c.QueryParams()), Target: "#audit-results"},

@@ -11,6 +11,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"github.com/trcr/trcr/store/format"
 )
 
 // GenerateInput is the range of POST /invoices/:id/generate: inclusive days in the organization's timezone
@@ -37,8 +39,10 @@ type lineGroup struct {
 	taskID      *string
 	rate        int64
 	seconds     int64
-	first       time.Time
+	first, last time.Time
 	ids         []string
+	// base is the grouping key without the rate: two groups with one base are one task split by its rates.
+	base string
 }
 
 // GenerateInvoiceLineItems bills the unbilled time of a draft invoice's project (or of all the client's
@@ -72,7 +76,7 @@ func (s *Store) GenerateInvoiceLineItems(ctx context.Context, a Actor, invoiceID
 			return err
 		}
 		if len(entries) > 0 {
-			if err := addGeneratedLines(ctx, tx, a, inv, entries); err != nil {
+			if err := addGeneratedLines(ctx, tx, a, inv, entries, org.location()); err != nil {
 				return err
 			}
 			if err := recomputeInvoiceTotals(ctx, tx, inv.ID); err != nil {
@@ -130,7 +134,7 @@ func claimUnbilledEntries(ctx context.Context, tx *sqlx.Tx, a Actor, inv Invoice
 }
 
 // addGeneratedLines groups claimed entries into line items, in the order of their first entry.
-func addGeneratedLines(ctx context.Context, tx *sqlx.Tx, a Actor, inv Invoice, entries []billedEntry) error {
+func addGeneratedLines(ctx context.Context, tx *sqlx.Tx, a Actor, inv Invoice, entries []billedEntry, loc *time.Location) error {
 	groups := map[string]*lineGroup{}
 	var order []*lineGroup
 	sort.Slice(entries, func(i, j int) bool {
@@ -150,15 +154,20 @@ func addGeneratedLines(ctx context.Context, tx *sqlx.Tx, a Actor, inv Invoice, e
 			}
 			key = "text:" + desc
 		}
+		base := key
 		key += fmt.Sprintf("|%d", e.Rate)
 		g := groups[key]
 		if g == nil {
-			g = &lineGroup{description: desc, taskID: e.TaskID, rate: e.Rate, first: e.StartedAt}
+			g = &lineGroup{description: desc, taskID: e.TaskID, rate: e.Rate, first: e.StartedAt, base: base}
 			groups[key] = g
 			order = append(order, g)
 		}
 		g.seconds += e.Seconds
+		g.last = e.StartedAt
 		g.ids = append(g.ids, e.ID)
+	}
+	if err := explainSplitLines(ctx, tx, inv, order, loc); err != nil {
+		return err
 	}
 	var pos int
 	if err := tx.GetContext(ctx, &pos, `SELECT coalesce(max(position), 0) FROM invoice_line_items WHERE invoice_id = $1`, inv.ID); err != nil {
@@ -193,6 +202,53 @@ func addGeneratedLines(ctx context.Context, tx *sqlx.Tx, a Actor, inv Invoice, e
 		}
 	}
 	return nil
+}
+
+// explainSplitLines says why a task or description is billed on more than one line, so two lines with one
+// name do not read as a mistake: "(at 120.00 EUR/h)" when its time has different rates, and the period of its
+// entries ("(Mar 1 – Mar 15, 2026)") when an earlier generation already billed it on this invoice.
+func explainSplitLines(ctx context.Context, tx *sqlx.Tx, inv Invoice, groups []*lineGroup, loc *time.Location) error {
+	var existing []string
+	if err := tx.SelectContext(ctx, &existing, `SELECT description FROM invoice_line_items WHERE invoice_id = $1`, inv.ID); err != nil {
+		return fmt.Errorf("generate: %w", err)
+	}
+	billedBefore := func(desc string) bool {
+		for _, d := range existing {
+			if d == desc || strings.HasPrefix(d, desc+" (") {
+				return true
+			}
+		}
+		return false
+	}
+	rates := map[string]int{}
+	for _, g := range groups {
+		rates[g.base]++
+	}
+	for _, g := range groups {
+		var why []string
+		if billedBefore(g.description) {
+			why = append(why, period(g.first.In(loc), g.last.In(loc)))
+		}
+		if rates[g.base] > 1 {
+			why = append(why, "at "+format.Money(g.rate, inv.Currency)+"/h")
+		}
+		if len(why) > 0 {
+			g.description += " (" + strings.Join(why, ", ") + ")"
+		}
+	}
+	return nil
+}
+
+// period writes the days from first to last: "Mar 3, 2026", "Mar 1 – Mar 15, 2026".
+func period(first, last time.Time) string {
+	a, b := format.DateOf(first), format.DateOf(last)
+	switch {
+	case a == b:
+		return a
+	case first.Year() == last.Year():
+		return first.Format("Jan 2") + " – " + b
+	}
+	return a + " – " + b
 }
 
 // HoursQuantity is seconds in hours, rounded half-up to the 4 decimals a quantity keeps.

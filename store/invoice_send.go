@@ -15,6 +15,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/trcr/trcr/store/format"
 	"github.com/trcr/trcr/store/mail"
 	"github.com/trcr/trcr/store/pdf"
 	"github.com/trcr/trcr/store/vocab"
@@ -296,7 +297,7 @@ func (s *Store) SendInvoice(ctx context.Context, a Actor, id string, in SendInvo
 		}
 		msg, err := mail.Invoice(mail.InvoiceEmail{
 			To: to, OrgName: org.Name, Number: out.Number, Message: message,
-			AmountDue: pdf.Money(out.Balance, out.Currency), DueDate: out.DueDate, Link: s.InvoiceLink(out.ID, out.PublicLinkVersion), PDF: file,
+			AmountDue: format.Money(out.Balance, out.Currency), DueDate: format.Date(out.DueDate), Link: s.InvoiceLink(out.ID, out.PublicLinkVersion), PDF: file,
 		})
 		if err != nil {
 			return fmt.Errorf("send invoice: %w", err)

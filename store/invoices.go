@@ -202,7 +202,7 @@ func (s *Store) Invoices(ctx context.Context, a Actor, f InvoiceFilter) (List[In
 	todayPH := q.arg(today) // after the count, which does not use it
 	rows := []Invoice{}
 	err = s.db.SelectContext(ctx, &rows, `SELECT `+invoiceSelect(todayPH)+` FROM invoices i WHERE `+q.cond()+`
-		ORDER BY i.issue_date DESC, i.created_at DESC, i.id DESC `+q.limit(f.Page), q.args...)
+		ORDER BY i.issue_date DESC, i.number DESC, i.id DESC `+q.limit(f.Page), q.args...)
 	if err != nil {
 		return out, fmt.Errorf("invoices: %w", err)
 	}

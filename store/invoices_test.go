@@ -233,7 +233,7 @@ func TestGenerate_OneLinePerTaskAndRateWithRateFallback(t *testing.T) {
 	for _, it := range got.LineItems {
 		lines = append(lines, line{it.Description, it.Quantity.String(), it.UnitPrice, len(it.TimeEntryIDs)})
 	}
-	want := []line{{"Design", "1.5", clientRate, 2}, {"Design", "1", entryRate, 1}, {"Meeting", "1.5", projectRate, 1}}
+	want := []line{{"Design (at 100.00 EUR/h)", "1.5", clientRate, 2}, {"Design (at 200.00 EUR/h)", "1", entryRate, 1}, {"Meeting", "1.5", projectRate, 1}}
 	if fmt.Sprint(lines) != fmt.Sprint(want) {
 		t.Fatalf("lines %v, want %v", lines, want)
 	}
@@ -434,7 +434,7 @@ func TestSendInvoice_EmailsThePDFToTheClientThroughSMTP(t *testing.T) {
 	if fmt.Sprint(e.To) != "[billing@zoe.example ann@zoe.example]" || e.Subject != "Invoice INV-2026-0001 from Acme Studio" {
 		t.Errorf("email to %v subject %q", e.To, e.Subject)
 	}
-	for _, want := range []string{"Please find attached invoice for March.", "EUR 1,575.00", "2026-03-31", "https://trcr.example/i/" + inv.ID + "?sig="} {
+	for _, want := range []string{"Please find attached invoice for March.", "1,575.00 EUR", "Mar 31, 2026", "https://trcr.example/i/" + inv.ID + "?sig="} {
 		if !strings.Contains(e.Text, want) || !strings.Contains(e.HTML, strings.ReplaceAll(want, "&", "&amp;")) {
 			t.Errorf("email lacks %q:\n%s", want, e.Text)
 		}
@@ -466,7 +466,7 @@ func TestSendInvoice_EmailsThePDFToTheClientThroughSMTP(t *testing.T) {
 		t.Fatalf("received %q with %d attachments", got.Subject, len(got.Attachments))
 	}
 	text := pdfText(t, got.Attachments[0].Data)
-	for _, want := range []string{"INV-2026-0001", "Zoë Müller GmbH", "Frontend development", "EUR 1,575.00"} {
+	for _, want := range []string{"INV-2026-0001", "Zoë Müller GmbH", "Frontend development", "1,575.00 EUR"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("received PDF lacks %q:\n%s", want, text)
 		}

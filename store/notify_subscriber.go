@@ -13,8 +13,8 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
+	"github.com/trcr/trcr/store/format"
 	trmail "github.com/trcr/trcr/store/mail"
-	"github.com/trcr/trcr/store/money"
 )
 
 // Notification types, as notification_preferences names them.
@@ -201,7 +201,7 @@ func (s *Store) invoicePaidNotices(ctx context.Context, tx *sqlx.Tx, e Event) ([
 	return []notice{{
 		Type: noticeInvoicePaid, To: admins,
 		Title: fmt.Sprintf("Invoice %s was paid", inv.Number),
-		Body:  fmt.Sprintf("%s paid %s %s in full.", client, inv.Currency, money.Grouped(inv.Total, inv.Currency)),
+		Body:  fmt.Sprintf("%s paid %s in full.", client, format.Money(inv.Total, inv.Currency)),
 		Link:  "/invoices/" + inv.ID, Data: map[string]any{"invoice_id": inv.ID, "number": inv.Number},
 		About: "invoice:" + inv.ID,
 	}}, nil

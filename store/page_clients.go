@@ -1,12 +1,27 @@
 package store
 
-import "context"
+import (
+	"context"
+	"fmt"
+
+	"github.com/lib/pq"
+)
 
 // ClientsPage is what the client list shows: a page of clients, and the organization's currency that a client
 // without its own is billed in.
 type ClientsPage struct {
 	Clients  List[Client]
 	Currency string
+	// Billing is each listed client's open balance and unbilled time, by client id; nil for those who do not
+	// manage billing.
+	Billing map[string]ClientBilling
+}
+
+// ClientBilling is what a client owes (the balance of its sent invoices, in their currency) and the billable
+// time of its projects not yet invoiced.
+type ClientBilling struct {
+	OpenBalance     int64 `db:"open_balance"`
+	UnbilledSeconds int64 `db:"unbilled_seconds"`
 }
 
 // ClientsPage reads the client list for any member.
@@ -19,7 +34,39 @@ func (s *Store) ClientsPage(ctx context.Context, a Actor, f ClientFilter) (Clien
 	if p.Currency, err = orgCurrency(ctx, s.db, a.OrgID); err != nil {
 		return ClientsPage{}, err
 	}
+	if a.Permissions().ManageBilling {
+		if p.Billing, err = s.clientsBilling(ctx, a, p.Clients.Items); err != nil {
+			return ClientsPage{}, err
+		}
+	}
 	return p, nil
+}
+
+func (s *Store) clientsBilling(ctx context.Context, a Actor, clients []Client) (map[string]ClientBilling, error) {
+	ids := make([]string, len(clients))
+	for i, c := range clients {
+		ids[i] = c.ID
+	}
+	var rows []struct {
+		ID string `db:"id"`
+		ClientBilling
+	}
+	err := s.db.SelectContext(ctx, &rows, `
+		SELECT c.id,
+			(SELECT `+centsOf("coalesce(sum(i.total - i.amount_paid), 0)")+` FROM invoices i
+				WHERE i.client_id = c.id AND i.status = 'sent') AS open_balance,
+			(SELECT coalesce(sum(te.duration_seconds), 0) FROM time_entries te JOIN projects p ON p.id = te.project_id
+				WHERE p.client_id = c.id AND te.organization_id = $1 AND te.invoice_id IS NULL AND te.billable
+				AND te.stopped_at IS NOT NULL) AS unbilled_seconds
+		FROM clients c WHERE c.organization_id = $1 AND c.id = ANY($2::uuid[])`, a.OrgID, pq.Array(ids))
+	if err != nil {
+		return nil, fmt.Errorf("clients billing: %w", err)
+	}
+	out := make(map[string]ClientBilling, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.ClientBilling
+	}
+	return out, nil
 }
 
 // ClientPageInvoices bounds the invoices listed on a client's page; its header counts them all.

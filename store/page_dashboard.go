@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // DashboardRecentActivity is how many audit entries the dashboard shows to those who may read the audit log.
@@ -17,6 +18,7 @@ type DashboardPage struct {
 	ActiveMembers  int
 	InvitedMembers int
 	Work           DashboardWork
+	Overview       DashboardOverview
 	// RecentActivity is nil for those who may not read the audit log.
 	RecentActivity []AuditEntry
 }
@@ -35,6 +37,17 @@ func (s *Store) DashboardPage(ctx context.Context, a Actor) (DashboardPage, erro
 	}
 	d.HasLogo = logoKey != nil
 	if d.Work, err = s.DashboardWork(ctx, a); err != nil {
+		return d, err
+	}
+	userLoc, err := s.userLocation(ctx, a.UserID)
+	if err != nil {
+		return d, fmt.Errorf("dashboard: %w", err)
+	}
+	orgLoc, err := time.LoadLocation(d.Timezone)
+	if err != nil {
+		orgLoc = time.UTC
+	}
+	if d.Overview, err = s.dashboardOverview(ctx, a, userLoc, orgLoc); err != nil {
 		return d, err
 	}
 	if a.Permissions().ViewAuditLog {

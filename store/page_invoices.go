@@ -13,6 +13,8 @@ import (
 type InvoicesPage struct {
 	Invoices List[Invoice]
 	Clients  []Client // every client of the organization, by name
+	// Summary counts the organization's invoices by status and sums what is unpaid, whatever the filter.
+	Summary InvoiceSummary
 	// FilterError is the refusal of an invalid filter (an invalid error, with its messages); the page then lists no
 	// invoices, and the filter form shows the message beside what was typed.
 	FilterError error
@@ -35,7 +37,53 @@ func (s *Store) InvoicesPage(ctx context.Context, a Actor, f InvoiceFilter) (Inv
 	if p.Clients, err = s.allClients(ctx, a); err != nil {
 		return InvoicesPage{}, err
 	}
+	if p.Summary, err = s.invoiceSummary(ctx, a); err != nil {
+		return InvoicesPage{}, err
+	}
 	return p, nil
+}
+
+// InvoiceSummary is the invoice list's tab counts (by status as it reads, overdue apart from sent; "" is all)
+// and its unpaid totals, in the organization's currency (invoices in another currency are counted, not summed).
+type InvoiceSummary struct {
+	Counts      map[string]int
+	Currency    string
+	Outstanding int64 // the balance of sent invoices, overdue ones included
+	Overdue     int64
+}
+
+func (s *Store) invoiceSummary(ctx context.Context, a Actor) (InvoiceSummary, error) {
+	out := InvoiceSummary{Counts: map[string]int{}}
+	today, err := s.invoiceToday(ctx, s.db, a.OrgID)
+	if err != nil {
+		return out, err
+	}
+	var rows []struct {
+		Status  string `db:"status"`
+		N       int    `db:"n"`
+		Balance int64  `db:"balance"`
+	}
+	err = s.db.SelectContext(ctx, &rows, `
+		SELECT CASE WHEN i.status = 'sent' AND i.due_date < $2::date THEN 'overdue' ELSE i.status END AS status,
+			count(*) AS n,
+			`+centsOf("coalesce(sum(i.total - i.amount_paid) FILTER (WHERE i.status = 'sent' AND i.currency = o.currency), 0)")+` AS balance
+		FROM invoices i JOIN organizations o ON o.id = i.organization_id
+		WHERE i.organization_id = $1 GROUP BY 1`, a.OrgID, today)
+	if err != nil {
+		return out, fmt.Errorf("invoice summary: %w", err)
+	}
+	if err := s.db.GetContext(ctx, &out.Currency, `SELECT currency FROM organizations WHERE id = $1`, a.OrgID); err != nil {
+		return out, fmt.Errorf("invoice summary: %w", err)
+	}
+	for _, r := range rows {
+		out.Counts[r.Status] = r.N
+		out.Counts[""] += r.N
+		out.Outstanding += r.Balance
+		if r.Status == InvoiceOverdue {
+			out.Overdue = r.Balance
+		}
+	}
+	return out, nil
 }
 
 // allClients lists every client of the organization by name, as Clients orders them, without counting them.

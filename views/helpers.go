@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/trcr/trcr/static"
+	"github.com/trcr/trcr/store/format"
 	"github.com/trcr/trcr/store/money"
 	"github.com/trcr/trcr/store/vocab"
 )
@@ -201,13 +202,10 @@ func absDate(t, now time.Time) string {
 }
 
 // FormatDate shows a YYYY-MM-DD date as "Mar 12, 2026"; anything else is shown as is.
-func FormatDate(s string) string {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return s
-	}
-	return t.Format("Jan 2, 2006")
-}
+func FormatDate(s string) string { return format.Date(s) }
+
+// FormatQuantity shows an invoice line's quantity with two decimals ("0.05", never "0.0522").
+func FormatQuantity(q string) string { return format.Quantity(q) }
 
 // absTime is the full timestamp used in title attributes.
 func absTime(t time.Time) string { return t.Format("Mon, Jan 2, 2006 at 15:04 MST") }
@@ -246,13 +244,7 @@ func MajorUnits(minor int64, currency string) string { return money.Plain(minor,
 // FormatMoney formats minor units for display with thousands separators and
 // the currency code, e.g. 125000, "EUR" -> "1,250.00 EUR"; the PDF prints
 // amounts with the same helper.
-func FormatMoney(minor int64, currency string) string {
-	out := money.Grouped(minor, currency)
-	if currency != "" {
-		out += " " + currency
-	}
-	return out
-}
+func FormatMoney(minor int64, currency string) string { return format.Money(minor, currency) }
 
 func currencyStep(code string) string {
 	if d := CurrencyDecimals(code); d > 0 {

@@ -466,6 +466,31 @@ type DashboardView struct {
 	// RecentActivity shows the latest audit entries (admins; may be empty).
 	RecentActivity []AuditEntry
 	Now            time.Time
+	// FirstVisit greets with "Welcome" rather than "Welcome back".
+	FirstVisit bool
+	// WeekSeconds is the viewer's time this week; Running their timer, if one runs.
+	WeekSeconds int64
+	Running     *DashboardTimerView
+	// Billing is nil for those who may not manage billing.
+	Billing *DashboardBillingView
+	// SetupDismissed hides the checklist.
+	SetupDismissed bool
+}
+
+// DashboardTimerView is the viewer's running timer on the dashboard.
+type DashboardTimerView struct {
+	StartedAt   time.Time
+	Project     string
+	Description string
+}
+
+// DashboardBillingView is what the organization has yet to bill and to be paid, in its currency.
+type DashboardBillingView struct {
+	UnbilledSeconds  int64
+	Outstanding      int64
+	OutstandingCount int
+	Overdue          int64
+	OverdueCount     int
 }
 
 // ChecklistItem is one getting-started step.

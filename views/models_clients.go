@@ -18,6 +18,8 @@ type ClientsView struct {
 	Pagination Pagination
 	// CanManage shows "New client" and the edit links (owners and admins).
 	CanManage bool
+	// ShowBilling adds the open balance and unbilled time columns (those who manage billing).
+	ShowBilling bool
 }
 
 // ClientRow is one client of the list. Currency is the client's own, or the organization's when
@@ -32,6 +34,8 @@ type ClientRow struct {
 	CurrencyIsDefault bool
 	HasRate           bool
 	RateCents         int64
+	OpenBalance       int64
+	UnbilledSeconds   int64
 }
 
 // ---------------------------------------------------------------------------

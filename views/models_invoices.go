@@ -34,6 +34,11 @@ type InvoiceListView struct {
 	Pagination Pagination
 	// Error explains a filter the server could not apply (e.g. a range that ends before it starts).
 	Error string
+	// Counts are the organization's invoices by status ("" is all); Outstanding and Overdue the unpaid balances,
+	// in Currency.
+	Counts               map[string]int
+	Currency             string
+	Outstanding, Overdue int64
 }
 
 // InvoiceListFilter is the list's query; From and To are YYYY-MM-DD on the issue date.
@@ -177,10 +182,12 @@ type InvoiceLineRow struct {
 	InvoiceID   string
 	Description string
 	Quantity    string
-	// UnitPrice is the price in major units as typed or formatted ("85.00").
-	UnitPrice string
-	Amount    int64
-	Currency  string
+	// UnitPrice is the price in major units as typed or formatted ("85.00"); UnitPriceAmount the stored price in
+	// minor units, for read-only rows.
+	UnitPrice       string
+	UnitPriceAmount int64
+	Amount          int64
+	Currency        string
 	// Entries is the number of time entries the line bills.
 	Entries  int
 	Editable bool

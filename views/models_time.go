@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/trcr/trcr/store/format"
 )
 
 // View models of time tracking: the timer in the top bar, the time page (a week's timesheet and entries) and the
@@ -245,19 +247,10 @@ func formatClock(d time.Duration) string {
 }
 
 // FormatHours writes seconds as h:mm ("7:30", "0:05"), the timesheet's unit.
-func FormatHours(seconds int64) string {
-	if seconds < 0 {
-		seconds = 0
-	}
-	m := (seconds + 30) / 60 // to the nearest minute
-	return fmt.Sprintf("%d:%02d", m/60, m%60)
-}
+func FormatHours(seconds int64) string { return format.Hours(seconds) }
 
 // DecimalHours writes seconds as hours with two decimals ("1.50"), for spreadsheets.
-func DecimalHours(seconds int64) string {
-	h := (seconds + 18) / 36 // hundredths of an hour, half-up, as the reports round
-	return fmt.Sprintf("%d.%02d", h/100, h%100)
-}
+func DecimalHours(seconds int64) string { return format.DecimalHours(seconds) }
 
 func timerTitle(t TimerView) string {
 	parts := []string{t.Label()}

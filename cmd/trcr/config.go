@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"net/netip"
 	"os"
@@ -57,6 +58,11 @@ type config struct {
 	ReadTimeout   time.Duration
 	WriteTimeout  time.Duration
 	UploadTimeout time.Duration
+
+	// LogLevel is the least level logged; RequestLogLevel the level of the one line per request, so a
+	// development run (make run: debug) can keep requests out of a log that shows what else happens.
+	LogLevel        slog.Level
+	RequestLogLevel slog.Level
 }
 
 // Limits without a setting of their own. A body arriving slower than ReadTimeout allows (a slowloris client) is
@@ -134,10 +140,29 @@ func loadConfig() (config, error) {
 		return c, err
 	}
 	c.ReadTimeout, c.UploadTimeout, c.WriteTimeout = defaultReadTimeout, defaultUploadTimeout, c.RequestTimeout+writeSlack
+	if c.LogLevel, err = envLevel("TRCR_LOG_LEVEL"); err != nil {
+		return c, err
+	}
+	if c.RequestLogLevel, err = envLevel("TRCR_REQUEST_LOG_LEVEL"); err != nil {
+		return c, err
+	}
 	if c.DataDir, err = filepath.Abs(c.DataDir); err != nil {
 		return c, err
 	}
 	return c, nil
+}
+
+// envLevel reads a log level (debug, info, warn or error); info when unset.
+func envLevel(k string) (slog.Level, error) {
+	var l slog.Level
+	v := strings.TrimSpace(os.Getenv(k))
+	if v == "" {
+		return slog.LevelInfo, nil
+	}
+	if err := l.UnmarshalText([]byte(v)); err != nil {
+		return l, fmt.Errorf("%s must be debug, info, warn or error, got %q", k, v)
+	}
+	return l, nil
 }
 
 // parsePrefixes reads a comma-separated list of CIDRs or single addresses.
@@ -273,6 +298,6 @@ func (c config) app() (app.Config, error) {
 		S3Endpoint: c.S3Endpoint, S3Bucket: c.S3Bucket, S3AccessKey: c.S3AccessKey, S3SecretKey: c.S3SecretKey,
 		S3Region: c.S3Region, S3PublicEndpoint: c.S3PublicEndpoint,
 		DevMailbox: c.DevMailbox, TrustedProxies: c.TrustedProxies,
-		RequestTimeout: c.RequestTimeout, UploadTimeout: c.UploadTimeout,
+		RequestTimeout: c.RequestTimeout, RequestLogLevel: c.RequestLogLevel, UploadTimeout: c.UploadTimeout,
 	}, nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/trcr/trcr/cmd/trcr/app"
 	"github.com/trcr/trcr/migrations"
 	"github.com/trcr/trcr/store/pgembed"
+	"github.com/trcr/trcr/store/seed"
 )
 
 // databaseURL returns the configured database's URL, or starts the embedded cluster under the data dir when
@@ -38,7 +39,7 @@ func databaseURL(ctx context.Context, cfg config, log *slog.Logger) (string, fun
 		stop()
 		return "", nil, err
 	}
-	log.Info("embedded postgres running", "dir", filepath.Join(cfg.DataDir, "postgres"))
+	log.Info("embedded postgres running", "dir", cluster.Dir())
 	return cluster.URL("trcr"), stop, nil
 }
 
@@ -161,7 +162,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("TRCR is running", "url", cfg.BaseURL)
-	fmt.Printf("\n  TRCR is running at %s\n\n", cfg.BaseURL)
+	fmt.Print(readyBanner(cfg))
 
 	select {
 	case err := <-errc:
@@ -222,4 +223,15 @@ func waitTimeout(wg *sync.WaitGroup, d time.Duration) bool {
 	case <-time.After(d):
 		return false
 	}
+}
+
+// readyBanner is printed last when the server is up: where to open it and, on a development machine (the dev
+// mailbox is on), the demo login that `make seed` creates.
+func readyBanner(cfg config) string {
+	b := "\n  TRCR is running at " + cfg.BaseURL + "\n"
+	if cfg.DevMailbox {
+		b += "  Demo login: " + seed.DemoOwnerEmail + " / " + seed.DemoPassword + " (run `make seed` in another terminal to create it)\n" +
+			"  Emails: " + cfg.BaseURL + "/dev/mailbox\n"
+	}
+	return b + "\n"
 }

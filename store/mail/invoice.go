@@ -13,8 +13,8 @@ type InvoiceEmail struct {
 	OrgName   string // the sender, in the subject
 	Number    string // INV-2026-0001
 	Message   string // the sender's own words; may be empty
-	AmountDue string // formatted with its currency, e.g. "EUR 1,715.18"
-	DueDate   string // YYYY-MM-DD
+	AmountDue string // formatted with its currency (store/format), e.g. "1,715.18 EUR"
+	DueDate   string // formatted (store/format), e.g. "Mar 31, 2026"
 	Link      string // absolute URL of the public invoice page
 	PDF       []byte // attached as <Number>.pdf
 }

@@ -15,7 +15,7 @@ import (
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goregular"
 
-	"github.com/trcr/trcr/store/money"
+	"github.com/trcr/trcr/store/format"
 )
 
 // Party is the sender or the recipient of a document: a name and the lines printed under it (address, email,
@@ -151,7 +151,7 @@ func (r renderer) header() {
 	f.SetFont(fontFamily, "B", 22)
 	f.CellFormat(contentW/2, 10, "INVOICE", "", 2, "R", false, 0, "")
 	f.SetFont(fontFamily, "", 10)
-	for _, row := range [][2]string{{"Invoice number", d.Number}, {"Issue date", d.IssueDate}, {"Due date", d.DueDate}} {
+	for _, row := range [][2]string{{"Invoice number", d.Number}, {"Issue date", format.Date(d.IssueDate)}, {"Due date", format.Date(d.DueDate)}} {
 		f.SetX(x)
 		f.SetTextColor(107, 114, 128)
 		f.CellFormat(contentW/4, 6, row[0], "", 0, "R", false, 0, "")
@@ -332,28 +332,11 @@ func (r renderer) notes() {
 	f.MultiCell(contentW, 4.5, notes, "", "L", false)
 }
 
-// Money writes minor units with the currency code first, thousands separators and the currency's own
-// decimals, through the helper the pages use: "EUR 1,575.00", "JPY 157,500".
-func Money(minor int64, currency string) string {
-	s := money.Grouped(minor, currency)
-	if currency == "" {
-		return s
-	}
-	return currency + " " + s
-}
+// Money writes minor units as the pages do (store/format): "1,575.00 EUR", "157,500 JPY".
+func Money(minor int64, currency string) string { return format.Money(minor, currency) }
 
-// FormatQuantity shows a decimal with at least two and at most four decimals: "10.50", "0.3333".
-func FormatQuantity(q string) string {
-	whole, frac, _ := strings.Cut(strings.TrimSpace(q), ".")
-	if whole == "" {
-		whole = "0"
-	}
-	frac = strings.TrimRight(frac, "0")
-	for len(frac) < 2 {
-		frac += "0"
-	}
-	return whole + "." + frac
-}
+// FormatQuantity shows a quantity with two decimals, as the pages do: "10.50", "0.33".
+func FormatQuantity(q string) string { return format.Quantity(q) }
 
 // FormatPercent shows a percentage without trailing zeros: "21%", "7.5%".
 func FormatPercent(p string) string {

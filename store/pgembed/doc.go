@@ -13,7 +13,9 @@
 // path to Options.Dir (for example a checkout under /root), the cluster is
 // placed under /var/tmp/trcr-pg-<hash of the absolute Dir>/ instead; the same
 // Dir always maps to the same place, so data survives restarts. [Cluster.Dir]
-// reports where the cluster really is.
+// reports where the cluster really is, and a file RELOCATED in Options.Dir names
+// it; when that file is gone (the data directory was deleted), the next Start
+// removes the old cluster and creates a fresh one.
 //
 // # Servers started by another process
 //

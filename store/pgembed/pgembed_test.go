@@ -356,3 +356,48 @@ func TestShellQuote(t *testing.T) {
 		t.Errorf("round trip through sh: %q", got)
 	}
 }
+
+// A relocated cluster is named in the data directory, and deleting the data directory retires it: the next
+// start makes a fresh cluster instead of serving the deleted directory's data.
+func TestRelocatedClusterIsNamedAndGoesWithItsDataDir(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("relocation only happens when running as root")
+	}
+	t.Parallel()
+	requireBinaries(t)
+	parent := t.TempDir() // its parent is root's, mode 0700
+	dir := filepath.Join(parent, "data", "postgres")
+	ctx := t.Context()
+	c, err := Start(ctx, Options{Dir: dir, Fast: true, Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	relocated := c.Dir()
+	t.Cleanup(func() { os.RemoveAll(relocated) })
+	note, err := os.ReadFile(filepath.Join(dir, relocatedMarker))
+	if err != nil || !strings.HasPrefix(string(note), relocated+"\n") {
+		t.Fatalf("marker: %q %v", note, err)
+	}
+	if err := c.EnsureDatabase(ctx, "old_data"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(parent, "data")); err != nil { // rm -rf data
+		t.Fatal(err)
+	}
+	c = start(t, dir, 0)
+	if c.Dir() != relocated {
+		t.Fatalf("cluster moved to %s, want %s", c.Dir(), relocated)
+	}
+	db, err := sql.Open("postgres", c.URL("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM pg_database WHERE datname = 'old_data'`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("the deleted data directory's database survived: %d %v", n, err)
+	}
+}

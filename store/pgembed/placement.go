@@ -97,8 +97,8 @@ func prepareDir(abs string, u *runAs, logger *slog.Logger) (string, error) {
 	if relocated {
 		logger.Warn("PostgreSQL cannot run in the configured directory: the server user cannot traverse "+blocker+"; using another directory",
 			"dir", abs, "user", u.name, "cluster", dir)
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return "", fmt.Errorf("pgembed: %w", err)
+		if err := claimRelocated(abs, dir, logger); err != nil {
+			return "", err
 		}
 	}
 	if u != nil {
@@ -110,6 +110,41 @@ func prepareDir(abs string, u *runAs, logger *slog.Logger) (string, error) {
 		return "", fmt.Errorf("pgembed: %w", err)
 	}
 	return dir, nil
+}
+
+// relocatedMarker is the file in Options.Dir that names the directory its cluster was moved to. Without it
+// (the data directory was deleted, or is new) a cluster found there belongs to a deleted data directory.
+const relocatedMarker = "RELOCATED"
+
+// claimRelocated creates the relocated cluster directory dir for abs and names it in abs, so that deleting the
+// data directory also retires its cluster: a cluster at dir without the marker is removed (unless its server
+// seems to run), and initdb starts a fresh one.
+func claimRelocated(abs, dir string, logger *slog.Logger) error {
+	marker := filepath.Join(abs, relocatedMarker)
+	if _, err := os.Stat(marker); errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(dir); err == nil {
+			if _, err := os.Stat(filepath.Join(dir, dataSubdir, "postmaster.pid")); err == nil {
+				logger.Warn("keeping the cluster of a deleted data directory: its server may be running", "cluster", dir)
+			} else {
+				logger.Warn("removing the PostgreSQL cluster of a deleted data directory", "cluster", dir)
+				if err := os.RemoveAll(dir); err != nil {
+					return fmt.Errorf("pgembed: %w", err)
+				}
+			}
+		}
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("pgembed: %w", err)
+	}
+	if err := os.MkdirAll(abs, 0o700); err != nil {
+		return fmt.Errorf("pgembed: %w", err)
+	}
+	note := dir + "\n\nThe PostgreSQL cluster of this directory lives in the directory above: the user PostgreSQL runs as\n" +
+		"cannot reach this one. Deleting this directory retires that cluster: the next start removes it.\n"
+	if err := os.WriteFile(marker, []byte(note), 0o600); err != nil {
+		return fmt.Errorf("pgembed: %w", err)
+	}
+	return nil
 }
 
 // untraversable returns the first existing directory on the path from / to

@@ -48,6 +48,8 @@ type Config struct {
 	DevMailbox       bool
 	TrustedProxies   []netip.Prefix
 	RequestTimeout   time.Duration
+	// RequestLogLevel is the level of the one log line per request (debug under `make run`).
+	RequestLogLevel slog.Level
 	UploadTimeout    time.Duration
 }
 
@@ -110,7 +112,7 @@ func New(ctx context.Context, cfg Config, db *sqlx.DB, log *slog.Logger) (*App, 
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = clientIP(cfg.TrustedProxies)
 	e.Use(middleware.RequestID())
-	e.Use(requestLogger(log))
+	e.Use(RequestLogger(log, cfg.RequestLogLevel))
 	e.Use(deadlines(cfg))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 		log.Error("panic", "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err, "stack", string(stack))

@@ -64,9 +64,9 @@ func IsLoopbackURL(raw string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// requestLogger logs each request once its answer is decided: errors go through the error handler first
+// RequestLogger logs each request once its answer is decided, at level: errors go through the error handler first
 // (HandleError), so the status logged is the one the client got. Secrets in the URI are redacted.
-func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
+func RequestLogger(log *slog.Logger, level slog.Level) echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true, LogRequestID: true, LogRemoteIP: true,
 		HandleError: true,
@@ -74,7 +74,7 @@ func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
 			if strings.HasPrefix(v.URI, "/static/") || v.URI == "/healthz" {
 				return nil
 			}
-			log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
+			log.LogAttrs(c.Request().Context(), level, "request",
 				slog.String("id", v.RequestID), slog.String("method", v.Method), slog.String("uri", redactURI(v.URI)),
 				slog.Int("status", v.Status), slog.Duration("latency", v.Latency), slog.String("ip", v.RemoteIP))
 			return nil
