@@ -282,6 +282,7 @@ func (s *Store) ProjectAccess(ctx context.Context, a Actor, id string) (ProjectA
 type ProjectFormData struct {
 	ProjectAccess
 	OrgCurrency string
+	Clients     []ClientChoice // the organization's clients by name, for its Client select
 }
 
 // ProjectForm reads what the form to create a project (id "") or change one needs: creating is for owners and
@@ -303,7 +304,10 @@ func (s *Store) ProjectForm(ctx context.Context, a Actor, id string) (ProjectFor
 		d.ProjectAccess = pa
 	}
 	var err error
-	d.OrgCurrency, err = orgCurrency(ctx, s.db, a.OrgID)
+	if d.OrgCurrency, err = orgCurrency(ctx, s.db, a.OrgID); err != nil {
+		return d, err
+	}
+	d.Clients, err = clientChoices(ctx, s, a.OrgID)
 	return d, err
 }
 
