@@ -102,7 +102,8 @@ func pwProjectInput(c echo.Context, currency string, withStatus bool) (store.Pro
 		Billable: c.FormValue("billable") == "true", HourlyRate: strings.TrimSpace(c.FormValue("hourly_rate")),
 		Currency: currency,
 	}
-	in := store.ProjectInput{Name: &f.Name, Description: &f.Description, Billable: &f.Billable, HourlyRateText: &f.HourlyRate}
+	in := store.ProjectInput{Name: &f.Name, Description: &f.Description, Billable: &f.Billable, HourlyRateText: &f.HourlyRate,
+		BoardColumns: !withStatus} // a project made in the browser starts with a board bound to statuses
 	if _, sent := c.Request().Form["client_id"]; sent { // a form without the select leaves the client alone
 		f.ClientID = strings.TrimSpace(c.FormValue("client_id"))
 		in.ClientID, in.ClearClientID = &f.ClientID, f.ClientID == ""

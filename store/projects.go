@@ -134,6 +134,9 @@ type ProjectInput struct {
 	HourlyRate      *int64
 	HourlyRateText  *string
 	ClearHourlyRate bool
+	// BoardColumns gives a new project the default board columns bound to statuses (createDefaultColumns) instead
+	// of the single default group an API client starts from.
+	BoardColumns bool
 }
 
 // parseRate reads HourlyRateText in major units of the organization's currency.
@@ -241,7 +244,7 @@ func (s *Store) CreateProject(ctx context.Context, a Actor, in ProjectInput) (Pr
 			INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, 'manager')`, p.ID, a.UserID); err != nil {
 			return err
 		}
-		if _, err := createDefaultGroup(ctx, tx, a.OrgID, p.ID); err != nil {
+		if err := createProjectColumns(ctx, tx, a.OrgID, p.ID, in.BoardColumns); err != nil {
 			return err
 		}
 		return audit(ctx, tx, a, ActionCreated, "project", p.ID, Changes{
