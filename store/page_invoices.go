@@ -53,7 +53,9 @@ func (s *Store) allClients(ctx context.Context, a Actor) ([]Client, error) {
 // currency, the clients, and the chosen client's projects and currency.
 type NewInvoicePage struct {
 	Today    Date
-	Currency string   // the organization's
+	Currency string // the organization's
+	// PaymentTermsDays is how far after the issue date the organization's invoices fall due.
+	PaymentTermsDays int
 	Clients  []Client // by name
 	// Client is the chosen client; nil when none was chosen or it is not a client of the organization.
 	Client   *Client
@@ -71,7 +73,7 @@ func (s *Store) NewInvoicePage(ctx context.Context, a Actor, clientID string) (N
 	if err != nil {
 		return p, fmt.Errorf("new invoice: %w", err)
 	}
-	p.Currency = o.Currency
+	p.Currency, p.PaymentTermsDays = o.Currency, invoicingIdentity(o.Settings).PaymentTermsDays
 	if p.Today, err = ParseDate(s.orgToday(o)); err != nil {
 		return p, err
 	}
