@@ -56,6 +56,18 @@ func TestBrowser_DragBetweenBoundColumnsSetsTheStatus(t *testing.T) {
 	b.waitTrue("the card in In progress", columnOfCard(taskID)+` === "`+doing+`"`)
 	b.waitTrue("the move to be saved", `!document.querySelector(".tcard.is-saving") && !document.querySelector(".htmx-request")`)
 
+	// At 1440 px the board scrolls inside itself: a card in the last column, partly out of view, does not widen
+	// the page under the sidebar.
+	done := b.waitString("the Done column", columnByTitle("Done"))
+	b.do("a desktop window", chromedp.EmulateViewport(1440, 900))
+	b.fill("#qa-title-"+done, "Announce it")
+	b.do("add a card to Done", chromedp.Click(chromedp.CSS(`#qa-`+done+` [data-testid="quick-add-submit"]`)))
+	b.waitTrue("the card in Done", `!!document.querySelector("#col-`+done+` .tcard")`)
+	b.do("scroll the board to the start", chromedp.Evaluate[chromedp.Void](`document.querySelector(".board__columns").scrollLeft = 0`))
+	if got := b.waitString("the page's width", `document.documentElement.scrollWidth + "/" + document.documentElement.clientWidth`); got != "1440/1440" {
+		b.fatalf("the page scrolls sideways: scroll/client width %s", got)
+	}
+
 	api := &boardAPI{t: t, base: srv.BaseURL}
 	api.token, _ = api.call("POST", "/auth/login", map[string]string{"email": email, "password": password}, http.StatusOK)["access_token"].(string)
 	task := api.call("GET", "/tasks/"+taskID, nil, http.StatusOK)
