@@ -56,7 +56,7 @@ type NewInvoicePage struct {
 	Currency string // the organization's
 	// PaymentTermsDays is how far after the issue date the organization's invoices fall due.
 	PaymentTermsDays int
-	Clients  []Client // by name
+	Clients          []Client // by name
 	// Client is the chosen client; nil when none was chosen or it is not a client of the organization.
 	Client   *Client
 	Projects []Project // the chosen client's projects the actor may see, by name

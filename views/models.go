@@ -272,8 +272,8 @@ type PasswordForm struct {
 type OrgSettingsView struct {
 	Settings  OrgSettingsForm
 	Invoicing InvoicingForm
-	Logo     LogoForm
-	Delete   DeleteOrgForm
+	Logo      LogoForm
+	Delete    DeleteOrgForm
 	// CanDelete shows the danger zone (owners only).
 	CanDelete bool
 }
