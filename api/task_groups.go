@@ -19,8 +19,20 @@ func (a *API) mountTaskGroups(g *router) {
 	g.POST("/projects/:id/task-groups/:gid/toggle-collapsed", a.toggleCollapsedTaskGroup, a.requireOrg)
 }
 
+// taskGroupInput is a group's fields; status_code (beyond the reference) binds the board column to a task status,
+// and null or "" unbinds it.
 type taskGroupInput struct {
-	Name *string `json:"name"`
+	Name       *string          `json:"name"`
+	StatusCode Optional[string] `json:"status_code"`
+}
+
+func (in taskGroupInput) store() store.TaskGroupInput {
+	out := store.TaskGroupInput{Name: in.Name}
+	if in.StatusCode.Set {
+		code := in.StatusCode.Value // "" when null: unbind
+		out.StatusCode = &code
+	}
+	return out
 }
 
 // collapsedBody is the answer of the collapsed-groups endpoints.
@@ -48,7 +60,7 @@ func (a *API) createTaskGroup(c echo.Context) error {
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	g, err := a.store.CreateTaskGroup(c.Request().Context(), actor(c), c.Param("id"), store.TaskGroupInput{Name: in.Name})
+	g, err := a.store.CreateTaskGroup(c.Request().Context(), actor(c), c.Param("id"), in.store())
 	if err != nil {
 		return err
 	}
@@ -60,7 +72,7 @@ func (a *API) updateTaskGroup(c echo.Context) error {
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	g, err := a.store.UpdateTaskGroup(c.Request().Context(), actor(c), c.Param("id"), c.Param("gid"), store.TaskGroupInput{Name: in.Name})
+	g, err := a.store.UpdateTaskGroup(c.Request().Context(), actor(c), c.Param("id"), c.Param("gid"), in.store())
 	if err != nil {
 		return err
 	}

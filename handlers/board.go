@@ -20,6 +20,7 @@ func (h *Handlers) mountBoard(g *router) {
 	g.POST("/projects/:id/board/tasks", h.boardQuickAdd, h.requireOrg)
 	g.POST("/projects/:id/board/groups", h.boardAddColumn, h.requireOrg)
 	g.POST("/projects/:id/board/groups/:group/collapse", h.boardToggleCollapsed, h.requireOrg)
+	g.POST("/projects/:id/board/groups/:group/status", h.boardColumnStatus, h.requireOrg)
 	g.POST("/tasks/:id/move", h.moveTask, h.requireOrg)
 }
 
@@ -75,7 +76,8 @@ func (h *Handlers) boardView(c echo.Context, projectID string, f views.BoardFilt
 		v.Labels = append(v.Labels, views.TaskLabel{ID: l.ID, Name: l.Name, Color: l.Color})
 	}
 	for _, g := range b.Groups {
-		col := views.BoardColumn{ID: g.ID, Name: g.Name, IsDefault: g.IsDefault, Collapsed: g.Collapsed, Total: g.Total,
+		col := views.BoardColumn{ID: g.ID, Name: g.Name, IsDefault: g.IsDefault, Status: views.BoardColumnStatus(statuses, g.StatusCode),
+			Collapsed: g.Collapsed, Total: g.Total,
 			Matching: g.Matching, Cards: make([]views.TaskCard, 0, len(g.Cards))}
 		for _, card := range g.Cards {
 			col.Cards = append(col.Cards, cardView(card, b.Project.Key, statuses, today))
@@ -237,6 +239,21 @@ func (h *Handlers) boardAddColumn(c echo.Context) error {
 	}
 	v.NewColumn = f
 	return h.renderBoard(c, http.StatusUnprocessableEntity, v)
+}
+
+// boardColumnStatus binds a column to a status ("" for none), the same use case as PUT
+// /api/v1/projects/:id/task-groups/:gid with status_code, then shows the board again.
+func (h *Handlers) boardColumnStatus(c echo.Context) error {
+	projectID, code := c.Param("id"), c.FormValue("status_code")
+	_, err := h.store.UpdateTaskGroup(c.Request().Context(), currentActor(c), projectID, c.Param("group"), store.TaskGroupInput{StatusCode: &code})
+	if invalid, ok := store.AsKind(err, store.ErrInvalid); ok {
+		return h.flashError(c, http.StatusUnprocessableEntity, "The column was not changed: "+invalid.Message+".")
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(c, views.FlashSuccess, "Column saved.")
+	return redirect(c, boardPath(projectID))
 }
 
 // boardToggleCollapsed collapses or expands a column for the user, the same use case as the API's collapsed

@@ -359,6 +359,7 @@ func (h *Handlers) clClientView(c echo.Context, typ string, pageNum int, editing
 			Address: clNonEmpty(ad.Street, clJoinNonEmpty(" ", ad.Zip, ad.City), ad.State, ad.Country),
 		},
 		CanManage: a.Permissions().ManageClients, ProjectsCount: d.ProjectsCount, InvoicesCount: d.InvoicesCount,
+		CanCreateProject: a.Permissions().CreateProjects,
 	}
 	if d.HourlyRate != nil {
 		v.Client.HasRate, v.Client.RateCents = true, *d.HourlyRate

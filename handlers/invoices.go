@@ -20,9 +20,6 @@ import (
 // ivPerPage is the invoice list's page size.
 const ivPerPage = 25
 
-// ivDefaultTerms is the default payment term of a new invoice.
-const ivDefaultTerms = 30
-
 func (h *Handlers) mountInvoices(g *router) {
 	g.GET("/invoices", h.invoicesPage, h.requireOrg)
 	g.GET("/invoices/new", h.newInvoicePage, h.requireOrg)
@@ -243,7 +240,7 @@ func (h *Handlers) newInvoicePage(c echo.Context) error {
 	today := pg.Today.Time
 	f := invoiceForm(views.InvoiceForm{
 		ClientID: clientID, IssueDate: today.Format("2006-01-02"),
-		DueDate: today.AddDate(0, 0, ivDefaultTerms).Format("2006-01-02"), TaxRate: "0", Discount: "0",
+		DueDate: today.AddDate(0, 0, pg.PaymentTermsDays).Format("2006-01-02"), TaxRate: "0", Discount: "0",
 	}, pg)
 	p, err := h.page(c, "New invoice", views.NavInvoices)
 	if err != nil {

@@ -27,6 +27,7 @@ func (h *Handlers) mountOrganization(g *router) {
 
 	g.GET("/settings/organization", h.orgSettingsPage, h.requireOrg)
 	g.POST("/settings/organization", h.updateOrgSettings, h.requireOrg)
+	g.POST("/settings/organization/invoicing", h.updateOrgInvoicing, h.requireOrg)
 	g.UPLOAD("/settings/organization/logo", h.uploadLogo, h.requireOrg)
 	g.POST("/settings/organization/logo/remove", h.removeLogo, h.requireOrg)
 	g.POST("/settings/organization/delete", h.deleteOrganization, h.requireOrg)
@@ -198,6 +199,7 @@ func (h *Handlers) orgSettingsView(c echo.Context) (views.OrgSettingsView, error
 	}
 	return views.OrgSettingsView{
 		Settings:  views.OrgSettingsForm{Name: o.Name, Slug: o.Slug, Currency: o.Currency, Timezone: o.Timezone},
+		Invoicing: invoicingForm(o.Invoicing),
 		Logo:      views.LogoForm{LogoURL: deref(o.LogoURL), OrgName: o.Name},
 		Delete:    views.DeleteOrgForm{OrgName: o.Name},
 		CanDelete: o.CanDelete,

@@ -62,6 +62,9 @@ func (h *Handlers) projectsPage(c echo.Context) error {
 			Billable: p.Billable, Currency: pp.Currency, CanEdit: can.ManageAllProjects,
 			TasksTotal: byProject[p.ID].Total, TasksDone: byProject[p.ID].Done,
 		}
+		if p.ClientID != nil {
+			card.ClientID, card.ClientName = *p.ClientID, pp.ClientNames[*p.ClientID]
+		}
 		if p.HourlyRate != nil {
 			card.HasRate, card.RateCents = true, *p.HourlyRate
 		}
@@ -99,7 +102,12 @@ func pwProjectInput(c echo.Context, currency string, withStatus bool) (store.Pro
 		Billable: c.FormValue("billable") == "true", HourlyRate: strings.TrimSpace(c.FormValue("hourly_rate")),
 		Currency: currency,
 	}
-	in := store.ProjectInput{Name: &f.Name, Description: &f.Description, Billable: &f.Billable, HourlyRateText: &f.HourlyRate}
+	in := store.ProjectInput{Name: &f.Name, Description: &f.Description, Billable: &f.Billable, HourlyRateText: &f.HourlyRate,
+		BoardColumns: !withStatus} // a project made in the browser starts with a board bound to statuses
+	if _, sent := c.Request().Form["client_id"]; sent { // a form without the select leaves the client alone
+		f.ClientID = strings.TrimSpace(c.FormValue("client_id"))
+		in.ClientID, in.ClearClientID = &f.ClientID, f.ClientID == ""
+	}
 	if f.Key = strings.TrimSpace(c.FormValue("key")); f.Key != "" { // empty: derived on create, kept on edit
 		in.Key = &f.Key
 	}
@@ -137,7 +145,8 @@ func (h *Handlers) newProjectPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := views.ProjectForm{Color: views.ProjectDefaultColor, Billable: true, Currency: d.OrgCurrency}
+	f := views.ProjectForm{Color: views.ProjectDefaultColor, Billable: true, Currency: d.OrgCurrency,
+		ClientID: c.QueryParam("client_id"), Clients: pwClientOptions(d.Clients)}
 	return render(c, http.StatusOK, views.NewProjectPage(p, f))
 }
 
@@ -157,7 +166,7 @@ func (h *Handlers) createProject(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f.Currency = d.OrgCurrency
+	f.Currency, f.Clients = d.OrgCurrency, pwClientOptions(d.Clients)
 	p, err := h.page(c, "New project", views.NavProjects)
 	if err != nil {
 		return err
@@ -170,10 +179,19 @@ func pwProjectHeader(pa store.ProjectAccess, tab string) views.ProjectHeader {
 	return views.ProjectHeader{ID: pa.ID, Name: pa.Name, Color: pa.Color, Status: pa.Status, Tab: tab, CanManage: pa.CanManage}
 }
 
-func pwProjectForm(pr store.Project, currency string) views.ProjectForm {
+// pwClientOptions are the choices of the project form's Client select.
+func pwClientOptions(clients []store.ClientChoice) []views.Option {
+	out := make([]views.Option, 0, len(clients))
+	for _, cl := range clients {
+		out = append(out, views.Option{Value: cl.ID, Label: cl.Name})
+	}
+	return out
+}
+
+func pwProjectForm(pr store.Project, currency string, clients []store.ClientChoice) views.ProjectForm {
 	f := views.ProjectForm{
 		ID: pr.ID, Name: pr.Name, Key: pr.Key, Description: pr.Description, Color: pr.Color, Status: pr.Status,
-		Billable: pr.Billable, Currency: currency,
+		Billable: pr.Billable, Currency: currency, ClientID: deref(pr.ClientID), Clients: pwClientOptions(clients),
 	}
 	if pr.HourlyRate != nil {
 		f.HourlyRate = views.MajorUnits(*pr.HourlyRate, currency)
@@ -189,7 +207,7 @@ func (h *Handlers) pwProjectEditView(c echo.Context) (views.ProjectEditView, err
 	}
 	return views.ProjectEditView{
 		Project:   pwProjectHeader(d.ProjectAccess, views.ProjectTabSettings),
-		Form:      pwProjectForm(d.Project, d.OrgCurrency),
+		Form:      pwProjectForm(d.Project, d.OrgCurrency, d.Clients),
 		Delete:    views.ProjectDeleteForm{ProjectID: d.ID, ProjectName: d.Name},
 		CanDelete: d.CanDelete,
 	}, nil
@@ -214,7 +232,7 @@ func (h *Handlers) updateProject(c echo.Context) error {
 		return err
 	}
 	in, f := pwProjectInput(c, v.Form.Currency, true)
-	f.ID = v.Form.ID
+	f.ID, f.Clients = v.Form.ID, v.Form.Clients
 	if _, err = h.store.UpdateProject(ctx, currentActor(c), v.Form.ID, in); err == nil {
 		h.flash(c, views.FlashSuccess, "Project saved.")
 		return redirect(c, "/projects/"+v.Form.ID+"/edit")

@@ -42,6 +42,7 @@ func (h *Handlers) publicInvoicePage(c echo.Context) error {
 	v := views.PublicInvoiceView{
 		Number: inv.Number, Status: inv.Status, IssueDate: inv.IssueDate, DueDate: inv.DueDate, Currency: inv.Currency,
 		Notes: inv.Notes, OrgName: pv.OrgName, OrgLogoURL: deref(pv.OrgLogoURL), OrgLines: pv.OrgLines,
+		PaymentInstructions: pv.PaymentInstructions, Footer: pv.Footer,
 		ClientName: pv.ClientName, ClientLines: pv.ClientLines, Items: ivLineRows(inv), Totals: ivTotals(inv),
 		PaidAt: inv.PaidAt, PDFURL: "/i/" + url.PathEscape(inv.ID) + "/pdf?" + url.Values{"sig": {sig}}.Encode(),
 	}

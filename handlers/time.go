@@ -78,7 +78,7 @@ func timeProjectOptions(projects []store.TimeProject) []views.TimeProjectOption 
 	out := make([]views.TimeProjectOption, 0, len(projects))
 	for _, p := range projects {
 		out = append(out, views.TimeProjectOption{ID: p.ID, Name: p.Name, Color: p.Color, Billable: p.Billable,
-			Archived: p.Status == store.ProjectArchived})
+			Archived: p.Status == store.ProjectArchived, ClientName: p.ClientName})
 	}
 	return out
 }

@@ -47,14 +47,11 @@ func (h *Handlers) timerControl(c echo.Context) error {
 
 // timerForm answers GET /timer/form: the popover's form with the active projects the user can see.
 func (h *Handlers) timerForm(c echo.Context) error {
-	l, err := h.store.Projects(c.Request().Context(), currentActor(c), store.ProjectFilter{Status: store.ProjectActive, Page: store.Page{None: true}})
+	projects, err := h.store.TimerProjects(c.Request().Context(), currentActor(c))
 	if err != nil {
 		return err
 	}
-	f := views.TimerForm{CSRFToken: csrfToken(c), Billable: true}
-	for _, p := range l.Items {
-		f.Projects = append(f.Projects, views.TimeProjectOption{ID: p.ID, Name: p.Name, Color: p.Color, Billable: p.Billable})
-	}
+	f := views.TimerForm{CSRFToken: csrfToken(c), Billable: true, Projects: timeProjectOptions(projects)}
 	return render(c, http.StatusOK, views.TimerStartForm(f))
 }
 

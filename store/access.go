@@ -140,8 +140,8 @@ func lookupStatus(ctx context.Context, q sqlx.QueryerContext, orgID, code string
 func createDefaultGroup(ctx context.Context, tx *sqlx.Tx, orgID, projectID string) (string, error) {
 	var id string
 	err := tx.GetContext(ctx, &id, `
-		INSERT INTO task_groups (organization_id, project_id, name, position, is_default)
-		VALUES ($1, $2, 'To do', 0, true) RETURNING id`, orgID, projectID)
+		INSERT INTO task_groups (organization_id, project_id, name, position, is_default, status_code)
+		VALUES ($1, $2, 'To do', 0, true, 'open') RETURNING id`, orgID, projectID)
 	return id, err
 }
 

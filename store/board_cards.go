@@ -55,9 +55,11 @@ type BoardGroup struct {
 	Name      string
 	Position  int
 	IsDefault bool
-	Collapsed bool // the actor collapsed it
-	Total     int  // tasks in the group, filtered or not
-	Matching  int  // tasks in the group that pass the filter
+	// StatusCode is the status the column stands for; "" for none.
+	StatusCode string
+	Collapsed  bool // the actor collapsed it
+	Total      int  // tasks in the group, filtered or not
+	Matching   int  // tasks in the group that pass the filter
 	// Cards are the first BoardPageSize matching tasks in position order; none for a collapsed group, whose
 	// cards are read with BoardColumn when it is expanded.
 	Cards   []BoardCard
@@ -235,7 +237,7 @@ func (s *Store) boardGroupsAndCards(ctx context.Context, b *Board, f BoardFilter
 	cardCond string, cardArgs []any) (map[string][]string, error) {
 	// The groups with their counts, from one pass over the project's tasks (an index-only scan without a filter).
 	rows, err := s.db.QueryContext(ctx, `
-		SELECT g.id, g.name, g.position, g.is_default, c.group_id IS NOT NULL,
+		SELECT g.id, g.name, g.position, g.is_default, coalesce(g.status_code, ''), c.group_id IS NOT NULL,
 			coalesce(n.total, 0), coalesce(n.matching, 0)
 		FROM task_groups g
 		LEFT JOIN collapsed_task_groups c ON c.group_id = g.id AND c.user_id = $2
@@ -248,7 +250,7 @@ func (s *Store) boardGroupsAndCards(ctx context.Context, b *Board, f BoardFilter
 	b.Groups = make([]BoardGroup, 0, 8)
 	err = scanRows(rows, func() error {
 		var g BoardGroup
-		if err := rows.Scan(&g.ID, &g.Name, &g.Position, &g.IsDefault, &g.Collapsed, &g.Total, &g.Matching); err != nil {
+		if err := rows.Scan(&g.ID, &g.Name, &g.Position, &g.IsDefault, &g.StatusCode, &g.Collapsed, &g.Total, &g.Matching); err != nil {
 			return err
 		}
 		g.Cards = []BoardCard{}

@@ -10,7 +10,7 @@ import (
 func TestDashboardPage_BillingFiguresFirstVisitAndDismissedChecklist(t *testing.T) {
 	t.Parallel()
 	b := newBilling(t)
-	b.entry(b.projectID, "", "Design", time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), 90*time.Minute, true, nil)
+	b.entry(b.project, "", "Design", time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), 90*time.Minute, true, nil)
 	d, err := b.s.DashboardPage(b.ctx, b.owner)
 	if err != nil {
 		t.Fatal(err)

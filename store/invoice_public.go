@@ -10,12 +10,15 @@ import (
 // PublicInvoiceView is what the public invoice page shows to whoever holds a signed link: the invoice, and who
 // it is from and for, as the PDF prints them.
 type PublicInvoiceView struct {
-	Invoice     Invoice
-	OrgName     string
-	OrgLogoURL  *string
-	OrgLines    []string // address and contact lines under the organization's name
-	ClientName  string
-	ClientLines []string // the client's address, email and phone
+	Invoice    Invoice
+	OrgName    string
+	OrgLogoURL *string
+	OrgLines   []string // address and contact lines under the organization's name
+	// PaymentInstructions and Footer are the organization's, as the PDF prints them.
+	PaymentInstructions string
+	Footer              string
+	ClientName          string
+	ClientLines         []string // the client's address, email and phone
 }
 
 // PublicInvoicePage reads the invoice a signed public link names with its organization and client, in one call,
@@ -46,13 +49,16 @@ func (s *Store) PublicInvoicePage(ctx context.Context, id, sig string) (PublicIn
 	if err := s.db.GetContext(ctx, &c, `SELECT name, email, phone, address FROM clients WHERE id = $1`, inv.ClientID); err != nil {
 		return PublicInvoiceView{}, fmt.Errorf("public invoice client: %w", err)
 	}
+	ident := invoicingIdentity(org.Settings)
 	return PublicInvoiceView{
-		Invoice:     inv,
-		OrgName:     org.Name,
-		OrgLogoURL:  s.fileURL(ctx, org.LogoKey),
-		OrgLines:    orgLines(org.Settings),
-		ClientName:  c.Name,
-		ClientLines: clientLines(c.Address, c.Email, c.Phone),
+		Invoice:             inv,
+		PaymentInstructions: ident.PaymentInstructions,
+		Footer:              ident.Footer,
+		OrgName:             ident.printedName(org.Name),
+		OrgLogoURL:          s.fileURL(ctx, org.LogoKey),
+		OrgLines:            orgLines(org.Settings),
+		ClientName:          c.Name,
+		ClientLines:         clientLines(c.Address, c.Email, c.Phone),
 	}, nil
 }
 

@@ -135,12 +135,13 @@ func (s *Store) invoiceDoc(ctx context.Context, q sqlx.QueryerContext, org billi
 	}
 	doc := pdf.InvoiceDoc{
 		Number: inv.Number, Status: inv.Status, IssueDate: inv.IssueDate, DueDate: inv.DueDate, Currency: inv.Currency,
-		From:     pdf.Party{Name: org.Name, Lines: orgLines(org.Settings)},
+		From:     pdf.Party{Name: invoicingIdentity(org.Settings).printedName(org.Name), Lines: orgLines(org.Settings)},
 		To:       pdf.Party{Name: c.Name, Lines: clientLines(c.Address, c.Email, c.Phone)},
 		Logo:     s.invoiceLogo(ctx, org.LogoKey),
 		Subtotal: inv.Subtotal, Discount: string(inv.Discount), DiscountAmount: inv.DiscountAmount,
 		TaxRate: string(inv.TaxRate), TaxAmount: inv.TaxAmount, Total: inv.Total, AmountPaid: inv.AmountPaid,
 		Balance: inv.Balance, Notes: inv.Notes,
+		PaymentInstructions: invoicingIdentity(org.Settings).PaymentInstructions, Footer: invoicingIdentity(org.Settings).Footer,
 	}
 	for _, it := range inv.LineItems {
 		doc.Items = append(doc.Items, pdf.Item{Description: it.Description, Quantity: string(it.Quantity), UnitPrice: it.UnitPrice, Amount: it.Amount})
@@ -150,22 +151,20 @@ func (s *Store) invoiceDoc(ctx context.Context, q sqlx.QueryerContext, org billi
 
 // orgLines are the organization's address and contact settings as printed under its name.
 func orgLines(settings []byte) []string {
-	var m map[string]any
-	_ = json.Unmarshal(settings, &m)
-	text := func(k string) string { s, _ := m[k].(string); return strings.TrimSpace(s) }
+	id := invoicingIdentity(settings)
 	var lines []string
-	for _, l := range strings.Split(text("address"), "\n") {
+	for _, l := range strings.Split(id.Address, "\n") {
 		if l = strings.TrimSpace(l); l != "" {
 			lines = append(lines, l)
 		}
 	}
-	for _, k := range []string{"email", "phone", "website"} {
-		if v := text(k); v != "" {
+	for _, v := range []string{id.Email, id.Phone, id.Website} {
+		if v != "" {
 			lines = append(lines, v)
 		}
 	}
-	if v := text("tax_id"); v != "" {
-		lines = append(lines, "Tax ID: "+v)
+	if id.TaxID != "" {
+		lines = append(lines, "Tax ID: "+id.TaxID)
 	}
 	return lines
 }

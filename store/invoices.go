@@ -279,7 +279,7 @@ func validPercent(v *validator, field string, p *string) *string {
 // nextInvoiceNumber hands out the organization's next number for year. The counter row stays locked until the
 // transaction ends, so concurrent creates get distinct, consecutive numbers, and a failed create gives its
 // number back.
-func nextInvoiceNumber(ctx context.Context, tx *sqlx.Tx, orgID string, year int) (string, error) {
+func nextInvoiceNumber(ctx context.Context, tx *sqlx.Tx, orgID, prefix string, year int) (string, error) {
 	var n int
 	err := tx.GetContext(ctx, &n, `
 		INSERT INTO invoice_counters (organization_id, year, last_number) VALUES ($1, $2, 1)
@@ -288,7 +288,7 @@ func nextInvoiceNumber(ctx context.Context, tx *sqlx.Tx, orgID string, year int)
 	if err != nil {
 		return "", fmt.Errorf("invoice number: %w", err)
 	}
-	return fmt.Sprintf("INV-%d-%04d", year, n), nil
+	return fmt.Sprintf("%s-%d-%04d", prefix, year, n), nil
 }
 
 // CreateInvoice creates a draft invoice for a client of the organization. Owners and admins only.
@@ -357,7 +357,7 @@ func (s *Store) CreateInvoice(ctx context.Context, a Actor, in InvoiceInput) (In
 			currency = *in.Currency
 		}
 		issue, _ := parseCalendarDate(*in.IssueDate)
-		number, err := nextInvoiceNumber(ctx, tx, a.OrgID, issue.Year())
+		number, err := nextInvoiceNumber(ctx, tx, a.OrgID, invoicingIdentity(org.Settings).Prefix, issue.Year())
 		if err != nil {
 			return err
 		}

@@ -35,8 +35,8 @@ type Organization struct {
 const orgColumns = `o.id, o.name, o.slug, o.timezone, o.currency, o.settings, o.logo_key, o.created_at, o.updated_at`
 
 // settingKeys are the free-form text settings an organization may keep besides timezone and currency; they
-// appear on invoices.
-var settingKeys = []string{"address", "email", "phone", "tax_id", "website"}
+// appear on invoices (invoicing_identity.go also reads the typed invoice_prefix and payment_terms_days).
+var settingKeys = []string{"address", "email", "phone", "tax_id", "website", "legal_name", "payment_instructions", "invoice_footer"}
 
 func (s *Store) presentOrg(ctx context.Context, o Organization) Organization {
 	o.Settings = map[string]any{}
@@ -250,12 +250,14 @@ func validateSettings(v *validator, in map[string]any) (tz, currency string, ext
 			v.add("settings."+k, "settings."+k+" must be a string")
 		}
 	}
+	validateInvoicingSettings(v, in, extra)
 	return tz, currency, extra
 }
 
 // OrganizationSettings is the organization as its settings page shows it, with what the actor may do there.
 type OrganizationSettings struct {
 	Organization
+	Invoicing InvoicingIdentity
 	CanDelete bool
 }
 
@@ -270,7 +272,7 @@ func (s *Store) OrganizationSettings(ctx context.Context, a Actor) (Organization
 	if err != nil {
 		return OrganizationSettings{}, err
 	}
-	return OrganizationSettings{Organization: o, CanDelete: p.DeleteOrganization}, nil
+	return OrganizationSettings{Organization: o, Invoicing: invoicingIdentity(o.Extra), CanDelete: p.DeleteOrganization}, nil
 }
 
 // UpdateOrganization changes the name, slug or settings. Admins only.

@@ -101,8 +101,10 @@ func (s *Store) allClients(ctx context.Context, a Actor) ([]Client, error) {
 // currency, the clients, and the chosen client's projects and currency.
 type NewInvoicePage struct {
 	Today    Date
-	Currency string   // the organization's
-	Clients  []Client // by name
+	Currency string // the organization's
+	// PaymentTermsDays is how far after the issue date the organization's invoices fall due.
+	PaymentTermsDays int
+	Clients          []Client // by name
 	// Client is the chosen client; nil when none was chosen or it is not a client of the organization.
 	Client   *Client
 	Projects []Project // the chosen client's projects the actor may see, by name
@@ -119,7 +121,7 @@ func (s *Store) NewInvoicePage(ctx context.Context, a Actor, clientID string) (N
 	if err != nil {
 		return p, fmt.Errorf("new invoice: %w", err)
 	}
-	p.Currency = o.Currency
+	p.Currency, p.PaymentTermsDays = o.Currency, invoicingIdentity(o.Settings).PaymentTermsDays
 	if p.Today, err = ParseDate(s.orgToday(o)); err != nil {
 		return p, err
 	}

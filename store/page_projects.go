@@ -8,6 +8,8 @@ type ProjectsPage struct {
 	Projects List[Project]
 	Stats    map[string]ProjectStat // by project id
 	Currency string
+	// ClientNames are the names of the projects' clients, by client id.
+	ClientNames map[string]string
 }
 
 // ProjectsPage reads the project list for any member.
@@ -26,6 +28,9 @@ func (s *Store) ProjectsPage(ctx context.Context, a Actor, f ProjectFilter) (Pro
 		p.Stats[st.ProjectID] = st
 	}
 	if p.Currency, err = orgCurrency(ctx, s.db, a.OrgID); err != nil {
+		return ProjectsPage{}, err
+	}
+	if p.ClientNames, err = projectClientNames(ctx, s, a.OrgID, p.Projects.Items); err != nil {
 		return ProjectsPage{}, err
 	}
 	return p, nil

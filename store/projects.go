@@ -134,6 +134,9 @@ type ProjectInput struct {
 	HourlyRate      *int64
 	HourlyRateText  *string
 	ClearHourlyRate bool
+	// BoardColumns gives a new project the default board columns bound to statuses (createDefaultColumns) instead
+	// of the single default group an API client starts from.
+	BoardColumns bool
 }
 
 // parseRate reads HourlyRateText in major units of the organization's currency.
@@ -241,7 +244,7 @@ func (s *Store) CreateProject(ctx context.Context, a Actor, in ProjectInput) (Pr
 			INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, 'manager')`, p.ID, a.UserID); err != nil {
 			return err
 		}
-		if _, err := createDefaultGroup(ctx, tx, a.OrgID, p.ID); err != nil {
+		if err := createProjectColumns(ctx, tx, a.OrgID, p.ID, in.BoardColumns); err != nil {
 			return err
 		}
 		return audit(ctx, tx, a, ActionCreated, "project", p.ID, Changes{
@@ -282,6 +285,7 @@ func (s *Store) ProjectAccess(ctx context.Context, a Actor, id string) (ProjectA
 type ProjectFormData struct {
 	ProjectAccess
 	OrgCurrency string
+	Clients     []ClientChoice // the organization's clients by name, for its Client select
 }
 
 // ProjectForm reads what the form to create a project (id "") or change one needs: creating is for owners and
@@ -303,7 +307,10 @@ func (s *Store) ProjectForm(ctx context.Context, a Actor, id string) (ProjectFor
 		d.ProjectAccess = pa
 	}
 	var err error
-	d.OrgCurrency, err = orgCurrency(ctx, s.db, a.OrgID)
+	if d.OrgCurrency, err = orgCurrency(ctx, s.db, a.OrgID); err != nil {
+		return d, err
+	}
+	d.Clients, err = clientChoices(ctx, s, a.OrgID)
 	return d, err
 }
 

@@ -12,19 +12,21 @@ import (
 // TaskGroup is a column or section of a project's board. Every project has one default group, created with it,
 // which receives the tasks of deleted groups and cannot itself be deleted.
 type TaskGroup struct {
-	ID        string    `db:"id" json:"id"`
-	ProjectID string    `db:"project_id" json:"project_id"`
-	Name      string    `db:"name" json:"name"`
-	Position  int       `db:"position" json:"position"`
-	IsDefault bool      `db:"is_default" json:"is_default"`
-	CreatedAt time.Time `db:"created_at" json:"created_at"`
-	UpdatedAt time.Time `db:"updated_at" json:"updated_at"`
+	ID        string `db:"id" json:"id"`
+	ProjectID string `db:"project_id" json:"project_id"`
+	Name      string `db:"name" json:"name"`
+	Position  int    `db:"position" json:"position"`
+	IsDefault bool   `db:"is_default" json:"is_default"`
+	// StatusCode is the task status the column stands for (null: none); see board_columns.go.
+	StatusCode *string   `db:"status_code" json:"status_code"`
+	CreatedAt  time.Time `db:"created_at" json:"created_at"`
+	UpdatedAt  time.Time `db:"updated_at" json:"updated_at"`
 }
 
 func (g TaskGroup) key() string { return g.ID }
 func (g TaskGroup) pos() int    { return g.Position }
 
-const taskGroupColumns = `id, project_id, name, position, is_default, created_at, updated_at`
+const taskGroupColumns = `id, project_id, name, position, is_default, status_code, created_at, updated_at`
 
 // MaxCollapsedGroups bounds the bulk collapsed-groups update.
 const MaxCollapsedGroups = 200
@@ -64,9 +66,10 @@ func (s *Store) TaskGroups(ctx context.Context, a Actor, projectID string) ([]Ta
 	return listTaskGroups(ctx, s.db, projectID)
 }
 
-// TaskGroupInput creates or renames a group.
+// TaskGroupInput creates or changes a group. StatusCode binds it to a status ("" unbinds it); nil leaves it alone.
 type TaskGroupInput struct {
-	Name *string
+	Name       *string
+	StatusCode *string
 }
 
 // CreateTaskGroup adds a group after the project's last one. Requires manage_tasks on the project.
@@ -83,21 +86,25 @@ func (s *Store) CreateTaskGroup(ctx context.Context, a Actor, projectID string, 
 		} else {
 			name = validateName(&v, "name", *in.Name)
 		}
+		status, err := checkColumnStatus(ctx, tx, &v, a.OrgID, in.StatusCode)
+		if err != nil {
+			return err
+		}
 		if err := v.err(); err != nil {
 			return err
 		}
 		if err := lockTaskGroups(ctx, tx, projectID); err != nil {
 			return err
 		}
-		err := tx.GetContext(ctx, &g, `
-			INSERT INTO task_groups (organization_id, project_id, name, position)
-			VALUES ($1, $2, $3, (SELECT coalesce(max(position) + 1, 0) FROM task_groups WHERE project_id = $2))
-			RETURNING `+taskGroupColumns, a.OrgID, projectID, name)
+		err = tx.GetContext(ctx, &g, `
+			INSERT INTO task_groups (organization_id, project_id, name, position, status_code)
+			VALUES ($1, $2, $3, (SELECT coalesce(max(position) + 1, 0) FROM task_groups WHERE project_id = $2), $4)
+			RETURNING `+taskGroupColumns, a.OrgID, projectID, name, status)
 		if err != nil {
 			return err
 		}
 		return audit(ctx, tx, a, ActionCreated, "task_group", g.ID, Changes{
-			"project_id": {To: projectID}, "name": {To: g.Name}, "position": {To: g.Position},
+			"project_id": {To: projectID}, "name": {To: g.Name}, "position": {To: g.Position}, "status_code": {To: g.StatusCode},
 		})
 	})
 	if err != nil {
@@ -118,23 +125,31 @@ func (s *Store) UpdateTaskGroup(ctx context.Context, a Actor, projectID, groupID
 			return err
 		}
 		g = before
-		if in.Name == nil {
-			return nil
-		}
 		var v validator
-		name := validateName(&v, "name", *in.Name)
+		name := before.Name
+		if in.Name != nil {
+			name = validateName(&v, "name", *in.Name)
+		}
+		status := before.StatusCode
+		if in.StatusCode != nil {
+			if status, err = checkColumnStatus(ctx, tx, &v, a.OrgID, in.StatusCode); err != nil {
+				return err
+			}
+		}
 		if err := v.err(); err != nil {
 			return err
 		}
-		if name == before.Name {
+		ch := Changes{}
+		ch.set("name", before.Name, name)
+		ch.set("status_code", deref(before.StatusCode), deref(status))
+		if len(ch) == 0 {
 			return nil
 		}
-		err = tx.GetContext(ctx, &g, `UPDATE task_groups SET name = $2, updated_at = now() WHERE id = $1 RETURNING `+taskGroupColumns, groupID, name)
+		err = tx.GetContext(ctx, &g, `UPDATE task_groups SET name = $2, status_code = $3, updated_at = now()
+			WHERE id = $1 RETURNING `+taskGroupColumns, groupID, name, status)
 		if err != nil {
 			return err
 		}
-		ch := Changes{}
-		ch.set("name", before.Name, g.Name)
 		return audit(ctx, tx, a, ActionUpdated, "task_group", g.ID, ch)
 	})
 	if err != nil {

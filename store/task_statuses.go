@@ -309,6 +309,11 @@ func (s *Store) DeleteTaskStatus(ctx context.Context, a Actor, id string) error 
 			WHERE organization_id = $1 AND next_status_code = $2`, a.OrgID, ts.Code); err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE task_groups SET status_code = NULL, updated_at = now()
+			WHERE organization_id = $1 AND status_code = $2`, a.OrgID, ts.Code); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM task_statuses WHERE id = $1`, id); err != nil {
 			return err
 		}

@@ -139,6 +139,13 @@ func (s *Store) patchTaskIn(ctx context.Context, tx *sqlx.Tx, a Actor, id string
 		if p.GroupID != nil {
 			extraGroups = append(extraGroups, *p.GroupID)
 		}
+		var cols []columnBinding // the board's columns, when the patch may move the task between them
+		if p.Status != nil || p.Progress != nil || p.GroupID != nil {
+			if cols, err = projectColumnBindings(ctx, tx, ref.ProjectID); err != nil {
+				return err
+			}
+			extraGroups = append(extraGroups, columnIDs(cols)...)
+		}
 		before, err := lockTaskAndGroups(ctx, tx, a, ref, extraGroups...)
 		if err != nil {
 			return err
@@ -162,14 +169,28 @@ func (s *Store) patchTaskIn(ctx context.Context, tx *sqlx.Tx, a Actor, id string
 				return err
 			}
 		}
+		// A task moved into a column bound to a status takes that status, unless the patch names one.
+		if p.GroupID != nil && p.Status == nil && *p.GroupID != before.GroupID {
+			if bound := boundStatus(cols, *p.GroupID); bound != "" && bound != before.Status {
+				if st, statusKnown, err = lookupStatus(ctx, tx, a.OrgID, bound); err != nil {
+					return err
+				}
+			}
+		}
 		var completed *bool // nil: completion unchanged
 		if statusKnown && st.Code != before.Status {
 			after.Status = st.Code
 			completed = &st.IsTerminal
 		}
 		rank := sql.NullInt64{} // NULL: the task keeps its rank
-		if p.GroupID != nil && *p.GroupID != before.GroupID {
-			after.GroupID = *p.GroupID
+		group := before.GroupID
+		if p.GroupID != nil {
+			group = *p.GroupID
+		} else if after.Status != before.Status {
+			group = columnForStatus(cols, before.GroupID, after.Status)
+		}
+		if group != before.GroupID {
+			after.GroupID = group
 			if rank.Int64, err = appendRank(ctx, tx, after.GroupID); err != nil {
 				return err
 			}
@@ -354,7 +375,11 @@ func (s *Store) ReorderTask(ctx context.Context, a Actor, id string, in ReorderI
 		if err := audit(ctx, tx, a, ActionUpdated, "task", id, taskChanges(before, after)); err != nil {
 			return err
 		}
-		return s.recordTask(ctx, tx, a, EventTaskMoved, before, after)
+		if err := s.recordTask(ctx, tx, a, EventTaskMoved, before, after); err != nil {
+			return err
+		}
+		after, err = s.takeColumnStatus(ctx, tx, a, after, before.GroupID)
+		return err
 	})
 	if err != nil {
 		return Task{}, fmt.Errorf("reorder task: %w", err)

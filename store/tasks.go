@@ -207,6 +207,7 @@ func (s *Store) CreateTask(ctx context.Context, a Actor, in TaskInput) (Task, er
 	in.Title = validateTaskTitle(&v, in.Title)
 	validateTaskDescription(&v, in.Description)
 	v.check(in.ProjectID != "", "project_id", "project_id is required")
+	statusGiven := in.Status != ""
 	if in.Status == "" {
 		in.Status = vocab.DefaultStatus
 	}
@@ -265,6 +266,9 @@ func (s *Store) CreateTask(ctx context.Context, a Actor, in TaskInput) (Task, er
 			if st, err = advanceOnProgress(ctx, tx, a.OrgID, st); err != nil {
 				return err
 			}
+		}
+		if groupID, st, err = placeNewTask(ctx, tx, a.OrgID, p.ID, groupID, in.GroupID != nil, st, statusGiven); err != nil {
+			return err
 		}
 		if err := lockGroups(ctx, tx, groupID); err != nil {
 			return err

@@ -101,6 +101,8 @@ type TimeProject struct {
 	Color    string `db:"color"`
 	Status   string `db:"status"`
 	Billable bool   `db:"billable"`
+	// ClientName is the name of the project's client; "" for none.
+	ClientName string `db:"client_name"`
 }
 
 // TimeTask is a task as the time pickers offer it.
@@ -144,11 +146,12 @@ func (s *Store) TimeEntryEdit(ctx context.Context, a Actor, id string) (TimeEntr
 
 // timeProjects lists the projects the actor can see, by name.
 func (s *Store) timeProjects(ctx context.Context, a Actor) ([]TimeProject, error) {
-	q := newQuery("organization_id = $1", a.OrgID)
-	visibleProjectsCond(q, a, "id")
+	q := newQuery("p.organization_id = $1", a.OrgID)
+	visibleProjectsCond(q, a, "p.id")
 	out := []TimeProject{}
-	err := s.db.SelectContext(ctx, &out, `SELECT id, name, color, status, billable FROM projects WHERE `+q.cond()+`
-		ORDER BY lower(name), id`, q.args...)
+	err := s.db.SelectContext(ctx, &out, `SELECT p.id, p.name, p.color, p.status, p.billable, coalesce(c.name, '') AS client_name
+		FROM projects p LEFT JOIN clients c ON c.id = p.client_id WHERE `+q.cond()+`
+		ORDER BY lower(p.name), p.id`, q.args...)
 	if err != nil {
 		return nil, fmt.Errorf("time projects: %w", err)
 	}

@@ -271,9 +271,10 @@ type PasswordForm struct {
 
 // OrgSettingsView groups the forms on the organization settings page.
 type OrgSettingsView struct {
-	Settings OrgSettingsForm
-	Logo     LogoForm
-	Delete   DeleteOrgForm
+	Settings  OrgSettingsForm
+	Invoicing InvoicingForm
+	Logo      LogoForm
+	Delete    DeleteOrgForm
 	// CanDelete shows the danger zone (owners only).
 	CanDelete bool
 }
@@ -589,4 +590,20 @@ func (p Pagination) current() int {
 		return 1
 	}
 	return p.Page
+}
+
+// InvoicingForm edits how the organization appears on its invoices (POST /settings/organization/invoicing).
+// Errors keys are the settings keys: "legal_name", "address", "email", "tax_id", "payment_instructions",
+// "invoice_prefix", "payment_terms_days", "invoice_footer".
+type InvoicingForm struct {
+	LegalName           string
+	Address             string
+	Email               string
+	TaxID               string
+	PaymentInstructions string
+	Prefix              string
+	PaymentTermsDays    string
+	Footer              string
+	Errors              map[string]string
+	Error               string
 }

@@ -91,6 +91,8 @@ type ClientDeleteForm struct {
 // ClientView is GET /clients/{id}.
 type ClientView struct {
 	Client ClientInfo
+	// CanCreateProject offers "New project" with this client chosen (owners and admins).
+	CanCreateProject bool
 	// CanManage shows the edit link and the contact and activity forms (owners and admins).
 	CanManage bool
 	// ShowMoney shows the open balance and the invoices (owners and admins).

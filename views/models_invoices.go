@@ -306,20 +306,23 @@ type SendInvoiceForm struct {
 
 // PublicInvoiceView is GET /i/:id?sig=… for a client without an account.
 type PublicInvoiceView struct {
-	Number      string
-	Status      string
-	IssueDate   string
-	DueDate     string
-	Currency    string
-	Notes       string
-	OrgName     string
-	OrgLogoURL  string
-	OrgLines    []string
-	ClientName  string
-	ClientLines []string
-	Items       []InvoiceLineRow
-	Totals      InvoiceTotalsView
-	PaidAt      *time.Time
+	Number     string
+	Status     string
+	IssueDate  string
+	DueDate    string
+	Currency   string
+	Notes      string
+	OrgName    string
+	OrgLogoURL string
+	OrgLines   []string
+	// PaymentInstructions and Footer are the organization's, printed below the totals.
+	PaymentInstructions string
+	Footer              string
+	ClientName          string
+	ClientLines         []string
+	Items               []InvoiceLineRow
+	Totals              InvoiceTotalsView
+	PaidAt              *time.Time
 	// PDFURL is the signed link of the PDF.
 	PDFURL string
 }

@@ -173,6 +173,8 @@ type BoardColumn struct {
 	ID        string
 	Name      string
 	IsDefault bool
+	// Status is the status the column stands for (dropping a card sets it); zero for none.
+	Status    TaskStatusOption
 	Collapsed bool
 	Total     int        // tasks in the column
 	Matching  int        // tasks that pass the filter
@@ -622,4 +624,19 @@ func fieldTrigger(field string) string {
 		return "change delay:800ms, submit"
 	}
 	return "change, submit"
+}
+
+// statusOption finds a status among opts by code; zero when code is "" or unknown.
+func statusOption(opts []TaskStatusOption, code string) TaskStatusOption {
+	for _, o := range opts {
+		if o.Code == code {
+			return o
+		}
+	}
+	return TaskStatusOption{}
+}
+
+// BoardColumnStatus is the status a column is bound to, from the board's status options.
+func BoardColumnStatus(opts []TaskStatusOption, code string) TaskStatusOption {
+	return statusOption(opts, code)
 }

@@ -67,6 +67,8 @@ type TimeProjectOption struct {
 	Color    string
 	Billable bool
 	Archived bool
+	// ClientName is the name of the project's client; "" for none.
+	ClientName string
 }
 
 // TimerForm is the "start a timer" popover form. Errors keys: "project", "task", "description".

@@ -66,6 +66,9 @@ type ProjectCard struct {
 	TasksDone  int
 	// CanEdit links to the project's settings (owners and admins; managers reach them from the project).
 	CanEdit bool
+	// ClientID and ClientName name the project's client; "" for none.
+	ClientID   string
+	ClientName string
 }
 
 // Percent is the share of completed tasks, 0–100.
@@ -104,8 +107,11 @@ type ProjectForm struct {
 	Billable    bool
 	HourlyRate  string
 	Currency    string
-	Errors      map[string]string
-	Error       string
+	// ClientID is the chosen client ("" for none) among Clients, the organization's clients.
+	ClientID string
+	Clients  []Option
+	Errors   map[string]string
+	Error    string
 }
 
 // ProjectEditView is GET /projects/{id}/edit.
@@ -303,4 +309,12 @@ func pwIsPresetColor(c string) bool {
 		}
 	}
 	return false
+}
+
+// pwClientDescribedBy points the Client select at its hint, and at its message when there is one.
+func pwClientDescribedBy(f ProjectForm) string {
+	if f.Errors["client_id"] != "" {
+		return "project-client-hint project-client-error"
+	}
+	return "project-client-hint"
 }

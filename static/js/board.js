@@ -131,6 +131,8 @@
       card.classList.remove("is-saving");
       var status = e.detail && e.detail.xhr ? e.detail.xhr.status : 0;
       if (status < 200 || status >= 300) reloadColumns(lists);
+      // A column bound to a status gave the task that status: show the card as the server now has it.
+      else if (toList.getAttribute("data-status-code") && toList.getAttribute("data-status-code") !== card.getAttribute("data-status")) reloadColumns([toList]);
     });
     window.htmx.ajax("POST", "/tasks/" + encodeURIComponent(id) + "/move", {
       source: card,

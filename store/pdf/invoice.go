@@ -57,6 +57,10 @@ type InvoiceDoc struct {
 	AmountPaid     int64
 	Balance        int64
 	Notes          string
+	// PaymentInstructions (how to pay: bank account, reference) and Footer are the organization's, printed after
+	// the notes.
+	PaymentInstructions string
+	Footer              string
 }
 
 // Page geometry of A4 portrait, in millimetres.
@@ -109,7 +113,9 @@ func Invoice(d InvoiceDoc) ([]byte, error) {
 	r.header()
 	r.items()
 	r.totals()
-	r.notes()
+	r.section("NOTES", r.d.Notes)
+	r.section("PAYMENT", r.d.PaymentInstructions)
+	r.section("", r.d.Footer)
 
 	var buf bytes.Buffer
 	if err := f.Output(&buf); err != nil {
@@ -314,9 +320,11 @@ func (r renderer) totals() {
 	f.SetFont(fontFamily, "", 10)
 }
 
-func (r renderer) notes() {
-	notes := strings.TrimSpace(r.d.Notes)
-	if notes == "" {
+// section prints a titled block of free text (notes, payment instructions) below the totals; an empty title
+// prints the text alone in small type (the footer).
+func (r renderer) section(title, text string) {
+	text = strings.TrimSpace(text)
+	if text == "" {
 		return
 	}
 	f := r.f
@@ -324,12 +332,19 @@ func (r renderer) notes() {
 	if f.GetY()+15 > pageH-bottomMargin {
 		f.AddPage()
 	}
-	f.SetFont(fontFamily, "B", 9)
-	f.SetTextColor(107, 114, 128)
-	f.CellFormat(contentW, 5, "NOTES", "", 1, "L", false, 0, "")
+	if title != "" {
+		f.SetFont(fontFamily, "B", 9)
+		f.SetTextColor(107, 114, 128)
+		f.CellFormat(contentW, 5, title, "", 1, "L", false, 0, "")
+		f.SetTextColor(0, 0, 0)
+		f.SetFont(fontFamily, "", 9)
+	} else {
+		f.SetFont(fontFamily, "", 8)
+		f.SetTextColor(107, 114, 128)
+	}
+	f.MultiCell(contentW, 4.5, text, "", "L", false)
 	f.SetTextColor(0, 0, 0)
-	f.SetFont(fontFamily, "", 9)
-	f.MultiCell(contentW, 4.5, notes, "", "L", false)
+	f.SetFont(fontFamily, "", 10)
 }
 
 // Money writes minor units as the pages do (store/format): "1,575.00 EUR", "157,500 JPY".

@@ -101,6 +101,7 @@ func (d InvoiceDoc) printable() InvoiceDoc {
 	d.Number, d.Status, d.IssueDate, d.DueDate, d.Currency = line(d.Number), line(d.Status), line(d.IssueDate), line(d.DueDate), line(d.Currency)
 	d.From, d.To = party(d.From), party(d.To)
 	d.Discount, d.TaxRate, d.Notes = line(d.Discount), line(d.TaxRate), printable(d.Notes, true)
+	d.PaymentInstructions, d.Footer = printable(d.PaymentInstructions, true), printable(d.Footer, true)
 	items := make([]Item, len(d.Items))
 	for i, it := range d.Items {
 		items[i] = Item{Description: printable(it.Description, true), Quantity: line(it.Quantity), UnitPrice: it.UnitPrice, Amount: it.Amount}
