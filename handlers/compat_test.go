@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-		"github.com/trcr/trcr/store"
+	"github.com/trcr/trcr/store"
 )
 
 // The invoice, client and project fixtures' former names, kept for tests written against them; new tests use the
@@ -58,9 +58,6 @@ func (w *ivWorld) ivMember(t *testing.T) *browser {
 func ivText(p page, sel string) string { return p.find(sel) }
 
 func clFieldError(p page, name string) string { return p.fieldError(name) }
-
-
-
 
 func pwProjectID(t *testing.T, e *env, name string) string {
 	t.Helper()

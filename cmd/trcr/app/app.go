@@ -50,7 +50,7 @@ type Config struct {
 	RequestTimeout   time.Duration
 	// RequestLogLevel is the level of the one log line per request (debug under `make run`).
 	RequestLogLevel slog.Level
-	UploadTimeout    time.Duration
+	UploadTimeout   time.Duration
 }
 
 // App is a server's parts.
