@@ -44,7 +44,7 @@ func TestDashboard_WelcomeOnceAndSetupChecklistCountsFirstSteps(t *testing.T) {
 		t.Fatalf("second visit greets %q", p.doc.Find("h1").First().Text())
 	}
 
-	a := ivActor(t, e, "nora@example.com")
+	a := e.actor("nora@example.com")
 	ctx := context.Background()
 	name := "Acme"
 	cl, err := e.store.CreateClient(ctx, a, store.ClientInput{Name: &name})
@@ -77,15 +77,15 @@ func TestDashboard_WelcomeOnceAndSetupChecklistCountsFirstSteps(t *testing.T) {
 // The first row shows the viewer's week and running timer to everyone, and unbilled time and unpaid invoices
 // only to those who manage billing.
 func TestDashboard_TimeAndBillingFiguresFollowPermissions(t *testing.T) {
-	w := ivSetup(t)
+	w := newInvoiceTeam(t)
 	ctx := context.Background()
 	now := time.Now()
-	w.ivEntry(t, "Design", now.Add(-7*time.Minute), 5*time.Minute)
-	if _, err := w.e.store.StartTimer(ctx, w.actor, store.StartTimerInput{ProjectID: &w.projectID, Description: ptrTo("Calls")}); err != nil {
+	w.billable(t, "Design", now.Add(-7*time.Minute), 5*time.Minute)
+	if _, err := w.e.store.StartTimer(ctx, w.ownerA, store.StartTimerInput{ProjectID: &w.project.ID, Description: ptrTo("Calls")}); err != nil {
 		t.Fatal(err)
 	}
-	id := w.ivCreate(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2026-01-01"}, "due_date": {"2026-01-31"}})
-	w.ivAddLine(t, id, "Retainer", "1", "250")
+	id := w.createInvoice(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2026-01-01"}, "due_date": {"2026-01-31"}})
+	w.addLine(t, id, "Retainer", "1", "250")
 	w.owner.get("/invoices/" + id + "/send")
 	if p := w.owner.post("/invoices/"+id+"/send", url.Values{"to": {"billing@acme.test"}}); p.status != http.StatusSeeOther {
 		t.Fatalf("send: %d", p.status)
@@ -110,7 +110,7 @@ func TestDashboard_TimeAndBillingFiguresFollowPermissions(t *testing.T) {
 		t.Errorf("overdue %q", got)
 	}
 
-	m := w.ivMember(t).get("/")
+	m := w.e.join(w.owner, "Mia Member", "mia@example.com", "member").get("/")
 	if m.status != http.StatusOK || !m.has("stat-week-hours") || !m.has("stat-running-timer") || m.has("stat-unbilled") || m.has("stat-outstanding") {
 		t.Errorf("member's dashboard shows billing or lacks their time: %d", m.status)
 	}
@@ -120,7 +120,7 @@ func ptrTo[T any](v T) *T { return &v }
 
 // The audit log shows when things happened in the viewer's timezone, not the server's.
 func TestAuditLog_TimesInTheViewersTimezone(t *testing.T) {
-	w := ivSetup(t)
+	w := newInvoiceTeam(t)
 	w.e.db.MustExec(`UPDATE users SET timezone = 'Asia/Tokyo' WHERE email = 'olivia@example.com'`)
 	p := w.owner.get("/audit-logs")
 	when := p.doc.Find(`[data-testid="audit-when"]`).First()

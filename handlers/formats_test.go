@@ -12,10 +12,10 @@ import (
 // A generated line of 188 seconds holds 0.0522 hours: the editor, the sent invoice and the public page show
 // 0.05, and saving the line's other fields leaves the stored quantity (and so the amount) as it was.
 func TestInvoicePages_QuantitiesShowTwoDecimalsAndKeepTheirPrecision(t *testing.T) {
-	w := ivSetup(t)
+	w := newInvoiceTeam(t)
 	b := w.owner
-	w.ivEntry(t, "Call", time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), 188*time.Second)
-	id := w.ivDraft(t)
+	w.billable(t, "Call", time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), 188*time.Second)
+	id := w.draft(t)
 	p := b.get("/invoices/" + id)
 	b.htmx("/invoices/"+id+"/generate", url.Values{"from": {"2026-03-01"}, "to": {"2026-03-31"},
 		"known": {p.doc.Find(`#invoice-generate input[name="known"]`).AttrOr("value", "")}})
@@ -34,7 +34,7 @@ func TestInvoicePages_QuantitiesShowTwoDecimalsAndKeepTheirPrecision(t *testing.
 	if p.status != http.StatusOK {
 		t.Fatalf("save line: %d %s", p.status, p.body)
 	}
-	inv, err := w.e.store.Invoice(context.Background(), w.actor, id)
+	inv, err := w.e.store.Invoice(context.Background(), w.ownerA, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestInvoicePages_QuantitiesShowTwoDecimalsAndKeepTheirPrecision(t *testing.
 	// A quantity typed over the shown one is saved.
 	b.htmx("/invoices/"+id+"/items/"+line, url.Values{"description": {"Kick-off call"}, "quantity": {"0.25"},
 		"quantity_shown": {"0.05"}, "unit_price": {"90.00"}})
-	if inv, _ = w.e.store.Invoice(context.Background(), w.actor, id); inv.LineItems[0].Quantity.String() != "0.25" {
+	if inv, _ = w.e.store.Invoice(context.Background(), w.ownerA, id); inv.LineItems[0].Quantity.String() != "0.25" {
 		t.Fatalf("typed quantity not saved: %s", inv.LineItems[0].Quantity)
 	}
 	b.htmx("/invoices/"+id+"/items/"+line, url.Values{"description": {"Kick-off call"}, "quantity": {"0.0522"}, "unit_price": {"90.00"}})
@@ -54,10 +54,10 @@ func TestInvoicePages_QuantitiesShowTwoDecimalsAndKeepTheirPrecision(t *testing.
 		t.Fatalf("send: %d", p.status)
 	}
 	p = b.get("/invoices/" + id)
-	if q := ivText(p, `[data-testid="line-quantity"]`); q != "0.05" {
+	if q := p.find(`[data-testid="line-quantity"]`); q != "0.05" {
 		t.Errorf("sent invoice quantity %q", q)
 	}
-	if u := ivText(p, `.li-cell--price`); u != "90.00 EUR" {
+	if u := p.find(`.li-cell--price`); u != "90.00 EUR" {
 		t.Errorf("sent invoice unit price %q", u)
 	}
 	pub := w.e.browser().get(strings.TrimPrefix(w.e.store.InvoiceLink(id, 0), "http://trcr.test"))

@@ -13,13 +13,13 @@ import (
 // The invoice list counts each tab, sums what is outstanding and overdue, and orders invoices of one date by
 // number, whatever order they were stored in.
 func TestInvoiceList_TabCountsTotalsAndNumbersWithinADate(t *testing.T) {
-	w := ivSetup(t)
+	w := newInvoiceTeam(t)
 	b := w.owner
-	overdue := w.ivCreate(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2026-01-05"}, "due_date": {"2026-01-20"}})
-	w.ivAddLine(t, overdue, "January", "1", "300")
-	sent := w.ivCreate(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2026-01-05"}, "due_date": {"2099-01-20"}})
-	w.ivAddLine(t, sent, "Retainer", "1", "200")
-	w.ivCreate(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2026-01-05"}, "due_date": {"2099-01-20"}}) // a draft
+	overdue := w.createInvoice(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2026-01-05"}, "due_date": {"2026-01-20"}})
+	w.addLine(t, overdue, "January", "1", "300")
+	sent := w.createInvoice(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2026-01-05"}, "due_date": {"2099-01-20"}})
+	w.addLine(t, sent, "Retainer", "1", "200")
+	w.createInvoice(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2026-01-05"}, "due_date": {"2099-01-20"}}) // a draft
 	for _, id := range []string{overdue, sent} {
 		b.get("/invoices/" + id + "/send")
 		if p := b.post("/invoices/"+id+"/send", url.Values{"to": {"billing@acme.test"}}); p.status != http.StatusSeeOther {
@@ -57,11 +57,11 @@ func TestInvoiceList_TabCountsTotalsAndNumbersWithinADate(t *testing.T) {
 
 // The client list shows owners and admins each client's open balance and unbilled time; members see neither.
 func TestClientList_OpenBalanceAndUnbilledTime(t *testing.T) {
-	w := ivSetup(t)
+	w := newInvoiceTeam(t)
 	b := w.owner
-	w.ivEntry(t, "Design", time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), 150*time.Minute)
-	id := w.ivCreate(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2026-01-05"}, "due_date": {"2099-01-20"}})
-	w.ivAddLine(t, id, "Retainer", "1", "1250")
+	w.billable(t, "Design", time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), 150*time.Minute)
+	id := w.createInvoice(t, url.Values{"client_id": {w.clientID}, "issue_date": {"2026-01-05"}, "due_date": {"2099-01-20"}})
+	w.addLine(t, id, "Retainer", "1", "1250")
 	b.get("/invoices/" + id + "/send")
 	b.post("/invoices/"+id+"/send", url.Values{"to": {"billing@acme.test"}})
 
@@ -72,7 +72,7 @@ func TestClientList_OpenBalanceAndUnbilledTime(t *testing.T) {
 	if got := p.text("client-unbilled"); got != "2:30" {
 		t.Errorf("unbilled %q", got)
 	}
-	if m := w.ivMember(t).get("/clients"); m.status != http.StatusOK || m.has("client-open-balance") || m.has("client-unbilled") {
+	if m := w.e.join(w.owner, "Mia Member", "mia@example.com", "member").get("/clients"); m.status != http.StatusOK || m.has("client-open-balance") || m.has("client-unbilled") {
 		t.Errorf("a member sees billing figures: %d", m.status)
 	}
 }

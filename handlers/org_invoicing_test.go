@@ -40,8 +40,8 @@ func TestOrgSettings_InvoicingIdentity(t *testing.T) {
 		}
 		bad.Set(field, value)
 		p := owner.post("/settings/organization/invoicing", bad)
-		if p.status != http.StatusUnprocessableEntity || clFieldError(p, field) == "" {
-			t.Fatalf("%s=%q: %d %q", field, value, p.status, clFieldError(p, field))
+		if p.status != http.StatusUnprocessableEntity || p.fieldError(field) == "" {
+			t.Fatalf("%s=%q: %d %q", field, value, p.status, p.fieldError(field))
 		}
 	}
 	clCreate(t, e, owner, url.Values{"name": {"Globex"}})
@@ -53,7 +53,7 @@ func TestOrgSettings_InvoicingIdentity(t *testing.T) {
 	if err1 != nil || err2 != nil || d2.Sub(d1) != 14*24*time.Hour {
 		t.Fatalf("issue %q due %q: want 14 days of terms", issue, due)
 	}
-	member := pwJoin(t, e, owner, "Mel Member", "mel@example.com")
+	member := e.join(owner, "Mel Member", "mel@example.com", "member")
 	if p := member.post("/settings/organization/invoicing", form); p.status != http.StatusForbidden {
 		t.Fatalf("member: %d", p.status)
 	}

@@ -28,7 +28,7 @@ func TestProjectClient_ChosenOnFormsAndShownOnCardsAndTimer(t *testing.T) {
 	if p := owner.post("/projects/new", url.Values{"name": {"Site"}, "color": {"#22c55e"}, "client_id": {acme}}); p.status != http.StatusSeeOther {
 		t.Fatalf("create: %d %s", p.status, p.body)
 	}
-	pid := pwProjectID(t, e, "Site")
+	pid := e.id(`SELECT id FROM projects WHERE name = $1`, "Site")
 	if got := e.id(`SELECT coalesce(client_id::text, '') FROM projects WHERE id = $1`, pid); got != acme {
 		t.Fatalf("client_id = %q", got)
 	}
@@ -59,8 +59,8 @@ func TestProjectClient_ChosenOnFormsAndShownOnCardsAndTimer(t *testing.T) {
 
 	other := e.withOrg("Otto Other", "otto@example.com", "Other")
 	foreign := clCreate(t, e, other, url.Values{"name": {"Foreign"}})
-	if p := save(foreign); p.status != http.StatusUnprocessableEntity || clFieldError(p, "client_id") == "" {
-		t.Fatalf("another organization's client: %d %q", p.status, clFieldError(p, "client_id"))
+	if p := save(foreign); p.status != http.StatusUnprocessableEntity || p.fieldError("client_id") == "" {
+		t.Fatalf("another organization's client: %d %q", p.status, p.fieldError("client_id"))
 	}
 	if got := e.id(`SELECT coalesce(client_id::text, '') FROM projects WHERE id = $1`, pid); got != globex {
 		t.Fatalf("refused change altered client_id to %q", got)
