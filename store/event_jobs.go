@@ -46,6 +46,8 @@ const (
 	firstEventRetry     = 5 * time.Second
 	maxEventRetry       = time.Hour
 	eventJobBatch       = 100
+	// txEventWorkers is how many workers of a process do jobs in transactions at once.
+	txEventWorkers = 4
 	// eventJobLease is how long a job run outside a transaction is left alone by other workers; it outlasts the
 	// work (a few webhook requests of at most 10 s each), so a job is taken again only when its worker died.
 	eventJobLease = 5 * time.Minute
@@ -225,8 +227,29 @@ func (s *Store) RunEventJobs(ctx context.Context, wake <-chan struct{}, interval
 			})
 		}()
 	}
+	// Jobs in transactions are done by several workers side by side (FOR UPDATE SKIP LOCKED hands each its own
+	// batch): one worker waits on a round trip per job, so under a burst the others keep the database busy.
+	helpers := make([]chan struct{}, txEventWorkers-1)
+	for i := range helpers {
+		helpers[i] = make(chan struct{}, 1)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			runEvery(ctx, helpers[i], interval, func() {
+				if _, err := s.processTxEventJobs(ctx); err != nil && ctx.Err() == nil {
+					s.log.Error("event jobs", "err", err)
+				}
+			})
+		}()
+	}
 	defer wg.Wait()
 	runEvery(ctx, wake, interval, func() {
+		for _, poke := range helpers {
+			select {
+			case poke <- struct{}{}:
+			default:
+			}
+		}
 		if _, err := s.processTxEventJobs(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("event jobs", "err", err)
 		}
