@@ -10,8 +10,8 @@ import (
 )
 
 // "Send test event" on the webhooks page queues one webhook.test delivery to that webhook only, says so in a flash
-// and shows it in the deliveries log; a webhook that is off refuses it with a message; members and other
-// organizations cannot send one.
+// and shows it in the deliveries log; a webhook that is off, or sent 10 this minute, refuses it with a message;
+// members and other organizations cannot send one.
 func TestWebhooksPage_SendTestEvent(t *testing.T) {
 	w := newWorkTeam(t)
 	ctx := context.Background()
@@ -58,6 +58,15 @@ func TestWebhooksPage_SendTestEvent(t *testing.T) {
 		t.Fatalf("the webhook subscribed to everything got %d deliveries (%v)", others, err)
 	}
 
+	for range 9 { // 10 a minute per webhook
+		if _, err := w.e.store.SendWebhookTest(ctx, w.ownerA, hook.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p = w.owner.get(w.owner.post("/settings/webhooks/"+hook.ID+"/test", nil).location); !strings.Contains(p.text("flash"), "enough test events") {
+		t.Fatalf("11th in a minute: flash %q", p.text("flash"))
+	}
+
 	off := false
 	if _, err := w.e.store.UpdateWebhook(ctx, w.ownerA, hook.ID, store.WebhookInput{Active: &off}); err != nil {
 		t.Fatal(err)
@@ -70,7 +79,7 @@ func TestWebhooksPage_SendTestEvent(t *testing.T) {
 		t.Fatalf("flash %q", p.text("flash"))
 	}
 	var tests int
-	if err := w.e.db.Get(&tests, `SELECT count(*) FROM events WHERE type = 'webhook.test'`); err != nil || tests != 1 {
-		t.Fatalf("%d test events (%v), want the one sent while on", tests, err)
+	if err := w.e.db.Get(&tests, `SELECT count(*) FROM events WHERE type = 'webhook.test'`); err != nil || tests != 10 {
+		t.Fatalf("%d test events (%v), want the 10 sent while on", tests, err)
 	}
 }

@@ -215,8 +215,12 @@ func (h *Handlers) redeliverWebhook(c echo.Context) error {
 func (h *Handlers) sendWebhookTest(c echo.Context) error {
 	id := c.Param("id")
 	_, err := h.store.SendWebhookTest(c.Request().Context(), currentActor(c), id)
-	if errors.Is(err, store.ErrConflict) {
-		h.flash(c, views.FlashError, "Turn the webhook on before sending it a test event.")
+	if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrRateLimited) {
+		msg := "Turn the webhook on before sending it a test event."
+		if errors.Is(err, store.ErrRateLimited) {
+			msg = "That is enough test events for a minute: look at the deliveries log, then try again."
+		}
+		h.flash(c, views.FlashError, msg)
 		return redirect(c, "/settings/webhooks#webhook-"+id)
 	}
 	if err != nil {

@@ -3,12 +3,18 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
 
-// webhookTestMessage is the message of the synthetic event "Send test event" sends.
-const webhookTestMessage = "A test event from TRCR"
+const (
+	// webhookTestMessage is the message of the synthetic event "Send test event" sends.
+	webhookTestMessage = "A test event from TRCR"
+	// webhookTestsPerMinute bounds the test events of one webhook, so that a held-down button or a script does not
+	// fill the events and deliveries tables.
+	webhookTestsPerMinute = 10
+)
 
 // SendWebhookTest queues one delivery of a synthetic webhook.test event to one webhook, whatever its event types,
 // sent, signed, logged and retried like any delivery. The event is recorded live-only, so no subscriber queues it
@@ -32,6 +38,10 @@ func (s *Store) SendWebhookTest(ctx context.Context, a Actor, webhookID string) 
 		}
 		if !active {
 			return conflict("turn the webhook on before sending it a test event")
+		}
+		if err := s.charge(ctx, tx, "webhook-test:"+webhookID, 1, webhookTestsPerMinute, time.Minute,
+			fmt.Sprintf("at most %d test events a minute per webhook", webhookTestsPerMinute)); err != nil {
+			return err
 		}
 		eventID, err := s.recordID(ctx, tx, a, newEvent{Type: EventWebhookTest, To: toAdmins(), EntityType: "webhook",
 			EntityID: webhookID, Data: map[string]string{"webhook_id": webhookID, "message": webhookTestMessage},

@@ -72,7 +72,8 @@ func TestWebhooks_SendTestEventRetried(t *testing.T) {
 	}
 }
 
-// A webhook that is off refuses a test event; members and other organizations cannot send one; nothing is queued.
+// A webhook that is off refuses a test event, and so does one sent 10 already this minute; members and other
+// organizations cannot send one; refusals queue nothing.
 func TestWebhooks_SendTestEventRefused(t *testing.T) {
 	w := newWebhookWorld(t, true)
 	ctx := context.Background()
@@ -86,6 +87,15 @@ func TestWebhooks_SendTestEventRefused(t *testing.T) {
 	if _, err := w.s.SendWebhookTest(ctx, w.admin, "not-an-id"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("bad id: %v", err)
 	}
+	busy := w.hook(t, "http://example.com/busy", "task.created")
+	for i := range 10 {
+		if _, err := w.s.SendWebhookTest(ctx, w.admin, busy.ID); err != nil {
+			t.Fatalf("test event %d: %v", i+1, err)
+		}
+	}
+	if _, err := w.s.SendWebhookTest(ctx, w.admin, busy.ID); !errors.Is(err, store.ErrRateLimited) {
+		t.Fatalf("11th test event in a minute: %v", err)
+	}
 	off := false
 	if _, err := w.s.UpdateWebhook(ctx, w.admin, hook.ID, store.WebhookInput{Active: &off}); err != nil {
 		t.Fatal(err)
@@ -94,10 +104,10 @@ func TestWebhooks_SendTestEventRefused(t *testing.T) {
 		t.Fatalf("webhook off: %v", err)
 	}
 	var events, deliveries int
-	if err := w.db.Get(&events, `SELECT count(*) FROM events WHERE type = 'webhook.test'`); err != nil {
+	if err := w.db.Get(&events, `SELECT count(*) FROM events WHERE type = 'webhook.test' AND entity_id = $1`, hook.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.db.Get(&deliveries, `SELECT count(*) FROM webhook_deliveries`); err != nil {
+	if err := w.db.Get(&deliveries, `SELECT count(*) FROM webhook_deliveries WHERE webhook_id = $1`, hook.ID); err != nil {
 		t.Fatal(err)
 	}
 	if events != 0 || deliveries != 0 {
