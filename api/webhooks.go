@@ -17,6 +17,7 @@ func (a *API) mountWebhooks(g *router) {
 	g.DELETE("/webhooks/:id", a.deleteWebhook, a.requireOrg)
 	g.GET("/webhooks/:id/deliveries", a.listWebhookDeliveries, a.requireOrg)
 	g.POST("/webhooks/:id/deliveries/:delivery_id/redeliver", a.redeliverWebhook, a.requireOrg)
+	g.POST("/webhooks/:id/test", a.sendWebhookTest, a.requireOrg)
 }
 
 // webhookInput is the body of create and update; fields left out of an update stay as they are.
@@ -95,4 +96,13 @@ func (a *API) redeliverWebhook(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusCreated, d)
+}
+
+// sendWebhookTest queues a webhook.test event to the webhook; 202 because it is sent by the delivery loop, after.
+func (a *API) sendWebhookTest(c echo.Context) error {
+	d, err := a.store.SendWebhookTest(c.Request().Context(), actor(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusAccepted, d)
 }

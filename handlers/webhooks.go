@@ -22,6 +22,7 @@ func (h *Handlers) mountWebhooks(g *router) {
 	g.POST("/settings/webhooks", h.createWebhook, h.requireOrg)
 	g.POST("/settings/webhooks/:id", h.updateWebhook, h.requireOrg)
 	g.POST("/settings/webhooks/:id/delete", h.deleteWebhook, h.requireOrg)
+	g.POST("/settings/webhooks/:id/test", h.sendWebhookTest, h.requireOrg)
 	g.POST("/settings/webhooks/:id/deliveries/:delivery_id/redeliver", h.redeliverWebhook, h.requireOrg)
 }
 
@@ -208,5 +209,23 @@ func (h *Handlers) redeliverWebhook(c echo.Context) error {
 		return err
 	}
 	h.flash(c, views.FlashSuccess, "Redelivery queued: it is sent within seconds and appears at the top of the log.")
+	return redirect(c, "/settings/webhooks?webhook="+id+"#deliveries")
+}
+
+func (h *Handlers) sendWebhookTest(c echo.Context) error {
+	id := c.Param("id")
+	_, err := h.store.SendWebhookTest(c.Request().Context(), currentActor(c), id)
+	if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrRateLimited) {
+		msg := "Turn the webhook on before sending it a test event."
+		if errors.Is(err, store.ErrRateLimited) {
+			msg = "That is enough test events for a minute: look at the deliveries log, then try again."
+		}
+		h.flash(c, views.FlashError, msg)
+		return redirect(c, "/settings/webhooks#webhook-"+id)
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(c, views.FlashSuccess, "Test event queued: it is sent within seconds and appears at the top of the log.")
 	return redirect(c, "/settings/webhooks?webhook="+id+"#deliveries")
 }

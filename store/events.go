@@ -39,6 +39,7 @@ const (
 	EventMemberChanged       = "member.changed"
 	EventGit                 = "git.event"
 	EventWebhookDisabled     = "webhook.disabled"
+	EventWebhookTest         = "webhook.test"
 )
 
 // Audience kinds: who may see an event.
@@ -129,9 +130,15 @@ type newEvent struct {
 // and wakes the listeners of every process when the transaction commits (NOTIFY is delivered at commit, and only
 // then). It is the one way side effects leave a use case.
 func (s *Store) record(ctx context.Context, tx *sqlx.Tx, a Actor, e newEvent) error {
+	_, err := s.recordID(ctx, tx, a, e)
+	return err
+}
+
+// recordID is record for the use cases that go on with the event they recorded, and returns its id.
+func (s *Store) recordID(ctx context.Context, tx *sqlx.Tx, a Actor, e newEvent) (int64, error) {
 	data, err := json.Marshal(e.Data)
 	if err != nil {
-		return fmt.Errorf("record %s: %w", e.Type, err)
+		return 0, fmt.Errorf("record %s: %w", e.Type, err)
 	}
 	if e.Data == nil {
 		data = []byte("{}")
@@ -139,7 +146,7 @@ func (s *Store) record(ctx context.Context, tx *sqlx.Tx, a Actor, e newEvent) er
 	changes := []byte("{}")
 	if len(e.Changes) > 0 {
 		if changes, err = json.Marshal(e.Changes); err != nil {
-			return fmt.Errorf("record %s: %w", e.Type, err)
+			return 0, fmt.Errorf("record %s: %w", e.Type, err)
 		}
 	}
 	var subs []string
@@ -149,20 +156,21 @@ func (s *Store) record(ctx context.Context, tx *sqlx.Tx, a Actor, e newEvent) er
 		}
 	}
 	// One statement: the event, a job per subscriber that wants it, and the NOTIFY that wakes the listeners.
-	_, err = tx.ExecContext(ctx, `
+	var id int64
+	err = tx.GetContext(ctx, &id, `
 		WITH ev AS (
 			INSERT INTO events (organization_id, type, actor_id, entity_type, entity_id, audience, audience_id, data, changes)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
 		), jobs AS (
 			INSERT INTO event_jobs (event_id, subscriber) SELECT ev.id, sub FROM ev, unnest($10::text[]) AS sub
 		)
-		SELECT pg_notify('`+eventsChannel+`', '') FROM ev`,
+		SELECT ev.id FROM ev, LATERAL (SELECT pg_notify('`+eventsChannel+`', '')) n`,
 		a.OrgID, e.Type, nilIfEmpty(a.UserID), e.EntityType, nilIfEmpty(e.EntityID), e.To.Kind, e.To.idOrNil(), data, changes,
 		pq.Array(subs))
 	if err != nil {
-		return fmt.Errorf("record %s: %w", e.Type, err)
+		return 0, fmt.Errorf("record %s: %w", e.Type, err)
 	}
-	return nil
+	return id, nil
 }
 
 // eventsChannel is the NOTIFY channel that wakes every process's listener.

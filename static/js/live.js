@@ -13,7 +13,7 @@
     "chat.message.created", "chat.message.updated", "chat.message.deleted", "chat.reaction.added",
     "chat.reaction.removed", "chat.channel.created", "chat.channel.updated", "chat.channel.deleted", "chat.channel.read",
     "notification.created", "notification.read", "timer.started", "timer.stopped", "invoice.sent", "invoice.paid",
-    "project.members.changed", "member.changed", "git.event", "webhook.disabled"
+    "project.members.changed", "member.changed", "git.event", "webhook.disabled", "webhook.test"
   ];
 
   var source = null;
