@@ -74,7 +74,7 @@ func ganttInput(g store.Gantt, projectID, zoom string) views.GanttInput {
 			continue
 		}
 		in.Milestones = append(in.Milestones, views.GanttMilestoneInput{ID: m.ID, ProjectID: m.ProjectID, Title: m.Title,
-			Color: m.Color, Date: d.Time})
+			Color: m.Color, Description: deref(m.Description), Date: d.Time})
 	}
 	for _, d := range g.Dependencies {
 		// Stored canonically as "task_id is blocked by depends_on_id": the arrow runs from the blocker.

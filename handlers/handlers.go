@@ -97,6 +97,7 @@ func (h *Handlers) Mount(e *echo.Echo) {
 	h.mountAttachments(g)
 	h.mountTasksPage(g)
 	h.mountGantt(g)
+	h.mountMilestones(g)
 	h.mountProjects(g)
 	h.mountWorkflow(g)
 	h.mountTime(g)

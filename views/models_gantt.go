@@ -94,6 +94,7 @@ type GanttTaskInput struct {
 // GanttMilestoneInput is a milestone of a project in view.
 type GanttMilestoneInput struct {
 	ID, ProjectID, Title, Color string
+	Description                 string
 	Date                        time.Time
 }
 
@@ -131,6 +132,10 @@ type GanttView struct {
 	// RowStart is the index of the first task drawn among the Scheduled; Bars are those drawn.
 	RowStart  int
 	CanManage bool // the actor may move at least one bar
+	// MilestoneList is every milestone of the project on a project's chart, in or out of the window, and
+	// ManageMilestones whether the actor may add, edit, move and delete them (manage_tasks on the project).
+	MilestoneList    []GanttMilestoneItem
+	ManageMilestones bool
 }
 
 // Empty reports a chart with nothing to draw.
@@ -191,6 +196,8 @@ type GanttMilestone struct {
 	X, Y1, Y2              int
 	// ShowLabel is false when the title would run into the previous one; the flag's tooltip still names it.
 	ShowLabel bool
+	// Draggable: the actor may move the milestone (gantt.js drags its flag along the lane).
+	Draggable bool
 }
 
 // GanttLink is a dependency arrow from the blocker's end to the blocked task's start.
@@ -413,14 +420,23 @@ func BuildGantt(in GanttInput) GanttView {
 	}
 	v.Scheduled, v.Height = scheduled, y
 
+	manage := map[string]bool{}
+	for _, p := range in.Projects {
+		manage[p.ID] = p.CanManage
+	}
+	v.ManageMilestones = in.ProjectID != "" && manage[in.ProjectID]
 	labelEnd := -1 << 30
 	for _, m := range in.Milestones {
+		if in.ProjectID != "" {
+			v.MilestoneList = append(v.MilestoneList, GanttMilestoneItem{Form: MilestoneForm{ProjectID: m.ProjectID, ID: m.ID,
+				Title: m.Title, Date: ganttDay(m.Date).Format(ganttISO), Color: m.Color, Description: m.Description}})
+		}
 		d := ganttDay(m.Date)
 		if d.Before(lo) || d.After(hi) {
 			continue
 		}
 		ms := GanttMilestone{ID: m.ID, Title: m.Title, Color: ganttColor(m.Color), Date: d.Format(ganttISO),
-			X: xOf(d) + v.DayW/2}
+			X: xOf(d) + v.DayW/2, Draggable: manage[m.ProjectID]}
 		if in.ProjectID != "" {
 			ms.Y2 = v.Height
 		} else if r, ok := sections[m.ProjectID]; ok {

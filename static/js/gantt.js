@@ -3,6 +3,8 @@
 //  * drag a bar to move it (both dates), or drag either end to change its start or due date, snapping to days;
 //    on drop it POSTs the new dates to /gantt/tasks/{id}/dates. A refused change snaps the bar back and shows the
 //    server's message beside the bar and as a flash.
+//  * drag a milestone's flag (in the lane under the scale) to move it by days; on drop it POSTs the new date to
+//    /gantt/milestones/{id}/date (the milestone's edit form under the chart is the keyboard way);
 //  * a click on a bar opens its task panel (the bar's hx-get, through htmx.ajax: htmx does not wire every bar);
 //  * keyboard: bars are focusable; ←/→ move the focused bar by a day, Shift+←/→ change its due date, ↑/↓ go to
 //    the previous/next bar, Enter opens the task panel.
@@ -681,6 +683,119 @@
     init(root);
     keepDay = NaN;
   });
+
+  // ---- Milestones: dragging a flag ------------------------------------------------------
+  var flagDrag = null;
+
+  function flagGeom(flag) {
+    var canvas = flag.closest(".gantt__canvas"),
+      chart = canvas && canvas.querySelector("svg.gantt__chart");
+    return chart ? geom(chart) : null;
+  }
+
+  function placeFlag(flag, days, dayW) {
+    var id = flag.getAttribute("data-milestone-id"),
+      t = days ? "translate(" + days * dayW + " 0)" : null;
+    var line = document.querySelector('[data-milestone-line="' + id + '"]');
+    [flag, line].forEach(function (el) {
+      if (!el) return;
+      if (t) el.setAttribute("transform", t);
+      else el.removeAttribute("transform");
+    });
+  }
+
+  document.addEventListener("pointerdown", function (e) {
+    if (e.button !== 0 || !(e.target instanceof Element)) return;
+    var flag = e.target.closest(".gantt-flag[data-draggable]");
+    if (!flag || flag.classList.contains("is-saving")) return;
+    var g = flagGeom(flag);
+    if (!g || !g.dayW) return;
+    flagDrag = { flag: flag, g: g, x0: e.clientX, days: 0 };
+    e.preventDefault();
+    try {
+      flag.setPointerCapture(e.pointerId);
+    } catch (err) {}
+  });
+
+  document.addEventListener("pointermove", function (e) {
+    if (!flagDrag) return;
+    var days = Math.round((e.clientX - flagDrag.x0) / flagDrag.g.dayW);
+    if (days === flagDrag.days) return;
+    flagDrag.days = days;
+    placeFlag(flagDrag.flag, days, flagDrag.g.dayW);
+    announce(isoDay(parseDay(flagDrag.flag.getAttribute("data-date")) + days * DAY));
+  });
+
+  function endFlagDrag(cancel) {
+    if (!flagDrag) return;
+    var d = flagDrag;
+    flagDrag = null;
+    if (cancel || !d.days) {
+      placeFlag(d.flag, 0, d.g.dayW);
+      return;
+    }
+    saveFlag(d.flag, isoDay(parseDay(d.flag.getAttribute("data-date")) + d.days * DAY), d);
+  }
+  document.addEventListener("pointerup", function () {
+    endFlagDrag(false);
+  });
+  document.addEventListener("pointercancel", function () {
+    endFlagDrag(true);
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape") endFlagDrag(true);
+  });
+
+  // saveFlag posts the new date; the flag stays where it was dropped on success (and the list under the chart
+  // shows the date), or snaps back with the server's message.
+  function saveFlag(flag, date, d) {
+    var id = flag.getAttribute("data-milestone-id");
+    flag.classList.add("is-saving");
+    fetch("/gantt/milestones/" + encodeURIComponent(id) + "/date", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRF-Token": csrfToken(), Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ target_date: date }).toString(),
+    })
+      .then(function (res) {
+        return res
+          .json()
+          .catch(function () {
+            return {};
+          })
+          .then(function (data) {
+            return { ok: res.ok, status: res.status, data: data };
+          });
+      })
+      .then(function (r) {
+        if (r.ok && r.data.target_date) {
+          flag.setAttribute("data-date", r.data.target_date);
+          var item = document.querySelector('[data-testid="milestone-item"][data-id="' + id + '"]');
+          var time = item && item.querySelector("time");
+          if (time) {
+            time.textContent = r.data.target_date;
+            time.setAttribute("datetime", r.data.target_date);
+          }
+          var input = document.getElementById("milestone-" + id + "-date");
+          if (input) input.value = r.data.target_date;
+          announce("Milestone moved to " + r.data.target_date + ".");
+          return;
+        }
+        refuseFlag(flag, d, r.data.error || "The milestone could not be moved. Please try again.");
+      })
+      .catch(function () {
+        refuseFlag(flag, d, "Can't reach the server. Check your connection and try again.");
+      })
+      .then(function () {
+        flag.classList.remove("is-saving");
+      });
+  }
+
+  function refuseFlag(flag, d, msg) {
+    placeFlag(flag, 0, d.g.dayW);
+    flash(msg);
+    announce(msg);
+  }
 
   function start() {
     var root = document.getElementById("gantt-view");
