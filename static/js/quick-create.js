@@ -7,7 +7,8 @@
 (function () {
   "use strict";
 
-  var returnFocus = null;
+  // Where the focus goes back to when each dialog closes.
+  var returnFocus = new WeakMap();
 
   function qc() {
     return document.getElementById("quick-create");
@@ -31,7 +32,7 @@
   }
 
   function show(d) {
-    returnFocus = document.activeElement;
+    returnFocus.set(d, document.activeElement);
     d.showModal();
   }
 
@@ -81,8 +82,9 @@
     "close",
     function (e) {
       if (e.target !== qc() && e.target !== sheet()) return;
-      if (returnFocus && typeof returnFocus.focus === "function" && document.contains(returnFocus)) returnFocus.focus();
-      returnFocus = null;
+      var back = returnFocus.get(e.target);
+      returnFocus.delete(e.target);
+      if (back && typeof back.focus === "function" && document.contains(back) && !document.querySelector("dialog[open]")) back.focus();
     },
     true
   );
