@@ -12,6 +12,8 @@ import (
 
 func (h *Handlers) mountTasksPage(g *router) {
 	g.GET("/tasks", h.tasksPage, h.requireOrg)
+	g.GET("/tasks/new", h.newTaskPage, h.requireOrg)
+	g.POST("/tasks/new", h.newTask, h.requireOrg)
 }
 
 func tasksFilterFrom(c echo.Context) views.TasksFilter {
