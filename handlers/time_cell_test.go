@@ -1,0 +1,126 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+)
+
+// sheetRows are the timesheet's rows as they read: the project, each day (a cell's typed value, "–" for none) and
+// the total.
+func sheetRows(p page) []string {
+	var out []string
+	p.doc.Find(`[data-testid="timesheet-row"]`).Each(func(_ int, row *goquery.Selection) {
+		var b strings.Builder
+		b.WriteString(strings.TrimSpace(row.Find("th").Text()))
+		row.Find("td").Each(func(_ int, td *goquery.Selection) {
+			in := td.Find(`input[name="hours"]`)
+			switch {
+			case in.Length() == 0:
+				b.WriteString(strings.TrimSpace(td.Text()))
+			case in.AttrOr("value", "") == "":
+				b.WriteString("–")
+			default:
+				b.WriteString(in.AttrOr("value", ""))
+			}
+		})
+		out = append(out, strings.Join(strings.Fields(b.String()), " "))
+	})
+	return out
+}
+
+func TestTimesheetCell_TypedHoursWithAndWithoutJavaScript(t *testing.T) {
+	t.Parallel()
+	tt := newTimeTeam(t)
+	tt.entry(t, tt.ownerA, tt.project.ID, "", "Kick-off", "2026-03-02T08:00:00Z", "2026-03-02T09:30:00Z") // Monday in Berlin
+
+	p := tt.owner.get("/time?week=2026-W10")
+	cell := p.doc.Find(`#cell-` + tt.project.ID + `-2026-03-04`)
+	if cell.Length() != 1 || cell.AttrOr("aria-label", "") != "Hours on Website, Wednesday, March 4" {
+		t.Fatalf("Wednesday's cell of Website: %d %q", cell.Length(), cell.AttrOr("aria-label", ""))
+	}
+	if form := cell.Closest("form"); form.AttrOr("hx-post", "") != "/time/cell" || form.Find(`input[name="return_to"]`).AttrOr("value", "") != "/time?week=2026-W10" {
+		t.Errorf("the cell is a form posting to /time/cell and coming back to the week")
+	}
+
+	// With htmx: 204 and time-changed, which reloads the grid and its totals.
+	r := tt.owner.htmx("/time/cell", cellForm("date", "2026-03-04", "project_id", tt.project.ID, "hours", "1,5"))
+	if r.status != http.StatusNoContent || !strings.Contains(r.header.Get("HX-Trigger"), "time-changed") {
+		t.Fatalf("htmx cell: %d %q %s", r.status, r.header.Get("HX-Trigger"), r.body)
+	}
+	p = htmxGet(tt.owner, "/time?week=2026-W10")
+	if got := strings.Join(sheetRows(p), "|"); got != "Website1:30–1:30––––3:00" {
+		t.Errorf("rows %q", got)
+	}
+	if got := p.text("timesheet-grand-total"); got != "3:00" {
+		t.Errorf("grand total %q", got)
+	}
+
+	// Without JavaScript: a redirect back with a flash; an empty cell removes the typed time.
+	np := tt.owner.post("/time/cell", cellForm("date", "2026-03-04", "project_id", tt.project.ID, "hours", "2h", "return_to", "/time?week=2026-W10"))
+	if np.status != http.StatusSeeOther || np.location != "/time?week=2026-W10" {
+		t.Fatalf("plain form: %d %q", np.status, np.location)
+	}
+	p = tt.owner.get("/time?week=2026-W10")
+	if !strings.Contains(p.text("flashes"), "Set the day to 2:00") || p.doc.Find(`#cell-`+tt.project.ID+`-2026-03-04`).AttrOr("value", "") != "2:00" {
+		t.Errorf("after the plain form: flash %q, rows %q", p.text("flashes"), sheetRows(p))
+	}
+	tt.owner.htmx("/time/cell", cellForm("date", "2026-03-04", "project_id", tt.project.ID, "hours", ""))
+	if got := strings.Join(sheetRows(htmxGet(tt.owner, "/time?week=2026-W10")), "|"); got != "Website1:30––––––1:30" {
+		t.Errorf("after emptying the cell: %q", got)
+	}
+}
+
+func TestTimesheetCell_BadInputIsAFieldErrorAndChangesNothing(t *testing.T) {
+	t.Parallel()
+	tt := newTimeTeam(t)
+	tt.entry(t, tt.ownerA, tt.project.ID, "", "Morning", "2026-03-04T08:00:00Z", "2026-03-04T10:00:00Z")
+	tt.entry(t, tt.ownerA, tt.project.ID, "", "Afternoon", "2026-03-04T13:00:00Z", "2026-03-04T13:30:00Z")
+	count := func() (n int) {
+		if err := tt.e.db.Get(&n, `SELECT count(*) FROM time_entries WHERE user_id = $1`, tt.ownerA.UserID); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := count()
+	id := "cell-" + tt.project.ID + "-2026-03-04"
+	for _, c := range []struct {
+		hours, message string
+		status         int
+	}{
+		{"soon", "Enter hours such as 1:30, 1.5 or 90m.", http.StatusUnprocessableEntity},
+		{"30h", "A day holds at most 24 hours.", http.StatusUnprocessableEntity},
+		{"1:00", "other entries", http.StatusConflict}, // 2:30 down to 1:00 needs more than the latest 0:30
+	} {
+		r := tt.owner.htmx("/time/cell", cellForm("date", "2026-03-04", "project_id", tt.project.ID, "hours", c.hours))
+		slot := r.doc.Find(`#` + id + `-error[hx-swap-oob]`)
+		if r.status != c.status || !strings.Contains(slot.Text(), c.message) {
+			t.Errorf("%q: %d %q, want %d %q", c.hours, r.status, strings.TrimSpace(slot.Text()), c.status, c.message)
+		}
+	}
+	np := tt.owner.post("/time/cell", cellForm("date", "2026-03-04", "project_id", tt.project.ID, "hours", "soon", "return_to", "/time?week=2026-W10"))
+	if np.status != http.StatusSeeOther {
+		t.Errorf("plain refused form: %d", np.status)
+	}
+	if p := tt.owner.get("/time?week=2026-W10"); !strings.Contains(p.text("flashes"), "Enter hours such as 1:30") {
+		t.Errorf("flash %q", p.text("flashes"))
+	}
+	// Someone else's project is refused like a missing one.
+	if r := tt.owner.htmx("/time/cell", cellForm("date", "2026-03-04", "project_id", tt.other.ID, "hours", "1")); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("other organization's project: %d", r.status)
+	}
+	if got := count(); got != before {
+		t.Errorf("entries %d, want %d", got, before)
+	}
+}
+
+func cellForm(pairs ...string) url.Values {
+	v := url.Values{}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		v.Set(pairs[i], pairs[i+1])
+	}
+	return v
+}
