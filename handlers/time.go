@@ -65,6 +65,7 @@ func (h *Handlers) timePage(c echo.Context) error {
 		vf.Week = store.ISOWeekString(w.Monday.Time) // ?start= becomes the week it falls in
 	}
 	v := h.timePageView(a, w, vf, csrfToken(c))
+	addSheetRow(&v, c.QueryParam("row"))
 	if isHTMX(c) {
 		return render(c, http.StatusOK, views.TimeResults(v))
 	}
@@ -135,6 +136,32 @@ func (h *Handlers) timePageView(a store.Actor, w store.TimeWeek, f views.TimeFil
 	v.New = views.TimeEntryForm{Date: date.Format(time.DateOnly), Billable: true, Projects: activeProjects(v.Projects),
 		CSRFToken: csrf, ReturnTo: f.URL("/time")}
 	return v
+}
+
+// addSheetRow adds an empty row to one's own timesheet for ?row= (an active project without time this week, or
+// "none"), so that time can be typed into a project the week has none of; NewRows offers the others.
+func addSheetRow(v *views.TimePageView, row string) {
+	if !v.ViewingSelf {
+		return
+	}
+	shown := map[string]bool{}
+	for _, r := range v.Rows {
+		shown[r.ProjectID] = true
+	}
+	candidates := []views.TimeSheetRow{}
+	for _, p := range activeProjects(v.Projects) {
+		candidates = append(candidates, views.TimeSheetRow{ProjectID: p.ID, Name: p.Name, Color: p.Color})
+	}
+	candidates = append(candidates, views.TimeSheetRow{ProjectID: store.TimeNoProject, Name: "No project"})
+	for _, r := range candidates {
+		switch {
+		case shown[r.ProjectID]:
+		case r.ProjectID == row:
+			v.Rows = append(v.Rows, r)
+		default:
+			v.NewRows = append(v.NewRows, views.Option{Value: r.ProjectID, Label: r.Name})
+		}
+	}
 }
 
 func activeProjects(ps []views.TimeProjectOption) []views.TimeProjectOption {

@@ -124,3 +124,42 @@ func cellForm(pairs ...string) url.Values {
 	}
 	return v
 }
+
+func TestTimesheetCell_AddARowToTypeIntoAnEmptyWeek(t *testing.T) {
+	t.Parallel()
+	tt := newTimeTeam(t)
+	p := tt.owner.get("/time?week=2026-W20")
+	if got := strings.Join(addRowOptions(p), "|"); got != "Website|No project" {
+		t.Errorf("rows offered: %q", got)
+	}
+	if p.has("timesheet-cell") {
+		t.Errorf("an empty week has no cells until a row is added")
+	}
+	p = htmxGet(tt.owner, "/time?week=2026-W20&row="+tt.project.ID)
+	if got := strings.Join(sheetRows(p), "|"); got != "Website–––––––0:00" {
+		t.Fatalf("added row %q", got)
+	}
+	if got := strings.Join(addRowOptions(p), "|"); got != "No project" {
+		t.Errorf("rows still offered: %q", got)
+	}
+	r := tt.owner.htmx("/time/cell", cellForm("date", "2026-05-12", "project_id", tt.project.ID, "hours", "90m"))
+	if r.status != http.StatusNoContent {
+		t.Fatalf("typing into the added row: %d %s", r.status, r.body)
+	}
+	if got := strings.Join(sheetRows(htmxGet(tt.owner, "/time?week=2026-W20")), "|"); got != "Website–1:30–––––1:30" {
+		t.Errorf("after typing %q", got)
+	}
+	// An admin looking at a member's week gets figures, not inputs, and no rows to add.
+	tt.entry(t, tt.memberA, tt.project.ID, "", "Milo's work", "2026-05-12T10:00:00Z", "2026-05-12T11:00:00Z")
+	if m := tt.owner.get("/time?week=2026-W20&user=" + tt.memberA.UserID); m.has("timesheet-cell") || m.has("timesheet-add-row") {
+		t.Errorf("someone else's week is read-only")
+	}
+}
+
+func addRowOptions(p page) []string {
+	var out []string
+	p.doc.Find(`[data-testid="timesheet-add-row-project"] option`).Each(func(_ int, o *goquery.Selection) {
+		out = append(out, strings.TrimSpace(o.Text()))
+	})
+	return out
+}

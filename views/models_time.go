@@ -185,6 +185,9 @@ type TimePageView struct {
 	ViewingSelf bool
 	New         TimeEntryForm
 	CSRFToken   string
+	// NewRows are the rows the timesheet can add to type into (active projects without time this week, and
+	// "No project"), offered on one's own week.
+	NewRows []Option
 }
 
 // Week is the ISO week shown.
