@@ -331,7 +331,12 @@ func entryInput(f entryForm, loc *time.Location) (store.TimeEntryInput, map[stri
 		errs["date"] = "Enter a date."
 	}
 	start, ok := parseClock(day, f.Start, loc)
-	if !ok {
+	switch {
+	case ok:
+	case f.Start == "" && !edit && f.Duration != "" && f.End == "":
+		// A duration alone is time on that day: it starts at 09:00, as a typed timesheet cell does.
+		start = time.Date(day.Year(), day.Month(), day.Day(), 9, 0, 0, 0, loc)
+	default:
 		errs["start"] = "Enter a start time such as 09:00."
 	}
 	usedDuration := false

@@ -163,3 +163,30 @@ func addRowOptions(p page) []string {
 	})
 	return out
 }
+
+func TestTimeEntry_ByDurationAloneStartsAtNine(t *testing.T) {
+	t.Parallel()
+	tt := newTimeTeam(t)
+	p := tt.owner.get("/time?week=2026-W10")
+	if p.doc.Find(`#entry-new-start[required]`).Length() != 0 || !strings.Contains(p.doc.Find(`label[for="entry-new-start"]`).Text(), "Optional with a duration") {
+		t.Errorf("the add form's start is optional")
+	}
+	r := tt.owner.htmx("/time/entries", cellForm("date", "2026-03-04", "duration", "1,5", "project_id", tt.project.ID))
+	if r.status != http.StatusNoContent {
+		t.Fatalf("duration alone: %d %s", r.status, r.body)
+	}
+	var start string
+	var seconds int64
+	if err := tt.e.db.QueryRow(`SELECT to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), duration_seconds FROM time_entries
+		WHERE user_id = $1`, tt.ownerA.UserID).Scan(&start, &seconds); err != nil {
+		t.Fatal(err)
+	}
+	if start != "2026-03-04 08:00" || seconds != 5400 {
+		t.Errorf("entry starts %s (want 09:00 in Berlin) and lasts %d s", start, seconds)
+	}
+	// Without a duration the start is still needed; an edit keeps needing its start.
+	r = tt.owner.htmx("/time/entries", cellForm("date", "2026-03-04", "end", "10:00"))
+	if r.status != http.StatusUnprocessableEntity || r.fieldError("entry-new-start") != "Enter a start time such as 09:00." {
+		t.Errorf("no start, an end: %d %q", r.status, r.fieldError("entry-new-start"))
+	}
+}
