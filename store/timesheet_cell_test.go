@@ -138,3 +138,24 @@ func mustGet(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+func TestSetTimesheetCell_RaisingABilledCellAddsAnEntry(t *testing.T) {
+	f := newWeekWorld(t)
+	billed := f.entryOf(f.owner, &f.project, "billed", "2026-03-04T14:00:00Z", "2026-03-04T15:00:00Z", true, nil)
+	client := f.id(`SELECT client_id FROM projects WHERE id = $1`, f.project)
+	invoice := f.id(`INSERT INTO invoices (organization_id, client_id, number, status, issue_date, due_date, currency)
+		VALUES ($1, $2, 'INV-1', 'draft', '2026-03-05', '2026-04-05', 'USD') RETURNING id`, f.owner.OrgID, client)
+	f.exec(`UPDATE time_entries SET invoice_id = $2 WHERE id = $1`, billed, invoice)
+	if _, err := f.s.SetTimesheetCell(f.ctx, f.owner, store.TimesheetCellInput{Date: "2026-03-04", ProjectID: f.project, Hours: "1:30"}); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	mustGet(t, f.db.Get(&n, `SELECT count(*) FROM time_entries WHERE user_id = $1 AND invoice_id IS NULL AND duration_seconds = 1800`, f.owner.UserID))
+	if n != 1 || cellSeconds(t, f, &f.project, 2) != 5400 {
+		t.Errorf("new entries of 0:30: %d; cell %d s", n, cellSeconds(t, f, &f.project, 2))
+	}
+	_, err := f.s.SetTimesheetCell(f.ctx, f.owner, store.TimesheetCellInput{Date: "2026-03-04", ProjectID: f.project, Hours: "0:15"})
+	if !errors.Is(err, store.ErrConflict) {
+		t.Errorf("lowering past the billed entry: %v", err)
+	}
+}
