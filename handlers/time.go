@@ -25,6 +25,7 @@ func (h *Handlers) mountTime(g *router) {
 	g.GET("/time/export.csv", h.exportTime, h.requireOrg)
 	g.GET("/time/tasks", h.timeTaskOptions, h.requireOrg)
 	g.POST("/time/entries", h.createTimeEntry, h.requireOrg)
+	g.POST("/time/cell", h.setTimesheetCell, h.requireOrg)
 	g.GET("/time/entries/:id", h.timeEntryItem, h.requireOrg)
 	g.GET("/time/entries/:id/edit", h.editTimeEntry, h.requireOrg)
 	g.POST("/time/entries/:id", h.updateTimeEntry, h.requireOrg)
@@ -64,6 +65,7 @@ func (h *Handlers) timePage(c echo.Context) error {
 		vf.Week = store.ISOWeekString(w.Monday.Time) // ?start= becomes the week it falls in
 	}
 	v := h.timePageView(a, w, vf, csrfToken(c))
+	addSheetRow(&v, c.QueryParam("row"))
 	if isHTMX(c) {
 		return render(c, http.StatusOK, views.TimeResults(v))
 	}
@@ -96,7 +98,12 @@ func (h *Handlers) timePageView(a store.Actor, w store.TimeWeek, f views.TimeFil
 		v.Days = append(v.Days, views.TimeDay{Date: day, IsToday: day.Equal(w.Today.Time), Seconds: w.DayTotals[i]})
 	}
 	for _, r := range w.Rows {
-		v.Rows = append(v.Rows, views.TimeSheetRow{Name: r.Name, Color: r.Color, Seconds: r.Seconds, Total: r.Total})
+		id := store.TimeNoProject
+		if r.ProjectID != nil {
+			id = *r.ProjectID
+		}
+		v.Rows = append(v.Rows, views.TimeSheetRow{ProjectID: id, Name: r.Name, Color: r.Color, Seconds: r.Seconds,
+			Total: r.Total})
 	}
 	for _, l := range w.Entries {
 		row := timeEntryRow(l, loc, w.UserID == "", csrf, now)
@@ -129,6 +136,32 @@ func (h *Handlers) timePageView(a store.Actor, w store.TimeWeek, f views.TimeFil
 	v.New = views.TimeEntryForm{Date: date.Format(time.DateOnly), Billable: true, Projects: activeProjects(v.Projects),
 		CSRFToken: csrf, ReturnTo: f.URL("/time")}
 	return v
+}
+
+// addSheetRow adds an empty row to one's own timesheet for ?row= (an active project without time this week, or
+// "none"), so that time can be typed into a project the week has none of; NewRows offers the others.
+func addSheetRow(v *views.TimePageView, row string) {
+	if !v.ViewingSelf {
+		return
+	}
+	shown := map[string]bool{}
+	for _, r := range v.Rows {
+		shown[r.ProjectID] = true
+	}
+	candidates := []views.TimeSheetRow{}
+	for _, p := range activeProjects(v.Projects) {
+		candidates = append(candidates, views.TimeSheetRow{ProjectID: p.ID, Name: p.Name, Color: p.Color})
+	}
+	candidates = append(candidates, views.TimeSheetRow{ProjectID: store.TimeNoProject, Name: "No project"})
+	for _, r := range candidates {
+		switch {
+		case shown[r.ProjectID]:
+		case r.ProjectID == row:
+			v.Rows = append(v.Rows, r)
+		default:
+			v.NewRows = append(v.NewRows, views.Option{Value: r.ProjectID, Label: r.Name})
+		}
+	}
 }
 
 func activeProjects(ps []views.TimeProjectOption) []views.TimeProjectOption {
@@ -273,37 +306,6 @@ func parseClock(day time.Time, s string, loc *time.Location) (time.Time, bool) {
 	return time.Date(day.Year(), day.Month(), day.Day(), hh, mm, 0, 0, loc), true
 }
 
-var (
-	durationClock   = regexp.MustCompile(`^(\d{1,2}):([0-5]\d)$`)
-	durationHours   = regexp.MustCompile(`^(\d{1,2}(?:[.,]\d{1,4})?|[.,]\d{1,4})\s*h?$`)
-	durationMinutes = regexp.MustCompile(`^(\d{1,4})\s*m(?:in)?$`)
-	durationHM      = regexp.MustCompile(`^(\d{1,2})\s*h\s*(\d{1,2})\s*m?(?:in)?$`)
-)
-
-// parseDuration reads 1:30, 1.5, 1,5, 2h, 90m or 1h 30m.
-func parseDuration(s string) (time.Duration, bool) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if m := durationClock.FindStringSubmatch(s); m != nil {
-		h, _ := strconv.Atoi(m[1])
-		mi, _ := strconv.Atoi(m[2])
-		return time.Duration(h)*time.Hour + time.Duration(mi)*time.Minute, true
-	}
-	if m := durationHM.FindStringSubmatch(s); m != nil {
-		h, _ := strconv.Atoi(m[1])
-		mi, _ := strconv.Atoi(m[2])
-		return time.Duration(h)*time.Hour + time.Duration(mi)*time.Minute, mi < 60
-	}
-	if m := durationMinutes.FindStringSubmatch(s); m != nil {
-		mi, _ := strconv.Atoi(m[1])
-		return time.Duration(mi) * time.Minute, true
-	}
-	if m := durationHours.FindStringSubmatch(s); m != nil {
-		h, err := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", "."), 64)
-		return time.Duration(h * float64(time.Hour)).Round(time.Minute), err == nil
-	}
-	return 0, false
-}
-
 // entryInput turns a form into store input, times read in loc. What only the form can get wrong (an unreadable
 // date, time or duration, no end) is reported on its fields without calling the store. An edit sends the times
 // only when they changed, so correcting the description of a long-forgotten timer does not trip the 24-hour rule
@@ -329,7 +331,12 @@ func entryInput(f entryForm, loc *time.Location) (store.TimeEntryInput, map[stri
 		errs["date"] = "Enter a date."
 	}
 	start, ok := parseClock(day, f.Start, loc)
-	if !ok {
+	switch {
+	case ok:
+	case f.Start == "" && !edit && f.Duration != "" && f.End == "":
+		// A duration alone is time on that day: it starts at 09:00, as a typed timesheet cell does.
+		start = time.Date(day.Year(), day.Month(), day.Day(), 9, 0, 0, 0, loc)
+	default:
 		errs["start"] = "Enter a start time such as 09:00."
 	}
 	usedDuration := false
@@ -345,7 +352,7 @@ func entryInput(f entryForm, loc *time.Location) (store.TimeEntryInput, map[stri
 		stop = end
 	case f.Duration != "":
 		usedDuration = true
-		d, ok := parseDuration(f.Duration)
+		d, ok := store.ParseHours(f.Duration)
 		if !ok || d <= 0 {
 			errs["duration"] = "Enter a duration such as 1:30, 1.5 or 90m."
 		}
@@ -396,6 +403,7 @@ var timeMessages = map[string]string{
 	"a time entry can last at most 24 hours":                    "An entry can last at most 24 hours.",
 	"started_at must not be in the future while the timer runs": "A running timer can't start in the future.",
 	"a timer is already running":                                "A timer is already running. Stop it before starting another one.",
+	"hours must be a duration such as 1:30, 1.5 or 90m":         "Enter hours such as 1:30, 1.5 or 90m.",
 }
 
 func timeMessage(m string) string {
@@ -528,6 +536,33 @@ func (h *Handlers) deleteTimeEntry(c echo.Context) error {
 		return err
 	}
 	return h.entrySaved(c, "Time entry deleted.", true)
+}
+
+// setTimesheetCell answers POST /time/cell: a typed cell of one's own timesheet (store.SetTimesheetCell). Saved:
+// 204 with time-changed for htmx, which reloads the week, else back to the page with a flash. Refused: the message
+// in the cell's slot, or a flash without htmx; nothing is changed.
+func (h *Handlers) setTimesheetCell(c echo.Context) error {
+	in := store.TimesheetCellInput{Date: strings.TrimSpace(c.FormValue("date")),
+		ProjectID: strings.TrimSpace(c.FormValue("project_id")), Hours: strings.TrimSpace(c.FormValue("hours"))}
+	seconds, err := h.store.SetTimesheetCell(c.Request().Context(), currentActor(c), in)
+	if err == nil {
+		return h.entrySaved(c, "Set the day to "+views.FormatHours(seconds)+".", false)
+	}
+	fields, msg, status, err := storeRefusal(err, map[string]string{"hours": "hours", "date": "date", "project_id": "project"})
+	if err != nil {
+		return err
+	}
+	text := msg
+	for _, slot := range []string{"hours", "date", "project"} {
+		if m, ok := fields[slot]; ok && text == "" {
+			text = m
+		}
+	}
+	if !isHTMX(c) {
+		h.flash(c, views.FlashError, text)
+		return c.Redirect(http.StatusSeeOther, backTo(c, "/time"))
+	}
+	return render(c, status, views.TimeCellError(views.TimeCellID(in.ProjectID, in.Date), text))
 }
 
 // --- export ---

@@ -30,7 +30,7 @@ func TestTimePage_WeekTimesheetAndEntriesInTheUsersTimezone(t *testing.T) {
 	if got := p.text("week-label"); !strings.Contains(got, "Mar 2 – 8, 2026") || !strings.Contains(got, "Week 10") {
 		t.Errorf("week label %q", got)
 	}
-	if got := p.texts("timesheet-row"); strings.Join(got, "|") != "Website1:30––––––1:30|No project–0:15–––––0:15" {
+	if got := sheetRows(p); strings.Join(got, "|") != "Website1:30––––––1:30|No project–0:15–––––0:15" {
 		t.Errorf("rows %q", got)
 	}
 	if got := p.text("timesheet-grand-total"); got != "1:45" {

@@ -127,10 +127,12 @@ type TimeDay struct {
 
 // TimeSheetRow is a project's line of the timesheet.
 type TimeSheetRow struct {
-	Name    string
-	Color   string // empty for time without a project
-	Seconds [7]int64
-	Total   int64
+	// ProjectID names the row's cells for POST /time/cell: a project id, or "none" for time without a project.
+	ProjectID string
+	Name      string
+	Color     string // empty for time without a project
+	Seconds   [7]int64
+	Total     int64
 }
 
 // TimeEntryRow is one entry of the list.
@@ -183,6 +185,9 @@ type TimePageView struct {
 	ViewingSelf bool
 	New         TimeEntryForm
 	CSRFToken   string
+	// NewRows are the rows the timesheet can add to type into (active projects without time this week, and
+	// "No project"), offered on one's own week.
+	NewRows []Option
 }
 
 // Week is the ISO week shown.
@@ -349,4 +354,40 @@ func timeEntriesSubtitle(v TimePageView) string {
 		return "Newest first"
 	}
 	return Plural(n, "entry", "entries") + " · newest first"
+}
+
+// TimeCell is a day of a row of the timesheet, typed into on one's own week (POST /time/cell).
+type TimeCell struct {
+	Date      time.Time
+	ProjectID string
+	Project   string
+	Seconds   int64
+	IsToday   bool
+	CSRFToken string
+	ReturnTo  string
+}
+
+// CellID is the id of the cell's input; its message slot is CellID()+"-error".
+func (c TimeCell) CellID() string { return TimeCellID(c.ProjectID, c.Date.Format(time.DateOnly)) }
+
+// TimeCellID is the id of the input of a project's (or "none") day (YYYY-MM-DD).
+func TimeCellID(projectID, date string) string { return "cell-" + projectID + "-" + date }
+
+// Value is what the cell's input shows: hours and minutes, empty for none.
+func (c TimeCell) Value() string {
+	if c.Seconds == 0 {
+		return ""
+	}
+	return FormatHours(c.Seconds)
+}
+
+// Label names the cell for screen readers.
+func (c TimeCell) Label() string {
+	return "Hours on " + c.Project + ", " + c.Date.Format("Monday, January 2")
+}
+
+// Cell is the cell of a row's day i (0 = Monday).
+func (v TimePageView) Cell(r TimeSheetRow, i int) TimeCell {
+	return TimeCell{Date: v.Days[i].Date, ProjectID: r.ProjectID, Project: r.Name, Seconds: r.Seconds[i],
+		IsToday: v.Days[i].IsToday, CSRFToken: v.CSRFToken, ReturnTo: v.Filter.URL("/time")}
 }

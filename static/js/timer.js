@@ -1,6 +1,8 @@
 // timer.js — the timer in the top bar (views/timer.templ) and the time entry forms, on every page:
 //  * ticks every [data-started-at] element once a second, from its start (corrected by the server's clock in
-//    data-now when the browser's is off), so a running timer needs no polling;
+//    data-now when the browser's is off), so a running timer needs no polling; the one marked data-tab-title (the
+//    top bar's) also leads the tab's title ("▶ 0:12:03 · "), whatever else a page puts there (chat's unread
+//    count), and leaves it when the timer stops;
 //  * lets htmx swap the 409 answers of forms marked data-swap-409 ("a timer is already running"), shown in place;
 //  * after a rejected time form (views.TimeFormErrors filled its message slots) marks the fields invalid and
 //    focuses the first; after a saved one clears the messages, and resets forms marked data-reset-on-success;
@@ -40,6 +42,17 @@
       var text = format((now - el.trcrSkew - started) / 1000, el.getAttribute("data-format"));
       if (el.textContent !== text) el.textContent = text;
     });
+    syncTabTitle();
+  }
+
+  // The clock in the title is found and replaced wherever it is, so a page that saved the title with the clock
+  // in it and writes it back (chat's unread count) does not leave a stale one.
+  var TITLE_CLOCK = /▶ \d+:\d\d:\d\d · /g;
+  function syncTabTitle() {
+    var el = document.querySelector("[data-started-at][data-tab-title]");
+    var rest = document.title.replace(TITLE_CLOCK, "");
+    var title = el && el.isConnected ? "▶ " + el.textContent + " · " + rest : rest;
+    if (document.title !== title) document.title = title;
   }
 
   // ---- Forms ---------------------------------------------------------------------
