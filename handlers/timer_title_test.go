@@ -32,3 +32,38 @@ func TestTimer_RunningClockLeadsTheTabTitle(t *testing.T) {
 		t.Errorf("timer.js no longer reads the marked clock")
 	}
 }
+
+// Stopping a timer that ran under a minute asks first (static/js/timer.js opens the dialog the stop form names):
+// keeping stops it as usual, discarding deletes the running entry and reloads the top bar.
+func TestTimer_ShortTimerAsksToKeepOrDiscard(t *testing.T) {
+	t.Parallel()
+	tt := newTimeTeam(t)
+	if p := tt.owner.htmx("/timer/start", url.Values{"description": {"Oops"}}); p.status != http.StatusNoContent {
+		t.Fatalf("start: %d %s", p.status, p.body)
+	}
+	var id string
+	if err := tt.e.db.Get(&id, `SELECT id FROM time_entries WHERE description = 'Oops'`); err != nil {
+		t.Fatal(err)
+	}
+	p := tt.owner.get("/projects")
+	stop := p.doc.Find(`[data-testid="timer-stop-form"]`)
+	dialog := p.doc.Find(`dialog#` + stop.AttrOr("data-confirm-short", "missing"))
+	if dialog.Length() != 1 || !strings.Contains(dialog.Text(), "Keep a 0:00 entry?") || dialog.Find(`[data-confirm-keep]`).Length() != 1 {
+		t.Fatalf("the stop form names its question dialog: %q", stop.AttrOr("data-confirm-short", ""))
+	}
+	discard := dialog.Find(`form[data-testid="timer-short-discard-form"]`)
+	if discard.AttrOr("hx-post", "") != "/time/entries/"+id+"/delete" || discard.Find(`input[name="_csrf"]`).Length() != 1 {
+		t.Fatalf("discard form %q", discard.AttrOr("hx-post", ""))
+	}
+	r := tt.owner.htmx("/time/entries/"+id+"/delete", url.Values{})
+	if r.status != http.StatusNoContent || !strings.Contains(r.header.Get("HX-Trigger"), "timer-refresh") {
+		t.Errorf("discard: %d %q", r.status, r.header.Get("HX-Trigger"))
+	}
+	var n int
+	if err := tt.e.db.Get(&n, `SELECT count(*) FROM time_entries WHERE user_id = $1`, tt.ownerA.UserID); err != nil || n != 0 {
+		t.Errorf("entries after discarding: %d %v", n, err)
+	}
+	if p := tt.owner.get("/projects"); p.has("timer-running") || p.has("timer-short-dialog") {
+		t.Errorf("no timer runs after discarding")
+	}
+}

@@ -3,6 +3,8 @@
 //    data-now when the browser's is off), so a running timer needs no polling; the one marked data-tab-title (the
 //    top bar's) also leads the tab's title ("▶ 0:12:03 · "), whatever else a page puts there (chat's unread
 //    count), and leaves it when the timer stops;
+//  * a stop (a form marked data-confirm-short="<dialog id>") of a timer that ran under a minute first asks, in
+//    that dialog, whether to keep the 0:00 entry (the stop goes ahead) or discard it (the dialog's own form);
 //  * lets htmx swap the 409 answers of forms marked data-swap-409 ("a timer is already running"), shown in place;
 //  * after a rejected time form (views.TimeFormErrors filled its message slots) marks the fields invalid and
 //    focuses the first; after a saved one clears the messages, and resets forms marked data-reset-on-success;
@@ -54,6 +56,26 @@
     var title = el && el.isConnected ? "▶ " + el.textContent + " · " + rest : rest;
     if (document.title !== title) document.title = title;
   }
+
+  // ---- Short timers ------------------------------------------------------------------
+  var SHORT_MS = 60000;
+
+  document.addEventListener("htmx:confirm", function (e) {
+    var form = e.detail.elt;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-confirm-short")) return;
+    var dialog = document.getElementById(form.getAttribute("data-confirm-short"));
+    var clock = form.parentElement && form.parentElement.querySelector("[data-started-at]");
+    if (!dialog || !clock || typeof dialog.showModal !== "function") return;
+    var started = Date.parse(clock.getAttribute("data-started-at"));
+    if (isNaN(started) || Date.now() - (clock.trcrSkew || 0) - started >= SHORT_MS) return;
+    e.preventDefault();
+    var keep = dialog.querySelector("[data-confirm-keep]");
+    keep.onclick = function () {
+      dialog.close();
+      e.detail.issueRequest(true);
+    };
+    dialog.showModal();
+  });
 
   // ---- Forms ---------------------------------------------------------------------
   function messageShown(id) {
