@@ -55,7 +55,8 @@ func TestBrowser_NewOrganizationBillsTrackedTime(t *testing.T) {
 	b.fill("#timer-description", "Kickoff call")
 	b.do("start", chromedp.Click(testid("timer-submit")))
 	b.do("see it run", chromedp.WaitVisible(testid("timer-running")), chromedp.Sleep(1500*time.Millisecond))
-	b.do("stop", chromedp.Click(chromedp.CSS(`[data-testid="timer-stop-form"] button`)))
+	b.do("stop", chromedp.Click(chromedp.CSS(`[data-testid="timer-stop-form"] button`)), chromedp.WaitVisible(testid("timer-short-dialog")))
+	b.do("keep the short entry", chromedp.Click(testid("timer-short-keep")))
 	b.do("see it stopped", chromedp.WaitVisible(testid("timer-start-button")))
 	timer.done("header timer")
 

@@ -83,7 +83,9 @@ func TestBrowser_TimerStartsTicksStopsAndShowsOnTheTimePage(t *testing.T) {
 
 	// It keeps running across pages, then stops from the header.
 	b.open("/projects", "timer-running")
-	b.do("stop the timer", chromedp.Click(testid("timer-stop")), chromedp.WaitVisible(testid("timer-start-button")))
+	// Under a minute, stopping asks whether to keep a 0:00 entry; keeping it stops as usual.
+	b.do("stop the timer", chromedp.Click(testid("timer-stop")), chromedp.WaitVisible(testid("timer-short-dialog")))
+	b.do("keep the short entry", chromedp.Click(testid("timer-short-keep")), chromedp.WaitVisible(testid("timer-start-button")))
 
 	b.open("/time", "time-entries")
 	entry := b.text(`[data-testid="time-entry"]`)
