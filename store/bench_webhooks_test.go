@@ -47,7 +47,7 @@ func benchWebhookFanOut(b *testing.B, rate int) {
 	db.SetMaxOpenConns(20)
 	db.SetMaxIdleConns(20)
 	b.Cleanup(func() { db.Close() })
-	f := newPermFixtureOn(&testing.T{}, db)
+	f := permWorldOn(&testing.T{}, testStore(db), db)
 	s := store.New(db, nil, store.Config{BaseURL: "https://trcr.example", Secret: []byte(strings.Repeat("k", 32)),
 		WebhookAllowPrivate: true}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	s.WebhookSubscriberOnly()

@@ -227,7 +227,7 @@ func TestEventJobs_RetryAloneAndRunOnce(t *testing.T) {
 // subscribers run outside is empty, not NULL, in the query that skips them.
 func TestEventJobs_RunWithoutOutsideSubscribers(t *testing.T) {
 	t.Parallel()
-	f := newPermFixture(t)
+	f := newPermWorld(t)
 	ctx := context.Background()
 	f.s.SubscribersForBench(false)
 	var calls atomic.Int32

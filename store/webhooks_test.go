@@ -27,7 +27,7 @@ import (
 // webhookWorld is the permissions fixture (owner, admin, member of one organization, and another organization's
 // owner) on a store whose log is kept, with a project to make events in.
 type webhookWorld struct {
-	permFixture
+	world
 	s       *store.Store
 	logs    *syncBuffer
 	project string
@@ -53,7 +53,7 @@ func (b *syncBuffer) String() string {
 func newWebhookWorld(t *testing.T, allowPrivate bool) *webhookWorld {
 	t.Helper()
 	_, db := newStore(t)
-	w := &webhookWorld{permFixture: *newPermFixtureOn(t, db), logs: &syncBuffer{}}
+	w := &webhookWorld{world: *permWorldOn(t, testStore(db), db), logs: &syncBuffer{}}
 	w.s = store.New(db, nil, store.Config{BaseURL: "https://trcr.example", Secret: []byte(strings.Repeat("k", 32)),
 		WebhookAllowPrivate: allowPrivate}, slog.New(slog.NewTextHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	name := "Hooked"
@@ -457,7 +457,7 @@ func hmacHex(secret, message string) string {
 // With no subscriber that runs outside transactions (a store configured with subscribers of its own), the jobs of
 // those that run inside are still done: the list of outside subscribers given to SQL must not be NULL.
 func TestEventJobs_DoneWithoutSubscribersOutsideTransactions(t *testing.T) {
-	f := newPermFixture(t)
+	f := newPermWorld(t)
 	s := f.s
 	s.SubscribersForBench(false)
 	var done int

@@ -375,17 +375,3 @@ func testStore(db *sqlx.DB) *store.Store {
 	s.SetPasswordCost(64, 1)
 	return s
 }
-
-// The fixture constructors' former names, kept for tests written against them.
-var (
-	newPermFixture   = newPermWorld
-	newTaskFixture   = newTaskWorld
-	newHubFixture    = newHubWorld
-	newBoardFixture  = newBoardWorld
-	newDetailFixture = newDetailWorld
-	newWeekFixture   = newWeekWorld
-)
-
-type permFixture = world
-
-func newPermFixtureOn(t *testing.T, db *sqlx.DB) *world { return permWorldOn(t, testStore(db), db) }
