@@ -5,6 +5,7 @@ package format
 
 import (
 	"math/big"
+	"strconv"
 	"strings"
 	"time"
 
@@ -64,25 +65,14 @@ func Quantity(q string) string {
 	r.Add(r, big.NewRat(1, 2))
 	hundredths := new(big.Int).Quo(r.Num(), r.Denom())
 	whole, frac := new(big.Int).QuoRem(hundredths, big.NewInt(100), new(big.Int))
-	out := groupDigits(whole.String()) + "." + pad2(frac.Int64())
+	out := money.GroupDigits(whole.String()) + "." + pad2(frac.Int64())
 	if neg && hundredths.Sign() != 0 {
 		out = "-" + out
 	}
 	return out
 }
 
-func groupDigits(s string) string {
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-func itoa(n int64) string { return big.NewInt(n).String() }
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func pad2(n int64) string {
 	if n < 10 {

@@ -56,16 +56,21 @@ func Grouped(minor int64, currency string) string {
 		sign, s = "-", s[1:]
 	}
 	whole, frac, hasFrac := strings.Cut(s, ".")
+	out := sign + GroupDigits(whole)
+	if hasFrac {
+		out += "." + frac
+	}
+	return out
+}
+
+// GroupDigits puts thousands separators into a run of digits: "1250000" is "1,250,000".
+func GroupDigits(digits string) string {
 	var b strings.Builder
-	b.WriteString(sign)
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
+	for i, r := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
 			b.WriteByte(',')
 		}
 		b.WriteRune(r)
-	}
-	if hasFrac {
-		b.WriteString("." + frac)
 	}
 	return b.String()
 }
