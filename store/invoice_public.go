@@ -79,11 +79,7 @@ func (s *Store) RotateInvoiceLink(ctx context.Context, a Actor, id string) (Invo
 	}
 	var out Invoice
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
-		today, err := s.invoiceToday(ctx, tx, a.OrgID)
-		if err != nil {
-			return err
-		}
-		before, err := getInvoice(ctx, tx, a, id, today, true)
+		before, today, err := s.lockInvoice(ctx, tx, a, id)
 		if err != nil {
 			return err
 		}

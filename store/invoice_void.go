@@ -17,11 +17,7 @@ func (s *Store) VoidInvoice(ctx context.Context, a Actor, id string) (Invoice, e
 	}
 	var out Invoice
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
-		today, err := s.invoiceToday(ctx, tx, a.OrgID)
-		if err != nil {
-			return err
-		}
-		before, err := getInvoice(ctx, tx, a, id, today, true)
+		before, today, err := s.lockInvoice(ctx, tx, a, id)
 		if err != nil {
 			return err
 		}

@@ -130,6 +130,17 @@ func (s *Store) loadInvoice(ctx context.Context, q sqlx.QueryerContext, a Actor,
 }
 
 // lockDraftInvoice locks an invoice for a change that only drafts allow.
+// lockInvoice is the prologue of the use cases that change one invoice: the organization's today (which decides
+// overdue) and the invoice, locked for the rest of the transaction.
+func (s *Store) lockInvoice(ctx context.Context, tx *sqlx.Tx, a Actor, id string) (Invoice, string, error) {
+	today, err := s.invoiceToday(ctx, tx, a.OrgID)
+	if err != nil {
+		return Invoice{}, "", err
+	}
+	inv, err := getInvoice(ctx, tx, a, id, today, true)
+	return inv, today, err
+}
+
 func lockDraftInvoice(ctx context.Context, tx *sqlx.Tx, a Actor, id, today string) (Invoice, error) {
 	inv, err := getInvoice(ctx, tx, a, id, today, true)
 	if err != nil {
