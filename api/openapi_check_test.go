@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -90,19 +91,35 @@ func (e *env) operationOf(r *http.Request) (map[string]any, string) {
 // checkOpenAPI fails the test when the answer to r is not one the document describes.
 func (e *env) checkOpenAPI(r *http.Request, code int, header http.Header, body []byte) {
 	e.t.Helper()
+	err := e.openAPIMismatch(r, code, header, body)
+	var broken brokenDocument
+	switch {
+	case errors.As(err, &broken):
+		e.t.Fatalf("openapi: %v", err)
+	case err != nil:
+		e.t.Errorf("openapi: %v", err)
+	}
+}
+
+// brokenDocument is a problem of the document itself rather than of an answer.
+type brokenDocument struct{ error }
+
+// openAPIMismatch says how the answer to r differs from what the document describes, or nil when it does not:
+// a status the route does not list, a body where none is described or the other way round, another Content-Type,
+// or JSON the schema refuses (a missing field, a wrong type, a value outside an enum).
+func (e *env) openAPIMismatch(r *http.Request, code int, header http.Header, body []byte) error {
 	if _, err := loadOpenAPI(); err != nil {
-		e.t.Fatalf("openapi document: %v", err)
+		return brokenDocument{fmt.Errorf("document: %w", err)}
 	}
 	op, pointer := e.operationOf(r)
 	if op == nil {
-		return
+		return nil
 	}
 	what := fmt.Sprintf("%s %s answered %d", r.Method, r.URL.Path, code)
 	status := fmt.Sprint(code)
 	res, ok := dig(op, "responses", status).(map[string]any)
 	if !ok {
-		e.t.Errorf("openapi: %s, a status the document does not list for this route; body %.300s", what, body)
-		return
+		return fmt.Errorf("%s, a status the document does not list for this route; body %.300s", what, body)
 	}
 	pointer += "/responses/" + status
 	if ref, ok := res["$ref"].(string); ok {
@@ -114,33 +131,30 @@ func (e *env) checkOpenAPI(r *http.Request, code int, header http.Header, body [
 	ctype, _, _ := strings.Cut(header.Get("Content-Type"), ";")
 	switch {
 	case len(body) == 0 && content == nil:
-		return
+		return nil
 	case len(body) == 0 && ctype != "text/event-stream":
-		e.t.Errorf("openapi: %s with no body; the document describes one", what)
-		return
+		return fmt.Errorf("%s with no body; the document describes one", what)
 	case content == nil:
-		e.t.Errorf("openapi: %s with a %s body; the document describes none: %.300s", what, ctype, body)
-		return
+		return fmt.Errorf("%s with a %s body; the document describes none: %.300s", what, ctype, body)
 	}
 	if _, ok := content[ctype]; !ok {
-		e.t.Errorf("openapi: %s with Content-Type %q; the document lists %v", what, ctype, slices.Sorted(maps.Keys(content)))
-		return
+		return fmt.Errorf("%s with Content-Type %q; the document lists %v", what, ctype, slices.Sorted(maps.Keys(content)))
 	}
 	if ctype != "application/json" {
-		return
+		return nil
 	}
 	sch, err := schemaAt(pointer + "/content/application~1json/schema")
 	if err != nil {
-		e.t.Fatalf("openapi: compiling the schema of %s: %v", what, err)
+		return brokenDocument{fmt.Errorf("compiling the schema of %s: %w", what, err)}
 	}
 	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
 	if err != nil {
-		e.t.Errorf("openapi: %s with a body that is not JSON: %.300s", what, body)
-		return
+		return fmt.Errorf("%s with a body that is not JSON: %.300s", what, body)
 	}
 	if err := sch.Validate(v); err != nil {
-		e.t.Errorf("openapi: %s with a body the document does not describe: %v\nbody: %.1000s", what, err, body)
+		return fmt.Errorf("%s with a body the document does not describe: %v\nbody: %.1000s", what, err, body)
 	}
+	return nil
 }
 
 func TestOpenAPIDocumentsEveryRoute(t *testing.T) {

@@ -149,6 +149,9 @@ func (s *schemas) fields(t reflect.Type, props map[string]any, required *[]strin
 			name = f.Name
 		}
 		props[name] = s.of(f.Type)
+		if codes, ok := enums[t][name]; ok {
+			props[name] = withEnum(props[name].(map[string]any), codes)
+		}
 		if !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") {
 			*required = append(*required, name)
 		}

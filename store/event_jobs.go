@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"time"
 
@@ -26,6 +28,10 @@ type subscriber struct {
 	// the oldest running transaction) for as long as a receiver takes to answer. Its job is leased while it runs
 	// and deleted afterwards, so the work is done at least once; an error retries it later.
 	deliver func(ctx context.Context, e Event) error
+	// handleBatch, when set beside handle, does the work of a batch's jobs of this subscriber at once, in event
+	// order, in the batch's transaction: one statement for many events. handle still does a job alone when a job of
+	// the batch failed and each is retried under its own savepoint.
+	handleBatch func(ctx context.Context, tx *sqlx.Tx, events []Event) error
 }
 
 // outsideSubscribers names the subscribers whose jobs run outside transactions. The list is never nil: a nil
@@ -127,15 +133,21 @@ func (s *Store) runEventJobBatch(ctx context.Context, isolate bool) (n int, fail
 			return nil
 		}
 		ids, subs := make([]int64, 0, len(jobs)), make([]string, 0, len(jobs))
+		batched := map[string][]Event{}
 		for _, j := range jobs {
-			if err := s.handleEventJob(ctx, tx, j); err != nil {
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
-				failed = true
-				return errJobFailed
+			if sub, ok := s.subscriber(j.Subscriber); ok && sub.handleBatch != nil {
+				batched[j.Subscriber] = append(batched[j.Subscriber], j.Event)
+			} else if err := s.handleEventJob(ctx, tx, j); err != nil {
+				return s.jobFailed(ctx, &failed)
 			}
 			ids, subs = append(ids, j.ID), append(subs, j.Subscriber)
+		}
+		for name, events := range batched {
+			sub, _ := s.subscriber(name)
+			slices.SortFunc(events, func(a, b Event) int { return cmp.Compare(a.ID, b.ID) })
+			if err := sub.handleBatch(ctx, tx, events); err != nil {
+				return s.jobFailed(ctx, &failed)
+			}
 		}
 		_, err = tx.ExecContext(ctx, `
 			DELETE FROM event_jobs j USING unnest($1::bigint[], $2::text[]) AS done(event_id, subscriber)
@@ -148,12 +160,29 @@ func (s *Store) runEventJobBatch(ctx context.Context, isolate bool) (n int, fail
 	return n, failed, err
 }
 
+// jobFailed ends an optimistic batch in which a job failed: rolled back, to be run again job by job.
+func (s *Store) jobFailed(ctx context.Context, failed *bool) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	*failed = true
+	return errJobFailed
+}
+
+// subscriber is the subscriber of that name.
+func (s *Store) subscriber(name string) (subscriber, bool) {
+	for _, sub := range s.subscribers {
+		if sub.name == name {
+			return sub, true
+		}
+	}
+	return subscriber{}, false
+}
+
 // handleEventJob runs the job's subscriber.
 func (s *Store) handleEventJob(ctx context.Context, tx *sqlx.Tx, j eventJob) error {
-	for _, sub := range s.subscribers {
-		if sub.name == j.Subscriber {
-			return sub.handle(ctx, tx, j.Event)
-		}
+	if sub, ok := s.subscriber(j.Subscriber); ok {
+		return sub.handle(ctx, tx, j.Event)
 	}
 	return fmt.Errorf("no subscriber %q", j.Subscriber)
 }

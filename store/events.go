@@ -42,6 +42,17 @@ const (
 	EventWebhookTest         = "webhook.test"
 )
 
+// EventTypes are the event types above, in their order: the closed set of an event's type, which the OpenAPI
+// document lists (store/events_types_test.go fails when a constant is missing here).
+var EventTypes = []string{
+	EventTaskCreated, EventTaskUpdated, EventTaskDeleted, EventTaskMoved, EventCommentCreated, EventAttachmentCreated,
+	EventAttachmentDeleted, EventChatMessageCreated, EventChatMessageUpdated, EventChatMessageDeleted,
+	EventChatReactionAdded, EventChatReactionRemoved, EventChatChannelCreated, EventChatChannelUpdated,
+	EventChatChannelDeleted, EventChatChannelRead, EventNotificationCreated, EventNotificationsRead, EventTimerStarted,
+	EventTimerStopped, EventInvoiceSent, EventInvoicePaid, EventProjectMembersSet, EventMemberChanged, EventGit,
+	EventWebhookDisabled, EventWebhookTest,
+}
+
 // Audience kinds: who may see an event.
 const (
 	audienceOrg     = "org"     // every active member of the organization

@@ -1,0 +1,177 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/trcr/trcr/migrations"
+	"github.com/trcr/trcr/store"
+	"github.com/trcr/trcr/store/storetest"
+)
+
+// countedWebhookWorld is the permissions fixture on a database whose statements are counted, with a store that
+// reaches loopback receivers and runs the webhooks subscriber alone.
+func countedWebhookWorld(t *testing.T) (*world, *store.Store, *atomic.Int64) {
+	t.Helper()
+	conn, err := pq.NewConnector(storetest.New(t, migrations.Checksum(), migrations.Up))
+	if err != nil {
+		t.Fatal(err)
+	}
+	queries := &atomic.Int64{}
+	db := sqlx.NewDb(sql.OpenDB(countingConnector{inner: conn, n: queries}), "postgres")
+	t.Cleanup(func() { db.Close() })
+	w := permWorldOn(t, testStore(db), db)
+	s := store.New(db, nil, store.Config{BaseURL: "https://trcr.example", Secret: []byte(strings.Repeat("k", 32)),
+		WebhookAllowPrivate: true}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s.WebhookSubscriberOnly()
+	return w, s, queries
+}
+
+// recordEvents records task.created events in one transaction, as a burst of use cases would, by a (org
+// audience, data {"n": i}) or, for the ones in toUser, to one user.
+func recordEvents(t *testing.T, w *world, s *store.Store, a store.Actor, from, to int, toUser ...int) {
+	t.Helper()
+	tx := w.db.MustBegin()
+	defer func() { _ = tx.Rollback() }()
+	for i := from; i < to; i++ {
+		var err error
+		if slices.Contains(toUser, i) {
+			err = s.RecordEvent(w.ctx, a, "task.created", "user", a.UserID, map[string]int{"n": i})
+		} else {
+			err = s.RecordEventTx(w.ctx, tx, a, "task.created", map[string]int{"n": i})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Queueing the deliveries of a burst of events costs one statement per batch of event jobs, not one per event:
+// 200 events to two webhooks are queued and sent with a handful of statements.
+func TestWebhooks_DeliveriesOfABurstQueuedWithOneStatementPerBatch(t *testing.T) {
+	t.Parallel()
+	w, s, queries := countedWebhookWorld(t)
+	rcv := newReceiver(t)
+	for _, path := range []string{"/a", "/b"} {
+		u := rcv.URL + path
+		if _, err := s.CreateWebhook(w.ctx, w.admin, store.WebhookInput{URL: &u, Events: []string{"*"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	recordEvents(t, w, s, w.owner, 0, 200)
+	before := queries.Load()
+	if _, err := s.ProcessEventJobs(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// Two batches of 100 event jobs (a claim, a queueing and a delete each, and the empty claim that ends them),
+	// then one batch of 400 deliveries (its claim, its record, and the claim that finds none left).
+	if n := queries.Load() - before; n > 12 {
+		t.Errorf("%d statements to queue and send 400 deliveries of 200 events, want at most 12", n)
+	}
+	if n := len(rcv.requests()); n != 400 {
+		t.Fatalf("%d requests, want 400", n)
+	}
+}
+
+// Events of one batch of jobs reach only the webhooks of their own organization, in the order they happened, and
+// an event meant for one person reaches none.
+func TestWebhooks_BatchOfEventsQueuedPerOrganizationInOrder(t *testing.T) {
+	t.Parallel()
+	w, s, _ := countedWebhookWorld(t)
+	ours, theirs := newReceiver(t), newReceiver(t)
+	for _, h := range []struct {
+		a   store.Actor
+		url string
+	}{{w.admin, ours.URL}, {w.other, theirs.URL}} {
+		url := h.url
+		if _, err := s.CreateWebhook(w.ctx, h.a, store.WebhookInput{URL: &url, Events: []string{"task.created"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	recordEvents(t, w, s, w.owner, 0, 30, 7)
+	recordEvents(t, w, s, w.other, 30, 40)
+	recordEvents(t, w, s, w.owner, 40, 50)
+	if _, err := s.ProcessEventJobs(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var want []int
+	for i := range 50 {
+		if i != 7 && (i < 30 || i >= 40) {
+			want = append(want, i)
+		}
+	}
+	if got := receivedNumbers(t, ours); !slices.Equal(got, want) {
+		t.Errorf("our webhook got %v, want %v", got, want)
+	}
+	if got := receivedNumbers(t, theirs); !slices.Equal(got, []int{30, 31, 32, 33, 34, 35, 36, 37, 38, 39}) {
+		t.Errorf("the other organization's webhook got %v", got)
+	}
+}
+
+// A webhook whose receiver fails gets nothing more until the failed delivery is retried, not even the deliveries
+// of a batch claimed while the failing one was being sent; then every delivery arrives in the order queued.
+func TestWebhooks_NothingOvertakesAFailedDelivery(t *testing.T) {
+	t.Parallel()
+	w, s, _ := countedWebhookWorld(t)
+	rcv := newReceiver(t, 500, 200)
+	u := rcv.URL
+	if _, err := s.CreateWebhook(w.ctx, w.admin, store.WebhookInput{URL: &u, Events: []string{"task.created"}}); err != nil {
+		t.Fatal(err)
+	}
+	const events = 650 // more than a batch of deliveries
+	recordEvents(t, w, s, w.owner, 0, events)
+	if _, err := s.ProcessEventJobs(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(rcv.requests()); n != 1 {
+		t.Fatalf("%d requests after the first failed, want 1: later deliveries overtook it", n)
+	}
+	w.db.MustExec(`UPDATE webhook_deliveries SET next_attempt_at = now() WHERE status = 'pending'`) // the backoff has passed
+	if _, err := s.ProcessEventJobs(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	reqs := rcv.requests()
+	if len(reqs) != events+1 {
+		t.Fatalf("%d requests, want %d", len(reqs), events+1)
+	}
+	var ids []int64
+	for _, r := range reqs[1:] {
+		id, _ := strconv.ParseInt(r.header.Get("X-TRCR-Delivery"), 10, 64)
+		ids = append(ids, id)
+	}
+	if !slices.IsSorted(ids) || reqs[0].header.Get("X-TRCR-Delivery") != fmt.Sprint(ids[0]) {
+		t.Fatalf("deliveries out of order: first %s, then %v…", reqs[0].header.Get("X-TRCR-Delivery"), ids[:10])
+	}
+	if got := receivedNumbers(t, rcv)[1:]; !slices.IsSorted(got) {
+		t.Fatalf("events out of order: %v…", got[:20])
+	}
+}
+
+// receivedNumbers are the "n" of the events a receiver got, in the order they arrived.
+func receivedNumbers(t *testing.T, r *receiver) []int {
+	t.Helper()
+	var out []int
+	for _, req := range r.requests() {
+		var ev struct{ Data struct{ N int } }
+		if err := json.Unmarshal(req.body, &ev); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, ev.Data.N)
+	}
+	return out
+}
