@@ -39,7 +39,7 @@ func (s *Store) attachFiles(ctx context.Context, tx *sqlx.Tx, a Actor, ids []str
 		return nil, fmt.Errorf("attach files: %w", err)
 	}
 	if len(attached) != len(ids) {
-		return nil, Invalid("attachment_ids", "attachment_ids must name files you uploaded that are not attached to anything yet")
+		return nil, Invalid("attachment_ids", "attachment_ids must be your own uploads, not yet attached to a task, comment or message")
 	}
 	files, err := s.filesOf(ctx, tx, "id", ids)
 	if err != nil {
