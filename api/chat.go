@@ -142,6 +142,8 @@ func (a *API) chatMessages(c echo.Context) error {
 type messageInput struct {
 	Content *string `json:"content"`
 	ReplyTo *string `json:"reply_to"`
+	// AttachmentIDs are files uploaded with POST /files/upload (no task_id), for a new message only.
+	AttachmentIDs []string `json:"attachment_ids"`
 }
 
 func (in messageInput) content() string {
@@ -156,7 +158,8 @@ func (a *API) postChatMessage(c echo.Context) error {
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	m, err := a.store.PostChatMessage(c.Request().Context(), actor(c), c.Param("id"), store.MessageInput{Content: in.content(), ReplyTo: in.ReplyTo})
+	m, err := a.store.PostChatMessage(c.Request().Context(), actor(c), c.Param("id"), store.MessageInput{Content: in.content(), ReplyTo: in.ReplyTo,
+		AttachmentIDs: in.AttachmentIDs})
 	if err != nil {
 		return err
 	}

@@ -779,7 +779,8 @@ type addTaskLabelRequest struct {
 }
 
 type addCommentRequest struct {
-	Body string `json:"body"`
+	Body          string   `json:"body"`
+	AttachmentIDs []string `json:"attachment_ids"`
 }
 
 type addChecklistItemRequest struct {

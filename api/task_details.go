@@ -40,12 +40,13 @@ func (a *API) listComments(c echo.Context) error {
 
 func (a *API) addComment(c echo.Context) error {
 	var in struct {
-		Body string `json:"body"`
+		Body          string   `json:"body"`
+		AttachmentIDs []string `json:"attachment_ids"`
 	}
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	cm, err := a.store.AddComment(c.Request().Context(), actor(c), c.Param("id"), in.Body)
+	cm, err := a.store.AddComment(c.Request().Context(), actor(c), c.Param("id"), in.Body, in.AttachmentIDs...)
 	if err != nil {
 		return err
 	}

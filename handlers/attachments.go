@@ -129,10 +129,7 @@ func (h *Handlers) attachmentPreview(c echo.Context) error {
 func attachmentViews(d store.TaskDetail) []views.AttachmentView {
 	out := make([]views.AttachmentView, 0, len(d.Attachments))
 	for _, f := range d.Attachments {
-		out = append(out, views.AttachmentView{
-			ID: f.ID, Name: f.Filename, ContentType: f.ContentType, Size: f.Size, URL: deref(f.URL), ViewURL: deref(f.ViewURL),
-			ThumbnailURL: deref(f.ThumbnailURL), UploaderName: f.UploaderName, At: f.CreatedAt, CanDelete: d.CanDeleteAttachment(f),
-		})
+		out = append(out, fileView(f, d.CanDeleteAttachment(f)))
 	}
 	return out
 }

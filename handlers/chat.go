@@ -215,6 +215,7 @@ func (h *Handlers) chatMessageView(c echo.Context, m store.ChatMessage, chips ma
 			v.TaskChips[id] = views.ChatTaskChip{ID: t.ID, Title: t.Title, Status: statusName(t.Status), Done: t.Completed}
 		}
 	}
+	v.Files = postFileViews(m.Attachments)
 	for _, r := range m.Reactions {
 		glyph, ok := vocab.EmojiGlyph(r.Emoji)
 		if !ok {

@@ -62,13 +62,14 @@ func (h *Handlers) chatMessage(c echo.Context) error {
 // is explained under the composer.
 func (h *Handlers) chatSend(c echo.Context) error {
 	ctx, a, id := c.Request().Context(), currentActor(c), c.Param("channel")
-	in := store.MessageInput{Content: c.FormValue("content")}
+	in := store.MessageInput{Content: c.FormValue("content"), AttachmentIDs: attachmentIDs(c)}
 	if r := c.FormValue("reply_to"); r != "" {
 		in.ReplyTo = &r
 	}
 	m, err := h.store.PostChatMessage(ctx, a, id, in)
 	if err != nil {
-		fields, msg, ferr := formErrorsShowing(err, map[string]string{"content": "Message", "reply_to": "Reply"})
+		fields, msg, ferr := formErrorsShowing(err, map[string]string{"content": "Message", "reply_to": "Reply",
+			"attachment_ids": "Files"})
 		if ferr != nil {
 			return ferr
 		}

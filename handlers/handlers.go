@@ -95,6 +95,7 @@ func (h *Handlers) Mount(e *echo.Echo) {
 	h.mountBoard(g)
 	h.mountTaskPanel(g)
 	h.mountAttachments(g)
+	h.mountPostFiles(g)
 	h.mountTasksPage(g)
 	h.mountGantt(g)
 	h.mountMilestones(g)

@@ -89,7 +89,7 @@ func (h *Handlers) panelView(c echo.Context, d store.TaskDetail) views.TaskPanel
 			}
 		}
 		v.Comments = append(v.Comments, views.CommentView{ID: cm.ID, Author: author, Body: cm.Body, At: cm.CreatedAt,
-			CanDelete: d.CanDeleteComment(cm)})
+			CanDelete: d.CanDeleteComment(cm), Files: postFileViews(cm.Attachments)})
 	}
 	v.Attachments, v.MaxFileSize = attachmentViews(d), d.MaxFileSize
 	for _, it := range d.Checklist {
@@ -336,7 +336,7 @@ func (h *Handlers) toggleTaskLabel(c echo.Context) error {
 
 func (h *Handlers) addComment(c echo.Context) error {
 	id, body := c.Param("id"), c.FormValue("body")
-	_, err := h.store.AddComment(c.Request().Context(), currentActor(c), id, body)
+	_, err := h.store.AddComment(c.Request().Context(), currentActor(c), id, body, attachmentIDs(c)...)
 	return h.panelAnswer(c, id, "comments", err, nil, func(v *views.TaskPanelView) { v.CommentDraft = body })
 }
 

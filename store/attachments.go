@@ -31,12 +31,20 @@ type Attachment struct {
 	ProjectID    *string `db:"project_id" json:"-"` // the task's project; nil for a file attached to nothing
 	BlobKey      string  `db:"blob_key" json:"-"`
 	ThumbnailKey *string `db:"thumbnail_key" json:"-"`
+
+	// A file of a comment or a chat message belongs to it (and a comment's file to the comment's task too).
+	CommentID      *string `db:"comment_id" json:"comment_id"`
+	MessageID      *string `db:"message_id" json:"message_id"`
+	ChannelID      *string `db:"channel_id" json:"-"` // the message's channel, which decides who sees the file
+	ChannelPrivate bool    `db:"channel_private" json:"-"`
 }
 
 const attachmentSelect = `
 	SELECT f.id, f.task_id, f.filename, f.content_type, f.size, f.uploaded_by, f.created_at,
-		coalesce(u.name, '') AS uploader_name, f.organization_id, t.project_id, f.blob_key, f.thumbnail_key
-	FROM attachments f LEFT JOIN tasks t ON t.id = f.task_id LEFT JOIN users u ON u.id = f.uploaded_by`
+		coalesce(u.name, '') AS uploader_name, f.organization_id, t.project_id, f.blob_key, f.thumbnail_key,
+		f.comment_id, f.message_id, m.channel_id, coalesce(ch.is_private, false) AS channel_private
+	FROM attachments f LEFT JOIN tasks t ON t.id = f.task_id LEFT JOIN users u ON u.id = f.uploaded_by
+	LEFT JOIN chat_messages m ON m.id = f.message_id LEFT JOIN chat_channels ch ON ch.id = m.channel_id`
 
 // attachmentLinkLifetime is how long the links in an attachment stay valid at least. They end on a whole hour, so
 // a file keeps the same links for an hour and browsers cache its thumbnail.
@@ -71,9 +79,10 @@ func (s *Store) signedLink(ctx context.Context, key string, expiry time.Time, do
 	return &u
 }
 
-// visibleAttachment loads a file of the actor's organization that the actor may see: a task's file for whoever
-// can see the task's project, a file attached to nothing for its uploader (and owners and admins). Anything else
-// is ErrNotFound.
+// visibleAttachment loads a file of the actor's organization that the actor may see: a chat message's file for
+// whoever sees its channel (a private channel's members only, admins included), a task's or a comment's file for
+// whoever can see the task's project, a file attached to nothing for its uploader (and owners and admins).
+// Anything else is ErrNotFound.
 func visibleAttachment(ctx context.Context, q sqlx.QueryerContext, a Actor, id string) (Attachment, error) {
 	var f Attachment
 	if !validID(id) {
@@ -81,6 +90,12 @@ func visibleAttachment(ctx context.Context, q sqlx.QueryerContext, a Actor, id s
 	}
 	if err := sqlx.GetContext(ctx, q, &f, attachmentSelect+` WHERE f.id = $1 AND f.organization_id = $2`, id, a.OrgID); err != nil {
 		return f, notFoundIfNoRows(err, "file")
+	}
+	if f.ChannelID != nil {
+		if _, err := channelRef(ctx, q, a, *f.ChannelID, ""); err != nil {
+			return f, fmt.Errorf("file: %w", ErrNotFound)
+		}
+		return f, nil
 	}
 	if f.ProjectID != nil {
 		if _, err := visibleProject(ctx, q, a, *f.ProjectID); err != nil {
@@ -99,11 +114,11 @@ func canDeleteAttachment(a Actor, f Attachment, canManageProject bool) bool {
 	return a.Permissions().ManageAllFiles || canManageProject || (f.UploadedBy != nil && *f.UploadedBy == a.UserID)
 }
 
-// taskAttachments lists a task's files, oldest first, with their links.
+// taskAttachments lists a task's own files (not its comments'), oldest first, with their links.
 func (s *Store) taskAttachments(ctx context.Context, q sqlx.QueryerContext, orgID, taskID string) ([]Attachment, error) {
 	rows := []Attachment{}
 	err := sqlx.SelectContext(ctx, q, &rows, attachmentSelect+`
-		WHERE f.task_id = $1 AND f.organization_id = $2 ORDER BY f.created_at, f.id`, taskID, orgID)
+		WHERE f.task_id = $1 AND f.organization_id = $2 AND f.comment_id IS NULL ORDER BY f.created_at, f.id`, taskID, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("attachments: %w", err)
 	}
@@ -182,8 +197,12 @@ func (s *Store) DeleteAttachment(ctx context.Context, a Actor, id string) error 
 	return nil
 }
 
-// attachmentAudience: a task's file concerns its project; a file attached to nothing, its uploader.
+// attachmentAudience: a chat message's file concerns who sees its channel; a task's file its project; a file
+// attached to nothing, its uploader.
 func attachmentAudience(f Attachment) Audience {
+	if f.ChannelID != nil {
+		return channelAudience(ChatChannel{ID: *f.ChannelID, IsPrivate: f.ChannelPrivate})
+	}
 	if f.ProjectID != nil {
 		return toProject(*f.ProjectID)
 	}

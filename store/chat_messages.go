@@ -34,6 +34,7 @@ type ChatMessage struct {
 	Content        string         `db:"content" json:"content"`
 	ReplyTo        *string        `db:"reply_to" json:"reply_to"`
 	Reactions      []ChatReaction `db:"-" json:"reactions"`
+	Attachments    []Attachment   `db:"-" json:"attachments"`
 	EditedAt       *time.Time     `db:"edited_at" json:"edited_at"`
 	CreatedAt      time.Time      `db:"created_at" json:"created_at"`
 
@@ -212,7 +213,10 @@ func (s *Store) messagePage(ctx context.Context, query, channelID string, seq in
 	if err != nil {
 		return msgs, err
 	}
-	return msgs, s.withReactions(ctx, reactions, msgs)
+	if err := s.withReactions(ctx, reactions, msgs); err != nil {
+		return msgs, err
+	}
+	return msgs, s.withMessageFiles(ctx, s.db, msgs)
 }
 
 // reactionReader runs ChatReactionsSQL: a prepared statement, or a transaction.
@@ -280,7 +284,10 @@ func (s *Store) channelMessage(ctx context.Context, q sqlx.QueryerContext, chann
 		return m, notFoundIfNoRows(err, "message")
 	}
 	msgs := []ChatMessage{m}
-	err := s.withReactions(ctx, txQuery{tx: q, query: ChatReactionsSQL}, msgs)
+	if err := s.withReactions(ctx, txQuery{tx: q, query: ChatReactionsSQL}, msgs); err != nil {
+		return m, err
+	}
+	err := s.withMessageFiles(ctx, q, msgs)
 	return msgs[0], err
 }
 
@@ -302,6 +309,12 @@ func (s *Store) visibleMessage(ctx context.Context, q sqlx.QueryerContext, a Act
 	return c, m, err
 }
 
+// forEvent is the message as its events carry it: its files without their links (withoutLinks).
+func (m ChatMessage) forEvent() ChatMessage {
+	m.Attachments = withoutLinks(m.Attachments)
+	return m
+}
+
 // CanEditChatMessage: only a message's author changes its words, admins included.
 func (a Actor) CanEditChatMessage(m ChatMessage) bool {
 	return m.UserID != nil && *m.UserID == a.UserID
@@ -312,10 +325,12 @@ func (a Actor) CanDeleteChatMessage(m ChatMessage) bool {
 	return a.CanEditChatMessage(m) || a.Permissions().DeleteAnyMessage
 }
 
-// MessageInput is a new message; ReplyTo names a message of the same channel it answers.
+// MessageInput is a new message; ReplyTo names a message of the same channel it answers; AttachmentIDs are files
+// the author uploaded for it (attachment_posts.go). A message with files may have no words.
 type MessageInput struct {
-	Content string
-	ReplyTo *string
+	Content       string
+	ReplyTo       *string
+	AttachmentIDs []string
 }
 
 func validateContent(v *validator, content string) {
@@ -337,7 +352,9 @@ func (s *Store) PostChatMessage(ctx context.Context, a Actor, channelID string, 
 			return err
 		}
 		var v validator
-		validateContent(&v, in.Content)
+		if len(in.AttachmentIDs) == 0 || in.Content != "" {
+			validateContent(&v, in.Content)
+		}
 		if in.ReplyTo != nil && *in.ReplyTo != "" {
 			var ok bool
 			if err := tx.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM chat_messages WHERE id = $1 AND channel_id = $2)`,
@@ -367,6 +384,9 @@ func (s *Store) PostChatMessage(ctx context.Context, a Actor, channelID string, 
 		if err := advanceReadMarker(ctx, tx, channelID, a.UserID, created.Seq); err != nil {
 			return err
 		}
+		if _, err := s.attachFiles(ctx, tx, a, in.AttachmentIDs, attachmentParent{messageID: &created.ID}); err != nil {
+			return err
+		}
 		if m, err = s.channelMessage(ctx, tx, channelID, created.ID, false); err != nil {
 			return err
 		}
@@ -377,7 +397,7 @@ func (s *Store) PostChatMessage(ctx context.Context, a Actor, channelID string, 
 		if err := audit(ctx, tx, a, ActionCreated, "chat_message", m.ID, ch); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, newEvent{Type: EventChatMessageCreated, To: channelAudience(c), EntityType: "chat_message", EntityID: m.ID, Data: m})
+		return s.record(ctx, tx, a, newEvent{Type: EventChatMessageCreated, To: channelAudience(c), EntityType: "chat_message", EntityID: m.ID, Data: m.forEvent()})
 	})
 	if err != nil {
 		return ChatMessage{}, fmt.Errorf("post message: %w", err)
@@ -420,7 +440,7 @@ func (s *Store) EditChatMessage(ctx context.Context, a Actor, channelID, message
 			return err
 		}
 		return s.record(ctx, tx, a, newEvent{Type: EventChatMessageUpdated, To: channelAudience(c), EntityType: "chat_message",
-			EntityID: m.ID, Data: m, Changes: ch})
+			EntityID: m.ID, Data: m.forEvent(), Changes: ch})
 	})
 	if err != nil {
 		return ChatMessage{}, fmt.Errorf("edit message: %w", err)
@@ -448,7 +468,7 @@ func (s *Store) DeleteChatMessage(ctx context.Context, a Actor, channelID, messa
 		if err := audit(ctx, tx, a, ActionDeleted, "chat_message", m.ID, Changes{"channel_id": {From: channelID}, "content": {From: m.Content}}); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, newEvent{Type: EventChatMessageDeleted, To: channelAudience(c), EntityType: "chat_message", EntityID: m.ID, Data: m})
+		return s.record(ctx, tx, a, newEvent{Type: EventChatMessageDeleted, To: channelAudience(c), EntityType: "chat_message", EntityID: m.ID, Data: m.forEvent()})
 	})
 	if err != nil {
 		return fmt.Errorf("delete message: %w", err)

@@ -19,6 +19,8 @@ type Comment struct {
 	Body      string    `db:"body" json:"body"`
 	CreatedAt time.Time `db:"created_at" json:"created_at"`
 	UpdatedAt time.Time `db:"updated_at" json:"updated_at"`
+	// Attachments are the files posted with the comment (attachment_posts.go).
+	Attachments []Attachment `db:"-" json:"attachments"`
 }
 
 // MaxCommentLength is the longest comment body accepted, in characters.
@@ -39,11 +41,15 @@ func (s *Store) Comments(ctx context.Context, a Actor, taskID string) ([]Comment
 	if err != nil {
 		return nil, fmt.Errorf("comments: %w", err)
 	}
+	if err := s.withCommentFiles(ctx, s.db, rows); err != nil {
+		return nil, fmt.Errorf("comments: %w", err)
+	}
 	return rows, nil
 }
 
-// AddComment lets anyone who can see the task comment on it.
-func (s *Store) AddComment(ctx context.Context, a Actor, taskID, body string) (Comment, error) {
+// AddComment lets anyone who can see the task comment on it, with files they uploaded for it (attachmentIDs); a
+// comment with files may have no words.
+func (s *Store) AddComment(ctx context.Context, a Actor, taskID, body string, attachmentIDs ...string) (Comment, error) {
 	var c Comment
 	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
 		ref, err := visibleTask(ctx, tx, a, taskID, false)
@@ -51,7 +57,7 @@ func (s *Store) AddComment(ctx context.Context, a Actor, taskID, body string) (C
 			return err
 		}
 		var v validator
-		v.check(strings.TrimSpace(body) != "", "body", "body is required")
+		v.check(strings.TrimSpace(body) != "" || len(attachmentIDs) > 0, "body", "body is required")
 		v.check(utf8.RuneCountInString(body) <= MaxCommentLength, "body",
 			fmt.Sprintf("body must be at most %d characters", MaxCommentLength))
 		if err := v.err(); err != nil {
@@ -67,10 +73,16 @@ func (s *Store) AddComment(ctx context.Context, a Actor, taskID, body string) (C
 		if err := tx.GetContext(ctx, &c, commentSelect+` WHERE c.id = $1`, id); err != nil {
 			return fmt.Errorf("add comment: %w", err)
 		}
+		c.Attachments, err = s.attachFiles(ctx, tx, a, attachmentIDs, attachmentParent{commentID: &id, taskID: &taskID})
+		if err != nil {
+			return err
+		}
+		event := c
+		event.Attachments = withoutLinks(c.Attachments)
 		if err := audit(ctx, tx, a, ActionCreated, "comment", c.ID, Changes{"task_id": {To: taskID}, "body": {To: body}}); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, newEvent{Type: EventCommentCreated, To: toProject(ref.ProjectID), EntityType: "comment", EntityID: c.ID, Data: c})
+		return s.record(ctx, tx, a, newEvent{Type: EventCommentCreated, To: toProject(ref.ProjectID), EntityType: "comment", EntityID: c.ID, Data: event})
 	})
 	return c, err
 }

@@ -122,8 +122,11 @@ func (s *Store) TaskDetail(ctx context.Context, a Actor, taskID string) (TaskDet
 		func() (err error) { d.Labels, err = s.Labels(ctx, a); return },
 		func() error {
 			d.Comments = []Comment{}
-			return s.db.SelectContext(ctx, &d.Comments, commentSelect+`
-				WHERE c.task_id = $1 AND c.organization_id = $2 ORDER BY c.created_at, c.id`, taskID, a.OrgID)
+			if err := s.db.SelectContext(ctx, &d.Comments, commentSelect+`
+				WHERE c.task_id = $1 AND c.organization_id = $2 ORDER BY c.created_at, c.id`, taskID, a.OrgID); err != nil {
+				return err
+			}
+			return s.withCommentFiles(ctx, s.db, d.Comments)
 		},
 		func() (err error) { d.Attachments, err = s.taskAttachments(ctx, s.db, a.OrgID, taskID); return },
 		func() error {

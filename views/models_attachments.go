@@ -23,6 +23,9 @@ type AttachmentView struct {
 	CanDelete    bool
 }
 
+// PostFilesUploadPath is where composers upload the files of a comment or a chat message.
+const PostFilesUploadPath = "/uploads"
+
 // AttachmentKind is how a file of that type is previewed.
 func AttachmentKind(contentType string) string {
 	switch {

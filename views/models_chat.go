@@ -89,6 +89,7 @@ type ChatMessageView struct {
 	ReplyAuthor  string
 	ReplyExcerpt string
 	Reactions    []ChatReactionView
+	Files        []AttachmentView
 	CanEdit      bool
 	CanDelete    bool
 	// Continued: the same author within a few minutes of their previous message, shown without a header.

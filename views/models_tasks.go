@@ -305,13 +305,14 @@ type TaskPanelView struct {
 	Now       time.Time
 }
 
-// CommentView is a comment with its Markdown body.
+// CommentView is a comment with its Markdown body and its files.
 type CommentView struct {
 	ID        string
 	Author    TaskPerson
 	Body      string
 	At        time.Time
 	CanDelete bool
+	Files     []AttachmentView
 }
 
 // ChecklistItemView is one checklist line.
