@@ -137,6 +137,18 @@ func paged[T any](c echo.Context, l store.List[T]) error {
 	return c.JSON(http.StatusOK, listBody[T]{Data: l.Items, Meta: listMeta{Page: l.Page, PerPage: l.PerPage, Total: l.Total}})
 }
 
+// pagedJSON writes a page whose items PostgreSQL already wrote as JSON, in paged's envelope, without decoding them.
+func pagedJSON[T any](c echo.Context, l store.JSONList[T]) error {
+	meta, err := json.Marshal(listMeta{Page: l.Page, PerPage: l.PerPage, Total: l.Total})
+	if err != nil {
+		return err
+	}
+	body := make([]byte, 0, len(l.Data)+len(meta)+20)
+	body = append(append(append(body, `{"data":`...), l.Data...), `,"meta":`...)
+	body = append(append(body, meta...), "}\n"...)
+	return c.JSONBlob(http.StatusOK, body)
+}
+
 // dataBody is the envelope of lists that are never paginated.
 type dataBody[T any] struct {
 	Data []T `json:"data"`

@@ -226,7 +226,7 @@ func (g *gen) readHandler(fd *ast.FuncDecl, r *genRoute) error {
 				r.bodyKind = "multipart"
 			case name == "ReadAll" && r.bodyKind == "":
 				r.bodyKind = "raw"
-			case name == "paged" || name == "unpaged":
+			case name == "paged" || name == "unpaged" || name == "pagedJSON":
 				r.responses = append(r.responses, g.listResponse(name, call.Args[1]))
 			case isContextCall(g, call, "JSON"):
 				r.responses = append(r.responses, g.jsonResponse(call))
@@ -318,7 +318,7 @@ func (g *gen) listResponse(fn string, arg ast.Expr) genResponse {
 		elem = t.Underlying().(*types.Slice).Elem()
 		return genResponse{status: 200, kind: "list", typ: g.typeString(elem)}
 	}
-	// store.List[T]
+	// store.List[T], store.JSONList[T]
 	named := t.(*types.Named)
 	elem = named.TypeArgs().At(0)
 	return genResponse{status: 200, kind: "paged", typ: g.typeString(elem)}

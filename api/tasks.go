@@ -31,7 +31,7 @@ func (a *API) listTasks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	l, err := a.store.Tasks(c.Request().Context(), actor(c), store.TaskFilter{
+	l, err := a.store.TasksJSON(c.Request().Context(), actor(c), store.TaskFilter{
 		ProjectID:  c.QueryParam("project_id"),
 		AssigneeID: c.QueryParam("assignee_id"),
 		Status:     c.QueryParam("status"),
@@ -46,7 +46,7 @@ func (a *API) listTasks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return paged(c, l)
+	return pagedJSON(c, l)
 }
 
 func (a *API) createTask(c echo.Context) error {

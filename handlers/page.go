@@ -19,12 +19,16 @@ func (h *Handlers) page(c echo.Context, title, nav string) (views.Page, error) {
 		return p, nil
 	}
 	p.CurrentUser = viewUser(*u)
-	orgs, err := h.store.Organizations(ctx, u.ID)
+	a, hasActor := c.Get(ctxActor).(store.Actor)
+	var actor *store.Actor
+	if hasActor {
+		actor = &a
+	}
+	chrome, err := h.store.PageChrome(ctx, u.ID, actor)
 	if err != nil {
 		return p, err
 	}
-	a, hasActor := c.Get(ctxActor).(store.Actor)
-	for _, o := range orgs {
+	for _, o := range chrome.Organizations {
 		p.Orgs = append(p.Orgs, views.Org{ID: o.ID, Name: o.Name, LogoURL: deref(o.LogoURL)})
 		if hasActor && o.ID == a.OrgID {
 			p.CurrentOrg = views.CurrentOrg{ID: o.ID, Name: o.Name, Role: a.Role, LogoURL: deref(o.LogoURL)}
@@ -32,14 +36,8 @@ func (h *Handlers) page(c echo.Context, title, nav string) (views.Page, error) {
 	}
 	if hasActor {
 		p.Can = views.Permissions(a.Permissions())
-		t, err := h.store.RunningTimerLine(ctx, a)
-		if err != nil {
-			return p, err
-		}
-		p.Timer = views.TimerWidget(h.timerView(t, p.CSRFToken))
-		if p.UnreadNotifications, err = h.store.UnreadNotifications(ctx, a); err != nil {
-			return p, err
-		}
+		p.Timer = views.TimerWidget(h.timerView(chrome.Timer, p.CSRFToken))
+		p.UnreadNotifications = chrome.UnreadNotifications
 		p.Notifications = views.NotificationBell(p.UnreadNotifications)
 	}
 	return p, nil

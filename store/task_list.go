@@ -45,6 +45,52 @@ func prefixQuery(search string) (string, bool) {
 
 // Tasks lists the tasks of the projects the actor can see.
 func (s *Store) Tasks(ctx context.Context, a Actor, f TaskFilter) (List[Task], error) {
+	l, err := taskListRead(a, f)
+	if err != nil {
+		return List[Task]{}, err
+	}
+	out := List[Task]{Page: f.Page.Number(), PerPage: f.Page.Size(), Items: []Task{}}
+	// The total and the page are independent reads, run side by side on two connections: the call waits for the
+	// slower of them rather than their sum. The count is often the costlier (a search across every project
+	// rechecks each match; docs/PERFORMANCE.md). Both are prepared: their text depends only on which filters
+	// are present and the sort, and planning was a large part of their cost (docs/PERFORMANCE.md, "Throughput").
+	counted := make(chan error, 1)
+	go func() { counted <- s.getPrepared(ctx, &out.Total, l.count, l.countArgs...) }()
+	page, args := l.page(`SELECT ` + taskColumns + `, ` + taskLabelIDs)
+	var rows []taskRow
+	err = s.selectPrepared(ctx, &rows, page, args...)
+	for _, r := range rows {
+		out.Items = append(out.Items, r.task())
+	}
+	if countErr := <-counted; err == nil && countErr != nil {
+		err = countErr
+	}
+	if err != nil {
+		return out, fmt.Errorf("tasks: %w", err)
+	}
+	return out, nil
+}
+
+// taskList is the read of a task list: which tasks, in which order, and how to count them.
+type taskList struct {
+	q             *query
+	count         string
+	countArgs     []any
+	ownArgs       bool // the count numbers its own parameters from $1 (labelLinksCount), not the page's
+	from, orderBy string
+	limit, offset any
+}
+
+// page is the statement of the list's page: selectList over its rows in order, LIMIT and OFFSET the last two
+// parameters.
+func (l taskList) page(selectList string) (string, []any) {
+	args := append(l.q.args[:len(l.q.args):len(l.q.args)], l.limit, l.offset)
+	return selectList + ` FROM ` + l.from + ` WHERE ` + l.q.cond() + ` ORDER BY ` + l.orderBy +
+		fmt.Sprintf(` LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args
+}
+
+// taskListRead validates a task filter and builds the list's read for the actor: only the projects it may see.
+func taskListRead(a Actor, f TaskFilter) (taskList, error) {
 	var v validator
 	q := newQuery("t.organization_id = $1", a.OrgID)
 	visibleProjectsCond(q, a, "t.project_id")
@@ -114,42 +160,21 @@ func (s *Store) Tasks(ctx context.Context, a Actor, f TaskFilter) (List[Task], e
 		v.add("order", "order must be asc or desc")
 	}
 	if err := v.err(); err != nil {
-		return List[Task]{}, err
+		return taskList{}, err
 	}
-	out := List[Task]{Page: f.Page.Number(), PerPage: f.Page.Size(), Items: []Task{}}
-	count, countArgs := `SELECT count(*) FROM tasks t WHERE `+q.cond(), q.args
+	l := taskList{q: q, count: `SELECT count(*) FROM tasks t WHERE ` + q.cond(), countArgs: q.args, from: `tasks t`,
+		orderBy: fmt.Sprintf(orderBy, dir), limit: f.Page.Size(), offset: (f.Page.Number() - 1) * f.Page.Size()}
 	if labelIDs != nil && len(q.conds) == scoped+1 {
-		count, countArgs = labelLinksCount(a, f.ProjectID, labelIDs)
+		l.count, l.countArgs = labelLinksCount(a, f.ProjectID, labelIDs)
+		l.ownArgs = true
 	}
-	// The total and the page are independent reads, run side by side on two connections: the call waits for the
-	// slower of them rather than their sum. The count is often the costlier (a search across every project
-	// rechecks each match; docs/PERFORMANCE.md). Both are prepared: their text depends only on which filters
-	// are present and the sort, and planning was a large part of their cost (docs/PERFORMANCE.md, "Throughput").
-	counted := make(chan error, 1)
-	go func() { counted <- s.getPrepared(ctx, &out.Total, count, countArgs...) }()
-	from := `tasks t`
 	if sort == "position" {
-		from = `tasks t JOIN task_groups g ON g.id = t.group_id`
+		l.from = `tasks t JOIN task_groups g ON g.id = t.group_id`
 	}
-	var limit, offset any = f.Page.Size(), (f.Page.Number() - 1) * f.Page.Size()
 	if f.Page.None {
-		limit, offset = nil, 0 // LIMIT NULL: every row
+		l.limit, l.offset = nil, 0 // LIMIT NULL: every row
 	}
-	args := append(q.args[:len(q.args):len(q.args)], limit, offset)
-	var rows []taskRow
-	err := s.selectPrepared(ctx, &rows, `
-		SELECT `+taskColumns+`, `+taskLabelIDs+` FROM `+from+`
-		WHERE `+q.cond()+` ORDER BY `+fmt.Sprintf(orderBy, dir)+fmt.Sprintf(` LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
-	for _, r := range rows {
-		out.Items = append(out.Items, r.task())
-	}
-	if countErr := <-counted; err == nil && countErr != nil {
-		err = countErr
-	}
-	if err != nil {
-		return out, fmt.Errorf("tasks: %w", err)
-	}
-	return out, nil
+	return l, nil
 }
 
 // labelLinksCount is the count of a task list filtered by labels and nothing else about the tasks, read from the

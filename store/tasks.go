@@ -39,9 +39,14 @@ type Task struct {
 
 const taskColumns = `t.id, t.organization_id, t.project_id, t.group_id, t.title, t.description, t.status, t.priority,
 	t.assignee_id, t.reporter_id, t.start_date, t.due_date, t.estimated_hours, t.complexity, t.progress,
-	(SELECT count(*) FROM tasks s WHERE s.group_id = t.group_id AND s.position < t.position) AS position,
-	t.completed_at, t.created_at, t.updated_at, t.number,
-	(SELECT p.key FROM projects p WHERE p.id = t.project_id) || '-' || t.number AS reference`
+	` + taskPosition + ` AS position, t.completed_at, t.created_at, t.updated_at, t.number, ` + taskReference + ` AS reference`
+
+// taskPosition and taskReference are the columns of a task row t that the API shows but the row does not hold:
+// its place in its group counted from 0, and its reference.
+const (
+	taskPosition  = `(SELECT count(*) FROM tasks s WHERE s.group_id = t.group_id AND s.position < t.position)`
+	taskReference = `(SELECT p.key FROM projects p WHERE p.id = t.project_id) || '-' || t.number`
+)
 
 // Limits of task fields.
 const (

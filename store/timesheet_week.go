@@ -49,7 +49,8 @@ const timeLineSelect = `
 // header of every page shows.
 func (s *Store) RunningTimerLine(ctx context.Context, a Actor) (*TimeLine, error) {
 	var rows []TimeLine
-	err := s.db.SelectContext(ctx, &rows, timeLineSelect+`
+	// Prepared: every page's chrome runs it (PageChrome).
+	err := s.selectPrepared(ctx, &rows, timeLineSelect+`
 		WHERE te.user_id = $1 AND te.organization_id = $2 AND te.stopped_at IS NULL`, a.UserID, a.OrgID)
 	if err != nil {
 		return nil, fmt.Errorf("running timer: %w", err)

@@ -1,0 +1,151 @@
+package store_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/trcr/trcr/migrations"
+	"github.com/trcr/trcr/store"
+	"github.com/trcr/trcr/store/storetest"
+)
+
+// GET /api/v1/tasks writes the JSON PostgreSQL builds (TasksJSON); it must be what encoding/json writes for the
+// tasks Tasks reads, field for field and in the same order, over every kind of value a task holds. The database
+// session runs in a zone with a half-hour offset too, since times are written in the session's zone.
+func TestTasksJSON_WritesWhatTasksEncodes(t *testing.T) {
+	t.Parallel()
+	dsn := storetest.New(t, migrations.Checksum(), migrations.Up)
+	var f *world
+	for _, zone := range []string{"", "Asia/Kolkata"} {
+		db, err := sqlx.Open("postgres", dsnWithZone(dsn, zone))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		if f == nil {
+			f = worldOn(t, testStore(db), db).ownedBy("Olga Owner", "owner@example.com", "Task Co").
+				withMember("Will Worker", "worker@example.com").withProject("Work")
+			jsonListFixture(t, f)
+		} else {
+			zoned := *f
+			zoned.s, zoned.db = testStore(db), db
+			f = &zoned
+		}
+		checkTasksJSON(t, f, zone)
+	}
+}
+
+func dsnWithZone(dsn, zone string) string {
+	if zone == "" {
+		return dsn
+	}
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	return dsn + sep + "timezone=" + zone
+}
+
+// jsonListFixture: tasks with labels and without, assigned and not, with dates, hours (whole, with cents, the
+// largest), completion times with and without a fraction of a second, text that JSON must escape and text it
+// must not, in two groups of the project; and a task of a project the member is not on.
+func jsonListFixture(t *testing.T, f *world) {
+	t.Helper()
+	bug, docs := f.label(t, "Bug", "#cc3333"), f.label(t, "Docs", "#3366cc")
+	second := f.id(`INSERT INTO task_groups (organization_id, project_id, name, position) VALUES ($1, $2, 'Doing', 1) RETURNING id`,
+		f.owner.OrgID, f.project)
+	hours := func(h float64) *float64 { return &h }
+	str := func(s string) *string { return &s }
+	three := 3
+	f.createTask(t, store.TaskInput{Title: `Quotes " and \ backslash`, Description: "tab\tnew\nline\r\u0001\u001f\b\f",
+		LabelIDs: []string{bug.ID, docs.ID}, AssigneeID: &f.member.UserID, EstimatedHours: hours(2.5),
+		StartDate: str("2026-01-31"), DueDate: str("2026-02-28"), Priority: "high", Complexity: &three})
+	f.createTask(t, store.TaskInput{Title: "Ünïcödé — 日本語 😀 <b>&amp;</b>", Description: "line\u2028sep\u2029para",
+		LabelIDs: []string{docs.ID}, EstimatedHours: hours(12345678.91), Priority: "urgent"})
+	f.createTask(t, store.TaskInput{Title: "Nulls", Priority: "low", GroupID: &second})
+	f.createTask(t, store.TaskInput{Title: "Cents", EstimatedHours: hours(0.1), Status: "done", GroupID: &second})
+	f.createTask(t, store.TaskInput{Title: "Whole hours", EstimatedHours: hours(3), Status: "in_progress"})
+	f.exec(`UPDATE tasks SET completed_at = '2026-03-01 10:00:00+00' WHERE title = 'Cents'`)
+	f.exec(`UPDATE tasks SET completed_at = '2026-03-01 10:00:00.12+00', created_at = '2025-12-31 23:59:59.999999+00' WHERE title = 'Nulls'`)
+	hidden, hiddenGroup := f.sqlProject("Hidden")
+	f.exec(`INSERT INTO tasks (organization_id, project_id, group_id, title, position) VALUES ($1, $2, $3, 'Hidden task', 0)`,
+		f.owner.OrgID, hidden, hiddenGroup)
+	f.exec(`INSERT INTO task_labels (task_id, label_id, project_id) SELECT id, $1, project_id FROM tasks WHERE title = 'Hidden task'`, bug.ID)
+}
+
+func checkTasksJSON(t *testing.T, f *world, zone string) {
+	t.Helper()
+	bug := f.id(`SELECT id FROM labels WHERE name = 'Bug'`)
+	docs := f.id(`SELECT id FROM labels WHERE name = 'Docs'`)
+	cases := []struct {
+		name   string
+		actor  store.Actor
+		filter store.TaskFilter
+		want   int // total
+	}{
+		{"owner, every task", f.owner, store.TaskFilter{}, 6},
+		{"member, their projects", f.member, store.TaskFilter{}, 5},
+		{"project, open, by priority", f.owner, store.TaskFilter{ProjectID: f.project, Status: "open", Sort: "priority", Order: "desc"}, 3},
+		{"by position", f.owner, store.TaskFilter{ProjectID: f.project, Sort: "position"}, 5},
+		{"by update, ascending, page 2 of 2", f.owner, store.TaskFilter{Sort: "updated_at", Order: "asc", Page: store.Page{Num: 2, Per: 4}}, 6},
+		{"past the last page", f.owner, store.TaskFilter{Page: store.Page{Num: 9, Per: 4}}, 6},
+		{"labels alone", f.owner, store.TaskFilter{LabelIDs: bug + "," + docs}, 3},
+		{"labels alone, member", f.member, store.TaskFilter{LabelIDs: bug}, 1},
+		{"label and project", f.owner, store.TaskFilter{LabelIDs: docs, ProjectID: f.project, Priority: "urgent"}, 1},
+		{"assignee", f.owner, store.TaskFilter{AssigneeID: f.member.UserID}, 1},
+		{"search", f.member, store.TaskFilter{Search: "unicode whole"}, 0},
+		{"search a word", f.owner, store.TaskFilter{Search: "hour"}, 1},
+		{"every row", f.owner, store.TaskFilter{Page: store.Page{None: true}}, 6},
+	}
+	for _, c := range cases {
+		name := fmt.Sprintf("%s (zone %q)", c.name, zone)
+		want, err := f.s.Tasks(f.ctx, c.actor, c.filter)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got, err := f.s.TasksJSON(f.ctx, c.actor, c.filter)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got.Total != c.want || want.Total != c.want {
+			t.Errorf("%s: total %d (Tasks: %d), want %d", name, got.Total, want.Total, c.want)
+		}
+		if got.Page != want.Page || got.PerPage != want.PerPage {
+			t.Errorf("%s: page %d of %d, Tasks: %d of %d", name, got.Page, got.PerPage, want.Page, want.PerPage)
+		}
+		encoded, err := json.Marshal(want.Items)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := jsonTokens(t, got.Data), jsonTokens(t, encoded); !reflect.DeepEqual(g, w) {
+			t.Errorf("%s:\nPostgreSQL wrote %s\nencoding/json    %s", name, got.Data, encoded)
+		}
+	}
+}
+
+// jsonTokens is a JSON text as its tokens: the same for two texts that differ only in white space and in how
+// they escape characters, and different for anything else, the order of an object's keys and the spelling of
+// a number included.
+func jsonTokens(t *testing.T, b []byte) []any {
+	t.Helper()
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var out []any
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatalf("%v in %s", err, b)
+		}
+		out = append(out, tok)
+	}
+}
