@@ -112,3 +112,40 @@ func TestBrowser_GanttLayout(t *testing.T) {
 	b.waitTrue("the bar of next year in the window", `!!document.querySelector('.gantt-bar[data-id=`+jsString(far)+`]') && +document.querySelector('.gantt-bar[data-id=`+jsString(far)+`] .gantt-bar__track').getAttribute("x") < `+width)
 	timer.done("widen the window")
 }
+
+// Scrolling down to the last of the 200 rows a chart draws loads the next ones, with their address.
+func TestBrowser_GanttScrollingLoadsLaterRows(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("browser test: skipped with -short")
+	}
+	srv := e2eServerFor(t)
+	const password = "gantt rows password"
+	email := uniqueEmail("rowan")
+	api := &apiClient{t: t, base: srv.BaseURL}
+	api.token = api.call("POST", "/auth/register", map[string]string{"email": email, "password": password, "name": "Rowan Rows"}, 201)["access_token"].(string)
+	api.org = api.call("POST", "/organizations", map[string]string{"name": "Rows Works"}, 201)["id"].(string)
+	project := api.call("POST", "/projects", map[string]string{"name": "Many tasks", "color": "#0ea5e9"}, 201)["id"].(string)
+	day := time.Now().UTC().Format("2006-01-02")
+	for i := range 230 {
+		api.call("POST", "/tasks", map[string]any{"title": fmt.Sprint("Task ", i), "project_id": project, "start_date": day, "due_date": day}, 201)
+	}
+
+	b := newE2EBrowser(t, srv.BaseURL)
+	b.open("/login", "login-form")
+	b.fill("#login-email", email)
+	b.fill("#login-password", password)
+	b.clickToPage(testid("login-submit"), "/")
+	b.open("/projects/"+project+"/gantt", "gantt-chart")
+	if got := b.text(`[data-testid="gantt-rows-range"]`); got != "Tasks 1–200 of 230" {
+		b.fatalf("rows %q", got)
+	}
+	b.do("scroll down to the last row", chromedp.Evaluate[chromedp.Void](`(() => {
+		const s = document.querySelector("[data-gantt-scroller]");
+		s.scrollTop = s.scrollHeight / 2;
+		requestAnimationFrame(() => requestAnimationFrame(() => { s.scrollTop = s.scrollHeight; }));
+	})()`))
+	b.waitTrue("the later rows", `document.querySelector('[data-testid="gantt-rows-range"]').textContent.trim() === "Tasks 201–230 of 230"`)
+	b.waitTrue("their address", `location.search.includes("rows=200")`)
+	b.waitTrue("the later rows from the top", `document.querySelector("[data-gantt-scroller]").scrollTop === 0`)
+}

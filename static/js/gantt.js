@@ -616,6 +616,7 @@
       requestAnimationFrame(function () {
         stickPending = false;
         widen(scroller); // first: it reads the layout, which the writes below would make stale
+        laterRows(scroller);
         stickMonths(scroller);
         pinLabels(scroller);
       });
@@ -700,6 +701,22 @@
     return scroller._seen;
   }
 
+  // laterRows loads the next window of rows (the toolbar's "Later rows" link, its address pushed) when the user
+  // scrolls down to the last row; the new rows start at the top, on the same days.
+  var rowsJump = false;
+  function laterRows(scroller) {
+    var top = scroller.scrollTop,
+      down = top > (scroller._top || 0);
+    scroller._top = top;
+    var root = scroller.closest(".gantt"),
+      next = root && root.querySelector("[data-testid='gantt-rows-next']");
+    if (!down || !next || root._widening || busy() || !window.htmx) return;
+    if (top + scroller.clientHeight < scroller.scrollHeight - 4) return;
+    root._widening = true;
+    rowsJump = true;
+    window.htmx.ajax("GET", next.getAttribute("href"), { source: next, target: "#gantt-view", select: "#gantt-view", swap: "outerHTML" });
+  }
+
   var keepDay = NaN; // the day in the middle of the chart across a zoom change
   var goToday = false; // "Today" asked for a window that has today
 
@@ -776,11 +793,13 @@
       if (p) {
         var g = geom(p.svg);
         p.scroller.scrollLeft = keepScroll.left + Math.round((keepScroll.origin - g.origin) / DAY) * g.dayW;
-        p.scroller.scrollTop = keepScroll.top;
+        p.scroller.scrollTop = rowsJump ? 0 : keepScroll.top;
+        p.scroller._top = p.scroller.scrollTop;
         stickMonths(p.scroller);
         pinLabels(p.scroller);
       }
       keepScroll = null;
+      rowsJump = false;
       return;
     }
     init(root);
