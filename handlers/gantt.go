@@ -29,6 +29,8 @@ func (h *Handlers) ganttPage(c echo.Context) error {
 	}
 	in := ganttInput(g, projectID, views.GanttZoom(c.QueryParam("zoom")))
 	in.RowStart, _ = strconv.Atoi(c.QueryParam("rows")) // anything else: the first rows, as an unknown zoom is the week
+	// The date window, as gantt.js asks for it; a date that does not parse is the default window, like the zoom.
+	in.From, in.To, in.At = ganttDay(c.QueryParam("from")), ganttDay(c.QueryParam("to")), ganttDay(c.QueryParam("at"))
 	v := views.BuildGantt(in)
 	if isHTMX(c) {
 		return render(c, http.StatusOK, views.GanttChart(v))
@@ -141,4 +143,13 @@ func (h *Handlers) ganttMoveTask(c echo.Context) error {
 func ganttMessage(msg string) string {
 	msg = strings.NewReplacer("start_date", "the start date", "due_date", "the due date").Replace(msg)
 	return sentence(msg)
+}
+
+// ganttDay reads a date URL parameter of the timeline; the zero time when it is missing or not a date.
+func ganttDay(s string) time.Time {
+	d, err := store.ParseDate(s)
+	if err != nil {
+		return time.Time{}
+	}
+	return d.Time
 }

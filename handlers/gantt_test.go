@@ -63,15 +63,13 @@ func TestGanttPage_BarsSectionsLinksMilestonesAndUnscheduled(t *testing.T) {
 		t.Fatalf("%d bars, want 2", bars.Length())
 	}
 	bar := p.doc.Find(`[data-testid="gantt-bar"][data-id="` + a.ID + `"]`)
-	if bar.AttrOr("hx-get", "") != "/tasks/"+a.ID+"/panel" || bar.AttrOr("hx-push-url", "") != "/tasks?task="+a.ID ||
+	// gantt.js opens the panel from data-id (the chart has no hx-* attribute for htmx to wire, issue 15).
+	if bar.AttrOr("data-id", "") != a.ID ||
 		bar.AttrOr("tabindex", "") != "0" || bar.AttrOr("data-start", "") != "2026-03-02" || bar.AttrOr("data-due", "") != "2026-03-06" {
 		t.Fatalf("bar attributes: %v", bar.Nodes[0].Attr)
 	}
 	if _, ok := bar.Attr("data-draggable"); !ok {
 		t.Error("the owner's bars are not draggable")
-	}
-	if bar.Closest(`[hx-target="#task-panel"]`).Length() != 1 {
-		t.Error("bars do not target #task-panel")
 	}
 	// Day zoom is 32px a day: a five-day bar is 160 wide, with its progress half of it.
 	if w := bar.Find(".gantt-bar__track").AttrOr("width", ""); w != "160" {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +33,14 @@ const (
 	// ganttMaxDays bounds the chart's width when dates lie far apart.
 	ganttMaxDays = 4000
 )
+
+// ganttWindows bounds the days a chart draws at each zoom: all the days its rows span up to maxDays, else a window
+// of before+after days around today, which gantt.js widens as the user scrolls toward either end.
+var ganttWindows = map[string]struct{ maxDays, before, after int }{
+	GanttZoomDay:   {371, 91, 273},
+	GanttZoomWeek:  {1095, 273, 819},
+	GanttZoomMonth: {ganttMaxDays, 730, 1825},
+}
 
 // ganttISO is the layout of the dates gantt.js reads and sends.
 const ganttISO = "2006-01-02"
@@ -63,6 +72,10 @@ type GanttInput struct {
 	// RowStart is the first scheduled task the chart draws, in display order (URL parameter rows); it draws
 	// GanttRowWindow of them from there.
 	RowStart int
+	// From and To ask for a date window (URL parameters from and to, as gantt.js widens it while scrolling); At
+	// centres the default window on a day instead of today (a zoom change keeps the day in view). Zero values:
+	// the default window around today. Either way the window stays within the days the rows span (ganttRange).
+	From, To, At time.Time
 	// sectionTasks counts the scheduled tasks of each group and project, in the window or not (ganttWindow).
 	sectionTasks map[string]int
 }
@@ -108,19 +121,21 @@ type GanttView struct {
 	ProjectID   string
 	ProjectName string
 	Zoom        string
-	// Origin is the day at x = 0; DayW the width of a day.
-	Origin   time.Time
-	DayW     int
-	Width    int
-	Height   int
-	ScaleH   int // the date scale plus the milestone lane, if any
-	HasLane  bool
-	Today    time.Time
-	TodayX   int
-	HasToday bool
-	Months   []GanttTick // the scale's upper row
-	Ticks    []GanttTick // the scale's lower row
-	Lines    []int       // x of the major grid lines
+	// Origin is the day at x = 0; DayW the width of a day. The chart draws the date window from Origin, Width
+	// wide; RangeFrom and RangeTo are the days the rows span, up to which gantt.js widens the window.
+	Origin             time.Time
+	RangeFrom, RangeTo time.Time
+	DayW               int
+	Width              int
+	Height             int
+	ScaleH             int // the date scale plus the milestone lane, if any
+	HasLane            bool
+	Today              time.Time
+	TodayX             int
+	HasToday           bool
+	Months             []GanttTick // the scale's upper row
+	Ticks              []GanttTick // the scale's lower row
+	Lines              []int       // x of the major grid lines
 	// Weekends shades Saturdays and Sundays (day and week zoom; Origin is then a Monday).
 	Weekends    bool
 	Rows        []GanttRow
@@ -186,6 +201,7 @@ type GanttBar struct {
 	Late       bool
 	Partial    bool
 	Label      string // beside the bar
+	LabelX     int    // where the label starts: after the bar, or at the window's left edge
 	Aria       string
 }
 
@@ -194,8 +210,10 @@ type GanttBar struct {
 type GanttMilestone struct {
 	ID, Title, Color, Date string
 	X, Y1, Y2              int
-	// ShowLabel is false when the title would run into the previous one; the flag's tooltip still names it.
+	// ShowLabel is false when there is no room for a title before the next flag; Label is the title, shortened
+	// with an ellipsis to end before the next flag. The flag's tooltip names it in full.
 	ShowLabel bool
+	Label     string
 	// Draggable: the actor may move the milestone (gantt.js drags its flag along the lane).
 	Draggable bool
 }
@@ -296,6 +314,46 @@ func ganttRange(in GanttInput, zoom string) (lo, hi time.Time) {
 	return lo, hi
 }
 
+// ganttDateWindow narrows the chart's days lo..hi (ganttRange) to a window when they are more than ganttWindows
+// allows (a task due years away made the day zoom thousands of days wide): the window asked for with in.From/in.To,
+// or by default the days around in.At or today. It is aligned like the range; the bars are drawn wherever they fall
+// and the chart clips them.
+func ganttDateWindow(in GanttInput, zoom string, lo, hi time.Time) (wlo, whi time.Time) {
+	w := ganttWindows[zoom]
+	switch {
+	case !in.From.IsZero() && !in.To.IsZero() && !in.To.Before(in.From):
+		wlo, whi = ganttDay(in.From), ganttDay(in.To)
+	case ganttDays(lo, hi) < w.maxDays:
+		return lo, hi
+	default:
+		at := ganttDay(in.Today)
+		if !in.At.IsZero() {
+			at = ganttDay(in.At)
+		}
+		if at.Before(lo) {
+			at = lo
+		} else if at.After(hi) {
+			at = hi
+		}
+		wlo, whi = at.AddDate(0, 0, -w.before), at.AddDate(0, 0, w.after)
+	}
+	if zoom == GanttZoomMonth {
+		wlo, whi = ganttMonthStart(wlo), ganttMonthStart(whi).AddDate(0, 1, -1)
+	} else {
+		wlo, whi = ganttMonday(wlo), ganttMonday(whi).AddDate(0, 0, 6)
+	}
+	if wlo.Before(lo) || !wlo.Before(hi) {
+		wlo = lo
+	}
+	if whi.After(hi) || !whi.After(wlo) {
+		whi = hi
+	}
+	if ganttDays(wlo, whi) >= ganttMaxDays {
+		whi = wlo.AddDate(0, 0, ganttMaxDays-1)
+	}
+	return wlo, whi
+}
+
 // ganttWindow keeps, of the scheduled tasks of in in display order (project, group, then the group's order), the
 // GanttRowWindow from in.RowStart (moved back into range), and every unscheduled task; it counts each section's
 // scheduled tasks before leaving any out, and returns the number of scheduled tasks.
@@ -332,7 +390,8 @@ func BuildGantt(in GanttInput) GanttView {
 	zoom := GanttZoom(in.Zoom)
 	v := GanttView{ProjectID: in.ProjectID, ProjectName: in.ProjectName, Zoom: zoom, DayW: ganttDayWidth[zoom],
 		RowStart: in.RowStart}
-	lo, hi := ganttRange(in, zoom)
+	v.RangeFrom, v.RangeTo = ganttRange(in, zoom)
+	lo, hi := ganttDateWindow(in, zoom, v.RangeFrom, v.RangeTo)
 	days := ganttDays(lo, hi) + 1
 	v.Origin, v.Width, v.Weekends = lo, days*v.DayW, zoom != GanttZoomMonth
 	xOf := func(t time.Time) int { return ganttDays(lo, t) * v.DayW }
@@ -402,6 +461,9 @@ func BuildGantt(in GanttInput) GanttView {
 					b.Due = ganttDay(*t.Due).Format(ganttISO)
 				}
 				b.ProgressW = b.W * b.Progress / 100
+				// A bar that ends before the window names itself at the window's left edge (gantt.js keeps it at
+				// the left edge of the part in view while scrolling).
+				b.LabelX = max(b.X+b.W+8, 8)
 				if t.AssigneeName != "" {
 					b.Label += " · " + firstName(t.AssigneeName)
 				}
@@ -425,7 +487,6 @@ func BuildGantt(in GanttInput) GanttView {
 		manage[p.ID] = p.CanManage
 	}
 	v.ManageMilestones = in.ProjectID != "" && manage[in.ProjectID]
-	labelEnd := -1 << 30
 	for _, m := range in.Milestones {
 		if in.ProjectID != "" {
 			v.MilestoneList = append(v.MilestoneList, GanttMilestoneItem{Form: MilestoneForm{ProjectID: m.ProjectID, ID: m.ID,
@@ -442,12 +503,9 @@ func BuildGantt(in GanttInput) GanttView {
 		} else if r, ok := sections[m.ProjectID]; ok {
 			ms.Y1, ms.Y2 = r[0], r[1]
 		}
-		if ms.X-6 > labelEnd {
-			ms.ShowLabel = true
-			labelEnd = ms.X + 9 + ganttTextWidth(m.Title) + 8
-		}
 		v.Milestones = append(v.Milestones, ms)
 	}
+	v.milestoneLabels()
 	v.HasLane = len(v.Milestones) > 0
 	v.ScaleH = ganttScaleH
 	if v.HasLane {
@@ -459,7 +517,9 @@ func BuildGantt(in GanttInput) GanttView {
 		if from == nil || to == nil {
 			continue
 		}
-		v.Links = append(v.Links, GanttLink{From: l.From, To: l.To, D: GanttLinkPath(from.X+from.W, from.Y, to.X, to.Y),
+		// An end outside the window is routed to the window's edge, where the bar leaves the chart.
+		x1, x2 := min(max(from.X+from.W, 0), v.Width), min(max(to.X, 0), v.Width)
+		v.Links = append(v.Links, GanttLink{From: l.From, To: l.To, D: GanttLinkPath(x1, from.Y, x2, to.Y),
 			Conflict: to.X < from.X+from.W})
 	}
 	return v
@@ -537,8 +597,39 @@ func (v *GanttView) scale(lo, hi, today time.Time) {
 	}
 }
 
-// ganttTextWidth estimates the width of a milestone title at the lane's 11px semibold font.
-func ganttTextWidth(s string) int { return len([]rune(s)) * 13 / 2 }
+// milestoneLabels gives each flag the title that fits between it and the next flag to its right (flags on the same
+// day share the last one's room), so that no title runs into another or under a flag.
+func (v *GanttView) milestoneLabels() {
+	const before, after, minRoom = 9, 10, 28 // from the flag's centre to its title; a gap before the next flag
+	sort.SliceStable(v.Milestones, func(i, j int) bool { return v.Milestones[i].X < v.Milestones[j].X })
+	for i := range v.Milestones {
+		m := &v.Milestones[i]
+		end := v.Width
+		for _, n := range v.Milestones[i+1:] {
+			end = n.X - 6 // a flag on the same day leaves no room: the last of the day names itself
+			break
+		}
+		room := end - after - (m.X + before)
+		if room < minRoom {
+			continue
+		}
+		m.ShowLabel, m.Label = true, ganttFit(m.Title, room)
+	}
+}
+
+// ganttCharW is a generous width of a character of the lane's 11px semibold font, so that a fitted title never
+// runs past its room.
+const ganttCharW = 7
+
+// ganttFit shortens s with an ellipsis to fit in room pixels (at ganttCharW a character).
+func ganttFit(s string, room int) string {
+	r := []rune(s)
+	if len(r)*ganttCharW <= room {
+		return s
+	}
+	n := max(room/ganttCharW-1, 1)
+	return strings.TrimRight(string(r[:min(n, len(r))]), " ") + "…"
+}
 
 func clampPercent(p int) int {
 	if p < 0 {

@@ -5,11 +5,13 @@
 //    server's message beside the bar and as a flash.
 //  * drag a milestone's flag (in the lane under the scale) to move it by days; on drop it POSTs the new date to
 //    /gantt/milestones/{id}/date (the milestone's edit form under the chart is the keyboard way);
-//  * a click on a bar opens its task panel (the bar's hx-get, through htmx.ajax: htmx does not wire every bar);
+//  * a click on a bar opens its task panel through htmx.ajax (the chart has no hx-* attribute for htmx to wire);
 //  * keyboard: bars are focusable; ←/→ move the focused bar by a day, Shift+←/→ change its due date, ↑/↓ go to
 //    the previous/next bar, Enter opens the task panel.
 //  * scrolling: the chart opens on today, "Today" scrolls back to it, a zoom change keeps the same day in the
-//    middle, and a refreshed chart (after the task panel changed a task) keeps its scroll position.
+//    middle, and a refreshed chart (after the task panel changed a task) keeps its scroll position. The chart
+//    draws a window of days; scrolling near either end fetches a wider one. The label of a bar that ends before
+//    the part in view stays at its left edge.
 // While dragging, the bar moves with a transform (or its own rects when resizing) and only its own dependency
 // arrows are redrawn: nothing else on the page is laid out again.
 (function () {
@@ -26,6 +28,7 @@
 
   function geom(svg) {
     return {
+      width: +svg.getAttribute("width"),
       origin: Date.parse(svg.getAttribute("data-origin") + "T00:00:00Z"),
       dayW: +svg.getAttribute("data-day-width"),
       rowH: +svg.getAttribute("data-row-height"),
@@ -90,6 +93,11 @@
     if (label) label.setAttribute("x", x + w + 8);
   }
 
+  // clampX keeps an arrow's end inside the window: a bar outside it is left at the chart's edge.
+  function clampX(g, x) {
+    return Math.max(0, Math.min(x, g.width));
+  }
+
   // linkPath mirrors views.GanttLinkPath.
   function linkPath(g, x1, y1, x2, y2) {
     var gap = 8,
@@ -121,7 +129,7 @@
       if (!other) return;
       var a = from ? me : where(other),
         b = from ? where(other) : me;
-      path.setAttribute("d", linkPath(g, a.x + a.w, a.y, b.x, b.y));
+      path.setAttribute("d", linkPath(g, clampX(g, a.x + a.w), a.y, clampX(g, b.x), b.y));
       path.classList.toggle("is-conflict", b.x < a.x + a.w);
     });
   }
@@ -440,7 +448,10 @@
       // Hovering: the ends of a bar resize it.
       var bar = e.target instanceof Element && e.target.closest(".gantt-bar__track");
       bar = bar && bar.closest(".gantt-bar[data-draggable]");
-      if (bar) bar.style.cursor = modeAt(bar, e) === "move" ? "" : "ew-resize";
+      if (bar) {
+        var cursor = modeAt(bar, e) === "move" ? "" : "ew-resize";
+        if (bar.style.cursor !== cursor) bar.style.cursor = cursor;
+      }
       return;
     }
     drag.clientX = e.clientX;
@@ -455,19 +466,16 @@
     endDrag(true);
   });
 
-  // A click on a bar opens its task panel. htmx leaves the bars alone (hx-disable on their group, so that a chart
-  // of thousands of bars does not cost thousands of listeners): the bar's hx-get and hx-push-url go through
-  // htmx.ajax, with the bar as the source.
+  // A click on a bar opens its task panel. The chart carries no hx-* attribute (htmx would wire, and later clean
+  // up, every bar): the bar clicked gets its hx-push-url now, which htmx.ajax honours with the bar as the source.
   document.addEventListener("click", function (e) {
     if (e.defaultPrevented || !(e.target instanceof Element)) return;
-    var bar = e.target.closest(".gantt-bar[hx-get]");
+    var bar = e.target.closest(".gantt-bar[data-id]");
     if (!bar || !window.htmx) return;
     e.preventDefault();
-    var group = bar.closest("[hx-target]");
-    window.htmx.ajax("GET", bar.getAttribute("hx-get"), {
-      source: bar,
-      target: (group && group.getAttribute("hx-target")) || "#task-panel",
-    });
+    var id = encodeURIComponent(bar.getAttribute("data-id"));
+    bar.setAttribute("hx-push-url", "/tasks?task=" + id);
+    window.htmx.ajax("GET", "/tasks/" + id + "/panel", { source: bar, target: "#task-panel" });
   });
 
   // A task's name in the label column opens the panel through its bar (a plain link without JavaScript).
@@ -607,7 +615,10 @@
       var scroller = e.target;
       requestAnimationFrame(function () {
         stickPending = false;
+        widen(scroller); // first: it reads the layout, which the writes below would make stale
+        laterRows(scroller);
         stickMonths(scroller);
+        pinLabels(scroller);
       });
     },
     { capture: true, passive: true }
@@ -615,15 +626,105 @@
   window.addEventListener("resize", function () {
     document.querySelectorAll("[data-gantt-scroller]").forEach(function (s) {
       s._months = null;
+      s._seen = 0;
     });
   });
 
+  // pinLabels keeps the label of a bar that ends before the part of the chart in view at that part's left edge
+  // (x = scrollLeft), and puts the others after their bars. It reads attributes only, never the layout, and writes
+  // only the labels that move.
+  function pinLabels(scroller) {
+    var bars = scroller._bars;
+    if (!bars) {
+      bars = scroller._bars = [];
+      scroller.querySelectorAll(".gantt-bar").forEach(function (bar) {
+        var label = bar.querySelector(".gantt-bar__label");
+        if (label) bars.push({ track: track(bar), label: label });
+      });
+    }
+    var left = scroller.scrollLeft;
+    for (var i = 0; i < bars.length; i++) {
+      var t = bars[i].track,
+        x = Math.max(+t.getAttribute("x") + +t.getAttribute("width") + 8, left + 8);
+      if (+bars[i].label.getAttribute("x") !== x) bars[i].label.setAttribute("x", x);
+    }
+  }
+
+  // ---- The window of days ---------------------------------------------------------------
+  // The server draws the days around today (or those asked for with from/to), within the days the rows span
+  // (data-range-from/to). Scrolling within a screen of either end asks for a window twice as wide on that side;
+  // the chart is swapped and keeps the same day at the same place.
+  function chartURL(root) {
+    var zoom = root.querySelector(".gantt-zoom__btn[aria-current='true']");
+    return zoom ? zoom.getAttribute("href") : null;
+  }
+
+  function busy() {
+    return drag || flagDrag || document.querySelector(".gantt-bar.is-saving, .gantt-flag.is-saving");
+  }
+
+  function widen(scroller) {
+    var root = scroller.closest(".gantt"),
+      svg = scroller.querySelector("svg.gantt__chart");
+    if (!root || !svg || root._widening || busy()) return;
+    var g = geom(svg),
+      days = Math.round(g.width / g.dayW),
+      from = g.origin,
+      to = from + (days - 1) * DAY,
+      rangeFrom = parseDay(svg.getAttribute("data-range-from")),
+      rangeTo = parseDay(svg.getAttribute("data-range-to")),
+      left = scroller.scrollLeft,
+      seen = visibleWidth(scroller),
+      want = { from: from, to: to };
+    if (left < seen / 2 && from > rangeFrom) want.from = Math.max(rangeFrom, from - days * DAY);
+    if (left + 1.5 * seen > g.width && to < rangeTo) want.to = Math.min(rangeTo, to + days * DAY);
+    if (want.from === from && want.to === to) return;
+    var base = chartURL(root);
+    if (!base || !window.htmx) return;
+    root._widening = true;
+    var url = base + "&from=" + isoDay(want.from) + "&to=" + isoDay(want.to);
+    window.htmx.ajax("GET", url, { source: root, target: "#gantt-view", select: "#gantt-view", swap: "outerHTML" }).then(
+      function () {
+        root._widening = false;
+        // A reload (or the task panel's refresh, which reads the address) keeps the window.
+        if (location.pathname === base.split("?")[0]) history.replaceState(history.state, "", url);
+      }
+    );
+  }
+
+  // visibleWidth is the width of the chart in view beside the label column, measured once per chart and size.
+  function visibleWidth(scroller) {
+    if (!scroller._seen) {
+      var labels = scroller.querySelector(".gantt__labels");
+      scroller._seen = scroller.clientWidth - (labels ? labels.getBoundingClientRect().width : 0);
+    }
+    return scroller._seen;
+  }
+
+  // laterRows loads the next window of rows (the toolbar's "Later rows" link, its address pushed) when the user
+  // scrolls down to the last row; the new rows start at the top, on the same days.
+  var rowsJump = false;
+  function laterRows(scroller) {
+    var top = scroller.scrollTop,
+      down = top > (scroller._top || 0);
+    scroller._top = top;
+    var root = scroller.closest(".gantt"),
+      next = root && root.querySelector("[data-testid='gantt-rows-next']");
+    if (!down || !next || root._widening || busy() || !window.htmx) return;
+    if (top + scroller.clientHeight < scroller.scrollHeight - 4) return;
+    root._widening = true;
+    rowsJump = true;
+    window.htmx.ajax("GET", next.getAttribute("href"), { source: next, target: "#gantt-view", select: "#gantt-view", swap: "outerHTML" });
+  }
+
   var keepDay = NaN; // the day in the middle of the chart across a zoom change
+  var goToday = false; // "Today" asked for a window that has today
 
   function init(root) {
     var p = parts(root);
     if (!p) return;
     stickMonths(p.scroller);
+    pinLabels(p.scroller);
     var g = geom(p.svg);
     if (!isNaN(keepDay)) {
       scrollToX(p, ((keepDay - g.origin) / DAY) * g.dayW, 0.5, false);
@@ -638,12 +739,22 @@
     if (!(e.target instanceof Element)) return;
     var btn = e.target.closest("[data-gantt-today]");
     if (!btn) return;
-    var p = parts(btn.closest(".gantt"));
+    var root = btn.closest(".gantt"),
+      p = parts(root);
     var today = p && p.svg.getAttribute("data-today-x");
-    if (today) scrollToX(p, +today, 0.25, true);
+    if (today) {
+      scrollToX(p, +today, 0.25, true);
+      return;
+    }
+    // Today is out of the window (a zoom change centred it elsewhere): the default window has it.
+    var base = chartURL(root);
+    if (!base || !window.htmx) return;
+    goToday = true;
+    window.htmx.ajax("GET", base, { source: root, target: "#gantt-view", select: "#gantt-view", swap: "outerHTML" });
   });
 
-  document.addEventListener("htmx:beforeRequest", function (e) {
+  // A zoom change asks for the window around the day in the middle (at=), and scrolls to it once swapped.
+  document.addEventListener("htmx:configRequest", function (e) {
     var elt = e.detail && e.detail.elt;
     if (!(elt instanceof Element) || !elt.closest("[data-testid='gantt-zoom']")) return;
     var p = parts(elt.closest(".gantt"));
@@ -651,6 +762,7 @@
     var g = geom(p.svg),
       mid = p.scroller.scrollLeft + (p.scroller.clientWidth - p.labelsW) / 2;
     keepDay = g.origin + Math.floor(mid / g.dayW) * DAY;
+    e.detail.path += (e.detail.path.indexOf("?") < 0 ? "?" : "&") + "at=" + isoDay(keepDay);
   });
 
   document.addEventListener("htmx:afterRequest", function (e) {
@@ -663,21 +775,31 @@
     var t = e.detail && e.detail.target;
     if (!(t instanceof Element) || t.id !== "gantt-view" || !isNaN(keepDay)) return;
     var p = parts(t);
-    if (p) keepScroll = { left: p.scroller.scrollLeft, top: p.scroller.scrollTop };
+    if (p && !goToday) keepScroll = { left: p.scroller.scrollLeft, top: p.scroller.scrollTop, origin: geom(p.svg).origin };
   });
 
   // A zoom change re-centres the chart on the same day; other swaps (the task panel opening) leave it alone.
+  // A chart swapped for a wider window keeps the same day at the same place: the new origin shifts the scroll.
   document.addEventListener("htmx:afterSettle", function () {
     var root = document.getElementById("gantt-view");
-    if (!root || (isNaN(keepDay) && !keepScroll)) return;
+    if (!root || (isNaN(keepDay) && !keepScroll && !goToday)) return;
+    if (goToday) {
+      goToday = false;
+      init(root);
+      return;
+    }
     if (keepScroll) {
       var p = parts(root);
       if (p) {
-        p.scroller.scrollLeft = keepScroll.left;
-        p.scroller.scrollTop = keepScroll.top;
-        stickMonths(p);
+        var g = geom(p.svg);
+        p.scroller.scrollLeft = keepScroll.left + Math.round((keepScroll.origin - g.origin) / DAY) * g.dayW;
+        p.scroller.scrollTop = rowsJump ? 0 : keepScroll.top;
+        p.scroller._top = p.scroller.scrollTop;
+        stickMonths(p.scroller);
+        pinLabels(p.scroller);
       }
       keepScroll = null;
+      rowsJump = false;
       return;
     }
     init(root);
