@@ -102,7 +102,7 @@ type loadFigures struct {
 type bench struct {
 	ctx        context.Context
 	base       string
-	profileDir string // where CPU profiles of the first run of each interaction go; "" for none
+	profileDir string // where CPU profiles of the first run of each page load and interaction go; "" for none
 	version    string // Chromium's
 }
 
@@ -297,16 +297,27 @@ func topSelf(p *profiler.Profile, n int) string {
 			self[id] += float64(p.TimeDeltas[i]) / 1000
 		}
 	}
-	byFn := map[string]float64{}
+	byFn, byScript := map[string]float64{}, map[string]float64{}
 	for _, node := range p.Nodes {
 		cf := node.CallFrame
 		name := cf.FunctionName
 		if name == "" {
 			name = "(anonymous)"
 		}
-		key := fmt.Sprintf("%s %s:%d", name, filepath.Base(cf.URL), cf.LineNumber+1)
+		script, _, _ := strings.Cut(filepath.Base(cf.URL), "?")
+		key := fmt.Sprintf("%s %s:%d", name, script, cf.LineNumber+1)
 		byFn[key] += self[node.ID]
+		if script != "." && script != "" {
+			byScript[script] += self[node.ID]
+		}
 	}
+	var scripts []string
+	for k, v := range byScript {
+		if v >= 1 {
+			scripts = append(scripts, fmt.Sprintf("%s %.0f ms", k, v))
+		}
+	}
+	sort.Strings(scripts)
 	type kv struct {
 		k string
 		v float64
@@ -317,6 +328,7 @@ func topSelf(p *profiler.Profile, n int) string {
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].v > all[j].v })
 	var s strings.Builder
+	fmt.Fprintf(&s, "    self time by script: %s\n", strings.Join(scripts, ", "))
 	for i, e := range all {
 		if i == n {
 			break

@@ -43,7 +43,7 @@ func main() {
 	flag.IntVar(&o.entries, "time-entries", 20000, "time entries to seed (trcr seed --time-entries)")
 	flag.StringVar(&o.out, "out", "", "also write the results as Markdown to this file")
 	flag.StringVar(&o.data, "data", "", "data directory to keep and reuse between runs (seeded once); default: a temporary one")
-	flag.StringVar(&o.profile, "profile", "", "write CPU profiles of the first run of each interaction to this directory and print their hottest functions")
+	flag.StringVar(&o.profile, "profile", "", "write CPU profiles of the first run of each page load and interaction to this directory and print their hottest functions")
 	flag.StringVar(&o.chromium, "chromium", "/usr/bin/chromium", "the browser")
 	flag.Parse()
 	if *short {
@@ -163,7 +163,11 @@ func measurePages(b *bench, t targets, runs int) ([]*pageFigures, error) {
 	// Run after run over every page, so that a burst of load on the machine spreads over the pages.
 	for r := range runs {
 		for _, p := range list {
-			f, err := b.open(p.path)
+			var f loadFigures
+			_, err := b.profiled(p.fig.Name+" load", r == 0, func() (v float64, err error) {
+				f, err = b.open(p.path)
+				return f.Usable, err
+			})
 			if err != nil {
 				return nil, err
 			}
