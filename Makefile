@@ -7,7 +7,7 @@ RUN_PACKAGES := postgresql
 TEST_PACKAGES := postgresql chromium poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run build serve test test-short generate check-generated vet deps-run deps-test seed clean bench-http
+.PHONY: run build serve test test-short generate check-generated vet deps-run deps-test seed clean bench-http bench-pages
 
 # The dev mailbox (emails shown at /dev/mailbox to this machine) is on for `make run` unless SMTP is configured.
 # Requests are logged at debug (TRCR_LOG_LEVEL=debug shows them), so the log shows what else happens.
@@ -53,6 +53,11 @@ test-short: ## the tests without the browser
 # Whole requests beside pgbench -S on one private PostgreSQL (docs/PERFORMANCE.md, "Throughput of whole requests").
 bench-http: deps-run ## API and page throughput as shares of pgbench -S (slow: seeds 100,000 tasks)
 	scripts/bench-http
+
+# Page loads and interactions in headless Chromium against a private server seeded with 20,000 tasks
+# (docs/PERFORMANCE.md, "Page speed in the browser"). BENCH_PAGES_ARGS: e.g. -runs 10, -out FILE, -short, -profile DIR.
+bench-pages: deps-test ## page speed in the browser: median and worst against the goals of issue 15 (about 5 minutes)
+	$(GO) run ./cmd/benchpages $(BENCH_PAGES_ARGS)
 
 deps-run:
 	@if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \

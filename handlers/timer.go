@@ -45,6 +45,19 @@ func (h *Handlers) timerControl(c echo.Context) error {
 	return render(c, http.StatusOK, views.TimerControl(h.timerView(t, csrfToken(c))))
 }
 
+// startedTimerControl answers the popover's start with the running timer, swapped in place of #timer, rather than
+// a 204 after which the top bar would ask for it.
+func (h *Handlers) startedTimerControl(c echo.Context) error {
+	t, err := h.store.RunningTimerLine(c.Request().Context(), currentActor(c))
+	if err != nil {
+		return err
+	}
+	timerTriggers(c, false)
+	c.Response().Header().Set("HX-Retarget", "#timer")
+	c.Response().Header().Set("HX-Reswap", "outerHTML")
+	return render(c, http.StatusOK, views.TimerControl(h.timerView(t, csrfToken(c))))
+}
+
 // timerForm answers GET /timer/form: the popover's form with the active projects the user can see.
 func (h *Handlers) timerForm(c echo.Context) error {
 	projects, err := h.store.TimerProjects(c.Request().Context(), currentActor(c))
@@ -87,6 +100,9 @@ func (h *Handlers) startTimer(c echo.Context) error {
 	if err == nil {
 		if !isHTMX(c) {
 			return c.Redirect(http.StatusSeeOther, backTo(c, "/time"))
+		}
+		if c.FormValue("answer") == views.TimerAnswerControl {
+			return h.startedTimerControl(c)
 		}
 		timerTriggers(c, true)
 		return c.NoContent(http.StatusNoContent)

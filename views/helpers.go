@@ -18,8 +18,12 @@ import (
 )
 
 // htmxConfig makes htmx swap 422 responses (re-rendered forms with errors)
-// while treating other 4xx/5xx as errors (see static/js/app.js).
-const htmxConfig = `{"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"422","swap":true},{"code":"[45]..","swap":false,"error":true}],"includeIndicatorStyles":false}`
+// while treating other 4xx/5xx as errors (see static/js/app.js). Swaps settle at once: htmx's default waits 20 ms
+// after every swap so that CSS transitions can run from the old attributes, which no rule of the app uses, and
+// every answer (a search's cards, a task panel) would wait for it. processHxOn (a setting our copy of htmx adds,
+// static/vendor/htmx/PATCHES.md) is off: the app uses no hx-on attribute, and looking for them walks every
+// attribute of the page and of every swap.
+const htmxConfig = `{"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"422","swap":true},{"code":"[45]..","swap":false,"error":true}],"includeIndicatorStyles":false,"defaultSettleDelay":0,"processHxOn":false}`
 
 // asset returns the cache-busted URL of a static asset.
 func asset(name string) string { return static.Path(name) }

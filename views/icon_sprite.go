@@ -26,11 +26,14 @@ func IconSprite() []byte {
 	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg">` + "\n")
 	b.WriteString("<!-- Generated from views/icons.go by `make icons`; do not edit. Lucide icons, ISC License. -->\n")
 	for _, name := range names {
-		b.WriteString(`<symbol id="` + name + `" viewBox="0 0 24 24">` + iconPaths[name] + "</symbol>\n")
+		b.WriteString(`<symbol id="` + name + `" ` + iconDrawing + `>` + iconPaths[name] + "</symbol>\n")
 	}
 	b.WriteString("</svg>\n")
 	return []byte(b.String())
 }
+
+// iconDrawing is how every icon is drawn: on the symbol, where <use> inherits it, rather than on each icon.
+const iconDrawing = `viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"`
 
 // iconHref is the address of an icon's symbol in the sprite, with the sprite's content version.
 func iconHref(name string) string { return static.Path(iconSpriteAsset) + "#" + name }

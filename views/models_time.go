@@ -22,7 +22,14 @@ const (
 	EventTimeChanged = "time-changed"
 	// EventTimerRefresh: the timer in the top bar reloads itself (it swaps itself when stopped from it).
 	EventTimerRefresh = "timer-refresh"
+	// TimerAnswerControl, as the "answer" of a start form, asks for the started timer's #timer in the answer
+	// (the top bar's popover) instead of a 204 after which the top bar reloads it: one request instead of two.
+	TimerAnswerControl = "timer"
 )
+
+// timerFormTrigger loads the popover's form when the pointer or the focus reaches the Start button, before the
+// click that opens it, and at the latest when it opens.
+const timerFormTrigger = "toggle once from:closest details, pointerenter once from:closest details, focusin once from:closest details"
 
 // TimerView is the timer in the top bar.
 type TimerView struct {

@@ -135,8 +135,21 @@
     t.style.height = "auto";
     t.style.height = t.scrollHeight + 2 + "px";
   }
+  // autosizeAll sizes the textareas with one layout: every write, then every read, then every write (one by one,
+  // each scrollHeight read after a write would lay the page out again).
+  function autosizeAll(list) {
+    list.forEach(function (t) {
+      t.style.height = "auto";
+    });
+    var heights = list.map(function (t) {
+      return t.scrollHeight;
+    });
+    list.forEach(function (t, i) {
+      t.style.height = heights[i] + 2 + "px";
+    });
+  }
   function enhance(scope) {
-    scope.querySelectorAll("textarea[data-autosize]").forEach(autosize);
+    autosizeAll(Array.prototype.slice.call(scope.querySelectorAll("textarea[data-autosize]")));
     scope.querySelectorAll("[data-recur-select]").forEach(syncCron);
   }
   function syncCron(select) {

@@ -8,8 +8,8 @@
 //  * lets htmx swap the 409 answers of forms marked data-swap-409 ("a timer is already running"), shown in place;
 //  * after a rejected time form (views.TimeFormErrors filled its message slots) marks the fields invalid and
 //    focuses the first; after a saved one clears the messages, and resets forms marked data-reset-on-success;
-//  * focuses the popover's first field when it has loaded, and sets a form's billable switch to the default of
-//    the project chosen.
+//  * focuses the popover's first field when it has loaded (or, loaded before on hover or focus, when it opens),
+//    and sets a form's billable switch to the default of the project chosen.
 (function () {
   "use strict";
   if (window.trcrTimerLoaded) return; // the script tag comes with every page's header
@@ -156,6 +156,19 @@
     }
     tick();
   });
+
+  // The popover's form loads when the pointer or the focus reaches the Start button (views.timerFormTrigger), so
+  // it is often there before the popover opens, when focusing it did nothing: focus it as the popover opens.
+  document.addEventListener(
+    "toggle",
+    function (e) {
+      var d = e.target;
+      if (!(d instanceof HTMLDetailsElement) || !d.open || !d.matches(".timer__start")) return;
+      var auto = d.querySelector("[data-autofocus]");
+      if (auto) auto.focus();
+    },
+    true
+  );
 
   tick();
   setInterval(tick, 1000);
