@@ -493,7 +493,7 @@ func auditEntityFieldLabel(entityType string) string {
 // auditEntityAny is the picker's first choice: every entity of the type.
 func auditEntityAny(entityType string) string {
 	if entityType == "" {
-		return "Any entity"
+		return "Choose a type first"
 	}
 	return "Any " + strings.ToLower(humanize(entityType))
 }

@@ -489,6 +489,7 @@ func (r TimesheetReport) Chart() BarChart {
 		Series:  []ChartSeries{{Name: "Billable", Tone: toneBillable}, {Name: "Non-billable", Tone: toneNonBillable}},
 		Stacked: true,
 		Unit:    hoursUnit,
+		XTitle:  periodName(r.GroupBy),
 	}
 	for _, p := range periods {
 		c.Categories = append(c.Categories, p.Key)
@@ -538,6 +539,7 @@ func (r RevenueReport) Chart(currency string) BarChart {
 			", over " + Plural(len(r.Rows), r.GroupBy, r.GroupBy+"s") + ".",
 		Series: []ChartSeries{{Name: "Invoiced", Tone: toneInvoiced}, {Name: "Paid", Tone: tonePaid}},
 		Unit:   moneyUnit(currency),
+		XTitle: periodName(r.GroupBy),
 	}
 	for _, row := range r.Rows {
 		c.Categories = append(c.Categories, row.Period.Key)
