@@ -107,7 +107,7 @@ func reportQuery(v views.ReportsView) store.ReportPageQuery {
 		q.Timesheet = &store.TimesheetFilter{From: f.From, To: f.To, UserID: f.UserID,
 			ProjectID: f.ProjectID, ClientID: f.ClientID, Description: f.Description, GroupBy: f.GroupBy, Breakdown: f.By}
 	case views.ReportUtilization:
-		q.Utilization = &store.UtilizationFilter{From: f.From, To: f.To, UserID: f.UserID, TargetHours: f.TargetHours}
+		q.Utilization = &store.UtilizationFilter{From: f.From, To: f.To, UserID: f.UserID, TargetHours: f.TargetHours, PassedDaysOnly: true}
 	case views.ReportRevenue:
 		q.Revenue = &store.RevenueFilter{From: f.From, To: f.To, ClientID: f.ClientID, GroupBy: f.GroupBy}
 	case views.ReportProfitability:

@@ -2,9 +2,11 @@ package handlers_test
 
 import (
 	"net/http"
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 )
@@ -90,5 +92,27 @@ func TestReports_TimesheetGroupedByPersonAndByProject(t *testing.T) {
 	p = r.owner.get("/reports/timesheet?" + march + "&by=client")
 	if p.status != http.StatusUnprocessableEntity || p.fieldError("report-by") == "" || p.has("report-table") {
 		t.Errorf("by=client: %d, field error %q", p.status, p.fieldError("report-by"))
+	}
+}
+
+// TestReports_UtilizationPageCountsOnlyDaysThatHavePassed: from today to two weeks ahead, only today is available
+// (a whole day when it is a weekday) for each of the team's two members.
+func TestReports_UtilizationPageCountsOnlyDaysThatHavePassed(t *testing.T) {
+	t.Parallel()
+	r := newReportsTeam(t)
+	today := r.e.store.Now().UTC()
+	q := url.Values{"from": {today.Format(time.DateOnly)}, "to": {today.AddDate(0, 0, 13).Format(time.DateOnly)}}
+	p := r.owner.get("/reports/utilization?" + q.Encode())
+	if p.status != http.StatusOK {
+		t.Fatalf("status %d", p.status)
+	}
+	if wd := today.Weekday(); wd == time.Saturday || wd == time.Sunday {
+		if !p.has("empty-state") {
+			t.Error("a weekend today and nothing before it: want nothing to measure")
+		}
+		return
+	}
+	if got := strings.TrimSpace(p.doc.Find(`[data-testid="stat-available"] .report-stat__value`).Text()); got != "16.00" {
+		t.Errorf("available hours %q, want 16.00 (today, 8 h, two members), not the two weeks' 160", got)
 	}
 }

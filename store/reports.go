@@ -389,6 +389,9 @@ type UtilizationFilter struct {
 	UserID      string
 	InvoiceID   string
 	TargetHours string // hours a day, decimal, default 8
+	// PassedDaysOnly counts available hours only up to today (the reports page); the API's contract counts every
+	// weekday of the range.
+	PassedDaysOnly bool
 }
 
 // UtilizationRow is one member's tracked time against the weekdays of the range.
@@ -401,8 +404,8 @@ type UtilizationRow struct {
 }
 
 // Utilization reports, for each active member (a member: only themselves), the hours tracked in the range
-// against the available hours: weekdays (Monday to Friday) of the range that have passed, today included, ×
-// target_hours. A range that has not begun has no available hours.
+// against the available hours: weekdays (Monday to Friday) of the range × target_hours; with PassedDaysOnly, only
+// the weekdays that have passed, today included, so a range that has not begun has no available hours.
 func (s *Store) Utilization(ctx context.Context, a Actor, f UtilizationFilter) ([]UtilizationRow, error) {
 	var v validator
 	r, err := s.parseReportRange(ctx, a, &v, f.From, f.To)
@@ -434,7 +437,11 @@ func (s *Store) Utilization(ctx context.Context, a Actor, f UtilizationFilter) (
 	} else if userID != "" {
 		memberConds += " AND m.user_id = " + q.arg(userID)
 	}
-	weekdays := q.arg(weekdaysBetween(r.FirstDay, passedUntil(r)))
+	last := r.LastDay
+	if f.PassedDaysOnly {
+		last = passedUntil(r)
+	}
+	weekdays := q.arg(weekdaysBetween(r.FirstDay, last))
 	targetArg := q.arg(target)
 	rows := []UtilizationRow{}
 	err = s.db.SelectContext(ctx, &rows, `

@@ -113,7 +113,7 @@ func TestUtilization_CountsOnlyDaysThatHavePassed(t *testing.T) {
 	s.SetClock(func() time.Time { return time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC) })
 	olga := reportActor(t, s, d.olga, d.orgA)
 
-	rows, err := s.Utilization(ctx, olga, store.UtilizationFilter{From: "2026-03-02", To: "2026-03-08", UserID: d.mia})
+	rows, err := s.Utilization(ctx, olga, store.UtilizationFilter{From: "2026-03-02", To: "2026-03-08", UserID: d.mia, PassedDaysOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func TestUtilization_CountsOnlyDaysThatHavePassed(t *testing.T) {
 	if len(rows) != 1 || rows[0].AvailableHours != 2400 || rows[0].TrackedHours != 201 || rows[0].UtilizationPercent != 8.4 {
 		t.Errorf("the week so far: %+v, want 24 h available and 8.4 %%", rows)
 	}
-	rows, err = s.Utilization(ctx, olga, store.UtilizationFilter{From: "2026-03-09", To: "2026-03-13", UserID: d.nils})
+	rows, err = s.Utilization(ctx, olga, store.UtilizationFilter{From: "2026-03-09", To: "2026-03-13", UserID: d.nils, PassedDaysOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,11 +129,19 @@ func TestUtilization_CountsOnlyDaysThatHavePassed(t *testing.T) {
 		t.Errorf("next week: %+v, want nothing available yet", rows)
 	}
 	// A past range keeps every weekday: February 2026 has 20.
-	rows, err = s.Utilization(ctx, olga, store.UtilizationFilter{From: "2026-02-01", To: "2026-02-28", UserID: d.nils})
+	rows, err = s.Utilization(ctx, olga, store.UtilizationFilter{From: "2026-02-01", To: "2026-02-28", UserID: d.nils, PassedDaysOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(rows) != 1 || rows[0].AvailableHours != 16000 {
 		t.Errorf("February: %+v, want 160 h available", rows)
+	}
+	// The API's contract (shared spec) counts every weekday of the range: the whole week is 40 h.
+	rows, err = s.Utilization(ctx, olga, store.UtilizationFilter{From: "2026-03-02", To: "2026-03-08", UserID: d.mia})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].AvailableHours != 4000 {
+		t.Errorf("the week for the API: %+v, want 40 h available", rows)
 	}
 }
