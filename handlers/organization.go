@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -67,7 +68,7 @@ func (h *Handlers) dashboard(c echo.Context) error {
 			OutstandingCount: b.OutstandingCount, Overdue: b.Overdue, OverdueCount: b.OverdueCount}
 	}
 	if dp.RecentActivity != nil {
-		d.RecentActivity = auditEntries(dp.RecentActivity, location(currentUser(c).Timezone))
+		d.RecentActivity = auditEntries(dp.RecentActivity, store.AuditNames{}, location(currentUser(c).Timezone))
 	}
 	return render(c, http.StatusOK, views.DashboardPage(p, d, dashboardWork(dp.Work)))
 }
@@ -496,13 +497,21 @@ func (h *Handlers) removeMember(c echo.Context) error {
 
 // --- audit log ---
 
-// auditEntries translates audit entries, their times in the viewer's timezone (loc).
-func auditEntries(items []store.AuditEntry, loc *time.Location) []views.AuditEntry {
+// auditEntries translates audit entries, their times in the viewer's timezone (loc), with the current names of
+// their actors and entities.
+func auditEntries(items []store.AuditEntry, names store.AuditNames, loc *time.Location) []views.AuditEntry {
 	out := make([]views.AuditEntry, 0, len(items))
 	for _, e := range items {
-		ve := views.AuditEntry{ID: e.ID, At: e.CreatedAt.In(loc), ActorName: e.UserName, Action: e.Action, EntityType: e.EntityType, EntityID: e.EntityID}
-		ve.ActorInitials = initials(e.UserName, "")
+		actor := e.UserName
+		if n := names.Actor[e.ID]; n != nil {
+			actor = *n
+		}
+		ve := views.AuditEntry{ID: e.ID, At: e.CreatedAt.In(loc), ActorName: actor, Action: e.Action, EntityType: e.EntityType, EntityID: e.EntityID}
+		ve.ActorInitials = initials(actor, "")
 		ve.EntityLabel = entityLabel(e.Changes)
+		if names.Entity != nil { // names were read (the audit log page)
+			ve.EntityLabel, ve.EntityGone = auditEntityLabel(e, names.Entity[e.ID])
+		}
 		fields := make([]string, 0, len(e.Changes))
 		for f := range e.Changes {
 			fields = append(fields, f)
@@ -510,11 +519,60 @@ func auditEntries(items []store.AuditEntry, loc *time.Location) []views.AuditEnt
 		sort.Strings(fields)
 		for _, f := range fields {
 			ch := e.Changes[f]
-			ve.Changes = append(ve.Changes, views.AuditChange{Field: f, From: changeText(ch.From), To: changeText(ch.To)})
+			ve.Changes = append(ve.Changes, views.AuditChange{Field: auditField(f), From: auditValue(ch.From, names.Values), To: auditValue(ch.To, names.Values)})
 		}
 		out = append(out, ve)
 	}
 	return out
+}
+
+// auditField drops the _id(s) of a field whose values are shown as names ("project_id" reads "Project").
+func auditField(f string) string {
+	if s, ok := strings.CutSuffix(f, "_ids"); ok {
+		return s + "s"
+	}
+	return strings.TrimSuffix(f, "_id")
+}
+
+// auditValue writes a change's value, ids as the names of what they are (names is nil where they were not read):
+// an id whose record is gone, or was never the organization's, reads "deleted".
+func auditValue(v any, names map[string]string) string {
+	if names == nil {
+		return changeText(v)
+	}
+	switch x := v.(type) {
+	case string:
+		if !store.ValidID(x) {
+			return x
+		}
+		if n, ok := names[x]; ok && n != "" {
+			return n
+		}
+		return "deleted"
+	case []any:
+		parts := make([]string, 0, len(x))
+		for _, el := range x {
+			parts = append(parts, auditValue(el, names))
+		}
+		return strings.Join(parts, ", ")
+	}
+	return changeText(v)
+}
+
+// auditEntityLabel names an entry's entity: its current name; once it is gone, its last known name (from the
+// changes) marked deleted, or "deleted <type>". Types the store does not name keep the name in their changes.
+func auditEntityLabel(e store.AuditEntry, current *string) (string, bool) {
+	if current != nil && *current != "" {
+		return *current, false
+	}
+	known := entityLabel(e.Changes)
+	if !slices.Contains(store.AuditNamedTypes(), e.EntityType) {
+		return known, false
+	}
+	if known != "" {
+		return known + " (deleted)", true
+	}
+	return "deleted " + strings.ToLower(strings.ReplaceAll(e.EntityType, "_", " ")), true
 }
 
 // entityLabel names an audited record from its changes: its name, title or email, before or after.
@@ -577,15 +635,22 @@ func (h *Handlers) auditLogPage(c echo.Context) error {
 	}
 	l := ap.Entries
 	v := views.AuditLogView{
-		Entries: auditEntries(l.Items, location(currentUser(c).Timezone)), Filter: f, Now: h.now(),
+		Entries: auditEntries(l.Items, ap.Names, location(currentUser(c).Timezone)), Filter: f, Now: h.now(),
 		Actions:     []string{store.ActionCreated, store.ActionUpdated, store.ActionDeleted},
-		EntityTypes: []string{"organization", "member"},
+		EntityTypes: store.AuditNamedTypes(),
 		Pagination:  views.Pagination{Page: l.Page, PerPage: l.PerPage, Total: l.Total, Path: "/audit-logs", Query: url.Values(c.QueryParams()), Target: "#audit-results"},
 	}
 	for _, m := range ap.Members {
 		if m.UserID != nil {
 			v.Users = append(v.Users, views.Option{Value: *m.UserID, Label: orDefault(m.Name, m.Email)})
 		}
+	}
+	for _, ent := range ap.Entities {
+		label := "deleted " + strings.ToLower(strings.ReplaceAll(f.EntityType, "_", " "))
+		if ent.Name != nil && *ent.Name != "" {
+			label = *ent.Name
+		}
+		v.Entities = append(v.Entities, views.Option{Value: ent.ID, Label: label})
 	}
 	return render(c, http.StatusOK, views.AuditLogPage(p, v))
 }

@@ -40,6 +40,7 @@ func (h *Handlers) reportFilter(c echo.Context, report string) views.ReportFilte
 		From: strings.TrimSpace(c.QueryParam("from")), To: strings.TrimSpace(c.QueryParam("to")),
 		GroupBy: c.QueryParam("group_by"), UserID: c.QueryParam("user_id"), ProjectID: c.QueryParam("project_id"),
 		ClientID: c.QueryParam("client_id"), Description: c.QueryParam("description"), TargetHours: c.QueryParam("target_hours"),
+		By: strings.TrimSpace(c.QueryParam("by")),
 	}
 	if f.From == "" && f.To == "" {
 		f.From, f.To = views.DefaultReportRange(report, h.todayDate(c))
@@ -104,9 +105,9 @@ func reportQuery(v views.ReportsView) store.ReportPageQuery {
 	switch v.Report {
 	case views.ReportTimesheet:
 		q.Timesheet = &store.TimesheetFilter{From: f.From, To: f.To, UserID: f.UserID,
-			ProjectID: f.ProjectID, ClientID: f.ClientID, Description: f.Description, GroupBy: f.GroupBy}
+			ProjectID: f.ProjectID, ClientID: f.ClientID, Description: f.Description, GroupBy: f.GroupBy, Breakdown: f.By}
 	case views.ReportUtilization:
-		q.Utilization = &store.UtilizationFilter{From: f.From, To: f.To, UserID: f.UserID, TargetHours: f.TargetHours}
+		q.Utilization = &store.UtilizationFilter{From: f.From, To: f.To, UserID: f.UserID, TargetHours: f.TargetHours, PassedDaysOnly: true}
 	case views.ReportRevenue:
 		q.Revenue = &store.RevenueFilter{From: f.From, To: f.To, ClientID: f.ClientID, GroupBy: f.GroupBy}
 	case views.ReportProfitability:
@@ -123,11 +124,19 @@ func reportRows(v *views.ReportsView, pg store.ReportPage) {
 	case views.ReportTimesheet:
 		t := pg.Timesheet
 		r := &views.TimesheetReport{GroupBy: f.GroupBy, TotalHours: views.Hundredths(t.TotalHours),
-			Periods: views.TimesheetPeriods(f.From, f.To, f.GroupBy)}
+			Periods: views.TimesheetPeriods(f.From, f.To, f.GroupBy), By: f.By}
 		for _, row := range t.Rows {
-			r.Rows = append(r.Rows, views.TimesheetRow{Period: views.MakePeriod(row.Period, f.GroupBy), UserID: row.UserID,
-				UserName: row.UserName, Hours: views.Hundredths(row.Hours), Billable: views.Hundredths(row.BillableHours)})
+			r.Rows = append(r.Rows, timesheetRow(row, f.GroupBy))
 			r.TotalBillable += views.Hundredths(row.BillableHours)
+		}
+		if f.By != "" {
+			for _, g := range t.Groups {
+				vg := views.TimesheetGroup{ID: g.ID, Name: g.Name, Hours: views.Hundredths(g.Hours), Billable: views.Hundredths(g.BillableHours)}
+				for _, row := range g.Rows {
+					vg.Rows = append(vg.Rows, timesheetRow(row, f.GroupBy))
+				}
+				r.Groups = append(r.Groups, vg)
+			}
 		}
 		v.Timesheet = r
 	case views.ReportUtilization:
@@ -158,6 +167,12 @@ func reportRows(v *views.ReportsView, pg store.ReportPage) {
 		}
 		v.Profitability = r
 	}
+}
+
+func timesheetRow(row store.TimesheetRow, groupBy string) views.TimesheetRow {
+	return views.TimesheetRow{Period: views.MakePeriod(row.Period, groupBy), UserID: row.UserID, UserName: row.UserName,
+		ProjectID: deref(row.ProjectID), ProjectName: row.ProjectName,
+		Hours: views.Hundredths(row.Hours), Billable: views.Hundredths(row.BillableHours)}
 }
 
 // reportChoices fills what the report's filters offer, and the currency money is shown in.
@@ -194,7 +209,7 @@ func reportMessage(msg string) string {
 		return "The start date must be on or before the end date."
 	}
 	msg = strings.NewReplacer("group_by", "grouping", "user_id", "member", "project_id", "project", "client_id", "client",
-		"target_hours", "the daily target", "from and to", "the dates").Replace(msg)
+		"target_hours", "the daily target", "from and to", "the dates", "by must", "grouping must").Replace(msg)
 	return sentence(msg)
 }
 
@@ -238,6 +253,11 @@ func reportRecords(v views.ReportsView) [][]string {
 	pct := func(p float64) string { return strconv.FormatFloat(p, 'f', -1, 64) }
 	var out [][]string
 	switch {
+	case v.Timesheet != nil && v.Timesheet.By == store.TimesheetByProject:
+		out = append(out, []string{"period", "project_id", "project_name", "user_id", "user_name", "hours", "billable_hours"})
+		for _, r := range v.Timesheet.Rows {
+			out = append(out, []string{r.Period.Key, r.ProjectID, csvCell(r.ProjectName), r.UserID, csvCell(r.UserName), hours(r.Hours), hours(r.Billable)})
+		}
 	case v.Timesheet != nil:
 		out = append(out, []string{"period", "user_id", "user_name", "hours", "billable_hours"})
 		for _, r := range v.Timesheet.Rows {

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -50,6 +52,7 @@ type reportRange struct {
 	From, To  time.Time
 	FirstDay  time.Time // the local calendar day of From, at midnight UTC
 	LastDay   time.Time // the local calendar day of the last instant before To, at midnight UTC
+	Today     time.Time // the caller's calendar day now, at midnight UTC
 	TZ        string    // the IANA name of Loc, for AT TIME ZONE
 	FromDate  string    // the first local day whose midnight is at or after From (YYYY-MM-DD)
 	UntilDate string    // the first local day whose midnight is at or after To (YYYY-MM-DD): days before it count
@@ -63,7 +66,7 @@ func (s *Store) parseReportRange(ctx context.Context, a Actor, v *validator, fro
 	}
 	v.check(strings.TrimSpace(from) != "", "from", "from is required")
 	v.check(strings.TrimSpace(to) != "", "to", "to is required")
-	r := reportRange{TZ: loc.String()}
+	r := reportRange{TZ: loc.String(), Today: dayIn(s.now(), loc)}
 	r.From, r.To = parseRange(v, strings.TrimSpace(from), strings.TrimSpace(to), loc)
 	if r.From.IsZero() || r.To.IsZero() || !r.From.Before(r.To) {
 		return r, nil
@@ -118,7 +121,16 @@ type TimesheetFilter struct {
 	Description string
 	InvoiceID   string
 	GroupBy     string // day (default), week, month
+	// Breakdown splits the rows of a period by person (the default: one row per user) or by project (one row
+	// per project and user), and Groups gathers them by that person or project. The API keeps the default.
+	Breakdown string
 }
+
+// Timesheet breakdowns.
+const (
+	TimesheetByPerson  = "person"
+	TimesheetByProject = "project"
+)
 
 // TimesheetRow is the time one user tracked in one period.
 type TimesheetRow struct {
@@ -127,13 +139,30 @@ type TimesheetRow struct {
 	Period        string `db:"period" json:"period"`
 	Hours         Hours  `db:"hours" json:"hours"`
 	BillableHours Hours  `db:"billable_hours" json:"billable_hours"`
+	// The project of the row, broken down by project (nil for entries without one); not part of the API's row.
+	ProjectID   *string `db:"project_id" json:"-"`
+	ProjectName string  `db:"project_name" json:"-"`
 }
 
-// Timesheet is the timesheet report: its rows and their total.
+// Timesheet is the timesheet report: its rows and their total, and the same rows gathered by person or project.
 type Timesheet struct {
 	Rows       []TimesheetRow
 	TotalHours Hours
+	Groups     []TimesheetGroup
 }
+
+// TimesheetGroup is the rows of one person or one project (ID empty: entries without a project), in period
+// order, with their subtotals. The subtotals are sums of the rounded rows, so the groups add up to the total.
+type TimesheetGroup struct {
+	ID            string
+	Name          string
+	Hours         Hours
+	BillableHours Hours
+	Rows          []TimesheetRow
+}
+
+// noProjectName names the group of the entries without a project.
+const noProjectName = "No project"
 
 // timesheetPeriods maps group_by to the local start of the period and how it is written.
 var timesheetPeriods = map[string]struct{ trunc, format string }{
@@ -175,6 +204,11 @@ func (s *Store) Timesheet(ctx context.Context, a Actor, f TimesheetFilter) (Time
 	}
 	period, ok := timesheetPeriods[groupBy]
 	v.check(ok, "group_by", "group_by must be one of day, week, month")
+	breakdown := strings.TrimSpace(f.Breakdown)
+	if breakdown == "" {
+		breakdown = TimesheetByPerson
+	}
+	v.check(breakdown == TimesheetByPerson || breakdown == TimesheetByProject, "by", "by must be one of person, project")
 	userID, _ := optionalID(&v, "user_id", f.UserID)
 	projectID, byProject := optionalID(&v, "project_id", f.ProjectID)
 	clientID, byClient := optionalID(&v, "client_id", f.ClientID)
@@ -199,29 +233,76 @@ func (s *Store) Timesheet(ctx context.Context, a Actor, f TimesheetFilter) (Time
 		q.where(`te.description ILIKE ? ESCAPE '\'`, "%"+escapeLike(d)+"%")
 	}
 	tz := q.arg(r.TZ)
+	project := "NULL::uuid" // by person, every project of a period is one row
+	if breakdown == TimesheetByProject {
+		project = "te.project_id"
+	}
 	// Seconds are summed per group and rounded once: hundredths of an hour = round(seconds / 36), half-up.
 	rows := []TimesheetRow{}
 	err = s.db.SelectContext(ctx, &rows, `
 		WITH agg AS (
-			SELECT te.user_id, date_trunc('`+period.trunc+`', te.started_at AT TIME ZONE `+tz+`) AS start,
+			SELECT te.user_id, `+project+` AS project_id,
+				date_trunc('`+period.trunc+`', te.started_at AT TIME ZONE `+tz+`) AS start,
 				sum(te.duration_seconds) AS seconds,
 				coalesce(sum(te.duration_seconds) FILTER (WHERE te.billable), 0) AS billable_seconds
 			FROM time_entries te
 			WHERE `+q.cond()+`
-			GROUP BY 1, 2
+			GROUP BY 1, 2, 3
 		)
-		SELECT agg.user_id, u.name AS user_name, to_char(agg.start, '`+period.format+`') AS period,
+		SELECT agg.user_id, u.name AS user_name, agg.project_id, coalesce(p.name, '') AS project_name,
+			to_char(agg.start, '`+period.format+`') AS period,
 			round(agg.seconds / 36.0)::bigint AS hours, round(agg.billable_seconds / 36.0)::bigint AS billable_hours
 		FROM agg JOIN users u ON u.id = agg.user_id
-		ORDER BY agg.start, u.name, agg.user_id`, q.args...)
+		LEFT JOIN projects p ON p.id = agg.project_id AND p.organization_id = $1
+		ORDER BY agg.start, p.name IS NULL, lower(p.name), agg.project_id, u.name, agg.user_id`, q.args...)
 	if err != nil {
 		return Timesheet{}, fmt.Errorf("timesheet: %w", err)
 	}
-	out := Timesheet{Rows: rows}
+	out := Timesheet{Rows: rows, Groups: timesheetGroups(rows, breakdown)}
 	for _, row := range rows {
 		out.TotalHours += row.Hours
 	}
 	return out, nil
+}
+
+// timesheetGroups gathers rows (in period order) by person or by project, keeping their order within a group.
+// Groups are ordered by name, the entries without a project last.
+func timesheetGroups(rows []TimesheetRow, breakdown string) []TimesheetGroup {
+	groups := []TimesheetGroup{}
+	index := map[string]int{}
+	for _, row := range rows {
+		id, name := row.UserID, row.UserName
+		if breakdown == TimesheetByProject {
+			id, name = "", noProjectName
+			if row.ProjectID != nil {
+				id, name = *row.ProjectID, row.ProjectName
+			}
+		}
+		i, ok := index[id]
+		if !ok {
+			i = len(groups)
+			index[id] = i
+			groups = append(groups, TimesheetGroup{ID: id, Name: name})
+		}
+		g := &groups[i]
+		g.Rows = append(g.Rows, row)
+		g.Hours += row.Hours
+		g.BillableHours += row.BillableHours
+	}
+	slices.SortStableFunc(groups, func(a, b TimesheetGroup) int {
+		if (a.ID == "") != (b.ID == "") && breakdown == TimesheetByProject {
+			return cmp.Compare(boolRank(a.ID == ""), boolRank(b.ID == ""))
+		}
+		return cmp.Or(cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.ID, b.ID))
+	})
+	return groups
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // RevenueFilter is the query of GET /reports/revenue.
@@ -308,6 +389,9 @@ type UtilizationFilter struct {
 	UserID      string
 	InvoiceID   string
 	TargetHours string // hours a day, decimal, default 8
+	// PassedDaysOnly counts available hours only up to today (the reports page); the API's contract counts every
+	// weekday of the range.
+	PassedDaysOnly bool
 }
 
 // UtilizationRow is one member's tracked time against the weekdays of the range.
@@ -320,7 +404,8 @@ type UtilizationRow struct {
 }
 
 // Utilization reports, for each active member (a member: only themselves), the hours tracked in the range
-// against the available hours: weekdays (Monday to Friday) of the range × target_hours.
+// against the available hours: weekdays (Monday to Friday) of the range × target_hours; with PassedDaysOnly, only
+// the weekdays that have passed, today included, so a range that has not begun has no available hours.
 func (s *Store) Utilization(ctx context.Context, a Actor, f UtilizationFilter) ([]UtilizationRow, error) {
 	var v validator
 	r, err := s.parseReportRange(ctx, a, &v, f.From, f.To)
@@ -352,7 +437,11 @@ func (s *Store) Utilization(ctx context.Context, a Actor, f UtilizationFilter) (
 	} else if userID != "" {
 		memberConds += " AND m.user_id = " + q.arg(userID)
 	}
-	weekdays := q.arg(weekdaysBetween(r.FirstDay, r.LastDay))
+	last := r.LastDay
+	if f.PassedDaysOnly {
+		last = passedUntil(r)
+	}
+	weekdays := q.arg(weekdaysBetween(r.FirstDay, last))
 	targetArg := q.arg(target)
 	rows := []UtilizationRow{}
 	err = s.db.SelectContext(ctx, &rows, `
@@ -375,6 +464,15 @@ func (s *Store) Utilization(ctx context.Context, a Actor, f UtilizationFilter) (
 		return nil, fmt.Errorf("utilization: %w", err)
 	}
 	return rows, nil
+}
+
+// passedUntil is the last day of the range that has begun: today counts as a whole day (see docs/DECISIONS.md),
+// the days after it are not available yet.
+func passedUntil(r reportRange) time.Time {
+	if r.Today.Before(r.LastDay) {
+		return r.Today
+	}
+	return r.LastDay
 }
 
 // plainHours is a non-negative decimal written plainly (8, 7.5, .5), which PostgreSQL reads as numeric.

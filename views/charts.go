@@ -99,17 +99,21 @@ type BarChart struct {
 	Values   [][]float64 // [category][series]
 	Stacked  bool
 	Unit     func(v float64) string // formats values for ticks and tooltips
+	XTitle   string                 // names the categories under their labels ("Day")
 }
 
 // Geometry of the vertical chart, in SVG user units.
 const (
-	barChartHeight = 260
+	barChartHeight = 276 // room for the x axis's title
 	barPlotTop     = 12
 	barPlotBottom  = 222 // the x axis; labels below
 	barPlotLeft    = 64  // room for tick labels
 	barPlotRight   = 12
 	barMinSlot     = 18 // the narrowest category, so the chart scrolls instead of squeezing
 	barDefaultW    = 720
+	// barMinPlotW is the narrowest the plot of a default-width chart is drawn (the CSS min-width of
+	// .chart__plot--bars): labels are thinned for it.
+	barMinPlotW = 484
 )
 
 // ChartRect is a bar.
@@ -191,7 +195,11 @@ func (c BarChart) Layout() BarChartLayout {
 	for _, lb := range labels {
 		longest = max(longest, len([]rune(lb)))
 	}
-	every := max(1, int(math.Ceil(float64(longest*7+8)/slot)))
+	narrowest := slot
+	if width == barDefaultW {
+		narrowest = slot * barMinPlotW / (l.PlotRight - l.PlotLeft)
+	}
+	every := max(1, int(math.Ceil(float64(longest*7+8)/narrowest)))
 	groups := len(c.Series)
 	if c.Stacked {
 		groups = 1
@@ -361,6 +369,25 @@ func (c HBarChart) unit(v float64) string {
 		return c.Unit(v)
 	}
 	return FormatNumber(v, 2)
+}
+
+// pctX places x (in the layout's units) as a percentage of the plot's width, for a chart drawn without a viewBox.
+func (l BarChartLayout) pctX(x float64) string {
+	return svgPct((x - l.PlotLeft) / (l.PlotRight - l.PlotLeft))
+}
+
+// pctW is a width as a percentage of the plot's width.
+func (l BarChartLayout) pctW(w float64) string { return svgPct(w / (l.PlotRight - l.PlotLeft)) }
+
+func (l HBarChartLayout) pctX(x float64) string {
+	return svgPct((x - l.PlotLeft) / (l.PlotRight - l.PlotLeft))
+}
+
+func (l HBarChartLayout) pctW(w float64) string { return svgPct(w / (l.PlotRight - l.PlotLeft)) }
+
+// svgPct prints a fraction as a percentage with at most three decimals.
+func svgPct(f float64) string {
+	return strconv.FormatFloat(math.Round(f*100000)/1000, 'f', -1, 64) + "%"
 }
 
 // svgNum prints an SVG coordinate with at most one decimal.

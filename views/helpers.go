@@ -485,3 +485,19 @@ func roleSummary(role string) string {
 
 // tzLabel shows an IANA zone name for humans ("America/New York").
 func tzLabel(z string) string { return strings.ReplaceAll(z, "_", " ") }
+
+// auditEntityFieldLabel names the audit log's entity picker after the chosen type ("Task").
+func auditEntityFieldLabel(entityType string) string {
+	if entityType == "" {
+		return "Entity"
+	}
+	return humanize(entityType)
+}
+
+// auditEntityAny is the picker's first choice: every entity of the type.
+func auditEntityAny(entityType string) string {
+	if entityType == "" {
+		return "Choose a type first"
+	}
+	return "Any " + strings.ToLower(humanize(entityType))
+}

@@ -380,7 +380,9 @@ type AuditLogView struct {
 	Users       []Option
 	Actions     []string
 	EntityTypes []string
-	Pagination  Pagination
+	// Entities are the entities of the filter's type that have entries, for the entity picker.
+	Entities   []Option
+	Pagination Pagination
 	// Now is the reference time for relative timestamps (time.Now() if zero).
 	Now time.Time
 }
@@ -414,8 +416,10 @@ type AuditEntry struct {
 	Action     string
 	EntityType string
 	EntityID   string
-	// EntityLabel is an optional human-readable name of the entity.
+	// EntityLabel is an optional human-readable name of the entity; EntityGone marks an entity that no longer
+	// exists (the label is then its last known name, or "deleted <type>").
 	EntityLabel string
+	EntityGone  bool
 	Changes     []AuditChange
 }
 

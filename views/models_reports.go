@@ -68,11 +68,12 @@ type ReportFilter struct {
 	ClientID    string
 	Description string
 	TargetHours string
+	By          string // timesheet: "" (one list), person or project: the rows in groups with subtotals
 }
 
 // reportParams lists the query parameters each report reads.
 var reportParams = map[string][]string{
-	ReportTimesheet:     {"from", "to", "group_by", "user_id", "project_id", "client_id", "description"},
+	ReportTimesheet:     {"from", "to", "group_by", "by", "user_id", "project_id", "client_id", "description"},
 	ReportUtilization:   {"from", "to", "user_id", "target_hours"},
 	ReportRevenue:       {"from", "to", "group_by", "client_id"},
 	ReportProfitability: {"from", "to", "group_by"},
@@ -96,6 +97,8 @@ func (f ReportFilter) get(param string) string {
 		return f.Description
 	case "target_hours":
 		return f.TargetHours
+	case "by":
+		return f.By
 	}
 	return ""
 }
@@ -233,16 +236,36 @@ type TimesheetReport struct {
 	Periods       []ReportPeriod
 	TotalHours    Hundredths
 	TotalBillable Hundredths
+	// By is how Groups gather the rows (person, project); empty, the table is one list.
+	By     string
+	Groups []TimesheetGroup
 }
 
-// TimesheetRow is the time one member tracked in one period.
-type TimesheetRow struct {
-	Period   ReportPeriod
-	UserID   string
-	UserName string
+// TimesheetGroup is the rows of one person or project with their subtotals.
+type TimesheetGroup struct {
+	ID       string
+	Name     string
 	Hours    Hundredths
 	Billable Hundredths
+	Rows     []TimesheetRow
 }
+
+// TimesheetRow is the time one member tracked in one period (on one project, by project).
+type TimesheetRow struct {
+	Period      ReportPeriod
+	UserID      string
+	UserName    string
+	ProjectID   string
+	ProjectName string
+	Hours       Hundredths
+	Billable    Hundredths
+}
+
+// Grouped says the table shows the rows in groups with subtotals.
+func (r TimesheetReport) Grouped() bool { return r.By != "" && len(r.Groups) > 0 }
+
+// timesheetByOptions are the choices of the timesheet's grouping.
+var timesheetByOptions = []Option{{Value: "person", Label: "Person"}, {Value: "project", Label: "Project"}}
 
 // ReportPeriod is a period as the API writes it ("2026-03-02", "2026-03", "2026-Q1") with its labels.
 type ReportPeriod struct {
@@ -466,6 +489,7 @@ func (r TimesheetReport) Chart() BarChart {
 		Series:  []ChartSeries{{Name: "Billable", Tone: toneBillable}, {Name: "Non-billable", Tone: toneNonBillable}},
 		Stacked: true,
 		Unit:    hoursUnit,
+		XTitle:  periodName(r.GroupBy),
 	}
 	for _, p := range periods {
 		c.Categories = append(c.Categories, p.Key)
@@ -515,6 +539,7 @@ func (r RevenueReport) Chart(currency string) BarChart {
 			", over " + Plural(len(r.Rows), r.GroupBy, r.GroupBy+"s") + ".",
 		Series: []ChartSeries{{Name: "Invoiced", Tone: toneInvoiced}, {Name: "Paid", Tone: tonePaid}},
 		Unit:   moneyUnit(currency),
+		XTitle: periodName(r.GroupBy),
 	}
 	for _, row := range r.Rows {
 		c.Categories = append(c.Categories, row.Period.Key)
@@ -624,3 +649,47 @@ func periodName(groupBy string) string {
 	}
 	return strings.ToUpper(groupBy[:1]) + groupBy[1:]
 }
+
+// groupColumns is how many columns of a grouped timesheet come before the hours: the period, and the member
+// when grouped by project.
+func (r TimesheetReport) groupColumns() int {
+	if r.By == "project" {
+		return 2
+	}
+	return 1
+}
+
+// ShownGroups are the groups with at most MaxReportTableRows rows in all; the subtotals still cover every row.
+func (r TimesheetReport) ShownGroups() []TimesheetGroup {
+	left := MaxReportTableRows
+	out := make([]TimesheetGroup, 0, len(r.Groups))
+	for _, g := range r.Groups {
+		if left <= 0 {
+			break
+		}
+		if len(g.Rows) > left {
+			g.Rows = g.Rows[:left]
+		}
+		left -= len(g.Rows)
+		out = append(out, g)
+	}
+	return out
+}
+
+func groupIcon(by string) string {
+	if by == "project" {
+		return "folder-kanban"
+	}
+	return "user"
+}
+
+// groupByLabel names the group_by filter: the timesheet's is its period (its rows are grouped by "by").
+func groupByLabel(report string) string {
+	if report == ReportTimesheet {
+		return "Period"
+	}
+	return "Group by"
+}
+
+func (r TimesheetReport) headColspan() string  { return strconv.Itoa(r.groupColumns() + 3) }
+func (r TimesheetReport) labelColspan() string { return strconv.Itoa(r.groupColumns()) }

@@ -294,6 +294,13 @@
     if (el && el.closest(".tp") && el !== document.activeElement) el.focus({ preventScroll: true });
   });
 
+  // Back (or Forward) restores the page from htmx's history: its body, not <html>, so the scroll lock the panel
+  // put there would outlive the panel. Closing also refreshes the restored (older) page if the task changed.
+  document.addEventListener("htmx:historyRestore", function () {
+    if (panel()) opened();
+    else close();
+  });
+
   document.body.addEventListener("trcr:task-changed", function () {
     dirty = true;
   });
