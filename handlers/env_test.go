@@ -145,7 +145,7 @@ func (e *env) signUp(name, email string) *browser {
 func (e *env) withOrg(name, email, org string) *browser {
 	e.t.Helper()
 	b := e.signUp(name, email)
-	if p := b.post("/onboarding", url.Values{"name": {org}}); p.status != http.StatusSeeOther || p.location != "/" {
+	if p := b.post("/onboarding", url.Values{"name": {org}}); p.status != http.StatusSeeOther || p.location != "/onboarding/team" {
 		e.t.Fatalf("onboarding: %d %s", p.status, p.location)
 	}
 	e.verify(email)

@@ -22,6 +22,7 @@ func (h *Handlers) mountOrganization(g *router) {
 	g.GET("/", h.dashboard, h.requireOrg)
 	g.GET("/onboarding", h.onboardingPage, h.requireUser)
 	g.POST("/onboarding", h.createOrganization, h.requireUser)
+	h.mountOnboardingTeam(g)
 	g.GET("/organizations/new", h.newOrganizationPage, h.requireUser)
 	g.POST("/organizations/new", h.createOrganization, h.requireUser)
 	g.POST("/orgs/switch", h.switchOrganization, h.requireUser)
@@ -159,6 +160,10 @@ func (h *Handlers) createOrganization(c echo.Context) error {
 	o, err := h.store.CreateOrganization(ctx, currentUser(c).ID, c.RealIP(), in)
 	if err == nil {
 		h.sessions.Put(ctx, sessOrgID, o.ID)
+		if c.Path() == "/onboarding" {
+			h.flash(c, views.FlashSuccess, o.Name+" is ready.")
+			return redirect(c, "/onboarding/team")
+		}
 		h.flash(c, views.FlashSuccess, o.Name+" is ready. Invite your team to get started.")
 		return redirect(c, "/")
 	}

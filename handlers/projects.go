@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -32,10 +33,7 @@ func (h *Handlers) mountProjects(g *router) {
 func (h *Handlers) projectsPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	a := currentActor(c)
-	f := views.ProjectFilter{Status: c.QueryParam("status"), Q: strings.TrimSpace(c.QueryParam("q"))}
-	if f.Status != views.ProjectStatusArchived && f.Status != views.ProjectStatusAll {
-		f.Status = views.ProjectStatusActive
-	}
+	f := projectListFilter(c)
 	status := f.Status
 	if status == views.ProjectStatusAll {
 		status = ""
@@ -45,31 +43,39 @@ func (h *Handlers) projectsPage(c echo.Context) error {
 		pg = store.Page{}
 	}
 	pg.Per = pwProjectsPerPage
-	pp, err := h.store.ProjectsPage(ctx, a, store.ProjectFilter{Status: status, Search: f.Q, Page: pg})
+	pp, err := h.store.ProjectsPage(ctx, a, store.ProjectsPageFilter{Status: status, Search: f.Q, Sort: f.Sort,
+		Reverse: f.Desc != f.DescByDefault, GroupByClient: f.Group == views.ProjectGroupClient, Page: pg})
 	if err != nil {
 		return err
 	}
-	l, byProject := pp.Projects, pp.Stats
+	l := pp.Projects
 	can := a.Permissions()
 	v := views.ProjectsView{
 		Filter: f, CanCreate: can.CreateProjects,
 		Pagination: views.Pagination{Page: l.Page, PerPage: l.PerPage, Total: l.Total, Path: "/projects",
 			Query: pwProjectListQuery(f), Target: "#projects-results"},
 	}
+	loc := location(currentUser(c).Timezone)
 	for _, p := range l.Items {
 		card := views.ProjectCard{
 			ID: p.ID, Name: p.Name, Description: p.Description, Color: p.Color, Status: p.Status,
 			Billable: p.Billable, Currency: pp.Currency, CanEdit: can.ManageAllProjects,
-			TasksTotal: byProject[p.ID].Total, TasksDone: byProject[p.ID].Done,
+			TasksTotal: p.TasksTotal, TasksDone: p.TasksDone, TrackedSeconds: p.TrackedSeconds,
+			LastActivityISO: p.LastActivity.In(loc).Format(time.DateOnly),
 		}
+		card.LastActivity = views.FormatDate(card.LastActivityISO)
 		if p.ClientID != nil {
-			card.ClientID, card.ClientName = *p.ClientID, pp.ClientNames[*p.ClientID]
+			card.ClientID = *p.ClientID
+		}
+		if p.ClientName != nil {
+			card.ClientName = *p.ClientName
 		}
 		if p.HourlyRate != nil {
 			card.HasRate, card.RateCents = true, *p.HourlyRate
 		}
 		v.Projects = append(v.Projects, card)
 	}
+	v.Groups = projectGroups(v.Projects, f.Group == views.ProjectGroupClient)
 	if isHTMX(c) {
 		return render(c, http.StatusOK, views.ProjectsResults(v))
 	}
@@ -80,17 +86,53 @@ func (h *Handlers) projectsPage(c echo.Context) error {
 	return render(c, http.StatusOK, views.ProjectsPage(p, v))
 }
 
-// pwProjectListQuery keeps only the filters that differ from the defaults in pagination links.
-func pwProjectListQuery(f views.ProjectFilter) url.Values {
-	q := url.Values{}
-	if f.Status != views.ProjectStatusActive {
-		q.Set("status", f.Status)
+// projectListFilter reads the list's query string; anything unknown falls back to the default, as a link might
+// be old or hand-edited.
+func projectListFilter(c echo.Context) views.ProjectFilter {
+	f := views.ProjectFilter{Status: c.QueryParam("status"), Q: strings.TrimSpace(c.QueryParam("q")), Sort: store.ProjectSortName}
+	if f.Status != views.ProjectStatusArchived && f.Status != views.ProjectStatusAll {
+		f.Status = views.ProjectStatusActive
 	}
-	if f.Q != "" {
-		q.Set("q", f.Q)
+	for _, o := range views.ProjectSortChoices {
+		if c.QueryParam("sort") == o.Value {
+			f.Sort = o.Value
+		}
 	}
-	return q
+	f.DescByDefault = store.ProjectSortDescending(f.Sort)
+	switch c.QueryParam("dir") {
+	case "asc":
+		f.Desc = false
+	case "desc":
+		f.Desc = true
+	default:
+		f.Desc = f.DescByDefault
+	}
+	if c.QueryParam("group") == views.ProjectGroupClient {
+		f.Group = views.ProjectGroupClient
+	}
+	if c.QueryParam("view") == views.ProjectViewTable {
+		f.View = views.ProjectViewTable
+	}
+	return f
 }
+
+// projectGroups splits the listed projects client by client (they come ordered by client when grouped).
+func projectGroups(cards []views.ProjectCard, byClient bool) []views.ProjectGroup {
+	if !byClient {
+		return []views.ProjectGroup{{Projects: cards}}
+	}
+	var groups []views.ProjectGroup
+	for _, c := range cards {
+		if n := len(groups); n == 0 || groups[n-1].ClientID != c.ClientID {
+			groups = append(groups, views.ProjectGroup{Grouped: true, ClientID: c.ClientID, ClientName: c.ClientName})
+		}
+		groups[len(groups)-1].Projects = append(groups[len(groups)-1].Projects, c)
+	}
+	return groups
+}
+
+// pwProjectListQuery keeps only the filters that differ from the defaults in pagination links.
+func pwProjectListQuery(f views.ProjectFilter) url.Values { return f.Query() }
 
 // --- create and edit ---
 

@@ -255,8 +255,8 @@ func taskOptions(tasks []store.TimeTask) []views.Option {
 
 var selectIDPattern = regexp.MustCompile(`^[a-z0-9-]{1,80}$`)
 
-// timeTaskOptions answers GET /time/tasks?target=&project_id=: the task select of a form, after its project
-// changed.
+// timeTaskOptions answers GET /time/tasks?target=&project_id=&q=: the task select of a form, after its project
+// changed, or with the tasks matching q, what its picker (static/js/picker.js) has typed.
 func (h *Handlers) timeTaskOptions(c echo.Context) error {
 	target := c.QueryParam("target")
 	if !selectIDPattern.MatchString(target) {
@@ -266,11 +266,12 @@ func (h *Handlers) timeTaskOptions(c echo.Context) error {
 	var tasks []store.TimeTask
 	if projectID != "" {
 		var err error
-		if tasks, err = h.store.TimeTasks(c.Request().Context(), currentActor(c), projectID, ""); err != nil {
+		tasks, err = h.store.TimeTasksMatching(c.Request().Context(), currentActor(c), projectID, c.QueryParam("q"))
+		if err != nil {
 			return err
 		}
 	}
-	return render(c, http.StatusOK, views.TimeTaskSelect(target, taskOptions(tasks), "", projectID == ""))
+	return render(c, http.StatusOK, views.TimeTaskSelect(target, projectID, taskOptions(tasks), ""))
 }
 
 // --- writes ---

@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-
-	"github.com/lib/pq"
 )
 
 // ClientChoice is a client as a picker offers it.
@@ -25,30 +23,6 @@ func clientChoices(ctx context.Context, s *Store, orgID string) ([]ClientChoice,
 		return nil, fmt.Errorf("client choices: %w", err)
 	}
 	return out, nil
-}
-
-// projectClientNames maps the client ids of projects to their clients' names.
-func projectClientNames(ctx context.Context, s *Store, orgID string, projects []Project) (map[string]string, error) {
-	ids := []string{}
-	for _, p := range projects {
-		if p.ClientID != nil {
-			ids = append(ids, *p.ClientID)
-		}
-	}
-	names := map[string]string{}
-	if len(ids) == 0 {
-		return names, nil
-	}
-	var rows []ClientChoice
-	err := s.db.SelectContext(ctx, &rows, `SELECT id, name FROM clients WHERE organization_id = $1 AND id = ANY($2::uuid[])`,
-		orgID, pq.Array(ids))
-	if err != nil {
-		return nil, fmt.Errorf("project client names: %w", err)
-	}
-	for _, r := range rows {
-		names[r.ID] = r.Name
-	}
-	return names, nil
 }
 
 // TimerProjects lists the active projects the actor can see, with their clients, for the timer's project picker.

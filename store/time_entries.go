@@ -325,41 +325,9 @@ type TimeEntryInput struct {
 // CreateTimeEntry records a finished span typed in by the caller, for the caller.
 func (s *Store) CreateTimeEntry(ctx context.Context, a Actor, in TimeEntryInput) (TimeEntry, error) {
 	var e TimeEntry
-	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
-		var v validator
-		desc := validateEntryDescription(&v, in.Description)
-		started := parseEntryTime(&v, "started_at", in.StartedAt)
-		stopped := parseEntryTime(&v, "stopped_at", in.StoppedAt)
-		if in.StartedAt == nil {
-			v.add("started_at", "started_at is required")
-		}
-		if in.StoppedAt == nil {
-			v.add("stopped_at", "stopped_at is required")
-		}
-		if started != nil && stopped != nil {
-			checkSpan(&v, *started, *stopped, true)
-		}
-		validateHourlyRate(&v, in.HourlyRate)
-		target, err := resolveTarget(ctx, tx, a, &v, in.ProjectID, in.TaskID)
-		if err != nil {
-			return err
-		}
-		if err := v.err(); err != nil {
-			return err
-		}
-		billable := target.Billable
-		if in.Billable != nil {
-			billable = *in.Billable
-		}
-		err = tx.GetContext(ctx, &e, `
-			INSERT INTO time_entries (organization_id, user_id, project_id, task_id, description, started_at, stopped_at,
-				billable, hourly_rate)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING `+timeEntryColumns,
-			a.OrgID, a.UserID, target.ProjectID, target.TaskID, desc, *started, *stopped, billable, in.HourlyRate)
-		if err != nil {
-			return fmt.Errorf("create time entry: %w", err)
-		}
-		return audit(ctx, tx, a, ActionCreated, "time_entry", e.ID, entryCreatedChanges(e))
+	err := s.withTx(ctx, func(tx *sqlx.Tx) (err error) {
+		e, err = createTimeEntry(ctx, tx, a, in)
+		return err
 	})
 	if err != nil {
 		return TimeEntry{}, err
@@ -368,79 +336,125 @@ func (s *Store) CreateTimeEntry(ctx context.Context, a Actor, in TimeEntryInput)
 	return e, nil
 }
 
+// createTimeEntry is CreateTimeEntry inside the caller's transaction.
+func createTimeEntry(ctx context.Context, tx *sqlx.Tx, a Actor, in TimeEntryInput) (TimeEntry, error) {
+	var e TimeEntry
+	var v validator
+	desc := validateEntryDescription(&v, in.Description)
+	started := parseEntryTime(&v, "started_at", in.StartedAt)
+	stopped := parseEntryTime(&v, "stopped_at", in.StoppedAt)
+	if in.StartedAt == nil {
+		v.add("started_at", "started_at is required")
+	}
+	if in.StoppedAt == nil {
+		v.add("stopped_at", "stopped_at is required")
+	}
+	if started != nil && stopped != nil {
+		checkSpan(&v, *started, *stopped, true)
+	}
+	validateHourlyRate(&v, in.HourlyRate)
+	target, err := resolveTarget(ctx, tx, a, &v, in.ProjectID, in.TaskID)
+	if err != nil {
+		return e, err
+	}
+	if err := v.err(); err != nil {
+		return e, err
+	}
+	billable := target.Billable
+	if in.Billable != nil {
+		billable = *in.Billable
+	}
+	err = tx.GetContext(ctx, &e, `
+			INSERT INTO time_entries (organization_id, user_id, project_id, task_id, description, started_at, stopped_at,
+				billable, hourly_rate)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING `+timeEntryColumns,
+		a.OrgID, a.UserID, target.ProjectID, target.TaskID, desc, *started, *stopped, billable, in.HourlyRate)
+	if err != nil {
+		return e, fmt.Errorf("create time entry: %w", err)
+	}
+	return e, audit(ctx, tx, a, ActionCreated, "time_entry", e.ID, entryCreatedChanges(e))
+}
+
 // UpdateTimeEntry changes an entry: its owner's, or any for owners and admins. Billed entries are frozen.
 // Changing or clearing project_id without naming a task drops the task; naming only a task moves the entry to
 // the task's project. A project or task is checked only when it changes, so an entry on a since-archived project
 // can still be corrected. Setting stopped_at on a running timer stops it; stopped_at cannot be cleared.
 func (s *Store) UpdateTimeEntry(ctx context.Context, a Actor, id string, in TimeEntryInput) (TimeEntry, error) {
 	var e TimeEntry
-	err := s.withTx(ctx, func(tx *sqlx.Tx) error {
-		before, err := editableEntry(ctx, tx, a, id)
-		if err != nil {
-			return err
-		}
-		var v validator
-		desc := before.Description
-		if in.Description != nil {
-			desc = validateEntryDescription(&v, in.Description)
-		}
-		validateHourlyRate(&v, in.HourlyRate)
-		started, stopped := before.StartedAt, before.StoppedAt
-		if t := parseEntryTime(&v, "started_at", in.StartedAt); t != nil {
-			started = *t
-		}
-		if in.ClearStoppedAt {
-			v.add("stopped_at", "stopped_at cannot be cleared; start a new timer instead")
-		} else if t := parseEntryTime(&v, "stopped_at", in.StoppedAt); t != nil {
-			stopped = t
-		}
-		typedIn := in.StartedAt != nil || in.StoppedAt != nil
-		switch {
-		case stopped != nil && typedIn:
-			checkSpan(&v, started, *stopped, true)
-		case stopped == nil && in.StartedAt != nil:
-			v.check(!started.After(s.now()), "started_at", msgStartInFuture)
-		}
-		projectID, taskID, err := updatedTarget(ctx, tx, a, &v, before, in)
-		if err != nil {
-			return err
-		}
-		if err := v.err(); err != nil {
-			return err
-		}
-		billable := before.Billable
-		if in.Billable != nil {
-			billable = *in.Billable
-		}
-		rate := before.HourlyRate
-		if in.ClearHourlyRate {
-			rate = nil
-		} else if in.HourlyRate != nil {
-			rate = in.HourlyRate
-		}
-		err = tx.GetContext(ctx, &e, `
-			UPDATE time_entries SET project_id = $2, task_id = $3, description = $4, started_at = $5, stopped_at = $6,
-				billable = $7, hourly_rate = $8, updated_at = now()
-			WHERE id = $1 RETURNING `+timeEntryColumns,
-			before.ID, projectID, taskID, desc, started, stopped, billable, rate)
-		if err != nil {
-			return fmt.Errorf("update time entry: %w", err)
-		}
-		ch := Changes{}
-		ch.set("project_id", before.ProjectID, e.ProjectID)
-		ch.set("task_id", before.TaskID, e.TaskID)
-		ch.set("description", before.Description, e.Description)
-		ch.set("started_at", timeValue(&before.StartedAt), timeValue(&e.StartedAt))
-		ch.set("stopped_at", timeValue(before.StoppedAt), timeValue(e.StoppedAt))
-		ch.set("billable", before.Billable, e.Billable)
-		ch.set("hourly_rate", before.HourlyRate, e.HourlyRate)
-		return audit(ctx, tx, a, ActionUpdated, "time_entry", e.ID, ch)
+	err := s.withTx(ctx, func(tx *sqlx.Tx) (err error) {
+		e, err = s.updateTimeEntry(ctx, tx, a, id, in)
+		return err
 	})
 	if err != nil {
 		return TimeEntry{}, err
 	}
 	s.presentTimeEntry(&e)
 	return e, nil
+}
+
+// updateTimeEntry is UpdateTimeEntry inside the caller's transaction.
+func (s *Store) updateTimeEntry(ctx context.Context, tx *sqlx.Tx, a Actor, id string, in TimeEntryInput) (TimeEntry, error) {
+	var e TimeEntry
+	before, err := editableEntry(ctx, tx, a, id)
+	if err != nil {
+		return e, err
+	}
+	var v validator
+	desc := before.Description
+	if in.Description != nil {
+		desc = validateEntryDescription(&v, in.Description)
+	}
+	validateHourlyRate(&v, in.HourlyRate)
+	started, stopped := before.StartedAt, before.StoppedAt
+	if t := parseEntryTime(&v, "started_at", in.StartedAt); t != nil {
+		started = *t
+	}
+	if in.ClearStoppedAt {
+		v.add("stopped_at", "stopped_at cannot be cleared; start a new timer instead")
+	} else if t := parseEntryTime(&v, "stopped_at", in.StoppedAt); t != nil {
+		stopped = t
+	}
+	typedIn := in.StartedAt != nil || in.StoppedAt != nil
+	switch {
+	case stopped != nil && typedIn:
+		checkSpan(&v, started, *stopped, true)
+	case stopped == nil && in.StartedAt != nil:
+		v.check(!started.After(s.now()), "started_at", msgStartInFuture)
+	}
+	projectID, taskID, err := updatedTarget(ctx, tx, a, &v, before, in)
+	if err != nil {
+		return e, err
+	}
+	if err := v.err(); err != nil {
+		return e, err
+	}
+	billable := before.Billable
+	if in.Billable != nil {
+		billable = *in.Billable
+	}
+	rate := before.HourlyRate
+	if in.ClearHourlyRate {
+		rate = nil
+	} else if in.HourlyRate != nil {
+		rate = in.HourlyRate
+	}
+	err = tx.GetContext(ctx, &e, `
+			UPDATE time_entries SET project_id = $2, task_id = $3, description = $4, started_at = $5, stopped_at = $6,
+				billable = $7, hourly_rate = $8, updated_at = now()
+			WHERE id = $1 RETURNING `+timeEntryColumns,
+		before.ID, projectID, taskID, desc, started, stopped, billable, rate)
+	if err != nil {
+		return e, fmt.Errorf("update time entry: %w", err)
+	}
+	ch := Changes{}
+	ch.set("project_id", before.ProjectID, e.ProjectID)
+	ch.set("task_id", before.TaskID, e.TaskID)
+	ch.set("description", before.Description, e.Description)
+	ch.set("started_at", timeValue(&before.StartedAt), timeValue(&e.StartedAt))
+	ch.set("stopped_at", timeValue(before.StoppedAt), timeValue(e.StoppedAt))
+	ch.set("billable", before.Billable, e.Billable)
+	ch.set("hourly_rate", before.HourlyRate, e.HourlyRate)
+	return e, audit(ctx, tx, a, ActionUpdated, "time_entry", e.ID, ch)
 }
 
 // updatedTarget works out an updated entry's project and task, checking them only when they change.
@@ -482,19 +496,22 @@ func sameID(x, y *string) bool {
 // DeleteTimeEntry removes an entry (a running one discards the timer): its owner's, or any for owners and
 // admins. Billed entries cannot be deleted.
 func (s *Store) DeleteTimeEntry(ctx context.Context, a Actor, id string) error {
-	return s.withTx(ctx, func(tx *sqlx.Tx) error {
-		e, err := editableEntry(ctx, tx, a, id)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM time_entries WHERE id = $1`, e.ID); err != nil {
-			return fmt.Errorf("delete time entry: %w", err)
-		}
-		return audit(ctx, tx, a, ActionDeleted, "time_entry", e.ID, Changes{
-			"user_id": {From: e.UserID}, "project_id": {From: e.ProjectID}, "task_id": {From: e.TaskID},
-			"description": {From: e.Description}, "started_at": {From: timeValue(&e.StartedAt)},
-			"stopped_at": {From: timeValue(e.StoppedAt)},
-		})
+	return s.withTx(ctx, func(tx *sqlx.Tx) error { return deleteTimeEntry(ctx, tx, a, id) })
+}
+
+// deleteTimeEntry is DeleteTimeEntry inside the caller's transaction.
+func deleteTimeEntry(ctx context.Context, tx *sqlx.Tx, a Actor, id string) error {
+	e, err := editableEntry(ctx, tx, a, id)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM time_entries WHERE id = $1`, e.ID); err != nil {
+		return fmt.Errorf("delete time entry: %w", err)
+	}
+	return audit(ctx, tx, a, ActionDeleted, "time_entry", e.ID, Changes{
+		"user_id": {From: e.UserID}, "project_id": {From: e.ProjectID}, "task_id": {From: e.TaskID},
+		"description": {From: e.Description}, "started_at": {From: timeValue(&e.StartedAt)},
+		"stopped_at": {From: timeValue(e.StoppedAt)},
 	})
 }
 

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // Typing hours into the week timesheet: a cell (a day of one project, the caller's own time) is set to a
@@ -63,7 +65,8 @@ const msgCellHours = "hours must be a duration such as 1:30, 1.5 or 90m"
 // than that entry holds is refused, so no other entry is touched behind the caller's back; raising a cell whose
 // latest entry is billed adds a new entry of the difference after it instead.
 // Each change is one of the entry use cases (CreateTimeEntry, UpdateTimeEntry, DeleteTimeEntry), with their
-// rules, audit and refusals (billed entries, archived projects). It returns the cell's new total in seconds.
+// rules, audit and refusals (billed entries, archived projects), all in one transaction that holds the cell.
+// It returns the cell's new total in seconds.
 func (s *Store) SetTimesheetCell(ctx context.Context, a Actor, in TimesheetCellInput) (int64, error) {
 	var v validator
 	day, err := time.Parse(time.DateOnly, strings.TrimSpace(in.Date))
@@ -91,10 +94,48 @@ func (s *Store) SetTimesheetCell(ctx context.Context, a Actor, in TimesheetCellI
 		return 0, err
 	}
 	from := localMidnight(day, loc)
+	err = s.withTx(ctx, func(tx *sqlx.Tx) error {
+		entries, err := lockCell(ctx, tx, a, projectID, from, localMidnight(day.AddDate(0, 0, 1), loc))
+		if err != nil {
+			return err
+		}
+		var current time.Duration
+		for _, e := range entries {
+			current += e.StoppedAt.Sub(e.StartedAt)
+		}
+		current = current.Round(time.Second)
+		switch {
+		case target == current.Round(time.Minute): // the cell shows minutes: sending back what it shows changes nothing
+			return nil
+		case len(entries) == 0:
+			return addCellEntry(ctx, tx, a, projectID, from.Add(timesheetCellStart), target)
+		case target > current && entries[len(entries)-1].InvoiceID != nil:
+			return addCellEntry(ctx, tx, a, projectID, *entries[len(entries)-1].StoppedAt, target-current)
+		}
+		return s.resizeCellEntry(ctx, tx, a, entries[len(entries)-1], target-current)
+	})
+	if err != nil {
+		return 0, err
+	}
+	return int64(target / time.Second), nil
+}
+
+// lockCell reads a cell's stopped entries, oldest stop first, and holds the cell until the transaction ends.
+// The advisory lock covers the empty cell too (no row to lock yet), so two typings into the same cell at once
+// are applied one after the other and never both create an entry.
+func lockCell(ctx context.Context, tx *sqlx.Tx, a Actor, projectID *string, from, to time.Time) ([]TimeEntry, error) {
+	project := TimeNoProject
+	if projectID != nil {
+		project = *projectID
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`,
+		"timesheet-cell:"+a.UserID+":"+project+":"+from.UTC().Format(time.RFC3339)); err != nil {
+		return nil, fmt.Errorf("lock timesheet cell: %w", err)
+	}
 	q := newQuery("organization_id = $1", a.OrgID)
 	q.where("user_id = ?", a.UserID)
 	q.where("started_at >= ?", from)
-	q.where("started_at < ?", localMidnight(day.AddDate(0, 0, 1), loc))
+	q.where("started_at < ?", to)
 	q.where("stopped_at IS NOT NULL")
 	if projectID == nil {
 		q.where("project_id IS NULL")
@@ -102,48 +143,31 @@ func (s *Store) SetTimesheetCell(ctx context.Context, a Actor, in TimesheetCellI
 		q.where("project_id = ?", *projectID)
 	}
 	var entries []TimeEntry
-	if err := s.db.SelectContext(ctx, &entries, `SELECT `+timeEntryColumns+` FROM time_entries WHERE `+q.cond()+`
-		ORDER BY stopped_at, id`, q.args...); err != nil {
-		return 0, fmt.Errorf("timesheet cell: %w", err)
+	if err := tx.SelectContext(ctx, &entries, `SELECT `+timeEntryColumns+` FROM time_entries WHERE `+q.cond()+`
+		ORDER BY stopped_at, id FOR UPDATE`, q.args...); err != nil {
+		return nil, fmt.Errorf("timesheet cell: %w", err)
 	}
-	var current time.Duration
-	for _, e := range entries {
-		current += e.StoppedAt.Sub(e.StartedAt)
-	}
-	current = current.Round(time.Second)
-	switch {
-	case target == current.Round(time.Minute): // the cell shows minutes: sending back what it shows changes nothing
-	case len(entries) == 0:
-		err = s.addCellEntry(ctx, a, projectID, from.Add(timesheetCellStart), target)
-	case target > current && entries[len(entries)-1].InvoiceID != nil:
-		err = s.addCellEntry(ctx, a, projectID, *entries[len(entries)-1].StoppedAt, target-current)
-	default:
-		err = s.resizeCellEntry(ctx, a, entries[len(entries)-1], target-current)
-	}
-	if err != nil {
-		return 0, err
-	}
-	return int64(target / time.Second), nil
+	return entries, nil
 }
 
-func (s *Store) addCellEntry(ctx context.Context, a Actor, projectID *string, start time.Time, d time.Duration) error {
+func addCellEntry(ctx context.Context, tx *sqlx.Tx, a Actor, projectID *string, start time.Time, d time.Duration) error {
 	started, stopped := start.UTC().Format(time.RFC3339), start.Add(d).UTC().Format(time.RFC3339)
-	_, err := s.CreateTimeEntry(ctx, a, TimeEntryInput{ProjectID: projectID, StartedAt: &started, StoppedAt: &stopped})
+	_, err := createTimeEntry(ctx, tx, a, TimeEntryInput{ProjectID: projectID, StartedAt: &started, StoppedAt: &stopped})
 	return err
 }
 
 // resizeCellEntry moves the stop of the cell's latest entry by change, deleting the entry when nothing is left.
-func (s *Store) resizeCellEntry(ctx context.Context, a Actor, latest TimeEntry, change time.Duration) error {
+func (s *Store) resizeCellEntry(ctx context.Context, tx *sqlx.Tx, a Actor, latest TimeEntry, change time.Duration) error {
 	length := latest.StoppedAt.Sub(latest.StartedAt)
 	switch {
 	case -change > length:
 		return conflict("this day has other entries on the project; lower it by at most %s here, or edit the entries in the list",
 			formatCellHours(length))
 	case -change == length:
-		return s.DeleteTimeEntry(ctx, a, latest.ID)
+		return deleteTimeEntry(ctx, tx, a, latest.ID)
 	}
 	stopped := latest.StoppedAt.Add(change).UTC().Format(time.RFC3339Nano)
-	_, err := s.UpdateTimeEntry(ctx, a, latest.ID, TimeEntryInput{StoppedAt: &stopped})
+	_, err := s.updateTimeEntry(ctx, tx, a, latest.ID, TimeEntryInput{StoppedAt: &stopped})
 	return err
 }
 

@@ -162,9 +162,22 @@ func (s *Store) timeProjects(ctx context.Context, a Actor) ([]TimeProject, error
 // maxTimeTasks bounds a task picker; a project with more open tasks offers the most recently updated ones.
 const maxTimeTasks = 500
 
+// maxTaskSearch bounds what a task picker may search for.
+const maxTaskSearch = 200
+
 // TimeTasks lists the tasks time can be tracked on in a project the actor can see: its open tasks, plus keepID
 // (the task an entry already has) even when completed. A project the actor cannot see has none.
 func (s *Store) TimeTasks(ctx context.Context, a Actor, projectID, keepID string) ([]TimeTask, error) {
+	return s.timeTasks(ctx, a, projectID, keepID, "")
+}
+
+// TimeTasksMatching is TimeTasks narrowed to the open tasks whose title or short reference (KEY-123) contains
+// search, for a task picker that asks as one types; an empty search is TimeTasks.
+func (s *Store) TimeTasksMatching(ctx context.Context, a Actor, projectID, search string) ([]TimeTask, error) {
+	return s.timeTasks(ctx, a, projectID, "", search)
+}
+
+func (s *Store) timeTasks(ctx context.Context, a Actor, projectID, keepID, search string) ([]TimeTask, error) {
 	out := []TimeTask{}
 	if !validID(projectID) {
 		return out, nil
@@ -175,6 +188,13 @@ func (s *Store) TimeTasks(ctx context.Context, a Actor, projectID, keepID string
 	q := newQuery("t.organization_id = $1", a.OrgID)
 	q.where("t.project_id = ?", projectID)
 	visibleProjectsCond(q, a, "t.project_id")
+	if len(search) > maxTaskSearch {
+		return nil, Invalid("q", fmt.Sprintf("a search is at most %d characters", maxTaskSearch))
+	}
+	if search = strings.TrimSpace(search); search != "" {
+		like := "%" + escapeLike(search) + "%"
+		q.where("(t.title ILIKE ? OR (SELECT p.key FROM projects p WHERE p.id = t.project_id) || '-' || t.number ILIKE ?)", like, like)
+	}
 	keep := q.arg(keepID)
 	err := s.db.SelectContext(ctx, &out, `
 		SELECT id, project_id, title, completed FROM (

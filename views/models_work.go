@@ -34,19 +34,38 @@ const (
 // ---------------------------------------------------------------------------
 // Projects list
 
-// ProjectsView is GET /projects?status=&q=&page=.
+// ProjectsView is GET /projects?status=&q=&sort=&dir=&group=&view=&page=.
 type ProjectsView struct {
-	Projects   []ProjectCard
+	Projects []ProjectCard
+	// Groups are Projects client by client when the list is grouped, else one group without a heading.
+	Groups     []ProjectGroup
 	Filter     ProjectFilter
 	Pagination Pagination
 	// CanCreate shows "New project" (owners and admins).
 	CanCreate bool
 }
 
+// ProjectGroup is the projects of one client ("" with Grouped: those without a client).
+type ProjectGroup struct {
+	Grouped    bool
+	ClientID   string
+	ClientName string
+	Projects   []ProjectCard
+}
+
 // ProjectFilter is the list query; Status is active (the default), archived or all.
 type ProjectFilter struct {
 	Status string
 	Q      string
+	// Sort is name (the default), client, open, hours or activity; Desc is the direction it runs in.
+	Sort string
+	Desc bool
+	// DescByDefault is the direction Sort runs in without dir: the links leave dir out when it matches.
+	DescByDefault bool
+	// Group is "client" to group by client, else "".
+	Group string
+	// View is cards (the default) or table.
+	View string
 }
 
 // ProjectCard is one project of the list.
@@ -69,7 +88,15 @@ type ProjectCard struct {
 	// ClientID and ClientName name the project's client; "" for none.
 	ClientID   string
 	ClientName string
+	// TrackedSeconds is everyone's stopped time on the project; LastActivity the day of its latest change
+	// (LastActivityISO as YYYY-MM-DD), in the viewer's timezone.
+	TrackedSeconds  int64
+	LastActivity    string
+	LastActivityISO string
 }
+
+// TasksOpen counts the tasks not yet completed.
+func (c ProjectCard) TasksOpen() int { return c.TasksTotal - c.TasksDone }
 
 // Percent is the share of completed tasks, 0–100.
 func (c ProjectCard) Percent() int {

@@ -1,7 +1,7 @@
 package main
 
 // The loop this product exists for, through the pages alone: a new organization registers, creates a client and
-// a project linked to it from the client's page, tracks time with the header timer and by hand, creates an
+// a project linked to it from the client's page, tracks time with the header timer (its project picked by typing) and by typing hours into the week timesheet, creates an
 // invoice for the client, generates its lines from that time, sends it, and the client opens the public link and
 // its PDF. Nothing is set up over the API or in SQL, so a missing form field shows up here.
 
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 func TestBrowser_NewOrganizationBillsTrackedTime(t *testing.T) {
@@ -51,7 +52,17 @@ func TestBrowser_NewOrganizationBillsTrackedTime(t *testing.T) {
 	if got := b.waitString("the option's text", `document.querySelector('#timer-project option[value=`+jsString(projectID)+`]').textContent.replace(/\s+/g, " ").trim()`); !strings.Contains(got, "Globex") {
 		b.fatalf("the timer's picker shows %q, without the client", got)
 	}
-	b.do("choose the project", chromedp.SetValue(chromedp.CSS("#timer-project"), projectID))
+	// The searchable picker: typing the client's name filters the projects, the keyboard picks one.
+	b.do("filter the projects", chromedp.Click(testid("timer-project-picker")), chromedp.SendKeys(testid("timer-project-picker"), "globex"))
+	if got := b.waitString("the filtered options", `[...document.querySelectorAll('#timer-project-listbox [role="option"]')].map(o => o.textContent.trim()).join("|")`); got != "Website · Globex" {
+		b.fatalf("typing globex leaves the options %q", got)
+	}
+	b.do("pick with the keyboard", chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.Enter))
+	b.waitTrue("the project chosen", `document.querySelector("#timer-project").value === `+jsString(projectID)+
+		` && document.querySelector('[data-testid="timer-project-picker"]').value === "Website · Globex"`+
+		` && document.querySelector("#timer-project-listbox").hidden && !document.querySelector('[data-testid="timer-running"]')`+
+		` && !document.querySelector("#timer-task").disabled && !document.querySelector(".htmx-request")`) // the project's tasks came
+	b.do("let the form settle", chromedp.Sleep(300*time.Millisecond))
 	b.fill("#timer-description", "Kickoff call")
 	b.do("start", chromedp.Click(testid("timer-submit")))
 	b.do("see it run", chromedp.WaitVisible(testid("timer-running")), chromedp.Sleep(1500*time.Millisecond))
@@ -60,25 +71,23 @@ func TestBrowser_NewOrganizationBillsTrackedTime(t *testing.T) {
 	b.do("see it stopped", chromedp.WaitVisible(testid("timer-start-button")))
 	timer.done("header timer")
 
-	// Two and a half hours by hand.
-	b.open("/time", "time-add")
-	b.do("open the form", chromedp.Evaluate[chromedp.Void](`document.querySelector("#time-add").open = true`))
-	b.do("choose the project", chromedp.Evaluate[chromedp.Void](`(() => {
-		const s = document.querySelector("#entry-new-project");
-		s.value = `+jsString(projectID)+`;
-		s.dispatchEvent(new Event("change", { bubbles: true }));
-	})()`))
-	b.fill("#entry-new-description", "Design")
-	b.do("start at nine", chromedp.Evaluate[chromedp.Void](`(() => {
-		const s = document.querySelector("#entry-new-start");
-		s.value = "09:00";
-		s.dispatchEvent(new Event("input", { bubbles: true }));
-		s.dispatchEvent(new Event("change", { bubbles: true }));
-	})()`))
-	b.fill("#entry-new-duration", "2:30")
-	b.do("add the entry", chromedp.Click(testid("entry-submit")))
-	b.waitTrue("the entry in the list", `[...document.querySelectorAll('[data-testid="time-entry-description"]')].some(e => e.textContent.trim() === "Design")`)
-	timer.done("manual entry")
+	// Two and a half hours typed into yesterday's cell of the week timesheet (the timer's entry is today's). When
+	// yesterday falls in the week before, its timesheet has no row for the project yet: the add-row picker makes one.
+	yesterday := b.waitString("yesterday", `new Date(Date.now() - 864e5).toISOString().slice(0, 10)`)
+	b.open("/time?start="+yesterday, "time-results")
+	cell := "#" + "cell-" + projectID + "-" + yesterday
+	if b.waitString("the cell", `document.querySelector(`+jsString(cell)+`) ? "yes" : "no"`) == "no" {
+		b.do("find the project", chromedp.Click(testid("timesheet-add-row-project-picker")),
+			chromedp.SendKeys(testid("timesheet-add-row-project-picker"), "webs"), chromedp.KeyEvent(kb.Enter))
+		b.do("add its row", chromedp.Click(testid("timesheet-add-row-submit")))
+	}
+	b.waitTrue("the project's row", `!!document.querySelector(`+jsString(cell)+`)`)
+	b.do("mark the cell", chromedp.Evaluate[chromedp.Void](`document.querySelector(`+jsString(cell)+`).__typed = true`))
+	b.fill(cell, "2:30")
+	b.do("save the cell", chromedp.SendKeys(chromedp.CSS(cell), kb.Enter))
+	// Saved, the week comes back from the server with the cell at 2:30.
+	b.waitTrue("the week reloaded", `(() => { const c = document.querySelector(`+jsString(cell)+`); return !!c && !c.__typed && c.value === "2:30"; })()`)
+	timer.done("timesheet")
 
 	b.open("/invoices/new?client_id="+clientID, "invoice-submit")
 	b.waitTrue("the client's project", `!!document.querySelector('#inv-project option[value=`+jsString(projectID)+`]')`)
@@ -98,7 +107,7 @@ func TestBrowser_NewOrganizationBillsTrackedTime(t *testing.T) {
 	if !strings.Contains(result, "Billed 2 time entries") {
 		b.fatalf("generation says %q", result)
 	}
-	// 2.5 h of Design at 100.00, plus the timer's seconds (at most a few cents).
+	// 2.5 h typed into the timesheet at 100.00, plus the timer's seconds (at most a few cents).
 	total := b.text(`#invoice-totals [data-testid="totals-total"]`)
 	if !strings.HasPrefix(total, "250.0") {
 		b.fatalf("total %q, want 250.0x", total)

@@ -24,7 +24,8 @@ func (b *e2eBrowser) newOrganizationInBrowser(name, email, password, org string)
 	b.register(name, email, password, "/onboarding")
 	b.open("/onboarding", "create-org-form")
 	b.fill("#org-name", org)
-	b.clickToPage(testid("create-org-submit"), "/")
+	b.clickToPage(testid("create-org-submit"), "/onboarding/team")
+	b.clickToPage(testid("onboarding-skip"), "/")
 }
 
 func TestBrowser_DragBetweenBoundColumnsSetsTheStatus(t *testing.T) {

@@ -46,10 +46,11 @@ func TestBrowser_SignupOrganizationInvitationFlow(t *testing.T) {
 	b.open(verify, "verify-success")
 	timer.done("verify email")
 
-	// Create the organization; its dashboard follows.
+	// Create the organization; the Team step follows (skipped here: Bob is invited from Members), then the dashboard.
 	b.open("/onboarding", "create-org-form")
 	b.fill("#org-name", orgName)
-	b.clickToPage(testid("create-org-submit"), "/")
+	b.clickToPage(testid("create-org-submit"), "/onboarding/team")
+	b.clickToPage(testid("onboarding-skip"), "/")
 	b.do("see the dashboard", chromedp.WaitVisible(testid("org-overview")))
 	if got := b.text(`[data-testid="org-switcher"] .org-switcher__name`); got != orgName {
 		b.fatalf("organization switcher shows %q, want %q", got, orgName)
