@@ -113,27 +113,31 @@ func (s *Store) ganttCounts(ctx context.Context, a Actor, projects any, pg *Gant
 func (s *Store) ganttWindowTasks(ctx context.Context, a Actor, projects any, pg *GanttPage) error {
 	const columns = `t.id, t.project_id, t.group_id, t.title, t.status, t.priority, t.assignee_id,
 			u.name AS assignee_name, t.start_date, t.due_date, t.progress, ` + completedTaskCond + ` AS completed`
+	// The window's ids are sorted and cut on the narrow keys first: the columns (a user, a subquery for
+	// completed) are then read for its rows only, not for the thousands the offset skips.
 	err := s.db.SelectContext(ctx, &pg.Tasks, `
 		SELECT `+columns+`
-		FROM tasks t JOIN task_groups g ON g.id = t.group_id
-		JOIN unnest($2::uuid[]) WITH ORDINALITY AS p(id, n) ON p.id = g.project_id
-		LEFT JOIN users u ON u.id = t.assignee_id
-		WHERE t.organization_id = $1 AND t.project_id = ANY($2::uuid[]) AND `+ganttScheduled+`
-		ORDER BY p.n, g.position, g.created_at, g.id, coalesce(t.start_date, t.due_date), t.due_date NULLS LAST,
-			t.position, t.id
-		OFFSET $3 LIMIT $4`, a.OrgID, projects, pg.RowStart, GanttPageRows)
+		FROM (SELECT t.id, row_number() OVER (ORDER BY p.n, g.position, g.created_at, g.id,
+				coalesce(t.start_date, t.due_date), t.due_date NULLS LAST, t.position, t.id) AS n
+			FROM tasks t JOIN task_groups g ON g.id = t.group_id
+			JOIN unnest($2::uuid[]) WITH ORDINALITY AS p(id, n) ON p.id = g.project_id
+			WHERE t.organization_id = $1 AND t.project_id = ANY($2::uuid[]) AND `+ganttScheduled+`
+			ORDER BY n OFFSET $3 LIMIT $4) w
+		JOIN tasks t ON t.id = w.id LEFT JOIN users u ON u.id = t.assignee_id
+		ORDER BY w.n`, a.OrgID, projects, pg.RowStart, GanttPageRows)
 	if err != nil {
 		return fmt.Errorf("gantt tasks: %w", err)
 	}
 	var unscheduled []GanttTask
 	err = s.db.SelectContext(ctx, &unscheduled, `
 		SELECT `+columns+`
-		FROM tasks t LEFT JOIN task_groups g ON g.id = t.group_id
-		JOIN unnest($2::uuid[]) WITH ORDINALITY AS p(id, n) ON p.id = t.project_id
-		LEFT JOIN users u ON u.id = t.assignee_id
-		WHERE t.organization_id = $1 AND NOT `+ganttScheduled+`
-		ORDER BY p.n, g.position, g.created_at, g.id, t.position, t.id
-		LIMIT $3`, a.OrgID, projects, GanttPageUnscheduled)
+		FROM (SELECT t.id, row_number() OVER (ORDER BY p.n, g.position, g.created_at, g.id, t.position, t.id) AS n
+			FROM tasks t LEFT JOIN task_groups g ON g.id = t.group_id
+			JOIN unnest($2::uuid[]) WITH ORDINALITY AS p(id, n) ON p.id = t.project_id
+			WHERE t.organization_id = $1 AND NOT `+ganttScheduled+`
+			ORDER BY n LIMIT $3) w
+		JOIN tasks t ON t.id = w.id LEFT JOIN users u ON u.id = t.assignee_id
+		ORDER BY w.n`, a.OrgID, projects, GanttPageUnscheduled)
 	if err != nil {
 		return fmt.Errorf("gantt unscheduled: %w", err)
 	}
