@@ -12,7 +12,7 @@ import (
 
 // newGanttPageWorld: three projects ("beta" sorts between "Alpha" and "Gamma" only ignoring case), each with two
 // groups (the second created at position 0, so before the first) and 200 tasks: some with both dates, some with
-// one, 60 without (ties of dates, so that the positions decide), and dependencies within
+// one, 57 without (ties of dates, so that the positions decide), and dependencies within
 // and across projects. The member is on the first project only.
 func newGanttPageWorld(t *testing.T) *world {
 	w := newWorld(t).ownedBy("Olga Owner", "owner@example.com", "Gantt Co").withMember("Will Worker", "worker@example.com").
