@@ -23,12 +23,12 @@ func (h *Handlers) mountGantt(g *router) {
 func (h *Handlers) ganttPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	projectID := c.Param("id")
-	g, err := h.store.Gantt(ctx, currentActor(c), projectID)
+	rows, _ := strconv.Atoi(c.QueryParam("rows")) // anything else: the first rows, as an unknown zoom is the week
+	g, err := h.store.GanttPage(ctx, currentActor(c), projectID, rows)
 	if err != nil {
 		return err
 	}
-	in := ganttInput(g, projectID, views.GanttZoom(c.QueryParam("zoom")))
-	in.RowStart, _ = strconv.Atoi(c.QueryParam("rows")) // anything else: the first rows, as an unknown zoom is the week
+	in := ganttPageInput(g, projectID, views.GanttZoom(c.QueryParam("zoom")))
 	// The date window, as gantt.js asks for it; a date that does not parse is the default window, like the zoom.
 	in.From, in.To, in.At = ganttDay(c.QueryParam("from")), ganttDay(c.QueryParam("to")), ganttDay(c.QueryParam("at"))
 	v := views.BuildGantt(in)
@@ -44,6 +44,14 @@ func (h *Handlers) ganttPage(c echo.Context) error {
 		return err
 	}
 	return render(c, http.StatusOK, views.GanttPage(p, v))
+}
+
+// ganttPageInput translates the store's window of the timeline into the view's input, with its totals.
+func ganttPageInput(g store.GanttPage, projectID, zoom string) views.GanttInput {
+	in := ganttInput(g.Gantt, projectID, zoom)
+	in.RowStart = g.RowStart
+	in.Totals = &views.GanttTotals{Scheduled: g.Scheduled, SectionTasks: g.SectionTasks, Unscheduled: g.Unscheduled}
+	return in
 }
 
 // ganttInput translates the store's timeline into the view's plain input.

@@ -78,11 +78,11 @@ func (h *Handlers) milestoneResult(c echo.Context, projectID string, f views.Mil
 	if isHTMX(c) {
 		return render(c, http.StatusUnprocessableEntity, views.MilestoneFormFragment(csrfToken(c), f))
 	}
-	g, err := h.store.Gantt(c.Request().Context(), currentActor(c), projectID)
+	g, err := h.store.GanttPage(c.Request().Context(), currentActor(c), projectID, 0)
 	if err != nil {
 		return err
 	}
-	v := views.BuildGantt(ganttInput(g, projectID, views.GanttZoomWeek))
+	v := views.BuildGantt(ganttPageInput(g, projectID, views.GanttZoomWeek))
 	p, err := h.page(c, v.ProjectName+" · Milestones", views.NavProjects)
 	if err != nil {
 		return err

@@ -56,44 +56,9 @@ type GanttTask struct {
 // it can see, in a constant number of queries whatever the number of tasks. Tasks come ordered by group, then
 // by start (or due) date; dependency edges are those of the bulk list whose two tasks are both on the timeline.
 func (s *Store) Gantt(ctx context.Context, a Actor, projectID string) (Gantt, error) {
-	var g Gantt
-	loc, err := s.userLocation(ctx, a.UserID)
-	if err != nil {
-		return g, fmt.Errorf("gantt: %w", err)
-	}
-	now := s.now().In(loc)
-	g.Today, _ = ParseDate(now.Format(dateLayout))
-
-	q := newQuery("p.organization_id = $1", a.OrgID)
-	if projectID != "" {
-		if !validID(projectID) {
-			return g, fmt.Errorf("project: %w", ErrNotFound)
-		}
-		q.where("p.id = ?", projectID)
-	} else {
-		q.where("p.status = ?", ProjectActive)
-	}
-	visibleProjectsCond(q, a, "p.id")
-	// The select list's placeholders are numbered after the conditions', so the query is built before it runs.
-	sql := `SELECT p.id, p.name, p.color, p.status,
-			(` + q.arg(a.Permissions().ManageAllProjects) + `::boolean OR pm.role = 'manager') IS TRUE AS can_manage
-		FROM projects p LEFT JOIN project_members pm ON pm.project_id = p.id AND pm.user_id = ` + q.arg(a.UserID) + `
-		WHERE ` + q.cond() + ` ORDER BY lower(p.name), p.id`
-	g.Projects = []GanttProject{}
-	if err := s.db.SelectContext(ctx, &g.Projects, sql, q.args...); err != nil {
-		return g, fmt.Errorf("gantt projects: %w", err)
-	}
-	if projectID != "" && len(g.Projects) == 0 {
-		return g, fmt.Errorf("project: %w", ErrNotFound)
-	}
-	ids := make([]string, len(g.Projects))
-	for i, p := range g.Projects {
-		ids[i] = p.ID
-	}
-	g.Groups, g.Tasks, g.Milestones = []GanttGroup{}, []GanttTask{}, []Milestone{}
-	g.Dependencies = []Dependency{}
-	if len(ids) == 0 {
-		return g, nil
+	g, ids, err := s.ganttProjects(ctx, a, projectID)
+	if err != nil || len(ids) == 0 {
+		return g, err
 	}
 	projects := pq.Array(ids)
 	err = s.db.SelectContext(ctx, &g.Groups, `
@@ -131,4 +96,44 @@ func (s *Store) Gantt(ctx context.Context, a Actor, projectID string) (Gantt, er
 		}
 	}
 	return g, nil
+}
+
+// ganttProjects starts a timeline: today, and the projects in view (one, or every active project the actor can
+// see) with their ids; the other lists are empty, not nil.
+func (s *Store) ganttProjects(ctx context.Context, a Actor, projectID string) (Gantt, []string, error) {
+	g := Gantt{Projects: []GanttProject{}, Groups: []GanttGroup{}, Tasks: []GanttTask{}, Milestones: []Milestone{},
+		Dependencies: []Dependency{}}
+	loc, err := s.userLocation(ctx, a.UserID)
+	if err != nil {
+		return g, nil, fmt.Errorf("gantt: %w", err)
+	}
+	now := s.now().In(loc)
+	g.Today, _ = ParseDate(now.Format(dateLayout))
+
+	q := newQuery("p.organization_id = $1", a.OrgID)
+	if projectID != "" {
+		if !validID(projectID) {
+			return g, nil, fmt.Errorf("project: %w", ErrNotFound)
+		}
+		q.where("p.id = ?", projectID)
+	} else {
+		q.where("p.status = ?", ProjectActive)
+	}
+	visibleProjectsCond(q, a, "p.id")
+	// The select list's placeholders are numbered after the conditions', so the query is built before it runs.
+	sql := `SELECT p.id, p.name, p.color, p.status,
+			(` + q.arg(a.Permissions().ManageAllProjects) + `::boolean OR pm.role = 'manager') IS TRUE AS can_manage
+		FROM projects p LEFT JOIN project_members pm ON pm.project_id = p.id AND pm.user_id = ` + q.arg(a.UserID) + `
+		WHERE ` + q.cond() + ` ORDER BY lower(p.name), p.id`
+	if err := s.db.SelectContext(ctx, &g.Projects, sql, q.args...); err != nil {
+		return g, nil, fmt.Errorf("gantt projects: %w", err)
+	}
+	if projectID != "" && len(g.Projects) == 0 {
+		return g, nil, fmt.Errorf("project: %w", ErrNotFound)
+	}
+	ids := make([]string, len(g.Projects))
+	for i, p := range g.Projects {
+		ids[i] = p.ID
+	}
+	return g, ids, nil
 }

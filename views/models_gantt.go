@@ -76,8 +76,19 @@ type GanttInput struct {
 	// centres the default window on a day instead of today (a zoom change keeps the day in view). Zero values:
 	// the default window around today. Either way the window stays within the days the rows span (ganttRange).
 	From, To, At time.Time
+	// Totals, when set, says that Tasks are already the window of rows from RowStart (and the first unscheduled
+	// tasks), read so by the store, with the counts of everything left out.
+	Totals *GanttTotals
 	// sectionTasks counts the scheduled tasks of each group and project, in the window or not (ganttWindow).
 	sectionTasks map[string]int
+}
+
+// GanttTotals are the counts of a timeline whose rows were windowed before the view: every scheduled task, those
+// of each group and project by id, and the tasks without dates.
+type GanttTotals struct {
+	Scheduled    int
+	SectionTasks map[string]int
+	Unscheduled  int
 }
 
 // GanttRowWindow is how many task rows a chart draws at once. A timeline of 20,000 tasks drew them all (14.8 MB of
@@ -143,7 +154,9 @@ type GanttView struct {
 	Milestones  []GanttMilestone
 	Links       []GanttLink
 	Unscheduled []GanttUnscheduled
-	Scheduled   int // scheduled tasks, in the window or not
+	// UnscheduledTotal counts the tasks without dates, listed or not.
+	UnscheduledTotal int
+	Scheduled        int // scheduled tasks, in the window or not
 	// RowStart is the index of the first task drawn among the Scheduled; Bars are those drawn.
 	RowStart  int
 	CanManage bool // the actor may move at least one bar
@@ -358,6 +371,10 @@ func ganttDateWindow(in GanttInput, zoom string, lo, hi time.Time) (wlo, whi tim
 // GanttRowWindow from in.RowStart (moved back into range), and every unscheduled task; it counts each section's
 // scheduled tasks before leaving any out, and returns the number of scheduled tasks.
 func ganttWindow(in GanttInput) (GanttInput, int) {
+	if in.Totals != nil {
+		in.sectionTasks = in.Totals.SectionTasks
+		return in, in.Totals.Scheduled
+	}
 	byGroup := map[string][]GanttTaskInput{}
 	var unscheduled []GanttTaskInput
 	for _, t := range in.Tasks {
@@ -481,6 +498,10 @@ func BuildGantt(in GanttInput) GanttView {
 		bars[v.Bars[i].ID] = &v.Bars[i]
 	}
 	v.Scheduled, v.Height = scheduled, y
+	v.UnscheduledTotal = len(v.Unscheduled)
+	if in.Totals != nil {
+		v.UnscheduledTotal = in.Totals.Unscheduled
+	}
 
 	manage := map[string]bool{}
 	for _, p := range in.Projects {
@@ -688,6 +709,14 @@ func (v GanttView) ZoomURL(zoom string) string {
 // RowsURL is the chart at the same zoom from the scheduled task at index start.
 func (v GanttView) RowsURL(start int) string {
 	return GanttView{ProjectID: v.ProjectID, RowStart: start}.ZoomURL(v.Zoom)
+}
+
+// TasksURL lists the tasks of the chart's project, or every task, for the unscheduled ones the chart leaves out.
+func (v GanttView) TasksURL() string {
+	if v.ProjectID != "" {
+		return "/tasks?project=" + v.ProjectID
+	}
+	return "/tasks"
 }
 
 // RowEnd is one past the index of the last task drawn.
