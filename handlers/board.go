@@ -40,7 +40,7 @@ func storeBoardFilter(f views.BoardFilter) store.BoardFilter {
 // boardMore is a column's "show more" button after its last card shown (none: its first page).
 func boardMore(projectID, groupID string, f views.BoardFilter, cards []views.TaskCard, remaining int) views.BoardMore {
 	m := views.BoardMore{ProjectID: projectID, GroupID: groupID, Filter: f, Remaining: remaining,
-		Next: min(remaining, store.BoardPageSize)}
+		Next: min(remaining, store.BoardColumnPageSize)}
 	if len(cards) > 0 {
 		m.After = cards[len(cards)-1].ID
 	}

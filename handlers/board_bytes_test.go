@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/trcr/trcr/store"
 )
 
 // A card's icons draw from the sprite's symbols, which carry the viewBox, stroke and fill: an icon is about 100
@@ -16,7 +17,7 @@ func TestBoard_CardHTMLStaysSmall(t *testing.T) {
 	w := speedBoard(t)
 	p := w.owner.get(w.boardPath())
 	cards := p.doc.Find(`[data-testid="board-card"]`)
-	if p.status != http.StatusOK || cards.Length() != 60 {
+	if p.status != http.StatusOK || cards.Length() != 3*store.BoardPageSize {
 		t.Fatalf("board: %d, %d cards", p.status, cards.Length())
 	}
 	total := 0
@@ -24,8 +25,8 @@ func TestBoard_CardHTMLStaysSmall(t *testing.T) {
 		html, _ := goquery.OuterHtml(c)
 		total += len(html)
 	})
-	t.Logf("%d bytes per card", total/60)
-	if perCard := total / 60; perCard > 1700 {
+	t.Logf("%d bytes per card", total/cards.Length())
+	if perCard := total / cards.Length(); perCard > 1700 {
 		t.Errorf("%d bytes of HTML per card, want at most 1,700", perCard)
 	}
 }

@@ -46,7 +46,7 @@ var iconDrawing = regexp.MustCompile(`<(path|circle|rect|line|polyline|polygon)\
 func TestBoard_IconsFromTheSprite(t *testing.T) {
 	w := speedBoard(t)
 	p := w.owner.get(w.boardPath())
-	if p.status != http.StatusOK || p.doc.Find(`[data-testid="board-card"]`).Length() != 60 {
+	if p.status != http.StatusOK || p.doc.Find(`[data-testid="board-card"]`).Length() != 3*store.BoardPageSize {
 		t.Fatalf("board: %d", p.status)
 	}
 	cards := p.doc.Find(`[data-testid="board-cards"]`)
@@ -55,10 +55,10 @@ func TestBoard_IconsFromTheSprite(t *testing.T) {
 		t.Fatalf("a card draws an icon inline (%s)", m)
 	}
 	uses := regexp.MustCompile(`<use href="(/static/img/icons\.svg\?v=[0-9a-f]+)#([a-z0-9-]+)"`).FindAllStringSubmatch(p.body, -1)
-	if len(uses) < 60*3 {
+	if len(uses) < 3*store.BoardPageSize*3 {
 		t.Fatalf("%d icons from the sprite", len(uses))
 	}
-	if perCard := len(html) / 20; perCard > 2500 {
+	if perCard := len(html) / store.BoardPageSize; perCard > 2500 {
 		t.Errorf("%d bytes of HTML per card", perCard)
 	}
 	sprite, err := fs.ReadFile(static.FS, "img/icons.svg")
@@ -91,7 +91,7 @@ func TestBoard_SwapsAnswerTheirFragmentAlone(t *testing.T) {
 	col := htmxTarget(w.owner, w.boardPath(), "col-"+w.groups[1].ID)
 	sections := col.doc.Find(`section.board-col`)
 	if col.status != http.StatusOK || sections.Length() != 1 || sections.AttrOr("id", "") != "col-"+w.groups[1].ID ||
-		col.has("board") || col.doc.Find(`[data-testid="board-card"]`).Length() != 20 {
+		col.has("board") || col.doc.Find(`[data-testid="board-card"]`).Length() != store.BoardPageSize {
 		t.Fatalf("column fragment: %d, %d columns", col.status, sections.Length())
 	}
 	if v := col.header.Values("Vary"); !strings.Contains(strings.Join(v, ","), "HX-Target") {

@@ -11,11 +11,16 @@ import (
 )
 
 // A project's board: its task groups (columns), each with its first page of cards, and one column's next page.
-// A column of thousands of cards shows its first BoardPageSize and loads the rest a page at a time, so the board
+// A column of thousands of cards shows its first BoardPageSize and loads the rest BoardColumnPageSize at a time, so the board
 // costs the same few queries and about the same time whatever the size of the project (docs/PERFORMANCE.md).
 
-// BoardPageSize is how many cards a column shows at first, and how many more each "show more" loads.
-const BoardPageSize = 50
+// BoardPageSize is how many cards a column of the board shows at first: 5 columns of 18 full cards keep the board
+// page under 200 KB of HTML (issue 15, docs/DECISIONS.md). BoardColumnPageSize is how many each "show more" (or
+// the expanding of a collapsed column) loads, so that a column of 50 shows all its cards after one press.
+const (
+	BoardPageSize       = 18
+	BoardColumnPageSize = 50
+)
 
 // BoardFilter narrows the cards of a board; empty fields match every task.
 type BoardFilter struct {
@@ -176,6 +181,9 @@ const boardCardJoins = `
 // boardPageLimit reads one card more than a page, to know whether more follow.
 var boardPageLimit = fmt.Sprintf("LIMIT %d", BoardPageSize+1)
 
+// boardColumnPageLimit is the same for a column's page.
+var boardColumnPageLimit = fmt.Sprintf("LIMIT %d", BoardColumnPageSize+1)
+
 // Board reads a project's board for anyone who may see the project: its groups in position order with their task
 // counts (all, and those passing the filter), the first BoardPageSize matching cards of each group that the actor
 // has not collapsed, and what the filters offer. It runs the same eight queries for any number of tasks, with or
@@ -328,7 +336,7 @@ func boardFirstPages(filtered bool, cond string) string {
 
 // BoardColumn reads the next page of a board column for anyone who may see the project: the cards of the group
 // that pass the filter and come after the card after (a task id; "" for the first page), in position order, at
-// most BoardPageSize. The cursor is a card rather than a position so that moves above it since the column was
+// most BoardColumnPageSize. The cursor is a card rather than a position so that moves above it since the column was
 // read do not skip or repeat cards; a card no longer in the column is a validation error (the board changed:
 // reload it). A group of another project, or a project the actor cannot see, is not found.
 func (s *Store) BoardColumn(ctx context.Context, a Actor, projectID, groupID string, f BoardFilter, after string) (BoardCardPage, error) {
@@ -372,14 +380,14 @@ func (s *Store) BoardColumn(ctx context.Context, a Actor, projectID, groupID str
 	// Positions are unique within a group (tasks_group_position_key), so position alone orders and pages it.
 	cardCond, cardArgs, _ := boardFilterSQL(a, projectID, f, groupID, start)
 	rows, err := s.db.QueryContext(ctx, `SELECT `+boardCardColumns+` FROM tasks t`+boardCardJoins+`
-		WHERE t.group_id = $1 AND t.position > $2 AND `+cardCond+` ORDER BY t.position `+boardPageLimit, cardArgs...)
+		WHERE t.group_id = $1 AND t.position > $2 AND `+cardCond+` ORDER BY t.position `+boardColumnPageLimit, cardArgs...)
 	if err != nil {
 		return page, fmt.Errorf("board column: %w", err)
 	}
-	page.Cards = make([]BoardCard, 0, BoardPageSize+1)
-	shown := make([]string, 0, BoardPageSize+1)
+	page.Cards = make([]BoardCard, 0, BoardColumnPageSize+1)
+	shown := make([]string, 0, BoardColumnPageSize+1)
 	err = s.scanBoardCards(ctx, rows, func(c BoardCard) {
-		if len(page.Cards) == BoardPageSize {
+		if len(page.Cards) == BoardColumnPageSize {
 			page.HasMore = true
 			return
 		}

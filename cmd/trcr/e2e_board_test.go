@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"github.com/trcr/trcr/store"
 )
 
 // boardAPI calls /api/v1 with a Bearer token.
@@ -217,7 +218,8 @@ func TestBrowser_BoardShowMoreAppendsTheRestOfAColumn(t *testing.T) {
 	}
 	srv := e2eServerFor(t)
 	f := newE2EBoard(t, srv.BaseURL)
-	const pageSize, extra = 50, 8 // store.BoardPageSize; "To do" holds 2 + 8 + 50 = 60 tasks
+	const pageSize, extra = 50, 8                // store.BoardColumnPageSize; "To do" holds 2 + 8 + 50 = 60 tasks
+	firstPage := fmt.Sprint(store.BoardPageSize) // the board paints 18, "show more" loads the other 42
 	for i := range pageSize + extra {
 		f.api.call("POST", "/tasks", map[string]any{"project_id": f.projectID, "title": fmt.Sprintf("Bulk %02d", i)}, http.StatusCreated)
 	}
@@ -231,8 +233,8 @@ func TestBrowser_BoardShowMoreAppendsTheRestOfAColumn(t *testing.T) {
 	b.open(board, "board-show-more")
 	b.waitTrue("the board to be sortable", `!!window.Sortable && document.querySelector("#board.is-sortable") !== null`)
 	count := func(list string) string { return `String(document.querySelectorAll("#` + list + ` > .tcard").length)` }
-	if got := b.waitString("the first page", count("cards-"+todo)); got != "50" {
-		b.fatalf("%s cards shown, want a page of 50", got)
+	if got := b.waitString("the first page", count("cards-"+todo)); got != firstPage {
+		b.fatalf("%s cards shown, want a page of %s", got, firstPage)
 	}
 	if got := b.text(`#col-` + todo + ` [data-testid="board-column-count"]`); got != "60" {
 		b.fatalf("column count %q, want 60", got)
@@ -294,7 +296,7 @@ func TestBrowser_BoardShowMoreAppendsTheRestOfAColumn(t *testing.T) {
 
 	// A reload shows the first page again.
 	b.open(board, "board-show-more")
-	if got := b.waitString("the first page after a reload", count("cards-"+todo)); got != "50" {
+	if got := b.waitString("the first page after a reload", count("cards-"+todo)); got != firstPage {
 		b.fatalf("%s cards after a reload", got)
 	}
 

@@ -141,6 +141,19 @@
     });
   }
 
+  // ---- Opening a card -------------------------------------------------------------------------------------
+  // A card's link is a plain deep link (/tasks?task=ID: without JavaScript, in a new tab, with Enter); a plain
+  // click opens the task panel in place instead. One delegated handler rather than hx-* attributes on every card
+  // keeps ~190 bytes off each card (issue 15).
+  document.addEventListener("click", function (e) {
+    if (e.defaultPrevented || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+    var link = e.target instanceof Element && e.target.closest(".tcard__link");
+    var card = link && link.closest(".tcard[data-task-id]");
+    if (!card || !window.htmx || !window.trcrTaskPanel || !document.getElementById("task-panel")) return;
+    e.preventDefault();
+    window.trcrTaskPanel.open(card.getAttribute("data-task-id"), link);
+  });
+
   // ---- Keyboard moves: Alt+↑/↓ within a column, Alt+←/→ to the neighbouring column -----------------
   document.addEventListener("keydown", function (e) {
     if (!e.altKey || e.ctrlKey || e.metaKey || !sortable()) return;

@@ -322,7 +322,16 @@
     }
   }
 
-  window.trcrTaskPanel = { close: close, refresh: refreshPage };
+  // Opens a task's panel from source as a link with hx-get, hx-target="#task-panel" and hx-push-url would, for
+  // pages that wire one delegated click instead of those attributes on every card (issue 15): htmx honours the
+  // source's hx-push-url, and htmx:beforeRequest above remembers the source as the opener to focus again on close.
+  function open(id, source) {
+    var ref = encodeURIComponent(id);
+    source.setAttribute("hx-push-url", "/tasks?task=" + ref);
+    return window.htmx.ajax("GET", "/tasks/" + ref + "/panel", { source: source, target: "#" + ROOT_ID });
+  }
+
+  window.trcrTaskPanel = { close: close, refresh: refreshPage, open: open };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();
