@@ -5,11 +5,13 @@ package main
 // section does not list it.
 
 import (
+	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 func TestBrowser_CommentWithAFileShowsItsThumbnail(t *testing.T) {
@@ -45,4 +47,31 @@ func TestBrowser_CommentWithAFileShowsItsThumbnail(t *testing.T) {
 	}
 	b.waitTrue("not in the task's own files", `!document.querySelector('[data-testid="tp-attachment"]')`)
 	timer.done("post the comment")
+}
+
+// A chat message may be a file alone: with the text box empty, Enter sends the chip's file, and the message shows
+// its thumbnail.
+func TestBrowser_ChatMessageOfAFileAloneSentWithEnter(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("browser test: skipped with -short")
+	}
+	srv := e2eServerFor(t)
+	f := newE2EBoard(t, srv.BaseURL)
+	channel := f.api.call("POST", "/chat/channels", map[string]any{"name": "design"}, http.StatusCreated)["id"].(string)
+	b := newE2EBrowser(t, srv.BaseURL)
+	shot := filepath.Join(t.TempDir(), "mockup.png")
+	if err := os.WriteFile(shot, noisyPNG(t, 160, 100), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	b.boardLogin(f.email, f.password)
+	b.open("/chat/"+channel, "chat-input")
+	b.do("choose the mockup", chromedp.SetUploadFiles(chromedp.CSS("#chat-files"), []string{shot}))
+	b.waitTrue("the file waiting as a chip", `(() => { const c = document.querySelector('[data-testid="chat-composer"] [data-testid="composer-file"]');
+		return !!c && c.textContent.includes("mockup.png") && !!c.querySelector('input[name="attachment_ids"]').value; })()`)
+	b.do("send with Enter and no text", chromedp.Click(testid("chat-input")), chromedp.SendKeys(testid("chat-input"), kb.Enter))
+	b.waitTrue("the message with its thumbnail", `(() => { const i = document.querySelector('[data-testid="chat-message"] [data-testid="post-file-thumb"]');
+		return !!i && i.alt === "mockup.png" && i.complete && i.naturalWidth > 0; })()`)
+	b.waitTrue("the composer emptied", `!document.querySelector('[data-testid="chat-composer"] [data-testid="composer-file"]')`)
 }

@@ -399,7 +399,8 @@
       }
       if (e.key === "Enter" && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey && !e.isComposing) {
         e.preventDefault();
-        if (t.value.trim() !== "") t.form.requestSubmit();
+        // A message may be files alone (their chips carry attachment_ids).
+        if (t.value.trim() !== "" || t.form.querySelector("input[name=attachment_ids]")) t.form.requestSubmit();
         return;
       }
       if (e.key === "Escape" && !$("[data-chat-reply-bar]").hidden) { clearReply(); return; }
