@@ -367,6 +367,18 @@
     if (t instanceof Element && (t.id === "board" || t.closest("#board") || t.querySelector("#board"))) setup();
   });
 
+  // ---- Swapping the board out --------------------------------------------------------------------------
+  // htmx cleans up a swapped-out element by dispatching an event on it and on every element inside, one by one:
+  // for a board's cards that was half of a search's swap (issue 15). Cards carry no htmx attributes, so there is
+  // nothing to clean up in them: the old board (or column) drops them at once, before htmx walks what is left.
+  document.addEventListener("htmx:beforeCleanupElement", function (e) {
+    var t = e.target;
+    if (!(t instanceof Element) || !(t.id === "board" || t.matches(".board-col"))) return;
+    t.querySelectorAll(".board-col__cards, .board-col__added").forEach(function (list) {
+      list.replaceChildren();
+    });
+  });
+
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
   else setup();
 })();

@@ -40,8 +40,21 @@
   }
 
   // Another tab (or device) started or stopped the timer: the header timer and task buttons reload themselves.
-  function timerChanged() {
+  // This tab's own start or stop already swapped its answer in (and told the task buttons): reloading the top
+  // bar again on its event would only repeat it (issue 15).
+  function timerChanged(e) {
+    if (shownAlready(e.type, e.detail && e.detail.data)) return;
     if (window.htmx) window.htmx.trigger(document.body, "timer-refresh");
+  }
+  function shownAlready(type, entry) {
+    var t = document.getElementById("timer");
+    if (!t || t.classList.contains("htmx-request")) return false;
+    // The event can overtake the answer of the start or stop that caused it: that answer is on its way.
+    if (t.querySelector("form.htmx-request")) return true;
+    var state = t.getAttribute("data-state");
+    if (type === "trcr:timer.stopped") return state === "stopped";
+    var id = t.querySelector("[data-testid='timer-stop-form'] input[name=id]");
+    return state === "running" && !!entry && !!id && id.value === entry.id;
   }
   document.addEventListener("trcr:timer.started", timerChanged);
   document.addEventListener("trcr:timer.stopped", timerChanged);
