@@ -70,15 +70,7 @@ type ProjectsPageFilter struct {
 // ProjectsPage reads the project list for any member, in one query for its rows.
 func (s *Store) ProjectsPage(ctx context.Context, a Actor, f ProjectsPageFilter) (ProjectsPage, error) {
 	var v validator
-	q := newQuery("p.organization_id = $1", a.OrgID)
-	visibleProjectsCond(q, a, "p.id")
-	if f.Status != "" {
-		v.check(validProjectStatus(f.Status), "status", "status must be active or archived")
-		q.where("p.status = ?", f.Status)
-	}
-	if search := strings.TrimSpace(f.Search); search != "" {
-		q.where("p.name ILIKE ?", "%"+escapeLike(search)+"%")
-	}
+	q := visibleProjectsQuery(&v, a, "p.", f.Status, f.Search)
 	if f.Sort == "" {
 		f.Sort = ProjectSortName
 	}

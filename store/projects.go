@@ -80,15 +80,7 @@ type ProjectFilter struct {
 // Projects lists the projects the actor may see: all of them for owners and admins, else those it is a member of.
 func (s *Store) Projects(ctx context.Context, a Actor, f ProjectFilter) (List[Project], error) {
 	var v validator
-	q := newQuery("organization_id = $1", a.OrgID)
-	visibleProjectsCond(q, a, "id")
-	if f.Status != "" {
-		v.check(validProjectStatus(f.Status), "status", "status must be active or archived")
-		q.where("status = ?", f.Status)
-	}
-	if search := strings.TrimSpace(f.Search); search != "" {
-		q.where("name ILIKE ?", "%"+escapeLike(search)+"%")
-	}
+	q := visibleProjectsQuery(&v, a, "", f.Status, f.Search)
 	if err := v.err(); err != nil {
 		return List[Project]{}, err
 	}
@@ -581,4 +573,19 @@ func (s *Store) visibleProjects(ctx context.Context, a Actor) ([]Project, error)
 		return nil, fmt.Errorf("projects: %w", err)
 	}
 	return out, nil
+}
+
+// visibleProjectsQuery starts the query of a project list: the actor's organization, the projects it may see, and
+// the list's status and name filters (an unknown status is a field error in v). prefix qualifies the columns ("p.").
+func visibleProjectsQuery(v *validator, a Actor, prefix, status, search string) *query {
+	q := newQuery(prefix+"organization_id = $1", a.OrgID)
+	visibleProjectsCond(q, a, prefix+"id")
+	if status != "" {
+		v.check(validProjectStatus(status), "status", "status must be active or archived")
+		q.where(prefix+"status = ?", status)
+	}
+	if search = strings.TrimSpace(search); search != "" {
+		q.where(prefix+"name ILIKE ?", "%"+escapeLike(search)+"%")
+	}
+	return q
 }
