@@ -194,6 +194,11 @@ func (s *Store) CreateOrganization(ctx context.Context, userID, ip string, in Or
 
 // freeSlug returns base, or base-2, base-3 … whichever is not taken yet.
 func freeSlug(ctx context.Context, tx *sqlx.Tx, base string) (string, error) {
+	// Two organizations named alike at the same moment would otherwise both pick the same free slug, and the
+	// second would fail on the unique key: creations of one base slug take turns until their transaction ends.
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('organization-slug:' || $1))`, base); err != nil {
+		return "", err
+	}
 	taken := []string{}
 	if err := tx.SelectContext(ctx, &taken, `SELECT lower(slug) FROM organizations WHERE lower(slug) = $1 OR lower(slug) LIKE $1 || '-%'`, base); err != nil {
 		return "", err
