@@ -467,15 +467,13 @@
   });
 
   // A click on a bar opens its task panel. The chart carries no hx-* attribute (htmx would wire, and later clean
-  // up, every bar): the bar clicked gets its hx-push-url now, which htmx.ajax honours with the bar as the source.
+  // up, every bar): the task panel's script opens it with the bar as the source, as the board does for a card.
   document.addEventListener("click", function (e) {
     if (e.defaultPrevented || !(e.target instanceof Element)) return;
     var bar = e.target.closest(".gantt-bar[data-id]");
-    if (!bar || !window.htmx) return;
+    if (!bar || !window.htmx || !window.trcrTaskPanel) return;
     e.preventDefault();
-    var id = encodeURIComponent(bar.getAttribute("data-id"));
-    bar.setAttribute("hx-push-url", "/tasks?task=" + id);
-    window.htmx.ajax("GET", "/tasks/" + id + "/panel", { source: bar, target: "#task-panel" });
+    window.trcrTaskPanel.open(bar.getAttribute("data-id"), bar);
   });
 
   // A task's name in the label column opens the panel through its bar (a plain link without JavaScript).
