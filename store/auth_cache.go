@@ -18,10 +18,24 @@ const maxAuthCacheEntries = 50_000
 // so it only ever answers the same question for the same user: it cannot hand one user's or tenant's actor to
 // another. A zero TTL turns it off.
 type authCache struct {
-	ttl    time.Duration
-	mu     sync.Mutex
-	users  map[string]time.Time
-	actors map[actorKey]cachedActor
+	ttl      time.Duration
+	mu       sync.Mutex
+	users    map[string]time.Time
+	actors   map[actorKey]cachedActor
+	profiles map[string]cachedProfile
+	// tokens holds access tokens whose signature and claims were verified, until they expire. What a token says
+	// never changes, so no write forgets them; the key is the whole token, so only the same token finds its entry.
+	tokens map[string]verifiedToken
+}
+
+type cachedProfile struct {
+	user  User
+	until time.Time
+}
+
+type verifiedToken struct {
+	userID string
+	expiry time.Time
 }
 
 type actorKey struct{ userID, orgID string }
@@ -79,6 +93,58 @@ func (c *authCache) rememberActor(orgID string, a Actor, now time.Time) {
 	c.actors[actorKey{a.UserID, orgID}] = cachedActor{actor: a, until: now.Add(c.ttl)}
 }
 
+// profile is a user's own row as User reads it, for the TTL (GET /users/me, and every page's signed-in user).
+func (c *authCache) profile(userID string, now time.Time) (User, bool) {
+	if c.ttl <= 0 {
+		return User{}, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.profiles[userID]
+	if !ok || !now.Before(e.until) {
+		return User{}, false
+	}
+	return e.user, true
+}
+
+func (c *authCache) rememberProfile(u User, now time.Time) {
+	if c.ttl <= 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.profiles == nil || len(c.profiles) >= maxAuthCacheEntries {
+		c.profiles = map[string]cachedProfile{}
+	}
+	c.profiles[u.ID] = cachedProfile{user: u, until: now.Add(c.ttl)}
+}
+
+// token is the subject of an access token verified before, while the token has not expired.
+func (c *authCache) token(token string, now time.Time) (string, bool) {
+	if c.ttl <= 0 {
+		return "", false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.tokens[token]
+	if !ok || !now.Before(e.expiry) {
+		return "", false
+	}
+	return e.userID, true
+}
+
+func (c *authCache) rememberToken(token, userID string, expiry time.Time) {
+	if c.ttl <= 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.tokens == nil || len(c.tokens) >= maxAuthCacheEntries {
+		c.tokens = map[string]verifiedToken{}
+	}
+	c.tokens[token] = verifiedToken{userID: userID, expiry: expiry}
+}
+
 // forget drops everything: a write of this process may have changed a membership, a role or a user, and finding
 // out which would cost more than reading them again.
 func (c *authCache) forget() {
@@ -89,4 +155,5 @@ func (c *authCache) forget() {
 	defer c.mu.Unlock()
 	clear(c.users)
 	clear(c.actors)
+	clear(c.profiles)
 }

@@ -81,6 +81,10 @@ func (s *Store) Authenticate(ctx context.Context, accessToken string) (string, e
 
 // verifyAccessToken checks an access token's signature, issuer and expiry, and returns its subject.
 func (s *Store) verifyAccessToken(accessToken string) (string, error) {
+	now := s.now()
+	if userID, ok := s.auth.token(accessToken, now); ok {
+		return userID, nil
+	}
 	var claims jwt.RegisteredClaims
 	_, err := jwt.ParseWithClaims(accessToken, &claims, func(*jwt.Token) (any, error) {
 		return s.accessKey, nil
@@ -93,6 +97,8 @@ func (s *Store) verifyAccessToken(accessToken string) (string, error) {
 	if err != nil || !validID(claims.Subject) {
 		return "", ErrUnauthorized
 	}
+	// A token whose nbf is still ahead was refused above, so from now until its expiry it stays valid.
+	s.auth.rememberToken(accessToken, claims.Subject, claims.ExpiresAt.Time)
 	return claims.Subject, nil
 }
 

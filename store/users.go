@@ -62,15 +62,21 @@ func (s *Store) presentUser(ctx context.Context, u User) User {
 	return u
 }
 
-// User returns a user's own profile, with a prepared statement (one round trip): pages read it on every request.
+// User returns a user's own profile, with a prepared statement (one round trip), or as read within the
+// authentication cache's TTL (auth_cache.go): pages and GET /users/me read it on every request.
 func (s *Store) User(ctx context.Context, id string) (User, error) {
 	var u User
 	if !validID(id) {
 		return u, fmt.Errorf("user: %w", ErrNotFound)
 	}
+	now := s.now()
+	if cached, ok := s.auth.profile(id, now); ok {
+		return s.presentUser(ctx, cached), nil
+	}
 	if err := s.getPrepared(ctx, &u, `SELECT `+userColumns+` FROM users WHERE id = $1`, id); err != nil {
 		return u, notFoundIfNoRows(err, "user")
 	}
+	s.auth.rememberProfile(u, now)
 	return s.presentUser(ctx, u), nil
 }
 
@@ -447,6 +453,7 @@ func (s *Store) UpdateProfile(ctx context.Context, userID string, in ProfileInpu
 	err := s.db.GetContext(ctx, &u, `
 		UPDATE users SET name = coalesce($2, name), timezone = coalesce($3, timezone), updated_at = now()
 		WHERE id = $1 RETURNING `+userColumns, userID, in.Name, in.Timezone)
+	s.auth.forget() // not a withTx: the cached profile must not outlive the change in this process
 	if err != nil {
 		return u, notFoundIfNoRows(err, "user")
 	}

@@ -29,7 +29,8 @@ func main() {
 		slog.Error("config", "err", err)
 		os.Exit(1)
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	log, logs := newLogger(os.Stderr, cfg.LogLevel)
+	defer logs.Flush()
 	slog.SetDefault(log)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -48,7 +49,7 @@ func main() {
 		os.Exit(2)
 	}
 	if err != nil {
-		log.Error(os.Args[1]+" failed", "err", err)
+		log.Error(os.Args[1]+" failed", "err", err) // written at once: errors flush the log
 		os.Exit(1)
 	}
 }
