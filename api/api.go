@@ -149,6 +149,11 @@ func pagedJSON[T any](c echo.Context, l store.JSONList[T]) error {
 	return c.JSONBlob(http.StatusOK, body)
 }
 
+// objectJSON writes an object PostgreSQL wrote as JSON (store.JSONObject), as c.JSON would write it.
+func objectJSON[T any](c echo.Context, o store.JSONObject[T]) error {
+	return c.JSONBlob(http.StatusOK, append(o.Data, '\n'))
+}
+
 // dataBody is the envelope of lists that are never paginated.
 type dataBody[T any] struct {
 	Data []T `json:"data"`

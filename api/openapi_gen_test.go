@@ -228,6 +228,9 @@ func (g *gen) readHandler(fd *ast.FuncDecl, r *genRoute) error {
 				r.bodyKind = "raw"
 			case name == "paged" || name == "unpaged" || name == "pagedJSON":
 				r.responses = append(r.responses, g.listResponse(name, call.Args[1]))
+			case name == "objectJSON": // store.JSONObject[T]
+				elem := g.pkg.TypesInfo.TypeOf(call.Args[1]).(*types.Named).TypeArgs().At(0)
+				r.responses = append(r.responses, genResponse{status: 200, kind: "json", typ: g.typeString(elem)})
 			case isContextCall(g, call, "JSON"):
 				r.responses = append(r.responses, g.jsonResponse(call))
 			case isContextCall(g, call, "JSONBlob"):

@@ -80,11 +80,11 @@ func (a *API) createTask(c echo.Context) error {
 }
 
 func (a *API) getTask(c echo.Context) error {
-	t, err := a.store.Task(c.Request().Context(), actor(c), c.Param("id"))
+	t, err := a.store.TaskJSON(c.Request().Context(), actor(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, t)
+	return objectJSON(c, t)
 }
 
 func (a *API) updateTask(c echo.Context) error {

@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"reflect"
@@ -39,6 +40,45 @@ func TestTasksJSON_WritesWhatTasksEncodes(t *testing.T) {
 			f = &zoned
 		}
 		checkTasksJSON(t, f, zone)
+		checkTaskJSON(t, f, zone)
+	}
+}
+
+// checkTaskJSON: TaskJSON writes what encoding/json writes for Task, for every task, as the owner and as a member
+// (who gets ErrNotFound from both for the task of a project they are not on).
+func checkTaskJSON(t *testing.T, f *world, zone string) {
+	t.Helper()
+	all, err := f.s.Tasks(f.ctx, f.owner, store.TaskFilter{Page: store.Page{None: true}})
+	if err != nil || len(all.Items) != 6 {
+		t.Fatalf("tasks: %d, %v", len(all.Items), err)
+	}
+	hidden := 0
+	for _, task := range all.Items {
+		for _, who := range []store.Actor{f.owner, f.member} {
+			name := fmt.Sprintf("task %q as %s (zone %q)", task.Title, who.Role, zone)
+			want, werr := f.s.Task(f.ctx, who, task.ID)
+			got, gerr := f.s.TaskJSON(f.ctx, who, task.ID)
+			if werr != nil || gerr != nil {
+				if !errors.Is(werr, store.ErrNotFound) || !errors.Is(gerr, store.ErrNotFound) {
+					t.Fatalf("%s: Task %v, TaskJSON %v", name, werr, gerr)
+				}
+				hidden++
+				continue
+			}
+			encoded, err := json.Marshal(want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g, w := jsonTokens(t, got.Data), jsonTokens(t, encoded); !reflect.DeepEqual(g, w) {
+				t.Errorf("%s:\nPostgreSQL wrote %s\nencoding/json    %s", name, got.Data, encoded)
+			}
+		}
+	}
+	if hidden != 1 {
+		t.Errorf("%d answers were not found, want 1 (the member's for the task of another project)", hidden)
+	}
+	if _, err := f.s.TaskJSON(f.ctx, f.owner, "not-an-id"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a malformed id: %v, want ErrNotFound", err)
 	}
 }
 
