@@ -167,11 +167,14 @@ func (a *API) postChatMessage(c echo.Context) error {
 }
 
 func (a *API) editChatMessage(c echo.Context) error {
-	var in messageInput
+	// Only the text changes: a reply's target and a message's files stay as posted.
+	var in struct {
+		Content *string `json:"content"`
+	}
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	m, err := a.store.EditChatMessage(c.Request().Context(), actor(c), c.Param("id"), c.Param("mid"), in.content())
+	m, err := a.store.EditChatMessage(c.Request().Context(), actor(c), c.Param("id"), c.Param("mid"), messageInput{Content: in.Content}.content())
 	if err != nil {
 		return err
 	}

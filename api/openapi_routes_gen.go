@@ -569,7 +569,7 @@ var mountedRoutes = []mountedRoute{
 	{method: "PUT", path: "/chat/channels/:id/messages/:mid", handler: "editChatMessage", file: "chat.go",
 		middleware: []string{"requireOrg"},
 		bodyKind:   "json",
-		body:       reflect.TypeFor[messageInput](),
+		body:       reflect.TypeFor[editChatMessageRequest](),
 		responses:  []mountedResponse{{status: 200, kind: "json", typ: reflect.TypeFor[store.ChatMessage]()}}},
 	{method: "DELETE", path: "/chat/channels/:id/messages/:mid", handler: "deleteChatMessage", file: "chat.go",
 		middleware: []string{"requireOrg"},
@@ -848,6 +848,10 @@ type updateNotificationPreferenceRequest struct {
 
 type markChatReadRequest struct {
 	MessageID string `json:"message_id"`
+}
+
+type editChatMessageRequest struct {
+	Content *string `json:"content"`
 }
 
 type addChatReactionRequest struct {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trcr/trcr/store"
 	"github.com/trcr/trcr/store/pgembed"
 )
 
@@ -64,6 +65,9 @@ func TestServe_DatabaseOutageAnswers503AndRecovers(t *testing.T) {
 	if err := cluster.Stop(); err != nil {
 		t.Fatal(err)
 	}
+	// What the server read about who a request is (and the user's own profile) it trusts for the auth cache's TTL
+	// (docs/PERFORMANCE.md), so GET /users/me may still answer from memory for that long; after it, the outage shows.
+	time.Sleep(store.DefaultAuthCacheTTL + 200*time.Millisecond)
 	checkUnavailable(t, "GET /api/v1/users/me", c.get("/api/v1/users/me"), true)
 	checkUnavailable(t, "POST /api/v1/auth/login", c.postJSON("/api/v1/auth/login", map[string]string{"email": "outage@example.com", "password": "secret123!"}), true)
 	page := c.get("/onboarding")
