@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -26,16 +25,11 @@ import (
 // retried with exponential backoff (eventRetryDelay) for webhookRetryFor; then it fails, its webhook is turned off,
 // and the organization's owners and admins get an email.
 
-// Delivery policy of webhooks.
+// Delivery policy of webhooks (the lanes that send them: webhook_lanes.go).
 const (
-	webhookBatch    = 500
-	webhookSenders  = 16
 	webhookRetryFor = 24 * time.Hour
-	// webhookGroupBudget bounds the time one webhook's deliveries of a batch may take; the rest wait for the next
-	// batch, so a receiver that answers slowly holds up the others for a bounded time only.
-	webhookGroupBudget = 20 * time.Second
-	// webhookLease outlasts a batch (the group budget plus one request), so a delivery is claimed again only when
-	// its sender died.
+	// webhookLease outlasts a delivery's wait in its lane (webhookLaneBudget) plus one request and its record, so a
+	// delivery is claimed again only when its sender died.
 	webhookLease = 2 * time.Minute
 	// maxWebhookLog is how many deliveries a page of the log holds at most.
 	maxWebhookLog = 100
@@ -151,6 +145,14 @@ type dueDelivery struct {
 	QueuedAt   time.Time `db:"queued_at"`
 	URL        string    `db:"url"`
 	Secret     string    `db:"secret"`
+	// WasDue is when it was due before the claim: a delivery put back without an attempt is due then again, so
+	// it keeps its place before the webhook's later deliveries.
+	WasDue time.Time `db:"was_due"`
+	// Redelivery is a delivery a person asked for again.
+	Redelivery bool `db:"redelivery"`
+	// claimedAt and body are filled by the loop: when the claim returned, and the request's body.
+	claimedAt time.Time
+	body      []byte
 }
 
 // deliveryOutcome is what the record of a batch writes for one delivery.
@@ -170,67 +172,15 @@ type deliveryOutcome struct {
 	orgID     string
 }
 
-// processWebhookDeliveries sends the due deliveries, batch after batch, and returns how many it handled. Its
-// statements overlap the sending: the next batch is claimed while one is sent, and a batch's outcomes are recorded
-// while the next is sent. Batches are still sent one after the other, so each webhook's deliveries go out in the
-// order they were queued.
-func (s *Store) processWebhookDeliveries(ctx context.Context) (int, error) {
-	total := 0
-	due, err := s.claimWebhookDeliveries(ctx)
-	var recording chan error
-	waitRecord := func() error {
-		if recording == nil {
-			return nil
-		}
-		defer func() { recording = nil }()
-		return <-recording
-	}
-	held := map[string]time.Time{}
-	for err == nil && len(due) > 0 {
-		var next chan claimedDeliveries
-		if len(due) == webhookBatch && ctx.Err() == nil {
-			next = make(chan claimedDeliveries, 1)
-			go func() {
-				d, err := s.claimWebhookDeliveries(ctx)
-				next <- claimedDeliveries{d, err}
-			}()
-		}
-		began := time.Now()
-		var outcomes []deliveryOutcome
-		outcomes, held = s.sendWebhookBatch(ctx, due, held)
-		s.log.Debug("webhook batch sent", "deliveries", len(due), "took", time.Since(began))
-		total += len(due)
-		if err = waitRecord(); err != nil {
-			break
-		}
-		recording = make(chan error, 1)
-		go func() { recording <- s.recordWebhookOutcomes(ctx, outcomes) }()
-		if next == nil {
-			break
-		}
-		c := <-next
-		due, err = c.due, c.err
-	}
-	if rerr := waitRecord(); err == nil {
-		err = rerr
-	}
-	return total, err
-}
-
-// claimedDeliveries is what a claim returned.
-type claimedDeliveries struct {
-	due []dueDelivery
-	err error
-}
-
-// claimWebhookDeliveries leases a batch of due deliveries, each webhook's in the order they were queued.
-func (s *Store) claimWebhookDeliveries(ctx context.Context) ([]dueDelivery, error) {
+// claimWebhookDeliveries leases a batch of due deliveries, each webhook's in the order they were queued, leaving
+// out those of the webhooks in skip (whose lanes have enough to send).
+func (s *Store) claimWebhookDeliveries(ctx context.Context, skip []string) ([]dueDelivery, error) {
 	began := time.Now()
 	var due []dueDelivery
 	err := s.db.SelectContext(ctx, &due, `
 		WITH due AS (
-			SELECT d.id FROM webhook_deliveries d
-			WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+			SELECT d.id, d.next_attempt_at AS was_due FROM webhook_deliveries d
+			WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND d.webhook_id <> ALL($3::uuid[])
 				AND EXISTS (SELECT 1 FROM webhooks w WHERE w.id = d.webhook_id AND w.active)
 			ORDER BY d.next_attempt_at, d.id LIMIT $1 FOR UPDATE OF d SKIP LOCKED
 		)
@@ -239,7 +189,8 @@ func (s *Store) claimWebhookDeliveries(ctx context.Context) ([]dueDelivery, erro
 		WHERE d.id = due.id AND w.id = d.webhook_id AND e.id = d.event_id
 		RETURNING d.id AS delivery_id, d.webhook_id, d.attempts, d.created_at AS queued_at, w.url, w.secret,
 			e.id, e.xid::text::bigint AS xid, e.organization_id, e.type, e.actor_id, e.entity_type, e.entity_id,
-			e.audience, e.audience_id, e.data, e.changes, e.created_at`, webhookBatch, webhookLease.Seconds())
+			e.audience, e.audience_id, e.data, e.changes, e.created_at, due.was_due,
+			d.redelivery_of IS NOT NULL AS redelivery`, webhookBatch, webhookLease.Seconds(), pq.Array(skip))
 	if err != nil {
 		return nil, fmt.Errorf("claim webhook deliveries: %w", err)
 	}
@@ -247,83 +198,6 @@ func (s *Store) claimWebhookDeliveries(ctx context.Context) ([]dueDelivery, erro
 	// RETURNING comes in no particular order.
 	slices.SortFunc(due, func(a, b dueDelivery) int { return cmp.Compare(a.DeliveryID, b.DeliveryID) })
 	return due, nil
-}
-
-// sendWebhookBatch sends a batch, each webhook's deliveries in order and up to webhookSenders webhooks side by
-// side. held are the webhooks whose deliveries were put back in the batch before, and until when: this batch was
-// claimed while that one was sent, so a webhook's deliveries in it are put back too, behind the failed one, until
-// its retry is due. It returns the outcomes and the webhooks it put deliveries back of.
-func (s *Store) sendWebhookBatch(ctx context.Context, due []dueDelivery, held map[string]time.Time) ([]deliveryOutcome, map[string]time.Time) {
-	outcomes := make([]deliveryOutcome, len(due))
-	groups, order := map[string][]int{}, []string{}
-	for i, d := range due {
-		if _, ok := groups[d.WebhookID]; !ok {
-			order = append(order, d.WebhookID)
-		}
-		groups[d.WebhookID] = append(groups[d.WebhookID], i)
-	}
-	holds := make([]time.Time, len(order))
-	sem := make(chan struct{}, webhookSenders)
-	var wg sync.WaitGroup
-	for g, id := range order {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			var hold time.Time
-			if h := held[id]; h.After(s.now()) {
-				hold = h
-			}
-			holds[g] = s.sendWebhookGroup(ctx, due, groups[id], outcomes, hold)
-		}()
-	}
-	wg.Wait()
-	putBack := map[string]time.Time{}
-	for g, id := range order {
-		if !holds[g].IsZero() {
-			putBack[id] = holds[g]
-		}
-	}
-	return outcomes, putBack
-}
-
-// sendWebhookGroup sends one webhook's deliveries of a batch in order. After a failure, or when the group's time
-// is up, the rest are put back without an attempt, due when the failed one is, so that they stay behind it; with
-// holdUntil set, all are. It returns when the deliveries it put back are due, or zero when it put none back.
-func (s *Store) sendWebhookGroup(ctx context.Context, due []dueDelivery, idx []int, outcomes []deliveryOutcome, holdUntil time.Time) time.Time {
-	began := time.Now()
-	for _, i := range idx {
-		d := due[i]
-		if !holdUntil.IsZero() || ctx.Err() != nil || time.Since(began) > webhookGroupBudget {
-			if holdUntil.IsZero() {
-				holdUntil = s.now()
-			}
-			outcomes[i] = deliveryOutcome{ID: d.DeliveryID, Claimed: d.Attempts, Status: vocab.WebhookPending,
-				Attempts: d.Attempts - 1, NextAt: holdUntil}
-			continue
-		}
-		body, err := json.Marshal(d.Event.Wire())
-		if err != nil {
-			body = []byte("{}")
-		}
-		now := s.now()
-		at := s.sendWebhook(ctx, webhookRequest{URL: d.URL, Secret: d.Secret, EventType: d.Type,
-			DeliveryID: strconv.FormatInt(d.DeliveryID, 10), Body: body, Timestamp: now.Unix()})
-		o := deliveryOutcome{ID: d.DeliveryID, Claimed: d.Attempts, Status: vocab.WebhookDelivered, Attempts: d.Attempts,
-			NextAt: now, Attempted: true, At: now, Headers: flatHeaders(at.Header), Code: at.ResponseCode,
-			Duration: at.DurationMS, Error: at.Error, orgID: d.OrgID}
-		if !at.Delivered {
-			o.Status = vocab.WebhookPending
-			o.NextAt = s.now().Add(eventRetryDelay(d.Attempts))
-			if s.now().Sub(d.QueuedAt) >= webhookRetryFor {
-				o.Status, o.giveUp = vocab.WebhookFailed, true
-			}
-			holdUntil = o.NextAt
-		}
-		outcomes[i] = o
-	}
-	return holdUntil
 }
 
 // flatHeaders are the headers of a request as the log shows them, named as DECISIONS.md spells them.
@@ -339,7 +213,8 @@ func flatHeaders(h http.Header) map[string]string {
 }
 
 // recordWebhookOutcomes writes a batch's outcomes with one statement, then turns off the webhooks whose delivery
-// was given up.
+// was given up. An outcome is kept only if nobody claimed the delivery since, and one put back without an attempt
+// only if the delivery is still pending (its webhook was not turned off meanwhile).
 func (s *Store) recordWebhookOutcomes(ctx context.Context, outcomes []deliveryOutcome) error {
 	raw, err := json.Marshal(outcomes)
 	if err != nil {
@@ -358,7 +233,7 @@ func (s *Store) recordWebhookOutcomes(ctx context.Context, outcomes []deliveryOu
 			error = CASE WHEN o.attempted THEN o.error ELSE d.error END
 		FROM jsonb_to_recordset($1) AS o(id bigint, claimed int, status text, attempts int, next_attempt_at timestamptz,
 			attempted boolean, last_attempt_at timestamptz, request_headers jsonb, response_code int, duration_ms int, error text)
-		WHERE d.id = o.id AND d.attempts = o.claimed`, raw)
+		WHERE d.id = o.id AND d.attempts = o.claimed AND (o.attempted OR d.status = 'pending')`, raw)
 	if err != nil {
 		return fmt.Errorf("record webhook deliveries: %w", err)
 	}

@@ -7,11 +7,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -174,4 +177,52 @@ func receivedNumbers(t *testing.T, r *receiver) []int {
 		out = append(out, ev.Data.N)
 	}
 	return out
+}
+
+// A receiver that answers slowly holds up only its own webhook's deliveries: another webhook's keep arriving while
+// the slow one is still waiting for its first answer, across more than one claim of deliveries, and each webhook
+// still gets its events in order.
+func TestWebhooks_SlowReceiverDoesNotDelayAnotherWebhook(t *testing.T) {
+	t.Parallel()
+	w, s, _ := countedWebhookWorld(t)
+	release := make(chan struct{})
+	slow := &receiver{}
+	slow.Server = httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		<-release
+		body, _ := io.ReadAll(r.Body)
+		slow.mu.Lock()
+		slow.got = append(slow.got, received{header: r.Header.Clone(), body: body})
+		slow.mu.Unlock()
+	}))
+	t.Cleanup(slow.Close)
+	fast := newReceiver(t)
+	for _, u := range []string{slow.URL, fast.URL} {
+		if _, err := s.CreateWebhook(w.ctx, w.admin, store.WebhookInput{URL: &u, Events: []string{"task.created"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const events = 300 // 600 deliveries: more than one claim
+	recordEvents(t, w, s, w.owner, 0, events)
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.ProcessEventJobs(context.Background())
+		done <- err
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for len(fast.requests()) < events && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	arrived := len(fast.requests())
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if arrived != events {
+		t.Errorf("%d of the fast webhook's %d deliveries arrived while the slow one waited for its first answer", arrived, events)
+	}
+	for name, r := range map[string]*receiver{"slow": slow, "fast": fast} {
+		if got := receivedNumbers(t, r); len(got) != events || !slices.IsSorted(got) {
+			t.Errorf("the %s webhook got %d events, in order: %v", name, len(got), slices.IsSorted(got))
+		}
+	}
 }
