@@ -295,8 +295,10 @@ func (s *Store) deliver(ctx context.Context, d dueDelivery, sem chan struct{}) d
 		o.NextAt = s.now().Add(eventRetryDelay(d.Attempts))
 		if s.now().Sub(d.QueuedAt) >= webhookRetryFor {
 			o.Status, o.giveUp = vocab.WebhookFailed, true
-		} else if !asked {
-			// The webhook's later deliveries wait behind this one, in this process, until it is due again.
+		}
+		if !asked {
+			// The webhook's later deliveries wait behind this one, in this process, until it is due again (or, given
+			// up, until the webhook is turned off and they are given up with it).
 			s.webhookHolds.hold(d.WebhookID, d.DeliveryID, o.NextAt)
 		}
 	}

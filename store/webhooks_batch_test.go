@@ -226,3 +226,33 @@ func TestWebhooks_SlowReceiverDoesNotDelayAnotherWebhook(t *testing.T) {
 		}
 	}
 }
+
+// Events that happen after a delivery failed wait behind it too, though a later run of the loop claims them: the
+// webhook gets nothing until the failed delivery is retried, then everything in order.
+func TestWebhooks_LaterEventsWaitBehindAFailedDeliveryInLaterRuns(t *testing.T) {
+	t.Parallel()
+	w, s, _ := countedWebhookWorld(t)
+	rcv := newReceiver(t, 500, 200)
+	u := rcv.URL
+	if _, err := s.CreateWebhook(w.ctx, w.admin, store.WebhookInput{URL: &u, Events: []string{"task.created"}}); err != nil {
+		t.Fatal(err)
+	}
+	recordEvents(t, w, s, w.owner, 0, 3)
+	if _, err := s.ProcessEventJobs(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	recordEvents(t, w, s, w.owner, 3, 6)
+	if _, err := s.ProcessEventJobs(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(rcv.requests()); n != 1 {
+		t.Fatalf("%d requests while the first delivery waits for its retry, want 1", n)
+	}
+	w.db.MustExec(`UPDATE webhook_deliveries SET next_attempt_at = now() WHERE status = 'pending'`) // the backoff has passed
+	if _, err := s.ProcessEventJobs(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := receivedNumbers(t, rcv); !slices.Equal(got, []int{0, 0, 1, 2, 3, 4, 5}) {
+		t.Fatalf("events arrived as %v, want the failed one, then all in order", got)
+	}
+}
