@@ -28,9 +28,6 @@ import (
 // Delivery policy of webhooks (the lanes that send them: webhook_lanes.go).
 const (
 	webhookRetryFor = 24 * time.Hour
-	// webhookLease outlasts a delivery's wait in its lane (webhookLaneBudget) plus one request and its record, so a
-	// delivery is claimed again only when its sender died.
-	webhookLease = 2 * time.Minute
 	// maxWebhookLog is how many deliveries a page of the log holds at most.
 	maxWebhookLog = 100
 )
@@ -145,12 +142,12 @@ type dueDelivery struct {
 	QueuedAt   time.Time `db:"queued_at"`
 	URL        string    `db:"url"`
 	Secret     string    `db:"secret"`
-	// WasDue is when it was due before the claim: a delivery put back without an attempt is due then again, so
-	// it keeps its place before the webhook's later deliveries.
+	// WasDue is when it was due: with its id, its place in the due index.
 	WasDue time.Time `db:"was_due"`
 	// Redelivery is a delivery a person asked for again.
 	Redelivery bool `db:"redelivery"`
-	// claimedAt and body are filled by the loop: when the claim returned, and the request's body.
+	// claim, claimedAt and body are filled by the loop: the claim that locked it, when, and the request's body.
+	claim     *webhookClaim
 	claimedAt time.Time
 	body      []byte
 }
@@ -158,7 +155,6 @@ type dueDelivery struct {
 // deliveryOutcome is what the record of a batch writes for one delivery.
 type deliveryOutcome struct {
 	ID        int64     `json:"id"`
-	Claimed   int       `json:"claimed"` // its attempts when claimed: an outcome is kept only if nobody claimed it since
 	Status    string    `json:"status"`
 	Attempts  int       `json:"attempts"`
 	NextAt    time.Time `json:"next_attempt_at"`
@@ -172,32 +168,59 @@ type deliveryOutcome struct {
 	orgID     string
 }
 
-// claimWebhookDeliveries leases a batch of due deliveries, each webhook's in the order they were queued, leaving
-// out those of the webhooks in skip (whose lanes have enough to send).
-func (s *Store) claimWebhookDeliveries(ctx context.Context, skip []string) ([]dueDelivery, error) {
+// claimWebhookDeliveries locks a batch of due deliveries in a new transaction, each webhook's in the order they
+// were queued, leaving out those of the webhooks in skip (whose lanes have enough to send). The rows stay locked
+// until the transaction that records their outcomes commits: other claims (of any process) skip them, and no row
+// version is written to claim them; if this process dies, the transaction ends and they are due again as they were.
+//
+// after is where the scan starts in the order of the due index (next_attempt_at, id): past the rows of the claims
+// before, which are still locked (SKIP LOCKED would otherwise look at each of them again); zero for the start.
+func (s *Store) claimWebhookDeliveries(ctx context.Context, skip []string, after claimCursor) (*sqlx.Tx, []dueDelivery, error) {
 	began := time.Now()
+	// The transaction outlives ctx: the outcomes of what was sent are recorded after a stop too.
+	tx, err := s.db.BeginTxx(context.WithoutCancel(ctx), nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("claim webhook deliveries: %w", err)
+	}
 	var due []dueDelivery
-	err := s.db.SelectContext(ctx, &due, `
+	err = tx.SelectContext(ctx, &due, `
 		WITH due AS (
-			SELECT d.id, d.next_attempt_at AS was_due FROM webhook_deliveries d
-			WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND d.webhook_id <> ALL($3::uuid[])
+			SELECT d.id, d.webhook_id, d.event_id, d.attempts, d.created_at, d.redelivery_of, d.next_attempt_at
+			FROM webhook_deliveries d
+			WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND (d.next_attempt_at, d.id) > ($3, $4)
+				AND d.webhook_id <> ALL($2::uuid[])
 				AND EXISTS (SELECT 1 FROM webhooks w WHERE w.id = d.webhook_id AND w.active)
 			ORDER BY d.next_attempt_at, d.id LIMIT $1 FOR UPDATE OF d SKIP LOCKED
 		)
-		UPDATE webhook_deliveries d SET attempts = d.attempts + 1, next_attempt_at = now() + $2 * interval '1 second'
-		FROM due, webhooks w, events e
-		WHERE d.id = due.id AND w.id = d.webhook_id AND e.id = d.event_id
-		RETURNING d.id AS delivery_id, d.webhook_id, d.attempts, d.created_at AS queued_at, w.url, w.secret,
+		SELECT d.id AS delivery_id, d.webhook_id, d.attempts + 1 AS attempts, d.created_at AS queued_at, w.url, w.secret,
 			e.id, e.xid::text::bigint AS xid, e.organization_id, e.type, e.actor_id, e.entity_type, e.entity_id,
-			e.audience, e.audience_id, e.data, e.changes, e.created_at, due.was_due,
-			d.redelivery_of IS NOT NULL AS redelivery`, webhookBatch, webhookLease.Seconds(), pq.Array(skip))
+			e.audience, e.audience_id, e.data, e.changes, e.created_at, d.redelivery_of IS NOT NULL AS redelivery,
+			d.next_attempt_at AS was_due
+		FROM due d JOIN webhooks w ON w.id = d.webhook_id JOIN events e ON e.id = d.event_id`,
+		webhookBatch, pq.Array(skip), after.at, after.id)
 	if err != nil {
-		return nil, fmt.Errorf("claim webhook deliveries: %w", err)
+		_ = tx.Rollback()
+		return nil, nil, fmt.Errorf("claim webhook deliveries: %w", err)
 	}
 	s.log.Debug("webhook batch claimed", "deliveries", len(due), "took", time.Since(began))
-	// RETURNING comes in no particular order.
 	slices.SortFunc(due, func(a, b dueDelivery) int { return cmp.Compare(a.DeliveryID, b.DeliveryID) })
-	return due, nil
+	return tx, due, nil
+}
+
+// claimCursor is a place in the order of the due index.
+type claimCursor struct {
+	at time.Time
+	id int64
+}
+
+// past is the cursor after the last of the deliveries in the due index's order.
+func (c claimCursor) past(due []dueDelivery) claimCursor {
+	for _, d := range due {
+		if d.WasDue.After(c.at) || (d.WasDue.Equal(c.at) && d.DeliveryID > c.id) {
+			c = claimCursor{at: d.WasDue, id: d.DeliveryID}
+		}
+	}
+	return c
 }
 
 // flatHeaders are the headers of a request as the log shows them, named as DECISIONS.md spells them.
@@ -212,10 +235,11 @@ func flatHeaders(h http.Header) map[string]string {
 	return out
 }
 
-// recordWebhookOutcomes writes a batch's outcomes with one statement, then turns off the webhooks whose delivery
-// was given up. An outcome is kept only if nobody claimed the delivery since, and one put back without an attempt
-// only if the delivery is still pending (its webhook was not turned off meanwhile).
-func (s *Store) recordWebhookOutcomes(ctx context.Context, outcomes []deliveryOutcome) error {
+// recordWebhookOutcomes writes the outcomes of a claim with one statement in its transaction and commits it, then
+// turns off the webhooks whose delivery was given up. A delivery put back unsent without an outcome stays as it
+// was, due again once the transaction ends.
+func (s *Store) recordWebhookOutcomes(ctx context.Context, tx *sqlx.Tx, outcomes []deliveryOutcome) error {
+	defer func() { _ = tx.Rollback() }()
 	raw, err := json.Marshal(outcomes)
 	if err != nil {
 		return err
@@ -224,17 +248,22 @@ func (s *Store) recordWebhookOutcomes(ctx context.Context, outcomes []deliveryOu
 	defer cancel()
 	began := time.Now()
 	defer func() { s.log.Debug("webhook batch recorded", "deliveries", len(outcomes), "took", time.Since(began)) }()
-	_, err = s.db.ExecContext(recordCtx, `
-		UPDATE webhook_deliveries d SET status = o.status, attempts = o.attempts, next_attempt_at = o.next_attempt_at,
-			last_attempt_at = CASE WHEN o.attempted THEN o.last_attempt_at ELSE d.last_attempt_at END,
-			request_headers = CASE WHEN o.attempted THEN o.request_headers ELSE d.request_headers END,
-			response_code = CASE WHEN o.attempted THEN o.response_code ELSE d.response_code END,
-			duration_ms = CASE WHEN o.attempted THEN o.duration_ms ELSE d.duration_ms END,
-			error = CASE WHEN o.attempted THEN o.error ELSE d.error END
-		FROM jsonb_to_recordset($1) AS o(id bigint, claimed int, status text, attempts int, next_attempt_at timestamptz,
-			attempted boolean, last_attempt_at timestamptz, request_headers jsonb, response_code int, duration_ms int, error text)
-		WHERE d.id = o.id AND d.attempts = o.claimed AND (o.attempted OR d.status = 'pending')`, raw)
-	if err != nil {
+	if len(outcomes) > 0 {
+		_, err = tx.ExecContext(recordCtx, `
+			UPDATE webhook_deliveries d SET status = o.status, attempts = o.attempts, next_attempt_at = o.next_attempt_at,
+				last_attempt_at = CASE WHEN o.attempted THEN o.last_attempt_at ELSE d.last_attempt_at END,
+				request_headers = CASE WHEN o.attempted THEN o.request_headers ELSE d.request_headers END,
+				response_code = CASE WHEN o.attempted THEN o.response_code ELSE d.response_code END,
+				duration_ms = CASE WHEN o.attempted THEN o.duration_ms ELSE d.duration_ms END,
+				error = CASE WHEN o.attempted THEN o.error ELSE d.error END
+			FROM jsonb_to_recordset($1) AS o(id bigint, status text, attempts int, next_attempt_at timestamptz,
+				attempted boolean, last_attempt_at timestamptz, request_headers jsonb, response_code int, duration_ms int, error text)
+			WHERE d.id = o.id`, raw)
+		if err != nil {
+			return fmt.Errorf("record webhook deliveries: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("record webhook deliveries: %w", err)
 	}
 	done := map[int64]bool{}

@@ -8,15 +8,18 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/trcr/trcr/store/vocab"
 )
 
-// The delivery loop of the organization's webhooks. It claims batches of due deliveries (webhook_deliveries.go)
-// and hands each to its webhook's lane: a goroutine that sends that webhook's deliveries one after another, each
-// only after the one before it was answered, so a webhook gets its events in the order they were queued. Lanes do
-// not wait for each other: a receiver that answers slowly holds up its own deliveries only, and the claims go on
-// for the other webhooks (a lane with webhookLaneDepth deliveries to send is left out of them until it drains).
-// The outcomes of all lanes are recorded together, one statement for up to webhookRecordBatch of them.
+// The delivery loop of the organization's webhooks. It claims batches of due deliveries (webhook_deliveries.go:
+// each claim locks its rows in a transaction) and hands each delivery to its webhook's lane: a goroutine that sends
+// that webhook's deliveries one after another, each only after the one before it was answered, so a webhook gets
+// its events in the order they were queued. Lanes do not wait for each other: a receiver that answers slowly holds
+// up its own deliveries only, and the claims go on for the other webhooks (a lane with webhookLaneDepth deliveries
+// to send is left out of them until it drains). When every delivery of a claim has its outcome, they are recorded
+// with one statement in the claim's transaction, which commits.
 
 // Pace of the delivery loop.
 const (
@@ -27,19 +30,17 @@ const (
 	// webhookQueued is how many deliveries the lanes together may have waiting before the loop stops claiming
 	// until they have sent some: enough to keep them busy while the next claim runs.
 	webhookQueued = 2 * webhookBatch
-	// webhookUnrecorded bounds the deliveries claimed whose outcomes are not recorded yet.
-	webhookUnrecorded = 8 * webhookBatch
-	// webhookRecordBatch and webhookRecordEvery: outcomes are recorded when this many are waiting, or when the
-	// oldest has waited this long.
-	webhookRecordBatch = 2 * webhookBatch
-	webhookRecordEvery = 250 * time.Millisecond
+	// webhookOpenClaims bounds the claims whose transactions are open (each holds a connection of the pool) until
+	// their deliveries are sent and recorded.
+	webhookOpenClaims = 4
 	// webhookPoll is how often the loop claims again while some lanes are still sending and the last claim found
 	// less than a batch.
 	webhookPoll = 50 * time.Millisecond
 	// webhookSenders bounds the requests in flight at once in a process (one per lane at most).
 	webhookSenders = 64
 	// webhookLaneBudget bounds how long a claimed delivery may wait in its lane; after it, the delivery and the
-	// lane's next ones are put back unsent, so that a lease never runs out before its delivery is sent.
+	// lane's next ones are put back unsent, so that a slow receiver keeps its claim's transaction open for a
+	// bounded time only.
 	webhookLaneBudget = 20 * time.Second
 	// webhookPutBackHold is how long a webhook whose deliveries were put back after webhookLaneBudget gets
 	// nothing sent, so that its later deliveries claimed meanwhile do not overtake them.
@@ -50,36 +51,43 @@ const (
 // less than a batch and every lane has sent what it was given (or when ctx ends, after putting back what was not
 // sent), with every outcome recorded.
 func (s *Store) processWebhookDeliveries(ctx context.Context) (int, error) {
-	rec := s.startWebhookRecorder(ctx)
-	loop := &webhookLoop{s: s, ctx: ctx, rec: rec, lanes: map[string]*webhookLane{}, sem: make(chan struct{}, webhookSenders),
-		drained: make(chan struct{}, 1)}
+	loop := &webhookLoop{s: s, ctx: ctx, lanes: map[string]*webhookLane{}, sem: make(chan struct{}, webhookSenders),
+		open: make(chan struct{}, webhookOpenClaims), drained: make(chan struct{}, 1)}
 	total, err := loop.run()
 	for _, l := range loop.lanes {
 		l.close()
 	}
 	loop.wg.Wait()
-	if rerr := rec.close(); err == nil {
+	loop.recording.Wait()
+	if rerr := loop.recordErr(); err == nil {
 		err = rerr
 	}
 	return total, err
 }
 
-// webhookLoop is one run of the delivery loop: its lanes, and the recorder of their outcomes.
+// webhookLoop is one run of the delivery loop: its lanes, and its claims being sent.
 type webhookLoop struct {
-	s       *Store
-	ctx     context.Context
-	rec     *webhookRecorder
-	lanes   map[string]*webhookLane
-	sem     chan struct{}
-	drained chan struct{} // a lane sent everything it was given
-	wg      sync.WaitGroup
+	s         *Store
+	ctx       context.Context
+	lanes     map[string]*webhookLane
+	sem       chan struct{}
+	open      chan struct{} // a slot per claim whose transaction is open
+	drained   chan struct{} // a lane sent everything it was given
+	rescan    atomic.Bool   // a delivery was put back as it was, behind where the claims have got to
+	wg        sync.WaitGroup
+	recording sync.WaitGroup
+	mu        sync.Mutex
+	err       error // of the first record that failed
 }
 
 // run claims and dispatches until there is nothing more to claim and the lanes are idle, or ctx ends.
 func (l *webhookLoop) run() (int, error) {
 	total := 0
+	// While full claims follow one another, each starts past the last; after a short one, or one that left
+	// webhooks out, the next starts at the beginning again.
+	var after claimCursor
 	for l.ctx.Err() == nil {
-		if err := l.rec.waitBelow(l.ctx, webhookUnrecorded); err != nil {
+		if err := l.recordErr(); err != nil {
 			return total, err
 		}
 		waiting, skip := l.waiting()
@@ -87,12 +95,26 @@ func (l *webhookLoop) run() (int, error) {
 			l.pause(5 * time.Millisecond)
 			continue
 		}
-		due, err := l.s.claimWebhookDeliveries(l.ctx, skip)
+		select {
+		case l.open <- struct{}{}:
+		case <-l.ctx.Done():
+			return total, nil
+		}
+		if len(skip) > 0 || l.rescan.Swap(false) {
+			after = claimCursor{}
+		}
+		tx, due, err := l.s.claimWebhookDeliveries(l.ctx, skip, after)
 		if err != nil {
+			<-l.open
 			return total, err
 		}
 		total += len(due)
-		l.dispatch(due)
+		l.dispatch(tx, due)
+		if len(due) == webhookBatch && len(skip) == 0 {
+			after = after.past(due)
+			continue
+		}
+		after = claimCursor{}
 		if len(due) == webhookBatch {
 			continue
 		}
@@ -101,6 +123,50 @@ func (l *webhookLoop) run() (int, error) {
 		}
 	}
 	return total, nil
+}
+
+func (l *webhookLoop) recordErr() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.err
+}
+
+// webhookClaim is a claim being sent: its transaction, and the outcomes of its deliveries so far.
+type webhookClaim struct {
+	loop     *webhookLoop
+	tx       *sqlx.Tx
+	mu       sync.Mutex
+	left     int
+	outcomes []deliveryOutcome
+}
+
+// done takes the outcome of one of the claim's deliveries (nil when it was put back as it was); after the last,
+// the outcomes are recorded and the transaction commits, while the lanes go on.
+func (c *webhookClaim) done(o *deliveryOutcome) {
+	c.mu.Lock()
+	if o != nil {
+		c.outcomes = append(c.outcomes, *o)
+	}
+	c.left--
+	last := c.left == 0
+	c.mu.Unlock()
+	if last {
+		go c.record()
+	}
+}
+
+func (c *webhookClaim) record() {
+	l := c.loop
+	defer l.recording.Done()
+	err := l.s.recordWebhookOutcomes(l.ctx, c.tx, c.outcomes)
+	<-l.open
+	if err != nil {
+		l.mu.Lock()
+		if l.err == nil {
+			l.err = err
+		}
+		l.mu.Unlock()
+	}
 }
 
 // waiting is how many deliveries the lanes have to send, and the webhooks whose lanes have enough.
@@ -161,8 +227,13 @@ func (l *webhookLoop) caughtUp(skipped bool) bool {
 
 // dispatch hands a claim's deliveries (in id order) to their lanes, with their bodies: an event's body is built
 // once for all the webhooks it goes to.
-func (l *webhookLoop) dispatch(due []dueDelivery) {
-	l.rec.claimed(len(due))
+func (l *webhookLoop) dispatch(tx *sqlx.Tx, due []dueDelivery) {
+	c := &webhookClaim{loop: l, tx: tx, left: len(due)}
+	l.recording.Add(1)
+	if len(due) == 0 {
+		go c.record()
+		return
+	}
 	now := time.Now()
 	bodies := map[int64][]byte{}
 	for i := range due {
@@ -175,7 +246,7 @@ func (l *webhookLoop) dispatch(due []dueDelivery) {
 			}
 			bodies[d.ID] = body
 		}
-		d.body, d.claimedAt = body, now
+		d.body, d.claimedAt, d.claim = body, now, c
 		lane := l.lanes[d.WebhookID]
 		if lane == nil {
 			lane = &webhookLane{ready: make(chan struct{}, 1)}
@@ -190,15 +261,20 @@ func (l *webhookLoop) dispatch(due []dueDelivery) {
 	}
 }
 
-// send is a lane's goroutine: it sends the lane's deliveries one after another and hands the outcomes to the
-// recorder.
+// send is a lane's goroutine: it sends the lane's deliveries one after another and hands each outcome to its
+// claim.
 func (l *webhookLoop) send(lane *webhookLane) {
 	for {
 		d, ok := lane.next()
 		if !ok {
 			return
 		}
-		l.rec.add(l.s.deliver(l.ctx, d, l.sem))
+		o := l.s.deliver(l.ctx, d, l.sem)
+		if o == nil {
+			// Put back as it was: the next claim must start at the beginning to find it again.
+			l.rescan.Store(true)
+		}
+		d.claim.done(o)
 		if lane.unsent.Add(-1) == 0 {
 			select {
 			case l.drained <- struct{}{}:
@@ -260,34 +336,30 @@ func (q *webhookLane) next() (dueDelivery, bool) {
 }
 
 // deliver makes one attempt of a claimed delivery, or puts it back unsent: while its webhook is held (a delivery
-// before it failed and waits for its retry), when ctx ended, or when it waited in its lane longer than
-// webhookLaneBudget. A redelivery or a test event, which a person asked for, is sent whatever the hold, and its
-// failure holds nothing back.
-func (s *Store) deliver(ctx context.Context, d dueDelivery, sem chan struct{}) deliveryOutcome {
-	putBack := func(at time.Time) deliveryOutcome {
-		return deliveryOutcome{ID: d.DeliveryID, Claimed: d.Attempts, Status: vocab.WebhookPending, Attempts: d.Attempts - 1,
-			NextAt: at}
-	}
+// before it failed and waits for its retry: due when that one is), and when ctx ended or it waited in its lane
+// longer than webhookLaneBudget (as it was, so nil). A redelivery or a test event, which a person asked for, is
+// sent whatever the hold, and its failure holds nothing back.
+func (s *Store) deliver(ctx context.Context, d dueDelivery, sem chan struct{}) *deliveryOutcome {
 	asked := d.Redelivery || d.Type == EventWebhookTest
 	if !asked && !s.webhookHolds.pass(d.WebhookID, d.DeliveryID, s.now()) {
 		until, _ := s.webhookHolds.until(d.WebhookID)
-		return putBack(until)
+		return &deliveryOutcome{ID: d.DeliveryID, Status: vocab.WebhookPending, Attempts: d.Attempts - 1, NextAt: until}
 	}
 	if ctx.Err() != nil {
-		return putBack(d.WasDue)
+		return nil
 	}
 	if time.Since(d.claimedAt) > webhookLaneBudget {
 		if !asked {
 			s.webhookHolds.hold(d.WebhookID, d.DeliveryID, s.now().Add(webhookPutBackHold))
 		}
-		return putBack(d.WasDue)
+		return nil
 	}
 	sem <- struct{}{}
 	now := s.now()
 	at := s.sendWebhook(ctx, webhookRequest{URL: d.URL, Secret: d.Secret, EventType: d.Type,
 		DeliveryID: strconv.FormatInt(d.DeliveryID, 10), Body: d.body, Timestamp: now.Unix()})
 	<-sem
-	o := deliveryOutcome{ID: d.DeliveryID, Claimed: d.Attempts, Status: vocab.WebhookDelivered, Attempts: d.Attempts,
+	o := &deliveryOutcome{ID: d.DeliveryID, Status: vocab.WebhookDelivered, Attempts: d.Attempts,
 		NextAt: now, Attempted: true, At: now, Headers: flatHeaders(at.Header), Code: at.ResponseCode,
 		Duration: at.DurationMS, Error: at.Error, orgID: d.OrgID}
 	if !at.Delivered {
@@ -349,109 +421,4 @@ func (h *webhookHolds) until(webhookID string) (time.Time, bool) {
 	defer h.mu.Unlock()
 	held, ok := h.holds[webhookID]
 	return held.until, ok
-}
-
-// webhookRecorder records the lanes' outcomes in batches, one statement at a time, while the lanes go on sending.
-type webhookRecorder struct {
-	s          *Store
-	ctx        context.Context
-	mu         sync.Mutex
-	pending    []deliveryOutcome
-	since      time.Time // when the oldest pending outcome came
-	unrecorded int       // claimed and not recorded
-	err        error
-	recorded   chan struct{} // a batch was recorded
-	kick       chan struct{} // webhookRecordBatch outcomes wait
-	done       chan struct{}
-	finished   chan struct{}
-}
-
-func (s *Store) startWebhookRecorder(ctx context.Context) *webhookRecorder {
-	r := &webhookRecorder{s: s, ctx: ctx, recorded: make(chan struct{}, 1), kick: make(chan struct{}, 1),
-		done: make(chan struct{}), finished: make(chan struct{})}
-	go r.run()
-	return r
-}
-
-func (r *webhookRecorder) claimed(n int) {
-	r.mu.Lock()
-	r.unrecorded += n
-	r.mu.Unlock()
-}
-
-func (r *webhookRecorder) add(o deliveryOutcome) {
-	r.mu.Lock()
-	if len(r.pending) == 0 {
-		r.since = time.Now()
-	}
-	r.pending = append(r.pending, o)
-	full := len(r.pending) >= webhookRecordBatch
-	r.mu.Unlock()
-	if full {
-		select {
-		case r.kick <- struct{}{}:
-		default:
-		}
-	}
-}
-
-// waitBelow waits until fewer than n claimed deliveries are unrecorded; it returns the error of a failed record.
-func (r *webhookRecorder) waitBelow(ctx context.Context, n int) error {
-	for {
-		r.mu.Lock()
-		below, err := r.unrecorded < n, r.err
-		r.mu.Unlock()
-		if err != nil || below {
-			return err
-		}
-		select {
-		case <-r.recorded:
-		case <-ctx.Done():
-			return nil
-		}
-	}
-}
-
-func (r *webhookRecorder) run() {
-	defer close(r.finished)
-	tick := time.NewTicker(webhookRecordEvery / 2)
-	defer tick.Stop()
-	for {
-		closing := false
-		select {
-		case <-r.kick:
-		case <-tick.C:
-		case <-r.done:
-			closing = true
-		}
-		r.mu.Lock()
-		var batch []deliveryOutcome
-		if closing || len(r.pending) >= webhookRecordBatch || (len(r.pending) > 0 && time.Since(r.since) >= webhookRecordEvery) {
-			batch, r.pending = r.pending, nil
-		}
-		r.mu.Unlock()
-		if len(batch) > 0 {
-			err := r.s.recordWebhookOutcomes(r.ctx, batch)
-			r.mu.Lock()
-			r.unrecorded -= len(batch)
-			if err != nil && r.err == nil {
-				r.err = err
-			}
-			r.mu.Unlock()
-			select {
-			case r.recorded <- struct{}{}:
-			default:
-			}
-		}
-		if closing {
-			return
-		}
-	}
-}
-
-// close records what is left, once every lane has stopped, and returns the first error of a record.
-func (r *webhookRecorder) close() error {
-	close(r.done)
-	<-r.finished
-	return r.err
 }
