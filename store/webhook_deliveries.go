@@ -19,11 +19,11 @@ import (
 
 // Deliveries of the organization's webhooks. The webhooks subscriber of the event queue writes one pending
 // delivery per event and subscribed webhook, in the transaction that handles the event's job (so exactly once, and
-// only for events that committed). The delivery loop sends them outside transactions: it claims a batch of due
-// deliveries with FOR UPDATE SKIP LOCKED (any process may run it), leases them, sends each webhook's in order while
-// different webhooks are sent side by side, and records the outcomes with one statement. A failed delivery is
-// retried with exponential backoff (eventRetryDelay) for webhookRetryFor; then it fails, its webhook is turned off,
-// and the organization's owners and admins get an email.
+// only for events that committed). The delivery loop (webhook_lanes.go) claims batches of due deliveries with FOR
+// UPDATE SKIP LOCKED (any process may run it), each kept locked by its transaction while a lane per webhook sends
+// them in order, and records a batch's outcomes with one statement before the transaction commits. A failed
+// delivery is retried with exponential backoff (eventRetryDelay) for webhookRetryFor; then it fails, its webhook is
+// turned off, and the organization's owners and admins get an email.
 
 // Delivery policy of webhooks (the lanes that send them: webhook_lanes.go).
 const (
