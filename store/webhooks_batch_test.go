@@ -256,3 +256,102 @@ func TestWebhooks_LaterEventsWaitBehindAFailedDeliveryInLaterRuns(t *testing.T) 
 		t.Fatalf("events arrived as %v, want the failed one, then all in order", got)
 	}
 }
+
+// Turning a webhook off while its deliveries are being sent waits for the claim that holds them, then gives up
+// the rest; neither waits for the other forever.
+func TestWebhooks_TurnedOffWhileSending(t *testing.T) {
+	t.Parallel()
+	w, s, _ := countedWebhookWorld(t)
+	release := make(chan struct{})
+	arrived := make(chan struct{}, 1)
+	rcv := &receiver{}
+	rcv.Server = httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		select {
+		case arrived <- struct{}{}:
+		default:
+		}
+		<-release
+		body, _ := io.ReadAll(r.Body)
+		rcv.mu.Lock()
+		rcv.got = append(rcv.got, received{header: r.Header.Clone(), body: body})
+		rcv.mu.Unlock()
+	}))
+	t.Cleanup(rcv.Close)
+	u := rcv.URL
+	hook, err := s.CreateWebhook(w.ctx, w.admin, store.WebhookInput{URL: &u, Events: []string{"task.created"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recordEvents(t, w, s, w.owner, 0, 20)
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.ProcessEventJobs(context.Background())
+		done <- err
+	}()
+	<-arrived
+	off := false
+	turnedOff := make(chan error, 1)
+	go func() {
+		_, err := s.UpdateWebhook(context.Background(), w.admin, hook.ID, store.WebhookInput{Active: &off})
+		turnedOff <- err
+	}()
+	time.Sleep(100 * time.Millisecond)
+	close(release)
+	for name, c := range map[string]chan error{"sending": done, "turning off": turnedOff} {
+		select {
+		case err := <-c:
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("%s did not finish", name)
+		}
+	}
+	var pending int
+	w.db.QueryRow(`SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'`).Scan(&pending)
+	if pending != 0 {
+		t.Errorf("%d deliveries still pending after the webhook was turned off", pending)
+	}
+}
+
+// Two processes sending at once send every delivery once.
+func TestWebhooks_TwoProcessesSendEachDeliveryOnce(t *testing.T) {
+	t.Parallel()
+	w, s, _ := countedWebhookWorld(t)
+	other := store.New(w.db, nil, store.Config{BaseURL: "https://trcr.example", Secret: []byte(strings.Repeat("k", 32)),
+		WebhookAllowPrivate: true}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	other.WebhookSubscriberOnly()
+	rcv := newReceiver(t)
+	for _, path := range []string{"/a", "/b", "/c"} {
+		u := rcv.URL + path
+		if _, err := s.CreateWebhook(w.ctx, w.admin, store.WebhookInput{URL: &u, Events: []string{"task.created"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const events = 600
+	recordEvents(t, w, s, w.owner, 0, events)
+	errs := make(chan error, 2)
+	for _, p := range []*store.Store{s, other} {
+		go func() {
+			_, err := p.ProcessEventJobs(context.Background())
+			errs <- err
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := map[string]int{}
+	for _, r := range rcv.requests() {
+		seen[r.header.Get("X-TRCR-Delivery")]++
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Errorf("delivery %s sent %d times", id, n)
+		}
+	}
+	if len(seen) != 3*events {
+		t.Errorf("%d deliveries sent, want %d", len(seen), 3*events)
+	}
+}
