@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -70,13 +71,21 @@ func benchWebhookFanOut(b *testing.B, rate int) {
 
 	var mu sync.Mutex
 	arrived := map[int64]time.Time{}
-	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	rcv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		id, _ := strconv.ParseInt(r.Header.Get("X-TRCR-Delivery"), 10, 64)
 		mu.Lock()
 		arrived[id] = time.Now()
 		mu.Unlock()
 	}))
+	// Connections the client opened: with keep-alive, about one per webhook for the whole run.
+	var conns atomic.Int64
+	rcv.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	rcv.Start()
 	b.Cleanup(rcv.Close)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -94,6 +103,7 @@ func benchWebhookFanOut(b *testing.B, rate int) {
 		mu.Lock()
 		clear(arrived)
 		mu.Unlock()
+		conns.Store(0)
 		db.MustExec(`TRUNCATE webhook_deliveries`)
 		start := time.Now()
 		produce(b, events, rate, func(i int) error {
@@ -137,11 +147,12 @@ func benchWebhookFanOut(b *testing.B, rate int) {
 		b.ReportMetric(float64(percentile(lags, 0.5).Microseconds())/1000, "p50-ms")
 		b.ReportMetric(float64(percentile(lags, 0.99).Microseconds())/1000, "p99-ms")
 		b.Logf("%d events produced in %s (%.0f/s); %d of %d deliveries arrived by %s (%.0f/s); lag p50 %s p99 %s max %s "+
-			"(commit to queued: p50 %s p99 %s; queued to arrived: p50 %s p99 %s)",
+			"(commit to queued: p50 %s p99 %s; queued to arrived: p50 %s p99 %s); %d connections opened",
 			events, produced.Round(time.Millisecond), float64(events)/produced.Seconds(), len(lags), want,
 			delivered.Round(time.Millisecond), float64(len(lags))/delivered.Seconds(),
 			percentile(lags, 0.5), percentile(lags, 0.99), percentile(lags, 1),
-			percentile(queueing, 0.5), percentile(queueing, 0.99), percentile(sending, 0.5), percentile(sending, 0.99))
+			percentile(queueing, 0.5), percentile(queueing, 0.99), percentile(sending, 0.5), percentile(sending, 0.99),
+			conns.Load())
 		if len(lags) != want {
 			b.Errorf("only %d of %d deliveries arrived", len(lags), want)
 		}

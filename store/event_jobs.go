@@ -246,6 +246,9 @@ func (s *Store) RunEventJobs(ctx context.Context, wake <-chan struct{}, interval
 	var wg sync.WaitGroup
 	for i, loop := range after {
 		pokes[i] = make(chan struct{}, 1)
+		if loop.name == "webhook deliveries" {
+			pokes[i] = s.webhookWake
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

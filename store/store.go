@@ -82,6 +82,11 @@ type Store struct {
 	stmts stmtCache
 	// outbound posts to integrators' webhook URLs, refusing internal addresses unless WebhookAllowPrivate.
 	outbound *outbound.Client
+	// webhookHolds are the webhooks whose deliveries wait behind a failed one (webhook_lanes.go).
+	webhookHolds webhookHolds
+	// webhookWake wakes the webhook delivery loop when events committed; a run that is still sending takes it to
+	// claim what came meanwhile (webhook_lanes.go).
+	webhookWake chan struct{}
 	// auth remembers for a few seconds who requests are (auth_cache.go).
 	auth authCache
 	// accessKey signs access tokens, derived once from the secret rather than on every request.
@@ -108,7 +113,8 @@ func New(db *sqlx.DB, blobs blob.Store, cfg Config, log *slog.Logger) *Store {
 	if cfg.OrgStorageQuota <= 0 {
 		cfg.OrgStorageQuota = DefaultOrgStorageQuota
 	}
-	s := &Store{db: db, blobs: blobs, cfg: cfg, log: log, now: time.Now, hasher: defaultHasher, authMailWake: make(chan struct{}, 1)}
+	s := &Store{db: db, blobs: blobs, cfg: cfg, log: log, now: time.Now, hasher: defaultHasher, authMailWake: make(chan struct{}, 1),
+		webhookWake: make(chan struct{}, 1)}
 	s.outbound = outbound.New(cfg.WebhookAllowPrivate)
 	s.auth.ttl = cfg.AuthCacheTTL
 	s.accessKey = s.deriveKey("access-token")

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -20,23 +19,15 @@ import (
 
 // Deliveries of the organization's webhooks. The webhooks subscriber of the event queue writes one pending
 // delivery per event and subscribed webhook, in the transaction that handles the event's job (so exactly once, and
-// only for events that committed). The delivery loop sends them outside transactions: it claims a batch of due
-// deliveries with FOR UPDATE SKIP LOCKED (any process may run it), leases them, sends each webhook's in order while
-// different webhooks are sent side by side, and records the outcomes with one statement. A failed delivery is
-// retried with exponential backoff (eventRetryDelay) for webhookRetryFor; then it fails, its webhook is turned off,
-// and the organization's owners and admins get an email.
+// only for events that committed). The delivery loop (webhook_lanes.go) claims batches of due deliveries with FOR
+// UPDATE SKIP LOCKED (any process may run it), each kept locked by its transaction while a lane per webhook sends
+// them in order, and records a batch's outcomes with one statement before the transaction commits. A failed
+// delivery is retried with exponential backoff (eventRetryDelay) for webhookRetryFor; then it fails, its webhook is
+// turned off, and the organization's owners and admins get an email.
 
-// Delivery policy of webhooks.
+// Delivery policy of webhooks (the lanes that send them: webhook_lanes.go).
 const (
-	webhookBatch    = 500
-	webhookSenders  = 16
 	webhookRetryFor = 24 * time.Hour
-	// webhookGroupBudget bounds the time one webhook's deliveries of a batch may take; the rest wait for the next
-	// batch, so a receiver that answers slowly holds up the others for a bounded time only.
-	webhookGroupBudget = 20 * time.Second
-	// webhookLease outlasts a batch (the group budget plus one request), so a delivery is claimed again only when
-	// its sender died.
-	webhookLease = 2 * time.Minute
 	// maxWebhookLog is how many deliveries a page of the log holds at most.
 	maxWebhookLog = 100
 )
@@ -151,12 +142,19 @@ type dueDelivery struct {
 	QueuedAt   time.Time `db:"queued_at"`
 	URL        string    `db:"url"`
 	Secret     string    `db:"secret"`
+	// WasDue is when it was due: with its id, its place in the due index.
+	WasDue time.Time `db:"was_due"`
+	// Redelivery is a delivery a person asked for again.
+	Redelivery bool `db:"redelivery"`
+	// claim, claimedAt and body are filled by the loop: the claim that locked it, when, and the request's body.
+	claim     *webhookClaim
+	claimedAt time.Time
+	body      []byte
 }
 
 // deliveryOutcome is what the record of a batch writes for one delivery.
 type deliveryOutcome struct {
 	ID        int64     `json:"id"`
-	Claimed   int       `json:"claimed"` // its attempts when claimed: an outcome is kept only if nobody claimed it since
 	Status    string    `json:"status"`
 	Attempts  int       `json:"attempts"`
 	NextAt    time.Time `json:"next_attempt_at"`
@@ -170,160 +168,59 @@ type deliveryOutcome struct {
 	orgID     string
 }
 
-// processWebhookDeliveries sends the due deliveries, batch after batch, and returns how many it handled. Its
-// statements overlap the sending: the next batch is claimed while one is sent, and a batch's outcomes are recorded
-// while the next is sent. Batches are still sent one after the other, so each webhook's deliveries go out in the
-// order they were queued.
-func (s *Store) processWebhookDeliveries(ctx context.Context) (int, error) {
-	total := 0
-	due, err := s.claimWebhookDeliveries(ctx)
-	var recording chan error
-	waitRecord := func() error {
-		if recording == nil {
-			return nil
-		}
-		defer func() { recording = nil }()
-		return <-recording
-	}
-	held := map[string]time.Time{}
-	for err == nil && len(due) > 0 {
-		var next chan claimedDeliveries
-		if len(due) == webhookBatch && ctx.Err() == nil {
-			next = make(chan claimedDeliveries, 1)
-			go func() {
-				d, err := s.claimWebhookDeliveries(ctx)
-				next <- claimedDeliveries{d, err}
-			}()
-		}
-		began := time.Now()
-		var outcomes []deliveryOutcome
-		outcomes, held = s.sendWebhookBatch(ctx, due, held)
-		s.log.Debug("webhook batch sent", "deliveries", len(due), "took", time.Since(began))
-		total += len(due)
-		if err = waitRecord(); err != nil {
-			break
-		}
-		recording = make(chan error, 1)
-		go func() { recording <- s.recordWebhookOutcomes(ctx, outcomes) }()
-		if next == nil {
-			break
-		}
-		c := <-next
-		due, err = c.due, c.err
-	}
-	if rerr := waitRecord(); err == nil {
-		err = rerr
-	}
-	return total, err
-}
-
-// claimedDeliveries is what a claim returned.
-type claimedDeliveries struct {
-	due []dueDelivery
-	err error
-}
-
-// claimWebhookDeliveries leases a batch of due deliveries, each webhook's in the order they were queued.
-func (s *Store) claimWebhookDeliveries(ctx context.Context) ([]dueDelivery, error) {
+// claimWebhookDeliveries locks a batch of due deliveries in a new transaction, each webhook's in the order they
+// were queued, leaving out those of the webhooks in skip (whose lanes have enough to send). The rows stay locked
+// until the transaction that records their outcomes commits: other claims (of any process) skip them, and no row
+// version is written to claim them; if this process dies, the transaction ends and they are due again as they were.
+//
+// after is where the scan starts in the order of the due index (next_attempt_at, id): past the rows of the claims
+// before, which are still locked (SKIP LOCKED would otherwise look at each of them again); zero for the start.
+func (s *Store) claimWebhookDeliveries(ctx context.Context, skip []string, after claimCursor) (*sqlx.Tx, []dueDelivery, error) {
 	began := time.Now()
+	// The transaction outlives ctx: the outcomes of what was sent are recorded after a stop too.
+	tx, err := s.db.BeginTxx(context.WithoutCancel(ctx), nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("claim webhook deliveries: %w", err)
+	}
 	var due []dueDelivery
-	err := s.db.SelectContext(ctx, &due, `
+	err = tx.SelectContext(ctx, &due, `
 		WITH due AS (
-			SELECT d.id FROM webhook_deliveries d
-			WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+			SELECT d.id, d.webhook_id, d.event_id, d.attempts, d.created_at, d.redelivery_of, d.next_attempt_at
+			FROM webhook_deliveries d
+			WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND (d.next_attempt_at, d.id) > ($3, $4)
+				AND d.webhook_id <> ALL($2::uuid[])
 				AND EXISTS (SELECT 1 FROM webhooks w WHERE w.id = d.webhook_id AND w.active)
 			ORDER BY d.next_attempt_at, d.id LIMIT $1 FOR UPDATE OF d SKIP LOCKED
 		)
-		UPDATE webhook_deliveries d SET attempts = d.attempts + 1, next_attempt_at = now() + $2 * interval '1 second'
-		FROM due, webhooks w, events e
-		WHERE d.id = due.id AND w.id = d.webhook_id AND e.id = d.event_id
-		RETURNING d.id AS delivery_id, d.webhook_id, d.attempts, d.created_at AS queued_at, w.url, w.secret,
+		SELECT d.id AS delivery_id, d.webhook_id, d.attempts + 1 AS attempts, d.created_at AS queued_at, w.url, w.secret,
 			e.id, e.xid::text::bigint AS xid, e.organization_id, e.type, e.actor_id, e.entity_type, e.entity_id,
-			e.audience, e.audience_id, e.data, e.changes, e.created_at`, webhookBatch, webhookLease.Seconds())
+			e.audience, e.audience_id, e.data, e.changes, e.created_at, d.redelivery_of IS NOT NULL AS redelivery,
+			d.next_attempt_at AS was_due
+		FROM due d JOIN webhooks w ON w.id = d.webhook_id JOIN events e ON e.id = d.event_id`,
+		webhookBatch, pq.Array(skip), after.at, after.id)
 	if err != nil {
-		return nil, fmt.Errorf("claim webhook deliveries: %w", err)
+		_ = tx.Rollback()
+		return nil, nil, fmt.Errorf("claim webhook deliveries: %w", err)
 	}
 	s.log.Debug("webhook batch claimed", "deliveries", len(due), "took", time.Since(began))
-	// RETURNING comes in no particular order.
 	slices.SortFunc(due, func(a, b dueDelivery) int { return cmp.Compare(a.DeliveryID, b.DeliveryID) })
-	return due, nil
+	return tx, due, nil
 }
 
-// sendWebhookBatch sends a batch, each webhook's deliveries in order and up to webhookSenders webhooks side by
-// side. held are the webhooks whose deliveries were put back in the batch before, and until when: this batch was
-// claimed while that one was sent, so a webhook's deliveries in it are put back too, behind the failed one, until
-// its retry is due. It returns the outcomes and the webhooks it put deliveries back of.
-func (s *Store) sendWebhookBatch(ctx context.Context, due []dueDelivery, held map[string]time.Time) ([]deliveryOutcome, map[string]time.Time) {
-	outcomes := make([]deliveryOutcome, len(due))
-	groups, order := map[string][]int{}, []string{}
-	for i, d := range due {
-		if _, ok := groups[d.WebhookID]; !ok {
-			order = append(order, d.WebhookID)
-		}
-		groups[d.WebhookID] = append(groups[d.WebhookID], i)
-	}
-	holds := make([]time.Time, len(order))
-	sem := make(chan struct{}, webhookSenders)
-	var wg sync.WaitGroup
-	for g, id := range order {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			var hold time.Time
-			if h := held[id]; h.After(s.now()) {
-				hold = h
-			}
-			holds[g] = s.sendWebhookGroup(ctx, due, groups[id], outcomes, hold)
-		}()
-	}
-	wg.Wait()
-	putBack := map[string]time.Time{}
-	for g, id := range order {
-		if !holds[g].IsZero() {
-			putBack[id] = holds[g]
-		}
-	}
-	return outcomes, putBack
+// claimCursor is a place in the order of the due index.
+type claimCursor struct {
+	at time.Time
+	id int64
 }
 
-// sendWebhookGroup sends one webhook's deliveries of a batch in order. After a failure, or when the group's time
-// is up, the rest are put back without an attempt, due when the failed one is, so that they stay behind it; with
-// holdUntil set, all are. It returns when the deliveries it put back are due, or zero when it put none back.
-func (s *Store) sendWebhookGroup(ctx context.Context, due []dueDelivery, idx []int, outcomes []deliveryOutcome, holdUntil time.Time) time.Time {
-	began := time.Now()
-	for _, i := range idx {
-		d := due[i]
-		if !holdUntil.IsZero() || ctx.Err() != nil || time.Since(began) > webhookGroupBudget {
-			if holdUntil.IsZero() {
-				holdUntil = s.now()
-			}
-			outcomes[i] = deliveryOutcome{ID: d.DeliveryID, Claimed: d.Attempts, Status: vocab.WebhookPending,
-				Attempts: d.Attempts - 1, NextAt: holdUntil}
-			continue
+// past is the cursor after the last of the deliveries in the due index's order.
+func (c claimCursor) past(due []dueDelivery) claimCursor {
+	for _, d := range due {
+		if d.WasDue.After(c.at) || (d.WasDue.Equal(c.at) && d.DeliveryID > c.id) {
+			c = claimCursor{at: d.WasDue, id: d.DeliveryID}
 		}
-		body, err := json.Marshal(d.Event.Wire())
-		if err != nil {
-			body = []byte("{}")
-		}
-		now := s.now()
-		at := s.sendWebhook(ctx, webhookRequest{URL: d.URL, Secret: d.Secret, EventType: d.Type,
-			DeliveryID: strconv.FormatInt(d.DeliveryID, 10), Body: body, Timestamp: now.Unix()})
-		o := deliveryOutcome{ID: d.DeliveryID, Claimed: d.Attempts, Status: vocab.WebhookDelivered, Attempts: d.Attempts,
-			NextAt: now, Attempted: true, At: now, Headers: flatHeaders(at.Header), Code: at.ResponseCode,
-			Duration: at.DurationMS, Error: at.Error, orgID: d.OrgID}
-		if !at.Delivered {
-			o.Status = vocab.WebhookPending
-			o.NextAt = s.now().Add(eventRetryDelay(d.Attempts))
-			if s.now().Sub(d.QueuedAt) >= webhookRetryFor {
-				o.Status, o.giveUp = vocab.WebhookFailed, true
-			}
-			holdUntil = o.NextAt
-		}
-		outcomes[i] = o
 	}
-	return holdUntil
+	return c
 }
 
 // flatHeaders are the headers of a request as the log shows them, named as DECISIONS.md spells them.
@@ -338,9 +235,11 @@ func flatHeaders(h http.Header) map[string]string {
 	return out
 }
 
-// recordWebhookOutcomes writes a batch's outcomes with one statement, then turns off the webhooks whose delivery
-// was given up.
-func (s *Store) recordWebhookOutcomes(ctx context.Context, outcomes []deliveryOutcome) error {
+// recordWebhookOutcomes writes the outcomes of a claim with one statement in its transaction and commits it, then
+// turns off the webhooks whose delivery was given up. A delivery put back unsent without an outcome stays as it
+// was, due again once the transaction ends.
+func (s *Store) recordWebhookOutcomes(ctx context.Context, tx *sqlx.Tx, outcomes []deliveryOutcome) error {
+	defer func() { _ = tx.Rollback() }()
 	raw, err := json.Marshal(outcomes)
 	if err != nil {
 		return err
@@ -349,17 +248,22 @@ func (s *Store) recordWebhookOutcomes(ctx context.Context, outcomes []deliveryOu
 	defer cancel()
 	began := time.Now()
 	defer func() { s.log.Debug("webhook batch recorded", "deliveries", len(outcomes), "took", time.Since(began)) }()
-	_, err = s.db.ExecContext(recordCtx, `
-		UPDATE webhook_deliveries d SET status = o.status, attempts = o.attempts, next_attempt_at = o.next_attempt_at,
-			last_attempt_at = CASE WHEN o.attempted THEN o.last_attempt_at ELSE d.last_attempt_at END,
-			request_headers = CASE WHEN o.attempted THEN o.request_headers ELSE d.request_headers END,
-			response_code = CASE WHEN o.attempted THEN o.response_code ELSE d.response_code END,
-			duration_ms = CASE WHEN o.attempted THEN o.duration_ms ELSE d.duration_ms END,
-			error = CASE WHEN o.attempted THEN o.error ELSE d.error END
-		FROM jsonb_to_recordset($1) AS o(id bigint, claimed int, status text, attempts int, next_attempt_at timestamptz,
-			attempted boolean, last_attempt_at timestamptz, request_headers jsonb, response_code int, duration_ms int, error text)
-		WHERE d.id = o.id AND d.attempts = o.claimed`, raw)
-	if err != nil {
+	if len(outcomes) > 0 {
+		_, err = tx.ExecContext(recordCtx, `
+			UPDATE webhook_deliveries d SET status = o.status, attempts = o.attempts, next_attempt_at = o.next_attempt_at,
+				last_attempt_at = CASE WHEN o.attempted THEN o.last_attempt_at ELSE d.last_attempt_at END,
+				request_headers = CASE WHEN o.attempted THEN o.request_headers ELSE d.request_headers END,
+				response_code = CASE WHEN o.attempted THEN o.response_code ELSE d.response_code END,
+				duration_ms = CASE WHEN o.attempted THEN o.duration_ms ELSE d.duration_ms END,
+				error = CASE WHEN o.attempted THEN o.error ELSE d.error END
+			FROM jsonb_to_recordset($1) AS o(id bigint, status text, attempts int, next_attempt_at timestamptz,
+				attempted boolean, last_attempt_at timestamptz, request_headers jsonb, response_code int, duration_ms int, error text)
+			WHERE d.id = o.id`, raw)
+		if err != nil {
+			return fmt.Errorf("record webhook deliveries: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("record webhook deliveries: %w", err)
 	}
 	done := map[int64]bool{}

@@ -7,11 +7,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -174,4 +177,181 @@ func receivedNumbers(t *testing.T, r *receiver) []int {
 		out = append(out, ev.Data.N)
 	}
 	return out
+}
+
+// A receiver that answers slowly holds up only its own webhook's deliveries: another webhook's keep arriving while
+// the slow one is still waiting for its first answer, across more than one claim of deliveries, and each webhook
+// still gets its events in order.
+func TestWebhooks_SlowReceiverDoesNotDelayAnotherWebhook(t *testing.T) {
+	t.Parallel()
+	w, s, _ := countedWebhookWorld(t)
+	release := make(chan struct{})
+	slow := &receiver{}
+	slow.Server = httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		<-release
+		body, _ := io.ReadAll(r.Body)
+		slow.mu.Lock()
+		slow.got = append(slow.got, received{header: r.Header.Clone(), body: body})
+		slow.mu.Unlock()
+	}))
+	t.Cleanup(slow.Close)
+	fast := newReceiver(t)
+	for _, u := range []string{slow.URL, fast.URL} {
+		if _, err := s.CreateWebhook(w.ctx, w.admin, store.WebhookInput{URL: &u, Events: []string{"task.created"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const events = 300 // 600 deliveries: more than one claim
+	recordEvents(t, w, s, w.owner, 0, events)
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.ProcessEventJobs(context.Background())
+		done <- err
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for len(fast.requests()) < events && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	arrived := len(fast.requests())
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if arrived != events {
+		t.Errorf("%d of the fast webhook's %d deliveries arrived while the slow one waited for its first answer", arrived, events)
+	}
+	for name, r := range map[string]*receiver{"slow": slow, "fast": fast} {
+		if got := receivedNumbers(t, r); len(got) != events || !slices.IsSorted(got) {
+			t.Errorf("the %s webhook got %d events, in order: %v", name, len(got), slices.IsSorted(got))
+		}
+	}
+}
+
+// Events that happen after a delivery failed wait behind it too, though a later run of the loop claims them: the
+// webhook gets nothing until the failed delivery is retried, then everything in order.
+func TestWebhooks_LaterEventsWaitBehindAFailedDeliveryInLaterRuns(t *testing.T) {
+	t.Parallel()
+	w, s, _ := countedWebhookWorld(t)
+	rcv := newReceiver(t, 500, 200)
+	u := rcv.URL
+	if _, err := s.CreateWebhook(w.ctx, w.admin, store.WebhookInput{URL: &u, Events: []string{"task.created"}}); err != nil {
+		t.Fatal(err)
+	}
+	recordEvents(t, w, s, w.owner, 0, 3)
+	if _, err := s.ProcessEventJobs(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	recordEvents(t, w, s, w.owner, 3, 6)
+	if _, err := s.ProcessEventJobs(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(rcv.requests()); n != 1 {
+		t.Fatalf("%d requests while the first delivery waits for its retry, want 1", n)
+	}
+	w.db.MustExec(`UPDATE webhook_deliveries SET next_attempt_at = now() WHERE status = 'pending'`) // the backoff has passed
+	if _, err := s.ProcessEventJobs(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := receivedNumbers(t, rcv); !slices.Equal(got, []int{0, 0, 1, 2, 3, 4, 5}) {
+		t.Fatalf("events arrived as %v, want the failed one, then all in order", got)
+	}
+}
+
+// Turning a webhook off while its deliveries are being sent waits for the claim that holds them, then gives up
+// the rest; neither waits for the other forever.
+func TestWebhooks_TurnedOffWhileSending(t *testing.T) {
+	t.Parallel()
+	w, s, _ := countedWebhookWorld(t)
+	release := make(chan struct{})
+	arrived := make(chan struct{}, 1)
+	rcv := &receiver{}
+	rcv.Server = httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		select {
+		case arrived <- struct{}{}:
+		default:
+		}
+		<-release
+		body, _ := io.ReadAll(r.Body)
+		rcv.mu.Lock()
+		rcv.got = append(rcv.got, received{header: r.Header.Clone(), body: body})
+		rcv.mu.Unlock()
+	}))
+	t.Cleanup(rcv.Close)
+	u := rcv.URL
+	hook, err := s.CreateWebhook(w.ctx, w.admin, store.WebhookInput{URL: &u, Events: []string{"task.created"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recordEvents(t, w, s, w.owner, 0, 20)
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.ProcessEventJobs(context.Background())
+		done <- err
+	}()
+	<-arrived
+	off := false
+	turnedOff := make(chan error, 1)
+	go func() {
+		_, err := s.UpdateWebhook(context.Background(), w.admin, hook.ID, store.WebhookInput{Active: &off})
+		turnedOff <- err
+	}()
+	time.Sleep(100 * time.Millisecond)
+	close(release)
+	for name, c := range map[string]chan error{"sending": done, "turning off": turnedOff} {
+		select {
+		case err := <-c:
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("%s did not finish", name)
+		}
+	}
+	var pending int
+	w.db.QueryRow(`SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'`).Scan(&pending)
+	if pending != 0 {
+		t.Errorf("%d deliveries still pending after the webhook was turned off", pending)
+	}
+}
+
+// Two processes sending at once send every delivery once.
+func TestWebhooks_TwoProcessesSendEachDeliveryOnce(t *testing.T) {
+	t.Parallel()
+	w, s, _ := countedWebhookWorld(t)
+	other := store.New(w.db, nil, store.Config{BaseURL: "https://trcr.example", Secret: []byte(strings.Repeat("k", 32)),
+		WebhookAllowPrivate: true}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	other.WebhookSubscriberOnly()
+	rcv := newReceiver(t)
+	for _, path := range []string{"/a", "/b", "/c"} {
+		u := rcv.URL + path
+		if _, err := s.CreateWebhook(w.ctx, w.admin, store.WebhookInput{URL: &u, Events: []string{"task.created"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const events = 600
+	recordEvents(t, w, s, w.owner, 0, events)
+	errs := make(chan error, 2)
+	for _, p := range []*store.Store{s, other} {
+		go func() {
+			_, err := p.ProcessEventJobs(context.Background())
+			errs <- err
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := map[string]int{}
+	for _, r := range rcv.requests() {
+		seen[r.header.Get("X-TRCR-Delivery")]++
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Errorf("delivery %s sent %d times", id, n)
+		}
+	}
+	if len(seen) != 3*events {
+		t.Errorf("%d deliveries sent, want %d", len(seen), 3*events)
+	}
 }

@@ -51,9 +51,10 @@ func New(allowPrivate bool) *Client {
 		Proxy:             nil,
 		DialContext:       dialer.DialContext,
 		ForceAttemptHTTP2: true,
-		MaxIdleConns:      64,
-		// Several webhooks often share a receiver (one integrator's host); each is sent on its own connection.
-		MaxIdleConnsPerHost:    16,
+		MaxIdleConns:      256,
+		// Several webhooks often share a receiver (one integrator's host); each is sent on its own connection, kept
+		// for its next request: an organization has at most 50 webhooks, all of which may be sent side by side.
+		MaxIdleConnsPerHost:    64,
 		IdleConnTimeout:        90 * time.Second,
 		TLSHandshakeTimeout:    ConnectTimeout,
 		ResponseHeaderTimeout:  TotalTimeout,
