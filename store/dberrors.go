@@ -59,6 +59,10 @@ func Classify(err error) error {
 			return &Error{Kind: ErrInvalid, Message: "text must not contain NUL bytes or invalid characters"}
 		case unavailableCode(pqErr.Code):
 			return unavailable("database", err)
+		case conflictCode(pqErr.Code):
+			// The transaction was rolled back whole, so nothing changed; the same request can simply be sent again.
+			return &Error{Kind: ErrUnavailable, Message: "the database was busy with a conflicting change, please try again",
+				RetryAfter: time.Second, Err: err}
 		}
 		return err
 	}
@@ -78,6 +82,17 @@ func unavailableCode(code pq.ErrorCode) bool {
 		return true
 	}
 	return code.Class() == "08"
+}
+
+// conflictCode lists the SQLSTATEs of a transaction PostgreSQL gave up because of concurrent ones: a deadlock
+// (40P01, e.g. two requests taking the same counters or rows in opposite orders), a serialization failure (40001)
+// and a lock not available in time (55P03). They are answered 503 with Retry-After, not 500: nothing was written.
+func conflictCode(code pq.ErrorCode) bool {
+	switch code {
+	case "40P01", "40001", "55P03":
+		return true
+	}
+	return false
 }
 
 // databaseUnreachable reports the driver's and the network's ways of saying the connection is gone or never

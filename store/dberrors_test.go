@@ -77,6 +77,48 @@ func TestClassify_RealDriverErrors(t *testing.T) {
 		_, err := db.ExecContext(dctx, `SELECT pg_sleep(2)`)
 		unavailable(t, err)
 	})
+	t.Run("deadlock", func(t *testing.T) {
+		if _, err := db.Exec(`CREATE TABLE deadlock_probe (id int PRIMARY KEY, v int); INSERT INTO deadlock_probe VALUES (1, 0), (2, 0)`); err != nil {
+			t.Fatal(err)
+		}
+		tx1, err := db.BeginTxx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx1.Rollback()
+		tx2, err := db.BeginTxx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx2.Rollback()
+		for _, step := range []struct {
+			tx *sqlx.Tx
+			id int
+		}{{tx1, 1}, {tx2, 2}} {
+			if _, err := step.tx.Exec(`UPDATE deadlock_probe SET v = v + 1 WHERE id = $1`, step.id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		first := make(chan error, 1)
+		go func() {
+			_, err := tx1.Exec(`UPDATE deadlock_probe SET v = v + 1 WHERE id = 2`)
+			first <- err
+		}()
+		time.Sleep(100 * time.Millisecond) // tx1 now waits for tx2's row
+		_, err2 := tx2.Exec(`UPDATE deadlock_probe SET v = v + 1 WHERE id = 1`)
+		if err2 == nil {
+			tx2.Rollback() // PostgreSQL broke the cycle on tx1's side: let it go on
+		}
+		err1 := <-first
+		err = err1
+		if err == nil {
+			err = err2
+		}
+		var u *store.Error
+		if err == nil || !asKind(store.Classify(err), store.ErrUnavailable, &u) || u.RetryAfter <= 0 || !strings.Contains(u.Message, "conflicting change") {
+			t.Fatalf("Classify of a deadlock (%v / %v) = %v, want unavailable with Retry-After", err1, err2, store.Classify(err))
+		}
+	})
 	t.Run("NUL byte in text", func(t *testing.T) {
 		_, err := db.Exec(`SELECT $1::text`, "a\x00b")
 		var v *store.Error
