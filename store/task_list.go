@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/lib/pq"
@@ -78,15 +79,27 @@ type taskList struct {
 	countArgs     []any
 	ownArgs       bool // the count numbers its own parameters from $1 (labelLinksCount), not the page's
 	from, orderBy string
-	limit, offset any
+	limit         int // 0: every row
+	offset        int
 }
 
-// page is the statement of the list's page: selectList over its rows in order, LIMIT and OFFSET the last two
-// parameters.
+// page is the statement of the list's page: selectList over its rows in order, then LIMIT as a number in the text
+// and OFFSET, past the first page, as the last parameter. A LIMIT or OFFSET parameter made PostgreSQL plan the
+// prepared statement on every call: a generic plan assumes they select a tenth of the rows, never looks cheaper
+// than the custom ones, and is never chosen (docs/PERFORMANCE.md, "The list's position stored"). The first page,
+// the one read most, therefore has no parameter there and runs its generic plan; the page size is at most
+// MaxPerPage, so it multiplies the prepared texts by the few sizes clients use.
 func (l taskList) page(selectList string) (string, []any) {
-	args := append(l.q.args[:len(l.q.args):len(l.q.args)], l.limit, l.offset)
-	return selectList + ` FROM ` + l.from + ` WHERE ` + l.q.cond() + ` ORDER BY ` + l.orderBy +
-		fmt.Sprintf(` LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args
+	args := l.q.args[:len(l.q.args):len(l.q.args)]
+	sql := selectList + ` FROM ` + l.from + ` WHERE ` + l.q.cond() + ` ORDER BY ` + l.orderBy
+	if l.limit > 0 {
+		sql += ` LIMIT ` + strconv.Itoa(l.limit)
+	}
+	if l.offset > 0 {
+		args = append(args, l.offset)
+		sql += fmt.Sprintf(` OFFSET $%d`, len(args))
+	}
+	return sql, args
 }
 
 // taskListRead validates a task filter and builds the list's read for the actor: only the projects it may see.
@@ -172,7 +185,7 @@ func taskListRead(a Actor, f TaskFilter) (taskList, error) {
 		l.from = `tasks t JOIN task_groups g ON g.id = t.group_id`
 	}
 	if f.Page.None {
-		l.limit, l.offset = nil, 0 // LIMIT NULL: every row
+		l.limit, l.offset = 0, 0 // every row
 	}
 	return l, nil
 }
