@@ -137,6 +137,10 @@ func taskListRead(a Actor, f TaskFilter) (taskList, error) {
 			labelIDs = ids
 		}
 	}
+	statusConds := 0 // the status condition, when it is the only one past the projects' (statusCount)
+	if f.Status != "" {
+		statusConds = 1
+	}
 	idFilter("assignee_id", "t.assignee_id", f.AssigneeID)
 	idFilter("group_id", "t.group_id", f.GroupID)
 	if f.Status != "" {
@@ -177,8 +181,12 @@ func taskListRead(a Actor, f TaskFilter) (taskList, error) {
 	}
 	l := taskList{q: q, count: `SELECT count(*) FROM tasks t WHERE ` + q.cond(), countArgs: q.args, from: `tasks t`,
 		orderBy: fmt.Sprintf(orderBy, dir), limit: f.Page.Size(), offset: (f.Page.Number() - 1) * f.Page.Size()}
-	if labelIDs != nil && len(q.conds) == scoped+1 {
+	switch {
+	case labelIDs != nil && len(q.conds) == scoped+1:
 		l.count, l.countArgs = labelLinksCount(a, f.ProjectID, labelIDs)
+		l.ownArgs = true
+	case labelIDs == nil && len(q.conds) == scoped+statusConds:
+		l.count, l.countArgs = statusCount(a, f.ProjectID, f.Status)
 		l.ownArgs = true
 	}
 	if sort == "position" {
@@ -205,4 +213,19 @@ func labelLinksCount(a Actor, projectID string, labelIDs []string) (string, []an
 		count = "count(DISTINCT tl.task_id)"
 	}
 	return `SELECT ` + count + ` FROM task_labels tl WHERE ` + q.cond(), q.args
+}
+
+// statusCount is the count of a task list narrowed by nothing but its projects and, optionally, a status, read
+// from the per-project, per-status counters that triggers keep (migration 00030): one row per visible project
+// instead of an index entry per task (docs/PERFORMANCE.md). The same projects as visibleProjectsCond.
+func statusCount(a Actor, projectID, status string) (string, []any) {
+	q := newQuery("c.project_id IN (SELECT id FROM projects WHERE organization_id = $1)", a.OrgID)
+	if projectID != "" {
+		q.where("c.project_id = ?", projectID)
+	}
+	if status != "" {
+		q.where("c.status = ?", status)
+	}
+	visibleProjectsCond(q, a, "c.project_id")
+	return `SELECT coalesce(sum(c.tasks), 0)::bigint FROM task_status_counts c WHERE ` + q.cond(), q.args
 }
