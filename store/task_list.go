@@ -86,9 +86,9 @@ type taskList struct {
 // page is the statement of the list's page: selectList over its rows in order, then LIMIT as a number in the text
 // and OFFSET, past the first page, as the last parameter. A LIMIT or OFFSET parameter made PostgreSQL plan the
 // prepared statement on every call: a generic plan assumes they select a tenth of the rows, never looks cheaper
-// than the custom ones, and is never chosen (docs/PERFORMANCE.md, "The list's position stored"). The first page,
-// the one read most, therefore has no parameter there and runs its generic plan; the page size is at most
-// MaxPerPage, so it multiplies the prepared texts by the few sizes clients use.
+// than the custom ones, and is never chosen (docs/PERFORMANCE.md, "Throughput, continued … session 20"). The
+// first page, the one read most, therefore has no parameter there and runs its generic plan; the page size is at
+// most MaxPerPage, so it multiplies the prepared texts by the few sizes clients use.
 func (l taskList) page(selectList string) (string, []any) {
 	args := l.q.args[:len(l.q.args):len(l.q.args)]
 	sql := selectList + ` FROM ` + l.from + ` WHERE ` + l.q.cond() + ` ORDER BY ` + l.orderBy
