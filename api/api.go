@@ -13,6 +13,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -146,12 +147,19 @@ func pagedJSON[T any](c echo.Context, l store.JSONList[T]) error {
 	body := make([]byte, 0, len(l.Data)+len(meta)+20)
 	body = append(append(append(body, `{"data":`...), l.Data...), `,"meta":`...)
 	body = append(append(body, meta...), "}\n"...)
+	return jsonBytes(c, body)
+}
+
+// jsonBytes writes a JSON body whose length is known with Content-Length, so that net/http sends it as it is
+// rather than in chunks (the gzip middleware drops the length when it compresses).
+func jsonBytes(c echo.Context, body []byte) error {
+	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
 	return c.JSONBlob(http.StatusOK, body)
 }
 
 // objectJSON writes an object PostgreSQL wrote as JSON (store.JSONObject), as c.JSON would write it.
 func objectJSON[T any](c echo.Context, o store.JSONObject[T]) error {
-	return c.JSONBlob(http.StatusOK, append(o.Data, '\n'))
+	return jsonBytes(c, append(o.Data, '\n'))
 }
 
 // dataBody is the envelope of lists that are never paginated.

@@ -213,3 +213,100 @@ func TestTimeEntries_TotalsFromCountersMatchRows(t *testing.T) {
 		t.Fatalf("after deleting the member: total %d (%v), want %d", got.Total, err, 85-moved)
 	}
 }
+
+// checkStatusCounters fails unless the per-project, per-status counters (migration 00030) equal the tasks' counts.
+func checkStatusCounters(t *testing.T, db *sqlx.DB, when string) {
+	t.Helper()
+	var wrong []string
+	if err := db.Select(&wrong, `
+		SELECT coalesce(c.project_id, r.project_id)::text || ' ' || coalesce(c.status, r.status) || ': ' ||
+			coalesce(c.tasks, 0) || ' counted, ' || coalesce(r.n, 0) || ' tasks'
+		FROM task_status_counts c FULL JOIN (SELECT project_id, status, count(*) AS n FROM tasks GROUP BY 1, 2) r
+			ON r.project_id = c.project_id AND r.status = c.status
+		WHERE coalesce(c.tasks, 0) <> coalesce(r.n, 0)`); err != nil {
+		t.Fatal(err)
+	}
+	if len(wrong) > 0 {
+		t.Fatalf("%s: counters differ: %v", when, wrong)
+	}
+}
+
+// A list narrowed by nothing but its projects and a status takes its total from the status counters; creates,
+// status changes (one task, and a custom status deleted for many), deletes, a move to another project, a
+// multi-row insert and a project's deletion keep the counters exact, and the totals are the rows' counts for the
+// owner and for a member who sees one project of two.
+func TestTasks_StatusTotalsMatchRowCounts(t *testing.T) {
+	t.Parallel()
+	f := newTaskWorld(t)
+	ctx := context.Background()
+	mainProject, mainGroup := f.project, f.group
+	hidden, hiddenGroup := f.sqlProject("Hidden") // the member is not on it
+	code, label, color := "review", "Review", "#336699"
+	review, err := f.s.CreateTaskStatus(ctx, f.owner, store.TaskStatusInput{Code: &code, Label: &label, Color: &color})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for i, st := range []string{"open", "open", "in_progress", "done", "review", "review", "open"} {
+		task := f.createTask(t, store.TaskInput{Title: "Task", Status: st})
+		ids = append(ids, task.ID)
+		if i%3 == 0 {
+			if _, err := f.s.CreateTask(ctx, f.owner, store.TaskInput{ProjectID: hidden, Title: "Hidden task", Status: st}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	check := func(when string) {
+		t.Helper()
+		checkStatusCounters(t, f.db, when)
+		for _, who := range []store.Actor{f.owner, f.member} {
+			for _, project := range []string{"", mainProject, hidden} {
+				for _, status := range []string{"", "open", "in_progress", "done", "review", "closed"} {
+					filter := store.TaskFilter{ProjectID: project, Status: status}
+					got, err := f.s.Tasks(ctx, who, filter)
+					if err != nil {
+						t.Fatal(err)
+					}
+					js, err := f.s.TasksJSON(ctx, who, filter)
+					if err != nil {
+						t.Fatal(err)
+					}
+					// Every row of the list, counted.
+					filter.Page = store.Page{None: true}
+					all, err := f.s.Tasks(ctx, who, filter)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got.Total != len(all.Items) || js.Total != len(all.Items) {
+						t.Fatalf("%s, %s, project %q, status %q: total %d (JSON %d), %d tasks listed",
+							when, who.Role, project, status, got.Total, js.Total, len(all.Items))
+					}
+				}
+			}
+		}
+	}
+	check("after creates")
+	if _, err := f.s.SetTaskStatus(ctx, f.owner, ids[0], "done"); err != nil {
+		t.Fatal(err)
+	}
+	check("after a status change")
+	if err := f.s.DeleteTask(ctx, f.owner, ids[1]); err != nil {
+		t.Fatal(err)
+	}
+	check("after a delete")
+	if err := f.s.DeleteTaskStatus(ctx, f.owner, review.ID); err != nil {
+		t.Fatal(err)
+	}
+	check("after a custom status was deleted")
+	f.db.MustExec(`UPDATE tasks SET project_id = $1, group_id = $2,
+		position = (SELECT coalesce(max(position), -1) + 1 FROM tasks WHERE group_id = $2) WHERE id = $3`, hidden, hiddenGroup, ids[2])
+	check("after a move to another project")
+	f.db.MustExec(`INSERT INTO tasks (organization_id, project_id, group_id, title, status, position)
+		SELECT $1, $2, $3, 'Bulk ' || i, (ARRAY['open', 'done'])[1 + i % 2], 100000 + i FROM generate_series(1, 9) i`,
+		f.owner.OrgID, mainProject, mainGroup)
+	check("after a multi-row insert")
+	if err := f.s.DeleteProject(ctx, f.owner, hidden); err != nil {
+		t.Fatal(err)
+	}
+	check("after a project's deletion")
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/lib/pq"
@@ -78,15 +79,27 @@ type taskList struct {
 	countArgs     []any
 	ownArgs       bool // the count numbers its own parameters from $1 (labelLinksCount), not the page's
 	from, orderBy string
-	limit, offset any
+	limit         int // 0: every row
+	offset        int
 }
 
-// page is the statement of the list's page: selectList over its rows in order, LIMIT and OFFSET the last two
-// parameters.
+// page is the statement of the list's page: selectList over its rows in order, then LIMIT as a number in the text
+// and OFFSET, past the first page, as the last parameter. A LIMIT or OFFSET parameter made PostgreSQL plan the
+// prepared statement on every call: a generic plan assumes they select a tenth of the rows, never looks cheaper
+// than the custom ones, and is never chosen (docs/PERFORMANCE.md, "Throughput, continued … session 20"). The
+// first page, the one read most, therefore has no parameter there and runs its generic plan; the page size is at
+// most MaxPerPage, so it multiplies the prepared texts by the few sizes clients use.
 func (l taskList) page(selectList string) (string, []any) {
-	args := append(l.q.args[:len(l.q.args):len(l.q.args)], l.limit, l.offset)
-	return selectList + ` FROM ` + l.from + ` WHERE ` + l.q.cond() + ` ORDER BY ` + l.orderBy +
-		fmt.Sprintf(` LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args
+	args := l.q.args[:len(l.q.args):len(l.q.args)]
+	sql := selectList + ` FROM ` + l.from + ` WHERE ` + l.q.cond() + ` ORDER BY ` + l.orderBy
+	if l.limit > 0 {
+		sql += ` LIMIT ` + strconv.Itoa(l.limit)
+	}
+	if l.offset > 0 {
+		args = append(args, l.offset)
+		sql += fmt.Sprintf(` OFFSET $%d`, len(args))
+	}
+	return sql, args
 }
 
 // taskListRead validates a task filter and builds the list's read for the actor: only the projects it may see.
@@ -123,6 +136,10 @@ func taskListRead(a Actor, f TaskFilter) (taskList, error) {
 			q.where("t.id IN (SELECT task_id FROM task_labels WHERE label_id = ANY(?::uuid[]))", pq.Array(ids))
 			labelIDs = ids
 		}
+	}
+	statusConds := 0 // the status condition, when it is the only one past the projects' (statusCount)
+	if f.Status != "" {
+		statusConds = 1
 	}
 	idFilter("assignee_id", "t.assignee_id", f.AssigneeID)
 	idFilter("group_id", "t.group_id", f.GroupID)
@@ -164,15 +181,19 @@ func taskListRead(a Actor, f TaskFilter) (taskList, error) {
 	}
 	l := taskList{q: q, count: `SELECT count(*) FROM tasks t WHERE ` + q.cond(), countArgs: q.args, from: `tasks t`,
 		orderBy: fmt.Sprintf(orderBy, dir), limit: f.Page.Size(), offset: (f.Page.Number() - 1) * f.Page.Size()}
-	if labelIDs != nil && len(q.conds) == scoped+1 {
+	switch {
+	case labelIDs != nil && len(q.conds) == scoped+1:
 		l.count, l.countArgs = labelLinksCount(a, f.ProjectID, labelIDs)
+		l.ownArgs = true
+	case labelIDs == nil && len(q.conds) == scoped+statusConds:
+		l.count, l.countArgs = statusCount(a, f.ProjectID, f.Status)
 		l.ownArgs = true
 	}
 	if sort == "position" {
 		l.from = `tasks t JOIN task_groups g ON g.id = t.group_id`
 	}
 	if f.Page.None {
-		l.limit, l.offset = nil, 0 // LIMIT NULL: every row
+		l.limit, l.offset = 0, 0 // every row
 	}
 	return l, nil
 }
@@ -192,4 +213,19 @@ func labelLinksCount(a Actor, projectID string, labelIDs []string) (string, []an
 		count = "count(DISTINCT tl.task_id)"
 	}
 	return `SELECT ` + count + ` FROM task_labels tl WHERE ` + q.cond(), q.args
+}
+
+// statusCount is the count of a task list narrowed by nothing but its projects and, optionally, a status, read
+// from the per-project, per-status counters that triggers keep (migration 00030): one row per visible project
+// instead of an index entry per task (docs/PERFORMANCE.md). The same projects as visibleProjectsCond.
+func statusCount(a Actor, projectID, status string) (string, []any) {
+	q := newQuery("c.project_id IN (SELECT id FROM projects WHERE organization_id = $1)", a.OrgID)
+	if projectID != "" {
+		q.where("c.project_id = ?", projectID)
+	}
+	if status != "" {
+		q.where("c.status = ?", status)
+	}
+	visibleProjectsCond(q, a, "c.project_id")
+	return `SELECT coalesce(sum(c.tasks), 0)::bigint FROM task_status_counts c WHERE ` + q.cond(), q.args
 }

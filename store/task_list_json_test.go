@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -187,5 +188,31 @@ func jsonTokens(t *testing.T, b []byte) []any {
 			t.Fatalf("%v in %s", err, b)
 		}
 		out = append(out, tok)
+	}
+}
+
+// The first page of a list is a prepared statement that PostgreSQL runs with its generic plan, planned once per
+// connection; with LIMIT and OFFSET as parameters it planned every call anew (its generic plan, costed for a tenth
+// of the rows, never won), which cost the list more than running it (docs/PERFORMANCE.md).
+func TestTasksJSON_FirstPageRunsAGenericPlan(t *testing.T) {
+	f := newRankFixture(t)
+	f.cards(t, f.group, 3000)
+	f.db.MustExec(`UPDATE tasks SET status = 'done', priority = (ARRAY['low', 'medium', 'high', 'urgent'])[1 + number % 4]
+		WHERE number % 2 = 0`)
+	f.db.MustExec(`ANALYZE tasks`)
+	f.db.SetMaxOpenConns(1) // the store's statements and pg_prepared_statements on one session
+	filter := store.TaskFilter{ProjectID: f.project, Status: "open", Sort: "priority", Order: "desc"}
+	for range 10 {
+		if _, err := f.s.TasksJSON(context.Background(), f.owner, filter); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var plans struct{ Generic, Custom int }
+	if err := f.db.Get(&plans, `SELECT generic_plans AS generic, custom_plans AS custom FROM pg_prepared_statements
+		WHERE statement LIKE '%json_agg%'`); err != nil {
+		t.Fatal(err)
+	}
+	if plans.Generic < 5 {
+		t.Fatalf("%d generic and %d custom plans in 10 calls", plans.Generic, plans.Custom)
 	}
 }

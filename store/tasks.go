@@ -41,10 +41,12 @@ const taskColumns = `t.id, t.organization_id, t.project_id, t.group_id, t.title,
 	t.assignee_id, t.reporter_id, t.start_date, t.due_date, t.estimated_hours, t.complexity, t.progress,
 	` + taskPosition + ` AS position, t.completed_at, t.created_at, t.updated_at, t.number, ` + taskReference + ` AS reference`
 
-// taskPosition and taskReference are the columns of a task row t that the API shows but the row does not hold:
-// its place in its group counted from 0, and its reference.
+// taskPosition and taskReference are the columns of a task row t that the API shows but the row does not hold as
+// such: its place in its group counted from 0 (stored, and counted only while its group is marked stale;
+// store/task_group_index.go), and its reference.
 const (
-	taskPosition  = `(SELECT count(*) FROM tasks s WHERE s.group_id = t.group_id AND s.position < t.position)`
+	taskPosition = `CASE WHEN (SELECT sg.indexes_stale_since FROM task_groups sg WHERE sg.id = t.group_id) IS NULL
+		THEN t.group_index ELSE (SELECT count(*) FROM tasks s WHERE s.group_id = t.group_id AND s.position < t.position)::int END`
 	taskReference = `(SELECT p.key FROM projects p WHERE p.id = t.project_id) || '-' || t.number`
 )
 

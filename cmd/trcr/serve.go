@@ -141,6 +141,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	bg.Add(1)
 	go func() { defer bg.Done(); a.Store.RunBlobSweeper(bgCtx, time.Minute) }()
 	bg.Add(1)
+	go func() { defer bg.Done(); a.Store.RunGroupIndexer(bgCtx, time.Second) }()
+	bg.Add(1)
 	go func() { defer bg.Done(); a.Store.RunEventJobs(bgCtx, a.Hub.WorkerWake(), time.Second) }()
 	// The hub stops first at shutdown, so that open live streams end and do not hold up the drain.
 	hubCtx, stopHub := context.WithCancel(context.Background())
