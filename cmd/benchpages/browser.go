@@ -268,7 +268,7 @@ func (b *bench) clickMeasure(name, sel, done string, profile bool) (float64, err
 // profiled runs f under the V8 CPU profiler when asked to, writes the profile to profileDir and prints the
 // functions with the most self time.
 func (b *bench) profiled(name string, on bool, f func() (float64, error)) (float64, error) {
-	if b.traceDir != "" && !strings.HasSuffix(name, " load") {
+	if b.traceDir != "" {
 		return b.traced(name, on, f)
 	}
 	if !on || b.profileDir == "" {

@@ -46,7 +46,7 @@ func main() {
 	flag.StringVar(&o.data, "data", "", "data directory to keep and reuse between runs (seeded once); default: a temporary one")
 	flag.StringVar(&o.profile, "profile", "", "write CPU profiles of the first run of each page load and interaction to this directory and print their hottest functions")
 	flag.StringVar(&o.trace, "trace", "", "write Chromium performance traces of the first run of each interaction to this directory and print where the renderer spent the time")
-	flag.StringVar(&o.only, "only", "", "measure only these interactions (comma-separated: card, search, move, drag, wheel, timer), and no page loads")
+	flag.StringVar(&o.only, "only", "", "measure only the interactions and page loads whose names start with one of these (comma-separated: card, search, move, drag, wheel, timer; board, tasks, …)")
 	flag.StringVar(&o.chromium, "chromium", "/usr/bin/chromium", "the browser")
 	flag.Parse()
 	if *short {
@@ -123,11 +123,9 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	var pages []*pageFigures
-	if o.only == "" {
-		if pages, err = measurePages(b, t, o.runs); err != nil {
-			return err
-		}
+	pages, err := measurePages(b, t, o.runs, o.only)
+	if err != nil {
+		return err
 	}
 	acts, err := measureInteractions(b, t, o.runs, o.only)
 	if err != nil {
@@ -152,7 +150,20 @@ const (
 	droppedFramesGoal = 6
 )
 
-func measurePages(b *bench, t targets, runs int) ([]*pageFigures, error) {
+// wanted reports whether what is to be measured under -only (a comma-separated list of name prefixes; empty: all).
+func wanted(only, what string) bool {
+	if only == "" {
+		return true
+	}
+	for _, w := range strings.Split(only, ",") {
+		if w = strings.TrimSpace(w); w != "" && strings.HasPrefix(what, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func measurePages(b *bench, t targets, runs int, only string) ([]*pageFigures, error) {
 	type pg struct {
 		fig  *pageFigures
 		path string
@@ -167,6 +178,16 @@ func measurePages(b *bench, t targets, runs int) ([]*pageFigures, error) {
 		{newPageFigures("reports", pageGoalMS, 0), "/reports"},
 		{newPageFigures("organization timeline", pageGoalMS, 0), "/gantt"},
 		{newPageFigures("largest project's timeline", pageGoalMS, 0), "/projects/" + t.ProjectID + "/gantt"},
+	}
+	var chosen []pg
+	for _, p := range list {
+		if wanted(only, p.fig.Name) {
+			chosen = append(chosen, p)
+		}
+	}
+	list = chosen
+	if len(list) == 0 {
+		return nil, nil
 	}
 	// Run after run over every page, so that a burst of load on the machine spreads over the pages.
 	for r := range runs {
@@ -196,17 +217,7 @@ func measurePages(b *bench, t targets, runs int) ([]*pageFigures, error) {
 }
 
 func measureInteractions(b *bench, t targets, runs int, only string) ([]*metric, error) {
-	wanted := func(what string) bool {
-		if only == "" {
-			return true
-		}
-		for _, w := range strings.Split(only, ",") {
-			if w = strings.TrimSpace(w); w != "" && strings.HasPrefix(what, w) {
-				return true
-			}
-		}
-		return false
-	}
+
 	board := "/projects/" + t.ProjectID + "/board"
 	card := &metric{Name: "click a card → task panel painted", Unit: "ms", Goal: interactionGoalMS}
 	search := &metric{Name: "board search: request sent → results settled", Unit: "ms", Goal: interactionGoalMS}
@@ -245,7 +256,7 @@ func measureInteractions(b *bench, t targets, runs int, only string) ([]*metric,
 			{"timer", func() error { return b.timer(timerOpen, timerStart, first) }},
 		}
 		for _, s := range steps {
-			if !wanted(s.what) {
+			if !wanted(only, s.what) {
 				continue
 			}
 			if err := s.f(); err != nil {
