@@ -111,17 +111,21 @@ func cardView(c store.BoardCard, projectKey string, statuses []views.TaskStatusO
 	return card
 }
 
-// boardPage answers the board. htmx asking for the board (the filters, a refresh) or one of its columns (a
-// refresh after a refused move or an edit in the task panel) gets that part alone, not the page around it: a
-// search answered the whole page and swapped ~6,300 elements for a few cards (issue 15).
+// boardPage answers the board. htmx asking for the board (a refresh) or one of its columns (a refresh after a
+// refused move or an edit in the task panel) gets that part alone, not the page around it: a search answered the
+// whole page and swapped ~6,300 elements for a few cards (issue 15). The filter form (HX-Trigger board-filters)
+// gets less still: the board's results, its card lists and counts, swapped in place of the old ones.
 func (h *Handlers) boardPage(c echo.Context) error {
 	v, err := h.boardView(c, c.Param("id"), boardFilterFrom(c))
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Add("Vary", "HX-Target")
+	c.Response().Header().Add("Vary", "HX-Target, HX-Trigger")
 	if isHTMX(c) {
 		target := c.Request().Header.Get("HX-Target")
+		if target == "board" && c.Request().Header.Get("HX-Trigger") == "board-filters" {
+			return render(c, http.StatusOK, views.BoardResults(csrfToken(c), v))
+		}
 		if target == "board" {
 			return render(c, http.StatusOK, views.Board(csrfToken(c), v))
 		}

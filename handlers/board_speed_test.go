@@ -98,3 +98,81 @@ func TestBoard_SwapsAnswerTheirFragmentAlone(t *testing.T) {
 		t.Fatalf("Vary %v", v)
 	}
 }
+
+// htmxFrom loads a page the way htmx does for a request of the element trigger (HX-Trigger: its id) aimed at the
+// element with the id target.
+func htmxFrom(b *browser, path, target, trigger string) page {
+	b.e.t.Helper()
+	req, _ := http.NewRequest("GET", b.e.srv.URL+path, nil)
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("HX-Target", target)
+	req.Header.Set("HX-Trigger", trigger)
+	return b.read(b.c.Do(req))
+}
+
+// The board's filter form (a search as one types) gets the board's results alone: each column's count and body
+// (its cards, "show more" and empty text) and the notes above the columns, each swapped out of band in place of
+// its old self, without the columns' headers, menus and forms or the board around them (issue 15). The notes say
+// whether the cards can be dragged and which columns the answer holds. Without JavaScript the form still loads
+// the page.
+func TestBoard_SearchAnswersTheCardListsAlone(t *testing.T) {
+	w := speedBoard(t)
+	path := w.boardPath() + "?q=Card+1"
+	whole := htmxTarget(w.owner, path, "board")
+	r := htmxFrom(w.owner, path, "board", "board-filters")
+	if r.status != http.StatusOK || r.has("board") || r.doc.Find(`section.board-col, .board-col__title, form, nav`).Length() > 0 {
+		t.Fatalf("results: %d %.400s", r.status, r.body)
+	}
+	if v := r.header.Values("Vary"); !strings.Contains(strings.Join(v, ","), "HX-Trigger") {
+		t.Fatalf("Vary %v", v)
+	}
+	var ids []string
+	for _, g := range w.groups {
+		ids = append(ids, g.ID)
+		body := r.doc.Find(`#body-` + g.ID + `[hx-swap-oob="true"]`)
+		count := r.doc.Find(`#count-` + g.ID + `[hx-swap-oob="true"]`)
+		if body.Length() != 1 || body.Find(`#cards-`+g.ID+`[data-testid="board-cards"]`).Length() != 1 || count.Length() != 1 {
+			t.Fatalf("column %s: %d bodies, %d counts", g.Name, body.Length(), count.Length())
+		}
+		if got, want := strings.Join(strings.Fields(count.Text()), ""), strings.Join(strings.Fields(whole.doc.Find(`#col-`+g.ID+` [data-testid="board-column-count"]`).Text()), ""); got != want {
+			t.Errorf("column %s: count %q, the board shows %q", g.Name, got, want)
+		}
+	}
+	if n := r.doc.Find(`[data-testid="board-card"]`).Length(); n != 11 { // Card 1, Card 10–19
+		t.Fatalf("%d matching cards", n)
+	}
+	notes := r.doc.Find(`#board-notes[hx-swap-oob="true"]`)
+	if notes.Length() != 1 || notes.Find(`[data-testid="board-filter-status"][role="status"]`).Length() != 1 ||
+		notes.AttrOr("data-sortable", "") != "false" || notes.AttrOr("data-columns", "") != strings.Join(ids, " ") {
+		t.Fatalf("notes: %d %v", notes.Length(), notes.Nodes)
+	}
+	if slot := r.doc.Find(`#board-newcol-slot[hx-swap-oob="true"]`); slot.Length() != 1 || slot.Children().Length() != 0 {
+		t.Fatalf("new column slot under a search: %d", slot.Length())
+	}
+	if len(r.body) > len(whole.body)*3/4 {
+		t.Errorf("results %d bytes, the board %d", len(r.body), len(whole.body))
+	}
+
+	// Clearing the search from the form: the cards can be dragged again, and a column added.
+	r = htmxFrom(w.owner, w.boardPath()+"?q=", "board", "board-filters")
+	notes = r.doc.Find(`#board-notes`)
+	if notes.AttrOr("data-sortable", "") != "true" || r.has("board-filter-status") || !r.has("new-column-form") ||
+		r.doc.Find(`[data-testid="board-card"]`).Length() != 3*store.BoardPageSize {
+		t.Fatalf("unfiltered results: sortable %q, %d cards", notes.AttrOr("data-sortable", ""), r.doc.Find(`[data-testid="board-card"]`).Length())
+	}
+
+	// The page: the same parts in place, and the form works without JavaScript.
+	p := w.owner.get(path)
+	form := p.doc.Find(`form[data-testid="board-filters"]`)
+	if form.AttrOr("method", "") != "get" || form.AttrOr("action", "") != w.boardPath() || form.AttrOr("id", "") != "board-filters" {
+		t.Fatalf("filter form %v", form.Nodes)
+	}
+	for _, g := range w.groups {
+		if p.doc.Find(`#col-`+g.ID+` #body-`+g.ID+` #cards-`+g.ID).Length() != 1 || p.doc.Find(`#col-`+g.ID+` #count-`+g.ID).Length() != 1 {
+			t.Fatalf("column %s: no body or count to swap", g.Name)
+		}
+	}
+	if p.doc.Find(`#board #board-notes [data-testid="board-filter-status"]`).Length() != 1 {
+		t.Fatal("page: no filter status in the notes")
+	}
+}

@@ -134,6 +134,9 @@ func recurrenceChoice(pattern string) string {
 	return "custom"
 }
 
+// panelScriptsHeader is sent by task-panel.js when the page runs the panel's scripts already (issue 15).
+const panelScriptsHeader = "TRCR-Panel-Scripts"
+
 func (h *Handlers) taskPanel(c echo.Context) error {
 	id := c.Param("id")
 	edit := c.QueryParam("edit") == "1"
@@ -151,6 +154,8 @@ func (h *Handlers) taskPanel(c echo.Context) error {
 	v := h.panelView(c, d)
 	v.EditDescription = edit && d.CanManage
 	v.ReturnURL = localURL(c.Request().Header.Get("HX-Current-URL"))
+	v.ScriptsLoaded = c.Request().Header.Get(panelScriptsHeader) == "loaded"
+	c.Response().Header().Add("Vary", panelScriptsHeader)
 	if section := c.QueryParam("section"); section != "" {
 		return render(c, http.StatusOK, views.TaskPanelSection(v, section))
 	}

@@ -369,3 +369,42 @@ func TestTasksPage_ListFiltersAndEmptyStates(t *testing.T) {
 		t.Fatal("second page")
 	}
 }
+
+// The pages that open the panel load its scripts with the page, and task-panel.js then asks for the panel without
+// them (TRCR-Panel-Scripts: loaded): htmx would insert them again and the browser run each again for nothing
+// (issue 15). Without the header the panel brings its scripts, for pages that do not load them.
+func TestTaskPanel_LeavesOutTheScriptsThePageRuns(t *testing.T) {
+	t.Parallel()
+	w := newWorkTeam(t)
+	task := w.task(t, store.TaskInput{Title: "Scripts"})
+	scripts := func(p page) []string {
+		var out []string
+		p.doc.Find(`script[src]`).Each(func(_ int, s *goquery.Selection) {
+			src, _, _ := strings.Cut(s.AttrOr("src", ""), "?")
+			out = append(out, src)
+		})
+		return out
+	}
+	want := "/static/js/task-panel.js,/static/js/attachments.js,/static/js/composer-files.js"
+	p := htmxGet(w.owner, "/tasks/"+task.ID+"/panel")
+	if got := strings.Join(scripts(p), ","); got != want {
+		t.Fatalf("panel's scripts %q, want %q", got, want)
+	}
+	req, _ := http.NewRequest("GET", w.owner.e.srv.URL+"/tasks/"+task.ID+"/panel", nil)
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("HX-Target", "task-panel")
+	req.Header.Set("TRCR-Panel-Scripts", "loaded")
+	p = w.owner.read(w.owner.c.Do(req))
+	if p.status != http.StatusOK || !p.has("task-panel") || len(scripts(p)) != 0 {
+		t.Fatalf("panel for a page that runs its scripts: %d, scripts %v", p.status, scripts(p))
+	}
+	if v := strings.Join(p.header.Values("Vary"), ","); !strings.Contains(v, "TRCR-Panel-Scripts") {
+		t.Fatalf("Vary %q", v)
+	}
+	for _, path := range []string{w.boardPath(), "/tasks", "/gantt"} {
+		page := w.owner.get(path)
+		if got := strings.Join(scripts(page), ","); !strings.Contains(got, want) {
+			t.Errorf("%s loads %q, not the panel's scripts", path, got)
+		}
+	}
+}

@@ -303,6 +303,9 @@ type TaskPanelView struct {
 	// closes.
 	ReturnURL string
 	Now       time.Time
+	// ScriptsLoaded: the page opening the panel runs its scripts already (task-panel.js says so in the request),
+	// so the panel leaves out its <script> tags, which htmx would insert and the browser run again for nothing.
+	ScriptsLoaded bool
 }
 
 // CommentView is a comment with its Markdown body and its files.
@@ -505,6 +508,15 @@ func colorStyles(colors ...string) templ.Component {
 		_, err := io.WriteString(w, b.String())
 		return err
 	})
+}
+
+// columnIDs are the ids of the board's columns in order, separated by spaces.
+func (v BoardView) columnIDs() string {
+	ids := make([]string, len(v.Columns))
+	for i, c := range v.Columns {
+		ids[i] = c.ID
+	}
+	return strings.Join(ids, " ")
 }
 
 func (v BoardView) colors() []string {

@@ -104,6 +104,7 @@ type bench struct {
 	ctx        context.Context
 	base       string
 	profileDir string // where CPU profiles of the first run of each page load and interaction go; "" for none
+	traceDir   string // where performance traces of the first run of each interaction go; "" for none
 	version    string // Chromium's
 }
 
@@ -267,6 +268,9 @@ func (b *bench) clickMeasure(name, sel, done string, profile bool) (float64, err
 // profiled runs f under the V8 CPU profiler when asked to, writes the profile to profileDir and prints the
 // functions with the most self time.
 func (b *bench) profiled(name string, on bool, f func() (float64, error)) (float64, error) {
+	if b.traceDir != "" {
+		return b.traced(name, on, f)
+	}
 	if !on || b.profileDir == "" {
 		return f()
 	}

@@ -32,6 +32,7 @@ func logf(format string, args ...any) {
 type options struct {
 	runs, tasks, entries int
 	out, data, profile   string
+	trace, only          string
 	chromium             string
 }
 
@@ -44,6 +45,8 @@ func main() {
 	flag.StringVar(&o.out, "out", "", "also write the results as Markdown to this file")
 	flag.StringVar(&o.data, "data", "", "data directory to keep and reuse between runs (seeded once); default: a temporary one")
 	flag.StringVar(&o.profile, "profile", "", "write CPU profiles of the first run of each page load and interaction to this directory and print their hottest functions")
+	flag.StringVar(&o.trace, "trace", "", "write Chromium performance traces of the first run of each interaction to this directory and print where the renderer spent the time")
+	flag.StringVar(&o.only, "only", "", "measure only the interactions and page loads whose names start with one of these (comma-separated: card, search, move, drag, wheel, timer; board, tasks, …)")
 	flag.StringVar(&o.chromium, "chromium", "/usr/bin/chromium", "the browser")
 	flag.Parse()
 	if *short {
@@ -99,9 +102,11 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	defer srv.stop()
-	if o.profile != "" {
-		if err := os.MkdirAll(o.profile, 0o755); err != nil {
-			return err
+	for _, dir := range []string{o.profile, o.trace} {
+		if dir != "" {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
 		}
 	}
 	b, closeBrowser, err := newBench(ctx, o.chromium, srv.base, o.profile)
@@ -109,6 +114,7 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	defer closeBrowser()
+	b.traceDir = o.trace
 	loadBefore := loadAverage()
 	if err := b.login(); err != nil {
 		return err
@@ -117,11 +123,11 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	pages, err := measurePages(b, t, o.runs)
+	pages, err := measurePages(b, t, o.runs, o.only)
 	if err != nil {
 		return err
 	}
-	acts, err := measureInteractions(b, t, o.runs)
+	acts, err := measureInteractions(b, t, o.runs, o.only)
 	if err != nil {
 		return err
 	}
@@ -144,7 +150,20 @@ const (
 	droppedFramesGoal = 6
 )
 
-func measurePages(b *bench, t targets, runs int) ([]*pageFigures, error) {
+// wanted reports whether what is to be measured under -only (a comma-separated list of name prefixes; empty: all).
+func wanted(only, what string) bool {
+	if only == "" {
+		return true
+	}
+	for _, w := range strings.Split(only, ",") {
+		if w = strings.TrimSpace(w); w != "" && strings.HasPrefix(what, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func measurePages(b *bench, t targets, runs int, only string) ([]*pageFigures, error) {
 	type pg struct {
 		fig  *pageFigures
 		path string
@@ -159,6 +178,16 @@ func measurePages(b *bench, t targets, runs int) ([]*pageFigures, error) {
 		{newPageFigures("reports", pageGoalMS, 0), "/reports"},
 		{newPageFigures("organization timeline", pageGoalMS, 0), "/gantt"},
 		{newPageFigures("largest project's timeline", pageGoalMS, 0), "/projects/" + t.ProjectID + "/gantt"},
+	}
+	var chosen []pg
+	for _, p := range list {
+		if wanted(only, p.fig.Name) {
+			chosen = append(chosen, p)
+		}
+	}
+	list = chosen
+	if len(list) == 0 {
+		return nil, nil
 	}
 	// Run after run over every page, so that a burst of load on the machine spreads over the pages.
 	for r := range runs {
@@ -187,7 +216,8 @@ func measurePages(b *bench, t targets, runs int) ([]*pageFigures, error) {
 	return out, nil
 }
 
-func measureInteractions(b *bench, t targets, runs int) ([]*metric, error) {
+func measureInteractions(b *bench, t targets, runs int, only string) ([]*metric, error) {
+
 	board := "/projects/" + t.ProjectID + "/board"
 	card := &metric{Name: "click a card → task panel painted", Unit: "ms", Goal: interactionGoalMS}
 	search := &metric{Name: "board search: request sent → results settled", Unit: "ms", Goal: interactionGoalMS}
@@ -226,13 +256,22 @@ func measureInteractions(b *bench, t targets, runs int) ([]*metric, error) {
 			{"timer", func() error { return b.timer(timerOpen, timerStart, first) }},
 		}
 		for _, s := range steps {
+			if !wanted(only, s.what) {
+				continue
+			}
 			if err := s.f(); err != nil {
 				return nil, fmt.Errorf("%s: %w", s.what, err)
 			}
 		}
 		logf("interactions: run %d of %d done", r+1, runs)
 	}
-	return []*metric{card, search, move, timerOpen, timerStart, drag, wheelOrg, wheelProject}, nil
+	var measured []*metric
+	for _, m := range []*metric{card, search, move, timerOpen, timerStart, drag, wheelOrg, wheelProject} {
+		if len(m.Samples) > 0 {
+			measured = append(measured, m)
+		}
+	}
+	return measured, nil
 }
 
 // sample adds a measured value to m.
@@ -336,6 +375,9 @@ func writeResults(w io.Writer, o options, chromium, loadBefore, loadAfter string
 		}
 	}
 	writeTable(w, append(rows, acts...))
+	if len(pages) == 0 {
+		return
+	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Page loads (medians; usable: the later of the load event's end and the last long task's):")
 	fmt.Fprintln(w)

@@ -36,3 +36,38 @@ func TestBrowser_BoardSearchSwapSkipsTheOldCards(t *testing.T) {
 		b.fatalf("htmx cleaned up %s elements of the old cards one by one", got)
 	}
 }
+
+// A search answers the card lists alone (issue 15): the columns' headers, menus and forms stay the same elements
+// while the cards, counts and the filter's status change; the URL follows the search, the cards cannot be dragged
+// while it is on, and clearing it brings back the whole board (draggable, with the new column form).
+func TestBrowser_BoardSearchSwapsTheCardListsInPlace(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("browser test: skipped with -short")
+	}
+	srv := e2eServerFor(t)
+	f := newE2EBoard(t, srv.BaseURL)
+	b := newE2EBrowser(t, srv.BaseURL)
+	b.boardLogin(f.email, f.password)
+	b.open("/projects/"+f.projectID+"/board", "board-search")
+	b.waitTrue("the board to be sortable", `!!window.Sortable && document.querySelector("#board.is-sortable") !== null`)
+	b.waitTrue("mark the headers and forms", `(document.querySelectorAll(".board-col__head, .quick-add, .board-col").forEach((el) => { el.__kept = true; }), true)`)
+
+	b.fill("#board-q", "Stay")
+	b.waitTrue("the search's results", `!!document.querySelector("[data-testid=board-filter-status]") && !document.querySelector(".htmx-request")`)
+	if got := b.waitString("the cards shown", `Array.from(document.querySelectorAll(".board-col__cards > .tcard")).map(c => c.dataset.taskId).join(",")`); got != f.other {
+		b.fatalf("cards shown %q, want only %q", got, f.other)
+	}
+	if got := b.waitString("the headers and forms kept", `String(Array.from(document.querySelectorAll(".board-col__head, .quick-add, .board-col")).filter((el) => !el.__kept).length)`); got != "0" {
+		b.fatalf("%s of the columns' headers, forms and sections were replaced by the search", got)
+	}
+	if got := b.waitString("the first column's count", `document.querySelector("#col-`+f.columns[0]+` [data-testid=board-column-count]").textContent.replace(/\s+/g, "")`); got != "1/2" {
+		b.fatalf("first column's count %q, want 1/2", got)
+	}
+	b.waitTrue("the search in the URL", `location.pathname + location.search === "/projects/`+f.projectID+`/board?q=Stay&assignee=&label=&priority="`)
+	b.waitTrue("a board that cannot be reordered", `!document.querySelector("#board[data-sortable]") && !document.querySelector("#board.is-sortable") && !document.querySelector("[data-testid=new-column-form]") && !document.querySelector("[hx-swap-oob]")`)
+
+	b.waitTrue("clear the search", `(() => { const q = document.querySelector("#board-q"); q.value = ""; q.dispatchEvent(new Event("input", { bubbles: true })); return true; })()`)
+	b.waitTrue("the whole board again", `!document.querySelector("[data-testid=board-filter-status]") && document.querySelectorAll(".board-col__cards > .tcard").length === 2 && !document.querySelector(".htmx-request")`)
+	b.waitTrue("a sortable board with its new column form", `!!document.querySelector("#board.is-sortable[data-sortable=true]") && !!document.querySelector("[data-testid=new-column-form]") && !!document.getElementById("board-help")`)
+}

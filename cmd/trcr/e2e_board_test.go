@@ -275,7 +275,8 @@ func TestBrowser_BoardShowMoreAppendsTheRestOfAColumn(t *testing.T) {
 	if shown != strings.Join(want, ",") {
 		b.fatalf("the column shows\n%s\nthe server has\n%s", shown, strings.Join(want, ","))
 	}
-	if got := b.text(`#cards-` + todo + ` > .tcard:last-child .tcard__title`); got != "Added last" {
+	// (textContent, not the rendered text: a card out of view is not rendered, content-visibility: auto.)
+	if got := b.waitString("the last card's title", `document.querySelector("#cards-`+todo+` > .tcard:last-child .tcard__title").textContent.trim()`); got != "Added last" {
 		b.fatalf("last card %q", got)
 	}
 	timer.done("show more")
@@ -283,6 +284,9 @@ func TestBrowser_BoardShowMoreAppendsTheRestOfAColumn(t *testing.T) {
 	// Editing a card loaded by "Show more" in the task panel: closing the panel refreshes the board, which loads
 	// the column to as many cards again, so the card is still there, with its change.
 	lastID := b.waitString("the last card", `document.querySelector("#cards-`+todo+` > .tcard:last-child").dataset.taskId`)
+	// A card out of view is rendered once scrolled to (content-visibility: auto): click it then.
+	b.waitTrue("the last card in view", `(document.getElementById("card-`+lastID+`").scrollIntoView({ block: "center" }), true)`)
+	b.waitTrue("the last card rendered", `document.querySelector("#card-`+lastID+` .tcard__link").checkVisibility({ contentVisibilityAuto: true })`)
 	b.do("open the last card", chromedp.Click(chromedp.CSS(`#card-`+lastID+` .tcard__link`)))
 	b.waitTrue("the panel", `!!document.querySelector("#task-panel .tp")`)
 	b.do("set the priority", chromedp.SetValue(chromedp.CSS("#tp-priority"), "urgent"),

@@ -12,6 +12,7 @@
 //    so the index of a dropped card among them is its position. A card added with quick add to a column that has
 //    more to load goes to a list below the button (it is the column's last card), and is dropped from there when
 //    the page that holds it arrives.
+//  * search and filters: the answer holds the card lists only, swapped in place; see applyResults.
 // Without JavaScript the board still shows, filters, collapses and adds tasks through plain forms.
 (function () {
   "use strict";
@@ -40,6 +41,7 @@
     });
     sortables = [];
     var b = board();
+    if (b) b.classList.remove("is-sortable"); // a search keeps the board, which may no longer be sortable
     if (!b || !sortable() || !window.Sortable) return;
     b.classList.add("is-sortable");
     b.querySelectorAll(".board-col__cards").forEach(function (list) {
@@ -362,18 +364,50 @@
     document.addEventListener(type, liveTask);
   });
 
+  // ---- Search and filters --------------------------------------------------------------------------------
+  // The filter form's answer holds the board's results only (views.BoardResults): the card lists, counts and
+  // notes, swapped out of band while the columns stay. What else the filter decides is set here: whether cards
+  // can be dragged, and which collapsed columns have cards to load when expanded. A column added or removed since
+  // the page was read is not in the page (or not in the answer): then the whole board is reloaded.
+  function applyResults(b) {
+    var notes = document.getElementById("board-notes");
+    if (!notes) return true;
+    var have = Array.prototype.map.call(b.querySelectorAll(".board-col"), function (col) {
+      return col.getAttribute("data-group-id");
+    });
+    if (have.join(" ") !== (notes.getAttribute("data-columns") || "")) {
+      window.htmx.ajax("GET", location.pathname + location.search, { target: "#board", select: "#board", swap: "outerHTML" });
+      return false;
+    }
+    if (notes.getAttribute("data-sortable") === "true") b.setAttribute("data-sortable", "true");
+    else b.removeAttribute("data-sortable");
+    b.querySelectorAll(".board-col.is-collapsed").forEach(function (col) {
+      var list = col.querySelector(".board-col__cards");
+      col.classList.toggle("is-unloaded", !!moreButton(col) && !!list && cardsOf(list).length === 0);
+    });
+    return true;
+  }
+
   document.addEventListener("htmx:afterSettle", function (e) {
     var t = e.target;
+    var elt = e.detail && e.detail.requestConfig && e.detail.requestConfig.elt;
+    if (t instanceof Element && t.id === "board" && elt instanceof Element && elt.id === "board-filters" && !applyResults(t)) return;
     if (t instanceof Element && (t.id === "board" || t.closest("#board") || t.querySelector("#board"))) setup();
   });
 
   // ---- Swapping the board out --------------------------------------------------------------------------
   // htmx cleans up a swapped-out element by dispatching an event on it and on every element inside, one by one:
   // for a board's cards that was half of a search's swap (issue 15). Cards carry no htmx attributes, so there is
-  // nothing to clean up in them: the old board (or column) drops them at once, before htmx walks what is left.
+  // nothing to clean up in them: the old board, column, column body or card list drops them at once, before htmx walks what is
+  // left.
   document.addEventListener("htmx:beforeCleanupElement", function (e) {
     var t = e.target;
-    if (!(t instanceof Element) || !(t.id === "board" || t.matches(".board-col"))) return;
+    if (!(t instanceof Element)) return;
+    if (t.matches(".board-col__cards, .board-col__added")) {
+      t.replaceChildren();
+      return;
+    }
+    if (!(t.id === "board" || t.matches(".board-col, .board-col__body"))) return;
     t.querySelectorAll(".board-col__cards, .board-col__added").forEach(function (list) {
       list.replaceChildren();
     });

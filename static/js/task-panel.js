@@ -136,8 +136,13 @@
     t.style.height = t.scrollHeight + 2 + "px";
   }
   // autosizeAll sizes the textareas with one layout: every write, then every read, then every write (one by one,
-  // each scrollHeight read after a write would lay the page out again).
+  // each scrollHeight read after a write would lay the page out again). A textarea in a section not rendered yet
+  // (content-visibility: auto, below the panel's first screen) is sized when its section is, so that opening the
+  // panel does not lay out the sections out of view.
   function autosizeAll(list) {
+    list = list.filter(function (t) {
+      return !t.checkVisibility || t.checkVisibility({ contentVisibilityAuto: true });
+    });
     list.forEach(function (t) {
       t.style.height = "auto";
     });
@@ -175,6 +180,16 @@
   document.addEventListener("change", function (e) {
     if (e.target instanceof Element && e.target.matches("[data-recur-select]")) syncCron(e.target);
   });
+  // A section of the panel coming into view is rendered now: size its textareas (the event does not bubble).
+  document.addEventListener(
+    "contentvisibilityautostatechange",
+    function (e) {
+      var t = e.target;
+      if (e.skipped || !(t instanceof Element) || !t.closest(".tp")) return;
+      autosizeAll(Array.prototype.slice.call(t.querySelectorAll("textarea[data-autosize]")));
+    },
+    true
+  );
 
   document.addEventListener("keydown", function (e) {
     var t = e.target;
@@ -266,6 +281,14 @@
         opener = elt instanceof Element ? elt : document.activeElement;
       }
     }
+  });
+
+  // Opening a panel on a page that runs the panel's scripts already: the answer can leave out its <script> tags
+  // (htmx would insert them and the browser load and run each again, only for it to return at once).
+  document.addEventListener("htmx:configRequest", function (e) {
+    var d = e.detail || {};
+    if (d.verb !== "get" || !d.target || d.target.id !== ROOT_ID) return;
+    if (window.trcrAttachments && window.trcrComposerFiles) d.headers["TRCR-Panel-Scripts"] = "loaded";
   });
 
   document.addEventListener("htmx:beforeSwap", function (e) {
