@@ -46,7 +46,10 @@ func TestBrowser_TaskPanelOpensWithoutItsScriptsAndRendersSectionsOutOfViewLater
 
 	b.waitTrue("scroll to the comments", `(document.getElementById("tp-comment-body").scrollIntoView({ block: "center" }), true)`)
 	b.waitTrue("the comments rendered", `document.getElementById("tp-comment-body").checkVisibility({ contentVisibilityAuto: true })`)
-	b.waitTrue("the comment field sized", `document.getElementById("tp-comment-body").style.height.endsWith("px")`)
+	// The comment field grows with its text.
+	b.waitTrue("type ten lines", `(() => { const t = document.getElementById("tp-comment-body"); t.value = "line\n".repeat(10); t.dispatchEvent(new Event("input", { bubbles: true })); return true })()`)
+	b.waitTrue("the comment field sized to its text", `(() => { const t = document.getElementById("tp-comment-body"); return t.clientHeight > 150 && t.scrollHeight <= t.clientHeight + 2 })()`)
+	b.waitTrue("clear it", `(() => { const t = document.getElementById("tp-comment-body"); t.value = ""; t.dispatchEvent(new Event("input", { bubbles: true })); return true })()`)
 	if got := b.text(`#tp-comments [data-testid="tp-comment"]`); !strings.Contains(got, "A first comment") {
 		b.fatalf("comment %q", got)
 	}
