@@ -652,3 +652,32 @@ func TestTaskDetail_EverythingThePanelShowsWithPermissions(t *testing.T) {
 		t.Fatalf("outsider: %v", err)
 	}
 }
+
+// The panel's reads run as statements prepared on the pool (one round trip each, no plan per call), and their
+// texts do not depend on the task: opening another task's panel prepares nothing new.
+func TestTaskDetail_ReadsArePrepared(t *testing.T) {
+	t.Parallel()
+	f := newBoardWorld(t)
+	ctx := context.Background()
+	first := f.createTask(t, store.TaskInput{Title: "First"})
+	second := f.createTask(t, store.TaskInput{Title: "Second", AssigneeID: &f.member.UserID})
+	for _, id := range []string{first.ID, second.ID} {
+		if _, err := f.s.AddComment(ctx, f.owner, id, "A comment"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := f.s.PreparedStatements()
+	if _, err := f.s.TaskDetail(ctx, f.owner, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	afterFirst := f.s.PreparedStatements()
+	if afterFirst-before < 10 {
+		t.Fatalf("the panel prepared %d statements, want its reads (at least 10) prepared", afterFirst-before)
+	}
+	if _, err := f.s.TaskDetail(ctx, f.owner, second.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.s.PreparedStatements(); got != afterFirst {
+		t.Fatalf("another task's panel prepared %d more statements", got-afterFirst)
+	}
+}

@@ -47,3 +47,10 @@ func (s *Store) SearchSQL(a Actor, f SearchFilter) (string, []any, error) {
 	sql, args := p.wordsQuery(a)
 	return sql, args, nil
 }
+
+// PreparedStatements is how many statements the store keeps prepared on its pool.
+func (s *Store) PreparedStatements() int {
+	s.stmts.mu.Lock()
+	defer s.stmts.mu.Unlock()
+	return len(s.stmts.m)
+}

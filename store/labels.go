@@ -41,8 +41,12 @@ var errDuplicateLabel = conflict("a label with this name already exists")
 
 // Labels lists the organization's labels by name. Any member.
 func (s *Store) Labels(ctx context.Context, a Actor) ([]Label, error) {
+	return labelsFrom(ctx, s.db, a)
+}
+
+func labelsFrom(ctx context.Context, q sqlx.QueryerContext, a Actor) ([]Label, error) {
 	out := []Label{}
-	err := s.db.SelectContext(ctx, &out, `SELECT `+labelColumns+` FROM labels WHERE organization_id = $1 ORDER BY lower(name), id`, a.OrgID)
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT `+labelColumns+` FROM labels WHERE organization_id = $1 ORDER BY lower(name), id`, a.OrgID)
 	return out, err
 }
 

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"sync"
 
 	"github.com/jmoiron/sqlx"
@@ -74,4 +75,35 @@ func (s *Store) getPrepared(ctx context.Context, dest any, query string, args ..
 		return s.db.GetContext(ctx, dest, query, args...)
 	}
 	return st.GetContext(ctx, dest, args...)
+}
+
+// preparedReads is a sqlx.QueryerContext that runs every statement through a statement prepared on the pool
+// (selectPrepared), for read-only use cases made of many small reads (the task panel), where each statement
+// would otherwise cost two round trips and a plan. Only for statements whose text is built from a bounded set of
+// parts, never from values: past maxPrepared, statements run unprepared.
+type preparedReads struct{ s *Store }
+
+func (p preparedReads) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := p.s.preparedBounded(ctx, query)
+	if err != nil || st == nil {
+		return p.s.db.QueryContext(ctx, query, args...)
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (p preparedReads) QueryxContext(ctx context.Context, query string, args ...any) (*sqlx.Rows, error) {
+	st, err := p.s.preparedBounded(ctx, query)
+	if err != nil || st == nil {
+		return p.s.db.QueryxContext(ctx, query, args...)
+	}
+	return st.QueryxContext(ctx, args...)
+}
+
+func (p preparedReads) QueryRowxContext(ctx context.Context, query string, args ...any) *sqlx.Row {
+	st, err := p.s.preparedBounded(ctx, query)
+	if err != nil || st == nil {
+		// Unprepared, the statement reports its own error (a prepare failure is the same error).
+		return p.s.db.QueryRowxContext(ctx, query, args...)
+	}
+	return st.QueryRowxContext(ctx, args...)
 }

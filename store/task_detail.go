@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/trcr/trcr/store/vocab"
 )
 
@@ -30,8 +32,12 @@ type Person struct {
 
 // people lists the organization's active members by name, with their avatar links.
 func (s *Store) people(ctx context.Context, orgID string) ([]Person, error) {
+	return s.peopleFrom(ctx, s.db, orgID)
+}
+
+func (s *Store) peopleFrom(ctx context.Context, q sqlx.QueryerContext, orgID string) ([]Person, error) {
 	out := []Person{}
-	err := s.db.SelectContext(ctx, &out, `
+	err := sqlx.SelectContext(ctx, q, &out, `
 		SELECT u.id AS user_id, u.name, u.email, u.avatar_key FROM members m JOIN users u ON u.id = m.user_id
 		WHERE m.organization_id = $1 AND m.status = 'active' ORDER BY lower(u.name), u.id`, orgID)
 	if err != nil {
@@ -98,52 +104,54 @@ func (d TaskDetail) IsCompletedStatus(code string) bool {
 // fields offer, for anyone who can see the task: the task panel's page read.
 func (s *Store) TaskDetail(ctx context.Context, a Actor, taskID string) (TaskDetail, error) {
 	d := TaskDetail{actor: a, MaxFileSize: s.cfg.MaxFileSize}
-	ref, err := visibleTask(ctx, s.db, a, taskID, false)
+	// Every read below is prepared: one round trip each, no plan per call (the panel opens on a click).
+	db := preparedReads{s}
+	ref, err := visibleTask(ctx, db, a, taskID, false)
 	if err != nil {
 		return d, err
 	}
 	d.CanManage = ref.Project.canManage(a)
 	d.IsAssignee = ref.AssigneeID != nil && *ref.AssigneeID == a.UserID
-	if d.Task, err = getTask(ctx, s.db, a.OrgID, taskID, false); err != nil {
+	if d.Task, err = getTask(ctx, db, a.OrgID, taskID, false); err != nil {
 		return d, err
 	}
-	if err := s.db.GetContext(ctx, &d.Project, `SELECT id, name, key, color, status FROM projects WHERE id = $1`, ref.ProjectID); err != nil {
+	if err := sqlx.GetContext(ctx, db, &d.Project, `SELECT id, name, key, color, status FROM projects WHERE id = $1`, ref.ProjectID); err != nil {
 		return d, fmt.Errorf("task detail: %w", notFoundIfNoRows(err, "project"))
 	}
 	if d.Task.ReporterID != nil {
-		if err := s.db.GetContext(ctx, &d.ReporterName, `SELECT name FROM users WHERE id = $1`, *d.Task.ReporterID); err != nil && !isNoRows(err) {
+		if err := sqlx.GetContext(ctx, db, &d.ReporterName, `SELECT name FROM users WHERE id = $1`, *d.Task.ReporterID); err != nil && !isNoRows(err) {
 			return d, fmt.Errorf("task detail: %w", err)
 		}
 	}
 	reads := []func() error{
-		func() (err error) { d.Groups, err = listTaskGroups(ctx, s.db, ref.ProjectID); return },
-		func() (err error) { d.Statuses, err = listTaskStatuses(ctx, s.db, a.OrgID); return },
-		func() (err error) { d.Members, err = s.people(ctx, a.OrgID); return },
-		func() (err error) { d.Labels, err = s.Labels(ctx, a); return },
+		func() (err error) { d.Groups, err = listTaskGroups(ctx, db, ref.ProjectID); return },
+		func() (err error) { d.Statuses, err = listTaskStatuses(ctx, db, a.OrgID); return },
+		func() (err error) { d.Members, err = s.peopleFrom(ctx, db, a.OrgID); return },
+		func() (err error) { d.Labels, err = labelsFrom(ctx, db, a); return },
 		func() error {
 			d.Comments = []Comment{}
-			if err := s.db.SelectContext(ctx, &d.Comments, commentSelect+`
+			if err := sqlx.SelectContext(ctx, db, &d.Comments, commentSelect+`
 				WHERE c.task_id = $1 AND c.organization_id = $2 ORDER BY c.created_at, c.id`, taskID, a.OrgID); err != nil {
 				return err
 			}
-			return s.withCommentFiles(ctx, s.db, d.Comments)
+			return s.withCommentFiles(ctx, db, d.Comments)
 		},
-		func() (err error) { d.Attachments, err = s.taskAttachments(ctx, s.db, a.OrgID, taskID); return },
+		func() (err error) { d.Attachments, err = s.taskAttachments(ctx, db, a.OrgID, taskID); return },
 		func() error {
 			d.Checklist = []ChecklistItem{}
-			return s.db.SelectContext(ctx, &d.Checklist, `SELECT `+checklistColumns+` FROM task_checklist_items
+			return sqlx.SelectContext(ctx, db, &d.Checklist, `SELECT `+checklistColumns+` FROM task_checklist_items
 				WHERE task_id = $1 AND organization_id = $2 ORDER BY position, created_at, id`, taskID, a.OrgID)
 		},
 		func() error {
 			q := newQuery("TRUE", taskID, a.OrgID)
 			visibleProjectsCond(q, a, "o.project_id")
 			d.Dependencies = []TaskDependency{}
-			return s.db.SelectContext(ctx, &d.Dependencies, taskDependencySelect+` AND `+q.cond()+`
+			return sqlx.SelectContext(ctx, db, &d.Dependencies, taskDependencySelect+` AND `+q.cond()+`
 				ORDER BY d.created_at, d.id`, q.args...)
 		},
 		func() error {
 			var r Recurrence
-			err := s.db.GetContext(ctx, &r, `SELECT `+recurrenceColumns+` FROM task_recurrences
+			err := sqlx.GetContext(ctx, db, &r, `SELECT `+recurrenceColumns+` FROM task_recurrences
 				WHERE task_id = $1 AND organization_id = $2`, taskID, a.OrgID)
 			if isNoRows(err) {
 				return nil
@@ -151,9 +159,9 @@ func (s *Store) TaskDetail(ctx context.Context, a Actor, taskID string) (TaskDet
 			d.Recurrence = &r
 			return err
 		},
-		func() (err error) { d.Development, err = taskDevelopment(ctx, s.db, d.Task); return },
+		func() (err error) { d.Development, err = taskDevelopment(ctx, db, d.Task); return },
 		func() error {
-			return s.db.GetContext(ctx, &d.TimerRunning, `SELECT EXISTS (SELECT 1 FROM time_entries
+			return sqlx.GetContext(ctx, db, &d.TimerRunning, `SELECT EXISTS (SELECT 1 FROM time_entries
 				WHERE user_id = $1 AND organization_id = $2 AND stopped_at IS NULL AND task_id = $3)`, a.UserID, a.OrgID, taskID)
 		},
 	}
