@@ -37,13 +37,17 @@ CREATE FUNCTION task_group_mark_stale(g uuid) RETURNS void LANGUAGE sql AS $$
     UPDATE task_groups SET indexes_stale_since = now() WHERE id = g AND indexes_stale_since IS NULL;
 $$;
 
--- task_group_append_index is the index of a task entering group g at rank r: the last task's plus one when r is
--- after every rank of the group; otherwise NULL, and the group is marked stale.
-CREATE FUNCTION task_group_append_index(g uuid, r bigint) RETURNS int LANGUAGE plpgsql AS $$
+-- task_group_entry_index is the index of a task entering group g at rank r: the last task's plus one when r is
+-- after every rank of the group. Otherwise (a rank above the last) the group is marked stale, and in a stale or
+-- gone group the stored index is not read, so it is 0.
+CREATE FUNCTION task_group_entry_index(g uuid, r bigint) RETURNS int LANGUAGE plpgsql AS $$
 DECLARE
     last_rank bigint;
     last_index int;
 BEGIN
+    IF NOT coalesce(task_group_index_valid(g), false) THEN
+        RETURN 0;
+    END IF;
     SELECT position, group_index INTO last_rank, last_index FROM tasks WHERE group_id = g ORDER BY position DESC LIMIT 1;
     IF NOT FOUND THEN
         RETURN 0;
@@ -52,7 +56,17 @@ BEGIN
         RETURN last_index + 1;
     END IF;
     PERFORM task_group_mark_stale(g);
-    RETURN NULL;
+    RETURN 0;
+END
+$$;
+
+-- task_group_leave marks group g stale when task t leaving it from rank r shifts another task's index: when a
+-- task of the group has a rank after it.
+CREATE FUNCTION task_group_leave(g uuid, t uuid, r bigint) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF task_group_index_valid(g) AND EXISTS (SELECT 1 FROM tasks WHERE group_id = g AND id <> t AND position >= r) THEN
+        PERFORM task_group_mark_stale(g);
+    END IF;
 END
 $$;
 
@@ -62,11 +76,7 @@ $$;
 -- only at commit, but a write that would make a tie falls in the closed intervals below and marks the group).
 CREATE FUNCTION tasks_group_index_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF task_group_index_valid(NEW.group_id) THEN
-        NEW.group_index := coalesce(task_group_append_index(NEW.group_id, NEW.position), 0);
-    ELSE
-        NEW.group_index := 0;
-    END IF;
+    NEW.group_index := task_group_entry_index(NEW.group_id, NEW.position);
     RETURN NEW;
 END
 $$;
@@ -85,25 +95,15 @@ BEGIN
     END IF;
     -- Another group: the old one loses the task (lock order: by id, as the store's lockGroups), the new one gains it.
     PERFORM task_group_index_valid(least(OLD.group_id, NEW.group_id));
-    IF task_group_index_valid(OLD.group_id) AND EXISTS (SELECT 1 FROM tasks WHERE group_id = OLD.group_id
-            AND id <> OLD.id AND position >= OLD.position) THEN
-        PERFORM task_group_mark_stale(OLD.group_id);
-    END IF;
-    IF task_group_index_valid(NEW.group_id) THEN
-        NEW.group_index := coalesce(task_group_append_index(NEW.group_id, NEW.position), 0);
-    ELSE
-        NEW.group_index := 0;
-    END IF;
+    PERFORM task_group_leave(OLD.group_id, OLD.id, OLD.position);
+    NEW.group_index := task_group_entry_index(NEW.group_id, NEW.position);
     RETURN NEW;
 END
 $$;
 
 CREATE FUNCTION tasks_group_index_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF task_group_index_valid(OLD.group_id) AND EXISTS (SELECT 1 FROM tasks WHERE group_id = OLD.group_id
-            AND id <> OLD.id AND position >= OLD.position) THEN
-        PERFORM task_group_mark_stale(OLD.group_id);
-    END IF;
+    PERFORM task_group_leave(OLD.group_id, OLD.id, OLD.position);
     RETURN OLD;
 END
 $$;
@@ -184,7 +184,8 @@ DROP TRIGGER tasks_group_index_insert ON tasks;
 DROP FUNCTION tasks_group_index_delete();
 DROP FUNCTION tasks_group_index_update();
 DROP FUNCTION tasks_group_index_insert();
-DROP FUNCTION task_group_append_index(uuid, bigint);
+DROP FUNCTION task_group_leave(uuid, uuid, bigint);
+DROP FUNCTION task_group_entry_index(uuid, bigint);
 DROP FUNCTION task_group_mark_stale(uuid);
 DROP FUNCTION task_group_index_valid(uuid);
 DROP INDEX task_groups_indexes_stale_idx;
