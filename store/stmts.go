@@ -55,37 +55,26 @@ func (s *Store) preparedBounded(ctx context.Context, query string) (*sqlx.Stmt, 
 // selectPrepared is SelectContext through a statement prepared on the pool: one round trip to PostgreSQL and no
 // planning per call, where lib/pq otherwise spends two round trips and a plan on every statement with parameters.
 func (s *Store) selectPrepared(ctx context.Context, dest any, query string, args ...any) error {
-	st, err := s.preparedBounded(ctx, query)
-	if err != nil {
-		return err
-	}
-	if st == nil {
-		return s.db.SelectContext(ctx, dest, query, args...)
-	}
-	return st.SelectContext(ctx, dest, args...)
+	return sqlx.SelectContext(ctx, preparedReads{s}, dest, query, args...)
 }
 
 // getPrepared is GetContext through a statement prepared on the pool (selectPrepared).
 func (s *Store) getPrepared(ctx context.Context, dest any, query string, args ...any) error {
-	st, err := s.preparedBounded(ctx, query)
-	if err != nil {
-		return err
-	}
-	if st == nil {
-		return s.db.GetContext(ctx, dest, query, args...)
-	}
-	return st.GetContext(ctx, dest, args...)
+	return sqlx.GetContext(ctx, preparedReads{s}, dest, query, args...)
 }
 
 // preparedReads is a sqlx.QueryerContext that runs every statement through a statement prepared on the pool
-// (selectPrepared), for read-only use cases made of many small reads (the task panel), where each statement
-// would otherwise cost two round trips and a plan. Only for statements whose text is built from a bounded set of
-// parts, never from values: past maxPrepared, statements run unprepared.
+// (past maxPrepared, unprepared): for reads made of many small statements (the task panel), each of which would
+// otherwise cost two round trips and a plan; selectPrepared and getPrepared go through it too. Only for
+// statements whose text is built from a bounded set of parts, never from values.
 type preparedReads struct{ s *Store }
 
 func (p preparedReads) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	st, err := p.s.preparedBounded(ctx, query)
-	if err != nil || st == nil {
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
 		return p.s.db.QueryContext(ctx, query, args...)
 	}
 	return st.QueryContext(ctx, args...)
@@ -93,7 +82,10 @@ func (p preparedReads) QueryContext(ctx context.Context, query string, args ...a
 
 func (p preparedReads) QueryxContext(ctx context.Context, query string, args ...any) (*sqlx.Rows, error) {
 	st, err := p.s.preparedBounded(ctx, query)
-	if err != nil || st == nil {
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
 		return p.s.db.QueryxContext(ctx, query, args...)
 	}
 	return st.QueryxContext(ctx, args...)
