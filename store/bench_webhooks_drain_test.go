@@ -3,21 +3,11 @@ package store_test
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/jmoiron/sqlx"
-
-	"github.com/trcr/trcr/migrations"
-	"github.com/trcr/trcr/store"
-	"github.com/trcr/trcr/store/storetest"
 )
 
 // BenchmarkWebhookDrain measures the delivery loop alone: 2,000 events to 10 webhooks on a loopback receiver are
@@ -28,21 +18,7 @@ import (
 //	go test -run '^$' -bench WebhookDrain -benchtime 1x -v ./store/
 func BenchmarkWebhookDrain(b *testing.B) {
 	const hooks, events = 10, 2000
-	url := storetest.New(b, migrations.Checksum(), migrations.Up)
-	db, err := sqlx.Open("postgres", url)
-	if err != nil {
-		b.Fatal(err)
-	}
-	db.SetMaxOpenConns(20)
-	b.Cleanup(func() { db.Close() })
-	f := permWorldOn(&testing.T{}, testStore(db), db)
-	var logTo io.Writer = io.Discard // TRCR_BENCH_LOG=1: the worker's debug log, as in the fan-out benchmark
-	if os.Getenv("TRCR_BENCH_LOG") != "" {
-		logTo = os.Stderr
-	}
-	s := store.New(db, nil, store.Config{BaseURL: "https://trcr.example", Secret: []byte(strings.Repeat("k", 32)),
-		WebhookAllowPrivate: true}, slog.New(slog.NewTextHandler(logTo, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	s.WebhookSubscriberOnly()
+	_, db, s, f := webhookBenchStore(b, 20)
 	var mu sync.Mutex
 	var first, last time.Time
 	arrived := 0
@@ -59,12 +35,7 @@ func BenchmarkWebhookDrain(b *testing.B) {
 	}))
 	b.Cleanup(rcv.Close)
 	ctx := context.Background()
-	for i := range hooks {
-		u := rcv.URL + "/hook/" + strconv.Itoa(i)
-		if _, err := s.CreateWebhook(ctx, f.admin, store.WebhookInput{URL: &u, Events: []string{"task.created"}}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	createBenchWebhooks(b, s, f, rcv.URL, hooks)
 	b.ResetTimer()
 	for n := 0; n < b.N; n++ {
 		mu.Lock()

@@ -51,23 +51,7 @@ func benchWebhookFanOut(b *testing.B, rate int) {
 		seconds = v
 	}
 	events := rate * seconds
-	url := storetest.New(b, migrations.Checksum(), migrations.Up)
-	db, err := sqlx.Open("postgres", url)
-	if err != nil {
-		b.Fatal(err)
-	}
-	db.SetMaxOpenConns(40)
-	db.SetMaxIdleConns(40)
-	b.Cleanup(func() { db.Close() })
-	f := permWorldOn(&testing.T{}, testStore(db), db)
-	// TRCR_BENCH_LOG=1 writes the worker's debug log to stderr: how long each batch's claim, sending and record took.
-	var logTo io.Writer = io.Discard
-	if os.Getenv("TRCR_BENCH_LOG") != "" {
-		logTo = os.Stderr
-	}
-	s := store.New(db, nil, store.Config{BaseURL: "https://trcr.example", Secret: []byte(strings.Repeat("k", 32)),
-		WebhookAllowPrivate: true}, slog.New(slog.NewTextHandler(logTo, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	s.WebhookSubscriberOnly()
+	url, db, s, f := webhookBenchStore(b, 40)
 
 	var mu sync.Mutex
 	arrived := map[int64]time.Time{}
@@ -89,12 +73,7 @@ func benchWebhookFanOut(b *testing.B, rate int) {
 	b.Cleanup(rcv.Close)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	for i := range hooks {
-		u := rcv.URL + "/hook/" + strconv.Itoa(i)
-		if _, err := s.CreateWebhook(ctx, f.admin, store.WebhookInput{URL: &u, Events: []string{"task.created"}}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	createBenchWebhooks(b, s, f, rcv.URL, hooks)
 	hub := s.NewHub(url)
 	go func() { _ = hub.Run(ctx, time.Second) }()
 	go s.RunEventJobs(ctx, hub.WorkerWake(), time.Second)
@@ -162,6 +141,39 @@ func benchWebhookFanOut(b *testing.B, rate int) {
 // produce calls record for events 0 … n-1, the i-th due rate-th of a second after the i-th before it, from
 // benchProducers goroutines: a producer that falls behind the schedule records the next event at once, so the
 // rate produced is what the machine managed, not the schedule slowed down by each call's time.
+// webhookBenchStore is a store on a fresh database whose only event subscriber is the webhooks', with a pool of
+// conns connections and an organization (f) to record events in. TRCR_BENCH_LOG=1 writes the worker's debug log
+// to stderr: how long each claim, sending and record took.
+func webhookBenchStore(b *testing.B, conns int) (string, *sqlx.DB, *store.Store, *world) {
+	url := storetest.New(b, migrations.Checksum(), migrations.Up)
+	db, err := sqlx.Open("postgres", url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
+	b.Cleanup(func() { db.Close() })
+	f := permWorldOn(&testing.T{}, testStore(db), db)
+	var logTo io.Writer = io.Discard
+	if os.Getenv("TRCR_BENCH_LOG") != "" {
+		logTo = os.Stderr
+	}
+	s := store.New(db, nil, store.Config{BaseURL: "https://trcr.example", Secret: []byte(strings.Repeat("k", 32)),
+		WebhookAllowPrivate: true}, slog.New(slog.NewTextHandler(logTo, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	s.WebhookSubscriberOnly()
+	return url, db, s, f
+}
+
+// createBenchWebhooks subscribes n webhooks of f's organization, at base/hook/0 … base/hook/n-1, to task.created.
+func createBenchWebhooks(b *testing.B, s *store.Store, f *world, base string, n int) {
+	for i := range n {
+		u := base + "/hook/" + strconv.Itoa(i)
+		if _, err := s.CreateWebhook(context.Background(), f.admin, store.WebhookInput{URL: &u, Events: []string{"task.created"}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func produce(b *testing.B, n, rate int, record func(i int) error) {
 	start := time.Now()
 	var next atomic.Int64
