@@ -53,6 +53,13 @@ func TestBrowser_GanttLayout(t *testing.T) {
 	b.clickToPage(testid("login-submit"), "/")
 	b.open("/projects/"+project+"/gantt?zoom=day", "gantt-chart")
 	b.waitTrue("gantt.js to scroll to today", `document.querySelector("[data-gantt-scroller]").scrollLeft > 0`)
+	// The scroll event, and the frame in which the labels are pinned, come after scrollLeft changes: wait for the
+	// early bar's label to reach the part in view (a slow machine measured it before that frame).
+	b.waitTrue("the early bar's label pinned", `(() => {
+		const s = document.querySelector("[data-gantt-scroller]");
+		const l = document.querySelector('.gantt-bar[data-id=`+jsString(early)+`] .gantt-bar__label');
+		return !!l && +l.getAttribute("x") >= s.scrollLeft;
+	})()`)
 	timer.done("log in, open the chart")
 
 	var got struct {

@@ -294,28 +294,41 @@ func newE2EBrowser(t *testing.T, baseURL string) *e2eBrowser {
 		t.Fatalf("chromium is required for the browser tests (CI installs it): %v", err)
 	}
 	b := &e2eBrowser{t: t, base: baseURL, out: &syncBuffer{}}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true), // containers often have a tiny /dev/shm
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-		chromedp.CombinedOutput(b.out),
-	)
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	// Registered before the failure report below, so it runs after it: the report needs the browser.
-	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
+	// Chromium now and then exits before it serves DevTools on a machine busy with many browsers (seen as
+	// "chrome failed to start"); a second process, with a fresh profile, is started once before giving up.
+	var ctx context.Context
 	start := time.Now()
-	if err := chromedp.Do(ctx); err != nil { // starts the browser and opens the tab
-		t.Fatalf("start chromium: %v\n%s", err, b.out)
+	for attempt := 1; ; attempt++ {
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+			chromedp.ExecPath(chromiumPath),
+			chromedp.Headless,
+			chromedp.NoSandbox,
+			chromedp.DisableGPU,
+			chromedp.Flag("disable-quic", true),
+			chromedp.NoFirstRun,
+			chromedp.NoDefaultBrowserCheck,
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("disable-dev-shm-usage", true), // containers often have a tiny /dev/shm
+			chromedp.UserDataDir(t.TempDir()),
+			chromedp.WindowSize(1280, 900),
+			chromedp.CombinedOutput(b.out),
+		)
+		var cancelCtx context.CancelFunc
+		ctx, cancelCtx = chromedp.NewContext(allocCtx)
+		err := chromedp.Do(ctx) // starts the browser and opens the tab
+		if err == nil {
+			// Registered before the failure report below, so it runs after it: the report needs the browser.
+			t.Cleanup(func() { cancelCtx(); cancelAlloc() })
+			break
+		}
+		cancelCtx()
+		cancelAlloc()
+		if attempt == 2 {
+			t.Fatalf("start chromium: %v\n%s", err, b.out)
+		}
+		t.Logf("start chromium (attempt %d): %v; starting another", attempt, err)
 	}
 	t.Logf("chromium started in %s", time.Since(start).Round(time.Millisecond))
 	b.ctx = ctx
