@@ -16,23 +16,13 @@ type JSONList[T any] struct {
 	Total   int
 }
 
-// jsonTime writes a timestamptz column the way encoding/json writes the time.Time lib/pq reads from it: PostgreSQL's
-// JSON form (RFC 3339, the session's offset, trailing zeros of the fraction dropped) with "Z" for a zero offset.
-func jsonTime(col string) string {
-	return `replace(to_json(` + col + `)::text, '+00:00"', 'Z"')::json`
-}
+// taskJSONDoc is the API's JSON of a task row t (Task's JSON fields, in their order, as encoding/json writes them):
+// the parts PostgreSQL keeps with the row (migration 00031: everything but the position, times in UTC) around its
+// position, which is counted here while its group is marked stale.
+var taskJSONDoc = `t.api_head || ',"position":' || (` + taskPosition + `) || ',' || t.api_tail`
 
-// taskJSONColumns are the columns of a task row t that make the task's JSON as the API writes it (Task's JSON
-// fields, in their order) when the row is given to json_agg. estimated_hours goes through float8 as it goes
-// through Go's float64: 2.50 is written 2.5.
-var taskJSONColumns = `t.id, t.organization_id, t.project_id, t.number, ` + taskReference + ` AS reference, t.group_id,
-	t.title, t.description, t.status, t.priority, t.assignee_id, t.reporter_id, t.start_date, t.due_date,
-	t.estimated_hours::float8 AS estimated_hours, t.complexity, t.progress, ` + taskPosition + ` AS position,
-	` + taskLabelIDs + `, ` + jsonTime("t.completed_at") + ` AS completed_at, ` + jsonTime("t.created_at") + ` AS created_at,
-	` + jsonTime("t.updated_at") + ` AS updated_at`
-
-// TasksJSON is Tasks written as the API's JSON by PostgreSQL, in one prepared statement: the page, its labels
-// and the total come back as one row, and no task is scanned into Go or encoded again (docs/PERFORMANCE.md,
+// TasksJSON is Tasks written as the API's JSON by PostgreSQL, in one prepared statement: the page of tasks' stored
+// JSON and the total come back as one row, and no task is scanned into Go or encoded again (docs/PERFORMANCE.md,
 // "Throughput"). The same filter, permission conditions and order as Tasks; store/task_list_json_test.go keeps
 // the two writing the same JSON.
 func (s *Store) TasksJSON(ctx context.Context, a Actor, f TaskFilter) (JSONList[Task], error) {
@@ -40,21 +30,21 @@ func (s *Store) TasksJSON(ctx context.Context, a Actor, f TaskFilter) (JSONList[
 	if err != nil {
 		return JSONList[Task]{}, err
 	}
-	page, args := l.page(`SELECT ` + taskJSONColumns)
+	page, args := l.page(`SELECT ` + taskJSONDoc + ` AS doc`)
 	count := l.count
 	if l.ownArgs {
 		// In this statement the count's parameters follow the page's.
 		count = shiftParams(count, len(args))
 		args = append(args, l.countArgs...)
 	}
-	// json_agg takes the page's rows in the order of its ORDER BY: the aggregate reads the one subquery as it
-	// comes, and nothing between them reorders rows. It writes each row as an object of its columns, compactly.
+	// string_agg takes the page's rows in the order of its ORDER BY: the aggregate reads the one subquery as it
+	// comes, and nothing between them reorders rows.
 	var out struct {
 		Total int    `db:"total"`
 		Data  []byte `db:"data"`
 	}
 	err = s.getPrepared(ctx, &out, `SELECT (`+count+`) AS total,
-		COALESCE((SELECT json_agg(t) FROM (`+page+`) t), '[]') AS data`, args...)
+		COALESCE((SELECT '[' || string_agg(t.doc, ',') || ']' FROM (`+page+`) t), '[]') AS data`, args...)
 	if err != nil {
 		return JSONList[Task]{}, fmt.Errorf("tasks: %w", err)
 	}
@@ -67,7 +57,7 @@ type JSONObject[T any] struct {
 }
 
 // TaskJSON is Task written as the API's JSON by PostgreSQL, in one prepared statement (GET /api/v1/tasks/:id): the
-// same permission conditions as Task, the same columns as TasksJSON, nothing scanned into Go or encoded again.
+// same permission conditions as Task, the same JSON as TasksJSON, nothing scanned into Go or encoded again.
 func (s *Store) TaskJSON(ctx context.Context, a Actor, id string) (JSONObject[Task], error) {
 	if !validID(id) {
 		return JSONObject[Task]{}, fmt.Errorf("task: %w", ErrNotFound)
@@ -76,7 +66,7 @@ func (s *Store) TaskJSON(ctx context.Context, a Actor, id string) (JSONObject[Ta
 	q.where("t.organization_id = ?", a.OrgID)
 	visibleProjectsCond(q, a, "t.project_id")
 	var out JSONObject[Task]
-	err := s.getPrepared(ctx, &out.Data, `SELECT row_to_json(t) FROM (SELECT `+taskJSONColumns+` FROM tasks t WHERE `+q.cond()+`) t`, q.args...)
+	err := s.getPrepared(ctx, &out.Data, `SELECT `+taskJSONDoc+` FROM tasks t WHERE `+q.cond(), q.args...)
 	if err != nil {
 		return JSONObject[Task]{}, notFoundIfNoRows(err, "task")
 	}

@@ -209,10 +209,92 @@ func TestTasksJSON_FirstPageRunsAGenericPlan(t *testing.T) {
 	}
 	var plans struct{ Generic, Custom int }
 	if err := f.db.Get(&plans, `SELECT generic_plans AS generic, custom_plans AS custom FROM pg_prepared_statements
-		WHERE statement LIKE '%json_agg%'`); err != nil {
+		WHERE statement LIKE '%string_agg(t.doc%'`); err != nil {
 		t.Fatal(err)
 	}
 	if plans.Generic < 5 {
 		t.Fatalf("%d generic and %d custom plans in 10 calls", plans.Generic, plans.Custom)
 	}
+}
+
+// The JSON PostgreSQL keeps with each task (migration 00031) follows every kind of write that changes what it
+// shows, through the store and straight in SQL: fields, labels (set, cleared, a label deleted), the project's key,
+// completion, a move to another group and to another project (its number and reference change), a recurrence's
+// copy and a renumbering of its group. After each, every task's TaskJSON is what encoding/json writes for Task.
+func TestTaskJSON_StoredJSONFollowsEveryWrite(t *testing.T) {
+	t.Parallel()
+	dsn := storetest.New(t, migrations.Checksum(), migrations.Up)
+	db, err := sqlx.Open("postgres", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	f := worldOn(t, testStore(db), db).ownedBy("Olga Owner", "owner@example.com", "Task Co").
+		withMember("Will Worker", "worker@example.com").withProject("Work")
+	bug, docs := f.label(t, "Bug", "#cc3333"), f.label(t, "Docs", "#3366cc")
+	str := func(s string) *string { return &s }
+	a := f.createTask(t, store.TaskInput{Title: "First", LabelIDs: []string{bug.ID}})
+	b := f.createTask(t, store.TaskInput{Title: "Second", Description: "Some words"})
+	check := func(step string) {
+		t.Helper()
+		all, err := f.s.Tasks(f.ctx, f.owner, store.TaskFilter{Page: store.Page{None: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, task := range all.Items {
+			got, err := f.s.TaskJSON(f.ctx, f.owner, task.ID)
+			if err != nil {
+				t.Fatalf("%s: %v", step, err)
+			}
+			encoded, err := json.Marshal(task)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g, w := jsonTokens(t, got.Data), jsonTokens(t, encoded); !reflect.DeepEqual(g, w) {
+				t.Errorf("after %s, task %q:\nstored        %s\nencoding/json %s", step, task.Title, got.Data, encoded)
+			}
+		}
+	}
+	check("creating")
+
+	hours, three, progress := 4.25, 3, 60
+	if _, err := f.s.UpdateTask(f.ctx, f.owner, a.ID, store.TaskPatch{Title: str("First, renamed"), Description: str("New \"text\""),
+		Status: str("in_progress"), Priority: str("urgent"), AssigneeID: store.Clearable[string]{Set: true, Value: &f.member.UserID},
+		StartDate: store.Clearable[string]{Set: true, Value: str("2026-05-01")}, DueDate: store.Clearable[string]{Set: true, Value: str("2026-05-09")},
+		EstimatedHours: store.Clearable[float64]{Set: true, Value: &hours}, Complexity: store.Clearable[int]{Set: true, Value: &three},
+		Progress: &progress, LabelIDs: &[]string{docs.ID, bug.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	check("updating every field and adding a label")
+	if _, err := f.s.UpdateTask(f.ctx, f.owner, a.ID, store.TaskPatch{Status: str("done"), LabelIDs: &[]string{},
+		EstimatedHours: store.Clearable[float64]{Set: true}}); err != nil {
+		t.Fatal(err)
+	}
+	check("completing, clearing the labels and the hours")
+	if _, err := f.s.UpdateTask(f.ctx, f.owner, b.ID, store.TaskPatch{LabelIDs: &[]string{bug.ID, docs.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.s.DeleteLabel(f.ctx, f.owner, bug.ID); err != nil {
+		t.Fatal(err)
+	}
+	check("deleting a label")
+	if _, err := f.s.UpdateProject(f.ctx, f.owner, f.project, store.ProjectInput{Key: str("NEWKEY")}); err != nil {
+		t.Fatal(err)
+	}
+	check("changing the project's key")
+	second := f.id(`INSERT INTO task_groups (organization_id, project_id, name, position) VALUES ($1, $2, 'Doing', 1) RETURNING id`,
+		f.owner.OrgID, f.project)
+	if _, err := f.s.UpdateTask(f.ctx, f.owner, a.ID, store.TaskPatch{GroupID: &second}); err != nil {
+		t.Fatal(err)
+	}
+	check("moving a task to another group")
+	other, otherGroup := f.sqlProject("Other")
+	f.exec(`UPDATE tasks SET project_id = $1, group_id = $2 WHERE id = $3`, other, otherGroup, b.ID)
+	check("moving a task to another project in SQL")
+	f.exec(`UPDATE tasks SET title = 'Straight in SQL', completed_at = NULL, updated_at = '2026-01-02 03:04:05.5+00' WHERE id = $1`, a.ID)
+	f.exec(`INSERT INTO task_labels (task_id, label_id) VALUES ($1, $2)`, a.ID, docs.ID)
+	check("writing a task and its labels in SQL")
+	f.exec(`UPDATE task_groups SET indexes_stale_since = now() WHERE id = $1`, second)
+	f.createTask(t, store.TaskInput{Title: "Third", GroupID: &second})
+	check("a stale group")
 }

@@ -105,11 +105,18 @@ type taskRow struct {
 	LabelIDs pq.StringArray `db:"label_ids"`
 }
 
+// task is the row as the API shows it: its times in UTC, as the JSON PostgreSQL keeps for it (migration 00031)
+// writes them, whatever the database session's zone.
 func (r taskRow) task() Task {
 	r.Task.LabelIDs = []string(r.LabelIDs)
 	if r.Task.LabelIDs == nil {
 		r.Task.LabelIDs = []string{}
 	}
+	if r.Task.CompletedAt != nil {
+		utc := r.Task.CompletedAt.UTC()
+		r.Task.CompletedAt = &utc
+	}
+	r.Task.CreatedAt, r.Task.UpdatedAt = r.Task.CreatedAt.UTC(), r.Task.UpdatedAt.UTC()
 	return r.Task
 }
 
