@@ -138,28 +138,39 @@ func paged[T any](c echo.Context, l store.List[T]) error {
 	return c.JSON(http.StatusOK, listBody[T]{Data: l.Items, Meta: listMeta{Page: l.Page, PerPage: l.PerPage, Total: l.Total}})
 }
 
-// pagedJSON writes a page whose items PostgreSQL already wrote as JSON, in paged's envelope, without decoding them.
+// pagedJSON writes a page whose items PostgreSQL already wrote as JSON, in paged's envelope, without decoding them
+// or copying them into a body of their own.
 func pagedJSON[T any](c echo.Context, l store.JSONList[T]) error {
 	meta, err := json.Marshal(listMeta{Page: l.Page, PerPage: l.PerPage, Total: l.Total})
 	if err != nil {
 		return err
 	}
-	body := make([]byte, 0, len(l.Data)+len(meta)+20)
-	body = append(append(append(body, `{"data":`...), l.Data...), `,"meta":`...)
-	body = append(append(body, meta...), "}\n"...)
-	return jsonBytes(c, body)
-}
-
-// jsonBytes writes a JSON body whose length is known with Content-Length, so that net/http sends it as it is
-// rather than in chunks (the gzip middleware drops the length when it compresses).
-func jsonBytes(c echo.Context, body []byte) error {
-	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
-	return c.JSONBlob(http.StatusOK, body)
+	return jsonParts(c, []byte(`{"data":`), l.Data, []byte(`,"meta":`), meta, []byte("}\n"))
 }
 
 // objectJSON writes an object PostgreSQL wrote as JSON (store.JSONObject), as c.JSON would write it.
 func objectJSON[T any](c echo.Context, o store.JSONObject[T]) error {
-	return jsonBytes(c, append(o.Data, '\n'))
+	return jsonParts(c, o.Data, []byte("\n"))
+}
+
+// jsonParts writes a JSON body made of parts, with its length known in Content-Length so that net/http sends it as
+// it is rather than in chunks (the gzip middleware drops the length when it compresses). The response's buffer
+// gathers the small parts; a part larger than it goes to the connection as it is.
+func jsonParts(c echo.Context, parts ...[]byte) error {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	r := c.Response()
+	r.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	r.Header().Set(echo.HeaderContentLength, strconv.Itoa(n))
+	r.WriteHeader(http.StatusOK)
+	for _, p := range parts {
+		if _, err := r.Write(p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // dataBody is the envelope of lists that are never paginated.
