@@ -84,7 +84,7 @@ func benchWebhookFanOut(b *testing.B, rate int) {
 		mu.Unlock()
 		conns.Store(0)
 		db.MustExec(`TRUNCATE webhook_deliveries`)
-		start := time.Now()
+		start, cpu, pg := time.Now(), processCPU(), backendsCPU(b, db)
 		produce(b, events, rate, func(i int) error {
 			data := map[string]any{"id": fmt.Sprintf("bench-%d", i), "title": "Benchmark task"}
 			return s.RecordEvent(ctx, f.owner, "task.created", "org", "", data)
@@ -99,6 +99,7 @@ func benchWebhookFanOut(b *testing.B, rate int) {
 				break
 			}
 		}
+		cpu, pgCPU := processCPU()-cpu, backendsCPUSince(b, db, pg)
 		var queued []struct {
 			ID        int64     `db:"id"`
 			Queued    time.Time `db:"queued_at"`
@@ -126,12 +127,13 @@ func benchWebhookFanOut(b *testing.B, rate int) {
 		b.ReportMetric(float64(percentile(lags, 0.5).Microseconds())/1000, "p50-ms")
 		b.ReportMetric(float64(percentile(lags, 0.99).Microseconds())/1000, "p99-ms")
 		b.Logf("%d events produced in %s (%.0f/s); %d of %d deliveries arrived by %s (%.0f/s); lag p50 %s p99 %s max %s "+
-			"(commit to queued: p50 %s p99 %s; queued to arrived: p50 %s p99 %s); %d connections opened",
+			"(commit to queued: p50 %s p99 %s; queued to arrived: p50 %s p99 %s); %d connections opened; "+
+			"CPU time: test process %s, PostgreSQL's backends %s",
 			events, produced.Round(time.Millisecond), float64(events)/produced.Seconds(), len(lags), want,
 			delivered.Round(time.Millisecond), float64(len(lags))/delivered.Seconds(),
 			percentile(lags, 0.5), percentile(lags, 0.99), percentile(lags, 1),
 			percentile(queueing, 0.5), percentile(queueing, 0.99), percentile(sending, 0.5), percentile(sending, 0.99),
-			conns.Load())
+			conns.Load(), cpu.Round(time.Millisecond), pgCPU.Round(time.Millisecond))
 		if len(lags) != want {
 			b.Errorf("only %d of %d deliveries arrived", len(lags), want)
 		}
