@@ -21,6 +21,12 @@ func (s *Store) RecordEvent(ctx context.Context, a Actor, typ, audience, audienc
 	})
 }
 
+// QueueEventJobs does the due event jobs that run in transactions (the webhooks subscriber queues deliveries
+// there), without sending anything, for the webhook drain benchmark.
+func (s *Store) QueueEventJobs(ctx context.Context) (int, error) {
+	return s.processTxEventJobs(ctx)
+}
+
 // AddSubscriber registers a subscriber, for tests of the event jobs.
 func (s *Store) AddSubscriber(name string, wants func(string) bool, handle func(ctx context.Context, tx *sqlx.Tx, e Event) error) {
 	s.subscribers = append(s.subscribers, subscriber{name: name, wants: wants, handle: handle})
