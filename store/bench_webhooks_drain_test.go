@@ -22,7 +22,7 @@ import (
 //	go test -run '^$' -bench WebhookDrain -benchtime 1x -v ./store/
 func BenchmarkWebhookDrain(b *testing.B) {
 	const hooks, events = 10, 2000
-	_, db, s, f := webhookBenchStore(b, 20)
+	_, db, s, f, counts := webhookBenchStore(b, 20)
 	var mu sync.Mutex
 	var first, last time.Time
 	arrived := 0
@@ -59,7 +59,7 @@ func BenchmarkWebhookDrain(b *testing.B) {
 			b.Fatal(err)
 		}
 		queueingPG := backendsCPUSince(b, db, pg)
-		cpu, pg := processCPU(), backendsCPU(b, db)
+		cpu, pg, sent := processCPU(), backendsCPU(b, db), counts.now()
 		for {
 			done, err := s.ProcessEventJobs(ctx)
 			if err != nil {
@@ -71,6 +71,7 @@ func BenchmarkWebhookDrain(b *testing.B) {
 		}
 		cpu = processCPU() - cpu
 		pgCPU := backendsCPUSince(b, db, pg)
+		statements, txs := counts.since(sent)
 		mu.Lock()
 		got, took := arrived, last.Sub(first)
 		mu.Unlock()
@@ -81,9 +82,10 @@ func BenchmarkWebhookDrain(b *testing.B) {
 		b.ReportMetric(float64(cpu.Microseconds())/float64(got), "go-cpu-µs/delivery")
 		b.ReportMetric(float64(pgCPU.Microseconds())/float64(got), "pg-cpu-µs/delivery")
 		b.Logf("%d deliveries sent in %s (%.0f/s); CPU time a delivery: %.0f µs in the test process (sender and receiver), "+
-			"%.0f µs in PostgreSQL's backends (claims, records), and before, %.0f µs in PostgreSQL to queue it",
+			"%.0f µs in PostgreSQL's backends (claims, records), and before, %.0f µs in PostgreSQL to queue it; "+
+			"%d statements in %d transactions to send them",
 			got, took.Round(time.Millisecond), float64(got)/took.Seconds(), float64(cpu.Microseconds())/float64(got),
-			float64(pgCPU.Microseconds())/float64(got), float64(queueingPG.Microseconds())/float64(got))
+			float64(pgCPU.Microseconds())/float64(got), float64(queueingPG.Microseconds())/float64(got), statements, txs)
 	}
 }
 
