@@ -357,7 +357,7 @@ func (s *Store) deliver(ctx context.Context, d dueDelivery, sem chan struct{}) *
 	if ctx.Err() != nil {
 		return nil
 	}
-	if time.Since(d.claimedAt) > webhookLaneBudget {
+	if time.Since(d.claimedAt) > s.webhookLaneBudget {
 		if !asked {
 			s.webhookHolds.hold(d.WebhookID, d.DeliveryID, s.now().Add(webhookPutBackHold))
 		}
