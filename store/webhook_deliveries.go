@@ -184,14 +184,6 @@ func (s *Store) claimWebhookDeliveries(ctx context.Context, skip []string, after
 	if err != nil {
 		return nil, nil, fmt.Errorf("claim webhook deliveries: %w", err)
 	}
-	// The commit that records the outcomes does not wait for its WAL to reach the disk. A crash can lose the last
-	// few hundred milliseconds of such commits (never a later one and not an earlier one: the WAL is written in
-	// order); their deliveries are then pending again as they were when claimed, and are sent again, which
-	// at-least-once delivery allows. Nothing else is written in this transaction.
-	if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
-		_ = tx.Rollback()
-		return nil, nil, fmt.Errorf("claim webhook deliveries: %w", err)
-	}
 	var due []dueDelivery
 	err = tx.SelectContext(ctx, &due, `
 		WITH due AS (
@@ -317,7 +309,13 @@ func (s *Store) recordWebhookOutcomes(ctx context.Context, tx *sqlx.Tx, outcomes
 	began := time.Now()
 	defer func() { s.log.Debug("webhook batch recorded", "deliveries", len(outcomes), "took", time.Since(began)) }()
 	if len(outcomes) > 0 {
+		// The commit does not wait for its WAL to reach the disk (set_config: synchronous_commit off for this
+		// transaction, without a round trip of its own). A crash can lose the last few hundred milliseconds of such
+		// commits, never a later one without the earlier ones (the WAL is written in order); their deliveries are
+		// then pending again as they were when claimed, and are sent again, which at-least-once delivery allows.
+		// Nothing else is written in this transaction.
 		_, err := tx.ExecContext(recordCtx, `
+			WITH async AS (SELECT set_config('synchronous_commit', 'off', true))
 			UPDATE webhook_deliveries d SET status = o.status, attempts = o.attempts, next_attempt_at = o.next_attempt_at,
 				last_attempt_at = CASE WHEN o.attempted THEN o.last_attempt_at ELSE d.last_attempt_at END,
 				request_headers = CASE WHEN o.attempted THEN o.request_headers ELSE d.request_headers END,
@@ -325,7 +323,8 @@ func (s *Store) recordWebhookOutcomes(ctx context.Context, tx *sqlx.Tx, outcomes
 				duration_ms = CASE WHEN o.attempted THEN o.duration_ms ELSE d.duration_ms END,
 				error = CASE WHEN o.attempted THEN o.error ELSE d.error END
 			FROM jsonb_to_recordset($1) AS o(id bigint, status text, attempts int, next_attempt_at timestamptz,
-				attempted boolean, last_attempt_at timestamptz, request_headers jsonb, response_code int, duration_ms int, error text)
+				attempted boolean, last_attempt_at timestamptz, request_headers jsonb, response_code int, duration_ms int, error text),
+				async
 			WHERE d.id = o.id`, raw)
 		if err != nil {
 			return fmt.Errorf("record webhook deliveries: %w", err)
