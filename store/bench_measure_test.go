@@ -80,10 +80,12 @@ func (d *benchDB) demoActors(b *testing.B) (org string, admin, member store.Acto
 }
 
 // statementCounter counts the statements its connections send: queries, execs and prepares (a prepared
-// statement is executed once by this app). Pings and transaction control are not counted.
+// statement is executed once by this app). Pings and transaction control are not counted; transactions begun are,
+// in txs when it is not nil.
 type statementCounter struct {
 	driver.Connector
-	n *atomic.Int64
+	n   *atomic.Int64
+	txs *atomic.Int64
 }
 
 func (c statementCounter) Connect(ctx context.Context) (driver.Conn, error) {
@@ -91,13 +93,14 @@ func (c statementCounter) Connect(ctx context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &countedConn{Conn: conn, n: c.n}, nil
+	return &countedConn{Conn: conn, n: c.n, txs: c.txs}, nil
 }
 
 // countedConn forwards to lib/pq's connection every optional interface it implements.
 type countedConn struct {
 	driver.Conn
-	n *atomic.Int64
+	n   *atomic.Int64
+	txs *atomic.Int64
 }
 
 func (c *countedConn) Prepare(query string) (driver.Stmt, error) {
@@ -149,6 +152,9 @@ func (c *countedConn) ExecContext(ctx context.Context, query string, args []driv
 }
 
 func (c *countedConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	if c.txs != nil {
+		c.txs.Add(1)
+	}
 	return c.Conn.(driver.ConnBeginTx).BeginTx(ctx, opts)
 }
 

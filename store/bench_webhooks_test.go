@@ -8,6 +8,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
@@ -23,6 +24,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/trcr/trcr/migrations"
 	"github.com/trcr/trcr/store"
@@ -51,7 +53,7 @@ func benchWebhookFanOut(b *testing.B, rate int) {
 		seconds = v
 	}
 	events := rate * seconds
-	url, db, s, f := webhookBenchStore(b, 40)
+	url, db, s, f, counts := webhookBenchStore(b, 40)
 
 	var mu sync.Mutex
 	arrived := map[int64]time.Time{}
@@ -84,7 +86,7 @@ func benchWebhookFanOut(b *testing.B, rate int) {
 		mu.Unlock()
 		conns.Store(0)
 		db.MustExec(`TRUNCATE webhook_deliveries`)
-		start := time.Now()
+		start, cpu, pg, sent := time.Now(), processCPU(), backendsCPU(b, db), counts.now()
 		produce(b, events, rate, func(i int) error {
 			data := map[string]any{"id": fmt.Sprintf("bench-%d", i), "title": "Benchmark task"}
 			return s.RecordEvent(ctx, f.owner, "task.created", "org", "", data)
@@ -99,6 +101,8 @@ func benchWebhookFanOut(b *testing.B, rate int) {
 				break
 			}
 		}
+		cpu, pgCPU := processCPU()-cpu, backendsCPUSince(b, db, pg)
+		statements, txs := counts.since(sent)
 		var queued []struct {
 			ID        int64     `db:"id"`
 			Queued    time.Time `db:"queued_at"`
@@ -126,12 +130,14 @@ func benchWebhookFanOut(b *testing.B, rate int) {
 		b.ReportMetric(float64(percentile(lags, 0.5).Microseconds())/1000, "p50-ms")
 		b.ReportMetric(float64(percentile(lags, 0.99).Microseconds())/1000, "p99-ms")
 		b.Logf("%d events produced in %s (%.0f/s); %d of %d deliveries arrived by %s (%.0f/s); lag p50 %s p99 %s max %s "+
-			"(commit to queued: p50 %s p99 %s; queued to arrived: p50 %s p99 %s); %d connections opened",
+			"(commit to queued: p50 %s p99 %s; queued to arrived: p50 %s p99 %s); %d connections opened; "+
+			"CPU time: test process %s, PostgreSQL's backends %s; %.2f statements and %.2f transactions an event",
 			events, produced.Round(time.Millisecond), float64(events)/produced.Seconds(), len(lags), want,
 			delivered.Round(time.Millisecond), float64(len(lags))/delivered.Seconds(),
 			percentile(lags, 0.5), percentile(lags, 0.99), percentile(lags, 1),
 			percentile(queueing, 0.5), percentile(queueing, 0.99), percentile(sending, 0.5), percentile(sending, 0.99),
-			conns.Load())
+			conns.Load(), cpu.Round(time.Millisecond), pgCPU.Round(time.Millisecond),
+			float64(statements)/float64(events), float64(txs)/float64(events))
 		if len(lags) != want {
 			b.Errorf("only %d of %d deliveries arrived", len(lags), want)
 		}
@@ -144,12 +150,14 @@ func benchWebhookFanOut(b *testing.B, rate int) {
 // webhookBenchStore is a store on a fresh database whose only event subscriber is the webhooks', with a pool of
 // conns connections and an organization (f) to record events in. TRCR_BENCH_LOG=1 writes the worker's debug log
 // to stderr: how long each claim, sending and record took.
-func webhookBenchStore(b *testing.B, conns int) (string, *sqlx.DB, *store.Store, *world) {
+func webhookBenchStore(b *testing.B, conns int) (string, *sqlx.DB, *store.Store, *world, *benchCounts) {
 	url := storetest.New(b, migrations.Checksum(), migrations.Up)
-	db, err := sqlx.Open("postgres", url)
+	connector, err := pq.NewConnector(url)
 	if err != nil {
 		b.Fatal(err)
 	}
+	counts := &benchCounts{}
+	db := sqlx.NewDb(sql.OpenDB(statementCounter{Connector: connector, n: &counts.statements, txs: &counts.txs}), "postgres")
 	db.SetMaxOpenConns(conns)
 	db.SetMaxIdleConns(conns)
 	b.Cleanup(func() { db.Close() })
@@ -161,8 +169,20 @@ func webhookBenchStore(b *testing.B, conns int) (string, *sqlx.DB, *store.Store,
 	s := store.New(db, nil, store.Config{BaseURL: "https://trcr.example", Secret: []byte(strings.Repeat("k", 32)),
 		WebhookAllowPrivate: true}, slog.New(slog.NewTextHandler(logTo, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	s.WebhookSubscriberOnly()
-	return url, db, s, f
+	return url, db, s, f, counts
 }
+
+// benchCounts are the statements and transactions the benchmark's pool sent (not the hub's listening connection).
+type benchCounts struct {
+	statements, txs atomic.Int64
+}
+
+// since is how many statements and transactions were sent since an earlier reading.
+func (c *benchCounts) since(before [2]int64) (statements, txs int64) {
+	return c.statements.Load() - before[0], c.txs.Load() - before[1]
+}
+
+func (c *benchCounts) now() [2]int64 { return [2]int64{c.statements.Load(), c.txs.Load()} }
 
 // createBenchWebhooks subscribes n webhooks of f's organization, at base/hook/0 … base/hook/n-1, to task.created.
 func createBenchWebhooks(b *testing.B, s *store.Store, f *world, base string, n int) {

@@ -84,6 +84,8 @@ type Store struct {
 	outbound *outbound.Client
 	// webhookHolds are the webhooks whose deliveries wait behind a failed one (webhook_lanes.go).
 	webhookHolds webhookHolds
+	// webhookLaneBudget is webhookLaneBudget, shorter in tests.
+	webhookLaneBudget time.Duration
 	// webhookWake wakes the webhook delivery loop when events committed; a run that is still sending takes it to
 	// claim what came meanwhile (webhook_lanes.go).
 	webhookWake chan struct{}
@@ -114,7 +116,7 @@ func New(db *sqlx.DB, blobs blob.Store, cfg Config, log *slog.Logger) *Store {
 		cfg.OrgStorageQuota = DefaultOrgStorageQuota
 	}
 	s := &Store{db: db, blobs: blobs, cfg: cfg, log: log, now: time.Now, hasher: defaultHasher, authMailWake: make(chan struct{}, 1),
-		webhookWake: make(chan struct{}, 1)}
+		webhookWake: make(chan struct{}, 1), webhookLaneBudget: webhookLaneBudget}
 	s.outbound = outbound.New(cfg.WebhookAllowPrivate)
 	s.auth.ttl = cfg.AuthCacheTTL
 	s.accessKey = s.deriveKey("access-token")

@@ -59,6 +59,9 @@ func (s *Store) processWebhookDeliveries(ctx context.Context) (int, error) {
 	}
 	loop.wg.Wait()
 	loop.recording.Wait()
+	// How the lanes spent their time, summed over them: waiting for a claim to give them deliveries, and sending.
+	s.log.Debug("webhook lanes", "claimed", total, "waited", time.Duration(loop.waitedNS.Load()),
+		"sending", time.Duration(loop.sendingNS.Load()))
 	if rerr := loop.recordErr(); err == nil {
 		err = rerr
 	}
@@ -74,6 +77,8 @@ type webhookLoop struct {
 	open      chan struct{} // a slot per claim whose transaction is open
 	drained   chan struct{} // a lane sent everything it was given
 	rescan    atomic.Bool   // a delivery was put back as it was, behind where the claims have got to
+	waitedNS  atomic.Int64  // the lanes' time waiting for deliveries, for the debug log
+	sendingNS atomic.Int64  // the lanes' time sending (or putting back), for the debug log
 	wg        sync.WaitGroup
 	recording sync.WaitGroup
 	mu        sync.Mutex
@@ -265,11 +270,15 @@ func (l *webhookLoop) dispatch(tx *sqlx.Tx, due []dueDelivery) {
 // claim.
 func (l *webhookLoop) send(lane *webhookLane) {
 	for {
+		waitStart := time.Now()
 		d, ok := lane.next()
 		if !ok {
 			return
 		}
+		sendStart := time.Now()
+		l.waitedNS.Add(int64(sendStart.Sub(waitStart)))
 		o := l.s.deliver(l.ctx, d, l.sem)
+		l.sendingNS.Add(int64(time.Since(sendStart)))
 		if o == nil {
 			// Put back as it was: the next claim must start at the beginning to find it again.
 			l.rescan.Store(true)
@@ -348,7 +357,7 @@ func (s *Store) deliver(ctx context.Context, d dueDelivery, sem chan struct{}) *
 	if ctx.Err() != nil {
 		return nil
 	}
-	if time.Since(d.claimedAt) > webhookLaneBudget {
+	if time.Since(d.claimedAt) > s.webhookLaneBudget {
 		if !asked {
 			s.webhookHolds.hold(d.WebhookID, d.DeliveryID, s.now().Add(webhookPutBackHold))
 		}
@@ -360,7 +369,7 @@ func (s *Store) deliver(ctx context.Context, d dueDelivery, sem chan struct{}) *
 		DeliveryID: strconv.FormatInt(d.DeliveryID, 10), Body: d.body, Timestamp: now.Unix()})
 	<-sem
 	o := &deliveryOutcome{ID: d.DeliveryID, Status: vocab.WebhookDelivered, Attempts: d.Attempts,
-		NextAt: now, Attempted: true, At: now, Headers: flatHeaders(at.Header), Code: at.ResponseCode,
+		NextAt: now, Attempted: true, At: now, Headers: at.Header, Code: at.ResponseCode,
 		Duration: at.DurationMS, Error: at.Error, orgID: d.OrgID}
 	if !at.Delivered {
 		o.Status = vocab.WebhookPending

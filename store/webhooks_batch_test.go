@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -353,5 +354,76 @@ func TestWebhooks_TwoProcessesSendEachDeliveryOnce(t *testing.T) {
 	}
 	if len(seen) != 3*events {
 		t.Errorf("%d deliveries sent, want %d", len(seen), 3*events)
+	}
+}
+
+// A delivery that waited in its lane longer than the lane's budget (behind a request the receiver answered
+// slowly) is put back unsent, as it was; the webhook's deliveries after it are not sent before it, and each event
+// arrives once, in order.
+func TestWebhooks_DeliveryOverTheLaneBudgetPutBackAndNotOvertaken(t *testing.T) {
+	t.Parallel()
+	w, s, _ := countedWebhookWorld(t)
+	s.SetWebhookLaneBudget(200 * time.Millisecond)
+	var mu sync.Mutex
+	var got []int
+	rcv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		var ev struct{ Data struct{ N int } }
+		if err := json.NewDecoder(r.Body).Decode(&ev); err != nil {
+			t.Error(err)
+		}
+		mu.Lock()
+		got = append(got, ev.Data.N)
+		first := len(got) == 1
+		mu.Unlock()
+		if first {
+			time.Sleep(400 * time.Millisecond) // answered after the budget of the deliveries waiting behind it
+		}
+	}))
+	t.Cleanup(rcv.Close)
+	u := rcv.URL
+	hook, err := s.CreateWebhook(w.ctx, w.admin, store.WebhookInput{URL: &u, Events: []string{"task.created"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arrived := func() []int {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(got)
+	}
+	recordEvents(t, w, s, w.owner, 0, 5)
+	if _, err := s.ProcessEventJobs(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if a := arrived(); !slices.Equal(a, []int{0}) {
+		t.Fatalf("events arrived as %v in the first run, want [0] (the rest over the budget)", a)
+	}
+	// The first one over the budget is as it was: pending, no attempt made, due at once.
+	var putBack struct {
+		Attempts int  `db:"attempts"`
+		Due      bool `db:"due"`
+	}
+	w.db.Get(&putBack, `SELECT attempts, next_attempt_at <= now() AS due FROM webhook_deliveries
+		WHERE webhook_id = $1 AND status = 'pending' ORDER BY id LIMIT 1`, hook.ID)
+	if putBack.Attempts != 0 || !putBack.Due {
+		t.Fatalf("the delivery put back has %d attempts and is due: %v; want 0 and true", putBack.Attempts, putBack.Due)
+	}
+	// A later run sends it, while the ones after it wait for the webhook's hold.
+	if _, err := s.ProcessEventJobs(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if a := arrived(); !slices.Equal(a, []int{0, 1}) {
+		t.Fatalf("events arrived as %v after the second run, want [0 1]", a)
+	}
+	w.db.MustExec(`UPDATE webhook_deliveries SET next_attempt_at = now() WHERE status = 'pending'`) // the hold has passed
+	if _, err := s.ProcessEventJobs(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if a := arrived(); !slices.Equal(a, []int{0, 1, 2, 3, 4}) {
+		t.Fatalf("events arrived as %v, want each once, in order", a)
+	}
+	var pending int
+	w.db.Get(&pending, `SELECT count(*) FROM webhook_deliveries WHERE status <> 'delivered'`)
+	if pending != 0 {
+		t.Fatalf("%d deliveries not delivered", pending)
 	}
 }
