@@ -71,3 +71,35 @@ func TestBrowser_BoardSearchSwapsTheCardListsInPlace(t *testing.T) {
 	b.waitTrue("the whole board again", `!document.querySelector("[data-testid=board-filter-status]") && document.querySelectorAll(".board-col__cards > .tcard").length === 2 && !document.querySelector(".htmx-request")`)
 	b.waitTrue("a sortable board with its new column form", `!!document.querySelector("#board.is-sortable[data-sortable=true]") && !!document.querySelector("[data-testid=new-column-form]") && !!document.getElementById("board-help")`)
 }
+
+// A search's answer paints the first cards of each column only (issue 15); scrolling a column down still reaches
+// all its matching cards: its "show more" loads the rest as it comes into view, without being pressed.
+func TestBrowser_BoardSearchReachesTheLaterCardsOnScroll(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("browser test: skipped with -short")
+	}
+	srv := e2eServerFor(t)
+	f := newE2EBoard(t, srv.BaseURL)
+	for i := range 30 {
+		f.api.call("POST", "/tasks", map[string]any{"project_id": f.projectID, "title": fmt.Sprintf("Bulk %02d", i)}, http.StatusCreated)
+	}
+	b := newE2EBrowser(t, srv.BaseURL)
+	b.boardLogin(f.email, f.password)
+	b.open("/projects/"+f.projectID+"/board", "board-search")
+	b.waitTrue("the board to be sortable", `!!window.Sortable && document.querySelector("#board.is-sortable") !== null`)
+	todo := f.columns[0]
+	count := `document.querySelectorAll("#cards-` + todo + ` > .tcard").length`
+
+	b.fill("#board-q", "Bulk")
+	b.waitTrue("the search's results", `!!document.querySelector("[data-testid=board-filter-status]") && !document.querySelector(".htmx-request")`)
+	if got := b.waitString("the cards shown first", `String(`+count+`)`); got != "8" {
+		b.fatalf("%s cards shown before scrolling, want the first 8", got)
+	}
+	b.waitTrue("scroll the column to its end", `(() => { const body = document.getElementById("body-`+todo+`"); body.scrollTop = body.scrollHeight; return true; })()`)
+	b.waitTrue("all 30 matching cards", count+` === 30 && !document.querySelector(".htmx-request")`)
+	b.waitTrue("no button left", `!document.querySelector("#col-`+todo+` [data-testid=board-show-more]")`)
+	if got := b.waitString("the last card", `document.querySelector("#cards-`+todo+` > .tcard:last-child .tcard__title").textContent.trim()`); got != "Bulk 29" {
+		b.fatalf("last card %q, want Bulk 29", got)
+	}
+}
