@@ -103,3 +103,37 @@ func TestBrowser_BoardSearchReachesTheLaterCardsOnScroll(t *testing.T) {
 		b.fatalf("last card %q, want Bulk 29", got)
 	}
 }
+
+// A search does not dim the board as its request goes out, only once it has waited 150 ms for its answer (issue 15:
+// the board dimmed at once, animated, became a compositing layer in the frame the request went out, ahead of the
+// answer's handling; a fast answer flashed it).
+func TestBrowser_BoardSearchDimsTheBoardOnlyWhenSlow(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("browser test: skipped with -short")
+	}
+	srv := e2eServerFor(t)
+	f := newE2EBoard(t, srv.BaseURL)
+	b := newE2EBrowser(t, srv.BaseURL)
+	b.boardLogin(f.email, f.password)
+	b.open("/projects/"+f.projectID+"/board", "board-search")
+	b.waitTrue("the board to be sortable", `!!window.Sortable && document.querySelector("#board.is-sortable") !== null`)
+	b.waitTrue("watch the request's first frame", `(window.dimmed = null, document.addEventListener("htmx:beforeRequest", (e) => {
+		if (e.detail.elt.id !== "board-filters") return;
+		requestAnimationFrame(() => requestAnimationFrame(() => {
+			const board = document.getElementById("board");
+			window.dimmed = board.getAnimations().length > 0 || getComputedStyle(board).opacity !== "1" || board.classList.contains("is-searching");
+		}));
+	}), true)`)
+	b.fill("#board-q", "Stay")
+	b.waitTrue("the search's results", `!!document.querySelector("[data-testid=board-filter-status]") && !document.querySelector(".htmx-request") && window.dimmed !== null`)
+	if got := b.waitString("the board in the request's first frames", `String(window.dimmed)`); got != "false" {
+		b.fatalf("the board was dimmed or animated as the search went out")
+	}
+
+	// A search waiting longer: dimmed after 150 ms, until its answer.
+	b.waitTrue("a request that waits", `(document.getElementById("board-filters").dispatchEvent(new CustomEvent("htmx:beforeRequest", { bubbles: true, detail: { elt: document.getElementById("board-filters") } })), true)`)
+	b.waitTrue("the board dimmed", `document.getElementById("board").classList.contains("is-searching") && getComputedStyle(document.getElementById("board")).opacity !== "1"`)
+	b.waitTrue("its answer", `(document.getElementById("board-filters").dispatchEvent(new CustomEvent("htmx:afterRequest", { bubbles: true, detail: { elt: document.getElementById("board-filters") } })), true)`)
+	b.waitTrue("the board as it was", `!document.getElementById("board").classList.contains("is-searching") && getComputedStyle(document.getElementById("board")).opacity === "1"`)
+}
