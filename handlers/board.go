@@ -47,6 +47,28 @@ func boardMore(projectID, groupID string, f views.BoardFilter, cards []views.Tas
 	return m
 }
 
+// boardResultsFirstCards is how many cards of each column a search's answer (the filter form's, htmx) paints: about
+// what a column shows without scrolling at 900 px of height. The rest of the column's first page comes with its
+// "show more", which a search's answer loads as soon as it comes into view (issue 15: a search's answer was 87
+// cards, most of them parsed, inserted and styled below the columns' own scroll). Without JavaScript, the page of a
+// search paints store.BoardPageSize per column as ever.
+const boardResultsFirstCards = 8
+
+// firstCardsOnly keeps the first n cards of each column; a column cut short loads the rest when its button comes
+// into view.
+func firstCardsOnly(v *views.BoardView, n int) {
+	for i := range v.Columns {
+		col := &v.Columns[i]
+		if len(col.Cards) <= n {
+			continue
+		}
+		cut := len(col.Cards) - n
+		col.Cards = col.Cards[:n]
+		col.More = boardMore(v.ProjectID, col.ID, v.Filter, col.Cards, col.More.Remaining+cut)
+		col.More.OnView = true
+	}
+}
+
 // boardView reads the board and turns it into its view model. A filter the store refuses shows the unfiltered
 // board with the message.
 func (h *Handlers) boardView(c echo.Context, projectID string, f views.BoardFilter) (views.BoardView, error) {
@@ -124,6 +146,9 @@ func (h *Handlers) boardPage(c echo.Context) error {
 	if isHTMX(c) {
 		target := c.Request().Header.Get("HX-Target")
 		if target == "board" && c.Request().Header.Get("HX-Trigger") == "board-filters" {
+			if v.Filter.Active() {
+				firstCardsOnly(&v, boardResultsFirstCards)
+			}
 			return render(c, http.StatusOK, views.BoardResults(csrfToken(c), v))
 		}
 		if target == "board" {

@@ -176,3 +176,43 @@ func TestBoard_SearchAnswersTheCardListsAlone(t *testing.T) {
 		t.Fatal("page: no filter status in the notes")
 	}
 }
+
+// A search's answer paints the first 8 cards of each column, not the first page of 18 (issue 15: most of a
+// search's 87 cards were parsed, inserted and styled below the columns' own scroll). A column cut short keeps its
+// "show more" after its 8th card, for the rest of its matching cards, and loads it as soon as it comes into view
+// as well as when pressed. The page of the same search, without JavaScript, still paints 18 per column.
+func TestBoard_SearchAnswersAFirstSliceOfEachColumn(t *testing.T) {
+	w := speedBoard(t) // 20 cards a column, each named "Card N"
+	path := w.boardPath() + "?q=Card"
+	r := htmxFrom(w.owner, path, "board", "board-filters")
+	if r.status != http.StatusOK {
+		t.Fatalf("results: %d %.300s", r.status, r.body)
+	}
+	for _, g := range w.groups {
+		cards := r.doc.Find(`#cards-` + g.ID + ` > [data-testid="board-card"]`)
+		if cards.Length() != 8 {
+			t.Fatalf("column %s: %d cards in the answer, want 8", g.Name, cards.Length())
+		}
+		btn := r.doc.Find(`#more-` + g.ID + ` [data-testid="board-show-more"]`)
+		if btn.Length() != 1 || btn.AttrOr("hx-trigger", "") != "click, intersect once" {
+			t.Fatalf("column %s: show more %v", g.Name, btn.Nodes)
+		}
+		if label := strings.Join(strings.Fields(btn.Text()), " "); label != "Show 12 more" {
+			t.Errorf("column %s: button %q", g.Name, label)
+		}
+		if last := cards.Last().AttrOr("data-task-id", ""); !strings.Contains(btn.AttrOr("hx-vals", ""), last) {
+			t.Errorf("column %s: the button's cursor %s is not the last card shown %s", g.Name, btn.AttrOr("hx-vals", ""), last)
+		}
+		if got := strings.Join(strings.Fields(r.doc.Find(`#count-`+g.ID).Text()), ""); got != "20/20" {
+			t.Errorf("column %s: count %q", g.Name, got)
+		}
+	}
+
+	p := w.owner.get(path)
+	if n := p.doc.Find(`[data-testid="board-card"]`).Length(); n != 3*store.BoardPageSize {
+		t.Fatalf("page of the search: %d cards, want %d", n, 3*store.BoardPageSize)
+	}
+	if p.doc.Find(`[data-testid="board-show-more"][hx-trigger]`).Length() != 0 {
+		t.Fatal("the page's buttons load on their own")
+	}
+}

@@ -192,6 +192,10 @@ type BoardMore struct {
 	After     string // the id of the column's last card shown; "" for the first page (a collapsed column)
 	Next      int    // cards the next page shows
 	Remaining int    // matching cards not shown yet; no button when 0
+	// OnView loads the page as soon as the button comes into view, not only when pressed: the button after the
+	// short first slice of a search's answer (handlers.boardResultsFirstCards), so that scrolling a column reaches
+	// its later cards as on the page.
+	OnView bool
 }
 
 // BoardCardsPage is the answer to a "show more": the next cards of the column and its next button.

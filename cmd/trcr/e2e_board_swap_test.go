@@ -71,3 +71,69 @@ func TestBrowser_BoardSearchSwapsTheCardListsInPlace(t *testing.T) {
 	b.waitTrue("the whole board again", `!document.querySelector("[data-testid=board-filter-status]") && document.querySelectorAll(".board-col__cards > .tcard").length === 2 && !document.querySelector(".htmx-request")`)
 	b.waitTrue("a sortable board with its new column form", `!!document.querySelector("#board.is-sortable[data-sortable=true]") && !!document.querySelector("[data-testid=new-column-form]") && !!document.getElementById("board-help")`)
 }
+
+// A search's answer paints the first cards of each column only (issue 15); scrolling a column down still reaches
+// all its matching cards: its "show more" loads the rest as it comes into view, without being pressed.
+func TestBrowser_BoardSearchReachesTheLaterCardsOnScroll(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("browser test: skipped with -short")
+	}
+	srv := e2eServerFor(t)
+	f := newE2EBoard(t, srv.BaseURL)
+	for i := range 30 {
+		f.api.call("POST", "/tasks", map[string]any{"project_id": f.projectID, "title": fmt.Sprintf("Bulk %02d", i)}, http.StatusCreated)
+	}
+	b := newE2EBrowser(t, srv.BaseURL)
+	b.boardLogin(f.email, f.password)
+	b.open("/projects/"+f.projectID+"/board", "board-search")
+	b.waitTrue("the board to be sortable", `!!window.Sortable && document.querySelector("#board.is-sortable") !== null`)
+	todo := f.columns[0]
+	count := `document.querySelectorAll("#cards-` + todo + ` > .tcard").length`
+
+	b.fill("#board-q", "Bulk")
+	b.waitTrue("the search's results", `!!document.querySelector("[data-testid=board-filter-status]") && !document.querySelector(".htmx-request")`)
+	if got := b.waitString("the cards shown first", `String(`+count+`)`); got != "8" {
+		b.fatalf("%s cards shown before scrolling, want the first 8", got)
+	}
+	b.waitTrue("scroll the column to its end", `(() => { const body = document.getElementById("body-`+todo+`"); body.scrollTop = body.scrollHeight; return true; })()`)
+	b.waitTrue("all 30 matching cards", count+` === 30 && !document.querySelector(".htmx-request")`)
+	b.waitTrue("no button left", `!document.querySelector("#col-`+todo+` [data-testid=board-show-more]")`)
+	if got := b.waitString("the last card", `document.querySelector("#cards-`+todo+` > .tcard:last-child .tcard__title").textContent.trim()`); got != "Bulk 29" {
+		b.fatalf("last card %q, want Bulk 29", got)
+	}
+}
+
+// A search does not dim the board as its request goes out, only once it has waited 150 ms for its answer (issue 15:
+// the board dimmed at once, animated, became a compositing layer in the frame the request went out, ahead of the
+// answer's handling; a fast answer flashed it).
+func TestBrowser_BoardSearchDimsTheBoardOnlyWhenSlow(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("browser test: skipped with -short")
+	}
+	srv := e2eServerFor(t)
+	f := newE2EBoard(t, srv.BaseURL)
+	b := newE2EBrowser(t, srv.BaseURL)
+	b.boardLogin(f.email, f.password)
+	b.open("/projects/"+f.projectID+"/board", "board-search")
+	b.waitTrue("the board to be sortable", `!!window.Sortable && document.querySelector("#board.is-sortable") !== null`)
+	b.waitTrue("watch the request's first frame", `(window.dimmed = null, document.addEventListener("htmx:beforeRequest", (e) => {
+		if (e.detail.elt.id !== "board-filters") return;
+		requestAnimationFrame(() => requestAnimationFrame(() => {
+			const board = document.getElementById("board");
+			window.dimmed = board.getAnimations().length > 0 || getComputedStyle(board).opacity !== "1" || board.classList.contains("is-searching");
+		}));
+	}), true)`)
+	b.fill("#board-q", "Stay")
+	b.waitTrue("the search's results", `!!document.querySelector("[data-testid=board-filter-status]") && !document.querySelector(".htmx-request") && window.dimmed !== null`)
+	if got := b.waitString("the board in the request's first frames", `String(window.dimmed)`); got != "false" {
+		b.fatalf("the board was dimmed or animated as the search went out")
+	}
+
+	// A search waiting longer: dimmed after 150 ms, until its answer.
+	b.waitTrue("a request that waits", `(document.getElementById("board-filters").dispatchEvent(new CustomEvent("htmx:beforeRequest", { bubbles: true, detail: { elt: document.getElementById("board-filters") } })), true)`)
+	b.waitTrue("the board dimmed", `document.getElementById("board").classList.contains("is-searching") && getComputedStyle(document.getElementById("board")).opacity !== "1"`)
+	b.waitTrue("its answer", `(document.getElementById("board-filters").dispatchEvent(new CustomEvent("htmx:afterRequest", { bubbles: true, detail: { elt: document.getElementById("board-filters") } })), true)`)
+	b.waitTrue("the board as it was", `!document.getElementById("board").classList.contains("is-searching") && getComputedStyle(document.getElementById("board")).opacity === "1"`)
+}

@@ -388,6 +388,29 @@
     return true;
   }
 
+  // A search still waiting for its answer after 150 ms dims the board (is-searching); a faster one changes nothing
+  // until its answer (issue 15: dimming at once made the board a compositing layer ahead of the answer).
+  var dimTimer = null;
+  function searchEnded() {
+    clearTimeout(dimTimer);
+    dimTimer = null;
+    var b = board();
+    if (b) b.classList.remove("is-searching");
+  }
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var elt = e.detail && e.detail.elt;
+    if (!(elt instanceof Element) || elt.id !== "board-filters") return;
+    clearTimeout(dimTimer);
+    dimTimer = setTimeout(function () {
+      var b = board();
+      if (b) b.classList.add("is-searching");
+    }, 150);
+  });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var elt = e.detail && e.detail.elt;
+    if (elt instanceof Element && elt.id === "board-filters") searchEnded();
+  });
+
   document.addEventListener("htmx:afterSettle", function (e) {
     var t = e.target;
     var elt = e.detail && e.detail.requestConfig && e.detail.requestConfig.elt;
