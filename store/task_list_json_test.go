@@ -219,17 +219,11 @@ func TestTasksJSON_FirstPageRunsAGenericPlan(t *testing.T) {
 
 // The JSON PostgreSQL keeps with each task (migration 00031) follows every kind of write that changes what it
 // shows, through the store and straight in SQL: fields, labels (set, cleared, a label deleted), the project's key,
-// completion, a move to another group and to another project (its number and reference change), a recurrence's
-// copy and a renumbering of its group. After each, every task's TaskJSON is what encoding/json writes for Task.
+// completion, a move to another group and, in SQL, to another project (its number and reference change), and a
+// task of a group marked stale. After each, every task's TaskJSON is what encoding/json writes for Task.
 func TestTaskJSON_StoredJSONFollowsEveryWrite(t *testing.T) {
 	t.Parallel()
-	dsn := storetest.New(t, migrations.Checksum(), migrations.Up)
-	db, err := sqlx.Open("postgres", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	f := worldOn(t, testStore(db), db).ownedBy("Olga Owner", "owner@example.com", "Task Co").
+	f := newWorld(t).ownedBy("Olga Owner", "owner@example.com", "Task Co").
 		withMember("Will Worker", "worker@example.com").withProject("Work")
 	bug, docs := f.label(t, "Bug", "#cc3333"), f.label(t, "Docs", "#3366cc")
 	str := func(s string) *string { return &s }

@@ -11,18 +11,7 @@ import (
 // board, and the search still shows the matching cards.
 func TestBrowser_BoardSearchSwapSkipsTheOldCards(t *testing.T) {
 	t.Parallel()
-	if testing.Short() {
-		t.Skip("browser test: skipped with -short")
-	}
-	srv := e2eServerFor(t)
-	f := newE2EBoard(t, srv.BaseURL)
-	for i := range 12 {
-		f.api.call("POST", "/tasks", map[string]any{"project_id": f.projectID, "title": fmt.Sprintf("Bulk %02d", i)}, http.StatusCreated)
-	}
-	b := newE2EBrowser(t, srv.BaseURL)
-	b.boardLogin(f.email, f.password)
-	b.open("/projects/"+f.projectID+"/board", "board-search")
-	b.waitTrue("the board to be sortable", `!!window.Sortable && document.querySelector("#board.is-sortable") !== null`)
+	f, b := openSortableBoard(t, 12)
 	b.waitTrue("count the clean-ups inside cards", `(window.cardCleanups = 0, document.addEventListener("htmx:beforeCleanupElement", (e) => {
 		if (e.target.closest(".tcard")) window.cardCleanups++;
 	}), true)`)
@@ -42,15 +31,7 @@ func TestBrowser_BoardSearchSwapSkipsTheOldCards(t *testing.T) {
 // while it is on, and clearing it brings back the whole board (draggable, with the new column form).
 func TestBrowser_BoardSearchSwapsTheCardListsInPlace(t *testing.T) {
 	t.Parallel()
-	if testing.Short() {
-		t.Skip("browser test: skipped with -short")
-	}
-	srv := e2eServerFor(t)
-	f := newE2EBoard(t, srv.BaseURL)
-	b := newE2EBrowser(t, srv.BaseURL)
-	b.boardLogin(f.email, f.password)
-	b.open("/projects/"+f.projectID+"/board", "board-search")
-	b.waitTrue("the board to be sortable", `!!window.Sortable && document.querySelector("#board.is-sortable") !== null`)
+	f, b := openSortableBoard(t, 0)
 	b.waitTrue("mark the headers and forms", `(document.querySelectorAll(".board-col__head, .quick-add, .board-col").forEach((el) => { el.__kept = true; }), true)`)
 
 	b.fill("#board-q", "Stay")
@@ -76,18 +57,7 @@ func TestBrowser_BoardSearchSwapsTheCardListsInPlace(t *testing.T) {
 // all its matching cards: its "show more" loads the rest as it comes into view, without being pressed.
 func TestBrowser_BoardSearchReachesTheLaterCardsOnScroll(t *testing.T) {
 	t.Parallel()
-	if testing.Short() {
-		t.Skip("browser test: skipped with -short")
-	}
-	srv := e2eServerFor(t)
-	f := newE2EBoard(t, srv.BaseURL)
-	for i := range 30 {
-		f.api.call("POST", "/tasks", map[string]any{"project_id": f.projectID, "title": fmt.Sprintf("Bulk %02d", i)}, http.StatusCreated)
-	}
-	b := newE2EBrowser(t, srv.BaseURL)
-	b.boardLogin(f.email, f.password)
-	b.open("/projects/"+f.projectID+"/board", "board-search")
-	b.waitTrue("the board to be sortable", `!!window.Sortable && document.querySelector("#board.is-sortable") !== null`)
+	f, b := openSortableBoard(t, 30)
 	todo := f.columns[0]
 	count := `document.querySelectorAll("#cards-` + todo + ` > .tcard").length`
 
@@ -109,15 +79,7 @@ func TestBrowser_BoardSearchReachesTheLaterCardsOnScroll(t *testing.T) {
 // answer's handling; a fast answer flashed it).
 func TestBrowser_BoardSearchDimsTheBoardOnlyWhenSlow(t *testing.T) {
 	t.Parallel()
-	if testing.Short() {
-		t.Skip("browser test: skipped with -short")
-	}
-	srv := e2eServerFor(t)
-	f := newE2EBoard(t, srv.BaseURL)
-	b := newE2EBrowser(t, srv.BaseURL)
-	b.boardLogin(f.email, f.password)
-	b.open("/projects/"+f.projectID+"/board", "board-search")
-	b.waitTrue("the board to be sortable", `!!window.Sortable && document.querySelector("#board.is-sortable") !== null`)
+	_, b := openSortableBoard(t, 0)
 	b.waitTrue("watch the request's first frame", `(window.dimmed = null, document.addEventListener("htmx:beforeRequest", (e) => {
 		if (e.detail.elt.id !== "board-filters") return;
 		requestAnimationFrame(() => requestAnimationFrame(() => {
@@ -136,4 +98,23 @@ func TestBrowser_BoardSearchDimsTheBoardOnlyWhenSlow(t *testing.T) {
 	b.waitTrue("the board dimmed", `document.getElementById("board").classList.contains("is-searching") && getComputedStyle(document.getElementById("board")).opacity !== "1"`)
 	b.waitTrue("its answer", `(document.getElementById("board-filters").dispatchEvent(new CustomEvent("htmx:afterRequest", { bubbles: true, detail: { elt: document.getElementById("board-filters") } })), true)`)
 	b.waitTrue("the board as it was", `!document.getElementById("board").classList.contains("is-searching") && getComputedStyle(document.getElementById("board")).opacity === "1"`)
+}
+
+// openSortableBoard starts a server with a board (and n more tasks "Bulk 00", "Bulk 01" … in its first column),
+// signs its user in and opens the board, once its cards can be dragged. A browser test: skipped with -short.
+func openSortableBoard(t *testing.T, n int) (e2eBoard, *e2eBrowser) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test: skipped with -short")
+	}
+	srv := e2eServerFor(t)
+	f := newE2EBoard(t, srv.BaseURL)
+	for i := range n {
+		f.api.call("POST", "/tasks", map[string]any{"project_id": f.projectID, "title": fmt.Sprintf("Bulk %02d", i)}, http.StatusCreated)
+	}
+	b := newE2EBrowser(t, srv.BaseURL)
+	b.boardLogin(f.email, f.password)
+	b.open("/projects/"+f.projectID+"/board", "board-search")
+	b.waitTrue("the board to be sortable", `!!window.Sortable && document.querySelector("#board.is-sortable") !== null`)
+	return f, b
 }
