@@ -369,7 +369,7 @@ func (s *Store) deliver(ctx context.Context, d dueDelivery, sem chan struct{}) *
 		DeliveryID: strconv.FormatInt(d.DeliveryID, 10), Body: d.body, Timestamp: now.Unix()})
 	<-sem
 	o := &deliveryOutcome{ID: d.DeliveryID, Status: vocab.WebhookDelivered, Attempts: d.Attempts,
-		NextAt: now, Attempted: true, At: now, Headers: at.Header, Code: at.ResponseCode,
+		NextAt: now, Attempted: true, At: now, Headers: logHeaders(at.Header), Code: at.ResponseCode,
 		Duration: at.DurationMS, Error: at.Error, orgID: d.OrgID}
 	if !at.Delivered {
 		o.Status = vocab.WebhookPending
