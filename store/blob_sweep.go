@@ -56,15 +56,21 @@ func (s *Store) SweepBlobs(ctx context.Context) (int, error) {
 
 // RunBlobSweeper sweeps every interval until ctx ends, batch after batch while there is more to do.
 func (s *Store) RunBlobSweeper(ctx context.Context, interval time.Duration) {
+	s.runBatches(ctx, interval, "blob sweep", blobSweepBatch, s.SweepBlobs)
+}
+
+// runBatches runs step every interval until ctx ends, again at once while a run did a whole batch (more is
+// waiting), and logs its errors as what.
+func (s *Store) runBatches(ctx context.Context, interval time.Duration, what string, batch int, step func(context.Context) (int, error)) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		for {
-			n, err := s.SweepBlobs(ctx)
+			n, err := step(ctx)
 			if err != nil && ctx.Err() == nil {
-				s.log.Warn("blob sweep", "err", err)
+				s.log.Warn(what, "err", err)
 			}
-			if err != nil || n < blobSweepBatch {
+			if err != nil || n < batch {
 				break
 			}
 		}

@@ -70,24 +70,7 @@ func (s *Store) RenumberStaleGroups(ctx context.Context) (int, error) {
 
 // RunGroupIndexer renumbers stale groups every interval until ctx ends, batch after batch while there is more.
 func (s *Store) RunGroupIndexer(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		for {
-			n, err := s.RenumberStaleGroups(ctx)
-			if err != nil && ctx.Err() == nil {
-				s.log.Warn("group indexes", "err", err)
-			}
-			if err != nil || n < groupIndexBatch {
-				break
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	s.runBatches(ctx, interval, "group indexes", groupIndexBatch, s.RenumberStaleGroups)
 }
 
 // isLockTimeout reports whether err is PostgreSQL's lock_not_available (lock_timeout ran out).
