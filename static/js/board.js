@@ -421,8 +421,8 @@
   // ---- Swapping the board out --------------------------------------------------------------------------
   // htmx cleans up a swapped-out element by dispatching an event on it and on every element inside, one by one:
   // for a board's cards that was half of a search's swap (issue 15). Cards carry no htmx attributes, so there is
-  // nothing to clean up in them: the old board, column, column body or card list drops them at once, before htmx walks what is
-  // left.
+  // nothing to clean up in them: the old board, column, column body or card list drops them at once, before htmx
+  // walks what is left.
   document.addEventListener("htmx:beforeCleanupElement", function (e) {
     var t = e.target;
     if (!(t instanceof Element)) return;
