@@ -240,7 +240,7 @@ func (s *Store) RunEventJobs(ctx context.Context, wake <-chan struct{}, interval
 		work func(context.Context) (int, error)
 	}{
 		{"event jobs outside transactions", s.processOutsideEventJobs},
-		{"webhook deliveries", s.processWebhookDeliveries},
+		{"webhook deliveries", s.runWebhookDeliveries},
 	}
 	pokes := make([]chan struct{}, len(after))
 	var wg sync.WaitGroup

@@ -9,6 +9,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"github.com/trcr/trcr/store/vocab"
 )
 
 // Event types of the live stream and of subscribers (DECISIONS.md "Live events").
@@ -137,6 +139,13 @@ type newEvent struct {
 	LiveOnly bool
 }
 
+// forWebhooks tells whether the organization's webhooks may be sent the event (their senders read only those,
+// webhook_lanes.go): a type they may subscribe to, not meant for one person or a private channel's members (a
+// webhook belongs to the organization, not to a member of the channel), and not a further copy of an event.
+func (e newEvent) forWebhooks() bool {
+	return !e.LiveOnly && vocab.WebhookEventTypes.Has(e.Type) && e.To.Kind != audienceUser && e.To.Kind != audienceChannel
+}
+
 // record writes an event in the use case's transaction, queues the work of every subscriber that wants its type,
 // and wakes the listeners of every process when the transaction commits (NOTIFY is delivered at commit, and only
 // then). It is the one way side effects leave a use case.
@@ -170,14 +179,14 @@ func (s *Store) recordID(ctx context.Context, tx *sqlx.Tx, a Actor, e newEvent) 
 	var id int64
 	err = tx.GetContext(ctx, &id, `
 		WITH ev AS (
-			INSERT INTO events (organization_id, type, actor_id, entity_type, entity_id, audience, audience_id, data, changes)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
+			INSERT INTO events (organization_id, type, actor_id, entity_type, entity_id, audience, audience_id, data, changes, webhooks)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $11) RETURNING id
 		), jobs AS (
 			INSERT INTO event_jobs (event_id, subscriber) SELECT ev.id, sub FROM ev, unnest($10::text[]) AS sub
 		)
 		SELECT ev.id FROM ev, LATERAL (SELECT pg_notify('`+eventsChannel+`', '')) n`,
 		a.OrgID, e.Type, nilIfEmpty(a.UserID), e.EntityType, nilIfEmpty(e.EntityID), e.To.Kind, e.To.idOrNil(), data, changes,
-		pq.Array(subs))
+		pq.Array(subs), e.forWebhooks())
 	if err != nil {
 		return 0, fmt.Errorf("record %s: %w", e.Type, err)
 	}

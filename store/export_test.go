@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -20,17 +19,6 @@ func (s *Store) RecordEvent(ctx context.Context, a Actor, typ, audience, audienc
 	return s.withTx(ctx, func(tx *sqlx.Tx) error {
 		return s.record(ctx, tx, a, newEvent{Type: typ, To: Audience{Kind: audience, ID: audienceID}, Data: data})
 	})
-}
-
-// QueueEventJobs does the due event jobs that run in transactions (the webhooks subscriber queues deliveries
-// there), without sending anything, for the webhook drain benchmark.
-func (s *Store) QueueEventJobs(ctx context.Context) (int, error) {
-	return s.processTxEventJobs(ctx)
-}
-
-// SetWebhookLaneBudget shortens how long a claimed delivery may wait in its lane before it is put back.
-func (s *Store) SetWebhookLaneBudget(d time.Duration) {
-	s.webhookLaneBudget = d
 }
 
 // AddSubscriber registers a subscriber, for tests of the event jobs.

@@ -82,12 +82,10 @@ type Store struct {
 	stmts stmtCache
 	// outbound posts to integrators' webhook URLs, refusing internal addresses unless WebhookAllowPrivate.
 	outbound *outbound.Client
-	// webhookHolds are the webhooks whose deliveries wait behind a failed one (webhook_lanes.go).
-	webhookHolds webhookHolds
-	// webhookLaneBudget is webhookLaneBudget, shorter in tests.
-	webhookLaneBudget time.Duration
-	// webhookWake wakes the webhook delivery loop when events committed; a run that is still sending takes it to
-	// claim what came meanwhile (webhook_lanes.go).
+	// senderID names this process's webhook sender in the leases of webhooks (webhook_lanes.go).
+	senderID string
+	// webhookWake wakes the webhook senders when events committed; a run that is still sending takes it to wake
+	// its lanes (webhook_lanes.go).
 	webhookWake chan struct{}
 	// auth remembers for a few seconds who requests are (auth_cache.go).
 	auth authCache
@@ -116,11 +114,11 @@ func New(db *sqlx.DB, blobs blob.Store, cfg Config, log *slog.Logger) *Store {
 		cfg.OrgStorageQuota = DefaultOrgStorageQuota
 	}
 	s := &Store{db: db, blobs: blobs, cfg: cfg, log: log, now: time.Now, hasher: defaultHasher, authMailWake: make(chan struct{}, 1),
-		webhookWake: make(chan struct{}, 1), webhookLaneBudget: webhookLaneBudget}
+		webhookWake: make(chan struct{}, 1), senderID: newSenderID()}
 	s.outbound = outbound.New(cfg.WebhookAllowPrivate)
 	s.auth.ttl = cfg.AuthCacheTTL
 	s.accessKey = s.deriveKey("access-token")
-	s.subscribers = []subscriber{s.notificationSubscriber(), s.gitWebhookSubscriber(), s.webhookSubscriber(), s.webhookAlertSubscriber()}
+	s.subscribers = []subscriber{s.notificationSubscriber(), s.gitWebhookSubscriber(), s.webhookAlertSubscriber()}
 	return s
 }
 

@@ -1,13 +1,11 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"time"
 
@@ -17,13 +15,11 @@ import (
 	"github.com/trcr/trcr/store/vocab"
 )
 
-// Deliveries of the organization's webhooks. The webhooks subscriber of the event queue writes one pending
-// delivery per event and subscribed webhook, in the transaction that handles the event's job (so exactly once, and
-// only for events that committed). The delivery loop (webhook_lanes.go) claims batches of due deliveries with FOR
-// UPDATE SKIP LOCKED (any process may run it), each kept locked by its transaction while a lane per webhook sends
-// them in order, and records a batch's outcomes with one statement before the transaction commits. A failed
-// delivery is retried with exponential backoff (eventRetryDelay) for webhookRetryFor; then it fails, its webhook is
-// turned off, and the organization's owners and admins get an email.
+// Deliveries of the organization's webhooks. A webhook's sender (webhook_lanes.go) reads its events from the events
+// table and writes one delivery row per event it sent, with the outcome of the attempt. A failed delivery stays
+// pending: it is retried with exponential backoff (eventRetryDelay) for webhookRetryFor; then it fails, its webhook
+// is turned off, and the organization's owners and admins get an email. A redelivery or a test event, which a
+// person asked for, is a pending row from the start.
 
 // Delivery policy of webhooks (the lanes that send them: webhook_lanes.go).
 const (
@@ -98,130 +94,21 @@ func (d *WebhookDelivery) finish() error {
 	return nil
 }
 
-// webhookSubscriber queues the deliveries of events to the webhooks that subscribe to their types, with one
-// statement for a batch of event jobs: at 1,000 events a second a statement per event was most of the event jobs'
-// round trips. Each event's deliveries get ids after those of the events before it, which is the order a webhook
-// is sent its deliveries in. Events meant for one person or for the members of a private channel are not sent
-// anywhere.
-func (s *Store) webhookSubscriber() subscriber {
-	queue := func(ctx context.Context, tx *sqlx.Tx, events []Event) error {
-		var ids []int64
-		var orgs, types []string
-		for _, e := range events {
-			if e.Audience == audienceUser || e.Audience == audienceChannel {
-				continue
-			}
-			ids, orgs, types = append(ids, e.ID), append(orgs, e.OrgID), append(types, e.Type)
-		}
-		if len(ids) == 0 {
-			return nil
-		}
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO webhook_deliveries (webhook_id, event_id)
-			SELECT w.id, e.id FROM unnest($1::bigint[], $2::uuid[], $3::text[]) AS e(id, org, type)
-			JOIN webhooks w ON w.organization_id = e.org AND w.active AND w.events && ARRAY[e.type, $4]
-			ORDER BY e.id, w.created_at, w.id`, pq.Array(ids), pq.Array(orgs), pq.Array(types), vocab.WebhookAllEvents)
-		return err
-	}
-	return subscriber{
-		name:  "webhooks",
-		wants: vocab.WebhookEventTypes.Has,
-		handle: func(ctx context.Context, tx *sqlx.Tx, e Event) error {
-			return queue(ctx, tx, []Event{e})
-		},
-		handleBatch: queue,
-	}
-}
-
-// dueDelivery is a claimed delivery with its webhook and event.
-type dueDelivery struct {
-	Event
-	DeliveryID int64     `db:"delivery_id"`
-	WebhookID  string    `db:"webhook_id"`
-	Attempts   int       `db:"attempts"`
-	QueuedAt   time.Time `db:"queued_at"`
-	URL        string    `db:"url"`
-	Secret     string    `db:"secret"`
-	// WasDue is when it was due: with its id, its place in the due index.
-	WasDue time.Time `db:"was_due"`
-	// Redelivery is a delivery a person asked for again.
-	Redelivery bool `db:"redelivery"`
-	// claim, claimedAt and body are filled by the loop: the claim that locked it, when, and the request's body.
-	claim     *webhookClaim
-	claimedAt time.Time
-	body      []byte
-}
-
-// deliveryOutcome is what the record of a batch writes for one delivery, as the JSON recordWebhookOutcomes reads
-// with jsonb_to_recordset.
+// deliveryOutcome is what a sender writes for one delivery, as the JSON its statements read with
+// jsonb_to_recordset.
 type deliveryOutcome struct {
-	ID        int64         `json:"id"`
-	Status    string        `json:"status"`
-	Attempts  int           `json:"attempts"`
-	NextAt    time.Time     `json:"next_attempt_at"`
-	Attempted bool          `json:"attempted"`
-	At        time.Time     `json:"last_attempt_at"`
-	Headers   loggedHeaders `json:"request_headers"`
-	Code      *int          `json:"response_code"`
-	Duration  int           `json:"duration_ms"`
-	Error     string        `json:"error"`
-	giveUp    bool
-	orgID     string
-}
-
-// claimWebhookDeliveries locks a batch of due deliveries in a new transaction, each webhook's in the order they
-// were queued, leaving out those of the webhooks in skip (whose lanes have enough to send). The rows stay locked
-// until the transaction that records their outcomes commits: other claims (of any process) skip them, and no row
-// version is written to claim them; if this process dies, the transaction ends and they are due again as they were.
-//
-// after is where the scan starts in the order of the due index (next_attempt_at, id): past the rows of the claims
-// before, which are still locked (SKIP LOCKED would otherwise look at each of them again); zero for the start.
-func (s *Store) claimWebhookDeliveries(ctx context.Context, skip []string, after claimCursor) (*sqlx.Tx, []dueDelivery, error) {
-	began := time.Now()
-	// The transaction outlives ctx: the outcomes of what was sent are recorded after a stop too.
-	tx, err := s.db.BeginTxx(context.WithoutCancel(ctx), nil)
-	if err != nil {
-		return nil, nil, fmt.Errorf("claim webhook deliveries: %w", err)
-	}
-	var due []dueDelivery
-	err = tx.SelectContext(ctx, &due, `
-		WITH due AS (
-			SELECT d.id, d.webhook_id, d.event_id, d.attempts, d.created_at, d.redelivery_of, d.next_attempt_at
-			FROM webhook_deliveries d
-			WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND (d.next_attempt_at, d.id) > ($3, $4)
-				AND d.webhook_id <> ALL($2::uuid[])
-				AND EXISTS (SELECT 1 FROM webhooks w WHERE w.id = d.webhook_id AND w.active)
-			ORDER BY d.next_attempt_at, d.id LIMIT $1 FOR UPDATE OF d SKIP LOCKED
-		)
-		SELECT d.id AS delivery_id, d.webhook_id, d.attempts + 1 AS attempts, d.created_at AS queued_at, w.url, w.secret,
-			e.id, e.xid::text::bigint AS xid, e.organization_id, e.type, e.actor_id, e.entity_type, e.entity_id,
-			e.audience, e.audience_id, e.data, e.changes, e.created_at, d.redelivery_of IS NOT NULL AS redelivery,
-			d.next_attempt_at AS was_due
-		FROM due d JOIN webhooks w ON w.id = d.webhook_id JOIN events e ON e.id = d.event_id`,
-		webhookBatch, pq.Array(skip), after.at, after.id)
-	if err != nil {
-		_ = tx.Rollback()
-		return nil, nil, fmt.Errorf("claim webhook deliveries: %w", err)
-	}
-	s.log.Debug("webhook batch claimed", "deliveries", len(due), "took", time.Since(began))
-	slices.SortFunc(due, func(a, b dueDelivery) int { return cmp.Compare(a.DeliveryID, b.DeliveryID) })
-	return tx, due, nil
-}
-
-// claimCursor is a place in the order of the due index.
-type claimCursor struct {
-	at time.Time
-	id int64
-}
-
-// past is the cursor after the last of the deliveries in the due index's order.
-func (c claimCursor) past(due []dueDelivery) claimCursor {
-	for _, d := range due {
-		if d.WasDue.After(c.at) || (d.WasDue.Equal(c.at) && d.DeliveryID > c.id) {
-			c = claimCursor{at: d.WasDue, id: d.DeliveryID}
-		}
-	}
-	return c
+	ID       int64         `json:"id"`
+	EventID  int64         `json:"event_id"`
+	Status   string        `json:"status"`
+	Attempts int           `json:"attempts"`
+	NextAt   time.Time     `json:"next_attempt_at"`
+	At       time.Time     `json:"last_attempt_at"`
+	Headers  loggedHeaders `json:"request_headers"`
+	Code     *int          `json:"response_code"`
+	Duration int           `json:"duration_ms"`
+	Error    string        `json:"error"`
+	giveUp   bool
+	orgID    string
 }
 
 // loggedHeaders are the request headers the deliveries log shows, named as DECISIONS.md spells them (the
@@ -245,49 +132,70 @@ func logHeaders(h http.Header) loggedHeaders {
 		UserAgent: h.Get("User-Agent")}
 }
 
-// recordWebhookOutcomes writes the outcomes of a claim with one statement in its transaction and commits it, then
-// turns off the webhooks whose delivery was given up. A delivery put back unsent without an outcome stays as it
-// was, due again once the transaction ends.
-func (s *Store) recordWebhookOutcomes(ctx context.Context, tx *sqlx.Tx, outcomes []deliveryOutcome) error {
-	defer func() { _ = tx.Rollback() }()
+// recordWebhookBatch writes the deliveries a lane sent from its webhook's events, with their outcomes, and the
+// webhook's new cursor (past the events it sent or passed over), and renews the lease, with one statement. A
+// failed delivery is written pending, unless the webhook was turned off meanwhile (then failed, as turning it off
+// does to the pending ones); nothing is written once the webhook is deleted or leased by another process.
+//
+// The commit does not wait for its WAL to reach the disk (set_config: synchronous_commit off for this transaction,
+// without a round trip of its own). A crash can lose the last few hundred milliseconds of such commits, never a
+// later one without the earlier ones (the WAL is written in order): the cursor is then where it was, and those
+// events are sent again, which at-least-once delivery allows.
+func (s *Store) recordWebhookBatch(ctx context.Context, webhookID string, cursor Event, outcomes []deliveryOutcome) error {
+	if outcomes == nil {
+		outcomes = []deliveryOutcome{} // the cursor moves past events the webhook does not subscribe to
+	}
 	raw, err := json.Marshal(outcomes)
 	if err != nil {
 		return err
 	}
-	recordCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTime)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTime)
 	defer cancel()
-	began := time.Now()
-	defer func() { s.log.Debug("webhook batch recorded", "deliveries", len(outcomes), "took", time.Since(began)) }()
-	if len(outcomes) > 0 {
-		// The commit does not wait for its WAL to reach the disk (set_config: synchronous_commit off for this
-		// transaction, without a round trip of its own). A crash can lose the last few hundred milliseconds of such
-		// commits, never a later one without the earlier ones (the WAL is written in order); their deliveries are
-		// then pending again as they were when claimed, and are sent again, which at-least-once delivery allows.
-		// Nothing else is written in this transaction.
-		_, err = tx.ExecContext(recordCtx, `
-			WITH async AS (SELECT set_config('synchronous_commit', 'off', true))
-			UPDATE webhook_deliveries d SET status = o.status, attempts = o.attempts, next_attempt_at = o.next_attempt_at,
-				last_attempt_at = CASE WHEN o.attempted THEN o.last_attempt_at ELSE d.last_attempt_at END,
-				request_headers = CASE WHEN o.attempted THEN o.request_headers ELSE d.request_headers END,
-				response_code = CASE WHEN o.attempted THEN o.response_code ELSE d.response_code END,
-				duration_ms = CASE WHEN o.attempted THEN o.duration_ms ELSE d.duration_ms END,
-				error = CASE WHEN o.attempted THEN o.error ELSE d.error END
-			FROM jsonb_to_recordset($1) AS o(id bigint, status text, attempts int, next_attempt_at timestamptz,
-				attempted boolean, last_attempt_at timestamptz, request_headers jsonb, response_code int, duration_ms int, error text),
-				async
-			WHERE d.id = o.id`, raw)
-		if err != nil {
-			return fmt.Errorf("record webhook deliveries: %w", err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
+	_, err = s.db.ExecContext(ctx, `
+		WITH async AS (SELECT set_config('synchronous_commit', 'off', true)),
+		w AS (
+			UPDATE webhooks SET cursor_xid = $2::text::xid8, cursor_id = $3, sender_until = now() + $5 * interval '1 second'
+			FROM async WHERE id = $1 AND sender = $6 RETURNING active
+		)
+		INSERT INTO webhook_deliveries (id, webhook_id, event_id, status, attempts, next_attempt_at, last_attempt_at,
+			request_headers, response_code, duration_ms, error)
+		SELECT o.id, $1, o.event_id, CASE WHEN o.status = 'pending' AND NOT w.active THEN 'failed' ELSE o.status END,
+			o.attempts, o.next_attempt_at, o.last_attempt_at, o.request_headers, o.response_code, o.duration_ms, o.error
+		FROM w, jsonb_to_recordset($4) AS o(id bigint, event_id bigint, status text, attempts int,
+			next_attempt_at timestamptz, last_attempt_at timestamptz, request_headers jsonb, response_code int,
+			duration_ms int, error text)`,
+		webhookID, strconv.FormatInt(cursor.XID, 10), cursor.ID, raw, webhookLease.Seconds(), s.senderID)
+	if err != nil {
 		return fmt.Errorf("record webhook deliveries: %w", err)
 	}
-	done := map[int64]bool{}
+	return nil
+}
+
+// recordWebhookRetries writes the outcomes of pending deliveries sent again with one statement, then turns off
+// the webhooks whose delivery was given up.
+func (s *Store) recordWebhookRetries(ctx context.Context, outcomes []deliveryOutcome) error {
+	if len(outcomes) == 0 {
+		return nil
+	}
+	raw, err := json.Marshal(outcomes)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTime)
+	defer cancel()
+	_, err = s.db.ExecContext(ctx, `
+		UPDATE webhook_deliveries d SET status = o.status, attempts = o.attempts, next_attempt_at = o.next_attempt_at,
+			last_attempt_at = o.last_attempt_at, request_headers = o.request_headers, response_code = o.response_code,
+			duration_ms = o.duration_ms, error = o.error
+		FROM jsonb_to_recordset($1) AS o(id bigint, status text, attempts int, next_attempt_at timestamptz,
+			last_attempt_at timestamptz, request_headers jsonb, response_code int, duration_ms int, error text)
+		WHERE d.id = o.id AND d.status = 'pending'`, raw)
+	if err != nil {
+		return fmt.Errorf("record webhook deliveries: %w", err)
+	}
 	for _, o := range outcomes {
-		if o.giveUp && !done[o.ID] {
-			done[o.ID] = true
-			if err := s.disableWebhookOf(recordCtx, o.orgID, o.ID); err != nil {
+		if o.giveUp {
+			if err := s.disableWebhookOf(ctx, o.orgID, o.ID); err != nil {
 				return err
 			}
 		}
@@ -440,8 +348,8 @@ func (s *Store) RedeliverWebhook(ctx context.Context, a Actor, webhookID, delive
 		}
 		err = tx.GetContext(ctx, &d, `
 			WITH d AS (
-				INSERT INTO webhook_deliveries (webhook_id, event_id, redelivery_of)
-				SELECT webhook_id, event_id, id FROM webhook_deliveries WHERE id = $1 RETURNING *
+				INSERT INTO webhook_deliveries (webhook_id, event_id, redelivery_of, asked)
+				SELECT webhook_id, event_id, id, true FROM webhook_deliveries WHERE id = $1 RETURNING *
 			)
 			SELECT `+webhookDeliveryColumns+` FROM d JOIN events e ON e.id = d.event_id`, id)
 		if err != nil {

@@ -2,432 +2,460 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/trcr/trcr/store/vocab"
 )
 
-// The delivery loop of the organization's webhooks. It claims batches of due deliveries (webhook_deliveries.go:
-// each claim locks its rows in a transaction) and hands each delivery to its webhook's lane: a goroutine that sends
-// that webhook's deliveries one after another, each only after the one before it was answered, so a webhook gets
-// its events in the order they were queued. Lanes do not wait for each other: a receiver that answers slowly holds
-// up its own deliveries only, and the claims go on for the other webhooks (a lane with webhookLaneDepth deliveries
-// to send is left out of them until it drains). When every delivery of a claim has its outcome, they are recorded
-// with one statement in the claim's transaction, which commits.
+// The senders of the organization's webhooks. The events table is their queue (migration 00032): each webhook has a
+// cursor in its organization's events, in (xid, id) order, and a lane (a goroutine of the process that leases the
+// webhook) reads the events past it that no running transaction can still precede, sends each that the webhook
+// subscribes to, one after another, each after the one before was answered, and then writes their deliveries (one
+// row each, with the outcome) and the new cursor with one statement. A webhook's lane is the only sender of its
+// events: a process leases the webhook (webhooks.sender, renewed with every batch) before starting one.
+//
+// A delivery that fails is written pending, due again after a backoff (eventRetryDelay); the lane stops there, and
+// the webhook gets nothing more until that delivery is retried and answered, so order is kept. Deliveries a person
+// asked for (a redelivery, a test event) are pending rows too, sent at once whatever the webhook waits for. Lanes
+// do not wait for each other, so a slow receiver holds up its own webhook only; and nothing is locked while a
+// receiver answers, so the live streams (which read only events older than every running transaction) never wait
+// for one.
 
-// Pace of the delivery loop.
+// Pace of the senders.
 const (
-	// webhookBatch is how many deliveries one claim leases at most.
+	// webhookBatch is how many events a lane reads at once at most.
 	webhookBatch = 500
-	// webhookLaneDepth is how many deliveries a lane may have waiting before the claims leave its webhook out.
-	webhookLaneDepth = 200
-	// webhookQueued is how many deliveries the lanes together may have waiting before the loop stops claiming
-	// until they have sent some: enough to keep them busy while the next claim runs.
-	webhookQueued = 2 * webhookBatch
-	// webhookOpenClaims bounds the claims whose transactions are open (each holds a connection of the pool) until
-	// their deliveries are sent and recorded.
-	webhookOpenClaims = 4
-	// webhookPoll is how often the loop claims again while some lanes are still sending and the last claim found
-	// less than a batch.
-	webhookPoll = 50 * time.Millisecond
+	// webhookBatchTime is how long a lane sends before it writes what it sent, whatever is left of the batch.
+	webhookBatchTime = 2 * time.Second
 	// webhookSenders bounds the requests in flight at once in a process (one per lane at most).
 	webhookSenders = 64
-	// webhookLaneBudget bounds how long a claimed delivery may wait in its lane; after it, the delivery and the
-	// lane's next ones are put back unsent, so that a slow receiver keeps its claim's transaction open for a
-	// bounded time only.
-	webhookLaneBudget = 20 * time.Second
-	// webhookPutBackHold is how long a webhook whose deliveries were put back after webhookLaneBudget gets
-	// nothing sent, so that its later deliveries claimed meanwhile do not overtake them.
-	webhookPutBackHold = 5 * time.Second
+	// webhookLease is how long a webhook stays with the process that leased it without a renewal; a lane renews it
+	// with every batch, far more often.
+	webhookLease = 30 * time.Second
+	// webhookLinger is how long a server's lane that has sent everything waits for more before it ends.
+	webhookLinger = 5 * time.Second
+	// webhookAcquireEvery is how often, at most, a running loop looks for webhooks with work and no lane yet.
+	webhookAcquireEvery = 200 * time.Millisecond
+	// webhookPendingBatch is how many pending deliveries of a webhook a lane reads at once at most.
+	webhookPendingBatch = 100
 )
 
-// processWebhookDeliveries sends the due deliveries and returns how many it claimed. It returns when a claim found
-// less than a batch and every lane has sent what it was given (or when ctx ends, after putting back what was not
-// sent), with every outcome recorded.
+// newSenderID names this process's sender in webhooks.sender.
+func newSenderID() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// processWebhookDeliveries sends what the webhooks have due and returns how many deliveries it attempted, when
+// every lane has sent everything it found (ProcessEventJobs, and tests).
 func (s *Store) processWebhookDeliveries(ctx context.Context) (int, error) {
-	loop := &webhookLoop{s: s, ctx: ctx, lanes: map[string]*webhookLane{}, sem: make(chan struct{}, webhookSenders),
-		open: make(chan struct{}, webhookOpenClaims), drained: make(chan struct{}, 1)}
-	total, err := loop.run()
-	for _, l := range loop.lanes {
-		l.close()
+	if err := s.awaitOlderTransactions(ctx); err != nil {
+		return 0, err
 	}
-	loop.wg.Wait()
-	loop.recording.Wait()
-	// How the lanes spent their time, summed over them: waiting for a claim to give them deliveries, and sending.
-	s.log.Debug("webhook lanes", "claimed", total, "waited", time.Duration(loop.waitedNS.Load()),
-		"sending", time.Duration(loop.sendingNS.Load()))
-	if rerr := loop.recordErr(); err == nil {
-		err = rerr
-	}
-	return total, err
+	return s.sendWebhooks(ctx, 0)
 }
 
-// webhookLoop is one run of the delivery loop: its lanes, and its claims being sent.
-type webhookLoop struct {
-	s         *Store
-	ctx       context.Context
-	lanes     map[string]*webhookLane
-	sem       chan struct{}
-	open      chan struct{} // a slot per claim whose transaction is open
-	drained   chan struct{} // a lane sent everything it was given
-	rescan    atomic.Bool   // a delivery was put back as it was, behind where the claims have got to
-	waitedNS  atomic.Int64  // the lanes' time waiting for deliveries, for the debug log
-	sendingNS atomic.Int64  // the lanes' time sending (or putting back), for the debug log
-	wg        sync.WaitGroup
-	recording sync.WaitGroup
-	mu        sync.Mutex
-	err       error // of the first record that failed
-}
-
-// run claims and dispatches until there is nothing more to claim and the lanes are idle, or ctx ends.
-func (l *webhookLoop) run() (int, error) {
-	total := 0
-	// While full claims follow one another, each starts past the last; after a short one, or one that left
-	// webhooks out, the next starts at the beginning again.
-	var after claimCursor
-	for l.ctx.Err() == nil {
-		if err := l.recordErr(); err != nil {
-			return total, err
-		}
-		waiting, skip := l.waiting()
-		if waiting >= webhookQueued {
-			l.pause(5 * time.Millisecond)
-			continue
+// awaitOlderTransactions waits (up to recordTime) until every transaction that was running when it was called has
+// ended, in any database of the cluster: senders read only events older than every running transaction, and a
+// caller that wants the events committed before the call sent must not find them hidden by a transaction that
+// happened to be open.
+func (s *Store) awaitOlderTransactions(ctx context.Context) error {
+	var xmax string
+	if err := s.db.GetContext(ctx, &xmax, `SELECT pg_snapshot_xmax(pg_current_snapshot())::text`); err != nil {
+		return err
+	}
+	for deadline := time.Now().Add(recordTime); time.Now().Before(deadline); {
+		var passed bool
+		err := s.db.GetContext(ctx, &passed, `SELECT pg_snapshot_xmin(pg_current_snapshot()) >= $1::xid8`, xmax)
+		if err != nil || passed {
+			return err
 		}
 		select {
-		case l.open <- struct{}{}:
-		case <-l.ctx.Done():
-			return total, nil
-		}
-		if len(skip) > 0 || l.rescan.Swap(false) {
-			after = claimCursor{}
-		}
-		tx, due, err := l.s.claimWebhookDeliveries(l.ctx, skip, after)
-		if err != nil {
-			<-l.open
-			return total, err
-		}
-		total += len(due)
-		l.dispatch(tx, due)
-		if len(due) == webhookBatch && len(skip) == 0 {
-			after = after.past(due)
-			continue
-		}
-		after = claimCursor{}
-		if len(due) == webhookBatch {
-			continue
-		}
-		if !l.caughtUp(len(skip) > 0) {
-			break
+		case <-time.After(5 * time.Millisecond):
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 	}
-	return total, nil
+	return nil
 }
 
-func (l *webhookLoop) recordErr() error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.err
+// runWebhookDeliveries is processWebhookDeliveries for the server's event worker: its lanes wait up to
+// webhookLinger for more events before they end, so a steady stream of events is sent without a new lease per
+// event.
+func (s *Store) runWebhookDeliveries(ctx context.Context) (int, error) {
+	return s.sendWebhooks(ctx, webhookLinger)
 }
 
-// webhookClaim is a claim being sent: its transaction, and the outcomes of its deliveries so far.
-type webhookClaim struct {
-	loop     *webhookLoop
-	tx       *sqlx.Tx
-	mu       sync.Mutex
-	left     int
-	outcomes []deliveryOutcome
+// webhookRun is one run of the senders: its lanes, each a leased webhook.
+type webhookRun struct {
+	s       *Store
+	ctx     context.Context
+	linger  time.Duration
+	sem     chan struct{}
+	changed chan struct{} // a lane ended
+	wg      sync.WaitGroup
+	sent    atomic.Int64
+	mu      sync.Mutex
+	lanes   map[string]chan struct{} // webhook id → the lane's wake
+	err     error                    // the first a lane met
 }
 
-// done takes the outcome of one of the claim's deliveries (nil when it was put back as it was); after the last,
-// the outcomes are recorded and the transaction commits, while the lanes go on.
-func (c *webhookClaim) done(o *deliveryOutcome) {
-	c.mu.Lock()
-	if o != nil {
-		c.outcomes = append(c.outcomes, *o)
+// sendWebhooks leases the webhooks with work and runs a lane for each until they are done; while it runs, a wake
+// (events committed) wakes its lanes and leases webhooks that got work since.
+func (s *Store) sendWebhooks(ctx context.Context, linger time.Duration) (int, error) {
+	r := &webhookRun{s: s, ctx: ctx, linger: linger, sem: make(chan struct{}, webhookSenders),
+		changed: make(chan struct{}, 1), lanes: map[string]chan struct{}{}}
+	err := r.acquire()
+	acquired := time.Now()
+	for err == nil && r.running() > 0 {
+		select {
+		case <-r.changed:
+		case <-s.webhookWake:
+			r.wakeLanes()
+			if time.Since(acquired) >= webhookAcquireEvery {
+				err, acquired = r.acquire(), time.Now()
+			}
+		case <-ctx.Done():
+			r.wg.Wait()
+			return int(r.sent.Load()), nil
+		}
 	}
-	c.left--
-	last := c.left == 0
-	c.mu.Unlock()
-	if last {
-		go c.record()
+	r.wg.Wait()
+	if err == nil {
+		err = r.laneErr()
 	}
+	return int(r.sent.Load()), err
 }
 
-func (c *webhookClaim) record() {
-	l := c.loop
-	defer l.recording.Done()
-	err := l.s.recordWebhookOutcomes(l.ctx, c.tx, c.outcomes)
-	<-l.open
+// acquire leases the active webhooks that have something to send and no lane of this run yet, and starts their
+// lanes: those with a pending delivery due, and those with events past their cursor and no failed delivery waiting
+// for its retry.
+func (r *webhookRun) acquire() error {
+	r.mu.Lock()
+	running := make([]string, 0, len(r.lanes))
+	for id := range r.lanes {
+		running = append(running, id)
+	}
+	r.mu.Unlock()
+	var ids []string
+	err := r.s.db.SelectContext(r.ctx, &ids, `
+		UPDATE webhooks w SET sender = $1, sender_until = now() + $3 * interval '1 second'
+		WHERE w.active AND w.id <> ALL($2::uuid[]) AND (w.sender_until IS NULL OR w.sender_until < now() OR w.sender = $1)
+			AND (EXISTS (SELECT 1 FROM webhook_deliveries d
+					WHERE d.webhook_id = w.id AND d.status = 'pending' AND d.next_attempt_at <= now())
+				OR (NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.status = 'pending' AND NOT d.asked)
+					AND EXISTS (SELECT 1 FROM events e WHERE e.webhooks AND e.organization_id = w.organization_id
+						AND (e.xid, e.id) > (w.cursor_xid, w.cursor_id) AND e.xid < pg_snapshot_xmin(pg_current_snapshot()))))
+		RETURNING w.id`, r.s.senderID, pq.Array(running), webhookLease.Seconds())
 	if err != nil {
-		l.mu.Lock()
-		if l.err == nil {
-			l.err = err
+		if r.ctx.Err() != nil {
+			return nil
 		}
-		l.mu.Unlock()
+		return fmt.Errorf("lease webhooks: %w", err)
 	}
+	for _, id := range ids {
+		wake := make(chan struct{}, 1)
+		r.mu.Lock()
+		r.lanes[id] = wake
+		r.mu.Unlock()
+		r.wg.Add(1)
+		go func() {
+			defer r.wg.Done()
+			r.lane(id, wake)
+		}()
+	}
+	return nil
 }
 
-// waiting is how many deliveries the lanes have to send, and the webhooks whose lanes have enough.
-func (l *webhookLoop) waiting() (int, []string) {
-	n, skip := 0, []string{}
-	for id, lane := range l.lanes {
-		w := int(lane.unsent.Load())
-		n += w
-		if w >= webhookLaneDepth {
-			skip = append(skip, id)
-		}
-	}
-	return n, skip
+func (r *webhookRun) running() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.lanes)
 }
 
-func (l *webhookLoop) idle() bool {
-	n, _ := l.waiting()
-	return n == 0
-}
-
-// pause waits until a lane drains, d passes, or ctx ends.
-func (l *webhookLoop) pause(d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-l.drained:
-	case <-t.C:
-	case <-l.ctx.Done():
-	}
-}
-
-// caughtUp waits, after a claim found less than a batch, until the loop should claim again (true) or is done
-// (false): done when every lane has sent what it was given; claim again when events committed meanwhile (the
-// wake), or, when some webhooks were left out of the claim (skipped), every webhookPoll. Without a wake, what
-// comes while the lanes are sending is claimed by the next run.
-func (l *webhookLoop) caughtUp(skipped bool) bool {
-	var poll <-chan time.Time
-	if skipped {
-		t := time.NewTimer(webhookPoll)
-		defer t.Stop()
-		poll = t.C
-	}
-	for {
-		if !skipped && l.idle() {
-			return false
-		}
+func (r *webhookRun) wakeLanes() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, wake := range r.lanes {
 		select {
-		case <-l.drained:
-		case <-l.s.webhookWake:
-			return true
-		case <-poll:
-			return true
-		case <-l.ctx.Done():
-			return false
+		case wake <- struct{}{}:
+		default:
 		}
 	}
 }
 
-// dispatch hands a claim's deliveries (in id order) to their lanes, with their bodies: an event's body is built
-// once for all the webhooks it goes to.
-func (l *webhookLoop) dispatch(tx *sqlx.Tx, due []dueDelivery) {
-	c := &webhookClaim{loop: l, tx: tx, left: len(due)}
-	l.recording.Add(1)
-	if len(due) == 0 {
-		go c.record()
-		return
+func (r *webhookRun) laneErr() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
+}
+
+// lane sends one leased webhook's deliveries until it has nothing left (and, in a server, nothing came for
+// webhookLinger), its webhook is turned off or deleted, or ctx ends; then it gives up the lease.
+func (r *webhookRun) lane(id string, wake chan struct{}) {
+	err := r.sendLane(id, wake)
+	if err != nil && r.ctx.Err() == nil {
+		r.mu.Lock()
+		if r.err == nil {
+			r.err = err
+		}
+		r.mu.Unlock()
 	}
-	now := time.Now()
-	bodies := map[int64][]byte{}
-	for i := range due {
-		d := &due[i]
-		body, ok := bodies[d.ID]
-		if !ok {
-			var err error
-			if body, err = json.Marshal(d.Event.Wire()); err != nil {
-				body = []byte("{}")
-			}
-			bodies[d.ID] = body
-		}
-		d.body, d.claimedAt, d.claim = body, now, c
-		lane := l.lanes[d.WebhookID]
-		if lane == nil {
-			lane = &webhookLane{ready: make(chan struct{}, 1)}
-			l.lanes[d.WebhookID] = lane
-			l.wg.Add(1)
-			go func() {
-				defer l.wg.Done()
-				l.send(lane)
-			}()
-		}
-		lane.push(*d)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.ctx), recordTime)
+	defer cancel()
+	if _, err := r.s.db.ExecContext(ctx, `UPDATE webhooks SET sender = NULL, sender_until = NULL WHERE id = $1 AND sender = $2`,
+		id, r.s.senderID); err != nil {
+		r.s.log.Warn("webhook lease", "webhook", id, "err", err)
 	}
-}
-
-// send is a lane's goroutine: it sends the lane's deliveries one after another and hands each outcome to its
-// claim.
-func (l *webhookLoop) send(lane *webhookLane) {
-	for {
-		waitStart := time.Now()
-		d, ok := lane.next()
-		if !ok {
-			return
-		}
-		sendStart := time.Now()
-		l.waitedNS.Add(int64(sendStart.Sub(waitStart)))
-		o := l.s.deliver(l.ctx, d, l.sem)
-		l.sendingNS.Add(int64(time.Since(sendStart)))
-		if o == nil {
-			// Put back as it was: the next claim must start at the beginning to find it again.
-			l.rescan.Store(true)
-		}
-		d.claim.done(o)
-		if lane.unsent.Add(-1) == 0 {
-			select {
-			case l.drained <- struct{}{}:
-			default:
-			}
-		}
-	}
-}
-
-// webhookLane is the queue of one webhook's claimed deliveries, in order.
-type webhookLane struct {
-	mu     sync.Mutex
-	queue  []dueDelivery
-	closed bool
-	ready  chan struct{}
-	unsent atomic.Int64 // pushed and not yet sent or put back
-}
-
-func (q *webhookLane) push(d dueDelivery) {
-	q.unsent.Add(1)
-	q.mu.Lock()
-	q.queue = append(q.queue, d)
-	q.mu.Unlock()
-	q.signal()
-}
-
-func (q *webhookLane) signal() {
+	r.mu.Lock()
+	delete(r.lanes, id)
+	r.mu.Unlock()
 	select {
-	case q.ready <- struct{}{}:
+	case r.changed <- struct{}{}:
 	default:
 	}
 }
 
-func (q *webhookLane) close() {
-	q.mu.Lock()
-	q.closed = true
-	q.mu.Unlock()
-	q.signal()
+// sendingWebhook is what a lane reads of its webhook before each batch.
+type sendingWebhook struct {
+	ID        string         `db:"id"`
+	OrgID     string         `db:"organization_id"`
+	URL       string         `db:"url"`
+	Secret    string         `db:"secret"`
+	Events    pq.StringArray `db:"events"`
+	Active    bool           `db:"active"`
+	Leased    bool           `db:"leased"`
+	CursorXID int64          `db:"cursor_xid"`
+	CursorID  int64          `db:"cursor_id"`
+	Pending   bool           `db:"pending"`
 }
 
-// next waits for the lane's next delivery; false when the lane is closed and empty.
-func (q *webhookLane) next() (dueDelivery, bool) {
-	for {
-		q.mu.Lock()
-		if len(q.queue) > 0 {
-			d := q.queue[0]
-			q.queue[0] = dueDelivery{}
-			q.queue = q.queue[1:]
-			q.mu.Unlock()
-			return d, true
+func (r *webhookRun) sendLane(id string, wake chan struct{}) error {
+	for r.ctx.Err() == nil {
+		var h sendingWebhook
+		err := r.s.db.GetContext(r.ctx, &h, `
+			SELECT id, organization_id, url, secret, events, active, sender IS NOT DISTINCT FROM $2 AS leased,
+				cursor_xid::text::bigint AS cursor_xid, cursor_id,
+				EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.status = 'pending') AS pending
+			FROM webhooks w WHERE id = $1`, id, r.s.senderID)
+		if isNoRows(err) {
+			return nil // deleted
 		}
-		closed := q.closed
-		q.mu.Unlock()
-		if closed {
-			return dueDelivery{}, false
+		if err != nil {
+			return fmt.Errorf("webhook sender: %w", err)
 		}
-		<-q.ready
-	}
-}
-
-// deliver makes one attempt of a claimed delivery, or puts it back unsent: while its webhook is held (a delivery
-// before it failed and waits for its retry: due when that one is), and when ctx ended or it waited in its lane
-// longer than webhookLaneBudget (as it was, so nil). A redelivery or a test event, which a person asked for, is
-// sent whatever the hold, and its failure holds nothing back.
-func (s *Store) deliver(ctx context.Context, d dueDelivery, sem chan struct{}) *deliveryOutcome {
-	asked := d.Redelivery || d.Type == EventWebhookTest
-	if !asked && !s.webhookHolds.pass(d.WebhookID, d.DeliveryID, s.now()) {
-		until, _ := s.webhookHolds.until(d.WebhookID)
-		return &deliveryOutcome{ID: d.DeliveryID, Status: vocab.WebhookPending, Attempts: d.Attempts - 1, NextAt: until}
-	}
-	if ctx.Err() != nil {
-		return nil
-	}
-	if time.Since(d.claimedAt) > s.webhookLaneBudget {
-		if !asked {
-			s.webhookHolds.hold(d.WebhookID, d.DeliveryID, s.now().Add(webhookPutBackHold))
+		if !h.Active || !h.Leased {
+			return nil
 		}
-		return nil
-	}
-	sem <- struct{}{}
-	now := s.now()
-	at := s.sendWebhook(ctx, webhookRequest{URL: d.URL, Secret: d.Secret, EventType: d.Type,
-		DeliveryID: strconv.FormatInt(d.DeliveryID, 10), Body: d.body, Timestamp: now.Unix()})
-	<-sem
-	o := &deliveryOutcome{ID: d.DeliveryID, Status: vocab.WebhookDelivered, Attempts: d.Attempts,
-		NextAt: now, Attempted: true, At: now, Headers: logHeaders(at.Header), Code: at.ResponseCode,
-		Duration: at.DurationMS, Error: at.Error, orgID: d.OrgID}
-	if !at.Delivered {
-		o.Status = vocab.WebhookPending
-		o.NextAt = s.now().Add(eventRetryDelay(d.Attempts))
-		if s.now().Sub(d.QueuedAt) >= webhookRetryFor {
-			o.Status, o.giveUp = vocab.WebhookFailed, true
+		if h.Pending {
+			until, more, err := r.sendPending(h)
+			if err != nil {
+				return err
+			}
+			if more {
+				continue
+			}
+			if !until.IsZero() {
+				// A failed delivery waits for its retry, and the webhook's events wait behind it.
+				if !r.waitUntil(wake, until) {
+					return nil
+				}
+				continue
+			}
 		}
-		if !asked {
-			// The webhook's later deliveries wait behind this one, in this process, until it is due again (or, given
-			// up, until the webhook is turned off and they are given up with it).
-			s.webhookHolds.hold(d.WebhookID, d.DeliveryID, o.NextAt)
+		more, err := r.sendEvents(h)
+		if err != nil {
+			return err
+		}
+		if !more && !r.waitMore(wake) {
+			return nil
 		}
 	}
-	return o
+	return nil
 }
 
-// webhookHolds are the webhooks whose deliveries this process puts back unsent: each until a time, or until the
-// delivery that caused the hold (one that failed, or was put back first) comes to be sent again, whichever is
-// first. (The second is what a test that moves next_attempt_at, or another process's retry, relies on.)
-type webhookHolds struct {
-	mu    sync.Mutex
-	holds map[string]webhookHold
-}
-
-type webhookHold struct {
-	until    time.Time
-	delivery int64
-}
-
-func (h *webhookHolds) hold(webhookID string, delivery int64, until time.Time) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.holds == nil {
-		h.holds = map[string]webhookHold{}
+// waitMore waits up to the run's linger for a wake (events committed); false when none came, or ctx ended.
+func (r *webhookRun) waitMore(wake chan struct{}) bool {
+	if r.linger <= 0 {
+		return false
 	}
-	h.holds[webhookID] = webhookHold{until: until, delivery: delivery}
-}
-
-// pass reports whether a delivery of the webhook may be sent at now: the webhook is not held, or its hold has
-// passed, or this is the delivery that caused it (the hold ends then).
-func (h *webhookHolds) pass(webhookID string, delivery int64, now time.Time) bool {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	held, ok := h.holds[webhookID]
-	if !ok {
+	t := time.NewTimer(r.linger)
+	defer t.Stop()
+	select {
+	case <-wake:
 		return true
-	}
-	if !held.until.After(now) || held.delivery == delivery {
-		delete(h.holds, webhookID)
-		return true
+	case <-t.C:
+	case <-r.ctx.Done():
 	}
 	return false
 }
 
-// until is when the webhook's hold ends.
-func (h *webhookHolds) until(webhookID string) (time.Time, bool) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	held, ok := h.holds[webhookID]
-	return held.until, ok
+// waitUntil waits for a failed delivery's retry to be due, when that is within the run's linger (or a wake, which
+// may bring a delivery a person asked for); false when it is later (a later run takes the webhook up then), or
+// ctx ended.
+func (r *webhookRun) waitUntil(wake chan struct{}, until time.Time) bool {
+	d := until.Sub(r.s.now())
+	if d <= 0 {
+		return true
+	}
+	if d > r.linger {
+		return false
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-wake:
+	case <-t.C:
+	case <-r.ctx.Done():
+		return false
+	}
+	return true
+}
+
+// pendingDelivery is a pending delivery with its event, as a lane sends it again.
+type pendingDelivery struct {
+	Event
+	DeliveryID int64     `db:"delivery_id"`
+	Attempts   int       `db:"attempts"`
+	QueuedAt   time.Time `db:"queued_at"`
+	DueAt      time.Time `db:"due_at"`
+	Asked      bool      `db:"asked"`
+}
+
+// sendPending sends a webhook's pending deliveries that are due, in order: every one a person asked for, and the
+// failed ones due for their retry, until one fails again. until is when the first failed delivery still waiting
+// is due (zero when none waits); more, that there may be more pending than were read.
+func (r *webhookRun) sendPending(h sendingWebhook) (until time.Time, more bool, err error) {
+	var pending []pendingDelivery
+	err = r.s.db.SelectContext(r.ctx, &pending, `
+		SELECT d.id AS delivery_id, d.attempts + 1 AS attempts, d.created_at AS queued_at, d.next_attempt_at AS due_at,
+			d.asked, e.id, e.xid::text::bigint AS xid, e.organization_id, e.type, e.actor_id, e.entity_type, e.entity_id,
+			e.audience, e.audience_id, e.data, e.changes, e.created_at
+		FROM webhook_deliveries d JOIN events e ON e.id = d.event_id
+		WHERE d.webhook_id = $1 AND d.status = 'pending' ORDER BY d.id LIMIT $2`, h.ID, webhookPendingBatch)
+	if err != nil {
+		return until, false, fmt.Errorf("webhook sender: %w", err)
+	}
+	var outcomes []deliveryOutcome
+	for _, p := range pending {
+		if r.ctx.Err() != nil {
+			break
+		}
+		due := !p.DueAt.After(r.s.now())
+		if !p.Asked && !until.IsZero() {
+			continue // behind a failed one
+		}
+		if !due {
+			if !p.Asked {
+				until = p.DueAt
+			}
+			continue
+		}
+		o := r.deliver(h, p.Event, p.DeliveryID, p.Attempts)
+		if o.Status == vocab.WebhookPending && r.s.now().Sub(p.QueuedAt) >= webhookRetryFor {
+			o.Status, o.giveUp = vocab.WebhookFailed, true
+		}
+		if o.Status == vocab.WebhookPending && !p.Asked {
+			until = o.NextAt
+		}
+		outcomes = append(outcomes, o)
+	}
+	if err := r.s.recordWebhookRetries(r.ctx, outcomes); err != nil {
+		return until, false, err
+	}
+	return until, len(pending) == webhookPendingBatch && until.IsZero(), nil
+}
+
+// laneEvent is an event past a webhook's cursor, with the id of its delivery when the webhook subscribes to it.
+type laneEvent struct {
+	Event
+	DeliveryID *int64 `db:"delivery_id"`
+}
+
+// sendEvents reads the events past the webhook's cursor, sends those it subscribes to in order until one fails (or
+// webhookBatchTime passed), and writes their deliveries and the new cursor. more is whether the lane should go on
+// at once: it read a whole batch, stopped short of its end, or a delivery failed (and waits for its retry).
+func (r *webhookRun) sendEvents(h sendingWebhook) (more bool, err error) {
+	var events []laneEvent
+	// An id for the delivery of each event the webhook subscribes to (handed out below in the events' order).
+	err = r.s.db.SelectContext(r.ctx, &events, `
+		SELECT e.id, e.xid::text::bigint AS xid, e.organization_id, e.type, e.actor_id, e.entity_type, e.entity_id,
+			e.audience, e.audience_id, e.data, e.changes, e.created_at,
+			CASE WHEN $5::text[] && ARRAY[e.type, $6] THEN nextval('webhook_deliveries_id_seq') END AS delivery_id
+		FROM events e
+		WHERE e.webhooks AND e.organization_id = $1 AND (e.xid, e.id) > ($2::text::xid8, $3)
+			AND e.xid < pg_snapshot_xmin(pg_current_snapshot())
+		ORDER BY e.xid, e.id LIMIT $4`,
+		h.OrgID, strconv.FormatInt(h.CursorXID, 10), h.CursorID, webhookBatch, h.Events, vocab.WebhookAllEvents)
+	if err != nil {
+		return false, fmt.Errorf("webhook sender: %w", err)
+	}
+	if len(events) == 0 {
+		return false, nil
+	}
+	var ids []int64
+	for _, e := range events {
+		if e.DeliveryID != nil {
+			ids = append(ids, *e.DeliveryID)
+		}
+	}
+	slices.Sort(ids)
+	began := r.s.now()
+	cursor := Event{XID: h.CursorXID, ID: h.CursorID}
+	var outcomes []deliveryOutcome
+	more = len(events) == webhookBatch
+	for _, e := range events {
+		if e.DeliveryID == nil {
+			cursor = e.Event
+			continue
+		}
+		if r.ctx.Err() != nil || r.s.now().Sub(began) > webhookBatchTime {
+			more = true
+			break
+		}
+		o := r.deliver(h, e.Event, ids[0], 1)
+		ids = ids[1:]
+		outcomes = append(outcomes, o)
+		cursor = e.Event
+		if o.Status != vocab.WebhookDelivered {
+			more = true // the webhook's next events wait for this one's retry
+			break
+		}
+	}
+	if cursor.ID == h.CursorID && cursor.XID == h.CursorXID {
+		return more, nil
+	}
+	return more, r.s.recordWebhookBatch(r.ctx, h.ID, cursor, outcomes)
+}
+
+// deliver makes one attempt of a delivery: delivered on a 2xx, else pending, due again after the backoff.
+func (r *webhookRun) deliver(h sendingWebhook, e Event, deliveryID int64, attempts int) deliveryOutcome {
+	body, err := json.Marshal(e.Wire())
+	if err != nil {
+		body = []byte("{}")
+	}
+	r.sem <- struct{}{}
+	now := r.s.now()
+	at := r.s.sendWebhook(r.ctx, webhookRequest{URL: h.URL, Secret: h.Secret, EventType: e.Type,
+		DeliveryID: strconv.FormatInt(deliveryID, 10), Body: body, Timestamp: now.Unix()})
+	<-r.sem
+	r.sent.Add(1)
+	o := deliveryOutcome{ID: deliveryID, EventID: e.ID, Status: vocab.WebhookDelivered, Attempts: attempts,
+		NextAt: now, At: now, Headers: logHeaders(at.Header), Code: at.ResponseCode,
+		Duration: at.DurationMS, Error: at.Error, orgID: e.OrgID}
+	if !at.Delivered {
+		o.Status, o.NextAt = vocab.WebhookPending, r.s.now().Add(eventRetryDelay(attempts))
+	}
+	return o
 }

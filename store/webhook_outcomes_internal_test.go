@@ -22,22 +22,22 @@ func TestDeliveryOutcomes_SameJSONAsWithAHeaderMap(t *testing.T) {
 	h.Set("Content-Type", "application/json")
 	h.Set("X-Not-Logged", "x")
 	outcomes := []deliveryOutcome{
-		{ID: 42, Status: "pending", Attempts: 3, NextAt: at.Add(time.Minute), Attempted: true, At: at, Headers: logHeaders(h),
+		{ID: 42, EventID: 7, Status: "pending", Attempts: 3, NextAt: at.Add(time.Minute), At: at, Headers: logHeaders(h),
 			Code: &code, Duration: 17, Error: "the receiver said \"no\"\\\n\t\x01 é \xff end"},
 		{ID: 43, Status: "pending", Attempts: 0, NextAt: at.In(time.FixedZone("X", 3600))},
 	}
-	sent := []http.Header{h, {}} // each outcome's request headers (the second was put back unsent)
+	sent := []http.Header{h, {}} // each outcome's request headers (none for the second)
 	type old struct {
-		ID        int64             `json:"id"`
-		Status    string            `json:"status"`
-		Attempts  int               `json:"attempts"`
-		NextAt    time.Time         `json:"next_attempt_at"`
-		Attempted bool              `json:"attempted"`
-		At        time.Time         `json:"last_attempt_at"`
-		Headers   map[string]string `json:"request_headers"`
-		Code      *int              `json:"response_code"`
-		Duration  int               `json:"duration_ms"`
-		Error     string            `json:"error"`
+		ID       int64             `json:"id"`
+		EventID  int64             `json:"event_id"`
+		Status   string            `json:"status"`
+		Attempts int               `json:"attempts"`
+		NextAt   time.Time         `json:"next_attempt_at"`
+		At       time.Time         `json:"last_attempt_at"`
+		Headers  map[string]string `json:"request_headers"`
+		Code     *int              `json:"response_code"`
+		Duration int               `json:"duration_ms"`
+		Error    string            `json:"error"`
 	}
 	var olds []old
 	for i, o := range outcomes {
@@ -48,7 +48,7 @@ func TestDeliveryOutcomes_SameJSONAsWithAHeaderMap(t *testing.T) {
 				flat[name] = v
 			}
 		}
-		olds = append(olds, old{o.ID, o.Status, o.Attempts, o.NextAt, o.Attempted, o.At, flat, o.Code, o.Duration, o.Error})
+		olds = append(olds, old{o.ID, o.EventID, o.Status, o.Attempts, o.NextAt, o.At, flat, o.Code, o.Duration, o.Error})
 	}
 	want, err := json.Marshal(olds)
 	if err != nil {

@@ -233,7 +233,10 @@ func (s *Store) UpdateWebhook(ctx context.Context, a Actor, id string, in Webhoo
 		}
 		if _, err := tx.ExecContext(ctx, `
 			UPDATE webhooks SET url = $2, events = $3, active = $4, updated_at = now(),
-				disabled_reason = CASE WHEN $4 THEN '' ELSE disabled_reason END
+				disabled_reason = CASE WHEN $4 THEN '' ELSE disabled_reason END,
+				-- Turned on again, it gets the events from now on, not those that happened while it was off.
+				cursor_xid = CASE WHEN $4 AND NOT active THEN pg_current_xact_id() ELSE cursor_xid END,
+				cursor_id = CASE WHEN $4 AND NOT active THEN 0 ELSE cursor_id END
 			WHERE id = $1`, id, w.URL, pq.Array(w.Events), w.Active); err != nil {
 			return err
 		}
