@@ -30,6 +30,10 @@ ALTER TABLE webhooks
 ALTER TABLE webhook_deliveries ADD COLUMN asked boolean NOT NULL DEFAULT false;
 UPDATE webhook_deliveries d SET asked = true
 FROM events e WHERE e.id = d.event_id AND (d.redelivery_of IS NOT NULL OR e.type = 'webhook.test');
+-- A delivery's row no longer references its event: with ten webhooks, ten senders' transactions would each lock
+-- the event's row (the foreign key's check) as they write their deliveries. Pruning an event deletes its
+-- deliveries itself (store/event_jobs.go pruneEvents), with webhook_deliveries_event_idx.
+ALTER TABLE webhook_deliveries DROP CONSTRAINT webhook_deliveries_event_id_fkey;
 -- The pending deliveries of a webhook, which its sender reads before any new event.
 CREATE INDEX webhook_deliveries_pending_idx ON webhook_deliveries (webhook_id, id) WHERE status = 'pending';
 
@@ -42,6 +46,9 @@ WHERE m.organization_id = w.organization_id;
 DELETE FROM event_jobs WHERE subscriber = 'webhooks';
 
 -- +goose Down
+DELETE FROM webhook_deliveries d WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = d.event_id);
+ALTER TABLE webhook_deliveries ADD CONSTRAINT webhook_deliveries_event_id_fkey
+    FOREIGN KEY (event_id) REFERENCES events (id) ON DELETE CASCADE;
 DROP INDEX webhook_deliveries_pending_idx;
 ALTER TABLE webhook_deliveries DROP COLUMN asked;
 ALTER TABLE webhooks DROP COLUMN cursor_xid, DROP COLUMN cursor_id, DROP COLUMN sender, DROP COLUMN sender_until;

@@ -104,6 +104,16 @@ func benchWebhookFanOut(b *testing.B, rate int) {
 			}
 		}
 		cpu, pgCPU := processCPU()-cpu, backendsCPUSince(b, db, pg)
+		// A lane writes its deliveries after sending them: wait for the last writes.
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			var written int
+			if err := db.Get(&written, `SELECT count(*) FROM webhook_deliveries`); err != nil {
+				b.Fatal(err)
+			}
+			if written >= want {
+				break
+			}
+		}
 		statements, txs := counts.since(sent)
 		var queued []struct {
 			ID        int64     `db:"id"`

@@ -86,22 +86,32 @@ func (h *Hub) Run(ctx context.Context, poll time.Duration) error {
 	defer t.Stop()
 	ping := time.NewTicker(time.Minute)
 	defer ping.Stop()
+	var last time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-l.NotificationChannel():
-			drain(l.NotificationChannel()) // one read serves every commit that woke it
+			// One read serves every commit that woke it, and those of the next hubReadGap: a steady stream of
+			// commits is read in batches, not with a query per commit.
+			if !sleepCtx(ctx, hubReadGap-time.Since(last)) {
+				return nil
+			}
+			drain(l.NotificationChannel())
 		case <-t.C:
 		case <-ping.C:
 			go func() { _ = l.Ping() }()
 			continue
 		}
+		last = time.Now()
 		if err := h.deliver(ctx); err != nil && ctx.Err() == nil {
 			h.s.log.Warn("event delivery", "err", err)
 		}
 	}
 }
+
+// hubReadGap is the least time between two reads of the hub woken by commits.
+const hubReadGap = 5 * time.Millisecond
 
 // drain empties a channel of wake-ups without blocking.
 func drain[T any](c <-chan T) {

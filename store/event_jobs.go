@@ -276,29 +276,42 @@ func (s *Store) RunEventJobs(ctx context.Context, wake <-chan struct{}, interval
 	}
 	defer wg.Wait()
 	runEvery(ctx, wake, interval, func() {
-		for _, poke := range helpers {
-			select {
-			case poke <- struct{}{}:
-			default:
-			}
-		}
-		if _, err := s.processTxEventJobs(ctx); err != nil && ctx.Err() == nil {
-			s.log.Error("event jobs", "err", err)
-		}
+		// The webhook senders read the events themselves: they need not wait for the jobs.
 		for _, poke := range pokes {
 			select {
 			case poke <- struct{}{}:
 			default:
 			}
 		}
+		// The helpers join in when a batch was full (a burst): while events come one at a time, one worker's
+		// claim finds them all, and three more claims a wake would find nothing.
+		n, err := s.processEventJobBatch(ctx)
+		if err == nil && n == eventJobBatch {
+			for _, poke := range helpers {
+				select {
+				case poke <- struct{}{}:
+				default:
+				}
+			}
+			_, err = s.processTxEventJobs(ctx)
+		}
+		if err != nil && ctx.Err() == nil {
+			s.log.Error("event jobs", "err", err)
+		}
 	})
 }
 
-// runEvery runs work now, then whenever wake fires or interval passes, until ctx ends.
+// eventWorkGap is the least time between two runs of a worker loop: a steady stream of commits wakes the workers
+// as often as it commits, and a run per commit costs a claim or a read per commit however little each brings.
+// Runs at most this often gather what came meanwhile.
+const eventWorkGap = 10 * time.Millisecond
+
+// runEvery runs work now, then whenever wake fires or interval passes (at most every eventWorkGap), until ctx ends.
 func runEvery(ctx context.Context, wake <-chan struct{}, interval time.Duration, work func()) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
+		began := time.Now()
 		work()
 		select {
 		case <-ctx.Done():
@@ -306,6 +319,24 @@ func runEvery(ctx context.Context, wake <-chan struct{}, interval time.Duration,
 		case <-wake:
 		case <-t.C:
 		}
+		if !sleepCtx(ctx, eventWorkGap-time.Since(began)) {
+			return
+		}
+	}
+}
+
+// sleepCtx waits d (nothing when d is not positive); false when ctx ended first.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }
 
@@ -383,9 +414,14 @@ const eventRetention = 7 * 24 * time.Hour
 
 // pruneEvents deletes events past retention whose jobs are all done or given up.
 func (s *Store) pruneEvents(ctx context.Context) error {
+	// The webhook deliveries of the events go with them (they do not reference them: migration 00032).
 	_, err := s.db.ExecContext(ctx, `
-		DELETE FROM events e WHERE e.created_at < $1
-		AND NOT EXISTS (SELECT 1 FROM event_jobs j WHERE j.event_id = e.id AND j.failed_at IS NULL)`,
+		WITH gone AS (
+			DELETE FROM events e WHERE e.created_at < $1
+			AND NOT EXISTS (SELECT 1 FROM event_jobs j WHERE j.event_id = e.id AND j.failed_at IS NULL)
+			RETURNING e.id
+		)
+		DELETE FROM webhook_deliveries d USING gone WHERE d.event_id = gone.id`,
 		s.now().Add(-eventRetention))
 	return err
 }

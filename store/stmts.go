@@ -63,6 +63,19 @@ func (s *Store) getPrepared(ctx context.Context, dest any, query string, args ..
 	return sqlx.GetContext(ctx, preparedReads{s}, dest, query, args...)
 }
 
+// execPrepared is ExecContext through a statement prepared on the pool (selectPrepared), for the writes that run
+// many times a second (the webhook senders').
+func (s *Store) execPrepared(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := s.preparedBounded(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return s.db.ExecContext(ctx, query, args...)
+	}
+	return st.ExecContext(ctx, args...)
+}
+
 // preparedReads is a sqlx.QueryerContext that runs every statement through a statement prepared on the pool
 // (past maxPrepared, unprepared): for reads made of many small statements (the task panel), each of which would
 // otherwise cost two round trips and a plan; selectPrepared and getPrepared go through it too. Only for

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strconv"
 	"time"
@@ -47,6 +46,8 @@ type WebhookDelivery struct {
 
 	NextAt        time.Time       `db:"next_attempt_at" json:"-"`
 	StoredHeaders json.RawMessage `db:"request_headers" json:"-"`
+	// Secret is the webhook's, to rebuild the signatures of the last attempt; never shown.
+	Secret        string `db:"webhook_secret" json:"-"`
 	deliveryEvent `json:"-"`
 }
 
@@ -67,12 +68,17 @@ type deliveryEvent struct {
 
 const webhookDeliveryColumns = `d.id::text AS id, d.webhook_id, d.event_id::text AS event_id, e.type AS event_type,
 	d.redelivery_of::text AS redelivery_of, d.status, d.attempts, d.response_code, d.duration_ms, d.error,
-	d.last_attempt_at, d.created_at, d.next_attempt_at, d.request_headers,
+	d.last_attempt_at, d.created_at, d.next_attempt_at, d.request_headers, w.secret AS webhook_secret,
 	e.organization_id AS event_org, e.actor_id AS event_actor, e.created_at AS event_created_at,
 	e.data AS event_data, e.changes AS event_changes`
 
-// finish fills what is derived from the stored columns: the request's headers and body, and when the next
-// attempt is due.
+// webhookDeliveryJoins are the tables webhookDeliveryColumns read besides the deliveries (d).
+const webhookDeliveryJoins = ` JOIN events e ON e.id = d.event_id JOIN webhooks w ON w.id = d.webhook_id`
+
+// finish fills what is derived from the stored columns: the request's body and headers, and when the next
+// attempt is due. The headers of the last attempt are rebuilt rather than stored (a delivery's row is written
+// with every attempt, and the headers were most of it): they follow from the event, the delivery's id, the time of
+// the attempt and the webhook's secret, as sendWebhook made them. Rows written before that keep theirs.
 func (d *WebhookDelivery) finish() error {
 	d.Request.Headers = map[string]string{}
 	if len(d.StoredHeaders) > 0 {
@@ -87,6 +93,15 @@ func (d *WebhookDelivery) finish() error {
 		return err
 	}
 	d.Request.Body = body
+	if len(d.Request.Headers) == 0 && d.LastAttemptAt != nil {
+		h := webhookHeaders(webhookRequest{Secret: d.Secret, EventType: d.EventType, DeliveryID: d.ID, Body: body,
+			Timestamp: d.LastAttemptAt.Unix()})
+		for _, name := range loggedHeaderNames {
+			if v := h.Get(name); v != "" {
+				d.Request.Headers[name] = v
+			}
+		}
+	}
 	if d.Status == vocab.WebhookPending {
 		at := d.NextAt.UTC()
 		d.NextAttemptAt = &at
@@ -97,40 +112,22 @@ func (d *WebhookDelivery) finish() error {
 // deliveryOutcome is what a sender writes for one delivery, as the JSON its statements read with
 // jsonb_to_recordset.
 type deliveryOutcome struct {
-	ID       int64         `json:"id"`
-	EventID  int64         `json:"event_id"`
-	Status   string        `json:"status"`
-	Attempts int           `json:"attempts"`
-	NextAt   time.Time     `json:"next_attempt_at"`
-	At       time.Time     `json:"last_attempt_at"`
-	Headers  loggedHeaders `json:"request_headers"`
-	Code     *int          `json:"response_code"`
-	Duration int           `json:"duration_ms"`
-	Error    string        `json:"error"`
+	ID       int64     `json:"id"`
+	EventID  int64     `json:"event_id"`
+	Status   string    `json:"status"`
+	Attempts int       `json:"attempts"`
+	NextAt   time.Time `json:"next_attempt_at"`
+	At       time.Time `json:"last_attempt_at"`
+	Code     *int      `json:"response_code"`
+	Duration int       `json:"duration_ms"`
+	Error    string    `json:"error"`
 	giveUp   bool
 	orgID    string
 }
 
-// loggedHeaders are the request headers the deliveries log shows, named as DECISIONS.md spells them (the
-// header* constants). A struct rather than a map: json.Marshal of a map of them for every delivery was a tenth of
-// the delivery loop's CPU time.
-type loggedHeaders struct {
-	Event              string `json:"X-TRCR-Event,omitempty"`
-	Delivery           string `json:"X-TRCR-Delivery,omitempty"`
-	Timestamp          string `json:"X-TRCR-Timestamp,omitempty"`
-	Signature          string `json:"X-TRCR-Signature,omitempty"`
-	TimestampSignature string `json:"X-TRCR-Timestamp-Signature,omitempty"`
-	ContentType        string `json:"Content-Type,omitempty"`
-	UserAgent          string `json:"User-Agent,omitempty"`
-}
-
-// logHeaders picks the loggedHeaders of a request.
-func logHeaders(h http.Header) loggedHeaders {
-	return loggedHeaders{Event: h.Get(headerWebhookEvent), Delivery: h.Get(headerWebhookDelivery),
-		Timestamp: h.Get(headerWebhookTimestamp), Signature: h.Get(headerWebhookSignature),
-		TimestampSignature: h.Get(headerWebhookTimestampSignature), ContentType: h.Get("Content-Type"),
-		UserAgent: h.Get("User-Agent")}
-}
+// loggedHeaderNames are the request headers the deliveries log shows, named as DECISIONS.md spells them.
+var loggedHeaderNames = []string{headerWebhookEvent, headerWebhookDelivery, headerWebhookTimestamp,
+	headerWebhookSignature, headerWebhookTimestampSignature, "Content-Type", "User-Agent"}
 
 // recordWebhookBatch writes the deliveries a lane sent from its webhook's events, with their outcomes, and the
 // webhook's new cursor (past the events it sent or passed over), and renews the lease, with one statement. A
@@ -151,19 +148,18 @@ func (s *Store) recordWebhookBatch(ctx context.Context, webhookID string, cursor
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTime)
 	defer cancel()
-	_, err = s.db.ExecContext(ctx, `
+	_, err = s.execPrepared(ctx, `
 		WITH async AS (SELECT set_config('synchronous_commit', 'off', true)),
 		w AS (
 			UPDATE webhooks SET cursor_xid = $2::text::xid8, cursor_id = $3, sender_until = now() + $5 * interval '1 second'
 			FROM async WHERE id = $1 AND sender = $6 RETURNING active
 		)
 		INSERT INTO webhook_deliveries (id, webhook_id, event_id, status, attempts, next_attempt_at, last_attempt_at,
-			request_headers, response_code, duration_ms, error)
+			response_code, duration_ms, error)
 		SELECT o.id, $1, o.event_id, CASE WHEN o.status = 'pending' AND NOT w.active THEN 'failed' ELSE o.status END,
-			o.attempts, o.next_attempt_at, o.last_attempt_at, o.request_headers, o.response_code, o.duration_ms, o.error
+			o.attempts, o.next_attempt_at, o.last_attempt_at, o.response_code, o.duration_ms, o.error
 		FROM w, jsonb_to_recordset($4) AS o(id bigint, event_id bigint, status text, attempts int,
-			next_attempt_at timestamptz, last_attempt_at timestamptz, request_headers jsonb, response_code int,
-			duration_ms int, error text)`,
+			next_attempt_at timestamptz, last_attempt_at timestamptz, response_code int, duration_ms int, error text)`,
 		webhookID, strconv.FormatInt(cursor.XID, 10), cursor.ID, raw, webhookLease.Seconds(), s.senderID)
 	if err != nil {
 		return fmt.Errorf("record webhook deliveries: %w", err)
@@ -183,12 +179,12 @@ func (s *Store) recordWebhookRetries(ctx context.Context, outcomes []deliveryOut
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTime)
 	defer cancel()
-	_, err = s.db.ExecContext(ctx, `
+	_, err = s.execPrepared(ctx, `
 		UPDATE webhook_deliveries d SET status = o.status, attempts = o.attempts, next_attempt_at = o.next_attempt_at,
-			last_attempt_at = o.last_attempt_at, request_headers = o.request_headers, response_code = o.response_code,
+			last_attempt_at = o.last_attempt_at, request_headers = '{}', response_code = o.response_code,
 			duration_ms = o.duration_ms, error = o.error
 		FROM jsonb_to_recordset($1) AS o(id bigint, status text, attempts int, next_attempt_at timestamptz,
-			last_attempt_at timestamptz, request_headers jsonb, response_code int, duration_ms int, error text)
+			last_attempt_at timestamptz, response_code int, duration_ms int, error text)
 		WHERE d.id = o.id AND d.status = 'pending'`, raw)
 	if err != nil {
 		return fmt.Errorf("record webhook deliveries: %w", err)
@@ -311,7 +307,7 @@ func webhookDeliveries(ctx context.Context, q sqlx.QueryerContext, orgID, webhoo
 		return l, err
 	}
 	err = sqlx.SelectContext(ctx, q, &l.Items, `SELECT `+webhookDeliveryColumns+`
-		FROM webhook_deliveries d JOIN events e ON e.id = d.event_id
+		FROM webhook_deliveries d`+webhookDeliveryJoins+`
 		WHERE d.webhook_id = $1 ORDER BY d.id DESC LIMIT $2 OFFSET $3`, webhookID, per, (l.Page-1)*per)
 	if err != nil {
 		return l, fmt.Errorf("webhook deliveries: %w", err)
@@ -351,7 +347,7 @@ func (s *Store) RedeliverWebhook(ctx context.Context, a Actor, webhookID, delive
 				INSERT INTO webhook_deliveries (webhook_id, event_id, redelivery_of, asked)
 				SELECT webhook_id, event_id, id, true FROM webhook_deliveries WHERE id = $1 RETURNING *
 			)
-			SELECT `+webhookDeliveryColumns+` FROM d JOIN events e ON e.id = d.event_id`, id)
+			SELECT `+webhookDeliveryColumns+` FROM d`+webhookDeliveryJoins, id)
 		if err != nil {
 			return err
 		}

@@ -46,6 +46,9 @@ const (
 	webhookLinger = 5 * time.Second
 	// webhookAcquireEvery is how often, at most, a running loop looks for webhooks with work and no lane yet.
 	webhookAcquireEvery = 200 * time.Millisecond
+	// webhookLanePace is the least time between two reads of a server's lane: under a steady stream of events it
+	// reads and writes them in batches, not a few statements per event.
+	webhookLanePace = 50 * time.Millisecond
 	// webhookPendingBatch is how many pending deliveries of a webhook a lane reads at once at most.
 	webhookPendingBatch = 100
 )
@@ -99,16 +102,19 @@ func (s *Store) runWebhookDeliveries(ctx context.Context) (int, error) {
 
 // webhookRun is one run of the senders: its lanes, each a leased webhook.
 type webhookRun struct {
-	s       *Store
-	ctx     context.Context
-	linger  time.Duration
-	sem     chan struct{}
-	changed chan struct{} // a lane ended
-	wg      sync.WaitGroup
-	sent    atomic.Int64
-	mu      sync.Mutex
-	lanes   map[string]chan struct{} // webhook id → the lane's wake
-	err     error                    // the first a lane met
+	// bodies are the requests' bodies of recent events, built once for the lanes that send the same event.
+	bodies   map[int64][]byte
+	bodiesMu sync.Mutex
+	s        *Store
+	ctx      context.Context
+	linger   time.Duration
+	sem      chan struct{}
+	changed  chan struct{} // a lane ended
+	wg       sync.WaitGroup
+	sent     atomic.Int64
+	mu       sync.Mutex
+	lanes    map[string]chan struct{} // webhook id → the lane's wake
+	err      error                    // the first a lane met
 }
 
 // sendWebhooks leases the webhooks with work and runs a lane for each until they are done; while it runs, a wake
@@ -149,7 +155,7 @@ func (r *webhookRun) acquire() error {
 	}
 	r.mu.Unlock()
 	var ids []string
-	err := r.s.db.SelectContext(r.ctx, &ids, `
+	err := r.s.selectPrepared(r.ctx, &ids, `
 		UPDATE webhooks w SET sender = $1, sender_until = now() + $3 * interval '1 second'
 		WHERE w.active AND w.id <> ALL($2::uuid[]) AND (w.sender_until IS NULL OR w.sender_until < now() OR w.sender = $1)
 			AND (EXISTS (SELECT 1 FROM webhook_deliveries d
@@ -214,7 +220,7 @@ func (r *webhookRun) lane(id string, wake chan struct{}) {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.ctx), recordTime)
 	defer cancel()
-	if _, err := r.s.db.ExecContext(ctx, `UPDATE webhooks SET sender = NULL, sender_until = NULL WHERE id = $1 AND sender = $2`,
+	if _, err := r.s.execPrepared(ctx, `UPDATE webhooks SET sender = NULL, sender_until = NULL WHERE id = $1 AND sender = $2`,
 		id, r.s.senderID); err != nil {
 		r.s.log.Warn("webhook lease", "webhook", id, "err", err)
 	}
@@ -239,12 +245,15 @@ type sendingWebhook struct {
 	CursorXID int64          `db:"cursor_xid"`
 	CursorID  int64          `db:"cursor_id"`
 	Pending   bool           `db:"pending"`
+	signer    *webhookSigner // the lane's, kept from batch to batch
 }
 
 func (r *webhookRun) sendLane(id string, wake chan struct{}) error {
+	var lastRead time.Time
+	var signer *webhookSigner
 	for r.ctx.Err() == nil {
 		var h sendingWebhook
-		err := r.s.db.GetContext(r.ctx, &h, `
+		err := r.s.getPrepared(r.ctx, &h, `
 			SELECT id, organization_id, url, secret, events, active, sender IS NOT DISTINCT FROM $2 AS leased,
 				cursor_xid::text::bigint AS cursor_xid, cursor_id,
 				EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.status = 'pending') AS pending
@@ -258,6 +267,10 @@ func (r *webhookRun) sendLane(id string, wake chan struct{}) error {
 		if !h.Active || !h.Leased {
 			return nil
 		}
+		if signer == nil || signer.secret != h.Secret {
+			signer = &webhookSigner{secret: h.Secret}
+		}
+		h.signer = signer
 		if h.Pending {
 			until, more, err := r.sendPending(h)
 			if err != nil {
@@ -274,6 +287,10 @@ func (r *webhookRun) sendLane(id string, wake chan struct{}) error {
 				continue
 			}
 		}
+		if r.linger > 0 && !sleepCtx(r.ctx, webhookLanePace-time.Since(lastRead)) {
+			return nil
+		}
+		lastRead = time.Now()
 		more, err := r.sendEvents(h)
 		if err != nil {
 			return err
@@ -338,7 +355,7 @@ type pendingDelivery struct {
 // is due (zero when none waits); more, that there may be more pending than were read.
 func (r *webhookRun) sendPending(h sendingWebhook) (until time.Time, more bool, err error) {
 	var pending []pendingDelivery
-	err = r.s.db.SelectContext(r.ctx, &pending, `
+	err = r.s.selectPrepared(r.ctx, &pending, `
 		SELECT d.id AS delivery_id, d.attempts + 1 AS attempts, d.created_at AS queued_at, d.next_attempt_at AS due_at,
 			d.asked, e.id, e.xid::text::bigint AS xid, e.organization_id, e.type, e.actor_id, e.entity_type, e.entity_id,
 			e.audience, e.audience_id, e.data, e.changes, e.created_at
@@ -389,7 +406,7 @@ type laneEvent struct {
 func (r *webhookRun) sendEvents(h sendingWebhook) (more bool, err error) {
 	var events []laneEvent
 	// An id for the delivery of each event the webhook subscribes to (handed out below in the events' order).
-	err = r.s.db.SelectContext(r.ctx, &events, `
+	err = r.s.selectPrepared(r.ctx, &events, `
 		SELECT e.id, e.xid::text::bigint AS xid, e.organization_id, e.type, e.actor_id, e.entity_type, e.entity_id,
 			e.audience, e.audience_id, e.data, e.changes, e.created_at,
 			CASE WHEN $5::text[] && ARRAY[e.type, $6] THEN nextval('webhook_deliveries_id_seq') END AS delivery_id
@@ -439,20 +456,41 @@ func (r *webhookRun) sendEvents(h sendingWebhook) (more bool, err error) {
 	return more, r.s.recordWebhookBatch(r.ctx, h.ID, cursor, outcomes)
 }
 
+// webhookBodies bounds the bodies a run keeps: past it, it starts afresh.
+const webhookBodies = 4 * webhookBatch
+
+// body is the request body of an event: the live event's object, as on GET /events.
+func (r *webhookRun) body(e Event) []byte {
+	r.bodiesMu.Lock()
+	b, ok := r.bodies[e.ID]
+	r.bodiesMu.Unlock()
+	if ok {
+		return b
+	}
+	b, err := json.Marshal(e.Wire())
+	if err != nil {
+		b = []byte("{}")
+	}
+	r.bodiesMu.Lock()
+	if r.bodies == nil || len(r.bodies) >= webhookBodies {
+		r.bodies = map[int64][]byte{}
+	}
+	r.bodies[e.ID] = b
+	r.bodiesMu.Unlock()
+	return b
+}
+
 // deliver makes one attempt of a delivery: delivered on a 2xx, else pending, due again after the backoff.
 func (r *webhookRun) deliver(h sendingWebhook, e Event, deliveryID int64, attempts int) deliveryOutcome {
-	body, err := json.Marshal(e.Wire())
-	if err != nil {
-		body = []byte("{}")
-	}
+	body := r.body(e)
 	r.sem <- struct{}{}
 	now := r.s.now()
 	at := r.s.sendWebhook(r.ctx, webhookRequest{URL: h.URL, Secret: h.Secret, EventType: e.Type,
-		DeliveryID: strconv.FormatInt(deliveryID, 10), Body: body, Timestamp: now.Unix()})
+		DeliveryID: strconv.FormatInt(deliveryID, 10), Body: body, Timestamp: now.Unix(), signer: h.signer})
 	<-r.sem
 	r.sent.Add(1)
 	o := deliveryOutcome{ID: deliveryID, EventID: e.ID, Status: vocab.WebhookDelivered, Attempts: attempts,
-		NextAt: now, At: now, Headers: logHeaders(at.Header), Code: at.ResponseCode,
+		NextAt: now, At: now, Code: at.ResponseCode,
 		Duration: at.DurationMS, Error: at.Error, orgID: e.OrgID}
 	if !at.Delivered {
 		o.Status, o.NextAt = vocab.WebhookPending, r.s.now().Add(eventRetryDelay(attempts))

@@ -52,7 +52,7 @@ func (s *Store) SendWebhookTest(ctx context.Context, a Actor, webhookID string) 
 		// record's NOTIFY wakes the event workers, which send due deliveries right after the event jobs.
 		return tx.GetContext(ctx, &d, `
 			WITH d AS (INSERT INTO webhook_deliveries (webhook_id, event_id, asked) VALUES ($1, $2, true) RETURNING *)
-			SELECT `+webhookDeliveryColumns+` FROM d JOIN events e ON e.id = d.event_id`, webhookID, eventID)
+			SELECT `+webhookDeliveryColumns+` FROM d`+webhookDeliveryJoins, webhookID, eventID)
 	})
 	if err != nil {
 		return WebhookDelivery{}, fmt.Errorf("send test event: %w", err)

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -70,6 +71,8 @@ type webhookRequest struct {
 	// X-TRCR-Timestamp-Signature, so a receiver can refuse a captured request replayed later; Git's webhooks send
 	// the body's signature alone, as DECISIONS.md "Git" says.
 	Timestamp int64
+	// signer, when set, is the caller's signer of Secret, kept from request to request.
+	signer *webhookSigner
 }
 
 // webhookAttempt is the outcome of one request.
@@ -78,23 +81,14 @@ type webhookAttempt struct {
 	ResponseCode *int
 	DurationMS   int
 	Error        string
-	Header       http.Header // what was sent, for the deliveries log
 }
 
 // sendWebhook makes one attempt. It never fails: a refused address, a timeout or a non-2xx answer is an attempt
 // that was not delivered, with the reason in Error (which never holds the URL or the secret).
 func (s *Store) sendWebhook(ctx context.Context, r webhookRequest) webhookAttempt {
-	header := http.Header{}
-	header.Set(headerWebhookEvent, r.EventType)
-	header.Set(headerWebhookDelivery, r.DeliveryID)
-	header.Set(headerWebhookSignature, SignWebhookBody(r.Secret, r.Body))
-	if r.Timestamp != 0 {
-		ts := strconv.FormatInt(r.Timestamp, 10)
-		header.Set(headerWebhookTimestamp, ts)
-		header.Set(headerWebhookTimestampSignature, SignWebhook(r.Secret, ts, r.Body))
-	}
+	header := webhookHeaders(r)
 	ans, err := s.outbound.Post(ctx, r.URL, header, r.Body)
-	out := webhookAttempt{Delivered: true, DurationMS: int(ans.Duration.Milliseconds()), Header: header}
+	out := webhookAttempt{Delivered: true, DurationMS: int(ans.Duration.Milliseconds())}
 	switch {
 	case err != nil:
 		out.Delivered, out.Error = false, clip(err.Error(), 500)
@@ -104,9 +98,60 @@ func (s *Store) sendWebhook(ctx context.Context, r webhookRequest) webhookAttemp
 	if ans.Status != 0 {
 		out.ResponseCode = &ans.Status
 	}
-	header.Set("Content-Type", "application/json")
-	header.Set("User-Agent", outbound.UserAgent)
 	return out
+}
+
+// webhookHeaders are the headers of a webhook request: those of TRCR's contract, and the Content-Type and
+// User-Agent that outbound.Post sends. The keys are canonical already (Header.Set would canonicalize each anew).
+func webhookHeaders(r webhookRequest) http.Header {
+	sign := r.signer
+	if sign == nil || sign.secret != r.Secret {
+		sign = &webhookSigner{secret: r.Secret}
+	}
+	header := http.Header{
+		keyWebhookEvent:     {r.EventType},
+		keyWebhookDelivery:  {r.DeliveryID},
+		keyWebhookSignature: {sign.sign(nil, r.Body)},
+		keyContentType:      {"application/json"},
+		keyUserAgent:        {outbound.UserAgent},
+	}
+	if r.Timestamp != 0 {
+		ts := strconv.FormatInt(r.Timestamp, 10)
+		header[keyWebhookTimestamp] = []string{ts}
+		header[keyWebhookTimestampSignature] = []string{sign.sign([]byte(ts+"."), r.Body)}
+	}
+	return header
+}
+
+// Canonical keys of the webhook headers.
+var (
+	keyWebhookEvent              = http.CanonicalHeaderKey(headerWebhookEvent)
+	keyWebhookDelivery           = http.CanonicalHeaderKey(headerWebhookDelivery)
+	keyWebhookSignature          = http.CanonicalHeaderKey(headerWebhookSignature)
+	keyWebhookTimestamp          = http.CanonicalHeaderKey(headerWebhookTimestamp)
+	keyWebhookTimestampSignature = http.CanonicalHeaderKey(headerWebhookTimestampSignature)
+	keyContentType               = http.CanonicalHeaderKey("Content-Type")
+	keyUserAgent                 = http.CanonicalHeaderKey("User-Agent")
+)
+
+// webhookSigner signs a webhook's requests with its secret. A lane keeps one for its webhook: the HMAC keyed once
+// is reset for each signature, rather than keyed anew (hmac.New hashes the key's two pads every time).
+type webhookSigner struct {
+	secret string
+	mac    hash.Hash
+}
+
+// sign is "sha256=" and the hex HMAC-SHA256 of prefix and body.
+func (s *webhookSigner) sign(prefix, body []byte) string {
+	if s.mac == nil {
+		s.mac = hmac.New(sha256.New, []byte(s.secret))
+	} else {
+		s.mac.Reset()
+	}
+	s.mac.Write(prefix)
+	s.mac.Write(body)
+	var sum [sha256.Size]byte
+	return "sha256=" + hex.EncodeToString(s.mac.Sum(sum[:0]))
 }
 
 // SignWebhookBody is the X-TRCR-Signature of a webhook's body: sha256= and the hex HMAC-SHA256 of the body with

@@ -125,3 +125,29 @@ func TestWebhooks_TurnedOnAgainGetsTheEventsFromThenOn(t *testing.T) {
 		t.Fatalf("the receiver got %v, want [1] (0 happened while the webhook was off)", got)
 	}
 }
+
+// Pruning events past their week takes their webhook deliveries with them, and nothing newer.
+func TestWebhooks_DeliveriesPrunedWithTheirEvents(t *testing.T) {
+	t.Parallel()
+	w, s, _ := countedWebhookWorld(t)
+	rcv := newReceiver(t)
+	u := rcv.URL
+	if _, err := s.CreateWebhook(w.ctx, w.admin, store.WebhookInput{URL: &u, Events: []string{"task.created"}}); err != nil {
+		t.Fatal(err)
+	}
+	recordEvents(t, w, s, w.owner, 0, 2)
+	if _, err := s.ProcessEventJobs(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	w.db.MustExec(`UPDATE events SET created_at = now() - interval '8 days' WHERE data->>'n' = '0'`)
+	if err := s.PruneRateLimits(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	if err := w.db.Select(&left, `SELECT e.data->>'n' FROM webhook_deliveries d LEFT JOIN events e ON e.id = d.event_id ORDER BY d.id`); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(left, []string{"1"}) {
+		t.Fatalf("deliveries left for events %v, want [1]", left)
+	}
+}

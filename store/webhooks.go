@@ -173,7 +173,7 @@ func listWebhooks(ctx context.Context, q sqlx.QueryerContext, orgID, id string) 
 	}
 	var last []WebhookDelivery
 	err = sqlx.SelectContext(ctx, q, &last, `SELECT d.* FROM unnest($1::uuid[]) AS w(id) CROSS JOIN LATERAL (
-		SELECT `+webhookDeliveryColumns+` FROM webhook_deliveries d JOIN events e ON e.id = d.event_id
+		SELECT `+webhookDeliveryColumns+` FROM webhook_deliveries d`+webhookDeliveryJoins+`
 		WHERE d.webhook_id = w.id ORDER BY d.id DESC LIMIT 1) d`, pq.Array(ids))
 	if err != nil {
 		return nil, fmt.Errorf("webhook deliveries: %w", err)

@@ -270,6 +270,12 @@ func TestWebhooks_RetryAfterFailureThenDelivered(t *testing.T) {
 	if len(reqs) != 3 || reqs[0].header.Get("X-TRCR-Delivery") != reqs[2].header.Get("X-TRCR-Delivery") {
 		t.Fatalf("%d requests; delivery ids must stay the same across attempts", len(reqs))
 	}
+	// The log shows the last attempt's request, signatures and all.
+	for _, h := range []string{"X-TRCR-Timestamp", "X-TRCR-Signature", "X-TRCR-Timestamp-Signature", "X-TRCR-Delivery"} {
+		if d.Request.Headers[h] != reqs[2].header.Get(h) {
+			t.Errorf("logged %s %q, last sent %q", h, d.Request.Headers[h], reqs[2].header.Get(h))
+		}
+	}
 	for _, r := range reqs {
 		verify(t, hook.Secret, r)
 	}
