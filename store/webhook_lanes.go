@@ -365,8 +365,10 @@ func (r *webhookRun) sendPending(h sendingWebhook) (until time.Time, more bool, 
 		return until, false, fmt.Errorf("webhook sender: %w", err)
 	}
 	var outcomes []deliveryOutcome
+	began := r.s.now()
 	for _, p := range pending {
-		if r.ctx.Err() != nil {
+		if r.ctx.Err() != nil || r.s.now().Sub(began) > webhookBatchTime {
+			more = until.IsZero()
 			break
 		}
 		due := !p.DueAt.After(r.s.now())
@@ -391,7 +393,7 @@ func (r *webhookRun) sendPending(h sendingWebhook) (until time.Time, more bool, 
 	if err := r.s.recordWebhookRetries(r.ctx, outcomes); err != nil {
 		return until, false, err
 	}
-	return until, len(pending) == webhookPendingBatch && until.IsZero(), nil
+	return until, more || (len(pending) == webhookPendingBatch && until.IsZero()), nil
 }
 
 // laneEvent is an event past a webhook's cursor, with the id of its delivery when the webhook subscribes to it.
