@@ -3,13 +3,20 @@ package store_test
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
+	"github.com/trcr/trcr/migrations"
 	"github.com/trcr/trcr/store"
+	"github.com/trcr/trcr/store/storetest"
 )
 
 // A receiver that takes its time to answer holds back nothing but its own webhook: while a delivery waits for its
@@ -149,5 +156,65 @@ func TestWebhooks_DeliveriesPrunedWithTheirEvents(t *testing.T) {
 	}
 	if !slices.Equal(left, []string{"1"}) {
 		t.Fatalf("deliveries left for events %v, want [1]", left)
+	}
+}
+
+// In the server, the event worker sends webhooks as events come: a lane that has sent everything waits for more,
+// a webhook created while the senders run gets the events from then on, and each gets them in order.
+func TestWebhooks_ServerSendsEventsAsTheyCome(t *testing.T) {
+	t.Parallel()
+	url := storetest.New(t, migrations.Checksum(), migrations.Up)
+	db, err := sqlx.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	w := permWorldOn(t, testStore(db), db)
+	s := store.New(db, nil, store.Config{BaseURL: "https://trcr.example", Secret: []byte(strings.Repeat("k", 32)),
+		WebhookAllowPrivate: true}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s.WithoutSubscribers()
+	hub := s.NewHub(url)
+	ctx, cancel := context.WithCancel(context.Background())
+	var running sync.WaitGroup
+	running.Add(2)
+	go func() { defer running.Done(); _ = hub.Run(ctx, time.Second) }()
+	go func() { defer running.Done(); s.RunEventJobs(ctx, hub.WorkerWake(), time.Second) }()
+	t.Cleanup(func() { cancel(); running.Wait() })
+
+	first, second := newReceiver(t), newReceiver(t)
+	hook := func(r *receiver) {
+		u := r.URL
+		if _, err := s.CreateWebhook(w.ctx, w.admin, store.WebhookInput{URL: &u, Events: []string{"task.created"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	record := func(from, to int) {
+		for i := from; i < to; i++ {
+			if err := s.RecordEvent(w.ctx, w.owner, "task.created", "org", "", map[string]int{"n": i}); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	waitFor := func(r *receiver, n int) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); len(r.requests()) < n; time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("the receiver got %v, want %d events", receivedNumbers(t, r), n)
+			}
+		}
+	}
+	hook(first)
+	record(0, 5)
+	waitFor(first, 5)
+	hook(second)
+	record(5, 10)
+	waitFor(first, 10)
+	waitFor(second, 5)
+	if got := receivedNumbers(t, first); !slices.Equal(got, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}) {
+		t.Errorf("the first webhook got %v", got)
+	}
+	if got := receivedNumbers(t, second); !slices.Equal(got, []int{5, 6, 7, 8, 9}) {
+		t.Errorf("the webhook created meanwhile got %v", got)
 	}
 }
