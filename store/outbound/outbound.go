@@ -39,6 +39,8 @@ var ErrForbiddenAddress = errors.New("destination address is not allowed")
 // Client posts to integrators' URLs.
 type Client struct {
 	http *http.Client
+	// timeout bounds a whole request, answer read included (TotalTimeout; shorter in tests).
+	timeout time.Duration
 }
 
 // New builds a client; allowPrivate lets it reach loopback and private addresses.
@@ -60,9 +62,10 @@ func New(allowPrivate bool) *Client {
 		ResponseHeaderTimeout:  TotalTimeout,
 		MaxResponseHeaderBytes: 16 << 10,
 	}
-	return &Client{http: &http.Client{
+	// No http.Client.Timeout: Post's context bounds the whole request, and the client's own timeout would add a
+	// timer, a context and a goroutine to every request.
+	return &Client{timeout: TotalTimeout, http: &http.Client{
 		Transport: transport,
-		Timeout:   TotalTimeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},
@@ -82,7 +85,8 @@ func (c *Client) Post(ctx context.Context, rawURL string, header http.Header, bo
 	if err := CheckURL(rawURL); err != nil {
 		return Answer{}, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, TotalTimeout)
+	// The deadline covers the connection, the request, the answer's headers and the read of its body below.
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rawURL, bytes.NewReader(body))
 	if err != nil {

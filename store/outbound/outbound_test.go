@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/trcr/trcr/store/outbound"
 )
@@ -102,5 +103,33 @@ func TestPublicAddress(t *testing.T) {
 		if got := outbound.PublicAddress(netip.MustParseAddr(addr)); got != public {
 			t.Errorf("%s: public %v, want %v", addr, got, public)
 		}
+	}
+}
+
+// A receiver that does not answer in time is given up at the deadline, with "timed out"; one that answers and then
+// holds its body back is not waited for past it either (its status counts).
+func TestPost_GivesUpAtTheDeadline(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/body" {
+			w.WriteHeader(http.StatusAccepted)
+			w.(http.Flusher).Flush()
+		}
+		<-release
+	}))
+	defer srv.Close()
+	defer close(release)
+	c := outbound.New(true)
+	c.SetTimeout(300 * time.Millisecond)
+	began := time.Now()
+	if _, err := c.Post(context.Background(), srv.URL+"/headers", nil, []byte(`{}`)); err == nil || err.Error() != "timed out" ||
+		time.Since(began) > 3*time.Second {
+		t.Errorf("no answer: err %v after %s, want timed out at the deadline", err, time.Since(began))
+	}
+	began = time.Now()
+	if ans, err := c.Post(context.Background(), srv.URL+"/body", nil, []byte(`{}`)); err != nil || ans.Status != http.StatusAccepted ||
+		time.Since(began) > 3*time.Second {
+		t.Errorf("a body held back: %+v %v after %s, want 202 at the deadline", ans, err, time.Since(began))
 	}
 }
