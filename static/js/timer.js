@@ -10,7 +10,8 @@
 //    focuses the first; after a saved one clears the messages, and resets forms marked data-reset-on-success;
 //  * focuses the popover's first field when it has loaded (or, loaded before on hover or focus, when it opens),
 //    and sets a form's billable switch to the default of the project chosen;
-//  * keeps htmx from cleaning up the popover's project options one by one when the timer is swapped out.
+//  * shows the popover's Start spinner only once a start has waited 150 ms, and keeps htmx from cleaning up the
+//    popover's project options one by one when the timer is swapped out.
 (function () {
   "use strict";
   if (window.trcrTimerLoaded) return; // the script tag comes with every page's header
@@ -170,6 +171,25 @@
     },
     true
   );
+
+  // A start from the popover still waiting for its answer after 150 ms shows its spinner (is-waiting on the form); a
+  // faster one changes nothing but the disabled button until its answer (issue 15).
+  var waitTimer = null;
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var form = e.detail && e.detail.elt;
+    if (!(form instanceof Element) || form.id !== "timer-form") return;
+    clearTimeout(waitTimer);
+    waitTimer = setTimeout(function () {
+      form.classList.add("is-waiting");
+    }, 150);
+  });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var form = e.detail && e.detail.elt;
+    if (!(form instanceof Element) || form.id !== "timer-form") return;
+    clearTimeout(waitTimer);
+    waitTimer = null;
+    form.classList.remove("is-waiting");
+  });
 
   // ---- Swapping the top bar's timer out ---------------------------------------------------------------------
   // htmx cleans up a swapped-out element by dispatching events on it and on every element inside, one by one. A
