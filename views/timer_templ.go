@@ -398,7 +398,7 @@ func TimerStartForm(f TimerForm) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 33, "<button type=\"submit\" class=\"btn btn--primary btn--block\" data-testid=\"timer-submit\"><span class=\"spinner htmx-indicator\" aria-hidden=\"true\"></span> <span class=\"btn__label\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 33, "<button type=\"submit\" class=\"btn btn--primary btn--block\" data-testid=\"timer-submit\"><span class=\"spinner timer-form__spinner\" aria-hidden=\"true\"></span> <span class=\"btn__label\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -74,17 +74,20 @@ func TestBrowser_BoardSearchReachesTheLaterCardsOnScroll(t *testing.T) {
 	}
 }
 
-// A search does not dim the board as its request goes out, only once it has waited 150 ms for its answer (issue 15:
-// the board dimmed at once, animated, became a compositing layer in the frame the request went out, ahead of the
-// answer's handling; a fast answer flashed it).
+// A search does not dim the board or show its spinner as its request goes out, only once it has waited 150 ms for its
+// answer (issue 15: the board dimmed at once, animated, became a compositing layer in the frame the request went out,
+// ahead of the answer's handling; the spinner, spinning at once, had that frame laid out, layerized and committed
+// while the server answered; a fast answer flashed both).
 func TestBrowser_BoardSearchDimsTheBoardOnlyWhenSlow(t *testing.T) {
 	t.Parallel()
 	_, b := openSortableBoard(t, 0)
-	b.waitTrue("watch the request's first frame", `(window.dimmed = null, document.addEventListener("htmx:beforeRequest", (e) => {
+	b.waitTrue("watch the request's first frame", `(window.dimmed = null, window.spinning = null, document.addEventListener("htmx:beforeRequest", (e) => {
 		if (e.detail.elt.id !== "board-filters") return;
 		requestAnimationFrame(() => requestAnimationFrame(() => {
 			const board = document.getElementById("board");
 			window.dimmed = board.getAnimations().length > 0 || getComputedStyle(board).opacity !== "1" || board.classList.contains("is-searching");
+			const spinner = document.getElementById("board-loading");
+			window.spinning = getComputedStyle(spinner).display !== "none" || spinner.getAnimations().length > 0;
 		}));
 	}), true)`)
 	b.fill("#board-q", "Stay")
@@ -92,12 +95,17 @@ func TestBrowser_BoardSearchDimsTheBoardOnlyWhenSlow(t *testing.T) {
 	if got := b.waitString("the board in the request's first frames", `String(window.dimmed)`); got != "false" {
 		b.fatalf("the board was dimmed or animated as the search went out")
 	}
+	if got := b.waitString("the spinner in the request's first frames", `String(window.spinning)`); got != "false" {
+		b.fatalf("the filters' spinner showed as the search went out")
+	}
 
-	// A search waiting longer: dimmed after 150 ms, until its answer.
+	// A search waiting longer: dimmed, with its spinner, after 150 ms, until its answer.
 	b.waitTrue("a request that waits", `(document.getElementById("board-filters").dispatchEvent(new CustomEvent("htmx:beforeRequest", { bubbles: true, detail: { elt: document.getElementById("board-filters") } })), true)`)
 	b.waitTrue("the board dimmed", `document.getElementById("board").classList.contains("is-searching") && getComputedStyle(document.getElementById("board")).opacity !== "1"`)
+	b.waitTrue("the spinner shown", `getComputedStyle(document.getElementById("board-loading")).display !== "none" && document.getElementById("board-loading").getAnimations().length > 0`)
 	b.waitTrue("its answer", `(document.getElementById("board-filters").dispatchEvent(new CustomEvent("htmx:afterRequest", { bubbles: true, detail: { elt: document.getElementById("board-filters") } })), true)`)
 	b.waitTrue("the board as it was", `!document.getElementById("board").classList.contains("is-searching") && getComputedStyle(document.getElementById("board")).opacity === "1"`)
+	b.waitTrue("the spinner hidden", `getComputedStyle(document.getElementById("board-loading")).display === "none"`)
 }
 
 // openSortableBoard starts a server with a board (and n more tasks "Bulk 00", "Bulk 01" … in its first column),

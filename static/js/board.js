@@ -388,14 +388,18 @@
     return true;
   }
 
-  // A search still waiting for its answer after 150 ms dims the board (is-searching); a faster one changes nothing
-  // until its answer (issue 15: dimming at once made the board a compositing layer ahead of the answer).
+  // A search still waiting for its answer after 150 ms dims the board and shows the filters' spinner (is-searching
+  // on both); a faster one changes nothing until its answer (issue 15: dimming at once made the board a compositing
+  // layer ahead of the answer, and the spinner, spinning from the moment the request went out, had the page lay out,
+  // layerize and commit a frame (~30 ms of the main thread) while the server was answering).
   var dimTimer = null;
   function searchEnded() {
     clearTimeout(dimTimer);
     dimTimer = null;
     var b = board();
     if (b) b.classList.remove("is-searching");
+    var f = document.getElementById("board-filters");
+    if (f) f.classList.remove("is-searching");
   }
   document.addEventListener("htmx:beforeRequest", function (e) {
     var elt = e.detail && e.detail.elt;
@@ -404,6 +408,7 @@
     dimTimer = setTimeout(function () {
       var b = board();
       if (b) b.classList.add("is-searching");
+      elt.classList.add("is-searching");
     }, 150);
   });
   document.addEventListener("htmx:afterRequest", function (e) {

@@ -9,7 +9,9 @@
 //  * after a rejected time form (views.TimeFormErrors filled its message slots) marks the fields invalid and
 //    focuses the first; after a saved one clears the messages, and resets forms marked data-reset-on-success;
 //  * focuses the popover's first field when it has loaded (or, loaded before on hover or focus, when it opens),
-//    and sets a form's billable switch to the default of the project chosen.
+//    and sets a form's billable switch to the default of the project chosen;
+//  * shows the popover's Start spinner only once a start has waited 150 ms, and keeps htmx from cleaning up the
+//    popover's project options one by one when the timer is swapped out.
 (function () {
   "use strict";
   if (window.trcrTimerLoaded) return; // the script tag comes with every page's header
@@ -169,6 +171,39 @@
     },
     true
   );
+
+  // A start from the popover still waiting for its answer after 150 ms shows its spinner (is-waiting on the form); a
+  // faster one changes nothing but the disabled button until its answer (issue 15).
+  var waitTimer = null;
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var form = e.detail && e.detail.elt;
+    if (!(form instanceof Element) || form.id !== "timer-form") return;
+    clearTimeout(waitTimer);
+    waitTimer = setTimeout(function () {
+      form.classList.add("is-waiting");
+    }, 150);
+  });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var form = e.detail && e.detail.elt;
+    if (!(form instanceof Element) || form.id !== "timer-form") return;
+    clearTimeout(waitTimer);
+    waitTimer = null;
+    form.classList.remove("is-waiting");
+  });
+
+  // ---- Swapping the top bar's timer out ---------------------------------------------------------------------
+  // htmx cleans up a swapped-out element by dispatching events on it and on every element inside, one by one. A
+  // start from the popover swaps #timer, and the popover's project select holds an option for every active project
+  // (~200 in the benchmark's organization, most of the ~255 elements htmx walked, ~10 ms of a start; issue 15).
+  // Options carry no htmx attributes: a #timer being cleaned up (it is being replaced) drops its selects' options
+  // first.
+  document.addEventListener("htmx:beforeCleanupElement", function (e) {
+    var t = e.target;
+    if (!(t instanceof Element) || t.id !== "timer") return;
+    t.querySelectorAll("select").forEach(function (select) {
+      select.replaceChildren();
+    });
+  });
 
   tick();
   setInterval(tick, 1000);
