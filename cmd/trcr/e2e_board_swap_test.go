@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 )
 
 // A search swaps the whole board: htmx's clean-up of the old board used to dispatch an event on every element of
@@ -125,4 +127,30 @@ func openSortableBoard(t *testing.T, n int) (e2eBoard, *e2eBrowser) {
 	b.open("/projects/"+f.projectID+"/board", "board-search")
 	b.waitTrue("the board to be sortable", `!!window.Sortable && document.querySelector("#board.is-sortable") !== null`)
 	return f, b
+}
+
+// A card opening its task panel is not dimmed in the frames after the click (a repaint while the server answers);
+// only a panel that keeps it waiting 150 ms dims it, until the answer.
+func TestBrowser_CardDimsOnlyWhenItsPanelIsSlow(t *testing.T) {
+	t.Parallel()
+	_, b := openSortableBoard(t, 0)
+	b.waitTrue("watch the request's first frames", `(window.dimmed = null, document.addEventListener("htmx:beforeRequest", (e) => {
+		const card = e.detail.elt.closest && e.detail.elt.closest(".tcard");
+		if (!card) return;
+		requestAnimationFrame(() => requestAnimationFrame(() => {
+			window.dimmed = getComputedStyle(card).opacity !== "1" || card.classList.contains("is-opening");
+		}));
+	}), true)`)
+	b.do("click a card", chromedp.Click(chromedp.CSS(".tcard__link")))
+	b.waitTrue("the task panel", `!!document.querySelector("#task-panel [data-testid=task-panel]") && window.dimmed !== null`)
+	if got := b.waitString("the card in the request's first frames", `String(window.dimmed)`); got != "false" {
+		b.fatalf("the card dimmed as its panel was asked for")
+	}
+
+	// A panel that keeps the card waiting: dimmed after 150 ms, until the answer.
+	const link = `document.querySelectorAll(".tcard__link")[1]`
+	b.waitTrue("a request that waits", `(`+link+`.dispatchEvent(new CustomEvent("htmx:beforeRequest", { bubbles: true, detail: { elt: `+link+` } })), true)`)
+	b.waitTrue("the card dimmed", link+`.closest(".tcard").classList.contains("is-opening") && getComputedStyle(`+link+`.closest(".tcard")).opacity !== "1"`)
+	b.waitTrue("its answer", `(`+link+`.dispatchEvent(new CustomEvent("htmx:afterRequest", { bubbles: true, detail: { elt: `+link+` } })), true)`)
+	b.waitTrue("the card as it was", `!`+link+`.closest(".tcard").classList.contains("is-opening") && getComputedStyle(`+link+`.closest(".tcard")).opacity === "1"`)
 }

@@ -416,6 +416,25 @@
     if (elt instanceof Element && elt.id === "board-filters") searchEnded();
   });
 
+  // A card whose task panel is still on its way after 150 ms dims (is-opening); a faster panel changes nothing on
+  // the card until it comes (issue 15: dimmed at once, the card was repainted while the server answered).
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var link = e.detail && e.detail.elt;
+    var card = link instanceof Element && link.matches(".tcard__link") && link.closest(".tcard");
+    if (!card) return;
+    clearTimeout(card.trcrOpening);
+    card.trcrOpening = setTimeout(function () {
+      card.classList.add("is-opening");
+    }, 150);
+  });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var link = e.detail && e.detail.elt;
+    var card = link instanceof Element && link.matches(".tcard__link") && link.closest(".tcard");
+    if (!card) return;
+    clearTimeout(card.trcrOpening);
+    card.classList.remove("is-opening");
+  });
+
   document.addEventListener("htmx:afterSettle", function (e) {
     var t = e.target;
     var elt = e.detail && e.detail.requestConfig && e.detail.requestConfig.elt;
