@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/trcr/trcr/store/vocab"
 )
@@ -165,10 +166,18 @@ func (s *Store) TaskDetail(ctx context.Context, a Actor, taskID string) (TaskDet
 				WHERE user_id = $1 AND organization_id = $2 AND stopped_at IS NULL AND task_id = $3)`, a.UserID, a.OrgID, taskID)
 		},
 	}
+	// The reads are independent: they run side by side on the pool (at most taskDetailReadsAtOnce at a time), so
+	// that the panel waits about as long as its slowest few reads rather than for the sum of a dozen round trips.
+	var g errgroup.Group
+	g.SetLimit(taskDetailReadsAtOnce)
 	for _, read := range reads {
-		if err := read(); err != nil {
-			return d, fmt.Errorf("task detail: %w", err)
-		}
+		g.Go(read)
+	}
+	if err := g.Wait(); err != nil {
+		return d, fmt.Errorf("task detail: %w", err)
 	}
 	return d, nil
 }
+
+// taskDetailReadsAtOnce bounds the connections one task panel's reads hold at once.
+const taskDetailReadsAtOnce = 4
