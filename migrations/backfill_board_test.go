@@ -4,24 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"testing"
-
-	"github.com/pressly/goose/v3"
-
-	"github.com/trcr/trcr/store/storetest"
 )
 
 // Migration 00027 binds the columns of existing boards to statuses by their names: the usual names of the
 // built-ins, and the organization's own statuses by label or code; other columns stay unbound.
 func TestMigration27_BindsExistingColumnsByName(t *testing.T) {
-	url := storetest.New(t, "backfill-00027-"+Checksum(), func(ctx context.Context, db *sql.DB) error {
-		provider, err := goose.NewProvider(goose.DialectPostgres, db, files, goose.WithAllowOutofOrder(true))
-		if err != nil {
-			return err
-		}
-		if _, err := provider.UpTo(ctx, 24); err != nil {
-			return err
-		}
-		_, err = db.ExecContext(ctx, `
+	db := migratedFrom(t, "backfill-00027-"+Checksum(), 24, func(ctx context.Context, db *sql.DB) error {
+		_, err := db.ExecContext(ctx, `
 			INSERT INTO organizations (id, name, slug) VALUES ('00000000-0000-4000-8000-000000000001', 'One', 'one');
 			INSERT INTO task_statuses (organization_id, code, label, color, position) VALUES
 				('00000000-0000-4000-8000-000000000001', 'in_review', 'In review', '#8b5cf6', 0),
@@ -31,16 +20,8 @@ func TestMigration27_BindsExistingColumnsByName(t *testing.T) {
 			INSERT INTO task_groups (organization_id, project_id, name, position)
 			SELECT '00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-00000000000a', n, i
 			FROM unnest(ARRAY['Backlog', 'To do', 'In Progress', 'Review', 'Blocked', 'Done', 'Ideas']) WITH ORDINALITY AS g(n, i);`)
-		if err != nil {
-			return err
-		}
-		return Up(ctx, db)
+		return err
 	})
-	db, err := sql.Open("postgres", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	rows, err := db.Query(`SELECT name, coalesce(status_code, '-') FROM task_groups`)
 	if err != nil {
 		t.Fatal(err)

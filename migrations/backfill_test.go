@@ -13,20 +13,38 @@ import (
 
 func TestMain(m *testing.M) { storetest.Main(m) }
 
+// migratedFrom opens a database migrated up to version, given the rows before writes there, and then migrated to
+// the end: what a migration after version does to data that existed before it. name names the template database.
+func migratedFrom(t *testing.T, name string, version int64, before func(ctx context.Context, db *sql.DB) error) *sql.DB {
+	t.Helper()
+	url := storetest.New(t, name, func(ctx context.Context, db *sql.DB) error {
+		provider, err := goose.NewProvider(goose.DialectPostgres, db, files, goose.WithAllowOutofOrder(true))
+		if err != nil {
+			return err
+		}
+		if _, err := provider.UpTo(ctx, version); err != nil {
+			return err
+		}
+		if err := before(ctx, db); err != nil {
+			return err
+		}
+		return Up(ctx, db)
+	})
+	db, err := sql.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 // Migration 00023 gives the projects and tasks that exist a key and numbers: keys from the names, unique in each
 // organization in creation order, and each project's tasks numbered from 1 in creation order, with the counter
 // ready for the next task.
 func TestMigration23_BackfillsProjectKeysAndTaskNumbers(t *testing.T) {
 	t.Parallel()
-	url := storetest.New(t, "backfill-00023-"+Checksum(), func(ctx context.Context, db *sql.DB) error {
-		provider, err := goose.NewProvider(goose.DialectPostgres, db, files, goose.WithAllowOutofOrder(true))
-		if err != nil {
-			return err
-		}
-		if _, err := provider.UpTo(ctx, 20); err != nil {
-			return err
-		}
-		_, err = db.ExecContext(ctx, `
+	db := migratedFrom(t, "backfill-00023-"+Checksum(), 20, func(ctx context.Context, db *sql.DB) error {
+		_, err := db.ExecContext(ctx, `
 			INSERT INTO organizations (id, name, slug) VALUES
 				('00000000-0000-4000-8000-000000000001', 'One', 'one'), ('00000000-0000-4000-8000-000000000002', 'Two', 'two');
 			INSERT INTO projects (id, organization_id, name, created_at) VALUES
@@ -41,16 +59,8 @@ func TestMigration23_BackfillsProjectKeysAndTaskNumbers(t *testing.T) {
 			SELECT '00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-00000000000a',
 				'00000000-0000-4000-8000-0000000000aa', 'Task ' || i, i, TIMESTAMPTZ '2026-02-01' + i * interval '1 hour'
 			FROM generate_series(1, 3) i;`)
-		if err != nil {
-			return err
-		}
-		return Up(ctx, db)
+		return err
 	})
-	db, err := sql.Open("postgres", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	keys := map[string]string{}
 	rows, err := db.Query(`SELECT id, key FROM projects`)
 	if err != nil {

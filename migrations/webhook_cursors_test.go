@@ -4,10 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"testing"
-
-	"github.com/pressly/goose/v3"
-
-	"github.com/trcr/trcr/store/storetest"
 )
 
 // Migration 00032 moves the webhooks from event jobs to cursors: the events whose webhook job had not run yet are
@@ -15,14 +11,7 @@ import (
 // the deliveries a person asked for are marked so.
 func TestMigration32_PendingWebhookJobsBecomeCursors(t *testing.T) {
 	t.Parallel()
-	url := storetest.New(t, "backfill-00032-"+Checksum(), func(ctx context.Context, db *sql.DB) error {
-		provider, err := goose.NewProvider(goose.DialectPostgres, db, files, goose.WithAllowOutofOrder(true))
-		if err != nil {
-			return err
-		}
-		if _, err := provider.UpTo(ctx, 31); err != nil {
-			return err
-		}
+	db := migratedFrom(t, "backfill-00032-"+Checksum(), 31, func(ctx context.Context, db *sql.DB) error {
 		// Each statement its own transaction, so the events have increasing xids: 1 was handled, 2 and 3 wait for
 		// the webhooks job (3 in the other organization), 4 is for notifications only.
 		for _, q := range []string{
@@ -48,13 +37,8 @@ func TestMigration32_PendingWebhookJobsBecomeCursors(t *testing.T) {
 				return err
 			}
 		}
-		return Up(ctx, db)
+		return nil
 	})
-	db, err := sql.Open("postgres", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	var marked string
 	if err := db.QueryRow(`SELECT string_agg(id::text, ',' ORDER BY id) FROM events WHERE webhooks`).Scan(&marked); err != nil || marked != "2,3" {
 		t.Fatalf("events marked for webhooks: %q (%v), want 2,3", marked, err)

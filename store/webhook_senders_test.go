@@ -12,11 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
-	"github.com/trcr/trcr/migrations"
 	"github.com/trcr/trcr/store"
-	"github.com/trcr/trcr/store/storetest"
 )
 
 // A receiver that takes its time to answer holds back nothing but its own webhook: while a delivery waits for its
@@ -35,10 +31,7 @@ func TestWebhooks_SlowReceiverDoesNotHoldBackTheLiveStream(t *testing.T) {
 		<-release
 	}))
 	t.Cleanup(rcv.Close)
-	u := rcv.URL
-	if _, err := s.CreateWebhook(w.ctx, w.admin, store.WebhookInput{URL: &u, Events: []string{"task.created"}}); err != nil {
-		t.Fatal(err)
-	}
+	taskCreatedHook(t, w, s, rcv.URL)
 	recordEvents(t, w, s, w.owner, 0, 3)
 	done := make(chan error, 1)
 	go func() {
@@ -83,11 +76,7 @@ func TestWebhooks_LeasedByAnotherSenderUntilTheLeaseLapses(t *testing.T) {
 	t.Parallel()
 	w, s, _ := countedWebhookWorld(t)
 	rcv := newReceiver(t)
-	u := rcv.URL
-	hook, err := s.CreateWebhook(w.ctx, w.admin, store.WebhookInput{URL: &u, Events: []string{"task.created"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	hook := taskCreatedHook(t, w, s, rcv.URL)
 	w.db.MustExec(`UPDATE webhooks SET sender = 'another process', sender_until = now() + interval '1 hour' WHERE id = $1`, hook.ID)
 	recordEvents(t, w, s, w.owner, 0, 2)
 	if _, err := s.ProcessEventJobs(context.Background()); err != nil {
@@ -114,11 +103,7 @@ func TestWebhooks_TurnedOnAgainGetsTheEventsFromThenOn(t *testing.T) {
 	t.Parallel()
 	w, s, _ := countedWebhookWorld(t)
 	rcv := newReceiver(t)
-	u := rcv.URL
-	hook, err := s.CreateWebhook(w.ctx, w.admin, store.WebhookInput{URL: &u, Events: []string{"task.created"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	hook := taskCreatedHook(t, w, s, rcv.URL)
 	for i, on := range []bool{false, true} {
 		if _, err := s.UpdateWebhook(w.ctx, w.admin, hook.ID, store.WebhookInput{Active: &on}); err != nil {
 			t.Fatal(err)
@@ -138,10 +123,7 @@ func TestWebhooks_DeliveriesPrunedWithTheirEvents(t *testing.T) {
 	t.Parallel()
 	w, s, _ := countedWebhookWorld(t)
 	rcv := newReceiver(t)
-	u := rcv.URL
-	if _, err := s.CreateWebhook(w.ctx, w.admin, store.WebhookInput{URL: &u, Events: []string{"task.created"}}); err != nil {
-		t.Fatal(err)
-	}
+	taskCreatedHook(t, w, s, rcv.URL)
 	recordEvents(t, w, s, w.owner, 0, 2)
 	if _, err := s.ProcessEventJobs(context.Background()); err != nil {
 		t.Fatal(err)
@@ -163,12 +145,7 @@ func TestWebhooks_DeliveriesPrunedWithTheirEvents(t *testing.T) {
 // a webhook created while the senders run gets the events from then on, and each gets them in order.
 func TestWebhooks_ServerSendsEventsAsTheyCome(t *testing.T) {
 	t.Parallel()
-	url := storetest.New(t, migrations.Checksum(), migrations.Up)
-	db, err := sqlx.Open("postgres", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	url, db := newTestDB(t)
 	w := permWorldOn(t, testStore(db), db)
 	s := store.New(db, nil, store.Config{BaseURL: "https://trcr.example", Secret: []byte(strings.Repeat("k", 32)),
 		WebhookAllowPrivate: true}, slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -182,12 +159,7 @@ func TestWebhooks_ServerSendsEventsAsTheyCome(t *testing.T) {
 	t.Cleanup(func() { cancel(); running.Wait() })
 
 	first, second := newReceiver(t), newReceiver(t)
-	hook := func(r *receiver) {
-		u := r.URL
-		if _, err := s.CreateWebhook(w.ctx, w.admin, store.WebhookInput{URL: &u, Events: []string{"task.created"}}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	hook := func(r *receiver) { taskCreatedHook(t, w, s, r.URL) }
 	record := func(from, to int) {
 		for i := from; i < to; i++ {
 			if err := s.RecordEvent(w.ctx, w.owner, "task.created", "org", "", map[string]int{"n": i}); err != nil {
@@ -217,4 +189,14 @@ func TestWebhooks_ServerSendsEventsAsTheyCome(t *testing.T) {
 	if got := receivedNumbers(t, second); !slices.Equal(got, []int{5, 6, 7, 8, 9}) {
 		t.Errorf("the webhook created meanwhile got %v", got)
 	}
+}
+
+// taskCreatedHook subscribes a webhook of w's organization at url to task.created.
+func taskCreatedHook(t *testing.T, w *world, s *store.Store, url string) store.Webhook {
+	t.Helper()
+	h, err := s.CreateWebhook(w.ctx, w.admin, store.WebhookInput{URL: &url, Events: []string{"task.created"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
 }

@@ -301,8 +301,8 @@ func permWorldOn(t *testing.T, s *store.Store, db *sqlx.DB) *world {
 		withStranger("other@example.com", "other@example.com", "Other Co")
 }
 
-// newHubWorld is the permission world with a running hub on its database.
-func newHubWorld(t *testing.T) *world {
+// newTestDB is a fresh migrated database: its URL (to listen on) and a pool, closed when the test ends.
+func newTestDB(t *testing.T) (string, *sqlx.DB) {
 	t.Helper()
 	url := storetest.New(t, migrations.Checksum(), migrations.Up)
 	db, err := sqlx.Open("postgres", url)
@@ -310,6 +310,13 @@ func newHubWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	return url, db
+}
+
+// newHubWorld is the permission world with a running hub on its database.
+func newHubWorld(t *testing.T) *world {
+	t.Helper()
+	url, db := newTestDB(t)
 	w := permWorldOn(t, testStore(db), db)
 	w.hub = w.s.NewHub(url)
 	ctx, cancel := context.WithCancel(context.Background())
