@@ -127,10 +127,7 @@ func openTimerPopover(t *testing.T, prefix string, projects ...string) *e2eBrows
 		timerAPICall(t, srv.BaseURL, token, "POST", "/projects", map[string]string{"name": name}, http.StatusCreated)
 	}
 	b := newE2EBrowser(t, srv.BaseURL)
-	b.open("/login", "login-form")
-	b.fill("#login-email", email)
-	b.fill("#login-password", password)
-	b.clickToPage(testid("login-submit"), "/")
+	b.boardLogin(email, password)
 	b.do("open the start popover", chromedp.Click(testid("timer-start-button")), chromedp.WaitVisible(testid("timer-form")))
 	b.waitTrue("the projects offered", fmt.Sprintf(`document.querySelectorAll("#timer-project option").length >= %d`, len(projects)))
 	return b
