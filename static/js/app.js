@@ -8,6 +8,7 @@
 //  * dev mailbox: highlight the email being read
 //  * a question before a destructive form is sent ([data-confirm])
 //  * copy buttons ([data-copy-target]: the public link of an invoice, a new access token)
+//  * trcrMarkWhenSlow: a waiting state (dim, spinner) shown only for a request still unanswered after 150 ms
 // Everything works without it; it only improves the experience.
 (function () {
   "use strict";
@@ -201,6 +202,38 @@
   document.addEventListener("htmx:load", function (e) {
     syncConfirmGuards(e.target instanceof Element ? e.target : document);
   });
+
+  // ---- Slow requests -----------------------------------------------------------------
+  // trcrMarkWhenSlow(find, cls) adds the class cls to the elements find(elt) gives for an htmx request made by elt
+  // (null when the request is none of its business) once the request has waited SLOW_AFTER ms for its answer, and
+  // removes it when the answer comes. A faster answer changes nothing before it comes: a dim or a spinner shown from
+  // the moment a request goes out restyles and repaints the page while the server answers, and flashes for a fast
+  // answer (issue 15). find is asked again when the class goes on and when it comes off, so that it finds an
+  // element the request's answer replaced.
+  var SLOW_AFTER = 150;
+  window.trcrMarkWhenSlow = function (find, cls) {
+    var timers = new WeakMap(); // the request's element → its timer
+    function mark(elt, on) {
+      (find(elt) || []).forEach(function (el) {
+        if (el) el.classList.toggle(cls, on);
+      });
+    }
+    document.addEventListener("htmx:beforeRequest", function (e) {
+      var elt = e.detail && e.detail.elt;
+      if (!(elt instanceof Element) || !find(elt)) return;
+      clearTimeout(timers.get(elt));
+      timers.set(elt, setTimeout(function () {
+        mark(elt, true);
+      }, SLOW_AFTER));
+    });
+    document.addEventListener("htmx:afterRequest", function (e) {
+      var elt = e.detail && e.detail.elt;
+      if (!(elt instanceof Element) || !find(elt)) return;
+      clearTimeout(timers.get(elt));
+      timers.delete(elt);
+      mark(elt, false);
+    });
+  };
 
   // ---- Init ------------------------------------------------------------------------
   function init() {

@@ -392,48 +392,16 @@
   // on both); a faster one changes nothing until its answer (issue 15: dimming at once made the board a compositing
   // layer ahead of the answer, and the spinner, spinning from the moment the request went out, had the page lay out,
   // layerize and commit a frame (~30 ms of the main thread) while the server was answering).
-  var dimTimer = null;
-  function searchEnded() {
-    clearTimeout(dimTimer);
-    dimTimer = null;
-    var b = board();
-    if (b) b.classList.remove("is-searching");
-    var f = document.getElementById("board-filters");
-    if (f) f.classList.remove("is-searching");
-  }
-  document.addEventListener("htmx:beforeRequest", function (e) {
-    var elt = e.detail && e.detail.elt;
-    if (!(elt instanceof Element) || elt.id !== "board-filters") return;
-    clearTimeout(dimTimer);
-    dimTimer = setTimeout(function () {
-      var b = board();
-      if (b) b.classList.add("is-searching");
-      elt.classList.add("is-searching");
-    }, 150);
-  });
-  document.addEventListener("htmx:afterRequest", function (e) {
-    var elt = e.detail && e.detail.elt;
-    if (elt instanceof Element && elt.id === "board-filters") searchEnded();
-  });
-
   // A card whose task panel is still on its way after 150 ms dims (is-opening); a faster panel changes nothing on
   // the card until it comes (issue 15: dimmed at once, the card was repainted while the server answered).
-  document.addEventListener("htmx:beforeRequest", function (e) {
-    var link = e.detail && e.detail.elt;
-    var card = link instanceof Element && link.matches(".tcard__link") && link.closest(".tcard");
-    if (!card) return;
-    clearTimeout(card.trcrOpening);
-    card.trcrOpening = setTimeout(function () {
-      card.classList.add("is-opening");
-    }, 150);
-  });
-  document.addEventListener("htmx:afterRequest", function (e) {
-    var link = e.detail && e.detail.elt;
-    var card = link instanceof Element && link.matches(".tcard__link") && link.closest(".tcard");
-    if (!card) return;
-    clearTimeout(card.trcrOpening);
-    card.classList.remove("is-opening");
-  });
+  if (window.trcrMarkWhenSlow) {
+    window.trcrMarkWhenSlow(function (elt) {
+      return elt.id === "board-filters" ? [board(), elt] : null;
+    }, "is-searching");
+    window.trcrMarkWhenSlow(function (elt) {
+      return elt.matches(".tcard__link") && elt.closest(".tcard") ? [elt.closest(".tcard")] : null;
+    }, "is-opening");
+  }
 
   document.addEventListener("htmx:afterSettle", function (e) {
     var t = e.target;

@@ -174,22 +174,11 @@
 
   // A start from the popover still waiting for its answer after 150 ms shows its spinner (is-waiting on the form); a
   // faster one changes nothing but the disabled button until its answer (issue 15).
-  var waitTimer = null;
-  document.addEventListener("htmx:beforeRequest", function (e) {
-    var form = e.detail && e.detail.elt;
-    if (!(form instanceof Element) || form.id !== "timer-form") return;
-    clearTimeout(waitTimer);
-    waitTimer = setTimeout(function () {
-      form.classList.add("is-waiting");
-    }, 150);
-  });
-  document.addEventListener("htmx:afterRequest", function (e) {
-    var form = e.detail && e.detail.elt;
-    if (!(form instanceof Element) || form.id !== "timer-form") return;
-    clearTimeout(waitTimer);
-    waitTimer = null;
-    form.classList.remove("is-waiting");
-  });
+  if (window.trcrMarkWhenSlow) {
+    window.trcrMarkWhenSlow(function (elt) {
+      return elt.id === "timer-form" ? [elt] : null;
+    }, "is-waiting");
+  }
 
   // ---- Swapping the top bar's timer out ---------------------------------------------------------------------
   // htmx cleans up a swapped-out element by dispatching events on it and on every element inside, one by one. A
