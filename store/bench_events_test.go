@@ -101,7 +101,7 @@ func BenchmarkEventQueue2000PerSecond(b *testing.B) {
 	b.Cleanup(func() { db.Close() })
 	t := &testing.T{}
 	f := permWorldOn(t, testStore(db), db)
-	f.s.SubscribersForBench(false)
+	f.s.WithoutSubscribers()
 	db.MustExec(`CREATE TABLE bench_effects (event_id bigint PRIMARY KEY, done_at timestamptz NOT NULL DEFAULT clock_timestamp())`)
 	f.s.AddSubscriber("bench", func(typ string) bool { return typ == "bench.queue" }, func(ctx context.Context, tx *sqlx.Tx, e store.Event) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO bench_effects (event_id) VALUES ($1)`, e.ID)

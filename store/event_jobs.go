@@ -14,8 +14,9 @@ import (
 	"github.com/lib/pq"
 )
 
-// subscriber turns events into effects after they commit: in-app notifications, emails, and later webhook
-// deliveries and the search index. A new subscriber is added to Store.subscribers; no use case changes.
+// subscriber turns events into effects after they commit: in-app notifications, emails, Git's webhooks, the
+// alerts of webhooks turned off. A new subscriber is added to Store.subscribers; no use case changes. (The
+// organization's webhooks read the events table themselves, through cursors: webhook_lanes.go.)
 type subscriber struct {
 	name string
 	// wants tells which event types queue a job for this subscriber.
@@ -23,7 +24,7 @@ type subscriber struct {
 	// handle does the work of one event inside the transaction that deletes its job, so effects kept in the
 	// database (notification rows, outbox emails, new events) happen exactly once. An error retries it later.
 	handle func(ctx context.Context, tx *sqlx.Tx, e Event) error
-	// deliver, set instead of handle, does work that waits on other servers (webhook requests) outside any
+	// deliver, set instead of handle, does work that waits on other servers (Git's webhook requests) outside any
 	// transaction: an open transaction would hold back every live stream (the hub reads only events older than
 	// the oldest running transaction) for as long as a receiver takes to answer. Its job is leased while it runs
 	// and deleted afterwards, so the work is done at least once; an error retries it later.
@@ -114,8 +115,7 @@ func (s *Store) runEventJobBatch(ctx context.Context, isolate bool) (n int, fail
 	err = s.withTx(ctx, func(tx *sqlx.Tx) error {
 		var jobs []eventJob
 		err := tx.SelectContext(ctx, &jobs, `
-			SELECT j.subscriber, j.attempts, e.id, e.xid::text::bigint AS xid, e.organization_id, e.type, e.actor_id,
-				e.entity_type, e.entity_id, e.audience, e.audience_id, e.data, e.changes, e.created_at
+			SELECT j.subscriber, j.attempts, `+eventColumnsE+`
 			FROM event_jobs j JOIN events e ON e.id = j.event_id
 			WHERE j.failed_at IS NULL AND j.next_attempt_at <= now() AND j.subscriber <> ALL($2::text[])
 			ORDER BY j.next_attempt_at, j.event_id
@@ -276,7 +276,8 @@ func (s *Store) RunEventJobs(ctx context.Context, wake <-chan struct{}, interval
 	}
 	defer wg.Wait()
 	runEvery(ctx, wake, interval, func() {
-		// The webhook senders read the events themselves: they need not wait for the jobs.
+		// The other loops need not wait for these jobs: the jobs run outside transactions are queued with their
+		// events, and the webhook senders read the events themselves.
 		for _, poke := range pokes {
 			select {
 			case poke <- struct{}{}:
@@ -369,8 +370,7 @@ func (s *Store) runOutsideEventJob(ctx context.Context, subs []string) (bool, er
 			SELECT event_id, subscriber FROM event_jobs
 			WHERE failed_at IS NULL AND next_attempt_at <= now() AND subscriber = ANY($1::text[])
 			ORDER BY next_attempt_at, event_id LIMIT 1 FOR UPDATE SKIP LOCKED)
-		RETURNING j.subscriber, j.attempts, e.id, e.xid::text::bigint AS xid, e.organization_id, e.type, e.actor_id,
-			e.entity_type, e.entity_id, e.audience, e.audience_id, e.data, e.changes, e.created_at`,
+		RETURNING j.subscriber, j.attempts, `+eventColumnsE,
 		pq.Array(subs), eventJobLease.Seconds())
 	if isNoRows(err) {
 		return false, nil

@@ -102,6 +102,11 @@ type Event struct {
 
 const eventColumns = `id, xid::text::bigint AS xid, organization_id, type, actor_id, entity_type, entity_id, audience, audience_id, data, changes, created_at`
 
+// eventColumnsE is eventColumns for a statement that names the events table e, beside tables with columns of the
+// same names.
+const eventColumnsE = `e.id, e.xid::text::bigint AS xid, e.organization_id, e.type, e.actor_id, e.entity_type, e.entity_id,
+	e.audience, e.audience_id, e.data, e.changes, e.created_at`
+
 // StreamID is the id the live stream and Last-Event-ID use.
 func (e Event) StreamID() string { return strconv.FormatInt(e.ID, 10) }
 

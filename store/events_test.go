@@ -229,7 +229,7 @@ func TestEventJobs_RunWithoutOutsideSubscribers(t *testing.T) {
 	t.Parallel()
 	f := newPermWorld(t)
 	ctx := context.Background()
-	f.s.SubscribersForBench(false)
+	f.s.WithoutSubscribers()
 	var calls atomic.Int32
 	f.s.AddSubscriber("only", func(typ string) bool { return typ == "test.only" }, func(context.Context, *sqlx.Tx, store.Event) error {
 		calls.Add(1)

@@ -31,12 +31,9 @@ func (s *Store) RecordEventTx(ctx context.Context, tx *sqlx.Tx, a Actor, typ str
 	return s.record(ctx, tx, a, newEvent{Type: typ, To: Audience{Kind: audienceOrg}, Data: data})
 }
 
-// SubscribersForBench replaces the subscribers, for the event-queue benchmark.
-func (s *Store) SubscribersForBench(keep bool) {
-	if !keep {
-		s.subscribers = nil
-	}
-}
+// WithoutSubscribers drops the event subscribers, for tests and benchmarks that add their own or need none (the
+// webhook senders read the events table itself).
+func (s *Store) WithoutSubscribers() { s.subscribers = nil }
 
 // SearchSQL is the full-text statement of a search with its arguments, for EXPLAIN in the search benchmark.
 func (s *Store) SearchSQL(a Actor, f SearchFilter) (string, []any, error) {

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -133,13 +131,7 @@ func (s *Store) hookURL(repoID string) string {
 	return strings.TrimRight(s.cfg.BaseURL, "/") + gitHookPath + repoID
 }
 
-func newGitSecret() string {
-	b := make([]byte, gitSecretBytes)
-	if _, err := rand.Read(b); err != nil {
-		panic(fmt.Sprintf("crypto/rand: %v", err)) // the OS entropy source failing is not recoverable
-	}
-	return hex.EncodeToString(b)
-}
+func newGitSecret() string { return randomHex(gitSecretBytes) }
 
 // ConnectGitRepository connects a repository and answers it with its hook URL and secret, the one time the secret
 // is shown. Owners and admins.

@@ -114,7 +114,7 @@ func New(db *sqlx.DB, blobs blob.Store, cfg Config, log *slog.Logger) *Store {
 		cfg.OrgStorageQuota = DefaultOrgStorageQuota
 	}
 	s := &Store{db: db, blobs: blobs, cfg: cfg, log: log, now: time.Now, hasher: defaultHasher, authMailWake: make(chan struct{}, 1),
-		webhookWake: make(chan struct{}, 1), senderID: newSenderID()}
+		webhookWake: make(chan struct{}, 1), senderID: randomHex(12)}
 	s.outbound = outbound.New(cfg.WebhookAllowPrivate)
 	s.auth.ttl = cfg.AuthCacheTTL
 	s.accessKey = s.deriveKey("access-token")

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -100,6 +101,15 @@ func (s *Store) verifyAccessToken(accessToken string) (string, error) {
 	// A token whose nbf is still ahead was refused above, so from now until its expiry it stays valid.
 	s.auth.rememberToken(accessToken, claims.Subject, claims.ExpiresAt.Time)
 	return claims.Subject, nil
+}
+
+// randomHex is n random bytes in hex: secrets (Git's, webhooks') and names.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(fmt.Sprintf("crypto/rand: %v", err)) // the OS entropy source failing is not recoverable
+	}
+	return hex.EncodeToString(b)
 }
 
 // newOpaqueToken returns a random token for the user and the hash that is stored in its place.

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -53,13 +51,6 @@ const (
 	webhookPendingBatch = 100
 )
 
-// newSenderID names this process's sender in webhooks.sender.
-func newSenderID() string {
-	b := make([]byte, 12)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
 // processWebhookDeliveries sends what the webhooks have due and returns how many deliveries it attempted, when
 // every lane has sent everything it found (ProcessEventJobs, and tests).
 func (s *Store) processWebhookDeliveries(ctx context.Context) (int, error) {
@@ -84,9 +75,7 @@ func (s *Store) awaitOlderTransactions(ctx context.Context) error {
 		if err != nil || passed {
 			return err
 		}
-		select {
-		case <-time.After(5 * time.Millisecond):
-		case <-ctx.Done():
+		if !sleepCtx(ctx, 5*time.Millisecond) {
 			return ctx.Err()
 		}
 	}
@@ -357,8 +346,7 @@ func (r *webhookRun) sendPending(h sendingWebhook) (until time.Time, more bool, 
 	var pending []pendingDelivery
 	err = r.s.selectPrepared(r.ctx, &pending, `
 		SELECT d.id AS delivery_id, d.attempts + 1 AS attempts, d.created_at AS queued_at, d.next_attempt_at AS due_at,
-			d.asked, e.id, e.xid::text::bigint AS xid, e.organization_id, e.type, e.actor_id, e.entity_type, e.entity_id,
-			e.audience, e.audience_id, e.data, e.changes, e.created_at
+			d.asked, `+eventColumnsE+`
 		FROM webhook_deliveries d JOIN events e ON e.id = d.event_id
 		WHERE d.webhook_id = $1 AND d.status = 'pending' ORDER BY d.id LIMIT $2`, h.ID, webhookPendingBatch)
 	if err != nil {
@@ -409,8 +397,7 @@ func (r *webhookRun) sendEvents(h sendingWebhook) (more bool, err error) {
 	var events []laneEvent
 	// An id for the delivery of each event the webhook subscribes to (handed out below in the events' order).
 	err = r.s.selectPrepared(r.ctx, &events, `
-		SELECT e.id, e.xid::text::bigint AS xid, e.organization_id, e.type, e.actor_id, e.entity_type, e.entity_id,
-			e.audience, e.audience_id, e.data, e.changes, e.created_at,
+		SELECT `+eventColumnsE+`,
 			CASE WHEN $5::text[] && ARRAY[e.type, $6] THEN nextval('webhook_deliveries_id_seq') END AS delivery_id
 		FROM events e
 		WHERE e.webhooks AND e.organization_id = $1 AND (e.xid, e.id) > ($2::text::xid8, $3)

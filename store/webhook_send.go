@@ -157,17 +157,11 @@ func (s *webhookSigner) sign(prefix, body []byte) string {
 // SignWebhookBody is the X-TRCR-Signature of a webhook's body: sha256= and the hex HMAC-SHA256 of the body with
 // the secret.
 func SignWebhookBody(secret string, body []byte) string {
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write(body)
-	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
+	return (&webhookSigner{secret: secret}).sign(nil, body)
 }
 
 // SignWebhook is the X-TRCR-Timestamp-Signature of an organization webhook's request: sha256= and the hex
 // HMAC-SHA256, with the webhook's secret, of the X-TRCR-Timestamp value, a full stop, and the body.
 func SignWebhook(secret, timestamp string, body []byte) string {
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write([]byte(timestamp))
-	mac.Write([]byte{'.'})
-	mac.Write(body)
-	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
+	return (&webhookSigner{secret: secret}).sign([]byte(timestamp+"."), body)
 }

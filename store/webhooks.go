@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -82,13 +80,7 @@ func (in *WebhookInput) validate(v *validator, creating, allowPrivate bool) {
 	in.Events = events
 }
 
-func newWebhookSecret() string {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		panic(fmt.Sprintf("crypto/rand: %v", err)) // the OS entropy source failing is not recoverable
-	}
-	return webhookSecretPrefix + hex.EncodeToString(b)
-}
+func newWebhookSecret() string { return webhookSecretPrefix + randomHex(32) }
 
 // CreateWebhook subscribes a URL to event types. The answer shows the generated secret, the only time it is shown.
 // Owners and admins.

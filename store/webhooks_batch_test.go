@@ -25,7 +25,7 @@ import (
 )
 
 // countedWebhookWorld is the permissions fixture on a database whose statements are counted, with a store that
-// reaches loopback receivers and runs the webhooks subscriber alone.
+// reaches loopback receivers and runs no event subscriber (the webhook senders read the events themselves).
 func countedWebhookWorld(t *testing.T) (*world, *store.Store, *atomic.Int64) {
 	t.Helper()
 	conn, err := pq.NewConnector(storetest.New(t, migrations.Checksum(), migrations.Up))

@@ -465,7 +465,7 @@ func hmacHex(secret, message string) string {
 func TestEventJobs_DoneWithoutSubscribersOutsideTransactions(t *testing.T) {
 	f := newPermWorld(t)
 	s := f.s
-	s.SubscribersForBench(false)
+	s.WithoutSubscribers()
 	var done int
 	s.AddSubscriber("only", func(typ string) bool { return typ == "test.only" }, func(context.Context, *sqlx.Tx, store.Event) error {
 		done++
