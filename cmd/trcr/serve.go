@@ -101,6 +101,10 @@ const (
 	backgroundStopTimeout = 5 * time.Second
 )
 
+// warmConnections is how many database connections the server opens and warms as it starts (Store.WarmConnections):
+// about as many as a page and the requests it makes next use at once.
+const warmConnections = 8
+
 // defaultGCPercent is the garbage collector's target when GOGC is not set: the heap may grow to five times what is
 // live before a collection, instead of twice. The server's live heap is small and a page of tasks passes through
 // it two or three times (23 KB each), so at Go's default a 2-vCPU server collected many times a second: with 400,
@@ -152,6 +156,13 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	} else {
 		log.Warn("no TRCR_SMTP_URL: emails (verification, password resets, invitations, invoices) stay unsent in the outbox; set TRCR_SMTP_URL, or TRCR_DEV_MAILBOX=true on a development machine")
 	}
+	bg.Add(1)
+	go func() {
+		defer bg.Done()
+		if err := a.Store.WarmConnections(bgCtx, warmConnections); err != nil && bgCtx.Err() == nil {
+			log.Warn("warming database connections", "err", err)
+		}
+	}()
 	bg.Add(1)
 	go func() { defer bg.Done(); a.Store.RunJanitor(bgCtx, 5*time.Minute) }()
 	bg.Add(1)

@@ -131,7 +131,11 @@
   }
 
   // ---- Editor comforts -----------------------------------------------------------
+  // Textareas marked data-autosize grow with their text. Where the browser sizes them itself (field-sizing: content,
+  // app.css), nothing is done here: sizing them from script forced a layout of the page as the panel opened.
+  var NATIVE_AUTOSIZE = !!(window.CSS && CSS.supports && CSS.supports("field-sizing", "content"));
   function autosize(t) {
+    if (NATIVE_AUTOSIZE) return;
     t.style.height = "auto";
     t.style.height = t.scrollHeight + 2 + "px";
   }
@@ -140,6 +144,7 @@
   // (content-visibility: auto, below the panel's first screen) is sized when its section is, so that opening the
   // panel does not lay out the sections out of view.
   function autosizeAll(list) {
+    if (NATIVE_AUTOSIZE) return;
     list = list.filter(function (t) {
       return !t.checkVisibility || t.checkVisibility({ contentVisibilityAuto: true });
     });
@@ -154,7 +159,7 @@
     });
   }
   function enhance(scope) {
-    autosizeAll(Array.prototype.slice.call(scope.querySelectorAll("textarea[data-autosize]")));
+    if (!NATIVE_AUTOSIZE) autosizeAll(Array.prototype.slice.call(scope.querySelectorAll("textarea[data-autosize]")));
     scope.querySelectorAll("[data-recur-select]").forEach(syncCron);
   }
   function syncCron(select) {
@@ -185,7 +190,7 @@
     "contentvisibilityautostatechange",
     function (e) {
       var t = e.target;
-      if (e.skipped || !(t instanceof Element) || !t.closest(".tp")) return;
+      if (NATIVE_AUTOSIZE || e.skipped || !(t instanceof Element) || !t.closest(".tp")) return;
       autosizeAll(Array.prototype.slice.call(t.querySelectorAll("textarea[data-autosize]")));
     },
     true
