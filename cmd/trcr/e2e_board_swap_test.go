@@ -154,3 +154,24 @@ func TestBrowser_CardDimsOnlyWhenItsPanelIsSlow(t *testing.T) {
 	b.waitTrue("its answer", `(`+link+`.dispatchEvent(new CustomEvent("htmx:afterRequest", { bubbles: true, detail: { elt: `+link+` } })), true)`)
 	b.waitTrue("the card as it was", `!`+link+`.closest(".tcard").classList.contains("is-opening") && getComputedStyle(`+link+`.closest(".tcard")).opacity === "1"`)
 }
+
+// A card's panel puts its deep link in the address bar once it is painted, not between the answer and the paint
+// (two history calls, 3-6 ms); Back then leaves it for the board as before.
+func TestBrowser_CardPanelPushesItsDeepLinkAfterItsPaint(t *testing.T) {
+	t.Parallel()
+	f, b := openSortableBoard(t, 0)
+	board := "/projects/" + f.projectID + "/board"
+	b.waitTrue("note the address as the panel goes in", `(window.atSwap = null, document.addEventListener("htmx:afterSwap", (e) => {
+		if (e.detail.target.id === "task-panel") window.atSwap = location.pathname + location.search;
+	}), true)`)
+	b.do("open a card", chromedp.Click(chromedp.CSS(`#card-`+f.other+` [data-testid="board-card-link"]`)))
+	b.do("see the panel", chromedp.WaitVisible(testid("task-panel-dialog")))
+	b.waitTrue("the deep link in the address bar", `location.pathname + location.search === "/tasks?task=`+f.other+`"`)
+	if got := b.waitString("the address as the panel went in", `String(window.atSwap)`); got != board {
+		b.fatalf("the address was %q as the panel went in, want the board's %q", got, board)
+	}
+	b.do("go back", chromedp.Evaluate[chromedp.Void](`history.back()`))
+	b.waitTrue("the board's URL back", `location.pathname === "`+board+`"`)
+	b.waitTrue("the panel gone", `!document.querySelector(".tp")`)
+	b.waitTrue("the board there", `!!document.querySelector("#board .tcard")`)
+}

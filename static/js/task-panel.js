@@ -305,8 +305,10 @@
     var target = e.detail && e.detail.target;
     if (!(target instanceof Element)) return;
     if (target.id === ROOT_ID) {
-      if (panel()) opened();
-      else close();
+      if (panel()) {
+        opened();
+        pushAfterPaint();
+      } else close();
       return;
     }
     if (target.closest && target.closest(".tp")) {
@@ -353,10 +355,39 @@
   // Opens a task's panel from source as a link with hx-get, hx-target="#task-panel" and hx-push-url would, for
   // pages that wire one delegated click instead of those attributes on every card (issue 15): htmx honours the
   // source's hx-push-url, and htmx:beforeRequest above remembers the source as the opener to focus again on close.
+  // On a page that keeps no htmx history (hx-history="false": the board, the timeline), htmx would save nothing
+  // before pushing the deep link, only make the browser's two history calls, 3-6 ms between the answer and the
+  // paint (issue 15): the panel pushes it itself once it is painted (pushAfterPaint). Elsewhere htmx pushes.
+  var pendingPush = null; // {id, url} for the panel on its way
   function open(id, source) {
     var ref = encodeURIComponent(id);
-    source.setAttribute("hx-push-url", "/tasks?task=" + ref);
+    var link = "/tasks?task=" + ref;
+    if (source.closest('[hx-history="false"]')) {
+      source.setAttribute("hx-push-url", "false");
+      pendingPush = { id: String(id), url: link };
+    } else {
+      source.setAttribute("hx-push-url", link);
+      pendingPush = null;
+    }
     return window.htmx.ajax("GET", "/tasks/" + ref + "/panel", { source: source, target: "#" + ROOT_ID });
+  }
+
+  // pushAfterPaint puts the deep link of the panel open() asked for in the address bar after the panel's first
+  // paint, as htmx would have: the entry left behind is marked as htmx's, so that Back reloads the page's parts
+  // through htmx. Nothing is pushed for a panel closed or replaced meanwhile.
+  function pushAfterPaint() {
+    var push = pendingPush;
+    pendingPush = null;
+    var p = panel();
+    if (!push || !p || p.getAttribute("data-task-id") !== push.id) return;
+    requestAnimationFrame(function () {
+      setTimeout(function () {
+        var now = panel();
+        if (!now || now !== p || location.pathname + location.search === push.url) return;
+        history.replaceState({ htmx: true }, "", location.href);
+        history.pushState({ htmx: true }, "", push.url);
+      }, 0);
+    });
   }
 
   window.trcrTaskPanel = { close: close, refresh: refreshPage, open: open };
