@@ -50,7 +50,7 @@ func (h *Handlers) panelView(c echo.Context, d store.TaskDetail) views.TaskPanel
 		Due: views.MakeDue(dateString(t.DueDate), h.today(c), completed), Progress: t.Progress, GroupID: t.GroupID,
 		ReporterName: d.ReporterName, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
 		CanManage: d.CanManage, CanWorkflow: d.CanChangeWorkflow(), CloseURL: "/tasks", Now: h.now(),
-		TimerRunning: d.TimerRunning,
+		TimerRunning: d.TimerRunning, LazyOptions: isHTMX(c),
 	}
 	v.Development = developmentView(t.Reference, d.Development)
 	if t.EstimatedHours != nil {

@@ -408,3 +408,42 @@ func TestTaskPanel_LeavesOutTheScriptsThePageRuns(t *testing.T) {
 		}
 	}
 }
+
+// The panel htmx loads brings the assignee select with its chosen option only and the members in a <template>
+// (task-panel.js fills the select as it is used); the page without JavaScript gets every option in the select.
+func TestTaskPanel_AssigneeOptionsWaitInATemplateForHTMX(t *testing.T) {
+	t.Parallel()
+	w := newWorkTeam(t)
+	task := w.task(t, store.TaskInput{Title: "Launch", AssigneeID: &w.memberA.UserID})
+	members := 2 // Olga and Milo
+
+	p := htmxGet(w.owner, "/tasks/"+task.ID+"/panel")
+	sel := p.doc.Find(`select#tp-assignee`)
+	if sel.Length() != 1 || sel.AttrOr("data-options", "") != "tp-assignee-options" {
+		t.Fatalf("htmx panel: assignee select %d, data-options %q", sel.Length(), sel.AttrOr("data-options", ""))
+	}
+	if opts := sel.Find("option"); opts.Length() != 1 || opts.AttrOr("value", "") != w.memberA.UserID || opts.AttrOr("selected", "-") == "-" {
+		t.Fatalf("htmx panel: the select holds %d options, first %q", opts.Length(), opts.AttrOr("value", ""))
+	}
+	tpl, err := p.doc.Find(`template#tp-assignee-options`).Html()
+	if err != nil || strings.Count(tpl, "<option") != members+1 || strings.Contains(tpl, "selected") {
+		t.Fatalf("htmx panel: the template holds %q", tpl)
+	}
+
+	// Unassigned, the select shows it.
+	un := w.task(t, store.TaskInput{Title: "Nobody's"})
+	p = htmxGet(w.owner, "/tasks/"+un.ID+"/panel")
+	if opts := p.doc.Find(`select#tp-assignee option`); opts.Length() != 1 || opts.AttrOr("value", "-") != "" || opts.Text() != "Unassigned" {
+		t.Fatalf("htmx panel, unassigned: %d options, %q", opts.Length(), opts.Text())
+	}
+
+	// Without JavaScript: every option, the assignee selected, no template.
+	p = w.owner.get("/tasks?task=" + task.ID)
+	opts := p.doc.Find(`select#tp-assignee option`)
+	if opts.Length() != members+1 || p.doc.Find(`template#tp-assignee-options`).Length() != 0 || p.doc.Find(`select#tp-assignee[data-options]`).Length() != 0 {
+		t.Fatalf("page: %d options", opts.Length())
+	}
+	if got := p.doc.Find(`select#tp-assignee option[selected]`).AttrOr("value", ""); got != w.memberA.UserID {
+		t.Fatalf("page: selected %q", got)
+	}
+}

@@ -310,6 +310,10 @@ type TaskPanelView struct {
 	// ScriptsLoaded: the page opening the panel runs its scripts already (task-panel.js says so in the request),
 	// so the panel leaves out its <script> tags, which htmx would insert and the browser run again for nothing.
 	ScriptsLoaded bool
+	// LazyOptions: the panel is rendered for htmx (so its scripts run), and the assignee select brings only its
+	// chosen option, with the organization's members in a <template> that task-panel.js puts in when the select
+	// is about to be used (issue 15: fifty options cost the panel's first paint ~4 ms of style).
+	LazyOptions bool
 }
 
 // CommentView is a comment with its Markdown body and its files.

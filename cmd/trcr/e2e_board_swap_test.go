@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // A search swaps the whole board: htmx's clean-up of the old board used to dispatch an event on every element of
@@ -174,4 +175,40 @@ func TestBrowser_CardPanelPushesItsDeepLinkAfterItsPaint(t *testing.T) {
 	b.waitTrue("the board's URL back", `location.pathname === "`+board+`"`)
 	b.waitTrue("the panel gone", `!document.querySelector(".tp")`)
 	b.waitTrue("the board there", `!!document.querySelector("#board .tcard")`)
+}
+
+// The panel's assignee select holds its chosen option only until it is used: a press or the focus brings in the
+// organization's members, the choice unchanged, and choosing one saves it.
+func TestBrowser_PanelAssigneeOptionsComeInWhenTheSelectIsUsed(t *testing.T) {
+	t.Parallel()
+	f, b := openSortableBoard(t, 0)
+	open := func() {
+		b.do("open a card", chromedp.Click(chromedp.CSS(`#card-`+f.other+` [data-testid="board-card-link"]`)))
+		b.do("see the panel", chromedp.WaitVisible(testid("task-panel-dialog")))
+	}
+	count := `String(document.querySelectorAll("#tp-assignee option").length) + " " + document.getElementById("tp-assignee").value`
+	open()
+	if got := b.waitString("the assignee's options", count); got != "1 " {
+		b.fatalf("options as the panel opened: %q, want only Unassigned", got)
+	}
+	b.do("press the select", chromedp.Click(chromedp.CSS("#tp-assignee")))
+	if got := b.waitString("the assignee's options", count); got != "2 " {
+		b.fatalf("options after a press: %q, want Unassigned and Bea", got)
+	}
+	b.do("leave the list", chromedp.KeyEvent(kb.Escape))
+	b.do("close the panel", chromedp.Click(chromedp.CSS(`[data-testid="tp-close"]`)))
+	b.waitTrue("the panel to close", `!document.querySelector("#task-panel .tp")`)
+
+	open()
+	b.do("focus the select", chromedp.Focus(chromedp.CSS("#tp-assignee")))
+	if got := b.waitString("the assignee's options", count); got != "2 " {
+		b.fatalf("options after the focus: %q", got)
+	}
+	b.waitTrue("choose Bea", `(() => { const s = document.getElementById("tp-assignee"); s.isOld = true; s.selectedIndex = 1; s.dispatchEvent(new Event("change", { bubbles: true })); return true })()`)
+	// The answer re-renders the properties (and gives the new select the focus, which fills it again).
+	b.waitTrue("the saved choice shown", `(() => { const s = document.getElementById("tp-assignee"); return !!s && !s.isOld && s.options[s.selectedIndex].text === "Bea Board" })()`)
+	task := f.api.call("GET", "/tasks/"+f.other, nil, http.StatusOK)
+	if task["assignee_id"] == nil {
+		b.fatalf("the task has no assignee after the choice: %v", task)
+	}
 }

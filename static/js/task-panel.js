@@ -274,6 +274,23 @@
     }
   });
 
+  // The assignee select comes with its chosen option only, and the others in the <template> its data-options names
+  // (views: TaskPanelView.LazyOptions): they go in as the select is about to be used, on a press (before its list
+  // opens) or as it takes the focus (before a key changes it).
+  function fillOptions(e) {
+    var s = e.target;
+    if (!(s instanceof HTMLSelectElement) || !s.hasAttribute("data-options")) return;
+    var tpl = document.getElementById(s.getAttribute("data-options"));
+    s.removeAttribute("data-options");
+    if (!tpl || !tpl.content) return;
+    var value = s.value;
+    s.replaceChildren(tpl.content.cloneNode(true));
+    s.value = value;
+  }
+  document.addEventListener("pointerdown", fillOptions, true);
+  document.addEventListener("mousedown", fillOptions, true);
+  document.addEventListener("focusin", fillOptions, true);
+
   // ---- htmx ------------------------------------------------------------------------
   document.addEventListener("htmx:beforeRequest", function (e) {
     var cfg = e.detail && e.detail.requestConfig;
