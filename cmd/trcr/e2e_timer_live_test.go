@@ -77,25 +77,27 @@ func TestBrowser_TimerStartSkipsThePopoversOptions(t *testing.T) {
 
 // The popover's Start button shows its spinner only once a start has waited 150 ms for its answer (issue 15: spinning
 // from the moment the request went out, it had the page lay out, layerize and paint frames while the server answered,
-// and it flashed for a fast answer). The button is disabled at once either way.
+// and it flashed for a fast answer). The button is disabled at once either way, but looks it only with the spinner.
 func TestBrowser_TimerStartShowsItsSpinnerOnlyWhenSlow(t *testing.T) {
 	t.Parallel()
 	b := openTimerPopover(t, "timerspin", "Alpha")
 	spinning := `(() => { const s = document.querySelector("#timer-form [data-testid=timer-submit] .spinner"); return getComputedStyle(s).display !== "none" || s.getAnimations().length > 0; })()`
 	// Right after htmx sent the request (it adds its classes and disables the button after htmx:beforeRequest, in the
 	// same task), before any answer.
-	b.waitTrue("watch the start as it goes out", `(window.spinning = null, window.disabled = null, document.addEventListener("htmx:beforeRequest", (e) => {
+	b.waitTrue("watch the start as it goes out", `(window.spinning = null, window.disabled = null, window.dimmed = null, document.addEventListener("htmx:beforeRequest", (e) => {
 		if (e.detail.elt.id !== "timer-form") return;
 		queueMicrotask(() => {
+			const button = document.querySelector("#timer-form [data-testid=timer-submit]");
 			window.spinning = `+spinning+`;
-			window.disabled = document.querySelector("#timer-form [data-testid=timer-submit]").disabled;
+			window.disabled = button.disabled;
+			window.dimmed = getComputedStyle(button).opacity !== "1";
 		});
 	}), true)`)
 	b.fill("#timer-description", "Spinner")
 	b.do("start the timer", chromedp.Click(testid("timer-submit")), chromedp.WaitVisible(testid("timer-running")))
 	b.waitTrue("the start seen going out", `window.spinning !== null`)
-	if got := b.waitString("the spinner as the start went out", `String(window.spinning) + " " + String(window.disabled)`); got != "false true" {
-		b.fatalf("spinner shown, button disabled as the start went out: %s, want false true", got)
+	if got := b.waitString("the spinner as the start went out", `String(window.spinning) + " " + String(window.disabled) + " " + String(window.dimmed)`); got != "false true false" {
+		b.fatalf("spinner shown, button disabled, button dimmed as the start went out: %s, want false true false", got)
 	}
 
 	// A start waiting longer (the request's events, dispatched by hand): the spinner after 150 ms, until its answer.
