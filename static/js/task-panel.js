@@ -144,7 +144,7 @@
   // (content-visibility: auto, below the panel's first screen) is sized when its section is, so that opening the
   // panel does not lay out the sections out of view.
   function autosizeAll(list) {
-    if (NATIVE_AUTOSIZE) return;
+    if (NATIVE_AUTOSIZE) return; // before any query or read of the page
     list = list.filter(function (t) {
       return !t.checkVisibility || t.checkVisibility({ contentVisibilityAuto: true });
     });
@@ -159,7 +159,7 @@
     });
   }
   function enhance(scope) {
-    if (!NATIVE_AUTOSIZE) autosizeAll(Array.prototype.slice.call(scope.querySelectorAll("textarea[data-autosize]")));
+    autosizeAll(Array.prototype.slice.call(scope.querySelectorAll("textarea[data-autosize]")));
     scope.querySelectorAll("[data-recur-select]").forEach(syncCron);
   }
   function syncCron(select) {
