@@ -287,8 +287,7 @@
     s.replaceChildren(tpl.content.cloneNode(true));
     s.value = value;
   }
-  document.addEventListener("pointerdown", fillOptions, true);
-  document.addEventListener("mousedown", fillOptions, true);
+  document.addEventListener("pointerdown", fillOptions, true); // before mousedown, which opens the list
   document.addEventListener("focusin", fillOptions, true);
 
   // ---- htmx ------------------------------------------------------------------------
