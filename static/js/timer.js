@@ -173,7 +173,8 @@
   );
 
   // A start from the popover still waiting for its answer after 150 ms shows its spinner (is-waiting on the form); a
-  // faster one changes nothing but the disabled button until its answer (issue 15).
+  // faster one changes nothing visible until its answer: the button is disabled at once but looks it only with the
+  // spinner (app.css, issue 15).
   if (window.trcrMarkWhenSlow) {
     window.trcrMarkWhenSlow(function (elt) {
       return elt.id === "timer-form" ? [elt] : null;
